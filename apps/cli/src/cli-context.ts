@@ -1,0 +1,30 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { PinoNestLogger, startRuntime, type Runtime } from '@guildhall/core';
+import { CliModule } from './cli.module';
+
+/** An error the operator caused (bad arguments or input): exit code 2, message on stderr. */
+export class UsageError extends Error {}
+
+/**
+ * Runs one command against the database: logs go to stderr (stdout carries the command's
+ * output), and the embedded PostgreSQL is joined if a server runs, else started and stopped.
+ */
+export async function withContext<T>(
+  options: { migrate: boolean },
+  run: (app: INestApplicationContext, runtime: Runtime) => Promise<T>,
+): Promise<T> {
+  const runtime = await startRuntime(process.env, { logToStderr: true });
+  let app: INestApplicationContext | undefined;
+  try {
+    app = await NestFactory.createApplicationContext(CliModule.forRoot(runtime, options), {
+      logger: new PinoNestLogger(runtime.logger),
+      abortOnError: false,
+    });
+    await app.init();
+    return await run(app, runtime);
+  } finally {
+    await app?.close();
+    await runtime.shutdown();
+  }
+}

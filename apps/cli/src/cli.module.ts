@@ -1,0 +1,18 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { CoreModule, type Runtime } from '@guildhall/core';
+import { IdentityModule } from '@guildhall/identity';
+import { MIGRATIONS } from '@guildhall/migrations';
+
+/** What operator commands need: the database and the libs' services, no HTTP, no processors. */
+@Module({})
+export class CliModule {
+  static forRoot(runtime: Runtime, options: { migrate: boolean }): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [
+        CoreModule.forRoot({ runtime, migrations: MIGRATIONS, migrate: options.migrate }),
+        IdentityModule.forRoot({ worker: false }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { PinoNestLogger, requestContext, type Runtime } from '@guildhall/core';
+import { AppModule } from '../app.module';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** Builds the HTTP application (not yet listening): shared by main.ts and the e2e tests. */
+export async function createServer(
+  runtime: Runtime,
+  options: { withWorker: boolean },
+): Promise<NestFastifyApplication> {
+  const { config, logger } = runtime;
+  const adapter = new FastifyAdapter({
+    trustProxy: config.values.trustProxy,
+    bodyLimit: 1_048_576,
+    // Keep a well-formed id from a proxy, so one id follows a request across services.
+    genReqId: (request: IncomingMessage) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ runtime, ...options }), adapter, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
+  );
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    requestContext.run({ requestId: request.id }, done);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const line = {
+      msg: 'request',
+      requestId: request.id,
+      method: request.method,
+      path: request.url.split('?')[0],
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    };
+    if (line.path === '/health') logger.debug(line);
+    else logger.info(line);
+    done();
+  });
+  return app;
+}

@@ -1,0 +1,20 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { CoreModule, type Runtime } from '@guildhall/core';
+import { IdentityModule } from '@guildhall/identity';
+import { MIGRATIONS } from '@guildhall/migrations';
+import { HeartbeatService } from './heartbeat.service';
+
+/** The BullMQ processors of every lib; no HTTP. */
+@Module({})
+export class WorkerModule {
+  static forRoot(runtime: Runtime): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        CoreModule.forRoot({ runtime, migrations: MIGRATIONS, migrate: true }),
+        IdentityModule.forRoot({ worker: true }),
+      ],
+      providers: [HeartbeatService],
+    };
+  }
+}

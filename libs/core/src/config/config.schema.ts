@@ -1,0 +1,145 @@
+import { isAbsolute, resolve } from 'node:path';
+
+/** Everything Guildhall reads from its environment, typed and validated. */
+export interface GuildhallConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  publicOrigin: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  dataDir: string;
+  embeddedPostgresPort: number;
+  federationAllowPrivateAddresses: boolean;
+  queuePrefix: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  /** Behind a reverse proxy: trust X-Forwarded-For for the client address. */
+  trustProxy: boolean;
+  rateLimits: {
+    /** Log-in attempts per client address per 5 minutes. */
+    loginPerIp: number;
+    /** Failed log-ins per account per 15 minutes, after which it is refused until the window ends. */
+    loginFailuresPerAccount: number;
+    /** Sign-ups per client address per hour. */
+    signUpPerIp: number;
+  };
+  /** Secret values: never logged. Generated into DATA_DIR when not given. */
+  jwtSecret: string | undefined;
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** A bad environment variable: the message is one line that names it. */
+export class ConfigValidationError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`Invalid environment variable ${variable}: ${reason}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const NODE_ENVS = ['development', 'production', 'test'] as const;
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigValidationError(name, `expected one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigValidationError(name, `expected an integer, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigValidationError(name, `expected an integer from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigValidationError(name, `expected true or false, got "${env[name]}"`);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    // The value may hold a password: never echo it back.
+    throw new ConfigValidationError(name, 'not a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigValidationError(name, `expected a ${protocols.join(' or ')} URL, got ${parsed.protocol}`);
+  }
+  return raw;
+}
+
+function origin(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigValidationError(name, `not a valid URL: "${raw}"`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigValidationError(name, `expected http or https, got ${parsed.protocol}`);
+  }
+  if (parsed.pathname !== '/' || parsed.search || parsed.hash || parsed.username) {
+    throw new ConfigValidationError(name, `expected an origin such as https://example.org, got "${raw}"`);
+  }
+  // One canonical form (no trailing slash): ActivityPub ids are compared as strings.
+  return parsed.origin;
+}
+
+/** Parses and validates the environment. Throws ConfigValidationError on the first bad value. */
+export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallConfig {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const dataDirRaw = env.DATA_DIR || './data';
+  const jwtSecret = env.JWT_SECRET || undefined;
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    throw new ConfigValidationError('JWT_SECRET', 'must be at least 32 characters');
+  }
+  const queuePrefix = env.QUEUE_PREFIX || 'guildhall';
+  if (!/^[a-zA-Z0-9_-]{1,40}$/.test(queuePrefix)) {
+    throw new ConfigValidationError('QUEUE_PREFIX', 'expected 1-40 letters, digits, "_" or "-"');
+  }
+  return {
+    nodeEnv: oneOf(env, 'NODE_ENV', NODE_ENVS, 'development'),
+    port,
+    host: env.HOST || '0.0.0.0',
+    publicOrigin: origin(env, 'PUBLIC_ORIGIN', `http://localhost:${port}`),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    dataDir: isAbsolute(dataDirRaw) ? dataDirRaw : resolve(cwd, dataDirRaw),
+    embeddedPostgresPort: integer(env, 'EMBEDDED_POSTGRES_PORT', 54329, 1, 65535),
+    federationAllowPrivateAddresses: boolean(env, 'FEDERATION_ALLOW_PRIVATE_ADDRESSES', false),
+    queuePrefix,
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, 86400),
+    refreshTokenTtlDays: integer(env, 'REFRESH_TOKEN_TTL_DAYS', 30, 1, 365),
+    trustProxy: boolean(env, 'TRUST_PROXY', false),
+    rateLimits: {
+      loginPerIp: integer(env, 'RATE_LIMIT_LOGIN_PER_IP', 30, 1, 1_000_000),
+      loginFailuresPerAccount: integer(env, 'RATE_LIMIT_LOGIN_FAILURES', 10, 1, 1_000_000),
+      signUpPerIp: integer(env, 'RATE_LIMIT_SIGNUP_PER_IP', 10, 1, 1_000_000),
+    },
+    jwtSecret,
+  };
+}

@@ -1,0 +1,28 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { ConfigService } from './config/config.service';
+import { DatabaseModule, type DatabaseModuleOptions } from './database/database.module';
+import { LOGGER } from './logging/logger.token';
+import { QueueModule } from './queue/queue.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
+import type { Runtime } from './runtime';
+
+export interface CoreModuleOptions extends DatabaseModuleOptions {
+  runtime: Runtime;
+}
+
+/** Config, logging, database, queues and rate limits: what every Guildhall process shares. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(options: CoreModuleOptions): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [DatabaseModule.forRoot(options), QueueModule.forRoot(), RateLimitModule],
+      providers: [
+        { provide: ConfigService, useValue: options.runtime.config },
+        { provide: LOGGER, useValue: options.runtime.logger },
+      ],
+      exports: [ConfigService, LOGGER, DatabaseModule, QueueModule, RateLimitModule],
+    };
+  }
+}

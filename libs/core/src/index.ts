@@ -1,0 +1,18 @@
+export { ConfigService } from './config/config.service';
+export { ConfigValidationError, parseConfig, type GuildhallConfig, type Env } from './config/config.schema';
+export { CoreModule, type CoreModuleOptions } from './core.module';
+export { startRuntime, type Runtime } from './runtime';
+export { MigrationRunner } from './database/migration.runner';
+export { SnakeNamingStrategy } from './database/snake-naming.strategy';
+export { queueConnection } from './queue/queue.module';
+export { SYSTEM_QUEUE } from './queue/queue.constants';
+export { createLogger, PinoNestLogger, requestContext, type Logger } from './logging/logger';
+export { LOGGER } from './logging/logger.token';
+export { DomainException, GraphqlErrorCode } from './errors/domain.exception';
+export { formatGraphqlError } from './graphql/format-error';
+export { depthLimitRule } from './graphql/depth-limit.rule';
+export { complexityPlugin } from './graphql/complexity.plugin';
+export { RateLimiterService, type Limit, type Verdict } from './rate-limit/rate-limiter.service';
+export { HealthModule } from './health/health.module';
+export { QueueHealthIndicator } from './health/queue.health';
+export { runProcess } from './process';

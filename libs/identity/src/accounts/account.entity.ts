@@ -1,0 +1,44 @@
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+/**
+ * A profile: local (domain null, has a user) or remote (an ActivityPub actor cached here).
+ * The social graph and content reference accounts, never users.
+ */
+@Entity('accounts')
+@Index('accounts_local_username_uq', ['username'], { unique: true, where: '"domain" IS NULL' })
+@Index('accounts_remote_username_uq', ['username', 'domain'], { unique: true, where: '"domain" IS NOT NULL' })
+@Check('accounts_local_username_ck', `"domain" IS NOT NULL OR "username" ~ '^[a-z0-9_]{1,30}$'`)
+export class AccountEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text' })
+  username: string;
+
+  /** Null for local accounts; the remote host (with port if any) otherwise. */
+  @Column({ type: 'text', nullable: true })
+  domain: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  displayName: string | null;
+
+  /** The ActivityPub id of a remote account; local ids derive from PUBLIC_ORIGIN. */
+  @Column({ type: 'text', nullable: true, unique: true })
+  uri: string | null;
+
+  /** The HTML profile page of a remote account. */
+  @Column({ type: 'text', nullable: true })
+  url: string | null;
+
+  @Column({ type: 'integer', default: 0 })
+  followersCount: number;
+
+  @Column({ type: 'integer', default: 0 })
+  followingCount: number;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { Role } from '../identity.constants';
+import { AccountEntity } from './account.entity';
+import { UserEntity } from './user.entity';
+
+export interface NewLocalAccount {
+  username: string;
+  email: string;
+  passwordHash: string;
+  displayName: string | null;
+  role: Role;
+}
+
+export type UniqueViolation = 'username' | 'email';
+
+/** Which of our unique constraints a failed insert hit, if any. */
+function uniqueViolation(error: unknown): UniqueViolation | undefined {
+  if (!(error instanceof QueryFailedError)) return undefined;
+  const { code, constraint } = error.driverError as { code?: string; constraint?: string };
+  if (code !== '23505') return undefined;
+  if (constraint === 'accounts_local_username_uq') return 'username';
+  if (constraint === 'users_email_uq') return 'email';
+  return undefined;
+}
+
+@Injectable()
+export class AccountRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Inserts the account and its user in one transaction; a taken name or email is a value. */
+  async createLocal(
+    input: NewLocalAccount,
+  ): Promise<{ account: AccountEntity; user: UserEntity } | { conflict: UniqueViolation }> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const account = await manager.save(
+          manager.create(AccountEntity, { username: input.username, domain: null, displayName: input.displayName }),
+        );
+        const user = await manager.save(
+          manager.create(UserEntity, {
+            accountId: account.id,
+            email: input.email,
+            passwordHash: input.passwordHash,
+            role: input.role,
+          }),
+        );
+        return { account, user };
+      });
+    } catch (error) {
+      const conflict = uniqueViolation(error);
+      if (conflict) return { conflict };
+      throw error;
+    }
+  }
+
+  findById(id: string): Promise<AccountEntity | null> {
+    return this.dataSource.getRepository(AccountEntity).findOneBy({ id });
+  }
+
+  findByUsername(username: string, domain: string | null): Promise<AccountEntity | null> {
+    return this.dataSource
+      .getRepository(AccountEntity)
+      .createQueryBuilder('a')
+      .where('a.username = :username', { username })
+      .andWhere(domain === null ? 'a.domain IS NULL' : 'a.domain = :domain', { domain })
+      .getOne();
+  }
+
+  /** The local user whose username or email is `login` (both stored lower-cased). */
+  findUserByLogin(login: string): Promise<UserEntity | null> {
+    return this.dataSource
+      .getRepository(UserEntity)
+      .createQueryBuilder('u')
+      .innerJoinAndSelect('u.account', 'a')
+      .where('u.email = :login', { login })
+      .orWhere('(a.username = :login AND a.domain IS NULL)', { login })
+      .getOne();
+  }
+
+  findUserById(id: string): Promise<UserEntity | null> {
+    return this.dataSource.getRepository(UserEntity).findOne({ where: { id }, relations: { account: true } });
+  }
+}

@@ -1,0 +1,81 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@guildhall/core';
+import { PasswordService } from '../auth/password.service';
+import { IdentityErrorCode, IdentityException } from '../identity.exception';
+import { RESERVED_USERNAMES, Role, USERNAME_PATTERN } from '../identity.constants';
+import type { AccountEntity } from './account.entity';
+import { toAccountModel } from './account.mapper';
+import type { AccountModel } from './account.model';
+import { AccountRepository } from './account.repository';
+import type { UserEntity } from './user.entity';
+
+export interface CreateLocalAccountInput {
+  username: string;
+  email: string;
+  password: string;
+  displayName?: string | null;
+  role?: Role;
+}
+
+/** Parses "alice" or "alice@host" (a leading "@" is allowed). */
+export function parseHandle(handle: string): { username: string; domain: string | null } | null {
+  const match = /^@?([^@\s]+)(?:@([^@\s]+))?$/.exec(handle.trim());
+  if (!match) return null;
+  return { username: match[1].toLowerCase(), domain: match[2]?.toLowerCase() ?? null };
+}
+
+@Injectable()
+export class AccountService {
+  private readonly logger = new Logger(AccountService.name);
+
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly passwords: PasswordService,
+    private readonly config: ConfigService,
+  ) {}
+
+  /** Creates a local account; shared by signUp and `guildhall accounts create`. */
+  async createLocal(input: CreateLocalAccountInput): Promise<{ account: AccountEntity; user: UserEntity }> {
+    const username = input.username.trim().toLowerCase();
+    if (!USERNAME_PATTERN.test(username)) {
+      throw new IdentityException(
+        IdentityErrorCode.InvalidUsername,
+        'Usernames are 1 to 30 characters: a-z, 0-9 and underscore',
+      );
+    }
+    if (RESERVED_USERNAMES.has(username)) {
+      throw new IdentityException(IdentityErrorCode.UsernameTaken, 'That username is taken');
+    }
+    const passwordHash = await this.passwords.hash(input.password);
+    const result = await this.accounts.createLocal({
+      username,
+      email: input.email.trim().toLowerCase(),
+      passwordHash,
+      displayName: input.displayName?.trim() || null,
+      role: input.role ?? Role.Member,
+    });
+    if ('conflict' in result) {
+      throw result.conflict === 'username'
+        ? new IdentityException(IdentityErrorCode.UsernameTaken, 'That username is taken')
+        : new IdentityException(IdentityErrorCode.EmailTaken, 'That email address is already registered');
+    }
+    this.logger.log({ msg: 'account created', accountId: result.account.id, role: result.user.role });
+    return result;
+  }
+
+  async findByHandle(handle: string): Promise<AccountEntity | null> {
+    const parsed = parseHandle(handle);
+    if (!parsed) return null;
+    const localHost = new URL(this.config.values.publicOrigin).host;
+    const domain = parsed.domain === localHost ? null : parsed.domain;
+    return this.accounts.findByUsername(parsed.username, domain);
+  }
+
+  findById(id: string): Promise<AccountEntity | null> {
+    return this.accounts.findById(id);
+  }
+
+  toModel(account: AccountEntity): AccountModel {
+    return toAccountModel(account, this.config.values.publicOrigin);
+  }
+}

@@ -1,0 +1,34 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { ConfigService } from '@guildhall/core';
+
+/** What an access token says: the account, and the session that must still be live. */
+export interface AccessTokenClaims {
+  sub: string;
+  sid: string;
+}
+
+@Injectable()
+export class TokenService {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly config: ConfigService,
+  ) {}
+
+  async issueAccessToken(claims: AccessTokenClaims): Promise<{ token: string; expiresAt: Date }> {
+    const ttl = this.config.values.accessTokenTtlSeconds;
+    const token = await this.jwt.signAsync({ ...claims }, { expiresIn: ttl });
+    return { token, expiresAt: new Date(Date.now() + ttl * 1000) };
+  }
+
+  newRefreshToken(): { token: string; hash: string; expiresAt: Date } {
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(Date.now() + this.config.values.refreshTokenTtlDays * 86_400_000);
+    return { token, hash: this.hashRefreshToken(token), expiresAt };
+  }
+
+  hashRefreshToken(token: string): string {
+    return createHash('sha256').update(token).digest('hex');
+  }
+}

@@ -1,0 +1,21 @@
+export const IDENTITY_QUEUE = 'identity';
+
+export const IdentityJob = {
+  /** Deletes sessions that expired or were revoked more than SESSION_RETENTION_DAYS ago. */
+  CleanupSessions: 'cleanup-sessions',
+} as const;
+
+export const SESSION_RETENTION_DAYS = 30;
+
+export enum Role {
+  Member = 'member',
+  Moderator = 'moderator',
+  Admin = 'admin',
+}
+
+export const USERNAME_PATTERN = /^[a-z0-9_]{1,30}$/;
+export const PASSWORD_MIN_LENGTH = 10;
+/** argon2 hashes what it is given: a bound keeps one request from costing seconds. */
+export const PASSWORD_MAX_LENGTH = 256;
+/** Names that would shadow a route or the instance actor. */
+export const RESERVED_USERNAMES = new Set(['actor', 'instance', 'admin_actor', 'inbox', 'users', 'api', 'graphql']);

@@ -1,0 +1,34 @@
+import { DomainException, GraphqlErrorCode } from '@guildhall/core';
+
+export enum IdentityErrorCode {
+  InvalidUsername = 'INVALID_USERNAME',
+  UsernameTaken = 'USERNAME_TAKEN',
+  EmailTaken = 'EMAIL_TAKEN',
+  InvalidCredentials = 'INVALID_CREDENTIALS',
+  RateLimited = 'RATE_LIMITED',
+  Unauthenticated = 'UNAUTHENTICATED',
+  SessionRevoked = 'SESSION_REVOKED',
+  Forbidden = 'FORBIDDEN',
+  AccountNotFound = 'ACCOUNT_NOT_FOUND',
+}
+
+const GRAPHQL_CODES: Record<IdentityErrorCode, GraphqlErrorCode> = {
+  [IdentityErrorCode.InvalidUsername]: GraphqlErrorCode.BAD_USER_INPUT,
+  [IdentityErrorCode.UsernameTaken]: GraphqlErrorCode.BAD_USER_INPUT,
+  [IdentityErrorCode.EmailTaken]: GraphqlErrorCode.BAD_USER_INPUT,
+  [IdentityErrorCode.InvalidCredentials]: GraphqlErrorCode.UNAUTHENTICATED,
+  [IdentityErrorCode.RateLimited]: GraphqlErrorCode.RATE_LIMITED,
+  [IdentityErrorCode.Unauthenticated]: GraphqlErrorCode.UNAUTHENTICATED,
+  [IdentityErrorCode.SessionRevoked]: GraphqlErrorCode.UNAUTHENTICATED,
+  [IdentityErrorCode.Forbidden]: GraphqlErrorCode.FORBIDDEN,
+  [IdentityErrorCode.AccountNotFound]: GraphqlErrorCode.NOT_FOUND,
+};
+
+export class IdentityException extends DomainException<IdentityErrorCode> {
+  readonly graphqlCode: GraphqlErrorCode;
+
+  constructor(code: IdentityErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(code, message, details);
+    this.graphqlCode = GRAPHQL_CODES[code];
+  }
+}

@@ -1,0 +1,76 @@
+import { BullModule } from '@nestjs/bullmq';
+import { type DynamicModule, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConfigService } from '@guildhall/core';
+import { AccountEntity } from './accounts/account.entity';
+import { AccountRepository } from './accounts/account.repository';
+import { AccountResolver } from './accounts/account.resolver';
+import { AccountService } from './accounts/account.service';
+import { UserEntity } from './accounts/user.entity';
+import { AuthResolver } from './auth/auth.resolver';
+import { AuthService } from './auth/auth.service';
+import { AuthGuard } from './auth/guards/auth.guard';
+import { PasswordService } from './auth/password.service';
+import { JwtStrategy } from './auth/strategies/jwt.strategy';
+import { LocalStrategy } from './auth/strategies/local.strategy';
+import { TokenService } from './auth/token.service';
+import { IDENTITY_QUEUE } from './identity.constants';
+import { IdentityProcessor } from './jobs/identity.processor';
+import { SessionCleanupService } from './sessions/session-cleanup.service';
+import { SessionEntity } from './sessions/session.entity';
+import { SessionRepository } from './sessions/session.repository';
+
+export interface IdentityModuleOptions {
+  /** Run this lib's job processors in this process (the worker, or `npm start`'s all-in-one). */
+  worker: boolean;
+}
+
+@Module({})
+export class IdentityModule implements OnApplicationBootstrap {
+  constructor(private readonly sessionCleanup: SessionCleanupService) {}
+
+  static forRoot(options: IdentityModuleOptions): DynamicModule {
+    return {
+      module: IdentityModule,
+      imports: [
+        TypeOrmModule.forFeature([AccountEntity, UserEntity, SessionEntity]),
+        PassportModule,
+        JwtModule.registerAsync({
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => ({
+            secret: config.jwtSecret,
+            signOptions: {
+              algorithm: 'HS256',
+              issuer: config.values.publicOrigin,
+              audience: config.values.publicOrigin,
+            },
+            verifyOptions: { algorithms: ['HS256'] },
+          }),
+        }),
+        BullModule.registerQueue({ name: IDENTITY_QUEUE }),
+      ],
+      providers: [
+        AccountRepository,
+        SessionRepository,
+        PasswordService,
+        TokenService,
+        AccountService,
+        AuthService,
+        SessionCleanupService,
+        JwtStrategy,
+        LocalStrategy,
+        AuthGuard,
+        AccountResolver,
+        AuthResolver,
+        ...(options.worker ? [IdentityProcessor] : []),
+      ],
+      exports: [AccountService, AuthService, SessionCleanupService, AuthGuard],
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.sessionCleanup.schedule();
+  }
+}

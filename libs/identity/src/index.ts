@@ -1,0 +1,15 @@
+export { IdentityModule, type IdentityModuleOptions } from './identity.module';
+export { AuthGuard } from './auth/guards/auth.guard';
+export { Public } from './auth/decorators/public.decorator';
+export { Roles } from './auth/decorators/roles.decorator';
+export { CurrentAuth } from './auth/decorators/current-auth.decorator';
+export type { AuthContext } from './auth/auth-context';
+export { AccountService, parseHandle, type CreateLocalAccountInput } from './accounts/account.service';
+export { AccountEntity } from './accounts/account.entity';
+export { AccountModel } from './accounts/account.model';
+export { AuthService } from './auth/auth.service';
+export { SessionCleanupService } from './sessions/session-cleanup.service';
+export { IdentityException, IdentityErrorCode } from './identity.exception';
+export { IDENTITY_QUEUE, IdentityJob, Role } from './identity.constants';
+export { AccountResolver } from './accounts/account.resolver';
+export { AuthResolver } from './auth/auth.resolver';

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Repository } from 'typeorm';
+import { Role } from '../identity.constants';
+import { SessionEntity } from './session.entity';
+
+export interface ActiveSession {
+  sessionId: string;
+  userId: string;
+  accountId: string;
+  role: Role;
+}
+
+@Injectable()
+export class SessionRepository {
+  constructor(@InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>) {}
+
+  create(session: Pick<SessionEntity, 'userId' | 'refreshTokenHash' | 'ip' | 'userAgent' | 'expiresAt'>) {
+    return this.sessions.save(this.sessions.create({ ...session, lastUsedAt: new Date(), revokedAt: null }));
+  }
+
+  /** The session an access token names, with its user's role, if it is still live. */
+  async findActive(sessionId: string): Promise<ActiveSession | null> {
+    const row = await this.sessions
+      .createQueryBuilder('s')
+      .innerJoin('s.user', 'u')
+      .select(['s.id AS session_id', 's.user_id AS user_id', 'u.account_id AS account_id', 'u.role AS role'])
+      .where('s.id = :sessionId', { sessionId })
+      .andWhere('s.revoked_at IS NULL')
+      .andWhere('s.expires_at > now()')
+      .getRawOne<{ session_id: string; user_id: string; account_id: string; role: Role }>();
+    return row ? { sessionId: row.session_id, userId: row.user_id, accountId: row.account_id, role: row.role } : null;
+  }
+
+  /**
+   * Swaps a live session's refresh token for a new one in one statement, so a refresh token
+   * works exactly once even when two requests race with it.
+   */
+  async rotate(oldHash: string, newHash: string, expiresAt: Date): Promise<SessionEntity | null> {
+    const result = await this.sessions
+      .createQueryBuilder()
+      .update(SessionEntity)
+      .set({ refreshTokenHash: newHash, lastUsedAt: () => 'now()', expiresAt })
+      .where('refresh_token_hash = :oldHash', { oldHash })
+      .andWhere('revoked_at IS NULL')
+      .andWhere('expires_at > now()')
+      .returning('*')
+      .execute();
+    const raw = (result.raw as Record<string, unknown>[])[0];
+    return raw ? this.sessions.create({ id: raw.id as string, userId: raw.user_id as string }) : null;
+  }
+
+  async revoke(sessionId: string): Promise<boolean> {
+    const result = await this.sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async revokeAllForUser(userId: string): Promise<number> {
+    const result = await this.sessions
+      .createQueryBuilder()
+      .update(SessionEntity)
+      .set({ revokedAt: () => 'now()' })
+      .where('user_id = :userId', { userId })
+      .andWhere('revoked_at IS NULL')
+      .execute();
+    return result.affected ?? 0;
+  }
+
+  /** Removes sessions expired or revoked before `before`; returns how many. */
+  async deleteEndedBefore(before: Date): Promise<number> {
+    const result = await this.sessions
+      .createQueryBuilder()
+      .delete()
+      .from(SessionEntity)
+      .where('expires_at < :before', { before })
+      .orWhere('revoked_at < :before', { before })
+      .execute();
+    return result.affected ?? 0;
+  }
+}

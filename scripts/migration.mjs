@@ -1,15 +1,14 @@
 // `generate <VerbNoun>`: diff the entities against the migrations and write migrations/<epoch>-<VerbNoun>.ts.
 // `check`: fail when the entities and migrations differ (CI).
 // Both work on a scratch database created beside DATABASE_URL (default postgres://postgres@localhost:5432/postgres).
-import { randomBytes } from 'node:crypto';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withScratchDatabase } from './lib/scratch-db.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const { Client } = require('pg');
 
 const [command, name] = process.argv.slice(2);
 if (!['generate', 'check'].includes(command) || (command === 'generate' && !/^[A-Z][A-Za-z0-9]+$/.test(name ?? ''))) {
@@ -17,15 +16,8 @@ if (!['generate', 'check'].includes(command) || (command === 'generate' && !/^[A
   process.exit(2);
 }
 
-const server = new URL(process.env.DATABASE_URL || 'postgres://postgres@localhost:5432/postgres');
-const scratch = `guildhall_migration_${randomBytes(4).toString('hex')}`;
-const admin = new Client({ connectionString: Object.assign(new URL(server), { pathname: '/postgres' }).toString() });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${scratch}`);
-
 let exitCode = 0;
-try {
-  const url = Object.assign(new URL(server), { pathname: `/${scratch}` }).toString();
+await withScratchDatabase('guildhall_migration', async (url) => {
   const { startRuntime } = require(join(root, 'dist/libs/core/src/index.js'));
   const { CliModule } = require(join(root, 'dist/apps/cli/src/cli.module.js'));
   const { NestFactory } = require('@nestjs/core');
@@ -71,10 +63,7 @@ ${sql.downQueries.reverse().map(line).join('\n')}
     writeIndex();
     process.stderr.write(`wrote migrations/${epoch}-${name}.ts\n`);
   }
-} finally {
-  await admin.query(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
-  await admin.end();
-}
+});
 process.exit(exitCode);
 
 function writeIndex() {

@@ -14,7 +14,8 @@ export async function withContext<T>(
   options: { migrate: boolean },
   run: (app: INestApplicationContext, runtime: Runtime) => Promise<T>,
 ): Promise<T> {
-  const runtime = await startRuntime(process.env, { logToStderr: true });
+  // Quiet by default: an operator wants the command's answer, not the framework's start-up lines.
+  const runtime = await startRuntime({ LOG_LEVEL: 'warn', ...process.env }, { logToStderr: true });
   let app: INestApplicationContext | undefined;
   try {
     app = await NestFactory.createApplicationContext(CliModule.forRoot(runtime, options), {

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { MixedList } from 'typeorm';
 import { ConfigService } from '../config/config.service';
-import { MigrationRunner } from './migration.runner';
+import { MigrateOnStart, MigrationRunner } from './migration.runner';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 export interface DatabaseModuleOptions {
@@ -37,8 +37,8 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: options.migrate ? [MigrationRunner] : [],
-      exports: [TypeOrmModule],
+      providers: [MigrationRunner, ...(options.migrate ? [MigrateOnStart] : [])],
+      exports: [TypeOrmModule, MigrationRunner],
     };
   }
 }

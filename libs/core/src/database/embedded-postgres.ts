@@ -147,12 +147,17 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
 
 async function stopByPid(pid: number, ownerFile: string, logger: Logger): Promise<void> {
   if (!isAlive(pid)) return;
-  // SIGINT is PostgreSQL's "fast" shutdown: roll back open transactions, checkpoint, exit.
-  process.kill(pid, 'SIGINT');
-  if (!(await waitForExit(pid, 15_000))) {
-    logger.error({ msg: 'embedded PostgreSQL did not stop in 15 s; sending SIGQUIT', pid });
-    process.kill(pid, 'SIGQUIT');
-    await waitForExit(pid, 5_000);
+  // "Smart" shutdown first: clients that are still closing (BullMQ's PostgreSQL backend ends its
+  // pool without waiting) finish cleanly. Then "fast" (roll back and exit), then "immediate".
+  const steps: [NodeJS.Signals, number][] = [
+    ['SIGTERM', 5_000],
+    ['SIGINT', 10_000],
+    ['SIGQUIT', 5_000],
+  ];
+  for (const [signal, waitMs] of steps) {
+    process.kill(pid, signal);
+    if (await waitForExit(pid, waitMs)) break;
+    logger.warn({ msg: `embedded PostgreSQL still running after ${signal}`, pid });
   }
   rmSync(ownerFile, { force: true });
   logger.info({ msg: 'embedded PostgreSQL stopped', pid });

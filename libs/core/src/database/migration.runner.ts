@@ -9,14 +9,10 @@ const MIGRATION_LOCK_KEY = 7_261_033_917;
  * workers may start at once: a session-level advisory lock lets exactly one of them migrate.
  */
 @Injectable()
-export class MigrationRunner implements OnModuleInit {
+export class MigrationRunner {
   private readonly logger = new Logger(MigrationRunner.name);
 
   constructor(private readonly dataSource: DataSource) {}
-
-  async onModuleInit(): Promise<void> {
-    await this.run();
-  }
 
   async run(): Promise<Migration[]> {
     const runner = this.dataSource.createQueryRunner();
@@ -30,5 +26,15 @@ export class MigrationRunner implements OnModuleInit {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
       await runner.release();
     }
+  }
+}
+
+/** Provided when a process migrates at start-up: before any other module touches the database. */
+@Injectable()
+export class MigrateOnStart implements OnModuleInit {
+  constructor(private readonly runner: MigrationRunner) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.runner.run();
   }
 }

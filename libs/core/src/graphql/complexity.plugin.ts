@@ -12,13 +12,20 @@ export function complexityPlugin(getSchema: () => GraphQLSchema, maxComplexity: 
     requestDidStart() {
       return Promise.resolve({
         didResolveOperation({ request, document }) {
-          const complexity = getComplexity({
-            schema: getSchema(),
-            operationName: request.operationName,
-            query: document,
-            variables: request.variables,
-            estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-          });
+          let complexity: number;
+          try {
+            complexity = getComplexity({
+              schema: getSchema(),
+              operationName: request.operationName,
+              query: document,
+              variables: request.variables,
+              estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch (error) {
+            // Invalid variables: execution reports them as BAD_USER_INPUT right after this.
+            if (error instanceof GraphQLError) return Promise.resolve();
+            throw error;
+          }
           if (complexity > maxComplexity) {
             return Promise.reject(
               new GraphQLError(`Query complexity ${complexity} exceeds the maximum of ${maxComplexity}`, {

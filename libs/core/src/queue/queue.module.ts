@@ -7,6 +7,7 @@ import { ConfigService } from '../config/config.service';
 export function queueConnection(config: ConfigService): Record<string, unknown> {
   const redisUrl = config.values.redisUrl;
   if (redisUrl) {
+    setDefaultBackendFactory(undefined); // BullMQ's own default: Redis.
     const url = new URL(redisUrl);
     return {
       connection: {

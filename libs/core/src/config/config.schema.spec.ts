@@ -1,0 +1,64 @@
+import { ConfigValidationError, parseConfig } from './config.schema';
+
+describe('parseConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = parseConfig({}, '/srv/guildhall');
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      port: 3000,
+      publicOrigin: 'http://localhost:3000',
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      dataDir: '/srv/guildhall/data',
+      federationAllowPrivateAddresses: false,
+      queuePrefix: 'guildhall',
+      accessTokenTtlSeconds: 900,
+      rateLimits: { loginPerIp: 30, loginFailuresPerAccount: 10, signUpPerIp: 10 },
+    });
+  });
+
+  it('derives PUBLIC_ORIGIN from PORT and canonicalises a given origin', () => {
+    expect(parseConfig({ PORT: '8080' }).publicOrigin).toBe('http://localhost:8080');
+    expect(parseConfig({ PUBLIC_ORIGIN: 'https://Example.ORG/' }).publicOrigin).toBe('https://example.org');
+    expect(parseConfig({ PUBLIC_ORIGIN: 'https://example.org:8443' }).publicOrigin).toBe('https://example.org:8443');
+  });
+
+  it.each([
+    ['PORT', 'eighty', 'Invalid environment variable PORT: expected an integer, got "eighty"'],
+    ['PORT', '70000', 'Invalid environment variable PORT: expected an integer from 0 to 65535, got 70000'],
+    ['PUBLIC_ORIGIN', 'https://example.org/path', 'Invalid environment variable PUBLIC_ORIGIN: expected an origin'],
+    ['PUBLIC_ORIGIN', 'ftp://example.org', 'Invalid environment variable PUBLIC_ORIGIN: expected http or https'],
+    [
+      'DATABASE_URL',
+      'mysql://x@y/z',
+      'Invalid environment variable DATABASE_URL: expected a postgres: or postgresql: URL',
+    ],
+    ['REDIS_URL', 'not a url', 'Invalid environment variable REDIS_URL: not a valid URL'],
+    ['FEDERATION_ALLOW_PRIVATE_ADDRESSES', 'maybe', 'Invalid environment variable FEDERATION_ALLOW_PRIVATE_ADDRESSES'],
+    ['NODE_ENV', 'staging', 'Invalid environment variable NODE_ENV: expected one of development, production, test'],
+    ['JWT_SECRET', 'short', 'Invalid environment variable JWT_SECRET: must be at least 32 characters'],
+    ['LOG_LEVEL', 'loud', 'Invalid environment variable LOG_LEVEL'],
+  ])('refuses %s=%s with one line naming it', (name, value, message) => {
+    let error: unknown;
+    try {
+      parseConfig({ [name]: value });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    expect((error as ConfigValidationError).variable).toBe(name);
+    expect((error as Error).message).toContain(message);
+    expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('never echoes a malformed DATABASE_URL, which may hold a password', () => {
+    expect(() => parseConfig({ DATABASE_URL: 'postgres://u:s3cret@[bad' })).toThrow(
+      'Invalid environment variable DATABASE_URL: not a valid URL',
+    );
+  });
+
+  it('reads booleans in the usual spellings', () => {
+    expect(parseConfig({ FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'TRUE' }).federationAllowPrivateAddresses).toBe(true);
+    expect(parseConfig({ FEDERATION_ALLOW_PRIVATE_ADDRESSES: '0' }).federationAllowPrivateAddresses).toBe(false);
+  });
+});

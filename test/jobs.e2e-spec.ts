@@ -15,7 +15,7 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_00
   }
 }
 
-describe.each([
+describe.each<[string, { REDIS_URL?: string }]>([
   ['Redis', {}],
   ['PostgreSQL (no REDIS_URL)', { REDIS_URL: '' }],
 ])('session cleanup job on BullMQ with %s', (_backend, env) => {

@@ -227,6 +227,17 @@ describe('accounts and auth over GraphQL', () => {
       }
     });
 
+    it('refuses an operation over the complexity limit before running it', async () => {
+      const fields = Array.from({ length: 600 }, (_, i) => `a${i}: account(handle: "x") { id }`).join(' ');
+      const res = await t.gql(`query { ${fields} }`);
+      expect(res.errors?.[0].extensions).toMatchObject({
+        code: 'GRAPHQL_VALIDATION_FAILED',
+        complexity: 1200,
+        maxComplexity: 1000,
+      });
+      expect(res.data).toBeUndefined();
+    });
+
     it('serves /health with database and queue checks and echoes request ids', async () => {
       const res = await t.http().get('/health').set('x-request-id', 'req-12345');
       expect(res.status).toBe(200);

@@ -129,6 +129,15 @@ describe('npm start on embedded defaults (no DATABASE_URL, no REDIS_URL)', () =>
     expect(server.output()).not.toContain('terminating connection');
   });
 
+  it('stops at once with one line naming a bad variable, starting nothing', async () => {
+    const result = await run(['dist/apps/server/main.js'], { ...env, PUBLIC_ORIGIN: 'https://example.org/sub' });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'Invalid environment variable PUBLIC_ORIGIN: expected an origin such as https://example.org, got "https://example.org/sub"',
+    );
+    expect(postgresOf(dataDir)).toEqual([]);
+  });
+
   it('lets the CLI start and stop the embedded database itself when no server runs', async () => {
     const created = await run(
       [

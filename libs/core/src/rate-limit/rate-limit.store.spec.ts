@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { RateLimitBucketEntity } from './rate-limit-bucket.entity';
+import { PostgresRateLimitStore, RedisRateLimitStore, type RateLimitStore } from './rate-limit.store';
+
+// Integration: the real PostgreSQL (this run's migrated test database) and Redis.
+describe.each(['PostgreSQL', 'Redis'])('%s rate-limit store', (backend) => {
+  let store: RateLimitStore;
+  let dataSource: DataSource | undefined;
+
+  beforeAll(async () => {
+    if (backend === 'Redis') {
+      store = new RedisRateLimitStore(new Redis(process.env.TEST_REDIS_URL!), `${process.env.TEST_QUEUE_PREFIX}-store`);
+      return;
+    }
+    dataSource = new DataSource({
+      type: 'postgres',
+      url: process.env.TEST_DATABASE_URL,
+      entities: [RateLimitBucketEntity],
+    });
+    await dataSource.initialize();
+    await dataSource.query(
+      'CREATE TABLE IF NOT EXISTS rate_limit_bucket (key text PRIMARY KEY, hits integer NOT NULL, expires_at timestamptz NOT NULL)',
+    );
+    store = new PostgresRateLimitStore(dataSource);
+  });
+  afterAll(async () => {
+    await store.close();
+    await dataSource?.destroy();
+  });
+
+  const key = () => `spec:${randomBytes(6).toString('hex')}`;
+
+  it('counts hits in a window and reports the time left', async () => {
+    const k = key();
+    expect((await store.peek(k)).hits).toBe(0);
+    const first = await store.increment(k, 60);
+    const second = await store.increment(k, 60);
+    expect([first.hits, second.hits]).toEqual([1, 2]);
+    expect(second.resetInSeconds).toBeGreaterThan(55);
+    expect(second.resetInSeconds).toBeLessThanOrEqual(60);
+    expect((await store.peek(k)).hits).toBe(2);
+  });
+
+  it('counts exactly under concurrency', async () => {
+    const k = key();
+    const results = await Promise.all(Array.from({ length: 25 }, () => store.increment(k, 60)));
+    expect(results.map((r) => r.hits).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+  });
+
+  it('starts a new window once the old one ends, and resets on demand', async () => {
+    const k = key();
+    await store.increment(k, 1);
+    await store.increment(k, 1);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    expect((await store.increment(k, 1)).hits).toBe(1);
+    await store.reset(k);
+    expect((await store.peek(k)).hits).toBe(0);
+  });
+});

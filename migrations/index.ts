@@ -1,4 +1,5 @@
 // Every migration, in order. Written by `npm run migration:generate`; do not edit by hand.
 import { CreateIdentity1795317000691 } from './1795317000691-CreateIdentity';
+import { CreateContentAndSocial1795318604478 } from './1795318604478-CreateContentAndSocial';
 
-export const MIGRATIONS = [CreateIdentity1795317000691];
+export const MIGRATIONS = [CreateIdentity1795317000691, CreateContentAndSocial1795318604478];

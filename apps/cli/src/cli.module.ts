@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CoreModule, type Runtime } from '@guildhall/core';
 import { IdentityModule } from '@guildhall/identity';
+import { ContentModule } from '@guildhall/content';
 import { MIGRATIONS } from '@guildhall/migrations';
+import { SocialModule } from '@guildhall/social';
 
 /** What operator commands need: the database and the libs' services, no HTTP, no processors. */
 @Module({})
@@ -12,6 +14,8 @@ export class CliModule {
       imports: [
         CoreModule.forRoot({ runtime, migrations: MIGRATIONS, migrate: options.migrate }),
         IdentityModule.forRoot({ worker: false }),
+        SocialModule,
+        ContentModule,
       ],
     };
   }

@@ -2,9 +2,11 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
-import { CoreModule, HealthModule, type Runtime } from '@guildhall/core';
+import { CoreModule, HealthModule, LoaderFactories, type Runtime } from '@guildhall/core';
 import { AuthGuard, IdentityModule } from '@guildhall/identity';
+import { ContentModule } from '@guildhall/content';
 import { MIGRATIONS } from '@guildhall/migrations';
+import { SocialModule } from '@guildhall/social';
 import { graphqlOptions } from './graphql/graphql.options';
 import { HealthController } from './health/health.controller';
 
@@ -24,9 +26,12 @@ export class AppModule {
         HealthModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
+          inject: [LoaderFactories],
           useFactory: graphqlOptions,
         }),
         IdentityModule.forRoot({ worker: withWorker }),
+        SocialModule,
+        ContentModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],

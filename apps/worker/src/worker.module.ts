@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CoreModule, type Runtime } from '@guildhall/core';
 import { IdentityModule } from '@guildhall/identity';
+import { ContentModule } from '@guildhall/content';
 import { MIGRATIONS } from '@guildhall/migrations';
+import { SocialModule } from '@guildhall/social';
 import { HeartbeatService } from './heartbeat.service';
 
 /** The BullMQ processors of every lib; no HTTP. */
@@ -13,6 +15,8 @@ export class WorkerModule {
       imports: [
         CoreModule.forRoot({ runtime, migrations: MIGRATIONS, migrate: true }),
         IdentityModule.forRoot({ worker: true }),
+        SocialModule,
+        ContentModule,
       ],
       providers: [HeartbeatService],
     };

@@ -1,5 +1,9 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ConfigService } from './config/config.service';
+import { DomainEventBus } from './events/domain-event-bus';
+import { LoaderFactories } from './graphql/request-loaders';
+import { MarkdownRenderer } from './rendering/markdown.renderer';
 import { DatabaseModule, type DatabaseModuleOptions } from './database/database.module';
 import { LOGGER } from './logging/logger.token';
 import { QueueModule } from './queue/queue.module';
@@ -17,12 +21,29 @@ export class CoreModule {
   static forRoot(options: CoreModuleOptions): DynamicModule {
     return {
       module: CoreModule,
-      imports: [DatabaseModule.forRoot(options), QueueModule.forRoot(), RateLimitModule],
+      imports: [
+        DatabaseModule.forRoot(options),
+        QueueModule.forRoot(),
+        RateLimitModule,
+        EventEmitterModule.forRoot({ wildcard: false, ignoreErrors: false }),
+      ],
       providers: [
         { provide: ConfigService, useValue: options.runtime.config },
         { provide: LOGGER, useValue: options.runtime.logger },
+        DomainEventBus,
+        LoaderFactories,
+        MarkdownRenderer,
       ],
-      exports: [ConfigService, LOGGER, DatabaseModule, QueueModule, RateLimitModule],
+      exports: [
+        ConfigService,
+        LOGGER,
+        DatabaseModule,
+        QueueModule,
+        RateLimitModule,
+        DomainEventBus,
+        LoaderFactories,
+        MarkdownRenderer,
+      ],
     };
   }
 }

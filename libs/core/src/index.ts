@@ -16,3 +16,34 @@ export { RateLimiterService, type Limit, type Verdict } from './rate-limit/rate-
 export { HealthModule } from './health/health.module';
 export { QueueHealthIndicator } from './health/queue.health';
 export { runProcess } from './process';
+export { uuidv7, uuidv7Time, UUID_PATTERN } from './ids/uuid-v7';
+export {
+  DomainEvent,
+  type DomainEventName,
+  type DomainEventPayloads,
+  type PostPublishedEvent,
+  type PostUpdatedEvent,
+  type PostDeletedEvent,
+  type PostEngagementEvent,
+  type FollowEvent,
+  type BlockEvent,
+  type ProfileUpdatedEvent,
+} from './events/domain-events';
+export { DomainEventBus } from './events/domain-event-bus';
+export { encodeCursor, decodeCursor, toPage, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page } from './pagination/cursor';
+export {
+  ConnectionArgs,
+  ConnectionType,
+  PageInfo,
+  toConnection,
+  type Connection,
+  type Edge,
+} from './graphql/connection';
+export {
+  LoaderFactories,
+  LoaderKey,
+  RequestLoaders,
+  type LoaderFactory,
+  type LoaderRequest,
+} from './graphql/request-loaders';
+export { MarkdownRenderer } from './rendering/markdown.renderer';

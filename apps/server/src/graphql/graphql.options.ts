@@ -1,11 +1,11 @@
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import type { GraphQLSchema } from 'graphql';
-import { complexityPlugin, depthLimitRule, formatGraphqlError } from '@guildhall/core';
+import { complexityPlugin, depthLimitRule, formatGraphqlError, type LoaderFactories } from '@guildhall/core';
 
 export const MAX_QUERY_DEPTH = 10;
 export const MAX_QUERY_COMPLEXITY = 1000;
 
-export function graphqlOptions(): Omit<ApolloDriverConfig, 'driver'> {
+export function graphqlOptions(loaders: LoaderFactories): Omit<ApolloDriverConfig, 'driver'> {
   let schema: GraphQLSchema | undefined;
   return {
     path: '/graphql',
@@ -27,6 +27,7 @@ export function graphqlOptions(): Omit<ApolloDriverConfig, 'driver'> {
         return schema;
       }, MAX_QUERY_COMPLEXITY),
     ],
-    context: ({ req }: { req: unknown }) => ({ req }),
+    // One set of DataLoaders per request, made lazily (see RequestLoaders).
+    context: ({ req }: { req: { user?: { accountId: string } } }) => ({ req, loaders: loaders.forRequest(req) }),
   };
 }

@@ -30,6 +30,41 @@ export class AccountEntity {
   @Column({ type: 'text', nullable: true })
   url: string | null;
 
+  /** The bio as written (Markdown, local accounts). */
+  @Column({ type: 'text', nullable: true })
+  bioSource: string | null;
+
+  /** Sanitized HTML. */
+  @Column({ type: 'text', nullable: true })
+  bio: string | null;
+
+  /** Media served at /media/<id> (local uploads); a remote account's image URLs below. */
+  @Column({ type: 'uuid', nullable: true })
+  avatarMediaId: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  headerMediaId: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  avatarRemoteUrl: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  headerRemoteUrl: string | null;
+
+  /** Profile fields: [{ name, value }] with value as sanitized HTML; at most 4. */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  fields: { name: string; value: string }[];
+
+  /** Follow requests must be approved. */
+  @Column({ type: 'boolean', default: false })
+  manuallyApprovesFollowers: boolean;
+
+  @Column({ type: 'boolean', default: true })
+  discoverable: boolean;
+
+  @Column({ type: 'integer', default: 0 })
+  postsCount: number;
+
   @Column({ type: 'integer', default: 0 })
   followersCount: number;
 

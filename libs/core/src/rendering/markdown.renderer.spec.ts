@@ -1,0 +1,46 @@
+import { extractHashtags, extractMentions, MarkdownRenderer } from './markdown.renderer';
+
+describe('MarkdownRenderer', () => {
+  const renderer = new MarkdownRenderer();
+
+  it('renders the allowed structure', () => {
+    expect(renderer.render('Hello *world* and **you**\n\n- one\n- two\n\n> quoted\n\n`code`')).toBe(
+      '<p>Hello <em>world</em> and <strong>you</strong></p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n<blockquote>\n<p>quoted</p>\n</blockquote>\n<p><code>code</code></p>',
+    );
+  });
+
+  it('removes anything executable', () => {
+    const html = renderer.render(
+      'hi <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) <a href="https://ok.example" onclick="x()">ok</a>',
+    );
+    expect(html).not.toMatch(/script|onerror|onclick|javascript:|<img/);
+    expect(html).toContain('<a href="https://ok.example" rel="nofollow noopener noreferrer">ok</a>');
+  });
+
+  it('links resolved mentions and hashtags, leaves unknown mentions as text', () => {
+    const html = renderer.render('hey @Alice and @bob@remote.example and @nobody #Guild_Hall', {
+      mentions: new Map([
+        ['alice', 'https://g.test/@alice'],
+        ['bob@remote.example', 'https://remote.example/@bob'],
+      ]),
+      hashtagUrl: (tag) => `https://g.test/tags/${tag}`,
+    });
+    expect(html).toBe(
+      '<p>hey <span class="h-card" translate="no"><a href="https://g.test/@alice" class="u-url mention" rel="nofollow noopener noreferrer">@<span>Alice</span></a></span> and ' +
+        '<span class="h-card" translate="no"><a href="https://remote.example/@bob" class="u-url mention" rel="nofollow noopener noreferrer">@<span>bob</span></a></span> and @nobody ' +
+        '<a href="https://g.test/tags/guild_hall" class="mention hashtag" rel="nofollow noopener noreferrer">#<span>Guild_Hall</span></a></p>',
+    );
+  });
+
+  it('extracts mentions and hashtags, not emails, anchors or numbers', () => {
+    expect(extractMentions('@Alice hi @bob@Remote.example, mail me: me@example.org @alice')).toEqual([
+      { username: 'alice', domain: null },
+      { username: 'bob', domain: 'remote.example' },
+    ]);
+    expect(extractHashtags('#One #one #2024 #café x#no https://a.example/#frag')).toEqual(['one', 'café']);
+  });
+
+  it('reduces HTML to text', () => {
+    expect(renderer.toText('<p>One <strong>two</strong></p><p>three</p>')).toBe('One two\nthree');
+  });
+});

@@ -1,0 +1,136 @@
+import { Injectable } from '@nestjs/common';
+import { Marked, type TokenizerAndRendererExtension } from 'marked';
+import sanitizeHtml from 'sanitize-html';
+
+/** "@alice" or "@alice@host.example" (not inside an email address or a word). */
+const MENTION = /(?<![\w@/])@([a-z0-9_]{1,30})(?:@([a-z0-9.-]+\.[a-z]{2,}(?::\d{1,5})?|localhost(?::\d{1,5})?))?/gi;
+/** "#tag": letters, digits and underscores, not all digits. */
+const HASHTAG = /(?<![\w#&/])#([\p{L}\p{N}_]*[\p{L}_][\p{L}\p{N}_]*)/gu;
+
+export interface MentionRef {
+  username: string;
+  domain: string | null;
+}
+
+export interface RenderOptions {
+  /** Links for the mentions that resolved, keyed by lower-cased "user" or "user@host". */
+  mentions?: Map<string, string>;
+  /** The page of a hashtag, e.g. (tag) => `${origin}/tags/${tag}`. */
+  hashtagUrl?: (tag: string) => string;
+}
+
+/** Every distinct mention in a Markdown source, lower-cased. */
+export function extractMentions(source: string): MentionRef[] {
+  const seen = new Map<string, MentionRef>();
+  for (const match of source.matchAll(MENTION)) {
+    const ref = { username: match[1].toLowerCase(), domain: match[2]?.toLowerCase() ?? null };
+    seen.set(ref.domain ? `${ref.username}@${ref.domain}` : ref.username, ref);
+  }
+  return [...seen.values()];
+}
+
+/** Every distinct hashtag in a Markdown source, lower-cased, without "#". At most 30 tags are kept. */
+export function extractHashtags(source: string): string[] {
+  return [...new Set([...source.matchAll(HASHTAG)].map((m) => m[1].toLowerCase()))].slice(0, 30);
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** What survives sanitizing: text structure, links, emphasis, lists, quotes and code. Nothing executable. */
+const SANITIZE: sanitizeHtml.IOptions = {
+  allowedTags: [
+    'p',
+    'br',
+    'a',
+    'em',
+    'strong',
+    'del',
+    's',
+    'ul',
+    'ol',
+    'li',
+    'blockquote',
+    'code',
+    'pre',
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'hr',
+    'span',
+  ],
+  allowedAttributes: { a: ['href', 'rel', 'class', 'translate'], span: ['class', 'translate'], ol: ['start'] },
+  allowedClasses: { a: ['mention', 'hashtag', 'u-url'], span: ['h-card'] },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowProtocolRelative: false,
+  transformTags: {
+    a: (tagName, attribs) => ({
+      tagName,
+      attribs: { ...attribs, rel: 'nofollow noopener noreferrer' },
+    }),
+  },
+};
+
+/**
+ * Markdown to sanitized HTML for posts, articles and bios. Raw HTML in the source is removed
+ * by the allowlist; mentions and hashtags become links.
+ */
+@Injectable()
+export class MarkdownRenderer {
+  render(source: string, options: RenderOptions = {}): string {
+    const marked = new Marked({ gfm: true, breaks: true, async: false });
+    marked.use({ extensions: [mentionExtension(options), hashtagExtension(options)] });
+    const html = marked.parse(source) as string;
+    return sanitizeHtml(html, SANITIZE).trim();
+  }
+
+  /** Remote HTML (federated posts, bios): the same allowlist. */
+  sanitize(html: string): string {
+    return sanitizeHtml(html, SANITIZE).trim();
+  }
+
+  /** Plain text of HTML, for excerpts and previews. */
+  toText(html: string): string {
+    return sanitizeHtml(html.replace(/<\/(p|li|blockquote|h\d)>/g, '$&\n'), { allowedTags: [], allowedAttributes: {} })
+      .replace(/\n{3,}/g, '\n\n')
+      .trim();
+  }
+}
+
+function mentionExtension(options: RenderOptions): TokenizerAndRendererExtension {
+  return {
+    name: 'mention',
+    level: 'inline',
+    start: (src) => src.search(/(?<![\w@/])@[a-z0-9_]/i),
+    tokenizer(src) {
+      const match = new RegExp(`^${MENTION.source}`, 'i').exec(src);
+      if (!match) return undefined;
+      const key = match[2] ? `${match[1]}@${match[2]}`.toLowerCase() : match[1].toLowerCase();
+      return { type: 'mention', raw: match[0], key, username: match[1] };
+    },
+    renderer(token) {
+      const url = options.mentions?.get(token.key as string);
+      if (!url) return escapeHtml(token.raw);
+      return `<span class="h-card" translate="no"><a href="${escapeHtml(url)}" class="u-url mention">@<span>${escapeHtml(token.username as string)}</span></a></span>`;
+    },
+  };
+}
+
+function hashtagExtension(options: RenderOptions): TokenizerAndRendererExtension {
+  return {
+    name: 'hashtag',
+    level: 'inline',
+    start: (src) => src.search(/(?<![\w#&/])#[\p{L}\p{N}_]/u),
+    tokenizer(src) {
+      const match = new RegExp(`^${HASHTAG.source}`, 'u').exec(src);
+      if (!match) return undefined;
+      return { type: 'hashtag', raw: match[0], tag: match[1] };
+    },
+    renderer(token) {
+      const tag = token.tag as string;
+      if (!options.hashtagUrl) return escapeHtml(token.raw);
+      return `<a href="${escapeHtml(options.hashtagUrl(tag.toLowerCase()))}" class="mention hashtag" rel="tag">#<span>${escapeHtml(tag)}</span></a>`;
+    },
+  };
+}

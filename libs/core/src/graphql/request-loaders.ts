@@ -24,7 +24,7 @@ export class LoaderFactories {
 
   register<V>(key: LoaderKey<V>, factory: (request: LoaderRequest) => DataLoader<string, V>): void {
     if (this.factories.has(key.name)) throw new Error(`loader ${key.name} registered twice`);
-    this.factories.set(key.name, factory as LoaderFactory);
+    this.factories.set(key.name, factory);
   }
 
   forRequest(request: LoaderRequest): RequestLoaders {

@@ -34,6 +34,8 @@ export function testEnv(overrides: Env = {}): Env {
     NODE_ENV: 'test',
     PORT: '0',
     PUBLIC_ORIGIN: 'http://guildhall.test',
+    // Passport keeps strategies process-wide: every test app must agree on the secret.
+    JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
     RATE_LIMIT_LOGIN_PER_IP: '100000',
     RATE_LIMIT_SIGNUP_PER_IP: '100000',
     ...overrides,

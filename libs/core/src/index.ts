@@ -47,3 +47,10 @@ export {
   type LoaderRequest,
 } from './graphql/request-loaders';
 export { MarkdownRenderer } from './rendering/markdown.renderer';
+export { extractHashtags, extractMentions, type MentionRef, type RenderOptions } from './rendering/markdown.renderer';
+export { MediaStorage } from './storage/media-storage';
+export { LocalDiskStorage } from './storage/local-disk.storage';
+export { StorageModule } from './storage/storage.module';
+export { PubSubModule } from './pubsub/pubsub.module';
+export { RedisPubSub } from './pubsub/redis-pub-sub';
+export { DomainHttpExceptionFilter, HTTP_STATUS_BY_GRAPHQL_CODE } from './errors/domain-http-exception.filter';

@@ -5,6 +5,7 @@ import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConfigService } from '@guildhall/core';
 import { AccountEntity } from './accounts/account.entity';
+import { AccountLoaderRegistrar } from './accounts/account.loader';
 import { AccountRepository } from './accounts/account.repository';
 import { AccountResolver } from './accounts/account.resolver';
 import { AccountService } from './accounts/account.service';
@@ -34,6 +35,8 @@ export class IdentityModule implements OnApplicationBootstrap {
   static forRoot(options: IdentityModuleOptions): DynamicModule {
     return {
       module: IdentityModule,
+      // Accounts are everyone's dependency: content, social and federation resolve them.
+      global: true,
       imports: [
         TypeOrmModule.forFeature([AccountEntity, UserEntity, SessionEntity]),
         PassportModule,
@@ -57,6 +60,7 @@ export class IdentityModule implements OnApplicationBootstrap {
         PasswordService,
         TokenService,
         AccountService,
+        AccountLoaderRegistrar,
         AuthService,
         SessionCleanupService,
         JwtStrategy,
@@ -66,7 +70,7 @@ export class IdentityModule implements OnApplicationBootstrap {
         AuthResolver,
         ...(options.worker ? [IdentityProcessor] : []),
       ],
-      exports: [AccountService, AuthService, SessionCleanupService, AuthGuard],
+      exports: [AccountService, AccountRepository, AuthService, SessionCleanupService, AuthGuard],
     };
   }
 

@@ -13,3 +13,6 @@ export { IdentityException, IdentityErrorCode } from './identity.exception';
 export { IDENTITY_QUEUE, IdentityJob, Role } from './identity.constants';
 export { AccountResolver } from './accounts/account.resolver';
 export { AuthResolver } from './auth/auth.resolver';
+export { ACCOUNT_BY_ID } from './accounts/account.loader';
+export { AccountRepository } from './accounts/account.repository';
+export { localActorUri, toAccountModel } from './accounts/account.mapper';

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import multipart from '@fastify/multipart';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { PinoNestLogger, requestContext, type Runtime } from '@guildhall/core';
+import { DomainHttpExceptionFilter, PinoNestLogger, requestContext, type Runtime } from '@guildhall/core';
 import { AppModule } from '../app.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -27,6 +28,12 @@ export async function createServer(
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
+  // Uploads (POST /api/v1/media) are the only multipart route: one file of at most
+  // MEDIA_MAX_BYTES and a few short fields (an image description is at most 1500 characters).
+  await app.register(multipart, {
+    limits: { fileSize: config.values.mediaMaxBytes, files: 1, fields: 4, fieldSize: 16_384, parts: 5 },
+  });
+  app.useGlobalFilters(new DomainHttpExceptionFilter());
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
   );

@@ -13,7 +13,8 @@ describe('parseConfig', () => {
       federationAllowPrivateAddresses: false,
       queuePrefix: 'guildhall',
       accessTokenTtlSeconds: 900,
-      rateLimits: { loginPerIp: 30, loginFailuresPerAccount: 10, signUpPerIp: 10 },
+      rateLimits: { loginPerIp: 30, loginFailuresPerAccount: 10, signUpPerIp: 10, mediaUploadsPerAccount: 60 },
+      mediaMaxBytes: 10_485_760,
     });
   });
 
@@ -38,6 +39,13 @@ describe('parseConfig', () => {
     ['NODE_ENV', 'staging', 'Invalid environment variable NODE_ENV: expected one of development, production, test'],
     ['JWT_SECRET', 'short', 'Invalid environment variable JWT_SECRET: must be at least 32 characters'],
     ['LOG_LEVEL', 'loud', 'Invalid environment variable LOG_LEVEL'],
+    ['MEDIA_MAX_BYTES', '10MB', 'Invalid environment variable MEDIA_MAX_BYTES: expected an integer, got "10MB"'],
+    [
+      'MEDIA_MAX_BYTES',
+      '0',
+      'Invalid environment variable MEDIA_MAX_BYTES: expected an integer from 1 to 1073741824, got 0',
+    ],
+    ['RATE_LIMIT_MEDIA_UPLOADS', '-1', 'Invalid environment variable RATE_LIMIT_MEDIA_UPLOADS'],
   ])('refuses %s=%s with one line naming it', (name, value, message) => {
     let error: unknown;
     try {
@@ -60,5 +68,11 @@ describe('parseConfig', () => {
   it('reads booleans in the usual spellings', () => {
     expect(parseConfig({ FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'TRUE' }).federationAllowPrivateAddresses).toBe(true);
     expect(parseConfig({ FEDERATION_ALLOW_PRIVATE_ADDRESSES: '0' }).federationAllowPrivateAddresses).toBe(false);
+  });
+
+  it('reads the media limits', () => {
+    const config = parseConfig({ MEDIA_MAX_BYTES: '2048', RATE_LIMIT_MEDIA_UPLOADS: '5' });
+    expect(config.mediaMaxBytes).toBe(2048);
+    expect(config.rateLimits.mediaUploadsPerAccount).toBe(5);
   });
 });

@@ -24,7 +24,11 @@ export interface GuildhallConfig {
     loginFailuresPerAccount: number;
     /** Sign-ups per client address per hour. */
     signUpPerIp: number;
+    /** Media uploads per account per 10 minutes. */
+    mediaUploadsPerAccount: number;
   };
+  /** Largest accepted upload, in bytes. */
+  mediaMaxBytes: number;
   /** Secret values: never logged. Generated into DATA_DIR when not given. */
   jwtSecret: string | undefined;
 }
@@ -139,7 +143,10 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
       loginPerIp: integer(env, 'RATE_LIMIT_LOGIN_PER_IP', 30, 1, 1_000_000),
       loginFailuresPerAccount: integer(env, 'RATE_LIMIT_LOGIN_FAILURES', 10, 1, 1_000_000),
       signUpPerIp: integer(env, 'RATE_LIMIT_SIGNUP_PER_IP', 10, 1, 1_000_000),
+      mediaUploadsPerAccount: integer(env, 'RATE_LIMIT_MEDIA_UPLOADS', 60, 1, 1_000_000),
     },
+    // The byte_size column is a 32-bit integer; 1 GiB is far above any sensible image.
+    mediaMaxBytes: integer(env, 'MEDIA_MAX_BYTES', 10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
     jwtSecret,
   };
 }

@@ -1,5 +1,14 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 
+@ObjectType('ProfileField', { description: 'A name/value pair shown on a profile.' })
+export class ProfileFieldModel {
+  @Field({ description: 'Plain text.' })
+  name: string;
+
+  @Field({ description: 'Sanitized HTML (links are clickable).' })
+  value: string;
+}
+
 @ObjectType('Account', { description: 'A member of this server or of another ActivityPub server.' })
 export class AccountModel {
   @Field(() => ID)
@@ -16,6 +25,30 @@ export class AccountModel {
 
   @Field({ description: 'The HTML profile page.' })
   url: string;
+
+  @Field({ description: 'Whether the account lives on this server.' })
+  local: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The bio as sanitized HTML.' })
+  bio: string | null;
+
+  @Field(() => String, { nullable: true })
+  avatarUrl: string | null;
+
+  @Field(() => String, { nullable: true })
+  headerUrl: string | null;
+
+  @Field(() => [ProfileFieldModel])
+  fields: ProfileFieldModel[];
+
+  @Field({ description: 'Follow requests must be approved.' })
+  manuallyApprovesFollowers: boolean;
+
+  @Field({ description: 'Whether the account may be featured in directories and suggestions.' })
+  discoverable: boolean;
+
+  @Field(() => Int)
+  postsCount: number;
 
   @Field(() => Int, { description: 'Local and remote followers.' })
   followersCount: number;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource, In, QueryFailedError } from 'typeorm';
 import { Role } from '../identity.constants';
 import { AccountEntity } from './account.entity';
 import { UserEntity } from './user.entity';
@@ -53,6 +53,25 @@ export class AccountRepository {
       if (conflict) return { conflict };
       throw error;
     }
+  }
+
+  findByIds(ids: string[]): Promise<AccountEntity[]> {
+    return ids.length ? this.dataSource.getRepository(AccountEntity).findBy({ id: In(ids) }) : Promise.resolve([]);
+  }
+
+  /** Accounts by (username, domain) pairs, domain null for local; at most the pairs given. */
+  async findByHandles(handles: { username: string; domain: string | null }[]): Promise<AccountEntity[]> {
+    if (!handles.length) return [];
+    const params: string[] = [];
+    const pairs = handles.map((handle) => {
+      params.push(handle.username, handle.domain ?? '');
+      return `($${params.length - 1}, $${params.length})`;
+    });
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM accounts WHERE (lower(username), coalesce(domain, '')) IN (${pairs.join(', ')})`,
+      params,
+    );
+    return this.findByIds(rows.map((row) => row.id));
   }
 
   findById(id: string): Promise<AccountEntity | null> {

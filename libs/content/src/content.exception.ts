@@ -1,0 +1,38 @@
+import { DomainException, GraphqlErrorCode } from '@guildhall/core';
+
+export enum ContentErrorCode {
+  MediaNotFound = 'MEDIA_NOT_FOUND',
+  MediaTooLarge = 'MEDIA_TOO_LARGE',
+  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
+  ImageDimensionsTooLarge = 'IMAGE_DIMENSIONS_TOO_LARGE',
+  MalformedUpload = 'MALFORMED_UPLOAD',
+  InvalidAltText = 'INVALID_ALT_TEXT',
+  MediaAlreadyAttached = 'MEDIA_ALREADY_ATTACHED',
+  TooManyAttachments = 'TOO_MANY_ATTACHMENTS',
+  NotOwner = 'NOT_OWNER',
+  InvalidProfile = 'INVALID_PROFILE',
+  RateLimited = 'RATE_LIMITED',
+}
+
+const GRAPHQL_CODES: Record<ContentErrorCode, GraphqlErrorCode> = {
+  [ContentErrorCode.MediaNotFound]: GraphqlErrorCode.NOT_FOUND,
+  [ContentErrorCode.MediaTooLarge]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.UnsupportedMediaType]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.ImageDimensionsTooLarge]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.MalformedUpload]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.InvalidAltText]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.MediaAlreadyAttached]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.TooManyAttachments]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.NotOwner]: GraphqlErrorCode.FORBIDDEN,
+  [ContentErrorCode.InvalidProfile]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.RateLimited]: GraphqlErrorCode.RATE_LIMITED,
+};
+
+export class ContentException extends DomainException<ContentErrorCode> {
+  readonly graphqlCode: GraphqlErrorCode;
+
+  constructor(code: ContentErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(code, message, details);
+    this.graphqlCode = GRAPHQL_CODES[code];
+  }
+}

@@ -1,0 +1,151 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DomainEvent, DomainEventBus, RateLimiterService, uuidv7 } from '@guildhall/core';
+import type { AuthContext } from '@guildhall/identity';
+import type { EntityManager } from 'typeorm';
+import { PostErrorCode, PostException } from '../posts/post.exception';
+import { type PostEntity, Visibility } from '../posts/post.entity';
+import { PostRepository } from '../posts/post.repository';
+import { type BookmarkedPost, type Counter, EngagementRepository } from './engagement.repository';
+
+/** Likes, boosts and bookmarks together: generous for people, a wall for scripts. */
+const ENGAGE_LIMIT = { max: 1000, windowSeconds: 3600 };
+/** Only posts everyone may see can be boosted (as in Mastodon; no self-boosts of FOLLOWERS posts either). */
+const BOOSTABLE = new Set<Visibility>([Visibility.Public, Visibility.Unlisted]);
+
+type EngagementEventName =
+  | typeof DomainEvent.PostLiked
+  | typeof DomainEvent.PostUnliked
+  | typeof DomainEvent.PostBoosted
+  | typeof DomainEvent.PostUnboosted;
+
+/**
+ * Likes, boosts and bookmarks of posts the viewer may see. Every write is idempotent: the row
+ * insert or delete says whether anything changed, and only then do the counter and the event
+ * follow. Acting on a boost acts on the boosted post.
+ */
+@Injectable()
+export class EngagementService {
+  private readonly logger = new Logger(EngagementService.name);
+
+  constructor(
+    private readonly engagement: EngagementRepository,
+    private readonly posts: PostRepository,
+    private readonly events: DomainEventBus,
+    private readonly rateLimiter: RateLimiterService,
+  ) {}
+
+  like(auth: AuthContext, id: string): Promise<PostEntity> {
+    return this.change(auth, id, DomainEvent.PostLiked, 'likes_count', (manager, post) =>
+      this.engagement.insertLike(manager, uuidv7(), auth.accountId, post.id),
+    );
+  }
+
+  unlike(auth: AuthContext, id: string): Promise<PostEntity> {
+    return this.change(auth, id, DomainEvent.PostUnliked, 'likes_count', (manager, post) =>
+      this.engagement.deleteLike(manager, auth.accountId, post.id),
+    );
+  }
+
+  /** Boosts the post (or the post a boost boosts); returns the original with its new count. */
+  boost(auth: AuthContext, id: string): Promise<PostEntity> {
+    return this.change(
+      auth,
+      id,
+      DomainEvent.PostBoosted,
+      'boosts_count',
+      (manager, post) =>
+        this.engagement.insertBoost(manager, {
+          id: uuidv7(),
+          accountId: auth.accountId,
+          boostOfId: post.id,
+          visibility: post.visibility,
+        }),
+      (post) => {
+        if (!BOOSTABLE.has(post.visibility)) {
+          throw new PostException(PostErrorCode.CannotBoost, 'Only public and unlisted posts can be boosted');
+        }
+      },
+    );
+  }
+
+  unboost(auth: AuthContext, id: string): Promise<PostEntity> {
+    return this.change(auth, id, DomainEvent.PostUnboosted, 'boosts_count', (manager, post) =>
+      this.engagement.tombstoneBoost(manager, auth.accountId, post.id),
+    );
+  }
+
+  async bookmark(auth: AuthContext, id: string): Promise<PostEntity> {
+    const post = await this.target(auth, id);
+    await this.engagement.transaction((manager) =>
+      this.engagement.insertBookmark(manager, uuidv7(), auth.accountId, post.id),
+    );
+    return post;
+  }
+
+  async unbookmark(auth: AuthContext, id: string): Promise<PostEntity> {
+    const post = await this.target(auth, id);
+    await this.engagement.transaction((manager) => this.engagement.deleteBookmark(manager, auth.accountId, post.id));
+    return post;
+  }
+
+  /** The viewer's bookmarks of posts still visible to them, newest bookmark first (`limit + 1` rows). */
+  bookmarks(auth: AuthContext, afterId: string | null, limit: number): Promise<BookmarkedPost[]> {
+    return this.engagement.findBookmarked(auth.accountId, afterId, limit);
+  }
+
+  /** Rate-limits, then the post acted on: the original of a boost; NOT_FOUND unless the viewer sees it. */
+  private async target(auth: AuthContext, id: string): Promise<PostEntity> {
+    const verdict = await this.rateLimiter.hit(`engage:${auth.accountId}`, ENGAGE_LIMIT);
+    if (!verdict.allowed) {
+      throw new PostException(PostErrorCode.RateLimited, 'Too many likes, boosts or bookmarks; try again later', {
+        retryAfterSeconds: verdict.retryAfterSeconds,
+      });
+    }
+    let post = await this.posts.findVisible(id, auth.accountId);
+    if (post?.boostOfId) post = await this.posts.findVisible(post.boostOfId, auth.accountId);
+    if (!post) throw new PostException(PostErrorCode.PostNotFound, 'No such post');
+    return post;
+  }
+
+  /**
+   * One counted change in one transaction: lock the post, write the row (`write` returns the id of
+   * the row inserted or removed, null when nothing changed), move the counter only if it changed;
+   * after commit, publish the event. Returns the post as it is now.
+   */
+  private async change(
+    auth: AuthContext,
+    id: string,
+    event: EngagementEventName,
+    counter: Counter,
+    write: (manager: EntityManager, post: PostEntity) => Promise<string | null>,
+    check: (post: PostEntity) => void = () => undefined,
+  ): Promise<PostEntity> {
+    const post = await this.target(auth, id);
+    check(post);
+    const engagementId = await this.engagement.transaction(async (manager) => {
+      if (!(await this.engagement.lockLivePost(manager, post.id))) {
+        throw new PostException(PostErrorCode.PostNotFound, 'No such post');
+      }
+      const changedId = await write(manager, post);
+      if (changedId) await this.engagement.adjustCount(manager, post.id, counter, DELTAS[event]);
+      return changedId;
+    });
+    if (engagementId) {
+      this.logger.debug({ msg: event, postId: post.id, accountId: auth.accountId, engagementId });
+      await this.events.publish(event, {
+        engagementId,
+        postId: post.id,
+        postAuthorId: post.accountId,
+        accountId: auth.accountId,
+      });
+    }
+    return (await this.posts.findById(post.id)) ?? post;
+  }
+}
+
+const DELTAS: Record<EngagementEventName, 1 | -1> = {
+  [DomainEvent.PostLiked]: 1,
+  [DomainEvent.PostUnliked]: -1,
+  [DomainEvent.PostBoosted]: 1,
+  [DomainEvent.PostUnboosted]: -1,
+};

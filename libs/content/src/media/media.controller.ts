@@ -1,0 +1,52 @@
+import {
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Req,
+  Res,
+  StreamableFile,
+  UseFilters,
+} from '@nestjs/common';
+import { ConfigService } from '@guildhall/core';
+import { type AuthContext, CurrentAuth, Public } from '@guildhall/identity';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainHttpExceptionFilter } from './domain-http-exception.filter';
+import type { MediaAttachmentModel } from './media-attachment.model';
+import { MediaService } from './media.service';
+import { readUpload } from './multipart-upload';
+
+/** Uploading (members, bearer token) and serving (anyone) image bytes. */
+@Controller()
+@UseFilters(DomainHttpExceptionFilter)
+export class MediaController {
+  constructor(
+    private readonly media: MediaService,
+    private readonly config: ConfigService,
+  ) {}
+
+  /** multipart/form-data: `file` (PNG, JPEG, GIF or WebP) and an optional `description`. */
+  @Post('api/v1/media')
+  @HttpCode(HttpStatus.CREATED)
+  async upload(@CurrentAuth() auth: AuthContext, @Req() request: FastifyRequest): Promise<MediaAttachmentModel> {
+    await this.media.checkUploadRate(auth.accountId);
+    const { bytes, description } = await readUpload(request, this.config.values.mediaMaxBytes);
+    return this.media.toModel(await this.media.upload(auth.accountId, bytes, description));
+  }
+
+  @Public()
+  @Get('media/:id')
+  async serve(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<StreamableFile> {
+    const stored = await this.media.open(id);
+    // Ids never change content, so caches may keep the bytes forever. The type was detected
+    // from the bytes; nosniff and an empty CSP keep a browser from treating them as anything else.
+    void reply.headers({
+      'cache-control': 'public, max-age=31536000, immutable',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'",
+    });
+    return new StreamableFile(stored.stream, { type: stored.mimeType, length: stored.byteSize });
+  }
+}

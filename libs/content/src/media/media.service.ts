@@ -1,0 +1,157 @@
+import type { Readable } from 'node:stream';
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService, MediaStorage, RateLimiterService, UUID_PATTERN, uuidv7 } from '@guildhall/core';
+import type { EntityManager } from 'typeorm';
+import { ContentErrorCode, ContentException } from '../content.exception';
+import { probeImage } from './image-probe';
+import type { MediaAttachmentEntity } from './media-attachment.entity';
+import type { MediaAttachmentModel } from './media-attachment.model';
+import { MAX_ALT_TEXT_LENGTH, MAX_ATTACHMENTS_PER_POST, UPLOAD_WINDOW_SECONDS } from './media.constants';
+import { toMediaModel } from './media.mapper';
+import { MediaRepository } from './media.repository';
+
+export interface StoredMedia {
+  stream: Readable;
+  mimeType: string;
+  byteSize: number;
+}
+
+const notFound = () => new ContentException(ContentErrorCode.MediaNotFound, 'No such media');
+
+/** Trims a description; blank is none. */
+export function normalizeAltText(text: string | null | undefined): string | null {
+  const trimmed = text?.trim() ?? '';
+  if (!trimmed) return null;
+  if ([...trimmed].length > MAX_ALT_TEXT_LENGTH) {
+    throw new ContentException(
+      ContentErrorCode.InvalidAltText,
+      `A description is at most ${MAX_ALT_TEXT_LENGTH} characters`,
+    );
+  }
+  return trimmed;
+}
+
+/** Uploads: checked, stored, described, served, and attached to posts. */
+@Injectable()
+export class MediaService {
+  private readonly logger = new Logger(MediaService.name);
+
+  constructor(
+    private readonly media: MediaRepository,
+    private readonly storage: MediaStorage,
+    private readonly rateLimiter: RateLimiterService,
+    private readonly config: ConfigService,
+  ) {}
+
+  /** Counts one upload against the account's limit; call before reading the request body. */
+  async checkUploadRate(accountId: string): Promise<void> {
+    const verdict = await this.rateLimiter.hit(`media-upload:${accountId}`, {
+      max: this.config.values.rateLimits.mediaUploadsPerAccount,
+      windowSeconds: UPLOAD_WINDOW_SECONDS,
+    });
+    if (!verdict.allowed) {
+      throw new ContentException(ContentErrorCode.RateLimited, 'Too many uploads: try again later', {
+        retryAfterSeconds: verdict.retryAfterSeconds,
+      });
+    }
+  }
+
+  /** Stores an image: the type comes from its bytes, and the row is written only once the bytes are. */
+  async upload(accountId: string, bytes: Buffer, altText: string | null): Promise<MediaAttachmentEntity> {
+    if (bytes.length > this.config.values.mediaMaxBytes) {
+      throw new ContentException(
+        ContentErrorCode.MediaTooLarge,
+        `Files may be at most ${this.config.values.mediaMaxBytes} bytes`,
+        { maxBytes: this.config.values.mediaMaxBytes },
+      );
+    }
+    const description = normalizeAltText(altText);
+    const image = probeImage(bytes);
+    const id = uuidv7();
+    const storageKey = `${id}.${image.extension}`;
+    await this.storage.put(storageKey, bytes, image.mimeType);
+    let media: MediaAttachmentEntity;
+    try {
+      media = await this.media.insert({
+        id,
+        accountId,
+        mimeType: image.mimeType,
+        byteSize: bytes.length,
+        width: image.width,
+        height: image.height,
+        altText: description,
+        storageKey,
+      });
+    } catch (error) {
+      await this.storage.delete(storageKey).catch(() => undefined);
+      throw error;
+    }
+    this.logger.log({ msg: 'media uploaded', mediaId: id, accountId, mimeType: image.mimeType, bytes: bytes.length });
+    return media;
+  }
+
+  /** The bytes of a local upload, for GET /media/:id. */
+  async open(id: string): Promise<StoredMedia> {
+    if (!UUID_PATTERN.test(id)) throw notFound();
+    const media = await this.media.findById(id);
+    if (!media?.storageKey) throw notFound();
+    const stream = await this.storage.get(media.storageKey);
+    if (!stream) {
+      this.logger.warn({ msg: 'media row without stored bytes', mediaId: id });
+      throw notFound();
+    }
+    return { stream, mimeType: media.mimeType, byteSize: media.byteSize };
+  }
+
+  /** An upload of `accountId`'s: NOT_FOUND if there is none with this id, FORBIDDEN if it is another's. */
+  async requireOwn(accountId: string, id: string): Promise<MediaAttachmentEntity> {
+    const media = UUID_PATTERN.test(id) ? await this.media.findById(id) : null;
+    if (!media?.storageKey) throw notFound();
+    if (media.accountId !== accountId) {
+      throw new ContentException(ContentErrorCode.NotOwner, 'That media belongs to someone else');
+    }
+    return media;
+  }
+
+  async updateAltText(accountId: string, id: string, altText: string | null): Promise<MediaAttachmentEntity> {
+    const media = await this.requireOwn(accountId, id);
+    const description = normalizeAltText(altText);
+    await this.media.updateAltText(media.id, description);
+    return { ...media, altText: description };
+  }
+
+  /**
+   * Attaches the author's unattached uploads to a new post, in the given order, inside the
+   * caller's transaction (rows are locked, so one upload cannot land on two posts).
+   */
+  async attachToPost(manager: EntityManager, accountId: string, postId: string, mediaIds: string[]): Promise<void> {
+    if (!mediaIds.length) return;
+    if (mediaIds.length > MAX_ATTACHMENTS_PER_POST) {
+      throw new ContentException(
+        ContentErrorCode.TooManyAttachments,
+        `A post has at most ${MAX_ATTACHMENTS_PER_POST} attachments`,
+      );
+    }
+    if (new Set(mediaIds).size !== mediaIds.length) {
+      throw new ContentException(ContentErrorCode.MediaAlreadyAttached, 'The same media is listed twice');
+    }
+    if (!mediaIds.every((id) => UUID_PATTERN.test(id))) throw notFound();
+    const rows = new Map((await this.media.lockByIds(manager, mediaIds)).map((row) => [row.id, row]));
+    for (const id of mediaIds) {
+      const media = rows.get(id);
+      if (!media?.storageKey) throw new ContentException(ContentErrorCode.MediaNotFound, 'No such media', { id });
+      if (media.accountId !== accountId) {
+        throw new ContentException(ContentErrorCode.NotOwner, 'That media belongs to someone else', { id });
+      }
+      if (media.postId !== null) {
+        throw new ContentException(ContentErrorCode.MediaAlreadyAttached, 'That media is already attached', { id });
+      }
+    }
+    const changed = await this.media.attachToPost(manager, postId, mediaIds);
+    if (changed !== mediaIds.length) throw new Error('media changed while locked');
+  }
+
+  toModel(media: MediaAttachmentEntity): MediaAttachmentModel {
+    return toMediaModel(media, this.config.values.publicOrigin);
+  }
+}

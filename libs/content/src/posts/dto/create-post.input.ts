@@ -1,0 +1,53 @@
+import { Field, ID, InputType } from '@nestjs/graphql';
+import { ArrayMaxSize, IsEnum, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { VisibilityModel } from '../post.model';
+
+export const NOTE_MAX_LENGTH = 5_000;
+export const ARTICLE_MAX_LENGTH = 100_000;
+
+@InputType()
+export class CreatePostInput {
+  @Field({ description: `Markdown. Notes up to ${NOTE_MAX_LENGTH} characters, articles up to ${ARTICLE_MAX_LENGTH}.` })
+  @IsString()
+  @Length(1, ARTICLE_MAX_LENGTH)
+  content: string;
+
+  @Field(() => String, { nullable: true, description: 'A title makes the post an article.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  title?: string | null;
+
+  @Field(() => String, { nullable: true, description: "An article's excerpt (generated when omitted)." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1_000)
+  summary?: string | null;
+
+  @Field(() => VisibilityModel, { nullable: true, defaultValue: VisibilityModel.PUBLIC })
+  @IsOptional()
+  @IsEnum(VisibilityModel)
+  visibility?: VisibilityModel;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  contentWarning?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'ISO 639-1, e.g. "en".' })
+  @IsOptional()
+  @Matches(/^[a-z]{2}$/, { message: 'language must be an ISO 639-1 code such as "en"' })
+  language?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsUUID('all', { message: 'inReplyToId must be a post id' })
+  inReplyToId?: string | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Uploaded media to attach (at most 4).' })
+  @IsOptional()
+  @ArrayMaxSize(4)
+  @IsUUID('all', { each: true, message: 'mediaIds must be media ids' })
+  mediaIds?: string[] | null;
+}

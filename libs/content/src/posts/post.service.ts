@@ -1,0 +1,240 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  ConfigService,
+  DomainEvent,
+  DomainEventBus,
+  MarkdownRenderer,
+  RateLimiterService,
+  extractHashtags,
+  extractMentions,
+  uuidv7,
+} from '@guildhall/core';
+import { AccountRepository, type AuthContext, Role } from '@guildhall/identity';
+import type { CreatePostInput } from './dto/create-post.input';
+import { ARTICLE_MAX_LENGTH, NOTE_MAX_LENGTH } from './dto/create-post.input';
+import type { UpdatePostInput } from './dto/update-post.input';
+import { PostErrorCode, PostException } from './post.exception';
+import { PostEntity, Visibility } from './post.entity';
+import { PostRepository } from './post.repository';
+import { PostAttachments } from './post-attachments';
+
+/** 300 posts per 3 hours per account, as Mastodon. */
+const POST_LIMIT = { max: 300, windowSeconds: 3 * 3600 };
+const MAX_MENTIONS = 50;
+
+/**
+ * Only replies everyone may see count in `repliesCount` (as in Mastodon): a count that included
+ * followers-only or direct replies would tell strangers they exist.
+ */
+function countsAsReply(post: PostEntity): boolean {
+  return post.visibility === Visibility.Public || post.visibility === Visibility.Unlisted;
+}
+const EXCERPT_LENGTH = 280;
+
+@Injectable()
+export class PostService {
+  private readonly logger = new Logger(PostService.name);
+
+  constructor(
+    private readonly posts: PostRepository,
+    private readonly accounts: AccountRepository,
+    private readonly renderer: MarkdownRenderer,
+    private readonly config: ConfigService,
+    private readonly events: DomainEventBus,
+    private readonly rateLimiter: RateLimiterService,
+    private readonly attachments: PostAttachments,
+  ) {}
+
+  private get origin(): string {
+    return this.config.values.publicOrigin;
+  }
+
+  private async limitWrites(accountId: string): Promise<void> {
+    const verdict = await this.rateLimiter.hit(`posts:${accountId}`, POST_LIMIT);
+    if (!verdict.allowed) {
+      throw new PostException(PostErrorCode.RateLimited, 'Too many posts; try again later', {
+        retryAfterSeconds: verdict.retryAfterSeconds,
+      });
+    }
+  }
+
+  private checkLength(content: string, isArticle: boolean): void {
+    const max = isArticle ? ARTICLE_MAX_LENGTH : NOTE_MAX_LENGTH;
+    if (content.trim().length === 0) throw new PostException(PostErrorCode.InvalidContent, 'content must not be empty');
+    if (content.length > max) {
+      throw new PostException(
+        PostErrorCode.InvalidContent,
+        `content must be at most ${max} characters for ${isArticle ? 'an article' : 'a note'}`,
+      );
+    }
+  }
+
+  /** Renders Markdown with mentions resolved to accounts this server knows. */
+  private async render(source: string) {
+    const refs = extractMentions(source).slice(0, MAX_MENTIONS);
+    const mentioned = await this.accounts.findByHandles(refs);
+    const links = new Map<string, string>();
+    for (const account of mentioned) {
+      const key = account.domain ? `${account.username}@${account.domain}`.toLowerCase() : account.username;
+      links.set(key, account.domain ? (account.url ?? account.uri ?? '') : `${this.origin}/@${account.username}`);
+      // "@alice@our.host" names a local account too.
+      if (!account.domain)
+        links.set(`${account.username}@${new URL(this.origin).host}`, `${this.origin}/@${account.username}`);
+    }
+    const content = this.renderer.render(source, {
+      mentions: links,
+      hashtagUrl: (tag) => `${this.origin}/tags/${encodeURIComponent(tag)}`,
+    });
+    return { content, mentionedIds: mentioned.map((a) => a.id), hashtags: extractHashtags(source) };
+  }
+
+  private excerpt(html: string): string {
+    const text = this.renderer.toText(html).replace(/\s+/g, ' ');
+    return text.length <= EXCERPT_LENGTH ? text : `${text.slice(0, EXCERPT_LENGTH - 1).trimEnd()}…`;
+  }
+
+  async create(auth: AuthContext, input: CreatePostInput): Promise<PostEntity> {
+    const isArticle = Boolean(input.title);
+    this.checkLength(input.content, isArticle);
+    await this.limitWrites(auth.accountId);
+    let parent: PostEntity | null = null;
+    if (input.inReplyToId) {
+      parent = await this.posts.findVisible(input.inReplyToId, auth.accountId);
+      if (parent?.boostOfId) parent = await this.posts.findVisible(parent.boostOfId, auth.accountId);
+      if (!parent)
+        throw new PostException(PostErrorCode.PostNotFound, 'The post replied to does not exist or is not visible');
+    }
+    const rendered = await this.render(input.content);
+    const id = uuidv7();
+    const post = await this.posts.transaction(async (manager) => {
+      const created = await this.posts.insert(manager, {
+        id,
+        accountId: auth.accountId,
+        local: true,
+        title: input.title ?? null,
+        source: input.content,
+        content: rendered.content,
+        summary: isArticle ? (input.summary ?? this.excerpt(rendered.content)) : (input.summary ?? null),
+        contentWarning: input.contentWarning ?? null,
+        language: input.language ?? null,
+        visibility: (input.visibility ?? Visibility.Public) as unknown as Visibility,
+        inReplyToId: parent?.id ?? null,
+        inReplyToAccountId: parent?.accountId ?? null,
+      });
+      await this.posts.addMentions(manager, id, rendered.mentionedIds);
+      await this.posts.setHashtags(manager, id, rendered.hashtags);
+      if (input.mediaIds?.length) await this.attachments.attach(manager, auth.accountId, id, input.mediaIds);
+      if (parent && countsAsReply(created)) await this.posts.adjustRepliesCount(manager, parent.id, 1);
+      await this.posts.adjustAuthorPostsCount(manager, auth.accountId, 1);
+      return created;
+    });
+    this.logger.log({ msg: 'post published', postId: id, article: isArticle });
+    await this.events.publish(DomainEvent.PostPublished, {
+      postId: id,
+      authorId: auth.accountId,
+      visibility: post.visibility,
+      inReplyToId: post.inReplyToId,
+      inReplyToAuthorId: post.inReplyToAccountId,
+      mentionedAccountIds: rendered.mentionedIds.filter((accountId) => accountId !== auth.accountId),
+      isArticle,
+    });
+    return post;
+  }
+
+  /** The author's own post, for a write; NOT_FOUND if invisible or gone, FORBIDDEN if someone else's. */
+  private async ownPost(auth: AuthContext, id: string, allowModerators: boolean): Promise<PostEntity> {
+    const post = await this.posts.findVisible(id, auth.accountId);
+    if (!post) throw new PostException(PostErrorCode.PostNotFound, 'No such post');
+    const moderator = allowModerators && (auth.role === Role.Admin || auth.role === Role.Moderator);
+    if (post.accountId !== auth.accountId && !moderator) {
+      throw new PostException(PostErrorCode.NotAuthor, 'Only the author can do that');
+    }
+    return post;
+  }
+
+  async update(auth: AuthContext, id: string, input: UpdatePostInput): Promise<PostEntity> {
+    const post = await this.ownPost(auth, id, false);
+    if (post.boostOfId) throw new PostException(PostErrorCode.InvalidContent, 'A boost cannot be edited');
+    if (input.title !== undefined && input.title !== null && post.title === null) {
+      throw new PostException(PostErrorCode.InvalidContent, 'A note cannot become an article');
+    }
+    const source = input.content ?? post.source ?? '';
+    this.checkLength(source, post.title !== null);
+    await this.limitWrites(auth.accountId);
+    const rendered = await this.render(source);
+    const now = new Date();
+    let newlyMentioned: string[] = [];
+    await this.posts.transaction(async (manager) => {
+      await this.posts.saveEdit(manager, post, post.editedAt ?? post.createdAt);
+      const title = post.title === null ? null : (input.title ?? post.title);
+      await this.posts.update(manager, id, {
+        source,
+        content: rendered.content,
+        title,
+        summary:
+          input.summary !== undefined && input.summary !== null
+            ? input.summary
+            : title
+              ? this.excerpt(rendered.content)
+              : post.summary,
+        contentWarning:
+          input.contentWarning === undefined || input.contentWarning === null
+            ? post.contentWarning
+            : input.contentWarning || null,
+        language: input.language ?? post.language,
+        editedAt: now,
+        updatedAt: now,
+      });
+      newlyMentioned = await this.posts.addMentions(manager, id, rendered.mentionedIds);
+      await this.posts.setHashtags(manager, id, rendered.hashtags);
+    });
+    await this.events.publish(DomainEvent.PostUpdated, {
+      postId: id,
+      authorId: post.accountId,
+      newlyMentionedAccountIds: newlyMentioned.filter((accountId) => accountId !== post.accountId),
+    });
+    return (await this.posts.findById(id))!;
+  }
+
+  /** Tombstones the post: its content is erased, it leaves every read path, counts follow. */
+  async delete(auth: AuthContext, id: string): Promise<boolean> {
+    const post = await this.ownPost(auth, id, true);
+    await this.posts.transaction(async (manager) => {
+      // Lock order as in unboost (the original first, then the boost) so the two cannot deadlock.
+      if (post.boostOfId) await manager.query('SELECT id FROM posts WHERE id = $1 FOR UPDATE', [post.boostOfId]);
+      // Lock the row: two concurrent deletes must not both adjust the counters.
+      const locked = await manager
+        .getRepository(PostEntity)
+        .createQueryBuilder('p')
+        .setLock('pessimistic_write')
+        .where('p.id = :id', { id })
+        .getOne();
+      if (!locked || locked.deletedAt) throw new PostException(PostErrorCode.PostNotFound, 'No such post');
+      await this.posts.update(manager, id, {
+        deletedAt: new Date(),
+        source: null,
+        content: '',
+        title: null,
+        summary: null,
+        contentWarning: null,
+      });
+      await this.posts.setHashtags(manager, id, []);
+      await this.posts.tombstoneBoostsOf(manager, id);
+      if (locked.boostOfId) {
+        await manager.query('UPDATE posts SET boosts_count = GREATEST(boosts_count - 1, 0) WHERE id = $1', [
+          locked.boostOfId,
+        ]);
+      } else {
+        if (locked.inReplyToId && countsAsReply(locked))
+          await this.posts.adjustRepliesCount(manager, locked.inReplyToId, -1);
+        await this.posts.adjustAuthorPostsCount(manager, locked.accountId, -1);
+      }
+    });
+    await this.events.publish(DomainEvent.PostDeleted, {
+      postId: id,
+      authorId: post.accountId,
+      publishedAt: post.createdAt.toISOString(),
+    });
+    return true;
+  }
+}

@@ -1,0 +1,107 @@
+import { Args, ArgsType, Field, Parent, Query, registerEnumType, ResolveField, Resolver } from '@nestjs/graphql';
+import { IsEnum, IsString, Matches } from 'class-validator';
+import { ConfigService, ConnectionArgs, toConnection, toPage, type Connection } from '@guildhall/core';
+import {
+  AccountModel,
+  CurrentAuth,
+  IdentityErrorCode,
+  IdentityException,
+  Public,
+  type AuthContext,
+} from '@guildhall/identity';
+import { toPostModel } from '../posts/post.mapper';
+import { PostConnection, PostModel } from '../posts/post.model';
+import { afterId } from '../posts/post.resolver';
+import type { PostEntity } from '../posts/post.entity';
+import { TimelineRepository } from './timeline.repository';
+
+export enum TimelineKind {
+  HOME = 'HOME',
+  LOCAL = 'LOCAL',
+  FEDERATED = 'FEDERATED',
+}
+
+registerEnumType(TimelineKind, {
+  name: 'TimelineKind',
+  description:
+    'HOME: you and whom you follow (needs a token). LOCAL: public posts written here. ' +
+    'FEDERATED: public posts known here.',
+});
+
+@ArgsType()
+class TimelineArgs extends ConnectionArgs {
+  @Field(() => TimelineKind)
+  @IsEnum(TimelineKind)
+  kind: TimelineKind;
+}
+
+@ArgsType()
+class HashtagTimelineArgs extends ConnectionArgs {
+  @Field({ description: 'Without "#", any case.' })
+  @IsString()
+  @Matches(/^#?[\p{L}\p{N}_]{1,100}$/u, { message: 'tag must be letters, digits or underscores' })
+  tag: string;
+}
+
+const TIMELINE_COMPLEXITY = 25;
+
+@Resolver(() => PostModel)
+export class TimelineResolver {
+  constructor(
+    private readonly timelines: TimelineRepository,
+    private readonly config: ConfigService,
+  ) {}
+
+  private connection(rows: PostEntity[], first: number): Connection<PostModel> {
+    return toConnection(toPage(rows, first), (row) => toPostModel(row, this.config.values.publicOrigin));
+  }
+
+  @Public()
+  @Query(() => PostConnection, { complexity: TIMELINE_COMPLEXITY })
+  async timeline(
+    @CurrentAuth() auth: AuthContext | undefined,
+    @Args() args: TimelineArgs,
+  ): Promise<Connection<PostModel>> {
+    const page = { viewerId: auth?.accountId ?? null, afterId: afterId(args.after), limit: args.first };
+    switch (args.kind) {
+      case TimelineKind.HOME:
+        if (!auth) throw new IdentityException(IdentityErrorCode.Unauthenticated, 'The HOME timeline needs a token');
+        return this.connection(await this.timelines.home({ ...page, viewerId: auth.accountId }), args.first);
+      case TimelineKind.LOCAL:
+        return this.connection(await this.timelines.publicPosts(page, true), args.first);
+      case TimelineKind.FEDERATED:
+        return this.connection(await this.timelines.publicPosts(page, false), args.first);
+    }
+  }
+
+  @Public()
+  @Query(() => PostConnection, { complexity: TIMELINE_COMPLEXITY, description: 'Public posts with a hashtag.' })
+  async hashtagTimeline(
+    @CurrentAuth() auth: AuthContext | undefined,
+    @Args() args: HashtagTimelineArgs,
+  ): Promise<Connection<PostModel>> {
+    const tag = args.tag.replace(/^#/, '').toLowerCase();
+    const page = { viewerId: auth?.accountId ?? null, afterId: afterId(args.after), limit: args.first };
+    return this.connection(await this.timelines.hashtag(page, tag), args.first);
+  }
+}
+
+/** `Account.posts`: an account's posts and boosts as the reader may see them. */
+@Resolver(() => AccountModel)
+export class AccountPostsResolver {
+  constructor(
+    private readonly timelines: TimelineRepository,
+    private readonly config: ConfigService,
+  ) {}
+
+  @ResolveField(() => PostConnection, { complexity: TIMELINE_COMPLEXITY })
+  async posts(
+    @Parent() account: AccountModel,
+    @CurrentAuth() auth: AuthContext | undefined,
+    @Args() args: ConnectionArgs,
+  ): Promise<Connection<PostModel>> {
+    const page = { viewerId: auth?.accountId ?? null, afterId: afterId(args.after), limit: args.first };
+    const rows = await this.timelines.account(page, account.id);
+    return toConnection(toPage(rows, args.first), (row) => toPostModel(row, this.config.values.publicOrigin));
+  }
+}

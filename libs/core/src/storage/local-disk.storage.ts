@@ -1,0 +1,77 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '../config/config.service';
+import { MediaStorage } from './media-storage';
+
+/** Keys are ours (e.g. "<uuid>.png"): one path segment, no dots in front, nothing to traverse with. */
+const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+/**
+ * Media on the local disk, under `DATA_DIR/media/ab/cd/<key>`. The two shard levels come from a
+ * hash of the key, so no directory grows past a few thousand entries whatever the key's shape
+ * (UUIDv7 keys share their leading, time-based characters).
+ */
+@Injectable()
+export class LocalDiskStorage implements MediaStorage {
+  private readonly root: string;
+
+  constructor(config: ConfigService) {
+    this.root = resolve(config.values.dataDir, 'media');
+  }
+
+  /** The content type is not kept on disk: the media row records it. */
+  async put(key: string, bytes: Buffer, _contentType: string): Promise<void> {
+    const path = this.pathOf(key);
+    const dir = resolve(path, '..');
+    await mkdir(dir, { recursive: true, mode: 0o755 });
+    // Write beside the target and rename: a reader never sees a partial file, and a crash
+    // leaves at most a stray ".tmp-" file, never a truncated image under a live key.
+    const temp = join(dir, `.tmp-${randomBytes(8).toString('hex')}`);
+    const handle = await open(temp, 'wx', 0o644);
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } catch (error) {
+      await handle.close();
+      await unlink(temp).catch(() => undefined);
+      throw error;
+    }
+    await handle.close();
+    try {
+      await rename(temp, path);
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async get(key: string): Promise<Readable | null> {
+    try {
+      const handle = await open(this.pathOf(key), 'r');
+      return handle.createReadStream({ autoClose: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await unlink(this.pathOf(key));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+
+  private pathOf(key: string): string {
+    if (!KEY.test(key)) throw new Error(`invalid storage key ${JSON.stringify(key)}`);
+    const hash = createHash('sha256').update(key).digest('hex');
+    const path = resolve(this.root, hash.slice(0, 2), hash.slice(2, 4), key);
+    // Belt and braces: the pattern above already keeps keys to one plain segment.
+    if (!path.startsWith(this.root + sep)) throw new Error(`invalid storage key ${JSON.stringify(key)}`);
+    return path;
+  }
+}

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { BlockEntity } from './block.entity';
+
+@Injectable()
+export class BlockRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** True when the block is new. */
+  async insert(manager: EntityManager, block: Pick<BlockEntity, 'id' | 'accountId' | 'targetId'>): Promise<boolean> {
+    const inserted = await manager.query<unknown[]>(
+      `INSERT INTO blocks (id, account_id, target_id) VALUES ($1, $2, $3)
+       ON CONFLICT (account_id, target_id) DO NOTHING RETURNING id`,
+      [block.id, block.accountId, block.targetId],
+    );
+    return inserted.length > 0;
+  }
+
+  /** True when a block was removed. */
+  async delete(accountId: string, targetId: string): Promise<boolean> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .delete()
+      .from(BlockEntity)
+      .where('account_id = :accountId AND target_id = :targetId', { accountId, targetId })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Whether either account blocks the other; pass the manager to read inside a transaction. */
+  async existsEitherWay(a: string, b: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const found = await manager.query<unknown[]>(
+      `SELECT 1 FROM blocks
+       WHERE (account_id = $1 AND target_id = $2) OR (account_id = $2 AND target_id = $1) LIMIT 1`,
+      [a, b],
+    );
+    return found.length > 0;
+  }
+}

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { DomainEvent, DomainEventBus, uuidv7 } from '@guildhall/core';
+import { SocialErrorCode, SocialException } from '../social.exception';
+import { AccountDirectory } from '../follows/account-directory.service';
+import { FollowState } from '../follows/follow.entity';
+import { FollowRateLimit } from '../follows/follow-rate-limit.service';
+import { FollowRepository, type CounterDelta } from '../follows/follow.repository';
+import { BlockRepository } from './block.repository';
+import { MuteRepository } from './mute.repository';
+
+/** Blocks and mutes. Each boolean result says whether the call changed anything. */
+@Injectable()
+export class BlockService {
+  constructor(
+    private readonly blocks: BlockRepository,
+    private readonly mutes: MuteRepository,
+    private readonly follows: FollowRepository,
+    private readonly directory: AccountDirectory,
+    private readonly rateLimit: FollowRateLimit,
+    private readonly events: DomainEventBus,
+  ) {}
+
+  /**
+   * Blocks the account and, in the same transaction, ends every follow and request between the
+   * two in either direction. The Blocked event implies those follows ended; none is sent apart.
+   */
+  async block(accountId: string, handle: string): Promise<boolean> {
+    const target = await this.directory.resolve(handle);
+    if (target.id === accountId)
+      throw new SocialException(SocialErrorCode.CannotBlockSelf, 'You cannot block yourself');
+    await this.rateLimit.consume(accountId);
+    const blocked = await this.follows.inPairTransaction(accountId, target.id, async (tx) => {
+      const inserted = await this.blocks.insert(tx, { id: uuidv7(), accountId, targetId: target.id });
+      const severed = await this.follows.deleteBetween(tx, accountId, target.id);
+      const deltas: CounterDelta[] = severed
+        .filter((follow) => follow.state === FollowState.Accepted)
+        .flatMap((follow) => [
+          { accountId: follow.followerId, following: -1 },
+          { accountId: follow.followeeId, followers: -1 },
+        ]);
+      await this.follows.adjustCounters(tx, deltas);
+      return inserted;
+    });
+    if (blocked) await this.events.publish(DomainEvent.Blocked, { accountId, targetId: target.id });
+    return blocked;
+  }
+
+  async unblock(accountId: string, handle: string): Promise<boolean> {
+    const target = await this.directory.resolve(handle);
+    const removed = await this.blocks.delete(accountId, target.id);
+    if (removed) await this.events.publish(DomainEvent.Unblocked, { accountId, targetId: target.id });
+    return removed;
+  }
+
+  async mute(accountId: string, handle: string): Promise<boolean> {
+    const target = await this.directory.resolve(handle);
+    if (target.id === accountId) throw new SocialException(SocialErrorCode.CannotMuteSelf, 'You cannot mute yourself');
+    await this.rateLimit.consume(accountId);
+    return this.mutes.insert({ id: uuidv7(), accountId, targetId: target.id });
+  }
+
+  async unmute(accountId: string, handle: string): Promise<boolean> {
+    const target = await this.directory.resolve(handle);
+    return this.mutes.delete(accountId, target.id);
+  }
+}

@@ -1,0 +1,190 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { FollowEntity, FollowState } from './follow.entity';
+
+/** A change to one account's counters, applied with `count = count + delta`. */
+export interface CounterDelta {
+  accountId: string;
+  followers?: number;
+  following?: number;
+}
+
+interface FollowRow {
+  id: string;
+  follower_id: string;
+  followee_id: string;
+  state: FollowState;
+  uri: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toEntity(row: FollowRow): FollowEntity {
+  return Object.assign(new FollowEntity(), {
+    id: row.id,
+    followerId: row.follower_id,
+    followeeId: row.followee_id,
+    state: row.state,
+    uri: row.uri,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
+
+/** Runs SQL on the transaction's connection and returns the rows (also of UPDATE/DELETE … RETURNING). */
+async function rows(manager: EntityManager, sql: string, params: unknown[]): Promise<FollowRow[]> {
+  const result = await manager.queryRunner!.query(sql, params, true);
+  return (result.records ?? []) as FollowRow[];
+}
+
+@Injectable()
+export class FollowRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * A transaction holding a lock on the unordered pair {a, b}: follows, requests and blocks
+   * between two accounts are decided one at a time (a follow cannot slip past a concurrent block).
+   */
+  inPairTransaction<T>(a: string, b: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const key = a < b ? `${a}:${b}` : `${b}:${a}`;
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`social-pair:${key}`]);
+      return work(manager);
+    });
+  }
+
+  async find(manager: EntityManager, followerId: string, followeeId: string): Promise<FollowEntity | null> {
+    const [row] = await rows(manager, 'SELECT * FROM follows WHERE follower_id = $1 AND followee_id = $2', [
+      followerId,
+      followeeId,
+    ]);
+    return row ? toEntity(row) : null;
+  }
+
+  /** Inserts the follow unless the pair already has one; null when nothing was inserted. */
+  async insert(
+    manager: EntityManager,
+    follow: Pick<FollowEntity, 'id' | 'followerId' | 'followeeId' | 'state'>,
+  ): Promise<FollowEntity | null> {
+    const [row] = await rows(
+      manager,
+      `INSERT INTO follows (id, follower_id, followee_id, state) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (follower_id, followee_id) DO NOTHING RETURNING *`,
+      [follow.id, follow.followerId, follow.followeeId, follow.state],
+    );
+    return row ? toEntity(row) : null;
+  }
+
+  /** Moves the pair's follow from one of `from` to `to`; null when it was in no such state. */
+  async transition(
+    manager: EntityManager,
+    followerId: string,
+    followeeId: string,
+    from: FollowState[],
+    to: FollowState,
+  ): Promise<FollowEntity | null> {
+    const [row] = await rows(
+      manager,
+      `UPDATE follows SET state = $4, updated_at = now()
+       WHERE follower_id = $1 AND followee_id = $2 AND state = ANY($3::follow_state[]) RETURNING *`,
+      [followerId, followeeId, from, to],
+    );
+    return row ? toEntity(row) : null;
+  }
+
+  /** Deletes the pair's follow if it is in one of `states`. */
+  async delete(
+    manager: EntityManager,
+    followerId: string,
+    followeeId: string,
+    states: FollowState[],
+  ): Promise<FollowEntity | null> {
+    const [row] = await rows(
+      manager,
+      `DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2 AND state = ANY($3::follow_state[])
+       RETURNING *`,
+      [followerId, followeeId, states],
+    );
+    return row ? toEntity(row) : null;
+  }
+
+  /** Deletes every follow and request between a and b, in both directions. */
+  async deleteBetween(manager: EntityManager, a: string, b: string): Promise<FollowEntity[]> {
+    const deleted = await rows(
+      manager,
+      `DELETE FROM follows WHERE (follower_id = $1 AND followee_id = $2) OR (follower_id = $2 AND followee_id = $1)
+       RETURNING *`,
+      [a, b],
+    );
+    return deleted.map(toEntity);
+  }
+
+  /**
+   * Applies counter deltas in one UPDATE per account, in id order: every transaction locks
+   * account rows in the same order, so concurrent follows cannot deadlock.
+   */
+  async adjustCounters(manager: EntityManager, deltas: CounterDelta[]): Promise<void> {
+    const merged = new Map<string, { followers: number; following: number }>();
+    for (const delta of deltas) {
+      const entry = merged.get(delta.accountId) ?? { followers: 0, following: 0 };
+      entry.followers += delta.followers ?? 0;
+      entry.following += delta.following ?? 0;
+      merged.set(delta.accountId, entry);
+    }
+    const ordered = [...merged.entries()]
+      .filter(([, d]) => d.followers !== 0 || d.following !== 0)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    for (const [accountId, delta] of ordered) {
+      await manager.query(
+        `UPDATE accounts SET followers_count = followers_count + $2, following_count = following_count + $3
+         WHERE id = $1`,
+        [accountId, delta.followers, delta.following],
+      );
+    }
+  }
+
+  /** Accepted follows of `followeeId`, newest first, with the follower loaded. */
+  pageFollowers(followeeId: string, beforeId: string | null, limit: number): Promise<FollowEntity[]> {
+    return this.page('follower', 'f.followeeId = :accountId', followeeId, beforeId, limit);
+  }
+
+  /** Accepted follows by `followerId`, newest first, with the followee loaded. */
+  pageFollowing(followerId: string, beforeId: string | null, limit: number): Promise<FollowEntity[]> {
+    return this.page('followee', 'f.followerId = :accountId', followerId, beforeId, limit);
+  }
+
+  private page(
+    relation: 'follower' | 'followee',
+    where: string,
+    accountId: string,
+    beforeId: string | null,
+    limit: number,
+  ): Promise<FollowEntity[]> {
+    const query = this.dataSource
+      .getRepository(FollowEntity)
+      .createQueryBuilder('f')
+      .innerJoinAndSelect(`f.${relation}`, 'a')
+      .where(where, { accountId })
+      .andWhere('f.state = :state', { state: FollowState.Accepted });
+    if (beforeId) query.andWhere('f.id < :beforeId', { beforeId });
+    return query.orderBy('f.id', 'DESC').limit(limit).getMany();
+  }
+
+  /** Pending requests to `followeeId`, newest first. */
+  pageRequests(followeeId: string, beforeId: string | null, limit: number): Promise<FollowEntity[]> {
+    const query = this.dataSource
+      .getRepository(FollowEntity)
+      .createQueryBuilder('f')
+      .where('f.followeeId = :followeeId', { followeeId })
+      .andWhere('f.state = :state', { state: FollowState.Pending });
+    if (beforeId) query.andWhere('f.id < :beforeId', { beforeId });
+    return query.orderBy('f.id', 'DESC').limit(limit).getMany();
+  }
+
+  isFollowing(followerId: string, followeeId: string): Promise<boolean> {
+    return this.dataSource
+      .getRepository(FollowEntity)
+      .existsBy({ followerId, followeeId, state: FollowState.Accepted });
+  }
+}

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+export interface RelationshipRow {
+  id: string;
+  following: boolean;
+  requested: boolean;
+  followed_by: boolean;
+  blocking: boolean;
+  blocked_by: boolean;
+  muting: boolean;
+}
+
+@Injectable()
+export class RelationshipRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** One row per account id: how `viewerId` relates to it (each flag an index lookup). */
+  forAccounts(viewerId: string, accountIds: readonly string[]): Promise<RelationshipRow[]> {
+    return this.dataSource.query<RelationshipRow[]>(
+      `SELECT t.id,
+         EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followee_id = t.id AND f.state = 'accepted')
+           AS following,
+         EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followee_id = t.id AND f.state = 'pending')
+           AS requested,
+         EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = t.id AND f.followee_id = $1 AND f.state = 'accepted')
+           AS followed_by,
+         EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = $1 AND b.target_id = t.id) AS blocking,
+         EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = t.id AND b.target_id = $1) AS blocked_by,
+         EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = $1 AND m.target_id = t.id) AS muting
+       FROM unnest($2::uuid[]) AS t(id)`,
+      [viewerId, [...accountIds]],
+    );
+  }
+}

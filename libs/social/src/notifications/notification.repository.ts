@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type Repository } from 'typeorm';
+import { NotificationEntity, type NotificationType } from './notification.entity';
+
+export interface NewNotification {
+  id: string;
+  accountId: string;
+  type: NotificationType;
+  fromAccountId: string;
+  postId: string | null;
+  dedupeKey: string;
+}
+
+interface NotificationRow {
+  id: string;
+  account_id: string;
+  type: NotificationType;
+  from_account_id: string;
+  post_id: string | null;
+  dedupe_key: string;
+  read_at: Date | null;
+  created_at: Date;
+}
+
+function fromRow(row: NotificationRow): NotificationEntity {
+  return Object.assign(new NotificationEntity(), {
+    id: row.id,
+    accountId: row.account_id,
+    type: row.type,
+    fromAccountId: row.from_account_id,
+    postId: row.post_id,
+    dedupeKey: row.dedupe_key,
+    readAt: row.read_at,
+    createdAt: row.created_at,
+  });
+}
+
+@Injectable()
+export class NotificationRepository {
+  private readonly repository: Repository<NotificationEntity>;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.repository = dataSource.getRepository(NotificationEntity);
+  }
+
+  /** Of `accountIds`, the local accounts that neither block nor mute `actorId`. */
+  async findReachable(actorId: string, accountIds: string[]): Promise<string[]> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT a.id FROM accounts a
+        WHERE a.id = ANY($2::uuid[]) AND a.domain IS NULL
+          AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = a.id AND b.target_id = $1)
+          AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = a.id AND m.target_id = $1)`,
+      [actorId, accountIds],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Inserts each row unless its account already has its dedupe key; returns those inserted. */
+  async insertNew(rows: NewNotification[]): Promise<NotificationEntity[]> {
+    if (!rows.length) return [];
+    const result = await this.repository
+      .createQueryBuilder()
+      .insert()
+      .values(rows)
+      .orIgnore() // ON CONFLICT DO NOTHING: the (account_id, dedupe_key) unique index decides.
+      .returning('*')
+      .execute();
+    return (result.raw as NotificationRow[]).map(fromRow);
+  }
+
+  /** Newest first, `limit + 1` rows for paging, ids below `beforeId` when given. */
+  page(accountId: string, options: { beforeId: string | null; unreadOnly: boolean; limit: number }) {
+    const query = this.repository.createQueryBuilder('n').where('n.accountId = :accountId', { accountId });
+    if (options.unreadOnly) query.andWhere('n.readAt IS NULL');
+    if (options.beforeId) query.andWhere('n.id < :beforeId', { beforeId: options.beforeId });
+    return query
+      .orderBy('n.id', 'DESC')
+      .limit(options.limit + 1)
+      .getMany();
+  }
+
+  countUnread(accountId: string): Promise<number> {
+    return this.repository
+      .createQueryBuilder('n')
+      .where('n.accountId = :accountId AND n.readAt IS NULL', { accountId })
+      .getCount();
+  }
+
+  /** Marks unread notifications read, up to and including `upToId` (all when null); returns how many. */
+  async markRead(accountId: string, upToId: string | null): Promise<number> {
+    const query = this.repository
+      .createQueryBuilder()
+      .update()
+      .set({ readAt: () => 'now()' })
+      .where('account_id = :accountId AND read_at IS NULL', { accountId });
+    if (upToId) query.andWhere('id <= :upToId', { upToId });
+    return (await query.execute()).affected ?? 0;
+  }
+
+  /** Marks one notification of `accountId` read (a no-op when it already is); false when there is none. */
+  async markOneRead(accountId: string, id: string): Promise<boolean> {
+    const result = await this.repository
+      .createQueryBuilder()
+      .update()
+      .set({ readAt: () => 'COALESCE(read_at, now())' })
+      .where('id = :id AND account_id = :accountId', { id, accountId })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+}

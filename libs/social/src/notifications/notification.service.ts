@@ -1,0 +1,132 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import {
+  decodeCursor,
+  DomainEvent,
+  toPage,
+  uuidv7,
+  UUID_PATTERN,
+  type FollowEvent,
+  type Page,
+  type PostEngagementEvent,
+  type PostPublishedEvent,
+  type PostUpdatedEvent,
+} from '@guildhall/core';
+import { PubSubEngine } from 'graphql-subscriptions';
+import { NotificationType, type NotificationEntity } from './notification.entity';
+import { NotificationErrorCode, NotificationException } from './notification.exception';
+import { notificationChannel, toNotificationMessage } from './notification.mapper';
+import { NotificationRepository } from './notification.repository';
+
+export interface NotificationPageRequest {
+  first: number;
+  after?: string | null;
+  unreadOnly: boolean;
+}
+
+/**
+ * Turns domain events into notifications for local recipients, and serves them to their owner.
+ * Never about one's own action, never from an account the recipient blocks or mutes, and once
+ * per (type, actor, post): liking, unliking and liking again notifies once.
+ */
+@Injectable()
+export class NotificationService {
+  private readonly logger = new Logger(NotificationService.name);
+
+  constructor(
+    private readonly notifications: NotificationRepository,
+    private readonly pubSub: PubSubEngine,
+  ) {}
+
+  @OnEvent(DomainEvent.Followed)
+  onFollowed(event: FollowEvent): Promise<void> {
+    return this.notify(NotificationType.Follow, event.followerId, [event.followeeId], null);
+  }
+
+  @OnEvent(DomainEvent.FollowRequested)
+  onFollowRequested(event: FollowEvent): Promise<void> {
+    return this.notify(NotificationType.FollowRequest, event.followerId, [event.followeeId], null);
+  }
+
+  /** The author replied to gets `reply` only, even when also mentioned. */
+  @OnEvent(DomainEvent.PostPublished)
+  async onPostPublished(event: PostPublishedEvent): Promise<void> {
+    const replyTo = event.inReplyToAuthorId;
+    if (replyTo) await this.notify(NotificationType.Reply, event.authorId, [replyTo], event.postId);
+    const mentioned = event.mentionedAccountIds.filter((id) => id !== replyTo);
+    await this.notify(NotificationType.Mention, event.authorId, mentioned, event.postId);
+  }
+
+  /** Accounts an edit mentions for the first time (the dedupe key spares those already told). */
+  @OnEvent(DomainEvent.PostUpdated)
+  onPostUpdated(event: PostUpdatedEvent): Promise<void> {
+    return this.notify(NotificationType.Mention, event.authorId, event.newlyMentionedAccountIds, event.postId);
+  }
+
+  @OnEvent(DomainEvent.PostLiked)
+  onPostLiked(event: PostEngagementEvent): Promise<void> {
+    return this.notify(NotificationType.Like, event.accountId, [event.postAuthorId], event.postId);
+  }
+
+  @OnEvent(DomainEvent.PostBoosted)
+  onPostBoosted(event: PostEngagementEvent): Promise<void> {
+    return this.notify(NotificationType.Boost, event.accountId, [event.postAuthorId], event.postId);
+  }
+
+  async page(viewerId: string, request: NotificationPageRequest): Promise<Page<NotificationEntity>> {
+    let beforeId: string | null = null;
+    if (request.after) {
+      beforeId = decodeCursor(request.after);
+      if (!beforeId)
+        throw new NotificationException(NotificationErrorCode.InvalidCursor, 'after is not a valid cursor');
+    }
+    const rows = await this.notifications.page(viewerId, {
+      beforeId,
+      unreadOnly: request.unreadOnly,
+      limit: request.first,
+    });
+    return toPage(rows, request.first);
+  }
+
+  countUnread(viewerId: string): Promise<number> {
+    return this.notifications.countUnread(viewerId);
+  }
+
+  markRead(viewerId: string, upTo: string | null): Promise<number> {
+    if (upTo !== null && !UUID_PATTERN.test(upTo)) {
+      throw new NotificationException(NotificationErrorCode.InvalidId, 'upTo is not a notification id');
+    }
+    return this.notifications.markRead(viewerId, upTo?.toLowerCase() ?? null);
+  }
+
+  async markOneRead(viewerId: string, id: string): Promise<boolean> {
+    const found = UUID_PATTERN.test(id) && (await this.notifications.markOneRead(viewerId, id.toLowerCase()));
+    if (!found) throw new NotificationException(NotificationErrorCode.NotFound, 'No such notification', { id });
+    return true;
+  }
+
+  private async notify(
+    type: NotificationType,
+    fromAccountId: string,
+    recipientIds: string[],
+    postId: string | null,
+  ): Promise<void> {
+    const candidates = [...new Set(recipientIds)].filter((id) => id !== fromAccountId);
+    if (!candidates.length) return;
+    const recipients = await this.notifications.findReachable(fromAccountId, candidates);
+    const dedupeKey = `${type}:${fromAccountId}:${postId ?? ''}`;
+    const created = await this.notifications.insertNew(
+      recipients.map((accountId) => ({ id: uuidv7(), accountId, type, fromAccountId, postId, dedupeKey })),
+    );
+    await Promise.all(created.map((notification) => this.publish(notification)));
+  }
+
+  /** Live delivery is best effort: the notification is stored whether or not it reaches a socket. */
+  private async publish(notification: NotificationEntity): Promise<void> {
+    try {
+      await this.pubSub.publish(notificationChannel(notification.accountId), toNotificationMessage(notification));
+    } catch (error) {
+      this.logger.warn({ msg: 'notification not published', notificationId: notification.id, err: error });
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import { DomainException, GraphqlErrorCode } from '@guildhall/core';
+
+export enum SocialErrorCode {
+  AccountNotFound = 'ACCOUNT_NOT_FOUND',
+  /** "alice@host" not yet known here: WebFinger lookups arrive with federation. */
+  RemoteLookupUnavailable = 'REMOTE_LOOKUP_UNAVAILABLE',
+  CannotFollowSelf = 'CANNOT_FOLLOW_SELF',
+  CannotBlockSelf = 'CANNOT_BLOCK_SELF',
+  CannotMuteSelf = 'CANNOT_MUTE_SELF',
+  Blocked = 'BLOCKED',
+  NoSuchRequest = 'NO_SUCH_REQUEST',
+  InvalidCursor = 'INVALID_CURSOR',
+  RateLimited = 'RATE_LIMITED',
+}
+
+const GRAPHQL_CODES: Record<SocialErrorCode, GraphqlErrorCode> = {
+  [SocialErrorCode.AccountNotFound]: GraphqlErrorCode.NOT_FOUND,
+  [SocialErrorCode.RemoteLookupUnavailable]: GraphqlErrorCode.NOT_FOUND,
+  [SocialErrorCode.CannotFollowSelf]: GraphqlErrorCode.BAD_USER_INPUT,
+  [SocialErrorCode.CannotBlockSelf]: GraphqlErrorCode.BAD_USER_INPUT,
+  [SocialErrorCode.CannotMuteSelf]: GraphqlErrorCode.BAD_USER_INPUT,
+  [SocialErrorCode.Blocked]: GraphqlErrorCode.FORBIDDEN,
+  [SocialErrorCode.NoSuchRequest]: GraphqlErrorCode.NOT_FOUND,
+  [SocialErrorCode.InvalidCursor]: GraphqlErrorCode.BAD_USER_INPUT,
+  [SocialErrorCode.RateLimited]: GraphqlErrorCode.RATE_LIMITED,
+};
+
+export class SocialException extends DomainException<SocialErrorCode> {
+  readonly graphqlCode: GraphqlErrorCode;
+
+  constructor(code: SocialErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(code, message, details);
+    this.graphqlCode = GRAPHQL_CODES[code];
+  }
+}

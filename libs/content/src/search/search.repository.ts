@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AccountEntity } from '@guildhall/identity';
+import { DataSource } from 'typeorm';
+import { PostEntity } from '../posts/post.entity';
+import { visibleTo } from '../posts/post-visibility';
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Search queries; each bounded by `limit` and the visibility rule. */
+@Injectable()
+export class SearchRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Accounts whose username starts with, or display name contains, the text; no blocks either way. */
+  accounts(text: string, viewerId: string, limit: number): Promise<AccountEntity[]> {
+    return this.dataSource
+      .getRepository(AccountEntity)
+      .createQueryBuilder('a')
+      .where(`(a.username ILIKE :prefix ESCAPE '\\' OR a.display_name ILIKE :infix ESCAPE '\\')`, {
+        prefix: `${escapeLike(text)}%`,
+        infix: `%${escapeLike(text)}%`,
+      })
+      .andWhere(
+        `NOT EXISTS (SELECT 1 FROM blocks sb WHERE (sb.account_id = :viewerId AND sb.target_id = a.id)
+                                               OR (sb.account_id = a.id AND sb.target_id = :viewerId))`,
+        { viewerId },
+      )
+      .orderBy('a.domain IS NULL', 'DESC')
+      .addOrderBy('a.followers_count', 'DESC')
+      .limit(limit)
+      .getMany();
+  }
+
+  hashtags(prefix: string, limit: number): Promise<string[]> {
+    return this.dataSource
+      .query<{ name: string }[]>(`SELECT name FROM hashtags WHERE name LIKE $1 ESCAPE '\\' ORDER BY name LIMIT $2`, [
+        `${escapeLike(prefix.toLowerCase())}%`,
+        limit,
+      ])
+      .then((rows) => rows.map((row) => row.name));
+  }
+
+  /** Posts the viewer may see whose text matches every word, newest first. */
+  posts(text: string, viewerId: string, limit: number): Promise<PostEntity[]> {
+    const visible = visibleTo('p', viewerId);
+    return this.dataSource
+      .getRepository(PostEntity)
+      .createQueryBuilder('p')
+      .where(visible.sql, visible.params)
+      .andWhere('p.boost_of_id IS NULL')
+      .andWhere(
+        `to_tsvector('simple', coalesce(p.title, '') || ' ' || p.content) @@ plainto_tsquery('simple', :text)`,
+        { text },
+      )
+      .orderBy('p.id', 'DESC')
+      .limit(limit)
+      .getMany();
+  }
+}

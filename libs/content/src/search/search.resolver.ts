@@ -1,0 +1,69 @@
+import { Args, ArgsType, Field, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { ConfigService, RateLimiterService } from '@guildhall/core';
+import { AccountModel, AccountService, CurrentAuth, type AuthContext } from '@guildhall/identity';
+import { PostErrorCode, PostException } from '../posts/post.exception';
+import { toPostModel } from '../posts/post.mapper';
+import { PostModel } from '../posts/post.model';
+import { SearchRepository } from './search.repository';
+
+@ArgsType()
+class SearchArgs {
+  @Field({ description: 'Words to find; "#tag" searches hashtags, "@name" accounts.' })
+  @IsString()
+  @Length(1, 200)
+  query: string;
+
+  @Field(() => Int, { nullable: true, defaultValue: 10, description: 'Per kind of result, 1 to 40.' })
+  @IsInt()
+  @Min(1)
+  @Max(40)
+  first: number = 10;
+}
+
+@ObjectType('SearchResults')
+class SearchResultsModel {
+  @Field(() => [AccountModel])
+  accounts: AccountModel[];
+
+  @Field(() => [String])
+  hashtags: string[];
+
+  @Field(() => [PostModel], { description: 'Posts you may see, newest first.' })
+  posts: PostModel[];
+}
+
+/** 30 searches a minute per account: full-text matching is the costliest read. */
+const SEARCH_LIMIT = { max: 30, windowSeconds: 60 };
+
+@Resolver(() => SearchResultsModel)
+export class SearchResolver {
+  constructor(
+    private readonly search: SearchRepository,
+    private readonly accounts: AccountService,
+    private readonly rateLimiter: RateLimiterService,
+    private readonly config: ConfigService,
+  ) {}
+
+  @Query(() => SearchResultsModel, { complexity: 30, description: 'Accounts, hashtags and posts.' })
+  async searchAll(@CurrentAuth() auth: AuthContext, @Args() args: SearchArgs): Promise<SearchResultsModel> {
+    const verdict = await this.rateLimiter.hit(`search:${auth.accountId}`, SEARCH_LIMIT);
+    if (!verdict.allowed) {
+      throw new PostException(PostErrorCode.RateLimited, 'Too many searches; try again later', {
+        retryAfterSeconds: verdict.retryAfterSeconds,
+      });
+    }
+    const text = args.query.trim();
+    const bare = text.replace(/^[#@]/, '');
+    const [accounts, hashtags, posts] = await Promise.all([
+      text.startsWith('#') ? [] : this.search.accounts(bare.split('@')[0], auth.accountId, args.first),
+      text.startsWith('@') ? [] : this.search.hashtags(bare, args.first),
+      text.startsWith('@') || text.startsWith('#') ? [] : this.search.posts(text, auth.accountId, args.first),
+    ]);
+    return {
+      accounts: accounts.map((account) => this.accounts.toModel(account)),
+      hashtags,
+      posts: posts.map((post) => toPostModel(post, this.config.values.publicOrigin)),
+    };
+  }
+}

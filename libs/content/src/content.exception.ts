@@ -12,6 +12,11 @@ export enum ContentErrorCode {
   NotOwner = 'NOT_OWNER',
   InvalidProfile = 'INVALID_PROFILE',
   RateLimited = 'RATE_LIMITED',
+  PostNotFound = 'POST_NOT_FOUND',
+  NotAuthor = 'NOT_AUTHOR',
+  InvalidContent = 'INVALID_CONTENT',
+  InvalidCursor = 'INVALID_CURSOR',
+  CannotBoost = 'CANNOT_BOOST',
 }
 
 const GRAPHQL_CODES: Record<ContentErrorCode, GraphqlErrorCode> = {
@@ -26,6 +31,11 @@ const GRAPHQL_CODES: Record<ContentErrorCode, GraphqlErrorCode> = {
   [ContentErrorCode.NotOwner]: GraphqlErrorCode.FORBIDDEN,
   [ContentErrorCode.InvalidProfile]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.RateLimited]: GraphqlErrorCode.RATE_LIMITED,
+  [ContentErrorCode.PostNotFound]: GraphqlErrorCode.NOT_FOUND,
+  [ContentErrorCode.NotAuthor]: GraphqlErrorCode.FORBIDDEN,
+  [ContentErrorCode.InvalidContent]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.InvalidCursor]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.CannotBoost]: GraphqlErrorCode.FORBIDDEN,
 };
 
 export class ContentException extends DomainException<ContentErrorCode> {

@@ -54,3 +54,4 @@ export { StorageModule } from './storage/storage.module';
 export { PubSubModule } from './pubsub/pubsub.module';
 export { RedisPubSub } from './pubsub/redis-pub-sub';
 export { DomainHttpExceptionFilter, HTTP_STATUS_BY_GRAPHQL_CODE } from './errors/domain-http-exception.filter';
+export { RowMapper } from './database/row-mapper';

@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { Logger } from '@nestjs/common';
 import type { GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
@@ -158,7 +159,8 @@ export function graphqlOptions(loaders: LoaderFactories): Omit<ApolloDriverConfi
       schema = built;
       return built;
     },
-    plugins: [complexityPlugin(getSchema, MAX_QUERY_COMPLEXITY)],
+    // Cache-control hints would hook every field of every response; we set no HTTP cache headers.
+    plugins: [complexityPlugin(getSchema, MAX_QUERY_COMPLEXITY), ApolloServerPluginCacheControlDisabled() as never],
     // Fastify's request is `req`: the AuthGuard sets `user` on it, which the loaders read.
     // One set of DataLoaders per request, made lazily (see RequestLoaders).
     context: (request: GraphqlRequest) => ({ req: request, loaders: loaders.forRequest(request) }),

@@ -10,7 +10,7 @@ import {
   UUID_PATTERN,
 } from '@guildhall/core';
 import { type AuthContext, CurrentAuth } from '@guildhall/identity';
-import { PostErrorCode, PostException } from '../posts/post.exception';
+import { ContentErrorCode, ContentException } from '../content.exception';
 import type { PostEntity } from '../posts/post.entity';
 import { toPostModel } from '../posts/post.mapper';
 import { PostConnection, PostModel } from '../posts/post.model';
@@ -119,6 +119,6 @@ export class EngagementResolver {
 
 /** A post id, or NOT_FOUND: an id that cannot exist names no post. */
 function postId(id: string): string {
-  if (!UUID_PATTERN.test(id)) throw new PostException(PostErrorCode.PostNotFound, 'No such post');
+  if (!UUID_PATTERN.test(id)) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
   return id.toLowerCase();
 }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DomainEvent, DomainEventBus, RateLimiterService, uuidv7 } from '@guildhall/core';
 import type { AuthContext } from '@guildhall/identity';
 import type { EntityManager } from 'typeorm';
-import { PostErrorCode, PostException } from '../posts/post.exception';
+import { ContentErrorCode, ContentException } from '../content.exception';
 import { type PostEntity, Visibility } from '../posts/post.entity';
 import { PostRepository } from '../posts/post.repository';
 import { type BookmarkedPost, type Counter, EngagementRepository } from './engagement.repository';
@@ -62,7 +62,7 @@ export class EngagementService {
         }),
       (post) => {
         if (!BOOSTABLE.has(post.visibility)) {
-          throw new PostException(PostErrorCode.CannotBoost, 'Only public and unlisted posts can be boosted');
+          throw new ContentException(ContentErrorCode.CannotBoost, 'Only public and unlisted posts can be boosted');
         }
       },
     );
@@ -97,13 +97,13 @@ export class EngagementService {
   private async target(auth: AuthContext, id: string): Promise<PostEntity> {
     const verdict = await this.rateLimiter.hit(`engage:${auth.accountId}`, ENGAGE_LIMIT);
     if (!verdict.allowed) {
-      throw new PostException(PostErrorCode.RateLimited, 'Too many likes, boosts or bookmarks; try again later', {
+      throw new ContentException(ContentErrorCode.RateLimited, 'Too many likes, boosts or bookmarks; try again later', {
         retryAfterSeconds: verdict.retryAfterSeconds,
       });
     }
     let post = await this.posts.findVisible(id, auth.accountId);
     if (post?.boostOfId) post = await this.posts.findVisible(post.boostOfId, auth.accountId);
-    if (!post) throw new PostException(PostErrorCode.PostNotFound, 'No such post');
+    if (!post) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
     return post;
   }
 
@@ -124,7 +124,7 @@ export class EngagementService {
     check(post);
     const engagementId = await this.engagement.transaction(async (manager) => {
       if (!(await this.engagement.lockLivePost(manager, post.id))) {
-        throw new PostException(PostErrorCode.PostNotFound, 'No such post');
+        throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
       }
       const changedId = await write(manager, post);
       if (changedId) await this.engagement.adjustCount(manager, post.id, counter, DELTAS[event]);

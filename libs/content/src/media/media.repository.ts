@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { RowMapper } from '@guildhall/core';
 import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
 import { MediaAttachmentEntity } from './media-attachment.entity';
 
@@ -10,7 +11,11 @@ export type NewMedia = Pick<
 
 @Injectable()
 export class MediaRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly rows: RowMapper<MediaAttachmentEntity>;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.rows = new RowMapper(dataSource, MediaAttachmentEntity);
+  }
 
   async insert(media: NewMedia): Promise<MediaAttachmentEntity> {
     const repository = this.dataSource.getRepository(MediaAttachmentEntity);
@@ -22,11 +27,15 @@ export class MediaRepository {
   }
 
   /** The attachments of these posts, each post's in order. */
-  findByPostIds(postIds: string[]): Promise<MediaAttachmentEntity[]> {
-    if (!postIds.length) return Promise.resolve([]);
-    return this.dataSource
-      .getRepository(MediaAttachmentEntity)
-      .find({ where: { postId: In(postIds) }, order: { postId: 'ASC', position: 'ASC', id: 'ASC' } });
+  /** Runs for every page of posts (a DataLoader batch): plain SQL read through a RowMapper. */
+  async findByPostIds(postIds: string[]): Promise<MediaAttachmentEntity[]> {
+    if (!postIds.length) return [];
+    const rows = await this.dataSource.query<Record<string, unknown>[]>(
+      `SELECT ${this.rows.select('m', 'm_')} FROM media_attachments m
+       WHERE m.post_id = ANY($1) ORDER BY m.post_id, m.position, m.id`,
+      [postIds],
+    );
+    return rows.map((row) => this.rows.map(row, 'm_'));
   }
 
   async updateAltText(id: string, altText: string | null): Promise<void> {

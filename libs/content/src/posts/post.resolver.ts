@@ -21,7 +21,7 @@ import { MEDIA_BY_POST_ID } from '../media/media.loaders';
 import { MediaAttachmentModel } from '../media/media-attachment.model';
 import { CreatePostInput } from './dto/create-post.input';
 import { UpdatePostInput } from './dto/update-post.input';
-import { PostErrorCode, PostException } from './post.exception';
+import { ContentErrorCode, ContentException } from '../content.exception';
 import { HASHTAGS_BY_POST_ID, MENTIONS_BY_POST_ID, VISIBLE_POST_BY_ID } from './post.loaders';
 import { toPostEditModel, toPostModel } from './post.mapper';
 import { PostConnection, PostEditModel, PostModel } from './post.model';
@@ -32,7 +32,7 @@ import { PostService } from './post.service';
 export function afterId(after: string | null | undefined): string | null {
   if (!after) return null;
   const id = decodeCursor(after);
-  if (!id) throw new PostException(PostErrorCode.InvalidCursor, 'after is not a valid cursor');
+  if (!id) throw new ContentException(ContentErrorCode.InvalidCursor, 'after is not a valid cursor');
   return id;
 }
 
@@ -142,5 +142,5 @@ export class PostResolver {
 }
 
 function missing(): never {
-  throw new PostException(PostErrorCode.PostNotFound, 'No such post');
+  throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
 }

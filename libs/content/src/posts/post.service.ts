@@ -13,7 +13,7 @@ import { AccountRepository, type AuthContext, Role } from '@guildhall/identity';
 import type { CreatePostInput } from './dto/create-post.input';
 import { ARTICLE_MAX_LENGTH, NOTE_MAX_LENGTH } from './dto/create-post.input';
 import type { UpdatePostInput } from './dto/update-post.input';
-import { PostErrorCode, PostException } from './post.exception';
+import { ContentErrorCode, ContentException } from '../content.exception';
 import { PostEntity, Visibility } from './post.entity';
 import { PostRepository } from './post.repository';
 import { PostAttachments } from './post-attachments';
@@ -52,7 +52,7 @@ export class PostService {
   private async limitWrites(accountId: string): Promise<void> {
     const verdict = await this.rateLimiter.hit(`posts:${accountId}`, POST_LIMIT);
     if (!verdict.allowed) {
-      throw new PostException(PostErrorCode.RateLimited, 'Too many posts; try again later', {
+      throw new ContentException(ContentErrorCode.RateLimited, 'Too many posts; try again later', {
         retryAfterSeconds: verdict.retryAfterSeconds,
       });
     }
@@ -60,10 +60,11 @@ export class PostService {
 
   private checkLength(content: string, isArticle: boolean): void {
     const max = isArticle ? ARTICLE_MAX_LENGTH : NOTE_MAX_LENGTH;
-    if (content.trim().length === 0) throw new PostException(PostErrorCode.InvalidContent, 'content must not be empty');
+    if (content.trim().length === 0)
+      throw new ContentException(ContentErrorCode.InvalidContent, 'content must not be empty');
     if (content.length > max) {
-      throw new PostException(
-        PostErrorCode.InvalidContent,
+      throw new ContentException(
+        ContentErrorCode.InvalidContent,
         `content must be at most ${max} characters for ${isArticle ? 'an article' : 'a note'}`,
       );
     }
@@ -102,7 +103,10 @@ export class PostService {
       parent = await this.posts.findVisible(input.inReplyToId, auth.accountId);
       if (parent?.boostOfId) parent = await this.posts.findVisible(parent.boostOfId, auth.accountId);
       if (!parent)
-        throw new PostException(PostErrorCode.PostNotFound, 'The post replied to does not exist or is not visible');
+        throw new ContentException(
+          ContentErrorCode.PostNotFound,
+          'The post replied to does not exist or is not visible',
+        );
     }
     const rendered = await this.render(input.content);
     const id = uuidv7();
@@ -144,19 +148,19 @@ export class PostService {
   /** The author's own post, for a write; NOT_FOUND if invisible or gone, FORBIDDEN if someone else's. */
   private async ownPost(auth: AuthContext, id: string, allowModerators: boolean): Promise<PostEntity> {
     const post = await this.posts.findVisible(id, auth.accountId);
-    if (!post) throw new PostException(PostErrorCode.PostNotFound, 'No such post');
+    if (!post) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
     const moderator = allowModerators && (auth.role === Role.Admin || auth.role === Role.Moderator);
     if (post.accountId !== auth.accountId && !moderator) {
-      throw new PostException(PostErrorCode.NotAuthor, 'Only the author can do that');
+      throw new ContentException(ContentErrorCode.NotAuthor, 'Only the author can do that');
     }
     return post;
   }
 
   async update(auth: AuthContext, id: string, input: UpdatePostInput): Promise<PostEntity> {
     const post = await this.ownPost(auth, id, false);
-    if (post.boostOfId) throw new PostException(PostErrorCode.InvalidContent, 'A boost cannot be edited');
+    if (post.boostOfId) throw new ContentException(ContentErrorCode.InvalidContent, 'A boost cannot be edited');
     if (input.title !== undefined && input.title !== null && post.title === null) {
-      throw new PostException(PostErrorCode.InvalidContent, 'A note cannot become an article');
+      throw new ContentException(ContentErrorCode.InvalidContent, 'A note cannot become an article');
     }
     const source = input.content ?? post.source ?? '';
     this.checkLength(source, post.title !== null);
@@ -209,7 +213,7 @@ export class PostService {
         .setLock('pessimistic_write')
         .where('p.id = :id', { id })
         .getOne();
-      if (!locked || locked.deletedAt) throw new PostException(PostErrorCode.PostNotFound, 'No such post');
+      if (!locked || locked.deletedAt) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
       await this.posts.update(manager, id, {
         deletedAt: new Date(),
         source: null,

@@ -2,7 +2,7 @@ import { Args, ArgsType, Field, Int, ObjectType, Query, Resolver } from '@nestjs
 import { IsInt, IsString, Length, Max, Min } from 'class-validator';
 import { ConfigService, RateLimiterService } from '@guildhall/core';
 import { AccountModel, AccountService, CurrentAuth, type AuthContext } from '@guildhall/identity';
-import { PostErrorCode, PostException } from '../posts/post.exception';
+import { ContentErrorCode, ContentException } from '../content.exception';
 import { toPostModel } from '../posts/post.mapper';
 import { PostModel } from '../posts/post.model';
 import { SearchRepository } from './search.repository';
@@ -49,7 +49,7 @@ export class SearchResolver {
   async searchAll(@CurrentAuth() auth: AuthContext, @Args() args: SearchArgs): Promise<SearchResultsModel> {
     const verdict = await this.rateLimiter.hit(`search:${auth.accountId}`, SEARCH_LIMIT);
     if (!verdict.allowed) {
-      throw new PostException(PostErrorCode.RateLimited, 'Too many searches; try again later', {
+      throw new ContentException(ContentErrorCode.RateLimited, 'Too many searches; try again later', {
         retryAfterSeconds: verdict.retryAfterSeconds,
       });
     }

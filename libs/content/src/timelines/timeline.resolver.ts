@@ -1,7 +1,25 @@
-import { Args, ArgsType, Field, Parent, Query, registerEnumType, ResolveField, Resolver } from '@nestjs/graphql';
-import { IsEnum, IsString, Matches } from 'class-validator';
-import { ConfigService, ConnectionArgs, toConnection, toPage, type Connection } from '@guildhall/core';
 import {
+  Args,
+  ArgsType,
+  Context,
+  Field,
+  Parent,
+  Query,
+  registerEnumType,
+  ResolveField,
+  Resolver,
+} from '@nestjs/graphql';
+import { IsEnum, IsString, Matches } from 'class-validator';
+import {
+  ConfigService,
+  ConnectionArgs,
+  toConnection,
+  toPage,
+  type Connection,
+  type RequestLoaders,
+} from '@guildhall/core';
+import {
+  ACCOUNT_BY_ID,
   AccountModel,
   CurrentAuth,
   IdentityErrorCode,
@@ -12,8 +30,9 @@ import {
 import { toPostModel } from '../posts/post.mapper';
 import { PostConnection, PostModel } from '../posts/post.model';
 import { afterId } from '../posts/post.resolver';
-import type { PostEntity } from '../posts/post.entity';
-import { TimelineRepository } from './timeline.repository';
+import { MEDIA_BY_POST_ID } from '../media/media.loaders';
+import { toMediaModel } from '../media/media.mapper';
+import { TimelineRepository, type TimelinePost } from './timeline.repository';
 
 export enum TimelineKind {
   HOME = 'HOME',
@@ -45,6 +64,20 @@ class HashtagTimelineArgs extends ConnectionArgs {
 
 const TIMELINE_COMPLEXITY = 25;
 
+/** A page whose authors and media came with it: hand them to the request's loaders. */
+function pageOf(rows: TimelinePost[], first: number, loaders: RequestLoaders, origin: string): Connection<PostModel> {
+  const authors = loaders.get(ACCOUNT_BY_ID);
+  const media = loaders.get(MEDIA_BY_POST_ID);
+  for (const row of rows) {
+    authors.prime(row.accountId, row.account);
+    media.prime(
+      row.id,
+      row.media.map((attachment) => toMediaModel(attachment, origin)),
+    );
+  }
+  return toConnection(toPage(rows, first), (row) => toPostModel(row, origin));
+}
+
 @Resolver(() => PostModel)
 export class TimelineResolver {
   constructor(
@@ -52,8 +85,8 @@ export class TimelineResolver {
     private readonly config: ConfigService,
   ) {}
 
-  private connection(rows: PostEntity[], first: number): Connection<PostModel> {
-    return toConnection(toPage(rows, first), (row) => toPostModel(row, this.config.values.publicOrigin));
+  private connection(rows: TimelinePost[], first: number, loaders: RequestLoaders): Connection<PostModel> {
+    return pageOf(rows, first, loaders, this.config.values.publicOrigin);
   }
 
   @Public()
@@ -61,16 +94,17 @@ export class TimelineResolver {
   async timeline(
     @CurrentAuth() auth: AuthContext | undefined,
     @Args() args: TimelineArgs,
+    @Context('loaders') loaders: RequestLoaders,
   ): Promise<Connection<PostModel>> {
     const page = { viewerId: auth?.accountId ?? null, afterId: afterId(args.after), limit: args.first };
     switch (args.kind) {
       case TimelineKind.HOME:
         if (!auth) throw new IdentityException(IdentityErrorCode.Unauthenticated, 'The HOME timeline needs a token');
-        return this.connection(await this.timelines.home({ ...page, viewerId: auth.accountId }), args.first);
+        return this.connection(await this.timelines.home({ ...page, viewerId: auth.accountId }), args.first, loaders);
       case TimelineKind.LOCAL:
-        return this.connection(await this.timelines.publicPosts(page, true), args.first);
+        return this.connection(await this.timelines.publicPosts(page, true), args.first, loaders);
       case TimelineKind.FEDERATED:
-        return this.connection(await this.timelines.publicPosts(page, false), args.first);
+        return this.connection(await this.timelines.publicPosts(page, false), args.first, loaders);
     }
   }
 
@@ -79,10 +113,11 @@ export class TimelineResolver {
   async hashtagTimeline(
     @CurrentAuth() auth: AuthContext | undefined,
     @Args() args: HashtagTimelineArgs,
+    @Context('loaders') loaders: RequestLoaders,
   ): Promise<Connection<PostModel>> {
     const tag = args.tag.replace(/^#/, '').toLowerCase();
     const page = { viewerId: auth?.accountId ?? null, afterId: afterId(args.after), limit: args.first };
-    return this.connection(await this.timelines.hashtag(page, tag), args.first);
+    return this.connection(await this.timelines.hashtag(page, tag), args.first, loaders);
   }
 }
 
@@ -99,9 +134,9 @@ export class AccountPostsResolver {
     @Parent() account: AccountModel,
     @CurrentAuth() auth: AuthContext | undefined,
     @Args() args: ConnectionArgs,
+    @Context('loaders') loaders: RequestLoaders,
   ): Promise<Connection<PostModel>> {
     const page = { viewerId: auth?.accountId ?? null, afterId: afterId(args.after), limit: args.first };
-    const rows = await this.timelines.account(page, account.id);
-    return toConnection(toPage(rows, args.first), (row) => toPostModel(row, this.config.values.publicOrigin));
+    return pageOf(await this.timelines.account(page, account.id), args.first, loaders, this.config.values.publicOrigin);
   }
 }

@@ -21,14 +21,14 @@ export class SessionRepository {
 
   /** The session an access token names, with its user's role, if it is still live. */
   async findActive(sessionId: string): Promise<ActiveSession | null> {
-    const row = await this.sessions
-      .createQueryBuilder('s')
-      .innerJoin('s.user', 'u')
-      .select(['s.id AS session_id', 's.user_id AS user_id', 'u.account_id AS account_id', 'u.role AS role'])
-      .where('s.id = :sessionId', { sessionId })
-      .andWhere('s.revoked_at IS NULL')
-      .andWhere('s.expires_at > now()')
-      .getRawOne<{ session_id: string; user_id: string; account_id: string; role: Role }>();
+    // Runs on every authenticated request: plain SQL, no query building.
+    const rows = await this.sessions.query<{ session_id: string; user_id: string; account_id: string; role: Role }[]>(
+      `SELECT s.id AS session_id, s.user_id, u.account_id, u.role
+       FROM sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
+      [sessionId],
+    );
+    const row = rows[0];
     return row ? { sessionId: row.session_id, userId: row.user_id, accountId: row.account_id, role: row.role } : null;
   }
 

@@ -3,23 +3,29 @@
 // Creates a scratch database (dropped at the end) and uses its own QUEUE_PREFIX in Redis (keys
 // removed at the end). Prints one JSON object on stdout; progress goes to stderr. Bounded in time;
 // kills only the server it started and removes its temp dir.
-import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import argon2 from 'argon2';
-import autocannon from 'autocannon';
-import { Redis } from 'ioredis';
-import pg from 'pg';
+import {
+  REDIS_URL,
+  SIGN_UP,
+  VIEWER,
+  autocannonRun,
+  buildIfNeeded,
+  createLog,
+  createScratchRun,
+  freePort,
+  graphql,
+  makeTempDir,
+  round,
+  rssMb,
+  runBenchmark,
+  spawnServer,
+  throughput,
+  waitHealthy,
+} from './bench/common.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = 'redis://127.0.0.1:6379';
 // The project's setting: libs/identity/src/auth/password.service.ts (ARGON2_OPTIONS).
 const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 const CONNECTIONS = 10;
@@ -30,45 +36,10 @@ const START_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 45_000;
 const OVERALL_TIMEOUT_MS = 5 * 60_000;
 
-const runId = randomBytes(4).toString('hex');
-const database = `guildhall_bench_${runId}`;
-const queuePrefix = `bench-${runId}`;
-
-const log = (message) => process.stderr.write(`bench:auth +${(performance.now() / 1000).toFixed(1)}s: ${message}\n`);
-
-/** What this run created: released on every exit path. */
-const state = { server: undefined, tempDir: undefined, databaseCreated: false, cleaned: false };
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function rssMb(pid) {
-  try {
-    const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
-    return match ? Math.round((Number(match[1]) / 1024) * 10) / 10 : null;
-  } catch {
-    return null;
-  }
-}
-
-async function withAdmin(fn) {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+const log = createLog('bench:auth');
+/** What this run created (scratch database, Redis keys, server, temp dir): released on every exit path. */
+const run = createScratchRun(log, STOP_TIMEOUT_MS);
+const { runId, database, queuePrefix } = run;
 
 async function measureArgon2() {
   await argon2.hash('warm-up password', ARGON2_OPTIONS);
@@ -88,94 +59,7 @@ async function measureArgon2() {
   };
 }
 
-const round = (n, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-/** Starts the server; resolves once /health answers 200. */
-async function startServer(env, port, problems) {
-  const started = performance.now();
-  const child = spawn(process.execPath, [join(root, 'dist/apps/server/main.js'), '--with-worker'], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  state.server = child;
-  child.exited = new Promise((resolve) => {
-    child.once('exit', (code, signal) => {
-      child.exitTime = performance.now();
-      resolve({ code, signal });
-    });
-  });
-  for (const stream of [child.stdout, child.stderr]) {
-    let buffered = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk) => {
-      buffered += chunk;
-      const lines = buffered.split('\n');
-      buffered = lines.pop();
-      for (const line of lines) {
-        if (line.trim() === '') continue;
-        process.stderr.write(`  [server] ${line}\n`);
-        // With LOG_LEVEL=warn every pino line is a warning or worse; a raw (non-JSON) stderr dump
-        // counts once, by its first line.
-        let level;
-        try {
-          level = JSON.parse(line).level;
-        } catch {
-          level = stream === child.stderr && /^[^\s}\]]/.test(line) ? 50 : 30;
-        }
-        if (typeof level === 'number' && level >= 40) problems.push(line.slice(0, 300));
-      }
-    });
-  }
-
-  let exited;
-  void child.exited.then((result) => (exited = result));
-  while (performance.now() < started + START_TIMEOUT_MS) {
-    if (exited) throw new Error(`server exited before it was healthy (${JSON.stringify(exited)})`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1_000) });
-      await response.arrayBuffer();
-      if (response.status === 200) return Math.round(performance.now() - started);
-    } catch {
-      // not listening yet
-    }
-    await sleep(50);
-  }
-  throw new Error(`/health did not answer 200 within ${START_TIMEOUT_MS} ms`);
-}
-
-async function stopServer() {
-  const child = state.server;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return null;
-  const sent = performance.now();
-  child.kill('SIGTERM');
-  const result = await Promise.race([child.exited, sleep(STOP_TIMEOUT_MS, 'timeout', { ref: false })]);
-  if (result === 'timeout') {
-    log(`server ${child.pid} did not exit ${STOP_TIMEOUT_MS} ms after SIGTERM; sending SIGKILL`);
-    child.kill('SIGKILL');
-    await child.exited;
-    return { ms: Math.round(performance.now() - sent), code: null, signal: 'SIGKILL' };
-  }
-  return { ms: Math.round(child.exitTime - sent), code: result.code, signal: result.signal ?? undefined };
-}
-
-async function graphql(port, query, variables, token) {
-  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-    signal: AbortSignal.timeout(15_000),
-  });
-  const body = await response.json();
-  if (response.status !== 200 || body.errors || !body.data) {
-    throw new Error(`GraphQL ${response.status}: ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
-  }
-  return body.data;
-}
-
-const SIGN_UP = 'mutation($i: SignUpInput!){ signUp(input:$i){ token account { id handle } } }';
 const LOG_IN = 'mutation($i: LogInInput!){ logIn(input:$i){ token } }';
-const VIEWER = 'query { viewer { id handle } }';
 
 const signUpInput = (username) => ({
   username,
@@ -211,30 +95,27 @@ function errorCounter() {
 async function load(label, port, request, pid) {
   const counter = errorCounter();
   log(`${label}: ${CONNECTIONS} connections, ${DURATION_S} s`);
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
+  const result = await autocannonRun(port, {
     connections: CONNECTIONS,
     duration: DURATION_S,
-    timeout: 10,
-    requests: [
-      {
-        method: 'POST',
-        path: '/graphql',
-        headers: { 'content-type': 'application/json', ...request.headers },
-        // autocannon replaces its defaults with any key given, even undefined: pass only what is set.
-        ...(request.setupRequest ? { setupRequest: request.setupRequest } : {}),
-        ...(request.body ? { body: request.body } : {}),
-        onResponse: counter.onResponse,
-      },
-    ],
+    request: {
+      method: 'POST',
+      path: '/graphql',
+      headers: { 'content-type': 'application/json', ...request.headers },
+      // autocannon replaces its defaults with any key given, even undefined: pass only what is set.
+      ...(request.setupRequest ? { setupRequest: request.setupRequest } : {}),
+      ...(request.body ? { body: request.body } : {}),
+      onResponse: counter.onResponse,
+    },
   });
-  const figures = {
-    requestsPerSecMean: round(result.requests.average),
-    latencyP50Ms: round(result.latency.p50),
-    latencyP99Ms: round(result.latency.p99),
-    latencyMeanMs: round(result.latency.average),
-    requestsTotal: result.requests.total,
-    non2xx: result.non2xx,
+  const figures = throughput(result);
+  const summary = {
+    requestsPerSecMean: figures.requestsPerSec,
+    latencyP50Ms: figures.p50Ms,
+    latencyP99Ms: figures.p99Ms,
+    latencyMeanMs: figures.meanMs,
+    requestsTotal: figures.requestsTotal,
+    non2xx: figures.non2xx,
     graphqlErrors: counter.withErrors,
     graphqlErrorCodes: counter.codes,
     unparsableBodies: counter.unparsable,
@@ -242,68 +123,27 @@ async function load(label, port, request, pid) {
     timeouts: result.timeouts,
     serverRssMbAfter: rssMb(pid),
   };
-  if (counter.firstError) figures.firstGraphqlError = counter.firstError;
-  log(`${label}: ${JSON.stringify(figures)}`);
-  return figures;
-}
-
-async function cleanup() {
-  if (state.cleaned) return;
-  state.cleaned = true;
-  try {
-    await stopServer();
-  } catch (error) {
-    log(`stopping the server: ${String(error)}`);
-    state.server?.kill('SIGKILL');
-  }
-  if (state.databaseCreated) {
-    try {
-      await withAdmin((client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
-      log(`dropped database ${database}`);
-    } catch (error) {
-      log(`could not drop database ${database}: ${String(error)}`);
-    }
-  }
-  try {
-    const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await redis.connect();
-    let cursor = '0';
-    let deleted = 0;
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${queuePrefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) deleted += await redis.del(...keys);
-    } while (cursor !== '0');
-    await redis.quit();
-    log(`removed ${deleted} Redis keys under ${queuePrefix}:`);
-  } catch (error) {
-    log(`could not clean Redis keys under ${queuePrefix}: ${String(error)}`);
-  }
-  if (state.tempDir && existsSync(state.tempDir)) rmSync(state.tempDir, { recursive: true, force: true });
+  if (counter.firstError) summary.firstGraphqlError = counter.firstError;
+  log(`${label}: ${JSON.stringify(summary)}`);
+  return summary;
 }
 
 async function main() {
-  log('building if needed');
-  execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), '--if-needed'], {
-    cwd: root,
-    stdio: ['ignore', 2, 2],
-  });
+  buildIfNeeded(log);
 
   log('measuring argon2 (20 sequential hashes, server not running)');
   const argon = await measureArgon2();
   log(`argon2: ${JSON.stringify(argon)}`);
 
-  await withAdmin((client) => client.query(`CREATE DATABASE ${database}`));
-  state.databaseCreated = true;
-  state.tempDir = mkdtempSync(join(tmpdir(), 'guildhall-bench-auth-'));
-  chmodSync(state.tempDir, 0o755);
+  await run.createDatabase();
+  run.tempDir = makeTempDir('guildhall-bench-auth-');
   const port = await freePort();
   const env = {
     ...process.env,
     PORT: String(port),
     PUBLIC_ORIGIN: `http://localhost:${port}`,
-    DATA_DIR: state.tempDir, // generated secrets only: the database is external
-    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
+    DATA_DIR: run.tempDir, // generated secrets only: the database is external
+    DATABASE_URL: run.databaseUrl,
     REDIS_URL,
     QUEUE_PREFIX: queuePrefix,
     LOG_LEVEL: 'warn',
@@ -314,8 +154,9 @@ async function main() {
   };
   const problems = [];
   log(`database ${database}, QUEUE_PREFIX=${queuePrefix}, PORT=${port}`);
-  const startMs = await startServer(env, port, problems);
-  const pid = state.server.pid;
+  run.server = spawnServer('dist/apps/server/main.js', ['--with-worker'], env, { problems });
+  const startMs = await waitHealthy(run.server, port, { timeoutMs: START_TIMEOUT_MS });
+  const pid = run.server.pid;
   log(`server healthy after ${startMs} ms`);
   const rssAtStart = rssMb(pid);
 
@@ -378,7 +219,7 @@ async function main() {
   await sleep(5_000);
   const rssAfterIdle = rssMb(pid);
 
-  const stop = await stopServer();
+  const stop = await run.stopServer();
   log(`server stopped in ${stop?.ms} ms (exit ${stop?.code ?? stop?.signal})`);
 
   return {
@@ -403,25 +244,4 @@ async function main() {
   };
 }
 
-const watchdog = setTimeout(() => {
-  log(`gave up after ${OVERALL_TIMEOUT_MS} ms`);
-  void cleanup().finally(() => process.exit(1));
-}, OVERALL_TIMEOUT_MS);
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    log(`${signal}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-try {
-  const result = await main();
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-} catch (error) {
-  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  process.exitCode = 1;
-} finally {
-  await cleanup();
-  clearTimeout(watchdog);
-  log('done');
-}
+await runBenchmark({ log, timeoutMs: OVERALL_TIMEOUT_MS, main, cleanup: run.cleanup });

@@ -2,16 +2,26 @@
 // REDIS_URL): `node dist/apps/server/main.js --with-worker` with an empty DATA_DIR (initdb
 // included), then again reusing it. Prints one JSON object on stdout; progress goes to stderr.
 // Self-contained and bounded: it kills only the processes it started and removes its temp dir.
-import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import {
+  SIGN_UP,
+  VIEWER,
+  buildIfNeeded,
+  createLog,
+  freePort,
+  graphql,
+  makeTempDir,
+  mb,
+  procKb,
+  removeTempDir,
+  runBenchmark,
+  spawnServer,
+  stopServer,
+  waitHealthy,
+} from './bench/common.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const COLD_START_TARGET_MS = 10_000;
 const IDLE_RSS_TARGET_MB = 250;
 const START_TIMEOUT_MS = 120_000;
@@ -19,7 +29,7 @@ const STOP_TIMEOUT_MS = 45_000;
 const OVERALL_TIMEOUT_MS = 6 * 60_000;
 const IDLE_MS = 5_000;
 
-const log = (message) => process.stderr.write(`bench:startup +${(performance.now() / 1000).toFixed(1)}s: ${message}\n`);
+const log = createLog('bench:startup');
 
 /** Processes this script started (the server) and the temp dir it made: cleaned up on any exit path. */
 const state = { children: new Set(), tempDir: undefined, postgresPids: new Set() };
@@ -31,18 +41,6 @@ function isAlive(pid) {
   } catch (error) {
     return error.code === 'EPERM';
   }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** PIDs whose command line mentions `pattern` (the postmaster is started with -D <DATA_DIR>/postgres). */
@@ -73,16 +71,7 @@ function postgresProcesses(dataDir, serverPid) {
 }
 
 /** A field of /proc/<pid>/status or /proc/<pid>/smaps_rollup in kB (0 if the process is gone). */
-function procKb(pid, file, field) {
-  try {
-    const match = readFileSync(`/proc/${pid}/${file}`, 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
-    return match ? Number(match[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-const mb = (kb) => Math.round((kb / 1024) * 10) / 10;
+const kbOf = (pid, file, field) => procKb(pid, file, field) ?? 0;
 
 function serverEnv(dataDir, port, postgresPort) {
   const env = { ...process.env };
@@ -103,91 +92,16 @@ function serverEnv(dataDir, port, postgresPort) {
 
 /** Starts the server; resolves once /health answers 200, with the time from spawn. */
 async function startServer(label, env, port, problems) {
-  const started = performance.now();
-  const child = spawn(process.execPath, [join(root, 'dist/apps/server/main.js'), '--with-worker'], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnServer('dist/apps/server/main.js', ['--with-worker'], env, { problems, label, tagProblems: true });
   state.children.add(child);
-  child.exited = new Promise((resolve) => {
-    child.once('exit', (code, signal) => {
-      child.exitTime = performance.now();
-      state.children.delete(child);
-      resolve({ code, signal });
-    });
-  });
-  const scan = (stream) => {
-    let buffered = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk) => {
-      buffered += chunk;
-      const lines = buffered.split('\n');
-      buffered = lines.pop();
-      for (const line of lines) {
-        if (line.trim() === '') continue;
-        process.stderr.write(`  [${label}] ${line}\n`);
-        // pino lines are JSON (level ≥ 40 is warn or worse); anything else on stderr is a raw
-        // dump (console.error, an uncaught error): count its first line, not its continuation.
-        let level;
-        try {
-          level = JSON.parse(line).level;
-        } catch {
-          level = stream === child.stderr && /^[^\s}\]]/.test(line) ? 50 : 30;
-        }
-        if (typeof level === 'number' && level >= 40) problems.push(`[${label}] ${line.slice(0, 300)}`);
-      }
-    });
-  };
-  scan(child.stdout);
-  scan(child.stderr);
-
-  let exited;
-  void child.exited.then((result) => (exited = result));
-  const deadline = started + START_TIMEOUT_MS;
-  while (performance.now() < deadline) {
-    if (exited) throw new Error(`${label}: server exited before it was healthy (${JSON.stringify(exited)})`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1_000) });
-      await response.arrayBuffer();
-      if (response.status === 200) return { child, ms: Math.round(performance.now() - started) };
-    } catch {
-      // not listening yet
-    }
-    await sleep(25);
-  }
-  throw new Error(`${label}: /health did not answer 200 within ${START_TIMEOUT_MS} ms`);
+  void child.exited.then(() => state.children.delete(child));
+  const ms = await waitHealthy(child, port, { timeoutMs: START_TIMEOUT_MS, pollMs: 25, errorPrefix: `${label}: ` });
+  return { child, ms };
 }
 
 /** SIGTERM, then the time until the process has exited (SIGKILL after STOP_TIMEOUT_MS). */
-async function stopServer(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return { ms: 0, code: child.exitCode };
-  const sent = performance.now();
-  child.kill('SIGTERM');
-  const timer = sleep(STOP_TIMEOUT_MS, 'timeout', { ref: false });
-  const result = await Promise.race([child.exited, timer]);
-  if (result === 'timeout') {
-    log(`server ${child.pid} did not exit ${STOP_TIMEOUT_MS} ms after SIGTERM; sending SIGKILL`);
-    child.kill('SIGKILL');
-    await child.exited;
-    return { ms: Math.round(performance.now() - sent), code: null, signal: 'SIGKILL', timedOut: true };
-  }
-  return { ms: Math.round(child.exitTime - sent), code: result.code, signal: result.signal ?? undefined };
-}
-
-async function graphql(port, query, variables, token) {
-  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-    signal: AbortSignal.timeout(15_000),
-  });
-  const body = await response.json();
-  if (response.status !== 200 || body.errors) {
-    throw new Error(`GraphQL ${response.status}: ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
-  }
-  return body.data;
-}
+const stop = async (child) =>
+  (await stopServer(child, STOP_TIMEOUT_MS, log)) ?? { ms: 0, code: child.exitCode };
 
 async function cleanup() {
   for (const child of state.children) {
@@ -205,19 +119,14 @@ async function cleanup() {
     }
   }
   if (leftovers.length > 0) await sleep(1_000);
-  if (state.tempDir && existsSync(state.tempDir)) rmSync(state.tempDir, { recursive: true, force: true });
+  removeTempDir(state.tempDir);
 }
 
 async function main() {
-  log('building if needed');
-  execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), '--if-needed'], {
-    cwd: root,
-    stdio: ['ignore', 2, 2],
-  });
+  buildIfNeeded(log);
 
-  state.tempDir = mkdtempSync(join(tmpdir(), 'guildhall-bench-startup-'));
   // PostgreSQL runs as the postgres system user when we are root: it must traverse this dir.
-  chmodSync(state.tempDir, 0o755);
+  state.tempDir = makeTempDir('guildhall-bench-startup-');
   const dataDir = state.tempDir;
   const port = await freePort();
   let postgresPort = await freePort();
@@ -231,7 +140,7 @@ async function main() {
   const first = await startServer('first', env, port, problems);
   log(`first start healthy after ${first.ms} ms`);
   for (const pid of postgresProcesses(dataDir, first.child.pid)) state.postgresPids.add(pid);
-  const firstStop = await stopServer(first.child);
+  const firstStop = await stop(first.child);
   log(`first stop took ${firstStop.ms} ms (exit ${firstStop.code})`);
   await sleep(500);
   const orphanedAfterFirst = postgresProcesses(dataDir, -1).length;
@@ -244,26 +153,24 @@ async function main() {
 
   // Warm-up: a signUp and a viewer query, then idle.
   const username = `bench_${Date.now().toString(36)}`;
-  const { signUp } = await graphql(
-    port,
-    'mutation($i: SignUpInput!){ signUp(input:$i){ token account { id handle } } }',
-    { i: { username, email: `${username}@example.com`, password: 'correct horse battery', displayName: 'Bench' } },
-  );
-  const { viewer } = await graphql(port, 'query { viewer { id handle } }', {}, signUp.token);
+  const { signUp } = await graphql(port, SIGN_UP, {
+    i: { username, email: `${username}@example.com`, password: 'correct horse battery', displayName: 'Bench' },
+  });
+  const { viewer } = await graphql(port, VIEWER, {}, signUp.token);
   if (viewer?.id !== signUp.account.id) throw new Error(`viewer mismatch: ${JSON.stringify(viewer)}`);
   log(`warmed up as ${viewer.handle}; idling ${IDLE_MS} ms`);
   await sleep(IDLE_MS);
 
   const postgresPids = postgresProcesses(dataDir, serverPid);
   for (const pid of postgresPids) state.postgresPids.add(pid);
-  const nodeRssKb = procKb(serverPid, 'status', 'VmRSS');
-  const postgresRssKb = postgresPids.reduce((sum, pid) => sum + procKb(pid, 'status', 'VmRSS'), 0);
-  const postgresPssKb = postgresPids.reduce((sum, pid) => sum + procKb(pid, 'smaps_rollup', 'Pss'), 0);
+  const nodeRssKb = kbOf(serverPid, 'status', 'VmRSS');
+  const postgresRssKb = postgresPids.reduce((sum, pid) => sum + kbOf(pid, 'status', 'VmRSS'), 0);
+  const postgresPssKb = postgresPids.reduce((sum, pid) => sum + kbOf(pid, 'smaps_rollup', 'Pss'), 0);
   log(`idle RSS: node ${mb(nodeRssKb)} MB, postgres ${mb(postgresRssKb)} MB in ${postgresPids.length} processes`);
 
   // Shutdown: SIGTERM to exit, then nothing of PostgreSQL may remain for this DATA_DIR.
-  const stop = await stopServer(second.child);
-  log(`SIGTERM → exit in ${stop.ms} ms (exit ${stop.code ?? stop.signal})`);
+  const secondStop = await stop(second.child);
+  log(`SIGTERM → exit in ${secondStop.ms} ms (exit ${secondStop.code ?? secondStop.signal})`);
   await sleep(500);
   const remaining = new Set([
     ...postgresProcesses(dataDir, -1),
@@ -279,8 +186,8 @@ async function main() {
     postgresRssMb: mb(postgresRssKb),
     postgresPssMb: mb(postgresPssKb),
     postgresProcesses: postgresPids.length,
-    shutdownMs: stop.ms,
-    shutdownExitCode: stop.code ?? null,
+    shutdownMs: secondStop.ms,
+    shutdownExitCode: secondStop.code ?? null,
     firstShutdownMs: firstStop.ms,
     orphanedPostgres: remaining.size,
     orphanedPostgresAfterFirstStop: orphanedAfterFirst,
@@ -294,28 +201,4 @@ async function main() {
   };
 }
 
-let finished = false;
-const watchdog = setTimeout(() => {
-  log(`gave up after ${OVERALL_TIMEOUT_MS} ms`);
-  void cleanup().finally(() => process.exit(1));
-}, OVERALL_TIMEOUT_MS);
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    log(`${signal}: cleaning up`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-try {
-  const result = await main();
-  finished = true;
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-} catch (error) {
-  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  process.exitCode = 1;
-} finally {
-  await cleanup();
-  clearTimeout(watchdog);
-  log('done');
-  if (!finished) process.exitCode = 1;
-}
+await runBenchmark({ log, timeoutMs: OVERALL_TIMEOUT_MS, main, cleanup });

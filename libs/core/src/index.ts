@@ -11,7 +11,7 @@ export { LOGGER } from './logging/logger.token';
 export { DomainException, GraphqlErrorCode } from './errors/domain.exception';
 export { formatGraphqlError } from './graphql/format-error';
 export { depthLimitRule } from './graphql/depth-limit.rule';
-export { complexityPlugin } from './graphql/complexity.plugin';
+export { complexityError, complexityPlugin, operationComplexity } from './graphql/complexity.plugin';
 export { RateLimiterService, type Limit, type Verdict } from './rate-limit/rate-limiter.service';
 export { HealthModule } from './health/health.module';
 export { QueueHealthIndicator } from './health/queue.health';

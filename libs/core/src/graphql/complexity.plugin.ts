@@ -1,7 +1,37 @@
 // Nest's Apollo driver is ESM: take the plugin type from @apollo/server's ESM declarations.
 import type { ApolloServerPlugin } from '@apollo/server' with { 'resolution-mode': 'import' };
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { type DocumentNode, GraphQLError, type GraphQLSchema } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+
+/**
+ * The estimated cost of an operation (fields cost 1 unless they declare `complexity`), or null
+ * when its variables are invalid (execution reports those as BAD_USER_INPUT).
+ */
+export function operationComplexity(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | undefined,
+): number | null {
+  try {
+    return getComplexity({
+      schema,
+      operationName: operationName ?? undefined,
+      query: document,
+      variables,
+      estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch (error) {
+    if (error instanceof GraphQLError) return null;
+    throw error;
+  }
+}
+
+export function complexityError(complexity: number, maxComplexity: number): GraphQLError {
+  return new GraphQLError(`Query complexity ${complexity} exceeds the maximum of ${maxComplexity}`, {
+    extensions: { code: 'GRAPHQL_VALIDATION_FAILED', complexity, maxComplexity },
+  });
+}
 
 /**
  * Refuses operations whose estimated cost exceeds `maxComplexity`. Fields declare their cost with
@@ -12,26 +42,9 @@ export function complexityPlugin(getSchema: () => GraphQLSchema, maxComplexity: 
     requestDidStart() {
       return Promise.resolve({
         didResolveOperation({ request, document }) {
-          let complexity: number;
-          try {
-            complexity = getComplexity({
-              schema: getSchema(),
-              operationName: request.operationName,
-              query: document,
-              variables: request.variables,
-              estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-            });
-          } catch (error) {
-            // Invalid variables: execution reports them as BAD_USER_INPUT right after this.
-            if (error instanceof GraphQLError) return Promise.resolve();
-            throw error;
-          }
-          if (complexity > maxComplexity) {
-            return Promise.reject(
-              new GraphQLError(`Query complexity ${complexity} exceeds the maximum of ${maxComplexity}`, {
-                extensions: { code: 'GRAPHQL_VALIDATION_FAILED', complexity, maxComplexity },
-              }),
-            );
+          const complexity = operationComplexity(getSchema(), document, request.operationName, request.variables);
+          if (complexity !== null && complexity > maxComplexity) {
+            return Promise.reject(complexityError(complexity, maxComplexity));
           }
           return Promise.resolve();
         },

@@ -8,7 +8,6 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import argon2 from 'argon2';
 import {
-  REDIS_URL,
   SIGN_UP,
   VIEWER,
   autocannonRun,
@@ -21,9 +20,7 @@ import {
   round,
   rssMb,
   runBenchmark,
-  spawnServer,
   throughput,
-  waitHealthy,
 } from './bench/common.mjs';
 
 // The project's setting: libs/identity/src/auth/password.service.ts (ARGON2_OPTIONS).
@@ -32,14 +29,12 @@ const CONNECTIONS = 10;
 const DURATION_S = 10;
 const LOGIN_ACCOUNTS = 20;
 const PASSWORD = 'correct horse battery staple';
-const START_TIMEOUT_MS = 90_000;
-const STOP_TIMEOUT_MS = 45_000;
 const OVERALL_TIMEOUT_MS = 5 * 60_000;
 
 const log = createLog('bench:auth');
 /** What this run created (scratch database, Redis keys, server, temp dir): released on every exit path. */
-const run = createScratchRun(log, STOP_TIMEOUT_MS);
-const { runId, database, queuePrefix } = run;
+const run = createScratchRun(log);
+const { runId } = run;
 
 async function measureArgon2() {
   await argon2.hash('warm-up password', ARGON2_OPTIONS);
@@ -138,24 +133,14 @@ async function main() {
   await run.createDatabase();
   run.tempDir = makeTempDir('guildhall-bench-auth-');
   const port = await freePort();
-  const env = {
-    ...process.env,
-    PORT: String(port),
-    PUBLIC_ORIGIN: `http://localhost:${port}`,
-    DATA_DIR: run.tempDir, // generated secrets only: the database is external
-    DATABASE_URL: run.databaseUrl,
-    REDIS_URL,
-    QUEUE_PREFIX: queuePrefix,
-    LOG_LEVEL: 'warn',
-    // The config accepts at most 1,000,000; all load comes from 127.0.0.1.
+  // The config accepts at most 1,000,000; all load comes from 127.0.0.1.
+  const env = run.serverEnv(port, {
     RATE_LIMIT_LOGIN_PER_IP: '1000000',
     RATE_LIMIT_LOGIN_FAILURES: '1000000',
     RATE_LIMIT_SIGNUP_PER_IP: '1000000',
-  };
+  });
   const problems = [];
-  log(`database ${database}, QUEUE_PREFIX=${queuePrefix}, PORT=${port}`);
-  run.server = spawnServer('dist/apps/server/main.js', ['--with-worker'], env, { problems });
-  const startMs = await waitHealthy(run.server, port, { timeoutMs: START_TIMEOUT_MS });
+  const startMs = await run.startServer('dist/apps/server/main.js', ['--with-worker'], env, { port, problems });
   const pid = run.server.pid;
   log(`server healthy after ${startMs} ms`);
   const rssAtStart = rssMb(pid);

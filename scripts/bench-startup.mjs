@@ -100,8 +100,7 @@ async function startServer(label, env, port, problems) {
 }
 
 /** SIGTERM, then the time until the process has exited (SIGKILL after STOP_TIMEOUT_MS). */
-const stop = async (child) =>
-  (await stopServer(child, STOP_TIMEOUT_MS, log)) ?? { ms: 0, code: child.exitCode };
+const stop = async (child) => (await stopServer(child, STOP_TIMEOUT_MS, log)) ?? { ms: 0, code: child.exitCode };
 
 async function cleanup() {
   for (const child of state.children) {

@@ -1,0 +1,419 @@
+// HOME timeline throughput: the GraphQL `timeline(kind: HOME, first: 20)` query (posts with
+// authors, counts and media) against the same page served by hand-written SQL through a bare
+// Fastify route on the same server and pool (scripts/bench/timeline-server.mjs): the floor this
+// stack can reach. Seeds a scratch database (dropped at the end) with ACCOUNTS accounts, POSTS
+// posts and ~FOLLOWS_PER_ACCOUNT follows each, checks both routes return the same page, then runs
+// autocannon at 10 and 50 connections on each, and profiles one GraphQL request (its SQL
+// statements, EXPLAIN ANALYZE, a short CPU profile). Prints one JSON object on stdout; progress
+// goes to stderr. Uses its own QUEUE_PREFIX in Redis (keys removed at the end). Bounded in time;
+// kills only the server it started and removes its temp dir.
+import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { summariseProfile } from './bench/cpu-profile.mjs';
+import {
+  SIGN_UP,
+  autocannonRun,
+  buildIfNeeded,
+  createLog,
+  createScratchRun,
+  freePort,
+  graphqlBody as graphql,
+  makeTempDir,
+  root,
+  round,
+  rssMb,
+  runBenchmark,
+  throughput,
+  withClient,
+} from './bench/common.mjs';
+import { HOME_PAGE_SIZE, HOME_SQL, REPOSITORY_HOME_SQL } from './bench/timeline-home-sql.mjs';
+import { seedTimeline } from './bench/timeline-seed.mjs';
+
+const require = createRequire(import.meta.url);
+const ACCOUNTS = 1_000;
+const POSTS = 100_000;
+const FOLLOWS_PER_ACCOUNT = 100;
+const READERS = 8;
+const PASSWORD = 'correct horse battery staple';
+const CONNECTION_COUNTS = [10, 50];
+const WARMUP_S = 3;
+const DURATION_S = 10;
+const PROFILE_S = 5;
+const TARGETS = { minGraphqlOverBareRatio: 0.6, maxGraphqlP99MsAt10: 50 };
+const OVERALL_TIMEOUT_MS = 5 * 60_000;
+
+const log = createLog('bench:timeline');
+/** What this run created (scratch database, Redis keys, server, temp dir): released on every exit path. */
+const run = createScratchRun(log);
+const { databaseUrl } = run;
+
+async function getJson(port, path, init = {}) {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, { ...init, signal: AbortSignal.timeout(15_000) });
+  const body = await response.json();
+  if (response.status !== 200) throw new Error(`${path}: ${response.status} ${JSON.stringify(body).slice(0, 500)}`);
+  return body;
+}
+
+const FIELDS =
+  '{ post: __type(name: "Post") { fields { name } } account: __type(name: "Account") { fields { name } } }';
+
+/** The issue's query, without `media` / `avatarUrl` while the schema does not have them yet. */
+function homeQuery(include) {
+  const author = `author { id handle displayName${include.avatar ? ' avatarUrl' : ''} }`;
+  const media = include.media ? ' media { id url width height altText }' : '';
+  return (
+    `{ timeline(kind: HOME, first: ${HOME_PAGE_SIZE}) { edges { cursor node { id uri url content title ` +
+    `contentWarning visibility createdAt likesCount boostsCount repliesCount ${author}${media} } } ` +
+    `pageInfo { hasNextPage endCursor } } }`
+  );
+}
+
+const barePath = (viewerId, include, sql = 'hand-written') =>
+  `/bench/home?viewer=${viewerId}${include.media ? '&media=1' : ''}${include.avatar ? '&avatar=1' : ''}` +
+  (sql === 'repository' ? '&sql=repository' : '');
+
+/** Waits until requests queued by the last run are served: /health answers fast twice in a row. */
+async function drain(port) {
+  const until = performance.now() + 15_000;
+  let fast = 0;
+  while (fast < 2 && performance.now() < until) {
+    const started = performance.now();
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(5_000) });
+      await response.arrayBuffer();
+      fast = response.status === 200 && performance.now() - started < 20 ? fast + 1 : 0;
+    } catch {
+      fast = 0;
+    }
+    await sleep(100);
+  }
+}
+
+/** The first differences between two JSON values, as paths. */
+function differences(a, b, path = '', out = []) {
+  if (out.length >= 5) return out;
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)]))
+      differences(a[key], b[key], `${path}.${key}`, out);
+  } else if (a !== b) {
+    out.push(`${path}: graphql=${JSON.stringify(a)?.slice(0, 80)} bare=${JSON.stringify(b)?.slice(0, 80)}`);
+  }
+  return out;
+}
+
+/** One autocannon run; `kind` is 'graphql' or 'bare'. Bodies are only scanned for GraphQL errors. */
+async function load(label, port, { connections, duration, makeRequest }) {
+  let bad = 0;
+  let firstBad;
+  const result = await autocannonRun(port, {
+    connections,
+    duration,
+    request: {
+      ...makeRequest(0),
+      setupRequest: (request, context) => {
+        context.n = (context.n ?? Math.floor(Math.random() * 1000)) + 1;
+        return { ...request, ...makeRequest(context.n) };
+      },
+      onResponse: (status, body) => {
+        if (status === 200 && !body.includes('"errors":[')) return;
+        bad++;
+        firstBad ??= `${status} ${String(body).slice(0, 300)}`;
+      },
+    },
+  });
+  const figures = { ...throughput(result), errors: result.errors + result.timeouts + bad };
+  if (firstBad) figures.firstError = firstBad;
+  log(`${label}: ${JSON.stringify(figures)}`);
+  return figures;
+}
+
+async function measure(label, port, connections, makeRequest) {
+  await drain(port);
+  log(`${label}: warm-up ${WARMUP_S} s at ${connections} connections`);
+  await load(`${label} warm-up`, port, { connections, duration: WARMUP_S, makeRequest });
+  log(`${label}: ${DURATION_S} s at ${connections} connections`);
+  return load(label, port, { connections, duration: DURATION_S, makeRequest });
+}
+
+/** What one request runs in SQL, through the server's recorder. */
+async function recordSql(port, send) {
+  await drain(port);
+  await getJson(port, '/bench/sql/start', { method: 'POST' });
+  await send();
+  const { statements } = await getJson(port, '/bench/sql/stop', { method: 'POST' });
+  return statements;
+}
+
+const describeSql = (sql) => {
+  const flat = sql.replace(/\s+/g, ' ').trim();
+  const table = /FROM "?([a-z_]+)"?/i.exec(flat)?.[1] ?? '?';
+  return { table, sql: flat.slice(0, 140) };
+};
+
+async function explain(client, sql, parameters) {
+  const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, parameters);
+  const plan = rows[0]['QUERY PLAN'][0];
+  return { executionMs: round(plan['Execution Time'], 2), planningMs: round(plan['Planning Time'], 2), plan };
+}
+
+/** Rows read by sequential scans of `posts` anywhere in a plan (the boost rule's hashed subplan). */
+const postsSeqScanRows = (node) =>
+  (node['Node Type'] === 'Seq Scan' && node['Relation Name'] === 'posts'
+    ? node['Actual Rows'] * node['Actual Loops']
+    : 0) + (node.Plans ?? []).reduce((sum, child) => sum + postsSeqScanRows(child), 0);
+
+const stats = (values) => ({
+  meanMs: round(values.reduce((a, b) => a + b, 0) / values.length, 2),
+  maxMs: round(Math.max(...values), 2),
+  perReaderMs: values.map((v) => round(v, 2)),
+});
+
+async function main() {
+  buildIfNeeded(log);
+  const { uuidv7 } = require(join(root, 'dist/libs/core/src/index.js'));
+
+  await run.createDatabase();
+  run.tempDir = makeTempDir('guildhall-bench-timeline-');
+  const port = await freePort();
+  const env = run.serverEnv(port, {
+    NODE_ENV: 'production', // as docker/Dockerfile runs it (graphql-js skips its development checks)
+    HOST: '127.0.0.1',
+    RATE_LIMIT_SIGNUP_PER_IP: '1000000',
+  });
+  const problems = [];
+  const startMs = await run.startServer('scripts/bench/timeline-server.mjs', [], env, { port, problems }); // runs the migrations
+  const pid = run.server.pid;
+  log(`server healthy after ${startMs} ms`);
+
+  // Readers: real members with sessions, signed up through GraphQL.
+  const readers = [];
+  for (let i = 0; i < READERS; i++) {
+    const username = `reader_${i}`;
+    const body = await graphql(port, SIGN_UP, {
+      i: { username, email: `${username}@bench.example`, password: PASSWORD, displayName: `Reader ${i}` },
+    });
+    readers.push({ id: body.data.signUp.account.id, token: body.data.signUp.token });
+  }
+  log(`signed up ${readers.length} readers`);
+
+  const seedStarted = performance.now();
+  const seed = await withClient(databaseUrl, async (client) => {
+    const sizes = await seedTimeline(client, {
+      accounts: ACCOUNTS,
+      posts: POSTS,
+      followsPerAccount: FOLLOWS_PER_ACCOUNT,
+      readers,
+      uuidv7,
+    });
+    const insertMs = Math.round(performance.now() - seedStarted);
+    log(`seeded in ${insertMs} ms: ${JSON.stringify(sizes)}`);
+    const analyzeStarted = performance.now();
+    await client.query('VACUUM (ANALYZE)');
+    return { ...sizes, insertMs, vacuumAnalyzeMs: Math.round(performance.now() - analyzeStarted) };
+  });
+  seed.totalMs = Math.round(performance.now() - seedStarted);
+  log(`seed done in ${seed.totalMs} ms (VACUUM ANALYZE ${seed.vacuumAnalyzeMs} ms)`);
+
+  // Which of the issue's fields the schema has today.
+  const types = (await graphql(port, FIELDS)).data;
+  const has = (type, field) => Boolean(type?.fields?.some((f) => f.name === field));
+  const include = { media: has(types.post, 'media'), avatar: has(types.account, 'avatarUrl') };
+  const query = homeQuery(include);
+  const queryBody = JSON.stringify({ query });
+  log(
+    `fields: Post.media ${include.media ? 'included' : 'MISSING, dropped'}, Account.avatarUrl ${include.avatar ? 'included' : 'MISSING, dropped'}`,
+  );
+
+  // Both routes must serve the same page for every reader.
+  const verification = { readers: readers.length, sameIdsInOrder: true, identicalPayloads: 0, differences: [] };
+  const onPages = { posts: 0, boosts: 0, withMedia: 0, followersOnly: 0, ownPosts: 0 };
+  for (const reader of readers) {
+    const viaGraphql = await graphql(port, query, undefined, reader.token);
+    const viaBare = await getJson(port, barePath(reader.id, include));
+    const viaRepositorySql = await getJson(port, barePath(reader.id, include, 'repository'));
+    const graphqlIds = viaGraphql.data.timeline.edges.map((edge) => edge.node.id);
+    const bareIds = viaBare.data.timeline.edges.map((edge) => edge.node.id);
+    if (graphqlIds.length !== HOME_PAGE_SIZE || !isDeepStrictEqual(graphqlIds, bareIds)) {
+      throw new Error(
+        `GraphQL and the bare route disagree for reader ${reader.id}:\n  graphql ${graphqlIds.join(',')}\n  bare    ${bareIds.join(',')}`,
+      );
+    }
+    if (!isDeepStrictEqual(viaBare, viaRepositorySql)) {
+      throw new Error(`HOME_SQL and REPOSITORY_HOME_SQL disagree for reader ${reader.id}`);
+    }
+    if (isDeepStrictEqual(viaGraphql, viaBare)) verification.identicalPayloads++;
+    else verification.differences.push(...differences(viaGraphql, viaBare).slice(0, 2));
+    for (const { node } of viaBare.data.timeline.edges) {
+      onPages.posts++;
+      if (node.content === '') onPages.boosts++;
+      if (node.media?.length) onPages.withMedia++;
+      if (node.visibility === 'FOLLOWERS') onPages.followersOnly++;
+      if (node.author.id === reader.id) onPages.ownPosts++;
+    }
+  }
+  verification.onPages = onPages;
+  log(`verified: ${JSON.stringify(verification)}`);
+
+  // Before the load: the SQL one GraphQL request runs for each reader (and the bare route's), and
+  // the plans of the three forms of the timeline statement for each reader.
+  log('recording SQL and EXPLAIN ANALYZE');
+  const graphqlSql = [];
+  for (const reader of readers) {
+    graphqlSql.push(await recordSql(port, () => graphql(port, query, undefined, reader.token)));
+  }
+  const bareSql = await recordSql(port, () => getJson(port, barePath(readers[0].id, include)));
+  const seqScanned = { handWritten: [], repositorySql: [], typeormTimeline: [] };
+  const plans = await withClient(databaseUrl, async (client) => {
+    const timings = { handWritten: [], repositorySql: [], typeormTimeline: [] };
+    for (const [i, reader] of readers.entries()) {
+      const timeline = graphqlSql[i].find((statement) => /FROM "posts" "p"/.test(statement.sql));
+      const runs = [
+        ['handWritten', HOME_SQL, [reader.id, HOME_PAGE_SIZE + 1]],
+        ['repositorySql', REPOSITORY_HOME_SQL, [reader.id, HOME_PAGE_SIZE + 1]],
+        ...(timeline ? [['typeormTimeline', timeline.sql, timeline.parameters]] : []),
+      ];
+      for (const [name, sql, parameters] of runs) {
+        const { executionMs, planningMs, plan } = await explain(client, sql, parameters);
+        timings[name].push(executionMs + planningMs);
+        seqScanned[name].push(postsSeqScanRows(plan.Plan));
+      }
+    }
+    return Object.fromEntries(
+      Object.entries(timings).map(([name, values]) => [
+        name,
+        {
+          ...stats(values),
+          readersWithASeqScanOfPosts: seqScanned[name].filter((rows) => rows > 0).length,
+          maxPostsRowsSeqScanned: Math.max(0, ...seqScanned[name]),
+        },
+      ]),
+    );
+  });
+  // Readers whose first page the repository SQL serves without scanning all of posts.
+  const fastReaders = readers.filter((_, i) => seqScanned.repositorySql[i] === 0);
+  log(`plans: ${JSON.stringify(plans)}`);
+
+  const graphqlRequestFor = (list) => (n) => ({
+    method: 'POST',
+    path: '/graphql',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${list[n % list.length].token}` },
+    body: queryBody,
+  });
+  const bareRequestFor =
+    (list, sql = 'hand-written') =>
+    (n) => ({ method: 'GET', path: barePath(list[n % list.length].id, include, sql) });
+
+  const results = { graphql: {}, bare: {} };
+  for (const connections of CONNECTION_COUNTS) {
+    const key = `c${connections}`;
+    results.graphql[key] = await measure(`graphql ${key}`, port, connections, graphqlRequestFor(readers));
+    results.bare[key] = await measure(`bare ${key}`, port, connections, bareRequestFor(readers));
+  }
+  const ratio = (a, b) => round(a.requestsPerSec / Math.max(b.requestsPerSec, 1), 3);
+  const ratios = {};
+  for (const connections of CONNECTION_COUNTS) {
+    const key = `c${connections}`;
+    ratios[key] = ratio(results.graphql[key], results.bare[key]);
+  }
+  const met = {
+    ratioAt10: ratios.c10 >= TARGETS.minGraphqlOverBareRatio,
+    ratioAt50: ratios.c50 >= TARGETS.minGraphqlOverBareRatio,
+    graphqlP99At10: results.graphql.c10.p99Ms < TARGETS.maxGraphqlP99MsAt10,
+  };
+
+  // Diagnostics at 10 connections: the bare route with the repository's SQL (the SQL's share of
+  // the gap), and both routes for the readers whose page does not hit the slow plan (the GraphQL
+  // stack's share), the latter once more under the CPU profiler.
+  const diagnostics = { connections: 10, fastReaders: fastReaders.length };
+  diagnostics.bareWithRepositorySql = await measure(
+    'bare, repository SQL c10',
+    port,
+    10,
+    bareRequestFor(readers, 'repository'),
+  );
+  diagnostics.bareWithRepositorySqlOverBare = ratio(diagnostics.bareWithRepositorySql, results.bare.c10);
+  let cpuProfile = null;
+  if (fastReaders.length > 0) {
+    diagnostics.graphqlFastReaders = await measure(
+      'graphql, fast readers c10',
+      port,
+      10,
+      graphqlRequestFor(fastReaders),
+    );
+    diagnostics.bareFastReaders = await measure('bare, fast readers c10', port, 10, bareRequestFor(fastReaders));
+    diagnostics.graphqlOverBareFastReaders = ratio(diagnostics.graphqlFastReaders, diagnostics.bareFastReaders);
+    await drain(port);
+    await getJson(port, '/bench/cpu/start', { method: 'POST' });
+    const profiled = await load('graphql, fast readers c10, under the CPU profiler', port, {
+      connections: 10,
+      duration: PROFILE_S,
+      makeRequest: graphqlRequestFor(fastReaders),
+    });
+    cpuProfile = {
+      seconds: PROFILE_S,
+      readers: 'fast readers',
+      requestsPerSecWhileProfiling: profiled.requestsPerSec,
+      ...summariseProfile(await getJson(port, '/bench/cpu/stop', { method: 'POST' }), root),
+    };
+  }
+  const serverRssMbAfterLoad = rssMb(pid);
+
+  const stop = await run.stopServer();
+  log(`server stopped in ${stop?.ms} ms (exit ${stop?.code ?? stop?.signal})`);
+
+  return {
+    node: process.version,
+    cpus: cpus().length,
+    seed: { ...seed, readersVia: 'GraphQL signUp', otherAccountsVia: 'SQL (unnest batches of 5,000 rows)' },
+    includedFields: {
+      'Post.media': include.media,
+      'Account.avatarUrl': include.avatar,
+      query,
+    },
+    verification,
+    connections: CONNECTION_COUNTS,
+    warmupSeconds: WARMUP_S,
+    durationSeconds: DURATION_S,
+    graphql: results.graphql,
+    bare: results.bare,
+    ratioGraphqlOverBareRequestsPerSec: ratios,
+    targets: { ...TARGETS, met, allMet: Object.values(met).every(Boolean) },
+    diagnostics,
+    profile: {
+      graphqlStatementsPerRequest: graphqlSql[0].length,
+      graphqlStatementsReader0: graphqlSql[0].map((s) => ({ ...describeSql(s.sql), ms: s.ms })),
+      graphqlTimelineStatementMsPerReader: graphqlSql.map(
+        (statements) => statements.find((statement) => /FROM "posts" "p"/.test(statement.sql))?.ms ?? null,
+      ),
+      bareStatementsPerRequest: bareSql.length,
+      explainAnalyzePlanningPlusExecution: plans,
+      cpuUnderGraphqlLoad: cpuProfile,
+    },
+    server: {
+      startMs,
+      rssMbAfterLoad: serverRssMbAfterLoad,
+      shutdownMs: stop?.ms ?? null,
+      warningsOrErrors: problems.length,
+      firstProblems: problems.slice(0, 5),
+    },
+    notes: [
+      'The bare route (GET /bench/home?viewer=<account id>) is not authenticated: the viewer id is a query parameter. ' +
+        'GraphQL requests carry a bearer token (JWT check plus the session lookup), rotated over the readers.',
+      'The bare route runs TimelineRepository.home() rules written out by hand (scripts/bench/timeline-home-sql.mjs): ' +
+        'visibility, blocks both ways, mutes, accepted follows, boosts of visible originals; authors joined, media json_agg per post.',
+      'Both routes share the server process and its TypeORM/pg pool (max 20); autocannon runs in the parent process on the same 2-core machine.',
+      'Targets: GraphQL req/s >= 60% of the bare route (checked at 10 and at 50 connections) and GraphQL p99 < 50 ms at 10 connections.',
+      'diagnostics.bareWithRepositorySql: the bare route running the repository form of the boost rule ' +
+        '(EXISTS over posts inside an OR); diagnostics.*FastReaders: both routes for the readers whose page the ' +
+        'repository SQL serves without a sequential scan of posts. They separate the SQL plan cost from the GraphQL stack cost.',
+      'The server runs with NODE_ENV=production, as docker/Dockerfile sets it.',
+      'VACUUM (ANALYZE) runs after seeding.',
+    ],
+  };
+}
+
+await runBenchmark({ log, timeoutMs: OVERALL_TIMEOUT_MS, main, cleanup: run.cleanup });

@@ -1,0 +1,92 @@
+// The server for `npm run bench:timeline`, run as a child process: the app exactly as
+// dist/apps/server/main.js builds it (createServer, no worker), plus one bare Fastify route,
+// GET /bench/home?viewer=<account id>, that serves the HOME page with hand-written SQL through the
+// app's own pool (`app.get(DataSource)`). Configuration comes from the environment the parent
+// sets. Closes the app on SIGTERM/SIGINT.
+//
+// For the profiling step after the measurements, two more bench-only routes: POST
+// /bench/sql/start|stop records every statement the app runs (a TypeORM subscriber's afterQuery,
+// added only while recording), and POST /bench/cpu/start|stop takes a V8 CPU profile of this
+// process through the inspector.
+import { Session } from 'node:inspector/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HOME_PAGE_SIZE, HOME_SQL, REPOSITORY_HOME_SQL, toHomeResponse } from './timeline-home-sql.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(import.meta.url);
+const { startRuntime, UUID_PATTERN } = require(join(root, 'dist/libs/core/src/index.js'));
+const { createServer } = require(join(root, 'dist/apps/server/src/http/create-server.js'));
+const { DataSource } = require('typeorm');
+
+const runtime = await startRuntime(process.env);
+const app = await createServer(runtime, { withWorker: false });
+const dataSource = app.get(DataSource);
+const origin = runtime.config.values.publicOrigin;
+
+// Not authenticated: the viewer is a query parameter (the bench measures the data path only).
+// `media=1` / `avatar=1` add the fields the GraphQL query selects when the schema has them;
+// `sql=repository` runs REPOSITORY_HOME_SQL (the repository's form of the boost rule) instead.
+app
+  .getHttpAdapter()
+  .getInstance()
+  .get('/bench/home', async (request, reply) => {
+    const { viewer, media, avatar, sql } = request.query;
+    if (typeof viewer !== 'string' || !UUID_PATTERN.test(viewer)) {
+      return reply.code(400).send({ error: 'viewer must be an account id' });
+    }
+    const rows = await dataSource.query(sql === 'repository' ? REPOSITORY_HOME_SQL : HOME_SQL, [
+      viewer,
+      HOME_PAGE_SIZE + 1,
+    ]);
+    return toHomeResponse(rows, HOME_PAGE_SIZE, origin, { media: media === '1', avatar: avatar === '1' });
+  });
+
+const fastify = app.getHttpAdapter().getInstance();
+const recorder = {
+  statements: [],
+  afterQuery(event) {
+    recorder.statements.push({ sql: event.query, parameters: event.parameters, ms: event.executionTime ?? null });
+  },
+};
+fastify.post('/bench/sql/start', async () => {
+  recorder.statements = [];
+  if (!dataSource.subscribers.includes(recorder)) dataSource.subscribers.push(recorder);
+  return { recording: true };
+});
+fastify.post('/bench/sql/stop', async () => {
+  const index = dataSource.subscribers.indexOf(recorder);
+  if (index >= 0) dataSource.subscribers.splice(index, 1);
+  return { statements: recorder.statements };
+});
+
+const inspector = new Session();
+inspector.connect();
+fastify.post('/bench/cpu/start', async () => {
+  await inspector.post('Profiler.enable');
+  await inspector.post('Profiler.setSamplingInterval', { interval: 500 });
+  await inspector.post('Profiler.start');
+  return { profiling: true };
+});
+fastify.post('/bench/cpu/stop', async () => {
+  const { profile } = await inspector.post('Profiler.stop');
+  await inspector.post('Profiler.disable');
+  return profile;
+});
+
+await app.listen({ port: runtime.config.values.port, host: runtime.config.values.host });
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  try {
+    await app.close();
+    await runtime.shutdown();
+  } finally {
+    runtime.logger.flush(() => process.exit(0));
+  }
+};
+process.once('SIGTERM', () => void stop());
+process.once('SIGINT', () => void stop());

@@ -1,5 +1,10 @@
 // Every migration, in order. Written by `npm run migration:generate`; do not edit by hand.
 import { CreateIdentity1795317000691 } from './1795317000691-CreateIdentity';
 import { CreateContentAndSocial1795318604478 } from './1795318604478-CreateContentAndSocial';
+import { CreateFederationKeys1795321712102 } from './1795321712102-CreateFederationKeys';
 
-export const MIGRATIONS = [CreateIdentity1795317000691, CreateContentAndSocial1795318604478];
+export const MIGRATIONS = [
+  CreateIdentity1795317000691,
+  CreateContentAndSocial1795318604478,
+  CreateFederationKeys1795321712102,
+];

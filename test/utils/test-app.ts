@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -66,6 +67,31 @@ export async function createTestApp(overrides: Env = {}, options = { withWorker:
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A free loopback port (released again: the caller binds it right after). */
+async function freePort(): Promise<number> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/**
+ * A test app listening on loopback with PUBLIC_ORIGIN equal to its own URL, so ActivityPub ids,
+ * WebFinger handles and the URLs a test fetches are one and the same (`origin`, e.g.
+ * http://127.0.0.1:41234). Use it for federation tests; `http()` still works.
+ */
+export async function createListeningTestApp(
+  overrides: Env = {},
+  options = { withWorker: false },
+): Promise<TestApp & { origin: string }> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const t = await createTestApp({ PUBLIC_ORIGIN: origin, ...overrides }, options);
+  await t.app.listen(port, '127.0.0.1');
+  return { ...t, origin };
 }
 
 let counter = 0;

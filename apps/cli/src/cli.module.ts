@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CoreModule, type Runtime } from '@guildhall/core';
 import { IdentityModule } from '@guildhall/identity';
 import { ContentModule } from '@guildhall/content';
+import { FederationStorageModule } from '@guildhall/federation';
 import { MIGRATIONS } from '@guildhall/migrations';
 import { SocialModule } from '@guildhall/social';
 
@@ -16,6 +17,8 @@ export class CliModule {
         IdentityModule.forRoot({ worker: false }),
         SocialModule,
         ContentModule,
+        // Its entities, so `migration:generate`/`check` (which boot this module) see the tables.
+        FederationStorageModule,
       ],
     };
   }

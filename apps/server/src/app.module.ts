@@ -5,6 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { CoreModule, HealthModule, LoaderFactories, type Runtime } from '@guildhall/core';
 import { AuthGuard, IdentityModule } from '@guildhall/identity';
 import { ContentModule } from '@guildhall/content';
+import { FederationModule } from '@guildhall/federation';
 import { MIGRATIONS } from '@guildhall/migrations';
 import { SocialModule } from '@guildhall/social';
 import { graphqlOptions } from './graphql/graphql.options';
@@ -32,6 +33,7 @@ export class AppModule {
         IdentityModule.forRoot({ worker: withWorker }),
         SocialModule,
         ContentModule,
+        FederationModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],

@@ -19,7 +19,10 @@ export interface Runtime {
 export async function startRuntime(env: Env = process.env, options: { logToStderr?: boolean } = {}): Promise<Runtime> {
   const values = parseConfig(env);
   const logger = createLogger(values.logLevel, options.logToStderr ? 2 : 1);
-  const secrets = loadOrCreateSecrets(values.dataDir, { jwtSecret: values.jwtSecret });
+  const secrets = loadOrCreateSecrets(values.dataDir, {
+    jwtSecret: values.jwtSecret,
+    federationKeySecret: values.federationKeySecret,
+  });
   if (values.databaseUrl) {
     return {
       config: new ConfigService(values, secrets, values.databaseUrl),

@@ -5,6 +5,7 @@ import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DomainHttpExceptionFilter, PinoNestLogger, requestContext, type Runtime } from '@guildhall/core';
+import { FederationHttpHandler } from '@guildhall/federation';
 import { AppModule } from '../app.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -42,6 +43,17 @@ export async function createServer(
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     requestContext.run({ requestId: request.id }, done);
+  });
+  // ActivityPub, WebFinger and NodeInfo (Fedify) answer before body parsing and routing; what
+  // they decline (a browser asking for /users/alice, an unknown path) continues to Nest.
+  const federation = app.get(FederationHttpHandler);
+  fastify.addHook('onRequest', async (request, reply) => {
+    const response = await federation.handle(request.raw);
+    if (!response) return;
+    void reply.code(response.status);
+    response.headers.forEach((value, name) => void reply.header(name, value));
+    const body = request.method === 'HEAD' ? null : Buffer.from(await response.arrayBuffer());
+    return reply.send(body);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const line = {

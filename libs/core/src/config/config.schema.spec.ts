@@ -38,6 +38,11 @@ describe('parseConfig', () => {
     ['FEDERATION_ALLOW_PRIVATE_ADDRESSES', 'maybe', 'Invalid environment variable FEDERATION_ALLOW_PRIVATE_ADDRESSES'],
     ['NODE_ENV', 'staging', 'Invalid environment variable NODE_ENV: expected one of development, production, test'],
     ['JWT_SECRET', 'short', 'Invalid environment variable JWT_SECRET: must be at least 32 characters'],
+    [
+      'FEDERATION_KEY_SECRET',
+      'short',
+      'Invalid environment variable FEDERATION_KEY_SECRET: must be at least 32 characters',
+    ],
     ['LOG_LEVEL', 'loud', 'Invalid environment variable LOG_LEVEL'],
     ['MEDIA_MAX_BYTES', '10MB', 'Invalid environment variable MEDIA_MAX_BYTES: expected an integer, got "10MB"'],
     [

@@ -31,6 +31,7 @@ export interface GuildhallConfig {
   mediaMaxBytes: number;
   /** Secret values: never logged. Generated into DATA_DIR when not given. */
   jwtSecret: string | undefined;
+  federationKeySecret: string | undefined;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -120,6 +121,10 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
   if (jwtSecret !== undefined && jwtSecret.length < 32) {
     throw new ConfigValidationError('JWT_SECRET', 'must be at least 32 characters');
   }
+  const federationKeySecret = env.FEDERATION_KEY_SECRET || undefined;
+  if (federationKeySecret !== undefined && federationKeySecret.length < 32) {
+    throw new ConfigValidationError('FEDERATION_KEY_SECRET', 'must be at least 32 characters');
+  }
   const queuePrefix = env.QUEUE_PREFIX || 'guildhall';
   if (!/^[a-zA-Z0-9_-]{1,40}$/.test(queuePrefix)) {
     throw new ConfigValidationError('QUEUE_PREFIX', 'expected 1-40 letters, digits, "_" or "-"');
@@ -148,5 +153,6 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
     // The byte_size column is a 32-bit integer; 1 GiB is far above any sensible image.
     mediaMaxBytes: integer(env, 'MEDIA_MAX_BYTES', 10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
     jwtSecret,
+    federationKeySecret,
   };
 }

@@ -17,6 +17,10 @@ export class ConfigService {
     return this.secrets.jwtSecret;
   }
 
+  get federationKeySecret(): string {
+    return this.secrets.federationKeySecret;
+  }
+
   get isProduction(): boolean {
     return this.values.nodeEnv === 'production';
   }

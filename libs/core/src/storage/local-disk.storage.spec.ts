@@ -18,7 +18,11 @@ describe('LocalDiskStorage', () => {
 
   beforeEach(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'storage-'));
-    const config = new ConfigService(parseConfig({ DATA_DIR: dataDir }), { jwtSecret: 'x'.repeat(32) }, '');
+    const config = new ConfigService(
+      parseConfig({ DATA_DIR: dataDir }),
+      { jwtSecret: 'x'.repeat(32), federationKeySecret: 'y'.repeat(32) },
+      '',
+    );
     storage = new LocalDiskStorage(config);
   });
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -4,10 +4,33 @@ import { type DocumentNode, GraphQLError, type GraphQLSchema } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 
 /**
+ * Apollo keeps one parsed DocumentNode per distinct query text, so the cost of a (document,
+ * operation, variables) triple can be remembered: clients send the same few operations.
+ */
+const cache = new WeakMap<DocumentNode, Map<string, number | null>>();
+const ENTRIES_PER_DOCUMENT = 64;
+
+/**
  * The estimated cost of an operation (fields cost 1 unless they declare `complexity`), or null
  * when its variables are invalid (execution reports those as BAD_USER_INPUT).
  */
 export function operationComplexity(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | undefined,
+): number | null {
+  const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}`;
+  let byKey = cache.get(document);
+  if (!byKey) cache.set(document, (byKey = new Map<string, number | null>()));
+  if (byKey.has(key)) return byKey.get(key)!;
+  const complexity = computeComplexity(schema, document, operationName, variables);
+  if (byKey.size >= ENTRIES_PER_DOCUMENT) byKey.delete(byKey.keys().next().value!);
+  byKey.set(key, complexity);
+  return complexity;
+}
+
+function computeComplexity(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | null | undefined,

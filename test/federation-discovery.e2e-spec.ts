@@ -268,10 +268,14 @@ describe('federation discovery', () => {
       expect((await fetchActor(`/users/${alice.username.toUpperCase()}`)).res.status).toBe(404);
     });
 
-    it('leaves a browser to Nest (no HTML profile page yet: 404)', async () => {
+    it('leaves a browser to Nest, which serves the HTML profile page at the same URL', async () => {
       const res = await get(`/users/${alice.username}`).set('accept', 'text/html,application/xhtml+xml');
-      expect(res.status).toBe(404);
-      expect(res.headers['content-type']).not.toBe(AS_JSON);
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(res.headers.vary).toMatch(/Accept/i);
+      expect(res.text).toContain(
+        `<link rel="alternate" type="application/activity+json" href="${t.origin}/users/${alice.username}">`,
+      );
     });
   });
 

@@ -10,6 +10,7 @@ import { MIGRATIONS } from '@guildhall/migrations';
 import { SocialModule } from '@guildhall/social';
 import { graphqlOptions } from './graphql/graphql.options';
 import { HealthController } from './health/health.controller';
+import { PagesModule } from './pages/pages.module';
 
 export interface ServerOptions {
   runtime: Runtime;
@@ -34,6 +35,7 @@ export class AppModule {
         SocialModule,
         ContentModule,
         FederationModule,
+        PagesModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],

@@ -20,3 +20,4 @@ export { MEDIA_BY_POST_ID } from './media/media.loaders';
 export { toMediaModel, localMediaUrl } from './media/media.mapper';
 export { EngagementService } from './engagement/engagement.service';
 export { VIEWER_HAS_LIKED, VIEWER_HAS_BOOSTED, VIEWER_HAS_BOOKMARKED } from './engagement/engagement.loaders';
+export { TimelineRepository, type TimelinePost, type TimelinePage } from './timelines/timeline.repository';

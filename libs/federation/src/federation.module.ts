@@ -7,6 +7,7 @@ import { ActorKeyRepository } from './keys/actor-key.repository';
 import { ActorKeyService } from './keys/actor-key.service';
 import { FederationKvEntity } from './kv/federation-kv.entity';
 import { PostgresKvStore } from './kv/postgres-kv.store';
+import { PostObjectRepository } from './objects/post-object.repository';
 import { InstanceStatsRepository } from './well-known/instance-stats.repository';
 
 /** The federation tables alone: for processes that migrate or inspect them without serving. */
@@ -28,6 +29,7 @@ export class FederationStorageModule {}
     ActorKeyRepository,
     ActorKeyService,
     InstanceStatsRepository,
+    PostObjectRepository,
     FederationService,
     FederationHttpHandler,
   ],

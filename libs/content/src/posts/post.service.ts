@@ -218,7 +218,8 @@ export class PostService {
         deletedAt: new Date(),
         source: null,
         content: '',
-        title: null,
+        // Erased, but an article stays an article: its Tombstone says formerType Article.
+        title: locked.title === null ? null : '',
         summary: null,
         contentWarning: null,
       });

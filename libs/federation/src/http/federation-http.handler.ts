@@ -1,20 +1,43 @@
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { respondWithObjectIfAcceptable } from '@fedify/fedify';
+import { Tombstone } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@guildhall/core';
 import { describeKeyPairs, INSTANCE_ACTOR_PATH, toInstanceActor } from '../actors/actor.mapper';
 import { FederationService } from '../federation.service';
+import { toTombstone } from '../objects/post-object.mapper';
+import { PostObjectRepository } from '../objects/post-object.repository';
 import { ActorKeyService, INSTANCE_ACTOR_KEY_ID } from '../keys/actor-key.service';
 import { InstanceStatsRepository } from '../well-known/instance-stats.repository';
 import { hostMeta, isNodeInfoVersion, nodeInfo, nodeInfoLinks } from '../well-known/well-known.responses';
 
 /** Paths this handler may answer; everything else goes straight to Nest, its body untouched. */
 const FEDERATION_PATH =
-  /^\/(?:\.well-known\/(?:webfinger|host-meta|nodeinfo)|nodeinfo\/[\d.]+|users\/[^/]+(?:\/[a-z]+)?|actor|inbox)$/;
+  /^\/(?:\.well-known\/(?:webfinger|host-meta|nodeinfo)|nodeinfo\/[\d.]+|users\/[^/]+(?:\/[a-z]+)?|posts\/[^/]+|actor|inbox)$/;
+
+/** `/posts/<uuid>`: a local post's id (FederationService serves the living ones). */
+const POST_ID_PATH = /^\/posts\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 /** `acct:user@host[:port]` or an http(s) URL; anything else is a malformed WebFinger resource. */
 const WEBFINGER_RESOURCE = /^(?:acct:[^@\s/]+@[^@\s/]+|https?:\/\/\S+)$/i;
+
+const PUBLIC_IRI = 'https://www.w3.org/ns/activitystreams#Public';
+
+/**
+ * Fedify compacts the Public collection to `as:Public`; FEDERATION.md asks for the full IRI
+ * (what Mastodon itself emits), so a served post's `to`/`cc` are rewritten on the way out.
+ */
+async function fullPublicIri(response: Response): Promise<Response> {
+  if (!response.ok || !response.headers.get('content-type')?.startsWith('application/activity+json')) return response;
+  const doc = (await response.json()) as Record<string, unknown>;
+  const expand = (value: unknown): unknown =>
+    Array.isArray(value) ? value.map(expand) : value === 'as:Public' || value === 'Public' ? PUBLIC_IRI : value;
+  for (const key of ['to', 'cc']) if (key in doc) doc[key] = expand(doc[key]);
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
+  return new Response(JSON.stringify(doc), { status: response.status, headers });
+}
 
 function toWebRequest(raw: IncomingMessage, url: URL): Request {
   const headers = new Headers();
@@ -46,6 +69,7 @@ export class FederationHttpHandler {
     private readonly federation: FederationService,
     private readonly keys: ActorKeyService,
     private readonly stats: InstanceStatsRepository,
+    private readonly postObjects: PostObjectRepository,
   ) {
     this.origin = config.values.publicOrigin;
   }
@@ -76,6 +100,12 @@ export class FederationHttpHandler {
     const version = /^\/nodeinfo\/([\d.]+)$/.exec(url.pathname)?.[1];
     if (version !== undefined) return isNodeInfoVersion(version) ? nodeInfo(version, await this.stats.counts()) : null;
 
+    const postId = POST_ID_PATH.exec(url.pathname)?.[1];
+    if (postId !== undefined) {
+      const gone = await this.deletedPost(toWebRequest(raw, url), postId.toLowerCase());
+      if (gone) return gone;
+    }
+
     let fallThrough = false;
     const response = await this.federation.federation.fetch(toWebRequest(raw, url), {
       contextData: undefined,
@@ -88,12 +118,31 @@ export class FederationHttpHandler {
         return new Response(null, { status: 406 });
       },
     });
-    return fallThrough ? null : response;
+    if (fallThrough) return null;
+    return postId !== undefined && raw.method === 'GET' ? fullPublicIri(response) : response;
   }
 
   private async instanceActor(request: Request): Promise<Response | null> {
     const id = new URL(`${this.origin}${INSTANCE_ACTOR_PATH}`);
     const keys = describeKeyPairs(id, await this.keys.keyPairs(INSTANCE_ACTOR_KEY_ID));
     return respondWithObjectIfAcceptable(toInstanceActor(this.origin, keys), request);
+  }
+
+  /**
+   * A deleted local post answers 410 with a Tombstone (FEDERATION.md), to ActivityPub clients only
+   * (browsers fall through to Nest). Fedify's object dispatchers cannot answer 410, hence here.
+   * Boosts are not objects of their own: a deleted one is simply unknown (404 from Fedify).
+   */
+  private async deletedPost(request: Request, id: string): Promise<Response | null> {
+    const post = await this.postObjects.findLocalPost(id);
+    if (!post?.deletedAt || post.boostOfId) return null;
+    const body = toTombstone(this.origin, post);
+    // Fedify's content negotiation decides; its body is not used (Fedify compacts `formerType` to
+    // an `{"@id": …}` IRI, where Mastodon and the contract expect the plain type name).
+    if (!(await respondWithObjectIfAcceptable(new Tombstone({ id: new URL(String(body.id)) }), request))) return null;
+    return new Response(JSON.stringify(body), {
+      status: 410,
+      headers: { 'Content-Type': 'application/activity+json', Vary: 'Accept' },
+    });
   }
 }

@@ -1,0 +1,55 @@
+import { Controller, Get, Headers, NotFoundException, Param, Res } from '@nestjs/common';
+import { Public } from '@guildhall/identity';
+import type { FastifyReply } from 'fastify';
+import { type Page, sendPage } from './page';
+import { PagesService } from './pages.service';
+
+/** A client that would take HTML: a browser, curl (`*\/*`), or one that sends no Accept. */
+function acceptsHtml(accept: string | undefined): boolean {
+  return !accept || /text\/html|application\/xhtml\+xml|text\/\*|\*\/\*/i.test(accept);
+}
+
+/**
+ * Browsers' view of actors and posts. Fedify answers these URLs first for ActivityPub clients;
+ * what reaches Nest is a browser, or an ActivityPub request Fedify declined (an unknown actor),
+ * which keeps its plain JSON 404.
+ */
+@Controller()
+export class PagesController {
+  constructor(private readonly pages: PagesService) {}
+
+  private async send(reply: FastifyReply, accept: string | undefined, page: () => Promise<Page>): Promise<void> {
+    if (!acceptsHtml(accept)) throw new NotFoundException();
+    await sendPage(reply, await page());
+  }
+
+  @Public()
+  @Get('@:username')
+  profile(
+    @Param('username') username: string,
+    @Headers('accept') accept: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.send(reply, accept, () => this.pages.profile(username));
+  }
+
+  @Public()
+  @Get('users/:username')
+  actor(
+    @Param('username') username: string,
+    @Headers('accept') accept: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.send(reply, accept, () => this.pages.profile(username));
+  }
+
+  @Public()
+  @Get('posts/:id')
+  post(
+    @Param('id') id: string,
+    @Headers('accept') accept: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.send(reply, accept, () => this.pages.post(id));
+  }
+}

@@ -1,0 +1,13 @@
+import { markup, type SafeHtml } from '../html';
+import { layout } from './layout.template';
+
+export function notFoundPage(): SafeHtml {
+  return layout({
+    title: 'Not found',
+    body: markup`<h1>Not found</h1><p>There is nothing here, or it is not public.</p>`,
+  });
+}
+
+export function deletedPostPage(): SafeHtml {
+  return layout({ title: 'Deleted', body: markup`<h1>This post was deleted</h1>` });
+}

@@ -11,6 +11,9 @@ const TIMELINE = `query($kind: TimelineKind!, $first: Int, $after: String) {
     edges { cursor node { id content boostOf { id } author { handle } } }
     pageInfo { hasNextPage endCursor } } }`;
 
+/** Unique to this run: other suites share the database and may use any common tag. */
+const TAG = `tl_${Math.random().toString(36).slice(2, 8)}`;
+
 interface Page {
   edges: {
     cursor: string;
@@ -55,11 +58,11 @@ describe('timelines', () => {
     ]);
     p = {
       aliceOwn: await post(alice, 'alice own'),
-      bobPublic: await post(bob, 'bob public #guildhall'),
+      bobPublic: await post(bob, `bob public #${TAG}`),
       bobUnlisted: await post(bob, 'bob unlisted', { visibility: 'UNLISTED' }),
       bobFollowers: await post(bob, 'bob followers', { visibility: 'FOLLOWERS' }),
       bobDirectOther: await post(bob, `bob to @${carol.username}`, { visibility: 'DIRECT' }),
-      carolPublic: await post(carol, 'carol public #GuildHall'),
+      carolPublic: await post(carol, `carol public #${TAG.toUpperCase()}`),
       mutedPublic: await post(muted, 'muted public'),
     };
     // Bob boosts Carol's post; a remote account's public post arrives (as federation will store them).
@@ -146,7 +149,7 @@ describe('timelines', () => {
 
   it('serves hashtag timelines and account posts', async () => {
     const tagged = await t.gql<{ hashtagTimeline: Page }>(
-      'query { hashtagTimeline(tag: "#GUILDHALL") { edges { node { id } } } }',
+      `query { hashtagTimeline(tag: "#${TAG.toUpperCase()}") { edges { node { id } } } }`,
     );
     expect(ids(tagged.data!.hashtagTimeline)).toEqual([p.carolPublic, p.bobPublic]);
     const bad = await t.gql('query { hashtagTimeline(tag: "no spaces") { edges { node { id } } } }');

@@ -23,19 +23,10 @@ export class PagesController {
     await sendPage(reply, await page());
   }
 
+  /** The profile's `url` (/@alice) and, for browsers, its actor id (/users/alice). */
   @Public()
-  @Get('@:username')
+  @Get(['@:username', 'users/:username'])
   profile(
-    @Param('username') username: string,
-    @Headers('accept') accept: string | undefined,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    return this.send(reply, accept, () => this.pages.profile(username));
-  }
-
-  @Public()
-  @Get('users/:username')
-  actor(
     @Param('username') username: string,
     @Headers('accept') accept: string | undefined,
     @Res() reply: FastifyReply,

@@ -325,6 +325,23 @@ describe('notifications', () => {
       }
     });
 
+    it('ends a running subscription once its session is logged out, delivering nothing more', async () => {
+      const [member, actor] = [await signUp(t), await signUp(t)];
+      const engine = t.app.get(PubSubEngine);
+      const client = wsClient(await wsUrl(t), `Bearer ${member.token}`);
+      try {
+        const ready = subscribedTo(engine, member.account.id);
+        const feed = subscribe(client, NOTIFICATION_ADDED);
+        await ready;
+        expect((await t.gql('mutation { logOut }', {}, member.token)).data).toEqual({ logOut: true });
+        await follow(actor, member);
+        expect(await feed.next()).toEqual({ kind: 'complete' });
+        expect(feed.pending).toEqual([]);
+      } finally {
+        await client.dispose();
+      }
+    });
+
     it('refuses a connection whose session was logged out, and an operation once it is', async () => {
       const member = await signUp(t);
       const loggedOut = await signUp(t);

@@ -1,6 +1,13 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { ConfigService, toConnection, type Connection, type RequestLoaders } from '@guildhall/core';
-import { ACCOUNT_BY_ID, AccountModel, CurrentAuth, toAccountModel, type AuthContext } from '@guildhall/identity';
+import {
+  ACCOUNT_BY_ID,
+  AccountModel,
+  AuthService,
+  CurrentAuth,
+  toAccountModel,
+  type AuthContext,
+} from '@guildhall/identity';
 import { PubSubEngine } from 'graphql-subscriptions';
 import { pageComplexity } from '../follows/page-complexity';
 import { NotificationsArgs } from './dto/notifications.args';
@@ -24,6 +31,7 @@ export class NotificationResolver {
     private readonly service: NotificationService,
     private readonly pubSub: PubSubEngine,
     private readonly config: ConfigService,
+    private readonly auth: AuthService,
   ) {}
 
   @Query(() => NotificationConnection, {
@@ -66,7 +74,28 @@ export class NotificationResolver {
     resolve: (message: NotificationMessage) => fromNotificationMessage(message),
   })
   notificationAdded(@CurrentAuth() auth: AuthContext): AsyncIterableIterator<NotificationMessage> {
-    return this.pubSub.asyncIterableIterator<NotificationMessage>(notificationChannel(auth.accountId));
+    return this.whileSessionLives(
+      auth,
+      this.pubSub.asyncIterableIterator<NotificationMessage>(notificationChannel(auth.accountId)),
+    );
+  }
+
+  /**
+   * Ends the subscription at the first notification after its session ended (log out, log out
+   * everywhere, expiry): a socket opened with a token must not outlive the token's session.
+   */
+  private async *whileSessionLives(
+    auth: AuthContext,
+    messages: AsyncIterableIterator<NotificationMessage>,
+  ): AsyncIterableIterator<NotificationMessage> {
+    for await (const message of messages) {
+      try {
+        await this.auth.authenticate({ sub: auth.accountId, sid: auth.sessionId });
+      } catch {
+        return; // leaving the loop unsubscribes from the channel
+      }
+      yield message;
+    }
   }
 
   @ResolveField(() => AccountModel, { description: 'Who acted.' })

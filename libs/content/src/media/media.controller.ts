@@ -10,17 +10,17 @@ import {
   StreamableFile,
   UseFilters,
 } from '@nestjs/common';
-import { ConfigService } from '@guildhall/core';
+import { ConfigService, DomainHttpExceptionFilter } from '@guildhall/core';
 import { type AuthContext, CurrentAuth, Public } from '@guildhall/identity';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainHttpExceptionFilter } from './domain-http-exception.filter';
+import { MEDIA_HTTP_STATUS } from './media-http-status';
 import type { MediaAttachmentModel } from './media-attachment.model';
 import { MediaService } from './media.service';
 import { readUpload } from './multipart-upload';
 
 /** Uploading (members, bearer token) and serving (anyone) image bytes. */
 @Controller()
-@UseFilters(DomainHttpExceptionFilter)
+@UseFilters(new DomainHttpExceptionFilter(MEDIA_HTTP_STATUS))
 export class MediaController {
   constructor(
     private readonly media: MediaService,

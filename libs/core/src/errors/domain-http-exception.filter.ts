@@ -21,10 +21,16 @@ export const HTTP_STATUS_BY_GRAPHQL_CODE: Record<GraphqlErrorCode, HttpStatus> =
  */
 @Catch(DomainException)
 export class DomainHttpExceptionFilter implements ExceptionFilter<DomainException> {
+  /**
+   * @param statusByReason statuses more precise than the GraphQL code's for some reasons on a
+   * controller's routes, e.g. 413 for an upload that is too large (`@UseFilters(new …(map))`).
+   */
+  constructor(private readonly statusByReason: Partial<Record<string, HttpStatus>> = {}) {}
+
   catch(exception: DomainException, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const statusCode = HTTP_STATUS_BY_GRAPHQL_CODE[exception.graphqlCode];
+    const statusCode = this.statusByReason[exception.reason] ?? HTTP_STATUS_BY_GRAPHQL_CODE[exception.graphqlCode];
     const retryAfter = exception.details.retryAfterSeconds;
     if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
     void reply.status(statusCode).send({

@@ -95,12 +95,14 @@ export class EngagementService {
 
   /** Rate-limits, then the post acted on: the original of a boost; NOT_FOUND unless the viewer sees it. */
   private async target(auth: AuthContext, id: string): Promise<PostEntity> {
-    const verdict = await this.rateLimiter.hit(`engage:${auth.accountId}`, ENGAGE_LIMIT);
-    if (!verdict.allowed) {
-      throw new ContentException(ContentErrorCode.RateLimited, 'Too many likes, boosts or bookmarks; try again later', {
-        retryAfterSeconds: verdict.retryAfterSeconds,
-      });
-    }
+    await this.rateLimiter.consume(
+      `engage:${auth.accountId}`,
+      ENGAGE_LIMIT,
+      (retryAfterSeconds) =>
+        new ContentException(ContentErrorCode.RateLimited, 'Too many likes, boosts or bookmarks; try again later', {
+          retryAfterSeconds,
+        }),
+    );
     let post = await this.posts.findVisible(id, auth.accountId);
     if (post?.boostOfId) post = await this.posts.findVisible(post.boostOfId, auth.accountId);
     if (!post) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');

@@ -45,15 +45,15 @@ export class MediaService {
 
   /** Counts one upload against the account's limit; call before reading the request body. */
   async checkUploadRate(accountId: string): Promise<void> {
-    const verdict = await this.rateLimiter.hit(`media-upload:${accountId}`, {
-      max: this.config.values.rateLimits.mediaUploadsPerAccount,
-      windowSeconds: UPLOAD_WINDOW_SECONDS,
-    });
-    if (!verdict.allowed) {
-      throw new ContentException(ContentErrorCode.RateLimited, 'Too many uploads: try again later', {
-        retryAfterSeconds: verdict.retryAfterSeconds,
-      });
-    }
+    await this.rateLimiter.consume(
+      `media-upload:${accountId}`,
+      {
+        max: this.config.values.rateLimits.mediaUploadsPerAccount,
+        windowSeconds: UPLOAD_WINDOW_SECONDS,
+      },
+      (retryAfterSeconds) =>
+        new ContentException(ContentErrorCode.RateLimited, 'Too many uploads: try again later', { retryAfterSeconds }),
+    );
   }
 
   /** Stores an image: the type comes from its bytes, and the row is written only once the bytes are. */

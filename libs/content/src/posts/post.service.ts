@@ -50,12 +50,12 @@ export class PostService {
   }
 
   private async limitWrites(accountId: string): Promise<void> {
-    const verdict = await this.rateLimiter.hit(`posts:${accountId}`, POST_LIMIT);
-    if (!verdict.allowed) {
-      throw new ContentException(ContentErrorCode.RateLimited, 'Too many posts; try again later', {
-        retryAfterSeconds: verdict.retryAfterSeconds,
-      });
-    }
+    await this.rateLimiter.consume(
+      `posts:${accountId}`,
+      POST_LIMIT,
+      (retryAfterSeconds) =>
+        new ContentException(ContentErrorCode.RateLimited, 'Too many posts; try again later', { retryAfterSeconds }),
+    );
   }
 
   private checkLength(content: string, isArticle: boolean): void {

@@ -47,12 +47,12 @@ export class SearchResolver {
 
   @Query(() => SearchResultsModel, { complexity: 30, description: 'Accounts, hashtags and posts.' })
   async searchAll(@CurrentAuth() auth: AuthContext, @Args() args: SearchArgs): Promise<SearchResultsModel> {
-    const verdict = await this.rateLimiter.hit(`search:${auth.accountId}`, SEARCH_LIMIT);
-    if (!verdict.allowed) {
-      throw new ContentException(ContentErrorCode.RateLimited, 'Too many searches; try again later', {
-        retryAfterSeconds: verdict.retryAfterSeconds,
-      });
-    }
+    await this.rateLimiter.consume(
+      `search:${auth.accountId}`,
+      SEARCH_LIMIT,
+      (retryAfterSeconds) =>
+        new ContentException(ContentErrorCode.RateLimited, 'Too many searches; try again later', { retryAfterSeconds }),
+    );
     const text = args.query.trim();
     const bare = text.replace(/^[#@]/, '');
     const [accounts, hashtags, posts] = await Promise.all([

@@ -35,6 +35,15 @@ export class RateLimiterService implements OnApplicationShutdown {
       : { allowed: true, hits };
   }
 
+  /**
+   * Counts one hit; when the window is full, throws what `refuse` makes of the seconds to wait
+   * (each module its own RATE_LIMITED exception).
+   */
+  async consume(key: string, limit: Limit, refuse: (retryAfterSeconds: number) => Error): Promise<void> {
+    const verdict = await this.hit(key, limit);
+    if (!verdict.allowed) throw refuse(verdict.retryAfterSeconds);
+  }
+
   /** Whether the window still has room, without counting a hit. */
   async check(key: string, limit: Limit): Promise<Verdict> {
     const hits = await this.store.peek(key);

@@ -11,11 +11,13 @@ export class FollowRateLimit {
 
   /** Counts one social-graph write by `accountId`, or throws RATE_LIMITED. */
   async consume(accountId: string): Promise<void> {
-    const verdict = await this.rateLimiter.hit(`follow:${accountId}`, GRAPH_WRITES_PER_HOUR);
-    if (!verdict.allowed) {
-      throw new SocialException(SocialErrorCode.RateLimited, 'Too many follows or blocks; try again later', {
-        retryAfterSeconds: verdict.retryAfterSeconds,
-      });
-    }
+    await this.rateLimiter.consume(
+      `follow:${accountId}`,
+      GRAPH_WRITES_PER_HOUR,
+      (retryAfterSeconds) =>
+        new SocialException(SocialErrorCode.RateLimited, 'Too many follows or blocks; try again later', {
+          retryAfterSeconds,
+        }),
+    );
   }
 }

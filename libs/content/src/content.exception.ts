@@ -15,7 +15,6 @@ export enum ContentErrorCode {
   PostNotFound = 'POST_NOT_FOUND',
   NotAuthor = 'NOT_AUTHOR',
   InvalidContent = 'INVALID_CONTENT',
-  InvalidCursor = 'INVALID_CURSOR',
   CannotBoost = 'CANNOT_BOOST',
 }
 
@@ -34,7 +33,6 @@ const GRAPHQL_CODES: Record<ContentErrorCode, GraphqlErrorCode> = {
   [ContentErrorCode.PostNotFound]: GraphqlErrorCode.NOT_FOUND,
   [ContentErrorCode.NotAuthor]: GraphqlErrorCode.FORBIDDEN,
   [ContentErrorCode.InvalidContent]: GraphqlErrorCode.BAD_USER_INPUT,
-  [ContentErrorCode.InvalidCursor]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.CannotBoost]: GraphqlErrorCode.FORBIDDEN,
 };
 

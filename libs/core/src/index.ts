@@ -30,7 +30,16 @@ export {
   type ProfileUpdatedEvent,
 } from './events/domain-events';
 export { DomainEventBus } from './events/domain-event-bus';
-export { encodeCursor, decodeCursor, toPage, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page } from './pagination/cursor';
+export {
+  afterCursor,
+  InvalidCursorException,
+  encodeCursor,
+  decodeCursor,
+  toPage,
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  type Page,
+} from './pagination/cursor';
 export {
   ConnectionArgs,
   ConnectionType,

@@ -9,7 +9,6 @@ export enum SocialErrorCode {
   CannotMuteSelf = 'CANNOT_MUTE_SELF',
   Blocked = 'BLOCKED',
   NoSuchRequest = 'NO_SUCH_REQUEST',
-  InvalidCursor = 'INVALID_CURSOR',
   RateLimited = 'RATE_LIMITED',
 }
 
@@ -21,7 +20,6 @@ const GRAPHQL_CODES: Record<SocialErrorCode, GraphqlErrorCode> = {
   [SocialErrorCode.CannotMuteSelf]: GraphqlErrorCode.BAD_USER_INPUT,
   [SocialErrorCode.Blocked]: GraphqlErrorCode.FORBIDDEN,
   [SocialErrorCode.NoSuchRequest]: GraphqlErrorCode.NOT_FOUND,
-  [SocialErrorCode.InvalidCursor]: GraphqlErrorCode.BAD_USER_INPUT,
   [SocialErrorCode.RateLimited]: GraphqlErrorCode.RATE_LIMITED,
 };
 

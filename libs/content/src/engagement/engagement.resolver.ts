@@ -8,13 +8,13 @@ import {
   toConnection,
   toPage,
   UUID_PATTERN,
+  afterCursor,
 } from '@guildhall/core';
 import { type AuthContext, CurrentAuth } from '@guildhall/identity';
 import { ContentErrorCode, ContentException } from '../content.exception';
 import type { PostEntity } from '../posts/post.entity';
 import { toPostModel } from '../posts/post.mapper';
 import { PostConnection, PostModel } from '../posts/post.model';
-import { afterId } from '../posts/post.resolver';
 import { VIEWER_HAS_BOOKMARKED, VIEWER_HAS_BOOSTED, VIEWER_HAS_LIKED } from './engagement.loaders';
 import { EngagementService } from './engagement.service';
 
@@ -95,7 +95,7 @@ export class EngagementResolver {
     complexity: 20,
   })
   async bookmarks(@CurrentAuth() auth: AuthContext, @Args() args: ConnectionArgs): Promise<Connection<PostModel>> {
-    const rows = await this.service.bookmarks(auth, afterId(args.after), args.first);
+    const rows = await this.service.bookmarks(auth, afterCursor(args.after), args.first);
     return toConnection(toPage(rows, args.first), (row) => this.model(row.post));
   }
 

@@ -2,7 +2,7 @@ import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } fr
 import {
   ConfigService,
   ConnectionArgs,
-  decodeCursor,
+  afterCursor,
   toConnection,
   toPage,
   type Connection,
@@ -27,14 +27,6 @@ import { toPostEditModel, toPostModel } from './post.mapper';
 import { PostConnection, PostEditModel, PostModel } from './post.model';
 import { PostRepository } from './post.repository';
 import { PostService } from './post.service';
-
-/** The cursor's id, or BAD_USER_INPUT: a cursor that does not decode is an error, not an empty page. */
-export function afterId(after: string | null | undefined): string | null {
-  if (!after) return null;
-  const id = decodeCursor(after);
-  if (!id) throw new ContentException(ContentErrorCode.InvalidCursor, 'after is not a valid cursor');
-  return id;
-}
 
 @Resolver(() => PostModel)
 export class PostResolver {
@@ -107,7 +99,7 @@ export class PostResolver {
     @CurrentAuth() auth: AuthContext | undefined,
     @Args() args: ConnectionArgs,
   ): Promise<Connection<PostModel>> {
-    const rows = await this.posts.findReplies(post.id, auth?.accountId ?? null, afterId(args.after), args.first);
+    const rows = await this.posts.findReplies(post.id, auth?.accountId ?? null, afterCursor(args.after), args.first);
     return toConnection(toPage(rows, args.first), this.model);
   }
 

@@ -17,6 +17,7 @@ import {
   toPage,
   type Connection,
   type RequestLoaders,
+  afterCursor,
 } from '@guildhall/core';
 import {
   ACCOUNT_BY_ID,
@@ -29,7 +30,6 @@ import {
 } from '@guildhall/identity';
 import { toPostModel } from '../posts/post.mapper';
 import { PostConnection, PostModel } from '../posts/post.model';
-import { afterId } from '../posts/post.resolver';
 import { MEDIA_BY_POST_ID } from '../media/media.loaders';
 import { toMediaModel } from '../media/media.mapper';
 import { TimelineRepository, type TimelinePost } from './timeline.repository';
@@ -96,7 +96,7 @@ export class TimelineResolver {
     @Args() args: TimelineArgs,
     @Context('loaders') loaders: RequestLoaders,
   ): Promise<Connection<PostModel>> {
-    const page = { viewerId: auth?.accountId ?? null, afterId: afterId(args.after), limit: args.first };
+    const page = { viewerId: auth?.accountId ?? null, afterId: afterCursor(args.after), limit: args.first };
     switch (args.kind) {
       case TimelineKind.HOME:
         if (!auth) throw new IdentityException(IdentityErrorCode.Unauthenticated, 'The HOME timeline needs a token');
@@ -116,7 +116,7 @@ export class TimelineResolver {
     @Context('loaders') loaders: RequestLoaders,
   ): Promise<Connection<PostModel>> {
     const tag = args.tag.replace(/^#/, '').toLowerCase();
-    const page = { viewerId: auth?.accountId ?? null, afterId: afterId(args.after), limit: args.first };
+    const page = { viewerId: auth?.accountId ?? null, afterId: afterCursor(args.after), limit: args.first };
     return this.connection(await this.timelines.hashtag(page, tag), args.first, loaders);
   }
 }
@@ -136,7 +136,7 @@ export class AccountPostsResolver {
     @Args() args: ConnectionArgs,
     @Context('loaders') loaders: RequestLoaders,
   ): Promise<Connection<PostModel>> {
-    const page = { viewerId: auth?.accountId ?? null, afterId: afterId(args.after), limit: args.first };
+    const page = { viewerId: auth?.accountId ?? null, afterId: afterCursor(args.after), limit: args.first };
     return pageOf(await this.timelines.account(page, account.id), args.first, loaders, this.config.values.publicOrigin);
   }
 }

@@ -1,3 +1,4 @@
+import { DomainException, GraphqlErrorCode } from '../errors/domain.exception';
 import { UUID_PATTERN } from '../ids/uuid-v7';
 
 /**
@@ -26,4 +27,21 @@ export interface Page<T> {
 /** Given `first + 1` rows, the page and whether there is another. */
 export function toPage<T>(rows: T[], first: number): Page<T> {
   return { items: rows.slice(0, first), hasNextPage: rows.length > first };
+}
+
+/** A Relay `after` that does not decode: bad input, never an empty page. Shared by every connection. */
+export class InvalidCursorException extends DomainException<'INVALID_CURSOR'> {
+  readonly graphqlCode = GraphqlErrorCode.BAD_USER_INPUT;
+
+  constructor() {
+    super('INVALID_CURSOR', 'after is not a valid cursor');
+  }
+}
+
+/** The id a page continues from (null for the first page), or InvalidCursorException. */
+export function afterCursor(after: string | null | undefined): string | null {
+  if (!after) return null;
+  const id = decodeCursor(after);
+  if (!id) throw new InvalidCursorException();
+  return id;
 }

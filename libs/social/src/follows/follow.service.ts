@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { DomainEvent, DomainEventBus, toConnection, toPage, uuidv7, type ConnectionArgs } from '@guildhall/core';
+import {
+  DomainEvent,
+  DomainEventBus,
+  toConnection,
+  toPage,
+  uuidv7,
+  type ConnectionArgs,
+  afterCursor,
+} from '@guildhall/core';
 import type { AccountModel } from '@guildhall/identity';
 import { BlockRepository } from '../blocks/block.repository';
 import { SocialErrorCode, SocialException } from '../social.exception';
@@ -10,7 +18,6 @@ import { FollowState, type FollowEntity } from './follow.entity';
 import { toFollowEvent, toFollowModel } from './follow.mapper';
 import { FollowRateLimit } from './follow-rate-limit.service';
 import { FollowRepository } from './follow.repository';
-import { pageStart } from './page-cursor';
 
 /** +1 or -1 on both counters of an accepted follow. */
 function acceptedDeltas(follow: FollowEntity, sign: 1 | -1) {
@@ -138,19 +145,19 @@ export class FollowService {
 
   /** The viewer's incoming pending requests, newest first. */
   async requests(followeeId: string, args: ConnectionArgs): Promise<FollowConnection> {
-    const rows = await this.follows.pageRequests(followeeId, pageStart(args.after), args.first + 1);
+    const rows = await this.follows.pageRequests(followeeId, afterCursor(args.after), args.first + 1);
     return toConnection(toPage(rows, args.first), toFollowModel);
   }
 
   /** Accounts following `accountId` (accepted), newest follow first; cursors are follow ids. */
   async followers(accountId: string, args: ConnectionArgs): Promise<AccountConnection> {
-    const rows = await this.follows.pageFollowers(accountId, pageStart(args.after), args.first + 1);
+    const rows = await this.follows.pageFollowers(accountId, afterCursor(args.after), args.first + 1);
     return toConnection(toPage(rows, args.first), (row): AccountModel => this.directory.toModel(row.follower));
   }
 
   /** Accounts `accountId` follows (accepted), newest follow first; cursors are follow ids. */
   async following(accountId: string, args: ConnectionArgs): Promise<AccountConnection> {
-    const rows = await this.follows.pageFollowing(accountId, pageStart(args.after), args.first + 1);
+    const rows = await this.follows.pageFollowing(accountId, afterCursor(args.after), args.first + 1);
     return toConnection(toPage(rows, args.first), (row): AccountModel => this.directory.toModel(row.followee));
   }
 }

@@ -2,13 +2,11 @@ import { DomainException, GraphqlErrorCode } from '@guildhall/core';
 
 export enum NotificationErrorCode {
   NotFound = 'NOTIFICATION_NOT_FOUND',
-  InvalidCursor = 'INVALID_CURSOR',
   InvalidId = 'INVALID_ID',
 }
 
 const GRAPHQL_CODES: Record<NotificationErrorCode, GraphqlErrorCode> = {
   [NotificationErrorCode.NotFound]: GraphqlErrorCode.NOT_FOUND,
-  [NotificationErrorCode.InvalidCursor]: GraphqlErrorCode.BAD_USER_INPUT,
   [NotificationErrorCode.InvalidId]: GraphqlErrorCode.BAD_USER_INPUT,
 };
 

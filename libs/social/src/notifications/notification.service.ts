@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import {
-  decodeCursor,
+  afterCursor,
   DomainEvent,
   toPage,
   uuidv7,
@@ -74,12 +74,7 @@ export class NotificationService {
   }
 
   async page(viewerId: string, request: NotificationPageRequest): Promise<Page<NotificationEntity>> {
-    let beforeId: string | null = null;
-    if (request.after) {
-      beforeId = decodeCursor(request.after);
-      if (!beforeId)
-        throw new NotificationException(NotificationErrorCode.InvalidCursor, 'after is not a valid cursor');
-    }
+    const beforeId = afterCursor(request.after);
     const rows = await this.notifications.page(viewerId, {
       beforeId,
       unreadOnly: request.unreadOnly,

@@ -32,7 +32,7 @@ import { toPostModel } from '../posts/post.mapper';
 import { PostConnection, PostModel } from '../posts/post.model';
 import { MEDIA_BY_POST_ID } from '../media/media.loaders';
 import { toMediaModel } from '../media/media.mapper';
-import { TimelineRepository, type TimelinePost } from './timeline.repository';
+import { TimelineRepository, type TimelinePage, type TimelinePost } from './timeline.repository';
 
 export enum TimelineKind {
   HOME = 'HOME',
@@ -63,6 +63,11 @@ class HashtagTimelineArgs extends ConnectionArgs {
 }
 
 const TIMELINE_COMPLEXITY = 25;
+
+/** Who reads, from where, how many: the same for every timeline. */
+function pageRequest(auth: AuthContext | undefined, args: ConnectionArgs): TimelinePage {
+  return { viewerId: auth?.accountId ?? null, afterId: afterCursor(args.after), limit: args.first };
+}
 
 /** A page whose authors and media came with it: hand them to the request's loaders. */
 function pageOf(rows: TimelinePost[], first: number, loaders: RequestLoaders, origin: string): Connection<PostModel> {
@@ -96,7 +101,7 @@ export class TimelineResolver {
     @Args() args: TimelineArgs,
     @Context('loaders') loaders: RequestLoaders,
   ): Promise<Connection<PostModel>> {
-    const page = { viewerId: auth?.accountId ?? null, afterId: afterCursor(args.after), limit: args.first };
+    const page = pageRequest(auth, args);
     switch (args.kind) {
       case TimelineKind.HOME:
         if (!auth) throw new IdentityException(IdentityErrorCode.Unauthenticated, 'The HOME timeline needs a token');
@@ -116,7 +121,7 @@ export class TimelineResolver {
     @Context('loaders') loaders: RequestLoaders,
   ): Promise<Connection<PostModel>> {
     const tag = args.tag.replace(/^#/, '').toLowerCase();
-    const page = { viewerId: auth?.accountId ?? null, afterId: afterCursor(args.after), limit: args.first };
+    const page = pageRequest(auth, args);
     return this.connection(await this.timelines.hashtag(page, tag), args.first, loaders);
   }
 }
@@ -136,7 +141,7 @@ export class AccountPostsResolver {
     @Args() args: ConnectionArgs,
     @Context('loaders') loaders: RequestLoaders,
   ): Promise<Connection<PostModel>> {
-    const page = { viewerId: auth?.accountId ?? null, afterId: afterCursor(args.after), limit: args.first };
+    const page = pageRequest(auth, args);
     return pageOf(await this.timelines.account(page, account.id), args.first, loaders, this.config.values.publicOrigin);
   }
 }

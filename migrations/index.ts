@@ -2,9 +2,6 @@
 import { CreateIdentity1795317000691 } from './1795317000691-CreateIdentity';
 import { CreateContentAndSocial1795318604478 } from './1795318604478-CreateContentAndSocial';
 import { CreateFederationKeys1795321712102 } from './1795321712102-CreateFederationKeys';
+import { CreateFederationInboxAndModeration1795324851660 } from './1795324851660-CreateFederationInboxAndModeration';
 
-export const MIGRATIONS = [
-  CreateIdentity1795317000691,
-  CreateContentAndSocial1795318604478,
-  CreateFederationKeys1795321712102,
-];
+export const MIGRATIONS = [CreateIdentity1795317000691, CreateContentAndSocial1795318604478, CreateFederationKeys1795321712102, CreateFederationInboxAndModeration1795324851660];

@@ -6,13 +6,24 @@ import { ActorKeyEntity } from './keys/actor-key.entity';
 import { ActorKeyRepository } from './keys/actor-key.repository';
 import { ActorKeyService } from './keys/actor-key.service';
 import { FederationKvEntity } from './kv/federation-kv.entity';
+import { FederationHostEntity } from './delivery/federation-host.entity';
+import { RemoteTombstoneEntity } from './inbox/remote-tombstone.entity';
+import { DomainBlockEntity } from './moderation/domain-block.entity';
+import { ReportEntity } from './moderation/report.entity';
 import { PostgresKvStore } from './kv/postgres-kv.store';
 import { PostObjectRepository } from './objects/post-object.repository';
 import { InstanceStatsRepository } from './well-known/instance-stats.repository';
 
 /** The federation tables alone: for processes that migrate or inspect them without serving. */
 @Module({
-  imports: [TypeOrmModule.forFeature([FederationKvEntity, ActorKeyEntity])],
+  imports: [TypeOrmModule.forFeature([
+      FederationKvEntity,
+      ActorKeyEntity,
+      FederationHostEntity,
+      DomainBlockEntity,
+      ReportEntity,
+      RemoteTombstoneEntity,
+    ]),],
   exports: [TypeOrmModule],
 })
 export class FederationStorageModule {}

@@ -62,6 +62,36 @@ export class AccountEntity {
   @Column({ type: 'boolean', default: true })
   discoverable: boolean;
 
+  /** A remote actor's endpoints (ActivityPub delivery and collections); null for local accounts. */
+  @Column({ type: 'text', nullable: true })
+  inboxUrl: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  sharedInboxUrl: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  followersUrl: string | null;
+
+  /** `Person`, `Service`, `Group`, `Application`… as the remote actor says. */
+  @Column({ type: 'text', nullable: true })
+  actorType: string | null;
+
+  /** Other ids of this actor (`alsoKnownAs`): a Move is followed only when the target points back. */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  alsoKnownAs: string[];
+
+  /** Set when the remote actor moved: the account it moved to. */
+  @Column({ type: 'uuid', nullable: true })
+  movedToAccountId: string | null;
+
+  /** When a remote actor document was last fetched (refreshed when older than a day). */
+  @Column({ type: 'timestamptz', nullable: true })
+  lastFetchedAt: Date | null;
+
+  /** Suspended by a moderator (or its server deleted it): hidden everywhere, cannot act. */
+  @Column({ type: 'timestamptz', nullable: true })
+  suspendedAt: Date | null;
+
   @Column({ type: 'integer', default: 0 })
   postsCount: number;
 

@@ -1,0 +1,41 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** A report waiting for the moderators: a remote `Flag`, or (later) a local one. */
+@Entity('reports')
+@Index('reports_open_idx', ['id'], { where: '"resolved_at" IS NULL' })
+export class ReportEntity {
+  /** UUIDv7. */
+  @PrimaryColumn('uuid')
+  id: string;
+
+  /** The remote `Flag` activity's id: the same Flag delivered twice is one report. */
+  @Column({ type: 'text', nullable: true, unique: true })
+  uri: string | null;
+
+  /** Who reported (a remote actor may be the reporting server's instance actor). */
+  @Column({ type: 'uuid', nullable: true })
+  reporterId: string | null;
+
+  /** The server the report came from (null for a local report). */
+  @Column({ type: 'text', nullable: true })
+  sourceDomain: string | null;
+
+  @Column({ type: 'uuid' })
+  targetAccountId: string;
+
+  /** Reported posts of the target account. */
+  @Column({ type: 'uuid', array: true, default: () => "'{}'" })
+  postIds: string[];
+
+  @Column({ type: 'text', default: '' })
+  comment: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  resolvedAt: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  resolvedById: string | null;
+}

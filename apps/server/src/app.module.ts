@@ -34,7 +34,7 @@ export class AppModule {
         IdentityModule.forRoot({ worker: withWorker }),
         SocialModule,
         ContentModule,
-        FederationModule,
+        FederationModule.forRoot({ worker: withWorker }),
         PagesModule,
       ],
       controllers: [HealthController],

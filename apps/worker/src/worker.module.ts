@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CoreModule, type Runtime } from '@guildhall/core';
 import { IdentityModule } from '@guildhall/identity';
 import { ContentModule } from '@guildhall/content';
+import { FederationModule } from '@guildhall/federation';
 import { MIGRATIONS } from '@guildhall/migrations';
 import { SocialModule } from '@guildhall/social';
 import { HeartbeatService } from './heartbeat.service';
@@ -17,6 +18,7 @@ export class WorkerModule {
         IdentityModule.forRoot({ worker: true }),
         SocialModule,
         ContentModule,
+        FederationModule.forRoot({ worker: true }),
       ],
       providers: [HeartbeatService],
     };

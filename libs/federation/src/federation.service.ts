@@ -1,10 +1,16 @@
-import { createFederation, type Federation } from '@fedify/fedify';
+import { createExponentialBackoffPolicy, createFederation, type Federation, SendActivityError } from '@fedify/fedify';
 import { Article, Note } from '@fedify/fedify/vocab';
-import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@guildhall/core';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { ConfigService, queueConnection } from '@guildhall/core';
 import { Visibility } from '@guildhall/content';
 import { AccountRepository, type AccountEntity } from '@guildhall/identity';
-import { ACTOR_PATH, toPerson } from './actors/actor.mapper';
+import { ACTOR_PATH, INSTANCE_ACTOR_PATH, SHARED_INBOX_PATH, toPerson } from './actors/actor.mapper';
+import { FederationHostRepository } from './delivery/federation-host.repository';
+import { INBOX_HANDLERS, type InboxHandler } from './inbox/inbox-handler';
+import { BullMqMessageQueue } from './queue/bullmq-message.queue';
+import { RemoteActorService } from './remote/remote-actor.service';
+import { safeDocumentLoader } from './remote/safe-document-loader';
+import { installOutboundHttpPolicy } from './safety/outbound-http';
 import { PostgresKvStore } from './kv/postgres-kv.store';
 import { ActorKeyService } from './keys/actor-key.service';
 import { POST_PATH, toPostObject } from './objects/post-object.mapper';
@@ -21,8 +27,11 @@ const USERNAME = /^[a-z0-9_]{1,30}$/;
  * The identifier in every route is the local username, so ids stay `${origin}/users/<username>`.
  */
 @Injectable()
-export class FederationService {
+export class FederationService implements OnModuleDestroy {
+  private readonly logger = new Logger(FederationService.name);
   readonly federation: Federation<void>;
+  readonly queue: BullMqMessageQueue;
+  private readonly origin: string;
 
   constructor(
     config: ConfigService,
@@ -30,17 +39,91 @@ export class FederationService {
     private readonly accounts: AccountRepository,
     private readonly keys: ActorKeyService,
     private readonly postObjects: PostObjectRepository,
+    private readonly remote: RemoteActorService,
+    private readonly hosts: FederationHostRepository,
+    @Inject(INBOX_HANDLERS) private readonly inboxHandlers: InboxHandler[],
   ) {
+    const { federation, federationAllowPrivateAddresses, publicOrigin } = config.values;
+    this.origin = publicOrigin;
+    installOutboundHttpPolicy({
+      timeoutMs: federation.timeoutMs,
+      allowPrivateAddresses: federationAllowPrivateAddresses,
+    });
+    this.queue = new BullMqMessageQueue(queueConnection(config), federation.concurrency);
     this.federation = createFederation<void>({
       kv,
-      // No queue in this slice: nothing is sent or received yet. Inbox and delivery bring a BullMQ
-      // adapter (DESIGN.md); without `queue`, Fedify would process activities inline.
-      origin: config.values.publicOrigin,
-      allowPrivateAddress: config.values.federationAllowPrivateAddresses,
+      queue: this.queue,
+      // Only worker processes run queued work (FederationQueueRunner); servers only enqueue.
+      manuallyStartQueue: true,
+      origin: publicOrigin,
+      allowPrivateAddress: federationAllowPrivateAddresses,
+      documentLoaderFactory: () => remote.contextLoader,
+      contextLoaderFactory: () => remote.contextLoader,
+      authenticatedDocumentLoaderFactory: (identity) => safeDocumentLoader(remote.policy, identity),
+      // FEDERATION.md: refuse a Date more than ~12 h old (a 1 h future skew is checked at the door).
+      signatureTimeWindow: { hours: 12 },
+      // Mastodon verifies draft-cavage everywhere; RFC 9421 is tried second by Fedify's double-knock.
+      firstKnock: 'draft-cavage-http-signatures-12',
+      // Mastodon-like: 16 attempts over about 2.7 days (15 s doubling, capped at 12 h).
+      outboxRetryPolicy: createExponentialBackoffPolicy({
+        initialDelay: { seconds: 15 },
+        maxDelay: { hours: 12 },
+        maxAttempts: 16,
+      }),
+      inboxRetryPolicy: createExponentialBackoffPolicy({ maxAttempts: 8, maxDelay: { hours: 1 } }),
+      // 4xx other than 401/408/429 will not get better by retrying (FEDERATION.md, Delivery).
+      permanentFailureStatusCodes: [400, 403, 404, 405, 410, 413, 415, 422],
+      onOutboxError: (error, activity) => this.deliveryFailed(error, activity?.id?.href ?? null),
+      circuitBreaker: {
+        onStateChange: (host, _previous, next) =>
+          next === 'open'
+            ? this.hosts.markUnavailable(host)
+            : next === 'closed'
+              ? this.hosts.markAvailable(host)
+              : undefined,
+      },
     });
     this.setUpActors();
     this.setUpCollections();
     this.setUpObjects();
+    this.setUpInbox();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.queue.close();
+  }
+
+  private async deliveryFailed(error: Error, activityId: string | null): Promise<void> {
+    // A SendActivityError names the inbox; other errors (a refused address, a timeout) do not.
+    const inbox = error instanceof SendActivityError ? error.inbox : null;
+    this.logger.warn({ msg: 'delivery failed', activityId, inbox: inbox?.href, err: error.message });
+    if (inbox) await this.hosts.recordFailure(inbox.host, error.message);
+  }
+
+  /**
+   * The shared inbox and every actor's inbox. Handlers run in the worker (the HTTP side verifies
+   * and enqueues); the same activity id is processed once however many of our inboxes it reaches.
+   */
+  private setUpInbox(): void {
+    const setters = this.federation
+      .setInboxListeners(`${ACTOR_PATH}/inbox`, SHARED_INBOX_PATH)
+      .withIdempotency('global')
+      // The shared inbox fetches (objects, actors) as the instance actor.
+      .setSharedKeyDispatcher(async () => {
+        const signer = await this.remote.instanceSigner();
+        return { keyId: signer.keyId, privateKey: signer.privateKey };
+      })
+      .onError((_ctx, error) => {
+        this.logger.error({ msg: 'inbox handler failed', err: error });
+      });
+    for (const handler of this.inboxHandlers) {
+      setters.on(handler.type, (ctx, activity) => handler.handle(ctx, activity));
+    }
+  }
+
+  /** The instance actor's id (it is served outside Fedify's actor route). */
+  instanceActorId(): URL {
+    return new URL(`${this.origin}${INSTANCE_ACTOR_PATH}`);
   }
 
   private findLocal(identifier: string): Promise<AccountEntity | null> {

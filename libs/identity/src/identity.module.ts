@@ -8,6 +8,7 @@ import { AccountEntity } from './accounts/account.entity';
 import { AccountLoaderRegistrar } from './accounts/account.loader';
 import { AccountRepository } from './accounts/account.repository';
 import { AccountResolver } from './accounts/account.resolver';
+import { RemoteAccountResolvers } from './accounts/remote-account.resolver';
 import { AccountService } from './accounts/account.service';
 import { UserEntity } from './accounts/user.entity';
 import { AuthResolver } from './auth/auth.resolver';
@@ -60,6 +61,7 @@ export class IdentityModule implements OnApplicationBootstrap {
         PasswordService,
         TokenService,
         AccountService,
+        RemoteAccountResolvers,
         AccountLoaderRegistrar,
         AuthService,
         SessionCleanupService,
@@ -70,7 +72,14 @@ export class IdentityModule implements OnApplicationBootstrap {
         AuthResolver,
         ...(options.worker ? [IdentityProcessor] : []),
       ],
-      exports: [AccountService, AccountRepository, AuthService, SessionCleanupService, AuthGuard],
+      exports: [
+        AccountService,
+        AccountRepository,
+        RemoteAccountResolvers,
+        AuthService,
+        SessionCleanupService,
+        AuthGuard,
+      ],
     };
   }
 

@@ -16,3 +16,5 @@ export { AuthResolver } from './auth/auth.resolver';
 export { ACCOUNT_BY_ID } from './accounts/account.loader';
 export { AccountRepository } from './accounts/account.repository';
 export { localActorUri, toAccountModel } from './accounts/account.mapper';
+export { RemoteAccountResolvers, type RemoteAccountResolver } from './accounts/remote-account.resolver';
+export { type RemoteAccountData } from './accounts/account.repository';

@@ -11,6 +11,16 @@ export interface GuildhallConfig {
   dataDir: string;
   embeddedPostgresPort: number;
   federationAllowPrivateAddresses: boolean;
+  federation: {
+    /** Secure mode: actors, posts and collections answer only signed GETs (the instance actor excepted). */
+    authorizedFetch: boolean;
+    /** Every remote call (fetch, WebFinger, delivery) is abandoned after this long. */
+    timeoutMs: number;
+    /** Largest inbound activity and largest fetched document, in bytes. */
+    maxBodyBytes: number;
+    /** Federation jobs (inbox, deliveries, fan-out) one worker process runs at once. */
+    concurrency: number;
+  };
   queuePrefix: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   accessTokenTtlSeconds: number;
@@ -139,6 +149,12 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
     dataDir: isAbsolute(dataDirRaw) ? dataDirRaw : resolve(cwd, dataDirRaw),
     embeddedPostgresPort: integer(env, 'EMBEDDED_POSTGRES_PORT', 54329, 1, 65535),
     federationAllowPrivateAddresses: boolean(env, 'FEDERATION_ALLOW_PRIVATE_ADDRESSES', false),
+    federation: {
+      authorizedFetch: boolean(env, 'FEDERATION_AUTHORIZED_FETCH', false),
+      timeoutMs: integer(env, 'FEDERATION_TIMEOUT_MS', 10_000, 100, 300_000),
+      maxBodyBytes: integer(env, 'FEDERATION_MAX_BODY_BYTES', 1_048_576, 1024, 64 * 1024 * 1024),
+      concurrency: integer(env, 'FEDERATION_CONCURRENCY', 32, 1, 1000),
+    },
     queuePrefix,
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, 86400),

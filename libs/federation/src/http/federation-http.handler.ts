@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { Readable } from 'node:stream';
 import { respondWithObjectIfAcceptable } from '@fedify/fedify';
 import { Tombstone } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
@@ -9,6 +8,9 @@ import { FederationService } from '../federation.service';
 import { toTombstone } from '../objects/post-object.mapper';
 import { PostObjectRepository } from '../objects/post-object.repository';
 import { ActorKeyService, INSTANCE_ACTOR_KEY_ID } from '../keys/actor-key.service';
+import { FederationHostRepository } from '../delivery/federation-host.repository';
+import { DomainBlockCache } from '../moderation/domain-block.cache';
+import { actorHost, checkInboxRequest, InboxRefusal, keyHost, readBody } from './inbox-request';
 import { InstanceStatsRepository } from '../well-known/instance-stats.repository';
 import { hostMeta, isNodeInfoVersion, nodeInfo, nodeInfoLinks } from '../well-known/well-known.responses';
 
@@ -39,20 +41,16 @@ async function fullPublicIri(response: Response): Promise<Response> {
   return new Response(JSON.stringify(doc), { status: response.status, headers });
 }
 
-function toWebRequest(raw: IncomingMessage, url: URL): Request {
+/** The shared inbox and the actors' inboxes: the only paths that take a POST. */
+const INBOX_PATH = /^\/(?:inbox|users\/[^/]+\/inbox)$/;
+
+function toWebRequest(raw: IncomingMessage, url: URL, body?: Buffer): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(raw.headers)) {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else if (value !== undefined) headers.set(name, value);
   }
-  const hasBody = raw.method !== 'GET' && raw.method !== 'HEAD';
-  return new Request(url, {
-    method: raw.method,
-    headers,
-    body: hasBody ? Readable.toWeb(raw) : undefined,
-    // Node's fetch requires half duplex for a streamed request body.
-    ...(hasBody ? { duplex: 'half' } : {}),
-  });
+  return new Request(url, { method: raw.method, headers, body });
 }
 
 /**
@@ -63,6 +61,7 @@ function toWebRequest(raw: IncomingMessage, url: URL): Request {
 @Injectable()
 export class FederationHttpHandler {
   private readonly origin: string;
+  private readonly maxBodyBytes: number;
 
   constructor(
     config: ConfigService,
@@ -70,16 +69,19 @@ export class FederationHttpHandler {
     private readonly keys: ActorKeyService,
     private readonly stats: InstanceStatsRepository,
     private readonly postObjects: PostObjectRepository,
+    private readonly blocks: DomainBlockCache,
+    private readonly hosts: FederationHostRepository,
   ) {
     this.origin = config.values.publicOrigin;
+    this.maxBodyBytes = config.values.federation.maxBodyBytes;
   }
 
   async handle(raw: IncomingMessage): Promise<Response | null> {
-    // GET and HEAD only until the inbox slice: Fedify has no POST route yet, and a stream handed
-    // to it and then passed on to Nest would arrive there already read.
-    if (raw.method !== 'GET' && raw.method !== 'HEAD') return null;
     // Ids derive from PUBLIC_ORIGIN, never from Host or X-Forwarded-*: one canonical form.
     const url = new URL(raw.url ?? '/', this.origin);
+    if (raw.method === 'POST') return INBOX_PATH.test(url.pathname) ? this.inboxPost(raw, url) : null;
+    // Other methods go to Nest untouched (a stream read here would reach Nest already consumed).
+    if (raw.method !== 'GET' && raw.method !== 'HEAD') return null;
     if (!FEDERATION_PATH.test(url.pathname)) return null;
 
     switch (url.pathname) {
@@ -120,6 +122,30 @@ export class FederationHttpHandler {
     });
     if (fallThrough) return null;
     return postId !== undefined && raw.method === 'GET' ? fullPublicIri(response) : response;
+  }
+
+  /**
+   * An inbox POST: refused at the door when malformed (FEDERATION.md's statuses, with a reason),
+   * else handed to Fedify with the raw bytes it verifies the signature and digest against. Fedify
+   * answers 401 for a bad signature or a key not owned by the actor, and 202 once enqueued.
+   */
+  private async inboxPost(raw: IncomingMessage, url: URL): Promise<Response> {
+    const body = await readBody(raw, this.maxBodyBytes);
+    if (body instanceof InboxRefusal) return body.toResponse();
+    const checked = checkInboxRequest(raw.headers, body);
+    if (checked instanceof InboxRefusal) return checked.toResponse();
+    const host = actorHost(checked.activity);
+    const signer = keyHost(raw.headers);
+    if ((host && this.blocks.isBlocked(host)) || (signer && this.blocks.isBlocked(signer))) {
+      return new InboxRefusal(403, 'This server does not accept activities from your domain').toResponse();
+    }
+    const response = await this.federation.federation.fetch(toWebRequest(raw, url, body), {
+      contextData: undefined,
+      onNotFound: () => new Response('No such inbox', { status: 404 }),
+    });
+    // A server that delivers to us is up: deliveries to it resume.
+    if (response.ok && host) void this.hosts.markAvailable(host).catch(() => undefined);
+    return response;
   }
 
   private async instanceActor(request: Request): Promise<Response | null> {

@@ -13,6 +13,27 @@ export interface NewLocalAccount {
   role: Role;
 }
 
+/** What a fetched remote actor document tells us, as stored on its account row. */
+export type RemoteAccountData = Pick<
+  AccountEntity,
+  | 'username'
+  | 'domain'
+  | 'uri'
+  | 'url'
+  | 'displayName'
+  | 'bio'
+  | 'avatarRemoteUrl'
+  | 'headerRemoteUrl'
+  | 'fields'
+  | 'manuallyApprovesFollowers'
+  | 'discoverable'
+  | 'inboxUrl'
+  | 'sharedInboxUrl'
+  | 'followersUrl'
+  | 'actorType'
+  | 'alsoKnownAs'
+> & { domain: string; uri: string };
+
 export type UniqueViolation = 'username' | 'email';
 
 /** Which of our unique constraints a failed insert hit, if any. */
@@ -76,6 +97,38 @@ export class AccountRepository {
 
   findById(id: string): Promise<AccountEntity | null> {
     return this.dataSource.getRepository(AccountEntity).findOneBy({ id });
+  }
+
+  findByUri(uri: string): Promise<AccountEntity | null> {
+    return this.dataSource.getRepository(AccountEntity).findOneBy({ uri });
+  }
+
+  /**
+   * Inserts or refreshes a remote account by its ActivityPub id. If the id is new but the handle
+   * belongs to an older id (the actor was re-created on its server), the handle moves to the new id.
+   */
+  async upsertRemote(data: RemoteAccountData): Promise<AccountEntity> {
+    return this.dataSource.transaction(async (manager) => {
+      const repo = manager.getRepository(AccountEntity);
+      const existing = await repo.findOneBy({ uri: data.uri });
+      if (existing) {
+        await repo.update({ id: existing.id }, { ...data, lastFetchedAt: new Date() });
+        return repo.findOneByOrFail({ id: existing.id });
+      }
+      await repo
+        .createQueryBuilder()
+        .update()
+        .set({ username: () => `username || '~' || left(md5(random()::text), 8)` })
+        .where('username = :username AND domain = :domain', { username: data.username, domain: data.domain })
+        .execute();
+      const rows = await manager.query<{ id: string }[]>(
+        `INSERT INTO accounts (username, domain, uri) VALUES ($1, $2, $3)
+         ON CONFLICT (uri) DO UPDATE SET uri = EXCLUDED.uri RETURNING id`,
+        [data.username, data.domain, data.uri],
+      );
+      await repo.update({ id: rows[0].id }, { ...data, lastFetchedAt: new Date() });
+      return repo.findOneByOrFail({ id: rows[0].id });
+    });
   }
 
   findByUsername(username: string, domain: string | null): Promise<AccountEntity | null> {

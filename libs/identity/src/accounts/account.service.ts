@@ -6,6 +6,7 @@ import { RESERVED_USERNAMES, Role, USERNAME_PATTERN } from '../identity.constant
 import type { AccountEntity } from './account.entity';
 import { toAccountModel } from './account.mapper';
 import type { AccountModel } from './account.model';
+import { RemoteAccountResolvers } from './remote-account.resolver';
 import { AccountRepository } from './account.repository';
 import type { UserEntity } from './user.entity';
 
@@ -32,6 +33,7 @@ export class AccountService {
     private readonly accounts: AccountRepository,
     private readonly passwords: PasswordService,
     private readonly config: ConfigService,
+    private readonly remote: RemoteAccountResolvers,
   ) {}
 
   /** Creates a local account; shared by signUp and `guildhall accounts create`. */
@@ -63,12 +65,18 @@ export class AccountService {
     return result;
   }
 
-  async findByHandle(handle: string): Promise<AccountEntity | null> {
+  /**
+   * The account behind "alice" or "alice@host". A remote handle not known here is looked up over
+   * WebFinger when federation is running (`resolveRemote`, the default); null when none exists.
+   */
+  async findByHandle(handle: string, options: { resolveRemote?: boolean } = {}): Promise<AccountEntity | null> {
     const parsed = parseHandle(handle);
     if (!parsed) return null;
     const localHost = new URL(this.config.values.publicOrigin).host;
     const domain = parsed.domain === localHost ? null : parsed.domain;
-    return this.accounts.findByUsername(parsed.username, domain);
+    const known = await this.accounts.findByUsername(parsed.username, domain);
+    if (known || domain === null || options.resolveRemote === false) return known;
+    return this.remote.resolveHandle({ username: parsed.username, domain });
   }
 
   findById(id: string): Promise<AccountEntity | null> {

@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+/** Per-host delivery health (federation_hosts), written from Fedify's delivery callbacks. */
+@Injectable()
+export class FederationHostRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async recordFailure(host: string, error: string): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO federation_hosts (host, failure_count, last_failure_at, last_error) VALUES ($1, 1, now(), $2)
+       ON CONFLICT (host) DO UPDATE SET failure_count = federation_hosts.failure_count + 1,
+         last_failure_at = now(), last_error = EXCLUDED.last_error`,
+      [host.toLowerCase(), error.slice(0, 500)],
+    );
+  }
+
+  async markUnavailable(host: string): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO federation_hosts (host, unavailable_since) VALUES ($1, now())
+       ON CONFLICT (host) DO UPDATE SET unavailable_since = coalesce(federation_hosts.unavailable_since, now())`,
+      [host.toLowerCase()],
+    );
+  }
+
+  /** The host answered a delivery or delivered to us: it is alive again. */
+  async markAvailable(host: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE federation_hosts SET failure_count = 0, unavailable_since = NULL, last_success_at = now()
+       WHERE host = $1 AND (failure_count > 0 OR unavailable_since IS NOT NULL)`,
+      [host.toLowerCase()],
+    );
+  }
+}

@@ -1,0 +1,73 @@
+import type { MessageQueue, MessageQueueEnqueueOptions, MessageQueueListenOptions } from '@fedify/fedify';
+import { Logger } from '@nestjs/common';
+import { type JobsOptions, Queue, type QueueOptions, Worker } from 'bullmq';
+import { FEDERATION_QUEUE, FederationJob } from '../federation.constants';
+
+/** Fedify retries by re-enqueueing with a delay (its own policies), so a BullMQ job runs once. */
+const JOB_OPTIONS: JobsOptions = {
+  attempts: 1,
+  removeOnComplete: { age: 3_600, count: 10_000 },
+  removeOnFail: { age: 7 * 86_400, count: 10_000 },
+};
+
+function delayMs(options?: MessageQueueEnqueueOptions): number | undefined {
+  const ms = options?.delay?.total('millisecond');
+  return ms === undefined || ms <= 0 ? undefined : Math.ceil(ms);
+}
+
+/**
+ * Fedify's message queue on BullMQ (Redis, or PostgreSQL without REDIS_URL), so inbox work,
+ * fan-out and deliveries survive restarts and run in worker processes. `orderingKey` is not
+ * honoured: BullMQ has no per-key serial groups outside its paid edition (ADR 0008).
+ */
+export class BullMqMessageQueue implements MessageQueue {
+  readonly nativeRetrial = false;
+  private readonly logger = new Logger(BullMqMessageQueue.name);
+  private readonly queue: Queue;
+
+  constructor(
+    private readonly connection: Record<string, unknown>,
+    private readonly concurrency: number,
+  ) {
+    this.queue = new Queue(FEDERATION_QUEUE, {
+      ...(connection as unknown as QueueOptions),
+      defaultJobOptions: JOB_OPTIONS,
+    });
+  }
+
+  async enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
+    await this.queue.add(FederationJob.Fedify, message, { delay: delayMs(options) });
+  }
+
+  async enqueueMany(messages: readonly unknown[], options?: MessageQueueEnqueueOptions): Promise<void> {
+    const delay = delayMs(options);
+    await this.queue.addBulk(messages.map((data) => ({ name: FederationJob.Fedify, data, opts: { delay } })));
+  }
+
+  async getDepth(): Promise<{ queued: number; ready: number; delayed: number }> {
+    const counts = await this.queue.getJobCounts('waiting', 'delayed', 'prioritized');
+    const ready = (counts.waiting ?? 0) + (counts.prioritized ?? 0);
+    return { queued: ready + (counts.delayed ?? 0), ready, delayed: counts.delayed ?? 0 };
+  }
+
+  /** Runs `handler` for each message until `signal` aborts (worker processes only). */
+  async listen(
+    handler: (message: unknown) => Promise<void> | void,
+    options?: MessageQueueListenOptions,
+  ): Promise<void> {
+    const worker = new Worker(FEDERATION_QUEUE, async (job) => handler(job.data), {
+      ...(this.connection as unknown as QueueOptions),
+      concurrency: this.concurrency,
+    });
+    worker.on('error', (err) => this.logger.error({ msg: 'federation worker error', err }));
+    await new Promise<void>((resolve) => {
+      if (options?.signal?.aborted) resolve();
+      options?.signal?.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await worker.close();
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}

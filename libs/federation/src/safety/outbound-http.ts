@@ -21,7 +21,6 @@ for (const [net, prefix] of [
 for (const [net, prefix] of [
   ['::', 128],
   ['::1', 128],
-  ['::ffff:0:0', 96],
   ['64:ff9b::', 96],
   ['fc00::', 7],
   ['fe80::', 10],
@@ -88,15 +87,13 @@ export async function readLimited(response: Response, maxBytes: number): Promise
     await response.body?.cancel();
     throw new BodyTooLargeError(maxBytes);
   }
+  if (!response.body) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
   let size = 0;
-  if (!response.body) return Buffer.alloc(0);
+  // Throwing out of the loop cancels the stream (the iterator's return()).
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
     size += chunk.byteLength;
-    if (size > maxBytes) {
-      await response.body.cancel().catch(() => undefined);
-      throw new BodyTooLargeError(maxBytes);
-    }
+    if (size > maxBytes) throw new BodyTooLargeError(maxBytes);
     chunks.push(Buffer.from(chunk));
   }
   return Buffer.concat(chunks);

@@ -34,12 +34,17 @@ describe('notifications', () => {
       postId,
       postAuthorId: author.account.id,
       accountId: actor.account.id,
+      accountLocal: true,
+      postLocal: true,
     });
   const follow = (follower: SignedUp, followee: SignedUp) =>
     bus.publish(DomainEvent.Followed, {
       followId: uuidv7(),
       followerId: follower.account.id,
       followeeId: followee.account.id,
+      followerLocal: true,
+      followeeLocal: true,
+      uri: null,
     });
 
   beforeAll(async () => {
@@ -57,6 +62,9 @@ describe('notifications', () => {
       followId: uuidv7(),
       followerId: carol.account.id,
       followeeId: alice.account.id,
+      followerLocal: true,
+      followeeLocal: true,
+      uri: null,
     });
     const [request, followed] = await nodes(alice);
     expect(request).toMatchObject({
@@ -90,6 +98,7 @@ describe('notifications', () => {
       inReplyToAuthorId: parentAuthor.account.id,
       mentionedAccountIds: [parentAuthor.account.id, mentioned.account.id, author.account.id],
       isArticle: false,
+      local: true,
     });
     expect(await summary(parentAuthor)).toEqual([['REPLY', author.username, false]]);
     expect(await summary(mentioned)).toEqual([['MENTION', author.username, false]]);
@@ -100,6 +109,7 @@ describe('notifications', () => {
       postId,
       authorId: author.account.id,
       newlyMentionedAccountIds: [added.account.id, mentioned.account.id],
+      local: true,
     });
     expect(await summary(added)).toEqual([['MENTION', author.username, false]]);
     expect(await summary(mentioned)).toEqual([['MENTION', author.username, false]]);
@@ -115,6 +125,8 @@ describe('notifications', () => {
       postId: postA,
       postAuthorId: author.account.id,
       accountId: fan.account.id,
+      accountLocal: true,
+      postLocal: true,
     };
     await bus.publish(DomainEvent.PostUnliked, engagement);
     await bus.publish(DomainEvent.PostLiked, engagement); // liked again
@@ -159,6 +171,7 @@ describe('notifications', () => {
       inReplyToAuthorId: null,
       mentionedAccountIds: [member.account.id],
       isArticle: false,
+      local: true,
     });
     await follow(other, member);
     expect(await summary(member)).toEqual([['FOLLOW', other.username, false]]);
@@ -172,6 +185,9 @@ describe('notifications', () => {
       followId: uuidv7(),
       followerId: member.account.id,
       followeeId: remote.id,
+      followerLocal: true,
+      followeeLocal: false,
+      uri: null,
     });
     const count = await db.query<{ n: string }[]>('SELECT count(*) AS n FROM notifications WHERE account_id = $1', [
       remote.id,
@@ -395,6 +411,8 @@ describe('notificationAdded without Redis (in-memory engine)', () => {
           postId: uuidv7(),
           postAuthorId: alice.account.id,
           accountId: bob.account.id,
+          accountLocal: true,
+          postLocal: true,
         });
         const event = await feed.next();
         expect(event.kind === 'next' && event.result.data).toEqual({
@@ -440,6 +458,8 @@ describe('notificationAdded across processes (Redis)', () => {
         postId: uuidv7(),
         postAuthorId: alice.account.id,
         accountId: bob.account.id,
+        accountLocal: true,
+        postLocal: true,
       });
       const event = await feed.next();
       expect(event.kind === 'next' && event.result.data).toEqual({

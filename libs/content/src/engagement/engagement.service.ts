@@ -139,6 +139,9 @@ export class EngagementService {
         postId: post.id,
         postAuthorId: post.accountId,
         accountId: auth.accountId,
+        // The viewer is always a local account; the post may be remote.
+        accountLocal: true,
+        postLocal: post.local,
       });
     }
     return (await this.posts.findById(post.id)) ?? post;

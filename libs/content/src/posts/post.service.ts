@@ -141,6 +141,7 @@ export class PostService {
       inReplyToAuthorId: post.inReplyToAccountId,
       mentionedAccountIds: rendered.mentionedIds.filter((accountId) => accountId !== auth.accountId),
       isArticle,
+      local: true,
     });
     return post;
   }
@@ -196,6 +197,7 @@ export class PostService {
       postId: id,
       authorId: post.accountId,
       newlyMentionedAccountIds: newlyMentioned.filter((accountId) => accountId !== post.accountId),
+      local: post.local,
     });
     return (await this.posts.findById(id))!;
   }
@@ -239,6 +241,12 @@ export class PostService {
       postId: id,
       authorId: post.accountId,
       publishedAt: post.createdAt.toISOString(),
+      local: post.local,
+      boostOfId: post.boostOfId,
+      visibility: post.visibility,
+      inReplyToAuthorId: post.inReplyToAccountId,
+      // Mentions outlive the erased content; read after the delete committed, as federation would.
+      mentionedAccountIds: post.boostOfId ? [] : await this.posts.mentionedAccountIds(id),
     });
     return true;
   }

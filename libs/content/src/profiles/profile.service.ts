@@ -29,7 +29,7 @@ export class ProfileService {
     const updated = changed ? await this.profiles.findLocalAccount(accountId) : account;
     if (changed) {
       this.logger.log({ msg: 'profile updated', accountId, fields: Object.keys(patch) });
-      await this.events.publish(DomainEvent.ProfileUpdated, { accountId });
+      await this.events.publish(DomainEvent.ProfileUpdated, { accountId, local: true });
     }
     return toAccountModel(updated ?? account, this.config.values.publicOrigin);
   }

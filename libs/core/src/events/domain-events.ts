@@ -31,12 +31,18 @@ export interface PostPublishedEvent {
   inReplyToAuthorId: string | null;
   mentionedAccountIds: string[];
   isArticle: boolean;
+  /**
+   * Written on this server: only local posts are federated out. The federation fields below are
+   * optional so publishers of remote activity can leave them out; absent means "not local".
+   */
+  local?: boolean;
 }
 
 export interface PostUpdatedEvent {
   postId: string;
   authorId: string;
   newlyMentionedAccountIds: string[];
+  local?: boolean;
 }
 
 export interface PostDeletedEvent {
@@ -44,6 +50,13 @@ export interface PostDeletedEvent {
   authorId: string;
   /** When the post was published: a delete in the same cooperative period reverses its contribution. */
   publishedAt: string;
+  /** What federation needs to reach the post's audience once its content is erased. */
+  local?: boolean;
+  /** Set when the deleted post was a boost (federation sends Undo(Announce)). */
+  boostOfId?: string | null;
+  visibility?: 'public' | 'unlisted' | 'followers' | 'direct';
+  inReplyToAuthorId?: string | null;
+  mentionedAccountIds?: string[];
 }
 
 export interface PostEngagementEvent {
@@ -52,21 +65,33 @@ export interface PostEngagementEvent {
   postId: string;
   postAuthorId: string;
   accountId: string;
+  /** Whether the acting account and the post are local (federation sends only local actions). */
+  accountLocal?: boolean;
+  postLocal?: boolean;
 }
 
 export interface FollowEvent {
   followId: string;
   followerId: string;
   followeeId: string;
+  followerLocal?: boolean;
+  followeeLocal?: boolean;
+  /** The remote Follow activity's id (a remote follower's follow), else null. */
+  uri?: string | null;
 }
 
 export interface BlockEvent {
+  /** The block row's id (added or removed): federation's Block activity id derives from it. */
+  blockId?: string;
   accountId: string;
   targetId: string;
+  accountLocal?: boolean;
+  targetLocal?: boolean;
 }
 
 export interface ProfileUpdatedEvent {
   accountId: string;
+  local?: boolean;
 }
 
 /** Which payload goes with which event name. */

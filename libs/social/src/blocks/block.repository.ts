@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { BlockEntity } from './block.entity';
+import type { BlockEntity } from './block.entity';
 
 @Injectable()
 export class BlockRepository {
@@ -17,15 +17,13 @@ export class BlockRepository {
     return inserted.length > 0;
   }
 
-  /** True when a block was removed. */
-  async delete(accountId: string, targetId: string): Promise<boolean> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .delete()
-      .from(BlockEntity)
-      .where('account_id = :accountId AND target_id = :targetId', { accountId, targetId })
-      .execute();
-    return (result.affected ?? 0) > 0;
+  /** The removed block's id, or null when there was none. */
+  async delete(accountId: string, targetId: string): Promise<string | null> {
+    const [removed] = await this.dataSource.query<[{ id: string }[], number]>(
+      'DELETE FROM blocks WHERE account_id = $1 AND target_id = $2 RETURNING id',
+      [accountId, targetId],
+    );
+    return removed[0]?.id ?? null;
   }
 
   /** Whether either account blocks the other; pass the manager to read inside a transaction. */

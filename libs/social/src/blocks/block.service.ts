@@ -29,8 +29,9 @@ export class BlockService {
     if (target.id === accountId)
       throw new SocialException(SocialErrorCode.CannotBlockSelf, 'You cannot block yourself');
     await this.rateLimit.consume(accountId);
+    const blockId = uuidv7();
     const blocked = await this.follows.inPairTransaction(accountId, target.id, async (tx) => {
-      const inserted = await this.blocks.insert(tx, { id: uuidv7(), accountId, targetId: target.id });
+      const inserted = await this.blocks.insert(tx, { id: blockId, accountId, targetId: target.id });
       const severed = await this.follows.deleteBetween(tx, accountId, target.id);
       const deltas: CounterDelta[] = severed
         .filter((follow) => follow.state === FollowState.Accepted)
@@ -41,15 +42,31 @@ export class BlockService {
       await this.follows.adjustCounters(tx, deltas);
       return inserted;
     });
-    if (blocked) await this.events.publish(DomainEvent.Blocked, { accountId, targetId: target.id });
+    if (blocked) {
+      await this.events.publish(DomainEvent.Blocked, {
+        blockId,
+        accountId,
+        targetId: target.id,
+        accountLocal: true,
+        targetLocal: target.domain === null,
+      });
+    }
     return blocked;
   }
 
   async unblock(accountId: string, handle: string): Promise<boolean> {
     const target = await this.directory.resolve(handle);
-    const removed = await this.blocks.delete(accountId, target.id);
-    if (removed) await this.events.publish(DomainEvent.Unblocked, { accountId, targetId: target.id });
-    return removed;
+    const blockId = await this.blocks.delete(accountId, target.id);
+    if (blockId) {
+      await this.events.publish(DomainEvent.Unblocked, {
+        blockId,
+        accountId,
+        targetId: target.id,
+        accountLocal: true,
+        targetLocal: target.domain === null,
+      });
+    }
+    return blockId !== null;
   }
 
   async mute(accountId: string, handle: string): Promise<boolean> {

@@ -12,6 +12,12 @@ export function toFollowModel(follow: FollowEntity): FollowModel {
   };
 }
 
-export function toFollowEvent(follow: FollowEntity): FollowEvent {
-  return { followId: follow.id, followerId: follow.followerId, followeeId: follow.followeeId };
+/**
+ * `local`: which side of the follow lives on this server. Federation acts only on events that say
+ * so (a local account's follow of a remote one, a local account's answer to a remote request).
+ */
+export function toFollowEvent(follow: FollowEntity, local?: { follower: boolean; followee: boolean }): FollowEvent {
+  const event: FollowEvent = { followId: follow.id, followerId: follow.followerId, followeeId: follow.followeeId };
+  if (!local) return event;
+  return { ...event, followerLocal: local.follower, followeeLocal: local.followee, uri: follow.uri };
 }

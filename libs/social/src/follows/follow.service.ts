@@ -67,7 +67,7 @@ export class FollowService {
     });
     if (changed) {
       const name = follow.state === FollowState.Accepted ? DomainEvent.Followed : DomainEvent.FollowRequested;
-      await this.events.publish(name, toFollowEvent(follow));
+      await this.events.publish(name, toFollowEvent(follow, { follower: true, followee: target.domain === null }));
     }
     return follow;
   }
@@ -80,7 +80,10 @@ export class FollowService {
       if (follow?.state === FollowState.Accepted) await this.follows.adjustCounters(tx, acceptedDeltas(follow, -1));
       return follow;
     });
-    if (removed) await this.events.publish(DomainEvent.Unfollowed, toFollowEvent(removed));
+    if (removed) {
+      const local = { follower: true, followee: target.domain === null };
+      await this.events.publish(DomainEvent.Unfollowed, toFollowEvent(removed, local));
+    }
     return removed !== null;
   }
 
@@ -104,8 +107,9 @@ export class FollowService {
       throw new SocialException(SocialErrorCode.NoSuchRequest, 'No pending follow request from that account');
     });
     if (changed) {
-      await this.events.publish(DomainEvent.Followed, toFollowEvent(follow));
-      await this.events.publish(DomainEvent.FollowAccepted, toFollowEvent(follow));
+      const local = { follower: requester.domain === null, followee: true };
+      await this.events.publish(DomainEvent.Followed, toFollowEvent(follow, local));
+      await this.events.publish(DomainEvent.FollowAccepted, toFollowEvent(follow, local));
     }
     return follow;
   }
@@ -126,7 +130,10 @@ export class FollowService {
       if (existing?.state === FollowState.Rejected) return { follow: existing, changed: false };
       throw new SocialException(SocialErrorCode.NoSuchRequest, 'No pending follow request from that account');
     });
-    if (changed) await this.events.publish(DomainEvent.FollowRejected, toFollowEvent(follow));
+    if (changed) {
+      const local = { follower: requester.domain === null, followee: true };
+      await this.events.publish(DomainEvent.FollowRejected, toFollowEvent(follow, local));
+    }
     return follow;
   }
 
@@ -139,7 +146,10 @@ export class FollowService {
       return follow;
     });
     // Federation answers a removed follower with Reject{Follow}, as Mastodon does.
-    if (removed) await this.events.publish(DomainEvent.FollowRejected, toFollowEvent(removed));
+    if (removed) {
+      const local = { follower: follower.domain === null, followee: true };
+      await this.events.publish(DomainEvent.FollowRejected, toFollowEvent(removed, local));
+    }
     return removed !== null;
   }
 

@@ -10,6 +10,8 @@ export enum IdentityErrorCode {
   SessionRevoked = 'SESSION_REVOKED',
   Forbidden = 'FORBIDDEN',
   AccountNotFound = 'ACCOUNT_NOT_FOUND',
+  /** A moderator suspended the account: it cannot log in, its tokens are refused. */
+  AccountSuspended = 'ACCOUNT_SUSPENDED',
 }
 
 const GRAPHQL_CODES: Record<IdentityErrorCode, GraphqlErrorCode> = {
@@ -22,6 +24,7 @@ const GRAPHQL_CODES: Record<IdentityErrorCode, GraphqlErrorCode> = {
   [IdentityErrorCode.SessionRevoked]: GraphqlErrorCode.UNAUTHENTICATED,
   [IdentityErrorCode.Forbidden]: GraphqlErrorCode.FORBIDDEN,
   [IdentityErrorCode.AccountNotFound]: GraphqlErrorCode.NOT_FOUND,
+  [IdentityErrorCode.AccountSuspended]: GraphqlErrorCode.FORBIDDEN,
 };
 
 export class IdentityException extends DomainException<IdentityErrorCode> {

@@ -2,8 +2,11 @@ import { Args, Query, Resolver } from '@nestjs/graphql';
 import type { AuthContext } from '../auth/auth-context';
 import { CurrentAuth } from '../auth/decorators/current-auth.decorator';
 import { Public } from '../auth/decorators/public.decorator';
+import { Role } from '../identity.constants';
 import { AccountModel } from './account.model';
 import { AccountService } from './account.service';
+
+const isStaff = (auth: AuthContext | undefined) => auth?.role === Role.Moderator || auth?.role === Role.Admin;
 
 @Resolver(() => AccountModel)
 export class AccountResolver {
@@ -16,9 +19,16 @@ export class AccountResolver {
   }
 
   @Public()
-  @Query(() => AccountModel, { nullable: true, description: 'An account by "alice" or "alice@host".' })
-  async account(@Args('handle') handle: string): Promise<AccountModel | null> {
+  @Query(() => AccountModel, {
+    nullable: true,
+    description: 'An account by "alice" or "alice@host"; a suspended one only for moderators.',
+  })
+  async account(
+    @CurrentAuth() auth: AuthContext | undefined,
+    @Args('handle') handle: string,
+  ): Promise<AccountModel | null> {
     const account = await this.accounts.findByHandle(handle.slice(0, 300));
-    return account ? this.accounts.toModel(account) : null;
+    if (!account || (account.suspendedAt && !isStaff(auth))) return null;
+    return this.accounts.toModel(account);
   }
 }

@@ -24,6 +24,8 @@ export interface IssuedSession {
 
 const WRONG_CREDENTIALS = 'Wrong username, email or password';
 
+const suspended = () => new IdentityException(IdentityErrorCode.AccountSuspended, 'This account is suspended');
+
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
@@ -80,6 +82,8 @@ export class AuthService {
       throw new IdentityException(IdentityErrorCode.InvalidCredentials, WRONG_CREDENTIALS);
     }
     await this.rateLimiter.reset(accountKey);
+    // Said only to whoever knows the password.
+    if (user.account.suspendedAt) throw suspended();
     return user;
   }
 
@@ -110,6 +114,7 @@ export class AuthService {
     }
     const user = await this.accounts.findUserById(session.userId);
     if (!user) throw new IdentityException(IdentityErrorCode.SessionRevoked, 'The session has ended; log in again');
+    if (user.account.suspendedAt) throw suspended();
     const access = await this.tokens.issueAccessToken({ sub: user.accountId, sid: session.id });
     return { token: access.token, expiresAt: access.expiresAt, refreshToken: next.token, account: user.account };
   }
@@ -122,12 +127,19 @@ export class AuthService {
     return this.sessions.revokeAllForUser(auth.userId);
   }
 
-  /** Resolves a verified access token to who is acting, or refuses a revoked session. */
+  /** Ends every session of a local account (it was suspended); returns how many. */
+  endSessionsOfAccount(accountId: string): Promise<number> {
+    return this.sessions.revokeAllForAccount(accountId);
+  }
+
+  /** Resolves a verified access token to who is acting, or refuses a revoked session or a suspended account. */
   async authenticate(claims: AccessTokenClaims): Promise<AuthContext> {
     const session = await this.sessions.findActive(claims.sid);
     if (!session || session.accountId !== claims.sub) {
       throw new IdentityException(IdentityErrorCode.SessionRevoked, 'The session has ended; log in again');
     }
-    return session;
+    if (session.suspended) throw suspended();
+    const { sessionId, userId, accountId, role } = session;
+    return { sessionId, userId, accountId, role };
   }
 }

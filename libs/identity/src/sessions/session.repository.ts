@@ -9,6 +9,8 @@ export interface ActiveSession {
   userId: string;
   accountId: string;
   role: Role;
+  /** The account is suspended: the session is refused whatever its state. */
+  suspended: boolean;
 }
 
 @Injectable()
@@ -19,17 +21,30 @@ export class SessionRepository {
     return this.sessions.save(this.sessions.create({ ...session, lastUsedAt: new Date(), revokedAt: null }));
   }
 
-  /** The session an access token names, with its user's role, if it is still live. */
+  /**
+   * The session an access token names, with its user's role, if it is still live — or, whatever
+   * its state, if its account is suspended (suspension revokes the sessions; the caller says why).
+   */
   async findActive(sessionId: string): Promise<ActiveSession | null> {
     // Runs on every authenticated request: plain SQL, no query building.
-    const rows = await this.sessions.query<{ session_id: string; user_id: string; account_id: string; role: Role }[]>(
-      `SELECT s.id AS session_id, s.user_id, u.account_id, u.role
-       FROM sessions s JOIN users u ON u.id = s.user_id
-       WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
+    const rows = await this.sessions.query<
+      { session_id: string; user_id: string; account_id: string; role: Role; suspended: boolean }[]
+    >(
+      `SELECT s.id AS session_id, s.user_id, u.account_id, u.role, a.suspended_at IS NOT NULL AS suspended
+       FROM sessions s JOIN users u ON u.id = s.user_id JOIN accounts a ON a.id = u.account_id
+       WHERE s.id = $1 AND s.expires_at > now() AND (s.revoked_at IS NULL OR a.suspended_at IS NOT NULL)`,
       [sessionId],
     );
     const row = rows[0];
-    return row ? { sessionId: row.session_id, userId: row.user_id, accountId: row.account_id, role: row.role } : null;
+    return row
+      ? {
+          sessionId: row.session_id,
+          userId: row.user_id,
+          accountId: row.account_id,
+          role: row.role,
+          suspended: row.suspended,
+        }
+      : null;
   }
 
   /**
@@ -64,6 +79,16 @@ export class SessionRepository {
       .andWhere('revoked_at IS NULL')
       .execute();
     return result.affected ?? 0;
+  }
+
+  /** Revokes every live session of the account's user (a suspension); returns how many. */
+  async revokeAllForAccount(accountId: string): Promise<number> {
+    const [, count] = await this.sessions.query<[unknown[], number]>(
+      `UPDATE sessions SET revoked_at = now()
+       WHERE user_id IN (SELECT id FROM users WHERE account_id = $1) AND revoked_at IS NULL`,
+      [accountId],
+    );
+    return count;
   }
 
   /** Removes sessions expired or revoked before `before`; returns how many. */

@@ -6,19 +6,28 @@
  * - PUBLIC and UNLISTED: everyone (UNLISTED only stays out of the public timelines);
  * - FOLLOWERS: the author, accepted followers, and accounts mentioned in it;
  * - DIRECT: the author and the accounts mentioned in it;
- * - a block either way hides the author's posts from the other.
+ * - a block either way hides the author's posts from the other;
+ * - nobody sees the posts (and boosts) of a suspended account.
  */
 export interface SqlCondition {
   sql: string;
   params: Record<string, unknown>;
 }
 
+/** The author is not suspended (a primary-key probe per row; suspensions are rare). */
+const authorActive = (alias: string) =>
+  `NOT EXISTS (SELECT 1 FROM accounts vs WHERE vs.id = ${alias}.account_id AND vs.suspended_at IS NOT NULL)`;
+
 export function visibleTo(alias: string, viewerId: string | null): SqlCondition {
   if (viewerId === null) {
-    return { sql: `(${alias}.deleted_at IS NULL AND ${alias}.visibility IN ('public', 'unlisted'))`, params: {} };
+    return {
+      sql: `(${alias}.deleted_at IS NULL AND ${alias}.visibility IN ('public', 'unlisted') AND ${authorActive(alias)})`,
+      params: {},
+    };
   }
   return {
     sql: `(${alias}.deleted_at IS NULL
+      AND ${authorActive(alias)}
       AND (
         ${alias}.visibility IN ('public', 'unlisted')
         OR ${alias}.account_id = :viewerId

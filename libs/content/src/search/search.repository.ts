@@ -12,7 +12,7 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 export class SearchRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Accounts whose username starts with, or display name contains, the text; no blocks either way. */
+  /** Accounts whose username starts with, or display name contains, the text; no blocks either way, none suspended. */
   accounts(text: string, viewerId: string, limit: number): Promise<AccountEntity[]> {
     return this.dataSource
       .getRepository(AccountEntity)
@@ -21,6 +21,7 @@ export class SearchRepository {
         prefix: `${escapeLike(text)}%`,
         infix: `%${escapeLike(text)}%`,
       })
+      .andWhere('a.suspended_at IS NULL')
       .andWhere(
         `NOT EXISTS (SELECT 1 FROM blocks sb WHERE (sb.account_id = :viewerId AND sb.target_id = a.id)
                                                OR (sb.account_id = a.id AND sb.target_id = :viewerId))`,

@@ -1,8 +1,7 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { FederationHostRepository } from './delivery/federation-host.repository';
 import { INBOX_HANDLERS, type InboxHandler } from './inbox/inbox-handler';
-import { DomainBlockCache } from './moderation/domain-block.cache';
-import { DomainBlockRepository } from './moderation/domain-block.repository';
+import { ModerationModule } from './moderation/moderation.module';
 import { FederationQueueRunner } from './queue/federation-queue.runner';
 import { RemoteActorService } from './remote/remote-actor.service';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -55,15 +54,13 @@ export class FederationModule {
     return {
       module: FederationModule,
       // IdentityModule is global (forRoot in the app): AccountRepository comes from there.
-      imports: [FederationStorageModule],
+      imports: [FederationStorageModule, ModerationModule],
       providers: [
         PostgresKvStore,
         ActorKeyRepository,
         ActorKeyService,
         InstanceStatsRepository,
         PostObjectRepository,
-        DomainBlockRepository,
-        DomainBlockCache,
         FederationHostRepository,
         RemoteActorService,
         ...INBOX_HANDLER_CLASSES,
@@ -76,7 +73,7 @@ export class FederationModule {
         FederationHttpHandler,
         ...(worker ? [FederationQueueRunner] : []),
       ],
-      exports: [FederationHttpHandler, FederationService, ActorKeyService, RemoteActorService],
+      exports: [FederationHttpHandler, FederationService, ActorKeyService, RemoteActorService, ModerationModule],
     };
   }
 }

@@ -5,3 +5,6 @@ export { ActorKeyService, INSTANCE_ACTOR_KEY_ID } from './keys/actor-key.service
 export { ActorKeyEntity } from './keys/actor-key.entity';
 export { FederationKvEntity } from './kv/federation-kv.entity';
 export { PostgresKvStore } from './kv/postgres-kv.store';
+export { ReportService, type RemoteReport } from './moderation/report.service';
+export { AccountSuspensionService } from './moderation/account-suspension.service';
+export { ModerationException, ModerationErrorCode } from './moderation/moderation.exception';

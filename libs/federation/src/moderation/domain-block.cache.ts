@@ -1,15 +1,14 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DomainBlockRepository } from './domain-block.repository';
+import { blockCandidates } from './domain-name';
 
 /** How often another process's new blocks are picked up. */
 const REFRESH_MS = 30_000;
 
-/** `host[:port]` without the port, lower-case. */
-const hostname = (host: string) => host.toLowerCase().replace(/:\d+$/, '');
-
 /**
  * The blocked domains, in memory: every inbound request and outbound fetch asks, so it must be
- * synchronous. A block covers its subdomains; a block on `host:port` covers that port only.
+ * synchronous. A block covers its subdomains; a block on `host:port` covers that port only
+ * (`blockCandidates`).
  */
 @Injectable()
 export class DomainBlockCache implements OnModuleInit, OnModuleDestroy {
@@ -34,12 +33,6 @@ export class DomainBlockCache implements OnModuleInit, OnModuleDestroy {
 
   isBlocked(host: string): boolean {
     if (this.domains.size === 0) return false;
-    const lower = host.toLowerCase();
-    if (this.domains.has(lower)) return true;
-    const labels = hostname(lower).split('.');
-    for (let i = 0; i < labels.length - 1; i++) {
-      if (this.domains.has(labels.slice(i).join('.'))) return true;
-    }
-    return false;
+    return blockCandidates(host).some((candidate) => this.domains.has(candidate));
   }
 }

@@ -1,0 +1,61 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AccountService, AuthService, Role, type AccountEntity, type AuthContext } from '@guildhall/identity';
+import { AccountSuspensionRepository } from './account-suspension.repository';
+import { ModerationErrorCode, ModerationException } from './moderation.exception';
+
+/**
+ * Suspension hides an account without deleting anything: it cannot log in (its sessions end),
+ * its posts leave every read (the visibility rule), `account(handle)` shows it to moderators
+ * only. Lifting it restores all of that but the sessions.
+ */
+@Injectable()
+export class AccountSuspensionService {
+  private readonly logger = new Logger(AccountSuspensionService.name);
+
+  constructor(
+    private readonly accounts: AccountService,
+    private readonly suspensions: AccountSuspensionRepository,
+    private readonly auth: AuthService,
+  ) {}
+
+  async suspendAccount(moderator: AuthContext, handle: string): Promise<AccountEntity> {
+    return this.suspend(moderator, await this.find(handle));
+  }
+
+  async unsuspendAccount(moderator: AuthContext, handle: string): Promise<AccountEntity> {
+    const account = await this.find(handle);
+    const lifted = await this.suspensions.unsuspend(account.id);
+    this.logger.log({ msg: 'account unsuspended', accountId: account.id, moderatorId: moderator.accountId });
+    return lifted;
+  }
+
+  /** Suspends an account found already (a report's target). */
+  async suspend(moderator: AuthContext, account: AccountEntity): Promise<AccountEntity> {
+    if (account.id === moderator.accountId) {
+      throw new ModerationException(ModerationErrorCode.CannotSuspendSelf, 'You cannot suspend your own account');
+    }
+    const role = await this.suspensions.roleOf(account.id);
+    if ((role === Role.Moderator || role === Role.Admin) && moderator.role !== Role.Admin) {
+      throw new ModerationException(
+        ModerationErrorCode.CannotSuspendStaff,
+        'Only an admin may suspend a moderator or an admin',
+      );
+    }
+    const suspended = await this.suspensions.suspend(account.id);
+    // After the mark: from then on every token is refused anyway, this only ends the sessions.
+    const sessions = account.domain === null ? await this.auth.endSessionsOfAccount(account.id) : 0;
+    this.logger.log({ msg: 'account suspended', accountId: account.id, moderatorId: moderator.accountId, sessions });
+    return suspended;
+  }
+
+  /** For federation: a suspended local actor's document answers 410 Gone. */
+  isSuspended(username: string): Promise<boolean> {
+    return this.suspensions.isLocalSuspended(username);
+  }
+
+  private async find(handle: string): Promise<AccountEntity> {
+    const account = await this.accounts.findByHandle(handle.slice(0, 300), { resolveRemote: false });
+    if (!account) throw new ModerationException(ModerationErrorCode.AccountNotFound, 'No such account');
+    return account;
+  }
+}

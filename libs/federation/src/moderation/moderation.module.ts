@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { AccountSuspensionRepository } from './account-suspension.repository';
+import { AccountSuspensionResolver } from './account-suspension.resolver';
+import { AccountSuspensionService } from './account-suspension.service';
+import { DomainBlockCache } from './domain-block.cache';
+import { DomainBlockRepository } from './domain-block.repository';
+import { DomainBlockResolver } from './domain-block.resolver';
+import { DomainBlockService } from './domain-block.service';
+import { DomainPurgeRepository } from './domain-purge.repository';
+import { ReportLoaderRegistrar } from './report.loaders';
+import { ReportRepository } from './report.repository';
+import { ReportResolver } from './report.resolver';
+import { ReportService } from './report.service';
+
+/**
+ * Domain blocks (reject and purge), account suspensions and reports. The one DomainBlockCache of
+ * the process lives here: the HTTP door and the safe loaders read the instance a block reloads.
+ */
+@Module({
+  providers: [
+    DomainBlockRepository,
+    DomainBlockCache,
+    DomainPurgeRepository,
+    DomainBlockService,
+    DomainBlockResolver,
+    AccountSuspensionRepository,
+    AccountSuspensionService,
+    AccountSuspensionResolver,
+    ReportRepository,
+    ReportService,
+    ReportLoaderRegistrar,
+    ReportResolver,
+  ],
+  exports: [DomainBlockCache, AccountSuspensionService, ReportService],
+})
+export class ModerationModule {}

@@ -1,0 +1,140 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { afterCursor, RateLimiterService, toPage, uuidv7, UUID_PATTERN, type Limit, type Page } from '@guildhall/core';
+import { AccountService, type AuthContext } from '@guildhall/identity';
+import { AccountSuspensionService } from './account-suspension.service';
+import type { ReportInput } from './dto/report.input';
+import type { ReportsArgs } from './dto/reports.args';
+import { ModerationErrorCode, ModerationException } from './moderation.exception';
+import type { ReportEntity } from './report.entity';
+import { ReportAction } from './report.model';
+import { ReportRepository } from './report.repository';
+
+/** Reports a member may file per hour. */
+export const REPORTS_PER_HOUR: Limit = { max: 10, windowSeconds: 3600 };
+
+/** What a remote `Flag` says, once its actor, object and posts are resolved to ours. */
+export interface RemoteReport {
+  /** The Flag's id: the same Flag twice is one report. */
+  uri: string;
+  /** The flagging actor's account (often the remote server's instance actor), if known. */
+  reporterId: string | null;
+  sourceDomain: string;
+  targetAccountId: string;
+  postIds: string[];
+  comment: string;
+}
+
+/** Bounds on what a remote server may make us store. */
+const MAX_REMOTE_POSTS = 100;
+const MAX_REMOTE_COMMENT = 5000;
+
+const unique = (ids: string[]) => [...new Set(ids.map((id) => id.toLowerCase()))];
+
+@Injectable()
+export class ReportService {
+  private readonly logger = new Logger(ReportService.name);
+
+  constructor(
+    private readonly reports: ReportRepository,
+    private readonly accounts: AccountService,
+    private readonly suspensions: AccountSuspensionService,
+    private readonly rateLimiter: RateLimiterService,
+  ) {}
+
+  /**
+   * Files a remote `Flag` (the inbound handler calls this). Only reports about our own accounts
+   * are kept, as Mastodon does, with only the posts that are the target's: null otherwise.
+   * Idempotent by `uri`: a Flag delivered again returns the report made the first time.
+   */
+  async fileRemote(input: RemoteReport): Promise<ReportEntity | null> {
+    const target = UUID_PATTERN.test(input.targetAccountId)
+      ? await this.accounts.findById(input.targetAccountId)
+      : null;
+    if (!target || target.domain !== null) return null;
+    const postIds = unique(input.postIds.filter((id) => UUID_PATTERN.test(id))).slice(0, MAX_REMOTE_POSTS);
+    const report = await this.reports.insert({
+      id: uuidv7(),
+      uri: input.uri,
+      reporterId: input.reporterId,
+      sourceDomain: input.sourceDomain.toLowerCase(),
+      targetAccountId: target.id,
+      postIds: await this.reports.postIdsOf(target.id, postIds),
+      comment: (input.comment ?? '').slice(0, MAX_REMOTE_COMMENT),
+    });
+    this.logger.log({
+      msg: 'remote report',
+      reportId: report.id,
+      targetAccountId: target.id,
+      from: input.sourceDomain,
+    });
+    return report;
+  }
+
+  /** A member reports an account, and optionally some of its posts they can see. */
+  async report(auth: AuthContext, input: ReportInput): Promise<ReportEntity> {
+    await this.rateLimiter.consume(
+      `report:${auth.accountId}`,
+      REPORTS_PER_HOUR,
+      (retryAfterSeconds) =>
+        new ModerationException(ModerationErrorCode.RateLimited, 'Too many reports; try again later', {
+          retryAfterSeconds,
+        }),
+    );
+    const target = await this.accounts.findByHandle(input.handle, { resolveRemote: false });
+    if (!target || target.suspendedAt) {
+      throw new ModerationException(ModerationErrorCode.AccountNotFound, 'No such account');
+    }
+    if (target.id === auth.accountId) {
+      throw new ModerationException(ModerationErrorCode.CannotReportSelf, 'You cannot report yourself');
+    }
+    const postIds = unique(input.postIds ?? []);
+    const visible = await this.reports.visiblePostIdsOf(target.id, postIds, auth.accountId);
+    if (visible.length !== postIds.length) {
+      throw new ModerationException(
+        ModerationErrorCode.InvalidReportedPosts,
+        'postIds must be posts of the reported account that you can see',
+      );
+    }
+    const report = await this.reports.insert({
+      id: uuidv7(),
+      uri: null,
+      reporterId: auth.accountId,
+      sourceDomain: null,
+      targetAccountId: target.id,
+      postIds: visible,
+      comment: input.comment.trim(),
+    });
+    this.logger.log({ msg: 'report filed', reportId: report.id, targetAccountId: target.id });
+    return report;
+  }
+
+  page(args: ReportsArgs): Promise<Page<ReportEntity>> {
+    return this.reports
+      .page({ resolved: args.resolved ?? null, afterId: afterCursor(args.after), limit: args.first })
+      .then((rows) => toPage(rows, args.first));
+  }
+
+  /** Closes an open report, suspending its target first when asked to. */
+  async resolve(moderator: AuthContext, id: string, action: ReportAction): Promise<ReportEntity> {
+    const report = await this.reports.findById(id);
+    if (!report) throw new ModerationException(ModerationErrorCode.ReportNotFound, 'No such report');
+    if (report.resolvedAt) throw alreadyResolved();
+    switch (action) {
+      case ReportAction.DISMISS:
+        break;
+      case ReportAction.SUSPEND_ACCOUNT: {
+        const target = await this.accounts.findById(report.targetAccountId);
+        if (!target) throw new ModerationException(ModerationErrorCode.AccountNotFound, 'The account is gone');
+        await this.suspensions.suspend(moderator, target);
+        break;
+      }
+    }
+    const resolved = await this.reports.resolve(id, moderator.accountId);
+    if (!resolved) throw alreadyResolved();
+    this.logger.log({ msg: 'report resolved', reportId: id, action, moderatorId: moderator.accountId });
+    return resolved;
+  }
+}
+
+const alreadyResolved = () =>
+  new ModerationException(ModerationErrorCode.ReportAlreadyResolved, 'The report was resolved already');

@@ -7,11 +7,18 @@ import { EngagementRepository } from './engagement.repository';
 import { EngagementResolver } from './engagement.resolver';
 import { EngagementService } from './engagement.service';
 import { LikeEntity } from './like.entity';
+import { RemoteEngagementService } from './remote-engagement.service';
 
 /** Likes, boosts and bookmarks, with exact counts. */
 @Module({
   imports: [TypeOrmModule.forFeature([LikeEntity, BookmarkEntity]), PostsModule],
-  providers: [EngagementRepository, EngagementService, EngagementResolver, EngagementLoaderRegistrar],
-  exports: [EngagementService],
+  providers: [
+    EngagementRepository,
+    EngagementService,
+    EngagementResolver,
+    EngagementLoaderRegistrar,
+    RemoteEngagementService,
+  ],
+  exports: [EngagementService, RemoteEngagementService],
 })
 export class EngagementModule {}

@@ -84,6 +84,53 @@ export class EngagementRepository {
     return rows[0]?.id ?? null;
   }
 
+  /** A remote Like (`uri` its ActivityPub id); the new like's id, or null when already recorded. */
+  async insertRemoteLike(
+    manager: EntityManager,
+    like: { id: string; accountId: string; postId: string; uri: string },
+  ): Promise<string | null> {
+    const rows = await manager.query<{ id: string }[]>(
+      `INSERT INTO likes (id, account_id, post_id, uri) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id`,
+      [like.id, like.accountId, like.postId, like.uri],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** The like by its ActivityPub id, if `accountId` made it. */
+  async findLikeByUri(uri: string, accountId: string): Promise<{ id: string; postId: string } | null> {
+    const rows = await this.dataSource.query<{ id: string; post_id: string }[]>(
+      'SELECT id, post_id FROM likes WHERE uri = $1 AND account_id = $2',
+      [uri, accountId],
+    );
+    return rows[0] ? { id: rows[0].id, postId: rows[0].post_id } : null;
+  }
+
+  /**
+   * A remote Announce: a boost row of the remote account with `uri` its ActivityPub id. The new
+   * boost's id, or null when that uri is stored or the account already has a live boost of the post.
+   */
+  async insertRemoteBoost(
+    manager: EntityManager,
+    boost: { id: string; accountId: string; boostOfId: string; visibility: Visibility; uri: string },
+  ): Promise<string | null> {
+    const rows = await manager.query<{ id: string }[]>(
+      `INSERT INTO posts (id, account_id, local, visibility, boost_of_id, content, uri)
+       VALUES ($1, $2, false, $3, $4, '', $5) ON CONFLICT DO NOTHING RETURNING id`,
+      [boost.id, boost.accountId, boost.visibility, boost.boostOfId, boost.uri],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** The live boost with this ActivityPub id, if `accountId` made it. */
+  async findBoostByUri(uri: string, accountId: string): Promise<{ id: string; boostOfId: string } | null> {
+    const rows = await this.dataSource.query<{ id: string; boost_of_id: string }[]>(
+      `SELECT id, boost_of_id FROM posts
+       WHERE uri = $1 AND account_id = $2 AND boost_of_id IS NOT NULL AND deleted_at IS NULL`,
+      [uri, accountId],
+    );
+    return rows[0] ? { id: rows[0].id, boostOfId: rows[0].boost_of_id } : null;
+  }
+
   async insertBookmark(manager: EntityManager, id: string, accountId: string, postId: string): Promise<boolean> {
     const rows = await manager.query<unknown[]>(
       `INSERT INTO bookmarks (id, account_id, post_id) VALUES ($1, $2, $3)

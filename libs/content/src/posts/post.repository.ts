@@ -151,6 +151,28 @@ export class PostRepository {
     ]);
   }
 
+  /** A remote post (or a remote boost) by its ActivityPub id. */
+  findByUri(uri: string, manager: EntityManager = this.dataSource.manager): Promise<PostEntity | null> {
+    return manager.findOneBy(PostEntity, { uri });
+  }
+
+  /** Inserts a remote post unless one with its `uri` is stored already; null when it was. */
+  async insertRemote(
+    manager: EntityManager,
+    post: Partial<PostEntity> & { id: string; uri: string },
+  ): Promise<PostEntity | null> {
+    const result = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(PostEntity)
+      .values(post)
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    if (!(result.raw as unknown[]).length) return null;
+    return manager.findOneByOrFail(PostEntity, { id: post.id });
+  }
+
   /** Tombstones the boosts of a deleted post; returns how many. */
   async tombstoneBoostsOf(manager: EntityManager, postId: string): Promise<number> {
     const result = await manager.query<[unknown[], number]>(

@@ -14,6 +14,8 @@ import { PostLoaderRegistrar } from './post.loaders';
 import { PostRepository } from './post.repository';
 import { PostResolver } from './post.resolver';
 import { PostService } from './post.service';
+import { RemoteContentRepository } from './remote-content.repository';
+import { RemotePostService } from './remote-post.service';
 
 /** Posts and articles: writing, editing, deleting, threads, tags, mentions and who may see what. */
 @Module({
@@ -35,7 +37,9 @@ import { PostService } from './post.service';
       }),
     },
     NotificationPostResolver,
+    RemoteContentRepository,
+    RemotePostService,
   ],
-  exports: [PostRepository, PostService],
+  exports: [PostRepository, PostService, RemotePostService],
 })
 export class PostsModule {}

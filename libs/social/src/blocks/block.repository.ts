@@ -17,6 +17,27 @@ export class BlockRepository {
     return inserted.length > 0;
   }
 
+  /** A remote Block, recording its ActivityPub id; true when the block is new. */
+  async insertRemote(
+    manager: EntityManager,
+    block: Pick<BlockEntity, 'id' | 'accountId' | 'targetId'> & { uri: string },
+  ): Promise<boolean> {
+    const inserted = await manager.query<unknown[]>(
+      `INSERT INTO blocks (id, account_id, target_id, uri) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id`,
+      [block.id, block.accountId, block.targetId, block.uri],
+    );
+    return inserted.length > 0;
+  }
+
+  /** The block with this ActivityPub id, if `accountId` made it. */
+  async findByUri(uri: string, accountId: string): Promise<{ targetId: string } | null> {
+    const found = await this.dataSource.query<{ target_id: string }[]>(
+      'SELECT target_id FROM blocks WHERE uri = $1 AND account_id = $2',
+      [uri, accountId],
+    );
+    return found[0] ? { targetId: found[0].target_id } : null;
+  }
+
   /** The removed block's id, or null when there was none. */
   async delete(accountId: string, targetId: string): Promise<string | null> {
     const [removed] = await this.dataSource.query<[{ id: string }[], number]>(

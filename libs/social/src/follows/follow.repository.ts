@@ -76,6 +76,58 @@ export class FollowRepository {
     return row ? toEntity(row) : null;
   }
 
+  /** A follow by our id or by its ActivityPub id (a remote Follow activity's id). */
+  async findByIdOrUri(ref: { id: string } | { uri: string }): Promise<FollowEntity | null> {
+    const [row] = await this.dataSource.query<FollowRow[]>(
+      `SELECT * FROM follows WHERE ${'id' in ref ? 'id = $1' : 'uri = $1'}`,
+      ['id' in ref ? ref.id : ref.uri],
+    );
+    return row ? toEntity(row) : null;
+  }
+
+  /** `insert` for a remote Follow, recording its ActivityPub id; null when the pair already has one. */
+  async insertRemote(
+    manager: EntityManager,
+    follow: Pick<FollowEntity, 'id' | 'followerId' | 'followeeId' | 'state'> & { uri: string },
+  ): Promise<FollowEntity | null> {
+    const [row] = await rows(
+      manager,
+      `INSERT INTO follows (id, follower_id, followee_id, state, uri) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (follower_id, followee_id) DO NOTHING RETURNING *`,
+      [follow.id, follow.followerId, follow.followeeId, follow.state, follow.uri],
+    );
+    return row ? toEntity(row) : null;
+  }
+
+  /** Points the follow at the latest Follow activity that asked for it (an Undo names that one). */
+  async setUri(manager: EntityManager, id: string, uri: string): Promise<void> {
+    // Another pair holding this uri would be a forged reuse: the id stays with the first.
+    await manager.query(
+      'UPDATE follows SET uri = $2 WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM follows WHERE uri = $2)',
+      [id, uri],
+    );
+  }
+
+  /** Local accounts with an accepted follow of `followeeId`. */
+  async localFollowerIds(followeeId: string): Promise<string[]> {
+    const found = await this.dataSource.query<{ id: string }[]>(
+      `SELECT f.follower_id AS id FROM follows f JOIN accounts a ON a.id = f.follower_id
+       WHERE f.followee_id = $1 AND f.state = 'accepted' AND a.domain IS NULL ORDER BY f.id`,
+      [followeeId],
+    );
+    return found.map((row) => row.id);
+  }
+
+  /** Whether any local account follows `followeeId` (accepted). */
+  async hasLocalFollower(followeeId: string): Promise<boolean> {
+    const found = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM follows f JOIN accounts a ON a.id = f.follower_id
+       WHERE f.followee_id = $1 AND f.state = 'accepted' AND a.domain IS NULL LIMIT 1`,
+      [followeeId],
+    );
+    return found.length > 0;
+  }
+
   /** Moves the pair's follow from one of `from` to `to`; null when it was in no such state. */
   async transition(
     manager: EntityManager,

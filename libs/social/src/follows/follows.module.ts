@@ -14,6 +14,9 @@ import { FollowRepository } from './follow.repository';
 import { FollowResolver } from './follow.resolver';
 import { FollowService } from './follow.service';
 import { RelationshipRepository } from './relationship.repository';
+import { RemoteAccountRepository } from './remote-account.repository';
+import { RemoteFollowService } from './remote-follow.service';
+import { RemoteBlockService } from '../blocks/remote-block.service';
 import { SocialGraphService } from './social-graph.service';
 import { SocialLoaders } from './social.loaders';
 
@@ -34,7 +37,10 @@ import { SocialLoaders } from './social.loaders';
     FollowResolver,
     BlockResolver,
     AccountSocialResolver,
+    RemoteAccountRepository,
+    RemoteFollowService,
+    RemoteBlockService,
   ],
-  exports: [SocialGraphService],
+  exports: [SocialGraphService, RemoteFollowService, RemoteBlockService],
 })
 export class FollowsModule {}

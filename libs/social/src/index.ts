@@ -5,11 +5,7 @@ export { MuteEntity } from './blocks/mute.entity';
 export { NotificationEntity, NotificationType } from './notifications/notification.entity';
 export { SocialException, SocialErrorCode } from './social.exception';
 export { SocialGraphService, type Relationship } from './follows/social-graph.service';
-export {
-  RemoteFollowService,
-  type FollowRef,
-  type InboundFollowOutcome,
-} from './follows/remote-follow.service';
+export { RemoteFollowService, type FollowRef, type InboundFollowOutcome } from './follows/remote-follow.service';
 export { RemoteBlockService, type BlockRef } from './blocks/remote-block.service';
 export { AccountConnection } from './follows/account-connection.model';
 export { RelationshipModel } from './follows/relationship.model';

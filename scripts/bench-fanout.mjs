@@ -43,7 +43,7 @@ import {
   ACTIVITY_JSON,
   POST_SIGNED_HEADERS,
   asyncRatePerSecond,
-  componentsOf,
+  libraryShares,
   cpuWindow,
   digestOf,
   federationChildEnv,
@@ -51,7 +51,9 @@ import {
   inspectorProfiler,
   isHarnessNoise,
   latencyFigures,
+  PG_STATS_DELAY_MS,
   personDocument,
+  postgresTransactions,
   queueCounts,
   ratePerSecond,
   rsaKeyPair,
@@ -533,7 +535,8 @@ async function main() {
     );
     const seedMs = Math.round(performance.now() - seedStarted);
     log(`${scenario.name}: ${scenario.followers} followers on ${scenario.hosts} hosts seeded in ${seedMs} ms`);
-    await sleep(500);
+    await sleep(PG_STATS_DELAY_MS); // every backend's counters published (see below)
+    const transactionsBefore = await postgresTransactions(run.databaseUrl);
     const result = await fanOut({
       port,
       author,
@@ -545,6 +548,9 @@ async function main() {
     });
     result.followers = scenario.followers;
     result.seedMs = seedMs;
+    await sleep(PG_STATS_DELAY_MS);
+    result.postgresTransactions = (await postgresTransactions(run.databaseUrl)) - transactionsBefore;
+    result.postgresTransactionsPerDelivery = round(result.postgresTransactions / Math.max(result.hostsServed, 1), 2);
     result.ratio = result.deliveriesPerSec === null ? null : round(result.deliveriesPerSec / floor.signaturesPerSec, 4);
     addCpuPerDelivery(result, floor);
     results[scenario.name] = result;
@@ -579,7 +585,7 @@ async function main() {
       deliveriesPerSecWhileProfiling: profiled.deliveriesPerSec,
       cpuMsPerDeliveryWhileProfiling: profiled.cpuMsPerDelivery,
       exactlyOnePerHost: profiled.exactlyOnePerHost,
-      components: componentsOf(cpuProfile),
+      byLibrarySelfPctOfBusy: libraryShares(cpuProfile),
       ...summariseProfile(cpuProfile, root, 15),
     };
     delete profile.inclusiveByComponentPctOfBusy;

@@ -38,14 +38,16 @@ import {
   withClient,
 } from './bench/common.mjs';
 import {
-  componentsOf,
+  libraryShares,
   cpuWindow,
   federationQueue,
   federationChildEnv,
   inspectorProfiler,
   isHarnessNoise,
   latencyFigures,
+  PG_STATS_DELAY_MS,
   personDocument,
+  postgresTransactions,
   queueCounts,
   ratePerSecond,
   asyncRatePerSecond,
@@ -73,6 +75,7 @@ const INBOX_PATH = '/inbox';
 const WARMUP_REQUESTS = 400; // the first ones fetch the actors' keys
 const DURATION_S = argument('duration', 10);
 const PROFILE_S = 5;
+const WORKER_PROFILE_S = 5;
 const PROFILE = !process.argv.includes('--no-profile');
 /** --save-profiles=<dir>: also write the raw .cpuprofile files there (for DevTools / speedscope). */
 const SAVE_PROFILES = process.argv.find((arg) => arg.startsWith('--save-profiles='))?.slice('--save-profiles='.length);
@@ -206,15 +209,6 @@ async function settle(port) {
   }
 }
 
-/** Committed + rolled back transactions of the scratch database so far (pg_stat_database). */
-const postgresTransactions = () =>
-  withClient(run.databaseUrl, async (client) => {
-    const { rows } = await client.query(
-      'SELECT (xact_commit + xact_rollback)::bigint AS n FROM pg_stat_database WHERE datname = current_database()',
-    );
-    return Number(rows[0].n);
-  });
-
 const likesIn = (client) =>
   client
     .query(
@@ -231,22 +225,25 @@ async function drain(queue, expected, timeoutMs) {
   let firstLikeAt = null;
   let emptySince = null;
   let queueEmptyAt = null;
+  let first;
   let last;
   return withClient(run.databaseUrl, async (client) => {
     for (;;) {
       const [counts, likes] = await Promise.all([queueCounts(queue), likesIn(client)]);
       const pending = counts.waiting + counts.active + counts.delayed + counts.prioritized;
       const now = performance.now();
-      if (likes.likes > (last?.likes.likes ?? 0) && firstLikeAt === null) firstLikeAt = now;
+      first ??= likes;
+      if (likes.likes > first.likes && firstLikeAt === null) firstLikeAt = now;
+      if (pending === 0) queueEmptyAt ??= now;
       last = { counts, likes, pending };
       if (likes.likes >= expected && pending === 0) break;
       emptySince = pending === 0 ? (emptySince ?? now) : null;
-      if (pending === 0) queueEmptyAt ??= now;
       if (emptySince !== null && now - emptySince > 3_000) break;
       if (now - started > timeoutMs) break;
       await sleep(100);
     }
     const ms = performance.now() - started;
+    const added = last.likes.likes - first.likes;
     return {
       ms: Math.round(ms),
       likes: last.likes.likes,
@@ -254,11 +251,33 @@ async function drain(queue, expected, timeoutMs) {
       expected,
       complete: last.likes.likes === expected && last.likes.counted === expected,
       queueLeft: last.counts,
+      likesAddedDuringDrain: added,
       firstLikeAfterMs: firstLikeAt === null ? null : Math.round(firstLikeAt - started),
       queueEmptyAfterMs: queueEmptyAt === null ? null : Math.round(queueEmptyAt - started),
-      likesPerSec: last.likes.likes > 0 ? round((last.likes.likes * 1000) / ms) : 0,
+      likesPerSec: added > 0 ? round((added * 1000) / ms) : 0,
     };
   });
+}
+
+/** A CPU profile of the worker from 2 s to 7 s from now (null if the worker is gone by then). */
+async function profileWorkerSlice(inspectPort) {
+  await sleep(2_000);
+  if (!state.worker || state.worker.exitCode !== null) return null;
+  const profiler = await inspectorProfiler(inspectPort);
+  state.profilers.push(profiler);
+  await profiler.start(500);
+  await sleep(WORKER_PROFILE_S * 1000);
+  const cpuProfile = await profiler.stop();
+  await profiler.close();
+  state.profilers = state.profilers.filter((p) => p !== profiler);
+  saveProfile('inbox-worker-drain', cpuProfile);
+  const summary = {
+    during: `${WORKER_PROFILE_S} s of the drain after the windows, from 2 s in`,
+    byLibrarySelfPctOfBusy: libraryShares(cpuProfile),
+    ...summariseProfile(cpuProfile, root, 15),
+  };
+  delete summary.inclusiveByComponentPctOfBusy;
+  return summary;
 }
 
 /** The floor: what verifying these requests costs with node:crypto alone (one thread, cached keys). */
@@ -457,7 +476,7 @@ async function main() {
   });
   log(`step costs (µs per call, one thread): ${JSON.stringify(steps)}`);
 
-  const transactionsBefore = await postgresTransactions();
+  const transactionsBefore = await postgresTransactions(run.databaseUrl);
   const acceptedBefore = warmup.accepted;
   const results = {};
   let accepted = warmup.accepted;
@@ -491,14 +510,14 @@ async function main() {
       seconds: PROFILE_S,
       connections: 10,
       acceptedPerSecWhileProfiling: profiled.acceptedPerSec,
-      components: componentsOf(cpuProfile),
+      byLibrarySelfPctOfBusy: libraryShares(cpuProfile),
       ...summariseProfile(cpuProfile, root, 15),
     };
     delete profile.inclusiveByComponentPctOfBusy; // GraphQL parts, all zero here
   }
-  // PostgreSQL publishes an idle backend's counters up to 10 s late (PGSTAT_IDLE_INTERVAL).
-  await sleep(11_000);
-  const transactions = (await postgresTransactions()) - transactionsBefore;
+  await sleep(PG_STATS_DELAY_MS);
+  const transactionsAfterWindows = await postgresTransactions(run.databaseUrl);
+  const transactions = transactionsAfterWindows - transactionsBefore;
   const postgresTransactionsPerAccepted = round(transactions / Math.max(accepted - acceptedBefore, 1), 2);
   log(`PostgreSQL: ${transactions} transactions for ${accepted - acceptedBefore} accepted requests`);
   const queueAfterWindows = await queueCounts(state.queue);
@@ -514,8 +533,14 @@ async function main() {
   const workerStartMs = Math.round(performance.now() - workerSpawned);
   log(`worker listening on the queue ${workerStartMs} ms after it was spawned`);
   const drainCpu = cpuWindow({ server: serverPid, worker: state.worker.pid });
+  // A CPU profile of the worker over a 5 s slice of the drain (2 s in), not the whole of it.
+  const workerProfiling = PROFILE ? profileWorkerSlice(workerInspectPort) : Promise.resolve(null);
   const drained = await drain(state.queue, accepted, DRAIN_TIMEOUT_MS);
   drained.cpu = drainCpu.stop();
+  await sleep(PG_STATS_DELAY_MS);
+  const drainTransactions = (await postgresTransactions(run.databaseUrl)) - transactionsAfterWindows;
+  drained.postgresTransactionsPerLike = round(drainTransactions / Math.max(drained.likesAddedDuringDrain, 1), 2);
+  const workerProfile = await workerProfiling;
   log(`drain: ${JSON.stringify(drained)}`);
 
   // The steady state: HTTP acceptance while the worker processes at the same time.
@@ -526,26 +551,7 @@ async function main() {
   concurrent.cpu = concurrentCpu.stop();
   accepted += concurrent.accepted;
   log(`with the worker: ${JSON.stringify(concurrent)}`);
-  let workerProfile = null;
-  let workerProfiler;
-  if (PROFILE) {
-    workerProfiler = await inspectorProfiler(workerInspectPort);
-    state.profilers.push(workerProfiler);
-    await workerProfiler.start(500);
-  }
   const finalDrain = await drain(state.queue, accepted, DRAIN_TIMEOUT_MS);
-  if (workerProfiler) {
-    const cpuProfile = await workerProfiler.stop();
-    await workerProfiler.close();
-    saveProfile('inbox-worker-drain', cpuProfile);
-    state.profilers = state.profilers.filter((p) => p !== workerProfiler);
-    workerProfile = {
-      during: 'the final drain',
-      components: componentsOf(cpuProfile),
-      ...summariseProfile(cpuProfile, root, 15),
-    };
-    delete workerProfile.inclusiveByComponentPctOfBusy;
-  }
   log(`final drain: ${JSON.stringify(finalDrain)}`);
 
   const workerRssMb = rssMb(state.worker.pid);
@@ -589,6 +595,14 @@ async function main() {
       ]),
     ),
     postgresTransactionsPerAccepted,
+    workerCpuMsPerLike:
+      drained.likesAddedDuringDrain > 0
+        ? round((drained.cpu.coresBusy.worker * drained.cpu.wallSeconds * 1000) / drained.likesAddedDuringDrain, 2)
+        : null,
+    postgresCpuMsPerLike:
+      drained.likesAddedDuringDrain > 0
+        ? round((drained.cpu.coresBusy.postgres * drained.cpu.wallSeconds * 1000) / drained.likesAddedDuringDrain, 2)
+        : null,
     // The same comparison in CPU time (robust to other load on the machine): the floor's CPU per
     // verification over the server process's CPU per accepted request (all its threads).
     cpuRatio: Object.fromEntries(

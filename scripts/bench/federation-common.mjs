@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
-import { REDIS_URL, round, spawnServer, stopServer } from './common.mjs';
+import { REDIS_URL, round, spawnServer, stopServer, withClient } from './common.mjs';
 
 export const AS_CONTEXT = 'https://www.w3.org/ns/activitystreams';
 export const SECURITY_CONTEXT = 'https://w3id.org/security/v1';
@@ -225,6 +225,18 @@ export function federationQueue(prefix, name = FEDERATION_QUEUE) {
   });
 }
 
+/** PostgreSQL publishes an idle backend's counters up to 10 s late (PGSTAT_IDLE_INTERVAL). */
+export const PG_STATS_DELAY_MS = 11_000;
+
+/** Committed + rolled back transactions of a database so far (pg_stat_database). */
+export const postgresTransactions = (databaseUrl) =>
+  withClient(databaseUrl, async (client) => {
+    const { rows } = await client.query(
+      'SELECT (xact_commit + xact_rollback)::bigint AS n FROM pg_stat_database WHERE datname = current_database()',
+    );
+    return Number(rows[0].n);
+  });
+
 /** { waiting, active, delayed, prioritized, completed, failed } of the federation queue. */
 export async function queueCounts(queue) {
   return queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
@@ -385,61 +397,63 @@ export async function inspectorProfiler(port) {
 }
 
 /**
- * Parts of the inbox and delivery paths by a frame that encloses each (inclusive share of the busy
- * samples): [label, function name, script url].
+ * Which library each busy sample is spent for: the innermost frame from a library on the stack
+ * (node internals are charged to the library that called them, e.g. socket writes to pg; WebCrypto
+ * is its own line). Async stacks are cut at every await, so "inclusive" shares of a handler
+ * undercount; this self-time view adds up to 100 %.
  */
-export const FEDERATION_COMPONENTS = [
-  ['our inbox door: FederationHttpHandler.inboxPost (all of it)', /^inboxPost$/, /federation-http\.handler/],
-  ['our door checks: checkInboxRequest (JSON, digest)', /^checkInboxRequest$/, /inbox-request/],
-  ['Fedify handleInbox (all of it)', /^handleInboxInternal$/, /@fedify/],
-  ['Fedify verifyRequest (HTTP signature)', /^verifyRequest(Detailed)?$|^verifyRequestDraft$/, /@fedify/],
-  ['Fedify fetchKey / key cache lookups', /^fetchKey(Detailed)?$|^fetchKeyInternal$/, /@fedify/],
-  ['Fedify KvKeyCache.get (kv read + CryptographicKey.fromJsonLd)', /^get$/, /@fedify.*middleware/],
-  ['Fedify vocab: *.fromJsonLd (JSON-LD parsing)', /^fromJsonLd$/, /@fedify\/vocab/],
-  ['jsonld: expand/compact', /^(expand|compact|_expand|_compact)$/, /jsonld/],
-  ['Fedify routeActivity (idempotency check + enqueue)', /^routeActivity$/, /@fedify/],
-  ['BullMqMessageQueue.enqueue', /^enqueue$/, /bullmq-message\.queue/],
-  ['bullmq Queue.add / addBulk', /^(add|addBulk)$/, /bullmq.*queue\.js/],
-  ['PostgresKvStore (get/set)', /^(get|set)$/, /postgres-kv\.store/],
-  ['TypeORM DataSource.query', /^query$/, /typeorm.*DataSource/],
-  ['pg: sending statements (Query.submit)', /^submit$/, /pg\/lib\/query/],
-  ['pg-protocol: parsing results', /^parse$/, /pg-protocol/],
-  ['ioredis (commands and parsing)', /.*/, /ioredis|redis-parser/],
-  ['Web Request/Response (undici in core)', /.*/, /node:internal\/deps\/undici/],
+const LIBRARIES = [
+  ['pg + TypeORM (statements, results)', /node_modules\/(pg|pg-protocol|pg-pool|pg-types|typeorm)\//],
+  ['jsonld (JSON-LD expansion)', /node_modules\/jsonld\//],
+  ['Fedify vocab (object model, fromJsonLd/toJsonLd)', /node_modules\/@fedify\/(vocab|vocab-runtime)\//],
   [
-    'Fedify sendActivity / fan-out',
-    /^(sendActivity|sendActivityInternal|listenFanoutMessage|fanoutMessage)$/,
-    /@fedify/,
+    'Fedify (inbox handler, signatures, KV cache, queue, sending)',
+    /node_modules\/@fedify\/(fedify|webfinger|uri-template)\//,
   ],
-  ['Fedify outbox delivery (listenOutboxMessage)', /^listenOutboxMessage$/, /@fedify/],
-  ['Fedify signRequest', /^signRequest(Draft|Rfc9421)?$/, /@fedify/],
-  ['OpenTelemetry API (spans)', /.*/, /@opentelemetry/],
-  ['fetch (outbound)', /^fetch$/, /node:internal\/deps\/undici|undici/],
+  ['PEM/ASN.1 parsing (pkijs, asn1js)', /node_modules\/(pkijs|asn1js|pvtsutils|pvutils)\//],
+  ['ioredis + BullMQ', /node_modules\/(ioredis|bullmq|redis-parser|msgpackr|cluster-key-slot)\//],
+  ['OpenTelemetry API (no-op spans)', /node_modules\/@opentelemetry\//],
+  ['Temporal polyfill', /node_modules\/@js-temporal\//],
+  ['Fastify + Nest', /node_modules\/(fastify|@fastify|find-my-way|light-my-request|avvio|@nestjs|rxjs)\//],
+  ['undici (npm: fetch, outbound HTTP)', /node_modules\/undici\//],
+  ['logging (pino, logtape)', /node_modules\/(pino|@logtape|sonic-boom)/],
+  ['our code (dist/libs, dist/apps)', /\/dist\/(libs|apps)\//],
 ];
 
-/** Inclusive share of busy samples for FEDERATION_COMPONENTS; `summariseProfile` gives the rest. */
-export function componentsOf(profile) {
+export function libraryShares(profile, top = 16) {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const counts = new Map();
   let busy = 0;
+  const add = (name) => counts.set(name, (counts.get(name) ?? 0) + 1);
   for (const id of profile.samples) {
-    if (nodes.get(id).callFrame.functionName === '(idle)') continue;
+    const leaf = nodes.get(id).callFrame;
+    if (leaf.functionName === '(idle)') continue;
     busy++;
-    const seen = new Set();
-    for (let cursor = id; cursor !== undefined; cursor = parent.get(cursor)) {
-      const { functionName, url } = nodes.get(cursor).callFrame;
-      for (const [label, fn, script] of FEDERATION_COMPONENTS) {
-        if (!seen.has(label) && fn.test(functionName) && script.test(url)) {
-          seen.add(label);
-          counts.set(label, (counts.get(label) ?? 0) + 1);
-        }
-      }
+    if (leaf.functionName === '(garbage collector)' || leaf.functionName === '(program)') {
+      add(leaf.functionName);
+      continue;
     }
+    let name;
+    for (let cursor = id; cursor !== undefined && !name; cursor = parent.get(cursor)) {
+      const { url } = nodes.get(cursor).callFrame;
+      if (/^node:internal\/crypto/.test(url)) name = 'WebCrypto / node:crypto calls';
+      else if (/^node:internal\/deps\/undici/.test(url)) name = 'Web Request/Response/Headers (undici in core)';
+      else if (!url || url.startsWith('node:')) continue;
+      else
+        name =
+          LIBRARIES.find(([, pattern]) => pattern.test(url))?.[0] ??
+          `other: ${url
+            .replace(/.*node_modules\//, '')
+            .split('/')
+            .slice(0, 2)
+            .join('/')}`;
+    }
+    add(name ?? 'node internals only (event loop, http parser, streams)');
   }
-  return FEDERATION_COMPONENTS.map(([label]) => ({
-    name: label,
-    pct: Math.round((1000 * (counts.get(label) ?? 0)) / Math.max(busy, 1)) / 10,
-  })).filter((row) => row.pct > 0);
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name, samples]) => ({ name, pct: Math.round((1000 * samples) / Math.max(busy, 1)) / 10 }));
 }

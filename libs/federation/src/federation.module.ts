@@ -1,6 +1,22 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { FederationHostRepository } from './delivery/federation-host.repository';
 import { INBOX_HANDLERS, type InboxHandler } from './inbox/inbox-handler';
+import { AcceptHandler } from './inbox/handlers/accept.handler';
+import { AnnounceHandler } from './inbox/handlers/announce.handler';
+import { BlockHandler } from './inbox/handlers/block.handler';
+import { CreateHandler } from './inbox/handlers/create.handler';
+import { DeleteHandler } from './inbox/handlers/delete.handler';
+import { FlagHandler } from './inbox/handlers/flag.handler';
+import { FollowHandler } from './inbox/handlers/follow.handler';
+import { LikeHandler } from './inbox/handlers/like.handler';
+import { MoveHandler } from './inbox/handlers/move.handler';
+import { RejectHandler } from './inbox/handlers/reject.handler';
+import { UndoHandler } from './inbox/handlers/undo.handler';
+import { UpdateHandler } from './inbox/handlers/update.handler';
+import { InboxSupport } from './inbox/inbox-support';
+import { RemoteTombstoneRepository } from './inbox/remote-tombstone.repository';
+import { ContentModule } from '@guildhall/content';
+import { SocialModule } from '@guildhall/social';
 import { ModerationModule } from './moderation/moderation.module';
 import { FederationQueueRunner } from './queue/federation-queue.runner';
 import { RemoteActorService } from './remote/remote-actor.service';
@@ -36,7 +52,23 @@ import { InstanceStatsRepository } from './well-known/instance-stats.repository'
 export class FederationStorageModule {}
 
 /** Every inbound activity type we handle; each handler is one class (inbox/handlers). */
-const INBOX_HANDLER_CLASSES: Type<InboxHandler>[] = [];
+const INBOX_HANDLER_CLASSES: Type<InboxHandler>[] = [
+  FollowHandler,
+  AcceptHandler,
+  RejectHandler,
+  UndoHandler,
+  CreateHandler,
+  UpdateHandler,
+  DeleteHandler,
+  LikeHandler,
+  AnnounceHandler,
+  BlockHandler,
+  FlagHandler,
+  MoveHandler,
+];
+
+/** What the inbox handlers share (the content and social services they call come from those modules). */
+const INBOX_SUPPORT = [InboxSupport, RemoteTombstoneRepository];
 
 export interface FederationModuleOptions {
   /** Run Fedify's queue (inbox work, fan-out, deliveries) in this process. */
@@ -54,7 +86,7 @@ export class FederationModule {
     return {
       module: FederationModule,
       // IdentityModule is global (forRoot in the app): AccountRepository comes from there.
-      imports: [FederationStorageModule, ModerationModule],
+      imports: [FederationStorageModule, ModerationModule, ContentModule, SocialModule],
       providers: [
         PostgresKvStore,
         ActorKeyRepository,
@@ -63,6 +95,7 @@ export class FederationModule {
         PostObjectRepository,
         FederationHostRepository,
         RemoteActorService,
+        ...INBOX_SUPPORT,
         ...INBOX_HANDLER_CLASSES,
         {
           provide: INBOX_HANDLERS,

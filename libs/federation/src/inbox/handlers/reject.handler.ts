@@ -1,0 +1,28 @@
+import type { InboxContext } from '@fedify/fedify';
+import { Reject } from '@fedify/fedify/vocab';
+import { Injectable } from '@nestjs/common';
+import { RemoteFollowService } from '@guildhall/social';
+import { followAnswered } from '../follow-reference';
+import type { InboxHandler } from '../inbox-handler';
+import { InboxSupport } from '../inbox-support';
+
+/** `Reject` of a local account's Follow: a request is refused, an accepted follow ends (Mastodon). */
+@Injectable()
+export class RejectHandler implements InboxHandler<Reject> {
+  readonly type = Reject;
+
+  constructor(
+    private readonly inbox: InboxSupport,
+    private readonly follows: RemoteFollowService,
+  ) {}
+
+  async handle(_ctx: InboxContext<void>, reject: Reject): Promise<void> {
+    const sender = await this.inbox.sender(reject);
+    if (!sender) return;
+    const ref = await followAnswered(reject, sender, this.inbox);
+    if (!ref) return void this.inbox.refuse(reject, 'no Follow of ours is named');
+    const ended = await this.follows.rejected(sender, ref);
+    if (!ended) return void this.inbox.refuse(reject, 'no follow of the sender by a local account');
+    this.inbox.done(reject, 'follow rejected', { followeeId: sender.id });
+  }
+}

@@ -1,0 +1,128 @@
+import type { DocumentLoader } from '@fedify/fedify/runtime';
+import {
+  Article,
+  Hashtag,
+  LanguageString,
+  Link,
+  Mention,
+  Note,
+  type Object as ApObject,
+  Page,
+  PUBLIC_COLLECTION,
+  Question,
+} from '@fedify/fedify/vocab';
+import { Visibility } from '@guildhall/content';
+
+/** The object types a Create may carry that become posts here. */
+export type PostObject = Note | Article | Page | Question;
+
+export function isPostObject(object: unknown): object is PostObject {
+  return object instanceof Note || object instanceof Article || object instanceof Page || object instanceof Question;
+}
+
+const MAX_MENTIONS = 50;
+const MAX_HASHTAGS = 30;
+const HASHTAG = /^[\p{L}\p{N}_]{1,100}$/u;
+
+/** What a remote post object says, before the accounts and posts it names are looked up. */
+export interface RemoteNoteFields {
+  uri: string;
+  url: string | null;
+  attributedTo: string | null;
+  title: string | null;
+  /** HTML as sent (sanitized when stored). */
+  content: string;
+  /** An article's summary (HTML as sent); null for notes. */
+  summary: string | null;
+  /** HTML as sent; '' when marked sensitive without a text; null when not sensitive. */
+  contentWarning: string | null;
+  language: string | null;
+  visibility: Visibility;
+  inReplyTo: string | null;
+  mentionHrefs: string[];
+  hashtags: string[];
+  publishedAt: Date | null;
+  updatedAt: Date | null;
+}
+
+/**
+ * The Public collection as senders write it: the full IRI, the compact `as:Public`, or the bare
+ * `Public` (which a JSON-LD reader resolves against the document's URL, leaving `…/Public`).
+ */
+export function isPublic(id: URL): boolean {
+  return id.href === PUBLIC_COLLECTION.href || id.href === 'as:Public' || /\/Public$/.test(id.pathname + id.hash);
+}
+
+/**
+ * Visibility read from addressing, as Mastodon reads it (FEDERATION.md): Public in `to` =
+ * public, in `cc` = unlisted; the author's followers collection = followers-only; else direct.
+ */
+export function visibilityOf(object: ApObject, followersUrl: string | null): Visibility {
+  if (object.toIds.some(isPublic)) return Visibility.Public;
+  if (object.ccIds.some(isPublic)) return Visibility.Unlisted;
+  const audience = [...object.toIds, ...object.ccIds].map((id) => id.href);
+  if (followersUrl && audience.includes(followersUrl)) return Visibility.Followers;
+  return Visibility.Direct;
+}
+
+const text = (value: string | LanguageString | null | undefined): string | null =>
+  value == null ? null : value.toString();
+
+const instantToDate = (instant: { epochMilliseconds: number } | null): Date | null =>
+  instant ? new Date(instant.epochMilliseconds) : null;
+
+function urlOf(object: ApObject): string | null {
+  const url = object.url;
+  if (url instanceof URL) return url.href;
+  if (url instanceof Link) return url.href?.href ?? null;
+  return null;
+}
+
+/** The language of the content: the first language-tagged content (`contentMap`), as ISO 639-1. */
+function languageOf(object: ApObject): string | null {
+  for (const content of object.contents) {
+    if (content instanceof LanguageString) return content.locale.language.slice(0, 2).toLowerCase();
+  }
+  return null;
+}
+
+/**
+ * Reads a Note, Article, Page or Question. Tags are read from the document as sent (`loaders`
+ * must not fetch: Mention and Hashtag are links, and a tag worth a fetch is none we use).
+ */
+export async function readRemoteNote(
+  object: PostObject,
+  followersUrl: string | null,
+  loaders: { documentLoader: DocumentLoader; contextLoader: DocumentLoader; suppressError: true },
+): Promise<RemoteNoteFields> {
+  const mentionHrefs: string[] = [];
+  const hashtags = new Set<string>();
+  for await (const tag of object.getTags(loaders)) {
+    if (tag instanceof Mention && tag.href && mentionHrefs.length < MAX_MENTIONS) {
+      mentionHrefs.push(tag.href.href);
+    } else if (tag instanceof Hashtag && hashtags.size < MAX_HASHTAGS) {
+      const name = text(tag.name)?.replace(/^#/, '').toLowerCase();
+      if (name && HASHTAG.test(name)) hashtags.add(name);
+    }
+  }
+  // Articles and pages show a title (Mastodon: name, summary and a link); notes use summary as a CW.
+  const titled = (object instanceof Article || object instanceof Page) && text(object.name);
+  const summary = text(object.summary);
+  const sensitive = object.sensitive === true;
+  return {
+    uri: object.id!.href,
+    url: urlOf(object),
+    attributedTo: object.attributionId?.href ?? null,
+    title: titled ? text(object.name) : null,
+    content: text(object.content) ?? (object instanceof Question ? (text(object.name) ?? '') : ''),
+    summary: titled ? summary : null,
+    contentWarning: titled ? (sensitive ? (summary ?? '') : null) : (summary ?? (sensitive ? '' : null)),
+    language: languageOf(object),
+    visibility: visibilityOf(object, followersUrl),
+    inReplyTo: object.replyTargetId?.href ?? null,
+    mentionHrefs,
+    hashtags: [...hashtags],
+    publishedAt: instantToDate(object.published),
+    updatedAt: instantToDate(object.updated),
+  };
+}

@@ -1,0 +1,249 @@
+import { randomUUID } from 'node:crypto';
+import { ConfigService, queueConnection } from '@guildhall/core';
+import { Queue, type QueueOptions } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { DomainBlockCache } from '../libs/federation/src/moderation/domain-block.cache';
+import { signUp, type SignedUp } from './utils/factories';
+import { startPeer, trustCertificateInThisProcess, type Peer, type PeerActor, type RawPostInput } from './utils/peer';
+import { createListeningTestApp, type TestApp } from './utils/test-app';
+
+const AS = 'https://www.w3.org/ns/activitystreams';
+const MAX_BODY_BYTES = 4096;
+
+/**
+ * Inbox POSTs that must be refused, each with its status, and with nothing stored: sent by an
+ * independent peer that signs with its own node:crypto signer and breaks one thing at a time.
+ */
+describe('federation inbox: refusals', () => {
+  let peer: Peer;
+  let t: TestApp & { origin: string };
+  let db: DataSource;
+  let queue: Queue;
+  let alice: SignedUp;
+  let mallory: PeerActor;
+  let postUri: string;
+
+  const inbox = () => `${t.origin}/inbox`;
+
+  async function counts(): Promise<{ posts: number; likes: number; follows: number; accounts: number }> {
+    const [row] = await db.query<{ posts: number; likes: number; follows: number; accounts: number }[]>(
+      `SELECT (SELECT count(*)::int FROM posts) AS posts, (SELECT count(*)::int FROM likes) AS likes,
+              (SELECT count(*)::int FROM follows) AS follows, (SELECT count(*)::int FROM accounts) AS accounts`,
+    );
+    return row;
+  }
+
+  /** Until the federation queue has nothing waiting or running, twice in a row. */
+  async function drained(): Promise<void> {
+    let quiet = 0;
+    const deadline = Date.now() + 20_000;
+    while (quiet < 2) {
+      const jobs = await queue.getJobCounts('waiting', 'active', 'prioritized');
+      quiet = (jobs.waiting ?? 0) + (jobs.active ?? 0) + (jobs.prioritized ?? 0) === 0 ? quiet + 1 : 0;
+      if (Date.now() > deadline) throw new Error(`federation queue not drained: ${JSON.stringify(jobs)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  const activityId = () => `${peer.httpOrigin}/activities/${randomUUID()}`;
+  const like = (actor = mallory.id) =>
+    JSON.stringify({ '@context': AS, id: activityId(), type: 'Like', actor, object: postUri });
+  const follow = () =>
+    JSON.stringify({ '@context': AS, id: activityId(), type: 'Follow', actor: mallory.id, object: alice.account.uri });
+
+  /** POSTs, expects `status` and a reason, then that nothing was stored and the server still answers. */
+  async function refused(input: Omit<RawPostInput, 'url'>, status: number): Promise<string> {
+    const before = await counts();
+    const response = await peer.rawPost({ url: inbox(), ...input });
+    expect(response.status).toBe(status);
+    await drained();
+    expect(await counts()).toEqual(before);
+    expect((await t.http().get('/health')).status).toBe(200);
+    return response.body;
+  }
+
+  beforeAll(async () => {
+    peer = await startPeer();
+    trustCertificateInThisProcess(peer.caCertPath);
+    t = await createListeningTestApp(
+      { FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true', FEDERATION_MAX_BODY_BYTES: String(MAX_BODY_BYTES) },
+      { withWorker: true },
+    );
+    db = t.app.get(DataSource);
+    queue = new Queue('federation', queueConnection(t.app.get(ConfigService)) as unknown as QueueOptions);
+    alice = await signUp(t);
+    const created = await t.gql<{ createPost: { uri: string } }>(
+      'mutation { createPost(input: { content: "Like me, if you can" }) { uri } }',
+      {},
+      alice.token,
+    );
+    postUri = created.data!.createPost.uri;
+    mallory = await peer.createActor({ username: 'mallory' });
+    await peer.createActor({ username: 'trent' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await queue?.close();
+    await t?.close();
+    await peer?.stop();
+  });
+
+  it('refuses an unsigned POST with 401', async () => {
+    expect(await refused({ body: like() }, 401)).toMatch(/signature/i);
+  });
+
+  it('refuses a body that does not match its signed digest with 401', async () => {
+    expect(await refused({ body: like(), sign: { actor: 'mallory', tamperBody: true } }, 401)).toMatch(/digest/i);
+  });
+
+  it('refuses a Date 13 hours old with 401', async () => {
+    const date = new Date(Date.now() - 13 * 3_600_000).toUTCString();
+    expect(await refused({ body: like(), sign: { actor: 'mallory', date } }, 401)).toMatch(/date/i);
+  });
+
+  it('refuses a Date 2 hours in the future with 401', async () => {
+    const date = new Date(Date.now() + 2 * 3_600_000).toUTCString();
+    expect(await refused({ body: like(), sign: { actor: 'mallory', date } }, 401)).toMatch(/future/i);
+  });
+
+  it("refuses an activity signed with another actor's key with 401", async () => {
+    await refused({ body: like(mallory.id), sign: { actor: 'mallory', keyOf: 'trent' } }, 401);
+  });
+
+  it('refuses a signature that does not cover the digest with 401', async () => {
+    await refused({ body: follow(), sign: { actor: 'mallory', omit: ['digest'] } }, 401);
+  });
+
+  it('refuses malformed JSON with 400', async () => {
+    expect(await refused({ body: '{"type": "Like", "actor": ', sign: { actor: 'mallory' } }, 400)).toMatch(/json/i);
+  });
+
+  it(`refuses a body over FEDERATION_MAX_BODY_BYTES (${MAX_BODY_BYTES}) with 413`, async () => {
+    const body = JSON.stringify({
+      '@context': AS,
+      id: activityId(),
+      type: 'Create',
+      actor: mallory.id,
+      object: { id: `${peer.httpOrigin}/notes/${randomUUID()}`, type: 'Note', content: 'x'.repeat(MAX_BODY_BYTES) },
+    });
+    await refused({ body, sign: { actor: 'mallory' } }, 413);
+  });
+
+  it('refuses a text/plain body with 415', async () => {
+    await refused({ body: like(), headers: { 'content-type': 'text/plain' }, sign: { actor: 'mallory' } }, 415);
+  });
+
+  it('refuses a blocked domain with 403, and accepts it again once unblocked', async () => {
+    const host = new URL(peer.httpOrigin).host;
+    const cache = t.app.get(DomainBlockCache);
+    await db.query('INSERT INTO domain_blocks (domain, reason) VALUES ($1, $2)', [host, 'refusals test']);
+    await cache.reload();
+    try {
+      await refused({ body: follow(), sign: { actor: 'mallory' } }, 403);
+    } finally {
+      await db.query('DELETE FROM domain_blocks WHERE domain = $1', [host]);
+      await cache.reload();
+    }
+  });
+
+  describe('accepted at the door (202), then refused quietly by the handler', () => {
+    /** POSTs signed by `actor`, expects 202, waits for the worker, then that nothing changed. */
+    async function noEffect(actor: string, activity: Record<string, unknown>): Promise<void> {
+      const before = await counts();
+      const body = JSON.stringify({ '@context': AS, id: activityId(), ...activity });
+      expect((await peer.rawPost({ url: inbox(), body, sign: { actor } })).status).toBe(202);
+      await drained();
+      const after = await counts();
+      // Resolving the sender may store its account; nothing else may change.
+      expect({ ...after, accounts: 0 }).toEqual({ ...before, accounts: 0 });
+    }
+
+    const note = (overrides: Record<string, unknown> = {}) => ({
+      id: `${peer.httpOrigin}/notes/${randomUUID()}`,
+      type: 'Note',
+      attributedTo: mallory.id,
+      content: '<p>Hi</p>',
+      to: [`${AS}#Public`],
+      cc: [alice.account.uri],
+      tag: [{ type: 'Mention', href: alice.account.uri }],
+      ...overrides,
+    });
+
+    it('ignores a Create whose object id is on another host than its actor', async () => {
+      const object = note({ id: `http://elsewhere.example/notes/${randomUUID()}` });
+      await noEffect('mallory', { type: 'Create', actor: mallory.id, object });
+    });
+
+    it('ignores a Create of a Note attributed to another actor', async () => {
+      await noEffect('mallory', {
+        type: 'Create',
+        actor: mallory.id,
+        object: note({ attributedTo: `${peer.httpOrigin}/users/trent` }),
+      });
+    });
+
+    it('ignores a Create that concerns nobody here (no follower, mention or reply)', async () => {
+      await noEffect('mallory', { type: 'Create', actor: mallory.id, object: note({ cc: [], tag: [] }) });
+    });
+
+    it("ignores an Undo of another actor's Like", async () => {
+      const likeId = activityId();
+      const body = JSON.stringify({
+        '@context': AS,
+        id: likeId,
+        type: 'Like',
+        actor: `${peer.httpOrigin}/users/trent`,
+        object: postUri,
+      });
+      expect((await peer.rawPost({ url: inbox(), body, sign: { actor: 'trent' } })).status).toBe(202);
+      await drained();
+      expect(await db.query('SELECT uri FROM likes WHERE uri = $1', [likeId])).toEqual([{ uri: likeId }]);
+      await noEffect('mallory', { type: 'Undo', actor: mallory.id, object: likeId });
+      expect(await db.query('SELECT uri FROM likes WHERE uri = $1', [likeId])).toEqual([{ uri: likeId }]);
+    });
+
+    it('stores the same kind of Create when nothing is wrong with it (the refusals above are not vacuous)', async () => {
+      const object = note();
+      const body = JSON.stringify({ '@context': AS, id: activityId(), type: 'Create', actor: mallory.id, object });
+      expect((await peer.rawPost({ url: inbox(), body, sign: { actor: 'mallory' } })).status).toBe(202);
+      await drained();
+      expect(await db.query('SELECT local, visibility FROM posts WHERE uri = $1', [object.id])).toEqual([
+        { local: false, visibility: 'public' },
+      ]);
+    });
+
+    it('ignores everything from a suspended account', async () => {
+      const eve = await peer.createActor({ username: 'eve' });
+      const body = JSON.stringify({
+        '@context': AS,
+        id: activityId(),
+        type: 'Follow',
+        actor: eve.id,
+        object: alice.account.uri,
+      });
+      expect((await peer.rawPost({ url: inbox(), body, sign: { actor: 'eve' } })).status).toBe(202);
+      await drained();
+      const [row] = await db.query<{ id: string }[]>('SELECT id FROM accounts WHERE uri = $1', [eve.id]);
+      await db.query('DELETE FROM follows WHERE follower_id = $1', [row.id]);
+      await db.query('UPDATE accounts SET suspended_at = now() WHERE id = $1', [row.id]);
+      await noEffect('eve', { type: 'Like', actor: eve.id, object: postUri });
+      await noEffect('eve', { type: 'Follow', actor: eve.id, object: alice.account.uri });
+      await noEffect('eve', {
+        type: 'Create',
+        actor: eve.id,
+        object: note({ attributedTo: eve.id, id: `${peer.httpOrigin}/notes/${randomUUID()}` }),
+      });
+    });
+  });
+
+  it('accepts the same Like correctly signed, and stores it once (the refusals above were not a broken setup)', async () => {
+    const before = await counts();
+    const body = like();
+    const response = await peer.rawPost({ url: inbox(), body, sign: { actor: 'mallory' } });
+    expect(response.status).toBe(202);
+    await drained();
+    const { id } = JSON.parse(body) as { id: string };
+    expect(await db.query('SELECT uri FROM likes WHERE uri = $1', [id])).toEqual([{ uri: id }]);
+    expect((await counts()).likes).toBe(before.likes + 1);
+  });
+});

@@ -365,6 +365,39 @@ describe('federation inbox: what each inbound activity does', () => {
       });
     });
 
+    it("maps an Article's name and summary to a titled post, and a Note's summary to a content warning", async () => {
+      const article = await peer.create({
+        actor: 'dana',
+        type: 'Article',
+        name: 'On federation',
+        summary: '<p>An <b>excerpt</b></p>',
+        content: '<p>The long text.</p>',
+        inbox: sharedInbox(),
+      });
+      const warned = await peer.create({
+        actor: 'dana',
+        content: '<p>Spoilers inside</p>',
+        summary: 'Spoilers',
+        sensitive: true,
+        inbox: sharedInbox(),
+      });
+      const [a, w] = await Promise.all(
+        [article.objectId, warned.objectId].map((uri) =>
+          eventually(
+            () => storedPost(uri),
+            (row) => expect(row).toBeDefined(),
+          ),
+        ),
+      );
+      expect(await sql('SELECT title, summary, content_warning, content FROM posts WHERE id = $1', [a.id])).toEqual([
+        { title: 'On federation', summary: 'An excerpt', content_warning: null, content: '<p>The long text.</p>' },
+      ]);
+      expect(await sql('SELECT title, summary, content_warning FROM posts WHERE id = $1', [w.id])).toEqual([
+        { title: null, summary: null, content_warning: 'Spoilers' },
+      ]);
+      expect((await post(w.id))?.contentWarning).toBe('Spoilers');
+    });
+
     it('stores a followers-only Note for the followers only', async () => {
       const created = await peer.create({
         actor: 'dana',

@@ -1,0 +1,46 @@
+import { InvalidSnapshotError } from '../coop.exception';
+import { allocate } from './allocate';
+import { canonicalHash } from './canonical-json';
+import { scoreSnapshot } from './score';
+import { RESULT_FORMAT, type Allocation, type PeriodResult, type PeriodSnapshot } from './snapshot';
+import { inspectSnapshot } from './validate-snapshot';
+
+/**
+ * Closes a period from its snapshot (SPEC §2–§6): validate, score, allocate, hash. Pure and
+ * deterministic: the same snapshot gives the same result and hashes, whatever the order of its
+ * members and events. Throws InvalidSnapshotError with every problem when the snapshot is invalid.
+ */
+export function closePeriod(snapshot: PeriodSnapshot): PeriodResult {
+  const { problems, index } = inspectSnapshot(snapshot);
+  if (problems.length > 0) throw new InvalidSnapshotError(problems);
+  const allocation = allocate(snapshot, scoreSnapshot(snapshot, index));
+  return sealResult(snapshot, allocation, canonicalHash(snapshot));
+}
+
+/**
+ * `closePeriod` for input from outside: a parsed JSON document, or JSON text (a string — no
+ * valid snapshot is a JSON string). Malformed text is an InvalidSnapshotError at `$`.
+ */
+export function replay(json: unknown): PeriodResult {
+  let document = json;
+  if (typeof json === 'string') {
+    try {
+      document = JSON.parse(json);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new InvalidSnapshotError([{ path: '$', message: `not valid JSON: ${reason}` }]);
+    }
+  }
+  return closePeriod(document as PeriodSnapshot);
+}
+
+/** The result with its identity and hashes: `outputHash` covers everything else (SPEC §6). */
+export function sealResult(snapshot: PeriodSnapshot, allocation: Allocation, inputHash: string): PeriodResult {
+  const unsealed: Omit<PeriodResult, 'outputHash'> = {
+    format: RESULT_FORMAT,
+    period: snapshot.period.id,
+    inputHash,
+    ...allocation,
+  };
+  return { ...unsealed, outputHash: canonicalHash(unsealed) };
+}

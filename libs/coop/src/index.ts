@@ -1,0 +1,28 @@
+export { CoopErrorCode, CoopException, InvalidSnapshotError } from './coop.exception';
+export { closePeriod, replay, sealResult } from './engine/close-period';
+export { inspectSnapshot, validateSnapshot } from './engine/validate-snapshot';
+export { SnapshotIndex } from './engine/snapshot-index';
+export { scoreSnapshot, type PoolPoints } from './engine/score';
+export { allocate } from './engine/allocate';
+export { lrm, type LrmPart } from './engine/lrm';
+export { canonicalHash, canonicalJson } from './engine/canonical-json';
+export { formatProblem, type SnapshotProblem } from './engine/snapshot-problem';
+export {
+  EQUITY_POOL,
+  MEMBER_STATUSES,
+  RESULT_FORMAT,
+  REVERSAL,
+  SNAPSHOT_FORMAT,
+  type Allocation,
+  type ContributionEvent,
+  type ContributionType,
+  type MemberResult,
+  type MemberStatus,
+  type PeriodParameters,
+  type PeriodResult,
+  type PeriodSnapshot,
+  type PoolResult,
+  type ReversalEvent,
+  type SnapshotEvent,
+  type SnapshotMember,
+} from './engine/snapshot';

@@ -1,4 +1,18 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
+import { FetchAuthorizer } from './actors/fetch-authorizer';
+import { CollectionDispatchers } from './collections/collection-dispatchers';
+import { CollectionRepository } from './collections/collection.repository';
+import { FEDERATION_OUTBOUND_QUEUE } from './federation.constants';
+import { FollowObjectRepository } from './objects/follow-object.repository';
+import { ObjectDispatchers } from './objects/object-dispatchers';
+import { AccountActivities } from './outbox/account-activities.service';
+import { FederationBridge } from './outbox/federation-bridge';
+import { FederationOutboundProcessor } from './outbox/federation-outbound.processor';
+import { OutboundActivityService } from './outbox/outbound-activity.service';
+import { OutboundAudienceRepository } from './outbox/outbound-audience.repository';
+import { OutboundDelivery } from './outbox/outbound-delivery';
+import { PostActivities } from './outbox/post-activities.service';
 import { FederationHostRepository } from './delivery/federation-host.repository';
 import { INBOX_HANDLERS, type InboxHandler } from './inbox/inbox-handler';
 import { AcceptHandler } from './inbox/handlers/accept.handler';
@@ -70,6 +84,21 @@ const INBOX_HANDLER_CLASSES: Type<InboxHandler>[] = [
 /** What the inbox handlers share (the content and social services they call come from those modules). */
 const INBOX_SUPPORT = [InboxSupport, RemoteTombstoneRepository];
 
+/** Served documents (objects, collections, authorized fetch) and the outbound bridge's builders. */
+const OUTBOUND_PROVIDERS = [
+  FetchAuthorizer,
+  CollectionRepository,
+  CollectionDispatchers,
+  FollowObjectRepository,
+  ObjectDispatchers,
+  OutboundAudienceRepository,
+  OutboundDelivery,
+  PostActivities,
+  AccountActivities,
+  OutboundActivityService,
+  FederationBridge,
+];
+
 export interface FederationModuleOptions {
   /** Run Fedify's queue (inbox work, fan-out, deliveries) in this process. */
   worker: boolean;
@@ -86,7 +115,13 @@ export class FederationModule {
     return {
       module: FederationModule,
       // IdentityModule is global (forRoot in the app): AccountRepository comes from there.
-      imports: [FederationStorageModule, ModerationModule, ContentModule, SocialModule],
+      imports: [
+        FederationStorageModule,
+        ModerationModule,
+        ContentModule,
+        SocialModule,
+        BullModule.registerQueue({ name: FEDERATION_OUTBOUND_QUEUE }),
+      ],
       providers: [
         PostgresKvStore,
         ActorKeyRepository,
@@ -102,9 +137,10 @@ export class FederationModule {
           useFactory: (...handlers: InboxHandler[]) => handlers,
           inject: INBOX_HANDLER_CLASSES,
         },
+        ...OUTBOUND_PROVIDERS,
         FederationService,
         FederationHttpHandler,
-        ...(worker ? [FederationQueueRunner] : []),
+        ...(worker ? [FederationQueueRunner, FederationOutboundProcessor] : []),
       ],
       exports: [FederationHttpHandler, FederationService, ActorKeyService, RemoteActorService, ModerationModule],
     };

@@ -1,10 +1,11 @@
 import { createExponentialBackoffPolicy, createFederation, type Federation, SendActivityError } from '@fedify/fedify';
-import { Article, Note } from '@fedify/fedify/vocab';
+import { FetchError } from '@fedify/fedify/runtime';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { ConfigService, queueConnection } from '@guildhall/core';
-import { Visibility } from '@guildhall/content';
 import { AccountRepository, type AccountEntity } from '@guildhall/identity';
 import { ACTOR_PATH, INSTANCE_ACTOR_PATH, SHARED_INBOX_PATH, toPerson } from './actors/actor.mapper';
+import { FetchAuthorizer } from './actors/fetch-authorizer';
+import { CollectionDispatchers } from './collections/collection-dispatchers';
 import { FederationHostRepository } from './delivery/federation-host.repository';
 import { INBOX_HANDLERS, type InboxHandler } from './inbox/inbox-handler';
 import { BullMqMessageQueue } from './queue/bullmq-message.queue';
@@ -13,11 +14,7 @@ import { safeDocumentLoader } from './remote/safe-document-loader';
 import { installOutboundHttpPolicy } from './safety/outbound-http';
 import { PostgresKvStore } from './kv/postgres-kv.store';
 import { ActorKeyService } from './keys/actor-key.service';
-import { POST_PATH, toPostObject } from './objects/post-object.mapper';
-import { PostObjectRepository } from './objects/post-object.repository';
-
-/** Post ids are UUIDs; anything else is no post (and must not reach a uuid column). */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { ObjectDispatchers } from './objects/object-dispatchers';
 
 /** Local usernames (the accounts_local_username_ck constraint): anything else is not an actor. */
 const USERNAME = /^[a-z0-9_]{1,30}$/;
@@ -38,7 +35,9 @@ export class FederationService implements OnModuleDestroy {
     kv: PostgresKvStore,
     private readonly accounts: AccountRepository,
     private readonly keys: ActorKeyService,
-    private readonly postObjects: PostObjectRepository,
+    private readonly objects: ObjectDispatchers,
+    private readonly collections: CollectionDispatchers,
+    private readonly fetches: FetchAuthorizer,
     private readonly remote: RemoteActorService,
     private readonly hosts: FederationHostRepository,
     @Inject(INBOX_HANDLERS) private readonly inboxHandlers: InboxHandler[],
@@ -56,7 +55,8 @@ export class FederationService implements OnModuleDestroy {
       // Only worker processes run queued work (FederationQueueRunner); servers only enqueue.
       manuallyStartQueue: true,
       origin: publicOrigin,
-      allowPrivateAddress: federationAllowPrivateAddresses,
+      // No `allowPrivateAddress`: Fedify refuses it beside custom loader factories, and ours apply
+      // FEDERATION_ALLOW_PRIVATE_ADDRESSES themselves (safe-document-loader, outbound-http).
       documentLoaderFactory: () => remote.contextLoader,
       contextLoaderFactory: () => remote.contextLoader,
       authenticatedDocumentLoaderFactory: (identity) => safeDocumentLoader(remote.policy, identity),
@@ -84,8 +84,8 @@ export class FederationService implements OnModuleDestroy {
       },
     });
     this.setUpActors();
-    this.setUpCollections();
-    this.setUpObjects();
+    this.collections.register(this.federation);
+    this.objects.register(this.federation);
     this.setUpInbox();
   }
 
@@ -94,8 +94,8 @@ export class FederationService implements OnModuleDestroy {
   }
 
   private async deliveryFailed(error: Error, activityId: string | null): Promise<void> {
-    // A SendActivityError names the inbox; other errors (a refused address, a timeout) do not.
-    const inbox = error instanceof SendActivityError ? error.inbox : null;
+    // A SendActivityError (an HTTP answer) and a FetchError (no answer: refused, timed out) name the inbox.
+    const inbox = error instanceof SendActivityError ? error.inbox : error instanceof FetchError ? error.url : null;
     this.logger.warn({ msg: 'delivery failed', activityId, inbox: inbox?.href, err: error.message });
     if (inbox) await this.hosts.recordFailure(inbox.host, error.message);
   }
@@ -142,50 +142,7 @@ export class FederationService implements OnModuleDestroy {
         return account ? this.keys.keyPairs(account.id) : [];
       })
       // WebFinger `acct:Alice@host` finds `alice`; the actor id keeps the one stored spelling.
-      .mapHandle(async (_ctx, username) => (await this.findLocal(username.toLowerCase()))?.username ?? null);
-  }
-
-  /** Counts only for now (Mastodon reads `totalItems`); pages arrive with the outbox bridge. */
-  private setUpCollections(): void {
-    this.federation
-      .setFollowersDispatcher(`${ACTOR_PATH}/followers`, async (_ctx, identifier) =>
-        (await this.findLocal(identifier)) ? { items: [] } : null,
-      )
-      .setCounter(async (_ctx, identifier) => (await this.findLocal(identifier))?.followersCount ?? null);
-    this.federation
-      .setFollowingDispatcher(`${ACTOR_PATH}/following`, async (_ctx, identifier) =>
-        (await this.findLocal(identifier)) ? { items: [] } : null,
-      )
-      .setCounter(async (_ctx, identifier) => (await this.findLocal(identifier))?.followingCount ?? null);
-    this.federation
-      .setOutboxDispatcher(`${ACTOR_PATH}/outbox`, async (_ctx, identifier) =>
-        (await this.findLocal(identifier)) ? { items: [] } : null,
-      )
-      .setCounter(async (_ctx, identifier) => (await this.findLocal(identifier))?.postsCount ?? null);
-  }
-
-  /**
-   * Local posts at `/posts/{id}`: a `Note`, or an `Article` when titled. Both classes share the
-   * path (so `ctx.getObjectUri(Article, …)` works too); the router picks the first route added,
-   * so one dispatcher answers for both and returns whichever type the post is. Deleted posts never
-   * get here: the HTTP handler answers them 410 with a Tombstone (an object dispatcher cannot).
-   */
-  private setUpObjects(): void {
-    const dispatch = async (ctx: { origin: string }, id: string): Promise<Note | Article | null> => {
-      if (!UUID.test(id)) return null;
-      const post = await this.postObjects.findLocalPost(id.toLowerCase());
-      if (!post || post.deletedAt || post.boostOfId) return null;
-      // FOLLOWERS and DIRECT posts answer 404 for now: serving them needs authorized fetch (a
-      // signed GET from an actor allowed to see the post), which a later slice brings.
-      if (post.visibility !== Visibility.Public && post.visibility !== Visibility.Unlisted) return null;
-      const data = await this.postObjects.load(post);
-      return data ? toPostObject(ctx.origin, data) : null;
-    };
-    this.federation.setObjectDispatcher<Note | Article, 'id'>(Note, POST_PATH, (ctx, values) =>
-      dispatch(ctx, values.id),
-    );
-    this.federation.setObjectDispatcher<Note | Article, 'id'>(Article, POST_PATH, (ctx, values) =>
-      dispatch(ctx, values.id),
-    );
+      .mapHandle(async (_ctx, username) => (await this.findLocal(username.toLowerCase()))?.username ?? null)
+      .authorize(this.fetches.authorize);
   }
 }

@@ -17,6 +17,7 @@ export function actorUrls(origin: string, username: string) {
     outbox: new URL(`${id}/outbox`),
     followers: new URL(`${id}/followers`),
     following: new URL(`${id}/following`),
+    featured: new URL(`${id}/featured`),
     sharedInbox: new URL(`${origin}${SHARED_INBOX_PATH}`),
   };
 }
@@ -65,6 +66,8 @@ export function toPerson(ctx: Context<void>, account: AccountEntity, keys: Actor
     outbox: urls.outbox,
     followers: urls.followers,
     following: urls.following,
+    // Mastodon reads pinned posts from `featured`; an empty collection until pins exist.
+    featured: urls.featured,
     endpoints: new Endpoints({ sharedInbox: urls.sharedInbox }),
     publicKey: keys[0]?.cryptographicKey ?? null,
     assertionMethods: keys.map((key) => key.multikey),

@@ -16,7 +16,10 @@ import { hostMeta, isNodeInfoVersion, nodeInfo, nodeInfoLinks } from '../well-kn
 
 /** Paths this handler may answer; everything else goes straight to Nest, its body untouched. */
 const FEDERATION_PATH =
-  /^\/(?:\.well-known\/(?:webfinger|host-meta|nodeinfo)|nodeinfo\/[\d.]+|users\/[^/]+(?:\/[a-z]+)?|posts\/[^/]+|actor|inbox)$/;
+  /^\/(?:\.well-known\/(?:webfinger|host-meta|nodeinfo)|nodeinfo\/[\d.]+|users\/[^/]+(?:\/[a-z]+)?|posts\/[^/]+(?:\/(?:activity|replies))?|follows\/[^/]+|actor|inbox)$/;
+
+/** Public whoever asks, even signed by a blocked domain: discovery and the instance actor. */
+const ALWAYS_PUBLIC = /^\/(?:\.well-known\/|nodeinfo\/|actor$)/;
 
 /** `/posts/<uuid>`: a local post's id (FederationService serves the living ones). */
 const POST_ID_PATH = /^\/posts\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
@@ -28,14 +31,22 @@ const PUBLIC_IRI = 'https://www.w3.org/ns/activitystreams#Public';
 
 /**
  * Fedify compacts the Public collection to `as:Public`; FEDERATION.md asks for the full IRI
- * (what Mastodon itself emits), so a served post's `to`/`cc` are rewritten on the way out.
+ * (what Mastodon itself emits), so `to`/`cc` are rewritten on the way out, also in the objects an
+ * activity or a collection page embeds.
  */
 async function fullPublicIri(response: Response): Promise<Response> {
   if (!response.ok || !response.headers.get('content-type')?.startsWith('application/activity+json')) return response;
   const doc = (await response.json()) as Record<string, unknown>;
   const expand = (value: unknown): unknown =>
     Array.isArray(value) ? value.map(expand) : value === 'as:Public' || value === 'Public' ? PUBLIC_IRI : value;
-  for (const key of ['to', 'cc']) if (key in doc) doc[key] = expand(doc[key]);
+  const walk = (node: unknown, depth: number): void => {
+    if (depth > 4 || node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach((item) => walk(item, depth + 1));
+    const record = node as Record<string, unknown>;
+    for (const key of ['to', 'cc']) if (key in record) record[key] = expand(record[key]);
+    for (const key of ['object', 'orderedItems']) if (key in record) walk(record[key], depth + 1);
+  };
+  walk(doc, 0);
   const headers = new Headers(response.headers);
   headers.delete('content-length');
   return new Response(JSON.stringify(doc), { status: response.status, headers });
@@ -83,6 +94,11 @@ export class FederationHttpHandler {
     // Other methods go to Nest untouched (a stream read here would reach Nest already consumed).
     if (raw.method !== 'GET' && raw.method !== 'HEAD') return null;
     if (!FEDERATION_PATH.test(url.pathname)) return null;
+    // A GET signed by a domain we block is refused outright (the signature is not even verified).
+    const signer = ALWAYS_PUBLIC.test(url.pathname) ? null : keyHost(raw.headers);
+    if (signer && this.blocks.isBlocked(signer)) {
+      return new InboxRefusal(403, 'This server does not serve your domain').toResponse();
+    }
 
     switch (url.pathname) {
       case '/.well-known/host-meta':
@@ -121,7 +137,7 @@ export class FederationHttpHandler {
       },
     });
     if (fallThrough) return null;
-    return postId !== undefined && raw.method === 'GET' ? fullPublicIri(response) : response;
+    return raw.method === 'GET' ? fullPublicIri(response) : response;
   }
 
   /**

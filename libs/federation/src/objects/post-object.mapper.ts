@@ -21,15 +21,27 @@ function mentionName(account: ObjectAccount): string {
 
 /**
  * Who a post is addressed to, as Mastodon reads visibility back from it (FEDERATION.md):
- * PUBLIC → to Public, cc followers; UNLISTED → to followers, cc Public. Mentioned actors go in cc
- * (Mastodon needs both the Mention tag and the actor in to/cc to notify).
+ * PUBLIC → to Public, cc followers; UNLISTED → to followers, cc Public; FOLLOWERS → to followers;
+ * DIRECT → to the mentioned only. Otherwise mentioned actors go in cc (Mastodon needs both the
+ * Mention tag and the actor in to/cc to notify).
  */
-function addressing(visibility: Visibility, followers: URL, mentioned: URL[]): { tos: URL[]; ccs: URL[] } {
-  if (visibility === Visibility.Public) return { tos: [PUBLIC_COLLECTION], ccs: [followers, ...mentioned] };
-  return { tos: [followers], ccs: [PUBLIC_COLLECTION, ...mentioned] };
+export function addressing(visibility: `${Visibility}`, followers: URL, mentioned: URL[]): { tos: URL[]; ccs: URL[] } {
+  switch (visibility) {
+    case 'public':
+      return { tos: [PUBLIC_COLLECTION], ccs: [followers, ...mentioned] };
+    case 'unlisted':
+      return { tos: [followers], ccs: [PUBLIC_COLLECTION, ...mentioned] };
+    case 'followers':
+      return { tos: [followers], ccs: mentioned };
+    case 'direct':
+      return { tos: mentioned, ccs: [] };
+  }
 }
 
-/** A local PUBLIC or UNLISTED post as a `Note`, or an `Article` when it has a title. */
+/** A local post's public replies collection (Mastodon reads `replies` to fetch a thread). */
+export const postRepliesUri = (origin: string, postId: string) => new URL(`${localPostUri(origin, postId)}/replies`);
+
+/** A local post as a `Note`, or an `Article` when it has a title, addressed per its visibility. */
 export function toPostObject(origin: string, data: PostObjectData): Note | Article {
   const { post, author } = data;
   const id = new URL(localPostUri(origin, post.id));
@@ -73,6 +85,7 @@ export function toPostObject(origin: string, data: PostObjectData): Note | Artic
     tos,
     ccs,
     replyTarget: inReplyTo ? new URL(inReplyTo) : null,
+    replies: postRepliesUri(origin, post.id),
     tags,
     attachments,
   };

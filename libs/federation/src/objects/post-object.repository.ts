@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { MediaAttachmentEntity, PostEntity } from '@guildhall/content';
+import { MediaAttachmentEntity, PostEntity, Visibility } from '@guildhall/content';
 import { AccountEntity } from '@guildhall/identity';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 
 /** An account as a post's object needs it: a mention's target, or the author. */
 export type ObjectAccount = Pick<AccountEntity, 'id' | 'username' | 'domain' | 'uri'>;
@@ -28,38 +28,70 @@ export class PostObjectRepository {
     return this.dataSource.getRepository(PostEntity).findOneBy({ id, local: true });
   }
 
+  /**
+   * Whether the actor at `actorUri` (a remote account we know) may see a FOLLOWERS or DIRECT post:
+   * it follows the author (FOLLOWERS only) or the post mentions it.
+   */
+  async visibleToRemote(post: Pick<PostEntity, 'id' | 'accountId' | 'visibility'>, actorUri: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM accounts a
+       WHERE a.uri = $1 AND a.suspended_at IS NULL AND (
+         EXISTS (SELECT 1 FROM mentions m WHERE m.post_id = $2 AND m.account_id = a.id)
+         OR ($4 AND EXISTS (SELECT 1 FROM follows f
+                            WHERE f.follower_id = a.id AND f.followee_id = $3 AND f.state = 'accepted')))`,
+      [actorUri, post.id, post.accountId, post.visibility === Visibility.Followers],
+    );
+    return rows.length > 0;
+  }
+
   async load(post: PostEntity): Promise<PostObjectData | null> {
-    const author = await this.dataSource
-      .getRepository(AccountEntity)
-      .findOne({ where: { id: post.accountId }, select: { id: true, username: true, domain: true, uri: true } });
-    if (!author) return null;
-    const inReplyTo = post.inReplyToId
+    return (await this.loadMany([post]))[0] ?? null;
+  }
+
+  /** `load` for a page of posts, in a fixed number of queries; posts whose author is gone are left out. */
+  async loadMany(posts: PostEntity[]): Promise<PostObjectData[]> {
+    if (posts.length === 0) return [];
+    const ids = posts.map((post) => post.id);
+    const authors = await this.dataSource.getRepository(AccountEntity).find({
+      where: { id: In([...new Set(posts.map((post) => post.accountId))]) },
+      select: { id: true, username: true, domain: true, uri: true },
+    });
+    const parentIds = [...new Set(posts.map((post) => post.inReplyToId).filter((id): id is string => id !== null))];
+    const parents = parentIds.length
       ? await this.dataSource
           .getRepository(PostEntity)
-          .findOne({ where: { id: post.inReplyToId }, select: { id: true, local: true, uri: true } })
-      : null;
-    const mentions = await this.dataSource.query<
-      { id: string; username: string; domain: string | null; uri: string | null }[]
-    >(
-      `SELECT a.id, a.username, a.domain, a.uri FROM mentions m JOIN accounts a ON a.id = m.account_id
-       WHERE m.post_id = $1 ORDER BY a.username, a.domain NULLS FIRST`,
-      [post.id],
+          .find({ where: { id: In(parentIds) }, select: { id: true, local: true, uri: true } })
+      : [];
+    const mentions = await this.dataSource.query<(ObjectAccount & { post_id: string })[]>(
+      `SELECT m.post_id, a.id, a.username, a.domain, a.uri FROM mentions m JOIN accounts a ON a.id = m.account_id
+       WHERE m.post_id = ANY($1::uuid[]) ORDER BY a.username, a.domain NULLS FIRST`,
+      [ids],
     );
-    const hashtags = await this.dataSource.query<{ name: string }[]>(
-      `SELECT h.name FROM post_hashtags ph JOIN hashtags h ON h.id = ph.hashtag_id
-       WHERE ph.post_id = $1 ORDER BY h.name`,
-      [post.id],
+    const hashtags = await this.dataSource.query<{ post_id: string; name: string }[]>(
+      `SELECT ph.post_id, h.name FROM post_hashtags ph JOIN hashtags h ON h.id = ph.hashtag_id
+       WHERE ph.post_id = ANY($1::uuid[]) ORDER BY h.name`,
+      [ids],
     );
     const media = await this.dataSource
       .getRepository(MediaAttachmentEntity)
-      .find({ where: { postId: post.id }, order: { position: 'ASC', id: 'ASC' } });
-    return {
-      post,
-      author,
-      inReplyTo,
-      mentions,
-      hashtags: hashtags.map((row) => row.name),
-      media,
-    };
+      .find({ where: { postId: In(ids) }, order: { position: 'ASC', id: 'ASC' } });
+    const authorById = new Map(authors.map((author) => [author.id, author]));
+    const parentById = new Map(parents.map((parent) => [parent.id, parent]));
+    return posts.flatMap((post) => {
+      const author = authorById.get(post.accountId);
+      if (!author) return [];
+      return [
+        {
+          post,
+          author,
+          inReplyTo: post.inReplyToId ? (parentById.get(post.inReplyToId) ?? null) : null,
+          mentions: mentions
+            .filter((row) => row.post_id === post.id)
+            .map(({ id, username, domain, uri }) => ({ id, username, domain, uri })),
+          hashtags: hashtags.filter((row) => row.post_id === post.id).map((row) => row.name),
+          media: media.filter((item) => item.postId === post.id),
+        },
+      ];
+    });
   }
 }

@@ -1,0 +1,148 @@
+// Period close (libs/coop, SPEC §2–§6) at scale. Section `engine`: the pure engine from the built
+// dist/ on a synthetic snapshot (scripts/bench/coop-snapshot.mjs) of 100,000 members and
+// 1,000,000 events, and on one a tenth of that size; each size runs in a fresh child process (so
+// its peak memory is its own), RUNS times, reporting the median ms of each phase (validate,
+// score, allocate, hash = input + output hash), the JSON parse a replay also pays, the peak RSS
+// and heap, and the growth ratio full/tenth (≈10 is linear). Prints one JSON object on stdout;
+// progress on stderr. Sections are independent: a later one (e.g. the close through the database)
+// adds an entry to SECTIONS and reuses generateSnapshot. `--only <section>` runs one.
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { buildIfNeeded, createLog, root, round, runBenchmark } from './bench/common.mjs';
+import { generateSnapshot } from './bench/coop-snapshot.mjs';
+
+const FULL = { members: 100_000, events: 1_000_000 };
+const SIZES = [{ members: FULL.members / 10, events: FULL.events / 10 }, FULL];
+const RUNS = 3;
+/** The whole close (engine + database) must take < 10 s at FULL; the engine should be a small part of it. */
+const TARGETS = { fullCloseMs: 10_000, maxEngineMsAtFull: 2_500 };
+const CHILD_TIMEOUT_MS = 5 * 60_000;
+const OVERALL_TIMEOUT_MS = 15 * 60_000;
+const PHASES = ['validate', 'score', 'allocate', 'hash'];
+
+const log = createLog('bench:close');
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const mbOf = (bytes) => round(bytes / 1024 / 1024);
+
+/** In a child process: generate, serialise and parse one size, then time the engine's phases. */
+function engineChild({ members, events }) {
+  const coop = createRequire(import.meta.url)(join(root, 'dist/libs/coop/src/index.js'));
+  let peakHeap = 0;
+  const sample = () => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed));
+  const cpuMs = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  };
+  let lastCpu = 0;
+  const time = (fn) => {
+    const started = performance.now();
+    const cpuStarted = cpuMs();
+    const value = fn();
+    sample();
+    lastCpu = cpuMs() - cpuStarted;
+    return [value, performance.now() - started];
+  };
+  const [text, generateMs] = time(() => JSON.stringify(generateSnapshot({ members, events })));
+  const [snapshot, parseMs] = time(() => JSON.parse(text));
+  const jsonMB = mbOf(Buffer.byteLength(text));
+  const inputRssMB = mbOf(process.memoryUsage().rss);
+  const runs = [];
+  const cpuRuns = [];
+  let result;
+  for (let run = 0; run < RUNS; run++) {
+    const cpu = {};
+    // closePeriod's phases, timed one by one: validation's index feeds scoring.
+    const [{ problems, index }, validate] = time(() => coop.inspectSnapshot(snapshot));
+    cpu.validate = lastCpu;
+    if (problems.length > 0) throw new Error(`generated snapshot invalid: ${JSON.stringify(problems.slice(0, 5))}`);
+    const [points, score] = time(() => coop.scoreSnapshot(snapshot, index));
+    cpu.score = lastCpu;
+    const [allocation, allocate] = time(() => coop.allocate(snapshot, points));
+    cpu.allocate = lastCpu;
+    const [sealed, hash] = time(() => coop.sealResult(snapshot, allocation, coop.canonicalHash(snapshot)));
+    cpu.hash = lastCpu;
+    result = sealed;
+    runs.push({ validate, score, allocate, hash });
+    cpuRuns.push(cpu);
+  }
+  const [whole, closePeriodMs] = time(() => coop.closePeriod(snapshot));
+  if (whole.outputHash !== result.outputHash) throw new Error('closePeriod and the phases disagree');
+  const phases = Object.fromEntries(PHASES.map((phase) => [`${phase}Ms`, round(median(runs.map((r) => r[phase])))]));
+  return {
+    members,
+    events,
+    generateMs: round(generateMs),
+    jsonMB,
+    parseMs: round(parseMs),
+    ...phases,
+    engineMs: round(median(runs.map((r) => PHASES.reduce((sum, phase) => sum + r[phase], 0)))),
+    // CPU time (this process, GC threads included): steadier than wall time on a shared machine
+    cpuMs: Object.fromEntries(PHASES.map((phase) => [phase, round(median(cpuRuns.map((r) => r[phase])))])),
+    engineCpuMs: round(median(cpuRuns.map((r) => PHASES.reduce((sum, phase) => sum + r[phase], 0)))),
+    closePeriodMs: round(closePeriodMs),
+    inputRssMB,
+    peakRssMB: round(process.resourceUsage().maxRSS / 1024),
+    peakHeapUsedMB: mbOf(peakHeap),
+    resultMembers: result.members.length,
+    unitsIssued: result.unitsIssued,
+    outputHash: result.outputHash,
+  };
+}
+
+/** Section `engine`: both sizes, each in its own process, and how the figures grow. */
+async function engineSection() {
+  const sizes = [];
+  for (const size of SIZES) {
+    log(`engine: ${size.members} members, ${size.events} events (${RUNS} runs)`);
+    const output = execFileSync(
+      process.execPath,
+      [fileURLToPath(import.meta.url), '--engine-child', String(size.members), String(size.events)],
+      { cwd: root, timeout: CHILD_TIMEOUT_MS, stdio: ['ignore', 'pipe', 2], maxBuffer: 1 << 20 },
+    );
+    sizes.push(JSON.parse(output.toString()));
+    log(`engine: ${sizes.at(-1).engineMs} ms, peak RSS ${sizes.at(-1).peakRssMB} MB`);
+  }
+  const [tenth, full] = sizes;
+  const ratio = (key) => round(full[key] / tenth[key], 2);
+  const keys = [
+    ...PHASES.map((phase) => `${phase}Ms`),
+    'engineMs',
+    'engineCpuMs',
+    'parseMs',
+    'peakRssMB',
+    'peakHeapUsedMB',
+  ];
+  return {
+    runs: RUNS,
+    sizes,
+    growth: Object.fromEntries(keys.map((key) => [key, ratio(key)])),
+    targets: TARGETS,
+    withinTargets: full.engineMs <= TARGETS.maxEngineMsAtFull,
+  };
+}
+
+/** Each section returns its figures; add a section (e.g. `database`) here. */
+const SECTIONS = { engine: engineSection };
+
+if (process.argv[2] === '--engine-child') {
+  const [members, events] = process.argv.slice(3).map(Number);
+  process.stdout.write(`${JSON.stringify(engineChild({ members, events }))}\n`);
+} else {
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+  await runBenchmark({
+    log,
+    timeoutMs: OVERALL_TIMEOUT_MS,
+    cleanup: async () => {},
+    main: async () => {
+      buildIfNeeded(log);
+      const result = {};
+      for (const [name, section] of Object.entries(SECTIONS)) {
+        if (only === undefined || only === name) result[name] = await section();
+      }
+      return result;
+    },
+  });
+}

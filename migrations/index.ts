@@ -4,4 +4,9 @@ import { CreateContentAndSocial1795318604478 } from './1795318604478-CreateConte
 import { CreateFederationKeys1795321712102 } from './1795321712102-CreateFederationKeys';
 import { CreateFederationInboxAndModeration1795324851660 } from './1795324851660-CreateFederationInboxAndModeration';
 
-export const MIGRATIONS = [CreateIdentity1795317000691, CreateContentAndSocial1795318604478, CreateFederationKeys1795321712102, CreateFederationInboxAndModeration1795324851660];
+export const MIGRATIONS = [
+  CreateIdentity1795317000691,
+  CreateContentAndSocial1795318604478,
+  CreateFederationKeys1795321712102,
+  CreateFederationInboxAndModeration1795324851660,
+];

@@ -87,7 +87,7 @@ export async function safeGet(
  */
 export function safeDocumentLoader(policy: SafeFetchPolicy, signer?: Signer): DocumentLoader {
   return async (url, options): Promise<RemoteDocument> => {
-    const preloaded = (preloadedContexts)[url];
+    const preloaded = preloadedContexts[url];
     if (preloaded !== undefined) return { contextUrl: null, documentUrl: url, document: preloaded };
     let result: Awaited<ReturnType<typeof safeGet>>;
     try {

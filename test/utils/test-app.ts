@@ -37,6 +37,8 @@ export function testEnv(overrides: Env = {}): Env {
     PUBLIC_ORIGIN: 'http://guildhall.test',
     // Passport keeps strategies process-wide: every test app must agree on the secret.
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+    // Apps share the run's database: the instance actor's key, sealed by the first app, must open in the others.
+    FEDERATION_KEY_SECRET: 'test-federation-key-secret-0123456789abcdef',
     RATE_LIMIT_LOGIN_PER_IP: '100000',
     RATE_LIMIT_SIGNUP_PER_IP: '100000',
     ...overrides,

@@ -92,7 +92,14 @@ describe('likes, boosts and bookmarks', () => {
     expect(eventsFor(id)).toEqual([
       {
         name: DomainEvent.PostLiked,
-        payload: { engagementId: row.id, postId: id, postAuthorId: alice.account.id, accountId: bob.account.id },
+        payload: {
+          engagementId: row.id,
+          postId: id,
+          postAuthorId: alice.account.id,
+          accountId: bob.account.id,
+          accountLocal: true,
+          postLocal: true,
+        },
       },
     ]);
 
@@ -163,7 +170,14 @@ describe('likes, boosts and bookmarks', () => {
     expect(eventsFor(id)).toEqual([
       {
         name: DomainEvent.PostBoosted,
-        payload: { engagementId: boostId, postId: id, postAuthorId: alice.account.id, accountId: bob.account.id },
+        payload: {
+          engagementId: boostId,
+          postId: id,
+          postAuthorId: alice.account.id,
+          accountId: bob.account.id,
+          accountLocal: true,
+          postLocal: true,
+        },
       },
     ]);
 

@@ -130,7 +130,9 @@ describe('profiles', () => {
       member.token,
     );
     expect(res.errors).toBeUndefined();
-    expect(published.filter((e) => e.accountId === member.account.id)).toEqual([{ accountId: member.account.id }]);
+    expect(published.filter((e) => e.accountId === member.account.id)).toEqual([
+      { accountId: member.account.id, local: true },
+    ]);
     const expected = {
       id: member.account.id,
       handle: member.username,

@@ -219,7 +219,14 @@ describe('the social graph over GraphQL', () => {
       expect(none.data!.followRequests.edges).toEqual([]);
 
       listeners.forEach(([name, listener]) => emitter.off(name, listener));
-      const ids = { followId: asked.data!.follow.id, followerId: alice.account.id, followeeId: bob.account.id };
+      const ids = {
+        followId: asked.data!.follow.id,
+        followerId: alice.account.id,
+        followeeId: bob.account.id,
+        followerLocal: true,
+        followeeLocal: true,
+        uri: null,
+      };
       expect(events).toEqual([
         { name: 'account.follow-requested', ...ids },
         { name: 'account.followed', ...ids },

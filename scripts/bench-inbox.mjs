@@ -81,8 +81,8 @@ const PROFILE = !process.argv.includes('--no-profile');
 const SAVE_PROFILES = process.argv.find((arg) => arg.startsWith('--save-profiles='))?.slice('--save-profiles='.length);
 const CONNECTION_COUNTS = [10, 50];
 /** Requests signed per window: the warm-up rate × this × the duration (the window stops at the duration). */
-const POOL_HEADROOM = 2.5;
-const MIN_POOL = 2_000;
+const POOL_HEADROOM = 4;
+const MIN_POOL = 3_000;
 const MAX_POOL = 40_000;
 const FLOOR_MS = 3_000;
 const DRAIN_TIMEOUT_MS = 240_000;

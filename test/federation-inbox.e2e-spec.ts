@@ -3,7 +3,6 @@ import { ConfigService, queueConnection, uuidv7 } from '@guildhall/core';
 import { Queue, type QueueOptions } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { signUp, type SignedUp } from './utils/factories';
-import { insertFollow } from './utils/graph';
 import { startPeer, trustCertificateInThisProcess, type Peer, type PeerActor } from './utils/peer';
 import { createListeningTestApp, type TestApp } from './utils/test-app';
 
@@ -100,6 +99,25 @@ describe('federation inbox: what each inbound activity does', () => {
       token,
     );
     return res.data?.timeline.edges.map((edge) => edge.node.uri) ?? [];
+  }
+
+  /**
+   * `user` follows a peer actor over GraphQL: our Follow goes out (the outbound side), the peer
+   * answers Accept, and our inbox matches it to the follow by its id. Resolves to the actor's account id.
+   */
+  async function followPeer(user: SignedUp, actor: PeerActor): Promise<string> {
+    const res = await t.gql<{ follow: { state: string } }>(
+      'mutation($handle: String!) { follow(handle: $handle) { state } }',
+      { handle: actor.handle },
+      user.token,
+    );
+    expect(res.data?.follow.state).toBe('PENDING');
+    const { id } = await account(actor.handle);
+    await eventually(
+      () => followRow(user.account.id, id),
+      (row) => expect(row?.state).toBe('accepted'),
+    );
+    return id;
   }
 
   const storedPost = async (uri: string) =>
@@ -306,9 +324,8 @@ describe('federation inbox: what each inbound activity does', () => {
     beforeAll(async () => {
       [alice, carol] = await Promise.all([signUp(t), signUp(t)]);
       dana = await peer.createActor({ username: 'dana' });
-      // Carol follows dana (the outbound Follow is not this suite's subject: the row is enough).
-      danaId = (await account(dana.handle)).id;
-      await insertFollow(t, carol.account.id, danaId);
+      // Carol follows dana through the API: dana's posts then reach us as they would from Mastodon.
+      danaId = await followPeer(carol, dana);
       alicePostId = await createPost(alice, 'A post to reply to, like and boost');
     });
 
@@ -318,7 +335,6 @@ describe('federation inbox: what each inbound activity does', () => {
         content: `<p>Hello <a href="${actorUri(alice)}">@${alice.username}</a> #FediTest <script>x()</script></p>`,
         mention: [actorUri(alice)],
         hashtags: ['FediTest'],
-        inbox: sharedInbox(),
       });
       noteUri = created.objectId;
       const stored = await eventually(
@@ -372,14 +388,12 @@ describe('federation inbox: what each inbound activity does', () => {
         name: 'On federation',
         summary: '<p>An <b>excerpt</b></p>',
         content: '<p>The long text.</p>',
-        inbox: sharedInbox(),
       });
       const warned = await peer.create({
         actor: 'dana',
         content: '<p>Spoilers inside</p>',
         summary: 'Spoilers',
         sensitive: true,
-        inbox: sharedInbox(),
       });
       const [a, w] = await Promise.all(
         [article.objectId, warned.objectId].map((uri) =>
@@ -403,7 +417,6 @@ describe('federation inbox: what each inbound activity does', () => {
         actor: 'dana',
         content: '<p>Only for my followers</p>',
         to: 'followers',
-        inbox: sharedInbox(),
       });
       const stored = await eventually(
         () => storedPost(created.objectId),
@@ -496,7 +509,6 @@ describe('federation inbox: what each inbound activity does', () => {
         actor: 'dana',
         object: noteUri,
         content: '<p>Hello again, edited</p>',
-        inbox: sharedInbox(),
       });
       const view = await eventually(
         () => post(notePostId),
@@ -509,7 +521,7 @@ describe('federation inbox: what each inbound activity does', () => {
     });
 
     it('tombstones a Note on Delete, and a replayed Create leaves it deleted', async () => {
-      await peer.delete({ actor: 'dana', object: noteUri, inbox: sharedInbox() });
+      await peer.delete({ actor: 'dana', object: noteUri });
       await eventually(
         () => storedPost(noteUri),
         (row) => expect(row.deleted_at).not.toBeNull(),
@@ -578,8 +590,8 @@ describe('federation inbox: what each inbound activity does', () => {
   describe('Update(Person), Block, Flag, Move, Delete(actor)', () => {
     it("refreshes an actor's profile on Update(Person)", async () => {
       const pat = await peer.createActor({ username: 'pat', name: 'Pat' });
-      const patId = (await account(pat.handle)).id;
-      await peer.updateActor({ actor: 'pat', name: 'Pat Renamed', summary: '<p>New bio</p>', inbox: sharedInbox() });
+      const patId = await followPeer(await signUp(t), pat);
+      await peer.updateActor({ actor: 'pat', name: 'Pat Renamed', summary: '<p>New bio</p>' });
       await eventually(
         () =>
           sql<{ display_name: string; bio: string }>('SELECT display_name, bio FROM accounts WHERE id = $1', [patId]),
@@ -592,8 +604,7 @@ describe('federation inbox: what each inbound activity does', () => {
       const erik = await peer.createActor({ username: 'erik' });
       await peer.follow({ actor: 'erik', target: actorUri(dave) });
       await peer.waitFor('Accept', 1, 20_000, { actor: actorUri(dave) });
-      const erikId = (await account(erik.handle)).id;
-      await insertFollow(t, dave.account.id, erikId);
+      const erikId = await followPeer(dave, erik);
       expect((await account(dave.username)).followersCount).toBe(1);
 
       const block = await peer.block({ actor: 'erik', target: actorUri(dave) });
@@ -651,12 +662,11 @@ describe('federation inbox: what each inbound activity does', () => {
       const newbie = await peer.createActor({ username: 'newbie', alsoKnownAs: [oldie.id] });
       const liar = await peer.createActor({ username: 'liar' });
       const stranger = await peer.createActor({ username: 'stranger' });
-      const oldieId = (await account(oldie.handle)).id;
-      const liarId = (await account(liar.handle)).id;
-      await insertFollow(t, hal.account.id, oldieId);
-      await insertFollow(t, ivy.account.id, liarId);
+      const oldieId = await followPeer(hal, oldie);
+      const liarId = await followPeer(ivy, liar);
 
-      await peer.move({ actor: 'oldie', target: newbie.id, inbox: sharedInbox() });
+      // Sent to oldie's followers: hal, through our shared inbox.
+      await peer.move({ actor: 'oldie', target: newbie.id });
       const moved = await eventually(
         () =>
           sql<{ moved_to: string | null; new_id: string | null }>(
@@ -672,9 +682,18 @@ describe('federation inbox: what each inbound activity does', () => {
         () => followRow(hal.account.id, oldieId),
         (row) => expect(row).toBeUndefined(),
       );
-      expect(['pending', 'accepted']).toContain((await followRow(hal.account.id, newbieId))?.state);
+      // FollowService sent a Follow to newbie, which accepted it; and an Undo to oldie.
+      await eventually(
+        () => followRow(hal.account.id, newbieId),
+        (row) => expect(row?.state).toBe('accepted'),
+      );
+      await eventually(
+        () => peer.actor('oldie'),
+        (details) => expect(details.followers).toEqual([]),
+      );
+      expect((await peer.actor('newbie')).followers).toEqual([expect.objectContaining({ id: actorUri(hal) })]);
 
-      await peer.move({ actor: 'liar', target: stranger.id, inbox: sharedInbox() });
+      await peer.move({ actor: 'liar', target: stranger.id });
       await drained();
       expect(await followRow(ivy.account.id, liarId)).toEqual({ state: 'accepted', uri: null });
       expect(await sql('SELECT moved_to_account_id FROM accounts WHERE id = $1', [liarId])).toEqual([

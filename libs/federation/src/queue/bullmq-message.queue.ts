@@ -3,11 +3,15 @@ import { Logger } from '@nestjs/common';
 import { type JobsOptions, Queue, type QueueOptions, Worker } from 'bullmq';
 import { FEDERATION_QUEUE, FederationJob } from '../federation.constants';
 
-/** Fedify retries by re-enqueueing with a delay (its own policies), so a BullMQ job runs once. */
+/**
+ * Fedify retries by re-enqueueing with a delay (its own policies), so a BullMQ job runs once.
+ * Fedify's delivery messages carry the sender's private key (as a JWK): a finished job is removed
+ * at once, and a failed one (a crash, not a refused delivery) kept only a day for diagnosis.
+ */
 const JOB_OPTIONS: JobsOptions = {
   attempts: 1,
-  removeOnComplete: { age: 3_600, count: 10_000 },
-  removeOnFail: { age: 7 * 86_400, count: 10_000 },
+  removeOnComplete: true,
+  removeOnFail: { age: 86_400, count: 1_000 },
 };
 
 function delayMs(options?: MessageQueueEnqueueOptions): number | undefined {

@@ -16,9 +16,6 @@ import { PostgresKvStore } from './kv/postgres-kv.store';
 import { ActorKeyService } from './keys/actor-key.service';
 import { ObjectDispatchers } from './objects/object-dispatchers';
 
-/** Local usernames (the accounts_local_username_ck constraint): anything else is not an actor. */
-const USERNAME = /^[a-z0-9_]{1,30}$/;
-
 /**
  * The Fedify `Federation` for this process: actors, their keys and collections, WebFinger.
  * The identifier in every route is the local username, so ids stay `${origin}/users/<username>`.
@@ -127,7 +124,7 @@ export class FederationService implements OnModuleDestroy {
   }
 
   private findLocal(identifier: string): Promise<AccountEntity | null> {
-    return USERNAME.test(identifier) ? this.accounts.findByUsername(identifier, null) : Promise.resolve(null);
+    return this.accounts.findActiveLocal(identifier);
   }
 
   private setUpActors(): void {

@@ -12,8 +12,6 @@ import { PostObjectRepository } from '../objects/post-object.repository';
 import { CollectionRepository, type GraphAccountRow } from './collection.repository';
 import { FIRST_CURSOR, type PageOf, readPage } from './page';
 
-/** Local usernames (the accounts_local_username_ck constraint): anything else is not an actor. */
-const USERNAME = /^[a-z0-9_]{1,30}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Fedify's PageItems from one of our pages. */
@@ -59,7 +57,7 @@ export class CollectionDispatchers {
   ) {}
 
   private findLocal(identifier: string): Promise<AccountEntity | null> {
-    return USERNAME.test(identifier) ? this.accounts.findByUsername(identifier, null) : Promise.resolve(null);
+    return this.accounts.findActiveLocal(identifier);
   }
 
   register(federation: Federation<void>): void {

@@ -9,6 +9,7 @@ import { toTombstone } from '../objects/post-object.mapper';
 import { PostObjectRepository } from '../objects/post-object.repository';
 import { ActorKeyService, INSTANCE_ACTOR_KEY_ID } from '../keys/actor-key.service';
 import { FederationHostRepository } from '../delivery/federation-host.repository';
+import { AccountSuspensionService } from '../moderation/account-suspension.service';
 import { DomainBlockCache } from '../moderation/domain-block.cache';
 import { actorHost, checkInboxRequest, InboxRefusal, keyHost, readBody } from './inbox-request';
 import { InstanceStatsRepository } from '../well-known/instance-stats.repository';
@@ -23,6 +24,9 @@ const ALWAYS_PUBLIC = /^\/(?:\.well-known\/|nodeinfo\/|actor$)/;
 
 /** `/posts/<uuid>`: a local post's id (FederationService serves the living ones). */
 const POST_ID_PATH = /^\/posts\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+/** `/users/<username>`: a local actor's id (suspended ones answer 410). */
+const ACTOR_ID_PATH = /^\/users\/([a-z0-9_]{1,30})$/;
 
 /** `acct:user@host[:port]` or an http(s) URL; anything else is a malformed WebFinger resource. */
 const WEBFINGER_RESOURCE = /^(?:acct:[^@\s/]+@[^@\s/]+|https?:\/\/\S+)$/i;
@@ -83,6 +87,7 @@ export class FederationHttpHandler {
     private readonly postObjects: PostObjectRepository,
     private readonly blocks: DomainBlockCache,
     private readonly hosts: FederationHostRepository,
+    private readonly suspensions: AccountSuspensionService,
   ) {
     this.origin = config.values.publicOrigin;
     this.maxBodyBytes = config.values.federation.maxBodyBytes;
@@ -118,6 +123,12 @@ export class FederationHttpHandler {
     }
     const version = /^\/nodeinfo\/([\d.]+)$/.exec(url.pathname)?.[1];
     if (version !== undefined) return isNodeInfoVersion(version) ? nodeInfo(version, await this.stats.counts()) : null;
+
+    const actorName = ACTOR_ID_PATH.exec(url.pathname)?.[1];
+    if (actorName !== undefined) {
+      const gone = await this.suspendedActor(toWebRequest(raw, url), actorName);
+      if (gone) return gone;
+    }
 
     const postId = POST_ID_PATH.exec(url.pathname)?.[1];
     if (postId !== undefined) {
@@ -183,6 +194,27 @@ export class FederationHttpHandler {
     return respondWithObjectIfAcceptable(toInstanceActor(this.origin, keys), request);
   }
 
+  /** A suspended local account's actor answers 410 with a Tombstone, to ActivityPub clients only. */
+  private async suspendedActor(request: Request, username: string): Promise<Response | null> {
+    if (!(await this.suspensions.isSuspended(username))) return null;
+    const id = `${this.origin}/users/${username}`;
+    return this.gone(request, {
+      '@context': 'https://www.w3.org/ns/activitystreams',
+      id,
+      type: 'Tombstone',
+      formerType: 'Person',
+    });
+  }
+
+  /** 410 with `body` when the request accepts ActivityPub JSON (Fedify's negotiation); null otherwise. */
+  private async gone(request: Request, body: { id: string; [field: string]: unknown }): Promise<Response | null> {
+    if (!(await respondWithObjectIfAcceptable(new Tombstone({ id: new URL(body.id) }), request))) return null;
+    return new Response(JSON.stringify(body), {
+      status: 410,
+      headers: { 'Content-Type': 'application/activity+json', Vary: 'Accept' },
+    });
+  }
+
   /**
    * A deleted local post answers 410 with a Tombstone (FEDERATION.md), to ActivityPub clients only
    * (browsers fall through to Nest). Fedify's object dispatchers cannot answer 410, hence here.
@@ -191,13 +223,9 @@ export class FederationHttpHandler {
   private async deletedPost(request: Request, id: string): Promise<Response | null> {
     const post = await this.postObjects.findLocalPost(id);
     if (!post?.deletedAt || post.boostOfId) return null;
-    const body = toTombstone(this.origin, post);
     // Fedify's content negotiation decides; its body is not used (Fedify compacts `formerType` to
     // an `{"@id": …}` IRI, where Mastodon and the contract expect the plain type name).
-    if (!(await respondWithObjectIfAcceptable(new Tombstone({ id: new URL(String(body.id)) }), request))) return null;
-    return new Response(JSON.stringify(body), {
-      status: 410,
-      headers: { 'Content-Type': 'application/activity+json', Vary: 'Accept' },
-    });
+    const body = toTombstone(this.origin, post);
+    return this.gone(request, { ...body, id: String(body.id) });
   }
 }

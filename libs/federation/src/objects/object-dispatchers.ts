@@ -49,7 +49,7 @@ export class ObjectDispatchers {
   /** A living local post (not a boost) that this request may see. */
   private async visiblePost(ctx: RequestContext<void>, id: string): Promise<PostEntity | null> {
     if (!UUID.test(id)) return null;
-    const post = await this.posts.findLocalPost(id.toLowerCase());
+    const post = await this.posts.findServablePost(id.toLowerCase());
     if (!post || post.deletedAt) return null;
     if (post.visibility === Visibility.Public || post.visibility === Visibility.Unlisted) return post;
     // FOLLOWERS and DIRECT posts: only in authorized-fetch mode, to a signed request from a

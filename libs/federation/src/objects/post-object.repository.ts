@@ -44,6 +44,16 @@ export class PostObjectRepository {
     return rows.length > 0;
   }
 
+  /** A local post (not yet filtered for deletion) whose author is not suspended: what may be served. */
+  findServablePost(id: string): Promise<PostEntity | null> {
+    return this.dataSource
+      .getRepository(PostEntity)
+      .createQueryBuilder('p')
+      .innerJoin(AccountEntity, 'a', 'a.id = p.account_id AND a.suspended_at IS NULL')
+      .where('p.id = :id AND p.local', { id })
+      .getOne();
+  }
+
   async load(post: PostEntity): Promise<PostObjectData | null> {
     return (await this.loadMany([post]))[0] ?? null;
   }

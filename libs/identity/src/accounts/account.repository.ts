@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, QueryFailedError } from 'typeorm';
-import { Role } from '../identity.constants';
+import { Role, USERNAME_PATTERN } from '../identity.constants';
 import { AccountEntity } from './account.entity';
 import { UserEntity } from './user.entity';
 
@@ -129,6 +129,16 @@ export class AccountRepository {
       await repo.update({ id: rows[0].id }, { ...data, lastFetchedAt: new Date() });
       return repo.findOneByOrFail({ id: rows[0].id });
     });
+  }
+
+  /**
+   * A local account federation may serve: null for a name that cannot be a username (so it never
+   * reaches the database) and for a suspended account (its actor, keys and collections are gone).
+   */
+  async findActiveLocal(username: string): Promise<AccountEntity | null> {
+    if (!USERNAME_PATTERN.test(username)) return null;
+    const account = await this.findByUsername(username, null);
+    return account?.suspendedAt ? null : account;
   }
 
   findByUsername(username: string, domain: string | null): Promise<AccountEntity | null> {

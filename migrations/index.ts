@@ -3,10 +3,14 @@ import { CreateIdentity1795317000691 } from './1795317000691-CreateIdentity';
 import { CreateContentAndSocial1795318604478 } from './1795318604478-CreateContentAndSocial';
 import { CreateFederationKeys1795321712102 } from './1795321712102-CreateFederationKeys';
 import { CreateFederationInboxAndModeration1795324851660 } from './1795324851660-CreateFederationInboxAndModeration';
+import { CreateCooperative1795328822379 } from './1795328822379-CreateCooperative';
+import { GuardLedgerAppendOnly1795328822380 } from './1795328822380-GuardLedgerAppendOnly';
 
 export const MIGRATIONS = [
   CreateIdentity1795317000691,
   CreateContentAndSocial1795318604478,
   CreateFederationKeys1795321712102,
   CreateFederationInboxAndModeration1795324851660,
+  CreateCooperative1795328822379,
+  GuardLedgerAppendOnly1795328822380,
 ];

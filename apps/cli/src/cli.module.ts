@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CoreModule, type Runtime } from '@guildhall/core';
 import { IdentityModule } from '@guildhall/identity';
 import { ContentModule } from '@guildhall/content';
+import { CoopModule } from '@guildhall/coop';
 import { FederationStorageModule } from '@guildhall/federation';
 import { MIGRATIONS } from '@guildhall/migrations';
 import { SocialModule } from '@guildhall/social';
@@ -19,6 +20,7 @@ export class CliModule {
         ContentModule,
         // Its entities, so `migration:generate`/`check` (which boot this module) see the tables.
         FederationStorageModule,
+        CoopModule,
       ],
     };
   }

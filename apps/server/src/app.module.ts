@@ -5,6 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { CoreModule, HealthModule, LoaderFactories, type Runtime } from '@guildhall/core';
 import { AuthGuard, IdentityModule } from '@guildhall/identity';
 import { ContentModule } from '@guildhall/content';
+import { CoopModule } from '@guildhall/coop';
 import { FederationModule } from '@guildhall/federation';
 import { MIGRATIONS } from '@guildhall/migrations';
 import { SocialModule } from '@guildhall/social';
@@ -35,6 +36,7 @@ export class AppModule {
         SocialModule,
         ContentModule,
         FederationModule.forRoot({ worker: withWorker }),
+        CoopModule,
         PagesModule,
       ],
       controllers: [HealthController],

@@ -26,3 +26,10 @@ export {
   type SnapshotEvent,
   type SnapshotMember,
 } from './engine/snapshot';
+export { CoopModule } from './coop.module';
+export { CoopServiceErrorCode, CoopServiceException } from './coop-service.exception';
+export { PeriodService, type PeriodCloseOutcome } from './periods/period.service';
+export { MembershipService } from './members/membership.service';
+export { PaymentService } from './contributions/payment.service';
+export { LedgerVerifier, type VerifyReport } from './ledger/ledger.verifier';
+export { closePostings } from './ledger/close-postings';

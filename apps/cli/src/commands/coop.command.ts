@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { formatProblem, InvalidSnapshotError, replay, type SnapshotProblem } from '@guildhall/coop';
-import { UsageError } from '../cli-context';
+import { formatProblem, InvalidSnapshotError, LedgerVerifier, replay, type SnapshotProblem } from '@guildhall/coop';
+import { UsageError, withContext } from '../cli-context';
 
 /**
  * `guildhall coop replay <snapshot.json>`: re-runs a period close from its published snapshot
  * with the pure engine — no database, no Nest context — so any member can check a close.
  */
 export function registerCoopCommands(program: Command): void {
-  const coop = program.command('coop').description('the cooperative: period closes');
+  const coop = program.command('coop').description('the cooperative: period closes and the ledger');
   coop
     .command('replay')
     .description(
@@ -21,6 +21,19 @@ export function registerCoopCommands(program: Command): void {
     .action((file: string, options: { pretty?: boolean }) => {
       const result = replayFile(file);
       process.stdout.write(JSON.stringify(result, null, options.pretty ? 2 : undefined) + '\n');
+    });
+  coop
+    .command('verify')
+    .description(
+      'recompute every ledger balance from the postings and re-run every closed period from its stored ' +
+        'snapshot; prints a JSON report on stdout and exits 1 when anything differs',
+    )
+    .option('--pretty', 'indent the report JSON by two spaces')
+    .action(async (options: { pretty?: boolean }) => {
+      const report = await withContext({ migrate: false }, (app) => app.get(LedgerVerifier).verify());
+      process.stdout.write(JSON.stringify(report, null, options.pretty ? 2 : undefined) + '\n');
+      // main.ts exits 0 once the action resolves: a difference must exit 1 here (stdout is written).
+      if (!report.ok) process.exit(1);
     });
 }
 

@@ -28,6 +28,8 @@ export async function createServer(
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ runtime, ...options }), adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
+    // The cooperative's payment webhook signs its raw JSON body (request.rawBody).
+    rawBody: true,
   });
   // Uploads (POST /api/v1/media) are the only multipart route: one file of at most
   // MEDIA_MAX_BYTES and a few short fields (an image description is at most 1500 characters).

@@ -42,6 +42,8 @@ export interface GuildhallConfig {
   /** Secret values: never logged. Generated into DATA_DIR when not given. */
   jwtSecret: string | undefined;
   federationKeySecret: string | undefined;
+  /** HMAC-SHA256 key of the cooperative's payment webhook; unset, the endpoint answers 404. */
+  coopWebhookSecret: string | undefined;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -135,6 +137,10 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
   if (federationKeySecret !== undefined && federationKeySecret.length < 32) {
     throw new ConfigValidationError('FEDERATION_KEY_SECRET', 'must be at least 32 characters');
   }
+  const coopWebhookSecret = env.COOP_WEBHOOK_SECRET || undefined;
+  if (coopWebhookSecret !== undefined && coopWebhookSecret.length < 32) {
+    throw new ConfigValidationError('COOP_WEBHOOK_SECRET', 'must be at least 32 characters');
+  }
   const queuePrefix = env.QUEUE_PREFIX || 'guildhall';
   if (!/^[a-zA-Z0-9_-]{1,40}$/.test(queuePrefix)) {
     throw new ConfigValidationError('QUEUE_PREFIX', 'expected 1-40 letters, digits, "_" or "-"');
@@ -170,5 +176,6 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
     mediaMaxBytes: integer(env, 'MEDIA_MAX_BYTES', 10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
     jwtSecret,
     federationKeySecret,
+    coopWebhookSecret,
   };
 }

@@ -1,0 +1,28 @@
+import type { PeriodParameters } from './engine/snapshot';
+
+/**
+ * The bylaws' parameters until governance adopts others: SPEC §3's example. They are copied onto
+ * each period when it opens (frozen there); a change applies only to periods opened after it.
+ */
+export const DEFAULT_PARAMETERS: PeriodParameters = {
+  reserveBps: 2500,
+  commonsBps: 500,
+  pools: { CREATOR: 6000, CURATION: 1500, SPEND: 2500 },
+  cashBps: 2000,
+  unitBudget: 10000,
+  minMemberAgeDays: 7,
+  federatedInstances: [],
+  contributionTypes: {
+    PUBLISHED: { rule: 'count', pool: 'CREATOR', points: 10, cap: 100 },
+    ENGAGED: { rule: 'budget', pool: 'CREATOR', budget: 100 },
+    CURATED: { rule: 'count', pool: 'CURATION', points: 4, cap: 100 },
+    MODERATED: { rule: 'count', pool: 'CURATION', points: 5, cap: 100 },
+    SPENT: { rule: 'amount', pool: 'SPEND', points: 1, cap: null },
+  },
+};
+
+/** Units issued at the close of period p vest at the close of period p + VESTING_PERIODS. */
+export const DEFAULT_VESTING_PERIODS = 3;
+
+/** The membership share every member pays in once, at par, redeemed at par on withdrawal (cents). */
+export const DEFAULT_SHARE_PAR_CENTS = 1000;

@@ -1,0 +1,70 @@
+import {
+  BadRequestException,
+  Controller,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  NotFoundException,
+  Post,
+  Req,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { Public } from '@guildhall/identity';
+import type { FastifyRequest } from 'fastify';
+import type { CoopPaymentKind } from './coop-payment.entity';
+import { PaymentService, type PaymentRequest } from './payment.service';
+
+export const SIGNATURE_HEADER = 'x-guildhall-signature';
+const MAX_AMOUNT_CENTS = Number.MAX_SAFE_INTEGER;
+
+/**
+ * `POST /api/v1/coop/payments` for a payment provider: `{ id, kind?: revenue|cost, amountCents,
+ * memo?, memberHandle? }`, signed with `X-Guildhall-Signature: sha256=<hex HMAC-SHA256 of the raw
+ * body>` (COOP_WEBHOOK_SECRET). The signature is checked before the body is read; the payment id
+ * makes a redelivery harmless. Without a secret configured the route answers 404.
+ */
+@Controller('api/v1/coop')
+export class PaymentWebhookController {
+  constructor(private readonly payments: PaymentService) {}
+
+  @Public()
+  @Post('payments')
+  @HttpCode(HttpStatus.OK)
+  async receive(
+    @Req() request: FastifyRequest & { rawBody?: Buffer },
+    @Headers(SIGNATURE_HEADER) signature: string | undefined,
+  ): Promise<{ id: string; kind: CoopPaymentKind; amountCents: number }> {
+    if (!this.payments.webhookEnabled()) throw new NotFoundException();
+    if (!request.rawBody || !this.payments.verifySignature(request.rawBody, signature)) {
+      throw new UnauthorizedException('bad or missing signature');
+    }
+    const payment = await this.payments.record(parsePayment(request.body));
+    return { id: payment.id, kind: payment.kind, amountCents: payment.amountCents };
+  }
+}
+
+function parsePayment(body: unknown): PaymentRequest {
+  const problems: string[] = [];
+  const value = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const { id, kind = 'revenue', amountCents, memo, memberHandle } = value;
+  if (typeof id !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(id)) problems.push('id: 1-200 printable characters');
+  if (kind !== 'revenue' && kind !== 'cost') problems.push('kind: revenue or cost');
+  if (
+    !Number.isSafeInteger(amountCents) ||
+    (amountCents as number) <= 0 ||
+    (amountCents as number) > MAX_AMOUNT_CENTS
+  ) {
+    problems.push('amountCents: a positive integer');
+  }
+  if (memo !== undefined && (typeof memo !== 'string' || memo.length > 500))
+    problems.push('memo: at most 500 characters');
+  if (memberHandle !== undefined && typeof memberHandle !== 'string') problems.push('memberHandle: a handle');
+  if (problems.length) throw new BadRequestException(problems);
+  return {
+    id: id as string,
+    kind: kind as CoopPaymentKind,
+    amountCents: amountCents as number,
+    memo: (memo as string | undefined) ?? '',
+    memberHandle: (memberHandle as string | undefined) ?? null,
+  };
+}

@@ -1,0 +1,59 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ContributionRecorder } from './contributions/contribution.recorder';
+import { CoopEventEntity } from './contributions/coop-event.entity';
+import { CoopEventRepository } from './contributions/coop-event.repository';
+import { CoopPaymentEntity } from './contributions/coop-payment.entity';
+import { CoopPaymentRepository } from './contributions/coop-payment.repository';
+import { PaymentWebhookController } from './contributions/payment-webhook.controller';
+import { PaymentResolver } from './contributions/payment.resolver';
+import { PaymentService } from './contributions/payment.service';
+import { JournalEntryEntity } from './ledger/journal-entry.entity';
+import { LedgerRepository } from './ledger/ledger.repository';
+import { LedgerService } from './ledger/ledger.service';
+import { LedgerVerifier } from './ledger/ledger.verifier';
+import { PostingEntity } from './ledger/posting.entity';
+import { CoopMemberEntity } from './members/coop-member.entity';
+import { CoopMemberRepository } from './members/coop-member.repository';
+import { MembershipResolver } from './members/membership.resolver';
+import { MembershipService } from './members/membership.service';
+import { CoopPeriodEntity } from './periods/coop-period.entity';
+import { CoopPeriodRepository } from './periods/coop-period.repository';
+import { PeriodResolver } from './periods/period.resolver';
+import { PeriodService } from './periods/period.service';
+
+/**
+ * The cooperative on the platform: membership, contributions recorded from domain events, money
+ * in and out, periods closed by the pure engine and posted to the append-only ledger.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      CoopMemberEntity,
+      CoopEventEntity,
+      CoopPaymentEntity,
+      CoopPeriodEntity,
+      JournalEntryEntity,
+      PostingEntity,
+    ]),
+  ],
+  controllers: [PaymentWebhookController],
+  providers: [
+    CoopMemberRepository,
+    MembershipService,
+    MembershipResolver,
+    CoopEventRepository,
+    ContributionRecorder,
+    CoopPaymentRepository,
+    PaymentService,
+    PaymentResolver,
+    LedgerRepository,
+    LedgerService,
+    LedgerVerifier,
+    CoopPeriodRepository,
+    PeriodService,
+    PeriodResolver,
+  ],
+  exports: [MembershipService, PeriodService, PaymentService, LedgerVerifier],
+})
+export class CoopModule {}

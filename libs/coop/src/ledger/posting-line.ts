@@ -1,0 +1,48 @@
+/** One posting before it is stored: debit positive, credit negative. */
+export interface PostingLine {
+  account: string;
+  memberId?: string | null;
+  vintage?: string | null;
+  amount: number;
+}
+
+/** Money ledger accounts (SPEC §7). Credit-balance accounts hold negative sums. */
+export const MoneyAccount = {
+  Cash: 'cash',
+  IncomeSummary: 'income_summary',
+  Reserve: 'reserve',
+  Commons: 'commons',
+  LossCarryforward: 'loss_carryforward',
+  PatronagePayable: 'patronage_payable',
+  Capital: 'capital',
+  MembershipShares: 'membership_shares',
+  RedemptionPayable: 'redemption_payable',
+} as const;
+
+/** Units ledger accounts (SPEC §7). */
+export const UnitsAccount = {
+  Issued: 'issued',
+  Unvested: 'unvested',
+  Vested: 'vested',
+  Retired: 'retired',
+} as const;
+
+/** Throws unless the lines sum to exactly 0 (SPEC §8.1), naming the sum. */
+export function assertBalanced(key: string, lines: readonly PostingLine[]): void {
+  let sum = 0n;
+  for (const line of lines) {
+    if (!Number.isSafeInteger(line.amount)) throw new Error(`${key}: amount ${line.amount} is not a safe integer`);
+    sum += BigInt(line.amount);
+  }
+  if (sum !== 0n) throw new UnbalancedEntryError(key, sum);
+}
+
+export class UnbalancedEntryError extends Error {
+  constructor(
+    readonly key: string,
+    readonly sum: bigint,
+  ) {
+    super(`journal entry ${key} does not balance: its postings sum to ${sum}`);
+    this.name = 'UnbalancedEntryError';
+  }
+}

@@ -1,0 +1,48 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { CurrentAuth, Role, Roles, type AuthContext } from '@guildhall/identity';
+import type { CoopMemberEntity } from './coop-member.entity';
+import { CoopMemberModel } from './coop-member.model';
+import { MembershipService } from './membership.service';
+
+const toModel = (m: CoopMemberEntity): CoopMemberModel => ({
+  accountId: m.accountId,
+  status: m.status,
+  appliedAt: m.appliedAt,
+  joinedAt: m.joinedAt,
+  withdrawnAt: m.withdrawnAt,
+  sharePaidCents: m.sharePaidCents,
+});
+
+/** Accounts apply and withdraw; admins admit and expel. */
+@Resolver(() => CoopMemberModel)
+export class MembershipResolver {
+  constructor(private readonly membership: MembershipService) {}
+
+  @Query(() => CoopMemberModel, { nullable: true, description: "The viewer's membership; null if it never applied." })
+  async coopMembership(@CurrentAuth() auth: AuthContext): Promise<CoopMemberModel | null> {
+    const member = await this.membership.find(auth.accountId);
+    return member ? toModel(member) : null;
+  }
+
+  @Mutation(() => CoopMemberModel, { description: 'Applies for membership; pending until an admin admits it.' })
+  async applyForMembership(@CurrentAuth() auth: AuthContext): Promise<CoopMemberModel> {
+    return toModel(await this.membership.apply(auth.accountId));
+  }
+
+  @Mutation(() => CoopMemberModel, { description: 'Leaves the cooperative: units retired, share redeemed at par.' })
+  async withdrawMembership(@CurrentAuth() auth: AuthContext): Promise<CoopMemberModel> {
+    return toModel(await this.membership.withdraw(auth.accountId));
+  }
+
+  @Roles(Role.Admin)
+  @Mutation(() => CoopMemberModel, { description: 'Admits a pending applicant (its share paid in at par).' })
+  async admitMember(@Args('handle') handle: string): Promise<CoopMemberModel> {
+    return toModel(await this.membership.admit(handle));
+  }
+
+  @Roles(Role.Admin)
+  @Mutation(() => CoopMemberModel, { description: 'Expels a member: units retired, share redeemed at par.' })
+  async expelMember(@Args('handle') handle: string): Promise<CoopMemberModel> {
+    return toModel(await this.membership.expel(handle));
+  }
+}

@@ -1,0 +1,118 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AccountService } from '@guildhall/identity';
+import type { EntityManager } from 'typeorm';
+import { DEFAULT_SHARE_PAR_CENTS } from '../bylaws';
+import { CoopServiceErrorCode, CoopServiceException } from '../coop-service.exception';
+import { LedgerRepository } from '../ledger/ledger.repository';
+import { LedgerService } from '../ledger/ledger.service';
+import { MoneyAccount, UnitsAccount } from '../ledger/posting-line';
+import type { CoopMemberEntity, CoopMemberStatus } from './coop-member.entity';
+import { CoopMemberRepository } from './coop-member.repository';
+
+const ADMITTED: CoopMemberStatus[] = ['active', 'inactive', 'suspended'];
+
+/**
+ * Joining and leaving (SPEC §3, §7): an account applies, an admin admits it (its membership share
+ * is paid in at par); a member withdraws or an admin expels it: its units are retired and its
+ * share is redeemed at par (payable). Capital vintages stay until revolved.
+ */
+@Injectable()
+export class MembershipService {
+  private readonly logger = new Logger(MembershipService.name);
+
+  constructor(
+    private readonly members: CoopMemberRepository,
+    private readonly accounts: AccountService,
+    private readonly ledgerService: LedgerService,
+    private readonly ledger: LedgerRepository,
+  ) {}
+
+  find(accountId: string): Promise<CoopMemberEntity | null> {
+    return this.members.findByAccountId(accountId);
+  }
+
+  async apply(accountId: string): Promise<CoopMemberEntity> {
+    const applied = await this.members.apply(accountId);
+    if (!applied) throw new CoopServiceException(CoopServiceErrorCode.AlreadyApplied, 'This account applied already');
+    this.logger.log({ msg: 'membership applied', accountId });
+    return applied;
+  }
+
+  async admit(handle: string): Promise<CoopMemberEntity> {
+    const accountId = await this.localAccountId(handle);
+    return this.members.transaction(async (manager) => {
+      const member = await this.members.transition(manager, accountId, ['pending'], {
+        status: 'active',
+        joinedAt: new Date(),
+        sharePaidCents: DEFAULT_SHARE_PAR_CENTS,
+      });
+      if (!member)
+        throw new CoopServiceException(CoopServiceErrorCode.NotPending, `${handle} has no pending application`);
+      await this.ledgerService.post(manager, {
+        key: `share:${accountId}`,
+        ledger: 'money',
+        periodId: null,
+        lines: [
+          { account: MoneyAccount.Cash, amount: member.sharePaidCents },
+          { account: MoneyAccount.MembershipShares, memberId: accountId, amount: -member.sharePaidCents },
+        ],
+      });
+      this.logger.log({ msg: 'member admitted', accountId });
+      return member;
+    });
+  }
+
+  withdraw(accountId: string): Promise<CoopMemberEntity> {
+    return this.leave(accountId, 'withdrawn');
+  }
+
+  async expel(handle: string): Promise<CoopMemberEntity> {
+    return this.leave(await this.localAccountId(handle), 'expelled');
+  }
+
+  private leave(accountId: string, status: 'withdrawn' | 'expelled'): Promise<CoopMemberEntity> {
+    return this.members.transaction(async (manager) => {
+      const member = await this.members.transition(manager, accountId, ADMITTED, { status, withdrawnAt: new Date() });
+      if (!member) throw new CoopServiceException(CoopServiceErrorCode.NotAMember, 'Not a member in good standing');
+      await this.redeemShare(manager, member);
+      await this.retireUnits(manager, accountId);
+      this.logger.log({ msg: `member ${status}`, accountId });
+      return member;
+    });
+  }
+
+  private redeemShare(manager: EntityManager, member: CoopMemberEntity): Promise<boolean> {
+    return this.ledgerService.post(manager, {
+      key: `redeem-share:${member.accountId}`,
+      ledger: 'money',
+      periodId: null,
+      lines: [
+        { account: MoneyAccount.MembershipShares, memberId: member.accountId, amount: member.sharePaidCents },
+        { account: MoneyAccount.RedemptionPayable, memberId: member.accountId, amount: -member.sharePaidCents },
+      ],
+    });
+  }
+
+  private async retireUnits(manager: EntityManager, accountId: string): Promise<void> {
+    const vested = await this.ledger.memberUnits(manager, accountId, UnitsAccount.Vested);
+    const unvested = await this.ledger.memberUnits(manager, accountId, UnitsAccount.Unvested);
+    await this.ledgerService.post(manager, {
+      key: `retire:${accountId}`,
+      ledger: 'units',
+      periodId: null,
+      lines: [
+        { account: UnitsAccount.Vested, memberId: accountId, amount: vested },
+        { account: UnitsAccount.Unvested, memberId: accountId, amount: unvested },
+        { account: UnitsAccount.Retired, memberId: accountId, amount: -(vested + unvested) },
+      ],
+    });
+  }
+
+  private async localAccountId(handle: string): Promise<string> {
+    const account = await this.accounts.findByHandle(handle, { resolveRemote: false });
+    if (!account || account.domain !== null) {
+      throw new CoopServiceException(CoopServiceErrorCode.AccountNotFound, `No local account ${handle}`);
+    }
+    return account.id;
+  }
+}

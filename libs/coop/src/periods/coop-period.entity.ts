@@ -1,0 +1,62 @@
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { PeriodParameters, PeriodResult, PeriodSnapshot } from '../engine/snapshot';
+import { BIGINT } from '../ledger/bigint.transformer';
+
+export type CoopPeriodStatus = 'open' | 'closed';
+
+/**
+ * A period: opened with its parameters frozen; closed once, keeping the published snapshot and
+ * result. `seq` numbers periods (vesting counts them); the watermarks say which recorded events
+ * and payments the close counted, so the next period starts exactly where this one ended.
+ */
+@Entity('coop_periods')
+@Index('coop_periods_seq_uq', ['seq'], { unique: true })
+@Index('coop_periods_one_open_uq', ['status'], { unique: true, where: `"status" = 'open'` })
+@Check('coop_periods_status_ck', `"status" IN ('open', 'closed')`)
+export class CoopPeriodEntity {
+  /** `2026-11`; a period closed before its month ended is followed by `2026-11.2`. */
+  @PrimaryColumn('text')
+  id: string;
+
+  @Column({ type: 'integer' })
+  seq: number;
+
+  @Column({ type: 'timestamptz' })
+  startsAt: Date;
+
+  /** The scheduled end; a close before it ends the period at the close instead. */
+  @Column({ type: 'timestamptz' })
+  endsAt: Date;
+
+  @Column({ type: 'text', default: 'open' })
+  status: CoopPeriodStatus;
+
+  @Column({ type: 'jsonb' })
+  parameters: PeriodParameters;
+
+  @Column({ type: 'integer' })
+  vestingPeriods: number;
+
+  /** Stored as `json` (text kept as written): a snapshot may hold a million events. */
+  @Column({ type: 'json', nullable: true })
+  snapshot: PeriodSnapshot | null;
+
+  @Column({ type: 'json', nullable: true })
+  result: PeriodResult | null;
+
+  @Column({ type: 'text', nullable: true })
+  inputHash: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  outputHash: string | null;
+
+  /** The last coop_events.seq and coop_payments.seq this close counted. */
+  @Column({ type: 'bigint', nullable: true, transformer: BIGINT })
+  eventsThrough: number | null;
+
+  @Column({ type: 'bigint', nullable: true, transformer: BIGINT })
+  paymentsThrough: number | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
+}

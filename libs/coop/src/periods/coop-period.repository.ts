@@ -1,0 +1,188 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import type { MemberStatus, SnapshotEvent } from '../engine/snapshot';
+import { CoopPeriodEntity } from './coop-period.entity';
+
+/** Every close takes this session lock first: closes run one at a time, across processes. */
+const CLOSE_LOCK = 'guildhall:coop-close';
+const SERIALIZATION_FAILURE = '40001';
+const CLOSE_ATTEMPTS = 5;
+
+export interface MemberRow {
+  id: string;
+  accountId: string;
+  joinedAt: string;
+  status: MemberStatus;
+  vestedUnits: number;
+}
+
+@Injectable()
+export class CoopPeriodRepository {
+  private readonly logger = new Logger(CoopPeriodRepository.name);
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  findOpen(manager: EntityManager = this.dataSource.manager): Promise<CoopPeriodEntity | null> {
+    return manager.getRepository(CoopPeriodEntity).findOneBy({ status: 'open' });
+  }
+
+  findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<CoopPeriodEntity | null> {
+    return manager.getRepository(CoopPeriodEntity).findOneBy({ id });
+  }
+
+  findBySeq(manager: EntityManager, seq: number): Promise<CoopPeriodEntity | null> {
+    return manager.getRepository(CoopPeriodEntity).findOneBy({ seq });
+  }
+
+  /** Closed periods, oldest first. */
+  findClosed(): Promise<CoopPeriodEntity[]> {
+    return this.dataSource.getRepository(CoopPeriodEntity).find({ where: { status: 'closed' }, order: { seq: 'ASC' } });
+  }
+
+  /** Whether any period has this id or `id.N`. */
+  async countWithBase(manager: EntityManager, base: string): Promise<number> {
+    const [row]: { n: number }[] = await manager.query(
+      `SELECT count(*)::int AS n FROM coop_periods WHERE id = $1 OR id LIKE $1 || '.%'`,
+      [base],
+    );
+    return row.n;
+  }
+
+  async lastSeq(manager: EntityManager): Promise<number> {
+    const [row]: { seq: number | null }[] = await manager.query(`SELECT max(seq) AS seq FROM coop_periods`);
+    return row.seq ?? 0;
+  }
+
+  /** Inserts an open period; false when one is open already (the partial unique index). */
+  async insertOpen(manager: EntityManager, period: Omit<CoopPeriodEntity, 'status' | NullOnOpen>): Promise<boolean> {
+    const result = await manager
+      .getRepository(CoopPeriodEntity)
+      .createQueryBuilder()
+      .insert()
+      .values({ ...period, status: 'open' })
+      .orIgnore()
+      .returning('id')
+      .execute();
+    return (result.raw as unknown[]).length > 0;
+  }
+
+  async markClosed(manager: EntityManager, id: string, close: Pick<CoopPeriodEntity, NullOnOpen | 'endsAt'>) {
+    await manager
+      .getRepository(CoopPeriodEntity)
+      .createQueryBuilder()
+      .update()
+      .set({ ...close, status: 'closed' })
+      .where('id = :id AND status = :open', { id, open: 'open' })
+      .execute();
+  }
+
+  /**
+   * Runs `work` in one SERIALIZABLE transaction while holding the close lock (taken before the
+   * transaction begins, so its snapshot sees every earlier close). A serialization failure is
+   * retried from scratch; a crash rolls everything back and the lock dies with the connection.
+   */
+  async withCloseLock<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [CLOSE_LOCK]);
+      for (let attempt = 1; ; attempt++) {
+        await runner.startTransaction('SERIALIZABLE');
+        try {
+          const value = await work(runner.manager);
+          await runner.commitTransaction();
+          return value;
+        } catch (error) {
+          await runner.rollbackTransaction();
+          const code = error instanceof QueryFailedError ? (error.driverError as { code?: string }).code : undefined;
+          if (code !== SERIALIZATION_FAILURE || attempt >= CLOSE_ATTEMPTS) throw error;
+          this.logger.warn({ msg: 'period close serialization failure, retrying', attempt });
+        }
+      }
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [CLOSE_LOCK]).catch(() => undefined);
+      await runner.release();
+    }
+  }
+
+  /**
+   * Waits for recordings in flight and holds new ones until the close commits, so everything
+   * recorded up to the watermark is visible to the snapshot and nothing lands beneath it later.
+   */
+  async holdRecording(manager: EntityManager): Promise<void> {
+    await manager.query('LOCK TABLE coop_events, coop_payments IN SHARE MODE');
+  }
+
+  /** Every admitted member (pending applications are not members), with vested units from the ledger. */
+  async snapshotMembers(manager: EntityManager): Promise<MemberRow[]> {
+    const rows: { id: string; account_id: string; joined_at: Date; status: MemberStatus; vested: string }[] =
+      await manager.query(
+        `SELECT a.username AS id, m.account_id, m.joined_at, m.status, coalesce(v.vested, 0)::text AS vested
+           FROM coop_members m
+           JOIN accounts a ON a.id = m.account_id
+           LEFT JOIN (
+             SELECT p.member_id, -SUM(p.amount) AS vested
+               FROM coop_postings p JOIN coop_journal_entries e ON e.id = p.entry_id
+              WHERE e.ledger = 'units' AND p.account = 'vested'
+              GROUP BY p.member_id
+           ) v ON v.member_id = m.account_id
+          WHERE m.status <> 'pending'
+          ORDER BY a.username`,
+      );
+    return rows.map((r) => ({
+      id: r.id,
+      accountId: r.account_id,
+      joinedAt: r.joined_at.toISOString(),
+      status: r.status,
+      vestedUnits: Number(r.vested),
+    }));
+  }
+
+  /**
+   * The events recorded after `afterSeq`, as the snapshot's JSON (built by PostgreSQL: a million
+   * events travel as one text value), and the last seq among them.
+   */
+  async snapshotEvents(
+    manager: EntityManager,
+    afterSeq: number,
+  ): Promise<{ events: SnapshotEvent[]; through: number }> {
+    const [row]: { events: string; through: string | null }[] = await manager.query(
+      `SELECT coalesce(json_agg(json_strip_nulls(json_build_object(
+                'id', e.id, 'type', e.type, 'member', m.username,
+                'actor', CASE WHEN e.actor LIKE 'instance:%' THEN e.actor ELSE actor.username END,
+                'object', e.object, 'amount', e.amount, 'reverses', e.reverses)) ORDER BY e.seq), '[]')::text AS events,
+              max(e.seq)::text AS through
+         FROM coop_events e
+         LEFT JOIN accounts m ON m.id = e.member_id
+         LEFT JOIN accounts actor ON actor.id::text = e.actor
+        WHERE e.seq > $1`,
+      [afterSeq],
+    );
+    return {
+      events: JSON.parse(row.events) as SnapshotEvent[],
+      through: row.through === null ? afterSeq : Number(row.through),
+    };
+  }
+
+  /** Revenue and costs recorded after `afterSeq`, and the last seq among them. */
+  async snapshotMoney(
+    manager: EntityManager,
+    afterSeq: number,
+  ): Promise<{ revenue: number; costs: number; through: number }> {
+    const [row]: { revenue: string; costs: string; through: string | null }[] = await manager.query(
+      `SELECT coalesce(sum(amount_cents) FILTER (WHERE kind = 'revenue'), 0)::text AS revenue,
+              coalesce(sum(amount_cents) FILTER (WHERE kind = 'cost'), 0)::text AS costs,
+              max(seq)::text AS through
+         FROM coop_payments WHERE seq > $1`,
+      [afterSeq],
+    );
+    return {
+      revenue: Number(row.revenue),
+      costs: Number(row.costs),
+      through: row.through === null ? afterSeq : Number(row.through),
+    };
+  }
+}
+
+type NullOnOpen = 'snapshot' | 'result' | 'inputHash' | 'outputHash' | 'eventsThrough' | 'paymentsThrough' | 'closedAt';

@@ -1,0 +1,157 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { DEFAULT_PARAMETERS, DEFAULT_VESTING_PERIODS } from '../bylaws';
+import { InvalidSnapshotError } from '../coop.exception';
+import { CoopServiceErrorCode, CoopServiceException } from '../coop-service.exception';
+import { closePeriod } from '../engine/close-period';
+import { SNAPSHOT_FORMAT, type PeriodResult, type PeriodSnapshot } from '../engine/snapshot';
+import { closePostings } from '../ledger/close-postings';
+import { LedgerRepository } from '../ledger/ledger.repository';
+import { LedgerService } from '../ledger/ledger.service';
+import type { CoopPeriodEntity } from './coop-period.entity';
+import { CoopPeriodRepository } from './coop-period.repository';
+import { monthStart, nextMonthStart, periodId } from './period-calendar';
+
+export interface PeriodCloseOutcome {
+  snapshot: PeriodSnapshot;
+  result: PeriodResult;
+  /** False when the period was closed already: nothing was posted this time. */
+  posted: boolean;
+}
+
+export const closeKey = (periodId: string) => `close:${periodId}`;
+
+/**
+ * Opens and closes periods. A close builds the snapshot from the database, runs the pure engine
+ * and posts the result to both ledgers, all in one serializable transaction under the close
+ * lock; closing a closed period returns its stored snapshot and result and posts nothing.
+ */
+@Injectable()
+export class PeriodService {
+  private readonly logger = new Logger(PeriodService.name);
+
+  constructor(
+    private readonly periods: CoopPeriodRepository,
+    private readonly ledgerService: LedgerService,
+    private readonly ledger: LedgerRepository,
+  ) {}
+
+  /** The open period, opening the first one (this month, default parameters) when there is none. */
+  async current(): Promise<CoopPeriodEntity> {
+    const open = await this.periods.findOpen();
+    if (open) return open;
+    await this.periods.withCloseLock((manager) => this.openNext(manager, new Date(), null));
+    const opened = await this.periods.findOpen();
+    if (!opened) throw new Error('no open period after opening one');
+    return opened;
+  }
+
+  find(id: string): Promise<CoopPeriodEntity | null> {
+    return this.periods.findById(id);
+  }
+
+  /** Closes `id` (default: the open period) and opens the next one. */
+  async close(id?: string): Promise<PeriodCloseOutcome> {
+    const target = id ?? (await this.current()).id;
+    return this.periods.withCloseLock(async (manager) => {
+      const period = await this.periods.findById(target, manager);
+      if (!period) throw new CoopServiceException(CoopServiceErrorCode.PeriodNotFound, `No period ${target}`);
+      if (period.status === 'closed') {
+        return { snapshot: period.snapshot as PeriodSnapshot, result: period.result as PeriodResult, posted: false };
+      }
+      return this.closeOpen(manager, period);
+    });
+  }
+
+  private async closeOpen(manager: EntityManager, period: CoopPeriodEntity): Promise<PeriodCloseOutcome> {
+    const started = Date.now();
+    const closedAt = new Date();
+    const end = closedAt < period.endsAt ? closedAt : period.endsAt;
+    await this.periods.holdRecording(manager);
+    const previous = period.seq > 1 ? await this.periods.findBySeq(manager, period.seq - 1) : null;
+    const members = await this.periods.snapshotMembers(manager);
+    const { events, through: eventsThrough } = await this.periods.snapshotEvents(manager, previous?.eventsThrough ?? 0);
+    const money = await this.periods.snapshotMoney(manager, previous?.paymentsThrough ?? 0);
+    const opening = previous?.result
+      ? {
+          reserve: previous.result.reserve.closing,
+          commons: previous.result.commons.closing,
+          lossCarryforward: previous.result.lossCarryforward.closing,
+        }
+      : { reserve: 0, commons: 0, lossCarryforward: 0 };
+    const snapshot: PeriodSnapshot = {
+      format: SNAPSHOT_FORMAT,
+      period: { id: period.id, start: period.startsAt.toISOString(), end: end.toISOString() },
+      parameters: period.parameters,
+      opening,
+      money: { revenue: money.revenue, costs: money.costs },
+      members: members.map(({ id, joinedAt, status, vestedUnits }) => ({ id, joinedAt, status, vestedUnits })),
+      events,
+    };
+    const result = this.run(snapshot);
+
+    const vested =
+      period.seq > period.vestingPeriods
+        ? await this.periods.findBySeq(manager, period.seq - period.vestingPeriods)
+        : null;
+    const vesting = vested ? await this.ledger.unitsIssuedBy(manager, closeKey(vested.id)) : [];
+    const active = new Set(
+      members.filter((m) => m.status !== 'withdrawn' && m.status !== 'expelled').map((m) => m.accountId),
+    );
+    const lines = closePostings(
+      result,
+      snapshot.money,
+      new Map(members.map((m) => [m.id, m.accountId])),
+      vesting.filter((v) => active.has(v.memberId)),
+    );
+    const key = closeKey(period.id);
+    await this.ledgerService.post(manager, { key, ledger: 'money', periodId: period.id, lines: lines.money });
+    await this.ledgerService.post(manager, { key, ledger: 'units', periodId: period.id, lines: lines.units });
+    await this.periods.markClosed(manager, period.id, {
+      endsAt: end,
+      snapshot,
+      result,
+      inputHash: result.inputHash,
+      outputHash: result.outputHash,
+      eventsThrough,
+      paymentsThrough: money.through,
+      closedAt,
+    });
+    await this.openNext(manager, end, period);
+    this.logger.log({
+      msg: 'period closed',
+      periodId: period.id,
+      members: members.length,
+      events: events.length,
+      ms: Date.now() - started,
+    });
+    return { snapshot, result, posted: true };
+  }
+
+  private run(snapshot: PeriodSnapshot): PeriodResult {
+    try {
+      return closePeriod(snapshot);
+    } catch (error) {
+      if (!(error instanceof InvalidSnapshotError)) throw error;
+      this.logger.error({ msg: 'the engine refused a snapshot built here', periodId: snapshot.period.id, err: error });
+      throw new CoopServiceException(CoopServiceErrorCode.InvalidSnapshot, error.message, {
+        problems: error.problems,
+      });
+    }
+  }
+
+  /** Opens the period after `previous` (or the first, this month) with the bylaws' parameters frozen. */
+  private async openNext(manager: EntityManager, start: Date, previous: CoopPeriodEntity | null): Promise<void> {
+    if (!previous && (await this.periods.findOpen(manager))) return;
+    const startsAt = previous ? start : monthStart(start);
+    const id = periodId(startsAt, await this.periods.countWithBase(manager, periodId(startsAt, 0)));
+    await this.periods.insertOpen(manager, {
+      id,
+      seq: (await this.periods.lastSeq(manager)) + 1,
+      startsAt,
+      endsAt: nextMonthStart(startsAt),
+      parameters: DEFAULT_PARAMETERS,
+      vestingPeriods: DEFAULT_VESTING_PERIODS,
+    });
+  }
+}

@@ -4,9 +4,14 @@ export const FEDERATION_QUEUE = 'federation';
 /** Domain events waiting to be turned into activities (the outbound bridge). */
 export const FEDERATION_OUTBOUND_QUEUE = 'federation-outbound';
 
+/** Signed POSTs of our activities to remote inboxes (DeliveryService). */
+export const FEDERATION_DELIVERY_QUEUE = 'federation-delivery';
+
 export const FederationJob = {
   /** A Fedify message, opaque to us. */
   Fedify: 'fedify',
   /** One domain event to federate: its payload is `OutboundEventPayload`. */
   Outbound: 'outbound',
+  /** One activity to a batch of inboxes: `DeliveryPayload`. */
+  Deliver: 'deliver',
 } as const;

@@ -3,7 +3,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { FetchAuthorizer } from './actors/fetch-authorizer';
 import { CollectionDispatchers } from './collections/collection-dispatchers';
 import { CollectionRepository } from './collections/collection.repository';
-import { FEDERATION_OUTBOUND_QUEUE } from './federation.constants';
+import { FEDERATION_DELIVERY_QUEUE, FEDERATION_OUTBOUND_QUEUE } from './federation.constants';
 import { FollowObjectRepository } from './objects/follow-object.repository';
 import { ObjectDispatchers } from './objects/object-dispatchers';
 import { AccountActivities } from './outbox/account-activities.service';
@@ -13,7 +13,10 @@ import { OutboundActivityService } from './outbox/outbound-activity.service';
 import { OutboundAudienceRepository } from './outbox/outbound-audience.repository';
 import { OutboundDelivery } from './outbox/outbound-delivery';
 import { PostActivities } from './outbox/post-activities.service';
+import { DeliveryProcessor } from './delivery/delivery.processor';
+import { DeliveryService } from './delivery/delivery.service';
 import { FederationHostRepository } from './delivery/federation-host.repository';
+import { HostHealth } from './delivery/host-health.service';
 import { INBOX_HANDLERS, type InboxHandler } from './inbox/inbox-handler';
 import { AcceptHandler } from './inbox/handlers/accept.handler';
 import { AnnounceHandler } from './inbox/handlers/announce.handler';
@@ -120,7 +123,7 @@ export class FederationModule {
         ModerationModule,
         ContentModule,
         SocialModule,
-        BullModule.registerQueue({ name: FEDERATION_OUTBOUND_QUEUE }),
+        BullModule.registerQueue({ name: FEDERATION_OUTBOUND_QUEUE }, { name: FEDERATION_DELIVERY_QUEUE }),
       ],
       providers: [
         PostgresKvStore,
@@ -129,6 +132,8 @@ export class FederationModule {
         InstanceStatsRepository,
         PostObjectRepository,
         FederationHostRepository,
+        HostHealth,
+        DeliveryService,
         RemoteActorService,
         ...INBOX_SUPPORT,
         ...INBOX_HANDLER_CLASSES,
@@ -140,7 +145,7 @@ export class FederationModule {
         ...OUTBOUND_PROVIDERS,
         FederationService,
         FederationHttpHandler,
-        ...(worker ? [FederationQueueRunner, FederationOutboundProcessor] : []),
+        ...(worker ? [FederationQueueRunner, FederationOutboundProcessor, DeliveryProcessor] : []),
       ],
       exports: [FederationHttpHandler, FederationService, ActorKeyService, RemoteActorService, ModerationModule],
     };

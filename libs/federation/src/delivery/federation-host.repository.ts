@@ -7,13 +7,16 @@ import { DataSource } from 'typeorm';
 export class FederationHostRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async recordFailure(host: string, error: string): Promise<void> {
-    await this.dataSource.query(
+  /** Counts one more failure in a row; resolves to the count. */
+  async recordFailure(host: string, error: string): Promise<number> {
+    const rows = await this.dataSource.query<{ failure_count: number }[]>(
       `INSERT INTO federation_hosts (host, failure_count, last_failure_at, last_error) VALUES ($1, 1, now(), $2)
        ON CONFLICT (host) DO UPDATE SET failure_count = federation_hosts.failure_count + 1,
-         last_failure_at = now(), last_error = EXCLUDED.last_error`,
+         last_failure_at = now(), last_error = EXCLUDED.last_error
+       RETURNING failure_count`,
       [host.toLowerCase(), error.slice(0, 500)],
     );
+    return rows[0]?.failure_count ?? 1;
   }
 
   async markUnavailable(host: string): Promise<void> {

@@ -5,10 +5,11 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@guildhall/core';
 import { describeKeyPairs, INSTANCE_ACTOR_PATH, toInstanceActor } from '../actors/actor.mapper';
 import { FederationService } from '../federation.service';
+import { expandPublicAddressing } from '../objects/public-addressing';
 import { toTombstone } from '../objects/post-object.mapper';
 import { PostObjectRepository } from '../objects/post-object.repository';
 import { ActorKeyService, INSTANCE_ACTOR_KEY_ID } from '../keys/actor-key.service';
-import { FederationHostRepository } from '../delivery/federation-host.repository';
+import { HostHealth } from '../delivery/host-health.service';
 import { AccountSuspensionService } from '../moderation/account-suspension.service';
 import { DomainBlockCache } from '../moderation/domain-block.cache';
 import { actorHost, checkInboxRequest, InboxRefusal, keyHost, readBody } from './inbox-request';
@@ -31,26 +32,11 @@ const ACTOR_ID_PATH = /^\/users\/([a-z0-9_]{1,30})$/;
 /** `acct:user@host[:port]` or an http(s) URL; anything else is a malformed WebFinger resource. */
 const WEBFINGER_RESOURCE = /^(?:acct:[^@\s/]+@[^@\s/]+|https?:\/\/\S+)$/i;
 
-const PUBLIC_IRI = 'https://www.w3.org/ns/activitystreams#Public';
-
-/**
- * Fedify compacts the Public collection to `as:Public`; FEDERATION.md asks for the full IRI
- * (what Mastodon itself emits), so `to`/`cc` are rewritten on the way out, also in the objects an
- * activity or a collection page embeds.
- */
+/** Served ActivityPub documents get the full Public IRI in their addressing (public-addressing.ts). */
 async function fullPublicIri(response: Response): Promise<Response> {
   if (!response.ok || !response.headers.get('content-type')?.startsWith('application/activity+json')) return response;
   const doc = (await response.json()) as Record<string, unknown>;
-  const expand = (value: unknown): unknown =>
-    Array.isArray(value) ? value.map(expand) : value === 'as:Public' || value === 'Public' ? PUBLIC_IRI : value;
-  const walk = (node: unknown, depth: number): void => {
-    if (depth > 4 || node === null || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach((item) => walk(item, depth + 1));
-    const record = node as Record<string, unknown>;
-    for (const key of ['to', 'cc']) if (key in record) record[key] = expand(record[key]);
-    for (const key of ['object', 'orderedItems']) if (key in record) walk(record[key], depth + 1);
-  };
-  walk(doc, 0);
+  expandPublicAddressing(doc);
   const headers = new Headers(response.headers);
   headers.delete('content-length');
   return new Response(JSON.stringify(doc), { status: response.status, headers });
@@ -77,7 +63,6 @@ function toWebRequest(raw: IncomingMessage, url: URL, body?: Buffer): Request {
 export class FederationHttpHandler {
   private readonly origin: string;
   private readonly maxBodyBytes: number;
-  private readonly aliveMarkedAt = new Map<string, number>();
 
   constructor(
     config: ConfigService,
@@ -86,7 +71,7 @@ export class FederationHttpHandler {
     private readonly stats: InstanceStatsRepository,
     private readonly postObjects: PostObjectRepository,
     private readonly blocks: DomainBlockCache,
-    private readonly hosts: FederationHostRepository,
+    private readonly health: HostHealth,
     private readonly suspensions: AccountSuspensionService,
   ) {
     this.origin = config.values.publicOrigin;
@@ -172,20 +157,8 @@ export class FederationHttpHandler {
       onNotFound: () => new Response('No such inbox', { status: 404 }),
     });
     // A server that delivers to us is up: deliveries to it resume.
-    if (response.ok && host) this.markAlive(host);
+    if (response.ok && host) this.health.alive(host);
     return response;
-  }
-
-  /**
-   * Resets a host's failure record, at most once a minute per host per process: an UPDATE on
-   * every accepted POST was a third of the inbox's database round trips (bench:inbox).
-   */
-  private markAlive(host: string): void {
-    const now = Date.now();
-    if (now - (this.aliveMarkedAt.get(host) ?? 0) < 60_000) return;
-    if (this.aliveMarkedAt.size > 10_000) this.aliveMarkedAt.clear();
-    this.aliveMarkedAt.set(host, now);
-    void this.hosts.markAvailable(host).catch(() => undefined);
   }
 
   private async instanceActor(request: Request): Promise<Response | null> {

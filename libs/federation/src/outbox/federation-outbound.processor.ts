@@ -19,7 +19,8 @@ export class FederationOutboundProcessor extends WorkerHost {
       case FederationJob.Outbound:
         return this.outbound.handle(job.data);
       case FederationJob.Fedify:
-        throw new Error('Fedify messages travel on their own queue');
+      case FederationJob.Deliver:
+        throw new Error(`${job.name} jobs travel on their own queue`);
     }
   }
 }

@@ -1,7 +1,10 @@
-import type { Activity, Recipient } from '@fedify/fedify/vocab';
+import type { Activity } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@guildhall/core';
-import { FederationService } from '../federation.service';
+import { AccountRepository } from '@guildhall/identity';
+import { DeliveryService } from '../delivery/delivery.service';
+import { expandPublicAddressing } from '../objects/public-addressing';
+import { RemoteActorService } from '../remote/remote-actor.service';
 import { OutboundAudienceRepository, type RemoteRecipientRow } from './outbound-audience.repository';
 
 /** What became of one outbound job: a value, not a throw (expected outcomes are not errors). */
@@ -18,9 +21,9 @@ function hostOf(url: string): string | null {
 }
 
 /**
- * Hands a built activity to Fedify for explicit recipients computed from the database. Fedify
- * signs at send time, fans out through its queue (one delivery per distinct inbox, shared inboxes
- * merged with `preferSharedInbox`) and retries on its own schedule.
+ * Sends a built activity to explicit recipients computed from the database: one delivery per
+ * distinct inbox (shared inboxes merged when `shared`), through DeliveryService's jobs, which sign
+ * at send time and retry on Mastodon's schedule (ADR 0008: not Fedify's outbox queue).
  */
 @Injectable()
 export class OutboundDelivery {
@@ -28,29 +31,25 @@ export class OutboundDelivery {
 
   constructor(
     config: ConfigService,
-    private readonly federation: FederationService,
     private readonly audience: OutboundAudienceRepository,
+    private readonly deliveries: DeliveryService,
+    private readonly accounts: AccountRepository,
+    private readonly remote: RemoteActorService,
   ) {
     this.origin = config.values.publicOrigin;
   }
 
-  /** Distinct recipients, leaving out hosts marked unavailable. */
-  private async recipients(rows: RemoteRecipientRow[], shared: boolean): Promise<Recipient[]> {
+  /** Distinct inboxes (a shared one where the recipient has it, if `shared`), skipping hosts marked unavailable. */
+  private async inboxes(rows: RemoteRecipientRow[], shared: boolean): Promise<string[]> {
     const down = await this.audience.unavailableHosts();
-    const seen = new Set<string>();
-    const recipients: Recipient[] = [];
+    const inboxes = new Set<string>();
     for (const row of rows) {
-      if (seen.has(row.uri)) continue;
-      seen.add(row.uri);
-      const target = hostOf(shared && row.sharedInboxUrl ? row.sharedInboxUrl : row.inboxUrl);
-      if (target === null || down.has(target)) continue;
-      recipients.push({
-        id: new URL(row.uri),
-        inboxId: new URL(row.inboxUrl),
-        endpoints: { sharedInbox: row.sharedInboxUrl ? new URL(row.sharedInboxUrl) : null },
-      });
+      const inbox = shared && row.sharedInboxUrl ? row.sharedInboxUrl : row.inboxUrl;
+      const host = hostOf(inbox);
+      if (host === null || down.has(host) || inbox.startsWith(`${this.origin}/`)) continue;
+      inboxes.add(inbox);
     }
-    return recipients;
+    return [...inboxes];
   }
 
   /**
@@ -62,20 +61,24 @@ export class OutboundDelivery {
     username: string,
     rows: RemoteRecipientRow[],
     activity: Activity,
-    options: { shared: boolean; orderingKey?: string },
+    options: { shared: boolean },
   ): Promise<OutboundResult> {
-    const recipients = await this.recipients(rows, options.shared);
-    if (recipients.length === 0) return skipped('no remote recipients');
-    const ctx = this.federation.federation.createContext(new URL(this.origin), undefined);
-    await ctx.sendActivity({ identifier: username }, recipients, activity, {
-      preferSharedInbox: options.shared,
-      excludeBaseUris: [new URL(this.origin)],
-      orderingKey: options.orderingKey,
-    });
-    return {
-      sent: activity.id?.href ?? '',
-      type: activity.constructor.name,
-      recipients: recipients.length,
-    };
+    const inboxes = await this.inboxes(rows, options.shared);
+    if (inboxes.length === 0) return skipped('no remote recipients');
+    const sender = await this.accounts.findActiveLocal(username);
+    if (!sender) return skipped('sender is gone or suspended');
+    const document = await activity.toJsonLd({ format: 'compact', contextLoader: this.remote.contextLoader });
+    expandPublicAddressing(document);
+    const body = JSON.stringify(document);
+    await this.deliveries.enqueue(
+      {
+        activityId: activity.id?.href ?? '',
+        body,
+        senderAccountId: sender.id,
+        keyId: `${this.origin}/users/${sender.username}#main-key`,
+      },
+      inboxes,
+    );
+    return { sent: activity.id?.href ?? '', type: activity.constructor.name, recipients: inboxes.length };
   }
 }

@@ -69,7 +69,6 @@ export class PostActivities {
     const create = toCreate(this.origin, data.author.username, object, post);
     return this.delivery.send(data.author.username, rows, create, {
       shared: post.visibility !== Visibility.Direct,
-      orderingKey: object.id?.href,
     });
   }
 
@@ -87,7 +86,6 @@ export class PostActivities {
     });
     return this.delivery.send(data.author.username, rows, update, {
       shared: post.visibility !== Visibility.Direct,
-      orderingKey: object.id?.href,
     });
   }
 
@@ -118,7 +116,6 @@ export class PostActivities {
     });
     return this.delivery.send(author.username, rows, remove, {
       shared: visibility !== 'direct',
-      orderingKey: id.href,
     });
   }
 

@@ -1,0 +1,109 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { FEDERATION_DELIVERY_QUEUE, FederationJob } from '../federation.constants';
+import { ActorKeyService } from '../keys/actor-key.service';
+import { RefusedUrlError, assertFetchable } from '../remote/safe-document-loader';
+import { RemoteActorService } from '../remote/remote-actor.service';
+import {
+  DELIVERY_BATCH,
+  DELIVERY_JOB_OPTIONS,
+  type DeliveryPayload,
+  MAX_DELIVERY_ATTEMPTS,
+  retryDelayMs,
+} from './delivery.job';
+import { HostHealth } from './host-health.service';
+import { signedPostHeaders } from './http-signature';
+
+/** What one POST came to. */
+type Outcome = 'delivered' | 'retry' | 'dropped';
+
+/** Statuses worth retrying (FEDERATION.md, Delivery): 5xx, and of 4xx only these. */
+const RETRYABLE_4XX = new Set([401, 408, 429]);
+
+/**
+ * Delivers an activity to remote inboxes: one job per batch of distinct inboxes, signed with the
+ * sender's key when sent (every retry signs again), retried per inbox on Mastodon's schedule, and
+ * per-host failures recorded (a host failing repeatedly is skipped until it recovers or talks to
+ * us). Replaces Fedify's outbox queue for deliveries: bench:fanout measured ~6 ms of worker CPU
+ * per Fedify delivery against ~0.5 ms for the signature (ADR 0008).
+ */
+@Injectable()
+export class DeliveryService {
+  private readonly logger = new Logger(DeliveryService.name);
+
+  constructor(
+    @InjectQueue(FEDERATION_DELIVERY_QUEUE) private readonly queue: Queue<DeliveryPayload>,
+    private readonly keys: ActorKeyService,
+    private readonly health: HostHealth,
+    private readonly remote: RemoteActorService,
+  ) {}
+
+  /** Enqueues the deliveries (fast: the sender's action never waits for a remote server). */
+  async enqueue(delivery: Omit<DeliveryPayload, 'inboxes' | 'attempt'>, inboxes: string[]): Promise<void> {
+    const distinct = [...new Set(inboxes)];
+    const jobs = [];
+    for (let i = 0; i < distinct.length; i += DELIVERY_BATCH) {
+      jobs.push({
+        name: FederationJob.Deliver,
+        data: { ...delivery, inboxes: distinct.slice(i, i + DELIVERY_BATCH), attempt: 0 },
+        opts: DELIVERY_JOB_OPTIONS,
+      });
+    }
+    await this.queue.addBulk(jobs);
+  }
+
+  /** One job: every inbox of the batch at once; failed ones are rescheduled one by one. */
+  async deliver(job: DeliveryPayload): Promise<Record<Outcome, number>> {
+    const [rsa] = await this.keys.keyPairs(job.senderAccountId);
+    const key = { keyId: job.keyId, privateKey: rsa.privateKey };
+    const outcomes = await Promise.all(job.inboxes.map((inbox) => this.post(job, inbox, key)));
+    const counts: Record<Outcome, number> = { delivered: 0, retry: 0, dropped: 0 };
+    for (const outcome of outcomes) counts[outcome] += 1;
+    return counts;
+  }
+
+  private async post(
+    job: DeliveryPayload,
+    inbox: string,
+    key: Parameters<typeof signedPostHeaders>[2],
+  ): Promise<Outcome> {
+    const url = new URL(inbox);
+    let status: number | null = null;
+    let error: string;
+    try {
+      assertFetchable(url, this.remote.policy);
+      const headers = await signedPostHeaders(url, job.body, key);
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { ...headers, 'user-agent': this.remote.policy.userAgent },
+        body: job.body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.remote.policy.timeoutMs),
+      });
+      await response.body?.cancel();
+      status = response.status;
+      if (response.ok) {
+        this.health.alive(url.host);
+        return 'delivered';
+      }
+      error = `HTTP ${status}`;
+    } catch (err) {
+      if (err instanceof RefusedUrlError) {
+        this.logger.warn({ msg: 'delivery refused', inbox, activityId: job.activityId, reason: err.message });
+        return 'dropped';
+      }
+      error = err instanceof Error ? err.message : String(err);
+    }
+    const retryable = status === null || status >= 500 || RETRYABLE_4XX.has(status);
+    this.logger.warn({ msg: 'delivery failed', inbox, activityId: job.activityId, status, error, retryable });
+    if (status === null || status >= 500) await this.health.failed(url.host, error);
+    if (!retryable || job.attempt + 1 >= MAX_DELIVERY_ATTEMPTS) return 'dropped';
+    await this.queue.add(
+      FederationJob.Deliver,
+      { ...job, inboxes: [inbox], attempt: job.attempt + 1 },
+      { ...DELIVERY_JOB_OPTIONS, delay: retryDelayMs(job.attempt) },
+    );
+    return 'retry';
+  }
+}

@@ -67,7 +67,8 @@ export class OutboundDelivery {
     if (inboxes.length === 0) return skipped('no remote recipients');
     const sender = await this.accounts.findActiveLocal(username);
     if (!sender) return skipped('sender is gone or suspended');
-    const document = await activity.toJsonLd({ format: 'compact', contextLoader: this.remote.contextLoader });
+    // No `format`: Fedify's own compaction, as for served documents (jsonld.compact took ~0.3 s).
+    const document = await activity.toJsonLd({ contextLoader: this.remote.contextLoader });
     expandPublicAddressing(document);
     const body = JSON.stringify(document);
     await this.deliveries.enqueue(

@@ -4,8 +4,8 @@
 // its peak memory is its own), RUNS times, reporting the median ms of each phase (validate,
 // score, allocate, hash = input + output hash), the JSON parse a replay also pays, the peak RSS
 // and heap, and the growth ratio full/tenth (≈10 is linear). Prints one JSON object on stdout;
-// progress on stderr. Sections are independent: a later one (e.g. the close through the database)
-// adds an entry to SECTIONS and reuses generateSnapshot. `--only <section>` runs one.
+// progress on stderr. Section `database`: the close end to end through the database (see
+// databaseSection). Sections are independent; `--only <section>` runs one.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -124,8 +124,35 @@ async function engineSection() {
   };
 }
 
-/** Each section returns its figures; add a section (e.g. `database`) here. */
-const SECTIONS = { engine: engineSection };
+/**
+ * Section `database`: the whole close through PeriodService (snapshot from the database, engine,
+ * both ledger entries, the stored snapshot and result) on a scratch database seeded by
+ * scripts/bench/coop-close-db.mjs, at both sizes, each in its own process.
+ */
+async function databaseSection() {
+  const sizes = [];
+  for (const size of SIZES) {
+    log(`database: seeding ${size.members} members, ${size.events} events, then closing`);
+    const output = execFileSync(
+      process.execPath,
+      [join(root, 'scripts/bench/coop-close-db.mjs'), '--child', String(size.members), String(size.events)],
+      { cwd: root, timeout: CHILD_TIMEOUT_MS, stdio: ['ignore', 'pipe', 2], maxBuffer: 1 << 20 },
+    );
+    sizes.push(JSON.parse(output.toString()));
+    log(`database: close ${sizes.at(-1).closeMs} ms, peak RSS ${sizes.at(-1).peakRssMB} MB`);
+  }
+  const [tenth, full] = sizes;
+  const ratio = (key) => round(full[key] / tenth[key], 2);
+  return {
+    sizes,
+    growth: Object.fromEntries(['closeMs', 'secondCloseMs', 'peakRssMB'].map((key) => [key, ratio(key)])),
+    targets: { fullCloseMs: TARGETS.fullCloseMs },
+    withinTargets: full.closeMs <= TARGETS.fullCloseMs,
+  };
+}
+
+/** Each section returns its figures. */
+const SECTIONS = { engine: engineSection, database: databaseSection };
 
 if (process.argv[2] === '--engine-child') {
   const [members, events] = process.argv.slice(3).map(Number);

@@ -29,10 +29,16 @@ export function registerCoopCommands(program: Command): void {
         'snapshot; prints a JSON report on stdout and exits 1 when anything differs',
     )
     .option('--pretty', 'indent the report JSON by two spaces')
-    .action(async (options: { pretty?: boolean }) => {
+    .option('--balances', 'also list every balance (per ledger, account, member and vintage)')
+    .action(async (options: { pretty?: boolean; balances?: boolean }) => {
       const report = await withContext({ migrate: false }, (app) => app.get(LedgerVerifier).verify());
-      process.stdout.write(JSON.stringify(report, null, options.pretty ? 2 : undefined) + '\n');
-      // main.ts exits 0 once the action resolves: a difference must exit 1 here (stdout is written).
+      const shown = options.balances
+        ? report
+        : { ...report, balances: undefined, balanceCount: report.balances.length };
+      // main.ts exits once the action resolves: wait until a large report has left the pipe.
+      await new Promise<void>((resolve) =>
+        process.stdout.write(JSON.stringify(shown, null, options.pretty ? 2 : undefined) + '\n', () => resolve()),
+      );
       if (!report.ok) process.exit(1);
     });
 }

@@ -79,7 +79,8 @@ export class CoopPeriodRepository {
 
   /**
    * Runs `work` in one SERIALIZABLE transaction while holding the close lock (taken before the
-   * transaction begins, so its snapshot sees every earlier close). A serialization failure is
+   * transaction begins, so its snapshot sees every earlier close) and holding recordings (see
+   * holdRecording). A serialization failure is
    * retried from scratch; a crash rolls everything back and the lock dies with the connection.
    */
   async withCloseLock<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
@@ -90,6 +91,9 @@ export class CoopPeriodRepository {
       for (let attempt = 1; ; attempt++) {
         await runner.startTransaction('SERIALIZABLE');
         try {
+          // Before any query: the transaction's snapshot is taken at its first query, and must
+          // see every recording that committed while this lock waited for it.
+          await this.holdRecording(runner.manager);
           const value = await work(runner.manager);
           await runner.commitTransaction();
           return value;
@@ -107,10 +111,23 @@ export class CoopPeriodRepository {
   }
 
   /**
+   * A close sorts and aggregates a period's events in one query and writes its snapshot (a
+   * million events are ~100 MB of JSON): room to sort in memory, and lz4 (much faster than the
+   * default pglz) to compress the stored snapshot where the server has it. This transaction only.
+   */
+  async tuneForClose(manager: EntityManager): Promise<void> {
+    await manager.query(`SELECT set_config('work_mem', '256MB', true)`);
+    const [lz4]: { available: boolean }[] = await manager.query(
+      `SELECT 'lz4' = ANY(enumvals) AS available FROM pg_settings WHERE name = 'default_toast_compression'`,
+    );
+    if (lz4?.available) await manager.query(`SELECT set_config('default_toast_compression', 'lz4', true)`);
+  }
+
+  /**
    * Waits for recordings in flight and holds new ones until the close commits, so everything
    * recorded up to the watermark is visible to the snapshot and nothing lands beneath it later.
    */
-  async holdRecording(manager: EntityManager): Promise<void> {
+  private async holdRecording(manager: EntityManager): Promise<void> {
     await manager.query('LOCK TABLE coop_events, coop_payments IN SHARE MODE');
   }
 
@@ -148,10 +165,13 @@ export class CoopPeriodRepository {
     afterSeq: number,
   ): Promise<{ events: SnapshotEvent[]; through: number }> {
     const [row]: { events: string; through: string | null }[] = await manager.query(
-      `SELECT coalesce(json_agg(json_strip_nulls(json_build_object(
-                'id', e.id, 'type', e.type, 'member', m.username,
-                'actor', CASE WHEN e.actor LIKE 'instance:%' THEN e.actor ELSE actor.username END,
-                'object', e.object, 'amount', e.amount, 'reverses', e.reverses)) ORDER BY e.seq), '[]')::text AS events,
+      `SELECT coalesce(json_agg(CASE e.type
+                WHEN 'REVERSAL' THEN json_build_object('id', e.id, 'type', e.type, 'reverses', e.reverses)
+                WHEN 'SPENT' THEN json_build_object('id', e.id, 'type', e.type, 'member', m.username, 'amount', e.amount)
+                WHEN 'ENGAGED' THEN json_build_object('id', e.id, 'type', e.type, 'member', m.username,
+                  'actor', CASE WHEN e.actor LIKE 'instance:%' THEN e.actor ELSE actor.username END, 'object', e.object)
+                ELSE json_build_object('id', e.id, 'type', e.type, 'member', m.username, 'object', e.object)
+              END ORDER BY e.seq), '[]')::text AS events,
               max(e.seq)::text AS through
          FROM coop_events e
          LEFT JOIN accounts m ON m.id = e.member_id

@@ -67,7 +67,7 @@ export class PeriodService {
     const started = Date.now();
     const closedAt = new Date();
     const end = closedAt < period.endsAt ? closedAt : period.endsAt;
-    await this.periods.holdRecording(manager);
+    await this.periods.tuneForClose(manager);
     const previous = period.seq > 1 ? await this.periods.findBySeq(manager, period.seq - 1) : null;
     const members = await this.periods.snapshotMembers(manager);
     const { events, through: eventsThrough } = await this.periods.snapshotEvents(manager, previous?.eventsThrough ?? 0);
@@ -88,7 +88,9 @@ export class PeriodService {
       members: members.map(({ id, joinedAt, status, vestedUnits }) => ({ id, joinedAt, status, vestedUnits })),
       events,
     };
+    const snapshotMs = Date.now() - started;
     const result = this.run(snapshot);
+    const engineMs = Date.now() - started - snapshotMs;
 
     const vested =
       period.seq > period.vestingPeriods
@@ -107,6 +109,7 @@ export class PeriodService {
     const key = closeKey(period.id);
     await this.ledgerService.post(manager, { key, ledger: 'money', periodId: period.id, lines: lines.money });
     await this.ledgerService.post(manager, { key, ledger: 'units', periodId: period.id, lines: lines.units });
+    const postMs = Date.now() - started - snapshotMs - engineMs;
     await this.periods.markClosed(manager, period.id, {
       endsAt: end,
       snapshot,
@@ -124,6 +127,9 @@ export class PeriodService {
       members: members.length,
       events: events.length,
       ms: Date.now() - started,
+      snapshotMs,
+      engineMs,
+      postMs,
     });
     return { snapshot, result, posted: true };
   }

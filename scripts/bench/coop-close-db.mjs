@@ -1,0 +1,117 @@
+// bench:close section `database`: the whole close through PeriodService (the code behind the
+// closePeriod mutation) on a scratch database seeded with COPY-free INSERT … SELECT: `members`
+// local accounts admitted long ago, `events` contributions of every recorded type (PUBLISHED,
+// ENGAGED from members and a remote server, CURATED, SPENT, REVERSAL) and some revenue and costs.
+// Runs in its own process (peak memory is the close's), against DATABASE_URL's server.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { root } from './common.mjs';
+import { withScratchDatabase } from '../lib/scratch-db.mjs';
+
+const require = createRequire(import.meta.url);
+
+/** Seeds and closes one period; returns the figures. */
+export async function closeThroughDatabase({ members, events }) {
+  return withScratchDatabase('guildhall_bench_close', async (url) => {
+    const { startRuntime, PinoNestLogger } = require(join(root, 'dist/libs/core/src/index.js'));
+    const { CliModule } = require(join(root, 'dist/apps/cli/src/cli.module.js'));
+    const { PeriodService } = require(join(root, 'dist/libs/coop/src/index.js'));
+    const { NestFactory } = require('@nestjs/core');
+    const { DataSource } = require('typeorm');
+    const runtime = await startRuntime(
+      {
+        ...process.env,
+        DATABASE_URL: url,
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+        DATA_DIR: join(root, 'data', 'bench-close'),
+      },
+      { logToStderr: true },
+    );
+    const app = await NestFactory.createApplicationContext(CliModule.forRoot(runtime, { migrate: true }), {
+      // BENCH_LOG_LEVEL=info shows the close's own log line (its phases) on stderr.
+      logger: process.env.BENCH_LOG_LEVEL ? new PinoNestLogger(runtime.logger) : false,
+    });
+    await app.init();
+    try {
+      const db = app.get(DataSource);
+      const periods = app.get(PeriodService);
+      const seedStarted = performance.now();
+      await seed(db, { members, events });
+      const seedMs = performance.now() - seedStarted;
+      await periods.current();
+      const rssBefore = process.memoryUsage().rss;
+      const started = performance.now();
+      const { result, posted } = await periods.close();
+      const closeMs = performance.now() - started;
+      const againStarted = performance.now();
+      const again = await periods.close(result.period);
+      const againMs = performance.now() - againStarted;
+      if (!posted || again.posted || again.result.outputHash !== result.outputHash)
+        throw new Error('close not idempotent');
+      const [{ postings }] = await db.query('SELECT count(*)::int AS postings FROM coop_postings');
+      return {
+        members,
+        events,
+        seedMs: Math.round(seedMs),
+        closeMs: Math.round(closeMs),
+        secondCloseMs: Math.round(againMs),
+        postings,
+        resultMembers: result.members.length,
+        unitsIssued: result.unitsIssued,
+        rssBeforeCloseMB: Math.round(rssBefore / 1024 / 1024),
+        peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+        outputHash: result.outputHash,
+      };
+    } finally {
+      await app.close();
+      await runtime.shutdown();
+    }
+  });
+}
+
+export async function seed(db, { members, events }) {
+  await db.query(
+    `INSERT INTO accounts (username) SELECT 'm' || lpad(i::text, 7, '0') FROM generate_series(0, $1 - 1) i`,
+    [members],
+  );
+  await db.query(
+    `INSERT INTO coop_members (account_id, status, applied_at, joined_at, share_paid_cents)
+     SELECT id, 'active', now() - interval '90 days', now() - interval '60 days', 1000 FROM accounts`,
+  );
+  await db.query(
+    `CREATE TABLE bench_members AS SELECT (row_number() OVER (ORDER BY username) - 1)::int AS idx, id FROM accounts`,
+  );
+  await db.query(`CREATE UNIQUE INDEX ON bench_members (idx)`);
+  // Per 20 events: 8 PUBLISHED, 8 ENGAGED (1 in 100 from a remote server), 2 CURATED, 1 SPENT, 1 REVERSAL.
+  await db.query(
+    `INSERT INTO coop_events (id, type, member_id, actor, object, amount, reverses)
+     SELECT 'ev-' || g,
+            CASE WHEN g % 20 < 8 THEN 'PUBLISHED' WHEN g % 20 < 16 THEN 'ENGAGED' WHEN g % 20 < 18 THEN 'CURATED'
+                 WHEN g % 20 = 18 THEN 'SPENT' ELSE 'REVERSAL' END,
+            CASE WHEN g % 20 = 19 THEN NULL ELSE m.id END,
+            CASE WHEN g % 20 BETWEEN 8 AND 15 THEN
+                 CASE WHEN g % 100 = 9 THEN 'instance:remote.example' ELSE a.id::text END END,
+            CASE WHEN g % 20 < 18 THEN 'post-' || (g % 50000) END,
+            CASE WHEN g % 20 = 18 THEN 100 + g % 5000 END,
+            CASE WHEN g % 20 = 19 THEN 'ev-' || (g - 19) END
+       FROM generate_series(0, $1 - 1) g
+       JOIN bench_members m ON m.idx = (g::bigint * 7919) % $2
+       JOIN bench_members a ON a.idx = (g::bigint * 104729 + 1) % $2
+      ORDER BY g`,
+    [events, members],
+  );
+  await db.query(
+    `INSERT INTO coop_payments (id, kind, amount_cents, memo)
+     VALUES ('rev-1', 'revenue', 250000000, 'subscriptions'), ('cost-1', 'cost', 90000000, 'hosting')`,
+  );
+  await db.query('DROP TABLE bench_members');
+  await db.query('ANALYZE');
+}
+
+if (process.argv[2] === '--child') {
+  const [members, events] = process.argv.slice(3).map(Number);
+  const figures = await closeThroughDatabase({ members, events });
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+  process.exit(0);
+}

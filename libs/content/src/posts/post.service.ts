@@ -17,18 +17,12 @@ import { ContentErrorCode, ContentException } from '../content.exception';
 import { PostEntity, Visibility } from './post.entity';
 import { PostRepository } from './post.repository';
 import { PostAttachments } from './post-attachments';
+import { countsAsReply, tombstonePost } from './post-tombstone';
 
 /** 300 posts per 3 hours per account, as Mastodon. */
 const POST_LIMIT = { max: 300, windowSeconds: 3 * 3600 };
 const MAX_MENTIONS = 50;
 
-/**
- * Only replies everyone may see count in `repliesCount` (as in Mastodon): a count that included
- * followers-only or direct replies would tell strangers they exist.
- */
-function countsAsReply(post: PostEntity): boolean {
-  return post.visibility === Visibility.Public || post.visibility === Visibility.Unlisted;
-}
 const EXCERPT_LENGTH = 280;
 
 @Injectable()
@@ -208,34 +202,8 @@ export class PostService {
     await this.posts.transaction(async (manager) => {
       // Lock order as in unboost (the original first, then the boost) so the two cannot deadlock.
       if (post.boostOfId) await manager.query('SELECT id FROM posts WHERE id = $1 FOR UPDATE', [post.boostOfId]);
-      // Lock the row: two concurrent deletes must not both adjust the counters.
-      const locked = await manager
-        .getRepository(PostEntity)
-        .createQueryBuilder('p')
-        .setLock('pessimistic_write')
-        .where('p.id = :id', { id })
-        .getOne();
-      if (!locked || locked.deletedAt) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
-      await this.posts.update(manager, id, {
-        deletedAt: new Date(),
-        source: null,
-        content: '',
-        // Erased, but an article stays an article: its Tombstone says formerType Article.
-        title: locked.title === null ? null : '',
-        summary: null,
-        contentWarning: null,
-      });
-      await this.posts.setHashtags(manager, id, []);
-      await this.posts.tombstoneBoostsOf(manager, id);
-      if (locked.boostOfId) {
-        await manager.query('UPDATE posts SET boosts_count = GREATEST(boosts_count - 1, 0) WHERE id = $1', [
-          locked.boostOfId,
-        ]);
-      } else {
-        if (locked.inReplyToId && countsAsReply(locked))
-          await this.posts.adjustRepliesCount(manager, locked.inReplyToId, -1);
-        await this.posts.adjustAuthorPostsCount(manager, locked.accountId, -1);
-      }
+      const locked = await tombstonePost(this.posts, manager, id);
+      if (!locked) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
     });
     await this.events.publish(DomainEvent.PostDeleted, {
       postId: id,

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService, DomainEvent, DomainEventBus, MarkdownRenderer, uuidv7 } from '@guildhall/core';
 import { PostEntity, Visibility } from './post.entity';
 import { PostRepository } from './post.repository';
+import { countsAsReply, tombstonePost } from './post-tombstone';
 import { type PurgedAccount, RemoteContentRepository } from './remote-content.repository';
 
 /** `${origin}/posts/<uuid>`: a local post's ActivityPub id. */
@@ -38,11 +39,6 @@ export type RemotePostEdit = Pick<
   RemotePostData,
   'title' | 'content' | 'summary' | 'contentWarning' | 'language' | 'mentionedAccountIds' | 'hashtags'
 > & { editedAt: Date | null };
-
-/** Only replies everyone may see count in `repliesCount` (PostService's rule, for remote replies). */
-function countsAsReply(post: Pick<PostEntity, 'visibility'>): boolean {
-  return post.visibility === Visibility.Public || post.visibility === Visibility.Unlisted;
-}
 
 /**
  * Posts that arrive over federation: stored, edited and tombstoned with the same counters, tags,
@@ -179,30 +175,7 @@ export class RemotePostService {
    * parent's reply count and the author's post count down); false when it already was.
    */
   async tombstone(post: PostEntity): Promise<boolean> {
-    const deleted = await this.posts.transaction(async (manager) => {
-      const locked = await manager
-        .getRepository(PostEntity)
-        .createQueryBuilder('p')
-        .setLock('pessimistic_write')
-        .where('p.id = :id', { id: post.id })
-        .getOne();
-      if (!locked || locked.deletedAt) return null;
-      await this.posts.update(manager, post.id, {
-        deletedAt: new Date(),
-        source: null,
-        content: '',
-        title: locked.title === null ? null : '',
-        summary: null,
-        contentWarning: null,
-      });
-      await this.posts.setHashtags(manager, post.id, []);
-      await this.posts.tombstoneBoostsOf(manager, post.id);
-      if (locked.inReplyToId && countsAsReply(locked)) {
-        await this.posts.adjustRepliesCount(manager, locked.inReplyToId, -1);
-      }
-      await this.posts.adjustAuthorPostsCount(manager, locked.accountId, -1);
-      return locked;
-    });
+    const deleted = await this.posts.transaction((manager) => tombstonePost(this.posts, manager, post.id));
     if (!deleted) return false;
     this.logger.log({ msg: 'remote post deleted', postId: post.id });
     await this.events.publish(DomainEvent.PostDeleted, {

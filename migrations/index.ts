@@ -5,6 +5,7 @@ import { CreateFederationKeys1795321712102 } from './1795321712102-CreateFederat
 import { CreateFederationInboxAndModeration1795324851660 } from './1795324851660-CreateFederationInboxAndModeration';
 import { CreateCooperative1795328822379 } from './1795328822379-CreateCooperative';
 import { GuardLedgerAppendOnly1795328822380 } from './1795328822380-GuardLedgerAppendOnly';
+import { AddCoopEventSnapshotJson1795330400910 } from './1795330400910-AddCoopEventSnapshotJson';
 
 export const MIGRATIONS = [
   CreateIdentity1795317000691,
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CreateFederationInboxAndModeration1795324851660,
   CreateCooperative1795328822379,
   GuardLedgerAppendOnly1795328822380,
+  AddCoopEventSnapshotJson1795330400910,
 ];

@@ -95,11 +95,14 @@ describe('cooperative close killed with SIGKILL (e2e)', () => {
       [prefix],
     );
     await db.query(
-      `INSERT INTO coop_events (id, type, member_id, object)
-       SELECT $1 || ':published:' || g, 'PUBLISHED', m.account_id, 'post-' || g
+      `INSERT INTO coop_events (id, type, member_id, object, snapshot_json)
+       SELECT $1 || ':published:' || g, 'PUBLISHED', m.account_id, 'post-' || g,
+              json_build_object('id', $1 || ':published:' || g, 'type', 'PUBLISHED', 'member', m.username,
+                                'object', 'post-' || g)::text
          FROM generate_series(0, $2::int - 1) g
-         JOIN (SELECT account_id, row_number() OVER (ORDER BY account_id) - 1 AS idx
-                 FROM coop_members WHERE status = 'active') m ON m.idx = g % $3`,
+         JOIN (SELECT c.account_id, a.username, row_number() OVER (ORDER BY c.account_id) - 1 AS idx
+                 FROM coop_members c JOIN accounts a ON a.id = c.account_id
+                WHERE c.status = 'active') m ON m.idx = g % $3`,
       [prefix, EVENTS, MEMBERS],
     );
     await db.query(`INSERT INTO coop_payments (id, kind, amount_cents) VALUES ($1, 'revenue', 9000000)`, [

@@ -80,24 +80,34 @@ export async function seed(db, { members, events }) {
      SELECT id, 'active', now() - interval '90 days', now() - interval '60 days', 1000 FROM accounts`,
   );
   await db.query(
-    `CREATE TABLE bench_members AS SELECT (row_number() OVER (ORDER BY username) - 1)::int AS idx, id FROM accounts`,
+    `CREATE TABLE bench_members AS SELECT (row_number() OVER (ORDER BY username) - 1)::int AS idx, id, username FROM accounts`,
   );
   await db.query(`CREATE UNIQUE INDEX ON bench_members (idx)`);
   // Per 20 events: 8 PUBLISHED, 8 ENGAGED (1 in 100 from a remote server), 2 CURATED, 1 SPENT, 1 REVERSAL.
   await db.query(
-    `INSERT INTO coop_events (id, type, member_id, actor, object, amount, reverses)
-     SELECT 'ev-' || g,
-            CASE WHEN g % 20 < 8 THEN 'PUBLISHED' WHEN g % 20 < 16 THEN 'ENGAGED' WHEN g % 20 < 18 THEN 'CURATED'
-                 WHEN g % 20 = 18 THEN 'SPENT' ELSE 'REVERSAL' END,
-            CASE WHEN g % 20 = 19 THEN NULL ELSE m.id END,
-            CASE WHEN g % 20 BETWEEN 8 AND 15 THEN
-                 CASE WHEN g % 100 = 9 THEN 'instance:remote.example' ELSE a.id::text END END,
-            CASE WHEN g % 20 < 18 THEN 'post-' || (g % 50000) END,
-            CASE WHEN g % 20 = 18 THEN 100 + g % 5000 END,
-            CASE WHEN g % 20 = 19 THEN 'ev-' || (g - 19) END
-       FROM generate_series(0, $1 - 1) g
-       JOIN bench_members m ON m.idx = (g::bigint * 7919) % $2
-       JOIN bench_members a ON a.idx = (g::bigint * 104729 + 1) % $2
+    `INSERT INTO coop_events (id, type, member_id, actor, object, amount, reverses, snapshot_json)
+     SELECT id, type, member_id, actor, object, amount, reverses, (CASE type
+              WHEN 'REVERSAL' THEN json_build_object('id', id, 'type', type, 'reverses', reverses)
+              WHEN 'ENGAGED' THEN json_build_object('id', id, 'type', type, 'member', member,
+                'actor', CASE WHEN actor LIKE 'instance:%' THEN actor ELSE actor_name END, 'object', object)
+              WHEN 'SPENT' THEN json_build_object('id', id, 'type', type, 'member', member, 'amount', amount)
+              ELSE json_build_object('id', id, 'type', type, 'member', member, 'object', object) END)::text
+       FROM (
+         SELECT g, 'ev-' || g AS id,
+                CASE WHEN g % 20 < 8 THEN 'PUBLISHED' WHEN g % 20 < 16 THEN 'ENGAGED' WHEN g % 20 < 18 THEN 'CURATED'
+                     WHEN g % 20 = 18 THEN 'SPENT' ELSE 'REVERSAL' END AS type,
+                CASE WHEN g % 20 = 19 THEN NULL ELSE m.id END AS member_id,
+                m.username AS member,
+                CASE WHEN g % 20 BETWEEN 8 AND 15 THEN
+                     CASE WHEN g % 100 = 9 THEN 'instance:remote.example' ELSE a.id::text END END AS actor,
+                a.username AS actor_name,
+                CASE WHEN g % 20 < 18 THEN 'post-' || (g % 50000) END AS object,
+                CASE WHEN g % 20 = 18 THEN 100 + g % 5000 END AS amount,
+                CASE WHEN g % 20 = 19 THEN 'ev-' || (g - 19) END AS reverses
+           FROM generate_series(0, $1 - 1) g
+           JOIN bench_members m ON m.idx = (g::bigint * 7919) % $2
+           JOIN bench_members a ON a.idx = (g::bigint * 104729 + 1) % $2
+       ) e
       ORDER BY g`,
     [events, members],
   );

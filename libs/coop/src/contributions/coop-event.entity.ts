@@ -39,4 +39,11 @@ export class CoopEventEntity {
 
   @Column({ type: 'timestamptz', default: () => 'now()' })
   occurredAt: Date;
+
+  /**
+   * The event as the snapshot publishes it (SPEC §3: member and actor by username), written once
+   * when recorded: a close concatenates these instead of building a million objects.
+   */
+  @Column({ type: 'text' })
+  snapshotJson: string;
 }

@@ -157,30 +157,20 @@ export class CoopPeriodRepository {
   }
 
   /**
-   * The events recorded after `afterSeq`, as the snapshot's JSON (built by PostgreSQL: a million
-   * events travel as one text value), and the last seq among them.
+   * The events recorded after `afterSeq`, as the snapshot's JSON (each event's JSON was written
+   * when it was recorded: a million events travel as one text value), and the last seq among them.
    */
   async snapshotEvents(
     manager: EntityManager,
     afterSeq: number,
   ): Promise<{ events: SnapshotEvent[]; through: number }> {
-    const [row]: { events: string; through: string | null }[] = await manager.query(
-      `SELECT coalesce(json_agg(CASE e.type
-                WHEN 'REVERSAL' THEN json_build_object('id', e.id, 'type', e.type, 'reverses', e.reverses)
-                WHEN 'SPENT' THEN json_build_object('id', e.id, 'type', e.type, 'member', m.username, 'amount', e.amount)
-                WHEN 'ENGAGED' THEN json_build_object('id', e.id, 'type', e.type, 'member', m.username,
-                  'actor', CASE WHEN e.actor LIKE 'instance:%' THEN e.actor ELSE actor.username END, 'object', e.object)
-                ELSE json_build_object('id', e.id, 'type', e.type, 'member', m.username, 'object', e.object)
-              END ORDER BY e.seq), '[]')::text AS events,
-              max(e.seq)::text AS through
-         FROM coop_events e
-         LEFT JOIN accounts m ON m.id = e.member_id
-         LEFT JOIN accounts actor ON actor.id::text = e.actor
-        WHERE e.seq > $1`,
+    const [row]: { events: string | null; through: string | null }[] = await manager.query(
+      `SELECT '[' || string_agg(snapshot_json, ',' ORDER BY seq) || ']' AS events, max(seq)::text AS through
+         FROM coop_events WHERE seq > $1`,
       [afterSeq],
     );
     return {
-      events: JSON.parse(row.events) as SnapshotEvent[],
+      events: row.events === null ? [] : (JSON.parse(row.events) as SnapshotEvent[]),
       through: row.through === null ? afterSeq : Number(row.through),
     };
   }

@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DomainEvent, DomainEventBus, uuidv7 } from '@guildhall/core';
 import { SocialErrorCode, SocialException } from '../social.exception';
 import { AccountDirectory } from '../follows/account-directory.service';
-import { FollowState } from '../follows/follow.entity';
 import { FollowRateLimit } from '../follows/follow-rate-limit.service';
-import { FollowRepository, type CounterDelta } from '../follows/follow.repository';
+import { FollowRepository } from '../follows/follow.repository';
 import { BlockRepository } from './block.repository';
 import { MuteRepository } from './mute.repository';
 
@@ -32,14 +31,7 @@ export class BlockService {
     const blockId = uuidv7();
     const blocked = await this.follows.inPairTransaction(accountId, target.id, async (tx) => {
       const inserted = await this.blocks.insert(tx, { id: blockId, accountId, targetId: target.id });
-      const severed = await this.follows.deleteBetween(tx, accountId, target.id);
-      const deltas: CounterDelta[] = severed
-        .filter((follow) => follow.state === FollowState.Accepted)
-        .flatMap((follow) => [
-          { accountId: follow.followerId, following: -1 },
-          { accountId: follow.followeeId, followers: -1 },
-        ]);
-      await this.follows.adjustCounters(tx, deltas);
+      await this.follows.severBetween(tx, accountId, target.id);
       return inserted;
     });
     if (blocked) {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainEvent, DomainEventBus, uuidv7 } from '@guildhall/core';
-import { FollowState } from '../follows/follow.entity';
-import { FollowRepository, type CounterDelta } from '../follows/follow.repository';
+import { FollowRepository } from '../follows/follow.repository';
 import { BlockRepository } from './block.repository';
 
 /** A remote account blocks a local one (federation sends nothing for it). */
@@ -28,14 +27,7 @@ export class RemoteBlockService {
     const blockId = uuidv7();
     const blocked = await this.follows.inPairTransaction(accountId, targetId, async (tx) => {
       const inserted = await this.blocks.insertRemote(tx, { id: blockId, accountId, targetId, uri });
-      const severed = await this.follows.deleteBetween(tx, accountId, targetId);
-      const deltas: CounterDelta[] = severed
-        .filter((follow) => follow.state === FollowState.Accepted)
-        .flatMap((follow) => [
-          { accountId: follow.followerId, following: -1 },
-          { accountId: follow.followeeId, followers: -1 },
-        ]);
-      await this.follows.adjustCounters(tx, deltas);
+      await this.follows.severBetween(tx, accountId, targetId);
       return inserted;
     });
     if (blocked) {

@@ -162,14 +162,29 @@ export class FollowRepository {
   }
 
   /** Deletes every follow and request between a and b, in both directions. */
-  async deleteBetween(manager: EntityManager, a: string, b: string): Promise<FollowEntity[]> {
-    const deleted = await rows(
+  /**
+   * Ends every follow and request between `a` and `b`, either way (a block), and moves the
+   * counters of the accepted ones; resolves to the follows removed.
+   */
+  async severBetween(manager: EntityManager, a: string, b: string): Promise<FollowEntity[]> {
+    const deleted = (
+      await rows(
+        manager,
+        `DELETE FROM follows WHERE (follower_id = $1 AND followee_id = $2) OR (follower_id = $2 AND followee_id = $1)
+         RETURNING *`,
+        [a, b],
+      )
+    ).map(toEntity);
+    await this.adjustCounters(
       manager,
-      `DELETE FROM follows WHERE (follower_id = $1 AND followee_id = $2) OR (follower_id = $2 AND followee_id = $1)
-       RETURNING *`,
-      [a, b],
+      deleted
+        .filter((follow) => follow.state === FollowState.Accepted)
+        .flatMap((follow) => [
+          { accountId: follow.followerId, following: -1 },
+          { accountId: follow.followeeId, followers: -1 },
+        ]),
     );
-    return deleted.map(toEntity);
+    return deleted;
   }
 
   /**

@@ -67,12 +67,22 @@ export class CoopPeriodRepository {
     return (result.raw as unknown[]).length > 0;
   }
 
-  async markClosed(manager: EntityManager, id: string, close: Pick<CoopPeriodEntity, NullOnOpen | 'endsAt'>) {
+  /**
+   * Marks the period closed with its snapshot and result. The snapshot arrives as JSON text (the
+   * caller spliced the events' text in: re-serialising a million events costs seconds).
+   */
+  async markClosed(
+    manager: EntityManager,
+    id: string,
+    close: Pick<CoopPeriodEntity, Exclude<NullOnOpen, 'snapshot'> | 'endsAt'>,
+    snapshotText: string,
+  ): Promise<void> {
     await manager
       .getRepository(CoopPeriodEntity)
       .createQueryBuilder()
       .update()
-      .set({ ...close, status: 'closed' })
+      .set({ ...close, status: 'closed', snapshot: () => ':snapshotText::json' })
+      .setParameter('snapshotText', snapshotText)
       .where('id = :id AND status = :open', { id, open: 'open' })
       .execute();
   }
@@ -163,14 +173,16 @@ export class CoopPeriodRepository {
   async snapshotEvents(
     manager: EntityManager,
     afterSeq: number,
-  ): Promise<{ events: SnapshotEvent[]; through: number }> {
+  ): Promise<{ events: SnapshotEvent[]; text: string; through: number }> {
     const [row]: { events: string | null; through: string | null }[] = await manager.query(
       `SELECT '[' || string_agg(snapshot_json, ',' ORDER BY seq) || ']' AS events, max(seq)::text AS through
          FROM coop_events WHERE seq > $1`,
       [afterSeq],
     );
+    const text = row.events ?? '[]';
     return {
-      events: row.events === null ? [] : (JSON.parse(row.events) as SnapshotEvent[]),
+      events: JSON.parse(text) as SnapshotEvent[],
+      text,
       through: row.through === null ? afterSeq : Number(row.through),
     };
   }

@@ -19,6 +19,12 @@ export interface PeriodCloseOutcome {
   posted: boolean;
 }
 
+/** The snapshot as JSON with its events' text spliced in as given (`events` is the last key). */
+function snapshotText(snapshot: PeriodSnapshot, eventsText: string): string {
+  const { events: _events, ...rest } = snapshot;
+  return `${JSON.stringify(rest).slice(0, -1)},"events":${eventsText}}`;
+}
+
 export const closeKey = (periodId: string) => `close:${periodId}`;
 
 /**
@@ -70,7 +76,11 @@ export class PeriodService {
     await this.periods.tuneForClose(manager);
     const previous = period.seq > 1 ? await this.periods.findBySeq(manager, period.seq - 1) : null;
     const members = await this.periods.snapshotMembers(manager);
-    const { events, through: eventsThrough } = await this.periods.snapshotEvents(manager, previous?.eventsThrough ?? 0);
+    const {
+      events,
+      text: eventsText,
+      through: eventsThrough,
+    } = await this.periods.snapshotEvents(manager, previous?.eventsThrough ?? 0);
     const money = await this.periods.snapshotMoney(manager, previous?.paymentsThrough ?? 0);
     const opening = previous?.result
       ? {
@@ -110,16 +120,20 @@ export class PeriodService {
     await this.ledgerService.post(manager, { key, ledger: 'money', periodId: period.id, lines: lines.money });
     await this.ledgerService.post(manager, { key, ledger: 'units', periodId: period.id, lines: lines.units });
     const postMs = Date.now() - started - snapshotMs - engineMs;
-    await this.periods.markClosed(manager, period.id, {
-      endsAt: end,
-      snapshot,
-      result,
-      inputHash: result.inputHash,
-      outputHash: result.outputHash,
-      eventsThrough,
-      paymentsThrough: money.through,
-      closedAt,
-    });
+    await this.periods.markClosed(
+      manager,
+      period.id,
+      {
+        endsAt: end,
+        result,
+        inputHash: result.inputHash,
+        outputHash: result.outputHash,
+        eventsThrough,
+        paymentsThrough: money.through,
+        closedAt,
+      },
+      snapshotText(snapshot, eventsText),
+    );
     await this.openNext(manager, end, period);
     this.logger.log({
       msg: 'period closed',

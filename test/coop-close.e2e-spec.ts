@@ -230,6 +230,28 @@ describe('cooperative period close (e2e)', () => {
     expect(errorOf(await t.gql('mutation { withdrawMembership { status } }', {}, cy.token))?.code).toBe('FORBIDDEN');
   });
 
+  it('vests units in the close N (3) periods after their issue, for members still in good standing', async () => {
+    const units = (id: string) => first.result.members.find((m) => m.id === id)?.units ?? 0;
+    await close(); // P+2 (P+1 was the raced close)
+    const vesting = await close(); // P+3: vests what P issued
+    const lines = await db.query<{ account: string; memberId: string; amount: string }[]>(
+      `SELECT p.account, p.member_id AS "memberId", p.amount::text AS amount
+         FROM coop_postings p JOIN coop_journal_entries e ON e.id = p.entry_id
+        WHERE e.key = $1 AND e.ledger = 'units' AND p.account = 'vested' ORDER BY p.amount`,
+      [`close:${vesting.result.period}`],
+    );
+    const expected = [ana, ben]
+      .map((m) => ({ account: 'vested', memberId: m.account.id, amount: String(-units(m.username)) }))
+      .filter((l) => l.amount !== '0')
+      .sort((a, b) => Number(a.amount) - Number(b.amount));
+    expect(lines).toEqual(expected); // cy withdrew: its units were retired, not vested
+    const next = await close();
+    const vested = Object.fromEntries(next.snapshot.members.map((m) => [m.id, m.vestedUnits]));
+    expect(vested[ana.username]).toBe(units(ana.username));
+    expect(vested[ben.username]).toBe(units(ben.username));
+    expect(vested[cy.username]).toBe(0);
+  });
+
   it('verifies every closed period and balance from the CLI', async () => {
     const verified = await run(
       ['dist/apps/cli/main.js', 'coop', 'verify'],

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -84,7 +85,8 @@ describe('cooperative close killed with SIGKILL (e2e)', () => {
     await db.query(`UPDATE users SET role = 'admin' WHERE account_id = $1`, [account.id]);
     // Close what is open so the period under test holds only what is seeded below.
     expect((await gql('mutation { closePeriod { result } }', {}, token)).errors).toBeUndefined();
-    const prefix = uniqueName().slice(0, 8);
+    // Unique to this test: uniqueName()'s leading characters are shared by every name of the jest process.
+    const prefix = `crash${randomBytes(4).toString('hex')}x`;
     await db.query(`INSERT INTO accounts (username) SELECT $1 || i FROM generate_series(1, $2::int) i`, [
       prefix,
       MEMBERS,
@@ -102,7 +104,7 @@ describe('cooperative close killed with SIGKILL (e2e)', () => {
          FROM generate_series(0, $2::int - 1) g
          JOIN (SELECT c.account_id, a.username, row_number() OVER (ORDER BY c.account_id) - 1 AS idx
                  FROM coop_members c JOIN accounts a ON a.id = c.account_id
-                WHERE c.status = 'active') m ON m.idx = g % $3`,
+                WHERE c.status = 'active' AND a.username LIKE $1 || '%') m ON m.idx = g % $3`,
       [prefix, EVENTS, MEMBERS],
     );
     await db.query(`INSERT INTO coop_payments (id, kind, amount_cents) VALUES ($1, 'revenue', 9000000)`, [

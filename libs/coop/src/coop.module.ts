@@ -21,6 +21,10 @@ import { CoopPeriodEntity } from './periods/coop-period.entity';
 import { CoopPeriodRepository } from './periods/coop-period.repository';
 import { PeriodResolver } from './periods/period.resolver';
 import { PeriodService } from './periods/period.service';
+import { TransparencyController } from './transparency/transparency.controller';
+import { TransparencyRepository } from './transparency/transparency.repository';
+import { TransparencyResolver } from './transparency/transparency.resolver';
+import { TransparencyService } from './transparency/transparency.service';
 
 /**
  * The cooperative on the platform: membership, contributions recorded from domain events, money
@@ -37,7 +41,7 @@ import { PeriodService } from './periods/period.service';
       PostingEntity,
     ]),
   ],
-  controllers: [PaymentWebhookController],
+  controllers: [PaymentWebhookController, TransparencyController],
   providers: [
     CoopMemberRepository,
     MembershipService,
@@ -53,7 +57,10 @@ import { PeriodService } from './periods/period.service';
     CoopPeriodRepository,
     PeriodService,
     PeriodResolver,
+    TransparencyRepository,
+    TransparencyService,
+    TransparencyResolver,
   ],
-  exports: [MembershipService, PeriodService, PaymentService, LedgerVerifier],
+  exports: [MembershipService, PeriodService, PaymentService, LedgerVerifier, TransparencyService],
 })
 export class CoopModule {}

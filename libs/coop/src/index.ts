@@ -33,3 +33,4 @@ export { MembershipService } from './members/membership.service';
 export { PaymentService } from './contributions/payment.service';
 export { LedgerVerifier, type VerifyReport } from './ledger/ledger.verifier';
 export { closePostings } from './ledger/close-postings';
+export { TransparencyService, type PeriodPageData } from './transparency/transparency.service';

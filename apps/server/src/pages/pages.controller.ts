@@ -43,4 +43,15 @@ export class PagesController {
   ): Promise<void> {
     return this.send(reply, accept, () => this.pages.post(id));
   }
+
+  /** A closed period's transparency page (charts as inline SVG). */
+  @Public()
+  @Get('coop/periods/:id')
+  period(
+    @Param('id') id: string,
+    @Headers('accept') accept: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.send(reply, accept, () => this.pages.period(id));
+  }
 }

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService, LoaderFactories, UUID_PATTERN } from '@guildhall/core';
 import { MEDIA_BY_POST_ID, PostRepository, TimelineRepository, toMediaModel, toPostModel } from '@guildhall/content';
+import { TransparencyService } from '@guildhall/coop';
 import { AccountService, toAccountModel } from '@guildhall/identity';
 import type { Page } from './page';
+import { periodPage } from './templates/period.template';
 import { postPage } from './templates/post.template';
 import { profilePage } from './templates/profile.template';
 import { deletedPostPage, notFoundPage } from './templates/status.template';
@@ -23,6 +25,7 @@ export class PagesService {
     private readonly timelines: TimelineRepository,
     private readonly loaders: LoaderFactories,
     private readonly config: ConfigService,
+    private readonly transparency: TransparencyService,
   ) {}
 
   private get origin(): string {
@@ -69,6 +72,18 @@ export class PagesService {
         media,
         inReplyToUrl: inReplyTo ? toPostModel(inReplyTo, this.origin).url : null,
       }),
+    };
+  }
+
+  /** A closed period's public transparency page; 404 for an unknown or open one. */
+  async period(id: string): Promise<Page> {
+    if (id.length > 64) return NOT_FOUND;
+    const data = await this.transparency.pageData(id);
+    if (!data) return NOT_FOUND;
+    const base = `/api/v1/coop/periods/${encodeURIComponent(id)}`;
+    return {
+      status: 200,
+      body: periodPage(data, { snapshot: `${base}/snapshot.json`, result: `${base}/result.json` }),
     };
   }
 }

@@ -1,0 +1,57 @@
+import { Field, Float, ObjectType } from '@nestjs/graphql';
+
+@ObjectType('CapitalVintage', { description: "Retained patronage of one period in a member's capital account." })
+export class CapitalVintageModel {
+  @Field({ description: 'The period the patronage was retained in, e.g. 2026-11.' })
+  vintage: string;
+
+  @Field(() => Float, { description: 'The balance of this vintage, in cents.' })
+  balanceCents: number;
+}
+
+@ObjectType('CoopUnits', { description: 'Member shares (units), from the units ledger.' })
+export class CoopUnitsModel {
+  @Field(() => Float, { description: 'Vested units: they count for the EQUITY pool and governance weight.' })
+  vested: number;
+
+  @Field(() => Float, { description: 'Issued units that vest in a later close.' })
+  unvested: number;
+
+  @Field(() => Float, { description: 'Units retired on withdrawal or expulsion.' })
+  retired: number;
+}
+
+@ObjectType('CoopAccount', {
+  description: "What a member owns in the cooperative, recomputed from the ledger's postings.",
+})
+export class CoopAccountModel {
+  @Field({ description: 'pending, active, inactive, suspended, withdrawn or expelled.' })
+  status: string;
+
+  @Field(() => Date, { nullable: true, description: 'When it was admitted.' })
+  joinedAt: Date | null;
+
+  @Field(() => Float, { description: 'The membership share paid in at par, in cents.' })
+  sharePaidCents: number;
+
+  @Field(() => CoopUnitsModel)
+  units: CoopUnitsModel;
+
+  @Field(() => [CapitalVintageModel], { description: 'The capital account by vintage, oldest first (non-zero only).' })
+  capital: CapitalVintageModel[];
+
+  @Field(() => Float, { description: 'The capital account in total, in cents.' })
+  capitalCents: number;
+
+  @Field(() => Float, { description: 'Patronage allocated in cash over all closed periods, in cents.' })
+  cashAllocatedCents: number;
+
+  @Field(() => Float, { description: 'Cash patronage paid out so far, in cents.' })
+  cashPaidCents: number;
+
+  @Field(() => Float, { description: 'Cash patronage allocated and not paid out yet (patronage payable), in cents.' })
+  cashPayableCents: number;
+
+  @Field(() => Float, { description: 'Redemptions (membership share, capital) payable, in cents.' })
+  redemptionPayableCents: number;
+}

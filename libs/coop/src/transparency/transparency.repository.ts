@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { MemberResult, PeriodParameters, PeriodResult } from '../engine/snapshot';
+
+export interface PublishedPeriodRow {
+  id: string;
+  seq: number;
+  startsAt: Date;
+  endsAt: Date;
+  closedAt: Date;
+  inputHash: string;
+  outputHash: string;
+}
+
+export interface MemberPeriodRow extends PublishedPeriodRow {
+  parameters: PeriodParameters;
+  pools: PeriodResult['pools'];
+  member: MemberResult;
+  /** The member's vested units in the snapshot (its EQUITY weight). */
+  vestedUnits: number;
+}
+
+export interface LedgerCsvRow {
+  id: string;
+  key: string;
+  ledger: string;
+  period: string | null;
+  account: string;
+  member: string | null;
+  vintage: string | null;
+  amount: string;
+  createdAt: Date;
+}
+
+/** A close stores the period's actual end in ends_at (the close's time when it closed early). */
+const PERIOD_COLUMNS = `p.id, p.seq, p.starts_at AS "startsAt", p.ends_at AS "endsAt", p.closed_at AS "closedAt",
+  p.input_hash AS "inputHash", p.output_hash AS "outputHash"`;
+
+/** Read-only queries behind the transparency views: the ledger and the published closes. */
+@Injectable()
+export class TransparencyRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Every balance of the member's accounts (credit positive, as members read them). */
+  memberBalances(
+    accountId: string,
+  ): Promise<{ ledger: string; account: string; vintage: string | null; credit: string; debit: string }[]> {
+    return this.dataSource.query(
+      `SELECT e.ledger, p.account, p.vintage,
+              (-sum(p.amount) FILTER (WHERE p.amount < 0))::text AS credit,
+              (sum(p.amount) FILTER (WHERE p.amount > 0))::text AS debit
+         FROM coop_postings p JOIN coop_journal_entries e ON e.id = p.entry_id
+        WHERE p.member_id = $1
+        GROUP BY e.ledger, p.account, p.vintage
+        ORDER BY e.ledger, p.account, p.vintage NULLS FIRST`,
+      [accountId],
+    );
+  }
+
+  async username(accountId: string): Promise<string | null> {
+    const [row]: { username: string }[] = await this.dataSource.query(
+      `SELECT username FROM accounts WHERE id = $1 AND domain IS NULL`,
+      [accountId],
+    );
+    return row?.username ?? null;
+  }
+
+  /**
+   * The closed periods whose result lists the member, newest first, from before `beforeSeq`:
+   * `limit` rows. Only the member's own entry of each result leaves the database.
+   */
+  memberPeriods(username: string, beforeSeq: number | null, limit: number): Promise<MemberPeriodRow[]> {
+    return this.dataSource.query(
+      `SELECT ${PERIOD_COLUMNS}, p.parameters, p.result->'pools' AS pools, m.member,
+              coalesce((SELECT (sm->>'vestedUnits')::bigint FROM json_array_elements(p.snapshot->'members') sm
+                         WHERE sm->>'id' = $1 LIMIT 1), 0)::float8 AS "vestedUnits"
+         FROM coop_periods p
+         CROSS JOIN LATERAL (
+           SELECT x AS member FROM json_array_elements(p.result->'members') x WHERE x->>'id' = $1 LIMIT 1
+         ) m
+        WHERE p.status = 'closed' AND ($2::int IS NULL OR p.seq < $2)
+        ORDER BY p.seq DESC
+        LIMIT $3`,
+      [username, beforeSeq, limit],
+    );
+  }
+
+  /** Closed periods, newest first, from before `beforeSeq`. */
+  closedPeriods(beforeSeq: number | null, limit: number): Promise<PublishedPeriodRow[]> {
+    return this.dataSource.query(
+      `SELECT ${PERIOD_COLUMNS} FROM coop_periods p
+        WHERE p.status = 'closed' AND ($1::int IS NULL OR p.seq < $1)
+        ORDER BY p.seq DESC LIMIT $2`,
+      [beforeSeq, limit],
+    );
+  }
+
+  async closedPeriod(id: string): Promise<PublishedPeriodRow | null> {
+    const [row]: PublishedPeriodRow[] = await this.dataSource.query(
+      `SELECT ${PERIOD_COLUMNS} FROM coop_periods p WHERE p.status = 'closed' AND p.id = $1`,
+      [id],
+    );
+    return row ?? null;
+  }
+
+  /** The stored JSON text of a closed period's snapshot or result, as published. */
+  async publishedText(id: string, part: 'snapshot' | 'result'): Promise<string | null> {
+    const column = part === 'snapshot' ? 'snapshot' : 'result';
+    const [row]: { text: string }[] = await this.dataSource.query(
+      `SELECT ${column}::text AS text FROM coop_periods WHERE status = 'closed' AND id = $1`,
+      [id],
+    );
+    return row?.text ?? null;
+  }
+
+  /** A closed period's result and frozen parameters (the HTML page's data). */
+  async periodResult(
+    id: string,
+  ): Promise<{ period: PublishedPeriodRow; parameters: PeriodParameters; result: PeriodResult } | null> {
+    const [row]: (PublishedPeriodRow & { parameters: PeriodParameters; result: PeriodResult })[] =
+      await this.dataSource.query(
+        `SELECT ${PERIOD_COLUMNS}, p.parameters, p.result FROM coop_periods p WHERE p.status = 'closed' AND p.id = $1`,
+        [id],
+      );
+    if (!row) return null;
+    const { parameters, result, ...period } = row;
+    return { period, parameters, result };
+  }
+
+  /** Postings after `afterId` (by id), `limit` of them, with their entry and member. */
+  ledgerRows(afterId: string, limit: number): Promise<LedgerCsvRow[]> {
+    return this.dataSource.query(
+      `SELECT p.id::text AS id, e.key, e.ledger, e.period_id AS period, p.account,
+              coalesce(a.username, p.member_id::text) AS member, p.vintage, p.amount::text AS amount,
+              e.created_at AS "createdAt"
+         FROM coop_postings p
+         JOIN coop_journal_entries e ON e.id = p.entry_id
+         LEFT JOIN accounts a ON a.id = p.member_id
+        WHERE p.id > $1::bigint
+        ORDER BY p.id
+        LIMIT $2`,
+      [afterId, limit],
+    );
+  }
+}

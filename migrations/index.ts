@@ -6,6 +6,7 @@ import { CreateFederationInboxAndModeration1795324851660 } from './1795324851660
 import { CreateCooperative1795328822379 } from './1795328822379-CreateCooperative';
 import { GuardLedgerAppendOnly1795328822380 } from './1795328822380-GuardLedgerAppendOnly';
 import { AddCoopEventSnapshotJson1795330400910 } from './1795330400910-AddCoopEventSnapshotJson';
+import { CreateCoopGovernance1795331903856 } from './1795331903856-CreateCoopGovernance';
 
 export const MIGRATIONS = [
   CreateIdentity1795317000691,
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   CreateCooperative1795328822379,
   GuardLedgerAppendOnly1795328822380,
   AddCoopEventSnapshotJson1795330400910,
+  CreateCoopGovernance1795331903856,
 ];

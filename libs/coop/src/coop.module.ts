@@ -8,6 +8,11 @@ import { CoopPaymentRepository } from './contributions/coop-payment.repository';
 import { PaymentWebhookController } from './contributions/payment-webhook.controller';
 import { PaymentResolver } from './contributions/payment.resolver';
 import { PaymentService } from './contributions/payment.service';
+import { AdoptedParameters } from './governance/adopted-parameters';
+import { CoopProposalEntity } from './governance/coop-proposal.entity';
+import { CoopVoteEntity } from './governance/coop-vote.entity';
+import { GovernanceResolver } from './governance/governance.resolver';
+import { GovernanceService } from './governance/governance.service';
 import { JournalEntryEntity } from './ledger/journal-entry.entity';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { LedgerService } from './ledger/ledger.service';
@@ -28,7 +33,8 @@ import { TransparencyService } from './transparency/transparency.service';
 
 /**
  * The cooperative on the platform: membership, contributions recorded from domain events, money
- * in and out, periods closed by the pure engine and posted to the append-only ledger.
+ * in and out, periods closed by the pure engine and posted to the append-only ledger, and
+ * governance of the next periods' parameters.
  */
 @Module({
   imports: [
@@ -39,6 +45,8 @@ import { TransparencyService } from './transparency/transparency.service';
       CoopPeriodEntity,
       JournalEntryEntity,
       PostingEntity,
+      CoopProposalEntity,
+      CoopVoteEntity,
     ]),
   ],
   controllers: [PaymentWebhookController, TransparencyController],
@@ -57,10 +65,13 @@ import { TransparencyService } from './transparency/transparency.service';
     CoopPeriodRepository,
     PeriodService,
     PeriodResolver,
+    AdoptedParameters,
+    GovernanceService,
+    GovernanceResolver,
     TransparencyRepository,
     TransparencyService,
     TransparencyResolver,
   ],
-  exports: [MembershipService, PeriodService, PaymentService, LedgerVerifier, TransparencyService],
+  exports: [MembershipService, PeriodService, PaymentService, LedgerVerifier, TransparencyService, GovernanceService],
 })
 export class CoopModule {}

@@ -1,16 +1,25 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { DomainEvent, type PostDeletedEvent, type PostEngagementEvent, type PostPublishedEvent } from '@guildhall/core';
+import {
+  DomainEvent,
+  type DomainEventPayloads,
+  type PostDeletedEvent,
+  type PostEngagementEvent,
+  type PostPublishedEvent,
+} from '@guildhall/core';
 import { AccountService } from '@guildhall/identity';
 import { CoopMemberRepository } from '../members/coop-member.repository';
 import { CoopEventRepository } from './coop-event.repository';
 import { Contribution, eventId, instanceActor } from './contribution.types';
 
+type ReportUpheldEvent = DomainEventPayloads[typeof DomainEvent.ReportUpheld];
+
 /**
  * Records contributions (SPEC §7) from domain events: PUBLISHED for a member's local post,
  * ENGAGED for a like, boost or reply a member's post receives from another member or a remote
  * server (actor `instance:HOST`; the close counts it only if HOST is federated), CURATED for a
- * member boosting another member's post; undo and delete record reversals. The bus awaits
+ * member boosting another member's post, MODERATED for a moderator who upheld a report (one
+ * event per report); undo and delete record reversals. The bus awaits
  * listeners: a failure here is logged, never thrown into the action that caused the event.
  */
 @Injectable()
@@ -88,6 +97,19 @@ export class ContributionRecorder {
     return this.safely(DomainEvent.PostUnboosted, event.engagementId, async () => {
       await this.events.reverse(eventId.engaged(event.engagementId));
       await this.events.reverse(eventId.curated(event.engagementId));
+    });
+  }
+
+  @OnEvent(DomainEvent.ReportUpheld)
+  onReportUpheld(event: ReportUpheldEvent): Promise<void> {
+    return this.safely(DomainEvent.ReportUpheld, event.reportId, async () => {
+      if (!(await this.members.isActive(event.moderatorAccountId))) return;
+      await this.events.record({
+        id: eventId.moderated(event.reportId),
+        type: Contribution.Moderated,
+        memberId: event.moderatorAccountId,
+        object: event.reportId,
+      });
     });
   }
 

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { DEFAULT_PARAMETERS, DEFAULT_VESTING_PERIODS } from '../bylaws';
 import { InvalidSnapshotError } from '../coop.exception';
 import { CoopServiceErrorCode, CoopServiceException } from '../coop-service.exception';
 import { closePeriod } from '../engine/close-period';
 import { SNAPSHOT_FORMAT, type PeriodResult, type PeriodSnapshot } from '../engine/snapshot';
+import { AdoptedParameters } from '../governance/adopted-parameters';
 import { closePostings } from '../ledger/close-postings';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { LedgerService } from '../ledger/ledger.service';
@@ -40,6 +40,7 @@ export class PeriodService {
     private readonly periods: CoopPeriodRepository,
     private readonly ledgerService: LedgerService,
     private readonly ledger: LedgerRepository,
+    private readonly adopted: AdoptedParameters,
   ) {}
 
   /** The open period, opening the first one (this month, default parameters) when there is none. */
@@ -160,18 +161,22 @@ export class PeriodService {
     }
   }
 
-  /** Opens the period after `previous` (or the first, this month) with the bylaws' parameters frozen. */
+  /**
+   * Opens the period after `previous` (or the first, this month) with the parameters adopted so
+   * far (the bylaws' defaults until governance adopts others) frozen on it.
+   */
   private async openNext(manager: EntityManager, start: Date, previous: CoopPeriodEntity | null): Promise<void> {
     if (!previous && (await this.periods.findOpen(manager))) return;
     const startsAt = previous ? start : monthStart(start);
     const id = periodId(startsAt, await this.periods.countWithBase(manager, periodId(startsAt, 0)));
+    const { parameters, vestingPeriods } = await this.adopted.current(manager);
     await this.periods.insertOpen(manager, {
       id,
       seq: (await this.periods.lastSeq(manager)) + 1,
       startsAt,
       endsAt: nextMonthStart(startsAt),
-      parameters: DEFAULT_PARAMETERS,
-      vestingPeriods: DEFAULT_VESTING_PERIODS,
+      parameters,
+      vestingPeriods,
     });
   }
 }

@@ -19,6 +19,7 @@ export const DomainEvent = {
   Blocked: 'account.blocked',
   Unblocked: 'account.unblocked',
   ProfileUpdated: 'account.profile-updated',
+  ReportUpheld: 'moderation.report-upheld',
 } as const;
 
 export type DomainEventName = (typeof DomainEvent)[keyof typeof DomainEvent];
@@ -94,6 +95,12 @@ export interface ProfileUpdatedEvent {
   local?: boolean;
 }
 
+/** A moderator upheld a report (resolved it by acting on it): the cooperative's MODERATED. */
+export interface ReportUpheldEvent {
+  reportId: string;
+  moderatorAccountId: string;
+}
+
 /** Which payload goes with which event name. */
 export interface DomainEventPayloads {
   'post.published': PostPublishedEvent;
@@ -111,4 +118,5 @@ export interface DomainEventPayloads {
   'account.blocked': BlockEvent;
   'account.unblocked': BlockEvent;
   'account.profile-updated': ProfileUpdatedEvent;
+  'moderation.report-upheld': ReportUpheldEvent;
 }

@@ -1,5 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { afterCursor, RateLimiterService, toPage, uuidv7, UUID_PATTERN, type Limit, type Page } from '@guildhall/core';
+import {
+  afterCursor,
+  DomainEvent,
+  DomainEventBus,
+  RateLimiterService,
+  toPage,
+  uuidv7,
+  UUID_PATTERN,
+  type Limit,
+  type Page,
+} from '@guildhall/core';
 import { AccountService, type AuthContext } from '@guildhall/identity';
 import { AccountSuspensionService } from './account-suspension.service';
 import type { ReportInput } from './dto/report.input';
@@ -39,6 +49,7 @@ export class ReportService {
     private readonly accounts: AccountService,
     private readonly suspensions: AccountSuspensionService,
     private readonly rateLimiter: RateLimiterService,
+    private readonly events: DomainEventBus,
   ) {}
 
   /**
@@ -132,6 +143,10 @@ export class ReportService {
     const resolved = await this.reports.resolve(id, moderator.accountId);
     if (!resolved) throw alreadyResolved();
     this.logger.log({ msg: 'report resolved', reportId: id, action, moderatorId: moderator.accountId });
+    if (action === ReportAction.SUSPEND_ACCOUNT) {
+      // Upheld: the moderator acted on it (a dismissal is not). The cooperative records MODERATED.
+      await this.events.publish(DomainEvent.ReportUpheld, { reportId: id, moderatorAccountId: moderator.accountId });
+    }
     return resolved;
   }
 }

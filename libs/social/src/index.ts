@@ -14,3 +14,4 @@ export { pageComplexity } from './follows/page-complexity';
 export { NotificationModel, NotificationKind, NotificationConnection } from './notifications/notification.model';
 export { NotificationService } from './notifications/notification.service';
 export { NotificationException, NotificationErrorCode } from './notifications/notification.exception';
+export { recountFollowCounters } from './follows/follow-counters';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { recountFollowCounters } from '@guildhall/social';
 import { DataSource, type EntityManager } from 'typeorm';
 
 /** What removing a deleted remote actor's content touched. */
@@ -73,13 +74,7 @@ export class RemoteContentRepository {
       ].sort();
       // Locked in id order, as FollowRepository.adjustCounters does: no deadlock with a follow.
       await manager.query('SELECT id FROM accounts WHERE id = ANY($1) ORDER BY id FOR UPDATE', [accountIds]);
-      await manager.query(
-        `UPDATE accounts a SET
-           followers_count = (SELECT count(*) FROM follows f WHERE f.followee_id = a.id AND f.state = 'accepted'),
-           following_count = (SELECT count(*) FROM follows f WHERE f.follower_id = a.id AND f.state = 'accepted')
-         WHERE a.id = ANY($1)`,
-        [accountIds],
-      );
+      await recountFollowCounters(manager, accountIds);
       await manager.query(
         `UPDATE accounts SET suspended_at = coalesce(suspended_at, now()), posts_count = 0, followers_count = 0,
            following_count = 0

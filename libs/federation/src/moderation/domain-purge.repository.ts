@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { recountFollowCounters } from '@guildhall/social';
 import type { EntityManager } from 'typeorm';
 
 /** What a purge removed. */
@@ -49,7 +50,7 @@ export class DomainPurgeRepository {
     const posts = await this.detach(manager, accountIds);
     await manager.query('DELETE FROM accounts WHERE id = ANY($1)', [accountIds]);
     await this.recountPosts(manager, postIds);
-    await this.recountAccounts(manager, localAccountIds);
+    await recountFollowCounters(manager, localAccountIds);
     return { accounts: accountIds.length, posts };
   }
 
@@ -125,18 +126,6 @@ export class DomainPurgeRepository {
                             AND r.visibility IN ('public', 'unlisted'))
        WHERE p.id = ANY($1)`,
       [postIds],
-    );
-  }
-
-  /** Accepted follows either way: what FollowService counts. */
-  private async recountAccounts(manager: EntityManager, accountIds: string[]): Promise<void> {
-    if (!accountIds.length) return;
-    await manager.query(
-      `UPDATE accounts a SET
-         followers_count = (SELECT count(*) FROM follows f WHERE f.followee_id = a.id AND f.state = 'accepted'),
-         following_count = (SELECT count(*) FROM follows f WHERE f.follower_id = a.id AND f.state = 'accepted')
-       WHERE a.id = ANY($1)`,
-      [accountIds],
     );
   }
 }

@@ -11,7 +11,7 @@ import {
   PUBLIC_COLLECTION,
   Question,
 } from '@fedify/fedify/vocab';
-import { Visibility } from '@guildhall/content';
+import { type RemotePostData, Visibility } from '@guildhall/content';
 
 /** The object types a Create may carry that become posts here. */
 export type PostObject = Note | Article | Page | Question;
@@ -24,26 +24,29 @@ const MAX_MENTIONS = 50;
 const MAX_HASHTAGS = 30;
 const HASHTAG = /^[\p{L}\p{N}_]{1,100}$/u;
 
-/** What a remote post object says, before the accounts and posts it names are looked up. */
-export interface RemoteNoteFields {
-  uri: string;
-  url: string | null;
+/**
+ * What a remote post object says, before the accounts and posts it names are looked up: the
+ * fields RemotePostService stores as they are (content and summary still as sent, sanitized when
+ * stored), plus the references still to resolve.
+ */
+export type RemoteNoteFields = Pick<
+  RemotePostData,
+  | 'uri'
+  | 'url'
+  | 'title'
+  | 'content'
+  | 'summary'
+  | 'contentWarning'
+  | 'language'
+  | 'visibility'
+  | 'hashtags'
+  | 'publishedAt'
+> & {
   attributedTo: string | null;
-  title: string | null;
-  /** HTML as sent (sanitized when stored). */
-  content: string;
-  /** An article's summary (HTML as sent); null for notes. */
-  summary: string | null;
-  /** HTML as sent; '' when marked sensitive without a text; null when not sensitive. */
-  contentWarning: string | null;
-  language: string | null;
-  visibility: Visibility;
   inReplyTo: string | null;
   mentionHrefs: string[];
-  hashtags: string[];
-  publishedAt: Date | null;
   updatedAt: Date | null;
-}
+};
 
 /**
  * The Public collection as senders write it: the full IRI, the compact `as:Public`, or the bare

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConfigService, queueConnection } from '@guildhall/core';
 import { Queue, type QueueOptions } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { InboxFastPath } from '../libs/federation/src/http/inbox-fast-path';
 import { DomainBlockCache } from '../libs/federation/src/moderation/domain-block.cache';
 import { signUp, type SignedUp } from './utils/factories';
 import { startPeer, trustCertificateInThisProcess, type Peer, type PeerActor, type RawPostInput } from './utils/peer';
@@ -46,8 +47,18 @@ describe('federation inbox: refusals', () => {
   }
 
   const activityId = () => `${peer.httpOrigin}/activities/${randomUUID()}`;
-  const like = (actor = mallory.id) =>
-    JSON.stringify({ '@context': AS, id: activityId(), type: 'Like', actor, object: postUri });
+  const like = (actor = mallory.id, object = postUri) =>
+    JSON.stringify({ '@context': AS, id: activityId(), type: 'Like', actor, object });
+
+  /** Another post of alice's (an account likes a post once: each accepted Like needs its own). */
+  async function freshPost(): Promise<string> {
+    const created = await t.gql<{ createPost: { uri: string } }>(
+      `mutation { createPost(input: { content: "Post ${randomUUID()}" }) { uri } }`,
+      {},
+      alice.token,
+    );
+    return created.data!.createPost.uri;
+  }
   const follow = () =>
     JSON.stringify({ '@context': AS, id: activityId(), type: 'Follow', actor: mallory.id, object: alice.account.uri });
 
@@ -233,6 +244,74 @@ describe('federation inbox: refusals', () => {
         actor: eve.id,
         object: note({ attributedTo: eve.id, id: `${peer.httpOrigin}/notes/${randomUUID()}` }),
       });
+    });
+  });
+
+  describe("with the sender's key already known: the fast path (ADR 0011) accepts only what Fedify would", () => {
+    let fastPath: InboxFastPath;
+
+    /** Runs `send` and returns how the fast path's counters moved. */
+    async function counted(send: () => Promise<unknown>): Promise<{ accepted: number; declined: number }> {
+      const before = { ...fastPath.counts };
+      await send();
+      return {
+        accepted: fastPath.counts.accepted - before.accepted,
+        declined: fastPath.counts.declined - before.declined,
+      };
+    }
+
+    beforeAll(async () => {
+      fastPath = t.app.get(InboxFastPath);
+      // Fedify's path fetches and caches both keys (the first request of each actor).
+      for (const actor of ['mallory', 'trent']) {
+        const body = like(`${peer.httpOrigin}/users/${actor}`, await freshPost());
+        expect((await peer.rawPost({ url: inbox(), body, sign: { actor } })).status).toBe(202);
+      }
+      await drained();
+    });
+
+    it('accepts a correctly signed Like without Fedify, and the worker stores it once', async () => {
+      const before = await counts();
+      const body = like(mallory.id, await freshPost());
+      const moved = await counted(async () => {
+        expect((await peer.rawPost({ url: inbox(), body, sign: { actor: 'mallory' } })).status).toBe(202);
+      });
+      expect(moved).toEqual({ accepted: 1, declined: 0 });
+      await drained();
+      const { id } = JSON.parse(body) as { id: string };
+      expect(await db.query('SELECT uri FROM likes WHERE uri = $1', [id])).toEqual([{ uri: id }]);
+      expect((await counts()).likes).toBe(before.likes + 1);
+    });
+
+    it("refuses with 401 an activity signed by another actor's known key", async () => {
+      const moved = await counted(() =>
+        refused({ body: like(mallory.id), sign: { actor: 'mallory', keyOf: 'trent' } }, 401),
+      );
+      expect(moved).toEqual({ accepted: 0, declined: 1 });
+    });
+
+    it("refuses with 401 a signature by one key that claims another's keyId", async () => {
+      const moved = await counted(() =>
+        refused({ body: like(), sign: { actor: 'mallory', keyOf: 'trent', keyId: `${mallory.id}#main-key` } }, 401),
+      );
+      expect(moved).toEqual({ accepted: 0, declined: 1 });
+    });
+
+    it('leaves an activity whose context defines a term it reads to Fedify, which accepts it', async () => {
+      const before = await counts();
+      const body = JSON.stringify({
+        '@context': [AS, { actor: { '@id': 'as:actor', '@type': '@id' } }],
+        id: activityId(),
+        type: 'Like',
+        actor: mallory.id,
+        object: await freshPost(),
+      });
+      const moved = await counted(async () => {
+        expect((await peer.rawPost({ url: inbox(), body, sign: { actor: 'mallory' } })).status).toBe(202);
+      });
+      expect(moved).toEqual({ accepted: 0, declined: 1 });
+      await drained();
+      expect((await counts()).likes).toBe(before.likes + 1);
     });
   });
 

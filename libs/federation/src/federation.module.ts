@@ -49,6 +49,8 @@ import { RemoteTombstoneEntity } from './inbox/remote-tombstone.entity';
 import { DomainBlockEntity } from './moderation/domain-block.entity';
 import { ReportEntity } from './moderation/report.entity';
 import { PostgresKvStore } from './kv/postgres-kv.store';
+import { RemoteKeyCache } from './keys/remote-key.cache';
+import { InboxFastPath } from './http/inbox-fast-path';
 import { PostObjectRepository } from './objects/post-object.repository';
 import { InstanceStatsRepository } from './well-known/instance-stats.repository';
 
@@ -127,6 +129,8 @@ export class FederationModule {
       ],
       providers: [
         PostgresKvStore,
+        RemoteKeyCache,
+        InboxFastPath,
         ActorKeyRepository,
         ActorKeyService,
         InstanceStatsRepository,

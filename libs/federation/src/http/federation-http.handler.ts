@@ -12,6 +12,7 @@ import { ActorKeyService, INSTANCE_ACTOR_KEY_ID } from '../keys/actor-key.servic
 import { HostHealth } from '../delivery/host-health.service';
 import { AccountSuspensionService } from '../moderation/account-suspension.service';
 import { DomainBlockCache } from '../moderation/domain-block.cache';
+import { InboxFastPath } from './inbox-fast-path';
 import { actorHost, checkInboxRequest, InboxRefusal, keyHost, readBody } from './inbox-request';
 import { InstanceStatsRepository } from '../well-known/instance-stats.repository';
 import { hostMeta, isNodeInfoVersion, nodeInfo, nodeInfoLinks } from '../well-known/well-known.responses';
@@ -44,6 +45,11 @@ async function fullPublicIri(response: Response): Promise<Response> {
 
 /** The shared inbox and the actors' inboxes: the only paths that take a POST. */
 const INBOX_PATH = /^\/(?:inbox|users\/[^/]+\/inbox)$/;
+const PERSONAL_INBOX_PATH = /^\/users\/([^/]+)\/inbox$/;
+
+/** The answer to an activity accepted for processing (Fedify's words for the same). */
+const accepted = (): Response =>
+  new Response('Activity is enqueued.', { status: 202, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
 
 function toWebRequest(raw: IncomingMessage, url: URL, body?: Buffer): Request {
   const headers = new Headers();
@@ -73,6 +79,7 @@ export class FederationHttpHandler {
     private readonly blocks: DomainBlockCache,
     private readonly health: HostHealth,
     private readonly suspensions: AccountSuspensionService,
+    private readonly fastPath: InboxFastPath,
   ) {
     this.origin = config.values.publicOrigin;
     this.maxBodyBytes = config.values.federation.maxBodyBytes;
@@ -138,9 +145,10 @@ export class FederationHttpHandler {
   }
 
   /**
-   * An inbox POST: refused at the door when malformed (FEDERATION.md's statuses, with a reason),
-   * else handed to Fedify with the raw bytes it verifies the signature and digest against. Fedify
-   * answers 401 for a bad signature or a key not owned by the actor, and 202 once enqueued.
+   * An inbox POST: refused at the door when malformed (FEDERATION.md's statuses, with a reason);
+   * accepted by the fast path when signed by a key already known (ADR 0011); else handed to
+   * Fedify with the raw bytes it verifies the signature and digest against. Fedify answers 401
+   * for a bad signature or a key not owned by the actor, and 202 once enqueued.
    */
   private async inboxPost(raw: IncomingMessage, url: URL): Promise<Response> {
     const body = await readBody(raw, this.maxBodyBytes);
@@ -151,6 +159,12 @@ export class FederationHttpHandler {
     const signer = keyHost(raw.headers);
     if ((host && this.blocks.isBlocked(host)) || (signer && this.blocks.isBlocked(signer))) {
       return new InboxRefusal(403, 'This server does not accept activities from your domain').toResponse();
+    }
+    const recipient = PERSONAL_INBOX_PATH.exec(url.pathname)?.[1] ?? null;
+    const fast = await this.fastPath.accept(raw.headers, `${url.pathname}${url.search}`, checked.activity, recipient);
+    if (fast) {
+      this.health.alive(fast.actorHost);
+      return accepted();
     }
     const response = await this.federation.federation.fetch(toWebRequest(raw, url, body), {
       contextData: undefined,

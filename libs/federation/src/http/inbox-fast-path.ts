@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@guildhall/core';
+import { AccountRepository } from '@guildhall/identity';
+import { FederationService } from '../federation.service';
+import { RemoteKeyCache } from '../keys/remote-key.cache';
+import { parseCavageSignature, signingString, verifyCavageSignature } from './cavage-signature';
+
+/** The message Fedify's inbox enqueues for its listeners (the public `processQueuedTask` input). */
+type InboxMessage = Parameters<FederationService['federation']['processQueuedTask']>[1];
+
+const AS_CONTEXT = 'https://www.w3.org/ns/activitystreams';
+/**
+ * Remote contexts that may follow it (Mastodon, Misskey, GoToSocial send these): none redefines
+ * `id`, `type` or `actor`. Any other remote context could, so it takes Fedify's path.
+ */
+const KNOWN_CONTEXTS = new Set([
+  'https://w3id.org/identity/v1',
+  'https://w3id.org/security/v1',
+  'https://w3id.org/security/data-integrity/v1',
+  'https://w3id.org/security/data-integrity/v2',
+  'https://w3id.org/security/multikey/v1',
+  'https://www.w3.org/ns/did/v1',
+  'https://gotosocial.org/ns',
+]);
+/** Terms whose meaning the fast path reads without JSON-LD processing: no context may redefine them. */
+const READ_TERMS = ['id', 'type', 'actor', 'signature', 'proof'];
+
+/** What the fast path makes of a request it accepts. */
+export interface FastPathAccepted {
+  actorHost: string;
+}
+
+/**
+ * The common inbox POST, accepted without Fedify's per-request JSON-LD work: a draft-cavage RSA
+ * signature by a key Fedify already fetched (its KV cache), owned by the activity's actor, on
+ * the actor's own origin. It is verified here with node:crypto and enqueued as the same message
+ * Fedify's inbox enqueues, so the worker runs it through the same listeners, idempotence and
+ * retries (ADR 0011). Anything else — an unknown or rotated key, RFC 9421, Linked Data
+ * Signatures or proofs, a custom context that could redefine the terms read here, a signature
+ * that does not verify — returns null and takes Fedify's full path, which decides and refuses.
+ * The door (inbox-request.ts) has already checked content type, JSON, digest and date.
+ */
+@Injectable()
+export class InboxFastPath {
+  private readonly origin: string;
+  /** Requests this process accepted here, and those it left to Fedify (tests and diagnostics). */
+  readonly counts = { accepted: 0, declined: 0 };
+
+  constructor(
+    config: ConfigService,
+    private readonly federation: FederationService,
+    private readonly keys: RemoteKeyCache,
+    private readonly accounts: AccountRepository,
+  ) {
+    this.origin = config.values.publicOrigin;
+  }
+
+  /**
+   * Enqueues `activity` when its signature verifies with a cached key; null to fall back.
+   * `target` is the request target as signed (path and query); `recipient` a local username for
+   * a personal inbox, null for the shared inbox.
+   */
+  async accept(
+    headers: IncomingHttpHeaders,
+    target: string,
+    activity: Record<string, unknown>,
+    recipient: string | null,
+  ): Promise<FastPathAccepted | null> {
+    const accepted = await this.tryAccept(headers, target, activity, recipient);
+    this.counts[accepted ? 'accepted' : 'declined'] += 1;
+    return accepted;
+  }
+
+  private async tryAccept(
+    headers: IncomingHttpHeaders,
+    target: string,
+    activity: Record<string, unknown>,
+    recipient: string | null,
+  ): Promise<FastPathAccepted | null> {
+    const header = headers.signature;
+    if (typeof header !== 'string' || headers['signature-input'] !== undefined) return null;
+    if (!plainActivityStreams(activity)) return null;
+    const actorId = idOf(activity.actor);
+    if (typeof activity.id !== 'string' || actorId === null) return null;
+    const signature = parseCavageSignature(header);
+    if (!signature) return null;
+    const actorOrigin = originOf(actorId);
+    if (actorOrigin === null || originOf(activity.id) !== actorOrigin || originOf(signature.keyId) !== actorOrigin) {
+      return null;
+    }
+    const text = signingString(signature, 'POST', target, headers);
+    if (text === null) return null;
+    const key = await this.keys.find(signature.keyId);
+    if (!key || key.ownerId !== actorId) return null;
+    if (!verifyCavageSignature(signature, text, key.key)) {
+      this.keys.forget(signature.keyId);
+      return null;
+    }
+    if (recipient !== null && !(await this.accounts.findActiveLocal(recipient))) return null;
+    const message: InboxMessage = {
+      type: 'inbox',
+      id: randomUUID(),
+      baseUrl: this.origin,
+      activity,
+      identifier: recipient,
+      attempt: 0,
+      started: new Date().toISOString(),
+      traceContext: {},
+    };
+    await this.federation.queue.enqueue(message);
+    return { actorHost: new URL(actorId).host.toLowerCase() };
+  }
+}
+
+/** An id: a string, or an embedded object's `id`. */
+function idOf(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string') {
+    return (value as { id: string }).id;
+  }
+  return null;
+}
+
+function originOf(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True when the activity's compacted terms mean what they say: the ActivityStreams context, only
+ * known remote contexts besides and no context object redefining a term read here, no Linked Data Signature or Object
+ * Integrity Proof (which Fedify verifies, and which may come from someone other than the sender).
+ */
+function plainActivityStreams(activity: Record<string, unknown>): boolean {
+  if (activity.signature !== undefined || activity.proof !== undefined) return false;
+  const context = activity['@context'];
+  const entries = Array.isArray(context) ? context : [context];
+  if (!entries.includes(AS_CONTEXT)) return false;
+  for (const entry of entries) {
+    if (typeof entry === 'string') {
+      if (entry === AS_CONTEXT || KNOWN_CONTEXTS.has(entry)) continue;
+      return false;
+    }
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return false;
+    if (READ_TERMS.some((term) => term in entry) || '@vocab' in entry || '@base' in entry) return false;
+  }
+  return true;
+}

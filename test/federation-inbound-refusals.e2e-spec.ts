@@ -247,7 +247,7 @@ describe('federation inbox: refusals', () => {
     });
   });
 
-  describe("with the sender's key already known: the fast path (ADR 0011) accepts only what Fedify would", () => {
+  describe("with the sender's key already known: the fast path (ADR 0012) accepts only what Fedify would", () => {
     let fastPath: InboxFastPath;
 
     /** Runs `send` and returns how the fast path's counters moved. */

@@ -146,7 +146,7 @@ export class FederationHttpHandler {
 
   /**
    * An inbox POST: refused at the door when malformed (FEDERATION.md's statuses, with a reason);
-   * accepted by the fast path when signed by a key already known (ADR 0011); else handed to
+   * accepted by the fast path when signed by a key already known (ADR 0012); else handed to
    * Fedify with the raw bytes it verifies the signature and digest against. Fedify answers 401
    * for a bad signature or a key not owned by the actor, and 202 once enqueued.
    */

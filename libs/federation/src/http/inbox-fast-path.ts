@@ -37,7 +37,7 @@ export interface FastPathAccepted {
  * signature by a key Fedify already fetched (its KV cache), owned by the activity's actor, on
  * the actor's own origin. It is verified here with node:crypto and enqueued as the same message
  * Fedify's inbox enqueues, so the worker runs it through the same listeners, idempotence and
- * retries (ADR 0011). Anything else — an unknown or rotated key, RFC 9421, Linked Data
+ * retries (ADR 0012). Anything else — an unknown or rotated key, RFC 9421, Linked Data
  * Signatures or proofs, a custom context that could redefine the terms read here, a signature
  * that does not verify — returns null and takes Fedify's full path, which decides and refuses.
  * The door (inbox-request.ts) has already checked content type, JSON, digest and date.

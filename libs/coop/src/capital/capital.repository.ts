@@ -140,6 +140,49 @@ export class CapitalRepository {
     );
   }
 
+  /** What each close credited each member (by username): patronage payable and capital, credit positive. */
+  closeCredits(): Promise<{ period: string; member: string; cash: number; retained: number }[]> {
+    return this.dataSource.query(
+      `SELECT substr(e.key, 7) AS period, a.username AS member,
+              coalesce(-sum(p.amount) FILTER (WHERE p.account = 'patronage_payable'), 0)::float8 AS cash,
+              coalesce(-sum(p.amount) FILTER (WHERE p.account = 'capital'), 0)::float8 AS retained
+         FROM coop_journal_entries e
+         JOIN coop_postings p ON p.entry_id = e.id
+         JOIN accounts a ON a.id = p.member_id
+        WHERE e.key LIKE 'close:%' AND e.ledger = 'money' AND p.account IN ('patronage_payable', 'capital')
+        GROUP BY e.key, a.username`,
+    );
+  }
+
+  /**
+   * Member accounts the cooperative owes on (capital, payables, shares) that went into debit:
+   * paid or redeemed more than was credited. None, unless a posting was wrong.
+   */
+  overdrawnBalances(): Promise<{ account: string; memberId: string; vintage: string | null; balance: string }[]> {
+    return this.dataSource.query(
+      `SELECT p.account, p.member_id AS "memberId", p.vintage, sum(p.amount)::text AS balance
+         FROM coop_postings p JOIN coop_journal_entries e ON e.id = p.entry_id
+        WHERE e.ledger = 'money' AND p.member_id IS NOT NULL
+          AND p.account IN ('capital', 'patronage_payable', 'redemption_payable', 'membership_shares')
+        GROUP BY p.account, p.member_id, p.vintage
+       HAVING sum(p.amount) > 0
+        ORDER BY p.account, p.member_id, p.vintage`,
+    );
+  }
+
+  /** Vintages with a revolve entry that still hold capital (a revolve moves all of it). */
+  unrevolvedCapital(): Promise<{ vintage: string; balance: string }[]> {
+    return this.dataSource.query(
+      `SELECT p.vintage, (-sum(p.amount))::text AS balance
+         FROM coop_postings p JOIN coop_journal_entries e ON e.id = p.entry_id
+        WHERE e.ledger = 'money' AND p.account = 'capital'
+          AND EXISTS (SELECT 1 FROM coop_journal_entries r WHERE r.key = 'revolve:' || p.vintage AND r.ledger = 'money')
+        GROUP BY p.vintage
+       HAVING sum(p.amount) <> 0
+        ORDER BY p.vintage`,
+    );
+  }
+
   currentPolicy(manager: EntityManager = this.dataSource.manager): Promise<CapitalPolicyEntity | null> {
     return manager.getRepository(CapitalPolicyEntity).findOne({ where: {}, order: { createdAt: 'DESC', id: 'DESC' } });
   }

@@ -488,6 +488,29 @@ describe('cooperative capital and payouts (e2e)', () => {
     expect(await myCoop(ana)).toMatchObject({ capitalCents: 0, redemptionPayableCents: a3.retained });
   });
 
+  let latestClosed: string;
+
+  it('posts one payout run when two race for the same period', async () => {
+    const a = await myCoop(ana);
+    expect(a.redemptionPayableCents).toBeGreaterThanOrEqual(threshold); // her early-redeemed V3 capital
+    const raced = await close();
+    const [x, y] = await Promise.all([runPayouts(), runPayouts()]);
+    expect([x.posted, y.posted].sort()).toEqual([false, true]);
+    expect({ ...x, posted: true }).toEqual({ ...y, posted: true });
+    expect(x.period).toBe(raced.result.period);
+    expect(payoutOf(x, ana)).toMatchObject({ patronageCents: 0, redemptionCents: a.redemptionPayableCents });
+    const [{ n }] = await db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM coop_journal_entries WHERE key = $1`,
+      [`payout:${raced.result.period}`],
+    );
+    expect(n).toBe(1);
+    expect(await myCoop(ana)).toMatchObject({
+      payableCents: 0,
+      paidOutCents: a.paidOutCents + a.redemptionPayableCents,
+    });
+    latestClosed = raced.result.period;
+  });
+
   it('replays every balance from the journal (coop verify) and exports the new entries as CSV', async () => {
     const verified = await run(
       ['dist/apps/cli/main.js', 'coop', 'verify'],
@@ -526,7 +549,7 @@ describe('cooperative capital and payouts (e2e)', () => {
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     const out = JSON.parse(res.stdout) as PayoutRun;
-    expect(out).toMatchObject({ period: redeemable.result.period, posted: false });
+    expect(out).toMatchObject({ period: latestClosed, posted: false });
     expect(await postings()).toBe(before);
   });
 });

@@ -97,7 +97,7 @@ function recheck(
 }
 
 /** Each closed period's credits per member against its result's cash and retained (SPEC §8.8). */
-function compareCloseCredits(
+export function compareCloseCredits(
   closed: { id: string; result: PeriodResult | null }[],
   credits: { period: string; member: string; cash: number; retained: number }[],
 ): VerifyReport['closePostings'] {

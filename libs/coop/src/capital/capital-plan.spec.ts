@@ -1,5 +1,6 @@
 import { assertBalanced } from '../ledger/posting-line';
 import {
+  cashShortfall,
   type MemberPayable,
   periodsUntilRevolved,
   payoutLines,
@@ -57,6 +58,13 @@ describe('planPayouts', () => {
       { account: 'cash', amount: -5000 },
     ]);
     expect(() => assertBalanced('payout:x', lines)).not.toThrow();
+  });
+
+  it('never pays out more cash than the cooperative holds', () => {
+    const plan = planPayouts([owed('a', 3000)], 2500);
+    expect(cashShortfall(plan, 3000)).toBe(0);
+    expect(cashShortfall(plan, 2999)).toBe(1);
+    expect(cashShortfall(plan, -500)).toBe(3000);
   });
 
   it('plans nothing (and an empty entry) when nobody is owed enough', () => {

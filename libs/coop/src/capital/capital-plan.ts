@@ -52,6 +52,14 @@ export function planPayouts(payables: readonly MemberPayable[], minPayoutCents: 
   return { payouts, carried, totalCents };
 }
 
+/**
+ * How much cash a run lacks (0 when the cash account covers it): a run never pays out more than
+ * the cooperative holds; the board then waits for revenue or raises the minimum.
+ */
+export function cashShortfall(plan: PayoutPlan, cashCents: number): number {
+  return Math.max(0, plan.totalCents - Math.max(0, cashCents));
+}
+
 /** The payout entry (debit positive): each member's payables debited, cash credited once. */
 export function payoutLines(plan: PayoutPlan): PostingLine[] {
   const lines: PostingLine[] = [];

@@ -7,12 +7,15 @@ export enum CapitalErrorCode {
   OutsideBylaws = 'OUTSIDE_BYLAWS',
   /** A payout run or redemption before any period has closed: nothing can be owed yet. */
   NothingClosed = 'NOTHING_CLOSED',
+  /** The run would pay out more than the cash account holds: nothing was posted. */
+  InsufficientCash = 'INSUFFICIENT_CASH',
 }
 
 const GRAPHQL_CODES: Record<CapitalErrorCode, GraphqlErrorCode> = {
   [CapitalErrorCode.UnknownVintage]: GraphqlErrorCode.BAD_USER_INPUT,
   [CapitalErrorCode.OutsideBylaws]: GraphqlErrorCode.BAD_USER_INPUT,
   [CapitalErrorCode.NothingClosed]: GraphqlErrorCode.CONFLICT,
+  [CapitalErrorCode.InsufficientCash]: GraphqlErrorCode.CONFLICT,
 };
 
 /** The capital accounts' and payouts' errors on the API. */

@@ -73,6 +73,16 @@ export class CapitalRepository {
     return row.exists;
   }
 
+  /** The cash account's balance (debit positive: what the cooperative holds), in cents. */
+  async cashBalance(manager: EntityManager): Promise<number> {
+    const [row]: { cash: number }[] = await manager.query(
+      `SELECT coalesce(sum(p.amount), 0)::float8 AS cash
+         FROM coop_postings p JOIN coop_journal_entries e ON e.id = p.entry_id
+        WHERE e.ledger = 'money' AND p.account = 'cash'`,
+    );
+    return row.cash;
+  }
+
   /** Every member's non-zero capital of the vintages up to period `throughSeq`. */
   async capitalThrough(manager: EntityManager, throughSeq: number): Promise<VintageCapital[]> {
     return manager.query(

@@ -4,7 +4,15 @@ import type { EntityManager } from 'typeorm';
 import { CAPITAL_POLICY_BOUNDS, DEFAULT_MIN_PAYOUT_CENTS, DEFAULT_REVOLVING_PERIODS } from '../bylaws';
 import { LedgerService } from '../ledger/ledger.service';
 import { CoopPeriodRepository } from '../periods/coop-period.repository';
-import { payoutKey, payoutLines, planPayouts, planRevolving, revolveKey, revolvingThroughSeq } from './capital-plan';
+import {
+  cashShortfall,
+  payoutKey,
+  payoutLines,
+  planPayouts,
+  planRevolving,
+  revolveKey,
+  revolvingThroughSeq,
+} from './capital-plan';
 import { CapitalErrorCode, CapitalException } from './capital.exception';
 import type { CapitalPolicyModel, PayableModel, PayoutRunModel, RevolvedVintageModel } from './capital.model';
 import { CapitalRepository } from './capital.repository';
@@ -86,7 +94,8 @@ export class CapitalService {
    * The payout run of the latest closed period: revolves the vintages due under the policy, then
    * pays every member owed at least the minimum, and every member who left whatever it is owed,
    * in one entry `payout:<period>`. Smaller amounts stay payable for a later run. Running it again
-   * for the same period posts nothing and returns what the run paid.
+   * for the same period posts nothing and returns what the run paid. A run the cash account does
+   * not cover posts nothing (revolving included) and says so.
    */
   runPayouts(): Promise<PayoutRunModel> {
     return this.periods.withCloseLock(async (manager) => {
@@ -98,6 +107,15 @@ export class CapitalService {
       const policy = await this.policy(manager);
       await this.revolve(manager, revolvingThroughSeq(latest.seq, policy.revolvingPeriods), open);
       const plan = planPayouts(await this.capital.payables(manager), policy.minPayoutCents);
+      const cashCents = await this.capital.cashBalance(manager);
+      const shortfall = cashShortfall(plan, cashCents);
+      if (shortfall > 0) {
+        throw new CapitalException(
+          CapitalErrorCode.InsufficientCash,
+          `The run would pay ${plan.totalCents} cents; the cash account holds ${cashCents}`,
+          { neededCents: plan.totalCents, cashCents },
+        );
+      }
       await this.ledger.post(manager, { key, ledger: 'money', periodId: open, lines: payoutLines(plan) });
       this.logger.log({
         msg: 'payout run',

@@ -7,6 +7,7 @@ import { CreateCooperative1795328822379 } from './1795328822379-CreateCooperativ
 import { GuardLedgerAppendOnly1795328822380 } from './1795328822380-GuardLedgerAppendOnly';
 import { AddCoopEventSnapshotJson1795330400910 } from './1795330400910-AddCoopEventSnapshotJson';
 import { CreateCoopGovernance1795331903856 } from './1795331903856-CreateCoopGovernance';
+import { CreateCapitalPolicies1795334797424 } from './1795334797424-CreateCapitalPolicies';
 
 export const MIGRATIONS = [
   CreateIdentity1795317000691,
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   GuardLedgerAppendOnly1795328822380,
   AddCoopEventSnapshotJson1795330400910,
   CreateCoopGovernance1795331903856,
+  CreateCapitalPolicies1795334797424,
 ];

@@ -26,3 +26,25 @@ export const DEFAULT_VESTING_PERIODS = 3;
 
 /** The membership share every member pays in once, at par, redeemed at par on withdrawal (cents). */
 export const DEFAULT_SHARE_PAR_CENTS = 1000;
+
+/**
+ * Revolving fund (SPEC §1, §7): the capital retained in a period (its vintage) is redeemed once
+ * this many later periods have closed — 60 monthly periods, five years, the usual Subchapter T
+ * revolving cycle. The board (admins) may change it within CAPITAL_POLICY_BOUNDS.
+ */
+export const DEFAULT_REVOLVING_PERIODS = 60;
+
+/**
+ * A payout run pays a member in good standing only when what it is owed (patronage and
+ * redemptions payable) reaches this; smaller amounts are carried to a later run (cents).
+ */
+export const DEFAULT_MIN_PAYOUT_CENTS = 2500;
+
+/** What the bylaws let the board set for the revolving fund and the payout threshold. */
+export const CAPITAL_POLICY_BOUNDS = {
+  minRevolvingPeriods: 1,
+  /** Twenty years of monthly periods. */
+  maxRevolvingPeriods: 240,
+  minPayoutCents: 0,
+  maxPayoutCents: 100_000,
+} as const;

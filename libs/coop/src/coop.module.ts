@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CapitalPolicyEntity } from './capital/capital-policy.entity';
+import { CapitalRepository } from './capital/capital.repository';
+import { CapitalResolver } from './capital/capital.resolver';
+import { CapitalService } from './capital/capital.service';
 import { ContributionRecorder } from './contributions/contribution.recorder';
 import { CoopEventEntity } from './contributions/coop-event.entity';
 import { CoopEventRepository } from './contributions/coop-event.repository';
@@ -34,7 +38,7 @@ import { TransparencyService } from './transparency/transparency.service';
 /**
  * The cooperative on the platform: membership, contributions recorded from domain events, money
  * in and out, periods closed by the pure engine and posted to the append-only ledger, and
- * governance of the next periods' parameters.
+ * governance of the next periods' parameters, and capital accounts revolved and paid out.
  */
 @Module({
   imports: [
@@ -47,6 +51,7 @@ import { TransparencyService } from './transparency/transparency.service';
       PostingEntity,
       CoopProposalEntity,
       CoopVoteEntity,
+      CapitalPolicyEntity,
     ]),
   ],
   controllers: [PaymentWebhookController, TransparencyController],
@@ -71,7 +76,18 @@ import { TransparencyService } from './transparency/transparency.service';
     TransparencyRepository,
     TransparencyService,
     TransparencyResolver,
+    CapitalRepository,
+    CapitalService,
+    CapitalResolver,
   ],
-  exports: [MembershipService, PeriodService, PaymentService, LedgerVerifier, TransparencyService, GovernanceService],
+  exports: [
+    MembershipService,
+    PeriodService,
+    PaymentService,
+    LedgerVerifier,
+    TransparencyService,
+    GovernanceService,
+    CapitalService,
+  ],
 })
 export class CoopModule {}

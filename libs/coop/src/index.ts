@@ -34,3 +34,5 @@ export { PaymentService } from './contributions/payment.service';
 export { LedgerVerifier, type VerifyReport } from './ledger/ledger.verifier';
 export { closePostings } from './ledger/close-postings';
 export { TransparencyService, type PeriodPageData } from './transparency/transparency.service';
+export { CapitalService } from './capital/capital.service';
+export { CapitalErrorCode, CapitalException } from './capital/capital.exception';

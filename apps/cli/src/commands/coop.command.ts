@@ -1,9 +1,18 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { formatProblem, InvalidSnapshotError, LedgerVerifier, replay, type SnapshotProblem } from '@guildhall/coop';
+import {
+  CapitalException,
+  CapitalService,
+  formatProblem,
+  InvalidSnapshotError,
+  LedgerVerifier,
+  replay,
+  type SnapshotProblem,
+} from '@guildhall/coop';
 import { UsageError, withContext } from '../cli-context';
 
 /**
+ * `guildhall coop payouts` runs the payout run; `guildhall coop verify` checks the ledger.
  * `guildhall coop replay <snapshot.json>`: re-runs a period close from its published snapshot
  * with the pure engine — no database, no Nest context — so any member can check a close.
  */
@@ -40,6 +49,28 @@ export function registerCoopCommands(program: Command): void {
         process.stdout.write(JSON.stringify(shown, null, options.pretty ? 2 : undefined) + '\n', () => resolve()),
       );
       if (!report.ok) process.exit(1);
+    });
+  coop
+    .command('payouts')
+    .description(
+      "run the latest closed period's payout run (as the runPayouts mutation): revolve the capital vintages " +
+        'due under the capital policy, then pay every member owed at least the minimum payout and every member ' +
+        'who left; prints the run as JSON. Running it again for the same period posts nothing.',
+    )
+    .option('--pretty', 'indent the JSON by two spaces')
+    .action(async (options: { pretty?: boolean }) => {
+      const run = await withContext({ migrate: false }, (app) =>
+        app
+          .get(CapitalService)
+          .runPayouts()
+          .catch((error: unknown) => {
+            // Nothing closed yet: the operator's mistake, not a crash.
+            throw error instanceof CapitalException ? new UsageError(error.message) : error;
+          }),
+      );
+      await new Promise<void>((resolve) =>
+        process.stdout.write(JSON.stringify(run, null, options.pretty ? 2 : undefined) + '\n', () => resolve()),
+      );
     });
 }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CapitalRepository } from '../capital/capital.repository';
 import { InvalidSnapshotError } from '../coop.exception';
 import { closePeriod } from '../engine/close-period';
 import type { PeriodResult, PeriodSnapshot } from '../engine/snapshot';
@@ -12,19 +13,29 @@ export interface VerifyReport {
   unbalancedEntries: { key: string; sum: string }[];
   /** Fund balances replayed from the journal against the last closed period's result. */
   funds: { account: string; ledger: string; expected: string; ok: boolean }[];
+  /** Each close's patronage payable and capital credits per member against its stored result. */
+  closePostings: { period: string; ok: boolean; problem?: string }[];
+  /** Capital, payables or shares in debit: more paid or redeemed than credited. */
+  negativeBalances: { account: string; memberId: string; vintage: string | null; balance: string }[];
+  /** Revolved vintages still holding capital. */
+  unrevolvedCapital: { vintage: string; balance: string }[];
   balances: { ledger: string; account: string; memberId: string | null; vintage: string | null; balance: string }[];
 }
 
 /**
  * `guildhall coop verify`: every entry balances; every closed period's stored snapshot, re-run
  * through the engine, gives its stored hashes and result; the funds replayed from the journal
- * equal the last result's closing balances. Reports every difference, changes nothing.
+ * equal the last result's closing balances; each close's entry credited every member exactly the
+ * cash and retained patronage of its result; no capital account, payable or share is overdrawn
+ * (payouts and redemptions never exceed what was credited) and every revolved vintage is empty.
+ * Reports every difference, changes nothing.
  */
 @Injectable()
 export class LedgerVerifier {
   constructor(
     private readonly ledger: LedgerRepository,
     private readonly periods: CoopPeriodRepository,
+    private readonly capital: CapitalRepository,
   ) {}
 
   async verify(): Promise<VerifyReport> {
@@ -51,8 +62,17 @@ export class LedgerVerifier {
       const value = String(expected);
       return { account, ledger: 'money', expected: value, ok: fundBalance(account) === value };
     });
-    const ok = periods.every((p) => p.ok) && unbalancedEntries.length === 0 && funds.every((f) => f.ok);
-    return { ok, periods, unbalancedEntries, funds, balances };
+    const closePostings = compareCloseCredits(closed, await this.capital.closeCredits());
+    const negativeBalances = await this.capital.overdrawnBalances();
+    const unrevolvedCapital = await this.capital.unrevolvedCapital();
+    const ok =
+      periods.every((p) => p.ok) &&
+      unbalancedEntries.length === 0 &&
+      funds.every((f) => f.ok) &&
+      closePostings.every((p) => p.ok) &&
+      negativeBalances.length === 0 &&
+      unrevolvedCapital.length === 0;
+    return { ok, periods, unbalancedEntries, funds, closePostings, negativeBalances, unrevolvedCapital, balances };
   }
 }
 
@@ -74,4 +94,36 @@ function recheck(
   if (result.outputHash !== outputHash) return `outputHash ${result.outputHash} differs from the stored ${outputHash}`;
   if (result.outputHash !== stored.outputHash) return `the stored result's outputHash ${stored.outputHash} differs`;
   return undefined;
+}
+
+/** Each closed period's credits per member against its result's cash and retained (SPEC §8.8). */
+export function compareCloseCredits(
+  closed: { id: string; result: PeriodResult | null }[],
+  credits: { period: string; member: string; cash: number; retained: number }[],
+): VerifyReport['closePostings'] {
+  type Credit = { cash: number; retained: number };
+  const posted = new Map<string, Map<string, Credit>>();
+  for (const c of credits) {
+    const members = posted.get(c.period) ?? new Map<string, Credit>();
+    posted.set(c.period, members);
+    members.set(c.member, { cash: c.cash, retained: c.retained });
+  }
+  return closed.map(({ id, result }) => {
+    const members = posted.get(id) ?? new Map<string, Credit>();
+    const expected = new Map((result?.members ?? []).map((m) => [m.id, { cash: m.cash, retained: m.retained }]));
+    for (const name of new Set([...members.keys(), ...expected.keys()])) {
+      const want = expected.get(name) ?? { cash: 0, retained: 0 };
+      const got = members.get(name) ?? { cash: 0, retained: 0 };
+      if (want.cash !== got.cash || want.retained !== got.retained) {
+        return {
+          period: id,
+          ok: false,
+          problem:
+            `${name}: the close credited cash ${got.cash} and capital ${got.retained}, ` +
+            `the result says ${want.cash} and ${want.retained}`,
+        };
+      }
+    }
+    return { period: id, ok: true };
+  });
 }

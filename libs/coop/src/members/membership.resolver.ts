@@ -29,7 +29,11 @@ export class MembershipResolver {
     return toModel(await this.membership.apply(auth.accountId));
   }
 
-  @Mutation(() => CoopMemberModel, { description: 'Leaves the cooperative: units retired, share redeemed at par.' })
+  @Mutation(() => CoopMemberModel, {
+    description:
+      'Leaves the cooperative: units retired, share redeemed at par (paid by the next payout run), capital ' +
+      'vintages redeemed on the revolving schedule (each paid, in any amount, when its vintage revolves).',
+  })
   async withdrawMembership(@CurrentAuth() auth: AuthContext): Promise<CoopMemberModel> {
     return toModel(await this.membership.withdraw(auth.accountId));
   }
@@ -41,7 +45,10 @@ export class MembershipResolver {
   }
 
   @Roles(Role.Admin)
-  @Mutation(() => CoopMemberModel, { description: 'Expels a member: units retired, share redeemed at par.' })
+  @Mutation(() => CoopMemberModel, {
+    description:
+      'Expels a member: units retired, share redeemed at par, capital vintages redeemed on the revolving schedule.',
+  })
   async expelMember(@Args('handle') handle: string): Promise<CoopMemberModel> {
     return toModel(await this.membership.expel(handle));
   }

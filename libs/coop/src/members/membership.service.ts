@@ -14,7 +14,10 @@ const ADMITTED: CoopMemberStatus[] = ['active', 'inactive', 'suspended'];
 /**
  * Joining and leaving (SPEC §3, §7): an account applies, an admin admits it (its membership share
  * is paid in at par); a member withdraws or an admin expels it: its units are retired and its
- * share is redeemed at par (payable). Capital vintages stay until revolved.
+ * share is redeemed at par (payable). Its capital vintages stay in its capital account and revolve
+ * with everyone's, on the schedule (capital/): nothing is posted for them here — a vintage is
+ * redeemed for every member holding it at once, and a member who left is paid whatever becomes
+ * payable at the next payout run, below the minimum payout too (its final settlement).
  */
 @Injectable()
 export class MembershipService {

@@ -1,12 +1,26 @@
-import { Field, Float, ObjectType } from '@nestjs/graphql';
+import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
 
 @ObjectType('CapitalVintage', { description: "Retained patronage of one period in a member's capital account." })
 export class CapitalVintageModel {
   @Field({ description: 'The period the patronage was retained in, e.g. 2026-11.' })
   vintage: string;
 
-  @Field(() => Float, { description: 'The balance of this vintage, in cents.' })
+  @Field(() => Float, { description: 'The balance of this vintage, in cents (0 once redeemed).' })
   balanceCents: number;
+
+  @Field(() => Float, { description: 'Patronage retained in this vintage, in cents.' })
+  retainedCents: number;
+
+  @Field(() => Float, { description: 'Redeemed (revolved to redemption payable) so far, in cents.' })
+  redeemedCents: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Closes left until the vintage revolves under the current capital policy (0: at the next payout ' +
+      'run); null once redeemed. A member who left keeps its vintages on this same schedule.',
+  })
+  periodsUntilRevolved: number | null;
 }
 
 @ObjectType('CoopUnits', { description: 'Member shares (units), from the units ledger.' })
@@ -37,7 +51,9 @@ export class CoopAccountModel {
   @Field(() => CoopUnitsModel)
   units: CoopUnitsModel;
 
-  @Field(() => [CapitalVintageModel], { description: 'The capital account by vintage, oldest first (non-zero only).' })
+  @Field(() => [CapitalVintageModel], {
+    description: 'The capital account by vintage, oldest first: every vintage retained in, redeemed ones too.',
+  })
   capital: CapitalVintageModel[];
 
   @Field(() => Float, { description: 'The capital account in total, in cents.' })
@@ -54,4 +70,16 @@ export class CoopAccountModel {
 
   @Field(() => Float, { description: 'Redemptions (membership share, capital) payable, in cents.' })
   redemptionPayableCents: number;
+
+  @Field(() => Float, { description: 'Redemptions (membership share, revolved capital) paid out so far, in cents.' })
+  redemptionPaidCents: number;
+
+  @Field(() => Float, {
+    description:
+      'Everything payable (cash patronage and redemptions), in cents: paid by a payout run once it reaches the minimum payout, or in any amount after leaving.',
+  })
+  payableCents: number;
+
+  @Field(() => Float, { description: 'Everything payout runs paid so far (cash patronage and redemptions), in cents.' })
+  paidOutCents: number;
 }

@@ -58,6 +58,18 @@ export class TransparencyRepository {
     );
   }
 
+  /** The seq of each named period and of the latest closed one (vintages revolve by seq). */
+  async periodSeqs(ids: string[]): Promise<{ seqs: Map<string, number>; latestClosed: number }> {
+    const rows: { id: string; seq: number }[] = await this.dataSource.query(
+      `SELECT id, seq FROM coop_periods WHERE id = ANY($1)`,
+      [ids],
+    );
+    const [latest]: { seq: number | null }[] = await this.dataSource.query(
+      `SELECT max(seq) AS seq FROM coop_periods WHERE status = 'closed'`,
+    );
+    return { seqs: new Map(rows.map((r) => [r.id, r.seq])), latestClosed: latest?.seq ?? 0 };
+  }
+
   async username(accountId: string): Promise<string | null> {
     const [row]: { username: string }[] = await this.dataSource.query(
       `SELECT username FROM accounts WHERE id = $1 AND domain IS NULL`,

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Connection } from '@guildhall/core';
+import { periodsUntilRevolved } from '../capital/capital-plan';
+import { CapitalService } from '../capital/capital.service';
 import { EQUITY_POOL, type PeriodParameters, type PeriodResult } from '../engine/snapshot';
 import { MoneyAccount, UnitsAccount } from '../ledger/posting-line';
 import { CoopMemberRepository } from '../members/coop-member.repository';
@@ -68,6 +70,7 @@ export class TransparencyService {
   constructor(
     private readonly repository: TransparencyRepository,
     private readonly members: CoopMemberRepository,
+    private readonly capitalService: CapitalService,
   ) {}
 
   /** The account's holdings; null when it never applied. */
@@ -81,9 +84,21 @@ export class TransparencyService {
     const debit = (ledger: string, account: string) =>
       find(ledger, account).reduce((sum, r) => sum + Number(r.debit ?? 0), 0);
     const balance = (ledger: string, account: string) => credit(ledger, account) - debit(ledger, account);
-    const capital = find('money', MoneyAccount.Capital)
-      .map((r) => ({ vintage: r.vintage ?? '', balanceCents: Number(r.credit ?? 0) - Number(r.debit ?? 0) }))
-      .filter((v) => v.balanceCents !== 0);
+    const vintages = find('money', MoneyAccount.Capital).filter((r) => Number(r.credit ?? 0) !== 0);
+    const { seqs, latestClosed } = await this.repository.periodSeqs(vintages.map((r) => r.vintage ?? ''));
+    const { revolvingPeriods } = await this.capitalService.policy();
+    const capital = vintages
+      .map((r) => {
+        const vintage = r.vintage ?? '';
+        const retainedCents = Number(r.credit ?? 0);
+        const redeemedCents = Number(r.debit ?? 0);
+        const balanceCents = retainedCents - redeemedCents;
+        const seq = seqs.get(vintage) ?? 0;
+        const until = balanceCents > 0 ? periodsUntilRevolved(seq, latestClosed, revolvingPeriods) : null;
+        return { vintage, seq, balanceCents, retainedCents, redeemedCents, periodsUntilRevolved: until };
+      })
+      .sort((a, b) => a.seq - b.seq)
+      .map(({ seq: _seq, ...v }) => v);
     return {
       status: member.status,
       joinedAt: member.joinedAt,
@@ -99,6 +114,9 @@ export class TransparencyService {
       cashPaidCents: debit('money', MoneyAccount.PatronagePayable),
       cashPayableCents: balance('money', MoneyAccount.PatronagePayable),
       redemptionPayableCents: balance('money', MoneyAccount.RedemptionPayable),
+      redemptionPaidCents: debit('money', MoneyAccount.RedemptionPayable),
+      payableCents: balance('money', MoneyAccount.PatronagePayable) + balance('money', MoneyAccount.RedemptionPayable),
+      paidOutCents: debit('money', MoneyAccount.PatronagePayable) + debit('money', MoneyAccount.RedemptionPayable),
     };
   }
 

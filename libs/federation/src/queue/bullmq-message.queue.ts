@@ -28,6 +28,8 @@ export class BullMqMessageQueue implements MessageQueue {
   readonly nativeRetrial = false;
   private readonly logger = new Logger(BullMqMessageQueue.name);
   private readonly queue: Queue;
+  /** Undelayed messages waiting for this turn of the event loop's batch (see enqueue). */
+  private pending: { data: unknown; settle: (error?: unknown) => void }[] = [];
 
   constructor(
     private readonly connection: Record<string, unknown>,
@@ -39,8 +41,32 @@ export class BullMqMessageQueue implements MessageQueue {
     });
   }
 
+  /**
+   * Undelayed messages (every inbox POST's) are added in batches: those enqueued in the same turn
+   * of the event loop go to Redis in one `addBulk` (one round trip, one transaction), and each
+   * caller's promise settles when its batch is stored — a 202 still means "in the queue".
+   */
   async enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
-    await this.queue.add(FederationJob.Fedify, message, { delay: delayMs(options) });
+    const delay = delayMs(options);
+    if (delay !== undefined) {
+      await this.queue.add(FederationJob.Fedify, message, { delay });
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      this.pending.push({ data: message, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (this.pending.length === 1) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      await this.queue.addBulk(batch.map(({ data }) => ({ name: FederationJob.Fedify, data })));
+      for (const { settle } of batch) settle();
+    } catch (error) {
+      for (const { settle } of batch) settle(error ?? new Error('enqueue failed'));
+    }
   }
 
   async enqueueMany(messages: readonly unknown[], options?: MessageQueueEnqueueOptions): Promise<void> {

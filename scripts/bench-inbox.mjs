@@ -8,13 +8,16 @@
 // the worker (dist/apps/worker/main.js) is started to drain the queue; the likes counted on the
 // posts must equal the 202s (the 202s were real). A last window runs with the worker draining at
 // the same time (the steady state of one machine), and a CPU profile of the server's HTTP side is
-// taken in a window of its own. Prints one JSON object on stdout; progress on stderr. Scratch
+// taken in a window of its own. The same pools are also fired at a bare node:http inbox in a child
+// process, without and with the floor's verification (the ceilings: what HTTP itself costs here).
+// Prints one JSON object on stdout; progress on stderr. Scratch
 // database and QUEUE_PREFIX (removed at the end), bounded in time, kills only what it started.
 //
 //   node scripts/bench-inbox.mjs [--duration=10] [--no-profile] [--save-profiles=<dir>] [--worktree]
 //
 // Runs a build of HEAD made in a temp dir (scripts/bench/federation-snapshot.mjs); --worktree runs
 // the working tree's dist/ instead (built if needed), as the other benchmarks do.
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer as createHttpServer } from 'node:http';
@@ -81,19 +84,29 @@ const PROFILE = !process.argv.includes('--no-profile');
 const SAVE_PROFILES = process.argv.find((arg) => arg.startsWith('--save-profiles='))?.slice('--save-profiles='.length);
 const CONNECTION_COUNTS = [10, 50];
 /** Requests signed per window: the warm-up rate × this × the duration (the window stops at the duration). */
-const POOL_HEADROOM = 4;
-const MIN_POOL = 3_000;
+const POOL_HEADROOM = 8;
+const MIN_POOL = 10_000;
 const MAX_POOL = 40_000;
 const FLOOR_MS = 3_000;
+/** Seconds per window against the bare inbox servers (the ceilings). */
+const CEILING_S = Math.min(DURATION_S, 5);
 const DRAIN_TIMEOUT_MS = 240_000;
 const TARGETS = { minInboxOverFloor: 0.5 };
 const OVERALL_TIMEOUT_MS = 14 * 60_000;
 
 const log = createLog('bench:inbox');
 const run = createScratchRun(log);
-const state = { build: undefined, worker: undefined, remote: undefined, queue: undefined, profilers: [] };
+const state = {
+  build: undefined,
+  worker: undefined,
+  remote: undefined,
+  queue: undefined,
+  profilers: [],
+  ceilings: [],
+};
 
 async function cleanup() {
+  for (const child of state.ceilings) child.kill('SIGKILL');
   for (const profiler of state.profilers) await profiler.close().catch(() => undefined);
   if (state.worker) {
     await stopWorker(state.worker, 45_000, log).catch(() => state.worker.kill('SIGKILL'));
@@ -332,6 +345,53 @@ async function measureFloor(requests, actors) {
   };
 }
 
+/**
+ * The same windows against a bare node:http inbox in a child process (scripts/bench/bare-inbox-server.mjs):
+ * `bare` only reads and answers, `verify` also does the floor's work. They show what any Node
+ * server on this machine pays per signed POST beyond the verification itself.
+ */
+async function measureCeiling(mode, pools, actors) {
+  const child = spawn(process.execPath, [join(root, 'scripts/bench/bare-inbox-server.mjs'), mode], {
+    env: {
+      ...process.env,
+      BARE_INBOX_KEYS: JSON.stringify(Object.fromEntries(actors.map((a) => [a.keyId, a.keys.publicKeyPem]))),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  state.ceilings.push(child);
+  try {
+    const port = await new Promise((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`bare inbox server (${mode}) exited with ${code}`)));
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (text) => {
+        const match = /listening (\d+)/.exec(text);
+        if (match) resolve(Number(match[1]));
+      });
+    });
+    const windows = {};
+    for (const connections of CONNECTION_COUNTS) {
+      const key = `c${connections}`;
+      const cpu = cpuWindow({ bareServer: child.pid });
+      const result = await fire(port, pools[key], { connections, durationMs: CEILING_S * 1000 });
+      result.cpu = cpu.stop();
+      if (result.accepted === 0)
+        throw new Error(`bare inbox server (${mode}) accepted nothing: ${JSON.stringify(result)}`);
+      windows[key] = {
+        acceptedPerSec: result.acceptedPerSec,
+        non202ByStatus: result.non202ByStatus,
+        latency: result.latency,
+        coresBusy: result.cpu.coresBusy.bareServer,
+        cpuMicrosPerAccepted: round((result.cpu.coresBusy.bareServer * 1e6) / Math.max(result.acceptedPerSec, 1e-3), 1),
+      };
+      log(`ceiling ${mode} ${key}: ${JSON.stringify(windows[key])}`);
+    }
+    return windows;
+  } finally {
+    child.kill('SIGTERM');
+    state.ceilings = state.ceilings.filter((c) => c !== child);
+  }
+}
+
 async function main() {
   const loadAtStart = loadavg().map((n) => round(n, 2));
   const build = (state.build = prepareBuild(log));
@@ -493,6 +553,12 @@ async function main() {
   }
   const actorGetsInWindows = remote.counts.actorGets - actorGetsBefore;
 
+  // The ceilings: the same requests against a bare node:http inbox, without and with verification.
+  const ceilings = {
+    bareHttp: await measureCeiling('bare', pools, remote.actors),
+    bareHttpPlusVerify: await measureCeiling('verify', pools, remote.actors),
+  };
+
   let profile = null;
   if (PROFILE) {
     await settle(port);
@@ -615,6 +681,25 @@ async function main() {
         ),
       ]),
     ),
+    ceilings,
+    // Against the bare node:http inbox that verifies (same requests, same machine, same run): the
+    // share of what a Node server with no framework, no JSON parsing and no queue accepts here.
+    ratioVsBareVerifyServer: Object.fromEntries(
+      CONNECTION_COUNTS.map((c) => [
+        `c${c}`,
+        round(results[`c${c}`].acceptedPerSec / ceilings.bareHttpPlusVerify[`c${c}`].acceptedPerSec, 4),
+      ]),
+    ),
+    cpuRatioVsBareVerifyServer: Object.fromEntries(
+      CONNECTION_COUNTS.map((c) => [
+        `c${c}`,
+        round(
+          ceilings.bareHttpPlusVerify[`c${c}`].cpuMicrosPerAccepted /
+            ((results[`c${c}`].cpu.coresBusy.server * 1e6) / Math.max(results[`c${c}`].acceptedPerSec, 1e-3)),
+          4,
+        ),
+      ]),
+    ),
     ratio,
     ratios,
     targets: { ...TARGETS, met: ratio >= TARGETS.minInboxOverFloor },
@@ -642,6 +727,7 @@ async function main() {
       'accepted/s = 202 responses / seconds from the first request sent to the last answer of the window.',
       'Floor = one thread doing only what a verifier must (digest + RSA verify with a cached KeyObject); the server may use the libuv threadpool for WebCrypto, so ratios above 1 are possible in principle.',
       'Everything (server, worker, PostgreSQL, Redis, this load generator) shares this machine; cpu.coresBusy shows where the cores went during each window (postgres = all backends of the local server).',
+      'ceilings: the same pools fired at a bare node:http server in a child process (read the body, answer 202; `bareHttpPlusVerify` also does the floor work and answers 401 on failure). The gap between them and the floor is the cost of HTTP itself on this machine.',
       'Likes are unique per (account, post): request n likes post n / actors as actor n % actors, so every accepted request can add exactly one like; extra posts are SQL copies of the one made through GraphQL.',
     ],
   };

@@ -16,6 +16,11 @@ const BLOCK_DOMAIN = `mutation($domain: String!, $reason: String) {
   blockDomain(domain: $domain, reason: $reason) { domain reason createdAt createdBy { handle } } }`;
 const UNBLOCK_DOMAIN = 'mutation($domain: String!) { unblockDomain(domain: $domain) }';
 const DOMAIN_BLOCKS = '{ domainBlocks { domain reason createdBy { handle } } }';
+const FOLLOW = 'mutation($handle: String!) { follow(handle: $handle) { state } }';
+const BOBS_FOLLOWERS =
+  'query($handle: String!) { account(handle: $handle) { followers(first: 40) { edges { node { handle } } } } }';
+const BOBS_NOTIFICATIONS =
+  '{ notifications(first: 40) { edges { node { type account { handle } } } } unreadNotificationsCount }';
 const SUSPEND = 'mutation($handle: String!) { suspendAccount(handle: $handle) { handle suspendedAt } }';
 const UNSUSPEND = 'mutation($handle: String!) { unsuspendAccount(handle: $handle) { handle suspendedAt } }';
 const REPORT = `mutation($input: ReportInput!) {
@@ -271,10 +276,35 @@ describe('moderation', () => {
         (edge) => edge.node.id,
       );
 
+    /** bob's followers, and who his notifications are from (a follow and a like from carol among them). */
+    const bobsFollowers = async () =>
+      (
+        await gqlOk<{ account: { followers: { edges: { node: { handle: string } }[] } } }>(BOBS_FOLLOWERS, {
+          handle: bob.username,
+        })
+      ).account.followers.edges.map((edge) => edge.node.handle);
+    const bobsNotifications = async () => {
+      const res = await gqlOk<{
+        notifications: { edges: { node: { type: string; account: { handle: string } } }[] };
+        unreadNotificationsCount: number;
+      }>(BOBS_NOTIFICATIONS, {}, bob);
+      return {
+        fromCarol: res.notifications.edges
+          .filter((edge) => edge.node.account.handle === carol.username)
+          .map((edge) => edge.node.type)
+          .sort(),
+        unread: res.unreadNotificationsCount,
+      };
+    };
+
     beforeAll(async () => {
       carol = await signUp(t);
       carolPost = await post(carol, 'carol writes something');
       expect(await localTimeline()).toContain(carolPost);
+      await gqlOk(FOLLOW, { handle: bob.username }, carol);
+      await gqlOk(LIKE, { id: await post(bob, 'bob writes something carol likes') }, carol);
+      expect(await bobsFollowers()).toContain(carol.username);
+      expect((await bobsNotifications()).fromCarol).toEqual(['FOLLOW', 'LIKE']);
     });
 
     it('refuses members with FORBIDDEN', async () => {
@@ -304,7 +334,8 @@ describe('moderation', () => {
       });
     });
 
-    it('hides the account and its posts, refuses its token and its log-in', async () => {
+    it('hides the account, its posts, follows and notifications, refuses its token and its log-in', async () => {
+      const unreadBefore = (await bobsNotifications()).unread;
       const res = await gqlOk<{ suspendAccount: { handle: string; suspendedAt: string | null } }>(
         SUSPEND,
         { handle: carol.username },
@@ -318,6 +349,9 @@ describe('moderation', () => {
       expect(await gqlOk(POST, { id: carolPost })).toEqual({ post: null });
       expect(await gqlOk(POST, { id: carolPost }, bob)).toEqual({ post: null });
       expect(await gqlOk(ACCOUNT, { handle: carol.username }, bob)).toEqual({ account: null });
+      // Nor in follower lists or notifications (kept, hidden: they come back with the account).
+      expect(await bobsFollowers()).not.toContain(carol.username);
+      expect(await bobsNotifications()).toEqual({ fromCarol: [], unread: unreadBefore - 2 });
       const seen = await gqlOk<{ account: { handle: string; suspendedAt: string | null } }>(
         ACCOUNT,
         { handle: carol.username },
@@ -339,7 +373,7 @@ describe('moderation', () => {
       ).toBe(0);
     });
 
-    it('lifts the suspension: posts and account are back, a new log-in works, the old session stays ended', async () => {
+    it('lifts the suspension: posts, account, follows and notifications are back, a new log-in works, the old session stays ended', async () => {
       const res = await gqlOk<{ unsuspendAccount: { suspendedAt: string | null } }>(
         UNSUSPEND,
         { handle: carol.username },
@@ -351,6 +385,8 @@ describe('moderation', () => {
       expect(await gqlOk(ACCOUNT, { handle: carol.username }, bob)).toMatchObject({
         account: { handle: carol.username, suspendedAt: null },
       });
+      expect(await bobsFollowers()).toContain(carol.username);
+      expect((await bobsNotifications()).fromCarol).toEqual(['FOLLOW', 'LIKE']);
 
       expect(errorOf(await t.gql(VIEWER, {}, carol.token))).toMatchObject({
         code: 'UNAUTHENTICATED',

@@ -211,12 +211,12 @@ export class FollowRepository {
     }
   }
 
-  /** Accepted follows of `followeeId`, newest first, with the follower loaded. */
+  /** Accepted follows of `followeeId`, newest first, with the follower loaded (never a suspended one). */
   pageFollowers(followeeId: string, beforeId: string | null, limit: number): Promise<FollowEntity[]> {
     return this.page('follower', 'f.followeeId = :accountId', followeeId, beforeId, limit);
   }
 
-  /** Accepted follows by `followerId`, newest first, with the followee loaded. */
+  /** Accepted follows by `followerId`, newest first, with the followee loaded (never a suspended one). */
   pageFollowing(followerId: string, beforeId: string | null, limit: number): Promise<FollowEntity[]> {
     return this.page('followee', 'f.followerId = :accountId', followerId, beforeId, limit);
   }
@@ -233,7 +233,9 @@ export class FollowRepository {
       .createQueryBuilder('f')
       .innerJoinAndSelect(`f.${relation}`, 'a')
       .where(where, { accountId })
-      .andWhere('f.state = :state', { state: FollowState.Accepted });
+      .andWhere('f.state = :state', { state: FollowState.Accepted })
+      // A suspended account is hidden from lists; its follows stay, to come back if it is lifted.
+      .andWhere('a.suspendedAt IS NULL');
     if (beforeId) query.andWhere('f.id < :beforeId', { beforeId });
     return query.orderBy('f.id', 'DESC').limit(limit).getMany();
   }

@@ -36,6 +36,13 @@ function fromRow(row: NotificationRow): NotificationEntity {
   });
 }
 
+/**
+ * Notifications from a suspended account are hidden (kept: they return if the suspension is
+ * lifted), as its posts are. A primary-key probe per row; suspensions are rare.
+ */
+const FROM_ACTIVE_ACCOUNT =
+  'NOT EXISTS (SELECT 1 FROM accounts fs WHERE fs.id = n.from_account_id AND fs.suspended_at IS NOT NULL)';
+
 @Injectable()
 export class NotificationRepository {
   private readonly repository: Repository<NotificationEntity>;
@@ -44,13 +51,14 @@ export class NotificationRepository {
     this.repository = dataSource.getRepository(NotificationEntity);
   }
 
-  /** Of `accountIds`, the local accounts that neither block nor mute `actorId`. */
+  /** Of `accountIds`, the local accounts that neither block nor mute `actorId`; none if it is suspended. */
   async findReachable(actorId: string, accountIds: string[]): Promise<string[]> {
     const rows = await this.dataSource.query<{ id: string }[]>(
       `SELECT a.id FROM accounts a
         WHERE a.id = ANY($2::uuid[]) AND a.domain IS NULL
           AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = a.id AND b.target_id = $1)
-          AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = a.id AND m.target_id = $1)`,
+          AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = a.id AND m.target_id = $1)
+          AND NOT EXISTS (SELECT 1 FROM accounts s WHERE s.id = $1 AND s.suspended_at IS NOT NULL)`,
       [actorId, accountIds],
     );
     return rows.map((row) => row.id);
@@ -69,9 +77,12 @@ export class NotificationRepository {
     return (result.raw as NotificationRow[]).map(fromRow);
   }
 
-  /** Newest first, `limit + 1` rows for paging, ids below `beforeId` when given. */
+  /** Newest first, `limit + 1` rows for paging, ids below `beforeId` when given; none from a suspended account. */
   page(accountId: string, options: { beforeId: string | null; unreadOnly: boolean; limit: number }) {
-    const query = this.repository.createQueryBuilder('n').where('n.accountId = :accountId', { accountId });
+    const query = this.repository
+      .createQueryBuilder('n')
+      .where('n.accountId = :accountId', { accountId })
+      .andWhere(FROM_ACTIVE_ACCOUNT);
     if (options.unreadOnly) query.andWhere('n.readAt IS NULL');
     if (options.beforeId) query.andWhere('n.id < :beforeId', { beforeId: options.beforeId });
     return query
@@ -84,6 +95,7 @@ export class NotificationRepository {
     return this.repository
       .createQueryBuilder('n')
       .where('n.accountId = :accountId AND n.readAt IS NULL', { accountId })
+      .andWhere(FROM_ACTIVE_ACCOUNT)
       .getCount();
   }
 

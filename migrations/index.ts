@@ -8,6 +8,7 @@ import { GuardLedgerAppendOnly1795328822380 } from './1795328822380-GuardLedgerA
 import { AddCoopEventSnapshotJson1795330400910 } from './1795330400910-AddCoopEventSnapshotJson';
 import { CreateCoopGovernance1795331903856 } from './1795331903856-CreateCoopGovernance';
 import { CreateCapitalPolicies1795334797424 } from './1795334797424-CreateCapitalPolicies';
+import { LinkRemoteMedia1795336382902 } from './1795336382902-LinkRemoteMedia';
 
 export const MIGRATIONS = [
   CreateIdentity1795317000691,
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   AddCoopEventSnapshotJson1795330400910,
   CreateCoopGovernance1795331903856,
   CreateCapitalPolicies1795334797424,
+  LinkRemoteMedia1795336382902,
 ];

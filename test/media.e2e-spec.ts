@@ -92,12 +92,15 @@ describe('media uploads', () => {
       const body = res.body as Uploaded;
       expect(body).toEqual({
         id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+        type: 'image',
         url: `http://guildhall.test/media/${body.id}`,
+        remoteUrl: null,
         mimeType,
         width,
         height,
         byteSize: bytes.length,
         altText: 'A test image',
+        blurhash: null,
       });
       const [row] = await db.query<Record<string, unknown>[]>(
         'SELECT account_id, post_id, mime_type, byte_size, storage_key FROM media_attachments WHERE id = $1',

@@ -487,6 +487,35 @@ async function sendAs(username, activity, targets, options) {
 
 const urls = (list) => (list ?? []).map((uri) => new URL(uri));
 
+const MEDIA_TYPES = new Set(['Document', 'Image', 'Video', 'Audio']);
+
+/**
+ * A post's `attachment`, given as AS2 JSON (`{ type: Document|Image|Video|Audio, mediaType?, url,
+ * name?, summary?, width?, height? }`, `{ type: Link, href, mediaType?, name? }` or
+ * `{ type: PropertyValue, name, value }`), as Fedify objects. Terms Fedify does not model
+ * (Mastodon's `blurhash`, `focalPoint`) cannot be sent this way: raw-post sends exact JSON.
+ */
+function attachmentsOf(list) {
+  if (!Array.isArray(list)) throw new HttpError(400, '`attachment` must be an array');
+  return list.map((item) => {
+    if (MEDIA_TYPES.has(item?.type)) {
+      return new vocab[item.type]({
+        mediaType: item.mediaType ?? null,
+        url: item.url ? new URL(item.url) : null,
+        name: item.name ?? null,
+        summary: item.summary ?? null,
+        width: item.width ?? null,
+        height: item.height ?? null,
+      });
+    }
+    if (item?.type === 'Link') {
+      return new vocab.Link({ href: new URL(item.href), mediaType: item.mediaType ?? null, name: item.name ?? null });
+    }
+    if (item?.type === 'PropertyValue') return new vocab.PropertyValue({ name: item.name, value: item.value });
+    throw new HttpError(400, '`attachment` items are Document, Image, Video, Audio, Link or PropertyValue');
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Control API
 // ---------------------------------------------------------------------------------------------
@@ -626,6 +655,7 @@ const control = {
       tos,
       ccs,
       tags,
+      attachments: body.attachment == null ? [] : attachmentsOf(body.attachment),
     });
     const create = new vocab.Create({
       id: newActivityId(),
@@ -656,6 +686,7 @@ const control = {
       ...(body.content != null ? { content: body.content } : {}),
       ...(body.name != null ? { name: body.name } : {}),
       ...(body.summary != null ? { summary: body.summary } : {}),
+      ...(body.attachment != null ? { attachments: attachmentsOf(body.attachment) } : {}),
       updated: now(),
     });
     const update = new vocab.Update({

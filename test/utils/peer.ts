@@ -187,7 +187,26 @@ export interface CreateInput extends DeliveryOptions {
   /** Extra URIs for `cc`. */
   cc?: string[];
   hashtags?: string[];
+  /** The post's `attachment`, in order (see {@link AttachmentInput}). */
+  attachment?: AttachmentInput[];
 }
+
+/**
+ * An attachment as AS2 JSON. Fedify serializes it, so terms it does not model (Mastodon's
+ * `blurhash`, `focalPoint`) are not sent: use `rawPost` for those.
+ */
+export type AttachmentInput =
+  | {
+      type: 'Document' | 'Image' | 'Video' | 'Audio';
+      url: string;
+      mediaType?: string;
+      name?: string;
+      summary?: string;
+      width?: number;
+      height?: number;
+    }
+  | { type: 'Link'; href: string; mediaType?: string; name?: string }
+  | { type: 'PropertyValue'; name: string; value: string };
 
 export interface RawPostInput {
   url: string;
@@ -249,7 +268,15 @@ export interface Peer {
   unfollow(input: { actor: string; target: string } & DeliveryOptions): Promise<SendResult & { followId: string }>;
   create(input: CreateInput): Promise<SendResult & { objectId: string }>;
   update(
-    input: { actor: string; object: string; content?: string; name?: string; summary?: string } & DeliveryOptions,
+    input: {
+      actor: string;
+      object: string;
+      content?: string;
+      name?: string;
+      summary?: string;
+      /** Replaces the attachments when given. */
+      attachment?: AttachmentInput[];
+    } & DeliveryOptions,
   ): Promise<SendResult & { objectId: string }>;
   delete(input: { actor: string; object: string } & DeliveryOptions): Promise<SendResult & { objectId: string }>;
   /** target: the recipient (default: the object's author, looked up). */

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { RowMapper } from '@guildhall/core';
+import { RowMapper, uuidv7 } from '@guildhall/core';
 import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
 import { MediaAttachmentEntity } from './media-attachment.entity';
+import type { RemoteMediaData } from './remote-media';
 
 export type NewMedia = Pick<
   MediaAttachmentEntity,
@@ -19,7 +20,7 @@ export class MediaRepository {
 
   async insert(media: NewMedia): Promise<MediaAttachmentEntity> {
     const repository = this.dataSource.getRepository(MediaAttachmentEntity);
-    return repository.save(repository.create({ ...media, postId: null, position: 0, remoteUrl: null }));
+    return repository.save(repository.create({ ...media, postId: null, position: 0, remoteUrl: null, blurhash: null }));
   }
 
   findById(id: string): Promise<MediaAttachmentEntity | null> {
@@ -59,5 +60,50 @@ export class MediaRepository {
       changed += result.affected ?? 0;
     }
     return changed;
+  }
+
+  /**
+   * Makes `items` a remote post's media, in order, inside the caller's transaction (the post's
+   * row is locked by it): an attachment whose URL was there already keeps its id (and is updated),
+   * new ones are inserted, the others deleted. Uploads (rows with bytes here) are never touched.
+   */
+  async replaceRemote(
+    manager: EntityManager,
+    accountId: string,
+    postId: string,
+    items: RemoteMediaData[],
+  ): Promise<void> {
+    const repository = manager.getRepository(MediaAttachmentEntity);
+    const existing = await repository.find({ where: { postId, storageKey: IsNull() }, order: { position: 'ASC' } });
+    const byUrl = new Map<string, MediaAttachmentEntity[]>();
+    for (const row of existing) byUrl.set(row.remoteUrl!, [...(byUrl.get(row.remoteUrl!) ?? []), row]);
+    const kept = new Set<string>();
+    for (const [position, item] of items.entries()) {
+      const fields = {
+        position,
+        mimeType: item.mimeType,
+        altText: item.altText,
+        blurhash: item.blurhash,
+        width: item.width,
+        height: item.height,
+      };
+      const same = byUrl.get(item.url)?.shift();
+      if (same) {
+        kept.add(same.id);
+        await repository.update({ id: same.id }, fields);
+      } else {
+        await repository.insert({
+          id: uuidv7(),
+          accountId,
+          postId,
+          remoteUrl: item.url,
+          storageKey: null,
+          byteSize: null,
+          ...fields,
+        });
+      }
+    }
+    const gone = existing.filter((row) => !kept.has(row.id)).map((row) => row.id);
+    if (gone.length) await repository.delete({ id: In(gone) });
   }
 }

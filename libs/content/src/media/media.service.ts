@@ -9,6 +9,7 @@ import type { MediaAttachmentModel } from './media-attachment.model';
 import { MAX_ALT_TEXT_LENGTH, MAX_ATTACHMENTS_PER_POST, UPLOAD_WINDOW_SECONDS } from './media.constants';
 import { toMediaModel } from './media.mapper';
 import { MediaRepository } from './media.repository';
+import { type RemoteMediaData, storableRemoteMedia } from './remote-media';
 
 export interface StoredMedia {
   stream: Readable;
@@ -90,11 +91,11 @@ export class MediaService {
     return media;
   }
 
-  /** The bytes of a local upload, for GET /media/:id. */
+  /** The bytes of a local upload, for GET /media/:id; remote media (a link, no bytes here) are not found. */
   async open(id: string): Promise<StoredMedia> {
     if (!UUID_PATTERN.test(id)) throw notFound();
     const media = await this.media.findById(id);
-    if (!media?.storageKey) throw notFound();
+    if (!media?.storageKey || media.byteSize === null) throw notFound();
     const stream = await this.storage.get(media.storageKey);
     if (!stream) {
       this.logger.warn({ msg: 'media row without stored bytes', mediaId: id });
@@ -149,6 +150,19 @@ export class MediaService {
     }
     const changed = await this.media.attachToPost(manager, postId, mediaIds);
     if (changed !== mediaIds.length) throw new Error('media changed while locked');
+  }
+
+  /**
+   * Sets a remote post's media (links to the files on their server, never downloaded) inside the
+   * caller's transaction; an edit replaces the list. See storableRemoteMedia for what is kept.
+   */
+  async replaceRemoteMedia(
+    manager: EntityManager,
+    accountId: string,
+    postId: string,
+    items: readonly RemoteMediaData[],
+  ): Promise<void> {
+    await this.media.replaceRemote(manager, accountId, postId, storableRemoteMedia(items));
   }
 
   toModel(media: MediaAttachmentEntity): MediaAttachmentModel {

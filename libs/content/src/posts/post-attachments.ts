@@ -1,11 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { RemoteMediaData } from '../media/remote-media';
 
 /**
- * Attaching uploaded media to a new post, inside the post's transaction: the posts feature's
- * view of MediaService (bound in posts.module.ts), so PostService does not depend on uploads.
+ * Attaching uploaded media to a new post, and a remote post's media to it, inside the post's
+ * transaction: the posts feature's view of MediaService (bound in posts.module.ts), so
+ * PostService and RemotePostService do not depend on uploads.
  */
 @Injectable()
 export abstract class PostAttachments {
   abstract attach(manager: EntityManager, accountId: string, postId: string, mediaIds: string[]): Promise<void>;
+  abstract replaceRemote(
+    manager: EntityManager,
+    accountId: string,
+    postId: string,
+    items: readonly RemoteMediaData[],
+  ): Promise<void>;
 }

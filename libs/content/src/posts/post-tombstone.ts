@@ -13,8 +13,8 @@ export function countsAsReply(post: Pick<PostEntity, 'visibility'>): boolean {
 /**
  * Tombstones post `id` inside the caller's transaction, as every delete (local or from a remote
  * server) does: the row is locked (two deletes must not both move the counters), its content
- * erased (an article stays an article: its Tombstone says formerType Article), its hashtags and
- * boosts gone, and the counts it held released. Resolves to the row as it was before, or null when
+ * erased (an article stays an article: its Tombstone says formerType Article), its hashtags,
+ * remote media and boosts gone, and the counts it held released. Resolves to the row as it was before, or null when
  * it is missing or already deleted.
  */
 export async function tombstonePost(
@@ -38,6 +38,8 @@ export async function tombstonePost(
     contentWarning: null,
   });
   await posts.setHashtags(manager, id, []);
+  // Remote media are links to another server's files, part of the content; uploads stay their owner's.
+  await manager.query('DELETE FROM media_attachments WHERE post_id = $1 AND storage_key IS NULL', [id]);
   await posts.tombstoneBoostsOf(manager, id);
   if (locked.boostOfId) {
     await manager.query('UPDATE posts SET boosts_count = GREATEST(boosts_count - 1, 0) WHERE id = $1', [

@@ -34,6 +34,8 @@ import { RemotePostService } from './remote-post.service';
       inject: [MediaService],
       useFactory: (media: MediaService): PostAttachments => ({
         attach: (manager, accountId, postId, mediaIds) => media.attachToPost(manager, accountId, postId, mediaIds),
+        replaceRemote: (manager, accountId, postId, items) =>
+          media.replaceRemoteMedia(manager, accountId, postId, items),
       }),
     },
     NotificationPostResolver,

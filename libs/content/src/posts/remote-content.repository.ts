@@ -18,9 +18,10 @@ async function returning<T>(manager: EntityManager, sql: string, params: unknown
 }
 
 /**
- * A remote actor's whole footprint here, for a `Delete` of the actor itself: its posts, boosts,
- * likes and follows go, and every count they fed is recounted from the rows (not decremented:
- * the affected posts and accounts are few, and a recount cannot drift) in one transaction.
+ * A remote actor's whole footprint here, for a `Delete` of the actor itself: its posts (and their
+ * media), boosts, likes and follows go, and every count they fed is recounted from the rows (not
+ * decremented: the affected posts and accounts are few, and a recount cannot drift) in one
+ * transaction.
  */
 @Injectable()
 export class RemoteContentRepository {
@@ -50,6 +51,8 @@ export class RemoteContentRepository {
         ownIds,
       ]);
       await manager.query('DELETE FROM post_hashtags WHERE post_id = ANY($1)', [ownIds]);
+      // Its posts' media were links to files on its server: nothing of them is kept.
+      await manager.query('DELETE FROM media_attachments WHERE account_id = $1 AND storage_key IS NULL', [accountId]);
       const likes = await returning<{ id: string }>(manager, 'DELETE FROM likes WHERE account_id = $1 RETURNING id', [
         accountId,
       ]);

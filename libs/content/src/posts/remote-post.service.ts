@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService, DomainEvent, DomainEventBus, MarkdownRenderer, uuidv7 } from '@guildhall/core';
+import type { RemoteMediaData } from '../media/remote-media';
 import { PostEntity, Visibility } from './post.entity';
+import { PostAttachments } from './post-attachments';
 import { PostRepository } from './post.repository';
 import { countsAsReply, tombstonePost } from './post-tombstone';
 import { type PurgedAccount, RemoteContentRepository } from './remote-content.repository';
@@ -32,12 +34,14 @@ export interface RemotePostData {
   mentionedAccountIds: string[];
   /** Lower-cased, without '#'. */
   hashtags: string[];
+  /** Its attachments, in order: links to the files on their server (never downloaded). */
+  media: RemoteMediaData[];
   publishedAt: Date | null;
 }
 
 export type RemotePostEdit = Pick<
   RemotePostData,
-  'title' | 'content' | 'summary' | 'contentWarning' | 'language' | 'mentionedAccountIds' | 'hashtags'
+  'title' | 'content' | 'summary' | 'contentWarning' | 'language' | 'mentionedAccountIds' | 'hashtags' | 'media'
 > & { editedAt: Date | null };
 
 /**
@@ -55,6 +59,7 @@ export class RemotePostService {
     private readonly renderer: MarkdownRenderer,
     private readonly config: ConfigService,
     private readonly events: DomainEventBus,
+    private readonly attachments: PostAttachments,
   ) {}
 
   /** A post by its ActivityPub id: a local post's `${origin}/posts/<id>`, or a stored remote post's uri. */
@@ -112,6 +117,7 @@ export class RemotePostService {
       if (!created) return null;
       await this.posts.addMentions(manager, id, data.mentionedAccountIds);
       await this.posts.setHashtags(manager, id, data.hashtags);
+      await this.attachments.replaceRemote(manager, data.authorId, id, data.media);
       if (parent && countsAsReply(created)) await this.posts.adjustRepliesCount(manager, parent.id, 1);
       await this.posts.adjustAuthorPostsCount(manager, data.authorId, 1);
       return created;
@@ -131,7 +137,10 @@ export class RemotePostService {
     return post;
   }
 
-  /** An edit by the author (an `Update`): the previous version goes to the post's history. */
+  /**
+   * An edit by the author (an `Update`): the previous version goes to the post's history (its
+   * text: the history keeps no media, as for local edits), and the media list is replaced.
+   */
   async edit(post: PostEntity, edit: RemotePostEdit): Promise<PostEntity> {
     const content = this.renderer.sanitize(edit.content);
     const now = new Date();
@@ -157,6 +166,7 @@ export class RemotePostService {
       });
       const added = await this.posts.addMentions(manager, post.id, edit.mentionedAccountIds);
       await this.posts.setHashtags(manager, post.id, edit.hashtags);
+      await this.attachments.replaceRemote(manager, post.accountId, post.id, edit.media);
       return added;
     });
     if (newlyMentioned) {
@@ -171,8 +181,9 @@ export class RemotePostService {
   }
 
   /**
-   * Tombstones a remote post as a local delete does (content erased, boosts of it gone, the
-   * parent's reply count and the author's post count down); false when it already was.
+   * Tombstones a remote post as a local delete does (content erased, its remote media gone, boosts
+   * of it gone, the parent's reply count and the author's post count down); false when it already
+   * was.
    */
   async tombstone(post: PostEntity): Promise<boolean> {
     const deleted = await this.posts.transaction((manager) => tombstonePost(this.posts, manager, post.id));

@@ -1,9 +1,11 @@
 import type { DocumentLoader } from '@fedify/fedify/runtime';
-import type { Activity, Recipient } from '@fedify/fedify/vocab';
+import type { Activity, Object as ApObject, Recipient } from '@fedify/fedify/vocab';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@guildhall/core';
 import { AccountRepository, type AccountEntity } from '@guildhall/identity';
 import { RemoteActorService } from '../remote/remote-actor.service';
+import { assertFetchable } from '../remote/safe-document-loader';
+import type { AttachmentReadOptions } from './remote-attachment.mapper';
 
 /** `/users/<name>` or `/@<name>`: a local actor's id or profile URL. */
 const LOCAL_ACTOR_PATH = /^\/(?:users\/|@)([a-z0-9_]{1,30})$/;
@@ -99,6 +101,37 @@ export class InboxSupport {
   /** Embedded objects only, with the contexts they need. */
   embeddedOnly(): { documentLoader: DocumentLoader; contextLoader: DocumentLoader; suppressError: true } {
     return { documentLoader: noFetch, contextLoader: this.remote.contextLoader, suppressError: true };
+  }
+
+  /**
+   * How to read the media of `object`, carried by `activity`: the object's JSON as its sender
+   * wrote it (the activity's embedded object, or the fetched document), and the address policy
+   * of every remote fetch, for files we link to but never fetch: a client would.
+   */
+  async attachmentOptions(activity: Activity, object: ApObject): Promise<AttachmentReadOptions> {
+    return { raw: await this.rawObject(activity, object), allowUrl: (url) => this.linkable(url) };
+  }
+
+  private linkable(url: URL): boolean {
+    try {
+      assertFetchable(url, this.remote.policy);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** `toJsonLd()` without options answers the JSON an object was parsed from, when it was. */
+  private async rawObject(activity: Activity, object: ApObject): Promise<unknown> {
+    try {
+      const embedded = ((await activity.toJsonLd()) as { object?: unknown } | null)?.object;
+      if (embedded && typeof embedded === 'object' && (embedded as { id?: unknown }).id === object.id?.href) {
+        return embedded;
+      }
+      return await object.toJsonLd();
+    } catch {
+      return null;
+    }
   }
 
   /** Logs why an activity had no effect (an expected refusal, not an error) and returns null. */

@@ -12,6 +12,7 @@ import {
   Question,
 } from '@fedify/fedify/vocab';
 import { type RemotePostData, Visibility } from '@guildhall/content';
+import { type AttachmentReadOptions, readRemoteAttachments } from './remote-attachment.mapper';
 
 /** The object types a Create may carry that become posts here. */
 export type PostObject = Note | Article | Page | Question;
@@ -40,6 +41,7 @@ export type RemoteNoteFields = Pick<
   | 'language'
   | 'visibility'
   | 'hashtags'
+  | 'media'
   | 'publishedAt'
 > & {
   attributedTo: string | null;
@@ -90,13 +92,15 @@ function languageOf(object: ApObject): string | null {
 }
 
 /**
- * Reads a Note, Article, Page or Question. Tags are read from the document as sent (`loaders`
- * must not fetch: Mention and Hashtag are links, and a tag worth a fetch is none we use).
+ * Reads a Note, Article, Page or Question. Tags and attachments are read from the document as
+ * sent (`loaders` must not fetch: Mention and Hashtag are links, and a tag worth a fetch is none
+ * we use; media are kept as links, see readRemoteAttachments).
  */
 export async function readRemoteNote(
   object: PostObject,
   followersUrl: string | null,
   loaders: { documentLoader: DocumentLoader; contextLoader: DocumentLoader; suppressError: true },
+  attachments: AttachmentReadOptions,
 ): Promise<RemoteNoteFields> {
   const mentionHrefs: string[] = [];
   const hashtags = new Set<string>();
@@ -125,6 +129,7 @@ export async function readRemoteNote(
     inReplyTo: object.replyTargetId?.href ?? null,
     mentionHrefs,
     hashtags: [...hashtags],
+    media: await readRemoteAttachments(object, loaders, attachments),
     publishedAt: instantToDate(object.published),
     updatedAt: instantToDate(object.updated),
   };

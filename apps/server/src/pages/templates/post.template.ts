@@ -1,4 +1,4 @@
-import type { MediaAttachmentModel, PostModel } from '@guildhall/content';
+import { type MediaAttachmentModel, MediaTypeModel, type PostModel } from '@guildhall/content';
 import type { AccountModel } from '@guildhall/identity';
 import { httpUrl, markup, type SafeHtml, sanitized } from '../html';
 import { layout } from './layout.template';
@@ -17,17 +17,35 @@ export function timeLink(post: PostModel): SafeHtml {
   return markup`<a href="${post.url}">${time}</a>${edited}`;
 }
 
-function images(media: MediaAttachmentModel[]): SafeHtml[] {
-  return media.map((item) => {
-    const size = markup`width="${item.width}" height="${item.height}"`;
-    return markup`<figure><img src="${httpUrl(item.url) ?? ''}" alt="${item.altText ?? ''}" ${size} loading="lazy"></figure>`;
+const MEDIA_LABELS: Record<MediaTypeModel, string> = {
+  [MediaTypeModel.IMAGE]: 'Image',
+  [MediaTypeModel.VIDEO]: 'Video',
+  [MediaTypeModel.AUDIO]: 'Audio',
+  [MediaTypeModel.UNKNOWN]: 'Attached file',
+};
+
+/**
+ * Images inline; video, audio and other files as links to them (the pages' CSP allows images
+ * only, and a player would fetch another server's file for every reader).
+ */
+function mediaFigures(media: MediaAttachmentModel[]): SafeHtml[] {
+  return media.flatMap((item) => {
+    const src = httpUrl(item.url);
+    if (!src) return [];
+    if (item.type !== MediaTypeModel.IMAGE) {
+      const label = item.altText ? `${MEDIA_LABELS[item.type]}: ${item.altText}` : MEDIA_LABELS[item.type];
+      return [markup`<figure><a href="${src}" rel="nofollow noopener">${label}</a></figure>`];
+    }
+    const size =
+      item.width !== null && item.height !== null ? markup` width="${item.width}" height="${item.height}"` : null;
+    return [markup`<figure><img src="${src}" alt="${item.altText ?? ''}"${size} loading="lazy"></figure>`];
   });
 }
 
-/** The excerpt, content and images, behind a <details> when the post has a content warning. */
+/** The excerpt, content and media, behind a <details> when the post has a content warning. */
 export function postBody(post: PostModel, media: MediaAttachmentModel[]): SafeHtml {
   // post.content is sanitized HTML from the content lib's renderer/sanitizer: inserted as it is.
-  const content = markup`<div class="content">${sanitized(post.content)}</div>${images(media)}`;
+  const content = markup`<div class="content">${sanitized(post.content)}</div>${mediaFigures(media)}`;
   if (post.contentWarning === null) return content;
   return markup`<details><summary>${post.contentWarning}</summary>${content}</details>`;
 }

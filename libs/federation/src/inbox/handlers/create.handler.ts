@@ -38,7 +38,12 @@ export class CreateHandler implements InboxHandler<Create> {
     if (await this.tombstones.isDeleted(uri)) return void this.inbox.refuse(create, 'object was deleted');
     if (await this.posts.findByReference(uri)) return void this.inbox.refuse(create, 'object already stored');
 
-    const note = await readRemoteNote(object, author.followersUrl, this.inbox.embeddedOnly());
+    const note = await readRemoteNote(
+      object,
+      author.followersUrl,
+      this.inbox.embeddedOnly(),
+      await this.inbox.attachmentOptions(create, object),
+    );
     const mentioned = new Set<string>();
     for (const href of note.mentionHrefs) {
       const account = await this.inbox.localAccount(href);
@@ -62,6 +67,7 @@ export class CreateHandler implements InboxHandler<Create> {
       inReplyTo,
       mentionedAccountIds: [...mentioned],
       hashtags: note.hashtags,
+      media: note.media,
       publishedAt: note.publishedAt,
     });
     if (!post) return void this.inbox.refuse(create, 'object already stored');

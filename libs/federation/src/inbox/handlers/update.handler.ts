@@ -41,7 +41,12 @@ export class UpdateHandler implements InboxHandler<Update> {
       return void this.inbox.refuse(update, 'no stored post has that id', { object: uri });
     }
     if (post.accountId !== author.id) return void this.inbox.refuse(update, 'only its author can edit a post');
-    const note = await readRemoteNote(object, author.followersUrl, this.inbox.embeddedOnly());
+    const note = await readRemoteNote(
+      object,
+      author.followersUrl,
+      this.inbox.embeddedOnly(),
+      await this.inbox.attachmentOptions(update, object),
+    );
     const mentioned = new Set<string>();
     for (const href of note.mentionHrefs) {
       const account = await this.inbox.localAccount(href);
@@ -55,6 +60,7 @@ export class UpdateHandler implements InboxHandler<Update> {
       language: note.language,
       mentionedAccountIds: [...mentioned],
       hashtags: note.hashtags,
+      media: note.media,
       editedAt: note.updatedAt,
     });
     this.inbox.done(update, 'post edited', { postId: post.id });

@@ -9,6 +9,7 @@ import { AddCoopEventSnapshotJson1795330400910 } from './1795330400910-AddCoopEv
 import { CreateCoopGovernance1795331903856 } from './1795331903856-CreateCoopGovernance';
 import { CreateCapitalPolicies1795334797424 } from './1795334797424-CreateCapitalPolicies';
 import { LinkRemoteMedia1795336382902 } from './1795336382902-LinkRemoteMedia';
+import { TrackDomainPurges1795337457754 } from './1795337457754-TrackDomainPurges';
 
 export const MIGRATIONS = [
   CreateIdentity1795317000691,
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   CreateCoopGovernance1795331903856,
   CreateCapitalPolicies1795334797424,
   LinkRemoteMedia1795336382902,
+  TrackDomainPurges1795337457754,
 ];

@@ -378,7 +378,11 @@ describe('federation: media of remote posts', () => {
       moderator.token,
     );
     expect(res.errors).toBeUndefined();
-    expect(await sql('SELECT id FROM media_attachments WHERE account_id = $1', [accountIdHere])).toEqual([]);
+    // The purge runs in the worker, after the block is stored.
+    await eventually(
+      () => sql('SELECT id FROM media_attachments WHERE account_id = $1', [accountIdHere]),
+      (rows) => expect(rows).toEqual([]),
+    );
     expect(await sql('SELECT id FROM posts WHERE id = $1', [postId])).toEqual([]);
   });
 

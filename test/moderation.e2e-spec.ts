@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { uuidv7 } from '@guildhall/core';
-import { ReportService } from '@guildhall/federation';
+import { DOMAIN_PURGE_QUEUE, domainPurgeJobId, ReportService } from '@guildhall/federation';
 import { LOG_IN, signUp, VIEWER, type SignedUp } from './utils/factories';
 import { insertFollow } from './utils/graph';
 import { createTestApp, type GraphqlError, type TestApp } from './utils/test-app';
@@ -12,10 +14,12 @@ const POST = 'query($id: ID!) { post(id: $id) { id likesCount boostsCount replie
 const ACCOUNT =
   'query($handle: String!) { account(handle: $handle) { id handle followersCount followingCount suspendedAt } }';
 const LOCAL_TIMELINE = '{ timeline(kind: LOCAL, first: 40) { edges { node { id } } } }';
+const PURGE = 'purge { status accountsPurged postsPurged startedAt finishedAt }';
 const BLOCK_DOMAIN = `mutation($domain: String!, $reason: String) {
-  blockDomain(domain: $domain, reason: $reason) { domain reason createdAt createdBy { handle } } }`;
+  blockDomain(domain: $domain, reason: $reason) { domain reason createdAt createdBy { handle } ${PURGE} } }`;
 const UNBLOCK_DOMAIN = 'mutation($domain: String!) { unblockDomain(domain: $domain) }';
 const DOMAIN_BLOCKS = '{ domainBlocks { domain reason createdBy { handle } } }';
+const DOMAIN_PURGES = `{ domainBlocks { domain ${PURGE} } }`;
 const FOLLOW = 'mutation($handle: String!) { follow(handle: $handle) { state } }';
 const BOBS_FOLLOWERS =
   'query($handle: String!) { account(handle: $handle) { followers(first: 40) { edges { node { handle } } } } }';
@@ -94,7 +98,8 @@ describe('moderation', () => {
     ]);
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // With the worker: domain blocks purge in the background, two accounts a batch.
+    t = await createTestApp({ FEDERATION_PURGE_BATCH: '2' }, { withWorker: true });
     db = t.app.get(DataSource);
     [moderator, alice, bob] = await Promise.all([signUp(t), signUp(t), signUp(t)]);
     // Roles are read from the database on every request: the token in hand becomes a moderator's.
@@ -106,6 +111,29 @@ describe('moderation', () => {
     let localPost: string;
     let spammer: string;
     let other: string;
+
+    interface Purge {
+      status: string;
+      accountsPurged: number;
+      postsPurged: number;
+      startedAt: string | null;
+      finishedAt: string | null;
+    }
+    const purgeOf = async (domain: string): Promise<Purge | undefined> =>
+      (
+        await gqlOk<{ domainBlocks: { domain: string; purge: Purge }[] }>(DOMAIN_PURGES, {}, moderator)
+      ).domainBlocks.find((block) => block.domain === domain)?.purge;
+    /** Polls the block's purge until `done` holds. */
+    const purgeUntil = async (domain: string, done: (purge: Purge | undefined) => boolean): Promise<Purge> => {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const purge = await purgeOf(domain);
+        if (done(purge)) return purge!;
+        if (Date.now() > deadline) throw new Error(`purge of ${domain}: ${JSON.stringify(purge)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    const purgeDone = (domain: string) => purgeUntil(domain, (purge) => purge?.status === 'DONE');
 
     beforeAll(async () => {
       spammer = await remoteAccount('spammer', SPAM);
@@ -183,11 +211,17 @@ describe('moderation', () => {
         { domain: `  ${SPAM.toUpperCase()}. `, reason: 'spam wave' },
         moderator,
       );
+      // Recorded and in force at once; the purge waits for the worker.
       expect(res.blockDomain).toMatchObject({
         domain: SPAM,
         reason: 'spam wave',
         createdBy: { handle: moderator.username },
+        purge: { status: 'PENDING', accountsPurged: 0, postsPurged: 0, startedAt: null, finishedAt: null },
       });
+      const purge = await purgeDone(SPAM);
+      // Three accounts (two batches); the spammer's boost and post, the aliased account's reply.
+      expect(purge).toMatchObject({ accountsPurged: 3, postsPurged: 3 });
+      expect(Date.parse(purge.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(purge.startedAt!));
 
       // The domain, its subdomain with a port, and the actor whose id is on it: gone with their rows.
       expect(
@@ -222,14 +256,20 @@ describe('moderation', () => {
       });
     });
 
-    it('is idempotent: blocking again keeps one block and its first reason', async () => {
+    it('is idempotent: blocking again keeps one block and its first reason, and purges again', async () => {
       const again = await gqlOk<{ blockDomain: { domain: string; reason: string } }>(
         BLOCK_DOMAIN,
         { domain: SPAM, reason: 'another reason' },
         moderator,
       );
-      expect(again.blockDomain).toMatchObject({ domain: SPAM, reason: 'spam wave' });
+      expect(again.blockDomain).toMatchObject({
+        domain: SPAM,
+        reason: 'spam wave',
+        purge: { status: 'PENDING', accountsPurged: 3, postsPurged: 3, finishedAt: null },
+      });
       expect(await count('SELECT count(*) AS n FROM domain_blocks WHERE domain = $1', [SPAM])).toBe(1);
+      // Nothing was left: the counts are the first purge's.
+      expect(await purgeDone(SPAM)).toMatchObject({ accountsPurged: 3, postsPurged: 3 });
       const post = await gqlOk<{ post: Record<string, number> }>(POST, { id: localPost });
       expect(post.post).toMatchObject({ likesCount: 2, boostsCount: 0, repliesCount: 1 });
     });
@@ -264,6 +304,85 @@ describe('moderation', () => {
       expect(await gqlOk(UNBLOCK_DOMAIN, { domain: SPAM }, moderator)).toEqual({ unblockDomain: false });
       const list = await gqlOk<{ domainBlocks: { domain: string }[] }>(DOMAIN_BLOCKS, {}, moderator);
       expect(list.domainBlocks.map((block) => block.domain)).not.toContain(SPAM);
+    });
+
+    it('purges a batch at a time, each batch committed and recounted on its own', async () => {
+      const bulk = `bulk-${run}.example`;
+      const carol = await signUp(t);
+      const [likedByAll, likedByThird] = [await post(carol, 'liked by all five'), await post(carol, 'liked by one')];
+      const accounts: string[] = [];
+      for (let i = 0; i < 5; i += 1) accounts.push(await remoteAccount(`bulk${i}`, bulk));
+      accounts.sort(); // The purge goes in id order: batches are [0, 1], [2, 3], [4].
+      for (const account of accounts) {
+        await remotePost(account, bulk);
+        await remotePost(account, bulk);
+        await remoteLike(account, likedByAll);
+        await insertFollow(t, account, carol.account.id);
+      }
+      await remoteLike(accounts[2], likedByThird);
+      await insertFollow(t, carol.account.id, accounts[4]);
+      await db.query('UPDATE posts SET likes_count = 5 WHERE id = $1', [likedByAll]);
+      await db.query('UPDATE posts SET likes_count = 1 WHERE id = $1', [likedByThird]);
+      await db.query('UPDATE accounts SET followers_count = 5, following_count = 1 WHERE id = $1', [carol.account.id]);
+
+      // Holding a post the second batch must lock: the first batch commits, the second waits.
+      const holder = db.createQueryRunner();
+      await holder.connect();
+      try {
+        await holder.startTransaction();
+        await holder.query('SELECT id FROM posts WHERE id = $1 FOR UPDATE', [likedByThird]);
+        await gqlOk(BLOCK_DOMAIN, { domain: bulk }, moderator);
+        const running = await purgeUntil(bulk, (purge) => purge?.status === 'RUNNING');
+        expect(running).toMatchObject({ accountsPurged: 2, postsPurged: 4, finishedAt: null });
+        expect(running.startedAt).not.toBeNull();
+        expect(await count('SELECT count(*) AS n FROM accounts WHERE domain = $1', [bulk])).toBe(3);
+        const halfway = await gqlOk<{ post: Record<string, number> }>(POST, { id: likedByAll });
+        expect(halfway.post.likesCount).toBe(3);
+        const carolHalfway = await gqlOk<{ account: Record<string, number> }>(ACCOUNT, { handle: carol.username });
+        expect(carolHalfway.account).toMatchObject({ followersCount: 3, followingCount: 1 });
+      } finally {
+        await holder.rollbackTransaction();
+        await holder.release();
+      }
+
+      expect(await purgeDone(bulk)).toMatchObject({ accountsPurged: 5, postsPurged: 10 });
+      expect(await count('SELECT count(*) AS n FROM accounts WHERE domain = $1', [bulk])).toBe(0);
+      expect(await count('SELECT count(*) AS n FROM posts WHERE uri LIKE $1', [`https://${bulk}/%`])).toBe(0);
+      for (const [id, likes] of [
+        [likedByAll, 0],
+        [likedByThird, 0],
+      ] as const) {
+        expect((await gqlOk<{ post: Record<string, number> }>(POST, { id })).post.likesCount).toBe(likes);
+      }
+      const carolAfter = await gqlOk<{ account: Record<string, number> }>(ACCOUNT, { handle: carol.username });
+      expect(carolAfter.account).toMatchObject({ followersCount: 0, followingCount: 0 });
+    });
+
+    it('does not purge a domain unblocked before its purge ran', async () => {
+      const late = `late-${run}.example`;
+      const account = await remoteAccount('late', late);
+      const lateNote = await remotePost(account, late);
+      await remoteLike(account, localPost);
+      const likes = await count('SELECT count(*) AS n FROM likes WHERE post_id = $1', [localPost]);
+      const queue = t.app.get<Queue>(getQueueToken(DOMAIN_PURGE_QUEUE));
+      await queue.pause();
+      try {
+        const res = await gqlOk<{ blockDomain: { purge: Purge } }>(BLOCK_DOMAIN, { domain: late }, moderator);
+        expect(res.blockDomain.purge.status).toBe('PENDING');
+        expect(await gqlOk(UNBLOCK_DOMAIN, { domain: late }, moderator)).toEqual({ unblockDomain: true });
+      } finally {
+        await queue.resume();
+      }
+      // The job runs, finds no block, and is removed as completed.
+      const jobId = domainPurgeJobId({ domain: late, run: 1 });
+      const deadline = Date.now() + 20_000;
+      while (await queue.getJob(jobId)) {
+        if (Date.now() > deadline) throw new Error(`job ${jobId} still there`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(await count('SELECT count(*) AS n FROM accounts WHERE id = $1', [account])).toBe(1);
+      expect(await count('SELECT count(*) AS n FROM posts WHERE id = $1', [lateNote])).toBe(1);
+      expect(await count('SELECT count(*) AS n FROM likes WHERE post_id = $1', [localPost])).toBe(likes);
     });
   });
 

@@ -34,6 +34,7 @@ import { InboxSupport } from './inbox/inbox-support';
 import { RemoteTombstoneRepository } from './inbox/remote-tombstone.repository';
 import { ContentModule } from '@guildhall/content';
 import { SocialModule } from '@guildhall/social';
+import { DomainPurgeProcessor } from './moderation/domain-purge.processor';
 import { ModerationModule } from './moderation/moderation.module';
 import { FederationQueueRunner } from './queue/federation-queue.runner';
 import { RemoteActorService } from './remote/remote-actor.service';
@@ -150,6 +151,8 @@ export class FederationModule {
         FederationService,
         FederationHttpHandler,
         ...(worker ? [FederationQueueRunner, FederationOutboundProcessor, DeliveryProcessor] : []),
+        // ModerationModule's purge queue; its processor needs DomainPurgeService, which that module exports.
+        ...(worker ? [DomainPurgeProcessor] : []),
       ],
       exports: [FederationHttpHandler, FederationService, ActorKeyService, RemoteActorService, ModerationModule],
     };

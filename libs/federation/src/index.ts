@@ -8,3 +8,5 @@ export { PostgresKvStore } from './kv/postgres-kv.store';
 export { ReportService, type RemoteReport } from './moderation/report.service';
 export { AccountSuspensionService } from './moderation/account-suspension.service';
 export { ModerationException, ModerationErrorCode } from './moderation/moderation.exception';
+export { DOMAIN_PURGE_QUEUE } from './moderation/moderation.constants';
+export { domainPurgeJobId } from './moderation/domain-purge.job';

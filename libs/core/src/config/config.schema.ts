@@ -20,6 +20,8 @@ export interface GuildhallConfig {
     maxBodyBytes: number;
     /** Federation jobs (inbox, deliveries, fan-out) one worker process runs at once. */
     concurrency: number;
+    /** Accounts a domain purge removes per transaction (each batch is one short transaction). */
+    purgeBatch: number;
   };
   queuePrefix: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -160,6 +162,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
       timeoutMs: integer(env, 'FEDERATION_TIMEOUT_MS', 10_000, 100, 300_000),
       maxBodyBytes: integer(env, 'FEDERATION_MAX_BODY_BYTES', 1_048_576, 1024, 64 * 1024 * 1024),
       concurrency: integer(env, 'FEDERATION_CONCURRENCY', 32, 1, 1000),
+      purgeBatch: integer(env, 'FEDERATION_PURGE_BATCH', 200, 1, 10_000),
     },
     queuePrefix,
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),

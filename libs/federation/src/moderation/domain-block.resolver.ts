@@ -32,8 +32,9 @@ export class DomainBlockResolver {
   @Roles(Role.Moderator, Role.Admin)
   @Mutation(() => DomainBlockModel, {
     description:
-      'Blocks a server and its subdomains, and removes its accounts with their posts, likes, boosts and follows. ' +
-      'Blocking again keeps the first reason.',
+      'Blocks a server and its subdomains at once, and starts removing its accounts with their posts, likes, ' +
+      'boosts and follows in the background (follow it in `purge`). Blocking again keeps the first reason and ' +
+      'purges again.',
   })
   async blockDomain(@CurrentAuth() auth: AuthContext, @Args() args: BlockDomainArgs): Promise<DomainBlockModel> {
     return toDomainBlockModel(await this.blocks.block(auth, args.domain, args.reason ?? null));

@@ -5,13 +5,13 @@ import { DomainBlockCache } from './domain-block.cache';
 import type { DomainBlockEntity } from './domain-block.entity';
 import { DomainBlockRepository } from './domain-block.repository';
 import { blockCandidates, normalizeDomain } from './domain-name';
-import { DomainPurgeRepository } from './domain-purge.repository';
+import { DomainPurgeService } from './domain-purge.service';
 import { ModerationErrorCode, ModerationException } from './moderation.exception';
 
 /**
  * Domain blocks reject and purge: once blocked, a server's requests answer 403 and nothing is
  * fetched from or delivered to it (DomainBlockCache; other processes pick the block up within
- * 30 s), and what was stored from it is removed.
+ * 30 s), and what was stored from it is removed in the background (DomainPurgeService).
  */
 @Injectable()
 export class DomainBlockService {
@@ -21,7 +21,7 @@ export class DomainBlockService {
   constructor(
     config: ConfigService,
     private readonly blocks: DomainBlockRepository,
-    private readonly purges: DomainPurgeRepository,
+    private readonly purges: DomainPurgeService,
     private readonly cache: DomainBlockCache,
   ) {
     this.ownHost = new URL(config.values.publicOrigin).host;
@@ -32,25 +32,29 @@ export class DomainBlockService {
   }
 
   /**
-   * Blocks `domain` and its subdomains, and in the same transaction removes their accounts with
-   * everything of theirs, recounting the counters they were part of. Blocking again purges again
-   * (anything stored meanwhile by a process that had not reloaded yet) and keeps the first reason.
+   * Blocks `domain` and its subdomains at once, and enqueues the purge of their accounts with
+   * everything of theirs. Blocking again purges again (anything stored meanwhile by a process that
+   * had not reloaded yet, or after a failed purge) and keeps the first reason.
    */
   async block(moderator: AuthContext, domain: string, reason: string | null): Promise<DomainBlockEntity> {
     const normalized = this.validDomain(domain);
     if (blockCandidates(this.ownHost).includes(normalized)) {
       throw new ModerationException(ModerationErrorCode.OwnDomain, 'A block cannot cover this server itself');
     }
-    const { block, purged } = await this.blocks.transaction(async (manager) => ({
-      block: await this.blocks.insert(manager, {
-        domain: normalized,
-        reason: reason?.trim() || null,
-        createdById: moderator.accountId,
-      }),
-      purged: await this.purges.purgeDomain(manager, normalized),
-    }));
+    const block = await this.blocks.insertAndRequestPurge({
+      domain: normalized,
+      reason: reason?.trim() || null,
+      createdById: moderator.accountId,
+    });
     await this.cache.reload();
-    this.logger.log({ msg: 'domain blocked', domain: normalized, moderatorId: moderator.accountId, ...purged });
+    this.logger.log({
+      msg: 'domain blocked',
+      domain: normalized,
+      moderatorId: moderator.accountId,
+      run: block.purgeRun,
+    });
+    // Should this fail, the block stands and a worker's start (or blocking again) enqueues the purge.
+    await this.purges.enqueue(block);
     return block;
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { recountFollowCounters } from '@guildhall/social';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 /** What a purge removed. */
 export interface PurgeResult {
@@ -24,34 +25,45 @@ function covered(host: string): string {
 const ids = (rows: { id: string }[]) => rows.map((row) => row.id);
 
 /**
- * Removes what was stored from a blocked domain. Account rows go, and the foreign keys cascade
- * to their posts (and, from those, likes, boosts, bookmarks, mentions, tags, edits), their likes,
- * follows either way, blocks, mutes, media and notifications. The counters the deleted rows
- * were part of are then recounted from the rows that remain: likes, boosts and replies of local
- * posts; followers and following of local accounts.
- *
- * Every statement takes the caller's transaction.
+ * Removes what was stored from a blocked domain, a batch of accounts at a time (DomainPurgeService).
+ * Account rows go, and the foreign keys cascade to their posts (and, from those, likes, boosts,
+ * bookmarks, mentions, tags, edits, media), their likes, follows either way, blocks, mutes and
+ * notifications. The counters the deleted rows were part of are then recounted from the rows that
+ * remain: likes, boosts and replies of local posts; followers and following of local accounts.
  */
 @Injectable()
 export class DomainPurgeRepository {
-  async purgeDomain(manager: EntityManager, domain: string): Promise<PurgeResult> {
-    const accountIds = ids(
-      await manager.query<{ id: string }[]>(
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The accounts the block on `domain` covers, by their domain or their actor id's host, in id order. */
+  async coveredAccountIds(domain: string): Promise<string[]> {
+    return ids(
+      await this.dataSource.query<{ id: string }[]>(
         `SELECT a.id FROM accounts a
          WHERE a.domain IS NOT NULL AND (${covered('a.domain')} OR ${covered(URI_HOST)})
          ORDER BY a.id`,
         [domain],
       ),
     );
-    if (!accountIds.length) return { accounts: 0, posts: 0 };
+  }
 
+  /**
+   * Removes `accountIds` (remote accounts) and recounts what they touched, in the caller's
+   * transaction. Accounts already gone (another purge got there first) count for nothing.
+   */
+  async purgeAccounts(manager: EntityManager, accountIds: string[]): Promise<PurgeResult> {
+    if (!accountIds.length) return { accounts: 0, posts: 0 };
     const postIds = await this.lockAffectedLocalPosts(manager, accountIds);
     const localAccountIds = await this.lockAffectedLocalAccounts(manager, accountIds);
     const posts = await this.detach(manager, accountIds);
-    await manager.query('DELETE FROM accounts WHERE id = ANY($1)', [accountIds]);
+    const deleted = await manager.queryRunner!.query(
+      'DELETE FROM accounts WHERE id = ANY($1) AND domain IS NOT NULL',
+      [accountIds],
+      true,
+    );
     await this.recountPosts(manager, postIds);
     await recountFollowCounters(manager, localAccountIds);
-    return { accounts: accountIds.length, posts };
+    return { accounts: deleted.affected ?? 0, posts };
   }
 
   /**

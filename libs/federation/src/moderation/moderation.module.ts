@@ -1,3 +1,4 @@
+import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { AccountSuspensionRepository } from './account-suspension.repository';
 import { AccountSuspensionResolver } from './account-suspension.resolver';
@@ -7,6 +8,8 @@ import { DomainBlockRepository } from './domain-block.repository';
 import { DomainBlockResolver } from './domain-block.resolver';
 import { DomainBlockService } from './domain-block.service';
 import { DomainPurgeRepository } from './domain-purge.repository';
+import { DomainPurgeService } from './domain-purge.service';
+import { DOMAIN_PURGE_QUEUE } from './moderation.constants';
 import { ReportLoaderRegistrar } from './report.loaders';
 import { ReportRepository } from './report.repository';
 import { ReportResolver } from './report.resolver';
@@ -15,12 +18,15 @@ import { ReportService } from './report.service';
 /**
  * Domain blocks (reject and purge), account suspensions and reports. The one DomainBlockCache of
  * the process lives here: the HTTP door and the safe loaders read the instance a block reloads.
+ * The purge's processor (DomainPurgeProcessor) is registered by FederationModule in workers only.
  */
 @Module({
+  imports: [BullModule.registerQueue({ name: DOMAIN_PURGE_QUEUE })],
   providers: [
     DomainBlockRepository,
     DomainBlockCache,
     DomainPurgeRepository,
+    DomainPurgeService,
     DomainBlockService,
     DomainBlockResolver,
     AccountSuspensionRepository,
@@ -31,6 +37,6 @@ import { ReportService } from './report.service';
     ReportLoaderRegistrar,
     ReportResolver,
   ],
-  exports: [DomainBlockCache, AccountSuspensionService, ReportService],
+  exports: [DomainBlockCache, DomainPurgeService, AccountSuspensionService, ReportService],
 })
 export class ModerationModule {}

@@ -55,6 +55,7 @@ import {
   personDocument,
   postgresTransactions,
   queueCounts,
+  queueTimeline,
   ratePerSecond,
   rsaKeyPair,
   shimActed,
@@ -90,6 +91,7 @@ const DUPLICATE_GRACE_MS = 2_000;
 const TARGETS = { minFanoutOverSigningFloor: 0.7 };
 const OVERALL_TIMEOUT_MS = 25 * 60_000;
 const OUTBOUND_QUEUE = 'federation-outbound';
+const DELIVERY_QUEUE = 'federation-delivery';
 
 const log = createLog('bench:fanout');
 const run = createScratchRun(log);
@@ -355,6 +357,7 @@ async function queuesIdle(queues) {
 async function fanOut({ port, author, ledger, hosts, queues, pids, label }) {
   const cpu = cpuWindow(pids);
   const before = await Promise.all(queues.map((queue) => queueCounts(queue)));
+  const startedWall = Date.now();
   const started = performance.now();
   const created = await graphql(
     port,
@@ -409,6 +412,7 @@ async function fanOut({ port, author, ledger, hosts, queues, pids, label }) {
   const total = perHost.reduce((a, b) => a + b, 0);
   const seconds = allServedAt === null ? null : (allServedAt - started) / 1000;
   const firstDeliveries = (entry.firstDeliveries ?? []).map((at) => at - started);
+  const stages = await stageTimeline(queues, startedWall, { mutationMs, entry, started });
   return {
     hosts,
     postId,
@@ -419,6 +423,7 @@ async function fanOut({ port, author, ledger, hosts, queues, pids, label }) {
     deliveriesPerSecAfterFirst:
       seconds === null || hosts < 2 ? null : round((hosts - 1) / ((allServedAt - entry.first) / 1000), 1),
     deliveryTimeline: latencyFigures(firstDeliveries),
+    stagesMs: stages,
     hostsServed: entry.served,
     deliveriesPerHost: { min: Math.min(...perHost), max: Math.max(...perHost), total },
     exactlyOnePerHost: perHost.every((n) => n === 1),
@@ -427,6 +432,31 @@ async function fanOut({ port, author, ledger, hosts, queues, pids, label }) {
     queuesAfter: Object.fromEntries(after.map((counts, i) => [queues[i].name, counts])),
     cpu: cpuFigures,
     ...(error ? { error } : {}),
+  };
+}
+
+/**
+ * Where the time to the first delivery goes, in ms from the mutation's start: the mutation, the
+ * outbound job (added by the bridge, picked up, done: activity built, recipients read, delivery
+ * jobs enqueued), the first delivery job picked up, the first Create received. From BullMQ's
+ * events streams (Redis-server clock) and this process's clock: the same machine, ~1 ms apart.
+ */
+async function stageTimeline(queues, startedWall, { mutationMs, entry, started }) {
+  const byName = Object.fromEntries(queues.map((queue) => [queue.name, queue]));
+  const [outbound, delivery] = await Promise.all(
+    [OUTBOUND_QUEUE, DELIVERY_QUEUE].map((name) => (byName[name] ? queueTimeline(byName[name], startedWall) : null)),
+  );
+  return {
+    mutationDone: round(mutationMs, 1),
+    outboundJobAdded: outbound?.firstAdded ?? null,
+    outboundJobActive: outbound?.firstActive ?? null,
+    outboundJobDone: outbound?.firstCompleted ?? null,
+    firstDeliveryJobAdded: delivery?.firstAdded ?? null,
+    firstDeliveryJobActive: delivery?.firstActive ?? null,
+    firstCreateReceived: entry.first === null ? null : Math.round(entry.first - started),
+    lastCreateReceived: entry.last === null ? null : Math.round(entry.last - started),
+    lastDeliveryJobDone: delivery?.lastCompleted ?? null,
+    deliveryJobs: delivery?.jobs ?? null,
   };
 }
 
@@ -477,7 +507,8 @@ async function main() {
   log(`server healthy after ${startMs} ms`);
   const federation = federationQueue(run.queuePrefix);
   const outbound = federationQueue(run.queuePrefix, OUTBOUND_QUEUE);
-  state.queues.push(federation, outbound);
+  const delivery = federationQueue(run.queuePrefix, DELIVERY_QUEUE);
+  state.queues.push(federation, outbound, delivery);
   const workerSpawned = performance.now();
   state.worker = spawnWorker(
     build.script('dist/apps/worker/main.js'),
@@ -542,7 +573,7 @@ async function main() {
       author,
       ledger,
       hosts: scenario.hosts,
-      queues: [federation, outbound],
+      queues: [federation, outbound, delivery],
       pids: { server: serverPid, worker: workerPid },
       label: scenario.name,
     });
@@ -570,7 +601,7 @@ async function main() {
       author: lastScenario.author,
       ledger,
       hosts: lastScenario.scenario.hosts,
-      queues: [federation, outbound],
+      queues: [federation, outbound, delivery],
       pids: { server: serverPid, worker: workerPid },
       label: `${lastScenario.scenario.name} (worker profiled)`,
     });

@@ -10,11 +10,29 @@ export interface SigningKey {
 export const bodyDigest = (body: string | Buffer): string =>
   `SHA-256=${createHash('sha256').update(body).digest('base64')}`;
 
+/**
+ * Signatures in flight on the libuv threadpool (4 threads by default), per process: enough to keep
+ * it busy, few enough that a job of 1,000 inboxes does not queue 1,000 signatures before the
+ * first POST can go out (the answers of the first would wait behind the dispatch of the rest), nor
+ * hold the threadpool's DNS lookups and file reads behind them.
+ */
+const MAX_SIGNING = 8;
+let signing = 0;
+const waiting: (() => void)[] = [];
+
 /** RSASSA-PKCS1-v1_5 SHA-256 on the libuv threadpool (node:crypto's callback form). */
-const rsaSha256 = (data: Buffer, key: KeyObject): Promise<Buffer> =>
-  new Promise((resolve, reject) =>
-    sign('sha256', data, key, (error, signature) => (error ? reject(error) : resolve(signature))),
-  );
+async function rsaSha256(data: Buffer, key: KeyObject): Promise<Buffer> {
+  if (signing >= MAX_SIGNING) await new Promise<void>((resolve) => waiting.push(resolve));
+  signing += 1;
+  try {
+    return await new Promise<Buffer>((resolve, reject) =>
+      sign('sha256', data, key, (error, signature) => (error ? reject(error) : resolve(signature))),
+    );
+  } finally {
+    signing -= 1;
+    waiting.shift()?.();
+  }
+}
 
 const SIGNED = '(request-target) host date digest content-type';
 

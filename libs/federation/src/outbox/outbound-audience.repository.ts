@@ -53,10 +53,11 @@ export class OutboundAudienceRepository {
    */
   async remoteFollowerInboxes(accountId: string): Promise<RemoteRecipientRow[]> {
     const rows = await this.dataSource.query<RawRecipient[]>(
-      `SELECT DISTINCT ON (coalesce(a.shared_inbox_url, a.inbox_url)) a.uri, a.inbox_url, a.shared_inbox_url
+      // Byte order (COLLATE "C"): the sort only groups equal URLs, and locale comparison doubled it.
+      `SELECT DISTINCT ON (coalesce(a.shared_inbox_url, a.inbox_url) COLLATE "C") a.uri, a.inbox_url, a.shared_inbox_url
        FROM follows f JOIN accounts a ON a.id = f.follower_id
        WHERE f.followee_id = $1 AND f.state = 'accepted' AND ${DELIVERABLE}
-       ORDER BY coalesce(a.shared_inbox_url, a.inbox_url)`,
+       ORDER BY coalesce(a.shared_inbox_url, a.inbox_url) COLLATE "C"`,
       [accountId],
     );
     return rows.map(toRecipient);

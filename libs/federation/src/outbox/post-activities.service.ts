@@ -55,12 +55,20 @@ export class PostActivities {
     return rows;
   }
 
-  /** A living local post and its object, or why there is nothing to send. */
-  private async living(postId: string) {
+  /**
+   * A living local post and its object, or why there is nothing to send. `hint`: the author and
+   * visibility the event announced, to start reading the followers before the post row arrives
+   * (read again if the row says otherwise).
+   */
+  private async living(postId: string, hint?: { authorId: string; visibility: VisibilityName }) {
+    const early = hint ? this.followersOf(hint.authorId, hint.visibility) : null;
     const post = await this.posts.findLocalPost(postId);
     if (!post || post.deletedAt || post.boostOfId) return null;
     // The followers (10,000 rows for a popular account) are read while the post loads.
-    const followers = this.followersOf(post.accountId, post.visibility);
+    const followers =
+      hint && hint.authorId === post.accountId && hint.visibility === post.visibility
+        ? early
+        : this.followersOf(post.accountId, post.visibility);
     const data = await this.posts.load(post);
     if (!data || data.author.domain !== null) return null;
     const object = toPostObject(this.origin, data);
@@ -74,7 +82,7 @@ export class PostActivities {
   }
 
   async published(event: PostPublishedEvent): Promise<OutboundResult> {
-    const found = await this.living(event.postId);
+    const found = await this.living(event.postId, event);
     if (!found) return skipped('post gone');
     const { post, data, object, rows } = found;
     const create = toCreate(this.origin, data.author.username, object, post);

@@ -65,10 +65,10 @@ export class PostActivities {
     const post = await this.posts.findLocalPost(postId);
     if (!post || post.deletedAt || post.boostOfId) return null;
     // The followers (10,000 rows for a popular account) are read while the post loads.
-    const followers =
-      hint && hint.authorId === post.accountId && hint.visibility === post.visibility
-        ? early
-        : this.followersOf(post.accountId, post.visibility);
+    // Only whether it is DIRECT decides if followers are read.
+    const sameAudience =
+      hint?.authorId === post.accountId && (hint.visibility === 'direct') === (post.visibility === Visibility.Direct);
+    const followers = sameAudience ? early : this.followersOf(post.accountId, post.visibility);
     const data = await this.posts.load(post);
     if (!data || data.author.domain !== null) return null;
     const object = toPostObject(this.origin, data);

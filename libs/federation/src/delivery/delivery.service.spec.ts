@@ -18,6 +18,7 @@ async function startInbox() {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       received.push({ path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString() });
+      if (request.url?.endsWith('/hang')) return; // never answers
       response.writeHead(Number(/\/(\d{3})$/.exec(request.url ?? '')?.[1] ?? 202)).end();
     });
   });
@@ -34,6 +35,7 @@ describe('DeliveryService', () => {
   const failures: string[] = [];
   const alive: string[] = [];
   let allowPrivateAddresses = true;
+  let timeoutMs = 5_000;
 
   const queue = {
     add: (_name: string, data: DeliveryPayload, opts: { delay?: number }) => {
@@ -56,7 +58,7 @@ describe('DeliveryService', () => {
     get policy() {
       return {
         allowPrivateAddresses,
-        timeoutMs: 5_000,
+        timeoutMs,
         maxBodyBytes: 1 << 20,
         userAgent: 'test',
         isBlocked: () => false,
@@ -90,6 +92,7 @@ describe('DeliveryService', () => {
   beforeEach(() => {
     added.length = bulk.length = failures.length = alive.length = inbox.received.length = 0;
     allowPrivateAddresses = true;
+    timeoutMs = 5_000;
   });
 
   it('POSTs the body to every inbox of the job, each signed for its own target', async () => {
@@ -128,6 +131,17 @@ describe('DeliveryService', () => {
     expect(added.every((a) => a.opts.delay === 60_000)).toBe(true);
     // Only a server's failure counts against its health, not our request's refusal.
     expect(failures).toHaveLength(2);
+  });
+
+  it('aborts a POST left unanswered past the timeout and retries it, without holding the others', async () => {
+    timeoutMs = 300;
+    const started = Date.now();
+    const counts = await service().deliver(job([`${inbox.origin}/inbox/hang`, `${inbox.origin}/inbox`]));
+
+    expect(counts).toEqual({ delivered: 1, retry: 1, dropped: 0 });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(added.map((a) => a.data.inboxes)).toEqual([[`${inbox.origin}/inbox/hang`]]);
+    expect(failures).toEqual([new URL(inbox.origin).host]);
   });
 
   it('gives up after the 16th attempt', async () => {

@@ -1,8 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
-import { setMaxListeners } from 'node:events';
 import type { Queue } from 'bullmq';
-import { getGlobalDispatcher } from 'undici';
 import { FEDERATION_DELIVERY_QUEUE, FederationJob } from '../federation.constants';
 import { ActorKeyService } from '../keys/actor-key.service';
 import { RefusedUrlError, assertFetchable } from '../remote/safe-document-loader';
@@ -16,6 +14,7 @@ import {
 } from './delivery.job';
 import { HostHealth } from './host-health.service';
 import { bodyDigest, keyObjectOf, type SigningKey, signedPostHeaders } from './http-signature';
+import { Deadline, postToInbox } from './inbox-post';
 
 /** What one POST came to. */
 type Outcome = 'delivered' | 'retry' | 'dropped';
@@ -26,7 +25,7 @@ interface Prepared {
   body: Buffer;
   digest: string;
   /** One deadline for the job's requests, which start together. */
-  signal: AbortSignal;
+  deadline: Deadline;
 }
 
 /** Statuses worth retrying (FEDERATION.md, Delivery): 5xx, and of 4xx only these. */
@@ -71,15 +70,15 @@ export class DeliveryService {
   async deliver(job: DeliveryPayload): Promise<Record<Outcome, number>> {
     const [rsa] = await this.keys.keyPairs(job.senderAccountId);
     const body = Buffer.from(job.body);
-    const signal = AbortSignal.timeout(this.remote.policy.timeoutMs);
-    setMaxListeners(job.inboxes.length + 1, signal);
     const prepared: Prepared = {
       key: { keyId: job.keyId, privateKey: keyObjectOf(rsa.privateKey) },
       body,
       digest: bodyDigest(body),
-      signal,
+      deadline: new Deadline(this.remote.policy.timeoutMs),
     };
-    const outcomes = await Promise.all(job.inboxes.map((inbox) => this.post(job, inbox, prepared)));
+    const outcomes = await Promise.all(job.inboxes.map((inbox) => this.post(job, inbox, prepared))).finally(() =>
+      prepared.deadline.clear(),
+    );
     const counts: Record<Outcome, number> = { delivered: 0, retry: 0, dropped: 0 };
     for (const outcome of outcomes) counts[outcome] += 1;
     return counts;
@@ -94,18 +93,10 @@ export class DeliveryService {
       assertFetchable(url, this.remote.policy);
       const headers = await signedPostHeaders(url, prepared.digest, prepared.key);
       headers['user-agent'] = this.remote.policy.userAgent;
-      // The dispatcher's request(), not fetch() nor undici.request(url): no WHATWG objects and no
-      // second parse of the URL per delivery (bench:fanout).
-      const response = await getGlobalDispatcher().request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method: 'POST',
-        headers,
-        body: prepared.body,
-        signal: prepared.signal,
-      });
-      await response.body.dump();
-      status = response.statusCode;
+      status = await postToInbox(
+        { origin: url.origin, path: `${url.pathname}${url.search}`, headers, body: prepared.body },
+        prepared.deadline,
+      );
       if (status >= 200 && status < 300) {
         this.health.alive(url.host);
         return 'delivered';

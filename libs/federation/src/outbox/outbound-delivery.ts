@@ -1,4 +1,4 @@
-import type { Activity } from '@fedify/fedify/vocab';
+import { type Activity, Create, Hashtag, Mention, Note, PUBLIC_COLLECTION } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@guildhall/core';
 import { AccountRepository } from '@guildhall/identity';
@@ -50,6 +50,30 @@ export class OutboundDelivery {
       inboxes.add(inbox);
     }
     return [...inboxes];
+  }
+
+  /**
+   * Serializes a throwaway Create(Note) with a mention and a hashtag, as a post's would be: the first
+   * activity after a start otherwise pays for Fedify's serializers warming up (about 85 ms against
+   * 12 ms for the next ones, bench:fanout), on the first post's way to its followers.
+   */
+  async warmUp(): Promise<void> {
+    const actor = new URL(`${this.origin}/users/warm-up`);
+    const note = new Note({
+      id: new URL(`${this.origin}/posts/warm-up`),
+      attribution: actor,
+      content: '<p>warm-up</p>',
+      tos: [PUBLIC_COLLECTION],
+      ccs: [new URL(`${actor.href}/followers`)],
+      tags: [
+        new Mention({ href: new URL('https://remote.invalid/users/b'), name: '@b@remote.invalid' }),
+        new Hashtag({ href: new URL(`${this.origin}/tags/warm`), name: '#warm' }),
+      ],
+    });
+    const create = new Create({ id: new URL(`${note.id?.href}/activity`), actor, object: note, tos: note.toIds });
+    const document = await create.toJsonLd({ contextLoader: this.remote.contextLoader });
+    expandPublicAddressing(document);
+    JSON.stringify(document);
   }
 
   /**

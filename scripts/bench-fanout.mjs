@@ -14,9 +14,10 @@
 // time, kills only what it started.
 //
 //   node scripts/bench-fanout.mjs [--no-profile] [--no-warmup] [--save-profiles=<dir>] [--small-only] [--worktree]
+//                                 [--ref=<commit>]
 //
-// Runs a build of HEAD made in a temp dir (scripts/bench/federation-snapshot.mjs); --worktree runs
-// the working tree's dist/ instead (built if needed), as the other benchmarks do.
+// Runs a build of HEAD (or --ref) made in a temp dir (scripts/bench/federation-snapshot.mjs);
+// --worktree runs the working tree's dist/ instead (built if needed), as the other benchmarks do.
 import { createPrivateKey, createPublicKey, sign, webcrypto } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
@@ -82,6 +83,8 @@ const PROFILE = !process.argv.includes('--no-profile');
  * jobs); its figures are reported apart. --no-warmup measures the cold path.
  */
 const WARMUP = process.argv.includes('--no-warmup') ? null : { name: 'warmup', followers: 40, hosts: 4 };
+/** --ref=<commit>: build and run that commit instead of HEAD (this script stays the working tree's), for A/B runs. */
+const REF = process.argv.find((arg) => arg.startsWith('--ref='))?.slice('--ref='.length);
 const SAVE_PROFILES = process.argv.find((arg) => arg.startsWith('--save-profiles='))?.slice('--save-profiles='.length);
 const PASSWORD = 'correct horse battery staple';
 const FLOOR_MS = 3_000;
@@ -493,7 +496,7 @@ function addCpuPerDelivery(result, floor) {
 
 async function main() {
   const loadAtStart = loadavg().map((n) => round(n, 2));
-  const build = (state.build = prepareBuild(log));
+  const build = (state.build = prepareBuild(log, REF ? { ref: REF } : {}));
   const { uuidv7 } = require(join(build.dir, 'dist/libs/core/src/index.js'));
 
   await run.createDatabase();

@@ -14,7 +14,7 @@ import {
 } from './delivery.job';
 import { HostHealth } from './host-health.service';
 import { bodyDigest, keyObjectOf, type SigningKey, signedPostHeaders } from './http-signature';
-import { Deadline, postToInbox } from './inbox-post';
+import { postToInbox, RequestTimeouts } from './inbox-post';
 
 /** What one POST came to. */
 type Outcome = 'delivered' | 'retry' | 'dropped';
@@ -24,8 +24,8 @@ interface Prepared {
   key: SigningKey;
   body: Buffer;
   digest: string;
-  /** One deadline for the job's requests, which start together. */
-  deadline: Deadline;
+  /** The timeout of each POST (FEDERATION_TIMEOUT_MS), one timer for the job. */
+  timeouts: RequestTimeouts;
 }
 
 /** Statuses worth retrying (FEDERATION.md, Delivery): 5xx, and of 4xx only these. */
@@ -74,10 +74,10 @@ export class DeliveryService {
       key: { keyId: job.keyId, privateKey: keyObjectOf(rsa.privateKey) },
       body,
       digest: bodyDigest(body),
-      deadline: new Deadline(this.remote.policy.timeoutMs),
+      timeouts: new RequestTimeouts(this.remote.policy.timeoutMs),
     };
     const outcomes = await Promise.all(job.inboxes.map((inbox) => this.post(job, inbox, prepared))).finally(() =>
-      prepared.deadline.clear(),
+      prepared.timeouts.clear(),
     );
     const counts: Record<Outcome, number> = { delivered: 0, retry: 0, dropped: 0 };
     for (const outcome of outcomes) counts[outcome] += 1;
@@ -95,7 +95,7 @@ export class DeliveryService {
       headers['user-agent'] = this.remote.policy.userAgent;
       status = await postToInbox(
         { origin: url.origin, path: `${url.pathname}${url.search}`, headers, body: prepared.body },
-        prepared.deadline,
+        prepared.timeouts,
       );
       if (status >= 200 && status < 300) {
         this.health.alive(url.host);

@@ -1,37 +1,63 @@
 import { type Dispatcher, getGlobalDispatcher } from 'undici';
 
+/** One POST under watch: when it was sent, and its controller once undici started it. */
+interface Watched {
+  at: number;
+  controller: Dispatcher.DispatchController | null;
+  expired: boolean;
+}
+
 /**
- * One deadline for the POSTs of a delivery job, which start together: when it passes, those still
- * running are aborted. One timer per job instead of an AbortSignal (a timer and a listener) per
- * inbox. Requests not yet connected are bounded by the dispatcher's connect timeout.
+ * The timeout of a delivery job's POSTs: each is aborted once it has run `ms` (checked every
+ * second at most, so within `ms` + 1 s), counted from when it was sent, not from the job's start
+ * (signatures may have queued). One timer per job instead of an AbortSignal (a timer and a
+ * listener) per inbox. A POST still connecting is also bounded by the dispatcher's connect timeout.
  */
-export class Deadline {
-  private readonly running = new Set<Dispatcher.DispatchController>();
-  private readonly timer: NodeJS.Timeout;
-  private expired: Error | null = null;
+export class RequestTimeouts {
+  private readonly running = new Set<Watched>();
+  private timer: NodeJS.Timeout | undefined;
 
-  constructor(readonly ms: number) {
-    this.timer = setTimeout(() => {
-      this.expired = new Error(`no answer within ${ms} ms`);
-      for (const controller of this.running) controller.abort(this.expired);
-      this.running.clear();
-    }, ms);
-    this.timer.unref();
+  constructor(readonly ms: number) {}
+
+  /** A POST is being sent. */
+  watch(): Watched {
+    const watched: Watched = { at: performance.now(), controller: null, expired: false };
+    this.running.add(watched);
+    if (!this.timer) {
+      this.timer = setInterval(() => this.sweep(), Math.min(1_000, this.ms));
+      this.timer.unref();
+    }
+    return watched;
   }
 
-  started(controller: Dispatcher.DispatchController): void {
-    if (this.expired) controller.abort(this.expired);
-    else this.running.add(controller);
+  started(watched: Watched, controller: Dispatcher.DispatchController): void {
+    watched.controller = controller;
+    if (watched.expired) controller.abort(this.error());
   }
 
-  ended(controller: Dispatcher.DispatchController | undefined): void {
-    if (controller) this.running.delete(controller);
+  ended(watched: Watched): void {
+    this.running.delete(watched);
   }
 
-  /** The job is over: nothing left to abort. */
+  /** The job is over: nothing left to watch. */
   clear(): void {
-    clearTimeout(this.timer);
+    clearInterval(this.timer);
+    this.timer = undefined;
     this.running.clear();
+  }
+
+  private sweep(): void {
+    const now = performance.now();
+    for (const watched of this.running) {
+      if (now - watched.at < this.ms) continue;
+      watched.expired = true;
+      this.running.delete(watched);
+      watched.controller?.abort(this.error());
+    }
+  }
+
+  private error(): Error {
+    return new Error(`no answer within ${this.ms} ms`);
   }
 }
 
@@ -43,17 +69,16 @@ export class Deadline {
  */
 export function postToInbox(
   options: { origin: string; path: string; headers: Record<string, string>; body: Buffer },
-  deadline: Deadline,
+  timeouts: RequestTimeouts,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     let status = 0;
-    let current: Dispatcher.DispatchController | undefined;
+    const watched = timeouts.watch();
     getGlobalDispatcher().dispatch(
       { origin: options.origin, path: options.path, method: 'POST', headers: options.headers, body: options.body },
       {
         onRequestStart(controller) {
-          current = controller;
-          deadline.started(controller);
+          timeouts.started(watched, controller);
         },
         onResponseStart(_controller, statusCode) {
           status = statusCode;
@@ -62,11 +87,11 @@ export function postToInbox(
           // dropped
         },
         onResponseEnd() {
-          deadline.ended(current);
+          timeouts.ended(watched);
           resolve(status);
         },
         onResponseError(_controller, error) {
-          deadline.ended(current);
+          timeouts.ended(watched);
           reject(error);
         },
       },

@@ -13,10 +13,11 @@
 // on stdout; progress on stderr. Scratch database and QUEUE_PREFIX (removed at the end), bounded in
 // time, kills only what it started.
 //
-//   node scripts/bench-fanout.mjs [--no-profile] [--save-profiles=<dir>] [--small-only] [--worktree]
+//   node scripts/bench-fanout.mjs [--no-profile] [--no-warmup] [--save-profiles=<dir>] [--small-only] [--worktree]
+//                                 [--ref=<commit>]
 //
-// Runs a build of HEAD made in a temp dir (scripts/bench/federation-snapshot.mjs); --worktree runs
-// the working tree's dist/ instead (built if needed), as the other benchmarks do.
+// Runs a build of HEAD (or --ref) made in a temp dir (scripts/bench/federation-snapshot.mjs);
+// --worktree runs the working tree's dist/ instead (built if needed), as the other benchmarks do.
 import { createPrivateKey, createPublicKey, sign, webcrypto } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
@@ -55,6 +56,7 @@ import {
   personDocument,
   postgresTransactions,
   queueCounts,
+  queueTimeline,
   ratePerSecond,
   rsaKeyPair,
   shimActed,
@@ -75,9 +77,18 @@ const SCENARIOS = process.argv.includes('--small-only')
       { name: 'f10k_h1k', followers: 10_000, hosts: 1_000 },
     ];
 const PROFILE = !process.argv.includes('--no-profile');
+/**
+ * One small fan-out (40 followers on 4 hosts) before the measured ones, so that they measure a
+ * running server and worker rather than the first post after boot (JIT, first queries, first
+ * jobs); its figures are reported apart. --no-warmup measures the cold path.
+ */
+const WARMUP = process.argv.includes('--no-warmup') ? null : { name: 'warmup', followers: 40, hosts: 4 };
+/** --ref=<commit>: build and run that commit instead of HEAD (this script stays the working tree's), for A/B runs. */
+const REF = process.argv.find((arg) => arg.startsWith('--ref='))?.slice('--ref='.length);
 const SAVE_PROFILES = process.argv.find((arg) => arg.startsWith('--save-profiles='))?.slice('--save-profiles='.length);
 const PASSWORD = 'correct horse battery staple';
 const FLOOR_MS = 3_000;
+const ADJACENT_FLOOR_MS = 1_000;
 const WEBCRYPTO_PARALLELISM = [1, 32];
 /** No delivery at all this long after the mutation: the fan-out is not happening. */
 const FIRST_DELIVERY_TIMEOUT_MS = 60_000;
@@ -90,6 +101,7 @@ const DUPLICATE_GRACE_MS = 2_000;
 const TARGETS = { minFanoutOverSigningFloor: 0.7 };
 const OVERALL_TIMEOUT_MS = 25 * 60_000;
 const OUTBOUND_QUEUE = 'federation-outbound';
+const DELIVERY_QUEUE = 'federation-delivery';
 
 const log = createLog('bench:fanout');
 const run = createScratchRun(log);
@@ -259,14 +271,15 @@ function typicalSigningStrings(count) {
   });
 }
 
+/** Set by measureSigningFloor: the node:crypto single-thread rate over ADJACENT_FLOOR_MS. */
+let adjacentFloor;
+
 async function measureSigningFloor() {
   const { privateKeyPem } = await rsaKeyPair();
   const key = createPrivateKey(privateKeyPem);
   const strings = typicalSigningStrings(1_000);
-  const nodeCrypto = ratePerSecond((i) => sign('sha256', strings[i % strings.length], key), {
-    minMs: FLOOR_MS,
-    minIterations: 100,
-  });
+  const signOnce = (i) => sign('sha256', strings[i % strings.length], key);
+  const nodeCrypto = ratePerSecond(signOnce, { minMs: FLOOR_MS, minIterations: 100 });
   const cryptoKey = await webCryptoPrivateKey(privateKeyPem);
   const webCrypto = {};
   for (const parallelism of WEBCRYPTO_PARALLELISM) {
@@ -275,6 +288,9 @@ async function measureSigningFloor() {
       { parallelism, minMs: FLOOR_MS },
     );
   }
+  // The same single-thread rate over a shorter window, just before and after each fan-out: the
+  // machine is shared, and its other load moves the floor as much as it moves the fan-out.
+  adjacentFloor = () => ratePerSecond(signOnce, { minMs: ADJACENT_FLOOR_MS, minIterations: 50 }).perSec;
   return {
     what: 'RSA-2048 RSASSA-PKCS1-v1_5 SHA-256 signatures of draft-cavage signing strings ((request-target) host date digest content-type)',
     nodeCryptoSingleThread: nodeCrypto,
@@ -355,6 +371,7 @@ async function queuesIdle(queues) {
 async function fanOut({ port, author, ledger, hosts, queues, pids, label }) {
   const cpu = cpuWindow(pids);
   const before = await Promise.all(queues.map((queue) => queueCounts(queue)));
+  const startedWall = Date.now();
   const started = performance.now();
   const created = await graphql(
     port,
@@ -409,6 +426,7 @@ async function fanOut({ port, author, ledger, hosts, queues, pids, label }) {
   const total = perHost.reduce((a, b) => a + b, 0);
   const seconds = allServedAt === null ? null : (allServedAt - started) / 1000;
   const firstDeliveries = (entry.firstDeliveries ?? []).map((at) => at - started);
+  const stages = await stageTimeline(queues, startedWall, { mutationMs, entry, started });
   return {
     hosts,
     postId,
@@ -419,6 +437,7 @@ async function fanOut({ port, author, ledger, hosts, queues, pids, label }) {
     deliveriesPerSecAfterFirst:
       seconds === null || hosts < 2 ? null : round((hosts - 1) / ((allServedAt - entry.first) / 1000), 1),
     deliveryTimeline: latencyFigures(firstDeliveries),
+    stagesMs: stages,
     hostsServed: entry.served,
     deliveriesPerHost: { min: Math.min(...perHost), max: Math.max(...perHost), total },
     exactlyOnePerHost: perHost.every((n) => n === 1),
@@ -427,6 +446,31 @@ async function fanOut({ port, author, ledger, hosts, queues, pids, label }) {
     queuesAfter: Object.fromEntries(after.map((counts, i) => [queues[i].name, counts])),
     cpu: cpuFigures,
     ...(error ? { error } : {}),
+  };
+}
+
+/**
+ * Where the time to the first delivery goes, in ms from the mutation's start: the mutation, the
+ * outbound job (added by the bridge, picked up, done: activity built, recipients read, delivery
+ * jobs enqueued), the first delivery job picked up, the first Create received. From BullMQ's
+ * events streams (Redis-server clock) and this process's clock: the same machine, ~1 ms apart.
+ */
+async function stageTimeline(queues, startedWall, { mutationMs, entry, started }) {
+  const byName = Object.fromEntries(queues.map((queue) => [queue.name, queue]));
+  const [outbound, delivery] = await Promise.all(
+    [OUTBOUND_QUEUE, DELIVERY_QUEUE].map((name) => (byName[name] ? queueTimeline(byName[name], startedWall) : null)),
+  );
+  return {
+    mutationDone: round(mutationMs, 1),
+    outboundJobAdded: outbound?.firstAdded ?? null,
+    outboundJobActive: outbound?.firstActive ?? null,
+    outboundJobDone: outbound?.firstCompleted ?? null,
+    firstDeliveryJobAdded: delivery?.firstAdded ?? null,
+    firstDeliveryJobActive: delivery?.firstActive ?? null,
+    firstCreateReceived: entry.first === null ? null : Math.round(entry.first - started),
+    lastCreateReceived: entry.last === null ? null : Math.round(entry.last - started),
+    lastDeliveryJobDone: delivery?.lastCompleted ?? null,
+    deliveryJobs: delivery?.jobs ?? null,
   };
 }
 
@@ -452,7 +496,7 @@ function addCpuPerDelivery(result, floor) {
 
 async function main() {
   const loadAtStart = loadavg().map((n) => round(n, 2));
-  const build = (state.build = prepareBuild(log));
+  const build = (state.build = prepareBuild(log, REF ? { ref: REF } : {}));
   const { uuidv7 } = require(join(build.dir, 'dist/libs/core/src/index.js'));
 
   await run.createDatabase();
@@ -477,7 +521,8 @@ async function main() {
   log(`server healthy after ${startMs} ms`);
   const federation = federationQueue(run.queuePrefix);
   const outbound = federationQueue(run.queuePrefix, OUTBOUND_QUEUE);
-  state.queues.push(federation, outbound);
+  const delivery = federationQueue(run.queuePrefix, DELIVERY_QUEUE);
+  state.queues.push(federation, outbound, delivery);
   const workerSpawned = performance.now();
   state.worker = spawnWorker(
     build.script('dist/apps/worker/main.js'),
@@ -517,6 +562,37 @@ async function main() {
       .join(', ')}`,
   );
 
+  let warmup = null;
+  if (WARMUP) {
+    const author = await signUp(`author_${WARMUP.name}`);
+    const receivers = await startReceivers(WARMUP.hosts, ledger);
+    state.receivers.push(...receivers);
+    await withClient(run.databaseUrl, (client) =>
+      seedFollowers(client, { author, receivers, followers: WARMUP.followers, prefix: 'warmupf', uuidv7 }),
+    );
+    const result = await fanOut({
+      port,
+      author,
+      ledger,
+      hosts: WARMUP.hosts,
+      queues: [federation, outbound, delivery],
+      pids: { server: serverPid, worker: workerPid },
+      label: WARMUP.name,
+    });
+    warmup = {
+      followers: WARMUP.followers,
+      hosts: WARMUP.hosts,
+      mutationMs: result.mutationMs,
+      firstDeliveryAfterMs: result.firstDeliveryAfterMs,
+      allHostsServedAfterMs: result.allHostsServedAfterMs,
+      stagesMs: result.stagesMs,
+      exactlyOnePerHost: result.exactlyOnePerHost,
+      ...(result.error ? { error: result.error } : {}),
+    };
+    log(`warm-up: ${JSON.stringify(warmup)}`);
+    await closeReceivers(state.receivers);
+  }
+
   const results = {};
   let lastScenario;
   for (const scenario of SCENARIOS) {
@@ -537,17 +613,23 @@ async function main() {
     log(`${scenario.name}: ${scenario.followers} followers on ${scenario.hosts} hosts seeded in ${seedMs} ms`);
     await sleep(PG_STATS_DELAY_MS); // every backend's counters published (see below)
     const transactionsBefore = await postgresTransactions(run.databaseUrl);
+    const floorBefore = adjacentFloor();
     const result = await fanOut({
       port,
       author,
       ledger,
       hosts: scenario.hosts,
-      queues: [federation, outbound],
+      queues: [federation, outbound, delivery],
       pids: { server: serverPid, worker: workerPid },
       label: scenario.name,
     });
+    const floorAfter = adjacentFloor();
     result.followers = scenario.followers;
     result.seedMs = seedMs;
+    const floorAround = round((floorBefore + floorAfter) / 2);
+    result.signingFloorAround = { beforePerSec: floorBefore, afterPerSec: floorAfter, meanPerSec: floorAround };
+    result.ratioVsFloorAround =
+      result.deliveriesPerSec === null ? null : round(result.deliveriesPerSec / floorAround, 4);
     await sleep(PG_STATS_DELAY_MS);
     result.postgresTransactions = (await postgresTransactions(run.databaseUrl)) - transactionsBefore;
     result.postgresTransactionsPerDelivery = round(result.postgresTransactions / Math.max(result.hostsServed, 1), 2);
@@ -570,7 +652,7 @@ async function main() {
       author: lastScenario.author,
       ledger,
       hosts: lastScenario.scenario.hosts,
-      queues: [federation, outbound],
+      queues: [federation, outbound, delivery],
       pids: { server: serverPid, worker: workerPid },
       label: `${lastScenario.scenario.name} (worker profiled)`,
     });
@@ -601,6 +683,9 @@ async function main() {
 
   const measured = Object.values(results);
   const ratios = Object.fromEntries(measured.map((result) => [`f${result.followers}_h${result.hosts}`, result.ratio]));
+  const ratiosVsFloorAround = Object.fromEntries(
+    measured.map((result) => [`f${result.followers}_h${result.hosts}`, result.ratioVsFloorAround]),
+  );
   const worst = measured.every((result) => result.ratio !== null) ? Math.min(...measured.map((r) => r.ratio)) : null;
   const dedupeOk = measured.every((result) => result.exactlyOnePerHost);
   return {
@@ -612,13 +697,18 @@ async function main() {
       server: 'dist/apps/server/main.js, NODE_ENV=production, LOG_LEVEL=warn',
       worker: 'dist/apps/worker/main.js (separate process, FEDERATION_CONCURRENCY default)',
       workerStartMs,
+      warmup: WARMUP
+        ? `one post to ${WARMUP.followers} followers on ${WARMUP.hosts} other hosts before the measured fan-outs (figures in warmup; --no-warmup to measure the first post after boot)`
+        : 'none (--no-warmup): the first measured post is the first after boot',
       receivers:
         'one node:http server per host in this process; 202 to every POST; every signature checked with node:crypto',
     },
     signingFloor: floor,
+    warmup,
     fanout: results,
     ratios,
     ratio: worst,
+    ratiosVsFloorAround,
     targets: { ...TARGETS, met: worst !== null && worst >= TARGETS.minFanoutOverSigningFloor && dedupeOk },
     met: worst !== null && worst >= TARGETS.minFanoutOverSigningFloor && dedupeOk,
     sharedInboxDedupe: dedupeOk,
@@ -640,7 +730,8 @@ async function main() {
     worker: { rssMbAfter: workerRssMb, shutdownMs: workerStop?.ms ?? null },
     notes: [
       'deliveriesPerSec = hosts / seconds from the start of the createPost mutation until the last host received its first Create; deliveriesPerSecAfterFirst excludes the time before the first delivery.',
-      'ratio = deliveriesPerSec / the single-thread node:crypto RSA-2048 signing rate measured in the same run; the worker may sign on several threadpool threads (WebCrypto), so ratios above 1 are possible in principle.',
+      'ratio = deliveriesPerSec / the single-thread node:crypto RSA-2048 signing rate measured in the same run (signingFloor, before the fan-outs); the worker signs on the libuv threadpool (node:crypto sign with a callback), several threads at once, so ratios above 1 are possible in principle. cpuRatio is the per-core figure: CPU µs of one floor signature / worker CPU µs (all threads) per delivery.',
+      'ratioVsFloorAround = deliveriesPerSec / the same single-thread rate measured for 1 s just before and just after that fan-out (signingFloorAround): less sensitive to other load on a shared machine; `ratio` and `met` stay against signingFloor.',
       'Everything (server, worker, PostgreSQL, Redis, the receivers) shares this machine; cpu.coresBusy shows where the cores went during each fan-out.',
     ],
   };

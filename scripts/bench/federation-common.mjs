@@ -457,3 +457,33 @@ export function libraryShares(profile, top = 16) {
     .slice(0, top)
     .map(([name, samples]) => ({ name, pct: Math.round((1000 * samples) / Math.max(busy, 1)) / 10 }));
 }
+
+/**
+ * When jobs of `queue` were added, picked up and finished since `sinceMs` (wall clock), read after
+ * the fact from BullMQ's events stream (its ids are Redis-server milliseconds, so nothing listens
+ * during the measurement). Resolves with ms offsets from `sinceMs`: { jobs, firstAdded,
+ * firstActive, firstCompleted, lastAdded, lastCompleted } (null when absent).
+ */
+export async function queueTimeline(queue, sinceMs) {
+  const client = await (queue.client ?? queue.getBackend().client);
+  const entries = await client.xrange(queue.keys.events, `${Math.floor(sinceMs)}-0`, '+');
+  const first = {};
+  const last = {};
+  const jobs = new Set();
+  for (const [id, fields] of entries) {
+    const at = Number(id.split('-')[0]) - sinceMs;
+    const event = fields[fields.indexOf('event') + 1];
+    const jobId = fields[fields.indexOf('jobId') + 1];
+    if (event === 'added') jobs.add(jobId);
+    first[event] ??= at;
+    last[event] = at;
+  }
+  return {
+    jobs: jobs.size,
+    firstAdded: first.added ?? null,
+    lastAdded: last.added ?? null,
+    firstActive: first.active ?? null,
+    firstCompleted: first.completed ?? null,
+    lastCompleted: last.completed ?? null,
+  };
+}

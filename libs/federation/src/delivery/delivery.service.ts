@@ -1,7 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { request } from 'undici';
 import { FEDERATION_DELIVERY_QUEUE, FederationJob } from '../federation.constants';
 import { ActorKeyService } from '../keys/actor-key.service';
 import { RefusedUrlError, assertFetchable } from '../remote/safe-document-loader';
@@ -14,10 +13,20 @@ import {
   retryDelayMs,
 } from './delivery.job';
 import { HostHealth } from './host-health.service';
-import { signedPostHeaders } from './http-signature';
+import { bodyDigest, keyObjectOf, type SigningKey, signedPostHeaders } from './http-signature';
+import { postToInbox, RequestTimeouts } from './inbox-post';
 
 /** What one POST came to. */
 type Outcome = 'delivered' | 'retry' | 'dropped';
+
+/** What the inboxes of one job share: built once per job, not per inbox. */
+interface Prepared {
+  key: SigningKey;
+  body: Buffer;
+  digest: string;
+  /** The timeout of each POST (FEDERATION_TIMEOUT_MS), one timer for the job. */
+  timeouts: RequestTimeouts;
+}
 
 /** Statuses worth retrying (FEDERATION.md, Delivery): 5xx, and of 4xx only these. */
 const RETRYABLE_4XX = new Set([401, 408, 429]);
@@ -42,6 +51,9 @@ export class DeliveryService {
 
   /** Enqueues the deliveries (fast: the sender's action never waits for a remote server). */
   async enqueue(delivery: Omit<DeliveryPayload, 'inboxes' | 'attempt'>, inboxes: string[]): Promise<void> {
+    // The sender's key, loaded while the jobs are enqueued: the first delivery does not wait for it
+    // when this process runs them (a failure is the delivery's to report).
+    this.keys.keyPairs(delivery.senderAccountId).catch(() => undefined);
     const distinct = [...new Set(inboxes)];
     const jobs = [];
     for (let i = 0; i < distinct.length; i += DELIVERY_BATCH) {
@@ -57,41 +69,43 @@ export class DeliveryService {
   /** One job: every inbox of the batch at once; failed ones are rescheduled one by one. */
   async deliver(job: DeliveryPayload): Promise<Record<Outcome, number>> {
     const [rsa] = await this.keys.keyPairs(job.senderAccountId);
-    const key = { keyId: job.keyId, privateKey: rsa.privateKey };
-    const outcomes = await Promise.all(job.inboxes.map((inbox) => this.post(job, inbox, key)));
+    const body = Buffer.from(job.body);
+    const prepared: Prepared = {
+      key: { keyId: job.keyId, privateKey: keyObjectOf(rsa.privateKey) },
+      body,
+      digest: bodyDigest(body),
+      timeouts: new RequestTimeouts(this.remote.policy.timeoutMs),
+    };
+    const outcomes = await Promise.all(job.inboxes.map((inbox) => this.post(job, inbox, prepared))).finally(() =>
+      prepared.timeouts.clear(),
+    );
     const counts: Record<Outcome, number> = { delivered: 0, retry: 0, dropped: 0 };
     for (const outcome of outcomes) counts[outcome] += 1;
     return counts;
   }
 
-  private async post(
-    job: DeliveryPayload,
-    inbox: string,
-    key: Parameters<typeof signedPostHeaders>[2],
-  ): Promise<Outcome> {
-    const url = new URL(inbox);
+  private async post(job: DeliveryPayload, inbox: string, prepared: Prepared): Promise<Outcome> {
+    let url: URL | undefined;
     let status: number | null = null;
     let error: string;
     try {
+      url = new URL(inbox);
       assertFetchable(url, this.remote.policy);
-      const headers = await signedPostHeaders(url, job.body, key);
-      // undici's request(), not fetch(): no WHATWG Request/Response objects per delivery (bench:fanout).
-      const response = await request(url, {
-        method: 'POST',
-        headers: { ...headers, 'user-agent': this.remote.policy.userAgent },
-        body: job.body,
-        signal: AbortSignal.timeout(this.remote.policy.timeoutMs),
-      });
-      await response.body.dump();
-      status = response.statusCode;
+      const headers = await signedPostHeaders(url, prepared.digest, prepared.key);
+      headers['user-agent'] = this.remote.policy.userAgent;
+      status = await postToInbox(
+        { origin: url.origin, path: `${url.pathname}${url.search}`, headers, body: prepared.body },
+        prepared.timeouts,
+      );
       if (status >= 200 && status < 300) {
         this.health.alive(url.host);
         return 'delivered';
       }
       error = `HTTP ${status}`;
     } catch (err) {
-      if (err instanceof RefusedUrlError) {
-        this.logger.warn({ msg: 'delivery refused', inbox, activityId: job.activityId, reason: err.message });
+      if (err instanceof RefusedUrlError || url === undefined) {
+        const reason = err instanceof Error ? err.message : String(err);
+        this.logger.warn({ msg: 'delivery refused', inbox, activityId: job.activityId, reason });
         return 'dropped';
       }
       error = err instanceof Error ? err.message : String(err);

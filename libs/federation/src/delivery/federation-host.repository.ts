@@ -35,4 +35,14 @@ export class FederationHostRepository {
       [host.toLowerCase()],
     );
   }
+
+  /** markAvailable for several hosts in one statement (only rows with failures are written). */
+  async markAvailableMany(hosts: string[]): Promise<void> {
+    if (hosts.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE federation_hosts SET failure_count = 0, unavailable_since = NULL, last_success_at = now()
+       WHERE host = ANY($1::text[]) AND (failure_count > 0 OR unavailable_since IS NOT NULL)`,
+      [hosts.map((host) => host.toLowerCase())],
+    );
+  }
 }

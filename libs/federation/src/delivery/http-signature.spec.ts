@@ -1,5 +1,5 @@
 import { createHash, createVerify, KeyObject, webcrypto } from 'node:crypto';
-import { signedPostHeaders } from './http-signature';
+import { bodyDigest, keyObjectOf, signedPostHeaders } from './http-signature';
 
 describe('signedPostHeaders', () => {
   it('signs (request-target) host date digest content-type so that node:crypto verifies it', async () => {
@@ -13,8 +13,8 @@ describe('signedPostHeaders', () => {
     const now = new Date('2026-11-22T12:00:00Z');
     const headers = await signedPostHeaders(
       inbox,
-      body,
-      { keyId: 'https://here.example/users/a#main-key', privateKey: pair.privateKey },
+      bodyDigest(Buffer.from(body)),
+      { keyId: 'https://here.example/users/a#main-key', privateKey: keyObjectOf(pair.privateKey) },
       now,
     );
 
@@ -38,5 +38,17 @@ describe('signedPostHeaders', () => {
     ].join('\n');
     const verifier = createVerify('RSA-SHA256').update(signingString);
     expect(verifier.verify(KeyObject.from(pair.publicKey), params.signature, 'base64')).toBe(true);
+  });
+
+  it('converts a CryptoKey to a KeyObject once', async () => {
+    const pair = await webcrypto.subtle.generateKey(
+      { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+      true,
+      ['sign', 'verify'],
+    );
+    const object = keyObjectOf(pair.privateKey);
+    expect(object.type).toBe('private');
+    expect(object.asymmetricKeyType).toBe('rsa');
+    expect(keyObjectOf(pair.privateKey)).toBe(object);
   });
 });

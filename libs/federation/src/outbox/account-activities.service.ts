@@ -123,7 +123,7 @@ export class AccountActivities {
       to: PUBLIC_COLLECTION,
       cc: actorUrls(this.origin, account.username).followers,
     });
-    const followers = await this.audience.remoteFollowers(account.id);
+    const followers = await this.audience.remoteFollowerInboxes(account.id);
     return this.delivery.send(account.username, followers, update, { shared: true });
   }
 }

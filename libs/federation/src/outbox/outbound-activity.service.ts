@@ -15,6 +15,11 @@ export class OutboundActivityService {
     private readonly accounts: AccountActivities,
   ) {}
 
+  /** Off the first job's path: see OutboundDelivery.warmUp. */
+  warmUp(): Promise<void> {
+    return this.delivery.warmUp();
+  }
+
   async handle(job: OutboundEventPayload): Promise<OutboundResult> {
     // Jobs from a process with another PUBLIC_ORIGIN (a shared queue) name ids that are not ours.
     if (job.origin !== this.delivery.origin) return skipped(`enqueued for ${job.origin}`);

@@ -32,30 +32,49 @@ export class PostActivities {
   }
 
   /**
-   * A post's remote audience: for DIRECT, only the mentioned; otherwise the author's followers,
-   * the mentioned and the author of the post replied to.
+   * A post's remote audience: for DIRECT, only the mentioned; otherwise the author's followers
+   * (`followers`, read while the post loads), the mentioned and the author of the post replied to.
    */
   private async postAudience(
-    authorId: string,
     visibility: VisibilityName,
+    followers: Promise<RemoteRecipientRow[]> | null,
     mentionedIds: string[],
     inReplyToAuthorId: string | null,
   ): Promise<RemoteRecipientRow[]> {
-    if (visibility === 'direct') return this.audience.remoteAccounts(mentionedIds);
+    if (visibility === 'direct' || !followers) return this.audience.remoteAccounts(mentionedIds);
     const others = inReplyToAuthorId ? [...mentionedIds, inReplyToAuthorId] : mentionedIds;
-    return [...(await this.audience.remoteFollowers(authorId)), ...(await this.audience.remoteAccounts(others))];
+    const [rows, mentioned] = await Promise.all([followers, this.audience.remoteAccounts(others)]);
+    return [...rows, ...mentioned];
   }
 
-  /** A living local post and its object, or why there is nothing to send. */
-  private async living(postId: string) {
+  /** The followers query of a post's audience, started early (null for DIRECT). */
+  private followersOf(authorId: string, visibility: VisibilityName): Promise<RemoteRecipientRow[]> | null {
+    if (visibility === 'direct') return null;
+    const rows = this.audience.remoteFollowerInboxes(authorId);
+    rows.catch(() => undefined); // awaited later; not an unhandled rejection meanwhile
+    return rows;
+  }
+
+  /**
+   * A living local post and its object, or why there is nothing to send. `hint`: the author and
+   * visibility the event announced, to start reading the followers before the post row arrives
+   * (read again if the row says otherwise).
+   */
+  private async living(postId: string, hint?: { authorId: string; visibility: VisibilityName }) {
+    const early = hint ? this.followersOf(hint.authorId, hint.visibility) : null;
     const post = await this.posts.findLocalPost(postId);
     if (!post || post.deletedAt || post.boostOfId) return null;
+    // The followers (10,000 rows for a popular account) are read while the post loads.
+    // Only whether it is DIRECT decides if followers are read.
+    const sameAudience =
+      hint?.authorId === post.accountId && (hint.visibility === 'direct') === (post.visibility === Visibility.Direct);
+    const followers = sameAudience ? early : this.followersOf(post.accountId, post.visibility);
     const data = await this.posts.load(post);
     if (!data || data.author.domain !== null) return null;
     const object = toPostObject(this.origin, data);
     const rows = await this.postAudience(
-      post.accountId,
       post.visibility,
+      followers,
       data.mentions.map((account) => account.id),
       post.inReplyToAccountId,
     );
@@ -63,7 +82,7 @@ export class PostActivities {
   }
 
   async published(event: PostPublishedEvent): Promise<OutboundResult> {
-    const found = await this.living(event.postId);
+    const found = await this.living(event.postId, event);
     if (!found) return skipped('post gone');
     const { post, data, object, rows } = found;
     const create = toCreate(this.origin, data.author.username, object, post);
@@ -99,7 +118,12 @@ export class PostActivities {
     if (!author || author.domain !== null || !post?.local) return skipped('not a local post');
     const visibility = event.visibility ?? post.visibility;
     const mentionedIds = event.mentionedAccountIds ?? [];
-    const rows = await this.postAudience(author.id, visibility, mentionedIds, event.inReplyToAuthorId ?? null);
+    const rows = await this.postAudience(
+      visibility,
+      this.followersOf(author.id, visibility),
+      mentionedIds,
+      event.inReplyToAuthorId ?? null,
+    );
     const mentioned = await this.audience.remoteAccounts(mentionedIds);
     const id = new URL(localPostUri(this.origin, post.id));
     const { tos, ccs } = addressing(
@@ -128,7 +152,7 @@ export class PostActivities {
     const announce = toAnnounce(this.origin, booster.username, boost, original);
     if (!announce) return null;
     const author = await this.audience.remoteAccounts([original.authorId]);
-    const rows = [...(await this.audience.remoteFollowers(booster.id)), ...author];
+    const rows = [...(await this.audience.remoteFollowerInboxes(booster.id)), ...author];
     return { booster, boost, announce, rows };
   }
 

@@ -29,7 +29,7 @@ export class BullMqMessageQueue implements MessageQueue {
   private readonly logger = new Logger(BullMqMessageQueue.name);
   private readonly queue: Queue;
   /** Undelayed messages waiting for this turn of the event loop's batch (see enqueue). */
-  private pending: { data: unknown; settle: (error?: unknown) => void }[] = [];
+  private pending: { data: unknown; settle: (error?: Error) => void }[] = [];
 
   constructor(
     private readonly connection: Record<string, unknown>,
@@ -65,7 +65,8 @@ export class BullMqMessageQueue implements MessageQueue {
       await this.queue.addBulk(batch.map(({ data }) => ({ name: FederationJob.Fedify, data })));
       for (const { settle } of batch) settle();
     } catch (error) {
-      for (const { settle } of batch) settle(error ?? new Error('enqueue failed'));
+      const failure = error instanceof Error ? error : new Error(`enqueue failed: ${String(error)}`);
+      for (const { settle } of batch) settle(failure);
     }
   }
 

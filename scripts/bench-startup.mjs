@@ -1,9 +1,11 @@
 // Cold start, idle memory and shutdown of the embedded-defaults path (no DATABASE_URL, no
-// REDIS_URL): `node dist/apps/server/main.js --with-worker` with an empty DATA_DIR (initdb
+// REDIS_URL): what `npm start` runs (package.json's start script: `node <flags>
+// dist/apps/server/main.js --with-worker`, its node flags included) with an empty DATA_DIR (initdb
 // included), then again reusing it. Prints one JSON object on stdout; progress goes to stderr.
 // Self-contained and bounded: it kills only the processes it started and removes its temp dir.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   SIGN_UP,
@@ -16,6 +18,7 @@ import {
   mb,
   procKb,
   removeTempDir,
+  root,
   runBenchmark,
   spawnServer,
   stopServer,
@@ -90,9 +93,28 @@ function serverEnv(dataDir, port, postgresPort) {
   };
 }
 
+/**
+ * `npm start`'s command line from package.json, so this measures what `npm start` runs: node's
+ * flags (docs/adr/0014), the script and its arguments.
+ */
+function npmStartCommand() {
+  const line = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start.trim();
+  const [node, ...rest] = line.split(/\s+/);
+  const scriptAt = rest.findIndex((token) => !token.startsWith('-'));
+  if (node !== 'node' || scriptAt < 0) throw new Error(`unexpected start script: ${line}`);
+  return { line, nodeArgs: rest.slice(0, scriptAt), script: rest[scriptAt], args: rest.slice(scriptAt + 1) };
+}
+
+const START = npmStartCommand();
+
 /** Starts the server; resolves once /health answers 200, with the time from spawn. */
 async function startServer(label, env, port, problems) {
-  const child = spawnServer('dist/apps/server/main.js', ['--with-worker'], env, { problems, label, tagProblems: true });
+  const child = spawnServer(START.script, START.args, env, {
+    problems,
+    label,
+    tagProblems: true,
+    nodeArgs: START.nodeArgs,
+  });
   state.children.add(child);
   void child.exited.then(() => state.children.delete(child));
   const ms = await waitHealthy(child, port, { timeoutMs: START_TIMEOUT_MS, pollMs: 25, errorPrefix: `${label}: ` });
@@ -177,6 +199,7 @@ async function main() {
   ]);
 
   return {
+    command: START.line,
     coldStartFirstMs: first.ms,
     coldStartSecondMs: second.ms,
     coldStartTargetMs: COLD_START_TARGET_MS,

@@ -100,12 +100,12 @@ export function removeTempDir(dir) {
 /**
  * Spawns `node <script> ...args` from the repository root. Its output is echoed to stderr as
  * `  [label] <line>`; lines at warn level or worse go to `problems` (prefixed `[label] ` when
- * `tagProblems`). The child gets `startedAt`, `exited` (a promise of { code, signal }) and, once
- * it has exited, `exitTime`.
+ * `tagProblems`). `nodeArgs` go to node before the script (V8 flags). The child gets `startedAt`,
+ * `exited` (a promise of { code, signal }) and, once it has exited, `exitTime`.
  */
-export function spawnServer(script, args, env, { problems, label = 'server', tagProblems = false }) {
+export function spawnServer(script, args, env, { problems, label = 'server', tagProblems = false, nodeArgs = [] }) {
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [join(root, script), ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, join(root, script), ...args], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,11 @@
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { createPostgresBackend, setDefaultBackendFactory } from 'bullmq';
+import { setDefaultBackendFactory } from 'bullmq';
 import { ConfigService } from '../config/config.service';
+import { createSharedPostgresBackendFactory } from './shared-postgres-backend';
+
+/** One pool and one LISTEN client for every Queue and Worker of the process (docs/adr/0013). */
+const sharedPostgresBackend = createSharedPostgresBackendFactory();
 
 /** BullMQ's connection options for this configuration: Redis when REDIS_URL is set, else PostgreSQL. */
 export function queueConnection(config: ConfigService): Record<string, unknown> {
@@ -22,15 +26,17 @@ export function queueConnection(config: ConfigService): Record<string, unknown> 
       prefix: config.values.queuePrefix,
     };
   }
-  // Process-wide: every Queue and Worker this process builds uses PostgreSQL.
-  setDefaultBackendFactory(createPostgresBackend as never);
+  // Process-wide: every Queue and Worker this process builds uses PostgreSQL, on one shared
+  // connection (BullMQ's own factory opens a pool and a LISTEN client for each of them).
+  setDefaultBackendFactory(sharedPostgresBackend);
   return {
     connection: {
       connectionString: config.databaseUrl,
       schema: `${config.values.queuePrefix.replace(/-/g, '_')}_queues`,
       // Without migrate: true the backend loops on a schema error until it runs out of memory.
       migrate: true,
-      max: 10,
+      // Shared by every queue and worker of the process; idle clients close after 10 s.
+      max: 20,
     },
   };
 }

@@ -95,7 +95,7 @@ function serverEnv(dataDir, port, postgresPort) {
 
 /**
  * `npm start`'s command line from package.json, so this measures what `npm start` runs: node's
- * flags (docs/adr/0014), the script and its arguments.
+ * flags (docs/adr/0015), the script and its arguments.
  */
 function npmStartCommand() {
   const line = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start.trim();

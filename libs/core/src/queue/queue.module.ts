@@ -4,7 +4,7 @@ import { setDefaultBackendFactory } from 'bullmq';
 import { ConfigService } from '../config/config.service';
 import { createSharedPostgresBackendFactory } from './shared-postgres-backend';
 
-/** One pool and one LISTEN client for every Queue and Worker of the process (docs/adr/0013). */
+/** One pool and one LISTEN client for every Queue and Worker of the process (docs/adr/0014). */
 const sharedPostgresBackend = createSharedPostgresBackendFactory();
 
 /** BullMQ's connection options for this configuration: Redis when REDIS_URL is set, else PostgreSQL. */

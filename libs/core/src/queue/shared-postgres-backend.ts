@@ -103,7 +103,7 @@ class ConnectionLease extends EventEmitter {
  * A BullMQ backend factory for PostgreSQL whose Queues and Workers share one connection per
  * process (per distinct connection options): one `pg` pool of `max` clients and one LISTEN client,
  * where BullMQ's own `createPostgresBackend` opens a pool and a LISTEN client for every Queue and
- * every Worker (docs/adr/0013). The connection opens with the first backend and closes with the
+ * every Worker (docs/adr/0014). The connection opens with the first backend and closes with the
  * last. BullMQ's `getWorkers()` cannot tell workers apart on it (they share one LISTEN client).
  */
 export function createSharedPostgresBackendFactory(): BackendFactory {

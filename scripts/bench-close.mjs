@@ -140,6 +140,7 @@ async function databaseSection() {
     );
     sizes.push(JSON.parse(output.toString()));
     log(`database: close ${sizes.at(-1).closeMs} ms, peak RSS ${sizes.at(-1).peakRssMB} MB`);
+    log(`database: phases ${JSON.stringify(sizes.at(-1).phases)}`);
   }
   const [tenth, full] = sizes;
   const ratio = (key) => round(full[key] / tenth[key], 2);

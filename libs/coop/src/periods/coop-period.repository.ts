@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
@@ -173,15 +174,23 @@ export class CoopPeriodRepository {
   async snapshotEvents(
     manager: EntityManager,
     afterSeq: number,
+    phases?: Record<string, number>,
   ): Promise<{ events: SnapshotEvent[]; text: string; through: number }> {
+    const started = performance.now();
     const [row]: { events: string | null; through: string | null }[] = await manager.query(
       `SELECT '[' || string_agg(snapshot_json, ',' ORDER BY seq) || ']' AS events, max(seq)::text AS through
          FROM coop_events WHERE seq > $1`,
       [afterSeq],
     );
     const text = row.events ?? '[]';
+    const queried = performance.now();
+    const events = JSON.parse(text) as SnapshotEvent[];
+    if (phases) {
+      phases['events.queryMs'] = Math.round(queried - started);
+      phases['events.parseMs'] = Math.round(performance.now() - queried);
+    }
     return {
-      events: JSON.parse(text) as SnapshotEvent[],
+      events,
       text,
       through: row.through === null ? afterSeq : Number(row.through),
     };

@@ -1,8 +1,9 @@
+import { performance } from 'node:perf_hooks';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { InvalidSnapshotError } from '../coop.exception';
 import { CoopServiceErrorCode, CoopServiceException } from '../coop-service.exception';
-import { closePeriod } from '../engine/close-period';
+import { closePeriod, type EnginePhases } from '../engine/close-period';
 import { SNAPSHOT_FORMAT, type PeriodResult, type PeriodSnapshot } from '../engine/snapshot';
 import { AdoptedParameters } from '../governance/adopted-parameters';
 import { closePostings } from '../ledger/close-postings';
@@ -17,6 +18,26 @@ export interface PeriodCloseOutcome {
   result: PeriodResult;
   /** False when the period was closed already: nothing was posted this time. */
   posted: boolean;
+  /** When posted: milliseconds per phase of the close (the commit is not among them). */
+  phases?: ClosePhases;
+}
+
+export type ClosePhases = Record<string, number>;
+
+/** Times consecutive phases: `lap(name)` records the milliseconds since the previous lap. */
+function phaseTimer(): { phases: ClosePhases; lap: (name: string) => void; total: () => number } {
+  const started = performance.now();
+  let mark = started;
+  const phases: ClosePhases = {};
+  return {
+    phases,
+    lap: (name) => {
+      const now = performance.now();
+      phases[name] = Math.round(now - mark);
+      mark = now;
+    },
+    total: () => Math.round(performance.now() - started),
+  };
 }
 
 /** The snapshot as JSON with its events' text spliced in as given (`events` is the last key). */
@@ -71,17 +92,20 @@ export class PeriodService {
   }
 
   private async closeOpen(manager: EntityManager, period: CoopPeriodEntity): Promise<PeriodCloseOutcome> {
-    const started = Date.now();
+    const { phases, lap, total } = phaseTimer();
     const closedAt = new Date();
     const end = closedAt < period.endsAt ? closedAt : period.endsAt;
     await this.periods.tuneForClose(manager);
     const previous = period.seq > 1 ? await this.periods.findBySeq(manager, period.seq - 1) : null;
+    lap('prepareMs');
     const members = await this.periods.snapshotMembers(manager);
+    lap('membersMs');
     const {
       events,
       text: eventsText,
       through: eventsThrough,
-    } = await this.periods.snapshotEvents(manager, previous?.eventsThrough ?? 0);
+    } = await this.periods.snapshotEvents(manager, previous?.eventsThrough ?? 0, phases);
+    lap('eventsMs');
     const money = await this.periods.snapshotMoney(manager, previous?.paymentsThrough ?? 0);
     const opening = previous?.result
       ? {
@@ -99,9 +123,11 @@ export class PeriodService {
       members: members.map(({ id, joinedAt, status, vestedUnits }) => ({ id, joinedAt, status, vestedUnits })),
       events,
     };
-    const snapshotMs = Date.now() - started;
-    const result = this.run(snapshot);
-    const engineMs = Date.now() - started - snapshotMs;
+    lap('moneyMs');
+    const engine: EnginePhases = {};
+    const result = this.run(snapshot, engine);
+    for (const [name, ms] of Object.entries(engine)) phases[`engine.${name}`] = Math.round(ms);
+    lap('engineMs');
 
     const vested =
       period.seq > period.vestingPeriods
@@ -117,10 +143,12 @@ export class PeriodService {
       new Map(members.map((m) => [m.id, m.accountId])),
       vesting.filter((v) => active.has(v.memberId)),
     );
+    lap('postingLinesMs');
     const key = closeKey(period.id);
     await this.ledgerService.post(manager, { key, ledger: 'money', periodId: period.id, lines: lines.money });
+    lap('postMoneyMs');
     await this.ledgerService.post(manager, { key, ledger: 'units', periodId: period.id, lines: lines.units });
-    const postMs = Date.now() - started - snapshotMs - engineMs;
+    lap('postUnitsMs');
     await this.periods.markClosed(
       manager,
       period.id,
@@ -135,23 +163,23 @@ export class PeriodService {
       },
       snapshotText(snapshot, eventsText),
     );
+    lap('storeMs');
     await this.openNext(manager, end, period);
+    lap('openNextMs');
     this.logger.log({
       msg: 'period closed',
       periodId: period.id,
       members: members.length,
       events: events.length,
-      ms: Date.now() - started,
-      snapshotMs,
-      engineMs,
-      postMs,
+      ms: total(),
+      ...phases,
     });
-    return { snapshot, result, posted: true };
+    return { snapshot, result, posted: true, phases };
   }
 
-  private run(snapshot: PeriodSnapshot): PeriodResult {
+  private run(snapshot: PeriodSnapshot, phases: EnginePhases): PeriodResult {
     try {
-      return closePeriod(snapshot);
+      return closePeriod(snapshot, phases);
     } catch (error) {
       if (!(error instanceof InvalidSnapshotError)) throw error;
       this.logger.error({ msg: 'the engine refused a snapshot built here', periodId: snapshot.period.id, err: error });

@@ -126,7 +126,7 @@ export class PeriodService {
     lap('moneyMs');
     const engine: EnginePhases = {};
     const result = this.run(snapshot, engine);
-    for (const [name, ms] of Object.entries(engine)) phases[`engine.${name}`] = Math.round(ms);
+    for (const [name, ms] of Object.entries(engine) as [string, number][]) phases[`engine.${name}`] = Math.round(ms);
     lap('engineMs');
 
     const vested =

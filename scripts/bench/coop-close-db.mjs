@@ -89,14 +89,19 @@ export async function seed(db, { members, events }) {
   );
   await db.query(`CREATE UNIQUE INDEX ON bench_members (idx)`);
   // Per 20 events: 8 PUBLISHED, 8 ENGAGED (1 in 100 from a remote server), 2 CURATED, 1 SPENT, 1 REVERSAL.
+  // snapshot_json as CoopEventRepository writes it (compact, keys sorted).
   await db.query(
     `INSERT INTO coop_events (id, type, member_id, actor, object, amount, reverses, snapshot_json)
-     SELECT id, type, member_id, actor, object, amount, reverses, (CASE type
-              WHEN 'REVERSAL' THEN json_build_object('id', id, 'type', type, 'reverses', reverses)
-              WHEN 'ENGAGED' THEN json_build_object('id', id, 'type', type, 'member', member,
-                'actor', CASE WHEN actor LIKE 'instance:%' THEN actor ELSE actor_name END, 'object', object)
-              WHEN 'SPENT' THEN json_build_object('id', id, 'type', type, 'member', member, 'amount', amount)
-              ELSE json_build_object('id', id, 'type', type, 'member', member, 'object', object) END)::text
+     SELECT id, type, member_id, actor, object, amount, reverses, CASE type
+              WHEN 'REVERSAL' THEN '{"id":' || to_json(id)::text || ',"reverses":' || to_json(reverses)::text
+                || ',"type":' || to_json(type)::text || '}'
+              WHEN 'ENGAGED' THEN '{"actor":' || to_json(CASE WHEN actor LIKE 'instance:%' THEN actor ELSE actor_name END)::text
+                || ',"id":' || to_json(id)::text || ',"member":' || to_json(member)::text
+                || ',"object":' || to_json(object)::text || ',"type":' || to_json(type)::text || '}'
+              WHEN 'SPENT' THEN '{"amount":' || amount::text || ',"id":' || to_json(id)::text
+                || ',"member":' || to_json(member)::text || ',"type":' || to_json(type)::text || '}'
+              ELSE '{"id":' || to_json(id)::text || ',"member":' || to_json(member)::text
+                || ',"object":' || to_json(object)::text || ',"type":' || to_json(type)::text || '}' END
        FROM (
          SELECT g, 'ev-' || g AS id,
                 CASE WHEN g % 20 < 8 THEN 'PUBLISHED' WHEN g % 20 < 16 THEN 'ENGAGED' WHEN g % 20 < 18 THEN 'CURATED'

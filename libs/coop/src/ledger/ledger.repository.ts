@@ -38,15 +38,25 @@ export class LedgerRepository {
     if (!inserted.length) return false;
     const lines = entry.lines.filter((line) => line.amount !== 0);
     if (!lines.length) return true;
+    // A close posts ~2 lines per member (~200,000): the columns travel as compact text — the few
+    // accounts and vintages once each plus a number per line, member ids and amounts as
+    // comma-separated lists (neither can contain a comma) — instead of arrays of quoted strings.
+    const accounts = dictionary(lines.map((l) => l.account));
+    const vintages = dictionary(lines.map((l) => l.vintage ?? null));
     await manager.query(
       `INSERT INTO coop_postings (entry_id, account, member_id, vintage, amount)
-       SELECT $1, * FROM unnest($2::text[], $3::uuid[], $4::text[], $5::bigint[])`,
+       SELECT $1, ($2::text[])[l.account], l.member_id, ($4::text[])[l.vintage], l.amount
+         FROM unnest(string_to_array($3, ',')::int[], string_to_array($5, ',', '')::uuid[],
+                     string_to_array($6, ',')::int[], string_to_array($7, ',')::bigint[])
+              AS l(account, member_id, vintage, amount)`,
       [
         id,
-        lines.map((l) => l.account),
-        lines.map((l) => l.memberId ?? null),
-        lines.map((l) => l.vintage ?? null),
-        lines.map((l) => String(l.amount)),
+        accounts.values,
+        accounts.codes,
+        vintages.values,
+        lines.map((l) => l.memberId ?? '').join(','),
+        vintages.codes,
+        lines.map((l) => String(l.amount)).join(','),
       ],
     );
     return true;
@@ -100,4 +110,16 @@ export class LedgerRepository {
       [key],
     );
   }
+}
+
+/** Distinct values (first seen first) and, comma-separated, each item's 1-based index among them. */
+function dictionary<T>(items: readonly T[]): { values: T[]; codes: string } {
+  const index = new Map<T, number>();
+  const codes = new Array<number>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    let code = index.get(items[i]);
+    if (code === undefined) index.set(items[i], (code = index.size + 1));
+    codes[i] = code;
+  }
+  return { values: [...index.keys()], codes: codes.join(',') };
 }

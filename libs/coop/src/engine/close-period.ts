@@ -12,22 +12,24 @@ import { inspectSnapshot } from './validate-snapshot';
  * members and events. Throws InvalidSnapshotError with every problem when the snapshot is invalid.
  */
 export function closePeriod(snapshot: PeriodSnapshot, phases?: EnginePhases): PeriodResult {
-  let mark = performance.now();
-  const lap = (phase: keyof EnginePhases) => {
-    const now = performance.now();
-    if (phases) phases[phase] = now - mark;
-    mark = now;
-  };
-  const { problems, index } = inspectSnapshot(snapshot);
+  return sealSnapshot(snapshot, allocateSnapshot(snapshot, phases), phases);
+}
+
+/**
+ * closePeriod's first part: validate, score and allocate (everything but the hashes, which a
+ * caller may compute while it does something else with the allocation). Throws
+ * InvalidSnapshotError when the snapshot is invalid.
+ */
+export function allocateSnapshot(snapshot: PeriodSnapshot, phases?: EnginePhases): Allocation {
+  const { problems, index } = timed(phases, 'validateMs', () => inspectSnapshot(snapshot));
   if (problems.length > 0) throw new InvalidSnapshotError(problems);
-  lap('validateMs');
-  const points = scoreSnapshot(snapshot, index);
-  lap('scoreMs');
-  const allocation = allocate(snapshot, points);
-  lap('allocateMs');
-  const result = sealResult(snapshot, allocation, canonicalHash(snapshot));
-  lap('hashMs');
-  return result;
+  const points = timed(phases, 'scoreMs', () => scoreSnapshot(snapshot, index));
+  return timed(phases, 'allocateMs', () => allocate(snapshot, points));
+}
+
+/** closePeriod's second part: the result of `snapshot`'s allocation, with both hashes. */
+export function sealSnapshot(snapshot: PeriodSnapshot, allocation: Allocation, phases?: EnginePhases): PeriodResult {
+  return timed(phases, 'hashMs', () => sealResult(snapshot, allocation, canonicalHash(snapshot)));
 }
 
 /** Milliseconds closePeriod spent in each phase (for the service's log and the benchmark). */
@@ -36,6 +38,13 @@ export interface EnginePhases {
   scoreMs?: number;
   allocateMs?: number;
   hashMs?: number;
+}
+
+function timed<T>(phases: EnginePhases | undefined, phase: keyof EnginePhases, work: () => T): T {
+  const started = performance.now();
+  const value = work();
+  if (phases) phases[phase] = performance.now() - started;
+  return value;
 }
 
 /**

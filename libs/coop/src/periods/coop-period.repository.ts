@@ -1,8 +1,7 @@
-import { performance } from 'node:perf_hooks';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
-import type { MemberStatus, SnapshotEvent } from '../engine/snapshot';
+import type { MemberStatus } from '../engine/snapshot';
 import { CoopPeriodEntity } from './coop-period.entity';
 
 /** Every close takes this session lock first: closes run one at a time, across processes. */
@@ -69,23 +68,45 @@ export class CoopPeriodRepository {
   }
 
   /**
-   * Marks the period closed with its snapshot and result. The snapshot arrives as JSON text (the
-   * caller spliced the events' text in: re-serialising a million events costs seconds).
+   * Stores the snapshot of the period being closed, as JSON text (the caller spliced the events'
+   * text in: re-serialising a million events costs seconds). The close's first write: it can
+   * run in the server while the engine runs here (see sent).
    */
+  async storeSnapshot(manager: EntityManager, id: string, snapshotText: string): Promise<void> {
+    await manager.query(`UPDATE coop_periods SET snapshot = $2::json WHERE id = $1 AND status = 'open'`, [
+      id,
+      snapshotText,
+    ]);
+  }
+
+  /** Marks the period closed with its result (its snapshot is stored already: storeSnapshot). */
   async markClosed(
     manager: EntityManager,
     id: string,
     close: Pick<CoopPeriodEntity, Exclude<NullOnOpen, 'snapshot'> | 'endsAt'>,
-    snapshotText: string,
   ): Promise<void> {
     await manager
       .getRepository(CoopPeriodEntity)
       .createQueryBuilder()
       .update()
-      .set({ ...close, status: 'closed', snapshot: () => ':snapshotText::json' })
-      .setParameter('snapshotText', snapshotText)
+      .set({ ...close, status: 'closed' })
       .where('id = :id AND status = :open', { id, open: 'open' })
       .execute();
+  }
+
+  /**
+   * Resolves once the query just issued on `manager`'s connection has been handed to the
+   * operating system whole, so the server can work on it while this process computes (a
+   * synchronous computation would otherwise hold back the rest of a large statement: Node writes
+   * a socket from its event loop). Without a reachable socket it resolves at once.
+   */
+  async sent(manager: EntityManager): Promise<void> {
+    // pg submits a query a few microtasks after manager.query(): a macrotask later it is written.
+    await new Promise((resolve) => setImmediate(resolve));
+    const client = (manager.queryRunner as { databaseConnection?: PgClient } | undefined)?.databaseConnection;
+    const stream = client?.connection?.stream;
+    if (!stream || typeof stream.writableLength !== 'number') return;
+    while (stream.writableLength > 0 && !stream.destroyed) await new Promise((resolve) => setImmediate(resolve));
   }
 
   /**
@@ -171,15 +192,11 @@ export class CoopPeriodRepository {
   }
 
   /**
-   * The events recorded after `afterSeq`, as the snapshot's JSON (each event's JSON was written
-   * when it was recorded: a million events travel as one text value), and the last seq among them.
+   * The events recorded after `afterSeq`, as the snapshot's JSON text (each event's JSON was
+   * written when it was recorded: a million events travel as one text value), and the last seq
+   * among them.
    */
-  async snapshotEvents(
-    manager: EntityManager,
-    afterSeq: number,
-    phases?: Record<string, number>,
-  ): Promise<{ events: SnapshotEvent[]; text: string; through: number }> {
-    const started = performance.now();
+  async snapshotEvents(manager: EntityManager, afterSeq: number): Promise<{ text: string; through: number }> {
     // Rows in seq order from the seq index into a plain aggregate (tuneForClose turns parallel
     // plans off, so one process aggregates them in that order): no sort of a million rows. The
     // brackets are added here, not by copying ~100 MB twice more in the server.
@@ -188,16 +205,8 @@ export class CoopPeriodRepository {
          FROM (SELECT snapshot_json, seq FROM coop_events WHERE seq > $1 ORDER BY seq) e`,
       [afterSeq],
     );
-    const text = row.events === null ? '[]' : `[${row.events}]`;
-    const queried = performance.now();
-    const events = JSON.parse(text) as SnapshotEvent[];
-    if (phases) {
-      phases['events.queryMs'] = Math.round(queried - started);
-      phases['events.parseMs'] = Math.round(performance.now() - queried);
-    }
     return {
-      events,
-      text,
+      text: row.events === null ? '[]' : `[${row.events}]`,
       through: row.through === null ? afterSeq : Number(row.through),
     };
   }
@@ -220,6 +229,11 @@ export class CoopPeriodRepository {
       through: row.through === null ? afterSeq : Number(row.through),
     };
   }
+}
+
+/** What `sent` reads of a node-postgres client: its socket. */
+interface PgClient {
+  connection?: { stream?: { writableLength?: number; destroyed?: boolean } };
 }
 
 type NullOnOpen = 'snapshot' | 'result' | 'inputHash' | 'outputHash' | 'eventsThrough' | 'paymentsThrough' | 'closedAt';

@@ -3,8 +3,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { InvalidSnapshotError } from '../coop.exception';
 import { CoopServiceErrorCode, CoopServiceException } from '../coop-service.exception';
-import { closePeriod, type EnginePhases } from '../engine/close-period';
-import { SNAPSHOT_FORMAT, type PeriodResult, type PeriodSnapshot } from '../engine/snapshot';
+import { allocateSnapshot, sealSnapshot, type EnginePhases } from '../engine/close-period';
+import {
+  SNAPSHOT_FORMAT,
+  type Allocation,
+  type PeriodResult,
+  type PeriodSnapshot,
+  type SnapshotEvent,
+} from '../engine/snapshot';
 import { AdoptedParameters } from '../governance/adopted-parameters';
 import { closePostings } from '../ledger/close-postings';
 import { LedgerRepository } from '../ledger/ledger.repository';
@@ -41,9 +47,17 @@ function phaseTimer(): { phases: ClosePhases; lap: (name: string) => void; total
 }
 
 /** The snapshot as JSON with its events' text spliced in as given (`events` is the last key). */
-function snapshotText(snapshot: PeriodSnapshot, eventsText: string): string {
-  const { events: _events, ...rest } = snapshot;
-  return `${JSON.stringify(rest).slice(0, -1)},"events":${eventsText}}`;
+function snapshotText(head: Omit<PeriodSnapshot, 'events'>, eventsText: string): string {
+  return `${JSON.stringify(head).slice(0, -1)},"events":${eventsText}}`;
+}
+
+/**
+ * `promise`, marked handled now so that a rejection while this process is busy elsewhere is not
+ * an unhandled rejection; the caller awaits it later and gets the rejection then.
+ */
+function settledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 export const closeKey = (periodId: string) => `close:${periodId}`;
@@ -91,6 +105,12 @@ export class PeriodService {
     });
   }
 
+  /**
+   * The close of an open period. Two statements run in the server while this process computes:
+   * storing the snapshot while the engine allocates, and posting the money entry while it
+   * hashes (the lines need the allocation, not the hashes). Everything is in the caller's
+   * transaction, so a failure anywhere still leaves nothing behind.
+   */
   private async closeOpen(manager: EntityManager, period: CoopPeriodEntity): Promise<PeriodCloseOutcome> {
     const { phases, lap, total } = phaseTimer();
     const closedAt = new Date();
@@ -100,12 +120,11 @@ export class PeriodService {
     lap('prepareMs');
     const members = await this.periods.snapshotMembers(manager);
     lap('membersMs');
-    const {
-      events,
-      text: eventsText,
-      through: eventsThrough,
-    } = await this.periods.snapshotEvents(manager, previous?.eventsThrough ?? 0, phases);
-    lap('eventsMs');
+    const { text: eventsText, through: eventsThrough } = await this.periods.snapshotEvents(
+      manager,
+      previous?.eventsThrough ?? 0,
+    );
+    lap('eventsQueryMs');
     const money = await this.periods.snapshotMoney(manager, previous?.paymentsThrough ?? 0);
     const opening = previous?.result
       ? {
@@ -114,20 +133,25 @@ export class PeriodService {
           lossCarryforward: previous.result.lossCarryforward.closing,
         }
       : { reserve: 0, commons: 0, lossCarryforward: 0 };
-    const snapshot: PeriodSnapshot = {
+    const head: Omit<PeriodSnapshot, 'events'> = {
       format: SNAPSHOT_FORMAT,
       period: { id: period.id, start: period.startsAt.toISOString(), end: end.toISOString() },
       parameters: period.parameters,
       opening,
       money: { revenue: money.revenue, costs: money.costs },
       members: members.map(({ id, joinedAt, status, vestedUnits }) => ({ id, joinedAt, status, vestedUnits })),
-      events,
     };
     lap('moneyMs');
+    const storing = settledLater(this.periods.storeSnapshot(manager, period.id, snapshotText(head, eventsText)));
+    await this.periods.sent(manager);
+    lap('storeSendMs');
+    const snapshot: PeriodSnapshot = { ...head, events: JSON.parse(eventsText) as SnapshotEvent[] };
+    lap('eventsParseMs');
     const engine: EnginePhases = {};
-    const result = this.run(snapshot, engine);
-    for (const [name, ms] of Object.entries(engine) as [string, number][]) phases[`engine.${name}`] = Math.round(ms);
-    lap('engineMs');
+    const allocation = this.allocate(snapshot, engine);
+    lap('allocateMs');
+    await storing;
+    lap('storeWaitMs');
 
     const vested =
       period.seq > period.vestingPeriods
@@ -138,48 +162,51 @@ export class PeriodService {
       members.filter((m) => m.status !== 'withdrawn' && m.status !== 'expelled').map((m) => m.accountId),
     );
     const lines = closePostings(
-      result,
+      { ...allocation, period: period.id },
       snapshot.money,
       new Map(members.map((m) => [m.id, m.accountId])),
       vesting.filter((v) => active.has(v.memberId)),
     );
     lap('postingLinesMs');
     const key = closeKey(period.id);
-    await this.ledgerService.post(manager, { key, ledger: 'money', periodId: period.id, lines: lines.money });
-    lap('postMoneyMs');
+    const postingMoney = settledLater(
+      this.ledgerService.post(manager, { key, ledger: 'money', periodId: period.id, lines: lines.money }),
+    );
+    await this.periods.sent(manager);
+    lap('postMoneySendMs');
+    const result = sealSnapshot(snapshot, allocation, engine);
+    for (const [name, ms] of Object.entries(engine) as [string, number][]) phases[`engine.${name}`] = Math.round(ms);
+    lap('hashMs');
+    await postingMoney;
+    lap('postMoneyWaitMs');
     await this.ledgerService.post(manager, { key, ledger: 'units', periodId: period.id, lines: lines.units });
     lap('postUnitsMs');
-    await this.periods.markClosed(
-      manager,
-      period.id,
-      {
-        endsAt: end,
-        result,
-        inputHash: result.inputHash,
-        outputHash: result.outputHash,
-        eventsThrough,
-        paymentsThrough: money.through,
-        closedAt,
-      },
-      snapshotText(snapshot, eventsText),
-    );
-    lap('storeMs');
+    await this.periods.markClosed(manager, period.id, {
+      endsAt: end,
+      result,
+      inputHash: result.inputHash,
+      outputHash: result.outputHash,
+      eventsThrough,
+      paymentsThrough: money.through,
+      closedAt,
+    });
+    lap('markClosedMs');
     await this.openNext(manager, end, period);
     lap('openNextMs');
     this.logger.log({
       msg: 'period closed',
       periodId: period.id,
       members: members.length,
-      events: events.length,
+      events: snapshot.events.length,
       ms: total(),
       ...phases,
     });
     return { snapshot, result, posted: true, phases };
   }
 
-  private run(snapshot: PeriodSnapshot, phases: EnginePhases): PeriodResult {
+  private allocate(snapshot: PeriodSnapshot, phases: EnginePhases): Allocation {
     try {
-      return closePeriod(snapshot, phases);
+      return allocateSnapshot(snapshot, phases);
     } catch (error) {
       if (!(error instanceof InvalidSnapshotError)) throw error;
       this.logger.error({ msg: 'the engine refused a snapshot built here', periodId: snapshot.period.id, err: error });

@@ -1,13 +1,22 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
-import type { MemberStatus } from '../engine/snapshot';
+import type { MemberStatus, SnapshotEvent } from '../engine/snapshot';
 import { CoopPeriodEntity } from './coop-period.entity';
+import { settledLater, whenSent } from './in-flight';
 
 /** Every close takes this session lock first: closes run one at a time, across processes. */
 const CLOSE_LOCK = 'guildhall:coop-close';
 const SERIALIZATION_FAILURE = '40001';
 const CLOSE_ATTEMPTS = 5;
+/** Events per query of a close's snapshot (see snapshotEvents). */
+const EVENTS_CHUNK = 125_000;
+
+interface EventsChunk {
+  text: string;
+  through: number;
+  count: number;
+}
 
 export interface MemberRow {
   id: string;
@@ -68,15 +77,26 @@ export class CoopPeriodRepository {
   }
 
   /**
-   * Stores the snapshot of the period being closed, as JSON text (the caller spliced the events'
-   * text in: re-serialising a million events costs seconds). The close's first write: it can
-   * run in the server while the engine runs here (see sent).
+   * Stores the snapshot of the period being closed as JSON text: `head` (everything but the
+   * events) followed by the events in (afterSeq, through], aggregated again here in the server
+   * exactly as snapshotEvents read them (same rows, same order, same separator, within the same
+   * transaction), so the text is byte for byte what the engine parsed without sending ~100 MB
+   * back. The close's first write: it runs in the server while the engine runs here.
    */
-  async storeSnapshot(manager: EntityManager, id: string, snapshotText: string): Promise<void> {
-    await manager.query(`UPDATE coop_periods SET snapshot = $2::json WHERE id = $1 AND status = 'open'`, [
-      id,
-      snapshotText,
-    ]);
+  async storeSnapshot(
+    manager: EntityManager,
+    id: string,
+    head: object,
+    events: { afterSeq: number; through: number },
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE coop_periods
+          SET snapshot = ($2::text || coalesce((SELECT string_agg(snapshot_json, ',')
+                                            FROM (SELECT snapshot_json FROM coop_events
+                                                   WHERE seq > $3 AND seq <= $4 ORDER BY seq) e), '') || ']}')::json
+        WHERE id = $1 AND status = 'open'`,
+      [id, `${JSON.stringify(head).slice(0, -1)},"events":[`, events.afterSeq, events.through],
+    );
   }
 
   /** Marks the period closed with its result (its snapshot is stored already: storeSnapshot). */
@@ -92,21 +112,6 @@ export class CoopPeriodRepository {
       .set({ ...close, status: 'closed' })
       .where('id = :id AND status = :open', { id, open: 'open' })
       .execute();
-  }
-
-  /**
-   * Resolves once the query just issued on `manager`'s connection has been handed to the
-   * operating system whole, so the server can work on it while this process computes (a
-   * synchronous computation would otherwise hold back the rest of a large statement: Node writes
-   * a socket from its event loop). Without a reachable socket it resolves at once.
-   */
-  async sent(manager: EntityManager): Promise<void> {
-    // pg submits a query a few microtasks after manager.query(): a macrotask later it is written.
-    await new Promise((resolve) => setImmediate(resolve));
-    const client = (manager.queryRunner as { databaseConnection?: PgClient } | undefined)?.databaseConnection;
-    const stream = client?.connection?.stream;
-    if (!stream || typeof stream.writableLength !== 'number') return;
-    while (stream.writableLength > 0 && !stream.destroyed) await new Promise((resolve) => setImmediate(resolve));
   }
 
   /**
@@ -192,23 +197,41 @@ export class CoopPeriodRepository {
   }
 
   /**
-   * The events recorded after `afterSeq`, as the snapshot's JSON text (each event's JSON was
-   * written when it was recorded: a million events travel as one text value), and the last seq
-   * among them.
+   * The events recorded after `afterSeq`, parsed (each event's JSON was written when it was
+   * recorded: a chunk of events travels as one text value), and the last seq among them. Chunk
+   * by chunk in seq order: the server aggregates the next chunk while this process parses the last.
    */
-  async snapshotEvents(manager: EntityManager, afterSeq: number): Promise<{ text: string; through: number }> {
-    // Rows in seq order from the seq index into a plain aggregate (tuneForClose turns parallel
-    // plans off, so one process aggregates them in that order): no sort of a million rows. The
-    // brackets are added here, not by copying ~100 MB twice more in the server.
-    const [row]: { events: string | null; through: string | null }[] = await manager.query(
-      `SELECT string_agg(snapshot_json, ',') AS events, max(seq)::text AS through
-         FROM (SELECT snapshot_json, seq FROM coop_events WHERE seq > $1 ORDER BY seq) e`,
-      [afterSeq],
+  async snapshotEvents(
+    manager: EntityManager,
+    afterSeq: number,
+  ): Promise<{ events: SnapshotEvent[]; through: number }> {
+    const events: SnapshotEvent[] = [];
+    let through = afterSeq;
+    let next: Promise<EventsChunk> | undefined = this.eventsChunk(manager, afterSeq);
+    while (next) {
+      const chunk: EventsChunk = await next;
+      if (chunk.count === 0) break;
+      through = chunk.through;
+      next = chunk.count === EVENTS_CHUNK ? settledLater(this.eventsChunk(manager, through)) : undefined;
+      if (next) await whenSent(manager);
+      const parsed = JSON.parse(`[${chunk.text}]`) as SnapshotEvent[];
+      for (let i = 0; i < parsed.length; i++) events.push(parsed[i]);
+    }
+    return { events, through };
+  }
+
+  /**
+   * Up to EVENTS_CHUNK events after `afterSeq`, their JSON joined by commas, and the last seq.
+   * Rows come in seq order from the seq index into a plain aggregate (tuneForClose turns
+   * parallel plans off, so one process aggregates them in that order): no sort.
+   */
+  private async eventsChunk(manager: EntityManager, afterSeq: number): Promise<EventsChunk> {
+    const [row]: { text: string | null; through: string | null; count: number }[] = await manager.query(
+      `SELECT string_agg(snapshot_json, ',') AS text, max(seq)::text AS through, count(*)::int AS count
+         FROM (SELECT snapshot_json, seq FROM coop_events WHERE seq > $1 ORDER BY seq LIMIT $2) e`,
+      [afterSeq, EVENTS_CHUNK],
     );
-    return {
-      text: row.events === null ? '[]' : `[${row.events}]`,
-      through: row.through === null ? afterSeq : Number(row.through),
-    };
+    return { text: row.text ?? '', through: row.through === null ? afterSeq : Number(row.through), count: row.count };
   }
 
   /** Revenue and costs recorded after `afterSeq`, and the last seq among them. */
@@ -229,11 +252,6 @@ export class CoopPeriodRepository {
       through: row.through === null ? afterSeq : Number(row.through),
     };
   }
-}
-
-/** What `sent` reads of a node-postgres client: its socket. */
-interface PgClient {
-  connection?: { stream?: { writableLength?: number; destroyed?: boolean } };
 }
 
 type NullOnOpen = 'snapshot' | 'result' | 'inputHash' | 'outputHash' | 'eventsThrough' | 'paymentsThrough' | 'closedAt';

@@ -4,19 +4,14 @@ import type { EntityManager } from 'typeorm';
 import { InvalidSnapshotError } from '../coop.exception';
 import { CoopServiceErrorCode, CoopServiceException } from '../coop-service.exception';
 import { allocateSnapshot, sealSnapshot, type EnginePhases } from '../engine/close-period';
-import {
-  SNAPSHOT_FORMAT,
-  type Allocation,
-  type PeriodResult,
-  type PeriodSnapshot,
-  type SnapshotEvent,
-} from '../engine/snapshot';
+import { SNAPSHOT_FORMAT, type Allocation, type PeriodResult, type PeriodSnapshot } from '../engine/snapshot';
 import { AdoptedParameters } from '../governance/adopted-parameters';
 import { closePostings } from '../ledger/close-postings';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { LedgerService } from '../ledger/ledger.service';
 import type { CoopPeriodEntity } from './coop-period.entity';
 import { CoopPeriodRepository } from './coop-period.repository';
+import { settledLater, whenSent } from './in-flight';
 import { monthStart, nextMonthStart, periodId } from './period-calendar';
 
 export interface PeriodCloseOutcome {
@@ -44,20 +39,6 @@ function phaseTimer(): { phases: ClosePhases; lap: (name: string) => void; total
     },
     total: () => Math.round(performance.now() - started),
   };
-}
-
-/** The snapshot as JSON with its events' text spliced in as given (`events` is the last key). */
-function snapshotText(head: Omit<PeriodSnapshot, 'events'>, eventsText: string): string {
-  return `${JSON.stringify(head).slice(0, -1)},"events":${eventsText}}`;
-}
-
-/**
- * `promise`, marked handled now so that a rejection while this process is busy elsewhere is not
- * an unhandled rejection; the caller awaits it later and gets the rejection then.
- */
-function settledLater<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => undefined);
-  return promise;
 }
 
 export const closeKey = (periodId: string) => `close:${periodId}`;
@@ -120,11 +101,9 @@ export class PeriodService {
     lap('prepareMs');
     const members = await this.periods.snapshotMembers(manager);
     lap('membersMs');
-    const { text: eventsText, through: eventsThrough } = await this.periods.snapshotEvents(
-      manager,
-      previous?.eventsThrough ?? 0,
-    );
-    lap('eventsQueryMs');
+    const afterSeq = previous?.eventsThrough ?? 0;
+    const { events, through: eventsThrough } = await this.periods.snapshotEvents(manager, afterSeq);
+    lap('eventsMs');
     const money = await this.periods.snapshotMoney(manager, previous?.paymentsThrough ?? 0);
     const opening = previous?.result
       ? {
@@ -142,11 +121,12 @@ export class PeriodService {
       members: members.map(({ id, joinedAt, status, vestedUnits }) => ({ id, joinedAt, status, vestedUnits })),
     };
     lap('moneyMs');
-    const storing = settledLater(this.periods.storeSnapshot(manager, period.id, snapshotText(head, eventsText)));
-    await this.periods.sent(manager);
+    const storing = settledLater(
+      this.periods.storeSnapshot(manager, period.id, head, { afterSeq, through: eventsThrough }),
+    );
+    await whenSent(manager);
     lap('storeSendMs');
-    const snapshot: PeriodSnapshot = { ...head, events: JSON.parse(eventsText) as SnapshotEvent[] };
-    lap('eventsParseMs');
+    const snapshot: PeriodSnapshot = { ...head, events };
     const engine: EnginePhases = {};
     const allocation = this.allocate(snapshot, engine);
     lap('allocateMs');
@@ -172,7 +152,7 @@ export class PeriodService {
     const postingMoney = settledLater(
       this.ledgerService.post(manager, { key, ledger: 'money', periodId: period.id, lines: lines.money }),
     );
-    await this.periods.sent(manager);
+    await whenSent(manager);
     lap('postMoneySendMs');
     const result = sealSnapshot(snapshot, allocation, engine);
     for (const [name, ms] of Object.entries(engine) as [string, number][]) phases[`engine.${name}`] = Math.round(ms);

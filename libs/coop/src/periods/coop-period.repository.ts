@@ -199,25 +199,33 @@ export class CoopPeriodRepository {
   /**
    * The events recorded after `afterSeq`, parsed (each event's JSON was written when it was
    * recorded: a chunk of events travels as one text value), and the last seq among them. Chunk
-   * by chunk in seq order: the server aggregates the next chunk while this process parses the last.
+   * by chunk in seq order: the server aggregates the next chunk while this process parses the
+   * last. Once the last seq is known, `afterLast(through)` is issued before the last chunk is
+   * parsed (its promise is returned as `after`, to be awaited by the caller).
    */
-  async snapshotEvents(
+  async snapshotEvents<T>(
     manager: EntityManager,
     afterSeq: number,
-  ): Promise<{ events: SnapshotEvent[]; through: number }> {
+    afterLast: (through: number) => Promise<T>,
+  ): Promise<{ events: SnapshotEvent[]; through: number; after: Promise<T> }> {
     const events: SnapshotEvent[] = [];
     let through = afterSeq;
+    let after: Promise<T> | undefined;
     let next: Promise<EventsChunk> | undefined = this.eventsChunk(manager, afterSeq);
     while (next) {
       const chunk: EventsChunk = await next;
+      if (chunk.count > 0) through = chunk.through;
+      if (chunk.count === EVENTS_CHUNK) next = settledLater(this.eventsChunk(manager, through));
+      else {
+        next = undefined;
+        after = settledLater(afterLast(through));
+      }
+      await whenSent(manager);
       if (chunk.count === 0) break;
-      through = chunk.through;
-      next = chunk.count === EVENTS_CHUNK ? settledLater(this.eventsChunk(manager, through)) : undefined;
-      if (next) await whenSent(manager);
       const parsed = JSON.parse(`[${chunk.text}]`) as SnapshotEvent[];
       for (let i = 0; i < parsed.length; i++) events.push(parsed[i]);
     }
-    return { events, through };
+    return { events, through, after: after! };
   }
 
   /**

@@ -101,10 +101,12 @@ export class PeriodService {
     lap('prepareMs');
     const members = await this.periods.snapshotMembers(manager);
     lap('membersMs');
-    const afterSeq = previous?.eventsThrough ?? 0;
-    const { events, through: eventsThrough } = await this.periods.snapshotEvents(manager, afterSeq);
-    lap('eventsMs');
     const money = await this.periods.snapshotMoney(manager, previous?.paymentsThrough ?? 0);
+    const vested =
+      period.seq > period.vestingPeriods
+        ? await this.periods.findBySeq(manager, period.seq - period.vestingPeriods)
+        : null;
+    const vesting = vested ? await this.ledger.unitsIssuedBy(manager, closeKey(vested.id)) : [];
     const opening = previous?.result
       ? {
           reserve: previous.result.reserve.closing,
@@ -120,12 +122,17 @@ export class PeriodService {
       money: { revenue: money.revenue, costs: money.costs },
       members: members.map(({ id, joinedAt, status, vestedUnits }) => ({ id, joinedAt, status, vestedUnits })),
     };
-    lap('moneyMs');
-    const storing = settledLater(
-      this.periods.storeSnapshot(manager, period.id, head, { afterSeq, through: eventsThrough }),
+    lap('moneyAndVestingMs');
+    // The snapshot is stored (in the server) from when the last event is known.
+    const afterSeq = previous?.eventsThrough ?? 0;
+    const {
+      events,
+      through: eventsThrough,
+      after: storing,
+    } = await this.periods.snapshotEvents(manager, afterSeq, (through) =>
+      this.periods.storeSnapshot(manager, period.id, head, { afterSeq, through }),
     );
-    await whenSent(manager);
-    lap('storeSendMs');
+    lap('eventsMs');
     const snapshot: PeriodSnapshot = { ...head, events };
     const engine: EnginePhases = {};
     const allocation = this.allocate(snapshot, engine);
@@ -133,11 +140,6 @@ export class PeriodService {
     await storing;
     lap('storeWaitMs');
 
-    const vested =
-      period.seq > period.vestingPeriods
-        ? await this.periods.findBySeq(manager, period.seq - period.vestingPeriods)
-        : null;
-    const vesting = vested ? await this.ledger.unitsIssuedBy(manager, closeKey(vested.id)) : [];
     const active = new Set(
       members.filter((m) => m.status !== 'withdrawn' && m.status !== 'expelled').map((m) => m.accountId),
     );

@@ -8,6 +8,7 @@
 // databaseSection). Sections are independent; `--only <section>` runs one.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -139,13 +140,21 @@ async function databaseSection() {
       { cwd: root, timeout: CHILD_TIMEOUT_MS, stdio: ['ignore', 'pipe', 2], maxBuffer: 1 << 20 },
     );
     sizes.push(JSON.parse(output.toString()));
-    log(`database: close ${sizes.at(-1).closeMs} ms, peak RSS ${sizes.at(-1).peakRssMB} MB`);
+    log(
+      `database: close ${sizes.at(-1).closeMs} ms (CPU here ${sizes.at(-1).closeCpuMs} ms), ` +
+        `peak RSS ${sizes.at(-1).peakRssMB} MB, load average ${loadavg()
+          .map((n) => n.toFixed(2))
+          .join(' ')}`,
+    );
+    log(`database: phases ${JSON.stringify(sizes.at(-1).phases)}`);
   }
   const [tenth, full] = sizes;
   const ratio = (key) => round(full[key] / tenth[key], 2);
   return {
     sizes,
-    growth: Object.fromEntries(['closeMs', 'secondCloseMs', 'peakRssMB'].map((key) => [key, ratio(key)])),
+    growth: Object.fromEntries(['closeMs', 'closeCpuMs', 'secondCloseMs', 'peakRssMB'].map((key) => [key, ratio(key)])),
+    // other work on the machine slows every figure here: the 1-, 5- and 15-minute load averages
+    loadAverage: loadavg().map((n) => round(n, 2)),
     targets: { fullCloseMs: TARGETS.fullCloseMs },
     withinTargets: full.closeMs <= TARGETS.fullCloseMs,
   };

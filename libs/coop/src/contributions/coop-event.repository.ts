@@ -7,6 +7,53 @@ import { Contribution } from './contribution.types';
 export type NewContribution = Pick<CoopEventEntity, 'id' | 'type' | 'memberId'> &
   Partial<Pick<CoopEventEntity, 'actor' | 'object' | 'amount'>>;
 
+/**
+ * SQL for the text of a JSON object whose members are `[key, SQL giving the value's JSON text]`,
+ * written compactly in the order given (keys sorted: RFC 8785's canonical order, the order the
+ * snapshot's canonical hash writes them). A NULL value is `null`, as json_build_object writes it.
+ */
+function jsonObjectSql(members: [key: string, valueJson: string][]): string {
+  return members
+    .map(([key, value], i) => `'${i === 0 ? '{' : ','}"${key}":' || coalesce(${value}, 'null')`)
+    .concat(`'}'`)
+    .join(' || ');
+}
+
+const textJson = (sql: string) => `to_json(${sql})::text`;
+
+/**
+ * An event's snapshot JSON (SPEC §3) from the INSERT's parameters ($1 id, $2 type, $4 actor,
+ * $5 object, $6 amount) and the author's (m) and actor's (actor) accounts: compact, keys sorted
+ * (a close concatenates a million of these, so every byte is sent, parsed and stored again).
+ */
+const EVENT_JSON_SQL = `(CASE $2::text
+  WHEN 'ENGAGED' THEN ${jsonObjectSql([
+    ['actor', textJson(`CASE WHEN $4::text LIKE 'instance:%' THEN $4::text ELSE actor.username END`)],
+    ['id', textJson('$1::text')],
+    ['member', textJson('m.username')],
+    ['object', textJson('$5::text')],
+    ['type', textJson('$2::text')],
+  ])}
+  WHEN 'SPENT' THEN ${jsonObjectSql([
+    ['amount', '$6::bigint::text'],
+    ['id', textJson('$1::text')],
+    ['member', textJson('m.username')],
+    ['type', textJson('$2::text')],
+  ])}
+  ELSE ${jsonObjectSql([
+    ['id', textJson('$1::text')],
+    ['member', textJson('m.username')],
+    ['object', textJson('$5::text')],
+    ['type', textJson('$2::text')],
+  ])}
+END)`;
+
+const REVERSAL_JSON_SQL = jsonObjectSql([
+  ['id', textJson('$1::text')],
+  ['reverses', textJson('$3::text')],
+  ['type', textJson('$2::text')],
+]);
+
 @Injectable()
 export class CoopEventRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -18,12 +65,7 @@ export class CoopEventRepository {
   async record(event: NewContribution, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
     const rows: unknown[] = await manager.query(
       `INSERT INTO coop_events (id, type, member_id, actor, object, amount, snapshot_json)
-       SELECT $1::text, $2::text, m.id, $4::text, $5::text, $6::bigint, (CASE $2::text
-                WHEN 'ENGAGED' THEN json_build_object('id', $1::text, 'type', $2::text, 'member', m.username,
-                  'actor', CASE WHEN $4::text LIKE 'instance:%' THEN $4::text ELSE actor.username END, 'object', $5::text)
-                WHEN 'SPENT' THEN json_build_object('id', $1::text, 'type', $2::text, 'member', m.username, 'amount', $6::bigint)
-                ELSE json_build_object('id', $1::text, 'type', $2::text, 'member', m.username, 'object', $5::text)
-              END)::text
+       SELECT $1::text, $2::text, m.id, $4::text, $5::text, $6::bigint, ${EVENT_JSON_SQL}
          FROM accounts m LEFT JOIN accounts actor ON actor.id::text = $4::text
         WHERE m.id = $3::uuid
        ON CONFLICT (id) DO NOTHING RETURNING id`,
@@ -36,7 +78,7 @@ export class CoopEventRepository {
   async reverse(target: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
       `INSERT INTO coop_events (id, type, reverses, snapshot_json)
-       SELECT $1::text, $2::text, $3::text, json_build_object('id', $1::text, 'type', $2::text, 'reverses', $3::text)::text
+       SELECT $1::text, $2::text, $3::text, ${REVERSAL_JSON_SQL}
         WHERE EXISTS (SELECT 1 FROM coop_events WHERE id = $3 AND type <> $2)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
       [`reversal:${target}`, Contribution.Reversal, target],

@@ -100,4 +100,31 @@ describe('canonicalJson (RFC 8785)', () => {
       { numRuns: 500 },
     );
   });
+
+  it('writes long arrays of flat objects, keys sorted or not, as each element alone', () => {
+    const text = fc.string({
+      unit: fc.constantFrom('a', 'b', '1', '2', '"', '\\', '\n', '\u0001', '\ud800', '\udc00', '\u{1F600}', '\u007f'),
+    });
+    const number = fc.double({ noNaN: true, noDefaultInfinity: true });
+    const primitive = fc.oneof(text, fc.integer(), number, fc.boolean(), fc.constant(null));
+    // entries in sorted or given order, so the fast path and the fallback alternate within a run
+    const flat = fc
+      .tuple(fc.dictionary(text, primitive, { maxKeys: 5 }), fc.boolean())
+      .map(([record, sorted]) =>
+        sorted ? Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : record,
+      );
+    const element = fc.oneof({ weight: 8, arbitrary: flat }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) });
+    const oneByOne = (values: unknown[]) =>
+      `[${values.map((value) => canonicalJson({ value }).slice('{"value":'.length, -1)).join(',')}]`;
+    fc.assert(
+      fc.property(fc.array(element, { maxLength: 40 }), (values) => {
+        expect(canonicalJson(values)).toBe(oneByOne(values));
+      }),
+      { numRuns: 1000 },
+    );
+    const long = Array.from({ length: 10_000 }, (_, i) =>
+      i % 3333 === 0 ? { b: i, a: 'unsorted' } : { a: `x${i}\u2028`, b: i, c: i % 2 === 0 ? null : -0 },
+    );
+    expect(canonicalJson(long)).toBe(oneByOne(long));
+  });
 });

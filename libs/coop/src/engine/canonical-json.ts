@@ -31,10 +31,16 @@ class HashSink implements Sink {
   private buffer = '';
   constructor(private readonly hash: Hash) {}
   write(text: string): void {
+    if (text.length >= 1 << 16) {
+      this.flush();
+      this.hash.update(text, 'utf8');
+      return;
+    }
     this.buffer += text;
     if (this.buffer.length >= 1 << 16) this.flush();
   }
   flush(): void {
+    if (this.buffer === '') return;
     this.hash.update(this.buffer, 'utf8');
     this.buffer = '';
   }
@@ -69,13 +75,65 @@ function primitive(value: unknown): string {
   }
 }
 
+/** Elements written per native JSON.stringify call on the fast path (see writeArray). */
+const NATIVE_RUN = 4096;
+
+// A snapshot is mostly two long arrays of small flat objects (events, members) whose keys are
+// usually in canonical order already (the platform writes them so). For such an object
+// JSON.stringify writes exactly the canonical text (same string escapes and number forms), natively
+// and with less garbage; so runs of them go through one JSON.stringify call, anything else
+// element by element.
 function writeArray(values: readonly unknown[], sink: Sink): void {
   sink.write('[');
-  for (let i = 0; i < values.length; i++) {
-    if (i > 0) sink.write(',');
-    writeValue(values[i], sink);
+  let i = 0;
+  while (i < values.length) {
+    let run = i;
+    const limit = Math.min(values.length, i + NATIVE_RUN);
+    while (run < limit && isFlatCanonical(values[run])) run++;
+    if (run > i) {
+      const text = JSON.stringify(values.slice(i, run));
+      sink.write(i > 0 ? ',' + text.slice(1, -1) : text.slice(1, -1));
+      i = run;
+    } else {
+      if (i > 0) sink.write(',');
+      writeValue(values[i++], sink);
+    }
   }
   sink.write(']');
+}
+
+/**
+ * Whether JSON.stringify(value) is its canonical JSON: a plain object (no toJSON) whose own keys
+ * are in strictly ascending UTF-16 order and whose values are strings, finite numbers, booleans
+ * or null.
+ */
+function isFlatCanonical(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
+  const keys = Object.keys(value);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k];
+    if (k > 0 && !(keys[k - 1] < key)) return false;
+    const member = (value as Record<string, unknown>)[key];
+    switch (typeof member) {
+      case 'string':
+      case 'boolean':
+        break;
+      case 'number':
+        if (!Number.isFinite(member)) return false;
+        break;
+      case 'object':
+        if (member !== null) return false;
+        break;
+      case 'undefined':
+      case 'bigint':
+      case 'function':
+      case 'symbol':
+        return false;
+    }
+  }
+  return typeof (value as { toJSON?: unknown }).toJSON !== 'function';
 }
 
 // Objects are written member by member into one string, handed to the sink once (nested

@@ -1,4 +1,5 @@
 import type { Instant } from './rfc3339';
+import { StringIndex } from './string-index';
 
 /** The event type index of a REVERSAL. */
 export const REVERSAL_TYPE = -1;
@@ -18,8 +19,8 @@ export class SnapshotIndex {
   /** Hosts of the `instance:HOST` actors the events name; an instance actor is `−2 − host index`. */
   readonly instanceHosts: string[] = [];
   private readonly hostIndex = new Map<string, number>();
-  /** Event id → the index of its first event. */
-  readonly firstEvent = new Map<string, number>();
+  /** Event id → the index of its first event (a million of them: a StringIndex, not a Map). */
+  readonly firstEvent: StringIndex;
   readonly eventType: Int32Array;
   /** The event's member (author) index. */
   readonly eventMember: Int32Array;
@@ -29,6 +30,7 @@ export class SnapshotIndex {
   readonly redelivered: Uint8Array;
 
   constructor(eventCount: number) {
+    this.firstEvent = new StringIndex(eventCount);
     this.eventType = new Int32Array(eventCount);
     this.eventMember = new Int32Array(eventCount);
     this.eventActor = new Int32Array(eventCount).fill(-1);

@@ -46,13 +46,12 @@ export function validateEvents(
     }
     const id = (event as JsonObject).id;
     if (isText(id)) {
-      const first = index.firstEvent.get(id);
-      if (first === undefined) {
-        index.firstEvent.set(id, i);
-      } else if (sameContent(events[first], event)) {
-        index.redelivered[i] = 1; // counts once, checked once
-        continue;
-      } else {
+      const first = index.firstEvent.addIfAbsent(id, i); // undefined: the first event with this id
+      if (first !== undefined) {
+        if (sameContent(events[first], event)) {
+          index.redelivered[i] = 1; // counts once, checked once
+          continue;
+        }
         problems.add(`$.events[${i}]`, `differs from $.events[${first}], which has the same id ${JSON.stringify(id)}`);
       }
     } else {

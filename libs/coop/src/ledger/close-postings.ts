@@ -1,4 +1,4 @@
-import type { PeriodResult } from '../engine/snapshot';
+import type { Allocation } from '../engine/snapshot';
 import { MoneyAccount, UnitsAccount, type PostingLine } from './posting-line';
 
 export interface Vesting {
@@ -19,10 +19,11 @@ export interface ClosePostings {
  * cash part payable, retained part in the capital account of this vintage. Both sides equal the
  * net exactly because the engine's invariant 2 holds; the caller still checks the sum.
  * Units: what was issued goes to each member's unvested units; `vesting` moves earlier issues
- * from unvested to vested.
+ * from unvested to vested. Only the allocation and the period id are read (not the hashes), so a
+ * close can post while it hashes.
  */
 export function closePostings(
-  result: PeriodResult,
+  result: Allocation & { period: string },
   money: { revenue: number; costs: number },
   memberIds: ReadonlyMap<string, string>,
   vesting: readonly Vesting[],

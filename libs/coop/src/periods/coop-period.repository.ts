@@ -3,11 +3,20 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import type { MemberStatus, SnapshotEvent } from '../engine/snapshot';
 import { CoopPeriodEntity } from './coop-period.entity';
+import { settledLater, whenSent } from './in-flight';
 
 /** Every close takes this session lock first: closes run one at a time, across processes. */
 const CLOSE_LOCK = 'guildhall:coop-close';
 const SERIALIZATION_FAILURE = '40001';
 const CLOSE_ATTEMPTS = 5;
+/** Events per query of a close's snapshot (see snapshotEvents). */
+const EVENTS_CHUNK = 125_000;
+
+interface EventsChunk {
+  text: string;
+  through: number;
+  count: number;
+}
 
 export interface MemberRow {
   id: string;
@@ -68,21 +77,39 @@ export class CoopPeriodRepository {
   }
 
   /**
-   * Marks the period closed with its snapshot and result. The snapshot arrives as JSON text (the
-   * caller spliced the events' text in: re-serialising a million events costs seconds).
+   * Stores the snapshot of the period being closed as JSON text: `head` (everything but the
+   * events) followed by the events in (afterSeq, through], aggregated again here in the server
+   * exactly as snapshotEvents read them (same rows, same order, same separator, within the same
+   * transaction), so the text is byte for byte what the engine parsed without sending ~100 MB
+   * back. The close's first write: it runs in the server while the engine runs here.
    */
+  async storeSnapshot(
+    manager: EntityManager,
+    id: string,
+    head: object,
+    events: { afterSeq: number; through: number },
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE coop_periods
+          SET snapshot = ($2::text || coalesce((SELECT string_agg(snapshot_json, ',')
+                                            FROM (SELECT snapshot_json FROM coop_events
+                                                   WHERE seq > $3 AND seq <= $4 ORDER BY seq) e), '') || ']}')::json
+        WHERE id = $1 AND status = 'open'`,
+      [id, `${JSON.stringify(head).slice(0, -1)},"events":[`, events.afterSeq, events.through],
+    );
+  }
+
+  /** Marks the period closed with its result (its snapshot is stored already: storeSnapshot). */
   async markClosed(
     manager: EntityManager,
     id: string,
     close: Pick<CoopPeriodEntity, Exclude<NullOnOpen, 'snapshot'> | 'endsAt'>,
-    snapshotText: string,
   ): Promise<void> {
     await manager
       .getRepository(CoopPeriodEntity)
       .createQueryBuilder()
       .update()
-      .set({ ...close, status: 'closed', snapshot: () => ':snapshotText::json' })
-      .setParameter('snapshotText', snapshotText)
+      .set({ ...close, status: 'closed' })
       .where('id = :id AND status = :open', { id, open: 'open' })
       .execute();
   }
@@ -121,12 +148,15 @@ export class CoopPeriodRepository {
   }
 
   /**
-   * A close sorts and aggregates a period's events in one query and writes its snapshot (a
+   * A close aggregates a period's events in one query and writes its snapshot (a
    * million events are ~100 MB of JSON): room to sort in memory, and lz4 (much faster than the
-   * default pglz) to compress the stored snapshot where the server has it. This transaction only.
+   * default pglz) to compress the stored snapshot where the server has it; no parallel plans (the
+   * events are aggregated in seq order, see snapshotEvents). This transaction only.
    */
   async tuneForClose(manager: EntityManager): Promise<void> {
-    await manager.query(`SELECT set_config('work_mem', '256MB', true)`);
+    await manager.query(
+      `SELECT set_config('work_mem', '256MB', true), set_config('max_parallel_workers_per_gather', '0', true)`,
+    );
     const [lz4]: { available: boolean }[] = await manager.query(
       `SELECT 'lz4' = ANY(enumvals) AS available FROM pg_settings WHERE name = 'default_toast_compression'`,
     );
@@ -167,24 +197,49 @@ export class CoopPeriodRepository {
   }
 
   /**
-   * The events recorded after `afterSeq`, as the snapshot's JSON (each event's JSON was written
-   * when it was recorded: a million events travel as one text value), and the last seq among them.
+   * The events recorded after `afterSeq`, parsed (each event's JSON was written when it was
+   * recorded: a chunk of events travels as one text value), and the last seq among them. Chunk
+   * by chunk in seq order: the server aggregates the next chunk while this process parses the
+   * last. Once the last seq is known, `afterLast(through)` is issued before the last chunk is
+   * parsed (its promise is returned as `after`, to be awaited by the caller).
    */
-  async snapshotEvents(
+  async snapshotEvents<T>(
     manager: EntityManager,
     afterSeq: number,
-  ): Promise<{ events: SnapshotEvent[]; text: string; through: number }> {
-    const [row]: { events: string | null; through: string | null }[] = await manager.query(
-      `SELECT '[' || string_agg(snapshot_json, ',' ORDER BY seq) || ']' AS events, max(seq)::text AS through
-         FROM coop_events WHERE seq > $1`,
-      [afterSeq],
+    afterLast: (through: number) => Promise<T>,
+  ): Promise<{ events: SnapshotEvent[]; through: number; after: Promise<T> }> {
+    const events: SnapshotEvent[] = [];
+    let through = afterSeq;
+    let after: Promise<T> | undefined;
+    let next: Promise<EventsChunk> | undefined = this.eventsChunk(manager, afterSeq);
+    while (next) {
+      const chunk: EventsChunk = await next;
+      if (chunk.count > 0) through = chunk.through;
+      if (chunk.count === EVENTS_CHUNK) next = settledLater(this.eventsChunk(manager, through));
+      else {
+        next = undefined;
+        after = settledLater(afterLast(through));
+      }
+      await whenSent(manager);
+      if (chunk.count === 0) break;
+      const parsed = JSON.parse(`[${chunk.text}]`) as SnapshotEvent[];
+      for (let i = 0; i < parsed.length; i++) events.push(parsed[i]);
+    }
+    return { events, through, after: after! };
+  }
+
+  /**
+   * Up to EVENTS_CHUNK events after `afterSeq`, their JSON joined by commas, and the last seq.
+   * Rows come in seq order from the seq index into a plain aggregate (tuneForClose turns
+   * parallel plans off, so one process aggregates them in that order): no sort.
+   */
+  private async eventsChunk(manager: EntityManager, afterSeq: number): Promise<EventsChunk> {
+    const [row]: { text: string | null; through: string | null; count: number }[] = await manager.query(
+      `SELECT string_agg(snapshot_json, ',') AS text, max(seq)::text AS through, count(*)::int AS count
+         FROM (SELECT snapshot_json, seq FROM coop_events WHERE seq > $1 ORDER BY seq LIMIT $2) e`,
+      [afterSeq, EVENTS_CHUNK],
     );
-    const text = row.events ?? '[]';
-    return {
-      events: JSON.parse(text) as SnapshotEvent[],
-      text,
-      through: row.through === null ? afterSeq : Number(row.through),
-    };
+    return { text: row.text ?? '', through: row.through === null ? afterSeq : Number(row.through), count: row.count };
   }
 
   /** Revenue and costs recorded after `afterSeq`, and the last seq among them. */

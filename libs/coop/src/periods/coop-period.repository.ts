@@ -26,6 +26,9 @@ export interface MemberRow {
   vestedUnits: number;
 }
 
+/** A timestamptz as JavaScript's `toISOString()` writes it (UTC, milliseconds, `Z`). */
+const isoTimestamp = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 @Injectable()
 export class CoopPeriodRepository {
   private readonly logger = new Logger(CoopPeriodRepository.name);
@@ -171,28 +174,32 @@ export class CoopPeriodRepository {
     await manager.query('LOCK TABLE coop_events, coop_payments IN SHARE MODE');
   }
 
-  /** Every admitted member (pending applications are not members), with vested units from the ledger. */
+  /**
+   * Every admitted member (pending applications are not members), with vested units from the
+   * ledger, in code-point order of their ids. The rows travel as one JSON text, parsed once (a
+   * hundred thousand rows through the driver, with a Date parsed per row, took ~1 s at a close).
+   */
   async snapshotMembers(manager: EntityManager): Promise<MemberRow[]> {
-    const rows: { id: string; account_id: string; joined_at: Date; status: MemberStatus; vested: string }[] =
-      await manager.query(
-        `SELECT a.username AS id, m.account_id, m.joined_at, m.status, coalesce(v.vested, 0)::text AS vested
-           FROM coop_members m
-           JOIN accounts a ON a.id = m.account_id
-           LEFT JOIN (
-             SELECT p.member_id, -SUM(p.amount) AS vested
-               FROM coop_postings p JOIN coop_journal_entries e ON e.id = p.entry_id
-              WHERE e.ledger = 'units' AND p.account = 'vested'
-              GROUP BY p.member_id
-           ) v ON v.member_id = m.account_id
-          WHERE m.status <> 'pending'
-          ORDER BY a.username`,
-      );
-    return rows.map((r) => ({
-      id: r.id,
-      accountId: r.account_id,
-      joinedAt: r.joined_at.toISOString(),
-      status: r.status,
-      vestedUnits: Number(r.vested),
+    const [row]: { members: string | null }[] = await manager.query(
+      `SELECT json_agg(json_build_array(a.username, m.account_id, ${isoTimestamp('m.joined_at')}, m.status,
+                                        coalesce(v.vested, 0)) ORDER BY a.username COLLATE "C")::text AS members
+         FROM coop_members m
+         JOIN accounts a ON a.id = m.account_id
+         LEFT JOIN (
+           SELECT p.member_id, -SUM(p.amount) AS vested
+             FROM coop_postings p JOIN coop_journal_entries e ON e.id = p.entry_id
+            WHERE e.ledger = 'units' AND p.account = 'vested'
+            GROUP BY p.member_id
+         ) v ON v.member_id = m.account_id
+        WHERE m.status <> 'pending'`,
+    );
+    const tuples = JSON.parse(row?.members ?? '[]') as [string, string, string, MemberStatus, number][];
+    return tuples.map(([id, accountId, joinedAt, status, vestedUnits]) => ({
+      id,
+      accountId,
+      joinedAt,
+      status,
+      vestedUnits,
     }));
   }
 

@@ -5,26 +5,13 @@ import { DataSource } from 'typeorm';
 import { signUp, type SignedUp } from './utils/factories';
 import { startPeer, type Peer, type PeerActor } from './utils/peer';
 import { createListeningTestApp, type TestApp } from './utils/test-app';
+import { drained, eventually } from './utils/eventually';
 
 const AS_JSON = 'application/activity+json';
 const PUBLIC = 'https://www.w3.org/ns/activitystreams#Public';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- documents from the wire
 type Json = Record<string, any>;
-
-async function eventually<T>(probe: () => Promise<T>, check: (value: T) => void, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    try {
-      check(value);
-      return value;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Helpers bound to one listening app. */
 function helpers(t: TestApp & { origin: string }) {
@@ -52,23 +39,6 @@ function helpers(t: TestApp & { origin: string }) {
     return { status: res.status, doc: /json/.test(String(res.headers['content-type'])) ? JSON.parse(res.text) : {} };
   }
   return { actorUri, postUri, gql, createPost, follow, get };
-}
-
-/** Until the federation queues have nothing waiting or running, twice in a row. */
-async function drained(queues: Queue[]): Promise<void> {
-  let quiet = 0;
-  await eventually(
-    async () => {
-      let busy = 0;
-      for (const queue of queues) {
-        const counts = await queue.getJobCounts('waiting', 'active', 'prioritized');
-        busy += (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.prioritized ?? 0);
-      }
-      quiet = busy === 0 ? quiet + 1 : 0;
-      return quiet;
-    },
-    (value) => expect(value).toBeGreaterThanOrEqual(2),
-  );
 }
 
 function federationQueues(t: TestApp): Queue[] {

@@ -7,6 +7,7 @@ import { DomainBlockCache } from '../libs/federation/src/moderation/domain-block
 import { signUp, type SignedUp } from './utils/factories';
 import { startPeer, trustCertificateInThisProcess, type Peer, type PeerActor, type RawPostInput } from './utils/peer';
 import { createListeningTestApp, type TestApp } from './utils/test-app';
+import { drained } from './utils/eventually';
 
 const AS = 'https://www.w3.org/ns/activitystreams';
 const MAX_BODY_BYTES = 4096;
@@ -34,18 +35,6 @@ describe('federation inbox: refusals', () => {
     return row;
   }
 
-  /** Until the federation queue has nothing waiting or running, twice in a row. */
-  async function drained(): Promise<void> {
-    let quiet = 0;
-    const deadline = Date.now() + 20_000;
-    while (quiet < 2) {
-      const jobs = await queue.getJobCounts('waiting', 'active', 'prioritized');
-      quiet = (jobs.waiting ?? 0) + (jobs.active ?? 0) + (jobs.prioritized ?? 0) === 0 ? quiet + 1 : 0;
-      if (Date.now() > deadline) throw new Error(`federation queue not drained: ${JSON.stringify(jobs)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
   const activityId = () => `${peer.httpOrigin}/activities/${randomUUID()}`;
   const like = (actor = mallory.id, object = postUri) =>
     JSON.stringify({ '@context': AS, id: activityId(), type: 'Like', actor, object });
@@ -67,7 +56,7 @@ describe('federation inbox: refusals', () => {
     const before = await counts();
     const response = await peer.rawPost({ url: inbox(), ...input });
     expect(response.status).toBe(status);
-    await drained();
+    await drained([queue]);
     expect(await counts()).toEqual(before);
     expect((await t.http().get('/health')).status).toBe(200);
     return response.body;
@@ -163,7 +152,7 @@ describe('federation inbox: refusals', () => {
       const before = await counts();
       const body = JSON.stringify({ '@context': AS, id: activityId(), ...activity });
       expect((await peer.rawPost({ url: inbox(), body, sign: { actor } })).status).toBe(202);
-      await drained();
+      await drained([queue]);
       const after = await counts();
       // Resolving the sender may store its account; nothing else may change.
       expect({ ...after, accounts: 0 }).toEqual({ ...before, accounts: 0 });
@@ -207,7 +196,7 @@ describe('federation inbox: refusals', () => {
         object: postUri,
       });
       expect((await peer.rawPost({ url: inbox(), body, sign: { actor: 'trent' } })).status).toBe(202);
-      await drained();
+      await drained([queue]);
       expect(await db.query('SELECT uri FROM likes WHERE uri = $1', [likeId])).toEqual([{ uri: likeId }]);
       await noEffect('mallory', { type: 'Undo', actor: mallory.id, object: likeId });
       expect(await db.query('SELECT uri FROM likes WHERE uri = $1', [likeId])).toEqual([{ uri: likeId }]);
@@ -217,7 +206,7 @@ describe('federation inbox: refusals', () => {
       const object = note();
       const body = JSON.stringify({ '@context': AS, id: activityId(), type: 'Create', actor: mallory.id, object });
       expect((await peer.rawPost({ url: inbox(), body, sign: { actor: 'mallory' } })).status).toBe(202);
-      await drained();
+      await drained([queue]);
       expect(await db.query('SELECT local, visibility FROM posts WHERE uri = $1', [object.id])).toEqual([
         { local: false, visibility: 'public' },
       ]);
@@ -233,7 +222,7 @@ describe('federation inbox: refusals', () => {
         object: alice.account.uri,
       });
       expect((await peer.rawPost({ url: inbox(), body, sign: { actor: 'eve' } })).status).toBe(202);
-      await drained();
+      await drained([queue]);
       const [row] = await db.query<{ id: string }[]>('SELECT id FROM accounts WHERE uri = $1', [eve.id]);
       await db.query('DELETE FROM follows WHERE follower_id = $1', [row.id]);
       await db.query('UPDATE accounts SET suspended_at = now() WHERE id = $1', [row.id]);
@@ -267,7 +256,7 @@ describe('federation inbox: refusals', () => {
         const body = like(`${peer.httpOrigin}/users/${actor}`, await freshPost());
         expect((await peer.rawPost({ url: inbox(), body, sign: { actor } })).status).toBe(202);
       }
-      await drained();
+      await drained([queue]);
     });
 
     it('accepts a correctly signed Like without Fedify, and the worker stores it once', async () => {
@@ -277,7 +266,7 @@ describe('federation inbox: refusals', () => {
         expect((await peer.rawPost({ url: inbox(), body, sign: { actor: 'mallory' } })).status).toBe(202);
       });
       expect(moved).toEqual({ accepted: 1, declined: 0 });
-      await drained();
+      await drained([queue]);
       const { id } = JSON.parse(body) as { id: string };
       expect(await db.query('SELECT uri FROM likes WHERE uri = $1', [id])).toEqual([{ uri: id }]);
       expect((await counts()).likes).toBe(before.likes + 1);
@@ -310,7 +299,7 @@ describe('federation inbox: refusals', () => {
         expect((await peer.rawPost({ url: inbox(), body, sign: { actor: 'mallory' } })).status).toBe(202);
       });
       expect(moved).toEqual({ accepted: 0, declined: 1 });
-      await drained();
+      await drained([queue]);
       expect((await counts()).likes).toBe(before.likes + 1);
     });
   });
@@ -320,7 +309,7 @@ describe('federation inbox: refusals', () => {
     const body = like();
     const response = await peer.rawPost({ url: inbox(), body, sign: { actor: 'mallory' } });
     expect(response.status).toBe(202);
-    await drained();
+    await drained([queue]);
     const { id } = JSON.parse(body) as { id: string };
     expect(await db.query('SELECT uri FROM likes WHERE uri = $1', [id])).toEqual([{ uri: id }]);
     expect((await counts()).likes).toBe(before.likes + 1);

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { signUp, type SignedUp } from './utils/factories';
 import { startPeer, trustCertificateInThisProcess, type Peer, type PeerActor } from './utils/peer';
 import { createListeningTestApp, type TestApp } from './utils/test-app';
+import { drained, eventually } from './utils/eventually';
 
 const AS = 'https://www.w3.org/ns/activitystreams';
 const PUBLIC = `${AS}#Public`;
@@ -20,34 +21,6 @@ describe('federation inbox: what each inbound activity does', () => {
   const actorUri = (user: SignedUp) => `${t.origin}/users/${user.username}`;
   const postUri = (id: string) => `${t.origin}/posts/${id}`;
   const sharedInbox = () => `${t.origin}/inbox`;
-
-  /** Polls until `check` passes (inbox work is asynchronous, in the worker); fails with the last error. */
-  async function eventually<T>(probe: () => Promise<T>, check: (value: T) => void, timeoutMs = 20_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      try {
-        check(value);
-        return value;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
-  /** Until the federation queue has nothing waiting or running, twice in a row. */
-  async function drained(): Promise<void> {
-    let quiet = 0;
-    await eventually(
-      async () => {
-        const counts = await queue.getJobCounts('waiting', 'active', 'prioritized');
-        quiet = (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.prioritized ?? 0) === 0 ? quiet + 1 : 0;
-        return quiet;
-      },
-      (value) => expect(value).toBeGreaterThanOrEqual(2),
-    );
-  }
 
   async function account(handle: string): Promise<{ id: string; uri: string; followersCount: number }> {
     const res = await t.gql<{ account: { id: string; uri: string; followersCount: number } | null }>(
@@ -307,7 +280,7 @@ describe('federation inbox: what each inbound activity does', () => {
       const followId = await requested(oz);
       const noor = `${peer.httpOrigin}/users/noor`;
       expect((await answer('Accept', `${t.origin}/follows/${followId}`, noor, 'noor')).status).toBe(202);
-      await drained();
+      await drained([queue]);
       expect(await followRow(oz.account.id, moId)).toEqual({ state: 'pending', uri: null });
     });
   });
@@ -496,10 +469,10 @@ describe('federation inbox: what each inbound activity does', () => {
         () => post(alicePostId),
         (view) => expect(view?.likesCount).toBe(1),
       );
-      await drained();
+      await drained([queue]);
       const third = await send();
       expect(third.status).toBe(202);
-      await drained();
+      await drained([queue]);
       expect((await post(alicePostId))?.likesCount).toBe(1);
       expect(await sql('SELECT account_id FROM likes WHERE uri = $1', [likeId])).toEqual([{ account_id: danaId }]);
     });
@@ -553,7 +526,7 @@ describe('federation inbox: what each inbound activity does', () => {
           }),
         });
       expect((await replay(noteUri)).status).toBe(202);
-      await drained();
+      await drained([queue]);
       const rows = await sql<{ deleted_at: Date | null; content: string }>(
         'SELECT deleted_at, content FROM posts WHERE uri = $1',
         [noteUri],
@@ -582,7 +555,7 @@ describe('federation inbox: what each inbound activity does', () => {
         (found) => expect(found).toEqual([{ uri: early }]),
       );
       expect((await replay(early)).status).toBe(202);
-      await drained();
+      await drained([queue]);
       expect(await sql('SELECT id FROM posts WHERE uri = $1', [early])).toEqual([]);
     });
   });
@@ -694,7 +667,7 @@ describe('federation inbox: what each inbound activity does', () => {
       expect((await peer.actor('newbie')).followers).toEqual([expect.objectContaining({ id: actorUri(hal) })]);
 
       await peer.move({ actor: 'liar', target: stranger.id });
-      await drained();
+      await drained([queue]);
       expect(await followRow(ivy.account.id, liarId)).toEqual({ state: 'accepted', uri: null });
       expect(await sql('SELECT moved_to_account_id FROM accounts WHERE id = $1', [liarId])).toEqual([
         { moved_to_account_id: null },

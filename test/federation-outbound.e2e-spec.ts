@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { signUp, type SignedUp } from './utils/factories';
 import { startPeer, trustCertificateInThisProcess, type Peer, type PeerActor, type ReceivedEntry } from './utils/peer';
 import { createListeningTestApp, type TestApp } from './utils/test-app';
+import { drained, eventually } from './utils/eventually';
 
 const AS_JSON = 'application/activity+json';
 const PUBLIC = 'https://www.w3.org/ns/activitystreams#Public';
@@ -22,37 +23,6 @@ describe('federation outbound: local actions as activities at a peer', () => {
 
   const actorUri = (user: SignedUp) => `${t.origin}/users/${user.username}`;
   const postUri = (id: string) => `${t.origin}/posts/${id}`;
-
-  async function eventually<T>(probe: () => Promise<T>, check: (value: T) => void, timeoutMs = 20_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      try {
-        check(value);
-        return value;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
-  /** Until both federation queues (ours and Fedify's) have nothing waiting or running, twice in a row. */
-  async function drained(): Promise<void> {
-    let quiet = 0;
-    await eventually(
-      async () => {
-        let busy = 0;
-        for (const queue of queues) {
-          const counts = await queue.getJobCounts('waiting', 'active', 'prioritized');
-          busy += (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.prioritized ?? 0);
-        }
-        quiet = busy === 0 ? quiet + 1 : 0;
-        return quiet;
-      },
-      (value) => expect(value).toBeGreaterThanOrEqual(2),
-    );
-  }
 
   async function gql<T>(query: string, variables: Record<string, unknown>, user: SignedUp): Promise<T> {
     const res = await t.gql<T>(query, variables, user.token);
@@ -167,7 +137,7 @@ describe('federation outbound: local actions as activities at a peer', () => {
       () => about(postUri(articleId), 'Create'),
       (entries) => expect(entries).toHaveLength(1),
     );
-    await drained();
+    await drained(queues);
     await peer.idle();
 
     expect(note.path).toBe('/inbox');
@@ -333,7 +303,7 @@ describe('federation outbound: local actions as activities at a peer', () => {
       () => about(postUri(id), 'Create'),
       (entries) => expect(entries).toHaveLength(1),
     );
-    await drained();
+    await drained(queues);
     await peer.idle();
     expect(direct.path).toBe('/users/bob/inbox');
     expect(direct.verification.verified).toBe(true);

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { signUp, type SignedUp } from './utils/factories';
 import { startPeer, trustCertificateInThisProcess, type Peer, type PeerActor } from './utils/peer';
 import { createListeningTestApp, type TestApp } from './utils/test-app';
+import { drained, eventually } from './utils/eventually';
 
 const AS = 'https://www.w3.org/ns/activitystreams';
 const PUBLIC = `${AS}#Public`;
@@ -57,33 +58,6 @@ describe('federation: media of remote posts', () => {
   const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []) => db.query<T[]>(query, params);
   const sharedInbox = () => `${t.origin}/inbox`;
   const files = (name: string) => `https://files.mira.example/media/${name}`;
-
-  async function eventually<T>(probe: () => Promise<T>, check: (value: T) => void, timeoutMs = 20_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      try {
-        check(value);
-        return value;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
-  /** Until the federation queue has nothing waiting or running, twice in a row. */
-  async function drained(): Promise<void> {
-    let quiet = 0;
-    await eventually(
-      async () => {
-        const counts = await queue.getJobCounts('waiting', 'active', 'prioritized');
-        quiet = (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.prioritized ?? 0) === 0 ? quiet + 1 : 0;
-        return quiet;
-      },
-      (value) => expect(value).toBeGreaterThanOrEqual(2),
-    );
-  }
 
   async function accountId(handle: string): Promise<string> {
     const res = await t.gql<{ account: { id: string } | null }>(
@@ -393,6 +367,6 @@ describe('federation: media of remote posts', () => {
         carol.account.id,
       ]),
     ).rejects.toThrow(/media_attachments_source_check/);
-    await drained();
+    await drained([queue]);
   });
 });

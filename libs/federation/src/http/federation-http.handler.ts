@@ -161,9 +161,8 @@ export class FederationHttpHandler {
       return new InboxRefusal(403, 'This server does not accept activities from your domain').toResponse();
     }
     const recipient = PERSONAL_INBOX_PATH.exec(url.pathname)?.[1] ?? null;
-    const fast = await this.fastPath.accept(raw.headers, `${url.pathname}${url.search}`, checked.activity, recipient);
-    if (fast) {
-      this.health.alive(fast.actorHost);
+    if (await this.fastPath.accept(raw.headers, `${url.pathname}${url.search}`, checked.activity, recipient)) {
+      if (host) this.health.alive(host);
       return accepted();
     }
     const response = await this.federation.federation.fetch(toWebRequest(raw, url, body), {

@@ -6,6 +6,7 @@ import { AccountRepository } from '@guildhall/identity';
 import { FederationService } from '../federation.service';
 import { RemoteKeyCache } from '../keys/remote-key.cache';
 import { parseCavageSignature, signingString, verifyCavageSignature } from './cavage-signature';
+import { actorId } from './inbox-request';
 
 /** The message Fedify's inbox enqueues for its listeners (the public `processQueuedTask` input). */
 type InboxMessage = Parameters<FederationService['federation']['processQueuedTask']>[1];
@@ -27,11 +28,6 @@ const KNOWN_CONTEXTS = new Set([
 /** Terms whose meaning the fast path reads without JSON-LD processing: no context may redefine them. */
 const READ_TERMS = ['id', 'type', 'actor', 'signature', 'proof'];
 
-/** What the fast path makes of a request it accepts. */
-export interface FastPathAccepted {
-  actorHost: string;
-}
-
 /**
  * The common inbox POST, accepted without Fedify's per-request JSON-LD work: a draft-cavage RSA
  * signature by a key Fedify already fetched (its KV cache), owned by the activity's actor, on
@@ -39,7 +35,7 @@ export interface FastPathAccepted {
  * Fedify's inbox enqueues, so the worker runs it through the same listeners, idempotence and
  * retries (ADR 0012). Anything else — an unknown or rotated key, RFC 9421, Linked Data
  * Signatures or proofs, a custom context that could redefine the terms read here, a signature
- * that does not verify — returns null and takes Fedify's full path, which decides and refuses.
+ * that does not verify — returns false and takes Fedify's full path, which decides and refuses.
  * The door (inbox-request.ts) has already checked content type, JSON, digest and date.
  */
 @Injectable()
@@ -58,7 +54,7 @@ export class InboxFastPath {
   }
 
   /**
-   * Enqueues `activity` when its signature verifies with a cached key; null to fall back.
+   * Enqueues `activity` when its signature verifies with a cached key; false to fall back.
    * `target` is the request target as signed (path and query); `recipient` a local username for
    * a personal inbox, null for the shared inbox.
    */
@@ -67,7 +63,7 @@ export class InboxFastPath {
     target: string,
     activity: Record<string, unknown>,
     recipient: string | null,
-  ): Promise<FastPathAccepted | null> {
+  ): Promise<boolean> {
     const accepted = await this.tryAccept(headers, target, activity, recipient);
     this.counts[accepted ? 'accepted' : 'declined'] += 1;
     return accepted;
@@ -78,27 +74,27 @@ export class InboxFastPath {
     target: string,
     activity: Record<string, unknown>,
     recipient: string | null,
-  ): Promise<FastPathAccepted | null> {
+  ): Promise<boolean> {
     const header = headers.signature;
-    if (typeof header !== 'string' || headers['signature-input'] !== undefined) return null;
-    if (!plainActivityStreams(activity)) return null;
-    const actorId = idOf(activity.actor);
-    if (typeof activity.id !== 'string' || actorId === null) return null;
+    if (typeof header !== 'string' || headers['signature-input'] !== undefined) return false;
+    if (!plainActivityStreams(activity)) return false;
+    const actor = actorId(activity);
+    if (typeof activity.id !== 'string' || actor === null) return false;
     const signature = parseCavageSignature(header);
-    if (!signature) return null;
-    const actorOrigin = originOf(actorId);
+    if (!signature) return false;
+    const actorOrigin = originOf(actor);
     if (actorOrigin === null || originOf(activity.id) !== actorOrigin || originOf(signature.keyId) !== actorOrigin) {
-      return null;
+      return false;
     }
     const text = signingString(signature, 'POST', target, headers);
-    if (text === null) return null;
+    if (text === null) return false;
     const key = await this.keys.find(signature.keyId);
-    if (!key || key.ownerId !== actorId) return null;
+    if (!key || key.ownerId !== actor) return false;
     if (!verifyCavageSignature(signature, text, key.key)) {
       this.keys.forget(signature.keyId);
-      return null;
+      return false;
     }
-    if (recipient !== null && !(await this.accounts.findActiveLocal(recipient))) return null;
+    if (recipient !== null && !(await this.accounts.findActiveLocal(recipient))) return false;
     const message: InboxMessage = {
       type: 'inbox',
       id: randomUUID(),
@@ -110,17 +106,8 @@ export class InboxFastPath {
       traceContext: {},
     };
     await this.federation.queue.enqueue(message);
-    return { actorHost: new URL(actorId).host.toLowerCase() };
+    return true;
   }
-}
-
-/** An id: a string, or an embedded object's `id`. */
-function idOf(value: unknown): string | null {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string') {
-    return (value as { id: string }).id;
-  }
-  return null;
 }
 
 function originOf(url: string): string | null {

@@ -131,16 +131,20 @@ function checkDigest(headers: IncomingMessage['headers'], body: Buffer): InboxRe
   return null;
 }
 
+/** The id of the activity's actor: `actor` as a string, or an embedded object's `id`. */
+export function actorId(activity: Record<string, unknown>): string | null {
+  const actor = activity.actor;
+  if (typeof actor === 'string') return actor;
+  if (typeof actor === 'object' && actor !== null && typeof (actor as { id?: unknown }).id === 'string') {
+    return (actor as { id: string }).id;
+  }
+  return null;
+}
+
 /** The host of the activity's actor (an id string or an embedded object with one), lower-case. */
 export function actorHost(activity: Record<string, unknown>): string | null {
-  const actor = activity.actor;
-  const id =
-    typeof actor === 'string'
-      ? actor
-      : typeof actor === 'object' && actor !== null
-        ? (actor as { id?: unknown }).id
-        : null;
-  if (typeof id !== 'string') return null;
+  const id = actorId(activity);
+  if (id === null) return null;
   try {
     return new URL(id).host.toLowerCase();
   } catch {

@@ -13,6 +13,7 @@ import { HostHealth } from '../delivery/host-health.service';
 import { AccountSuspensionService } from '../moderation/account-suspension.service';
 import { DomainBlockCache } from '../moderation/domain-block.cache';
 import { InboxFastPath } from './inbox-fast-path';
+import { signatureWindowRefusal } from './signature-window';
 import { actorHost, checkInboxRequest, InboxRefusal, keyHost, readBody } from './inbox-request';
 import { InstanceStatsRepository } from '../well-known/instance-stats.repository';
 import { hostMeta, isNodeInfoVersion, nodeInfo, nodeInfoLinks } from '../well-known/well-known.responses';
@@ -97,6 +98,12 @@ export class FederationHttpHandler {
     if (signer && this.blocks.isBlocked(signer)) {
       return new InboxRefusal(403, 'This server does not serve your domain').toResponse();
     }
+    // A signature outside its time window authenticates no one: the GET is answered as unsigned
+    // (public documents still are; authorized fetch refuses), as Mastodon does.
+    if (signer && signatureWindowRefusal(raw.headers) !== null) {
+      delete raw.headers.signature;
+      delete raw.headers['signature-input'];
+    }
 
     switch (url.pathname) {
       case '/.well-known/host-meta':
@@ -148,7 +155,7 @@ export class FederationHttpHandler {
    * An inbox POST: refused at the door when malformed (FEDERATION.md's statuses, with a reason);
    * accepted by the fast path when signed by a key already known (ADR 0012); else handed to
    * Fedify with the raw bytes it verifies the signature and digest against. Fedify answers 401
-   * for a bad signature or a key not owned by the actor, and 202 once enqueued.
+   * for a bad signature or a key not owned by the actor (key-ownership.ts), and 202 once enqueued.
    */
   private async inboxPost(raw: IncomingMessage, url: URL): Promise<Response> {
     const body = await readBody(raw, this.maxBodyBytes);

@@ -70,16 +70,28 @@ describe('checkInboxRequest', () => {
     expect(refusal(checkInboxRequest(headers(), tampered, NOW))).toEqual([401, 'Digest does not match the body']);
   });
 
-  it('refuses a Date more than 1 h ahead or 12 h old, and accepts 11 h old', () => {
+  it("refuses a Date outside Mastodon's window (1 h ahead, 5 min + 1 h old), with 401", () => {
     const at = (ms: number) => new Date(NOW + ms).toUTCString();
-    expect(refusal(checkInboxRequest(headers({ date: at(2 * 3_600_000) }), body, NOW))).toEqual([
+    expect(refusal(checkInboxRequest(headers({ date: at(61 * 60_000) }), body, NOW))).toEqual([
       401,
-      'Date is too far in the future',
+      'Signature Date is too far in the future',
     ]);
-    expect(refusal(checkInboxRequest(headers({ date: at(-13 * 3_600_000) }), body, NOW))).toEqual([
+    expect(refusal(checkInboxRequest(headers({ date: at(-2 * 3_600_000) }), body, NOW))).toEqual([
       401,
-      'Date is too old',
+      'Signature expired (its Date is too old)',
     ]);
-    expect(refusal(checkInboxRequest(headers({ date: at(-11 * 3_600_000) }), body, NOW))).toBe('accepted');
+    expect(refusal(checkInboxRequest(headers({ date: at(-64 * 60_000) }), body, NOW))).toBe('accepted');
+    expect(refusal(checkInboxRequest(headers({ date: at(59 * 60_000) }), body, NOW))).toBe('accepted');
+  });
+
+  it("refuses an activity whose id is on another origin than its actor's, with 400", () => {
+    const squatting = Buffer.from(
+      JSON.stringify({ id: 'https://other.example/a/1', type: 'Like', actor: 'https://r.example/u/x' }),
+    );
+    const signed = headers({ digest: `SHA-256=${createHash('sha256').update(squatting).digest('base64')}` });
+    expect(refusal(checkInboxRequest(signed, squatting, NOW))).toEqual([
+      400,
+      "The activity id must be on its actor's origin",
+    ]);
   });
 });

@@ -11,7 +11,8 @@ import { RemoteTombstoneRepository } from '../remote-tombstone.repository';
 /**
  * `Create` of a Note, Article, Page or Question, stored only when it concerns this server: its
  * author is followed from here, it mentions a local account, or it replies to a local post.
- * Its id must be on its author's host; a deleted id stays deleted; a redelivery changes nothing.
+ * Its id must be on its author's host and it must be attributed to the actor alone; an id its
+ * author deleted stays deleted; a redelivery changes nothing.
  */
 @Injectable()
 export class CreateHandler implements InboxHandler<Create> {
@@ -32,10 +33,12 @@ export class CreateHandler implements InboxHandler<Create> {
     if (!isPostObject(object) || !object.id) return void this.inbox.refuse(create, 'not a post object');
     const uri = object.id.href;
     if (!sameHost(object.id, author.uri!)) return void this.inbox.refuse(create, 'object id not on the actor host');
-    if (object.attributionId && object.attributionId.href !== author.uri) {
-      return void this.inbox.refuse(create, 'object attributed to another actor', { object: uri });
+    // Mastodon requires the attribution: without it, an id under a neighbour's path on the same
+    // host would be stored as the sender's.
+    if (object.attributionIds.length !== 1 || object.attributionId?.href !== author.uri) {
+      return void this.inbox.refuse(create, 'object not attributed to the actor', { object: uri });
     }
-    if (await this.tombstones.isDeleted(uri)) return void this.inbox.refuse(create, 'object was deleted');
+    if (await this.tombstones.isDeletedBy(uri, author.uri)) return void this.inbox.refuse(create, 'object was deleted');
     if (await this.posts.findByReference(uri)) return void this.inbox.refuse(create, 'object already stored');
 
     const note = await readRemoteNote(
@@ -72,7 +75,7 @@ export class CreateHandler implements InboxHandler<Create> {
     });
     if (!post) return void this.inbox.refuse(create, 'object already stored');
     // A Delete processed meanwhile found nothing to delete but left its tombstone: honour it.
-    if (await this.tombstones.isDeleted(uri)) {
+    if (await this.tombstones.isDeletedBy(uri, author.uri)) {
       await this.posts.tombstone(post);
       return void this.inbox.refuse(create, 'object was deleted while it was stored');
     }

@@ -34,7 +34,8 @@ export class DeleteHandler implements InboxHandler<Delete> {
     }
     if (!sameHost(objectId, actorId)) return void this.inbox.refuse(del, 'object id not on the actor host');
     if (objectId.origin === this.inbox.origin) return void this.inbox.refuse(del, 'a local object');
-    await this.tombstones.remember(objectId.href);
+    // Remembered for this actor only: another actor's later Create of the id is not pre-empted.
+    await this.tombstones.remember(objectId.href, actorId.href);
     const author = await this.inbox.sender(del, { fetch: false });
     if (!author) return;
     const post = await this.posts.findByReference(objectId.href);

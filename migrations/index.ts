@@ -11,6 +11,7 @@ import { CreateCapitalPolicies1795334797424 } from './1795334797424-CreateCapita
 import { LinkRemoteMedia1795336382902 } from './1795336382902-LinkRemoteMedia';
 import { TrackDomainPurges1795337457754 } from './1795337457754-TrackDomainPurges';
 import { KeepTombstoneActors1796544616973 } from './1796544616973-KeepTombstoneActors';
+import { ForgetUnconfirmedKeys1796544616974 } from './1796544616974-ForgetUnconfirmedKeys';
 
 export const MIGRATIONS = [
   CreateIdentity1795317000691,
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   LinkRemoteMedia1795336382902,
   TrackDomainPurges1795337457754,
   KeepTombstoneActors1796544616973,
+  ForgetUnconfirmedKeys1796544616974,
 ];

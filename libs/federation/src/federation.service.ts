@@ -14,6 +14,7 @@ import { safeDocumentLoader } from './remote/safe-document-loader';
 import { installOutboundHttpPolicy } from './safety/outbound-http';
 import { PostgresKvStore } from './kv/postgres-kv.store';
 import { ActorKeyService } from './keys/actor-key.service';
+import { confirmedKeyLoader } from './keys/key-ownership';
 import { ObjectDispatchers } from './objects/object-dispatchers';
 
 /**
@@ -46,6 +47,7 @@ export class FederationService implements OnModuleDestroy {
       allowPrivateAddresses: federationAllowPrivateAddresses,
     });
     this.queue = new BullMqMessageQueue(queueConnection(config), federation.concurrency);
+    const documentLoader = confirmedKeyLoader(remote.contextLoader, remote.contextLoader);
     this.federation = createFederation<void>({
       kv,
       queue: this.queue,
@@ -54,11 +56,14 @@ export class FederationService implements OnModuleDestroy {
       origin: publicOrigin,
       // No `allowPrivateAddress`: Fedify refuses it beside custom loader factories, and ours apply
       // FEDERATION_ALLOW_PRIVATE_ADDRESSES themselves (safe-document-loader, outbound-http).
-      documentLoaderFactory: () => remote.contextLoader,
+      // Every key Fedify verifies with arrives through one of these: a key whose claimed owner
+      // does not confirm it is refused there (keys/key-ownership.ts, ADR 0017).
+      documentLoaderFactory: () => documentLoader,
       contextLoaderFactory: () => remote.contextLoader,
-      authenticatedDocumentLoaderFactory: (identity) => safeDocumentLoader(remote.policy, identity),
-      // FEDERATION.md: refuse a Date more than ~12 h old (a 1 h future skew is checked at the door).
-      signatureTimeWindow: { hours: 12 },
+      authenticatedDocumentLoaderFactory: (identity) =>
+        confirmedKeyLoader(safeDocumentLoader(remote.policy, identity), remote.contextLoader),
+      // The window is Mastodon's, checked before Fedify sees a signed request (http/signature-window.ts).
+      signatureTimeWindow: false,
       // Mastodon verifies draft-cavage everywhere; RFC 9421 is tried second by Fedify's double-knock.
       firstKnock: 'draft-cavage-http-signatures-12',
       // Mastodon-like: 16 attempts over about 2.7 days (15 s doubling, capped at 12 h).

@@ -6,7 +6,7 @@ import { AccountRepository } from '@guildhall/identity';
 import { FederationService } from '../federation.service';
 import { RemoteKeyCache } from '../keys/remote-key.cache';
 import { parseCavageSignature, signingString, verifyCavageSignature } from './cavage-signature';
-import { actorId } from './inbox-request';
+import { actorId, originOf } from './inbox-request';
 
 /** The message Fedify's inbox enqueues for its listeners (the public `processQueuedTask` input). */
 type InboxMessage = Parameters<FederationService['federation']['processQueuedTask']>[1];
@@ -30,13 +30,14 @@ const READ_TERMS = ['id', 'type', 'actor', 'signature', 'proof'];
 
 /**
  * The common inbox POST, accepted without Fedify's per-request JSON-LD work: a draft-cavage RSA
- * signature by a key Fedify already fetched (its KV cache), owned by the activity's actor, on
- * the actor's own origin. It is verified here with node:crypto and enqueued as the same message
+ * signature by a key Fedify already fetched (its KV cache), owned by the activity's actor by the
+ * one rule of keys/key-ownership.ts (here: on the actor's own origin). It is verified here with node:crypto and enqueued as the same message
  * Fedify's inbox enqueues, so the worker runs it through the same listeners, idempotence and
  * retries (ADR 0012). Anything else — an unknown or rotated key, RFC 9421, Linked Data
  * Signatures or proofs, a custom context that could redefine the terms read here, a signature
  * that does not verify — returns false and takes Fedify's full path, which decides and refuses.
- * The door (inbox-request.ts) has already checked content type, JSON, digest and date.
+ * The door (inbox-request.ts) has already checked content type, JSON, digest, the signature's
+ * time window and the activity id's origin, for this path and Fedify's alike.
  */
 @Injectable()
 export class InboxFastPath {
@@ -83,11 +84,10 @@ export class InboxFastPath {
     const signature = parseCavageSignature(header);
     if (!signature) return false;
     const actorOrigin = originOf(actor);
-    if (actorOrigin === null || originOf(activity.id) !== actorOrigin || originOf(signature.keyId) !== actorOrigin) {
-      return false;
-    }
+    if (actorOrigin === null || originOf(activity.id) !== actorOrigin) return false;
     const text = signingString(signature, 'POST', target, headers);
     if (text === null) return false;
+    // The cache hands out a key only with an owner it belongs to (key-ownership.ts).
     const key = await this.keys.find(signature.keyId);
     if (!key || key.ownerId !== actor) return false;
     if (!verifyCavageSignature(signature, text, key.key)) {
@@ -107,15 +107,6 @@ export class InboxFastPath {
     };
     await this.federation.queue.enqueue(message);
     return true;
-  }
-}
-
-function originOf(url: string): string | null {
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.origin : null;
-  } catch {
-    return null;
   }
 }
 

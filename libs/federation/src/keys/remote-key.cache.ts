@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PostgresKvStore } from '../kv/postgres-kv.store';
+import { keyBelongsTo } from './key-ownership';
 
 /** A remote actor's public key, parsed once, and the actor that owns it. */
 export interface RemoteKey {
@@ -38,7 +39,9 @@ export class RemoteKeyCache {
       return known.key;
     }
     const key = parseCryptographicKey(document, keyId);
-    if (!key) return null;
+    // Only a key on its owner's origin: one its owner's document lists was confirmed when Fedify
+    // fetched it, but that listing is not kept here, so such a key stays on Fedify's path.
+    if (!key || !keyBelongsTo(keyId, key.ownerId)) return null;
     if (this.parsed.size >= MAX_ENTRIES) this.parsed.delete(this.parsed.keys().next().value as string);
     this.parsed.set(keyId, { document, json, key });
     return key;

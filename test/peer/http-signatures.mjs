@@ -530,9 +530,10 @@ export function signDraftCavage({ method, url, headers, body, privateKey, keyId,
 /**
  * Signs a request with RFC 9421 (`sig1`, rsa-v1_5-sha256 or ed25519 depending on the key) over
  * `@method @target-uri @authority` plus `content-digest` when there is a body and `date`.
- * Options as for {@link signDraftCavage} (`omit` may contain `content-digest` and `date`).
+ * Options as for {@link signDraftCavage} (`omit` may contain `content-digest` and `date`); `created`
+ * is the Date's time, `expires` (epoch seconds) is added when given.
  */
-export function signRfc9421({ method, url, headers, body, privateKey, keyId, components, omit = [], date }) {
+export function signRfc9421({ method, url, headers, body, privateKey, keyId, components, omit = [], date, expires }) {
   const target = new URL(url);
   const out = { ...headers };
   const omitted = new Set(omit.map((name) => name.toLowerCase()));
@@ -555,7 +556,7 @@ export function signRfc9421({ method, url, headers, body, privateKey, keyId, com
     '@scheme': target.protocol.slice(0, -1),
     '@request-target': target.pathname + target.search,
   };
-  const params = `;alg="${alg}";keyid="${keyId}";created=${created}`;
+  const params = `;alg="${alg}";keyid="${keyId}";created=${created}${expires == null ? '' : `;expires=${expires}`}`;
   const list = `(${names.map((name) => `"${name}"`).join(' ')})${params}`;
   const lines = names.map((name) => `"${name}": ${name.startsWith('@') ? derived[name] : String(out[name]).trim()}`);
   lines.push(`"@signature-params": ${list}`);

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { Temporal } from '@js-temporal/polyfill';
-import { createFederation, MemoryKvStore, signRequest } from '@fedify/fedify';
+import { createFederation, MemoryKvStore, signJsonLd, signRequest } from '@fedify/fedify';
 import * as vocab from '@fedify/fedify/vocab';
 import { createVerifier, extractKey, signDraftCavage, signRfc9421 } from './http-signatures.mjs';
 
@@ -104,6 +104,8 @@ const handleHost = `localhost:${httpsPort}`;
 const actors = new Map();
 /** note id → { object, username, targets, tos, ccs, deletedAt } */
 const objects = new Map();
+/** forged key id → { username (whose RSA key), owner (any actor URI, typically on another server) } */
+const forgedKeys = new Map();
 /** activity id → { activity, username, targets, options } (activities this peer sent; they dereference) */
 const activities = new Map();
 /** Everything POSTed to an inbox, in the order Fedify finished with it. */
@@ -882,6 +884,13 @@ const control = {
     return { trusted: body.caCertPath };
   },
 
+  'POST /_control/forge-key': async (body) => {
+    getActor(body.actor);
+    if (typeof body.owner !== 'string') throw new HttpError(400, '`owner` (an actor URI) is required');
+    const keyId = new URL(`/forged-keys/${randomUUID()}`, webOrigin).href;
+    forgedKeys.set(keyId, { username: body.actor, owner: body.owner });
+    return { keyId };
+  },
   'POST /_control/raw-post': async (body) => rawPost(body),
 
   'GET /_control/fetch': async (_body, query) => signedFetch(query),
@@ -966,6 +975,15 @@ async function rawPost(input) {
   if (typeof input.url !== 'string') throw new HttpError(400, '`url` is required');
   const method = (input.method ?? 'POST').toUpperCase();
   let body = input.body == null ? null : Buffer.from(String(input.body), 'utf8');
+  if (input.ldSign && body != null) {
+    // A Linked Data Signature (RsaSignature2017) on the body, as Mastodon forwards activities with.
+    const signer = getActor(input.ldSign.actor, { allowDeleted: true });
+    const keyId = new URL(input.ldSign.keyId ?? describe(signer).keyId);
+    const signed = await signJsonLd(JSON.parse(body.toString('utf8')), signer.keyPairs[0].privateKey, keyId, {
+      contextLoader: context().contextLoader,
+    });
+    body = Buffer.from(JSON.stringify(signed), 'utf8');
+  }
   let headers = { 'content-type': 'application/activity+json', accept: 'application/activity+json' };
   for (const [name, value] of Object.entries(input.headers ?? {})) {
     if (value == null) delete headers[name.toLowerCase()];
@@ -987,6 +1005,7 @@ async function rawPost(input) {
       keyId,
       omit: sign.omit ?? [],
       date: sign.date,
+      expires: sign.expires,
     };
     if ((sign.scheme ?? 'draft-cavage') === 'rfc9421') {
       headers = signRfc9421({ ...options, components: sign.headers });
@@ -1164,6 +1183,18 @@ async function handle(req, res, scheme) {
         );
       }
       if (url.pathname.startsWith('/activities/') && (await serveActivity(res, canonical))) return undefined;
+      const forged = forgedKeys.get(canonical);
+      if (forged) {
+        const publicKey = KeyObject.from(getActor(forged.username).keyPairs[0].publicKey);
+        const document = {
+          '@context': 'https://w3id.org/security/v1',
+          id: canonical,
+          type: 'CryptographicKey',
+          owner: forged.owner,
+          publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }),
+        };
+        return sendJson(res, 200, document, 'application/activity+json');
+      }
     }
 
     const isInbox =

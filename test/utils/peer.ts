@@ -215,6 +215,8 @@ export interface RawPostInput {
   method?: string;
   /** Header overrides (lower-cased on the wire); null removes a default (content-type, accept). */
   headers?: Record<string, string | null>;
+  /** Add a Linked Data Signature (RsaSignature2017) to the JSON body with `actor`'s RSA key, claiming `keyId`. */
+  ldSign?: { actor: string; keyId?: string };
   sign?: {
     /** The peer actor whose key signs (unless keyOf). */
     actor: string;
@@ -227,8 +229,10 @@ export interface RawPostInput {
     algorithm?: 'rsa' | 'ed25519';
     /** Neither sent nor signed. */
     omit?: ('digest' | 'date' | 'host' | 'content-type' | 'content-digest' | '(request-target)')[];
-    /** The Date to send and sign (e.g. a stale one). */
+    /** The Date to send and sign (e.g. a stale one); RFC 9421's `created` is its time. */
     date?: string;
+    /** RFC 9421 only: the `expires` parameter (epoch seconds). */
+    expires?: number;
     /** Change the body after signing (adds `"tampered": true` to a JSON object). */
     tamperBody?: boolean;
     /** Header names / RFC 9421 components to sign instead of the defaults. */
@@ -306,6 +310,11 @@ export interface Peer {
   /** Waits until background deliveries (Accepts of Follows) are done. */
   idle(): Promise<void>;
   rawPost(input: RawPostInput): Promise<RawPostResult>;
+  /**
+   * Serves a key document (`/forged-keys/…`) with `actor`'s RSA public key that names `owner` (any
+   * actor URI, e.g. one on another server) as its owner; sign with `{ actor, keyId }` to use it.
+   */
+  forgeKey(input: { actor: string; owner: string }): Promise<{ keyId: string }>;
   /** A GET signed by `actor` (Fedify's signer; default the peer's instance actor `_peer`), or unsigned. */
   fetch(
     url: string,
@@ -545,6 +554,7 @@ export async function startPeer(options: PeerOptions = {}): Promise<Peer> {
       await call('GET', 'idle');
     },
     rawPost: post('raw-post'),
+    forgeKey: post('forge-key'),
     fetch: (url, options = {}) => call('GET', `fetch?${query({ url, ...options })}`),
     async trust(caCertPath) {
       await call('POST', 'trust', { caCertPath });

@@ -354,6 +354,50 @@ describe('federation inbox: trust', () => {
     });
   });
 
+  describe('only accepted activities are recorded as processed', () => {
+    it('processes an activity refused once (it concerned no one here) when it comes again and concerns alice', async () => {
+      const quinn = await home.createActor({ username: 'quinn' });
+      const post = noteId(home);
+      // Public, no mention, no local follower: refused as unrelated.
+      const activity = {
+        id: activityId(home),
+        type: 'Create',
+        actor: quinn.id,
+        object: note(post, quinn.id, { cc: [], tag: [] }),
+      };
+      expect((await send(home, activity, { actor: 'quinn' })).status).toBe(202);
+      await drained([queue]);
+      expect(await storedPost(post)).toBeUndefined();
+
+      const followed = await t.gql<{ follow: { state: string } }>(
+        'mutation($handle: String!) { follow(handle: $handle) { state } }',
+        { handle: quinn.handle },
+        alice.token,
+      );
+      expect(followed.data?.follow.state).toBe('PENDING');
+      await eventually(
+        () =>
+          sql(
+            `SELECT f.state FROM follows f JOIN accounts a ON a.id = f.followee_id
+             WHERE a.uri = $1 AND f.follower_id = $2`,
+            [quinn.id, alice.account.id],
+          ),
+        (rows) => expect(rows).toEqual([{ state: 'accepted' }]),
+      );
+
+      // The same activity, same id, delivered again: now alice follows quinn, so it is stored.
+      expect((await send(home, activity, { actor: 'quinn' })).status).toBe(202);
+      await eventually(
+        () => storedPost(post),
+        (row) => expect(row?.deleted_at).toBeNull(),
+      );
+      // And only once: a third delivery changes nothing.
+      expect((await send(home, activity, { actor: 'quinn' })).status).toBe(202);
+      await drained([queue]);
+      expect(await sql('SELECT count(*)::int AS n FROM posts WHERE uri = $1', [post])).toEqual([{ n: 1 }]);
+    });
+  });
+
   describe("a post and its tombstone belong to their own actor (one host's users can't pre-empt each other)", () => {
     let mel: PeerActor;
 

@@ -8,6 +8,7 @@ import { FetchAuthorizer } from './actors/fetch-authorizer';
 import { CollectionDispatchers } from './collections/collection-dispatchers';
 import { FederationHostRepository } from './delivery/federation-host.repository';
 import { INBOX_HANDLERS, type InboxHandler } from './inbox/inbox-handler';
+import { InboxIdempotency, withoutFedifyIdempotence } from './inbox/inbox-idempotency';
 import { BullMqMessageQueue } from './queue/bullmq-message.queue';
 import { RemoteActorService } from './remote/remote-actor.service';
 import { safeDocumentLoader } from './remote/safe-document-loader';
@@ -39,6 +40,7 @@ export class FederationService implements OnModuleDestroy {
     private readonly remote: RemoteActorService,
     private readonly hosts: FederationHostRepository,
     @Inject(INBOX_HANDLERS) private readonly inboxHandlers: InboxHandler[],
+    private readonly idempotency: InboxIdempotency,
   ) {
     const { federation, federationAllowPrivateAddresses, publicOrigin } = config.values;
     this.origin = publicOrigin;
@@ -49,7 +51,8 @@ export class FederationService implements OnModuleDestroy {
     this.queue = new BullMqMessageQueue(queueConnection(config), federation.concurrency);
     const documentLoader = confirmedKeyLoader(remote.contextLoader, remote.contextLoader);
     this.federation = createFederation<void>({
-      kv,
+      // Processed activities are recorded by InboxIdempotency (accepted ones only, by actor origin).
+      kv: withoutFedifyIdempotence(kv),
       queue: this.queue,
       // Only worker processes run queued work (FederationQueueRunner); servers only enqueue.
       manuallyStartQueue: true,
@@ -104,7 +107,8 @@ export class FederationService implements OnModuleDestroy {
 
   /**
    * The shared inbox and every actor's inbox. Handlers run in the worker (the HTTP side verifies
-   * and enqueues); the same activity id is processed once however many of our inboxes it reaches.
+   * and enqueues); an activity a handler accepted is processed once however many of our inboxes
+   * it reaches (InboxIdempotency; Fedify's own record is off, whatever `withIdempotency` says).
    */
   private setUpInbox(): void {
     const setters = this.federation
@@ -119,7 +123,7 @@ export class FederationService implements OnModuleDestroy {
         this.logger.error({ msg: 'inbox handler failed', err: error });
       });
     for (const handler of this.inboxHandlers) {
-      setters.on(handler.type, (ctx, activity) => handler.handle(ctx, activity));
+      setters.on(handler.type, (ctx, activity) => this.idempotency.once(activity, () => handler.handle(ctx, activity)));
     }
   }
 

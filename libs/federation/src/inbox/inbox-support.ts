@@ -5,6 +5,7 @@ import { ConfigService } from '@guildhall/core';
 import { AccountRepository, type AccountEntity } from '@guildhall/identity';
 import { RemoteActorService } from '../remote/remote-actor.service';
 import { assertFetchable } from '../remote/safe-document-loader';
+import { InboxIdempotency } from './inbox-idempotency';
 import type { AttachmentReadOptions } from './remote-attachment.mapper';
 
 /** `/users/<name>` or `/@<name>`: a local actor's id or profile URL. */
@@ -36,6 +37,7 @@ export class InboxSupport {
     config: ConfigService,
     private readonly remote: RemoteActorService,
     private readonly accounts: AccountRepository,
+    private readonly idempotency: InboxIdempotency,
   ) {
     this.origin = config.values.publicOrigin;
   }
@@ -134,8 +136,12 @@ export class InboxSupport {
     }
   }
 
-  /** Logs why an activity had no effect (an expected refusal, not an error) and returns null. */
+  /**
+   * Logs why an activity had no effect (an expected refusal, not an error) and returns null. A
+   * refused activity is not recorded as processed (InboxIdempotency): it may be accepted later.
+   */
   refuse(activity: Activity, reason: string, context: Record<string, unknown> = {}): null {
+    this.idempotency.refused();
     this.logger.log({
       msg: 'inbound activity ignored',
       reason,

@@ -1,6 +1,7 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, webcrypto } from 'node:crypto';
 import type { DocumentLoader } from '@fedify/fedify/runtime';
 import { preloadedContexts } from '@fedify/fedify/runtime';
+import { Multikey } from '@fedify/fedify/vocab';
 import { confirmedKeyLoader, keyBelongsTo, UnconfirmedKeyError } from './key-ownership';
 
 const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' });
@@ -95,6 +96,21 @@ describe('confirmedKeyLoader', () => {
       [victim]: actor(victim, [{ id: `${victim}#main-key`, owner: victim }]),
     });
     await expect(confirmedKeyLoader(inner, contextLoader)(`${evil}#key`)).rejects.toBeInstanceOf(UnconfirmedKeyError);
+  });
+
+  it('refuses a Multikey (integrity proofs) whose controller is an actor elsewhere, and passes one on its origin', async () => {
+    const { publicKey } = (await crypto.subtle.generateKey('Ed25519', true, [
+      'sign',
+      'verify',
+    ])) as webcrypto.CryptoKeyPair;
+    const multikey = async (id: string) =>
+      new Multikey({ id: new URL(id), controller: new URL(victim), publicKey }).toJsonLd({ contextLoader });
+    const forged = 'https://evil.example/keys/ed';
+    const refused = loaderOf({ [forged]: await multikey(forged), [victim]: actor(victim, []) });
+    await expect(confirmedKeyLoader(refused, contextLoader)(forged)).rejects.toBeInstanceOf(UnconfirmedKeyError);
+    const onOrigin = loaderOf({ 'https://victim.example/keys/ed': await multikey('https://victim.example/keys/ed') });
+    const remote = await confirmedKeyLoader(onOrigin, contextLoader)('https://victim.example/keys/ed');
+    expect((remote.document as { id: string }).id).toBe('https://victim.example/keys/ed');
   });
 
   it('refuses when the claimed owner cannot be fetched, and leaves other documents alone', async () => {

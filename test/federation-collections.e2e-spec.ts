@@ -264,6 +264,20 @@ describe('federation authorized fetch (FEDERATION_AUTHORIZED_FETCH=true)', () =>
     expect(outbox.json.orderedItems[0].object).toMatchObject({ id: h.postUri(postId), type: 'Note' });
   });
 
+  it('answers a GET signed two hours ago as unsigned (401), and one signed 4 minutes ago (200)', async () => {
+    const url = h.actorUri(author);
+    const signedAt = (ms: number) =>
+      peer.rawPost({
+        url,
+        method: 'GET',
+        sign: { actor: 'fan', date: new Date(Date.now() + ms).toUTCString() },
+      });
+    expect((await signedAt(-2 * 3_600_000)).status).toBe(401);
+    const recent = await signedAt(-4 * 60_000);
+    expect(recent.status).toBe(200);
+    expect((JSON.parse(recent.body) as { id: string }).id).toBe(url);
+  });
+
   it('keeps the instance actor, WebFinger and NodeInfo public, and browsers still get HTML', async () => {
     expect((await h.get(`${t.origin}/actor`)).doc).toMatchObject({ id: `${t.origin}/actor`, type: 'Application' });
     const host = new URL(t.origin).host;

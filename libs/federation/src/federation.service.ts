@@ -11,7 +11,6 @@ import { INBOX_HANDLERS, type InboxHandler } from './inbox/inbox-handler';
 import { BullMqMessageQueue } from './queue/bullmq-message.queue';
 import { RemoteActorService } from './remote/remote-actor.service';
 import { safeDocumentLoader } from './remote/safe-document-loader';
-import { installOutboundHttpPolicy } from './safety/outbound-http';
 import { PostgresKvStore } from './kv/postgres-kv.store';
 import { ActorKeyService } from './keys/actor-key.service';
 import { ObjectDispatchers } from './objects/object-dispatchers';
@@ -39,12 +38,10 @@ export class FederationService implements OnModuleDestroy {
     private readonly hosts: FederationHostRepository,
     @Inject(INBOX_HANDLERS) private readonly inboxHandlers: InboxHandler[],
   ) {
-    const { federation, federationAllowPrivateAddresses, publicOrigin } = config.values;
+    const { federation, publicOrigin } = config.values;
     this.origin = publicOrigin;
-    installOutboundHttpPolicy({
-      timeoutMs: federation.timeoutMs,
-      allowPrivateAddresses: federationAllowPrivateAddresses,
-    });
+    // Fedify's own requests (sendActivity's POSTs) use the global fetch: RemoteActorService's
+    // OutboundHttp installed its guarded dispatcher as undici's global one (ADR 0018).
     this.queue = new BullMqMessageQueue(queueConnection(config), federation.concurrency);
     this.federation = createFederation<void>({
       kv,

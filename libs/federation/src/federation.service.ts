@@ -90,8 +90,10 @@ export class FederationService implements OnModuleDestroy {
   private async deliveryFailed(error: Error, activityId: string | null): Promise<void> {
     // A SendActivityError (an HTTP answer) and a FetchError (no answer: refused, timed out) name the inbox.
     const inbox = error instanceof SendActivityError ? error.inbox : error instanceof FetchError ? error.url : null;
-    this.logger.warn({ msg: 'delivery failed', activityId, inbox: inbox?.href, err: error.message });
-    if (inbox) await this.hosts.recordFailure(inbox.host, error.message);
+    // fetch's "fetch failed" says nothing: the causes say why (a refused private address, a reset…).
+    const reason = causes(error).join(': ');
+    this.logger.warn({ msg: 'delivery failed', activityId, inbox: inbox?.href, err: reason });
+    if (inbox) await this.hosts.recordFailure(inbox.host, reason);
   }
 
   /**
@@ -139,4 +141,10 @@ export class FederationService implements OnModuleDestroy {
       .mapHandle(async (_ctx, username) => (await this.findLocal(username.toLowerCase()))?.username ?? null)
       .authorize(this.fetches.authorize);
   }
+}
+
+/** An error's message and those of its causes, outermost first. */
+function causes(error: unknown, depth = 0): string[] {
+  if (!(error instanceof Error) || depth > 4) return [];
+  return [error.message, ...causes(error.cause, depth + 1)];
 }

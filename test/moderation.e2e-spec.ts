@@ -299,6 +299,54 @@ describe('moderation', () => {
       }
     });
 
+    /** A Follow signed with a key we cannot have: only the door's domain check can answer 403. */
+    const inboxPostFrom = (host: string) => {
+      const body = JSON.stringify({
+        '@context': 'https://www.w3.org/ns/activitystreams',
+        id: `https://${host}/activities/1`,
+        type: 'Follow',
+        actor: `https://${host}/users/spammer`,
+        object: `http://guildhall.test/users/${alice.username}`,
+      });
+      return t
+        .http()
+        .post('/inbox')
+        .set('content-type', 'application/activity+json')
+        .set('date', new Date().toUTCString())
+        .set('digest', `SHA-256=${createHash('sha256').update(body).digest('base64')}`)
+        .set(
+          'signature',
+          // A header is ASCII: an IDN host is sent as the URL parser writes it (punycode, dot kept).
+          `keyId="https://${new URL(`https://${host}`).host}/users/spammer#main-key",algorithm="rsa-sha256",` +
+            `headers="(request-target) host date digest",signature="AAAA"`,
+        )
+        .send(body);
+    };
+
+    it('refuses the blocked domain however its host is spelled: upper case, trailing dot, port', async () => {
+      for (const host of [`${SPAM.toUpperCase()}.`, `Sub.${SPAM}.:8443`, `${SPAM}.`]) {
+        const res = await inboxPostFrom(host);
+        expect({ host, status: res.status }).toEqual({ host, status: 403 });
+      }
+    });
+
+    it('stores an IDN block as punycode and refuses its Unicode, upper-case and trailing-dot spellings', async () => {
+      const idn = `bücher-${run}.example`;
+      const res = await gqlOk<{ blockDomain: { domain: string } }>(
+        BLOCK_DOMAIN,
+        { domain: `${idn.toUpperCase()}.`, reason: 'idn' },
+        moderator,
+      );
+      const stored = res.blockDomain.domain;
+      expect(stored).toBe(new URL(`https://${idn}`).hostname);
+      expect(stored.startsWith('xn--')).toBe(true);
+      for (const host of [`${idn.toUpperCase()}.`, `${stored.toUpperCase()}.`, `www.${idn}.`]) {
+        const post = await inboxPostFrom(host);
+        expect({ host, status: post.status }).toEqual({ host, status: 403 });
+      }
+      expect(await gqlOk(UNBLOCK_DOMAIN, { domain: idn }, moderator)).toEqual({ unblockDomain: true });
+    });
+
     it('unblocks: true once, then false', async () => {
       expect(await gqlOk(UNBLOCK_DOMAIN, { domain: SPAM }, moderator)).toEqual({ unblockDomain: true });
       expect(await gqlOk(UNBLOCK_DOMAIN, { domain: SPAM }, moderator)).toEqual({ unblockDomain: false });

@@ -108,6 +108,8 @@ const objects = new Map();
 const forgedKeys = new Map();
 /** activity id → { activity, username, targets, options } (activities this peer sent; they dereference) */
 const activities = new Map();
+/** username → the actor id WebFinger answers for `acct:username@<this peer>` instead (null: 404). */
+const webFingerOverrides = new Map();
 /** Everything POSTed to an inbox, in the order Fedify finished with it. */
 const received = [];
 /** Deliveries this peer made (one per inbox). */
@@ -199,7 +201,7 @@ async function buildActor(ctx, identifier) {
   if (!actor || actor.deleted) return null;
   return new vocab.Person({
     id: ctx.getActorUri(identifier),
-    preferredUsername: identifier,
+    preferredUsername: actor.preferredUsername ?? identifier,
     name: actor.name,
     summary: actor.summary,
     url: ctx.getActorUri(identifier),
@@ -523,6 +525,15 @@ function attachmentsOf(list) {
 // ---------------------------------------------------------------------------------------------
 
 const control = {
+  'POST /_control/webfinger': async (body) => {
+    const { username, href } = body;
+    if (typeof username !== 'string' || !username) throw new HttpError(400, '`username` is required');
+    if (href === undefined) webFingerOverrides.delete(username.toLowerCase());
+    else if (href === null || typeof href === 'string') webFingerOverrides.set(username.toLowerCase(), href);
+    else throw new HttpError(400, '`href` is a URL, null (answer 404) or absent (answer as usual again)');
+    return { username, href: webFingerOverrides.get(username.toLowerCase()) };
+  },
+
   'POST /_control/actors': async (body) => {
     const { username } = body;
     if (typeof username !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(username) || username === INSTANCE) {
@@ -541,6 +552,8 @@ const control = {
       movedTo: null,
       deleted: false,
       published: now(),
+      // What the actor document claims as preferredUsername (default: the username), to test refusals.
+      preferredUsername: typeof body.preferredUsername === 'string' ? body.preferredUsername : username,
     };
     actors.set(username, actor);
     return describe(actor);
@@ -1158,6 +1171,19 @@ async function handle(req, res, scheme) {
         }
       }
       return sendJson(res, 200, await route(input, url.searchParams));
+    }
+
+    if (req.method === 'GET' && url.pathname === '/.well-known/webfinger') {
+      const acct = /^acct:([^@]+)@/i.exec(url.searchParams.get('resource') ?? '');
+      const override = acct ? webFingerOverrides.get(acct[1].toLowerCase()) : undefined;
+      if (override === null) return sendJson(res, 404, { error: 'no such account' });
+      if (override !== undefined) {
+        const jrd = {
+          subject: `acct:${acct[1]}@${handleHost}`,
+          links: [{ rel: 'self', type: 'application/activity+json', href: override }],
+        };
+        return sendJson(res, 200, jrd, 'application/jrd+json');
+      }
     }
 
     if (req.method === 'GET' || req.method === 'HEAD') {

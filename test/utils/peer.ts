@@ -166,6 +166,8 @@ export interface DeliveryOptions {
 
 export interface CreateActorInput {
   username: string;
+  /** What the actor document claims as `preferredUsername` instead of the username (to test refusals). */
+  preferredUsername?: string;
   name?: string;
   summary?: string;
   alsoKnownAs?: string | string[];
@@ -264,6 +266,11 @@ export interface Peer {
   caCertPath: string;
   pid: number;
   createActor(input: CreateActorInput): Promise<PeerActor>;
+  /**
+   * WebFinger for `acct:username@<this peer>` answers `href` as the self link (another server's
+   * actor, say) with this peer's handle as subject; null answers 404; undefined answers as usual.
+   */
+  overrideWebFinger(input: { username: string; href?: string | null }): Promise<{ username: string }>;
   actor(username: string): Promise<PeerActorDetails>;
   /** target: a handle (`alice@host:port`, WebFinger over https, falling back to http) or an actor URI. */
   follow(
@@ -506,6 +513,7 @@ export async function startPeer(options: PeerOptions = {}): Promise<Peer> {
   return {
     ...ready,
     createActor: post('actors'),
+    overrideWebFinger: post('webfinger'),
     actor: (username) => call('GET', `actor?${query({ username })}`),
     follow: post('follow'),
     unfollow: post('unfollow'),

@@ -41,6 +41,7 @@ export function testEnv(overrides: Env = {}): Env {
     FEDERATION_KEY_SECRET: 'test-federation-key-secret-0123456789abcdef',
     RATE_LIMIT_LOGIN_PER_IP: '100000',
     RATE_LIMIT_SIGNUP_PER_IP: '100000',
+    RATE_LIMIT_REMOTE_LOOKUPS: '100000',
     ...overrides,
   };
 }

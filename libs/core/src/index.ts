@@ -64,3 +64,4 @@ export { PubSubModule } from './pubsub/pubsub.module';
 export { RedisPubSub } from './pubsub/redis-pub-sub';
 export { DomainHttpExceptionFilter, HTTP_STATUS_BY_GRAPHQL_CODE } from './errors/domain-http-exception.filter';
 export { RowMapper } from './database/row-mapper';
+export { hostOf, normalizeHost } from './hosts/host-name';

@@ -39,6 +39,7 @@ import { DomainPurgeProcessor } from './moderation/domain-purge.processor';
 import { ModerationModule } from './moderation/moderation.module';
 import { FederationQueueRunner } from './queue/federation-queue.runner';
 import { RemoteActorService } from './remote/remote-actor.service';
+import { OutboundHttp } from './safety/outbound-http';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FederationService } from './federation.service';
 import { FederationHttpHandler } from './http/federation-http.handler';
@@ -140,6 +141,7 @@ export class FederationModule {
         FederationHostRepository,
         HostHealth,
         DeliveryService,
+        OutboundHttp,
         RemoteActorService,
         ...INBOX_SUPPORT,
         ...INBOX_HANDLER_CLASSES,

@@ -12,7 +12,6 @@ import { InboxIdempotency, withoutFedifyIdempotence } from './inbox/inbox-idempo
 import { BullMqMessageQueue } from './queue/bullmq-message.queue';
 import { RemoteActorService } from './remote/remote-actor.service';
 import { safeDocumentLoader } from './remote/safe-document-loader';
-import { installOutboundHttpPolicy } from './safety/outbound-http';
 import { PostgresKvStore } from './kv/postgres-kv.store';
 import { ActorKeyService } from './keys/actor-key.service';
 import { confirmedKeyLoader } from './keys/key-ownership';
@@ -42,12 +41,10 @@ export class FederationService implements OnModuleDestroy {
     @Inject(INBOX_HANDLERS) private readonly inboxHandlers: InboxHandler[],
     private readonly idempotency: InboxIdempotency,
   ) {
-    const { federation, federationAllowPrivateAddresses, publicOrigin } = config.values;
+    const { federation, publicOrigin } = config.values;
     this.origin = publicOrigin;
-    installOutboundHttpPolicy({
-      timeoutMs: federation.timeoutMs,
-      allowPrivateAddresses: federationAllowPrivateAddresses,
-    });
+    // Fedify's own requests (sendActivity's POSTs) use the global fetch: RemoteActorService's
+    // OutboundHttp installed its guarded dispatcher as undici's global one (ADR 0018).
     this.queue = new BullMqMessageQueue(queueConnection(config), federation.concurrency);
     const documentLoader = confirmedKeyLoader(remote.contextLoader, remote.contextLoader);
     this.federation = createFederation<void>({
@@ -101,8 +98,10 @@ export class FederationService implements OnModuleDestroy {
   private async deliveryFailed(error: Error, activityId: string | null): Promise<void> {
     // A SendActivityError (an HTTP answer) and a FetchError (no answer: refused, timed out) name the inbox.
     const inbox = error instanceof SendActivityError ? error.inbox : error instanceof FetchError ? error.url : null;
-    this.logger.warn({ msg: 'delivery failed', activityId, inbox: inbox?.href, err: error.message });
-    if (inbox) await this.hosts.recordFailure(inbox.host, error.message);
+    // fetch's "fetch failed" says nothing: the causes say why (a refused private address, a reset…).
+    const reason = causes(error).join(': ');
+    this.logger.warn({ msg: 'delivery failed', activityId, inbox: inbox?.href, err: reason });
+    if (inbox) await this.hosts.recordFailure(inbox.host, reason);
   }
 
   /**
@@ -151,4 +150,10 @@ export class FederationService implements OnModuleDestroy {
       .mapHandle(async (_ctx, username) => (await this.findLocal(username.toLowerCase()))?.username ?? null)
       .authorize(this.fetches.authorize);
   }
+}
+
+/** An error's message and those of its causes, outermost first. */
+function causes(error: unknown, depth = 0): string[] {
+  if (!(error instanceof Error) || depth > 4) return [];
+  return [error.message, ...causes(error.cause, depth + 1)];
 }

@@ -12,6 +12,10 @@ export enum IdentityErrorCode {
   AccountNotFound = 'ACCOUNT_NOT_FOUND',
   /** A moderator suspended the account: it cannot log in, its tokens are refused. */
   AccountSuspended = 'ACCOUNT_SUSPENDED',
+  /** `user@host` whose host is not a host[:port] (a path, credentials, spaces…). */
+  InvalidHandle = 'INVALID_HANDLE',
+  /** More remote accounts than REMOTE_LOOKUPS_PER_REQUEST in one request. */
+  TooManyRemoteLookups = 'TOO_MANY_REMOTE_LOOKUPS',
 }
 
 const GRAPHQL_CODES: Record<IdentityErrorCode, GraphqlErrorCode> = {
@@ -25,6 +29,8 @@ const GRAPHQL_CODES: Record<IdentityErrorCode, GraphqlErrorCode> = {
   [IdentityErrorCode.Forbidden]: GraphqlErrorCode.FORBIDDEN,
   [IdentityErrorCode.AccountNotFound]: GraphqlErrorCode.NOT_FOUND,
   [IdentityErrorCode.AccountSuspended]: GraphqlErrorCode.FORBIDDEN,
+  [IdentityErrorCode.InvalidHandle]: GraphqlErrorCode.BAD_USER_INPUT,
+  [IdentityErrorCode.TooManyRemoteLookups]: GraphqlErrorCode.BAD_USER_INPUT,
 };
 
 export class IdentityException extends DomainException<IdentityErrorCode> {

@@ -9,6 +9,7 @@ import { AccountLoaderRegistrar } from './accounts/account.loader';
 import { AccountRepository } from './accounts/account.repository';
 import { AccountResolver } from './accounts/account.resolver';
 import { RemoteAccountResolvers } from './accounts/remote-account.resolver';
+import { RemoteLookupLimiter } from './accounts/remote-lookup.limiter';
 import { AccountService } from './accounts/account.service';
 import { UserEntity } from './accounts/user.entity';
 import { AuthResolver } from './auth/auth.resolver';
@@ -62,6 +63,7 @@ export class IdentityModule implements OnApplicationBootstrap {
         TokenService,
         AccountService,
         RemoteAccountResolvers,
+        RemoteLookupLimiter,
         AccountLoaderRegistrar,
         AuthService,
         SessionCleanupService,

@@ -44,7 +44,7 @@ export async function createServer(
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    requestContext.run({ requestId: request.id }, done);
+    requestContext.run({ requestId: request.id, clientIp: request.ip }, done);
   });
   // ActivityPub, WebFinger and NodeInfo (Fedify) answer before body parsing and routing; what
   // they decline (a browser asking for /users/alice, an unknown path) continues to Nest.

@@ -33,7 +33,9 @@ export class PagesService {
   }
 
   async profile(username: string): Promise<Page> {
-    const account = await this.accounts.findByHandle(username);
+    // Only local accounts have a page here: `/@bob@elsewhere` is never looked up remotely (one
+    // anonymous GET per outbound WebFinger query otherwise).
+    const account = await this.accounts.findByHandle(username, { resolveRemote: false });
     // Only the canonical spelling: /users/<username> is also the actor id (Fedify 404s the others).
     if (!account || account.domain !== null || account.username !== username) return NOT_FOUND;
     const rows = await this.timelines.account({ viewerId: null, afterId: null, limit: PROFILE_POSTS }, account.id);

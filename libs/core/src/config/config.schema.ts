@@ -38,6 +38,10 @@ export interface GuildhallConfig {
     signUpPerIp: number;
     /** Media uploads per account per 10 minutes. */
     mediaUploadsPerAccount: number;
+    /** Remote accounts looked up (WebFinger and actor fetch) per client address per minute. */
+    remoteLookupsPerIp: number;
+    /** Remote accounts looked up in one HTTP request (one GraphQL operation); the rest are refused. */
+    remoteLookupsPerRequest: number;
   };
   /** Largest accepted upload, in bytes. */
   mediaMaxBytes: number;
@@ -174,6 +178,8 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
       loginFailuresPerAccount: integer(env, 'RATE_LIMIT_LOGIN_FAILURES', 10, 1, 1_000_000),
       signUpPerIp: integer(env, 'RATE_LIMIT_SIGNUP_PER_IP', 10, 1, 1_000_000),
       mediaUploadsPerAccount: integer(env, 'RATE_LIMIT_MEDIA_UPLOADS', 60, 1, 1_000_000),
+      remoteLookupsPerIp: integer(env, 'RATE_LIMIT_REMOTE_LOOKUPS', 30, 1, 1_000_000),
+      remoteLookupsPerRequest: integer(env, 'REMOTE_LOOKUPS_PER_REQUEST', 3, 1, 100),
     },
     // The byte_size column is a 32-bit integer; 1 GiB is far above any sensible image.
     mediaMaxBytes: integer(env, 'MEDIA_MAX_BYTES', 10 * 1024 * 1024, 1, 1024 * 1024 * 1024),

@@ -4,8 +4,16 @@ import pino from 'pino';
 
 export type Logger = pino.Logger;
 
-/** Per-request context (request id, account id) that every log line made inside it carries. */
-export const requestContext = new AsyncLocalStorage<{ requestId: string; accountId?: string }>();
+/**
+ * Per-request context: the request id and account id every log line made inside it carries, the
+ * client's address, and the remote account lookups the request has made so far (RemoteLookupLimiter).
+ */
+export const requestContext = new AsyncLocalStorage<{
+  requestId: string;
+  accountId?: string;
+  clientIp?: string;
+  remoteLookups?: number;
+}>();
 
 /** Keys whose values never reach a log line. */
 const REDACT = [

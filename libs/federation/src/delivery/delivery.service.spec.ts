@@ -3,12 +3,24 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import type { ConfigService } from '@guildhall/core';
 import type { ActorKeyService } from '../keys/actor-key.service';
 import type { RemoteActorService } from '../remote/remote-actor.service';
+import { OutboundHttp } from '../safety/outbound-http';
 import { DELIVERY_BATCH, type DeliveryPayload, MAX_DELIVERY_ATTEMPTS } from './delivery.job';
 import { DeliveryService } from './delivery.service';
 import type { FederationHostRepository } from './federation-host.repository';
 import { HostHealth } from './host-health.service';
+
+/** The configuration OutboundHttp reads. */
+const outboundConfig = (options: { allowPrivateAddresses: boolean }) =>
+  ({
+    values: {
+      publicOrigin: 'https://here.example',
+      federationAllowPrivateAddresses: options.allowPrivateAddresses,
+      federation: { timeoutMs: 60_000, maxBodyBytes: 1 << 20 },
+    },
+  }) as unknown as ConfigService;
 
 /** A loopback inbox answering the status its path names (`/inbox/404`), recording what it got. */
 async function startInbox() {
@@ -54,7 +66,12 @@ describe('DeliveryService', () => {
       return Promise.resolve();
     },
   } as unknown as HostHealth;
+  const open = new OutboundHttp(outboundConfig({ allowPrivateAddresses: true }));
+  const guarded = new OutboundHttp(outboundConfig({ allowPrivateAddresses: false }));
   const remote = {
+    get http() {
+      return allowPrivateAddresses ? open : guarded;
+    },
     get policy() {
       return {
         allowPrivateAddresses,

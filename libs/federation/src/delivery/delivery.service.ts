@@ -96,6 +96,7 @@ export class DeliveryService {
       status = await postToInbox(
         { origin: url.origin, path: `${url.pathname}${url.search}`, headers, body: prepared.body },
         prepared.timeouts,
+        this.remote.http.dispatcher,
       );
       if (status >= 200 && status < 300) {
         this.health.alive(url.host);

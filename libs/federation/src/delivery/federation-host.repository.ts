@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { normalizeHost } from '@guildhall/core';
+
+/** One spelling per host: `BLOCKED.example.` and `blocked.example` are one row (ADR 0018). */
+const key = (host: string): string => normalizeHost(host) ?? host.trim().toLowerCase();
 
 /** Per-host delivery health (federation_hosts), written from Fedify's delivery callbacks. */
 @Injectable()
@@ -14,7 +18,7 @@ export class FederationHostRepository {
        ON CONFLICT (host) DO UPDATE SET failure_count = federation_hosts.failure_count + 1,
          last_failure_at = now(), last_error = EXCLUDED.last_error
        RETURNING failure_count`,
-      [host.toLowerCase(), error.slice(0, 500)],
+      [key(host), error.slice(0, 500)],
     );
     return rows[0]?.failure_count ?? 1;
   }
@@ -23,7 +27,7 @@ export class FederationHostRepository {
     await this.dataSource.query(
       `INSERT INTO federation_hosts (host, unavailable_since) VALUES ($1, now())
        ON CONFLICT (host) DO UPDATE SET unavailable_since = coalesce(federation_hosts.unavailable_since, now())`,
-      [host.toLowerCase()],
+      [key(host)],
     );
   }
 
@@ -32,7 +36,7 @@ export class FederationHostRepository {
     await this.dataSource.query(
       `UPDATE federation_hosts SET failure_count = 0, unavailable_since = NULL, last_success_at = now()
        WHERE host = $1 AND (failure_count > 0 OR unavailable_since IS NOT NULL)`,
-      [host.toLowerCase()],
+      [key(host)],
     );
   }
 
@@ -42,7 +46,7 @@ export class FederationHostRepository {
     await this.dataSource.query(
       `UPDATE federation_hosts SET failure_count = 0, unavailable_since = NULL, last_success_at = now()
        WHERE host = ANY($1::text[]) AND (failure_count > 0 OR unavailable_since IS NOT NULL)`,
-      [hosts.map((host) => host.toLowerCase())],
+      [hosts.map(key)],
     );
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { normalizeHost } from '@guildhall/core';
 import { UNAVAILABLE_AFTER_FAILURES } from './delivery.job';
 import { FederationHostRepository } from './federation-host.repository';
 
@@ -23,7 +24,8 @@ export class HostHealth implements OnModuleDestroy {
 
   constructor(private readonly hosts: FederationHostRepository) {}
 
-  alive(host: string): void {
+  alive(raw: string): void {
+    const host = normalizeHost(raw) ?? raw;
     const now = Date.now();
     if (now - (this.aliveMarkedAt.get(host) ?? 0) < ALIVE_EVERY_MS) return;
     if (this.aliveMarkedAt.size > 10_000) this.aliveMarkedAt.clear();
@@ -35,7 +37,8 @@ export class HostHealth implements OnModuleDestroy {
     }
   }
 
-  async failed(host: string, error: string): Promise<void> {
+  async failed(raw: string, error: string): Promise<void> {
+    const host = normalizeHost(raw) ?? raw;
     this.aliveMarkedAt.delete(host);
     // A success seen before this failure is written first: the failure counts from the reset.
     if (this.pendingAlive.delete(host)) await this.hosts.markAvailableMany([host]).catch(() => undefined);

@@ -1,4 +1,4 @@
-import { type Dispatcher, getGlobalDispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 
 /** One POST under watch: when it was sent, and its controller once undici started it. */
 interface Watched {
@@ -62,19 +62,20 @@ export class RequestTimeouts {
 }
 
 /**
- * POSTs `body` to `origin` + `path` through the global dispatcher (the process's outbound policy:
- * timeouts, connect-time address checks) and resolves with the status once the response is over;
+ * POSTs `body` to `origin` + `path` through `dispatcher` (OutboundHttp's: timeouts, connect-time
+ * address checks of IP literals and DNS answers) and resolves with the status once the response is over;
  * its body is read and dropped. The dispatcher's own handler API, not request(): no response
  * stream and no async resource per delivery (bench:fanout).
  */
 export function postToInbox(
   options: { origin: string; path: string; headers: Record<string, string>; body: Buffer },
   timeouts: RequestTimeouts,
+  dispatcher: Dispatcher,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     let status = 0;
     const watched = timeouts.watch();
-    getGlobalDispatcher().dispatch(
+    dispatcher.dispatch(
       { origin: options.origin, path: options.path, method: 'POST', headers: options.headers, body: options.body },
       {
         onRequestStart(controller) {

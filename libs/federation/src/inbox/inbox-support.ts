@@ -1,7 +1,7 @@
 import type { DocumentLoader } from '@fedify/fedify/runtime';
 import type { Activity, Object as ApObject, Recipient } from '@fedify/fedify/vocab';
 import { Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@guildhall/core';
+import { ConfigService, hostOf } from '@guildhall/core';
 import { AccountRepository, type AccountEntity } from '@guildhall/identity';
 import { RemoteActorService } from '../remote/remote-actor.service';
 import { assertFetchable } from '../remote/safe-document-loader';
@@ -18,13 +18,10 @@ const LOCAL_ACTOR_PATH = /^\/(?:users\/|@)([a-z0-9_]{1,30})$/;
 export const noFetch: DocumentLoader = (url: string) =>
   Promise.reject(new Error(`not fetched: ${url} (only embedded objects are read here)`));
 
-/** Two ids on the same host (with port): Mastodon's origin check for an object and its actor. */
+/** Two ids on the same host (with port, normalized): Mastodon's origin check for an object and its actor. */
 export function sameHost(a: URL | string, b: URL | string): boolean {
-  try {
-    return new URL(a).host.toLowerCase() === new URL(b).host.toLowerCase();
-  } catch {
-    return false;
-  }
+  const host = hostOf(a);
+  return host !== null && host === hostOf(b);
 }
 
 /** What every inbox handler needs: who sent the activity, which local things it names. */

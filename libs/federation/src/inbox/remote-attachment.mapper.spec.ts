@@ -24,12 +24,9 @@ const contextLoader: DocumentLoader = (url) =>
     : noFetch(url);
 const loaders = { documentLoader: noFetch, contextLoader, suppressError: true as const };
 
-function policy(allowPrivateAddresses: boolean): SafeFetchPolicy {
+function policy(allowPrivateAddresses: boolean): Pick<SafeFetchPolicy, 'allowPrivateAddresses' | 'isBlocked'> {
   return {
     allowPrivateAddresses,
-    timeoutMs: 1000,
-    maxBodyBytes: 1000,
-    userAgent: 'test',
     isBlocked: (host) => host === 'blocked.example',
   };
 }

@@ -8,6 +8,8 @@ describe('normalizeDomain', () => {
     ['spam.example:443', 'spam.example'],
     ['localhost:3000', 'localhost:3000'],
     ['bücher.example', 'xn--bcher-kva.example'],
+    ['BÜCHER.Example.:8443', 'xn--bcher-kva.example:8443'],
+    ['xn--bcher-kva.example', 'xn--bcher-kva.example'],
   ])('normalizes %p to %p', (input, expected) => {
     expect(normalizeDomain(input)).toBe(expected);
   });
@@ -22,6 +24,10 @@ describe('normalizeDomain', () => {
     'spam.example:99999',
     'spam example',
     '[::1]',
+    '127.0.0.1',
+    'spam.example?x',
+    'spam.example#x',
+    'spam.example..',
     'spam_example.com',
     '*.spam.example',
   ])('refuses %p', (input) => {
@@ -42,5 +48,22 @@ describe('blockCandidates', () => {
   it('lists a bare host once', () => {
     expect(blockCandidates('spam.example')).toEqual(['spam.example']);
     expect(blockCandidates('localhost:3000')).toEqual(['localhost:3000', 'localhost']);
+  });
+});
+
+describe('blockCandidates of hosts as they arrive', () => {
+  it('normalizes a trailing dot, upper case and an IDN before matching', () => {
+    expect(blockCandidates('BLOCKED.example.')).toEqual(['blocked.example']);
+    expect(blockCandidates('a.BLOCKED.example.:8443')).toEqual([
+      'a.blocked.example:8443',
+      'a.blocked.example',
+      'blocked.example',
+    ]);
+    expect(blockCandidates('BÜCHER.example.')).toEqual(['xn--bcher-kva.example']);
+  });
+
+  it('gives an IP literal no parent domains', () => {
+    expect(blockCandidates('10.0.0.1:8080')).toEqual(['10.0.0.1:8080', '10.0.0.1']);
+    expect(blockCandidates('[::1]:8080')).toEqual(['[::1]:8080', '[::1]']);
   });
 });

@@ -1,6 +1,6 @@
 import { type Activity, Create, Hashtag, Mention, Note, PUBLIC_COLLECTION } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@guildhall/core';
+import { ConfigService, hostOf } from '@guildhall/core';
 import { AccountRepository } from '@guildhall/identity';
 import { DeliveryService } from '../delivery/delivery.service';
 import { expandPublicAddressing } from '../objects/public-addressing';
@@ -11,14 +11,6 @@ import { OutboundAudienceRepository, type RemoteRecipientRow } from './outbound-
 export type OutboundResult = { sent: string; type: string; recipients: number } | { skipped: string };
 
 export const skipped = (reason: string): OutboundResult => ({ skipped: reason });
-
-function hostOf(url: string): string | null {
-  try {
-    return new URL(url).host.toLowerCase();
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Sends a built activity to explicit recipients computed from the database: one delivery per

@@ -1,7 +1,7 @@
 import { type DocumentLoader } from '@fedify/fedify/runtime';
 import { type Actor, Image, isActor, lookupObject, PropertyValue } from '@fedify/fedify/vocab';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { ConfigService, MarkdownRenderer } from '@guildhall/core';
+import { ConfigService, hostOf, MarkdownRenderer, normalizeHost } from '@guildhall/core';
 import {
   AccountRepository,
   RemoteAccountResolvers,
@@ -12,14 +12,12 @@ import {
 import { INSTANCE_ACTOR_PATH } from '../actors/actor.mapper';
 import { ActorKeyService, INSTANCE_ACTOR_KEY_ID } from '../keys/actor-key.service';
 import { DomainBlockCache } from '../moderation/domain-block.cache';
-import { safeDocumentLoader, safeGet, type SafeFetchPolicy, type Signer } from './safe-document-loader';
+import { OutboundHttp } from '../safety/outbound-http';
+import { safeDocumentLoader, type SafeFetchPolicy, type Signer } from './safe-document-loader';
+import { type Acct, isRemoteUsername, parseAcct, sameAcct, webFinger, type WebFingerAnswer } from './webfinger';
 
 /** A cached remote actor is refetched when older than this. */
 const STALE_AFTER_MS = 24 * 3_600_000;
-
-/** WebFinger over https, as Mastodon does; plain http only for a loopback test peer is not offered. */
-const webFingerUrl = (username: string, domain: string) =>
-  `https://${domain}/.well-known/webfinger?resource=${encodeURIComponent(`acct:${username}@${domain}`)}`;
 
 /** A plain or language-tagged string (Fedify's LanguageString) as text. */
 const text = (value: { toString(): string } | null | undefined): string | null =>
@@ -28,7 +26,9 @@ const text = (value: { toString(): string } | null | undefined): string | null =
 /**
  * Remote actors: found by handle (WebFinger) or id, fetched with the instance actor's signature
  * (servers in authorized-fetch mode answer only signed GETs), cached as accounts and refreshed
- * when a day old. Every fetch is bounded by the safe loader (private addresses, blocks, size, time).
+ * when a day old. Every fetch goes through the one outbound client and the safe loader (private
+ * addresses, blocks, size, time). A handle is stored only once the actor's own domain confirmed
+ * it (`confirmedHandle`, ADR 0018); a username Mastodon would not accept is never stored.
  */
 @Injectable()
 export class RemoteActorService implements RemoteAccountResolver, OnModuleInit {
@@ -41,19 +41,20 @@ export class RemoteActorService implements RemoteAccountResolver, OnModuleInit {
 
   constructor(
     config: ConfigService,
+    readonly http: OutboundHttp,
     blocks: DomainBlockCache,
     private readonly keys: ActorKeyService,
     private readonly accounts: AccountRepository,
     private readonly resolvers: RemoteAccountResolvers,
     private readonly renderer: MarkdownRenderer,
   ) {
-    const { federation, federationAllowPrivateAddresses, publicOrigin } = config.values;
-    this.origin = publicOrigin;
+    this.origin = config.values.publicOrigin;
     this.policy = {
-      allowPrivateAddresses: federationAllowPrivateAddresses,
-      timeoutMs: federation.timeoutMs,
-      maxBodyBytes: federation.maxBodyBytes,
-      userAgent: `Guildhall/0.1 (+${publicOrigin})`,
+      allowPrivateAddresses: http.allowPrivateAddresses,
+      timeoutMs: http.timeoutMs,
+      maxBodyBytes: http.maxBodyBytes,
+      userAgent: http.userAgent,
+      fetch: (request) => http.fetch(request),
       isBlocked: (host) => blocks.isBlocked(host),
     };
     this.contextLoader = safeDocumentLoader(this.policy);
@@ -75,56 +76,100 @@ export class RemoteActorService implements RemoteAccountResolver, OnModuleInit {
     return this.signedLoader;
   }
 
-  /** `user@domain` through WebFinger; null when the server says there is no such account. */
+  /**
+   * `user@domain` through WebFinger; null when the server says there is no such account, or when
+   * the actor it points to is not confirmed by its own domain (`confirmedHandle`).
+   */
   async resolveHandle({ username, domain }: { username: string; domain: string }): Promise<AccountEntity | null> {
-    if (this.policy.isBlocked(domain)) return null;
-    let actorUrl: string | undefined;
+    const queried = parseAcct(`${username}@${domain}`);
+    if (!queried || this.policy.isBlocked(queried.domain)) return null;
     try {
-      const jrd = await safeGet(webFingerUrl(username, domain), this.policy, { accept: 'application/jrd+json' });
-      if (jrd.status !== 200) return null;
-      const links = (
-        JSON.parse(jrd.body.toString('utf8')) as { links?: { rel?: string; type?: string; href?: string }[] }
-      ).links;
-      actorUrl = links?.find(
-        (link) =>
-          link.rel === 'self' &&
-          (link.type === 'application/activity+json' || link.type?.startsWith('application/ld+json')),
-      )?.href;
+      const answer = await webFinger(queried, this.policy);
+      if (!answer?.actorId) return null;
+      const actor = await this.fetchActor(answer.actorId);
+      if (!actor) return null;
+      const handle = await this.confirmedHandle(actor, queried, answer);
+      if (!handle) {
+        this.logger.warn({ msg: 'webfinger not confirmed by the actor domain', queried, actorId: actor.id?.href });
+        return null;
+      }
+      if (this.policy.isBlocked(handle.domain)) return null;
+      return await this.store(actor, handle.domain, handle.username);
     } catch (error) {
       this.logger.warn({ msg: 'webfinger lookup failed', username, domain, err: error });
       return null;
     }
-    return actorUrl ? this.resolveUri(actorUrl, { domain, refresh: true }) : null;
   }
 
   /**
-   * The account of the actor at `uri`, from the cache when fresh. `domain` is the handle's domain
-   * when it came from WebFinger (it may differ from the id's host); else the id's host.
+   * The handle `actor` may be stored under, as Mastodon's resolve_account_service and
+   * fetch_remote_actor_service decide it: the actor's own domain must point
+   * `preferredUsername@<its host>` back to the actor's id; its answer's subject is the handle.
+   * When that subject is on another domain (Mastodon's WEB_DOMAIN, or `x@attacker` pointing at an
+   * honest actor), that domain must point back to the same id as well. Null when either does not.
    */
-  async resolveUri(uri: string, options: { domain?: string; refresh?: boolean } = {}): Promise<AccountEntity | null> {
+  private async confirmedHandle(actor: Actor, queried: Acct, first: WebFingerAnswer): Promise<Acct | null> {
+    const id = actor.id!;
+    const actorHost = hostOf(id);
+    const preferred = actor.preferredUsername?.toString() ?? '';
+    if (!actorHost || !isRemoteUsername(preferred)) return null;
+    const own: Acct = { username: preferred.toLowerCase(), domain: actorHost };
+    const pointsHere = (answer: WebFingerAnswer | null) => answer?.actorId === id.href;
+    // An actor served over http is asked over http: its id is no more trusted than that.
+    const scheme = id.protocol === 'http:' ? 'http:' : 'https:';
+    const ownAnswer = sameAcct(queried, own) ? first : await webFinger(own, this.policy, scheme);
+    if (!pointsHere(ownAnswer)) return null;
+    const subject = ownAnswer!.subject ?? own;
+    if (subject.domain === actorHost) return subject;
+    if (sameAcct(subject, queried)) return pointsHere(first) ? subject : null;
+    return pointsHere(await webFinger(subject, this.policy)) ? subject : null;
+  }
+
+  /** The actor at `uri`, fetched (signed); null when it is not an actor or its id is on another origin. */
+  private async fetchActor(uri: string): Promise<Actor | null> {
+    const object = await lookupObject(uri, {
+      documentLoader: await this.documentLoader(),
+      contextLoader: this.contextLoader,
+    });
+    if (!object || !isActor(object) || !object.id) return null;
+    if (object.id.origin !== new URL(uri).origin) {
+      this.logger.warn({ msg: 'actor id on another origin than its URL', uri, id: object.id.href });
+      return null;
+    }
+    return object;
+  }
+
+  /**
+   * The account of the actor at `uri`, from the cache when fresh. A new actor's domain is its
+   * id's host; a known one keeps the domain its handle was confirmed on.
+   */
+  async resolveUri(uri: string, options: { refresh?: boolean } = {}): Promise<AccountEntity | null> {
     const cached = await this.accounts.findByUri(uri);
     const fresh = cached?.lastFetchedAt && Date.now() - cached.lastFetchedAt.getTime() < STALE_AFTER_MS;
     if (cached && fresh && !options.refresh) return cached;
     try {
-      const object = await lookupObject(uri, {
-        documentLoader: await this.documentLoader(),
-        contextLoader: this.contextLoader,
-      });
-      if (!object || !isActor(object) || !object.id) return cached;
-      if (object.id.origin !== new URL(uri).origin) {
-        this.logger.warn({ msg: 'actor id on another origin than its URL', uri, id: object.id.href });
-        return cached;
-      }
-      return await this.store(object, options.domain ?? cached?.domain ?? undefined);
+      const object = await this.fetchActor(uri);
+      if (!object) return cached;
+      return (await this.store(object, cached?.domain ?? undefined)) ?? cached;
     } catch (error) {
       this.logger.warn({ msg: 'actor fetch failed', uri, err: error });
       return cached;
     }
   }
 
-  /** Stores an actor already fetched (an inbox's sender, an Update(Person)). */
-  async store(actor: Actor, domain?: string): Promise<AccountEntity> {
+  /**
+   * Stores an actor already fetched (an inbox's sender, an Update(Person)) under `domain` (default:
+   * its id's host) and `username` (default: its preferredUsername). Null, and nothing stored,
+   * when the username is not one Mastodon would accept or the domain is not a host.
+   */
+  async store(actor: Actor, domain?: string, username?: string): Promise<AccountEntity | null> {
     const id = actor.id as URL;
+    const name = username ?? actor.preferredUsername?.toString() ?? '';
+    const host = normalizeHost(domain ?? id.host);
+    if (!isRemoteUsername(name) || !host) {
+      this.logger.warn({ msg: 'remote actor refused: invalid handle', actorId: id.href, username: name.slice(0, 100) });
+      return null;
+    }
     const icon = await actor.getIcon({ documentLoader: this.contextLoader }).catch(() => null);
     const image = await actor.getImage({ documentLoader: this.contextLoader }).catch(() => null);
     const fields: { name: string; value: string }[] = [];
@@ -134,8 +179,8 @@ export class RemoteActorService implements RemoteAccountResolver, OnModuleInit {
       }
     }
     const data: RemoteAccountData = {
-      username: (actor.preferredUsername?.toString() ?? id.pathname.split('/').pop() ?? 'unknown').toLowerCase(),
-      domain: (domain ?? id.host).toLowerCase(),
+      username: name.toLowerCase(),
+      domain: host,
       uri: id.href,
       url: actor.url instanceof URL ? actor.url.href : (actor.url?.href?.href ?? id.href),
       displayName: text(actor.name),

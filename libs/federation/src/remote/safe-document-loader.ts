@@ -1,7 +1,7 @@
 import type { webcrypto } from 'node:crypto';
-import { isIP } from 'node:net';
 import { signRequest } from '@fedify/fedify';
 import { type DocumentLoader, FetchError, preloadedContexts, type RemoteDocument } from '@fedify/fedify/runtime';
+import { normalizeHost } from '@guildhall/core';
 import { BodyTooLargeError, isPrivateAddress, readLimited } from '../safety/outbound-http';
 
 export const AS_ACCEPT =
@@ -14,6 +14,8 @@ export interface SafeFetchPolicy {
   timeoutMs: number;
   maxBodyBytes: number;
   userAgent: string;
+  /** The one outbound client's fetch (OutboundHttp): its dispatcher guards every connection. */
+  fetch: (request: Request) => Promise<Response>;
   /** A domain-blocked host is never fetched. */
   isBlocked: (host: string) => boolean;
 }
@@ -31,15 +33,19 @@ export class RefusedUrlError extends Error {
   }
 }
 
-/** Refuses non-http(s) schemes, private IP literals (names are checked at connect) and blocked hosts. */
-export function assertFetchable(url: URL, policy: SafeFetchPolicy): void {
+/**
+ * Refuses non-http(s) schemes, credentials, private IP literals and `localhost` names early (the
+ * client's dispatcher refuses them again at connect, with every DNS answer) and blocked hosts.
+ */
+export function assertFetchable(url: URL, policy: Pick<SafeFetchPolicy, 'allowPrivateAddresses' | 'isBlocked'>): void {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new RefusedUrlError(url.href, 'not http(s)');
   if (url.username || url.password) throw new RefusedUrlError(url.href, 'credentials in URL');
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (!policy.allowPrivateAddresses && (host === 'localhost' || (isIP(host) && isPrivateAddress(host)))) {
+  const host = normalizeHost(url.hostname);
+  if (host === null) throw new RefusedUrlError(url.href, 'not a host name');
+  if (!policy.allowPrivateAddresses && (/(^|\.)localhost$/.test(host) || isPrivateAddress(url.hostname))) {
     throw new RefusedUrlError(url.href, 'private address (FEDERATION_ALLOW_PRIVATE_ADDRESSES is off)');
   }
-  if (policy.isBlocked(url.host.toLowerCase())) throw new RefusedUrlError(url.href, 'domain is blocked');
+  if (policy.isBlocked(url.host)) throw new RefusedUrlError(url.href, 'domain is blocked');
 }
 
 /**
@@ -67,7 +73,7 @@ export async function safeGet(
         spec: 'draft-cavage-http-signatures-12',
       });
     }
-    const response = await fetch(request);
+    const response = await policy.fetch(request);
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) {
       await response.body?.cancel();

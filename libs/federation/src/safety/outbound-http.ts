@@ -1,83 +1,104 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { BlockList, isIP } from 'node:net';
-import { Agent, setGlobalDispatcher } from 'undici';
+import { Injectable } from '@nestjs/common';
+import { Agent, buildConnector, type Dispatcher, setGlobalDispatcher } from 'undici';
+import { ConfigService } from '@guildhall/core';
+import { classifyAddress } from './address-class';
 
-/** Loopback, private, link-local, CGNAT, multicast and reserved ranges: never a federation peer. */
-const PRIVATE = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 3],
-] as const) {
-  PRIVATE.addSubnet(net, prefix, 'ipv4');
-}
-for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['64:ff9b::', 96],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  PRIVATE.addSubnet(net, prefix, 'ipv6');
-}
-
-export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 0) return false;
-  if (family === 6 && address.toLowerCase().startsWith('::ffff:')) {
-    const v4 = address.slice(7);
-    if (isIP(v4) === 4) return PRIVATE.check(v4, 'ipv4');
-  }
-  return PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
-}
+export { isPrivateAddress } from './address-class';
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
+/** Why a connection was not opened: undici hands it to the caller as the request's cause. */
+export class PrivateAddressError extends Error {
+  readonly code = 'EPRIVATEADDRESS';
+
+  constructor(host: string, address: string, kind: string) {
+    super(
+      `refusing to connect to ${kind} address ${address}${host === address ? '' : ` (${host})`}; ` +
+        'set FEDERATION_ALLOW_PRIVATE_ADDRESSES=true to allow',
+    );
+    this.name = 'PrivateAddressError';
+  }
+}
+
+/** The first DNS answer that is not a public address, with its class; null when all are public. */
+function firstNonPublic(addresses: LookupAddress[]): { address: string; kind: string } | null {
+  for (const { address } of addresses) {
+    const kind = classifyAddress(address);
+    if (kind !== 'public') return { address, kind: kind ?? 'unknown' };
+  }
+  return null;
+}
+
 /**
- * A DNS lookup that refuses private answers. Checked when the socket connects (not only when a URL
- * is validated), so a name that re-resolves to 127.0.0.1 between check and use is still refused.
+ * A DNS lookup that refuses private answers. Checked when the socket connects (not when a URL is
+ * validated), so a name that re-resolves to 127.0.0.1 between check and use is still refused.
  */
 function publicOnlyLookup(hostname: string, options: object, callback: LookupCallback): void {
   dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
     if (error) return callback(error, []);
-    const list = addresses;
-    const refused = list.find((entry) => isPrivateAddress(entry.address));
-    if (refused) {
-      const err: NodeJS.ErrnoException = new Error(
-        `refusing to connect to private address ${refused.address} (${hostname}); set FEDERATION_ALLOW_PRIVATE_ADDRESSES=true to allow`,
-      );
-      err.code = 'EPRIVATEADDRESS';
-      return callback(err, []);
-    }
-    const all = (options as { all?: boolean }).all;
-    if (all) return callback(null, list);
-    return callback(null, list[0].address, list[0].family);
+    const refused = firstNonPublic(addresses);
+    if (refused) return callback(new PrivateAddressError(hostname, refused.address, refused.kind), []);
+    if ((options as { all?: boolean }).all) return callback(null, addresses);
+    return callback(null, addresses[0].address, addresses[0].family);
   });
 }
 
 /**
- * Every outbound HTTP call of this process (Fedify's deliveries and fetches, our WebFinger and
- * document loads) goes through Node's global fetch; this bounds it: connect, header and body
- * timeouts, and, unless private addresses are allowed, a connect-time SSRF guard.
+ * undici's connector with the address guard in front: an IP literal (which never reaches a DNS
+ * lookup, so `publicOnlyLookup` alone would let `http://127.0.0.1/` through) is classified here,
+ * a name by its DNS answers at connect time. Every connection of every request passes here,
+ * redirects included.
  */
-export function installOutboundHttpPolicy(options: { timeoutMs: number; allowPrivateAddresses: boolean }): void {
-  setGlobalDispatcher(
-    new Agent({
-      connectTimeout: Math.min(options.timeoutMs, 10_000),
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
+function guardedConnector(connectTimeoutMs: number): buildConnector.connector {
+  const connect = buildConnector({ timeout: connectTimeoutMs, lookup: publicOnlyLookup });
+  return (options, callback) => {
+    const kind = classifyAddress(options.hostname);
+    if (kind !== null && kind !== 'public') {
+      const address = options.hostname.replace(/^\[(.*)\]$/, '$1');
+      return callback(new PrivateAddressError(address, address, kind), null);
+    }
+    return connect(options, callback);
+  };
+}
+
+/**
+ * The process's one outbound HTTP client (ADR 0018). Its dispatcher bounds every request (connect,
+ * header and body timeouts) and, unless FEDERATION_ALLOW_PRIVATE_ADDRESSES is on, refuses to
+ * connect to anything but public unicast addresses, IP literals and DNS answers alike. Our own
+ * requests go through `fetch` and `dispatcher`; it is also installed as undici's global dispatcher
+ * because Fedify's `sendActivity` (Accept, Reject of inbound Follows) calls the global `fetch`
+ * and takes no fetch option. No other module calls `fetch` or undici (outbound-boundary.spec.ts).
+ */
+@Injectable()
+export class OutboundHttp {
+  readonly dispatcher: Dispatcher;
+  readonly allowPrivateAddresses: boolean;
+  readonly timeoutMs: number;
+  readonly maxBodyBytes: number;
+  readonly userAgent: string;
+
+  constructor(config: ConfigService) {
+    const { federation, federationAllowPrivateAddresses, publicOrigin } = config.values;
+    this.allowPrivateAddresses = federationAllowPrivateAddresses;
+    this.timeoutMs = federation.timeoutMs;
+    this.maxBodyBytes = federation.maxBodyBytes;
+    this.userAgent = `Guildhall/0.1 (+${publicOrigin})`;
+    const connectTimeout = Math.min(this.timeoutMs, 10_000);
+    this.dispatcher = new Agent({
+      connectTimeout,
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
       connections: 64,
-      connect: options.allowPrivateAddresses ? undefined : { lookup: publicOnlyLookup },
-    }),
-  );
+      connect: this.allowPrivateAddresses ? undefined : guardedConnector(connectTimeout),
+    });
+    setGlobalDispatcher(this.dispatcher);
+  }
+
+  /** `fetch` through this client's dispatcher (callers handle redirects: see safeGet). */
+  fetch(request: Request): Promise<Response> {
+    return fetch(request, { dispatcher: this.dispatcher });
+  }
 }
 
 /** The body of `response`, refusing more than `maxBytes` (declared or streamed). */

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@guildhall/core';
+import { ConfigService, normalizeHost } from '@guildhall/core';
 import { PasswordService } from '../auth/password.service';
 import { IdentityErrorCode, IdentityException } from '../identity.exception';
 import { RESERVED_USERNAMES, Role, USERNAME_PATTERN } from '../identity.constants';
@@ -66,14 +66,25 @@ export class AccountService {
   }
 
   /**
-   * The account behind "alice" or "alice@host". A remote handle not known here is looked up over
-   * WebFinger when federation is running (`resolveRemote`, the default); null when none exists.
+   * The account behind "alice" or "alice@host" (the host normalized: `BOB@Host.example.` is
+   * `bob@host.example`). A remote handle not known here is looked up over WebFinger when
+   * federation is running (`resolveRemote`, the default; counted by RemoteLookupLimiter); null
+   * when none exists. A host that is not a host[:port] is INVALID_HANDLE when it would be looked up.
    */
   async findByHandle(handle: string, options: { resolveRemote?: boolean } = {}): Promise<AccountEntity | null> {
     const parsed = parseHandle(handle);
     if (!parsed) return null;
-    const localHost = new URL(this.config.values.publicOrigin).host;
-    const domain = parsed.domain === localHost ? null : parsed.domain;
+    const host = parsed.domain === null ? null : normalizeHost(parsed.domain);
+    if (parsed.domain !== null && host === null) {
+      if (options.resolveRemote === false) return null;
+      throw new IdentityException(
+        IdentityErrorCode.InvalidHandle,
+        'A handle is user@host, the host a domain name or address with an optional port',
+        { handle: handle.slice(0, 300) },
+      );
+    }
+    const localHost = normalizeHost(new URL(this.config.values.publicOrigin).host);
+    const domain = host === localHost ? null : host;
     const known = await this.accounts.findByUsername(parsed.username, domain);
     if (known || domain === null || options.resolveRemote === false) return known;
     return this.remote.resolveHandle({ username: parsed.username, domain });

@@ -27,6 +27,7 @@ export class UpdateHandler implements InboxHandler<Update> {
     if (isActor(object)) {
       if (object.id.href !== sender.uri) return void this.inbox.refuse(update, 'an actor can only update itself');
       const account = await this.remote.store(object, sender.domain ?? undefined);
+      if (!account) return void this.inbox.refuse(update, 'actor refused: invalid handle');
       return this.inbox.done(update, 'actor refreshed', { accountId: account.id });
     }
     if (isPostObject(object)) return this.edit(update, sender, object);

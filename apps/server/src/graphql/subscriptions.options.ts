@@ -15,15 +15,16 @@ import type { Context as WsContext, ServerOptions as WsServerOptions } from 'gra
 import type { Extra as WsExtra } from 'graphql-ws/use/ws';
 import passport from 'passport';
 import {
-  complexityError,
+  complexityRefusal,
   depthLimitRule,
+  fieldLimitRule,
   formatGraphqlError,
-  operationComplexity,
+  nulInputRefusal,
   type LoaderFactories,
 } from '@guildhall/core';
 import type { AuthContext } from '@guildhall/identity';
 
-import { MAX_QUERY_COMPLEXITY, MAX_QUERY_DEPTH } from './graphql.limits';
+import { MAX_QUERY_COMPLEXITY, MAX_QUERY_DEPTH, MAX_QUERY_FIELDS, MAX_QUERY_TOKENS } from './graphql.limits';
 
 const logger = new Logger('GraphQLSubscriptions');
 
@@ -73,11 +74,15 @@ function socketRequest(ctx: SocketContext): GraphqlRequest {
 function prepareOperation(schema: GraphQLSchema, query: string, operationName?: string | null, variables?: unknown) {
   let document: DocumentNode;
   try {
-    document = parse(query);
+    document = parse(query, { maxTokens: MAX_QUERY_TOKENS });
   } catch (error) {
     return [error instanceof GraphQLError ? error : new GraphQLError('Could not parse the operation')];
   }
-  const errors = validate(schema, document, [...specifiedRules, depthLimitRule(MAX_QUERY_DEPTH)]);
+  const errors = validate(schema, document, [
+    ...specifiedRules,
+    fieldLimitRule(MAX_QUERY_FIELDS),
+    depthLimitRule(MAX_QUERY_DEPTH),
+  ]);
   if (errors.length) return errors;
   const operation = getOperationAST(document, operationName);
   if (operation?.operation !== OperationTypeNode.SUBSCRIPTION) {
@@ -88,9 +93,10 @@ function prepareOperation(schema: GraphQLSchema, query: string, operationName?: 
     ];
   }
   const variableValues = (variables ?? {}) as Record<string, unknown>;
-  const complexity = operationComplexity(schema, document, operationName, variableValues);
-  if (complexity !== null && complexity > MAX_QUERY_COMPLEXITY)
-    return [complexityError(complexity, MAX_QUERY_COMPLEXITY)];
+  const nul = nulInputRefusal(document, variableValues);
+  if (nul) return [nul];
+  const refusal = complexityRefusal(schema, document, operationName, variableValues, MAX_QUERY_COMPLEXITY);
+  if (refusal) return [refusal];
   return { schema, document, operationName, variableValues };
 }
 

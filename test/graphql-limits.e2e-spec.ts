@@ -1,0 +1,163 @@
+import { DataSource } from 'typeorm';
+import { signUp, type SignedUp } from './utils/factories';
+import { createTestApp, type TestApp } from './utils/test-app';
+
+/** Unique to this run: other suites share the database. */
+const TAG = `lim_${Math.random().toString(36).slice(2, 8)}`;
+const CREATE = 'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }';
+
+/** What a timeline client asks for: 40 posts with their authors and counts. */
+const CLIENT_TIMELINE = `query {
+  timeline(kind: LOCAL, first: 40) {
+    edges { cursor node { id content createdAt likesCount boostsCount repliesCount
+      author { id handle displayName } } }
+    pageInfo { hasNextPage endCursor } } }`;
+
+describe('GraphQL limits (ADR 0020)', () => {
+  let t: TestApp;
+  let alice: SignedUp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    alice = await signUp(t);
+    for (let i = 0; i < 3; i++) {
+      const res = await t.gql(CREATE, { input: { content: `limits post ${i} #${TAG}` } }, alice.token);
+      expect(res.errors).toBeUndefined();
+    }
+  });
+
+  afterAll(() => t.close());
+
+  describe('documents are bounded before they are costed', () => {
+    it('refuses 10,000 aliases of __typename while parsing (400), without running them', async () => {
+      const aliases = Array.from({ length: 10_000 }, (_, i) => `a${i}: __typename`).join(' ');
+      const res = await t.gql(`query { ${aliases} }`);
+      expect(res.status).toBe(400);
+      expect(res.data).toBeUndefined();
+      expect(res.errors).toHaveLength(1);
+      expect(res.errors?.[0].extensions).toEqual({ code: 'GRAPHQL_PARSE_FAILED' });
+      // graphql 16 spells it "more that".
+      expect(res.errors?.[0].message).toMatch(
+        /^Syntax Error: Document contains more tha[nt] 5000 tokens\. Parsing aborted\.$/,
+      );
+    });
+
+    it('refuses more than 500 fields, aliases included, even under the token limit (400)', async () => {
+      const aliases = Array.from({ length: 600 }, (_, i) => `a${i}: __typename`).join(' ');
+      const res = await t.gql(`query { ${aliases} }`);
+      expect(res.status).toBe(400);
+      expect(res.data).toBeUndefined();
+      expect(res.errors?.[0].message).toBe('The operation selects 600 fields, more than the maximum of 500');
+      expect(res.errors?.[0].extensions).toEqual({
+        code: 'GRAPHQL_VALIDATION_FAILED',
+        reason: 'TOO_MANY_FIELDS',
+        fields: 600,
+        maxFields: 500,
+      });
+    });
+
+    it('counts a fragment each time it is spread', async () => {
+      const fields = Array.from({ length: 60 }, (_, i) => `f${i}: id`).join(' ');
+      const spreads = Array.from({ length: 10 }, (_, i) => `p${i}: post(id: "x") { ...F }`).join(' ');
+      const res = await t.gql(`query { ${spreads} } fragment F on Post { ${fields} }`);
+      expect(res.status).toBe(400);
+      expect(res.errors?.[0].extensions).toMatchObject({ reason: 'TOO_MANY_FIELDS', fields: 610 });
+    });
+  });
+
+  describe('lists cost what they can return', () => {
+    // timeline: 25 + 40 × (node 1 + author 1 + posts (25 + 40 × (node 1 + id 1))) = 4305
+    const attacks: [string, string, number][] = [
+      [
+        'Account.posts inside a timeline',
+        'timeline(kind: LOCAL, first: 40) { edges { node { author { posts(first: 40) { edges { node { id } } } } } } }',
+        4305,
+      ],
+      [
+        'replies inside a timeline',
+        'timeline(kind: LOCAL, first: 40) { edges { node { replies(first: 40) { edges { node { id content } } } } } }',
+        25 + 40 * (1 + 20 + 40 * (1 + 2)),
+      ],
+      [
+        'mentions inside a timeline',
+        'timeline(kind: FEDERATED, first: 40) { edges { node { mentions { handle } } } }',
+        25 + 40 * (1 + 1 + 50 * 1),
+      ],
+      [
+        'followers of the authors of a hashtag timeline',
+        'hashtagTimeline(tag: "x", first: 20) { edges { node { author { followers(first: 40) { edges { node { id handle } } } } } } }',
+        25 + 20 * (1 + 1 + 1 + 40 * (1 + 2)),
+      ],
+    ];
+
+    it.each(attacks)('refuses %s with 400 and the figures', async (_name, selection, complexity) => {
+      const res = await t.gql(`query { ${selection} }`);
+      expect(res.status).toBe(400);
+      expect(res.data).toBeUndefined();
+      expect(res.errors).toEqual([
+        {
+          message: `Query complexity ${complexity} exceeds the maximum of 2000`,
+          extensions: {
+            code: 'GRAPHQL_VALIDATION_FAILED',
+            reason: 'QUERY_TOO_COMPLEX',
+            complexity,
+            maxComplexity: 2000,
+          },
+        },
+      ]);
+    });
+
+    it('prices a page from its variables, so the same document passes with a small page', async () => {
+      const query = `query($n: Int) { hashtagTimeline(tag: "${TAG}", first: $n) { edges { node { author {
+        posts(first: $n) { edges { node { id } } } } } } } }`;
+      expect((await t.gql(query, { n: 40 })).status).toBe(400);
+      type Page = { edges: { node: { author: { posts: { edges: unknown[] } } } }[] };
+      const small = await t.gql<{ hashtagTimeline: Page }>(query, { n: 2 });
+      expect(small.status).toBe(200);
+      expect(small.errors).toBeUndefined();
+      expect(small.data?.hashtagTimeline.edges.map((edge) => edge.node.author.posts.edges.length)).toEqual([2, 2]);
+    });
+
+    it('still serves what a client asks for: 40 posts with authors and counts', async () => {
+      const res = await t.gql<{ timeline: { edges: { node: { author: { handle: string } } }[] } }>(CLIENT_TIMELINE);
+      expect(res.status).toBe(200);
+      expect(res.errors).toBeUndefined();
+      const mine = res.data?.timeline.edges.filter((edge) => edge.node.author.handle === alice.username);
+      expect(mine).toHaveLength(3);
+    });
+  });
+
+  describe('text PostgreSQL cannot store', () => {
+    it('refuses a NUL character in a variable with BAD_USER_INPUT and writes nothing', async () => {
+      const res = await t.gql(CREATE, { input: { content: 'before\u0000after' } }, alice.token);
+      expect(res.status).toBe(400);
+      expect(res.errors).toEqual([
+        {
+          message: 'Text may not contain the NUL character (U+0000)',
+          extensions: { code: 'BAD_USER_INPUT', reason: 'NUL_CHARACTER' },
+        },
+      ]);
+      const rows: { n: string }[] = await t.app
+        .get(DataSource)
+        .query('SELECT count(*) AS n FROM posts WHERE account_id = $1', [alice.account.id]);
+      expect(rows[0].n).toBe('3');
+    });
+
+    it('refuses a NUL character in a literal (a search query) with BAD_USER_INPUT', async () => {
+      const res = await t.gql('query { searchAll(query: "abc\\u0000") { hashtags } }', undefined, alice.token);
+      expect(res.status).toBe(400);
+      expect(res.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'NUL_CHARACTER' });
+    });
+
+    it('refuses a NUL character in a REST path with 400 and a reason', async () => {
+      const res = await t.http().get('/@alice%00x').set('accept', 'text/html');
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'Text may not contain the NUL character (U+0000)',
+        reason: 'NUL_CHARACTER',
+      });
+    });
+  });
+});

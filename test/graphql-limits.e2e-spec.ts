@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { png } from './fixtures/images';
 import { signUp, type SignedUp } from './utils/factories';
 import { createTestApp, type TestApp } from './utils/test-app';
 
@@ -127,6 +128,47 @@ describe('GraphQL limits (ADR 0020)', () => {
     });
   });
 
+  describe('Markdown that marked cannot render in bounded time', () => {
+    it('refuses a 100,000-character article of emphasis openers at once, /health answering meanwhile', async () => {
+      const health = async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const started = Date.now();
+        const res = await t.http().get('/health');
+        return { status: res.status, ms: Date.now() - started };
+      };
+      const started = Date.now();
+      const [created, checked] = await Promise.all([
+        t.gql(CREATE, { input: { title: 'Emphasis', content: '_a'.repeat(50_000) } }, alice.token),
+        health(),
+      ]);
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(created.errors?.[0].extensions).toEqual({
+        code: 'BAD_USER_INPUT',
+        reason: 'MARKDOWN_TOO_COMPLEX',
+        maxDelimiters: 200,
+        maxLines: 1000,
+      });
+      expect(created.errors?.[0].message).toBe(
+        'A paragraph has 50000 of the characters * _ ~ [, more than the 200 it may hold; ' +
+          'split it with blank lines or put the text in a code block',
+      );
+      expect(checked.status).toBe(200);
+      expect(checked.ms).toBeLessThan(1000);
+    });
+
+    it('still publishes a long article made of ordinary paragraphs', async () => {
+      const paragraph = 'Some *emphasis*, a [link](https://example.org) and `code`. '.repeat(30);
+      const content = Array.from({ length: 50 }, () => paragraph).join('\n\n');
+      expect(content.length).toBeGreaterThan(80_000);
+      const res = await t.gql<{ createPost: { id: string } }>(
+        CREATE,
+        { input: { title: 'Long', content } },
+        alice.token,
+      );
+      expect(res.errors).toBeUndefined();
+    });
+  });
+
   describe('text PostgreSQL cannot store', () => {
     it('refuses a NUL character in a variable with BAD_USER_INPUT and writes nothing', async () => {
       const res = await t.gql(CREATE, { input: { content: 'before\u0000after' } }, alice.token);
@@ -140,13 +182,29 @@ describe('GraphQL limits (ADR 0020)', () => {
       const rows: { n: string }[] = await t.app
         .get(DataSource)
         .query('SELECT count(*) AS n FROM posts WHERE account_id = $1', [alice.account.id]);
-      expect(rows[0].n).toBe('3');
+      expect(rows[0].n).toBe('4');
     });
 
     it('refuses a NUL character in a literal (a search query) with BAD_USER_INPUT', async () => {
       const res = await t.gql('query { searchAll(query: "abc\\u0000") { hashtags } }', undefined, alice.token);
       expect(res.status).toBe(400);
       expect(res.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'NUL_CHARACTER' });
+    });
+
+    it('refuses a NUL character in an upload description (a multipart field) with 400', async () => {
+      const res = await t
+        .http()
+        .post('/api/v1/media')
+        .set('authorization', `Bearer ${alice.token}`)
+        .field('description', 'alt\u0000text')
+        .attach('file', png(2, 2), { filename: 'a.png', contentType: 'image/png' });
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'A description may not contain the NUL character (U+0000)',
+        reason: 'INVALID_ALT_TEXT',
+      });
     });
 
     it('refuses a NUL character in a REST path with 400 and a reason', async () => {

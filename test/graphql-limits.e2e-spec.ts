@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { png } from './fixtures/images';
 import { signUp, type SignedUp } from './utils/factories';
+import { subscribe, wsClient, wsUrl } from './utils/subscriptions';
 import { createTestApp, type TestApp } from './utils/test-app';
 
 /** Unique to this run: other suites share the database. */
@@ -20,6 +21,7 @@ describe('GraphQL limits (ADR 0020)', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
+    await t.app.listen(0, '127.0.0.1');
     alice = await signUp(t);
     for (let i = 0; i < 3; i++) {
       const res = await t.gql(CREATE, { input: { content: `limits post ${i} #${TAG}` } }, alice.token);
@@ -125,6 +127,51 @@ describe('GraphQL limits (ADR 0020)', () => {
       expect(res.errors).toBeUndefined();
       const mine = res.data?.timeline.edges.filter((edge) => edge.node.author.handle === alice.username);
       expect(mine).toHaveLength(3);
+    });
+  });
+
+  describe('over WebSocket, the same limits', () => {
+    const aliases = (n: number) => Array.from({ length: n }, (_, i) => `a${i}: __typename`).join(' ');
+    const cases: [string, string, Record<string, unknown>][] = [
+      [
+        'too many tokens',
+        `subscription { notificationAdded { ${aliases(10_000)} } }`,
+        { message: expect.stringMatching(/^Syntax Error: Document contains more tha[nt] 5000 tokens/) as unknown },
+      ],
+      [
+        'too many fields',
+        `subscription { notificationAdded { ${aliases(600)} } }`,
+        { extensions: { reason: 'TOO_MANY_FIELDS', fields: 601, maxFields: 500 } },
+      ],
+      [
+        'nested pages',
+        'subscription { notificationAdded { account { posts(first: 40) { edges { node { author { posts(first: 40) { edges { node { id } } } } } } } } } }',
+        {
+          extensions: expect.objectContaining({
+            code: 'GRAPHQL_VALIDATION_FAILED',
+            reason: 'QUERY_TOO_COMPLEX',
+            complexity: 1 + 1 + 25 + 40 * (1 + 1 + 25 + 40 * 2),
+          }) as unknown,
+        },
+      ],
+      [
+        'a NUL character',
+        'subscription { notificationAdded { account { posts(first: 1, after: "a\\u0000") { edges { cursor } } } } }',
+        { extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'NUL_CHARACTER' }) as unknown },
+      ],
+    ];
+
+    it.each(cases)('refuses %s before subscribing', async (_name, query, expected) => {
+      const client = wsClient(await wsUrl(t), `Bearer ${alice.token}`);
+      try {
+        const event = await subscribe(client, query).next();
+        expect(event.kind).toBe('error');
+        const errors = (event as { error: unknown[] }).error;
+        expect(errors).toHaveLength(1);
+        expect(errors[0]).toMatchObject(expected);
+      } finally {
+        await client.dispose();
+      }
     });
   });
 

@@ -1,4 +1,7 @@
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { getNullableType, isListType, isObjectType, type GraphQLField } from 'graphql';
 import { DataSource } from 'typeorm';
+import { fieldCost } from '@guildhall/core';
 import { png } from './fixtures/images';
 import { signUp, type SignedUp } from './utils/factories';
 import { subscribe, wsClient, wsUrl } from './utils/subscriptions';
@@ -108,6 +111,32 @@ describe('GraphQL limits (ADR 0020)', () => {
           },
         },
       ]);
+    });
+
+    it('prices every page and list of the schema by what it can return', () => {
+      const schema = t.app.get(GraphQLSchemaHost).schema;
+      const unpriced: string[] = [];
+      const checked: string[] = [];
+      for (const type of Object.values(schema.getTypeMap())) {
+        if (!isObjectType(type) || type.name.startsWith('__')) continue;
+        for (const field of Object.values(type.getFields()) as GraphQLField<unknown, unknown>[]) {
+          const paged = field.args.some((arg) => arg.name === 'first');
+          if (!paged && !isListType(getNullableType(field.type))) continue;
+          // A connection's edges are counted by the connection's first; searchAll's lists by their own bound.
+          if (field.name === 'edges' && type.name.endsWith('Connection')) continue;
+          if (type.name === 'Query' && field.name === 'searchAll') continue;
+          checked.push(`${type.name}.${field.name}`);
+          const cost = (first: number) => fieldCost({ type, field, args: { first }, childComplexity: 10 });
+          const items = paged ? 40 : 4;
+          if (!(Number(cost(40)) >= items * 10)) unpriced.push(`${type.name}.${field.name}: ${String(cost(40))}`);
+          if (paged && !(Number(cost(40)) > Number(cost(5)))) unpriced.push(`${type.name}.${field.name} ignores first`);
+        }
+      }
+      expect(unpriced).toEqual([]);
+      expect(checked).toEqual(
+        expect.arrayContaining(['Query.timeline', 'Account.posts', 'Post.replies', 'Post.mentions', 'Post.media']),
+      );
+      expect(checked.length).toBeGreaterThan(25);
     });
 
     it('prices a page from its variables, so the same document passes with a small page', async () => {

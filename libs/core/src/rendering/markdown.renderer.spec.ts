@@ -40,6 +40,12 @@ describe('MarkdownRenderer', () => {
     expect(extractHashtags('#One #one #2024 #café x#no https://a.example/#frag')).toEqual(['one', 'café']);
   });
 
+  it('drops NUL characters from remote HTML (PostgreSQL text cannot store them)', () => {
+    expect(renderer.sanitize('<p>a\u0000b <a href="https://x.example/\u0000">c</a></p>')).toBe(
+      '<p>ab <a href="https://x.example/" rel="nofollow noopener noreferrer">c</a></p>',
+    );
+  });
+
   it('reduces HTML to text', () => {
     expect(renderer.toText('<p>One <strong>two</strong></p><p>three</p>')).toBe('One two\nthree');
   });

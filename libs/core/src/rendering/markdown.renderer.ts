@@ -107,9 +107,12 @@ export class MarkdownRenderer {
     return sanitizeHtml(html, SANITIZE).trim();
   }
 
-  /** Remote HTML (federated posts, bios): the same allowlist. */
+  /**
+   * Remote HTML (federated posts, bios): the same allowlist. U+0000 is dropped, as an HTML parser
+   * drops it from text: PostgreSQL text cannot store it, and a remote server cannot be refused.
+   */
   sanitize(html: string): string {
-    return sanitizeHtml(html, SANITIZE).trim();
+    return sanitizeHtml(html.replaceAll('\u0000', ''), SANITIZE).trim();
   }
 
   /** Plain text of HTML, for excerpts and previews. */

@@ -198,6 +198,7 @@ describe('GraphQL limits (ADR 0020)', () => {
         const errors = (event as { error: unknown[] }).error;
         expect(errors).toHaveLength(1);
         expect(errors[0]).toMatchObject(expected);
+        expect(errors[0]).not.toHaveProperty('extensions.http');
       } finally {
         await client.dispose();
       }

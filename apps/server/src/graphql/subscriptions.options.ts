@@ -66,6 +66,13 @@ function socketRequest(ctx: SocketContext): GraphqlRequest {
   };
 }
 
+/** A refusal as a socket client sees it: the HTTP status Apollo reads means nothing here. */
+function withoutHttpStatus(error: GraphQLError): GraphQLError {
+  const { http: _http, ...extensions } = error.extensions;
+  void _http;
+  return new GraphQLError(error.message, { nodes: error.nodes, extensions });
+}
+
 /**
  * Validates an operation sent over the socket the way Apollo validates one sent over HTTP (depth
  * and complexity limits included), and refuses anything but a subscription: queries and mutations
@@ -93,10 +100,10 @@ function prepareOperation(schema: GraphQLSchema, query: string, operationName?: 
     ];
   }
   const variableValues = (variables ?? {}) as Record<string, unknown>;
-  const nul = nulInputRefusal(document, variableValues);
-  if (nul) return [nul];
-  const refusal = complexityRefusal(schema, document, operationName, variableValues, MAX_QUERY_COMPLEXITY);
-  if (refusal) return [refusal];
+  const refusal =
+    nulInputRefusal(document, variableValues) ??
+    complexityRefusal(schema, document, operationName, variableValues, MAX_QUERY_COMPLEXITY);
+  if (refusal) return [withoutHttpStatus(refusal)];
   return { schema, document, operationName, variableValues };
 }
 

@@ -228,12 +228,15 @@ describe('accounts and auth over GraphQL', () => {
     });
 
     it('refuses an operation over the complexity limit before running it', async () => {
-      const fields = Array.from({ length: 600 }, (_, i) => `a${i}: account(handle: "x") { id }`).join(' ');
-      const res = await t.gql(`query { ${fields} }`);
+      // 40 authors × 40 of their posts (more than 500 fields is refused before costing: ADR 0020).
+      const res = await t.gql(
+        'query { timeline(kind: LOCAL, first: 40) { edges { node { author { posts(first: 40) { edges { node { id } } } } } } } }',
+      );
+      expect(res.status).toBe(400);
       expect(res.errors?.[0].extensions).toMatchObject({
         code: 'GRAPHQL_VALIDATION_FAILED',
-        complexity: 1200,
-        maxComplexity: 1000,
+        complexity: 25 + 40 * (1 + 1 + 25 + 40 * 2),
+        maxComplexity: 2000,
       });
       expect(res.data).toBeUndefined();
     });

@@ -11,7 +11,9 @@ export { LOGGER } from './logging/logger.token';
 export { DomainException, GraphqlErrorCode } from './errors/domain.exception';
 export { formatGraphqlError } from './graphql/format-error';
 export { depthLimitRule } from './graphql/depth-limit.rule';
-export { complexityError, complexityPlugin, operationComplexity } from './graphql/complexity.plugin';
+export { complexityError, complexityPlugin, complexityRefusal, operationComplexity } from './graphql/complexity.plugin';
+export { fieldCost, listComplexity, perItemComplexity } from './graphql/complexity.estimators';
+export { fieldLimitRule } from './graphql/field-limit.rule';
 export { RateLimiterService, type Limit, type Verdict } from './rate-limit/rate-limiter.service';
 export { HealthModule } from './health/health.module';
 export { QueueHealthIndicator } from './health/queue.health';
@@ -56,6 +58,7 @@ export {
   type LoaderRequest,
 } from './graphql/request-loaders';
 export { MarkdownRenderer } from './rendering/markdown.renderer';
+export { MarkdownTooComplexException } from './rendering/markdown.limits';
 export { extractHashtags, extractMentions, type MentionRef, type RenderOptions } from './rendering/markdown.renderer';
 export { MediaStorage } from './storage/media-storage';
 export { LocalDiskStorage } from './storage/local-disk.storage';
@@ -63,5 +66,9 @@ export { StorageModule } from './storage/storage.module';
 export { PubSubModule } from './pubsub/pubsub.module';
 export { RedisPubSub } from './pubsub/redis-pub-sub';
 export { DomainHttpExceptionFilter, HTTP_STATUS_BY_GRAPHQL_CODE } from './errors/domain-http-exception.filter';
+export { UnexpectedErrorFilter } from './errors/unexpected-error.filter';
+export { containsNul, nulInputRefusal } from './errors/nul-text';
+export { nulInputHook } from './errors/nul-input.hook';
+export { inputTextPlugin } from './graphql/input-text.plugin';
 export { RowMapper } from './database/row-mapper';
 export { hostOf, normalizeHost } from './hosts/host-name';

@@ -1,8 +1,15 @@
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import type { GraphQLSchema } from 'graphql';
-import { complexityPlugin, depthLimitRule, formatGraphqlError, type LoaderFactories } from '@guildhall/core';
-import { MAX_QUERY_COMPLEXITY, MAX_QUERY_DEPTH } from './graphql.limits';
+import {
+  complexityPlugin,
+  depthLimitRule,
+  fieldLimitRule,
+  formatGraphqlError,
+  inputTextPlugin,
+  type LoaderFactories,
+} from '@guildhall/core';
+import { MAX_QUERY_COMPLEXITY, MAX_QUERY_DEPTH, MAX_QUERY_FIELDS, MAX_QUERY_TOKENS } from './graphql.limits';
 import { subscriptionOptions, type GraphqlRequest } from './subscriptions.options';
 
 export function graphqlOptions(loaders: LoaderFactories): Omit<ApolloDriverConfig, 'driver'> {
@@ -19,14 +26,20 @@ export function graphqlOptions(loaders: LoaderFactories): Omit<ApolloDriverConfi
     introspection: true,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
-    validationRules: [depthLimitRule(MAX_QUERY_DEPTH)],
+    // A document is bounded before its cost is estimated: tokens while parsing, then fields and depth.
+    parseOptions: { maxTokens: MAX_QUERY_TOKENS },
+    validationRules: [fieldLimitRule(MAX_QUERY_FIELDS), depthLimitRule(MAX_QUERY_DEPTH)],
     formatError: formatGraphqlError,
     transformSchema: (built: GraphQLSchema) => {
       schema = built;
       return built;
     },
     // Cache-control hints would hook every field of every response; we set no HTTP cache headers.
-    plugins: [complexityPlugin(getSchema, MAX_QUERY_COMPLEXITY), ApolloServerPluginCacheControlDisabled() as never],
+    plugins: [
+      inputTextPlugin(),
+      complexityPlugin(getSchema, MAX_QUERY_COMPLEXITY),
+      ApolloServerPluginCacheControlDisabled() as never,
+    ],
     // Fastify's request is `req`: the AuthGuard sets `user` on it, which the loaders read.
     // One set of DataLoaders per request, made lazily (see RequestLoaders).
     context: (request: GraphqlRequest) => ({ req: request, loaders: loaders.forRequest(request) }),

@@ -15,15 +15,16 @@ import type { Context as WsContext, ServerOptions as WsServerOptions } from 'gra
 import type { Extra as WsExtra } from 'graphql-ws/use/ws';
 import passport from 'passport';
 import {
-  complexityError,
+  complexityRefusal,
   depthLimitRule,
+  fieldLimitRule,
   formatGraphqlError,
-  operationComplexity,
+  nulInputRefusal,
   type LoaderFactories,
 } from '@guildhall/core';
 import type { AuthContext } from '@guildhall/identity';
 
-import { MAX_QUERY_COMPLEXITY, MAX_QUERY_DEPTH } from './graphql.limits';
+import { MAX_QUERY_COMPLEXITY, MAX_QUERY_DEPTH, MAX_QUERY_FIELDS, MAX_QUERY_TOKENS } from './graphql.limits';
 
 const logger = new Logger('GraphQLSubscriptions');
 
@@ -65,6 +66,13 @@ function socketRequest(ctx: SocketContext): GraphqlRequest {
   };
 }
 
+/** A refusal as a socket client sees it: the HTTP status Apollo reads means nothing here. */
+function withoutHttpStatus(error: GraphQLError): GraphQLError {
+  const { http: _http, ...extensions } = error.extensions;
+  void _http;
+  return new GraphQLError(error.message, { nodes: error.nodes, extensions });
+}
+
 /**
  * Validates an operation sent over the socket the way Apollo validates one sent over HTTP (depth
  * and complexity limits included), and refuses anything but a subscription: queries and mutations
@@ -73,11 +81,15 @@ function socketRequest(ctx: SocketContext): GraphqlRequest {
 function prepareOperation(schema: GraphQLSchema, query: string, operationName?: string | null, variables?: unknown) {
   let document: DocumentNode;
   try {
-    document = parse(query);
+    document = parse(query, { maxTokens: MAX_QUERY_TOKENS });
   } catch (error) {
     return [error instanceof GraphQLError ? error : new GraphQLError('Could not parse the operation')];
   }
-  const errors = validate(schema, document, [...specifiedRules, depthLimitRule(MAX_QUERY_DEPTH)]);
+  const errors = validate(schema, document, [
+    ...specifiedRules,
+    fieldLimitRule(MAX_QUERY_FIELDS),
+    depthLimitRule(MAX_QUERY_DEPTH),
+  ]);
   if (errors.length) return errors;
   const operation = getOperationAST(document, operationName);
   if (operation?.operation !== OperationTypeNode.SUBSCRIPTION) {
@@ -88,9 +100,10 @@ function prepareOperation(schema: GraphQLSchema, query: string, operationName?: 
     ];
   }
   const variableValues = (variables ?? {}) as Record<string, unknown>;
-  const complexity = operationComplexity(schema, document, operationName, variableValues);
-  if (complexity !== null && complexity > MAX_QUERY_COMPLEXITY)
-    return [complexityError(complexity, MAX_QUERY_COMPLEXITY)];
+  const refusal =
+    nulInputRefusal(document, variableValues) ??
+    complexityRefusal(schema, document, operationName, variableValues, MAX_QUERY_COMPLEXITY);
+  if (refusal) return [withoutHttpStatus(refusal)];
   return { schema, document, operationName, variableValues };
 }
 

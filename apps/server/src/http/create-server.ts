@@ -4,9 +4,18 @@ import multipart from '@fastify/multipart';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DomainHttpExceptionFilter, PinoNestLogger, requestContext, type Runtime } from '@guildhall/core';
+import {
+  DomainHttpExceptionFilter,
+  nulInputHook,
+  PinoNestLogger,
+  requestContext,
+  UnexpectedErrorFilter,
+  type Runtime,
+} from '@guildhall/core';
 import { FederationHttpHandler } from '@guildhall/federation';
 import { AppModule } from '../app.module';
+import { MAX_RESPONSE_BYTES } from '../graphql/graphql.limits';
+import { graphqlResponseLimit } from '../graphql/response-limit.hook';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -36,7 +45,8 @@ export async function createServer(
   await app.register(multipart, {
     limits: { fileSize: config.values.mediaMaxBytes, files: 1, fields: 4, fieldSize: 16_384, parts: 5 },
   });
-  app.useGlobalFilters(new DomainHttpExceptionFilter());
+  // Nest tries global filters last-registered first: module exceptions, then anything unexpected.
+  app.useGlobalFilters(new UnexpectedErrorFilter(app.getHttpAdapter()), new DomainHttpExceptionFilter());
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
   );
@@ -57,6 +67,8 @@ export async function createServer(
     const body = request.method === 'HEAD' ? null : Buffer.from(await response.arrayBuffer());
     return reply.send(body);
   });
+  fastify.addHook('preHandler', nulInputHook('/graphql'));
+  fastify.addHook('onSend', graphqlResponseLimit('/graphql', MAX_RESPONSE_BYTES));
   fastify.addHook('onResponse', (request, reply, done) => {
     const line = {
       msg: 'request',

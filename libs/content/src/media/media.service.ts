@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
-import { ConfigService, MediaStorage, RateLimiterService, UUID_PATTERN, uuidv7 } from '@guildhall/core';
+import { ConfigService, containsNul, MediaStorage, RateLimiterService, UUID_PATTERN, uuidv7 } from '@guildhall/core';
 import type { EntityManager } from 'typeorm';
 import { ContentErrorCode, ContentException } from '../content.exception';
 import { probeImage } from './image-probe';
@@ -23,6 +23,13 @@ const notFound = () => new ContentException(ContentErrorCode.MediaNotFound, 'No 
 export function normalizeAltText(text: string | null | undefined): string | null {
   const trimmed = text?.trim() ?? '';
   if (!trimmed) return null;
+  // A multipart field does not pass the REST NUL check (the body is a stream): PostgreSQL text cannot hold U+0000.
+  if (containsNul(trimmed)) {
+    throw new ContentException(
+      ContentErrorCode.InvalidAltText,
+      'A description may not contain the NUL character (U+0000)',
+    );
+  }
   if ([...trimmed].length > MAX_ALT_TEXT_LENGTH) {
     throw new ContentException(
       ContentErrorCode.InvalidAltText,

@@ -3,6 +3,7 @@ import {
   ConfigService,
   ConnectionArgs,
   afterCursor,
+  listComplexity,
   toConnection,
   toPage,
   type Connection,
@@ -17,6 +18,7 @@ import {
   Public,
   type AuthContext,
 } from '@guildhall/identity';
+import { MAX_ATTACHMENTS_PER_POST } from '../media/media.constants';
 import { MEDIA_BY_POST_ID } from '../media/media.loaders';
 import { MediaAttachmentModel } from '../media/media-attachment.model';
 import { CreatePostInput } from './dto/create-post.input';
@@ -26,7 +28,7 @@ import { HASHTAGS_BY_POST_ID, MENTIONS_BY_POST_ID, VISIBLE_POST_BY_ID } from './
 import { toPostEditModel, toPostModel } from './post.mapper';
 import { PostConnection, PostEditModel, PostModel } from './post.model';
 import { PostRepository } from './post.repository';
-import { PostService } from './post.service';
+import { MAX_MENTIONS, PostService } from './post.service';
 
 @Resolver(() => PostModel)
 export class PostResolver {
@@ -113,7 +115,11 @@ export class PostResolver {
     return auth?.accountId === post.accountId ? post.source : null;
   }
 
-  @ResolveField(() => [MediaAttachmentModel], { description: 'Attached media, in order.' })
+  // Local posts carry at most 4 (remote ones up to 16): leaves, priced at the local bound.
+  @ResolveField(() => [MediaAttachmentModel], {
+    description: 'Attached media, in order.',
+    complexity: listComplexity(MAX_ATTACHMENTS_PER_POST),
+  })
   media(@Parent() post: PostModel, @Context('loaders') loaders: RequestLoaders): Promise<MediaAttachmentModel[]> {
     return loaders.get(MEDIA_BY_POST_ID).load(post.id);
   }
@@ -123,7 +129,7 @@ export class PostResolver {
     return loaders.get(HASHTAGS_BY_POST_ID).load(post.id);
   }
 
-  @ResolveField(() => [AccountModel])
+  @ResolveField(() => [AccountModel], { complexity: listComplexity(MAX_MENTIONS) })
   async mentions(@Parent() post: PostModel, @Context('loaders') loaders: RequestLoaders): Promise<AccountModel[]> {
     const ids = await loaders.get(MENTIONS_BY_POST_ID).load(post.id);
     const accounts = await loaders.get(ACCOUNT_BY_ID).loadMany(ids);

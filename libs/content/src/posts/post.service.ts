@@ -21,7 +21,8 @@ import { countsAsReply, tombstonePost } from './post-tombstone';
 
 /** 300 posts per 3 hours per account, as Mastodon. */
 const POST_LIMIT = { max: 300, windowSeconds: 3 * 3600 };
-const MAX_MENTIONS = 50;
+/** Mentions kept per post (remote posts too: see remote-note.mapper). */
+export const MAX_MENTIONS = 50;
 
 const EXCERPT_LENGTH = 280;
 

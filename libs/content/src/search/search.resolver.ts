@@ -45,7 +45,11 @@ export class SearchResolver {
     private readonly config: ConfigService,
   ) {}
 
-  @Query(() => SearchResultsModel, { complexity: 30, description: 'Accounts, hashtags and posts.' })
+  // Each list holds at most `first` (≤ 40) results, as the lists' own default bound assumes.
+  @Query(() => SearchResultsModel, {
+    complexity: ({ childComplexity }) => 30 + childComplexity,
+    description: 'Accounts, hashtags and posts.',
+  })
   async searchAll(@CurrentAuth() auth: AuthContext, @Args() args: SearchArgs): Promise<SearchResultsModel> {
     await this.rateLimiter.consume(
       `search:${auth.accountId}`,

@@ -1,5 +1,5 @@
 import { Field, Float, ObjectType } from '@nestjs/graphql';
-import { ConnectionType } from '@guildhall/core';
+import { ConnectionType, listComplexity } from '@guildhall/core';
 
 @ObjectType('CoopPoolAllocation', {
   description:
@@ -38,7 +38,9 @@ export class CoopAllocationModel {
   @Field()
   end: Date;
 
-  @Field(() => [CoopPoolAllocationModel])
+  // At most 32 pools (proposals are validated so), a handful in practice: leaves of the published
+  // result, priced at a handful so a member's allocations page stays affordable (ADR 0020).
+  @Field(() => [CoopPoolAllocationModel], { complexity: listComplexity(4) })
   pools: CoopPoolAllocationModel[];
 
   @Field(() => Float, { description: 'The allocation (sum over pools), in cents.' })

@@ -2,6 +2,7 @@ import { type Type } from '@nestjs/common';
 import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DEFAULT_PAGE_SIZE, encodeCursor, MAX_PAGE_SIZE, type Page } from '../pagination/cursor';
+import { perItemComplexity } from './complexity.estimators';
 
 @ObjectType()
 export class PageInfo {
@@ -52,7 +53,7 @@ export function ConnectionType<T>(node: Type<T>, name: string): Type<Connection<
 
   @ObjectType(`${name}Connection`)
   class ConnectionClass {
-    @Field(() => [EdgeType], { complexity: 0 })
+    @Field(() => [EdgeType], { complexity: perItemComplexity })
     edges: EdgeType[];
 
     @Field(() => PageInfo)

@@ -2,6 +2,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { GraphQLFormattedError } from 'graphql';
 import { DomainException, GraphqlErrorCode } from '../errors/domain.exception';
+import { requestContext } from '../logging/logger';
 
 const logger = new Logger('GraphQL');
 
@@ -24,6 +25,20 @@ const APOLLO_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
 ]);
+
+/**
+ * What a client sees of an error it could do nothing about: a fixed message and the request id
+ * (the `x-request-id` header of the response too) under which the detail was logged.
+ */
+function internalError(base: GraphQLFormattedError, err: unknown, msg: string): GraphQLFormattedError {
+  const requestId = requestContext.getStore()?.requestId;
+  logger.error({ msg, err, path: base.path, requestId });
+  return {
+    ...base,
+    message: requestId ? `Internal server error (request ${requestId})` : 'Internal server error',
+    extensions: { code: GraphqlErrorCode.INTERNAL_SERVER_ERROR, ...(requestId ? { requestId } : {}) },
+  };
+}
 
 function validationMessages(response: unknown): string[] | undefined {
   if (typeof response === 'object' && response !== null && 'message' in response) {
@@ -54,8 +69,7 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
     const code = STATUS_CODES[status] ?? GraphqlErrorCode.INTERNAL_SERVER_ERROR;
     const messages = validationMessages(original.getResponse());
     if (code === GraphqlErrorCode.INTERNAL_SERVER_ERROR) {
-      logger.error({ msg: 'unexpected HTTP exception in resolver', status, err: original });
-      return { ...base, message: 'Internal server error', extensions: { code } };
+      return internalError(base, original, `unexpected HTTP ${status} exception in resolver`);
     }
     return {
       ...base,
@@ -63,16 +77,18 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
       extensions: { code, ...(messages ? { validationErrors: messages } : {}) },
     };
   }
+  // Apollo labels every error it does not know INTERNAL_SERVER_ERROR, its internal message kept
+  // (a PostgreSQL error, say): only codes that describe the request pass through.
   const existing = formatted.extensions?.code;
-  if (typeof existing === 'string' && (APOLLO_CODES.has(existing) || existing in GraphqlErrorCode)) {
+  const internal: string = GraphqlErrorCode.INTERNAL_SERVER_ERROR;
+  if (
+    typeof existing === 'string' &&
+    existing !== internal &&
+    (APOLLO_CODES.has(existing) || existing in GraphqlErrorCode)
+  ) {
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     void _stacktrace;
     return { ...base, extensions };
   }
-  logger.error({ msg: 'unexpected error in resolver', err: original, path: formatted.path });
-  return {
-    ...base,
-    message: 'Internal server error',
-    extensions: { code: GraphqlErrorCode.INTERNAL_SERVER_ERROR },
-  };
+  return internalError(base, original, 'unexpected error in resolver');
 }

@@ -40,7 +40,57 @@ describe('MarkdownRenderer', () => {
     expect(extractHashtags('#One #one #2024 #café x#no https://a.example/#frag')).toEqual(['one', 'café']);
   });
 
+  it('drops NUL characters from remote HTML (PostgreSQL text cannot store them)', () => {
+    expect(renderer.sanitize('<p>a\u0000b <a href="https://x.example/\u0000">c</a></p>')).toBe(
+      '<p>ab <a href="https://x.example/" rel="nofollow noopener noreferrer">c</a></p>',
+    );
+  });
+
   it('reduces HTML to text', () => {
     expect(renderer.toText('<p>One <strong>two</strong></p><p>three</p>')).toBe('One two\nthree');
+  });
+
+  describe('bounded work (ADR 0020)', () => {
+    const timed = (source: string) => {
+      const started = Date.now();
+      let outcome: string;
+      try {
+        outcome = renderer.render(source, { hashtagUrl: (tag) => `https://g.test/tags/${tag}` });
+      } catch (error) {
+        outcome = (error as Error).message;
+      }
+      return { outcome, ms: Date.now() - started };
+    };
+
+    it.each([
+      ['_a', '_a'.repeat(50_000), 'A paragraph has 50000 of the characters * _ ~ [, more than the 200 it may hold'],
+      ['*a', '*a'.repeat(50_000), 'A paragraph has 50000 of the characters * _ ~ [, more than the 200 it may hold'],
+      ['[', '['.repeat(100_000), 'A paragraph has 100000 of the characters * _ ~ [, more than the 200 it may hold'],
+      ['a\\n', 'a\n'.repeat(50_000), 'A paragraph has 50000 lines, more than the 1000 it may hold'],
+    ])('refuses 100,000 characters of %s at once (seconds of marked before)', (_name, source, message) => {
+      const { outcome, ms } = timed(source);
+      expect(outcome).toBe(`${message}; split it with blank lines or put the text in a code block`);
+      expect(ms).toBeLessThan(200);
+    });
+
+    it('renders what stays under the limits within a bound, code blocks not counted', () => {
+      const paragraph = '_a'.repeat(100) + ' word'.repeat(19_960);
+      const { outcome, ms } = timed(paragraph);
+      expect(outcome).toBe(`<p>${'_a'.repeat(100)}${' word'.repeat(19_960)}</p>`);
+      expect(ms).toBeLessThan(2000);
+      const code = '```\n' + '*'.repeat(5000) + '\n```\n\ntext';
+      expect(timed(code).outcome).toBe(`<pre><code>${'*'.repeat(5000)}\n</code></pre>\n<p>text</p>`);
+    });
+
+    it('still finds mentions and tags far into a long paragraph', () => {
+      const long = `${'word '.repeat(1000)}${'x'.repeat(3000)} @alice #far`;
+      const html = renderer.render(long, {
+        mentions: new Map([['alice', 'https://g.test/@alice']]),
+        hashtagUrl: (tag) => `https://g.test/tags/${tag}`,
+      });
+      expect(html).toContain(`${'x'.repeat(3000)} <span class="h-card" translate="no"><a href="https://g.test/@alice"`);
+      expect(html).toContain('<a href="https://g.test/tags/far" class="mention hashtag"');
+      expect(html.startsWith(`<p>${'word '.repeat(1000)}`)).toBe(true);
+    });
   });
 });

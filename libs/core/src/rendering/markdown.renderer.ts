@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Marked, type TokenizerAndRendererExtension } from 'marked';
 import sanitizeHtml from 'sanitize-html';
+import { assertRenderable } from './markdown.limits';
 
 /** "@alice" or "@alice@host.example" (not inside an email address or a word). */
 const MENTION = /(?<![\w@/])@([a-z0-9_]{1,30})(?:@([a-z0-9.-]+\.[a-z]{2,}(?::\d{1,5})?|localhost(?::\d{1,5})?))?/gi;
@@ -32,6 +33,25 @@ export function extractMentions(source: string): MentionRef[] {
 /** Every distinct hashtag in a Markdown source, lower-cased, without "#". At most 30 tags are kept. */
 export function extractHashtags(source: string): string[] {
   return [...new Set([...source.matchAll(HASHTAG)].map((m) => m[1].toLowerCase()))].slice(0, 30);
+}
+
+/**
+ * Where an extension's token may start in `src`, looking only `WINDOW` characters ahead: marked
+ * asks once per inline token with the rest of the paragraph, so a search to its end made every
+ * paragraph quadratic. Without a candidate the text is cut at the first space after WINDOW
+ * (looked ahead one more window), so a cut neither starts a false mention nor splits a word or URL.
+ */
+const WINDOW = 1024;
+function startWithin(src: string, candidate: RegExp): number | undefined {
+  if (src.length <= WINDOW) {
+    const index = src.search(candidate);
+    return index < 0 ? undefined : index;
+  }
+  const index = src.slice(0, 2 * WINDOW).search(candidate);
+  if (index >= 0 && index < WINDOW) return index;
+  let cut = WINDOW;
+  while (cut < 2 * WINDOW && !/\s/.test(src[cut])) cut++;
+  return index >= 0 && index < cut ? index : cut;
 }
 
 const escapeHtml = (text: string) =>
@@ -78,16 +98,21 @@ const SANITIZE: sanitizeHtml.IOptions = {
  */
 @Injectable()
 export class MarkdownRenderer {
+  /** Throws MarkdownTooComplexException (BAD_USER_INPUT) for a source marked cannot render in bounded time. */
   render(source: string, options: RenderOptions = {}): string {
+    assertRenderable(source);
     const marked = new Marked({ gfm: true, breaks: true, async: false });
     marked.use({ extensions: [mentionExtension(options), hashtagExtension(options)] });
     const html = marked.parse(source) as string;
     return sanitizeHtml(html, SANITIZE).trim();
   }
 
-  /** Remote HTML (federated posts, bios): the same allowlist. */
+  /**
+   * Remote HTML (federated posts, bios): the same allowlist. U+0000 is dropped, as an HTML parser
+   * drops it from text: PostgreSQL text cannot store it, and a remote server cannot be refused.
+   */
   sanitize(html: string): string {
-    return sanitizeHtml(html, SANITIZE).trim();
+    return sanitizeHtml(html.replaceAll('\u0000', ''), SANITIZE).trim();
   }
 
   /** Plain text of HTML, for excerpts and previews. */
@@ -102,7 +127,7 @@ function mentionExtension(options: RenderOptions): TokenizerAndRendererExtension
   return {
     name: 'mention',
     level: 'inline',
-    start: (src) => src.search(/(?<![\w@/])@[a-z0-9_]/i),
+    start: (src) => startWithin(src, /(?<![\w@/])@[a-z0-9_]/i),
     tokenizer(src) {
       const match = new RegExp(`^${MENTION.source}`, 'i').exec(src);
       if (!match) return undefined;
@@ -121,7 +146,7 @@ function hashtagExtension(options: RenderOptions): TokenizerAndRendererExtension
   return {
     name: 'hashtag',
     level: 'inline',
-    start: (src) => src.search(/(?<![\w#&/])#[\p{L}\p{N}_]/u),
+    start: (src) => startWithin(src, /(?<![\w#&/])#[\p{L}\p{N}_]/u),
     tokenizer(src) {
       const match = new RegExp(`^${HASHTAG.source}`, 'u').exec(src);
       if (!match) return undefined;

@@ -1,5 +1,5 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { ConfigService, toConnection, type Connection, type RequestLoaders } from '@guildhall/core';
+import { ConfigService, listComplexity, toConnection, type Connection, type RequestLoaders } from '@guildhall/core';
 import { PostModel, toPostModel } from '@guildhall/content';
 import {
   ACCOUNT_BY_ID,
@@ -11,7 +11,7 @@ import {
   type AuthContext,
 } from '@guildhall/identity';
 import { pageComplexity } from '@guildhall/social';
-import { ReportInput } from './dto/report.input';
+import { MAX_REPORTED_POSTS, ReportInput } from './dto/report.input';
 import { ReportsArgs } from './dto/reports.args';
 import { ResolveReportArgs } from './dto/resolve-report.args';
 import { REPORTED_POST_BY_ID } from './report.loaders';
@@ -68,6 +68,7 @@ export class ReportResolver {
 
   @ResolveField(() => [PostModel], {
     description: 'The reported posts, whatever their visibility (deleted ones left out).',
+    complexity: listComplexity(MAX_REPORTED_POSTS),
   })
   async posts(@Parent() report: ReportModel, @Context('loaders') loaders: RequestLoaders): Promise<PostModel[]> {
     const origin = this.config.values.publicOrigin;

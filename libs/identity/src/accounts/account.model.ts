@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { listComplexity } from '@guildhall/core';
 
 @ObjectType('ProfileField', { description: 'A name/value pair shown on a profile.' })
 export class ProfileFieldModel {
@@ -38,7 +39,8 @@ export class AccountModel {
   @Field(() => String, { nullable: true })
   headerUrl: string | null;
 
-  @Field(() => [ProfileFieldModel])
+  // Local profiles have at most 4 (remote ones up to 8): leaves, priced at the local bound.
+  @Field(() => [ProfileFieldModel], { complexity: listComplexity(4) })
   fields: ProfileFieldModel[];
 
   @Field({ description: 'Follow requests must be approved.' })

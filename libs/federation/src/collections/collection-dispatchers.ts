@@ -93,9 +93,9 @@ export class CollectionDispatchers {
         const page = await readPage(cursor, (query) => this.collections.outboxPage(account.id, reader, query));
         return items(page, (rows) => this.outboxItems(ctx.origin, account, rows));
       })
-      .setCounter(async (ctx, identifier) => {
+      .setCounter(async (_ctx, identifier) => {
         const account = await this.findLocal(identifier);
-        return account ? this.collections.outboxCount(account.id, await this.fetches.readerId(ctx)) : null;
+        return account ? this.collections.outboxCount(account.id) : null;
       })
       .setFirstCursor(first)
       .authorize(authorize);

@@ -116,8 +116,20 @@ export class CollectionRepository {
     return paged(this.outbox(accountId, readerId), query).getMany();
   }
 
-  outboxCount(accountId: string, readerId: string | null): Promise<number> {
-    return this.outbox(accountId, readerId).getCount();
+  /**
+   * The outbox's `totalItems`: the posts and boosts everyone may see (the rule for an anonymous
+   * reader), whoever asks — as Mastodon's count, a figure for the profile, not the length of what
+   * this reader may page through. Counting per reader ran every row through the rule's subplans:
+   * 0.2–0.9 s for an author of 20,000 posts, against ~10–50 ms for this.
+   */
+  async outboxCount(accountId: string): Promise<number> {
+    const visible = visibleTo('p', null);
+    return this.dataSource
+      .getRepository(PostEntity)
+      .createQueryBuilder('p')
+      .where('p.account_id = :accountId', { accountId })
+      .andWhere(visible.sql, visible.params)
+      .getCount();
   }
 
   /** The posts these boosts boost, with their authors. */

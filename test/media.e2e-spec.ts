@@ -114,13 +114,19 @@ describe('media uploads', () => {
         storage_key: expect.stringMatching(new RegExp(`^${body.id}\\.(png|jpg|gif|webp)$`)),
       });
 
-      const served = await t.http().get(`/media/${body.id}`).buffer(true).parse(binary);
+      // Unattached, it is its owner's alone: served to their token, kept by no cache.
+      const served = await t
+        .http()
+        .get(`/media/${body.id}`)
+        .set('authorization', `Bearer ${member.token}`)
+        .buffer(true)
+        .parse(binary);
       expect(served.status).toBe(200);
       expect(Buffer.compare(served.body as Buffer, bytes)).toBe(0);
       expect(served.headers).toMatchObject({
         'content-type': mimeType,
         'content-length': String(bytes.length),
-        'cache-control': 'public, max-age=31536000, immutable',
+        'cache-control': 'private, no-store',
         'x-content-type-options': 'nosniff',
         'content-security-policy': "default-src 'none'",
       });
@@ -131,7 +137,10 @@ describe('media uploads', () => {
       const res = await upload(alice.token, bytes, { filename: 'holiday.jpg', contentType: 'image/jpeg' });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ mimeType: 'image/png', width: 4, height: 4, altText: null });
-      const served = await t.http().get(`/media/${(res.body as Uploaded).id}`);
+      const served = await t
+        .http()
+        .get(`/media/${(res.body as Uploaded).id}`)
+        .set('authorization', `Bearer ${alice.token}`);
       expect(served.headers['content-type']).toBe('image/png');
     });
 

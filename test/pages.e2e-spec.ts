@@ -1,7 +1,14 @@
+import { DataSource } from 'typeorm';
 import { png } from './fixtures/images';
 import { signUp, type SignedUp } from './utils/factories';
-import { insertFollow } from './utils/graph';
 import { createTestApp, type TestApp } from './utils/test-app';
+import {
+  LOCAL_READERS,
+  type LocalMatrix,
+  seenVisibilities,
+  setUpLocalMatrix,
+  VISIBILITY_MATRIX,
+} from './utils/visibility-matrix';
 
 const ORIGIN = 'http://guildhall.test';
 const CSP =
@@ -173,11 +180,9 @@ describe('HTML pages', () => {
       expect(res.text).not.toContain('Soon gone');
     });
 
-    it('answers 404 for followers-only and direct posts, even to a follower without a session', async () => {
-      const bob = await signUp(t);
-      await insertFollow(t, bob.account.id, alice.account.id);
+    it('answers 404 for followers-only and direct posts to an anonymous reader', async () => {
       for (const id of [ids.followersOnly, ids.direct]) {
-        const res = await page(`/posts/${id}`).set('authorization', `Bearer ${bob.token}`);
+        const res = await page(`/posts/${id}`);
         expect(res.status).toBe(404);
         expectPageHeaders(res);
         expect(res.text).toContain('<h1>Not found</h1>');
@@ -191,6 +196,73 @@ describe('HTML pages', () => {
         expect(res.status).toBe(404);
         expectPageHeaders(res);
       }
+    });
+  });
+
+  describe('the visibility table (reader by bearer token, as in GraphQL)', () => {
+    let matrix: LocalMatrix;
+    const asReader = (path: string, token: string | undefined) => {
+      const req = page(path);
+      if (token) void req.set('authorization', `Bearer ${token}`);
+      return req;
+    };
+
+    beforeAll(async () => {
+      matrix = await setUpLocalMatrix(t);
+    });
+
+    it.each(LOCAL_READERS)('serves %s the post pages the table lets them see', async (reader) => {
+      const posts = matrix.postIds(reader);
+      const seen = await seenVisibilities(async (visibility) => {
+        const res = await asReader(`/posts/${posts[visibility]}`, matrix.token(reader));
+        if (res.status === 200) {
+          expect(res.text).toContain(`${visibility} matrix post`);
+          return true;
+        }
+        // A suspended reader's token is refused (ACCOUNT_SUSPENDED); the others get the same 404 page.
+        expect(res.status).toBe(reader === 'suspendedReader' ? 403 : 404);
+        expect(res.text).not.toContain('matrix post');
+        return false;
+      });
+      expect(seen).toEqual(VISIBILITY_MATRIX[reader]);
+    });
+
+    it.each(LOCAL_READERS)("lists on the author's profile page what the table lets %s see", async (reader) => {
+      const author = reader === 'suspendedAuthor' ? matrix.suspendedAuthor : matrix.author;
+      const res = await asReader(`/@${author.username}`, matrix.token(reader));
+      const listed =
+        res.status === 200 ? VISIBILITY_MATRIX.author.filter((v) => res.text.includes(`${v} matrix post`)) : [];
+      expect(listed).toEqual(VISIBILITY_MATRIX[reader]);
+    });
+  });
+
+  describe('a suspended account', () => {
+    it('answers 410 for its profile with nothing of it (name, bio, posts) and 404 for its posts; back once lifted', async () => {
+      const carol = await signUp(t, { displayName: 'Carol Suspended' });
+      await t.gql(
+        'mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id } }',
+        { input: { bio: 'My very recognisable biography' } },
+        carol.token,
+      );
+      const postId = await createPost({ content: 'A public thought of mine', visibility: 'PUBLIC' }, carol.token);
+      expect((await page(`/@${carol.username}`)).text).toContain('My very recognisable biography');
+      const db = t.app.get(DataSource);
+      await db.query('UPDATE accounts SET suspended_at = now() WHERE id = $1', [carol.account.id]);
+
+      for (const path of [`/@${carol.username}`, `/users/${carol.username}`]) {
+        const res = await page(path);
+        expect(res.status).toBe(410);
+        expectPageHeaders(res);
+        expect(res.text).toContain('<h1>This account is not available</h1>');
+        expect(res.text).not.toMatch(/recognisable biography|Carol Suspended|A public thought/);
+      }
+      const post = await page(`/posts/${postId}`);
+      expect(post.status).toBe(404);
+      expect(post.text).not.toContain('A public thought');
+
+      await db.query('UPDATE accounts SET suspended_at = NULL WHERE id = $1', [carol.account.id]);
+      expect((await page(`/@${carol.username}`)).status).toBe(200);
+      expect((await page(`/posts/${postId}`)).status).toBe(200);
     });
   });
 });

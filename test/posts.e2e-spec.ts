@@ -1,7 +1,14 @@
 import { DataSource } from 'typeorm';
 import { signUp, type SignedUp } from './utils/factories';
-import { insertBlock, insertFollow } from './utils/graph';
+import { insertFollow } from './utils/graph';
 import { createTestApp, type TestApp } from './utils/test-app';
+import {
+  LOCAL_READERS,
+  type LocalMatrix,
+  seenVisibilities,
+  setUpLocalMatrix,
+  VISIBILITY_MATRIX,
+} from './utils/visibility-matrix';
 
 const CREATE = `mutation($input: CreatePostInput!) { createPost(input: $input) {
   id uri url title content summary contentWarning sensitive language visibility isArticle
@@ -200,46 +207,26 @@ describe('posts and articles', () => {
     let author: SignedUp;
     let follower: SignedUp;
     let stranger: SignedUp;
-    let blocked: SignedUp;
-    let mentioned: SignedUp;
-    const ids: Record<string, string> = {};
+    let matrix: LocalMatrix;
 
     beforeAll(async () => {
-      [author, follower, stranger, blocked, mentioned] = await Promise.all([
-        signUp(t),
-        signUp(t),
-        signUp(t),
-        signUp(t),
-        signUp(t),
-      ]);
+      matrix = await setUpLocalMatrix(t);
+      [author, follower, stranger] = await Promise.all([signUp(t), signUp(t), signUp(t)]);
       await insertFollow(t, follower.account.id, author.account.id);
-      await insertFollow(t, blocked.account.id, author.account.id);
-      await insertBlock(t, author.account.id, blocked.account.id);
-      for (const visibility of ['PUBLIC', 'UNLISTED', 'FOLLOWERS', 'DIRECT']) {
-        ids[visibility] = (
-          await create(author, { content: `${visibility} post for @${mentioned.username}`, visibility })
-        ).id;
-      }
     });
 
-    it.each([
-      ['author', ['PUBLIC', 'UNLISTED', 'FOLLOWERS', 'DIRECT']],
-      ['follower', ['PUBLIC', 'UNLISTED', 'FOLLOWERS']],
-      ['mentioned', ['PUBLIC', 'UNLISTED', 'FOLLOWERS', 'DIRECT']],
-      ['stranger', ['PUBLIC', 'UNLISTED']],
-      ['anonymous', ['PUBLIC', 'UNLISTED']],
-      ['blocked', []],
-    ])('%s sees exactly %j', async (who, expected) => {
-      const reader = { author, follower, stranger, blocked, mentioned, anonymous: undefined }[who];
-      const seen: string[] = [];
-      for (const visibility of ['PUBLIC', 'UNLISTED', 'FOLLOWERS', 'DIRECT']) {
-        const post = await get(ids[visibility], reader);
-        if (post) {
-          expect(post.id).toBe(ids[visibility]);
-          seen.push(visibility);
+    it.each(LOCAL_READERS)('%s sees exactly what the visibility table says', async (reader) => {
+      const ids = matrix.postIds(reader);
+      const seen = await seenVisibilities(async (visibility) => {
+        const res = await t.gql<{ post: Post | null }>(GET, { id: ids[visibility] }, matrix.token(reader));
+        if (reader === 'suspendedReader') {
+          expect(res.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ACCOUNT_SUSPENDED' });
         }
-      }
-      expect(seen).toEqual(expected);
+        if (!res.data?.post) return false;
+        expect(res.data.post.id).toBe(ids[visibility]);
+        return true;
+      });
+      expect(seen).toEqual(VISIBILITY_MATRIX[reader]);
     });
 
     it('hides replies the reader may not see from the replies connection', async () => {

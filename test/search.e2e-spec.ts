@@ -1,5 +1,5 @@
 import { signUp, type SignedUp } from './utils/factories';
-import { insertBlock } from './utils/graph';
+import { insertBlock, insertFollow } from './utils/graph';
 import { createTestApp, uniqueName, type TestApp } from './utils/test-app';
 
 const SEARCH = `query($q: String!) { searchAll(query: $q) { accounts { handle } hashtags posts { id } } }`;
@@ -43,6 +43,21 @@ describe('search', () => {
     expect((await search('quokkas', bob)).posts).toEqual([{ id: open }]);
     expect((await search('quokkas', alice)).posts).toEqual([{ id: hidden }, { id: open }]);
     expect((await search('#quokka', bob)).hashtags).toEqual(['quokkafacts']);
+  });
+
+  it('finds a hashtag only when the searcher may see a post that carries it, also by prefix', async () => {
+    const follower = await signUp(t);
+    await insertFollow(t, follower.account.id, alice.account.id);
+    const tag = uniqueName('secret').replace(/[^a-z0-9]/g, '');
+    await post(alice, `for my followers #${tag}friends`, 'FOLLOWERS');
+    await post(alice, `just for @${bob.username} #${tag}whisper`, 'DIRECT');
+    await post(alice, `in the open #${tag}open`, 'UNLISTED');
+    expect((await search(`#${tag}`, stranger)).hashtags).toEqual([`${tag}open`]);
+    expect((await search(tag, stranger)).hashtags).toEqual([`${tag}open`]);
+    expect((await search(`#${tag}friends`, stranger)).hashtags).toEqual([]);
+    expect((await search(`#${tag}`, follower)).hashtags).toEqual([`${tag}friends`, `${tag}open`]);
+    expect((await search(`#${tag}`, bob)).hashtags).toEqual([`${tag}open`, `${tag}whisper`]);
+    expect((await search(`#${tag}`, alice)).hashtags).toEqual([`${tag}friends`, `${tag}open`, `${tag}whisper`]);
   });
 
   it('finds accounts by username prefix or display name, except across a block', async () => {

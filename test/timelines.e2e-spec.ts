@@ -4,6 +4,13 @@ import { uuidv7 } from '@guildhall/core';
 import { signUp, type SignedUp } from './utils/factories';
 import { insertBlock, insertFollow } from './utils/graph';
 import { createTestApp, type TestApp } from './utils/test-app';
+import {
+  LOCAL_READERS,
+  type LocalMatrix,
+  seenVisibilities,
+  setUpLocalMatrix,
+  VISIBILITY_MATRIX,
+} from './utils/visibility-matrix';
 
 const CREATE = 'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }';
 const TIMELINE = `query($kind: TimelineKind!, $first: Int, $after: String) {
@@ -159,6 +166,24 @@ describe('timelines', () => {
     expect(ids(asStranger.data!.account.posts)).toEqual([boostId, p.bobDirectOther, p.bobUnlisted, p.bobPublic]); // carol is mentioned in the direct post
     const asFollower = await t.gql<{ account: { posts: Page } }>(q, { h: bob.username }, alice.token);
     expect(ids(asFollower.data!.account.posts)).toEqual([boostId, p.bobFollowers, p.bobUnlisted, p.bobPublic]);
+  });
+
+  describe('an account’s posts, per the visibility table', () => {
+    let matrix: LocalMatrix;
+    beforeAll(async () => {
+      matrix = await setUpLocalMatrix(t);
+    });
+
+    it.each(LOCAL_READERS)('%s sees in the author’s posts exactly what the table says', async (reader) => {
+      const author = reader === 'suspendedAuthor' ? matrix.suspendedAuthor : matrix.author;
+      const q = `query($h: String!) { account(handle: $h) { posts(first: 10) { edges { node { id } } } } }`;
+      const res = await t.gql<{ account: { posts: Page } | null }>(q, { h: author.username }, matrix.token(reader));
+      const listed = res.data?.account ? ids(res.data.account.posts) : [];
+      const posts = matrix.postIds(reader);
+      expect(await seenVisibilities((visibility) => Promise.resolve(listed.includes(posts[visibility])))).toEqual(
+        VISIBILITY_MATRIX[reader],
+      );
+    });
   });
 
   it('loads a page with a constant number of queries, whatever its size (no N+1)', async () => {

@@ -22,8 +22,9 @@ export function sendPage(reply: FastifyReply, page: Page): FastifyReply {
       'content-type': 'text/html; charset=utf-8',
       'content-security-policy': PAGE_CSP,
       'x-content-type-options': 'nosniff',
-      // The same URLs answer ActivityPub JSON (Fedify) to other Accept headers.
-      vary: 'Accept',
+      // The same URLs answer ActivityPub JSON (Fedify) to other Accept headers, and a reader
+      // with a bearer token may see more than anyone else.
+      vary: 'Accept, Authorization',
     })
     .send(page.body.value);
 }

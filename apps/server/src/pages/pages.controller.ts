@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, NotFoundException, Param, Res } from '@nestjs/common';
-import { Public } from '@guildhall/identity';
+import { type AuthContext, CurrentAuth, Public } from '@guildhall/identity';
 import type { FastifyReply } from 'fastify';
 import { type Page, sendPage } from './page';
 import { PagesService } from './pages.service';
@@ -23,15 +23,21 @@ export class PagesController {
     await sendPage(reply, await page());
   }
 
+  /** The reader: the bearer token's account (the guard refuses a bad token), or anonymous. */
+  private static reader(auth: AuthContext | undefined): string | null {
+    return auth?.accountId ?? null;
+  }
+
   /** The profile's `url` (/@alice) and, for browsers, its actor id (/users/alice). */
   @Public()
   @Get(['@:username', 'users/:username'])
   profile(
     @Param('username') username: string,
     @Headers('accept') accept: string | undefined,
+    @CurrentAuth() auth: AuthContext | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.send(reply, accept, () => this.pages.profile(username));
+    return this.send(reply, accept, () => this.pages.profile(username, PagesController.reader(auth)));
   }
 
   @Public()
@@ -39,9 +45,10 @@ export class PagesController {
   post(
     @Param('id') id: string,
     @Headers('accept') accept: string | undefined,
+    @CurrentAuth() auth: AuthContext | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.send(reply, accept, () => this.pages.post(id));
+    return this.send(reply, accept, () => this.pages.post(id, PagesController.reader(auth)));
   }
 
   /** A closed period's transparency page (charts as inline SVG). */

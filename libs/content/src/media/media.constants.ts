@@ -9,3 +9,8 @@ export const UPLOAD_WINDOW_SECONDS = 600;
  * few enough to bound what one post costs here.
  */
 export const MAX_REMOTE_ATTACHMENTS_PER_POST = 16;
+/**
+ * How long shared caches may keep media everyone may see: short, so that a deleted post's or a
+ * suspended owner's files stop being served by caches within the hour (ADR 0019).
+ */
+export const PUBLIC_MEDIA_MAX_AGE_SECONDS = 3600;

@@ -15,10 +15,11 @@ import { type AuthContext, CurrentAuth, Public } from '@guildhall/identity';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MEDIA_HTTP_STATUS } from './media-http-status';
 import type { MediaAttachmentModel } from './media-attachment.model';
+import { PUBLIC_MEDIA_MAX_AGE_SECONDS } from './media.constants';
 import { MediaService } from './media.service';
 import { readUpload } from './multipart-upload';
 
-/** Uploading (members, bearer token) and serving (anyone) image bytes. */
+/** Uploading (members, bearer token) and serving (whoever may see them) image bytes. */
 @Controller()
 @UseFilters(new DomainHttpExceptionFilter(MEDIA_HTTP_STATUS))
 export class MediaController {
@@ -36,14 +37,24 @@ export class MediaController {
     return this.media.toModel(await this.media.upload(auth.accountId, bytes, description));
   }
 
+  /**
+   * The bytes, to whoever may see them (MediaService.open; the reader by bearer token): public
+   * media may be cached anywhere for an hour (a deleted post's or suspended owner's files then
+   * drop out of shared caches soon), everything else by nobody (ADR 0019).
+   */
   @Public()
   @Get('media/:id')
-  async serve(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<StreamableFile> {
-    const stored = await this.media.open(id);
-    // Ids never change content, so caches may keep the bytes forever. The type was detected
-    // from the bytes; nosniff and an empty CSP keep a browser from treating them as anything else.
+  async serve(
+    @Param('id') id: string,
+    @CurrentAuth() auth: AuthContext | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    const stored = await this.media.open(id, auth?.accountId ?? null);
+    // The type was detected from the bytes; nosniff and an empty CSP keep a browser from
+    // treating them as anything else.
     void reply.headers({
-      'cache-control': 'public, max-age=31536000, immutable',
+      'cache-control': stored.public ? `public, max-age=${PUBLIC_MEDIA_MAX_AGE_SECONDS}` : 'private, no-store',
+      vary: 'Authorization',
       'x-content-type-options': 'nosniff',
       'content-security-policy': "default-src 'none'",
     });

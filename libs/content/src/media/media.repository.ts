@@ -3,7 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { RowMapper, uuidv7 } from '@guildhall/core';
 import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
 import { MediaAttachmentEntity } from './media-attachment.entity';
+import { visibleTo } from '../posts/post-visibility';
 import type { RemoteMediaData } from './remote-media';
+
+/** An upload as GET /media/:id may serve it to one reader. */
+export interface ServableMedia {
+  media: MediaAttachmentEntity;
+  /** Everyone may see it (a public or unlisted post's, an avatar or header): shared caches may keep it. */
+  public: boolean;
+}
 
 export type NewMedia = Pick<
   MediaAttachmentEntity,
@@ -27,6 +35,33 @@ export class MediaRepository {
     return this.dataSource.getRepository(MediaAttachmentEntity).findOneBy({ id });
   }
 
+  /**
+   * Upload `id` if `viewerId` (null: anonymous) may see it: its post's media under the post's
+   * visibility rule; the owner's avatar and header to everyone; an unattached upload to its owner
+   * only; nothing of a suspended owner's (ADR 0019).
+   */
+  async findServable(id: string, viewerId: string | null): Promise<ServableMedia | null> {
+    const visible = visibleTo('p', viewerId);
+    const everyone = visibleTo('p', null);
+    const profileImage = '(owner.avatar_media_id = m.id OR owner.header_media_id = m.id)';
+    const row = await this.dataSource
+      .getRepository(MediaAttachmentEntity)
+      .createQueryBuilder('m')
+      .innerJoin('accounts', 'owner', 'owner.id = m.account_id AND owner.suspended_at IS NULL')
+      .leftJoin('posts', 'p', 'p.id = m.post_id')
+      .addSelect(`(${profileImage} OR (p.id IS NOT NULL AND ${everyone.sql}))`, 'servable_public')
+      .where('m.id = :id AND m.storage_key IS NOT NULL', { id })
+      .andWhere(
+        `(${profileImage}
+          OR (m.post_id IS NULL AND m.account_id = :owner)
+          OR (p.id IS NOT NULL AND ${visible.sql}))`,
+        { ...visible.params, owner: viewerId },
+      )
+      .getRawAndEntities<{ servable_public: boolean }>();
+    const media = row.entities[0];
+    return media ? { media, public: row.raw[0].servable_public } : null;
+  }
+
   /** The attachments of these posts, each post's in order. */
   /** Runs for every page of posts (a DataLoader batch): plain SQL read through a RowMapper. */
   async findByPostIds(postIds: string[]): Promise<MediaAttachmentEntity[]> {
@@ -48,6 +83,24 @@ export class MediaRepository {
     return manager
       .getRepository(MediaAttachmentEntity)
       .find({ where: { id: In(ids) }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /**
+   * Removes a deleted post's uploads inside the caller's transaction and answers their storage
+   * keys (the files go after the commit). An upload that is also its owner's avatar or header
+   * stays, detached: the profile still shows it.
+   */
+  async purgePostUploads(manager: EntityManager, postId: string): Promise<string[]> {
+    await manager.query(
+      `UPDATE media_attachments m SET post_id = NULL FROM accounts a
+       WHERE m.post_id = $1 AND a.id = m.account_id AND (a.avatar_media_id = m.id OR a.header_media_id = m.id)`,
+      [postId],
+    );
+    const [rows] = await manager.query<[{ storage_key: string }[], number]>(
+      'DELETE FROM media_attachments WHERE post_id = $1 AND storage_key IS NOT NULL RETURNING storage_key',
+      [postId],
+    );
+    return rows.map((row) => row.storage_key);
   }
 
   /** Attaches unattached media to a post, in the order given; answers how many rows changed. */

@@ -15,6 +15,8 @@ export interface StoredMedia {
   stream: Readable;
   mimeType: string;
   byteSize: number;
+  /** Everyone may see these bytes (shared caches may keep them); else only this reader. */
+  public: boolean;
 }
 
 const notFound = () => new ContentException(ContentErrorCode.MediaNotFound, 'No such media');
@@ -98,17 +100,39 @@ export class MediaService {
     return media;
   }
 
-  /** The bytes of a local upload, for GET /media/:id; remote media (a link, no bytes here) are not found. */
-  async open(id: string): Promise<StoredMedia> {
+  /**
+   * The bytes of a local upload, for GET /media/:id, if `viewerId` (null: anonymous) may see them
+   * (MediaRepository.findServable); remote media (a link, no bytes here) and anything the reader
+   * may not see are not found alike.
+   */
+  async open(id: string, viewerId: string | null): Promise<StoredMedia> {
     if (!UUID_PATTERN.test(id)) throw notFound();
-    const media = await this.media.findById(id);
-    if (!media?.storageKey || media.byteSize === null) throw notFound();
-    const stream = await this.storage.get(media.storageKey);
+    const servable = await this.media.findServable(id, viewerId);
+    const { storageKey, byteSize, mimeType } = servable?.media ?? {};
+    if (!servable || !storageKey || byteSize === null || byteSize === undefined || !mimeType) throw notFound();
+    const stream = await this.storage.get(storageKey);
     if (!stream) {
       this.logger.warn({ msg: 'media row without stored bytes', mediaId: id });
       throw notFound();
     }
-    return { stream, mimeType: media.mimeType, byteSize: media.byteSize };
+    return { stream, mimeType, byteSize, public: servable.public };
+  }
+
+  /** A deleted post's uploads: rows removed in the caller's transaction; their storage keys, for removeStored. */
+  purgePostUploads(manager: EntityManager, postId: string): Promise<string[]> {
+    return this.media.purgePostUploads(manager, postId);
+  }
+
+  /** Removes the bytes of uploads whose rows a deleted post took with it (after its commit). */
+  async removeStored(storageKeys: readonly string[]): Promise<void> {
+    for (const key of storageKeys) {
+      try {
+        await this.storage.delete(key);
+      } catch (error) {
+        // The row is gone, so nothing serves the file; a leftover only costs disk.
+        this.logger.warn({ msg: 'could not remove a deleted post’s media file', storageKey: key, err: error });
+      }
+    }
   }
 
   /** An upload of `accountId`'s: NOT_FOUND if there is none with this id, FORBIDDEN if it is another's. */

@@ -4,7 +4,7 @@ import type { RemoteMediaData } from '../media/remote-media';
 
 /**
  * Attaching uploaded media to a new post, and a remote post's media to it, inside the post's
- * transaction: the posts feature's view of MediaService (bound in posts.module.ts), so
+ * transaction (and purging a deleted post's uploads): the posts feature's view of MediaService (bound in posts.module.ts), so
  * PostService and RemotePostService do not depend on uploads.
  */
 @Injectable()
@@ -16,4 +16,8 @@ export abstract class PostAttachments {
     postId: string,
     items: readonly RemoteMediaData[],
   ): Promise<void>;
+  /** A deleted post's uploads go with it: rows in the transaction, their storage keys answered. */
+  abstract purge(manager: EntityManager, postId: string): Promise<string[]>;
+  /** Then, after the commit, their files. */
+  abstract removeStored(storageKeys: readonly string[]): Promise<void>;
 }

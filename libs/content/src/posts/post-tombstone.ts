@@ -38,7 +38,8 @@ export async function tombstonePost(
     contentWarning: null,
   });
   await posts.setHashtags(manager, id, []);
-  // Remote media are links to another server's files, part of the content; uploads stay their owner's.
+  // Remote media are links to another server's files, part of the content; a local delete
+  // purges its uploads too (PostService.delete, with their files after the commit).
   await manager.query('DELETE FROM media_attachments WHERE post_id = $1 AND storage_key IS NULL', [id]);
   await posts.tombstoneBoostsOf(manager, id);
   if (locked.boostOfId) {

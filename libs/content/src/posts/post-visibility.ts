@@ -1,13 +1,17 @@
 /**
  * Who may see a post, as one SQL condition over the alias of a `posts` row — the single rule
- * every read path (one post, replies, timelines, engagement) goes through:
+ * every read path goes through: GraphQL (one post, replies, timelines, engagement, search), the
+ * HTML pages, the media bytes, and ActivityPub (objects, outbox, replies), whose signed fetches
+ * name a remote account as the reader (ADR 0019):
  *
  * - nobody sees a deleted post;
  * - PUBLIC and UNLISTED: everyone (UNLISTED only stays out of the public timelines);
  * - FOLLOWERS: the author, accepted followers, and accounts mentioned in it;
  * - DIRECT: the author and the accounts mentioned in it;
  * - a block either way hides the author's posts from the other;
- * - nobody sees the posts (and boosts) of a suspended account.
+ * - nobody sees the posts (and boosts) of a suspended account;
+ * - a suspended reader, or one on a domain the moderators block, sees nothing (anonymous
+ *   readers, `null`, see what everyone sees).
  */
 export interface SqlCondition {
   sql: string;
@@ -18,6 +22,25 @@ export interface SqlCondition {
 const authorActive = (alias: string) =>
   `NOT EXISTS (SELECT 1 FROM accounts vs WHERE vs.id = ${alias}.account_id AND vs.suspended_at IS NOT NULL)`;
 
+/**
+ * `host` (an accounts.domain, host[:port]) is covered by a domain block: the same host and port,
+ * the same host name, or a subdomain — as the federation lib's blockCandidates decides.
+ */
+const domainBlocked = (host: string) => {
+  const name = `regexp_replace(lower(${host}), ':\\d+$', '')`;
+  return `EXISTS (SELECT 1 FROM domain_blocks vd WHERE lower(${host}) = vd.domain OR ${name} = vd.domain
+    OR (position('.' in vd.domain) > 0 AND position(':' in vd.domain) = 0 AND right(${name}, length(vd.domain) + 1) = '.' || vd.domain))`;
+};
+
+/**
+ * The reader may read at all: a known account, not suspended, not on a blocked domain. It does
+ * not depend on the row, so PostgreSQL evaluates it once per query.
+ */
+const readerActive = () =>
+  `EXISTS (SELECT 1 FROM accounts vr WHERE vr.id = :viewerId AND vr.suspended_at IS NULL
+     AND (vr.domain IS NULL OR NOT ${domainBlocked('vr.domain')}))`;
+
+/** `viewerId`: the reading account (local, or remote as a signed fetch names it); null when anonymous. */
 export function visibleTo(alias: string, viewerId: string | null): SqlCondition {
   if (viewerId === null) {
     return {
@@ -28,6 +51,7 @@ export function visibleTo(alias: string, viewerId: string | null): SqlCondition 
   return {
     sql: `(${alias}.deleted_at IS NULL
       AND ${authorActive(alias)}
+      AND ${readerActive()}
       AND (
         ${alias}.visibility IN ('public', 'unlisted')
         OR ${alias}.account_id = :viewerId

@@ -200,12 +200,15 @@ export class PostService {
   /** Tombstones the post: its content is erased, it leaves every read path, counts follow. */
   async delete(auth: AuthContext, id: string): Promise<boolean> {
     const post = await this.ownPost(auth, id, true);
-    await this.posts.transaction(async (manager) => {
+    const purged = await this.posts.transaction(async (manager) => {
       // Lock order as in unboost (the original first, then the boost) so the two cannot deadlock.
       if (post.boostOfId) await manager.query('SELECT id FROM posts WHERE id = $1 FOR UPDATE', [post.boostOfId]);
       const locked = await tombstonePost(this.posts, manager, id);
       if (!locked) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
+      // Its images go with it (ADR 0019): nothing of a deleted post stays servable.
+      return this.attachments.purge(manager, id);
     });
+    await this.attachments.removeStored(purged);
     await this.events.publish(DomainEvent.PostDeleted, {
       postId: id,
       authorId: post.accountId,

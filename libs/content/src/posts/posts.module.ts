@@ -36,6 +36,8 @@ import { RemotePostService } from './remote-post.service';
         attach: (manager, accountId, postId, mediaIds) => media.attachToPost(manager, accountId, postId, mediaIds),
         replaceRemote: (manager, accountId, postId, items) =>
           media.replaceRemoteMedia(manager, accountId, postId, items),
+        purge: (manager, postId) => media.purgePostUploads(manager, postId),
+        removeStored: (storageKeys) => media.removeStored(storageKeys),
       }),
     },
     NotificationPostResolver,

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { AccountEntity } from '@guildhall/identity';
 import { DataSource } from 'typeorm';
 import { PostEntity } from '../posts/post.entity';
+import { HashtagEntity } from '../tags/hashtag.entity';
 import { visibleTo } from '../posts/post-visibility';
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -33,12 +34,25 @@ export class SearchRepository {
       .getMany();
   }
 
-  hashtags(prefix: string, limit: number): Promise<string[]> {
+  /**
+   * Hashtags starting with `prefix` that at least one post the viewer may see carries (the
+   * visibility rule): the tags of followers-only and direct posts are theirs' to know of only.
+   */
+  hashtags(prefix: string, viewerId: string | null, limit: number): Promise<string[]> {
+    const visible = visibleTo('p', viewerId);
     return this.dataSource
-      .query<{ name: string }[]>(`SELECT name FROM hashtags WHERE name LIKE $1 ESCAPE '\\' ORDER BY name LIMIT $2`, [
-        `${escapeLike(prefix.toLowerCase())}%`,
-        limit,
-      ])
+      .getRepository(HashtagEntity)
+      .createQueryBuilder('h')
+      .select('h.name', 'name')
+      .where(`h.name LIKE :prefix ESCAPE '\\'`, { prefix: `${escapeLike(prefix.toLowerCase())}%` })
+      .andWhere(
+        `EXISTS (SELECT 1 FROM post_hashtags sh JOIN posts p ON p.id = sh.post_id
+                 WHERE sh.hashtag_id = h.id AND ${visible.sql})`,
+        visible.params,
+      )
+      .orderBy('h.name')
+      .limit(limit)
+      .getRawMany<{ name: string }>()
       .then((rows) => rows.map((row) => row.name));
   }
 

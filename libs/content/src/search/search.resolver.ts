@@ -61,7 +61,7 @@ export class SearchResolver {
     const bare = text.replace(/^[#@]/, '');
     const [accounts, hashtags, posts] = await Promise.all([
       text.startsWith('#') ? [] : this.search.accounts(bare.split('@')[0], auth.accountId, args.first),
-      text.startsWith('@') ? [] : this.search.hashtags(bare, args.first),
+      text.startsWith('@') ? [] : this.search.hashtags(bare, auth.accountId, args.first),
       text.startsWith('@') || text.startsWith('#') ? [] : this.search.posts(text, auth.accountId, args.first),
     ]);
     return {

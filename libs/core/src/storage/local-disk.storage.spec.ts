@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
@@ -49,6 +49,21 @@ describe('LocalDiskStorage', () => {
     await storage.delete('b.gif');
     await storage.delete('b.gif');
     expect(await storage.get('b.gif')).toBeNull();
+  });
+
+  it('keeps files 0600 in directories 0700, and closes a media root left 0755', async () => {
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    const root = join(dataDir, 'media');
+    mkdirSync(root, { mode: 0o755 });
+    expect(mode(root)).toBe(0o755);
+    await storage.onModuleInit();
+    expect(mode(root)).toBe(0o700);
+    await storage.put('0190a5b2-1c3d-7e4f-8a9b-0c1d2e3f4a5b.png', Buffer.from('hello'), 'image/png');
+    const [file] = filesUnder(root);
+    const [first, second] = file.split('/');
+    expect(mode(join(root, first))).toBe(0o700);
+    expect(mode(join(root, first, second))).toBe(0o700);
+    expect(mode(join(root, file))).toBe(0o600);
   });
 
   it.each(['../secrets.json', 'a/b.png', '.hidden', '', 'x'.repeat(200)])('refuses the key %p', async (key) => {

@@ -1,36 +1,50 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '../config/config.service';
 import { MediaStorage } from './media-storage';
 
 /** Keys are ours (e.g. "<uuid>.png"): one path segment, no dots in front, nothing to traverse with. */
 const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
+/** Files only the server's user may read: GET /media/:id decides who sees them (ADR 0019). */
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+
 /**
  * Media on the local disk, under `DATA_DIR/media/ab/cd/<key>`. The two shard levels come from a
  * hash of the key, so no directory grows past a few thousand entries whatever the key's shape
- * (UUIDv7 keys share their leading, time-based characters).
+ * (UUIDv7 keys share their leading, time-based characters). Files are 0600 in 0700 directories:
+ * other users of the machine cannot read private posts' images off the disk.
  */
 @Injectable()
-export class LocalDiskStorage implements MediaStorage {
+export class LocalDiskStorage implements MediaStorage, OnModuleInit {
   private readonly root: string;
 
   constructor(config: ConfigService) {
     this.root = resolve(config.values.dataDir, 'media');
   }
 
+  /**
+   * The media root is 0700 from the start, also where an older version made it 0755 with 0644
+   * files: a closed root keeps everything under it closed whatever the modes below.
+   */
+  async onModuleInit(): Promise<void> {
+    await mkdir(this.root, { recursive: true, mode: DIR_MODE });
+    await chmod(this.root, DIR_MODE);
+  }
+
   /** The content type is not kept on disk: the media row records it. */
   async put(key: string, bytes: Buffer, _contentType: string): Promise<void> {
     const path = this.pathOf(key);
     const dir = resolve(path, '..');
-    await mkdir(dir, { recursive: true, mode: 0o755 });
+    await mkdir(dir, { recursive: true, mode: DIR_MODE });
     // Write beside the target and rename: a reader never sees a partial file, and a crash
     // leaves at most a stray ".tmp-" file, never a truncated image under a live key.
     const temp = join(dir, `.tmp-${randomBytes(8).toString('hex')}`);
-    const handle = await open(temp, 'wx', 0o644);
+    const handle = await open(temp, 'wx', FILE_MODE);
     try {
       await handle.writeFile(bytes);
       await handle.sync();

@@ -1,7 +1,7 @@
 import type { Context, Federation, PageItems } from '@fedify/fedify';
 import { type Activity, Object as APObject, type Recipient } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
-import { localPostUri, type PostEntity, Visibility } from '@guildhall/content';
+import { localPostUri, type PostEntity, PostRepository } from '@guildhall/content';
 import { AccountRepository, type AccountEntity } from '@guildhall/identity';
 import { ACTOR_PATH } from '../actors/actor.mapper';
 import { FetchAuthorizer } from '../actors/fetch-authorizer';
@@ -53,6 +53,7 @@ export class CollectionDispatchers {
     private readonly accounts: AccountRepository,
     private readonly collections: CollectionRepository,
     private readonly posts: PostObjectRepository,
+    private readonly visible: PostRepository,
     private readonly fetches: FetchAuthorizer,
   ) {}
 
@@ -88,7 +89,8 @@ export class CollectionDispatchers {
       .setOutboxDispatcher(`${ACTOR_PATH}/outbox`, async (ctx, identifier, cursor) => {
         const account = cursor === null ? null : await this.findLocal(identifier);
         if (!account || cursor === null) return null;
-        const page = await readPage(cursor, (query) => this.collections.outboxPage(account.id, query));
+        const reader = await this.fetches.readerId(ctx);
+        const page = await readPage(cursor, (query) => this.collections.outboxPage(account.id, reader, query));
         return items(page, (rows) => this.outboxItems(ctx.origin, account, rows));
       })
       .setCounter(async (_ctx, identifier) => {
@@ -108,9 +110,10 @@ export class CollectionDispatchers {
 
     federation
       .setOrderedCollectionDispatcher('replies', APObject, POST_REPLIES_PATH, async (ctx, { id }, cursor) => {
-        const post = cursor === null ? null : await this.listedLocalPost(id);
+        const reader = await this.fetches.readerId(ctx);
+        const post = cursor === null ? null : await this.visibleLocalPost(id, reader);
         if (!post || cursor === null) return null;
-        const page = await readPage(cursor, (query) => this.collections.repliesPage(post.id, query));
+        const page = await readPage(cursor, (query) => this.collections.repliesPage(post.id, reader, query));
         return items(page, (rows) =>
           rows.flatMap((row) => {
             const uri = row.local ? localPostUri(ctx.origin, row.id) : row.uri;
@@ -118,11 +121,14 @@ export class CollectionDispatchers {
           }),
         ) as Promise<PageItems<APObject> | null>;
       })
-      .setCounter(async (_ctx, { id }) => {
-        const post = await this.listedLocalPost(id);
-        return post ? this.collections.repliesCount(post.id) : null;
+      .setCounter(async (ctx, { id }) => {
+        const reader = await this.fetches.readerId(ctx);
+        const post = await this.visibleLocalPost(id, reader);
+        return post ? this.collections.repliesCount(post.id, reader) : null;
       })
-      .setFirstCursor(async (_ctx, { id }) => ((await this.listedLocalPost(id)) ? FIRST_CURSOR : null))
+      .setFirstCursor(async (ctx, { id }) =>
+        (await this.visibleLocalPost(id, await this.fetches.readerId(ctx))) ? FIRST_CURSOR : null,
+      )
       .authorize(authorize);
   }
 
@@ -163,10 +169,10 @@ export class CollectionDispatchers {
     });
   }
 
-  private async listedLocalPost(id: string): Promise<PostEntity | null> {
+  /** A local post (not a boost) the reader may see, by the content lib's visibility rule. */
+  private async visibleLocalPost(id: string, readerId: string | null): Promise<PostEntity | null> {
     if (!UUID.test(id)) return null;
-    const post = await this.posts.findLocalPost(id.toLowerCase());
-    const listed = post?.visibility === Visibility.Public || post?.visibility === Visibility.Unlisted;
-    return post && listed && !post.deletedAt && !post.boostOfId ? post : null;
+    const post = await this.visible.findVisible(id.toLowerCase(), readerId);
+    return post?.local && !post.boostOfId ? post : null;
   }
 }

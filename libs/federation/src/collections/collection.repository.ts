@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { PostEntity } from '@guildhall/content';
-import { DataSource, In } from 'typeorm';
+import { PostEntity, visibleTo } from '@guildhall/content';
+import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { cursorParam, pageSql, type PageQuery } from './page';
 
 /** An account at the other end of a follow, as a collection item or a delivery recipient. */
@@ -45,8 +45,15 @@ const toGraphRow = (row: RawGraphRow): GraphAccountRow => ({
   sharedInboxUrl: row.shared_inbox_url,
 });
 
-/** What everyone may see in an outbox or a replies collection. */
-const LISTED = `visibility IN ('public', 'unlisted') AND deleted_at IS NULL`;
+/**
+ * A page's bounds on `p.id` (see PageQuery): newest first, or oldest first for a `newerThan` page.
+ * The query builder's form of pageSql, for the queries that take the visibility rule's SQL.
+ */
+function paged(query: SelectQueryBuilder<PostEntity>, page: PageQuery): SelectQueryBuilder<PostEntity> {
+  if (page.olderThan) query.andWhere('p.id < :cursor', { cursor: page.olderThan });
+  if (page.newerThan) query.andWhere('p.id > :cursor', { cursor: page.newerThan });
+  return query.orderBy('p.id', page.newerThan ? 'ASC' : 'DESC').limit(page.limit);
+}
 
 /** Reads behind the followers, following, outbox and replies collections: one query per method. */
 @Injectable()
@@ -88,25 +95,41 @@ export class CollectionRepository {
     return rows.map(toGraphRow);
   }
 
-  /** The account's public and unlisted posts and boosts, by id. */
-  async outboxPage(accountId: string, query: PageQuery): Promise<PostEntity[]> {
-    const { where, order } = pageSql('id', query, 2);
-    const ids = await this.dataSource.query<{ id: string }[]>(
-      `SELECT id FROM posts WHERE account_id = $1 AND ${LISTED} ${where} ORDER BY ${order} LIMIT $3`,
-      [accountId, cursorParam(query), query.limit],
-    );
-    if (ids.length === 0) return [];
-    const posts = await this.dataSource.getRepository(PostEntity).findBy({ id: In(ids.map((row) => row.id)) });
-    const byId = new Map(posts.map((post) => [post.id, post]));
-    return ids.map((row) => byId.get(row.id)).filter((post): post is PostEntity => post !== undefined);
+  /**
+   * The account's posts and boosts `readerId` may see (null: anonymous), by the content lib's
+   * visibility rule; a boost only while its original is visible to them too (as in the timelines).
+   */
+  private outbox(accountId: string, readerId: string | null): SelectQueryBuilder<PostEntity> {
+    const post = visibleTo('p', readerId);
+    const original = visibleTo('o', readerId);
+    return this.dataSource
+      .getRepository(PostEntity)
+      .createQueryBuilder('p')
+      .leftJoin(PostEntity, 'o', 'o.id = p.boost_of_id')
+      .where('p.account_id = :accountId', { accountId })
+      .andWhere(post.sql, post.params)
+      .andWhere(`(p.boost_of_id IS NULL OR (o.id IS NOT NULL AND ${original.sql}))`, original.params);
   }
 
+  /** A page of the outbox as `readerId` may see it, by id. */
+  outboxPage(accountId: string, readerId: string | null, query: PageQuery): Promise<PostEntity[]> {
+    return paged(this.outbox(accountId, readerId), query).getMany();
+  }
+
+  /**
+   * The outbox's `totalItems`: the posts and boosts everyone may see (the rule for an anonymous
+   * reader), whoever asks — as Mastodon's count, a figure for the profile, not the length of what
+   * this reader may page through. Counting per reader ran every row through the rule's subplans:
+   * 0.2–0.9 s for an author of 20,000 posts, against ~10–50 ms for this.
+   */
   async outboxCount(accountId: string): Promise<number> {
-    const [row] = await this.dataSource.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n FROM posts WHERE account_id = $1 AND ${LISTED}`,
-      [accountId],
-    );
-    return row.n;
+    const visible = visibleTo('p', null);
+    return this.dataSource
+      .getRepository(PostEntity)
+      .createQueryBuilder('p')
+      .where('p.account_id = :accountId', { accountId })
+      .andWhere(visible.sql, visible.params)
+      .getCount();
   }
 
   /** The posts these boosts boost, with their authors. */
@@ -145,22 +168,27 @@ export class CollectionRepository {
     );
   }
 
-  /** Public and unlisted replies to a post (local or remote), by id. */
-  repliesPage(postId: string, query: PageQuery): Promise<Pick<PostEntity, 'id' | 'local' | 'uri'>[]> {
-    const { where, order } = pageSql('id', query, 2);
-    return this.dataSource.query(
-      `SELECT id, local, uri FROM posts
-       WHERE in_reply_to_id = $1 AND boost_of_id IS NULL AND ${LISTED} ${where}
-       ORDER BY ${order} LIMIT $3`,
-      [postId, cursorParam(query), query.limit],
-    );
+  /** Replies to a post (local or remote) that `readerId` may see (null: anonymous). */
+  private replies(postId: string, readerId: string | null): SelectQueryBuilder<PostEntity> {
+    const visible = visibleTo('p', readerId);
+    return this.dataSource
+      .getRepository(PostEntity)
+      .createQueryBuilder('p')
+      .select(['p.id', 'p.local', 'p.uri'])
+      .where('p.in_reply_to_id = :postId AND p.boost_of_id IS NULL', { postId })
+      .andWhere(visible.sql, visible.params);
   }
 
-  async repliesCount(postId: string): Promise<number> {
-    const [row] = await this.dataSource.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n FROM posts WHERE in_reply_to_id = $1 AND boost_of_id IS NULL AND ${LISTED}`,
-      [postId],
-    );
-    return row.n;
+  /** A page of the replies `readerId` may see, by id. */
+  repliesPage(
+    postId: string,
+    readerId: string | null,
+    query: PageQuery,
+  ): Promise<Pick<PostEntity, 'id' | 'local' | 'uri'>[]> {
+    return paged(this.replies(postId, readerId), query).getMany();
+  }
+
+  repliesCount(postId: string, readerId: string | null): Promise<number> {
+    return this.replies(postId, readerId).getCount();
   }
 }

@@ -1,7 +1,7 @@
 import type { Federation, RequestContext } from '@fedify/fedify';
 import { Announce, Article, Create, Follow, Note } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
-import { type PostEntity, Visibility } from '@guildhall/content';
+import { type PostEntity, PostRepository } from '@guildhall/content';
 import { FetchAuthorizer } from '../actors/fetch-authorizer';
 import { CollectionRepository } from '../collections/collection.repository';
 import { FOLLOW_PATH, POST_ACTIVITY_PATH } from '../outbox/activity-ids';
@@ -22,6 +22,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class ObjectDispatchers {
   constructor(
     private readonly posts: PostObjectRepository,
+    private readonly visible: PostRepository,
     private readonly follows: FollowObjectRepository,
     private readonly collections: CollectionRepository,
     private readonly fetches: FetchAuthorizer,
@@ -46,29 +47,29 @@ export class ObjectDispatchers {
     federation.setObjectDispatcher(Follow, FOLLOW_PATH, (ctx, { id }) => this.follow(ctx.origin, id));
   }
 
-  /** A living local post (not a boost) that this request may see. */
-  private async visiblePost(ctx: RequestContext<void>, id: string): Promise<PostEntity | null> {
+  /**
+   * A living local post (or boost) that this request's reader may see, by the content lib's
+   * visibility rule (the reader: the signer of a signed fetch, else anonymous); 404 otherwise.
+   */
+  private async visiblePost(id: string, readerId: string | null): Promise<PostEntity | null> {
     if (!UUID.test(id)) return null;
-    const post = await this.posts.findServablePost(id.toLowerCase());
-    if (!post || post.deletedAt) return null;
-    if (post.visibility === Visibility.Public || post.visibility === Visibility.Unlisted) return post;
-    // FOLLOWERS and DIRECT posts: only in authorized-fetch mode, to a signed request from a
-    // follower of the author (FOLLOWERS) or an account the post mentions; 404 to anyone else.
-    if (!this.fetches.enabled) return null;
-    const signer = await this.fetches.signer(ctx);
-    return signer && (await this.posts.visibleToRemote(post, signer.href)) ? post : null;
+    const post = await this.visible.findVisible(id.toLowerCase(), readerId);
+    return post?.local ? post : null;
   }
 
   private async post(ctx: RequestContext<void>, id: string): Promise<Note | Article | null> {
-    const post = await this.visiblePost(ctx, id);
+    const post = await this.visiblePost(id, await this.fetches.readerId(ctx));
     if (!post || post.boostOfId) return null;
     const data = await this.posts.load(post);
     return data ? toPostObject(ctx.origin, data) : null;
   }
 
   private async activity(ctx: RequestContext<void>, id: string): Promise<Create | Announce | null> {
-    const post = await this.visiblePost(ctx, id);
+    const readerId = await this.fetches.readerId(ctx);
+    const post = await this.visiblePost(id, readerId);
     if (!post) return null;
+    // A boost shows only while the reader may see what it boosts (as in the timelines).
+    if (post.boostOfId && !(await this.visible.findVisible(post.boostOfId, readerId))) return null;
     const data = await this.posts.load(post);
     if (!data) return null;
     if (!post.boostOfId) return toCreate(ctx.origin, data.author.username, toPostObject(ctx.origin, data), post);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { MediaAttachmentEntity, PostEntity, Visibility } from '@guildhall/content';
+import { MediaAttachmentEntity, PostEntity } from '@guildhall/content';
 import { AccountEntity } from '@guildhall/identity';
 import { DataSource, In } from 'typeorm';
 
@@ -26,32 +26,6 @@ export class PostObjectRepository {
   /** A local post that is not a boost (deleted or not); anything else is no object of ours. */
   findLocalPost(id: string): Promise<PostEntity | null> {
     return this.dataSource.getRepository(PostEntity).findOneBy({ id, local: true });
-  }
-
-  /**
-   * Whether the actor at `actorUri` (a remote account we know) may see a FOLLOWERS or DIRECT post:
-   * it follows the author (FOLLOWERS only) or the post mentions it.
-   */
-  async visibleToRemote(post: Pick<PostEntity, 'id' | 'accountId' | 'visibility'>, actorUri: string): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>(
-      `SELECT 1 FROM accounts a
-       WHERE a.uri = $1 AND a.suspended_at IS NULL AND (
-         EXISTS (SELECT 1 FROM mentions m WHERE m.post_id = $2 AND m.account_id = a.id)
-         OR ($4 AND EXISTS (SELECT 1 FROM follows f
-                            WHERE f.follower_id = a.id AND f.followee_id = $3 AND f.state = 'accepted')))`,
-      [actorUri, post.id, post.accountId, post.visibility === Visibility.Followers],
-    );
-    return rows.length > 0;
-  }
-
-  /** A local post (not yet filtered for deletion) whose author is not suspended: what may be served. */
-  findServablePost(id: string): Promise<PostEntity | null> {
-    return this.dataSource
-      .getRepository(PostEntity)
-      .createQueryBuilder('p')
-      .innerJoin(AccountEntity, 'a', 'a.id = p.account_id AND a.suspended_at IS NULL')
-      .where('p.id = :id AND p.local', { id })
-      .getOne();
   }
 
   async load(post: PostEntity): Promise<PostObjectData | null> {

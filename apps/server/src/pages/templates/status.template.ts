@@ -11,3 +11,8 @@ export function notFoundPage(): SafeHtml {
 export function deletedPostPage(): SafeHtml {
   return layout({ title: 'Deleted', body: markup`<h1>This post was deleted</h1>` });
 }
+
+/** A suspended account: nothing of it (name, bio, posts) is shown. */
+export function goneAccountPage(): SafeHtml {
+  return layout({ title: 'Gone', body: markup`<h1>This account is not available</h1>` });
+}

@@ -214,12 +214,15 @@ export class OutboxRepository {
   /** Deletes up to `limit` events delivered to every subscriber longer than `retainMs` ago; returns how many. */
   async prune(retainMs: number, limit: number): Promise<number> {
     const rows: unknown[] = await this.dataSource.query(
-      `DELETE FROM domain_events WHERE id IN (
-         SELECT e.id FROM domain_events e
-          WHERE e.occurred_at < clock_timestamp() - $1 * interval '1 millisecond'
-            AND NOT EXISTS (SELECT 1 FROM domain_event_deliveries d WHERE d.event_id = e.id AND d.state <> 'done')
-          ORDER BY e.id LIMIT $2)
-       RETURNING id`,
+      // Wrapped in a SELECT: TypeORM answers a bare DELETE … RETURNING with [rows, count].
+      `WITH pruned AS (
+         DELETE FROM domain_events WHERE id IN (
+           SELECT e.id FROM domain_events e
+            WHERE e.occurred_at < clock_timestamp() - $1 * interval '1 millisecond'
+              AND NOT EXISTS (SELECT 1 FROM domain_event_deliveries d WHERE d.event_id = e.id AND d.state <> 'done')
+            ORDER BY e.id LIMIT $2)
+         RETURNING id)
+       SELECT id FROM pruned`,
       [retainMs, limit],
     );
     return rows.length;
@@ -264,16 +267,17 @@ export class OutboxRepository {
    */
   async retryDead(eventId: string | null, subscriber: string | null): Promise<DeliveryKey[]> {
     const rows: { event_id: string; subscriber: string }[] = await this.dataSource.query(
-      `UPDATE domain_event_deliveries
-          SET state = 'pending', attempts = 0, next_attempt_at = clock_timestamp(), lease_until = NULL,
-              lease_token = NULL, updated_at = now()
-        WHERE state = 'dead' AND ($1::bigint IS NULL OR event_id = $1::bigint)
-          AND ($2::text IS NULL OR subscriber = $2::text)
-       RETURNING event_id, subscriber`,
+      `WITH retried AS (
+         UPDATE domain_event_deliveries
+            SET state = 'pending', attempts = 0, next_attempt_at = clock_timestamp(), lease_until = NULL,
+                lease_token = NULL, updated_at = now()
+          WHERE state = 'dead' AND ($1::bigint IS NULL OR event_id = $1::bigint)
+            AND ($2::text IS NULL OR subscriber = $2::text)
+         RETURNING event_id, subscriber)
+       SELECT event_id, subscriber FROM retried ORDER BY event_id, subscriber`,
       [eventId, subscriber],
     );
     if (rows.length) await this.dataSource.query(`SELECT pg_notify('${EVENTS_CHANNEL}', 'retried')`);
-    rows.sort((a, b) => Number(a.event_id) - Number(b.event_id) || a.subscriber.localeCompare(b.subscriber));
     return rows.map((row) => ({ eventId: row.event_id, subscriber: row.subscriber }));
   }
 }

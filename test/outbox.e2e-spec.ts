@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -318,4 +319,120 @@ describe('durable domain events on the built server (e2e)', () => {
     const verified = await cli(['coop', 'verify']);
     expect((JSON.parse(verified.stdout) as { ok: boolean }).ok).toBe(true);
   }, 150_000);
+});
+
+/** The transient fault again on `npm start`'s embedded defaults: PostgreSQL in DATA_DIR, queues on it too. */
+describe('durable domain events on the embedded defaults (e2e)', () => {
+  let dataDir: string;
+  let port: number;
+  let env: NodeJS.ProcessEnv;
+  let server: ReturnType<typeof start>;
+  let db: Client;
+
+  const gql = async <T>(query: string, variables: object, token?: string) => {
+    const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as { data?: T; errors?: unknown[] };
+  };
+  const member = async () => {
+    const username = uniqueName('e');
+    const res = await gql<{ signUp: { token: string; account: { id: string } } }>(SIGN_UP, {
+      input: { username, email: `${username}@example.org`, password: 'correct horse battery staple' },
+    });
+    const { token, account } = res.data!.signUp;
+    await db.query(
+      `INSERT INTO coop_members (account_id, status, joined_at) VALUES ($1, 'active', now() - interval '60 days')`,
+      [account.id],
+    );
+    return { token, id: account.id };
+  };
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'guildhall-outbox-embedded-'));
+    chmodSync(dataDir, 0o755); // PostgreSQL runs as the postgres user when we are root
+    port = await freePort();
+    const pgPort = await freePort();
+    env = cleanEnv({
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      EMBEDDED_POSTGRES_PORT: String(pgPort),
+      EVENTS_RETRY_BASE_MS: '100',
+    });
+    server = start(['dist/apps/server/main.js', '--with-worker'], env);
+    await until(async () => ((await fetch(`http://127.0.0.1:${port}/health`)).ok ? true : undefined), 'health', 90_000);
+    const password = readFileSync(join(dataDir, 'postgres.secret'), 'utf8').trim();
+    db = new Client({
+      connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/guildhall`,
+    });
+    await db.connect();
+  }, 120_000);
+
+  afterAll(async () => {
+    await db?.end();
+    if (server.child.exitCode === null) {
+      const exited = new Promise((resolve) => server.child.once('exit', resolve));
+      server.child.kill('SIGTERM');
+      await exited;
+    }
+    // A PostgreSQL the server left behind (it was killed, say) must not outlive the test.
+    try {
+      const pids = execFileSync('pgrep', ['-f', `postgres -D ${dataDir}/postgres`])
+        .toString()
+        .trim()
+        .split('\n');
+      for (const pid of pids) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // pgrep exits 1 when nothing matches
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('records the ENGAGED contribution exactly once after a transient failure', async () => {
+    const [alice, bob] = [await member(), await member()];
+    const created = await gql<{ createPost: { id: string } }>(
+      'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }',
+      { input: { content: 'liked during an outage, embedded' } },
+      alice.token,
+    );
+    const postId = created.data!.createPost.id;
+    await db.query(`CREATE SEQUENCE outbox_spec_fault_seq`);
+    await db.query(`
+      CREATE FUNCTION outbox_spec_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF nextval('outbox_spec_fault_seq') <= 1 THEN RAISE EXCEPTION 'injected fault'; END IF;
+        RETURN NEW;
+      END $$`);
+    await db.query(
+      `CREATE TRIGGER outbox_spec_fault BEFORE INSERT ON coop_events FOR EACH ROW EXECUTE FUNCTION outbox_spec_fault()`,
+    );
+    const liked = await gql('mutation($id: ID!) { likePost(id: $id) { likesCount } }', { id: postId }, bob.token);
+    expect(liked.errors).toBeUndefined();
+    const engaged = async () =>
+      Number(
+        (
+          await db.query<{ n: string }>(
+            `SELECT count(*) AS n FROM coop_events WHERE type = 'ENGAGED' AND member_id = $1 AND object = $2`,
+            [alice.id, postId],
+          )
+        ).rows[0].n,
+      );
+    await until(async () => ((await engaged()) === 1 ? true : undefined), 'the retried contribution');
+    const { rows } = await db.query<{ subscriber: string; state: string; attempts: number }>(
+      `SELECT d.subscriber, d.state, d.attempts FROM domain_event_deliveries d JOIN domain_events e ON e.id = d.event_id
+        WHERE e.name = 'post.liked' AND e.aggregate = $1 ORDER BY d.subscriber`,
+      [`like:${bob.id}:${postId}`],
+    );
+    expect(rows).toEqual([
+      { subscriber: 'coop.contributions', state: 'done', attempts: 2 },
+      { subscriber: 'federation.bridge', state: 'done', attempts: 1 },
+      { subscriber: 'social.notifications', state: 'done', attempts: 1 },
+    ]);
+    await db.query(`DROP TRIGGER outbox_spec_fault ON coop_events`);
+    expect(await engaged()).toBe(1);
+    const verified = await run(['dist/apps/cli/main.js', 'coop', 'verify'], env);
+    expect((JSON.parse(verified.stdout) as { ok: boolean }).ok).toBe(true);
+  }, 60_000);
 });

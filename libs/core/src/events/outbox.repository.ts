@@ -201,11 +201,13 @@ export class OutboxRepository {
 
   /** Milliseconds until the next claimable delivery is due (0: now), null when none is pending. */
   async nextDueMs(subscribers: string[]): Promise<number | null> {
+    // GREATEST ignores NULLs: without the filter, "none pending" (min is NULL) would read as "due now".
     const rows: { ms: number | null }[] = await this.dataSource.query(
-      `SELECT GREATEST(0, extract(epoch FROM min(GREATEST(c.next_attempt_at, COALESCE(c.lease_until, c.next_attempt_at)))
-                                      - clock_timestamp()) * 1000)::float8 AS ms
-         FROM domain_event_deliveries c
-        WHERE c.state = 'pending' AND c.subscriber = ANY($1::text[]) AND ${IN_ORDER}`,
+      `SELECT (GREATEST(0, extract(epoch FROM due - clock_timestamp()) * 1000))::float8 AS ms
+         FROM (SELECT min(GREATEST(c.next_attempt_at, COALESCE(c.lease_until, c.next_attempt_at))) AS due
+                 FROM domain_event_deliveries c
+                WHERE c.state = 'pending' AND c.subscriber = ANY($1::text[]) AND ${IN_ORDER}) next
+        WHERE due IS NOT NULL`,
       [subscribers],
     );
     return rows[0]?.ms ?? null;

@@ -6,18 +6,27 @@ import { SnakeNamingStrategy } from '../database/snake-naming.strategy';
 import { DeliveryState } from './outbox-delivery.entity';
 import { OutboxRepository } from './outbox.repository';
 
-// Integration: the outbox's SQL on this run's PostgreSQL (ordering, per-subscriber state, leases,
-// dead letters, SKIP LOCKED). Subscriber names are unique to each test, so other suites' rows in
-// the shared database are never claimed here.
+// Integration: the outbox's SQL on the run's PostgreSQL (ordering, per-subscriber state, leases,
+// dead letters, SKIP LOCKED). Subscriber names are unique to each test, so no test claims another's rows.
 describe('OutboxRepository (PostgreSQL)', () => {
   let dataSource: DataSource;
   let outbox: OutboxRepository;
   const LEASE_MS = 60_000;
 
+  // A database of its own, migrated here: the run's shared one may not be migrated yet (a spec
+  // that creates one table of it first would make the migrations fail).
+  const database = `${process.env.TEST_DATABASE_NAME}_outbox`;
+  const admin = () => new DataSource({ type: 'postgres', url: process.env.TEST_DATABASE_ADMIN_URL });
+
   beforeAll(async () => {
+    const server = await admin().initialize();
+    await server.query(`DROP DATABASE IF EXISTS ${database}`);
+    await server.query(`CREATE DATABASE ${database}`);
+    await server.destroy();
+    const url = Object.assign(new URL(process.env.TEST_DATABASE_ADMIN_URL!), { pathname: `/${database}` });
     dataSource = new DataSource({
       type: 'postgres',
-      url: process.env.TEST_DATABASE_URL,
+      url: url.toString(),
       migrations: MIGRATIONS,
       migrationsTableName: 'schema_migrations',
       namingStrategy: new SnakeNamingStrategy(),
@@ -26,7 +35,12 @@ describe('OutboxRepository (PostgreSQL)', () => {
     await dataSource.runMigrations({ transaction: 'each' });
     outbox = new OutboxRepository(dataSource);
   });
-  afterAll(() => dataSource.destroy());
+  afterAll(async () => {
+    await dataSource.destroy();
+    const server = await admin().initialize();
+    await server.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await server.destroy();
+  });
 
   const names = () => {
     const tag = randomBytes(4).toString('hex');

@@ -12,6 +12,7 @@ import { LinkRemoteMedia1795336382902 } from './1795336382902-LinkRemoteMedia';
 import { TrackDomainPurges1795337457754 } from './1795337457754-TrackDomainPurges';
 import { KeepTombstoneActors1796544616973 } from './1796544616973-KeepTombstoneActors';
 import { ForgetUnconfirmedKeys1796544616974 } from './1796544616974-ForgetUnconfirmedKeys';
+import { CreateDomainEventOutbox1796544856391 } from './1796544856391-CreateDomainEventOutbox';
 
 export const MIGRATIONS = [
   CreateIdentity1795317000691,
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   TrackDomainPurges1795337457754,
   KeepTombstoneActors1796544616973,
   ForgetUnconfirmedKeys1796544616974,
+  CreateDomainEventOutbox1796544856391,
 ];

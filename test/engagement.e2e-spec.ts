@@ -1,6 +1,6 @@
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
 import { DomainEvent, RateLimiterService, type PostEngagementEvent } from '@guildhall/core';
+import { writtenEvents } from './utils/events';
 import { signUp, type SignedUp } from './utils/factories';
 import { insertBlock, insertFollow } from './utils/graph';
 import { createTestApp, type TestApp } from './utils/test-app';
@@ -20,13 +20,18 @@ interface Post {
   viewerHasBookmarked: boolean;
 }
 
+const ENGAGEMENT_EVENTS = [
+  DomainEvent.PostLiked,
+  DomainEvent.PostUnliked,
+  DomainEvent.PostBoosted,
+  DomainEvent.PostUnboosted,
+];
 describe('likes, boosts and bookmarks', () => {
   let t: TestApp;
   let db: DataSource;
   let alice: SignedUp;
   let bob: SignedUp;
   let carol: SignedUp;
-  const events: { name: string; payload: PostEngagementEvent }[] = [];
 
   const create = async (who: SignedUp, input: Record<string, unknown> = {}) => {
     const res = await t.gql<{ createPost: { id: string } }>(
@@ -51,22 +56,16 @@ describe('likes, boosts and bookmarks', () => {
   const likes = (postId: string) => count('SELECT count(*) AS n FROM likes WHERE post_id = $1', [postId]);
   const liveBoosts = (postId: string) =>
     count('SELECT count(*) AS n FROM posts WHERE boost_of_id = $1 AND deleted_at IS NULL', [postId]);
-  const eventsFor = (postId: string, name?: string) =>
-    events.filter((e) => e.payload.postId === postId && (!name || e.name === name));
+  /** The engagement events written to the outbox about the post (all of them, or those named). */
+  const eventsFor = async (postId: string, name?: string) =>
+    (await writtenEvents(t.app, ENGAGEMENT_EVENTS))
+      .map((e) => e as unknown as { name: string; payload: PostEngagementEvent })
+      .filter((e) => e.payload.postId === postId && (!name || e.name === name));
 
   beforeAll(async () => {
     t = await createTestApp();
     db = t.app.get(DataSource);
     [alice, bob, carol] = await Promise.all([signUp(t), signUp(t), signUp(t)]);
-    const emitter = t.app.get(EventEmitter2);
-    for (const name of [
-      DomainEvent.PostLiked,
-      DomainEvent.PostUnliked,
-      DomainEvent.PostBoosted,
-      DomainEvent.PostUnboosted,
-    ]) {
-      emitter.on(name, (payload: PostEngagementEvent) => events.push({ name, payload }));
-    }
   });
   afterAll(() => t.close());
 
@@ -89,7 +88,7 @@ describe('likes, boosts and bookmarks', () => {
       id,
       bob.account.id,
     ]);
-    expect(eventsFor(id)).toEqual([
+    expect(await eventsFor(id)).toEqual([
       {
         name: DomainEvent.PostLiked,
         payload: {
@@ -107,8 +106,8 @@ describe('likes, boosts and bookmarks', () => {
     expect((await act('unlikePost', id, bob)).post).toMatchObject({ likesCount: 0, viewerHasLiked: false });
     expect((await act('unlikePost', id, carol)).post).toMatchObject({ likesCount: 0 });
     expect(await likes(id)).toBe(0);
-    expect(eventsFor(id).map((e) => e.name)).toEqual([DomainEvent.PostLiked, DomainEvent.PostUnliked]);
-    expect(eventsFor(id, DomainEvent.PostUnliked)[0].payload.engagementId).toBe(row.id);
+    expect((await eventsFor(id)).map((e) => e.name)).toEqual([DomainEvent.PostLiked, DomainEvent.PostUnliked]);
+    expect((await eventsFor(id, DomainEvent.PostUnliked))[0].payload.engagementId).toBe(row.id);
   });
 
   it('counts exactly under concurrency', async () => {
@@ -118,13 +117,13 @@ describe('likes, boosts and bookmarks', () => {
     expect(results.every((r) => r.post?.viewerHasLiked === true)).toBe(true);
     expect((await get(id))?.likesCount).toBe(25);
     expect(await likes(id)).toBe(25);
-    expect(eventsFor(id, DomainEvent.PostLiked)).toHaveLength(25);
+    expect(await eventsFor(id, DomainEvent.PostLiked)).toHaveLength(25);
 
     const same = await create(alice);
     await Promise.all(Array.from({ length: 10 }, () => act('likePost', same, bob)));
     expect((await get(same))?.likesCount).toBe(1);
     expect(await likes(same)).toBe(1);
-    expect(eventsFor(same)).toHaveLength(1);
+    expect(await eventsFor(same)).toHaveLength(1);
 
     // Like and unlike racing, several rounds: the counter always equals the rows.
     const raced = await create(alice);
@@ -134,7 +133,9 @@ describe('likes, boosts and bookmarks', () => {
       );
       const rows = await likes(raced);
       expect((await get(raced))?.likesCount).toBe(rows);
-      const liked = eventsFor(raced, DomainEvent.PostLiked).length - eventsFor(raced, DomainEvent.PostUnliked).length;
+      const liked =
+        (await eventsFor(raced, DomainEvent.PostLiked)).length -
+        (await eventsFor(raced, DomainEvent.PostUnliked)).length;
       expect(liked).toBe(rows);
     }
 
@@ -145,7 +146,7 @@ describe('likes, boosts and bookmarks', () => {
     ]);
     expect((await get(boosted))?.boostsCount).toBe(6);
     expect(await liveBoosts(boosted)).toBe(6);
-    expect(eventsFor(boosted, DomainEvent.PostBoosted)).toHaveLength(6);
+    expect(await eventsFor(boosted, DomainEvent.PostBoosted)).toHaveLength(6);
   });
 
   it('boosts and unboosts: the boost row, the original returned, acting through a boost', async () => {
@@ -167,7 +168,7 @@ describe('likes, boosts and bookmarks', () => {
       },
     ]);
     const boostId = rows[0].id as string;
-    expect(eventsFor(id)).toEqual([
+    expect(await eventsFor(id)).toEqual([
       {
         name: DomainEvent.PostBoosted,
         payload: {
@@ -198,13 +199,13 @@ describe('likes, boosts and bookmarks', () => {
     const again = await act('boostPost', id, bob);
     expect(again.post).toMatchObject({ boostsCount: 1, viewerHasBoosted: true });
     expect(await count('SELECT count(*) AS n FROM posts WHERE boost_of_id = $1', [id])).toBe(2);
-    expect(eventsFor(id).map((e) => e.name)).toEqual([
+    expect((await eventsFor(id)).map((e) => e.name)).toEqual([
       DomainEvent.PostBoosted,
       DomainEvent.PostLiked,
       DomainEvent.PostUnboosted,
       DomainEvent.PostBoosted,
     ]);
-    expect(eventsFor(id, DomainEvent.PostUnboosted)[0].payload.engagementId).toBe(boostId);
+    expect((await eventsFor(id, DomainEvent.PostUnboosted))[0].payload.engagementId).toBe(boostId);
   });
 
   it('refuses to boost FOLLOWERS and DIRECT posts, even their author, and stores nothing', async () => {
@@ -214,7 +215,7 @@ describe('likes, boosts and bookmarks', () => {
       for (const who of [bob, alice]) expect((await act('boostPost', id, who)).code).toBe('FORBIDDEN');
       expect(await count('SELECT count(*) AS n FROM posts WHERE boost_of_id = $1', [id])).toBe(0);
       expect(await get(id, alice)).toMatchObject({ boostsCount: 0 });
-      expect(eventsFor(id)).toEqual([]);
+      expect(await eventsFor(id)).toEqual([]);
       // Liking is fine for those who see it.
       expect((await act('likePost', id, bob)).post).toMatchObject({ likesCount: 1 });
     }
@@ -237,7 +238,7 @@ describe('likes, boosts and bookmarks', () => {
       expect(await count('SELECT count(*) AS n FROM bookmarks WHERE post_id = $1', [id])).toBe(0);
       expect(await count('SELECT count(*) AS n FROM posts WHERE boost_of_id = $1', [id])).toBe(0);
       expect(await count('SELECT likes_count + boosts_count AS n FROM posts WHERE id = $1', [id])).toBe(0);
-      expect(eventsFor(id)).toEqual([]);
+      expect(await eventsFor(id)).toEqual([]);
     }
   });
 

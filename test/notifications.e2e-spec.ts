@@ -1,6 +1,7 @@
-import { DomainEvent, DomainEventBus, RedisPubSub, uuidv7 } from '@guildhall/core';
+import { DomainEvent, RedisPubSub, uuidv7 } from '@guildhall/core';
 import { PubSub, PubSubEngine } from 'graphql-subscriptions';
 import { DataSource } from 'typeorm';
+import { publishEvent } from './utils/events';
 import { signUp, type SignedUp } from './utils/factories';
 import {
   MARK_ALL,
@@ -16,7 +17,6 @@ import { createTestApp, type TestApp } from './utils/test-app';
 
 describe('notifications', () => {
   let t: TestApp;
-  let bus: DomainEventBus;
   let db: DataSource;
 
   const page = async (member: SignedUp, variables: Record<string, unknown> = {}) => {
@@ -29,7 +29,7 @@ describe('notifications', () => {
   const summary = async (member: SignedUp) =>
     (await nodes(member)).map((node) => [node.type, node.account.handle, node.read]);
   const like = (actor: SignedUp, author: SignedUp, postId: string) =>
-    bus.publish(DomainEvent.PostLiked, {
+    publishEvent(t.app, DomainEvent.PostLiked, {
       engagementId: uuidv7(),
       postId,
       postAuthorId: author.account.id,
@@ -38,7 +38,7 @@ describe('notifications', () => {
       postLocal: true,
     });
   const follow = (follower: SignedUp, followee: SignedUp) =>
-    bus.publish(DomainEvent.Followed, {
+    publishEvent(t.app, DomainEvent.Followed, {
       followId: uuidv7(),
       followerId: follower.account.id,
       followeeId: followee.account.id,
@@ -50,7 +50,6 @@ describe('notifications', () => {
   beforeAll(async () => {
     t = await createTestApp();
     await t.app.listen(0, '127.0.0.1');
-    bus = t.app.get(DomainEventBus);
     db = t.app.get(DataSource);
   });
   afterAll(() => t.close());
@@ -58,7 +57,7 @@ describe('notifications', () => {
   it('notifies the followee of a follow and of a follow request, naming who did it', async () => {
     const [alice, bob, carol] = [await signUp(t), await signUp(t), await signUp(t)];
     await follow(bob, alice);
-    await bus.publish(DomainEvent.FollowRequested, {
+    await publishEvent(t.app, DomainEvent.FollowRequested, {
       followId: uuidv7(),
       followerId: carol.account.id,
       followeeId: alice.account.id,
@@ -90,7 +89,7 @@ describe('notifications', () => {
       await signUp(t),
     ];
     const postId = uuidv7();
-    await bus.publish(DomainEvent.PostPublished, {
+    await publishEvent(t.app, DomainEvent.PostPublished, {
       postId,
       authorId: author.account.id,
       visibility: 'public',
@@ -105,7 +104,7 @@ describe('notifications', () => {
     expect(await summary(author)).toEqual([]);
 
     // An edit tells those it mentions for the first time; those already told are not told again.
-    await bus.publish(DomainEvent.PostUpdated, {
+    await publishEvent(t.app, DomainEvent.PostUpdated, {
       postId,
       authorId: author.account.id,
       newlyMentionedAccountIds: [added.account.id, mentioned.account.id],
@@ -128,10 +127,10 @@ describe('notifications', () => {
       accountLocal: true,
       postLocal: true,
     };
-    await bus.publish(DomainEvent.PostUnliked, engagement);
-    await bus.publish(DomainEvent.PostLiked, engagement); // liked again
+    await publishEvent(t.app, DomainEvent.PostUnliked, engagement);
+    await publishEvent(t.app, DomainEvent.PostLiked, engagement); // liked again
     await like(author, author, postB);
-    await bus.publish(DomainEvent.PostBoosted, { ...engagement, engagementId: uuidv7() });
+    await publishEvent(t.app, DomainEvent.PostBoosted, { ...engagement, engagementId: uuidv7() });
     await like(fan, author, postB);
     expect(await summary(author)).toEqual([
       ['LIKE', fan.username, false],
@@ -163,7 +162,7 @@ describe('notifications', () => {
     ]);
     await follow(muted, member);
     await like(blocked, member, uuidv7());
-    await bus.publish(DomainEvent.PostPublished, {
+    await publishEvent(t.app, DomainEvent.PostPublished, {
       postId: uuidv7(),
       authorId: muted.account.id,
       visibility: 'public',
@@ -181,7 +180,7 @@ describe('notifications', () => {
        RETURNING id`,
       [`https://remote.example/users/${uuidv7()}`],
     );
-    await bus.publish(DomainEvent.Followed, {
+    await publishEvent(t.app, DomainEvent.Followed, {
       followId: uuidv7(),
       followerId: member.account.id,
       followeeId: remote.id,
@@ -406,7 +405,7 @@ describe('notificationAdded without Redis (in-memory engine)', () => {
         const ready = subscribedTo(engine, alice.account.id);
         const feed = subscribe(client, NOTIFICATION_ADDED);
         await ready;
-        await t.app.get(DomainEventBus).publish(DomainEvent.PostLiked, {
+        await publishEvent(t.app, DomainEvent.PostLiked, {
           engagementId: uuidv7(),
           postId: uuidv7(),
           postAuthorId: alice.account.id,
@@ -453,7 +452,7 @@ describe('notificationAdded across processes (Redis)', () => {
       const ready = subscribedTo(t.app.get(PubSubEngine), alice.account.id);
       const feed = subscribe(client, NOTIFICATION_ADDED);
       await ready;
-      await worker.app.get(DomainEventBus).publish(DomainEvent.PostBoosted, {
+      await publishEvent(worker.app, DomainEvent.PostBoosted, {
         engagementId: uuidv7(),
         postId: uuidv7(),
         postAuthorId: alice.account.id,

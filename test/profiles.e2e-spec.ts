@@ -1,7 +1,7 @@
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DomainEvent, type ProfileUpdatedEvent } from '@guildhall/core';
 import { DataSource } from 'typeorm';
 import { gif, png } from './fixtures/images';
+import { writtenEvents } from './utils/events';
 import { signUp, type SignedUp } from './utils/factories';
 import { createTestApp, type TestApp } from './utils/test-app';
 
@@ -58,7 +58,11 @@ type Profile = Record<string, unknown>;
 describe('profiles', () => {
   let t: TestApp;
   let db: DataSource;
-  const published: ProfileUpdatedEvent[] = [];
+  /** The ProfileUpdated events written to the outbox for the account. */
+  const published = async (accountId: string) =>
+    (await writtenEvents(t.app, [DomainEvent.ProfileUpdated]))
+      .map((e) => e.payload as unknown as ProfileUpdatedEvent)
+      .filter((e) => e.accountId === accountId);
 
   async function uploadImage(member: SignedUp, bytes: Buffer): Promise<string> {
     const res = await t
@@ -83,7 +87,6 @@ describe('profiles', () => {
   beforeAll(async () => {
     t = await createTestApp();
     db = t.app.get(DataSource);
-    t.app.get(EventEmitter2).on(DomainEvent.ProfileUpdated, (event: ProfileUpdatedEvent) => published.push(event));
   });
   afterAll(() => t.close());
 
@@ -130,9 +133,7 @@ describe('profiles', () => {
       member.token,
     );
     expect(res.errors).toBeUndefined();
-    expect(published.filter((e) => e.accountId === member.account.id)).toEqual([
-      { accountId: member.account.id, local: true },
-    ]);
+    expect(await published(member.account.id)).toEqual([{ accountId: member.account.id, local: true }]);
     const expected = {
       id: member.account.id,
       handle: member.username,
@@ -238,7 +239,7 @@ describe('profiles', () => {
       expect(res.errors?.[0].message).toContain(message);
       expect(res.data).toBeNull();
       expect(await accountRow(member.account.id)).toEqual(before);
-      expect(published.filter((e) => e.accountId === member.account.id)).toHaveLength(1);
+      expect(await published(member.account.id)).toHaveLength(1);
     });
 
     it("refuses someone else's upload as avatar or header with FORBIDDEN", async () => {

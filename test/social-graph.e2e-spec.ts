@@ -1,6 +1,7 @@
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
+import { DomainEvent } from '@guildhall/core';
 import { SocialGraphService } from '@guildhall/social';
+import { writtenEvents } from './utils/events';
 import { signUp, type SignedUp } from './utils/factories';
 import { createTestApp, type GraphqlError, type TestApp } from './utils/test-app';
 
@@ -187,14 +188,6 @@ describe('the social graph over GraphQL', () => {
     it('asks first when the account approves followers, and counts only on approval', async () => {
       const [alice, bob] = [await signUp(t), await signUp(t)];
       await approvesManually(bob);
-      const events: Record<string, unknown>[] = [];
-      const emitter = t.app.get(EventEmitter2);
-      const listen = (name: string) => (payload: Record<string, unknown>) => events.push({ name, ...payload });
-      const listeners = ['account.followed', 'account.follow-requested', 'account.follow-accepted'].map(
-        (name) => [name, listen(name)] as const,
-      );
-      listeners.forEach(([name, listener]) => emitter.on(name, listener));
-
       const asked = await follow(alice, bob.username);
       expect(asked.data!.follow.state).toBe('PENDING');
       expect((await follow(alice, bob.username)).data!.follow).toEqual(asked.data!.follow);
@@ -218,7 +211,6 @@ describe('the social graph over GraphQL', () => {
       const none = await t.gql<{ followRequests: { edges: unknown[] } }>(FOLLOW_REQUESTS, {}, bob.token);
       expect(none.data!.followRequests.edges).toEqual([]);
 
-      listeners.forEach(([name, listener]) => emitter.off(name, listener));
       const ids = {
         followId: asked.data!.follow.id,
         followerId: alice.account.id,
@@ -227,10 +219,15 @@ describe('the social graph over GraphQL', () => {
         followeeLocal: true,
         uri: null,
       };
-      expect(events).toEqual([
-        { name: 'account.follow-requested', ...ids },
-        { name: 'account.followed', ...ids },
-        { name: 'account.follow-accepted', ...ids },
+      const written = await writtenEvents(t.app, [
+        DomainEvent.Followed,
+        DomainEvent.FollowRequested,
+        DomainEvent.FollowAccepted,
+      ]);
+      expect(written.filter((e) => e.payload.followId === ids.followId)).toEqual([
+        { name: 'account.follow-requested', payload: ids },
+        { name: 'account.followed', payload: ids },
+        { name: 'account.follow-accepted', payload: ids },
       ]);
     });
 

@@ -4,17 +4,19 @@ import { ConfigValidationError } from '@guildhall/core';
 import { UsageError } from './src/cli-context';
 import { registerAccountsCommands } from './src/commands/accounts.command';
 import { registerCoopCommands } from './src/commands/coop.command';
+import { registerEventsCommands } from './src/commands/events.command';
 import { registerMigrateCommand } from './src/commands/migrate.command';
 
 const program = new Command()
   .name('guildhall')
-  .description('Operate a Guildhall server: migrations, accounts, the cooperative')
+  .description('Operate a Guildhall server: migrations, accounts, the cooperative, domain events')
   .showHelpAfterError()
   .exitOverride();
 
 registerMigrateCommand(program);
 registerAccountsCommands(program);
 registerCoopCommands(program);
+registerEventsCommands(program);
 
 program.parseAsync(process.argv).then(
   () => process.exit(0),

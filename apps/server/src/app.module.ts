@@ -2,7 +2,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
-import { CoreModule, HealthModule, LoaderFactories, type Runtime } from '@guildhall/core';
+import { CoreModule, EventRelayModule, HealthModule, LoaderFactories, type Runtime } from '@guildhall/core';
 import { AuthGuard, IdentityModule } from '@guildhall/identity';
 import { ContentModule } from '@guildhall/content';
 import { CoopModule } from '@guildhall/coop';
@@ -38,6 +38,8 @@ export class AppModule {
         FederationModule.forRoot({ worker: withWorker }),
         CoopModule,
         PagesModule,
+        // The outbox relay runs where the job processors run (ADR 0016).
+        ...(withWorker ? [EventRelayModule] : []),
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_GUARD, useExisting: AuthGuard }],

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { CoreModule, type Runtime } from '@guildhall/core';
+import { CoreModule, EventRelayModule, type Runtime } from '@guildhall/core';
 import { IdentityModule } from '@guildhall/identity';
 import { ContentModule } from '@guildhall/content';
 import { CoopModule } from '@guildhall/coop';
@@ -21,6 +21,7 @@ export class WorkerModule {
         ContentModule,
         FederationModule.forRoot({ worker: true }),
         CoopModule,
+        EventRelayModule,
       ],
       providers: [HeartbeatService],
     };

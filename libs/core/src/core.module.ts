@@ -1,7 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ConfigService } from './config/config.service';
-import { DomainEventBus } from './events/domain-event-bus';
+import { EventsModule } from './events/events.module';
 import { LoaderFactories } from './graphql/request-loaders';
 import { MarkdownRenderer } from './rendering/markdown.renderer';
 import { DatabaseModule, type DatabaseModuleOptions } from './database/database.module';
@@ -14,23 +13,17 @@ export interface CoreModuleOptions extends DatabaseModuleOptions {
   runtime: Runtime;
 }
 
-/** Config, logging, database, queues and rate limits: what every Guildhall process shares. */
+/** Config, logging, database, queues, rate limits and the domain-event outbox: what every Guildhall process shares. */
 @Global()
 @Module({})
 export class CoreModule {
   static forRoot(options: CoreModuleOptions): DynamicModule {
     return {
       module: CoreModule,
-      imports: [
-        DatabaseModule.forRoot(options),
-        QueueModule.forRoot(),
-        RateLimitModule,
-        EventEmitterModule.forRoot({ wildcard: false, ignoreErrors: false }),
-      ],
+      imports: [DatabaseModule.forRoot(options), QueueModule.forRoot(), RateLimitModule, EventsModule],
       providers: [
         { provide: ConfigService, useValue: options.runtime.config },
         { provide: LOGGER, useValue: options.runtime.logger },
-        DomainEventBus,
         LoaderFactories,
         MarkdownRenderer,
       ],
@@ -40,7 +33,7 @@ export class CoreModule {
         DatabaseModule,
         QueueModule,
         RateLimitModule,
-        DomainEventBus,
+        EventsModule,
         LoaderFactories,
         MarkdownRenderer,
       ],

@@ -30,8 +30,19 @@ export {
   type FollowEvent,
   type BlockEvent,
   type ProfileUpdatedEvent,
+  type ReportUpheldEvent,
 } from './events/domain-events';
 export { DomainEventBus } from './events/domain-event-bus';
+export {
+  EventSubscriber,
+  EVENT_SUBSCRIPTIONS,
+  type EventMeta,
+  type EventSubscriberName,
+  type SubscriberHandlers,
+} from './events/event-subscriptions';
+export { EventRelayModule } from './events/event-relay.module';
+export { OutboxRepository, type DeliveryRecord, type DeliveryKey } from './events/outbox.repository';
+export { DeliveryState } from './events/outbox-delivery.entity';
 export {
   afterCursor,
   InvalidCursorException,

@@ -111,8 +111,8 @@ export class EngagementService {
 
   /**
    * One counted change in one transaction: lock the post, write the row (`write` returns the id of
-   * the row inserted or removed, null when nothing changed), move the counter only if it changed;
-   * after commit, publish the event. Returns the post as it is now.
+   * the row inserted or removed, null when nothing changed), move the counter and publish the
+   * event only if it changed (the event is written in the same transaction). Returns the post as it is now.
    */
   private async change(
     auth: AuthContext,
@@ -124,17 +124,15 @@ export class EngagementService {
   ): Promise<PostEntity> {
     const post = await this.target(auth, id);
     check(post);
-    const engagementId = await this.engagement.transaction(async (manager) => {
+    await this.engagement.transaction(async (manager) => {
       if (!(await this.engagement.lockLivePost(manager, post.id))) {
         throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
       }
-      const changedId = await write(manager, post);
-      if (changedId) await this.engagement.adjustCount(manager, post.id, counter, DELTAS[event]);
-      return changedId;
-    });
-    if (engagementId) {
+      const engagementId = await write(manager, post);
+      if (!engagementId) return;
+      await this.engagement.adjustCount(manager, post.id, counter, DELTAS[event]);
       this.logger.debug({ msg: event, postId: post.id, accountId: auth.accountId, engagementId });
-      await this.events.publish(event, {
+      await this.events.publish(manager, event, {
         engagementId,
         postId: post.id,
         postAuthorId: post.accountId,
@@ -143,7 +141,7 @@ export class EngagementService {
         accountLocal: true,
         postLocal: post.local,
       });
-    }
+    });
     return (await this.posts.findById(post.id)) ?? post;
   }
 }

@@ -94,19 +94,20 @@ export class RemoteEngagementService {
       const live = await this.engagement.lockLivePost(manager, post.id);
       if (!live && DELTAS[event] === 1) return null;
       const changedId = await write(manager);
-      if (changedId && live) await this.engagement.adjustCount(manager, post.id, counter, DELTAS[event]);
+      if (!changedId) return null;
+      if (live) await this.engagement.adjustCount(manager, post.id, counter, DELTAS[event]);
+      await this.events.publish(manager, event, {
+        engagementId: changedId,
+        postId: post.id,
+        postAuthorId: post.accountId,
+        accountId,
+        accountLocal: false,
+        postLocal: post.local,
+      });
       return changedId;
     });
     if (!engagementId) return false;
     this.logger.debug({ msg: event, postId: post.id, accountId, engagementId });
-    await this.events.publish(event, {
-      engagementId,
-      postId: post.id,
-      postAuthorId: post.accountId,
-      accountId,
-      accountLocal: false,
-      postLocal: post.local,
-    });
     return true;
   }
 }

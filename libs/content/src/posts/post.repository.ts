@@ -93,8 +93,8 @@ export class PostRepository {
     return (result.raw as { account_id: string }[]).map((row) => row.account_id);
   }
 
-  async mentionedAccountIds(postId: string): Promise<string[]> {
-    const rows = await this.dataSource.getRepository(MentionEntity).findBy({ postId });
+  async mentionedAccountIds(postId: string, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
+    const rows = await manager.getRepository(MentionEntity).findBy({ postId });
     return rows.map((row) => row.accountId);
   }
 

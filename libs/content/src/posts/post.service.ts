@@ -125,19 +125,19 @@ export class PostService {
       if (input.mediaIds?.length) await this.attachments.attach(manager, auth.accountId, id, input.mediaIds);
       if (parent && countsAsReply(created)) await this.posts.adjustRepliesCount(manager, parent.id, 1);
       await this.posts.adjustAuthorPostsCount(manager, auth.accountId, 1);
+      await this.events.publish(manager, DomainEvent.PostPublished, {
+        postId: id,
+        authorId: auth.accountId,
+        visibility: created.visibility,
+        inReplyToId: created.inReplyToId,
+        inReplyToAuthorId: created.inReplyToAccountId,
+        mentionedAccountIds: rendered.mentionedIds.filter((accountId) => accountId !== auth.accountId),
+        isArticle,
+        local: true,
+      });
       return created;
     });
     this.logger.log({ msg: 'post published', postId: id, article: isArticle });
-    await this.events.publish(DomainEvent.PostPublished, {
-      postId: id,
-      authorId: auth.accountId,
-      visibility: post.visibility,
-      inReplyToId: post.inReplyToId,
-      inReplyToAuthorId: post.inReplyToAccountId,
-      mentionedAccountIds: rendered.mentionedIds.filter((accountId) => accountId !== auth.accountId),
-      isArticle,
-      local: true,
-    });
     return post;
   }
 
@@ -163,7 +163,6 @@ export class PostService {
     await this.limitWrites(auth.accountId);
     const rendered = await this.render(source);
     const now = new Date();
-    let newlyMentioned: string[] = [];
     await this.posts.transaction(async (manager) => {
       await this.posts.saveEdit(manager, post, post.editedAt ?? post.createdAt);
       const title = post.title === null ? null : (input.title ?? post.title);
@@ -185,14 +184,14 @@ export class PostService {
         editedAt: now,
         updatedAt: now,
       });
-      newlyMentioned = await this.posts.addMentions(manager, id, rendered.mentionedIds);
+      const newlyMentioned = await this.posts.addMentions(manager, id, rendered.mentionedIds);
       await this.posts.setHashtags(manager, id, rendered.hashtags);
-    });
-    await this.events.publish(DomainEvent.PostUpdated, {
-      postId: id,
-      authorId: post.accountId,
-      newlyMentionedAccountIds: newlyMentioned.filter((accountId) => accountId !== post.accountId),
-      local: post.local,
+      await this.events.publish(manager, DomainEvent.PostUpdated, {
+        postId: id,
+        authorId: post.accountId,
+        newlyMentionedAccountIds: newlyMentioned.filter((accountId) => accountId !== post.accountId),
+        local: post.local,
+      });
     });
     return (await this.posts.findById(id))!;
   }
@@ -205,21 +204,21 @@ export class PostService {
       if (post.boostOfId) await manager.query('SELECT id FROM posts WHERE id = $1 FOR UPDATE', [post.boostOfId]);
       const locked = await tombstonePost(this.posts, manager, id);
       if (!locked) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
+      await this.events.publish(manager, DomainEvent.PostDeleted, {
+        postId: id,
+        authorId: post.accountId,
+        publishedAt: post.createdAt.toISOString(),
+        local: post.local,
+        boostOfId: post.boostOfId,
+        visibility: post.visibility,
+        inReplyToAuthorId: post.inReplyToAccountId,
+        // Mentions outlive the erased content: the audience federation must reach.
+        mentionedAccountIds: post.boostOfId ? [] : await this.posts.mentionedAccountIds(id, manager),
+      });
       // Its images go with it (ADR 0019): nothing of a deleted post stays servable.
       return this.attachments.purge(manager, id);
     });
     await this.attachments.removeStored(purged);
-    await this.events.publish(DomainEvent.PostDeleted, {
-      postId: id,
-      authorId: post.accountId,
-      publishedAt: post.createdAt.toISOString(),
-      local: post.local,
-      boostOfId: post.boostOfId,
-      visibility: post.visibility,
-      inReplyToAuthorId: post.inReplyToAccountId,
-      // Mentions outlive the erased content; read after the delete committed, as federation would.
-      mentionedAccountIds: post.boostOfId ? [] : await this.posts.mentionedAccountIds(id),
-    });
     return true;
   }
 }

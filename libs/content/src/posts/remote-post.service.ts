@@ -120,20 +120,20 @@ export class RemotePostService {
       await this.attachments.replaceRemote(manager, data.authorId, id, data.media);
       if (parent && countsAsReply(created)) await this.posts.adjustRepliesCount(manager, parent.id, 1);
       await this.posts.adjustAuthorPostsCount(manager, data.authorId, 1);
+      await this.events.publish(manager, DomainEvent.PostPublished, {
+        postId: id,
+        authorId: data.authorId,
+        visibility: created.visibility,
+        inReplyToId: created.inReplyToId,
+        inReplyToAuthorId: created.inReplyToAccountId,
+        mentionedAccountIds: data.mentionedAccountIds.filter((accountId) => accountId !== data.authorId),
+        isArticle: created.title !== null,
+        local: false,
+      });
       return created;
     });
     if (!post) return null;
     this.logger.log({ msg: 'remote post stored', postId: id, uri: data.uri });
-    await this.events.publish(DomainEvent.PostPublished, {
-      postId: id,
-      authorId: data.authorId,
-      visibility: post.visibility,
-      inReplyToId: post.inReplyToId,
-      inReplyToAuthorId: post.inReplyToAccountId,
-      mentionedAccountIds: data.mentionedAccountIds.filter((accountId) => accountId !== data.authorId),
-      isArticle: post.title !== null,
-      local: false,
-    });
     return post;
   }
 
@@ -146,14 +146,14 @@ export class RemotePostService {
     const now = new Date();
     const editedAt = edit.editedAt && edit.editedAt.getTime() <= now.getTime() ? edit.editedAt : now;
     const title = post.title === null ? null : (edit.title ?? post.title);
-    const newlyMentioned = await this.posts.transaction(async (manager) => {
+    await this.posts.transaction(async (manager) => {
       const locked = await manager
         .getRepository(PostEntity)
         .createQueryBuilder('p')
         .setLock('pessimistic_write')
         .where('p.id = :id', { id: post.id })
         .getOne();
-      if (!locked || locked.deletedAt) return null;
+      if (!locked || locked.deletedAt) return;
       await this.posts.saveEdit(manager, locked, locked.editedAt ?? locked.createdAt);
       await this.posts.update(manager, post.id, {
         content,
@@ -167,16 +167,13 @@ export class RemotePostService {
       const added = await this.posts.addMentions(manager, post.id, edit.mentionedAccountIds);
       await this.posts.setHashtags(manager, post.id, edit.hashtags);
       await this.attachments.replaceRemote(manager, post.accountId, post.id, edit.media);
-      return added;
-    });
-    if (newlyMentioned) {
-      await this.events.publish(DomainEvent.PostUpdated, {
+      await this.events.publish(manager, DomainEvent.PostUpdated, {
         postId: post.id,
         authorId: post.accountId,
-        newlyMentionedAccountIds: newlyMentioned.filter((accountId) => accountId !== post.accountId),
+        newlyMentionedAccountIds: added.filter((accountId) => accountId !== post.accountId),
         local: false,
       });
-    }
+    });
     return (await this.posts.findById(post.id)) ?? post;
   }
 
@@ -186,19 +183,23 @@ export class RemotePostService {
    * was.
    */
   async tombstone(post: PostEntity): Promise<boolean> {
-    const deleted = await this.posts.transaction((manager) => tombstonePost(this.posts, manager, post.id));
+    const deleted = await this.posts.transaction(async (manager) => {
+      const tombstoned = await tombstonePost(this.posts, manager, post.id);
+      if (!tombstoned) return null;
+      await this.events.publish(manager, DomainEvent.PostDeleted, {
+        postId: post.id,
+        authorId: post.accountId,
+        publishedAt: tombstoned.createdAt.toISOString(),
+        local: false,
+        boostOfId: null,
+        visibility: tombstoned.visibility,
+        inReplyToAuthorId: tombstoned.inReplyToAccountId,
+        mentionedAccountIds: [],
+      });
+      return tombstoned;
+    });
     if (!deleted) return false;
     this.logger.log({ msg: 'remote post deleted', postId: post.id });
-    await this.events.publish(DomainEvent.PostDeleted, {
-      postId: post.id,
-      authorId: post.accountId,
-      publishedAt: deleted.createdAt.toISOString(),
-      local: false,
-      boostOfId: null,
-      visibility: deleted.visibility,
-      inReplyToAuthorId: deleted.inReplyToAccountId,
-      mentionedAccountIds: [],
-    });
     return true;
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AccountEntity } from '@guildhall/identity';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 /** The profile columns of `accounts` that a member edits. */
 export type ProfilePatch = Partial<
@@ -31,8 +31,12 @@ export class ProfileRepository {
       .getOne();
   }
 
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
   /** One UPDATE: the whole patch lands or none of it does. */
-  async update(id: string, patch: ProfilePatch): Promise<void> {
-    await this.dataSource.getRepository(AccountEntity).update({ id }, patch);
+  async update(id: string, patch: ProfilePatch, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    await manager.getRepository(AccountEntity).update({ id }, patch);
   }
 }

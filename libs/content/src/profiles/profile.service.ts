@@ -25,12 +25,14 @@ export class ProfileService {
     if (!account) throw new ContentException(ContentErrorCode.InvalidProfile, 'Only local accounts have profiles here');
     const patch = await this.toPatch(accountId, input);
     const changed = Object.keys(patch).length > 0;
-    if (changed) await this.profiles.update(accountId, patch);
-    const updated = changed ? await this.profiles.findLocalAccount(accountId) : account;
     if (changed) {
+      await this.profiles.transaction(async (manager) => {
+        await this.profiles.update(accountId, patch, manager);
+        await this.events.publish(manager, DomainEvent.ProfileUpdated, { accountId, local: true });
+      });
       this.logger.log({ msg: 'profile updated', accountId, fields: Object.keys(patch) });
-      await this.events.publish(DomainEvent.ProfileUpdated, { accountId, local: true });
     }
+    const updated = changed ? await this.profiles.findLocalAccount(accountId) : account;
     return toAccountModel(updated ?? account, this.config.values.publicOrigin);
   }
 

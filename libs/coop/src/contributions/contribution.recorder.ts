@@ -1,115 +1,108 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { OnEvent } from '@nestjs/event-emitter';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   DomainEvent,
-  type DomainEventPayloads,
+  DomainEventBus,
+  EventSubscriber,
   type PostDeletedEvent,
   type PostEngagementEvent,
   type PostPublishedEvent,
+  type ReportUpheldEvent,
 } from '@guildhall/core';
 import { AccountService } from '@guildhall/identity';
 import { CoopMemberRepository } from '../members/coop-member.repository';
 import { CoopEventRepository } from './coop-event.repository';
 import { Contribution, eventId, instanceActor } from './contribution.types';
 
-type ReportUpheldEvent = DomainEventPayloads[typeof DomainEvent.ReportUpheld];
-
 /**
  * Records contributions (SPEC §7) from domain events: PUBLISHED for a member's local post,
  * ENGAGED for a like, boost or reply a member's post receives from another member or a remote
  * server (actor `instance:HOST`; the close counts it only if HOST is federated), CURATED for a
  * member boosting another member's post, MODERATED for a moderator who upheld a report (one
- * event per report); undo and delete record reversals. The bus awaits
- * listeners: a failure here is logged, never thrown into the action that caused the event.
+ * event per report); undo and delete record reversals. Events come from the outbox (ADR 0016):
+ * a failure throws, and the delivery is retried until it lands or is parked for a steward; every
+ * contribution has a deterministic id and is inserted ON CONFLICT DO NOTHING, so a re-delivery
+ * records nothing twice.
  */
 @Injectable()
-export class ContributionRecorder {
-  private readonly logger = new Logger(ContributionRecorder.name);
-
+export class ContributionRecorder implements OnModuleInit {
   constructor(
     private readonly events: CoopEventRepository,
     private readonly members: CoopMemberRepository,
     private readonly accounts: AccountService,
+    private readonly bus: DomainEventBus,
   ) {}
 
-  @OnEvent(DomainEvent.PostPublished)
-  onPostPublished(event: PostPublishedEvent): Promise<void> {
-    return this.safely(DomainEvent.PostPublished, event.postId, async () => {
-      if (event.local === true && (await this.members.isActive(event.authorId))) {
-        await this.events.record({
-          id: eventId.published(event.postId),
-          type: Contribution.Published,
-          memberId: event.authorId,
-          object: event.postId,
-        });
-      }
-      if (event.inReplyToId && event.inReplyToAuthorId) {
-        await this.engaged(eventId.engaged(event.postId), event.inReplyToAuthorId, event.inReplyToId, {
-          accountId: event.authorId,
-          local: event.local === true,
-        });
-      }
+  onModuleInit(): void {
+    this.bus.subscribe(EventSubscriber.Contributions, {
+      [DomainEvent.PostPublished]: (event) => this.onPostPublished(event),
+      [DomainEvent.PostDeleted]: (event) => this.onPostDeleted(event),
+      [DomainEvent.PostLiked]: (event) => this.onPostLiked(event),
+      [DomainEvent.PostUnliked]: (event) => this.onPostUnliked(event),
+      [DomainEvent.PostBoosted]: (event) => this.onPostBoosted(event),
+      [DomainEvent.PostUnboosted]: (event) => this.onPostUnboosted(event),
+      [DomainEvent.ReportUpheld]: (event) => this.onReportUpheld(event),
     });
   }
 
-  @OnEvent(DomainEvent.PostDeleted)
-  onPostDeleted(event: PostDeletedEvent): Promise<void> {
-    return this.safely(DomainEvent.PostDeleted, event.postId, async () => {
-      await this.events.reverse(eventId.published(event.postId));
-      await this.events.reverse(eventId.engaged(event.postId));
-    });
-  }
-
-  @OnEvent(DomainEvent.PostLiked)
-  onPostLiked(event: PostEngagementEvent): Promise<void> {
-    return this.safely(DomainEvent.PostLiked, event.engagementId, () => this.engagedBy(event));
-  }
-
-  @OnEvent(DomainEvent.PostUnliked)
-  onPostUnliked(event: PostEngagementEvent): Promise<void> {
-    return this.safely(DomainEvent.PostUnliked, event.engagementId, async () => {
-      await this.events.reverse(eventId.engaged(event.engagementId));
-    });
-  }
-
-  @OnEvent(DomainEvent.PostBoosted)
-  onPostBoosted(event: PostEngagementEvent): Promise<void> {
-    return this.safely(DomainEvent.PostBoosted, event.engagementId, async () => {
-      await this.engagedBy(event);
-      const curates =
-        event.accountLocal === true &&
-        event.accountId !== event.postAuthorId &&
-        (await this.members.isActive(event.accountId)) &&
-        (await this.members.isActive(event.postAuthorId));
-      if (curates) {
-        await this.events.record({
-          id: eventId.curated(event.engagementId),
-          type: Contribution.Curated,
-          memberId: event.accountId,
-          object: event.postId,
-        });
-      }
-    });
-  }
-
-  @OnEvent(DomainEvent.PostUnboosted)
-  onPostUnboosted(event: PostEngagementEvent): Promise<void> {
-    return this.safely(DomainEvent.PostUnboosted, event.engagementId, async () => {
-      await this.events.reverse(eventId.engaged(event.engagementId));
-      await this.events.reverse(eventId.curated(event.engagementId));
-    });
-  }
-
-  @OnEvent(DomainEvent.ReportUpheld)
-  onReportUpheld(event: ReportUpheldEvent): Promise<void> {
-    return this.safely(DomainEvent.ReportUpheld, event.reportId, async () => {
-      if (!(await this.members.isActive(event.moderatorAccountId))) return;
+  async onPostPublished(event: PostPublishedEvent): Promise<void> {
+    if (event.local === true && (await this.members.isActive(event.authorId))) {
       await this.events.record({
-        id: eventId.moderated(event.reportId),
-        type: Contribution.Moderated,
-        memberId: event.moderatorAccountId,
-        object: event.reportId,
+        id: eventId.published(event.postId),
+        type: Contribution.Published,
+        memberId: event.authorId,
+        object: event.postId,
       });
+    }
+    if (event.inReplyToId && event.inReplyToAuthorId) {
+      await this.engaged(eventId.engaged(event.postId), event.inReplyToAuthorId, event.inReplyToId, {
+        accountId: event.authorId,
+        local: event.local === true,
+      });
+    }
+  }
+
+  async onPostDeleted(event: PostDeletedEvent): Promise<void> {
+    await this.events.reverse(eventId.published(event.postId));
+    await this.events.reverse(eventId.engaged(event.postId));
+  }
+
+  onPostLiked(event: PostEngagementEvent): Promise<void> {
+    return this.engagedBy(event);
+  }
+
+  async onPostUnliked(event: PostEngagementEvent): Promise<void> {
+    await this.events.reverse(eventId.engaged(event.engagementId));
+  }
+
+  async onPostBoosted(event: PostEngagementEvent): Promise<void> {
+    await this.engagedBy(event);
+    const curates =
+      event.accountLocal === true &&
+      event.accountId !== event.postAuthorId &&
+      (await this.members.isActive(event.accountId)) &&
+      (await this.members.isActive(event.postAuthorId));
+    if (curates) {
+      await this.events.record({
+        id: eventId.curated(event.engagementId),
+        type: Contribution.Curated,
+        memberId: event.accountId,
+        object: event.postId,
+      });
+    }
+  }
+
+  async onPostUnboosted(event: PostEngagementEvent): Promise<void> {
+    await this.events.reverse(eventId.engaged(event.engagementId));
+    await this.events.reverse(eventId.curated(event.engagementId));
+  }
+
+  async onReportUpheld(event: ReportUpheldEvent): Promise<void> {
+    if (!(await this.members.isActive(event.moderatorAccountId))) return;
+    await this.events.record({
+      id: eventId.moderated(event.reportId),
+      type: Contribution.Moderated,
+      memberId: event.moderatorAccountId,
+      object: event.reportId,
     });
   }
 
@@ -138,13 +131,5 @@ export class ContributionRecorder {
       actor = instanceActor(account.domain);
     }
     await this.events.record({ id, type: Contribution.Engaged, memberId: authorId, actor, object: postId });
-  }
-
-  private async safely(event: string, subjectId: string, work: () => Promise<void>): Promise<void> {
-    try {
-      await work();
-    } catch (error) {
-      this.logger.error({ msg: 'contribution not recorded', event, subjectId, err: error });
-    }
   }
 }

@@ -18,6 +18,23 @@ describe('parseConfig', () => {
     });
   });
 
+  it('reads the event delivery settings, and refuses the test-only stall outside NODE_ENV=test', () => {
+    expect(parseConfig({}).events).toEqual({
+      maxAttempts: 10,
+      retryBaseMs: 1000,
+      leaseMs: 10_000,
+      stallAfterCommitMs: 0,
+    });
+    const tuned = parseConfig({ EVENTS_MAX_ATTEMPTS: '3', EVENTS_RETRY_BASE_MS: '50', EVENTS_LEASE_MS: '2000' });
+    expect(tuned.events).toMatchObject({ maxAttempts: 3, retryBaseMs: 50, leaseMs: 2000 });
+    expect(parseConfig({ NODE_ENV: 'test', TEST_EVENTS_STALL_AFTER_COMMIT_MS: '5000' }).events.stallAfterCommitMs).toBe(
+      5000,
+    );
+    expect(() => parseConfig({ NODE_ENV: 'production', TEST_EVENTS_STALL_AFTER_COMMIT_MS: '5000' })).toThrow(
+      'Invalid environment variable TEST_EVENTS_STALL_AFTER_COMMIT_MS: is for tests only (NODE_ENV=test)',
+    );
+  });
+
   it('derives PUBLIC_ORIGIN from PORT and canonicalises a given origin', () => {
     expect(parseConfig({ PORT: '8080' }).publicOrigin).toBe('http://localhost:8080');
     expect(parseConfig({ PUBLIC_ORIGIN: 'https://Example.ORG/' }).publicOrigin).toBe('https://example.org');

@@ -45,6 +45,17 @@ export interface GuildhallConfig {
   };
   /** Largest accepted upload, in bytes. */
   mediaMaxBytes: number;
+  /** Delivery of domain events from the outbox to their subscribers (docs/adr/0016). */
+  events: {
+    /** Tries per subscriber before the event is parked (dead-lettered) for a steward. */
+    maxAttempts: number;
+    /** The first retry's delay; each next one doubles (capped at an hour). */
+    retryBaseMs: number;
+    /** How long a dispatching process holds an event before another may take it over. */
+    leaseMs: number;
+    /** Test-only fault injection (NODE_ENV=test): stall this long after commit, before dispatch. */
+    stallAfterCommitMs: number;
+  };
   /** Secret values: never logged. Generated into DATA_DIR when not given. */
   jwtSecret: string | undefined;
   federationKeySecret: string | undefined;
@@ -131,6 +142,14 @@ function origin(env: Env, name: string, fallback: string): string {
   return parsed.origin;
 }
 
+/** A fault-injection knob for tests: refused outside NODE_ENV=test, so it can never reach production. */
+function testOnly(env: Env, name: string): number {
+  const value = integer(env, name, 0, 0, 600_000);
+  if (value !== 0 && env.NODE_ENV !== 'test')
+    throw new ConfigValidationError(name, 'is for tests only (NODE_ENV=test)');
+  return value;
+}
+
 /** Parses and validates the environment. Throws ConfigValidationError on the first bad value. */
 export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallConfig {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -183,6 +202,12 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
     },
     // The byte_size column is a 32-bit integer; 1 GiB is far above any sensible image.
     mediaMaxBytes: integer(env, 'MEDIA_MAX_BYTES', 10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+    events: {
+      maxAttempts: integer(env, 'EVENTS_MAX_ATTEMPTS', 10, 1, 100),
+      retryBaseMs: integer(env, 'EVENTS_RETRY_BASE_MS', 1_000, 10, 3_600_000),
+      leaseMs: integer(env, 'EVENTS_LEASE_MS', 10_000, 500, 3_600_000),
+      stallAfterCommitMs: testOnly(env, 'TEST_EVENTS_STALL_AFTER_COMMIT_MS'),
+    },
     jwtSecret,
     federationKeySecret,
     coopWebhookSecret,

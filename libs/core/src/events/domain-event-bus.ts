@@ -1,23 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
+import type { EntityManager, QueryRunner } from 'typeorm';
+import { ConfigService } from '../config/config.service';
+import { aggregateOf } from './event-aggregate';
+import { type Delivery, EventDispatcher } from './event-dispatcher';
 import type { DomainEventName, DomainEventPayloads } from './domain-events';
+import { type EventSubscriberName, SUBSCRIBERS_OF, type SubscriberHandlers } from './event-subscriptions';
+import { OutboxRepository } from './outbox.repository';
+
+/** What one transaction published, to dispatch once it has committed and given its connection back. */
+interface Batch {
+  token: string;
+  deliveries: Delivery[];
+  committed: boolean;
+}
 
 /**
- * Publishes domain events to in-process listeners (`@OnEvent(DomainEvent.X)`). Call it after the
- * transaction that made the change has committed. A failing listener is logged and never fails
- * the write that caused the event.
+ * Domain events through a transactional outbox (docs/adr/0016). `publish` writes the event and
+ * one delivery per subscriber with the transaction's EntityManager, so the event exists if and
+ * only if the change does. Once that transaction has committed and released its connection, this
+ * process delivers the event inline (the caller's `transaction()` resolves after that, so a
+ * mutation's notifications and contributions are in place when it answers) under a short lease;
+ * the relay (event-relay.service.ts) retries failures with backoff, takes over deliveries whose
+ * process died, and parks a delivery that keeps failing as dead for `guildhall events`. A
+ * subscriber's failure never fails the write that caused the event, and is never dropped.
  */
 @Injectable()
 export class DomainEventBus {
   private readonly logger = new Logger(DomainEventBus.name);
+  private readonly batches = new WeakMap<QueryRunner, Batch>();
+  private readonly leaseMs: number;
+  private readonly stallAfterCommitMs: number;
 
-  constructor(private readonly emitter: EventEmitter2) {}
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly dispatcher: EventDispatcher,
+    config: ConfigService,
+  ) {
+    this.leaseMs = config.values.events.leaseMs;
+    this.stallAfterCommitMs = config.values.events.stallAfterCommitMs;
+  }
 
-  async publish<E extends DomainEventName>(name: E, payload: DomainEventPayloads[E]): Promise<void> {
+  /** Registers a subscriber's handlers; a handler throws to have its delivery retried. */
+  subscribe<S extends EventSubscriberName>(subscriber: S, handlers: SubscriberHandlers<S>): void {
+    this.dispatcher.register(subscriber, handlers);
+  }
+
+  /** Writes the event in the transaction `manager` belongs to; delivered after it commits. */
+  async publish<E extends DomainEventName>(
+    manager: EntityManager,
+    name: E,
+    payload: DomainEventPayloads[E],
+  ): Promise<void> {
+    const runner = manager.queryRunner;
+    if (!runner?.isTransactionActive) {
+      throw new Error(`domain event ${name} published outside the transaction that made its change`);
+    }
+    const subscribers = SUBSCRIBERS_OF.get(name) ?? [];
+    if (!subscribers.length) return;
+    const batch = this.batchOf(runner);
+    const aggregate = aggregateOf(name, payload);
+    const occurredAt = new Date();
+    const written = await this.outbox.insert(manager, {
+      name,
+      aggregate,
+      payload,
+      occurredAt,
+      subscribers,
+      token: batch.token,
+      leaseMs: this.leaseMs,
+    });
+    for (const delivery of written.deliveries) {
+      batch.deliveries.push({
+        eventId: written.eventId,
+        subscriber: delivery.subscriber,
+        leased: delivery.leased,
+        name,
+        aggregate,
+        payload,
+        occurredAt,
+        attempts: 0,
+      });
+    }
+  }
+
+  /**
+   * The runner's batch, hooked on its first event: its top-level commit marks the batch
+   * committed, and its release (after the commit or rollback, when the connection is back in
+   * the pool, so dispatch never holds two connections) dispatches a committed batch.
+   */
+  private batchOf(runner: QueryRunner): Batch {
+    const existing = this.batches.get(runner);
+    if (existing) return existing;
+    const batch: Batch = { token: randomUUID(), deliveries: [], committed: false };
+    this.batches.set(runner, batch);
+    const commit = runner.commitTransaction.bind(runner);
+    const release = runner.release.bind(runner);
+    runner.commitTransaction = async () => {
+      await commit();
+      if (!runner.isTransactionActive) batch.committed = true;
+    };
+    runner.release = async () => {
+      this.batches.delete(runner);
+      runner.commitTransaction = commit;
+      runner.release = release;
+      await release();
+      if (batch.committed) await this.dispatch(batch);
+    };
+    return batch;
+  }
+
+  private async dispatch(batch: Batch): Promise<void> {
+    // Test-only fault injection (TEST_EVENTS_STALL_AFTER_COMMIT_MS): a window to kill the process in.
+    if (this.stallAfterCommitMs) await sleep(this.stallAfterCommitMs);
     try {
-      await this.emitter.emitAsync(name, payload);
+      await this.dispatcher.dispatchBatch(batch.deliveries, batch.token);
     } catch (error) {
-      this.logger.error({ msg: 'domain event listener failed', event: name, err: error });
+      // The rows stay leased until the lease expires; then the relay delivers them.
+      this.logger.error({ msg: 'inline dispatch failed; the relay will deliver', err: error });
     }
   }
 }

@@ -1,7 +1,8 @@
 /**
- * Domain events: what happened, as plain ids, published after the change committed. Libs talk
- * through these instead of importing each other: content publishes PostPublished, social turns
- * it into notifications, federation (later) delivers it, the cooperative records a contribution.
+ * Domain events: what happened, as plain ids, written in the transaction that made the change
+ * (the outbox, docs/adr/0016). Libs talk through these instead of importing each other: content
+ * publishes PostPublished, social turns it into notifications, federation delivers it, the
+ * cooperative records a contribution.
  */
 export const DomainEvent = {
   PostPublished: 'post.published',

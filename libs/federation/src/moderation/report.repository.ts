@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PostEntity, visibleTo } from '@guildhall/content';
-import { DataSource, In, IsNull } from 'typeorm';
+import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
 import { ReportEntity } from './report.entity';
 
 export type NewReport = Pick<
@@ -42,16 +42,24 @@ export class ReportRepository {
       .getMany();
   }
 
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
   /** Closes an open report; null when it is not open (resolved meanwhile, or gone). */
-  async resolve(id: string, moderatorId: string): Promise<ReportEntity | null> {
-    const result = await this.dataSource
+  async resolve(
+    id: string,
+    moderatorId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<ReportEntity | null> {
+    const result = await manager
       .getRepository(ReportEntity)
       .createQueryBuilder()
       .update()
       .set({ resolvedAt: () => 'now()', resolvedById: moderatorId })
       .where('id = :id AND resolved_at IS NULL', { id })
       .execute();
-    return result.affected ? this.findById(id) : null;
+    return result.affected ? manager.getRepository(ReportEntity).findOneBy({ id }) : null;
   }
 
   /** Which of `postIds` are posts of the account, whatever their visibility (a remote server saw them). */

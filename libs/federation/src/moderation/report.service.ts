@@ -140,13 +140,17 @@ export class ReportService {
         break;
       }
     }
-    const resolved = await this.reports.resolve(id, moderator.accountId);
-    if (!resolved) throw alreadyResolved();
+    const resolved = await this.reports.transaction(async (manager) => {
+      const closed = await this.reports.resolve(id, moderator.accountId, manager);
+      if (!closed) throw alreadyResolved();
+      if (action === ReportAction.SUSPEND_ACCOUNT) {
+        // Upheld: the moderator acted on it (a dismissal is not). The cooperative records MODERATED.
+        const upheld = { reportId: id, moderatorAccountId: moderator.accountId };
+        await this.events.publish(manager, DomainEvent.ReportUpheld, upheld);
+      }
+      return closed;
+    });
     this.logger.log({ msg: 'report resolved', reportId: id, action, moderatorId: moderator.accountId });
-    if (action === ReportAction.SUSPEND_ACCOUNT) {
-      // Upheld: the moderator acted on it (a dismissal is not). The cooperative records MODERATED.
-      await this.events.publish(DomainEvent.ReportUpheld, { reportId: id, moderatorAccountId: moderator.accountId });
-    }
     return resolved;
   }
 }

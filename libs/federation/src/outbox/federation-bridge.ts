@@ -1,10 +1,12 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
-import { OnEvent } from '@nestjs/event-emitter';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   type BlockEvent,
   ConfigService,
   DomainEvent,
+  DomainEventBus,
+  type EventMeta,
+  EventSubscriber,
   type FollowEvent,
   type PostDeletedEvent,
   type PostEngagementEvent,
@@ -16,108 +18,123 @@ import type { Queue } from 'bullmq';
 import { FEDERATION_OUTBOUND_QUEUE, FederationJob } from '../federation.constants';
 import { OUTBOUND_JOB_OPTIONS, outboundJobId, type OutboundEventPayload } from './outbound.job';
 
-/** The user's action waits for the enqueue (the bus awaits listeners); a stuck queue must not hold it. */
+/** The user's action waits for inline dispatch; a stuck queue must not hold it (the delivery is retried). */
 const ENQUEUE_TIMEOUT_MS = 1_500;
 
-type Unstamped = OutboundEventPayload extends infer J ? (J extends unknown ? Omit<J, 'at' | 'origin'> : never) : never;
+type Unstamped = OutboundEventPayload extends infer J
+  ? J extends unknown
+    ? Omit<J, 'at' | 'origin' | 'eventId'>
+    : never
+  : never;
 
 /**
  * Outbound federation as a bridge from domain events (TryGhost/ActivityPub's fediverse-bridge):
  * each event about a local account's action that concerns the fediverse becomes one durable job on
  * FEDERATION_OUTBOUND_QUEUE; the worker builds the activity and hands it to Fedify. The flags on
- * the events decide here, cheaply; the worker checks again against the database. Listeners never
- * throw into the action that published the event.
+ * the events decide here, cheaply; the worker checks again against the database. Events come from
+ * the outbox (ADR 0016): a failed enqueue throws and is retried; the job id is the event's, so an
+ * event delivered twice is one job, and its time is the event's, so the activity id is the same.
  */
 @Injectable()
-export class FederationBridge {
-  private readonly logger = new Logger(FederationBridge.name);
+export class FederationBridge implements OnModuleInit {
   private readonly origin: string;
 
   constructor(
     @InjectQueue(FEDERATION_OUTBOUND_QUEUE) private readonly queue: Queue<OutboundEventPayload>,
+    private readonly bus: DomainEventBus,
     config: ConfigService,
   ) {
     this.origin = config.values.publicOrigin;
   }
 
-  @OnEvent(DomainEvent.PostPublished)
-  postPublished(payload: PostPublishedEvent): Promise<void> {
-    return this.enqueue(payload.local === true, { event: DomainEvent.PostPublished, payload });
+  onModuleInit(): void {
+    this.bus.subscribe(EventSubscriber.FederationBridge, {
+      [DomainEvent.PostPublished]: (event, meta) => this.postPublished(event, meta),
+      [DomainEvent.PostUpdated]: (event, meta) => this.postUpdated(event, meta),
+      [DomainEvent.PostDeleted]: (event, meta) => this.postDeleted(event, meta),
+      [DomainEvent.PostLiked]: (event, meta) => this.postLiked(event, meta),
+      [DomainEvent.PostUnliked]: (event, meta) => this.postUnliked(event, meta),
+      [DomainEvent.PostBoosted]: (event, meta) => this.postBoosted(event, meta),
+      [DomainEvent.PostUnboosted]: (event, meta) => this.postUnboosted(event, meta),
+      [DomainEvent.FollowRequested]: (event, meta) => this.followRequested(event, meta),
+      [DomainEvent.Unfollowed]: (event, meta) => this.unfollowed(event, meta),
+      [DomainEvent.FollowAccepted]: (event, meta) => this.followAccepted(event, meta),
+      [DomainEvent.FollowRejected]: (event, meta) => this.followRejected(event, meta),
+      [DomainEvent.Blocked]: (event, meta) => this.blocked(event, meta),
+      [DomainEvent.Unblocked]: (event, meta) => this.unblocked(event, meta),
+      [DomainEvent.ProfileUpdated]: (event, meta) => this.profileUpdated(event, meta),
+    });
   }
 
-  @OnEvent(DomainEvent.PostUpdated)
-  postUpdated(payload: PostUpdatedEvent): Promise<void> {
-    return this.enqueue(payload.local === true, { event: DomainEvent.PostUpdated, payload });
+  postPublished(payload: PostPublishedEvent, meta: EventMeta): Promise<void> {
+    return this.enqueue(payload.local === true, meta, { event: DomainEvent.PostPublished, payload });
   }
 
-  @OnEvent(DomainEvent.PostDeleted)
-  postDeleted(payload: PostDeletedEvent): Promise<void> {
-    return this.enqueue(payload.local === true, { event: DomainEvent.PostDeleted, payload });
+  postUpdated(payload: PostUpdatedEvent, meta: EventMeta): Promise<void> {
+    return this.enqueue(payload.local === true, meta, { event: DomainEvent.PostUpdated, payload });
+  }
+
+  postDeleted(payload: PostDeletedEvent, meta: EventMeta): Promise<void> {
+    return this.enqueue(payload.local === true, meta, { event: DomainEvent.PostDeleted, payload });
   }
 
   /** A local account's like of a remote post (likes of local posts stay here). */
-  @OnEvent(DomainEvent.PostLiked)
-  postLiked(payload: PostEngagementEvent): Promise<void> {
-    return this.enqueue(likeOfRemote(payload), { event: DomainEvent.PostLiked, payload });
+  postLiked(payload: PostEngagementEvent, meta: EventMeta): Promise<void> {
+    return this.enqueue(likeOfRemote(payload), meta, { event: DomainEvent.PostLiked, payload });
   }
 
-  @OnEvent(DomainEvent.PostUnliked)
-  postUnliked(payload: PostEngagementEvent): Promise<void> {
-    return this.enqueue(likeOfRemote(payload), { event: DomainEvent.PostUnliked, payload });
+  postUnliked(payload: PostEngagementEvent, meta: EventMeta): Promise<void> {
+    return this.enqueue(likeOfRemote(payload), meta, { event: DomainEvent.PostUnliked, payload });
   }
 
   /** A local account's boost of any post: its remote followers see it. */
-  @OnEvent(DomainEvent.PostBoosted)
-  postBoosted(payload: PostEngagementEvent): Promise<void> {
-    return this.enqueue(payload.accountLocal === true, { event: DomainEvent.PostBoosted, payload });
+  postBoosted(payload: PostEngagementEvent, meta: EventMeta): Promise<void> {
+    return this.enqueue(payload.accountLocal === true, meta, { event: DomainEvent.PostBoosted, payload });
   }
 
-  @OnEvent(DomainEvent.PostUnboosted)
-  postUnboosted(payload: PostEngagementEvent): Promise<void> {
-    return this.enqueue(payload.accountLocal === true, { event: DomainEvent.PostUnboosted, payload });
+  postUnboosted(payload: PostEngagementEvent, meta: EventMeta): Promise<void> {
+    return this.enqueue(payload.accountLocal === true, meta, { event: DomainEvent.PostUnboosted, payload });
   }
 
   /** A local account asks to follow a remote one (always a request until its Accept arrives). */
-  @OnEvent(DomainEvent.FollowRequested)
-  followRequested(payload: FollowEvent): Promise<void> {
-    return this.enqueue(localFollowsRemote(payload), { event: DomainEvent.FollowRequested, payload });
+  followRequested(payload: FollowEvent, meta: EventMeta): Promise<void> {
+    return this.enqueue(localFollowsRemote(payload), meta, { event: DomainEvent.FollowRequested, payload });
   }
 
-  @OnEvent(DomainEvent.Unfollowed)
-  unfollowed(payload: FollowEvent): Promise<void> {
-    return this.enqueue(localFollowsRemote(payload), { event: DomainEvent.Unfollowed, payload });
+  unfollowed(payload: FollowEvent, meta: EventMeta): Promise<void> {
+    return this.enqueue(localFollowsRemote(payload), meta, { event: DomainEvent.Unfollowed, payload });
   }
 
   /** A local account approved a remote account's request (automatic accepts are the inbox's). */
-  @OnEvent(DomainEvent.FollowAccepted)
-  followAccepted(payload: FollowEvent): Promise<void> {
-    return this.enqueue(remoteFollowsLocal(payload), { event: DomainEvent.FollowAccepted, payload });
+  followAccepted(payload: FollowEvent, meta: EventMeta): Promise<void> {
+    return this.enqueue(remoteFollowsLocal(payload), meta, { event: DomainEvent.FollowAccepted, payload });
   }
 
   /** A local account declined a remote request, or removed a remote follower. */
-  @OnEvent(DomainEvent.FollowRejected)
-  followRejected(payload: FollowEvent): Promise<void> {
-    return this.enqueue(remoteFollowsLocal(payload), { event: DomainEvent.FollowRejected, payload });
+  followRejected(payload: FollowEvent, meta: EventMeta): Promise<void> {
+    return this.enqueue(remoteFollowsLocal(payload), meta, { event: DomainEvent.FollowRejected, payload });
   }
 
-  @OnEvent(DomainEvent.Blocked)
-  blocked(payload: BlockEvent): Promise<void> {
-    return this.enqueue(localBlocksRemote(payload), { event: DomainEvent.Blocked, payload });
+  blocked(payload: BlockEvent, meta: EventMeta): Promise<void> {
+    return this.enqueue(localBlocksRemote(payload), meta, { event: DomainEvent.Blocked, payload });
   }
 
-  @OnEvent(DomainEvent.Unblocked)
-  unblocked(payload: BlockEvent): Promise<void> {
-    return this.enqueue(localBlocksRemote(payload), { event: DomainEvent.Unblocked, payload });
+  unblocked(payload: BlockEvent, meta: EventMeta): Promise<void> {
+    return this.enqueue(localBlocksRemote(payload), meta, { event: DomainEvent.Unblocked, payload });
   }
 
-  @OnEvent(DomainEvent.ProfileUpdated)
-  profileUpdated(payload: ProfileUpdatedEvent): Promise<void> {
-    return this.enqueue(payload.local === true, { event: DomainEvent.ProfileUpdated, payload });
+  profileUpdated(payload: ProfileUpdatedEvent, meta: EventMeta): Promise<void> {
+    return this.enqueue(payload.local === true, meta, { event: DomainEvent.ProfileUpdated, payload });
   }
 
-  private async enqueue(wanted: boolean, unstamped: Unstamped): Promise<void> {
+  private async enqueue(wanted: boolean, meta: EventMeta, unstamped: Unstamped): Promise<void> {
     if (!wanted) return;
-    const job: OutboundEventPayload = { ...unstamped, at: Date.now(), origin: this.origin };
+    const job = {
+      ...unstamped,
+      eventId: meta.id,
+      at: meta.occurredAt.getTime(),
+      origin: this.origin,
+    };
     const jobId = outboundJobId(job);
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -127,9 +144,6 @@ export class FederationBridge {
           timer = setTimeout(() => reject(new Error(`enqueue took over ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
         }),
       ]);
-    } catch (error) {
-      // The action stands; only its federation is lost (or late, if the add still lands).
-      this.logger.error({ msg: 'could not enqueue outbound federation', jobId, err: error });
     } finally {
       clearTimeout(timer);
     }

@@ -1,23 +1,8 @@
-import type { DomainEventName, DomainEventPayloads } from '@guildhall/core';
+import { type DomainEventPayloads, EVENT_SUBSCRIPTIONS, EventSubscriber } from '@guildhall/core';
 import type { JobsOptions } from 'bullmq';
 
-/** The domain events the outbound bridge federates. */
-export const OUTBOUND_EVENTS = [
-  'post.published',
-  'post.updated',
-  'post.deleted',
-  'post.liked',
-  'post.unliked',
-  'post.boosted',
-  'post.unboosted',
-  'account.follow-requested',
-  'account.unfollowed',
-  'account.follow-accepted',
-  'account.follow-rejected',
-  'account.blocked',
-  'account.unblocked',
-  'account.profile-updated',
-] as const satisfies readonly DomainEventName[];
+/** The domain events the outbound bridge federates (its row of the subscription table). */
+export const OUTBOUND_EVENTS = EVENT_SUBSCRIPTIONS[EventSubscriber.FederationBridge];
 
 export type OutboundEventName = (typeof OUTBOUND_EVENTS)[number];
 
@@ -26,7 +11,9 @@ export type OutboundEventPayload = {
   [E in OutboundEventName]: {
     event: E;
     payload: DomainEventPayloads[E];
-    /** When the bridge saw the event (ms): ids of activities with no row of their own derive from it. */
+    /** The outbox event's id: the job's id, so a re-delivered event is one job. */
+    eventId: string;
+    /** When the event happened (ms): ids of activities with no row of their own derive from it. */
     at: number;
     /** PUBLIC_ORIGIN of the process that enqueued it: another origin's job is not ours to sign. */
     origin: string;
@@ -40,40 +27,13 @@ export type OutboundEventPayload = {
 export const OUTBOUND_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 2_000 },
-  // A finished job is dropped at once: its id then deduplicates only while it waits or runs, so a
-  // later action that happens to derive the same id (a follow requested again) still goes out.
-  removeOnComplete: true,
+  // A finished job is kept for an hour: its id (the outbox event's) then also deduplicates an
+  // event delivered again after its job ran (the process died before recording the delivery).
+  removeOnComplete: { age: 3_600, count: 10_000 },
   removeOnFail: { age: 7 * 86_400, count: 10_000 },
 };
 
-/**
- * The job id: the event and the ids of what it is about, so a repeated enqueue of the same event
- * is one job. BullMQ refuses `:` in custom ids.
- */
+/** The job id: the outbox event's id, one per event whatever it is about. BullMQ refuses `:` in custom ids. */
 export function outboundJobId(job: OutboundEventPayload): string {
-  const key = ((): string[] => {
-    switch (job.event) {
-      case 'post.published':
-      case 'post.deleted':
-        return [job.payload.postId];
-      case 'post.updated':
-        return [job.payload.postId, String(job.at)];
-      case 'post.liked':
-      case 'post.unliked':
-      case 'post.boosted':
-      case 'post.unboosted':
-        return [job.payload.engagementId];
-      case 'account.follow-requested':
-      case 'account.unfollowed':
-      case 'account.follow-accepted':
-      case 'account.follow-rejected':
-        return [job.payload.followId];
-      case 'account.blocked':
-      case 'account.unblocked':
-        return [job.payload.blockId ?? `${job.payload.accountId}-${job.payload.targetId}`];
-      case 'account.profile-updated':
-        return [job.payload.accountId, String(job.at)];
-    }
-  })();
-  return [job.event, ...key].join('.');
+  return `${job.event}.event-${job.eventId}`;
 }

@@ -39,8 +39,12 @@ export class BlockRepository {
   }
 
   /** The removed block's id, or null when there was none. */
-  async delete(accountId: string, targetId: string): Promise<string | null> {
-    const [removed] = await this.dataSource.query<[{ id: string }[], number]>(
+  async delete(
+    accountId: string,
+    targetId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<string | null> {
+    const [removed] = await manager.query<[{ id: string }[], number]>(
       'DELETE FROM blocks WHERE account_id = $1 AND target_id = $2 RETURNING id',
       [accountId, targetId],
     );

@@ -32,32 +32,35 @@ export class BlockService {
     const blocked = await this.follows.inPairTransaction(accountId, target.id, async (tx) => {
       const inserted = await this.blocks.insert(tx, { id: blockId, accountId, targetId: target.id });
       await this.follows.severBetween(tx, accountId, target.id);
+      if (inserted) {
+        await this.events.publish(tx, DomainEvent.Blocked, {
+          blockId,
+          accountId,
+          targetId: target.id,
+          accountLocal: true,
+          targetLocal: target.domain === null,
+        });
+      }
       return inserted;
     });
-    if (blocked) {
-      await this.events.publish(DomainEvent.Blocked, {
-        blockId,
-        accountId,
-        targetId: target.id,
-        accountLocal: true,
-        targetLocal: target.domain === null,
-      });
-    }
     return blocked;
   }
 
   async unblock(accountId: string, handle: string): Promise<boolean> {
     const target = await this.directory.resolve(handle);
-    const blockId = await this.blocks.delete(accountId, target.id);
-    if (blockId) {
-      await this.events.publish(DomainEvent.Unblocked, {
-        blockId,
-        accountId,
-        targetId: target.id,
-        accountLocal: true,
-        targetLocal: target.domain === null,
-      });
-    }
+    const blockId = await this.follows.inPairTransaction(accountId, target.id, async (tx) => {
+      const removed = await this.blocks.delete(accountId, target.id, tx);
+      if (removed) {
+        await this.events.publish(tx, DomainEvent.Unblocked, {
+          blockId: removed,
+          accountId,
+          targetId: target.id,
+          accountLocal: true,
+          targetLocal: target.domain === null,
+        });
+      }
+      return removed;
+    });
     return blockId !== null;
   }
 

@@ -28,11 +28,11 @@ export class RemoteBlockService {
     const blocked = await this.follows.inPairTransaction(accountId, targetId, async (tx) => {
       const inserted = await this.blocks.insertRemote(tx, { id: blockId, accountId, targetId, uri });
       await this.follows.severBetween(tx, accountId, targetId);
+      if (inserted) {
+        await this.events.publish(tx, DomainEvent.Blocked, { blockId, accountId, targetId, ...REMOTE_BLOCKER });
+      }
       return inserted;
     });
-    if (blocked) {
-      await this.events.publish(DomainEvent.Blocked, { blockId, accountId, targetId, ...REMOTE_BLOCKER });
-    }
     return blocked;
   }
 
@@ -40,10 +40,18 @@ export class RemoteBlockService {
   async unblock(accountId: string, ref: BlockRef): Promise<boolean> {
     const targetId = 'uri' in ref ? (await this.blocks.findByUri(ref.uri, accountId))?.targetId : ref.targetId;
     if (!targetId) return false;
-    const blockId = await this.blocks.delete(accountId, targetId);
-    if (blockId) {
-      await this.events.publish(DomainEvent.Unblocked, { blockId, accountId, targetId, ...REMOTE_BLOCKER });
-    }
+    const blockId = await this.follows.inPairTransaction(accountId, targetId, async (tx) => {
+      const removed = await this.blocks.delete(accountId, targetId, tx);
+      if (removed) {
+        await this.events.publish(tx, DomainEvent.Unblocked, {
+          blockId: removed,
+          accountId,
+          targetId,
+          ...REMOTE_BLOCKER,
+        });
+      }
+      return removed;
+    });
     return blockId !== null;
   }
 }

@@ -29,7 +29,7 @@ function acceptedDeltas(follow: FollowEntity, sign: 1 | -1) {
 
 /**
  * Follows and follow requests. Every change runs in a transaction locked on the pair of accounts;
- * counters move only when a row really changed state, and events go out after commit.
+ * counters move only when a row really changed state, and only then is an event written, in that transaction.
  */
 @Injectable()
 export class FollowService {
@@ -51,24 +51,22 @@ export class FollowService {
     // A remote account answers with Accept or Reject; until then the follow is a request.
     const state =
       target.domain === null && !target.manuallyApprovesFollowers ? FollowState.Accepted : FollowState.Pending;
-    const { follow, changed } = await this.follows.inPairTransaction(followerId, target.id, async (tx) => {
+    const follow = await this.follows.inPairTransaction(followerId, target.id, async (tx) => {
       if (await this.blocks.existsEitherWay(followerId, target.id, tx)) {
         throw new SocialException(SocialErrorCode.Blocked, 'You cannot follow this account');
       }
       const existing = await this.follows.find(tx, followerId, target.id);
-      if (existing && existing.state !== FollowState.Rejected) return { follow: existing, changed: false };
+      if (existing && existing.state !== FollowState.Rejected) return existing;
       const made = existing
         ? await this.follows.transition(tx, followerId, target.id, [FollowState.Rejected], state)
         : await this.follows.insert(tx, { id: uuidv7(), followerId, followeeId: target.id, state });
       // The pair lock makes these writes succeed; a miss would mean a row we did not see.
       if (!made) throw new Error('follow row changed under the pair lock');
       if (made.state === FollowState.Accepted) await this.follows.adjustCounters(tx, acceptedDeltas(made, 1));
-      return { follow: made, changed: true };
+      const name = made.state === FollowState.Accepted ? DomainEvent.Followed : DomainEvent.FollowRequested;
+      await this.events.publish(tx, name, toFollowEvent(made, { follower: true, followee: target.domain === null }));
+      return made;
     });
-    if (changed) {
-      const name = follow.state === FollowState.Accepted ? DomainEvent.Followed : DomainEvent.FollowRequested;
-      await this.events.publish(name, toFollowEvent(follow, { follower: true, followee: target.domain === null }));
-    }
     return follow;
   }
 
@@ -78,19 +76,19 @@ export class FollowService {
     const removed = await this.follows.inPairTransaction(followerId, target.id, async (tx) => {
       const follow = await this.follows.delete(tx, followerId, target.id, [FollowState.Accepted, FollowState.Pending]);
       if (follow?.state === FollowState.Accepted) await this.follows.adjustCounters(tx, acceptedDeltas(follow, -1));
+      if (follow) {
+        const local = { follower: true, followee: target.domain === null };
+        await this.events.publish(tx, DomainEvent.Unfollowed, toFollowEvent(follow, local));
+      }
       return follow;
     });
-    if (removed) {
-      const local = { follower: true, followee: target.domain === null };
-      await this.events.publish(DomainEvent.Unfollowed, toFollowEvent(removed, local));
-    }
     return removed !== null;
   }
 
   /** The followee accepts a pending request; approving an accepted follow again changes nothing. */
   async approve(followeeId: string, requesterHandle: string): Promise<FollowEntity> {
     const requester = await this.directory.resolve(requesterHandle);
-    const { follow, changed } = await this.follows.inPairTransaction(requester.id, followeeId, async (tx) => {
+    return this.follows.inPairTransaction(requester.id, followeeId, async (tx) => {
       const accepted = await this.follows.transition(
         tx,
         requester.id,
@@ -100,24 +98,21 @@ export class FollowService {
       );
       if (accepted) {
         await this.follows.adjustCounters(tx, acceptedDeltas(accepted, 1));
-        return { follow: accepted, changed: true };
+        const local = { follower: requester.domain === null, followee: true };
+        await this.events.publish(tx, DomainEvent.Followed, toFollowEvent(accepted, local));
+        await this.events.publish(tx, DomainEvent.FollowAccepted, toFollowEvent(accepted, local));
+        return accepted;
       }
       const existing = await this.follows.find(tx, requester.id, followeeId);
-      if (existing?.state === FollowState.Accepted) return { follow: existing, changed: false };
+      if (existing?.state === FollowState.Accepted) return existing;
       throw new SocialException(SocialErrorCode.NoSuchRequest, 'No pending follow request from that account');
     });
-    if (changed) {
-      const local = { follower: requester.domain === null, followee: true };
-      await this.events.publish(DomainEvent.Followed, toFollowEvent(follow, local));
-      await this.events.publish(DomainEvent.FollowAccepted, toFollowEvent(follow, local));
-    }
-    return follow;
   }
 
   /** The followee declines a pending request; the requester may ask again later. */
   async reject(followeeId: string, requesterHandle: string): Promise<FollowEntity> {
     const requester = await this.directory.resolve(requesterHandle);
-    const { follow, changed } = await this.follows.inPairTransaction(requester.id, followeeId, async (tx) => {
+    return this.follows.inPairTransaction(requester.id, followeeId, async (tx) => {
       const rejected = await this.follows.transition(
         tx,
         requester.id,
@@ -125,16 +120,15 @@ export class FollowService {
         [FollowState.Pending],
         FollowState.Rejected,
       );
-      if (rejected) return { follow: rejected, changed: true };
+      if (rejected) {
+        const local = { follower: requester.domain === null, followee: true };
+        await this.events.publish(tx, DomainEvent.FollowRejected, toFollowEvent(rejected, local));
+        return rejected;
+      }
       const existing = await this.follows.find(tx, requester.id, followeeId);
-      if (existing?.state === FollowState.Rejected) return { follow: existing, changed: false };
+      if (existing?.state === FollowState.Rejected) return existing;
       throw new SocialException(SocialErrorCode.NoSuchRequest, 'No pending follow request from that account');
     });
-    if (changed) {
-      const local = { follower: requester.domain === null, followee: true };
-      await this.events.publish(DomainEvent.FollowRejected, toFollowEvent(follow, local));
-    }
-    return follow;
   }
 
   /** Ends another account's accepted follow of the viewer; true when there was one. */
@@ -142,14 +136,14 @@ export class FollowService {
     const follower = await this.directory.resolve(followerHandle);
     const removed = await this.follows.inPairTransaction(follower.id, followeeId, async (tx) => {
       const follow = await this.follows.delete(tx, follower.id, followeeId, [FollowState.Accepted]);
-      if (follow) await this.follows.adjustCounters(tx, acceptedDeltas(follow, -1));
+      if (follow) {
+        await this.follows.adjustCounters(tx, acceptedDeltas(follow, -1));
+        // Federation answers a removed follower with Reject{Follow}, as Mastodon does.
+        const local = { follower: follower.domain === null, followee: true };
+        await this.events.publish(tx, DomainEvent.FollowRejected, toFollowEvent(follow, local));
+      }
       return follow;
     });
-    // Federation answers a removed follower with Reject{Follow}, as Mastodon does.
-    if (removed) {
-      const local = { follower: follower.domain === null, followee: true };
-      await this.events.publish(DomainEvent.FollowRejected, toFollowEvent(removed, local));
-    }
     return removed !== null;
   }
 

@@ -53,15 +53,15 @@ export class RemoteFollowService {
    * is answered again). A block either way refuses it.
    */
   async receive(follower: AccountEntity, followee: AccountEntity, uri: string): Promise<InboundFollowOutcome> {
-    const { result, changed } = await this.follows.inPairTransaction(follower.id, followee.id, async (tx) => {
+    const result = await this.follows.inPairTransaction(follower.id, followee.id, async (tx) => {
       if (await this.blocks.existsEitherWay(follower.id, followee.id, tx)) {
-        return { result: { outcome: 'blocked', follow: null } as const, changed: false };
+        return { outcome: 'blocked', follow: null } as const;
       }
       const existing = await this.follows.find(tx, follower.id, followee.id);
       if (existing && existing.state !== FollowState.Rejected) {
         if (existing.uri !== uri) await this.follows.setUri(tx, existing.id, uri);
         const outcome = existing.state === FollowState.Accepted ? 'accepted' : 'pending';
-        return { result: { outcome, follow: existing } as const, changed: false };
+        return { outcome, follow: existing } as const;
       }
       const state = followee.manuallyApprovesFollowers ? FollowState.Pending : FollowState.Accepted;
       let made: FollowEntity | null;
@@ -79,14 +79,12 @@ export class RemoteFollowService {
       }
       if (!made) throw new Error('follow row changed under the pair lock');
       if (made.state === FollowState.Accepted) await this.follows.adjustCounters(tx, acceptedDeltas(made, 1));
-      const outcome = made.state === FollowState.Accepted ? 'accepted' : 'pending';
-      return { result: { outcome, follow: made } as const, changed: true };
-    });
-    if (changed && result.follow) {
       // Followed, not FollowAccepted: the Accept of an automatic follow is sent by the inbox itself.
-      const name = result.follow.state === FollowState.Accepted ? DomainEvent.Followed : DomainEvent.FollowRequested;
-      await this.events.publish(name, toFollowEvent(result.follow, INBOUND));
-    }
+      const name = made.state === FollowState.Accepted ? DomainEvent.Followed : DomainEvent.FollowRequested;
+      await this.events.publish(tx, name, toFollowEvent(made, INBOUND));
+      const outcome = made.state === FollowState.Accepted ? 'accepted' : 'pending';
+      return { outcome, follow: made } as const;
+    });
     return result;
   }
 
@@ -100,9 +98,9 @@ export class RemoteFollowService {
         FollowState.Pending,
       ]);
       if (gone?.state === FollowState.Accepted) await this.follows.adjustCounters(tx, acceptedDeltas(gone, -1));
+      if (gone) await this.events.publish(tx, DomainEvent.Unfollowed, toFollowEvent(gone, INBOUND));
       return gone;
     });
-    if (removed) await this.events.publish(DomainEvent.Unfollowed, toFollowEvent(removed, INBOUND));
     return removed !== null;
   }
 
@@ -113,29 +111,20 @@ export class RemoteFollowService {
   async accepted(followee: AccountEntity, ref: FollowRef): Promise<FollowEntity | null> {
     const follow = await this.find(ref);
     if (!follow || follow.followeeId !== followee.id) return null;
-    const { current, changed } = await this.follows.inPairTransaction(
-      follow.followerId,
-      follow.followeeId,
-      async (tx) => {
-        const made = await this.follows.transition(
-          tx,
-          follow.followerId,
-          follow.followeeId,
-          [FollowState.Pending],
-          FollowState.Accepted,
-        );
-        if (made) await this.follows.adjustCounters(tx, acceptedDeltas(made, 1));
-        return {
-          current: made ?? (await this.follows.find(tx, follow.followerId, follow.followeeId)),
-          changed: !!made,
-        };
-      },
-    );
-    if (changed && current) {
-      await this.events.publish(DomainEvent.Followed, toFollowEvent(current, OUTBOUND));
-      await this.events.publish(DomainEvent.FollowAccepted, toFollowEvent(current, OUTBOUND));
-    }
-    return current;
+    return this.follows.inPairTransaction(follow.followerId, follow.followeeId, async (tx) => {
+      const made = await this.follows.transition(
+        tx,
+        follow.followerId,
+        follow.followeeId,
+        [FollowState.Pending],
+        FollowState.Accepted,
+      );
+      if (!made) return this.follows.find(tx, follow.followerId, follow.followeeId);
+      await this.follows.adjustCounters(tx, acceptedDeltas(made, 1));
+      await this.events.publish(tx, DomainEvent.Followed, toFollowEvent(made, OUTBOUND));
+      await this.events.publish(tx, DomainEvent.FollowAccepted, toFollowEvent(made, OUTBOUND));
+      return made;
+    });
   }
 
   /**
@@ -153,12 +142,12 @@ export class RemoteFollowService {
         [FollowState.Pending],
         FollowState.Rejected,
       );
-      if (rejected) return rejected;
-      const removed = await this.follows.delete(tx, follow.followerId, follow.followeeId, [FollowState.Accepted]);
-      if (removed) await this.follows.adjustCounters(tx, acceptedDeltas(removed, -1));
+      const removed =
+        rejected ?? (await this.follows.delete(tx, follow.followerId, follow.followeeId, [FollowState.Accepted]));
+      if (!rejected && removed) await this.follows.adjustCounters(tx, acceptedDeltas(removed, -1));
+      if (removed) await this.events.publish(tx, DomainEvent.FollowRejected, toFollowEvent(removed, OUTBOUND));
       return removed;
     });
-    if (ended) await this.events.publish(DomainEvent.FollowRejected, toFollowEvent(ended, OUTBOUND));
     return ended !== null;
   }
 

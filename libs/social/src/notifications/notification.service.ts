@@ -1,8 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { OnEvent } from '@nestjs/event-emitter';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {
   afterCursor,
   DomainEvent,
+  DomainEventBus,
+  EventSubscriber,
   toPage,
   uuidv7,
   UUID_PATTERN,
@@ -27,29 +28,40 @@ export interface NotificationPageRequest {
 /**
  * Turns domain events into notifications for local recipients, and serves them to their owner.
  * Never about one's own action, never from an account the recipient blocks or mutes, and once
- * per (type, actor, post): liking, unliking and liking again notifies once.
+ * per (type, actor, post): liking, unliking and liking again notifies once. That dedupe key
+ * (unique per recipient) also makes a re-delivery of an outbox event (ADR 0016) notify nobody twice;
+ * a failure to store throws, and the delivery is retried.
  */
 @Injectable()
-export class NotificationService {
+export class NotificationService implements OnModuleInit {
   private readonly logger = new Logger(NotificationService.name);
 
   constructor(
     private readonly notifications: NotificationRepository,
     private readonly pubSub: PubSubEngine,
+    private readonly bus: DomainEventBus,
   ) {}
 
-  @OnEvent(DomainEvent.Followed)
+  onModuleInit(): void {
+    this.bus.subscribe(EventSubscriber.Notifications, {
+      [DomainEvent.Followed]: (event) => this.onFollowed(event),
+      [DomainEvent.FollowRequested]: (event) => this.onFollowRequested(event),
+      [DomainEvent.PostPublished]: (event) => this.onPostPublished(event),
+      [DomainEvent.PostUpdated]: (event) => this.onPostUpdated(event),
+      [DomainEvent.PostLiked]: (event) => this.onPostLiked(event),
+      [DomainEvent.PostBoosted]: (event) => this.onPostBoosted(event),
+    });
+  }
+
   onFollowed(event: FollowEvent): Promise<void> {
     return this.notify(NotificationType.Follow, event.followerId, [event.followeeId], null);
   }
 
-  @OnEvent(DomainEvent.FollowRequested)
   onFollowRequested(event: FollowEvent): Promise<void> {
     return this.notify(NotificationType.FollowRequest, event.followerId, [event.followeeId], null);
   }
 
   /** The author replied to gets `reply` only, even when also mentioned. */
-  @OnEvent(DomainEvent.PostPublished)
   async onPostPublished(event: PostPublishedEvent): Promise<void> {
     const replyTo = event.inReplyToAuthorId;
     if (replyTo) await this.notify(NotificationType.Reply, event.authorId, [replyTo], event.postId);
@@ -58,17 +70,14 @@ export class NotificationService {
   }
 
   /** Accounts an edit mentions for the first time (the dedupe key spares those already told). */
-  @OnEvent(DomainEvent.PostUpdated)
   onPostUpdated(event: PostUpdatedEvent): Promise<void> {
     return this.notify(NotificationType.Mention, event.authorId, event.newlyMentionedAccountIds, event.postId);
   }
 
-  @OnEvent(DomainEvent.PostLiked)
   onPostLiked(event: PostEngagementEvent): Promise<void> {
     return this.notify(NotificationType.Like, event.accountId, [event.postAuthorId], event.postId);
   }
 
-  @OnEvent(DomainEvent.PostBoosted)
   onPostBoosted(event: PostEngagementEvent): Promise<void> {
     return this.notify(NotificationType.Boost, event.accountId, [event.postAuthorId], event.postId);
   }

@@ -1,0 +1,43 @@
+import { DomainEvent, type DomainEventName, type DomainEventPayloads } from './domain-events';
+
+/**
+ * What an event is about, as a key: a subscriber gets the events of one aggregate in the order
+ * they were written (a post's published → deleted, a pair's follow → unfollow, like → unlike).
+ * Publishers lock the aggregate's row while they write, so write order is commit order.
+ */
+export function aggregateOf<E extends DomainEventName>(name: E, payload: DomainEventPayloads[E]): string {
+  switch (name) {
+    case DomainEvent.PostPublished:
+    case DomainEvent.PostUpdated:
+    case DomainEvent.PostDeleted:
+      return `post:${(payload as DomainEventPayloads['post.published']).postId}`;
+    case DomainEvent.PostLiked:
+    case DomainEvent.PostUnliked: {
+      const e = payload as DomainEventPayloads['post.liked'];
+      return `like:${e.accountId}:${e.postId}`;
+    }
+    case DomainEvent.PostBoosted:
+    case DomainEvent.PostUnboosted: {
+      const e = payload as DomainEventPayloads['post.boosted'];
+      return `boost:${e.accountId}:${e.postId}`;
+    }
+    case DomainEvent.Followed:
+    case DomainEvent.FollowRequested:
+    case DomainEvent.FollowAccepted:
+    case DomainEvent.FollowRejected:
+    case DomainEvent.Unfollowed: {
+      const e = payload as DomainEventPayloads['account.followed'];
+      return `follow:${e.followerId}:${e.followeeId}`;
+    }
+    case DomainEvent.Blocked:
+    case DomainEvent.Unblocked: {
+      const e = payload as DomainEventPayloads['account.blocked'];
+      return `block:${e.accountId}:${e.targetId}`;
+    }
+    case DomainEvent.ProfileUpdated:
+      return `account:${(payload as DomainEventPayloads['account.profile-updated']).accountId}`;
+    case DomainEvent.ReportUpheld:
+      return `report:${(payload as DomainEventPayloads['moderation.report-upheld']).reportId}`;
+  }
+  throw new Error(`no aggregate for domain event ${String(name)}`);
+}

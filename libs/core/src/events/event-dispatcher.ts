@@ -1,0 +1,147 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '../config/config.service';
+import type { DomainEventName } from './domain-events';
+import {
+  EVENT_SUBSCRIPTIONS,
+  type EventHandler,
+  type EventMeta,
+  type EventSubscriberName,
+  type SubscriberHandlers,
+} from './event-subscriptions';
+import { deliverInOrder } from './in-order';
+import { DeliveryState } from './outbox-delivery.entity';
+import { type ClaimedDelivery, type DeliveryKey, OutboxRepository } from './outbox.repository';
+import { afterFailure, type RetryPolicy } from './retry-policy';
+
+/** A delivery ready to run: the event, and the subscriber it goes to. */
+export interface Delivery extends DeliveryKey {
+  name: string;
+  aggregate: string;
+  payload: object;
+  occurredAt: Date;
+  /** Failed tries so far. */
+  attempts: number;
+  leased: boolean;
+}
+
+const MAX_ERROR_CHARS = 2_000;
+
+function describe(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.slice(0, MAX_ERROR_CHARS);
+}
+
+/**
+ * Runs subscribers' handlers for outbox deliveries and records each outcome in the delivery's own
+ * row: done, or failed with a retry time, or dead after the last attempt. One subscriber's
+ * failure touches only its row. Used inline after commit and by the relay.
+ */
+@Injectable()
+export class EventDispatcher {
+  private readonly logger = new Logger(EventDispatcher.name);
+  private readonly handlers = new Map<EventSubscriberName, Map<DomainEventName, EventHandler<DomainEventName>>>();
+  private readonly policy: RetryPolicy;
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    config: ConfigService,
+  ) {
+    this.policy = config.values.events;
+  }
+
+  /** Registers a subscriber's handlers (one per event EVENT_SUBSCRIPTIONS lists for it). */
+  register<S extends EventSubscriberName>(subscriber: S, handlers: SubscriberHandlers<S>): void {
+    const expected = [...EVENT_SUBSCRIPTIONS[subscriber]].sort();
+    const given = Object.keys(handlers).sort();
+    if (expected.join() !== given.join()) {
+      throw new Error(`${subscriber} must handle exactly ${expected.join(', ')}; it handles ${given.join(', ')}`);
+    }
+    this.handlers.set(
+      subscriber,
+      new Map(Object.entries(handlers) as [DomainEventName, EventHandler<DomainEventName>][]),
+    );
+  }
+
+  /** The subscribers this process can run. */
+  get subscribers(): EventSubscriberName[] {
+    return [...this.handlers.keys()];
+  }
+
+  /**
+   * Delivers what one transaction published, held under `token`: each subscriber in parallel,
+   * its deliveries in order. What this process cannot run, or may not run yet, goes to the relay.
+   */
+  async dispatchBatch(deliveries: Delivery[], token: string): Promise<void> {
+    const bySubscriber = new Map<string, Delivery[]>();
+    for (const delivery of deliveries) {
+      bySubscriber.set(delivery.subscriber, [...(bySubscriber.get(delivery.subscriber) ?? []), delivery]);
+    }
+    const done: DeliveryKey[] = [];
+    const released: DeliveryKey[] = [];
+    await Promise.all(
+      [...bySubscriber].map(async ([subscriber, list]) => {
+        if (!this.handlers.has(subscriber as EventSubscriberName)) {
+          released.push(...list.filter((d) => d.leased));
+          return;
+        }
+        const outcome = await deliverInOrder(list, (delivery) => this.run(delivery));
+        done.push(...outcome.done);
+        released.push(...outcome.released);
+        await Promise.all(outcome.failed.map(({ delivery, error }) => this.failed(delivery, token, error)));
+      }),
+    );
+    if (done.length) await this.outbox.markDone(done);
+    if (released.length) await this.outbox.release(released, token);
+  }
+
+  /** Delivers deliveries a relay claimed under `token` (no two of one aggregate): each on its own. */
+  async dispatchClaimed(claimed: ClaimedDelivery[], token: string): Promise<void> {
+    const done: DeliveryKey[] = [];
+    await Promise.all(
+      claimed.map(async (delivery) => {
+        try {
+          await this.run(delivery);
+          done.push(delivery);
+        } catch (error) {
+          await this.failed(delivery, token, error);
+        }
+      }),
+    );
+    if (done.length) await this.outbox.markDone(done);
+  }
+
+  private async run(delivery: Omit<Delivery, 'leased'>): Promise<void> {
+    const handler = this.handlers
+      .get(delivery.subscriber as EventSubscriberName)
+      ?.get(delivery.name as DomainEventName);
+    if (!handler) throw new Error(`${delivery.subscriber} has no handler for ${delivery.name} in this process`);
+    const meta: EventMeta = { id: delivery.eventId, occurredAt: delivery.occurredAt };
+    await handler(delivery.payload as never, meta);
+  }
+
+  private async failed(delivery: Omit<Delivery, 'leased'>, token: string, error: unknown): Promise<void> {
+    const attempts = delivery.attempts + 1;
+    const next = afterFailure(attempts, this.policy);
+    const context = {
+      eventId: delivery.eventId,
+      event: delivery.name,
+      subscriber: delivery.subscriber,
+      attempts,
+      err: error,
+    };
+    if (next.state === 'dead') {
+      this.logger.error({ msg: 'domain event parked after its last attempt (guildhall events)', ...context });
+    } else {
+      this.logger.warn({ msg: 'domain event delivery failed; will retry', retryInMs: next.delayMs, ...context });
+    }
+    await this.outbox.markFailed({
+      eventId: delivery.eventId,
+      subscriber: delivery.subscriber,
+      token,
+      attempts,
+      state: next.state === 'dead' ? DeliveryState.Dead : DeliveryState.Pending,
+      delayMs: next.state === 'dead' ? 0 : next.delayMs,
+      error: describe(error),
+    });
+  }
+}

@@ -1,0 +1,130 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
+import { MIGRATIONS } from '@guildhall/migrations';
+import { SnakeNamingStrategy } from '../database/snake-naming.strategy';
+import { DeliveryState } from './outbox-delivery.entity';
+import { OutboxRepository } from './outbox.repository';
+
+// Integration: the outbox's SQL on the run's PostgreSQL (ordering, per-subscriber state, leases,
+// dead letters, SKIP LOCKED). Subscriber names are unique to each test, so no test claims another's rows.
+describe('OutboxRepository (PostgreSQL)', () => {
+  let dataSource: DataSource;
+  let outbox: OutboxRepository;
+  const LEASE_MS = 60_000;
+
+  // A database of its own, migrated here: the run's shared one may not be migrated yet (a spec
+  // that creates one table of it first would make the migrations fail).
+  const database = `${process.env.TEST_DATABASE_NAME}_outbox`;
+  const admin = () => new DataSource({ type: 'postgres', url: process.env.TEST_DATABASE_ADMIN_URL });
+
+  beforeAll(async () => {
+    const server = await admin().initialize();
+    await server.query(`DROP DATABASE IF EXISTS ${database}`);
+    await server.query(`CREATE DATABASE ${database}`);
+    await server.destroy();
+    const url = Object.assign(new URL(process.env.TEST_DATABASE_ADMIN_URL!), { pathname: `/${database}` });
+    dataSource = new DataSource({
+      type: 'postgres',
+      url: url.toString(),
+      migrations: MIGRATIONS,
+      migrationsTableName: 'schema_migrations',
+      namingStrategy: new SnakeNamingStrategy(),
+    });
+    await dataSource.initialize();
+    await dataSource.runMigrations({ transaction: 'each' });
+    outbox = new OutboxRepository(dataSource);
+  });
+  afterAll(async () => {
+    await dataSource.destroy();
+    const server = await admin().initialize();
+    await server.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await server.destroy();
+  });
+
+  const names = () => {
+    const tag = randomBytes(4).toString('hex');
+    return { a: `spec-a-${tag}`, b: `spec-b-${tag}`, aggregate: (n: string) => `spec:${tag}:${n}` };
+  };
+  /** Writes one event in its own transaction, leased to `token` unless blocked. */
+  const write = (aggregate: string, subscribers: string[], token = randomUUID(), leaseMs = LEASE_MS) =>
+    dataSource.transaction((manager) =>
+      outbox.insert(manager, {
+        name: 'post.liked',
+        aggregate,
+        payload: { n: aggregate },
+        occurredAt: new Date(),
+        subscribers,
+        token,
+        leaseMs,
+      }),
+    );
+  const fail = (
+    eventId: string,
+    subscriber: string,
+    token: string,
+    state: DeliveryState.Pending | DeliveryState.Dead = DeliveryState.Pending,
+    attempts = 1,
+  ) => outbox.markFailed({ eventId, subscriber, token, attempts, state, delayMs: 0, error: 'boom' });
+  const claim = async (subscribers: string[], limit = 50) =>
+    (await outbox.claim(subscribers, randomUUID(), LEASE_MS, limit)).map((c) => `${c.eventId}/${c.subscriber}`);
+
+  it('keeps an aggregate in order per subscriber: a later event waits until the earlier one is delivered', async () => {
+    const { a, aggregate } = names();
+    const token = randomUUID();
+    const like = await write(aggregate('pair'), [a], token);
+    expect(like.deliveries).toEqual([{ subscriber: a, leased: true }]);
+    await fail(like.eventId, a, token); // due again at once
+    const unlike = await write(aggregate('pair'), [a]);
+    expect(unlike.deliveries).toEqual([{ subscriber: a, leased: false }]);
+
+    expect(await claim([a])).toEqual([`${like.eventId}/${a}`]);
+    expect(await claim([a])).toEqual([]); // the like is leased now; the unlike still waits
+    await outbox.markDone([{ eventId: like.eventId, subscriber: a }]);
+    expect(await claim([a])).toEqual([`${unlike.eventId}/${a}`]);
+  });
+
+  it("keeps each subscriber's state apart: one failing neither re-runs nor blocks the other", async () => {
+    const { a, b, aggregate } = names();
+    const token = randomUUID();
+    const event = await write(aggregate('post'), [a, b], token);
+    await fail(event.eventId, a, token);
+    await outbox.markDone([{ eventId: event.eventId, subscriber: b }]);
+    const next = await write(aggregate('post'), [a, b]);
+    expect(next.deliveries).toEqual([
+      { subscriber: a, leased: false },
+      { subscriber: b, leased: true },
+    ]);
+    expect(await claim([a, b])).toEqual([`${event.eventId}/${a}`]);
+  });
+
+  it('parks a dead delivery, blocks what follows it, lists it, and re-queues it on retry', async () => {
+    const { a, aggregate } = names();
+    const token = randomUUID();
+    const first = await write(aggregate('x'), [a], token);
+    await fail(first.eventId, a, token, DeliveryState.Dead, 3);
+    const second = await write(aggregate('x'), [a]);
+    expect(second.deliveries[0].leased).toBe(false);
+    expect(await claim([a])).toEqual([]);
+    expect(await outbox.nextDueMs([a])).toBeNull();
+
+    const dead = (await outbox.list([DeliveryState.Dead], 10_000)).filter((d) => d.subscriber === a);
+    expect(dead).toEqual([
+      expect.objectContaining({ eventId: first.eventId, state: 'dead', attempts: 3, lastError: 'boom' }),
+    ]);
+    expect(await outbox.retryDead(first.eventId, null)).toEqual([{ eventId: first.eventId, subscriber: a }]);
+    expect(await outbox.retryDead(first.eventId, null)).toEqual([]);
+    expect(await claim([a])).toEqual([`${first.eventId}/${a}`]);
+  });
+
+  it('hands each due delivery to one claimer, and a leased one to nobody until its lease expires', async () => {
+    const { a, aggregate } = names();
+    const written = [];
+    for (let i = 0; i < 12; i++) written.push(await write(aggregate(String(i)), [a], randomUUID(), 300));
+    expect(await claim([a])).toEqual([]);
+    await sleep(400);
+    const [one, two] = await Promise.all([claim([a], 8), claim([a], 8)]);
+    expect(one.filter((key) => two.includes(key))).toEqual([]);
+    expect([...one, ...two].sort()).toEqual(written.map((w) => `${w.eventId}/${a}`).sort());
+  });
+});

@@ -1,0 +1,296 @@
+// Domain events through the transactional outbox (docs/adr/0016) against the in-process bus it
+// replaced: the same GraphQL write mix (likes, unlikes and posts of cooperative members, each
+// write an event for contributions, notifications and federation) on the new build and on the
+// old one (--ref, default a35b11e, the last commit with the in-process bus), one after the other
+// on scratch databases. Reports write throughput and latency, commit-to-subscriber latency (a
+// like's row to its notification row, measurable on both; and on the outbox build each
+// subscriber's delivery from the event's time to its `done`), then the relay's throughput
+// draining a backlog of events written straight to the outbox. Prints one JSON object on stdout
+// with the load average; progress goes to stderr.
+//   node scripts/bench-outbox.mjs [--ref=<commit>] [--snapshot]
+// The new side runs the working tree's dist/ (built if needed); --snapshot builds HEAD instead.
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  SIGN_UP,
+  autocannonRun,
+  createLog,
+  createScratchRun,
+  freePort,
+  graphql,
+  makeTempDir,
+  round,
+  runBenchmark,
+  throughput,
+  withClient,
+} from './bench/common.mjs';
+import { prepareBuild } from './bench/federation-snapshot.mjs';
+
+const BASE_REF = process.argv.find((arg) => arg.startsWith('--ref='))?.slice('--ref='.length) ?? 'a35b11e';
+const MEMBERS = 40;
+const CONNECTIONS = 10;
+const WARMUP_S = 3;
+const DURATION_S = 15;
+const BACKLOG = 3_000;
+const TARGETS = { maxCommitToSubscriberP99Ms: 100, minWriteThroughputRatio: 0.9 };
+const OVERALL_TIMEOUT_MS = 15 * 60_000;
+
+const log = createLog('bench:outbox');
+const runs = [];
+const builds = [];
+
+const percentile = (values, p) => {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))], 1);
+};
+const summary = (values) => ({ count: values.length, p50Ms: percentile(values, 50), p99Ms: percentile(values, 99) });
+
+/** A set-up call, tried again on a connection error (a loaded machine), with the cause logged. */
+async function retried(label, call) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt === 5) throw error;
+      log(`${label}: ${String(error)} (${String(error?.cause ?? '')}); trying again`);
+      await sleep(1_000);
+    }
+  }
+}
+
+/** One build under the write mix: its figures. */
+async function measure(label, build, { outbox }) {
+  const run = createScratchRun(log);
+  runs.push(run);
+  await run.createDatabase();
+  run.tempDir = makeTempDir('guildhall-bench-outbox-');
+  const port = await freePort();
+  const env = run.serverEnv(port, {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    RATE_LIMIT_SIGNUP_PER_IP: '1000000',
+  });
+  const problems = [];
+  const startMs = await run.startServer(build.script('dist/apps/server/main.js'), ['--with-worker'], env, {
+    port,
+    problems,
+  });
+  log(`${label}: server healthy after ${startMs} ms`);
+
+  const members = [];
+  for (let i = 0; i < MEMBERS; i++) {
+    const username = `member_${i}`;
+    const { signUp } = await retried(label, () =>
+      graphql(port, SIGN_UP, {
+        i: { username, email: `${username}@bench.example`, password: 'correct horse battery staple' },
+      }),
+    );
+    members.push({ id: signUp.account.id, token: signUp.token });
+  }
+  await withClient(run.databaseUrl, (client) =>
+    client.query(
+      `INSERT INTO coop_members (account_id, status, joined_at)
+       SELECT unnest($1::uuid[]), 'active', now() - interval '60 days'`,
+      [members.map((m) => m.id)],
+    ),
+  );
+  for (const member of members) {
+    const { createPost } = await graphql(
+      port,
+      'mutation($i: CreatePostInput!) { createPost(input: $i) { id } }',
+      { i: { content: 'a post to like' } },
+      member.token,
+    );
+    member.postId = createPost.id;
+  }
+
+  // The mix: 2 in 5 likes, 2 in 5 unlikes (each toggles a pair, so every write changes a row and
+  // writes an event), 1 in 5 new posts.
+  const liked = new Set();
+  let n = 0;
+  const next = () => {
+    n += 1;
+    const actor = members[n % MEMBERS];
+    if (n % 5 === 0) {
+      return {
+        token: actor.token,
+        query: 'mutation($i: CreatePostInput!) { createPost(input: $i) { id } }',
+        variables: { i: { content: `post ${n}` } },
+      };
+    }
+    const author = members[(n + 1 + Math.floor(n / MEMBERS)) % MEMBERS];
+    const target = author === actor ? members[(n + 2) % MEMBERS] : author;
+    const key = `${actor.id}:${target.postId}`;
+    const action = liked.has(key) ? 'unlikePost' : 'likePost';
+    if (action === 'likePost') liked.add(key);
+    else liked.delete(key);
+    return {
+      token: actor.token,
+      query: `mutation($id: ID!) { ${action}(id: $id) { likesCount } }`,
+      variables: { id: target.postId },
+    };
+  };
+  const request = () => {
+    const { token, query, variables } = next();
+    return {
+      method: 'POST',
+      path: '/graphql',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    };
+  };
+  let errors = 0;
+  let firstError;
+  const load = async (duration) => {
+    const result = await autocannonRun(port, {
+      connections: CONNECTIONS,
+      duration,
+      request: {
+        ...request(),
+        setupRequest: (req) => ({ ...req, ...request() }),
+        onResponse: (status, body) => {
+          if (status === 200 && !body.includes('"errors":[')) return;
+          errors += 1;
+          firstError ??= `${status} ${String(body).slice(0, 300)}`;
+        },
+      },
+    });
+    return { ...throughput(result), errors: result.errors + result.timeouts };
+  };
+  log(`${label}: warm-up ${WARMUP_S} s`);
+  await load(WARMUP_S);
+  const loadStart = new Date();
+  log(`${label}: ${DURATION_S} s at ${CONNECTIONS} connections`);
+  const writes = await load(DURATION_S);
+  writes.graphqlErrors = errors;
+  if (firstError) writes.firstError = firstError;
+  log(`${label}: ${JSON.stringify(writes)}`);
+  await sleep(2_000);
+
+  const figures = await withClient(run.databaseUrl, async (client) => {
+    // A like's row (its transaction's start) to its notification's row, for likes made under load.
+    const { rows } = await client.query(
+      `SELECT extract(epoch FROM n.created_at - l.created_at) * 1000 AS ms
+         FROM likes l JOIN posts p ON p.id = l.post_id
+         JOIN notifications n ON n.account_id = p.account_id AND n.from_account_id = l.account_id
+                             AND n.post_id = l.post_id AND n.type = 'like'
+        WHERE l.created_at >= $1 AND n.created_at >= l.created_at`,
+      [loadStart],
+    );
+    const result = { likeToNotification: summary(rows.map((r) => Number(r.ms))) };
+    if (outbox) {
+      const deliveries = await client.query(
+        `SELECT d.subscriber, extract(epoch FROM d.updated_at - e.occurred_at) * 1000 AS ms, d.state, d.attempts
+           FROM domain_event_deliveries d JOIN domain_events e ON e.id = d.event_id WHERE e.occurred_at >= $1`,
+        [loadStart],
+      );
+      const done = deliveries.rows.filter((r) => r.state === 'done');
+      result.eventToDone = summary(done.map((r) => Number(r.ms)));
+      result.eventToDoneBySubscriber = Object.fromEntries(
+        [...new Set(done.map((r) => r.subscriber))].map((s) => [
+          s,
+          summary(done.filter((r) => r.subscriber === s).map((r) => Number(r.ms))),
+        ]),
+      );
+      result.deliveries = {
+        total: deliveries.rows.length,
+        notDone: deliveries.rows.length - done.length,
+        retried: deliveries.rows.filter((r) => r.attempts > 1).length,
+      };
+    }
+    return result;
+  });
+
+  if (outbox) figures.relay = await drainBacklog(run.databaseUrl, members);
+  figures.serverStartMs = startMs;
+  figures.problems = problems.slice(0, 5);
+  await run.cleanup();
+  return { writes, ...figures };
+}
+
+/** Writes BACKLOG like events straight to the outbox, unleased (as a crashed process leaves them): the relay's pace. */
+async function drainBacklog(databaseUrl, members) {
+  return withClient(databaseUrl, async (client) => {
+    const payloads = [];
+    for (let i = 0; i < BACKLOG; i++) {
+      const actor = members[i % MEMBERS];
+      const author = members[(i + 1) % MEMBERS];
+      payloads.push(
+        JSON.stringify({
+          engagementId: crypto.randomUUID(),
+          postId: author.postId,
+          postAuthorId: author.id,
+          accountId: actor.id,
+          accountLocal: true,
+          postLocal: true,
+        }),
+      );
+    }
+    const started = performance.now();
+    await client.query(
+      `WITH e AS (
+         INSERT INTO domain_events (name, aggregate, payload, occurred_at)
+         SELECT 'post.liked', 'bench:' || ord, p::jsonb, now() FROM unnest($1::text[]) WITH ORDINALITY AS u(p, ord)
+         RETURNING id, aggregate)
+       INSERT INTO domain_event_deliveries (event_id, subscriber, aggregate)
+       SELECT e.id, s, e.aggregate FROM e, unnest(ARRAY['coop.contributions','social.notifications','federation.bridge']) s`,
+      [payloads],
+    );
+    await client.query(`SELECT pg_notify('guildhall_events', 'bench')`);
+    const deadline = performance.now() + 120_000;
+    let left = BACKLOG * 3;
+    while (left > 0 && performance.now() < deadline) {
+      await sleep(100);
+      const { rows } = await client.query(
+        `SELECT count(*)::int AS n FROM domain_event_deliveries WHERE aggregate LIKE 'bench:%' AND state <> 'done'`,
+      );
+      left = rows[0].n;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      events: BACKLOG,
+      deliveries: BACKLOG * 3,
+      left,
+      seconds: round(seconds, 2),
+      deliveriesPerSec: round((BACKLOG * 3 - left) / seconds),
+    };
+  });
+}
+
+async function main() {
+  const fresh = prepareBuild(log, { worktree: !process.argv.includes('--snapshot') });
+  builds.push(fresh);
+  const old = prepareBuild(log, { ref: BASE_REF });
+  builds.push(old);
+  const loadBefore = loadavg().map((v) => round(v, 2));
+  // The old bus first: a loaded machine then does not favour the build under test.
+  const bus = await measure('in-process bus', old, { outbox: false });
+  const outbox = await measure('outbox', fresh, { outbox: true });
+  const ratio = round(outbox.writes.requestsPerSec / bus.writes.requestsPerSec, 3);
+  const p99 = outbox.eventToDone.p99Ms;
+  return {
+    builds: { outbox: fresh.describe, inProcessBus: old.describe },
+    mix: { members: MEMBERS, connections: CONNECTIONS, durationS: DURATION_S, likes: 0.4, unlikes: 0.4, posts: 0.2 },
+    outbox,
+    inProcessBus: bus,
+    writeThroughputRatio: ratio,
+    targets: TARGETS,
+    met: {
+      commitToSubscriberP99: p99 !== null && p99 < TARGETS.maxCommitToSubscriberP99Ms,
+      writeThroughput: ratio >= TARGETS.minWriteThroughputRatio,
+    },
+    loadAverage: { before: loadBefore, after: loadavg().map((v) => round(v, 2)) },
+  };
+}
+
+await runBenchmark({
+  log,
+  timeoutMs: OVERALL_TIMEOUT_MS,
+  main,
+  cleanup: async () => {
+    for (const run of runs) await run.cleanup();
+    for (const build of builds) build.remove();
+  },
+});

@@ -1,0 +1,438 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { SIGN_UP } from './utils/factories';
+import { startPeer, type Peer, type ReceivedEntry } from './utils/peer';
+import { cleanEnv, run, start } from './utils/spawn';
+import { testEnv, uniqueName } from './utils/test-app';
+
+/**
+ * Domain events survive failures (ADR 0016), on the built server (npm run build first) with its
+ * worker, against this run's PostgreSQL and Redis: a subscriber's transient failure is retried,
+ * one that keeps failing is parked and retried by `guildhall events retry`, and a kill -9 between
+ * a write's commit and its event's dispatch loses nothing.
+ */
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 45_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+interface Member {
+  token: string;
+  id: string;
+  username: string;
+}
+
+interface DeliveryRow {
+  subscriber: string;
+  state: string;
+  attempts: number;
+}
+
+describe('durable domain events on the built server (e2e)', () => {
+  let db: Client;
+  let peer: Peer;
+  let dataDir: string;
+  let port: number;
+  let origin: string;
+  let env: NodeJS.ProcessEnv;
+  let server: ReturnType<typeof start> | null = null;
+
+  const serve = async (extra: NodeJS.ProcessEnv = {}) => {
+    server = start(['dist/apps/server/main.js', '--with-worker'], { ...env, ...extra });
+    await until(async () => ((await fetch(`${origin}/health`)).ok ? true : undefined), 'health');
+  };
+  const stop = async (signal: NodeJS.Signals) => {
+    const child = server?.child;
+    server = null;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+  };
+  const gql = async <T = Record<string, unknown>>(query: string, variables: object = {}, token?: string) => {
+    const res = await fetch(`${origin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as { data?: T; errors?: unknown[] };
+  };
+  /** A signed-up local account that is an active member of the cooperative. */
+  const member = async (): Promise<Member> => {
+    const username = uniqueName('m');
+    const res = await gql<{ signUp: { token: string; account: { id: string } } }>(SIGN_UP, {
+      input: { username, email: `${username}@example.org`, password: 'correct horse battery staple' },
+    });
+    const { token, account } = res.data!.signUp;
+    await db.query(
+      `INSERT INTO coop_members (account_id, status, joined_at) VALUES ($1, 'active', now() - interval '60 days')`,
+      [account.id],
+    );
+    return { token, id: account.id, username };
+  };
+  const post = async (author: Member, content: string) => {
+    const res = await gql<{ createPost: { id: string; uri: string } }>(
+      'mutation($input: CreatePostInput!) { createPost(input: $input) { id uri } }',
+      { input: { content } },
+      author.token,
+    );
+    if (!res.data) throw new Error(JSON.stringify(res.errors));
+    return res.data.createPost;
+  };
+  const like = (who: Member, postId: string) =>
+    gql('mutation($id: ID!) { likePost(id: $id) { likesCount } }', { id: postId }, who.token);
+  const count = async (sql: string, params: unknown[]) =>
+    Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
+  /** ENGAGED contributions the author's post received from `by`. */
+  const engaged = (author: Member, postId: string, by: Member) =>
+    count(`coop_events WHERE type = 'ENGAGED' AND member_id = $1 AND object = $2 AND actor = $3`, [
+      author.id,
+      postId,
+      by.id,
+    ]);
+  const likeNotifications = (author: Member, by: Member) =>
+    count(`notifications WHERE account_id = $1 AND type = 'like' AND from_account_id = $2`, [author.id, by.id]);
+  /** The like's event id and each subscriber's delivery of it. */
+  const likeEvent = async (by: Member, postId: string) => {
+    const { rows } = await db.query<{ id: string }>(
+      `SELECT id FROM domain_events WHERE name = 'post.liked' AND aggregate = $1 ORDER BY id`,
+      [`like:${by.id}:${postId}`],
+    );
+    return rows.map((row) => row.id);
+  };
+  const deliveries = async (eventId: string) =>
+    (
+      await db.query<DeliveryRow>(
+        `SELECT subscriber, state, attempts FROM domain_event_deliveries WHERE event_id = $1 ORDER BY subscriber`,
+        [eventId],
+      )
+    ).rows;
+  const cli = (args: string[]) => run(['dist/apps/cli/main.js', ...args], env);
+  /** Every insert into coop_events fails while the sequence has not passed `failures`. */
+  const injectFault = async (failures: number) => {
+    await db.query(`DROP TRIGGER IF EXISTS outbox_spec_fault ON coop_events`);
+    await db.query(`DROP SEQUENCE IF EXISTS outbox_spec_fault_seq`);
+    await db.query(`CREATE SEQUENCE outbox_spec_fault_seq`);
+    // nextval is not rolled back with the failing transaction: the count survives the raise.
+    await db.query(`
+      CREATE OR REPLACE FUNCTION outbox_spec_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF nextval('outbox_spec_fault_seq') <= ${failures} THEN
+          RAISE EXCEPTION 'injected fault: coop_events is unavailable';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await db.query(
+      `CREATE TRIGGER outbox_spec_fault BEFORE INSERT ON coop_events FOR EACH ROW EXECUTE FUNCTION outbox_spec_fault()`,
+    );
+  };
+  const removeFault = () => db.query(`DROP TRIGGER IF EXISTS outbox_spec_fault ON coop_events`);
+
+  beforeAll(async () => {
+    db = new Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await db.connect();
+    peer = await startPeer();
+    dataDir = mkdtempSync(join(tmpdir(), 'guildhall-outbox-'));
+    port = await freePort();
+    origin = `http://127.0.0.1:${port}`;
+    const { LOG_LEVEL: _silent, ...base } = testEnv({
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      PUBLIC_ORIGIN: origin,
+      FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
+      NODE_EXTRA_CA_CERTS: peer.caCertPath,
+      EVENTS_MAX_ATTEMPTS: '3',
+      EVENTS_RETRY_BASE_MS: '100',
+      EVENTS_LEASE_MS: '2000',
+    });
+    env = cleanEnv(base);
+    await serve();
+  }, 90_000);
+
+  afterAll(async () => {
+    await stop('SIGTERM');
+    await removeFault().catch(() => undefined);
+    await db.end();
+    await peer?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('records the ENGAGED contribution exactly once after a transient database failure, with nobody acting', async () => {
+    const [alice, bob] = [await member(), await member()];
+    const { id } = await post(alice, 'a post bob will like during an outage');
+    await injectFault(1);
+    expect((await like(bob, id)).errors).toBeUndefined();
+    const [eventId] = await likeEvent(bob, id);
+
+    // The like stands; the relay retries the contribution after its backoff.
+    await until(async () => ((await engaged(alice, id, bob)) === 1 ? true : undefined), 'the retried contribution');
+    await removeFault();
+    expect(await engaged(alice, id, bob)).toBe(1);
+    expect(await likeNotifications(alice, bob)).toBe(1);
+    expect(await deliveries(eventId)).toEqual([
+      { subscriber: 'coop.contributions', state: 'done', attempts: 2 },
+      { subscriber: 'federation.bridge', state: 'done', attempts: 1 },
+      { subscriber: 'social.notifications', state: 'done', attempts: 1 },
+    ]);
+    const verified = await cli(['coop', 'verify']);
+    expect((JSON.parse(verified.stdout) as { ok: boolean }).ok).toBe(true);
+    expect(verified.code).toBe(0);
+  }, 60_000);
+
+  it('parks a delivery that keeps failing, lists it, and delivers it once when a steward retries it', async () => {
+    const [alice, bob] = [await member(), await member()];
+    const { id } = await post(alice, 'a post liked while coop_events stays broken');
+    await injectFault(1_000_000);
+    expect((await like(bob, id)).errors).toBeUndefined();
+    const [eventId] = await likeEvent(bob, id);
+    await until(
+      async () => ((await deliveries(eventId))[0]?.state === 'dead' ? true : undefined),
+      'the delivery to be dead',
+    );
+    expect(await deliveries(eventId)).toEqual([
+      { subscriber: 'coop.contributions', state: 'dead', attempts: 3 },
+      { subscriber: 'federation.bridge', state: 'done', attempts: 1 },
+      { subscriber: 'social.notifications', state: 'done', attempts: 1 },
+    ]);
+
+    const listed = await cli(['events']);
+    expect(listed.code).toBe(0);
+    const { deliveries: dead } = JSON.parse(listed.stdout) as { deliveries: Record<string, unknown>[] };
+    expect(dead.filter((d) => d.eventId === eventId)).toEqual([
+      expect.objectContaining({
+        eventId,
+        name: 'post.liked',
+        subscriber: 'coop.contributions',
+        state: 'dead',
+        attempts: 3,
+        lastError: expect.stringContaining('injected fault: coop_events is unavailable') as unknown,
+      }),
+    ]);
+    expect(await engaged(alice, id, bob)).toBe(0);
+
+    expect((await cli(['events', 'retry', 'not-an-id'])).code).toBe(2);
+    await removeFault();
+    const retried = await cli(['events', 'retry', eventId]);
+    expect(retried.code).toBe(0);
+    expect(JSON.parse(retried.stdout)).toEqual({ retried: [{ eventId, subscriber: 'coop.contributions' }] });
+    await until(async () => ((await engaged(alice, id, bob)) === 1 ? true : undefined), 'the retried delivery');
+    expect(await deliveries(eventId)).toEqual([
+      { subscriber: 'coop.contributions', state: 'done', attempts: 1 },
+      { subscriber: 'federation.bridge', state: 'done', attempts: 1 },
+      { subscriber: 'social.notifications', state: 'done', attempts: 1 },
+    ]);
+    const after = JSON.parse((await cli(['events'])).stdout) as { deliveries: { eventId: string }[] };
+    expect(after.deliveries.filter((d) => d.eventId === eventId)).toEqual([]);
+    expect(await engaged(alice, id, bob)).toBe(1);
+  }, 90_000);
+
+  it('loses nothing when killed with SIGKILL between a commit and its dispatch', async () => {
+    const [alice, bob] = [await member(), await member()];
+    const liked = await post(alice, 'a post bob likes just before the crash');
+    await peer.createActor({ username: 'carol' });
+    const carol = (await peer.actor('carol')).id;
+    await peer.follow({ actor: 'carol', target: `${origin}/users/${alice.username}` });
+    await until(async () => {
+      const res = await gql<{ account: { followersCount: number } }>(
+        'query($h: String!) { account(handle: $h) { followersCount } }',
+        { h: alice.username },
+      );
+      return res.data?.account.followersCount === 1 ? true : undefined;
+    }, 'the peer to follow alice');
+
+    // Every commit now stalls before its dispatch: the window the kill lands in.
+    await stop('SIGTERM');
+    await serve({ TEST_EVENTS_STALL_AFTER_COMMIT_MS: '120000' });
+    const content = `written just before the crash ${uniqueName()}`;
+    void like(bob, liked.id).catch(() => undefined);
+    void post(alice, content).catch(() => undefined);
+    const published = await until(async () => {
+      const { rows } = await db.query<{ id: string }>(
+        `SELECT p.id FROM posts p JOIN domain_events e ON e.payload->>'postId' = p.id::text
+          WHERE p.source = $1 AND e.name = 'post.published'`,
+        [content],
+      );
+      return rows[0];
+    }, 'the post and its event to commit');
+    const [likeId] = await until(
+      async () => ((await likeEvent(bob, liked.id)).length ? likeEvent(bob, liked.id) : undefined),
+      'the like and its event to commit',
+    );
+    await stop('SIGKILL');
+
+    const postEvent = (
+      await db.query<{ id: string }>(`SELECT id FROM domain_events WHERE name = 'post.published' AND aggregate = $1`, [
+        `post:${published.id}`,
+      ])
+    ).rows[0].id;
+    // Committed, not delivered: nothing of it exists beyond the outbox.
+    expect((await deliveries(likeId)).map((d) => d.state)).toEqual(['pending', 'pending', 'pending']);
+    expect((await deliveries(postEvent)).map((d) => d.state)).toEqual(['pending', 'pending', 'pending']);
+    expect(await engaged(alice, liked.id, bob)).toBe(0);
+    expect(await likeNotifications(alice, bob)).toBe(0);
+
+    await serve();
+    const noteUri = `${origin}/posts/${published.id}`;
+    const creates = (entries: ReceivedEntry[]) =>
+      entries.filter((entry) => {
+        const object = entry.activity?.object as { id?: string } | string | undefined;
+        return (typeof object === 'string' ? object : object?.id) === noteUri;
+      });
+    await until(async () => {
+      const states = [...(await deliveries(likeId)), ...(await deliveries(postEvent))].map((d) => d.state);
+      return states.every((state) => state === 'done') ? true : undefined;
+    }, 'the relay to deliver both events');
+    await until(
+      async () => (creates(await peer.received({ type: 'Create' })).length ? true : undefined),
+      'the Create at the peer',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+
+    expect(await engaged(alice, liked.id, bob)).toBe(1);
+    expect(
+      await count(`coop_events WHERE type = 'PUBLISHED' AND member_id = $1 AND object = $2`, [alice.id, published.id]),
+    ).toBe(1);
+    expect(await likeNotifications(alice, bob)).toBe(1);
+    const received = creates(await peer.received({ type: 'Create' }));
+    expect(received).toHaveLength(1);
+    expect(received[0].activity).toMatchObject({ actor: `${origin}/users/${alice.username}` });
+    expect((await peer.actor('carol')).id).toBe(carol);
+    const verified = await cli(['coop', 'verify']);
+    expect((JSON.parse(verified.stdout) as { ok: boolean }).ok).toBe(true);
+  }, 150_000);
+});
+
+/** The transient fault again on `npm start`'s embedded defaults: PostgreSQL in DATA_DIR, queues on it too. */
+describe('durable domain events on the embedded defaults (e2e)', () => {
+  let dataDir: string;
+  let port: number;
+  let env: NodeJS.ProcessEnv;
+  let server: ReturnType<typeof start>;
+  let db: Client;
+
+  const gql = async <T>(query: string, variables: object, token?: string) => {
+    const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as { data?: T; errors?: unknown[] };
+  };
+  const member = async () => {
+    const username = uniqueName('e');
+    const res = await gql<{ signUp: { token: string; account: { id: string } } }>(SIGN_UP, {
+      input: { username, email: `${username}@example.org`, password: 'correct horse battery staple' },
+    });
+    const { token, account } = res.data!.signUp;
+    await db.query(
+      `INSERT INTO coop_members (account_id, status, joined_at) VALUES ($1, 'active', now() - interval '60 days')`,
+      [account.id],
+    );
+    return { token, id: account.id };
+  };
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'guildhall-outbox-embedded-'));
+    chmodSync(dataDir, 0o755); // PostgreSQL runs as the postgres user when we are root
+    port = await freePort();
+    const pgPort = await freePort();
+    env = cleanEnv({
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      EMBEDDED_POSTGRES_PORT: String(pgPort),
+      EVENTS_RETRY_BASE_MS: '100',
+    });
+    server = start(['dist/apps/server/main.js', '--with-worker'], env);
+    await until(async () => ((await fetch(`http://127.0.0.1:${port}/health`)).ok ? true : undefined), 'health', 90_000);
+    const password = readFileSync(join(dataDir, 'postgres.secret'), 'utf8').trim();
+    db = new Client({
+      connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/guildhall`,
+    });
+    await db.connect();
+  }, 120_000);
+
+  afterAll(async () => {
+    await db?.end();
+    if (server.child.exitCode === null) {
+      const exited = new Promise((resolve) => server.child.once('exit', resolve));
+      server.child.kill('SIGTERM');
+      await exited;
+    }
+    // A PostgreSQL the server left behind (it was killed, say) must not outlive the test.
+    try {
+      const pids = execFileSync('pgrep', ['-f', `postgres -D ${dataDir}/postgres`])
+        .toString()
+        .trim()
+        .split('\n');
+      for (const pid of pids) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // pgrep exits 1 when nothing matches
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('records the ENGAGED contribution exactly once after a transient failure', async () => {
+    const [alice, bob] = [await member(), await member()];
+    const created = await gql<{ createPost: { id: string } }>(
+      'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }',
+      { input: { content: 'liked during an outage, embedded' } },
+      alice.token,
+    );
+    const postId = created.data!.createPost.id;
+    await db.query(`CREATE SEQUENCE outbox_spec_fault_seq`);
+    await db.query(`
+      CREATE FUNCTION outbox_spec_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF nextval('outbox_spec_fault_seq') <= 1 THEN RAISE EXCEPTION 'injected fault'; END IF;
+        RETURN NEW;
+      END $$`);
+    await db.query(
+      `CREATE TRIGGER outbox_spec_fault BEFORE INSERT ON coop_events FOR EACH ROW EXECUTE FUNCTION outbox_spec_fault()`,
+    );
+    const liked = await gql('mutation($id: ID!) { likePost(id: $id) { likesCount } }', { id: postId }, bob.token);
+    expect(liked.errors).toBeUndefined();
+    const engaged = async () =>
+      Number(
+        (
+          await db.query<{ n: string }>(
+            `SELECT count(*) AS n FROM coop_events WHERE type = 'ENGAGED' AND member_id = $1 AND object = $2`,
+            [alice.id, postId],
+          )
+        ).rows[0].n,
+      );
+    await until(async () => ((await engaged()) === 1 ? true : undefined), 'the retried contribution');
+    const { rows } = await db.query<{ subscriber: string; state: string; attempts: number }>(
+      `SELECT d.subscriber, d.state, d.attempts FROM domain_event_deliveries d JOIN domain_events e ON e.id = d.event_id
+        WHERE e.name = 'post.liked' AND e.aggregate = $1 ORDER BY d.subscriber`,
+      [`like:${bob.id}:${postId}`],
+    );
+    expect(rows).toEqual([
+      { subscriber: 'coop.contributions', state: 'done', attempts: 2 },
+      { subscriber: 'federation.bridge', state: 'done', attempts: 1 },
+      { subscriber: 'social.notifications', state: 'done', attempts: 1 },
+    ]);
+    await db.query(`DROP TRIGGER outbox_spec_fault ON coop_events`);
+    expect(await engaged()).toBe(1);
+    const verified = await run(['dist/apps/cli/main.js', 'coop', 'verify'], env);
+    expect((JSON.parse(verified.stdout) as { ok: boolean }).ok).toBe(true);
+  }, 60_000);
+});

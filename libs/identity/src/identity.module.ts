@@ -23,6 +23,8 @@ import { IdentityProcessor } from './jobs/identity.processor';
 import { SessionCleanupService } from './sessions/session-cleanup.service';
 import { SessionEntity } from './sessions/session.entity';
 import { SessionRepository } from './sessions/session.repository';
+import { SpentRefreshTokenEntity } from './sessions/spent-refresh-token.entity';
+import { PasswordResetEntity } from './passwords/password-reset.entity';
 
 export interface IdentityModuleOptions {
   /** Run this lib's job processors in this process (the worker, or `npm start`'s all-in-one). */
@@ -39,7 +41,13 @@ export class IdentityModule implements OnApplicationBootstrap {
       // Accounts are everyone's dependency: content, social and federation resolve them.
       global: true,
       imports: [
-        TypeOrmModule.forFeature([AccountEntity, UserEntity, SessionEntity]),
+        TypeOrmModule.forFeature([
+          AccountEntity,
+          UserEntity,
+          SessionEntity,
+          SpentRefreshTokenEntity,
+          PasswordResetEntity,
+        ]),
         PassportModule,
         JwtModule.registerAsync({
           inject: [ConfigService],

@@ -3,7 +3,9 @@ import { DomainException, GraphqlErrorCode } from '@guildhall/core';
 export enum IdentityErrorCode {
   InvalidUsername = 'INVALID_USERNAME',
   UsernameTaken = 'USERNAME_TAKEN',
+  /** The operator's command only: signUp answers SignUpRefused, not naming the email. */
   EmailTaken = 'EMAIL_TAKEN',
+  SignUpRefused = 'SIGN_UP_REFUSED',
   InvalidCredentials = 'INVALID_CREDENTIALS',
   RateLimited = 'RATE_LIMITED',
   Unauthenticated = 'UNAUTHENTICATED',
@@ -18,6 +20,7 @@ const GRAPHQL_CODES: Record<IdentityErrorCode, GraphqlErrorCode> = {
   [IdentityErrorCode.InvalidUsername]: GraphqlErrorCode.BAD_USER_INPUT,
   [IdentityErrorCode.UsernameTaken]: GraphqlErrorCode.BAD_USER_INPUT,
   [IdentityErrorCode.EmailTaken]: GraphqlErrorCode.BAD_USER_INPUT,
+  [IdentityErrorCode.SignUpRefused]: GraphqlErrorCode.BAD_USER_INPUT,
   [IdentityErrorCode.InvalidCredentials]: GraphqlErrorCode.UNAUTHENTICATED,
   [IdentityErrorCode.RateLimited]: GraphqlErrorCode.RATE_LIMITED,
   [IdentityErrorCode.Unauthenticated]: GraphqlErrorCode.UNAUTHENTICATED,

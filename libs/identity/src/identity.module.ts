@@ -14,6 +14,7 @@ import { UserEntity } from './accounts/user.entity';
 import { AuthResolver } from './auth/auth.resolver';
 import { AuthService } from './auth/auth.service';
 import { AuthGuard } from './auth/guards/auth.guard';
+import { LoginThrottle } from './auth/login-throttle.service';
 import { PasswordService } from './auth/password.service';
 import { JwtStrategy } from './auth/strategies/jwt.strategy';
 import { LocalStrategy } from './auth/strategies/local.strategy';
@@ -71,6 +72,7 @@ export class IdentityModule implements OnApplicationBootstrap {
         AccountService,
         RemoteAccountResolvers,
         AccountLoaderRegistrar,
+        LoginThrottle,
         AuthService,
         SessionCleanupService,
         JwtStrategy,

@@ -14,6 +14,11 @@ export enum IdentityErrorCode {
   AccountNotFound = 'ACCOUNT_NOT_FOUND',
   /** A moderator suspended the account: it cannot log in, its tokens are refused. */
   AccountSuspended = 'ACCOUNT_SUSPENDED',
+  /** changePassword with a wrong current password. */
+  WrongPassword = 'WRONG_PASSWORD',
+  ResetTokenInvalid = 'RESET_TOKEN_INVALID',
+  ResetTokenExpired = 'RESET_TOKEN_EXPIRED',
+  ResetTokenUsed = 'RESET_TOKEN_USED',
 }
 
 const GRAPHQL_CODES: Record<IdentityErrorCode, GraphqlErrorCode> = {
@@ -28,6 +33,10 @@ const GRAPHQL_CODES: Record<IdentityErrorCode, GraphqlErrorCode> = {
   [IdentityErrorCode.Forbidden]: GraphqlErrorCode.FORBIDDEN,
   [IdentityErrorCode.AccountNotFound]: GraphqlErrorCode.NOT_FOUND,
   [IdentityErrorCode.AccountSuspended]: GraphqlErrorCode.FORBIDDEN,
+  [IdentityErrorCode.WrongPassword]: GraphqlErrorCode.BAD_USER_INPUT,
+  [IdentityErrorCode.ResetTokenInvalid]: GraphqlErrorCode.BAD_USER_INPUT,
+  [IdentityErrorCode.ResetTokenExpired]: GraphqlErrorCode.BAD_USER_INPUT,
+  [IdentityErrorCode.ResetTokenUsed]: GraphqlErrorCode.BAD_USER_INPUT,
 };
 
 export class IdentityException extends DomainException<IdentityErrorCode> {

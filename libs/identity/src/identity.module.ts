@@ -25,7 +25,10 @@ import { SessionCleanupService } from './sessions/session-cleanup.service';
 import { SessionEntity } from './sessions/session.entity';
 import { SessionRepository } from './sessions/session.repository';
 import { SpentRefreshTokenEntity } from './sessions/spent-refresh-token.entity';
+import { CredentialRepository } from './passwords/credential.repository';
+import { CredentialService } from './passwords/credential.service';
 import { PasswordResetEntity } from './passwords/password-reset.entity';
+import { PasswordResolver } from './passwords/password.resolver';
 
 export interface IdentityModuleOptions {
   /** Run this lib's job processors in this process (the worker, or `npm start`'s all-in-one). */
@@ -80,6 +83,9 @@ export class IdentityModule implements OnApplicationBootstrap {
         AuthGuard,
         AccountResolver,
         AuthResolver,
+        CredentialRepository,
+        CredentialService,
+        PasswordResolver,
         ...(options.worker ? [IdentityProcessor] : []),
       ],
       exports: [
@@ -87,6 +93,7 @@ export class IdentityModule implements OnApplicationBootstrap {
         AccountRepository,
         RemoteAccountResolvers,
         AuthService,
+        CredentialService,
         SessionCleanupService,
         AuthGuard,
       ],

@@ -132,7 +132,7 @@ export class AuthService {
    */
   async refresh(refreshToken: string): Promise<IssuedSession> {
     const next = this.tokens.newRefreshToken();
-    const presented = this.tokens.hashRefreshToken(refreshToken);
+    const presented = this.tokens.hashToken(refreshToken);
     const session = await this.sessions.rotate(presented, next.hash, next.expiresAt);
     if (!session) {
       const reused = await this.sessions.revokeForSpentToken(presented);

@@ -74,7 +74,8 @@ export class SessionRepository {
    * when the token was never one of ours.
    */
   async revokeForSpentToken(tokenHash: string): Promise<string | null> {
-    const rows = await this.sessions.query<{ session_id: string }[]>(
+    // An UPDATE answers [rows, affected count].
+    const [rows] = await this.sessions.query<[{ session_id: string }[], number]>(
       `WITH reused AS (SELECT session_id FROM spent_refresh_tokens WHERE token_hash = $1)
        UPDATE sessions SET revoked_at = coalesce(revoked_at, now())
        FROM reused WHERE sessions.id = reused.session_id
@@ -82,19 +83,6 @@ export class SessionRepository {
       [tokenHash],
     );
     return rows[0]?.session_id ?? null;
-  }
-
-  /** Revokes every live session of the user but `keepSessionId` (a password change); returns how many. */
-  async revokeOthersForUser(userId: string, keepSessionId: string): Promise<number> {
-    const result = await this.sessions
-      .createQueryBuilder()
-      .update(SessionEntity)
-      .set({ revokedAt: () => 'now()' })
-      .where('user_id = :userId', { userId })
-      .andWhere('id <> :keepSessionId', { keepSessionId })
-      .andWhere('revoked_at IS NULL')
-      .execute();
-    return result.affected ?? 0;
   }
 
   /** Whether the user ever opened a session from `ip` (kept until the cleanup deletes ended ones). */

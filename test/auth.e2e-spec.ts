@@ -337,7 +337,7 @@ describe('log-in lockout is per address, not per member', () => {
       TRUST_PROXY: 'true',
       RATE_LIMIT_LOGIN_FAILURES: '3',
       RATE_LIMIT_LOGIN_FAILURES_PER_IP: '5',
-      RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT: '6',
+      RATE_LIMIT_LOGIN_ACCOUNT_BRAKE: '6',
       QUEUE_PREFIX: `${process.env.TEST_QUEUE_PREFIX}-lockout`,
     });
   });

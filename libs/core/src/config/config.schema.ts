@@ -183,7 +183,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
       loginPerIp: integer(env, 'RATE_LIMIT_LOGIN_PER_IP', 30, 1, 1_000_000),
       loginFailuresPerAccountAndIp: integer(env, 'RATE_LIMIT_LOGIN_FAILURES', 10, 1, 1_000_000),
       loginFailuresPerIp: integer(env, 'RATE_LIMIT_LOGIN_FAILURES_PER_IP', 50, 1, 1_000_000),
-      loginFailuresPerAccount: integer(env, 'RATE_LIMIT_LOGIN_FAILURES_PER_ACCOUNT', 100, 1, 1_000_000),
+      loginFailuresPerAccount: integer(env, 'RATE_LIMIT_LOGIN_ACCOUNT_BRAKE', 100, 1, 1_000_000),
       signUpPerIp: integer(env, 'RATE_LIMIT_SIGNUP_PER_IP', 10, 1, 1_000_000),
       mediaUploadsPerAccount: integer(env, 'RATE_LIMIT_MEDIA_UPLOADS', 60, 1, 1_000_000),
     },

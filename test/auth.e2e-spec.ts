@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { SessionCleanupService } from '@guildhall/identity';
 import { LOG_IN, SIGN_UP, signUp, VIEWER } from './utils/factories';
 import { createTestApp, uniqueName, type TestApp } from './utils/test-app';
 
@@ -237,6 +238,27 @@ describe('accounts and auth over GraphQL', () => {
         [createHash('sha256').update(member.refreshToken).digest('hex')],
       );
       expect(row).toEqual({ revoked: true });
+    });
+
+    it('forgets spent refresh tokens older than a refresh token lives', async () => {
+      const member = await signUp(t);
+      const REFRESH = 'mutation($input: RefreshSessionInput!) { refreshSession(input: $input) { refreshToken } }';
+      const next = await t.gql<{ refreshSession: { refreshToken: string } }>(REFRESH, {
+        input: { refreshToken: member.refreshToken },
+      });
+      await t.gql(REFRESH, { input: { refreshToken: next.data!.refreshSession.refreshToken } });
+      const [old, recent] = [member.refreshToken, next.data!.refreshSession.refreshToken].map((token) =>
+        createHash('sha256').update(token).digest('hex'),
+      );
+      await db.query(`UPDATE spent_refresh_tokens SET spent_at = now() - interval '31 days' WHERE token_hash = $1`, [
+        old,
+      ]);
+      await t.app.get(SessionCleanupService).run();
+      const left = await db.query<{ token_hash: string }[]>(
+        'SELECT token_hash FROM spent_refresh_tokens WHERE token_hash = ANY($1)',
+        [[old, recent]],
+      );
+      expect(left).toEqual([{ token_hash: recent }]);
     });
 
     it('answers an unknown refresh token with SESSION_REVOKED, ending no session', async () => {

@@ -128,7 +128,7 @@ export class AuthService {
   /**
    * Trades a refresh token for a new access token and a new refresh token (rotation). A refresh
    * token already traded is a stolen copy or a stolen original: its whole session is revoked, so
-   * neither the thief nor the member keeps its tokens (RFC 6749 §10.4, OAuth 2.1 §4.3.1).
+   * neither the thief nor the member keeps its tokens (RFC 6749 §10.4; OAuth 2.1's rotation).
    */
   async refresh(refreshToken: string): Promise<IssuedSession> {
     const next = this.tokens.newRefreshToken();

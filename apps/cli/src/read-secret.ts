@@ -33,8 +33,9 @@ export function promptSecret(question: string): Promise<string> {
         else value += char;
       }
     };
-    process.stderr.write(question);
+    // Echo off before the question shows, so nothing typed in answer to it is ever echoed.
     stdin.setRawMode(true);
+    process.stderr.write(question);
     stdin.resume();
     stdin.on('data', onData);
   });

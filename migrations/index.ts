@@ -10,6 +10,7 @@ import { CreateCoopGovernance1795331903856 } from './1795331903856-CreateCoopGov
 import { CreateCapitalPolicies1795334797424 } from './1795334797424-CreateCapitalPolicies';
 import { LinkRemoteMedia1795336382902 } from './1795336382902-LinkRemoteMedia';
 import { TrackDomainPurges1795337457754 } from './1795337457754-TrackDomainPurges';
+import { SecureCredentials1796544203566 } from './1796544203566-SecureCredentials';
 import { KeepTombstoneActors1796544616973 } from './1796544616973-KeepTombstoneActors';
 import { ForgetUnconfirmedKeys1796544616974 } from './1796544616974-ForgetUnconfirmedKeys';
 import { CreateDomainEventOutbox1796544856391 } from './1796544856391-CreateDomainEventOutbox';
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   CreateCapitalPolicies1795334797424,
   LinkRemoteMedia1795336382902,
   TrackDomainPurges1795337457754,
+  SecureCredentials1796544203566,
   KeepTombstoneActors1796544616973,
   ForgetUnconfirmedKeys1796544616974,
   CreateDomainEventOutbox1796544856391,

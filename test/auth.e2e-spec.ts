@@ -1,5 +1,6 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { SessionCleanupService } from '@guildhall/identity';
 import { LOG_IN, SIGN_UP, signUp, VIEWER } from './utils/factories';
 import { createTestApp, uniqueName, type TestApp } from './utils/test-app';
 
@@ -58,7 +59,7 @@ describe('accounts and auth over GraphQL', () => {
       expect(user.password_hash.split('$')[3].split(',').sort()).toEqual(['m=19456', 'p=1', 't=2']);
     });
 
-    it('refuses a taken username case-insensitively and a taken email, changing nothing', async () => {
+    it('refuses a taken username case-insensitively and a taken email without naming it, changing nothing', async () => {
       const first = await signUp(t);
       const before = [await count('accounts'), await count('users')];
       const upper = await t.gql(SIGN_UP, {
@@ -68,7 +69,11 @@ describe('accounts and auth over GraphQL', () => {
       const email = await t.gql(SIGN_UP, {
         input: { username: uniqueName(), email: first.email.toUpperCase(), password: 'long enough password' },
       });
-      expect(email.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'EMAIL_TAKEN' });
+      // Whether an email address is registered is not told: the answer names neither field.
+      expect(email.errors?.[0]).toMatchObject({
+        message: 'This username or email address cannot be used to sign up',
+        extensions: { code: 'BAD_USER_INPUT', reason: 'SIGN_UP_REFUSED' },
+      });
       expect([await count('accounts'), await count('users')]).toEqual(before);
     });
 
@@ -200,6 +205,70 @@ describe('accounts and auth over GraphQL', () => {
       const replay = await t.gql(REFRESH, { input: { refreshToken: member.refreshToken } });
       expect(replay.errors?.[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
     });
+    it('revokes the whole session when a spent refresh token comes back, and only that session', async () => {
+      const member = await signUp(t);
+      const REFRESH = 'mutation($input: RefreshSessionInput!) { refreshSession(input: $input) { token refreshToken } }';
+      type Pair = { refreshSession: { token: string; refreshToken: string } };
+      const other = await t.gql<{ logIn: { token: string } }>(LOG_IN, {
+        input: { usernameOrEmail: member.username, password: member.password },
+      });
+      const rotated = (await t.gql<Pair>(REFRESH, { input: { refreshToken: member.refreshToken } })).data!
+        .refreshSession;
+      const newest = (await t.gql<Pair>(REFRESH, { input: { refreshToken: rotated.refreshToken } })).data!
+        .refreshSession;
+      expect((await t.gql(VIEWER, {}, newest.token)).errors).toBeUndefined();
+
+      // The first refresh token, spent two rotations ago, is presented again (a thief's copy).
+      const reuse = await t.gql(REFRESH, { input: { refreshToken: member.refreshToken } });
+      expect(reuse.errors?.[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
+      for (const token of [newest.token, rotated.token, member.token]) {
+        expect((await t.gql(VIEWER, {}, token)).errors?.[0].extensions).toMatchObject({
+          code: 'UNAUTHENTICATED',
+          reason: 'SESSION_REVOKED',
+        });
+      }
+      const newestRefresh = await t.gql(REFRESH, { input: { refreshToken: newest.refreshToken } });
+      expect(newestRefresh.errors?.[0].extensions).toMatchObject({ reason: 'SESSION_REVOKED' });
+      // The member's other device keeps its session.
+      expect((await t.gql(VIEWER, {}, other.data!.logIn.token)).data).toEqual({
+        viewer: { id: member.account.id, handle: member.username },
+      });
+      const [row] = await db.query<{ revoked: boolean }[]>(
+        'SELECT s.revoked_at IS NOT NULL AS revoked FROM sessions s JOIN spent_refresh_tokens t ON t.session_id = s.id WHERE t.token_hash = $1',
+        [createHash('sha256').update(member.refreshToken).digest('hex')],
+      );
+      expect(row).toEqual({ revoked: true });
+    });
+
+    it('forgets spent refresh tokens older than a refresh token lives', async () => {
+      const member = await signUp(t);
+      const REFRESH = 'mutation($input: RefreshSessionInput!) { refreshSession(input: $input) { refreshToken } }';
+      const next = await t.gql<{ refreshSession: { refreshToken: string } }>(REFRESH, {
+        input: { refreshToken: member.refreshToken },
+      });
+      await t.gql(REFRESH, { input: { refreshToken: next.data!.refreshSession.refreshToken } });
+      const [old, recent] = [member.refreshToken, next.data!.refreshSession.refreshToken].map((token) =>
+        createHash('sha256').update(token).digest('hex'),
+      );
+      await db.query(`UPDATE spent_refresh_tokens SET spent_at = now() - interval '31 days' WHERE token_hash = $1`, [
+        old,
+      ]);
+      await t.app.get(SessionCleanupService).run();
+      const left = await db.query<{ token_hash: string }[]>(
+        'SELECT token_hash FROM spent_refresh_tokens WHERE token_hash = ANY($1)',
+        [[old, recent]],
+      );
+      expect(left).toEqual([{ token_hash: recent }]);
+    });
+
+    it('answers an unknown refresh token with SESSION_REVOKED, ending no session', async () => {
+      const member = await signUp(t);
+      const res = await t.gql('mutation($input: RefreshSessionInput!) { refreshSession(input: $input) { token } }', {
+        input: { refreshToken: 'never-issued-token' },
+      });
+      expect(res.errors?.[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_REVOKED' });
+      expect((await t.gql(VIEWER, {}, member.token)).errors).toBeUndefined();
+    });
   });
 
   describe('guards and errors', () => {
@@ -283,5 +352,64 @@ describe('log-in rate limits', () => {
       verdicts.push(res.errors ? String(res.errors[0].extensions.code) : 'OK');
     }
     expect(verdicts).toEqual(['OK', 'OK', 'OK', 'OK', 'OK', 'OK', 'OK', 'OK', 'RATE_LIMITED']);
+  });
+});
+
+describe('log-in lockout is per address, not per member', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({
+      TRUST_PROXY: 'true',
+      RATE_LIMIT_LOGIN_FAILURES: '3',
+      RATE_LIMIT_LOGIN_FAILURES_PER_IP: '5',
+      RATE_LIMIT_LOGIN_ACCOUNT_BRAKE: '6',
+      QUEUE_PREFIX: `${process.env.TEST_QUEUE_PREFIX}-lockout`,
+    });
+  });
+  afterAll(() => t.close());
+
+  /** logIn as seen from client address `ip` (behind the trusted proxy); the error reason or 'OK'. */
+  const logInFrom = async (ip: string, usernameOrEmail: string, password: string): Promise<string> => {
+    const res = await t
+      .http()
+      .post('/graphql')
+      .set('x-forwarded-for', ip)
+      .send({ query: LOG_IN, variables: { input: { usernameOrEmail, password } } });
+    const body = res.body as { data?: { logIn?: unknown }; errors?: { extensions: { reason?: string } }[] };
+    return body.errors ? String(body.errors[0].extensions.reason) : body.data?.logIn ? 'OK' : 'NONE';
+  };
+
+  it("locks the attacker's address out of the account while the member logs in from theirs", async () => {
+    const member = await signUp(t);
+    const attacker = '203.0.113.1';
+    const tries = [];
+    for (let i = 0; i < 4; i += 1) tries.push(await logInFrom(attacker, member.username, 'wrong password'));
+    expect(tries).toEqual(['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'RATE_LIMITED']);
+    // Even the right password: the attacker's address may not try this account now.
+    expect(await logInFrom(attacker, member.username, member.password)).toBe('RATE_LIMITED');
+    // By email too: the count is the account's, not the login string's.
+    expect(await logInFrom(attacker, member.email, member.password)).toBe('RATE_LIMITED');
+    expect(await logInFrom('198.51.100.7', member.username, member.password)).toBe('OK');
+    expect(await logInFrom('198.51.100.8', member.email, member.password)).toBe('OK');
+  });
+
+  it('limits failures per address across accounts', async () => {
+    const members = await Promise.all([1, 2, 3, 4, 5, 6].map(() => signUp(t)));
+    const sprayer = '203.0.113.2';
+    const verdicts = [];
+    for (const m of members.slice(0, 5)) verdicts.push(await logInFrom(sprayer, m.username, 'Password123!'));
+    expect(verdicts).toEqual(Array(5).fill('INVALID_CREDENTIALS'));
+    expect(await logInFrom(sprayer, members[5].username, members[5].password)).toBe('RATE_LIMITED');
+    expect(await logInFrom('198.51.100.20', members[5].username, members[5].password)).toBe('OK');
+  });
+
+  it('brakes guessing spread over many addresses, but not from an address the member used before', async () => {
+    const member = await signUp(t);
+    expect(await logInFrom('198.51.100.30', member.username, member.password)).toBe('OK');
+    for (let i = 0; i < 6; i += 1) {
+      expect(await logInFrom(`203.0.113.${10 + i}`, member.username, 'wrong password')).toBe('INVALID_CREDENTIALS');
+    }
+    expect(await logInFrom('192.0.2.50', member.username, member.password)).toBe('RATE_LIMITED');
+    expect(await logInFrom('198.51.100.30', member.username, member.password)).toBe('OK');
   });
 });

@@ -501,6 +501,48 @@ describe('moderation', () => {
       });
     });
 
+    it("lets only an admin lift an admin's suspension, or suspend and unsuspend staff", async () => {
+      const [admin, member, otherModerator] = await Promise.all([signUp(t), signUp(t), signUp(t)]);
+      await db.query(`UPDATE users SET role = 'admin' WHERE account_id = $1`, [admin.account.id]);
+      await db.query(`UPDATE users SET role = 'moderator' WHERE account_id = $1`, [otherModerator.account.id]);
+      const suspended = (id: string) =>
+        count('SELECT count(*) AS n FROM accounts WHERE id = $1 AND suspended_at IS NOT NULL', [id]);
+
+      await gqlOk(SUSPEND, { handle: member.username }, admin);
+      await gqlOk(SUSPEND, { handle: otherModerator.username }, admin);
+      expect(errorOf(await t.gql(UNSUSPEND, { handle: member.username }, moderator.token))).toMatchObject({
+        code: 'FORBIDDEN',
+        reason: 'SUSPENDED_BY_ADMIN',
+      });
+      expect(errorOf(await t.gql(UNSUSPEND, { handle: otherModerator.username }, moderator.token))).toMatchObject({
+        code: 'FORBIDDEN',
+        reason: 'CANNOT_SUSPEND_STAFF',
+      });
+      // A moderator re-suspending does not take the admin's suspension back down to moderators.
+      await gqlOk(SUSPEND, { handle: member.username }, moderator);
+      expect(errorOf(await t.gql(UNSUSPEND, { handle: member.username }, moderator.token))).toMatchObject({
+        reason: 'SUSPENDED_BY_ADMIN',
+      });
+      expect([await suspended(member.account.id), await suspended(otherModerator.account.id)]).toEqual([1, 1]);
+
+      const lifted = await gqlOk<{ unsuspendAccount: { suspendedAt: string | null } }>(
+        UNSUSPEND,
+        { handle: member.username },
+        admin,
+      );
+      expect(lifted.unsuspendAccount.suspendedAt).toBeNull();
+      await gqlOk(UNSUSPEND, { handle: otherModerator.username }, admin);
+      expect([await suspended(member.account.id), await suspended(otherModerator.account.id)]).toEqual([0, 0]);
+
+      // A moderator's own suspension of a member is a moderator's to lift; staff stay out of reach.
+      await gqlOk(SUSPEND, { handle: member.username }, moderator);
+      await gqlOk(UNSUSPEND, { handle: member.username }, moderator);
+      expect(await suspended(member.account.id)).toBe(0);
+      expect(errorOf(await t.gql(UNSUSPEND, { handle: admin.username }, moderator.token))).toMatchObject({
+        reason: 'CANNOT_SUSPEND_STAFF',
+      });
+    });
+
     it('hides the account, its posts, follows and notifications, refuses its token and its log-in', async () => {
       const unreadBefore = (await bobsNotifications()).unread;
       const res = await gqlOk<{ suspendAccount: { handle: string; suspendedAt: string | null } }>(

@@ -7,6 +7,9 @@ export const IdentityJob = {
 
 export const SESSION_RETENTION_DAYS = 30;
 
+/** How long a steward-issued password reset works (once). */
+export const PASSWORD_RESET_TTL_MINUTES = 60;
+
 export enum Role {
   Member = 'member',
   Moderator = 'moderator',

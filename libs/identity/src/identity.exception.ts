@@ -3,7 +3,9 @@ import { DomainException, GraphqlErrorCode } from '@guildhall/core';
 export enum IdentityErrorCode {
   InvalidUsername = 'INVALID_USERNAME',
   UsernameTaken = 'USERNAME_TAKEN',
+  /** The operator's command only: signUp answers SignUpRefused, not naming the email. */
   EmailTaken = 'EMAIL_TAKEN',
+  SignUpRefused = 'SIGN_UP_REFUSED',
   InvalidCredentials = 'INVALID_CREDENTIALS',
   RateLimited = 'RATE_LIMITED',
   Unauthenticated = 'UNAUTHENTICATED',
@@ -16,12 +18,18 @@ export enum IdentityErrorCode {
   InvalidHandle = 'INVALID_HANDLE',
   /** More remote accounts than REMOTE_LOOKUPS_PER_REQUEST in one request. */
   TooManyRemoteLookups = 'TOO_MANY_REMOTE_LOOKUPS',
+  /** changePassword with a wrong current password. */
+  WrongPassword = 'WRONG_PASSWORD',
+  ResetTokenInvalid = 'RESET_TOKEN_INVALID',
+  ResetTokenExpired = 'RESET_TOKEN_EXPIRED',
+  ResetTokenUsed = 'RESET_TOKEN_USED',
 }
 
 const GRAPHQL_CODES: Record<IdentityErrorCode, GraphqlErrorCode> = {
   [IdentityErrorCode.InvalidUsername]: GraphqlErrorCode.BAD_USER_INPUT,
   [IdentityErrorCode.UsernameTaken]: GraphqlErrorCode.BAD_USER_INPUT,
   [IdentityErrorCode.EmailTaken]: GraphqlErrorCode.BAD_USER_INPUT,
+  [IdentityErrorCode.SignUpRefused]: GraphqlErrorCode.BAD_USER_INPUT,
   [IdentityErrorCode.InvalidCredentials]: GraphqlErrorCode.UNAUTHENTICATED,
   [IdentityErrorCode.RateLimited]: GraphqlErrorCode.RATE_LIMITED,
   [IdentityErrorCode.Unauthenticated]: GraphqlErrorCode.UNAUTHENTICATED,
@@ -31,6 +39,10 @@ const GRAPHQL_CODES: Record<IdentityErrorCode, GraphqlErrorCode> = {
   [IdentityErrorCode.AccountSuspended]: GraphqlErrorCode.FORBIDDEN,
   [IdentityErrorCode.InvalidHandle]: GraphqlErrorCode.BAD_USER_INPUT,
   [IdentityErrorCode.TooManyRemoteLookups]: GraphqlErrorCode.BAD_USER_INPUT,
+  [IdentityErrorCode.WrongPassword]: GraphqlErrorCode.BAD_USER_INPUT,
+  [IdentityErrorCode.ResetTokenInvalid]: GraphqlErrorCode.BAD_USER_INPUT,
+  [IdentityErrorCode.ResetTokenExpired]: GraphqlErrorCode.BAD_USER_INPUT,
+  [IdentityErrorCode.ResetTokenUsed]: GraphqlErrorCode.BAD_USER_INPUT,
 };
 
 export class IdentityException extends DomainException<IdentityErrorCode> {

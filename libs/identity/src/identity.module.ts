@@ -15,6 +15,7 @@ import { UserEntity } from './accounts/user.entity';
 import { AuthResolver } from './auth/auth.resolver';
 import { AuthService } from './auth/auth.service';
 import { AuthGuard } from './auth/guards/auth.guard';
+import { LoginThrottle } from './auth/login-throttle.service';
 import { PasswordService } from './auth/password.service';
 import { JwtStrategy } from './auth/strategies/jwt.strategy';
 import { LocalStrategy } from './auth/strategies/local.strategy';
@@ -24,6 +25,11 @@ import { IdentityProcessor } from './jobs/identity.processor';
 import { SessionCleanupService } from './sessions/session-cleanup.service';
 import { SessionEntity } from './sessions/session.entity';
 import { SessionRepository } from './sessions/session.repository';
+import { SpentRefreshTokenEntity } from './sessions/spent-refresh-token.entity';
+import { CredentialRepository } from './passwords/credential.repository';
+import { CredentialService } from './passwords/credential.service';
+import { PasswordResetEntity } from './passwords/password-reset.entity';
+import { PasswordResolver } from './passwords/password.resolver';
 
 export interface IdentityModuleOptions {
   /** Run this lib's job processors in this process (the worker, or `npm start`'s all-in-one). */
@@ -40,7 +46,13 @@ export class IdentityModule implements OnApplicationBootstrap {
       // Accounts are everyone's dependency: content, social and federation resolve them.
       global: true,
       imports: [
-        TypeOrmModule.forFeature([AccountEntity, UserEntity, SessionEntity]),
+        TypeOrmModule.forFeature([
+          AccountEntity,
+          UserEntity,
+          SessionEntity,
+          SpentRefreshTokenEntity,
+          PasswordResetEntity,
+        ]),
         PassportModule,
         JwtModule.registerAsync({
           inject: [ConfigService],
@@ -65,6 +77,7 @@ export class IdentityModule implements OnApplicationBootstrap {
         RemoteAccountResolvers,
         RemoteLookupLimiter,
         AccountLoaderRegistrar,
+        LoginThrottle,
         AuthService,
         SessionCleanupService,
         JwtStrategy,
@@ -72,6 +85,9 @@ export class IdentityModule implements OnApplicationBootstrap {
         AuthGuard,
         AccountResolver,
         AuthResolver,
+        CredentialRepository,
+        CredentialService,
+        PasswordResolver,
         ...(options.worker ? [IdentityProcessor] : []),
       ],
       exports: [
@@ -79,6 +95,7 @@ export class IdentityModule implements OnApplicationBootstrap {
         AccountRepository,
         RemoteAccountResolvers,
         AuthService,
+        CredentialService,
         SessionCleanupService,
         AuthGuard,
       ],

@@ -8,6 +8,7 @@ export { AccountService, parseHandle, type CreateLocalAccountInput } from './acc
 export { AccountEntity } from './accounts/account.entity';
 export { AccountModel } from './accounts/account.model';
 export { AuthService } from './auth/auth.service';
+export { CredentialService } from './passwords/credential.service';
 export { SessionCleanupService } from './sessions/session-cleanup.service';
 export { IdentityException, IdentityErrorCode } from './identity.exception';
 export { IDENTITY_QUEUE, IdentityJob, Role } from './identity.constants';

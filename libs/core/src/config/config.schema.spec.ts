@@ -13,7 +13,14 @@ describe('parseConfig', () => {
       federationAllowPrivateAddresses: false,
       queuePrefix: 'guildhall',
       accessTokenTtlSeconds: 900,
-      rateLimits: { loginPerIp: 30, loginFailuresPerAccount: 10, signUpPerIp: 10, mediaUploadsPerAccount: 60 },
+      rateLimits: {
+        loginPerIp: 30,
+        loginFailuresPerAccountAndIp: 10,
+        loginFailuresPerIp: 50,
+        loginFailuresPerAccount: 100,
+        signUpPerIp: 10,
+        mediaUploadsPerAccount: 60,
+      },
       mediaMaxBytes: 10_485_760,
     });
   });

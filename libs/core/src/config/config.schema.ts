@@ -32,7 +32,17 @@ export interface GuildhallConfig {
   rateLimits: {
     /** Log-in attempts per client address per 5 minutes. */
     loginPerIp: number;
-    /** Failed log-ins per account per 15 minutes, after which it is refused until the window ends. */
+    /**
+     * Failed log-ins per account from one client address per 15 minutes, after which that address
+     * (not the account) is refused for the account until the window ends.
+     */
+    loginFailuresPerAccountAndIp: number;
+    /** Failed log-ins per client address per hour, whatever accounts they name. */
+    loginFailuresPerIp: number;
+    /**
+     * Failed log-ins per account per hour from all addresses together: a slow brake on guessing
+     * spread over many addresses. Addresses the member signed in from before are not braked.
+     */
     loginFailuresPerAccount: number;
     /** Sign-ups per client address per hour. */
     signUpPerIp: number;
@@ -194,7 +204,9 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     rateLimits: {
       loginPerIp: integer(env, 'RATE_LIMIT_LOGIN_PER_IP', 30, 1, 1_000_000),
-      loginFailuresPerAccount: integer(env, 'RATE_LIMIT_LOGIN_FAILURES', 10, 1, 1_000_000),
+      loginFailuresPerAccountAndIp: integer(env, 'RATE_LIMIT_LOGIN_FAILURES', 10, 1, 1_000_000),
+      loginFailuresPerIp: integer(env, 'RATE_LIMIT_LOGIN_FAILURES_PER_IP', 50, 1, 1_000_000),
+      loginFailuresPerAccount: integer(env, 'RATE_LIMIT_LOGIN_ACCOUNT_BRAKE', 100, 1, 1_000_000),
       signUpPerIp: integer(env, 'RATE_LIMIT_SIGNUP_PER_IP', 10, 1, 1_000_000),
       mediaUploadsPerAccount: integer(env, 'RATE_LIMIT_MEDIA_UPLOADS', 60, 1, 1_000_000),
       remoteLookupsPerIp: integer(env, 'RATE_LIMIT_REMOTE_LOOKUPS', 30, 1, 1_000_000),

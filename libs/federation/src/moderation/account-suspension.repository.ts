@@ -8,16 +8,24 @@ import { DataSource } from 'typeorm';
 export class AccountSuspensionRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Marks the account suspended (one already suspended keeps its date) and returns it. */
-  async suspend(accountId: string): Promise<AccountEntity> {
-    await this.dataSource.query('UPDATE accounts SET suspended_at = coalesce(suspended_at, now()) WHERE id = $1', [
-      accountId,
-    ]);
+  /**
+   * Marks the account suspended by someone of `byRole` and returns it. One already suspended keeps
+   * its date; its recorded role only rises (an admin re-suspending takes the lifting to admins).
+   */
+  async suspend(accountId: string, byRole: Role): Promise<AccountEntity> {
+    await this.dataSource.query(
+      `UPDATE accounts SET suspended_at = coalesce(suspended_at, now()),
+         suspended_by_role = CASE WHEN suspended_at IS NULL OR $2 = 'admin' THEN $2 ELSE suspended_by_role END
+       WHERE id = $1`,
+      [accountId, byRole],
+    );
     return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: accountId });
   }
 
   async unsuspend(accountId: string): Promise<AccountEntity> {
-    await this.dataSource.query('UPDATE accounts SET suspended_at = NULL WHERE id = $1', [accountId]);
+    await this.dataSource.query('UPDATE accounts SET suspended_at = NULL, suspended_by_role = NULL WHERE id = $1', [
+      accountId,
+    ]);
     return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: accountId });
   }
 

@@ -33,7 +33,11 @@ export class AccountSuspensionResolver {
   }
 
   @Roles(Role.Moderator, Role.Admin)
-  @Mutation(() => AccountModel, { description: 'Lifts a suspension: the account and its posts are back.' })
+  @Mutation(() => AccountModel, {
+    description:
+      'Lifts a suspension: the account and its posts are back. Only an admin may lift a suspension an admin ' +
+      'made, or unsuspend a moderator or an admin.',
+  })
   async unsuspendAccount(
     @CurrentAuth() auth: AuthContext,
     @Args() { handle }: AccountHandleArgs,

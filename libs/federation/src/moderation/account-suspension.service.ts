@@ -24,6 +24,14 @@ export class AccountSuspensionService {
 
   async unsuspendAccount(moderator: AuthContext, handle: string): Promise<AccountEntity> {
     const account = await this.find(handle);
+    await this.mayActOn(moderator, account);
+    // A suspension whose maker is not on record (made before it was) is an admin's to lift.
+    if (account.suspendedAt && account.suspendedByRole !== Role.Moderator && moderator.role !== Role.Admin) {
+      throw new ModerationException(
+        ModerationErrorCode.SuspendedByAdmin,
+        'An admin suspended this account: only an admin may lift it',
+      );
+    }
     const lifted = await this.suspensions.unsuspend(account.id);
     this.logger.log({ msg: 'account unsuspended', accountId: account.id, moderatorId: moderator.accountId });
     return lifted;
@@ -34,18 +42,24 @@ export class AccountSuspensionService {
     if (account.id === moderator.accountId) {
       throw new ModerationException(ModerationErrorCode.CannotSuspendSelf, 'You cannot suspend your own account');
     }
-    const role = await this.suspensions.roleOf(account.id);
-    if ((role === Role.Moderator || role === Role.Admin) && moderator.role !== Role.Admin) {
-      throw new ModerationException(
-        ModerationErrorCode.CannotSuspendStaff,
-        'Only an admin may suspend a moderator or an admin',
-      );
-    }
-    const suspended = await this.suspensions.suspend(account.id);
+    await this.mayActOn(moderator, account);
+    const suspended = await this.suspensions.suspend(account.id, moderator.role);
     // After the mark: from then on every token is refused anyway, this only ends the sessions.
     const sessions = account.domain === null ? await this.auth.endSessionsOfAccount(account.id) : 0;
     this.logger.log({ msg: 'account suspended', accountId: account.id, moderatorId: moderator.accountId, sessions });
     return suspended;
+  }
+
+  /** One rule for suspending and lifting: moderators act on members (and remote accounts) only. */
+  private async mayActOn(moderator: AuthContext, account: AccountEntity): Promise<void> {
+    if (moderator.role === Role.Admin) return;
+    const role = await this.suspensions.roleOf(account.id);
+    if (role === Role.Moderator || role === Role.Admin) {
+      throw new ModerationException(
+        ModerationErrorCode.CannotSuspendStaff,
+        'Only an admin may suspend or unsuspend a moderator or an admin',
+      );
+    }
   }
 
   /** For federation: a suspended local actor's document answers 410 Gone. */

@@ -8,6 +8,8 @@ export enum ModerationErrorCode {
   CannotSuspendSelf = 'CANNOT_SUSPEND_SELF',
   /** A moderator suspending a moderator or an admin (only an admin may). */
   CannotSuspendStaff = 'CANNOT_SUSPEND_STAFF',
+  /** A moderator lifting a suspension an admin made (only an admin may). */
+  SuspendedByAdmin = 'SUSPENDED_BY_ADMIN',
   CannotReportSelf = 'CANNOT_REPORT_SELF',
   /** Reported posts must be posts of the reported account that the reporter can see. */
   InvalidReportedPosts = 'INVALID_REPORTED_POSTS',
@@ -22,6 +24,7 @@ const GRAPHQL_CODES: Record<ModerationErrorCode, GraphqlErrorCode> = {
   [ModerationErrorCode.AccountNotFound]: GraphqlErrorCode.NOT_FOUND,
   [ModerationErrorCode.CannotSuspendSelf]: GraphqlErrorCode.BAD_USER_INPUT,
   [ModerationErrorCode.CannotSuspendStaff]: GraphqlErrorCode.FORBIDDEN,
+  [ModerationErrorCode.SuspendedByAdmin]: GraphqlErrorCode.FORBIDDEN,
   [ModerationErrorCode.CannotReportSelf]: GraphqlErrorCode.BAD_USER_INPUT,
   [ModerationErrorCode.InvalidReportedPosts]: GraphqlErrorCode.BAD_USER_INPUT,
   [ModerationErrorCode.ReportNotFound]: GraphqlErrorCode.NOT_FOUND,

@@ -92,6 +92,13 @@ export class AccountEntity {
   @Column({ type: 'timestamptz', nullable: true })
   suspendedAt: Date | null;
 
+  /**
+   * The role of whoever suspended the account ('moderator' or 'admin'; null when not suspended):
+   * a suspension an admin made is lifted only by an admin.
+   */
+  @Column({ type: 'text', nullable: true })
+  suspendedByRole: string | null;
+
   @Column({ type: 'integer', default: 0 })
   postsCount: number;
 

@@ -164,4 +164,8 @@ export class AccountRepository {
   findUserById(id: string): Promise<UserEntity | null> {
     return this.dataSource.getRepository(UserEntity).findOne({ where: { id }, relations: { account: true } });
   }
+
+  findUserByAccountId(accountId: string): Promise<UserEntity | null> {
+    return this.dataSource.getRepository(UserEntity).findOneBy({ accountId });
+  }
 }

@@ -4,22 +4,14 @@ import { AccountService } from '../accounts/account.service';
 import type { UserEntity } from '../accounts/user.entity';
 import type { AuthContext } from './auth-context';
 import { AuthPayloadModel } from './auth-payload.model';
-import { AuthService, type ClientInfo, type IssuedSession } from './auth.service';
+import { AuthService, type IssuedSession } from './auth.service';
+import { clientOf, type GraphqlContext } from './client-info';
 import { CurrentAuth } from './decorators/current-auth.decorator';
 import { Public } from './decorators/public.decorator';
 import { LogInInput } from './dto/log-in.input';
 import { RefreshSessionInput } from './dto/refresh-session.input';
 import { SignUpInput } from './dto/sign-up.input';
 import { LocalAuthGuard, LoggedInUser } from './guards/local-auth.guard';
-
-interface GraphqlContext {
-  req: { ip: string; headers: Record<string, string | string[] | undefined> };
-}
-
-function clientOf(context: GraphqlContext): ClientInfo {
-  const userAgent = context.req.headers['user-agent'];
-  return { ip: context.req.ip, userAgent: typeof userAgent === 'string' ? userAgent : null };
-}
 
 @Resolver(() => AuthPayloadModel)
 export class AuthResolver {

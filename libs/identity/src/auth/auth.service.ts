@@ -7,6 +7,7 @@ import type { UserEntity } from '../accounts/user.entity';
 import { IdentityErrorCode, IdentityException } from '../identity.exception';
 import { SessionRepository } from '../sessions/session.repository';
 import type { AuthContext } from './auth-context';
+import { LoginThrottle, rateLimited, type PasswordSubject } from './login-throttle.service';
 import { PasswordService } from './password.service';
 import { TokenService, type AccessTokenClaims } from './token.service';
 
@@ -37,54 +38,73 @@ export class AuthService {
     private readonly passwords: PasswordService,
     private readonly tokens: TokenService,
     private readonly rateLimiter: RateLimiterService,
+    private readonly throttle: LoginThrottle,
     private readonly config: ConfigService,
   ) {}
 
-  private limit(name: 'loginPerIp' | 'loginFailuresPerAccount' | 'signUpPerIp'): Limit {
-    const max = this.config.values.rateLimits[name];
-    const windowSeconds = { loginPerIp: 300, loginFailuresPerAccount: 900, signUpPerIp: 3600 }[name];
-    return { max, windowSeconds };
+  private async enforce(key: string, limit: Limit): Promise<void> {
+    const verdict = await this.rateLimiter.hit(key, limit);
+    if (!verdict.allowed) throw rateLimited(verdict.retryAfterSeconds);
   }
 
-  private async enforce(key: string, limit: Limit, consume: boolean): Promise<void> {
-    const verdict = consume ? await this.rateLimiter.hit(key, limit) : await this.rateLimiter.check(key, limit);
-    if (!verdict.allowed) {
-      throw new IdentityException(IdentityErrorCode.RateLimited, 'Too many attempts; try again later', {
-        retryAfterSeconds: verdict.retryAfterSeconds,
-      });
-    }
+  private perIp(name: 'loginPerIp' | 'signUpPerIp'): Limit {
+    return { max: this.config.values.rateLimits[name], windowSeconds: name === 'loginPerIp' ? 300 : 3600 };
   }
 
   async signUp(
     input: { username: string; email: string; password: string; displayName?: string | null },
     client: ClientInfo,
   ): Promise<IssuedSession> {
-    await this.enforce(`signup:ip:${client.ip}`, this.limit('signUpPerIp'), true);
-    const { account, user } = await this.accountService.createLocal(input);
-    return this.openSession(user.id, account, client);
+    await this.enforce(`signup:ip:${client.ip}`, this.perIp('signUpPerIp'));
+    try {
+      const { account, user } = await this.accountService.createLocal(input);
+      return await this.openSession(user.id, account, client);
+    } catch (error) {
+      // Usernames are public; whether an email address is registered here is not (ADR 0021).
+      if (error instanceof IdentityException && error.reason === IdentityErrorCode.EmailTaken) {
+        throw new IdentityException(
+          IdentityErrorCode.SignUpRefused,
+          'This username or email address cannot be used to sign up',
+        );
+      }
+      throw error;
+    }
   }
 
   /**
    * Checks a log-in. Wrong username and wrong password read the same (and cost the same time);
-   * attempts are limited per client address, failures per account.
+   * attempts are limited per client address, failures per account and address (LoginThrottle).
    */
   async verifyCredentials(login: string, password: string, client: ClientInfo) {
     const normalized = login.trim().toLowerCase();
-    await this.enforce(`login:ip:${client.ip}`, this.limit('loginPerIp'), true);
-    const accountKey = `login:account:${normalized}`;
-    const failures = this.limit('loginFailuresPerAccount');
-    await this.enforce(accountKey, failures, false);
+    await this.enforce(`login:ip:${client.ip}`, this.perIp('loginPerIp'));
     const user = await this.accounts.findUserByLogin(normalized);
-    const valid = await this.passwords.verify(user?.passwordHash, password);
-    if (!user || !valid) {
-      await this.rateLimiter.hit(accountKey, failures);
-      this.logger.warn({ msg: 'failed log-in', ip: client.ip, known: Boolean(user) });
-      throw new IdentityException(IdentityErrorCode.InvalidCredentials, WRONG_CREDENTIALS);
-    }
-    await this.rateLimiter.reset(accountKey);
+    await this.checkPassword({ userId: user?.id ?? null, login: normalized }, user?.passwordHash, password, client);
+    if (!user) throw new IdentityException(IdentityErrorCode.InvalidCredentials, WRONG_CREDENTIALS);
     // Said only to whoever knows the password.
     if (user.account.suspendedAt) throw suspended();
     return user;
+  }
+
+  /**
+   * The one password check (log-in, password change): throttled per account and address,
+   * InvalidCredentials (or `wrong`) when the password does not match.
+   */
+  async checkPassword(
+    subject: PasswordSubject,
+    hash: string | undefined,
+    password: string,
+    client: ClientInfo,
+    wrong = () => new IdentityException(IdentityErrorCode.InvalidCredentials, WRONG_CREDENTIALS),
+  ): Promise<void> {
+    await this.throttle.assertAllowed(subject, client.ip);
+    const valid = await this.passwords.verify(hash, password);
+    if (!valid || !subject.userId) {
+      await this.throttle.recordFailure(subject, client.ip);
+      this.logger.warn({ msg: 'wrong password', ip: client.ip, userId: subject.userId });
+      throw wrong();
+    }
+    await this.throttle.recordSuccess(subject, client.ip);
   }
 
   /** Opens a session for a user whose credentials were verified (by passport-local). */
@@ -105,11 +125,18 @@ export class AuthService {
     return { token: access.token, expiresAt: access.expiresAt, refreshToken: refresh.token, account };
   }
 
-  /** Trades a refresh token for a new access token and a new refresh token (rotation). */
+  /**
+   * Trades a refresh token for a new access token and a new refresh token (rotation). A refresh
+   * token already traded is a stolen copy or a stolen original: its whole session is revoked, so
+   * neither the thief nor the member keeps its tokens (RFC 6749 §10.4; OAuth 2.1's rotation).
+   */
   async refresh(refreshToken: string): Promise<IssuedSession> {
     const next = this.tokens.newRefreshToken();
-    const session = await this.sessions.rotate(this.tokens.hashRefreshToken(refreshToken), next.hash, next.expiresAt);
+    const presented = this.tokens.hashToken(refreshToken);
+    const session = await this.sessions.rotate(presented, next.hash, next.expiresAt);
     if (!session) {
+      const reused = await this.sessions.revokeForSpentToken(presented);
+      if (reused) this.logger.warn({ msg: 'spent refresh token presented; session revoked', sessionId: reused });
       throw new IdentityException(IdentityErrorCode.SessionRevoked, 'The session has ended; log in again');
     }
     const user = await this.accounts.findUserById(session.userId);

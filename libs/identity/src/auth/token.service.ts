@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { ConfigService } from '@guildhall/core';
+import { PASSWORD_RESET_TTL_MINUTES } from '../identity.constants';
 
 /** What an access token says: the account, and the session that must still be live. */
 export interface AccessTokenClaims {
@@ -23,12 +24,21 @@ export class TokenService {
   }
 
   newRefreshToken(): { token: string; hash: string; expiresAt: Date } {
-    const token = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(Date.now() + this.config.values.refreshTokenTtlDays * 86_400_000);
-    return { token, hash: this.hashRefreshToken(token), expiresAt };
+    return this.newOpaqueToken(this.config.values.refreshTokenTtlDays * 86_400_000);
   }
 
-  hashRefreshToken(token: string): string {
+  /** A one-time password reset token, valid PASSWORD_RESET_TTL_MINUTES. */
+  newPasswordResetToken(): { token: string; hash: string; expiresAt: Date } {
+    return this.newOpaqueToken(PASSWORD_RESET_TTL_MINUTES * 60_000);
+  }
+
+  /** Opaque tokens (refresh, password reset) are stored only as this hash. */
+  hashToken(token: string): string {
     return createHash('sha256').update(token).digest('hex');
+  }
+
+  private newOpaqueToken(ttlMs: number): { token: string; hash: string; expiresAt: Date } {
+    const token = randomBytes(32).toString('base64url');
+    return { token, hash: this.hashToken(token), expiresAt: new Date(Date.now() + ttlMs) };
   }
 }

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { ConfigService } from '@guildhall/core';
 import { IDENTITY_QUEUE, IdentityJob, SESSION_RETENTION_DAYS } from '../identity.constants';
 import { CLEANUP_SESSIONS_JOB_OPTIONS, type CleanupSessionsPayload } from '../jobs/cleanup-sessions.job';
 import { SessionRepository } from './session.repository';
@@ -11,6 +12,7 @@ export class SessionCleanupService {
 
   constructor(
     private readonly sessions: SessionRepository,
+    private readonly config: ConfigService,
     @InjectQueue(IDENTITY_QUEUE) private readonly queue: Queue<CleanupSessionsPayload>,
   ) {}
 
@@ -40,11 +42,16 @@ export class SessionCleanupService {
     return jobId;
   }
 
-  /** Deletes sessions that ended (expired or revoked) more than the retention period ago. */
+  /**
+   * Deletes sessions that ended (expired or revoked) more than the retention period ago, and spent
+   * refresh tokens older than a refresh token lives (reuse of one that old is no longer told apart).
+   */
   async run(now = new Date()): Promise<number> {
     const before = new Date(now.getTime() - SESSION_RETENTION_DAYS * 86_400_000);
     const deleted = await this.sessions.deleteEndedBefore(before);
-    this.logger.log({ msg: 'sessions cleaned up', deleted, before: before.toISOString() });
+    const spentBefore = new Date(now.getTime() - this.config.values.refreshTokenTtlDays * 86_400_000);
+    const spent = await this.sessions.deleteSpentTokensBefore(spentBefore);
+    this.logger.log({ msg: 'sessions cleaned up', deleted, spent, before: before.toISOString() });
     return deleted;
   }
 }

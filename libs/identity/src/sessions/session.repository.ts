@@ -49,20 +49,49 @@ export class SessionRepository {
 
   /**
    * Swaps a live session's refresh token for a new one in one statement, so a refresh token
-   * works exactly once even when two requests race with it.
+   * works exactly once even when two requests race with it; the old token's hash is kept as
+   * spent, so presenting it again is recognised as reuse.
    */
-  async rotate(oldHash: string, newHash: string, expiresAt: Date): Promise<SessionEntity | null> {
-    const result = await this.sessions
-      .createQueryBuilder()
-      .update(SessionEntity)
-      .set({ refreshTokenHash: newHash, lastUsedAt: () => 'now()', expiresAt })
-      .where('refresh_token_hash = :oldHash', { oldHash })
-      .andWhere('revoked_at IS NULL')
-      .andWhere('expires_at > now()')
-      .returning('*')
-      .execute();
-    const raw = (result.raw as Record<string, unknown>[])[0];
-    return raw ? this.sessions.create({ id: raw.id as string, userId: raw.user_id as string }) : null;
+  async rotate(oldHash: string, newHash: string, expiresAt: Date): Promise<{ id: string; userId: string } | null> {
+    const rows = await this.sessions.query<{ id: string; user_id: string }[]>(
+      `WITH rotated AS (
+         UPDATE sessions SET refresh_token_hash = $2, last_used_at = now(), expires_at = $3
+         WHERE refresh_token_hash = $1 AND revoked_at IS NULL AND expires_at > now()
+         RETURNING id, user_id
+       ), spent AS (
+         INSERT INTO spent_refresh_tokens (token_hash, session_id) SELECT $1, id FROM rotated
+       )
+       SELECT id, user_id FROM rotated`,
+      [oldHash, newHash, expiresAt],
+    );
+    const row = rows[0];
+    return row ? { id: row.id, userId: row.user_id } : null;
+  }
+
+  /**
+   * A spent refresh token presented again: revokes the session it belonged to (every refresh
+   * token and access token of it stops working at once). Returns that session's id, or null
+   * when the token was never one of ours.
+   */
+  async revokeForSpentToken(tokenHash: string): Promise<string | null> {
+    // An UPDATE answers [rows, affected count].
+    const [rows] = await this.sessions.query<[{ session_id: string }[], number]>(
+      `WITH reused AS (SELECT session_id FROM spent_refresh_tokens WHERE token_hash = $1)
+       UPDATE sessions SET revoked_at = coalesce(revoked_at, now())
+       FROM reused WHERE sessions.id = reused.session_id
+       RETURNING reused.session_id`,
+      [tokenHash],
+    );
+    return rows[0]?.session_id ?? null;
+  }
+
+  /** Whether the user ever opened a session from `ip` (kept until the cleanup deletes ended ones). */
+  async hasSignedInFrom(userId: string, ip: string): Promise<boolean> {
+    const rows = await this.sessions.query<unknown[]>('SELECT 1 FROM sessions WHERE user_id = $1 AND ip = $2 LIMIT 1', [
+      userId,
+      ip,
+    ]);
+    return rows.length > 0;
   }
 
   async revoke(sessionId: string): Promise<boolean> {
@@ -101,5 +130,17 @@ export class SessionRepository {
       .orWhere('revoked_at < :before', { before })
       .execute();
     return result.affected ?? 0;
+  }
+
+  /**
+   * Forgets spent refresh tokens older than `before` (their session's refresh window has long
+   * closed on them); returns how many.
+   */
+  async deleteSpentTokensBefore(before: Date): Promise<number> {
+    const [, count] = await this.sessions.query<[unknown[], number]>(
+      'DELETE FROM spent_refresh_tokens WHERE spent_at < $1',
+      [before],
+    );
+    return count;
   }
 }

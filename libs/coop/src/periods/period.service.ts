@@ -5,6 +5,7 @@ import { InvalidSnapshotError } from '../coop.exception';
 import { CoopServiceErrorCode, CoopServiceException } from '../coop-service.exception';
 import { allocateSnapshot, sealSnapshot, type EnginePhases } from '../engine/close-period';
 import { SNAPSHOT_FORMAT, type Allocation, type PeriodResult, type PeriodSnapshot } from '../engine/snapshot';
+import { DEFAULT_PARAMETERS, DEFAULT_VESTING_PERIODS } from '../bylaws';
 import { AdoptedParameters } from '../governance/adopted-parameters';
 import { closePostings } from '../ledger/close-postings';
 import { LedgerRepository } from '../ledger/ledger.repository';
@@ -202,14 +203,18 @@ export class PeriodService {
   }
 
   /**
-   * Opens the period after `previous` (or the first, this month) with the parameters adopted so
-   * far (the bylaws' defaults until governance adopts others) frozen on it.
+   * Opens the period after `previous` with the parameters adopted so far frozen on it. The first
+   * period (this month) opens with the bylaws' parameters whatever was adopted before it opened:
+   * an adoption applies from the period after the one it was decided in, and the first period is
+   * the one every adoption before it was decided in (it may open only at the first close).
    */
   private async openNext(manager: EntityManager, start: Date, previous: CoopPeriodEntity | null): Promise<void> {
     if (!previous && (await this.periods.findOpen(manager))) return;
     const startsAt = previous ? start : monthStart(start);
     const id = periodId(startsAt, await this.periods.countWithBase(manager, periodId(startsAt, 0)));
-    const { parameters, vestingPeriods } = await this.adopted.current(manager);
+    const { parameters, vestingPeriods } = previous
+      ? await this.adopted.current(manager)
+      : { parameters: DEFAULT_PARAMETERS, vestingPeriods: DEFAULT_VESTING_PERIODS };
     await this.periods.insertOpen(manager, {
       id,
       seq: (await this.periods.lastSeq(manager)) + 1,

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PeriodParameters, PeriodSnapshot } from '@guildhall/coop';
 import { signUp, type SignedUp } from './utils/factories';
+import { freshDatabase } from './utils/fresh-database';
 import { createTestApp, type TestApp } from './utils/test-app';
 
 /**
@@ -12,8 +11,7 @@ import { createTestApp, type TestApp } from './utils/test-app';
  * `minMemberAgeDays: 0` adopted before it reached that very close's snapshot).
  */
 describe('cooperative: the first period on a fresh install (e2e)', () => {
-  const name = `guildhall_fresh_${randomBytes(5).toString('hex')}`;
-  const server = new URL(process.env.TEST_DATABASE_ADMIN_URL!);
+  let database: Awaited<ReturnType<typeof freshDatabase>>;
   let t: TestApp;
   let db: DataSource;
   let admin: SignedUp;
@@ -24,15 +22,6 @@ describe('cooperative: the first period on a fresh install (e2e)', () => {
     if (!res.data || res.errors) throw new Error(JSON.stringify(res.errors));
     return res.data;
   };
-  const adminQuery = async (sql: string) => {
-    const client = new Client({ connectionString: server.toString() });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
   const closePeriod = async () =>
     (await gql<{ closePeriod: { snapshot: PeriodSnapshot } }>('mutation { closePeriod { snapshot } }', {}, admin))
       .closePeriod.snapshot;
@@ -41,8 +30,8 @@ describe('cooperative: the first period on a fresh install (e2e)', () => {
       ?.parameters;
 
   beforeAll(async () => {
-    await adminQuery(`CREATE DATABASE ${name}`);
-    t = await createTestApp({ DATABASE_URL: Object.assign(new URL(server), { pathname: `/${name}` }).toString() });
+    database = await freshDatabase();
+    t = await createTestApp({ DATABASE_URL: database.url });
     db = t.app.get(DataSource);
     admin = await signUp(t);
     await db.query(`UPDATE users SET role = 'admin' WHERE account_id = $1`, [admin.account.id]);
@@ -55,7 +44,7 @@ describe('cooperative: the first period on a fresh install (e2e)', () => {
 
   afterAll(async () => {
     await t?.close();
-    await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await database?.drop();
   });
 
   it('opens the first period with the bylaws; an adoption before the first close applies from the second', async () => {

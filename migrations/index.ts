@@ -10,6 +10,7 @@ import { CreateCoopGovernance1795331903856 } from './1795331903856-CreateCoopGov
 import { CreateCapitalPolicies1795334797424 } from './1795334797424-CreateCapitalPolicies';
 import { LinkRemoteMedia1795336382902 } from './1795336382902-LinkRemoteMedia';
 import { TrackDomainPurges1795337457754 } from './1795337457754-TrackDomainPurges';
+import { PseudonymisePublishedSnapshots1796545351581 } from './1796545351581-PseudonymisePublishedSnapshots';
 
 export const MIGRATIONS = [
   CreateIdentity1795317000691,
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   CreateCapitalPolicies1795334797424,
   LinkRemoteMedia1795336382902,
   TrackDomainPurges1795337457754,
+  PseudonymisePublishedSnapshots1796545351581,
 ];

@@ -34,5 +34,6 @@ export { PaymentService } from './contributions/payment.service';
 export { LedgerVerifier, type VerifyReport } from './ledger/ledger.verifier';
 export { closePostings } from './ledger/close-postings';
 export { TransparencyService, type PeriodPageData } from './transparency/transparency.service';
+export { memberPseudonym, publishSnapshot, type PublishedSnapshot } from './transparency/published-snapshot';
 export { CapitalService } from './capital/capital.service';
 export { CapitalErrorCode, CapitalException } from './capital/capital.exception';

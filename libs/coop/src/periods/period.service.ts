@@ -10,6 +10,7 @@ import { AdoptedParameters } from '../governance/adopted-parameters';
 import { closePostings } from '../ledger/close-postings';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { LedgerService } from '../ledger/ledger.service';
+import { newPseudonymKey, publish } from '../transparency/published-snapshot';
 import type { CoopPeriodEntity } from './coop-period.entity';
 import { CoopPeriodRepository } from './coop-period.repository';
 import { settledLater, whenSent } from './in-flight';
@@ -81,7 +82,8 @@ export class PeriodService {
       const period = await this.periods.findById(target, manager);
       if (!period) throw new CoopServiceException(CoopServiceErrorCode.PeriodNotFound, `No period ${target}`);
       if (period.status === 'closed') {
-        return { snapshot: period.snapshot as PeriodSnapshot, result: period.result as PeriodResult, posted: false };
+        const snapshot = (period.publishedSnapshot ?? period.snapshot) as PeriodSnapshot;
+        return { snapshot, result: period.result as PeriodResult, posted: false };
       }
       return this.closeOpen(manager, period);
     });
@@ -137,7 +139,12 @@ export class PeriodService {
       this.periods.storeSnapshot(manager, period.id, head, { afterSeq, through }),
     );
     lap('eventsMs');
-    const snapshot: PeriodSnapshot = { ...head, events };
+    const internal: PeriodSnapshot = { ...head, events };
+    // The engine runs the published snapshot (pseudonyms order its ties, ADR 0022), so replaying
+    // what anyone can download gives exactly what the ledger posts.
+    const pseudonymKey = newPseudonymKey();
+    const { snapshot, pseudonyms } = publish(internal, pseudonymKey);
+    lap('publishMs');
     const engine: EnginePhases = {};
     const allocation = this.allocate(snapshot, engine);
     lap('allocateMs');
@@ -150,7 +157,7 @@ export class PeriodService {
     const lines = closePostings(
       { ...allocation, period: period.id },
       snapshot.money,
-      new Map(members.map((m) => [m.id, m.accountId])),
+      new Map(members.flatMap((m) => (pseudonyms.has(m.id) ? [[pseudonyms.get(m.id)!, m.accountId]] : []))),
       vesting.filter((v) => active.has(v.memberId)),
     );
     lap('postingLinesMs');
@@ -174,6 +181,8 @@ export class PeriodService {
       outputHash: result.outputHash,
       eventsThrough,
       paymentsThrough: money.through,
+      publishedSnapshot: snapshot,
+      pseudonymKey,
       closedAt,
     });
     lap('markClosedMs');
@@ -183,7 +192,8 @@ export class PeriodService {
       msg: 'period closed',
       periodId: period.id,
       members: members.length,
-      events: snapshot.events.length,
+      events: internal.events.length,
+      publishedEvents: snapshot.events.length,
       ms: total(),
       ...phases,
     });

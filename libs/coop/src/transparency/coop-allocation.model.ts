@@ -38,6 +38,13 @@ export class CoopAllocationModel {
   @Field()
   end: Date;
 
+  @Field({
+    description:
+      "The member's id in this period's published snapshot and result: a pseudonym only this member (and the " +
+      'platform) can tie to it, different in every period.',
+  })
+  pseudonym: string;
+
   @Field(() => [CoopPoolAllocationModel])
   pools: CoopPoolAllocationModel[];
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { canonicalHash } from '../engine/canonical-json';
 import {
   EQUITY_POOL,
@@ -24,8 +24,9 @@ const NAME_HEX = 24;
 /** A new period key: 256 random bits, hex. Never published. */
 export const newPseudonymKey = (): string => randomBytes(32).toString('hex');
 
+/** One-shot SHA-256 (`hash`, ~6× faster than createHash per short string: a close hashes ~1M). */
 const keyed = (key: string, kind: string, value: string) =>
-  createHash('sha256').update(`${key}:${kind}:${value}`).digest('hex').slice(0, NAME_HEX);
+  hash('sha256', `${key}:${kind}:${value}`, 'hex').slice(0, NAME_HEX);
 
 /**
  * A member's name in one period's published snapshot and result: `m-` and 96 bits of
@@ -114,14 +115,16 @@ export function publish(
       }
     }
     named.add(event.member);
-    events.push({
+    // Built property by property (no spreads): a close publishes up to a million of these.
+    const published: { -readonly [K in keyof ContributionEvent]: ContributionEvent[K] } = {
       id: `e-${keyed(key, 'event', event.id)}`,
       type: event.type,
       member: pseudonym(event.member),
-      ...(actor !== undefined ? { actor } : {}),
-      ...(event.object !== undefined ? { object: object(event.object) } : {}),
-      ...(event.amount !== undefined ? { amount: event.amount } : {}),
-    });
+    };
+    if (actor !== undefined) published.actor = actor;
+    if (event.object !== undefined) published.object = object(event.object);
+    if (event.amount !== undefined) published.amount = event.amount;
+    events.push(published);
   }
   for (const sum of sums.values()) {
     events.push({

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { ContributionReconciler, type ReconciliationReport } from '@guildhall/coop';
+import { ContributionReconciler, LedgerVerifier, type ReconciliationReport } from '@guildhall/coop';
 import { signUp, type SignedUp } from './utils/factories';
 import { freshDatabase } from './utils/fresh-database';
 import { cleanEnv, run } from './utils/spawn';
@@ -159,5 +159,32 @@ describe('cooperative contribution reconciliation (e2e)', () => {
     ]);
     expect(report.repaired).toEqual({ contributions: 0, reversals: 0 });
     await db.query(`DELETE FROM coop_events WHERE id = $1`, [`engaged:${id}`]);
+  });
+
+  it('verify catches a published snapshot that is not the one derived from the recorded snapshot', async () => {
+    const [{ id, original }] = await db.query<{ id: string; original: string }[]>(
+      `SELECT id, published_snapshot::text AS original FROM coop_periods WHERE status = 'closed' ORDER BY seq LIMIT 1`,
+    );
+    const verifier = t.app.get(LedgerVerifier);
+    expect((await verifier.verify()).periods).toEqual([expect.objectContaining({ id, ok: true })]);
+    const tampered = JSON.parse(original) as { money: { costs: number } };
+    tampered.money.costs += 1;
+    await db.query(`UPDATE coop_periods SET published_snapshot = $2::json WHERE id = $1`, [
+      id,
+      JSON.stringify(tampered),
+    ]);
+    try {
+      const report = await verifier.verify();
+      expect(report.ok).toBe(false);
+      expect(report.periods).toEqual([
+        expect.objectContaining({
+          id,
+          ok: false,
+          problem: 'the published snapshot differs from the one derived from the stored internal snapshot',
+        }),
+      ]);
+    } finally {
+      await db.query(`UPDATE coop_periods SET published_snapshot = $2::json WHERE id = $1`, [id, original]);
+    }
   });
 });

@@ -14,6 +14,7 @@ import { SecureCredentials1796544203566 } from './1796544203566-SecureCredential
 import { KeepTombstoneActors1796544616973 } from './1796544616973-KeepTombstoneActors';
 import { ForgetUnconfirmedKeys1796544616974 } from './1796544616974-ForgetUnconfirmedKeys';
 import { CreateDomainEventOutbox1796544856391 } from './1796544856391-CreateDomainEventOutbox';
+import { PseudonymisePublishedSnapshots1796545351581 } from './1796545351581-PseudonymisePublishedSnapshots';
 
 export const MIGRATIONS = [
   CreateIdentity1795317000691,
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   KeepTombstoneActors1796544616973,
   ForgetUnconfirmedKeys1796544616974,
   CreateDomainEventOutbox1796544856391,
+  PseudonymisePublishedSnapshots1796545351581,
 ];

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { closePeriod as runEngine, type PeriodResult, type PeriodSnapshot } from '@guildhall/coop';
+import { closePeriod as runEngine, memberPseudonym, type PeriodResult, type PeriodSnapshot } from '@guildhall/coop';
+import { internalSnapshot, pseudonymKey } from './utils/coop';
 import { signUp, type SignedUp } from './utils/factories';
 import { cleanEnv, run } from './utils/spawn';
 import { createTestApp, type GraphqlError, type TestApp } from './utils/test-app';
@@ -119,8 +120,8 @@ describe('cooperative period close (e2e)', () => {
 
     first = await close();
     const { snapshot, result } = first;
-    const types = snapshot.events.map((e) => e.type).sort();
-    expect(types).toEqual([
+    const internal = await internalSnapshot(db, result.period);
+    expect(internal.events.map((e) => e.type).sort()).toEqual([
       'CURATED',
       'ENGAGED',
       'ENGAGED',
@@ -134,9 +135,21 @@ describe('cooperative period close (e2e)', () => {
       'REVERSAL',
       'SPENT',
     ]);
+    // Published: the reversed like and post and both reversals left out (they score nothing).
+    expect(snapshot.events.map((e) => e.type).sort()).toEqual([
+      'CURATED',
+      'ENGAGED',
+      'ENGAGED',
+      'ENGAGED',
+      'PUBLISHED',
+      'PUBLISHED',
+      'PUBLISHED',
+      'SPENT',
+    ]);
     expect(snapshot.money).toEqual({ revenue: 650_000, costs: 100_000 });
     expect(result.net).toBe(550_000);
-    expect(result.members.map((m) => m.id)).toEqual([ana.username, ben.username, cy.username].sort());
+    const key = await pseudonymKey(db, result.period);
+    expect(result.members.map((m) => m.id)).toEqual([ana, ben, cy].map((m) => memberPseudonym(key, m.username)).sort());
     expect(result.unitsIssued).toBe(10_000);
     expect(runEngine(snapshot)).toEqual(result);
 
@@ -176,8 +189,10 @@ describe('cooperative period close (e2e)', () => {
     expect(x).toEqual(y);
     expect(await count('SELECT count(*) AS n FROM coop_journal_entries WHERE key = $1', [`close:${open}`])).toBe(2);
     expect(x.snapshot.events.map((e) => e.type)).toEqual(['PUBLISHED']);
-    const earlier = new Set(first.snapshot.events.map((e) => e.id));
-    expect(x.snapshot.events.filter((e) => earlier.has(e.id))).toEqual([]);
+    const earlier = new Set((await internalSnapshot(db, first.result.period)).events.map((e) => e.id));
+    const now = (await internalSnapshot(db, open)).events;
+    expect(now.map((e) => e.type)).toEqual(['PUBLISHED']);
+    expect(now.filter((e) => earlier.has(e.id))).toEqual([]);
     expect(x.snapshot.opening).toEqual({
       reserve: first.result.reserve.closing,
       commons: first.result.commons.closing,
@@ -231,7 +246,9 @@ describe('cooperative period close (e2e)', () => {
   });
 
   it('vests units in the close N (3) periods after their issue, for members still in good standing', async () => {
-    const units = (id: string) => first.result.members.find((m) => m.id === id)?.units ?? 0;
+    const key = await pseudonymKey(db, first.result.period);
+    const units = (username: string) =>
+      first.result.members.find((m) => m.id === memberPseudonym(key, username))?.units ?? 0;
     await close(); // P+2 (P+1 was the raced close)
     const vesting = await close(); // P+3: vests what P issued
     const lines = await db.query<{ account: string; memberId: string; amount: string }[]>(
@@ -245,8 +262,8 @@ describe('cooperative period close (e2e)', () => {
       .filter((l) => l.amount !== '0')
       .sort((a, b) => Number(a.amount) - Number(b.amount));
     expect(lines).toEqual(expected); // cy withdrew: its units were retired, not vested
-    const next = await close();
-    const vested = Object.fromEntries(next.snapshot.members.map((m) => [m.id, m.vestedUnits]));
+    const next = await internalSnapshot(db, (await close()).result.period);
+    const vested = Object.fromEntries(next.members.map((m) => [m.id, m.vestedUnits]));
     expect(vested[ana.username]).toBe(units(ana.username));
     expect(vested[ben.username]).toBe(units(ben.username));
     expect(vested[cy.username]).toBe(0);

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import type { MemberResult, PeriodResult, PeriodSnapshot } from '@guildhall/coop';
+import { memberPseudonym, type MemberResult, type PeriodResult, type PeriodSnapshot } from '@guildhall/coop';
+import { pseudonymKey } from './utils/coop';
 import { signUp, type SignedUp } from './utils/factories';
 import { cleanEnv, run } from './utils/spawn';
 import { createTestApp, type GraphqlError, type TestApp } from './utils/test-app';
@@ -100,7 +101,8 @@ const PAYABLES = /* GraphQL */ `
   }
 `;
 
-type Close = { snapshot: PeriodSnapshot; result: PeriodResult };
+/** `key`: the period's pseudonym key, to find a member in the result (ADR 0022). */
+type Close = { snapshot: PeriodSnapshot; result: PeriodResult; key: string };
 type Payout = {
   accountId: string;
   handle: string;
@@ -168,7 +170,10 @@ describe('cooperative capital and payouts (e2e)', () => {
     return res.data;
   };
   const errorOf = (res: { errors?: GraphqlError[] }) => res.errors?.[0]?.extensions;
-  const close = async (): Promise<Close> => (await gql<{ closePeriod: Close }>(CLOSE, {}, admin.token)).closePeriod;
+  const close = async (): Promise<Close> => {
+    const { closePeriod } = await gql<{ closePeriod: Omit<Close, 'key'> }>(CLOSE, {}, admin.token);
+    return { ...closePeriod, key: await pseudonymKey(db, closePeriod.result.period) };
+  };
   const runPayouts = async (): Promise<PayoutRun> =>
     (await gql<{ runPayouts: PayoutRun }>(RUN_PAYOUTS, {}, admin.token)).runPayouts;
   const myCoop = async (who: SignedUp): Promise<MyCoop> =>
@@ -187,7 +192,7 @@ describe('cooperative capital and payouts (e2e)', () => {
   const mine = (run: PayoutRun) => run.payouts.filter((p) => [ana, ben, cy].some((m) => m.account.id === p.accountId));
   const payoutOf = (run: PayoutRun, who: SignedUp) => run.payouts.find((p) => p.accountId === who.account.id);
   const memberOf = (close: Close, who: SignedUp): MemberResult => {
-    const member = close.result.members.find((m) => m.id === who.username);
+    const member = close.result.members.find((m) => m.id === memberPseudonym(close.key, who.username));
     if (!member) throw new Error(`${who.username} earned nothing in ${close.result.period}`);
     return member;
   };

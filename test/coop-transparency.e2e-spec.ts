@@ -1,5 +1,14 @@
 import { DataSource } from 'typeorm';
-import { closePeriod as runEngine, type PeriodResult, type PeriodSnapshot } from '@guildhall/coop';
+import {
+  canonicalHash,
+  closePeriod as runEngine,
+  memberPseudonym,
+  type ContributionEvent,
+  type PeriodResult,
+  type PublishedSnapshot,
+  type PeriodSnapshot,
+} from '@guildhall/coop';
+import { internalSnapshot, pseudonymKey } from './utils/coop';
 import { signUp, type SignedUp } from './utils/factories';
 import { createTestApp, type GraphqlError, type TestApp } from './utils/test-app';
 
@@ -43,6 +52,7 @@ const MY_ALLOCATIONS = /* GraphQL */ `
         cursor
         node {
           periodId
+          pseudonym
           allocationCents
           cashCents
           retainedCents
@@ -64,9 +74,11 @@ const MY_ALLOCATIONS = /* GraphQL */ `
     }
   }
 `;
-type Close = { snapshot: PeriodSnapshot; result: PeriodResult };
+/** `key`: the period's pseudonym key, to find a member in the result (ADR 0022). */
+type Close = { snapshot: PeriodSnapshot; result: PeriodResult; key: string };
 type Allocation = {
   periodId: string;
+  pseudonym: string;
   allocationCents: number;
   cashCents: number;
   retainedCents: number;
@@ -90,6 +102,8 @@ describe('cooperative transparency (e2e)', () => {
   let ben: SignedUp;
   let closed: Close;
   let empty: Close;
+  /** What must never appear in anything published: handles, post, like and payment ids, memos. */
+  let secrets: string[];
 
   const gql = async <T>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> => {
     const res = await t.gql<T>(query, variables, token);
@@ -97,18 +111,27 @@ describe('cooperative transparency (e2e)', () => {
     return res.data;
   };
   const errorOf = (res: { errors?: GraphqlError[] }) => res.errors?.[0]?.extensions;
-  const close = async (period?: string): Promise<Close> =>
-    (await gql<{ closePeriod: Close }>(CLOSE, { period }, admin.token)).closePeriod;
-  const post = async (who: SignedUp, content: string) =>
+  const close = async (period?: string): Promise<Close> => {
+    const { closePeriod } = await gql<{ closePeriod: Omit<Close, 'key'> }>(CLOSE, { period }, admin.token);
+    return { ...closePeriod, key: await pseudonymKey(db, closePeriod.result.period) };
+  };
+  const post = async (who: SignedUp, content: string, visibility = 'PUBLIC') =>
     (
       await gql<{ createPost: { id: string } }>(
         'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }',
-        { input: { content, visibility: 'PUBLIC' } },
+        { input: { content, visibility } },
         who.token,
       )
     ).createPost.id;
   const page = (path: string) => t.http().get(path).set('accept', 'text/html');
-  const memberOf = (close: Close, who: SignedUp) => close.result.members.find((m) => m.id === who.username);
+  const memberOf = (close: Close, who: SignedUp) =>
+    close.result.members.find((m) => m.id === memberPseudonym(close.key, who.username));
+  const revenue = (amountCents: number, paymentId: string, memo: string) =>
+    gql(
+      'mutation($i: RecordPaymentInput!) { recordRevenue(input: $i) { id } }',
+      { i: { amountCents, memo, memberHandle: ben.username, paymentId } },
+      admin.token,
+    );
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -126,14 +149,11 @@ describe('cooperative transparency (e2e)', () => {
     await close(); // whatever earlier runs left open
 
     const a1 = await post(ana, 'one');
-    await post(ana, 'two');
-    await post(ben, 'three');
+    const a2 = await post(ana, 'two', 'FOLLOWERS');
+    const b1 = await post(ben, 'three', 'DIRECT');
     await gql('mutation($id: ID!) { likePost(id: $id) { id } }', { id: a1 }, ben.token);
-    await gql(
-      'mutation($i: RecordPaymentInput!) { recordRevenue(input: $i) { id } }',
-      { i: { amountCents: 1_000_000, memo: 'subscription', memberHandle: ben.username } },
-      admin.token,
-    );
+    await revenue(1_000_000, 'prov_sub_4f2a9', 'subscription march');
+    await revenue(50_000, 'prov_tip_77c1e', 'tip for the zine');
     await gql(
       'mutation($i: RecordPaymentInput!) { recordCost(input: $i) { id } }',
       { i: { amountCents: 200_000 } },
@@ -141,11 +161,26 @@ describe('cooperative transparency (e2e)', () => {
     );
     closed = await close();
     empty = await close(); // a period with no surplus, newer than `closed`
+    const [{ like }] = await db.query<{ like: string }[]>(`SELECT id AS like FROM likes WHERE post_id = $1`, [a1]);
+    secrets = [
+      ana.username,
+      ben.username,
+      ana.account.id,
+      ben.account.id,
+      a1,
+      a2,
+      b1,
+      like,
+      'prov_sub_4f2a9',
+      'prov_tip_77c1e',
+      'subscription march',
+      'tip for the zine',
+    ];
   });
   afterAll(() => t.close());
 
   it('closed a period with a surplus that both members share', () => {
-    expect(closed.result.net).toBe(800_000);
+    expect(closed.result.net).toBe(850_000);
     expect(runEngine(closed.snapshot)).toEqual(closed.result);
     expect(memberOf(closed, ana)?.allocation).toBeGreaterThan(0);
     expect(memberOf(closed, ben)?.allocation).toBeGreaterThan(0);
@@ -158,6 +193,7 @@ describe('cooperative transparency (e2e)', () => {
     const mine = myAllocations.edges.find((e) => e.node.periodId === closed.result.period)?.node;
     const expected = memberOf(closed, ana)!;
     expect(mine).toMatchObject({
+      pseudonym: memberPseudonym(closed.key, ana.username),
       allocationCents: expected.allocation,
       cashCents: expected.cash,
       retainedCents: expected.retained,
@@ -274,6 +310,48 @@ describe('cooperative transparency (e2e)', () => {
     const result = await t.http().get(`/api/v1/coop/periods/${closed.result.period}/result.json`);
     expect(JSON.parse(result.text)).toEqual(closed.result);
     expect((await t.http().get(`/api/v1/coop/periods/${open}/result.json`)).status).toBe(404);
+  });
+
+  it('publishes no handle, account, post, like or payment id and no memo; a replay gives the published result', async () => {
+    const id = closed.result.period;
+    const snapshot = await t.http().get(`/api/v1/coop/periods/${id}/snapshot.json`);
+    const result = await t.http().get(`/api/v1/coop/periods/${id}/result.json`);
+    const graphql = await gql('query($id: String!) { period(id: $id) { snapshot result } }', { id });
+    for (const text of [snapshot.text, result.text, JSON.stringify(graphql), JSON.stringify(closed)]) {
+      for (const secret of secrets) expect(text).not.toContain(secret);
+    }
+    const published = JSON.parse(snapshot.text) as PublishedSnapshot;
+    const [anaId, benId] = [ana, ben].map((m) => memberPseudonym(closed.key, m.username));
+    const boundary = new Date(Date.parse(published.period.end) - 7 * 86_400_000).toISOString();
+    expect(published.members).toEqual(
+      [anaId, benId].sort().map((m) => ({ id: m, joinedAt: boundary, status: 'active', vestedUnits: 0 })),
+    );
+    // What a replay needs: ana's public and followers-only posts, ben's direct post, ben's like
+    // of ana's post, ben's two payments as one sum. Ids and objects are keyed hashes.
+    const events = (published.events as ContributionEvent[]).map(({ id: eventId, object, ...rest }) => {
+      expect(eventId).toMatch(/^e-[0-9a-f]{24}$/);
+      if (object !== undefined) expect(object).toMatch(/^o-[0-9a-f]{24}$/);
+      return rest;
+    });
+    const order = (e: object) => JSON.stringify(e);
+    expect(events.sort((a, b) => order(a).localeCompare(order(b)))).toEqual(
+      [
+        { type: 'ENGAGED', member: anaId, actor: benId },
+        { type: 'PUBLISHED', member: anaId },
+        { type: 'PUBLISHED', member: anaId },
+        { type: 'PUBLISHED', member: benId },
+        { type: 'SPENT', member: benId, amount: 1_050_000 },
+      ].sort((a, b) => order(a).localeCompare(order(b))),
+    );
+    const replayed = runEngine(published);
+    expect(replayed).toEqual(JSON.parse(result.text));
+    expect(replayed.inputHash).toBe(canonicalHash(published));
+    // The published snapshot commits to the one the platform recorded (handles, real ids).
+    const internal = await internalSnapshot(db, id);
+    expect(published.internalInputHash).toBe(canonicalHash(internal));
+    expect(internal.members.map((m) => m.id)).toEqual(expect.arrayContaining([ana.username, ben.username]));
+    // A pseudonym holds for one period only.
+    expect(memberPseudonym(empty.key, ana.username)).not.toBe(anaId);
   });
 
   it('renders the public period page: split, pools and allocations as inline SVG, the hashes, no scripts', async () => {

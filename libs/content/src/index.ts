@@ -25,3 +25,5 @@ export { EngagementService } from './engagement/engagement.service';
 export { RemoteEngagementService, type EngagementRef } from './engagement/remote-engagement.service';
 export { VIEWER_HAS_LIKED, VIEWER_HAS_BOOSTED, VIEWER_HAS_BOOKMARKED } from './engagement/engagement.loaders';
 export { TimelineRepository, type TimelinePost, type TimelinePage } from './timelines/timeline.repository';
+export { ActivityModule } from './activity/activity.module';
+export { ActivityRepository, type PostActivity, type LikeActivity } from './activity/activity.repository';

@@ -48,3 +48,17 @@ export const CAPITAL_POLICY_BOUNDS = {
   minPayoutCents: 0,
   maxPayoutCents: 100_000,
 } as const;
+
+/**
+ * Money the cooperative accepts, so that a close never breaks on what was recorded (finding 16).
+ * The engine takes every amount as a safe integer (|n| ≤ 2^53 − 1 ≈ 9.007 × 10^15) and refuses a
+ * snapshot whose closing balances would not be one, and recorded payments cannot be taken back:
+ * one payment is at most 10^11 cents (a billion), and a payment is refused when the open
+ * period's opening reserve, commons and loss carryforward plus its revenue and costs would pass
+ * 10^15 cents. Every later close then stays within 10^15 too: its closing reserve + commons +
+ * carryforward is at most its opening sum plus its revenue and costs, the next period's opening.
+ */
+export const MONEY_BOUNDS = {
+  maxPaymentCents: 100_000_000_000,
+  maxPeriodMoneyCents: 1_000_000_000_000_000,
+} as const;

@@ -11,6 +11,8 @@ export enum CoopServiceErrorCode {
   InvalidSnapshot = 'INVALID_SNAPSHOT',
   LedgerUnbalanced = 'LEDGER_UNBALANCED',
   PaymentConflict = 'PAYMENT_CONFLICT',
+  /** A payment over MONEY_BOUNDS: one too large, or one the open period's totals cannot take. */
+  PaymentOutOfBounds = 'PAYMENT_OUT_OF_BOUNDS',
 }
 
 const GRAPHQL_CODES: Record<CoopServiceErrorCode, GraphqlErrorCode> = {
@@ -23,6 +25,7 @@ const GRAPHQL_CODES: Record<CoopServiceErrorCode, GraphqlErrorCode> = {
   [CoopServiceErrorCode.InvalidSnapshot]: GraphqlErrorCode.INTERNAL_SERVER_ERROR,
   [CoopServiceErrorCode.LedgerUnbalanced]: GraphqlErrorCode.INTERNAL_SERVER_ERROR,
   [CoopServiceErrorCode.PaymentConflict]: GraphqlErrorCode.CONFLICT,
+  [CoopServiceErrorCode.PaymentOutOfBounds]: GraphqlErrorCode.BAD_USER_INPUT,
 };
 
 /**

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ActivityModule } from '@guildhall/content';
 import { CapitalPolicyEntity } from './capital/capital-policy.entity';
 import { CapitalRepository } from './capital/capital.repository';
 import { CapitalResolver } from './capital/capital.resolver';
 import { CapitalService } from './capital/capital.service';
+import { ContributionReconciler } from './contributions/contribution-reconciler';
 import { ContributionRecorder } from './contributions/contribution.recorder';
 import { CoopEventEntity } from './contributions/coop-event.entity';
 import { CoopEventRepository } from './contributions/coop-event.repository';
@@ -12,6 +14,7 @@ import { CoopPaymentRepository } from './contributions/coop-payment.repository';
 import { PaymentWebhookController } from './contributions/payment-webhook.controller';
 import { PaymentResolver } from './contributions/payment.resolver';
 import { PaymentService } from './contributions/payment.service';
+import { ReconciliationRepository } from './contributions/reconciliation.repository';
 import { AdoptedParameters } from './governance/adopted-parameters';
 import { CoopProposalEntity } from './governance/coop-proposal.entity';
 import { CoopVoteEntity } from './governance/coop-vote.entity';
@@ -53,6 +56,7 @@ import { TransparencyService } from './transparency/transparency.service';
       CoopVoteEntity,
       CapitalPolicyEntity,
     ]),
+    ActivityModule,
   ],
   controllers: [PaymentWebhookController, TransparencyController],
   providers: [
@@ -64,6 +68,8 @@ import { TransparencyService } from './transparency/transparency.service';
     CoopPaymentRepository,
     PaymentService,
     PaymentResolver,
+    ReconciliationRepository,
+    ContributionReconciler,
     LedgerRepository,
     LedgerService,
     LedgerVerifier,
@@ -85,6 +91,7 @@ import { TransparencyService } from './transparency/transparency.service';
     PeriodService,
     PaymentService,
     LedgerVerifier,
+    ContributionReconciler,
     TransparencyService,
     GovernanceService,
     CapitalService,

@@ -32,7 +32,13 @@ export { PeriodService, type PeriodCloseOutcome } from './periods/period.service
 export { MembershipService } from './members/membership.service';
 export { PaymentService } from './contributions/payment.service';
 export { LedgerVerifier, type VerifyReport } from './ledger/ledger.verifier';
+export {
+  ContributionReconciler,
+  type ReconciliationItem,
+  type ReconciliationReport,
+} from './contributions/contribution-reconciler';
 export { closePostings } from './ledger/close-postings';
 export { TransparencyService, type PeriodPageData } from './transparency/transparency.service';
+export { memberPseudonym, publishSnapshot, type PublishedSnapshot } from './transparency/published-snapshot';
 export { CapitalService } from './capital/capital.service';
 export { CapitalErrorCode, CapitalException } from './capital/capital.exception';

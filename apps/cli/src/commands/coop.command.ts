@@ -3,10 +3,12 @@ import type { Command } from 'commander';
 import {
   CapitalException,
   CapitalService,
+  ContributionReconciler,
   formatProblem,
   InvalidSnapshotError,
   LedgerVerifier,
   replay,
+  type ReconciliationReport,
   type SnapshotProblem,
 } from '@guildhall/coop';
 import { UsageError, withContext } from '../cli-context';
@@ -35,15 +37,28 @@ export function registerCoopCommands(program: Command): void {
     .command('verify')
     .description(
       'recompute every ledger balance from the postings and re-run every closed period from its stored ' +
-        'snapshot; prints a JSON report on stdout and exits 1 when anything differs',
+        'snapshot, and check that every post, like, boost, reply and member payment since the last close ' +
+        'has exactly the contributions (and reversals) the recorder makes for it; prints a JSON report on ' +
+        'stdout, each contribution difference also as a line on stderr, and exits 1 when anything differs',
     )
     .option('--pretty', 'indent the report JSON by two spaces')
     .option('--balances', 'also list every balance (per ledger, account, member and vintage)')
-    .action(async (options: { pretty?: boolean; balances?: boolean }) => {
-      const report = await withContext({ migrate: false }, (app) => app.get(LedgerVerifier).verify());
+    .option(
+      '--repair',
+      'first record the missing contributions and reversals of the open period, under the ids the recorder ' +
+        'uses (so a repeat records nothing); the report is the check after it',
+    )
+    .action(async (options: { pretty?: boolean; balances?: boolean; repair?: boolean }) => {
+      const { ledger, contributions } = await withContext({ migrate: false }, async (app) => ({
+        contributions: await app.get(ContributionReconciler).reconcile({ repair: options.repair === true }),
+        ledger: await app.get(LedgerVerifier).verify(),
+      }));
+      const report = { ...ledger, ok: ledger.ok && contributions.ok, contributions };
       const shown = options.balances
         ? report
-        : { ...report, balances: undefined, balanceCount: report.balances.length };
+        : { ...report, balances: undefined, balanceCount: ledger.balances.length };
+      const lines = differenceLines(contributions);
+      if (lines.length) process.stderr.write(lines.join('\n') + '\n');
       // main.ts exits once the action resolves: wait until a large report has left the pipe.
       await new Promise<void>((resolve) =>
         process.stdout.write(JSON.stringify(shown, null, options.pretty ? 2 : undefined) + '\n', () => resolve()),
@@ -72,6 +87,20 @@ export function registerCoopCommands(program: Command): void {
         process.stdout.write(JSON.stringify(run, null, options.pretty ? 2 : undefined) + '\n', () => resolve()),
       );
     });
+}
+
+/** One readable line per contribution difference (undetermined ones too, marked as such). */
+function differenceLines(report: ReconciliationReport): string[] {
+  const line = (label: string) => (item: ReconciliationReport['missing'][number]) =>
+    `${label} ${[item.type, item.id, item.member && `(${item.member})`].filter(Boolean).join(' ')}: ${item.cause}` +
+    (item.reason ? ` — ${item.reason}` : '');
+  return [
+    ...report.missing.map(line('missing')),
+    ...report.unexpected.map(line('unexpected')),
+    ...report.mismatched.map(line('mismatched')),
+    ...report.reversalsMissing.map(line('reversal missing')),
+    ...report.undetermined.map(line('cannot tell')),
+  ];
 }
 
 function replayFile(file: string): ReturnType<typeof replay> {

@@ -11,11 +11,11 @@ import {
 } from '@nestjs/common';
 import { Public } from '@guildhall/identity';
 import type { FastifyRequest } from 'fastify';
+import { MONEY_BOUNDS } from '../bylaws';
 import type { CoopPaymentKind } from './coop-payment.entity';
 import { PaymentService, type PaymentRequest } from './payment.service';
 
 export const SIGNATURE_HEADER = 'x-guildhall-signature';
-const MAX_AMOUNT_CENTS = Number.MAX_SAFE_INTEGER;
 
 /**
  * `POST /api/v1/coop/payments` for a payment provider: `{ id, kind?: revenue|cost, amountCents,
@@ -52,9 +52,9 @@ function parsePayment(body: unknown): PaymentRequest {
   if (
     !Number.isSafeInteger(amountCents) ||
     (amountCents as number) <= 0 ||
-    (amountCents as number) > MAX_AMOUNT_CENTS
+    (amountCents as number) > MONEY_BOUNDS.maxPaymentCents
   ) {
-    problems.push('amountCents: a positive integer');
+    problems.push(`amountCents: an integer from 1 to ${MONEY_BOUNDS.maxPaymentCents}`);
   }
   if (memo !== undefined && (typeof memo !== 'string' || memo.length > 500))
     problems.push('memo: at most 500 characters');

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService, uuidv7 } from '@guildhall/core';
 import { AccountService } from '@guildhall/identity';
+import { MONEY_BOUNDS } from '../bylaws';
 import { CoopServiceErrorCode, CoopServiceException } from '../coop-service.exception';
 import { CoopMemberRepository } from '../members/coop-member.repository';
 import type { CoopPaymentEntity, CoopPaymentKind } from './coop-payment.entity';
@@ -30,6 +31,18 @@ export class PaymentService {
   ) {}
 
   async record(request: PaymentRequest): Promise<CoopPaymentEntity> {
+    const { maxPaymentCents, maxPeriodMoneyCents } = MONEY_BOUNDS;
+    if (
+      !Number.isSafeInteger(request.amountCents) ||
+      request.amountCents < 1 ||
+      request.amountCents > maxPaymentCents
+    ) {
+      throw new CoopServiceException(
+        CoopServiceErrorCode.PaymentOutOfBounds,
+        `amountCents must be an integer from 1 to ${maxPaymentCents}, got ${request.amountCents}`,
+        { field: 'amountCents' },
+      );
+    }
     let memberId: string | null = null;
     if (request.memberHandle) {
       if (request.kind !== 'revenue') {
@@ -42,13 +55,26 @@ export class PaymentService {
       }
       memberId = account.id;
     }
-    const { payment, created } = await this.payments.record({
-      id: request.id ?? uuidv7(),
-      kind: request.kind,
-      amountCents: request.amountCents,
-      memo: request.memo ?? '',
-      memberId,
-    });
+    const recorded = await this.payments.record(
+      {
+        id: request.id ?? uuidv7(),
+        kind: request.kind,
+        amountCents: request.amountCents,
+        memo: request.memo ?? '',
+        memberId,
+      },
+      maxPeriodMoneyCents,
+    );
+    if (recorded.refused) {
+      const room = Math.max(0, maxPeriodMoneyCents - recorded.refused.used);
+      throw new CoopServiceException(
+        CoopServiceErrorCode.PaymentOutOfBounds,
+        `The open period's money (opening reserve, commons and loss carryforward, revenue and costs) may ` +
+          `reach ${maxPeriodMoneyCents} cents; it holds ${recorded.refused.used}, room for ${room} more`,
+        { field: 'amountCents' },
+      );
+    }
+    const { payment, created } = recorded;
     if (!created && (payment.kind !== request.kind || payment.amountCents !== request.amountCents)) {
       throw new CoopServiceException(
         CoopServiceErrorCode.PaymentConflict,

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { UUID_PATTERN, uuidv7 } from '@guildhall/core';
+import { PeriodService } from '../periods/period.service';
 import { AdoptedParameters } from './adopted-parameters';
 import {
   applyChanges,
@@ -41,6 +42,7 @@ export class GovernanceService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly adopted: AdoptedParameters,
+    private readonly periods: PeriodService,
   ) {}
 
   find(id: string): Promise<CoopProposalEntity | null> {
@@ -75,6 +77,9 @@ export class GovernanceService {
     if (new Set(names).size !== names.length) problems.push({ field: 'pools', message: 'pools names a pool twice' });
     problems.push(...bylawProblems(applyChanges(await this.adopted.current(), changes)));
     if (problems.length) throw outsideBylaws(problems);
+    // The period this proposal may be adopted in is open before it is made (a fresh install's
+    // first period opens at its first use), so the adoption can only reach the periods after it.
+    await this.periods.current();
 
     const repo = this.dataSource.getRepository(CoopProposalEntity);
     const proposal = await repo.save(

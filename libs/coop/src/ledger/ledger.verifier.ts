@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { CapitalRepository } from '../capital/capital.repository';
 import { InvalidSnapshotError } from '../coop.exception';
+import { canonicalHash } from '../engine/canonical-json';
 import { closePeriod } from '../engine/close-period';
 import type { PeriodResult, PeriodSnapshot } from '../engine/snapshot';
+import type { CoopPeriodEntity } from '../periods/coop-period.entity';
 import { CoopPeriodRepository } from '../periods/coop-period.repository';
+import { memberPseudonym, publishSnapshot } from '../transparency/published-snapshot';
 import { LedgerRepository } from './ledger.repository';
 import { MoneyAccount } from './posting-line';
 
@@ -42,7 +45,7 @@ export class LedgerVerifier {
     const closed = await this.periods.findClosed();
     const periods = closed.map((period) => {
       const entry = { id: period.id, inputHash: period.inputHash, outputHash: period.outputHash };
-      const problem = recheck(period.snapshot, period.result, period.inputHash, period.outputHash);
+      const problem = recheckPeriod(period);
       return problem ? { ...entry, ok: false, problem } : { ...entry, ok: true };
     });
     const unbalancedEntries = await this.ledger.unbalancedEntries();
@@ -62,7 +65,13 @@ export class LedgerVerifier {
       const value = String(expected);
       return { account, ledger: 'money', expected: value, ok: fundBalance(account) === value };
     });
-    const closePostings = compareCloseCredits(closed, await this.capital.closeCredits());
+    // A close's result names members by that period's pseudonyms (ADR 0022).
+    const keys = new Map(closed.map((p) => [p.id, p.pseudonymKey]));
+    const credits = (await this.capital.closeCredits()).map((c) => {
+      const key = keys.get(c.period);
+      return key ? { ...c, member: memberPseudonym(key, c.member) } : c;
+    });
+    const closePostings = compareCloseCredits(closed, credits);
     const negativeBalances = await this.capital.overdrawnBalances();
     const unrevolvedCapital = await this.capital.unrevolvedCapital();
     const ok =
@@ -74,6 +83,24 @@ export class LedgerVerifier {
       unrevolvedCapital.length === 0;
     return { ok, periods, unbalancedEntries, funds, closePostings, negativeBalances, unrevolvedCapital, balances };
   }
+}
+
+/**
+ * A close since ADR 0022: the published snapshot derived again from the stored internal one and
+ * the period's key is the one stored, commits to the internal one, and gives the stored result.
+ * Earlier closes published (and ran) the internal snapshot itself.
+ */
+function recheckPeriod(period: CoopPeriodEntity): string | undefined {
+  const { snapshot, publishedSnapshot, pseudonymKey, result, inputHash, outputHash } = period;
+  if (!pseudonymKey) return recheck(snapshot, result, inputHash, outputHash);
+  if (!snapshot || !publishedSnapshot) return 'closed without a stored internal and published snapshot';
+  // Two hashes, not three: the derived snapshot's replay hashes it once.
+  const problem = recheck(publishSnapshot(snapshot, pseudonymKey), result, inputHash, outputHash);
+  if (problem) return `derived from the stored internal snapshot: ${problem}`;
+  if (canonicalHash(publishedSnapshot) !== inputHash) {
+    return 'the published snapshot differs from the one derived from the stored internal snapshot';
+  }
+  return undefined;
 }
 
 function recheck(

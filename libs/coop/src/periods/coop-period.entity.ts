@@ -1,6 +1,7 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { PeriodParameters, PeriodResult, PeriodSnapshot } from '../engine/snapshot';
 import { BIGINT } from '../ledger/bigint.transformer';
+import type { PublishedSnapshot } from '../transparency/published-snapshot';
 
 export type CoopPeriodStatus = 'open' | 'closed';
 
@@ -41,6 +42,20 @@ export class CoopPeriodEntity {
   @Column({ type: 'json', nullable: true })
   snapshot: PeriodSnapshot | null;
 
+  /**
+   * What the close published and ran (transparency/published-snapshot.ts, ADR 0022): members by
+   * pseudonym, hashed ids, payments summed per member. `snapshot` keeps what the platform
+   * recorded (private; `internalInputHash` in this one commits to it). Null for closes before
+   * pseudonyms, which published `snapshot` itself.
+   */
+  @Column({ type: 'json', nullable: true })
+  publishedSnapshot: PublishedSnapshot | null;
+
+  /** The secret of this period's pseudonyms and hashed ids (hex, 256 bits); never published. */
+  @Column({ type: 'text', nullable: true })
+  pseudonymKey: string | null;
+
+  /** The result of the published snapshot (the ledger posts it). */
   @Column({ type: 'json', nullable: true })
   result: PeriodResult | null;
 

@@ -269,4 +269,13 @@ export class CoopPeriodRepository {
   }
 }
 
-type NullOnOpen = 'snapshot' | 'result' | 'inputHash' | 'outputHash' | 'eventsThrough' | 'paymentsThrough' | 'closedAt';
+type NullOnOpen =
+  | 'snapshot'
+  | 'publishedSnapshot'
+  | 'pseudonymKey'
+  | 'result'
+  | 'inputHash'
+  | 'outputHash'
+  | 'eventsThrough'
+  | 'paymentsThrough'
+  | 'closedAt';

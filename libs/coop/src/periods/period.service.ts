@@ -5,10 +5,12 @@ import { InvalidSnapshotError } from '../coop.exception';
 import { CoopServiceErrorCode, CoopServiceException } from '../coop-service.exception';
 import { allocateSnapshot, sealSnapshot, type EnginePhases } from '../engine/close-period';
 import { SNAPSHOT_FORMAT, type Allocation, type PeriodResult, type PeriodSnapshot } from '../engine/snapshot';
+import { DEFAULT_PARAMETERS, DEFAULT_VESTING_PERIODS } from '../bylaws';
 import { AdoptedParameters } from '../governance/adopted-parameters';
 import { closePostings } from '../ledger/close-postings';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { LedgerService } from '../ledger/ledger.service';
+import { newPseudonymKey, publish } from '../transparency/published-snapshot';
 import type { CoopPeriodEntity } from './coop-period.entity';
 import { CoopPeriodRepository } from './coop-period.repository';
 import { settledLater, whenSent } from './in-flight';
@@ -80,7 +82,8 @@ export class PeriodService {
       const period = await this.periods.findById(target, manager);
       if (!period) throw new CoopServiceException(CoopServiceErrorCode.PeriodNotFound, `No period ${target}`);
       if (period.status === 'closed') {
-        return { snapshot: period.snapshot as PeriodSnapshot, result: period.result as PeriodResult, posted: false };
+        const snapshot = (period.publishedSnapshot ?? period.snapshot) as PeriodSnapshot;
+        return { snapshot, result: period.result as PeriodResult, posted: false };
       }
       return this.closeOpen(manager, period);
     });
@@ -136,7 +139,12 @@ export class PeriodService {
       this.periods.storeSnapshot(manager, period.id, head, { afterSeq, through }),
     );
     lap('eventsMs');
-    const snapshot: PeriodSnapshot = { ...head, events };
+    const internal: PeriodSnapshot = { ...head, events };
+    // The engine runs the published snapshot (pseudonyms order its ties, ADR 0022), so replaying
+    // what anyone can download gives exactly what the ledger posts.
+    const pseudonymKey = newPseudonymKey();
+    const { snapshot, pseudonyms } = publish(internal, pseudonymKey);
+    lap('publishMs');
     const engine: EnginePhases = {};
     const allocation = this.allocate(snapshot, engine);
     lap('allocateMs');
@@ -149,7 +157,7 @@ export class PeriodService {
     const lines = closePostings(
       { ...allocation, period: period.id },
       snapshot.money,
-      new Map(members.map((m) => [m.id, m.accountId])),
+      new Map(members.flatMap((m) => (pseudonyms.has(m.id) ? [[pseudonyms.get(m.id)!, m.accountId]] : []))),
       vesting.filter((v) => active.has(v.memberId)),
     );
     lap('postingLinesMs');
@@ -173,6 +181,8 @@ export class PeriodService {
       outputHash: result.outputHash,
       eventsThrough,
       paymentsThrough: money.through,
+      publishedSnapshot: snapshot,
+      pseudonymKey,
       closedAt,
     });
     lap('markClosedMs');
@@ -182,7 +192,8 @@ export class PeriodService {
       msg: 'period closed',
       periodId: period.id,
       members: members.length,
-      events: snapshot.events.length,
+      events: internal.events.length,
+      publishedEvents: snapshot.events.length,
       ms: total(),
       ...phases,
     });
@@ -202,14 +213,18 @@ export class PeriodService {
   }
 
   /**
-   * Opens the period after `previous` (or the first, this month) with the parameters adopted so
-   * far (the bylaws' defaults until governance adopts others) frozen on it.
+   * Opens the period after `previous` with the parameters adopted so far frozen on it. The first
+   * period (this month) opens with the bylaws' parameters whatever was adopted before it opened:
+   * an adoption applies from the period after the one it was decided in, and the first period is
+   * the one every adoption before it was decided in (it may open only at the first close).
    */
   private async openNext(manager: EntityManager, start: Date, previous: CoopPeriodEntity | null): Promise<void> {
     if (!previous && (await this.periods.findOpen(manager))) return;
     const startsAt = previous ? start : monthStart(start);
     const id = periodId(startsAt, await this.periods.countWithBase(manager, periodId(startsAt, 0)));
-    const { parameters, vestingPeriods } = await this.adopted.current(manager);
+    const { parameters, vestingPeriods } = previous
+      ? await this.adopted.current(manager)
+      : { parameters: DEFAULT_PARAMETERS, vestingPeriods: DEFAULT_VESTING_PERIODS };
     await this.periods.insertOpen(manager, {
       id,
       seq: (await this.periods.lastSeq(manager)) + 1,

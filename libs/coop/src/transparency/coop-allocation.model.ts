@@ -38,6 +38,13 @@ export class CoopAllocationModel {
   @Field()
   end: Date;
 
+  @Field({
+    description:
+      "The member's id in this period's published snapshot and result: a pseudonym only this member (and the " +
+      'platform) can tie to it, different in every period.',
+  })
+  pseudonym: string;
+
   // At most 32 pools (proposals are validated so), a handful in practice: leaves of the published
   // result, priced at a handful so a member's allocations page stays affordable (ADR 0020).
   @Field(() => [CoopPoolAllocationModel], { complexity: listComplexity(4) })

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { MemberResult, PeriodParameters, PeriodResult } from '../engine/snapshot';
+import { memberPseudonymSql } from './published-snapshot';
 
 export interface PublishedPeriodRow {
   id: string;
@@ -80,16 +81,21 @@ export class TransparencyRepository {
 
   /**
    * The closed periods whose result lists the member, newest first, from before `beforeSeq`:
-   * `limit` rows. Only the member's own entry of each result leaves the database.
+   * `limit` rows. Only the member's own entry of each result leaves the database. A result names
+   * the member by that period's pseudonym (closes before ADR 0022: by username).
    */
   memberPeriods(username: string, beforeSeq: number | null, limit: number): Promise<MemberPeriodRow[]> {
     return this.dataSource.query(
       `SELECT ${PERIOD_COLUMNS}, p.parameters, p.result->'pools' AS pools, m.member,
-              coalesce((SELECT (sm->>'vestedUnits')::bigint FROM json_array_elements(p.snapshot->'members') sm
-                         WHERE sm->>'id' = $1 LIMIT 1), 0)::float8 AS "vestedUnits"
+              coalesce((SELECT (sm->>'vestedUnits')::bigint
+                          FROM json_array_elements(coalesce(p.published_snapshot, p.snapshot)->'members') sm
+                         WHERE sm->>'id' = n.name LIMIT 1), 0)::float8 AS "vestedUnits"
          FROM coop_periods p
          CROSS JOIN LATERAL (
-           SELECT x AS member FROM json_array_elements(p.result->'members') x WHERE x->>'id' = $1 LIMIT 1
+           SELECT CASE WHEN p.pseudonym_key IS NULL THEN $1::text ELSE ${memberPseudonymSql('p', '$1::text')} END AS name
+         ) n
+         CROSS JOIN LATERAL (
+           SELECT x AS member FROM json_array_elements(p.result->'members') x WHERE x->>'id' = n.name LIMIT 1
          ) m
         WHERE p.status = 'closed' AND ($2::int IS NULL OR p.seq < $2)
         ORDER BY p.seq DESC
@@ -116,9 +122,12 @@ export class TransparencyRepository {
     return row ?? null;
   }
 
-  /** The stored JSON text of a closed period's snapshot or result, as published. */
+  /**
+   * The stored JSON text of a closed period's published snapshot or result (the internal
+   * snapshot is published only for closes before ADR 0022, which ran it).
+   */
   async publishedText(id: string, part: 'snapshot' | 'result'): Promise<string | null> {
-    const column = part === 'snapshot' ? 'snapshot' : 'result';
+    const column = part === 'snapshot' ? 'coalesce(published_snapshot, snapshot)' : 'result';
     const [row]: { text: string }[] = await this.dataSource.query(
       `SELECT ${column}::text AS text FROM coop_periods WHERE status = 'closed' AND id = $1`,
       [id],

@@ -44,6 +44,7 @@ function toAllocation(row: MemberPeriodRow): CoopAllocationModel {
     seq: row.seq,
     start: new Date(row.startsAt),
     end: new Date(row.endsAt),
+    pseudonym: member.id,
     pools: Object.keys(member.byPool)
       .sort()
       .map((pool) => ({

@@ -1,0 +1,190 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { ContributionReconciler, LedgerVerifier, type ReconciliationReport } from '@guildhall/coop';
+import { signUp, type SignedUp } from './utils/factories';
+import { freshDatabase } from './utils/fresh-database';
+import { cleanEnv, run } from './utils/spawn';
+import { createTestApp, type TestApp } from './utils/test-app';
+
+type Report = { ok: boolean; contributions: ReconciliationReport };
+type EventRow = { id: string; type: string; member_id: string | null; actor: string | null; object: string | null };
+
+/**
+ * `guildhall coop verify` reconciles the open period's contributions with what members did, and
+ * `--repair` records what was lost under the recorder's own ids. Its own database: verify's
+ * verdict covers every member and post, so no other suite's activity may be in it.
+ */
+describe('cooperative contribution reconciliation (e2e)', () => {
+  let database: Awaited<ReturnType<typeof freshDatabase>>;
+  let t: TestApp;
+  let db: DataSource;
+  let dir: string;
+  let admin: SignedUp;
+  let ana: SignedUp;
+  let ben: SignedUp;
+  let likeId: string;
+  let stored: EventRow;
+
+  const gql = async <T>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> => {
+    const res = await t.gql<T>(query, variables, token);
+    if (!res.data || res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data;
+  };
+  const verify = async (...flags: string[]) => {
+    const result = await run(
+      ['dist/apps/cli/main.js', 'coop', 'verify', ...flags],
+      cleanEnv({ DATABASE_URL: database.url, DATA_DIR: dir }),
+    );
+    return { ...result, report: JSON.parse(result.stdout) as Report };
+  };
+  /** The same check in this process (a CLI run boots a whole context: seconds each). */
+  const reconcile = (repair = false) => t.app.get(ContributionReconciler).reconcile({ repair });
+  const eventRows = (id: string) =>
+    db.query<EventRow[]>(`SELECT id, type, member_id, actor, object FROM coop_events WHERE id = $1`, [id]);
+
+  beforeAll(async () => {
+    database = await freshDatabase();
+    t = await createTestApp({ DATABASE_URL: database.url });
+    db = t.app.get(DataSource);
+    dir = mkdtempSync(join(tmpdir(), 'guildhall-coop-reconcile-'));
+    admin = await signUp(t);
+    await db.query(`UPDATE users SET role = 'admin' WHERE account_id = $1`, [admin.account.id]);
+    [ana, ben] = [await signUp(t), await signUp(t)];
+    for (const member of [ana, ben]) {
+      await gql('mutation { applyForMembership { status } }', {}, member.token);
+      await gql('mutation($h: String!) { admitMember(handle: $h) { status } }', { h: member.username }, admin.token);
+    }
+    await gql('mutation { closePeriod { result } }', {}, admin.token);
+
+    const { createPost } = await gql<{ createPost: { id: string } }>(
+      'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }',
+      { input: { content: 'worth a like', visibility: 'PUBLIC' } },
+      ana.token,
+    );
+    await gql('mutation($id: ID!) { likePost(id: $id) { id } }', { id: createPost.id }, ben.token);
+    [{ id: likeId }] = await db.query<{ id: string }[]>(`SELECT id FROM likes WHERE post_id = $1`, [createPost.id]);
+    [stored] = await eventRows(`engaged:${likeId}`);
+    expect(stored).toEqual({
+      id: `engaged:${likeId}`,
+      type: 'ENGAGED',
+      member_id: ana.account.id,
+      actor: ben.account.id,
+      object: createPost.id,
+    });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('passes when every action has its contribution', async () => {
+    const { code, stderr, report } = await verify();
+    expect(stderr).toBe('');
+    expect(report.ok).toBe(true);
+    expect(report.contributions).toMatchObject({ ok: true, missing: [], reversalsMissing: [], unexpected: [] });
+    expect(report.contributions.checked).toMatchObject({ posts: 1, likes: 1, payments: 0 });
+    expect(code).toBe(0);
+  }, 180_000);
+
+  it('reports a lost contribution, --repair records it once, and verify passes again', async () => {
+    await db.query(`DELETE FROM coop_events WHERE id = $1`, [`engaged:${likeId}`]);
+    const lost = await verify();
+    expect(lost.code).toBe(1);
+    expect(lost.report.ok).toBe(false);
+    expect(lost.report.contributions.missing).toEqual([
+      {
+        id: `engaged:${likeId}`,
+        type: 'ENGAGED',
+        member: `@${ana.username}`,
+        cause: expect.stringContaining(`like ${likeId} by @${ben.username}`) as string,
+      },
+    ]);
+    expect(lost.stderr).toContain(`missing ENGAGED engaged:${likeId} (@${ana.username}): like ${likeId}`);
+
+    const repaired = await verify('--repair');
+    expect(repaired.report.contributions.repaired).toEqual({ contributions: 1, reversals: 0 });
+    expect(repaired.report.ok).toBe(true);
+    expect(repaired.code).toBe(0);
+    expect(await eventRows(`engaged:${likeId}`)).toEqual([stored]);
+
+    const again = await reconcile(true);
+    expect(again.repaired).toEqual({ contributions: 0, reversals: 0 });
+    expect(await eventRows(`engaged:${likeId}`)).toEqual([stored]);
+    expect(await reconcile()).toMatchObject({ ok: true, missing: [], undetermined: [] });
+  }, 180_000);
+
+  it('reports a lost reversal of an undone like, --repair records it once, and verify passes again', async () => {
+    await gql('mutation($id: ID!) { unlikePost(id: $id) { id } }', { id: stored.object }, ben.token);
+    const reversal = `reversal:engaged:${likeId}`;
+    expect(await eventRows(reversal)).toHaveLength(1);
+    expect((await reconcile()).ok).toBe(true);
+    await db.query(`DELETE FROM coop_events WHERE id = $1`, [reversal]);
+
+    const lost = await verify();
+    expect(lost.code).toBe(1);
+    expect(lost.report.contributions.reversalsMissing).toEqual([
+      { id: reversal, cause: `like ${likeId} by @${ben.username} of post ${stored.object}: undone` },
+    ]);
+    expect(lost.stderr).toContain(`reversal missing ${reversal}`);
+
+    const repaired = await verify('--repair');
+    expect(repaired.report.contributions.repaired).toEqual({ contributions: 0, reversals: 1 });
+    expect(repaired.code).toBe(0);
+    expect(await eventRows(reversal)).toHaveLength(1);
+    expect((await reconcile(true)).repaired).toEqual({ contributions: 0, reversals: 0 });
+    expect(await reconcile()).toMatchObject({ ok: true, reversalsMissing: [], undetermined: [] });
+  }, 180_000);
+
+  it('reports a contribution the rules do not give, and repairs nothing for it', async () => {
+    // A like by a non-member: no ENGAGED is due; one recorded anyway is named.
+    const { createPost } = await gql<{ createPost: { id: string } }>(
+      'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }',
+      { input: { content: 'liked by an outsider', visibility: 'PUBLIC' } },
+      ana.token,
+    );
+    await gql('mutation($id: ID!) { likePost(id: $id) { id } }', { id: createPost.id }, admin.token);
+    const [{ id }] = await db.query<{ id: string }[]>(`SELECT id FROM likes WHERE post_id = $1`, [createPost.id]);
+    await db.query(
+      `INSERT INTO coop_events (id, type, member_id, actor, object, snapshot_json) VALUES ($1, 'ENGAGED', $2, $3, $4, '{}')`,
+      [`engaged:${id}`, ana.account.id, admin.account.id, createPost.id],
+    );
+    const report = await reconcile(true);
+    expect(report.ok).toBe(false);
+    expect(report.unexpected).toEqual([
+      expect.objectContaining({ id: `engaged:${id}`, reason: 'not by an active member' }),
+    ]);
+    expect(report.repaired).toEqual({ contributions: 0, reversals: 0 });
+    await db.query(`DELETE FROM coop_events WHERE id = $1`, [`engaged:${id}`]);
+  });
+
+  it('verify catches a published snapshot that is not the one derived from the recorded snapshot', async () => {
+    const [{ id, original }] = await db.query<{ id: string; original: string }[]>(
+      `SELECT id, published_snapshot::text AS original FROM coop_periods WHERE status = 'closed' ORDER BY seq LIMIT 1`,
+    );
+    const verifier = t.app.get(LedgerVerifier);
+    expect((await verifier.verify()).periods).toEqual([expect.objectContaining({ id, ok: true })]);
+    const tampered = JSON.parse(original) as { money: { costs: number } };
+    tampered.money.costs += 1;
+    await db.query(`UPDATE coop_periods SET published_snapshot = $2::json WHERE id = $1`, [
+      id,
+      JSON.stringify(tampered),
+    ]);
+    try {
+      const report = await verifier.verify();
+      expect(report.ok).toBe(false);
+      expect(report.periods).toEqual([
+        expect.objectContaining({
+          id,
+          ok: false,
+          problem: 'the published snapshot differs from the one derived from the stored internal snapshot',
+        }),
+      ]);
+    } finally {
+      await db.query(`UPDATE coop_periods SET published_snapshot = $2::json WHERE id = $1`, [id, original]);
+    }
+  });
+});

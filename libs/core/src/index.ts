@@ -64,3 +64,7 @@ export { PubSubModule } from './pubsub/pubsub.module';
 export { RedisPubSub } from './pubsub/redis-pub-sub';
 export { DomainHttpExceptionFilter, HTTP_STATUS_BY_GRAPHQL_CODE } from './errors/domain-http-exception.filter';
 export { RowMapper } from './database/row-mapper';
+export { BackupWriter, type ReferencedMedia } from './backup/backup.writer';
+export { BackupRestorer, type RestoreReport } from './backup/backup.restorer';
+export { BackupException, BackupErrorCode } from './backup/backup.exception';
+export { type BackupManifest } from './backup/backup-manifest';

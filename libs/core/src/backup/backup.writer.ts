@@ -8,7 +8,7 @@ import { BackupErrorCode, BackupException } from './backup.exception';
 import { writeManifest, type BackupManifest } from './backup-manifest';
 import { copyEmbeddedCluster } from './embedded-base-backup';
 import { copyTree, isEmptyDir, listFiles } from './file-tree';
-import { findTool, majorOf, runTool } from './postgres-tools';
+import { findTool, type FoundTool, majorOf, runTool } from './postgres-tools';
 import { runnerQuery, type Query } from './sql-query';
 
 /** The storage keys of local media the database refers to, read in the backup's transaction. */
@@ -53,13 +53,17 @@ export class BackupWriter {
     if (!(await isEmptyDir(dir))) {
       throw new BackupException(BackupErrorCode.TARGET_NOT_EMPTY, `${dir} is not empty: back up into a new directory`);
     }
-    await mkdir(dir, { recursive: true, mode: 0o700 });
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
       const server = await serverVersion(runnerQuery(runner));
-      const copied = this.config.values.databaseUrl
-        ? await this.dump(runner, dir, server, referencedMedia)
+      // Refuse a mismatched pg_dump before anything is written.
+      const tool = this.config.values.databaseUrl
+        ? await findTool('pg_dump', server.major, this.config.values.postgresBinDir)
+        : undefined;
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const copied = tool
+        ? await this.dump(runner, dir, server, tool, referencedMedia)
         : await this.copyCluster(runner, dir, server, referencedMedia);
       const media = await this.copyMedia(dir, copied.referenced);
       await writeFile(
@@ -82,8 +86,13 @@ export class BackupWriter {
   }
 
   /** pg_dump of the snapshot this transaction exported: the dump and the media keys see the same rows. */
-  private async dump(runner: QueryRunner, dir: string, server: ServerVersion, referencedMedia: ReferencedMedia) {
-    const tool = await findTool('pg_dump', server.major, this.config.values.postgresBinDir);
+  private async dump(
+    runner: QueryRunner,
+    dir: string,
+    server: ServerVersion,
+    tool: FoundTool,
+    referencedMedia: ReferencedMedia,
+  ) {
     await runner.startTransaction('REPEATABLE READ');
     try {
       const [{ snapshot }] = await runnerQuery(runner)<{ snapshot: string }>(`SELECT pg_export_snapshot() AS snapshot`);

@@ -13,8 +13,18 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { startRuntime } from '@guildhall/core';
 import { LOG_IN } from './utils/factories';
-import { freePort, serve, signUpOn, tableContents, uploadPng, type Member, type Served } from './utils/instance';
+import {
+  embeddedUrl,
+  freePort,
+  serve,
+  signUpOn,
+  tableContents,
+  uploadPng,
+  type Member,
+  type Served,
+} from './utils/instance';
 import { cleanEnv, run } from './utils/spawn';
 import { testEnv } from './utils/test-app';
 
@@ -254,4 +264,93 @@ describe('guildhall backup and restore with DATABASE_URL (e2e, real PostgreSQL)'
     );
     expect(existsSync(dir)).toBe(false);
   }, 60_000);
+});
+
+describe('guildhall backup and restore of the embedded PostgreSQL (e2e, the default setup)', () => {
+  let root: string;
+  let srcDir: string;
+  let dstDir: string;
+  let backupDir: string;
+  const ports = { src: 0, dst: 0 };
+
+  /** Both clusters, each started alone (no server writing), read table by table. */
+  const contentsOf = async (dataDir: string, port: number) => {
+    const runtime = await startRuntime({
+      DATA_DIR: dataDir,
+      EMBEDDED_POSTGRES_PORT: String(port),
+      LOG_LEVEL: 'silent',
+    });
+    try {
+      return await tableContents(runtime.config.databaseUrl);
+    } finally {
+      await runtime.shutdown();
+    }
+  };
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'guildhall-backup-embedded-'));
+    chmodSync(root, 0o755); // PostgreSQL runs as the postgres user when we are root
+    [srcDir, dstDir, backupDir] = [join(root, 'src'), join(root, 'dst'), join(root, 'backup')];
+    [ports.src, ports.dst] = [await freePort(), await freePort()];
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('copies the live cluster with the server’s own backup functions and restores it into a new DATA_DIR, row for row', async () => {
+    const srcEnv = envFor(undefined, srcDir, await freePort(), { EMBEDDED_POSTGRES_PORT: String(ports.src) });
+    delete srcEnv.REDIS_URL; // the default setup: queues in the embedded database too
+    const server = await serve(srcEnv);
+    let populated: Populated;
+    try {
+      const db = new Client({ connectionString: embeddedUrl(srcDir, ports.src) });
+      await db.connect();
+      try {
+        populated = await populate(server, db);
+      } finally {
+        await db.end();
+      }
+      const backup = await guildhall(srcEnv, 'backup', backupDir);
+      expect(backup.stderr).toBe('');
+      expect(backup.code).toBe(0);
+      const summary = JSON.parse(backup.stdout) as { database: { kind: string; serverMajor: number }; media: object };
+      expect(summary.database).toMatchObject({ kind: 'embedded-base-backup', serverMajor: 18 });
+      expect(summary.media).toEqual({ files: 2, referenced: 2 });
+    } finally {
+      await server.stop();
+    }
+
+    const dstEnv = envFor(undefined, dstDir, await freePort(), { EMBEDDED_POSTGRES_PORT: String(ports.dst) });
+    delete dstEnv.REDIS_URL;
+    const restored = await guildhall(dstEnv, 'restore', backupDir);
+    expect(restored.stderr).toBe('');
+    expect(restored.code).toBe(0);
+    expect(JSON.parse(restored.stdout)).toMatchObject({ kind: 'embedded-base-backup', mediaFiles: 2 });
+
+    const before = await contentsOf(srcDir, ports.src);
+    const after = await contentsOf(dstDir, ports.dst);
+    expect([...after.keys()]).toEqual([...before.keys()]);
+    expect(before.size).toBeGreaterThanOrEqual(30);
+    for (const [table, rows] of before) expect({ table, rows: after.get(table) }).toEqual({ table, rows });
+    expect(before.get('media_attachments')).toHaveLength(2);
+    expect(before.get('coop_periods')!.filter((row) => row.includes(populated.closedPeriod))).toHaveLength(1);
+    const verified = await guildhall(dstEnv, 'coop', 'verify');
+    expect((JSON.parse(verified.stdout) as { ok: boolean }).ok).toBe(true);
+    expect(mediaFiles(dstDir)).toEqual(mediaFiles(srcDir));
+    expect(readFileSync(join(dstDir, 'secrets.json'), 'utf8')).toBe(readFileSync(join(srcDir, 'secrets.json'), 'utf8'));
+
+    const again = await serve(dstEnv);
+    try {
+      const { logIn } = await again.gql<{ logIn: { account: { id: string; handle: string } } }>(LOG_IN, {
+        input: { usernameOrEmail: populated.ana.username, password: populated.ana.password },
+      });
+      expect(logIn.account).toEqual({ id: populated.ana.id, handle: populated.ana.username });
+      expect(await actorKey(again, populated.ana.username)).toBe(populated.anaKeyPem);
+    } finally {
+      await again.stop();
+    }
+
+    // A second restore into the same DATA_DIR is refused: it is no longer empty.
+    const twice = await guildhall(dstEnv, 'restore', backupDir);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/^guildhall: DATA_DIR is not empty \(.*postgres exists; .*secrets\.json exists\)/);
+  }, 420_000);
 });

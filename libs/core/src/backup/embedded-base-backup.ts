@@ -50,8 +50,13 @@ export async function copyEmbeddedCluster(runner: QueryRunner, into: string): Pr
     stopped = true;
     await writeFile(join(into, 'backup_label'), stop.labelfile, { mode: 0o600 });
     if (stop.spcmapfile) await writeFile(join(into, 'tablespace_map'), stop.spcmapfile, { mode: 0o600 });
-    // Segments and timeline history; archive_status and summaries stay empty directories.
-    await copyTree(join(dir, 'pg_wal'), join(into, 'pg_wal'), (_path, isDirectory) => isDirectory);
+    // The segments from the backup's start on, and timeline history; older segments are not
+    // needed, and archive_status and summaries stay empty directories.
+    const start = /START WAL LOCATION: .* \(file ([0-9A-F]{24})\)/.exec(stop.labelfile)?.[1];
+    await copyTree(join(dir, 'pg_wal'), join(into, 'pg_wal'), (path, isDirectory) => {
+      if (isDirectory) return true;
+      return start !== undefined && /^[0-9A-F]{24}$/.test(path) && path < start;
+    });
   } finally {
     if (!stopped) await runner.query(`SELECT pg_backup_stop(false)`).catch(() => undefined);
     await runner.query(`SELECT pg_drop_replication_slot($1)`, [slot]).catch(() => undefined);

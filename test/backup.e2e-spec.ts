@@ -230,6 +230,23 @@ describe('guildhall backup and restore with DATABASE_URL (e2e, real PostgreSQL)'
     expect(await tableContents(dst)).toEqual(before);
   }, 60_000);
 
+  it('with --force replaces what the target holds, leaving exactly the backed-up state', async () => {
+    const db = new Client({ connectionString: dst });
+    await db.connect();
+    try {
+      await db.query('CREATE TABLE stray (x int)');
+      await db.query('DELETE FROM likes');
+    } finally {
+      await db.end();
+    }
+    writeFileSync(join(dstDir, 'media', 'stray.png'), 'not from the backup');
+    const forced = await guildhall(envFor(dst, dstDir, await freePort()), 'restore', '--force', backupDir);
+    expect(forced.stderr).toBe('');
+    expect(forced.code).toBe(0);
+    expect(await tableContents(dst)).toEqual(await tableContents(src));
+    expect(mediaFiles(dstDir)).toEqual(mediaFiles(srcDir));
+  }, 90_000);
+
   it('refuses a backup whose bytes differ from its manifest before it touches the target', async () => {
     const copy = join(root, 'tampered');
     cpSync(backupDir, copy, { recursive: true });

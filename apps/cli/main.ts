@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigValidationError } from '@guildhall/core';
 import { UsageError } from './src/cli-context';
 import { registerAccountsCommands } from './src/commands/accounts.command';
+import { registerBackupCommands } from './src/commands/backup.command';
 import { registerCoopCommands } from './src/commands/coop.command';
 import { registerEventsCommands } from './src/commands/events.command';
 import { registerMigrateCommand } from './src/commands/migrate.command';
@@ -17,6 +18,7 @@ registerMigrateCommand(program);
 registerAccountsCommands(program);
 registerCoopCommands(program);
 registerEventsCommands(program);
+registerBackupCommands(program);
 
 program.parseAsync(process.argv).then(
   () => process.exit(0),

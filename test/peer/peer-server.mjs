@@ -118,6 +118,10 @@ const waiters = new Set();
 const pending = new Set();
 let receivedSeq = 0;
 let sentSeq = 0;
+/** Test-only slowness, set by /_control/delay: inbox POSTs wait before they are answered (and recorded); GETs of actor documents before they are answered. */
+const delays = { inboxMs: 0, actorMs: 0 };
+/** GETs of actor documents (`/users/{name}`) seen, counted when they arrive. */
+let actorGets = 0;
 
 const newActivityId = () => new URL(`/activities/${randomUUID()}`, webOrigin);
 const actorUri = (username) => new URL(`/users/${username}`, webOrigin);
@@ -854,6 +858,17 @@ const control = {
 
   'GET /_control/received': async (_body, query) => ({ entries: received.filter(matcher(query)) }),
 
+  'POST /_control/delay': async (body) => {
+    for (const name of ['inboxMs', 'actorMs']) {
+      if (body[name] === undefined) continue;
+      const ms = Number(body[name]);
+      if (!Number.isInteger(ms) || ms < 0 || ms > 60_000)
+        throw new HttpError(400, `${name}: an integer from 0 to 60000`);
+      delays[name] = ms;
+    }
+    return { ...delays, actorGets };
+  },
+
   'GET /_control/wait': async (_body, query) => {
     const count = Number(query.get('count') ?? 1);
     const timeoutMs = Number(query.get('timeoutMs') ?? 10_000);
@@ -1186,6 +1201,12 @@ async function handle(req, res, scheme) {
       }
     }
 
+
+    if (req.method === 'GET' && /^\/users\/[^/]+$/.test(url.pathname)) {
+      actorGets += 1;
+      // A slow actor fetch (crash tests): the work that fetches it is held at that point.
+      if (delays.actorMs > 0) await new Promise((resolve) => setTimeout(resolve, delays.actorMs));
+    }
     if (req.method === 'GET' || req.method === 'HEAD') {
       const canonical = new URL(url.pathname, webOrigin).href;
       // Deleted notes answer 410 with a Tombstone; deleted actors too.
@@ -1274,6 +1295,8 @@ async function handle(req, res, scheme) {
         }),
     });
     const responseBody = Buffer.from(await response.arrayBuffer());
+    // A slow receiver (crash tests): the sender's connections stay busy, so its POSTs arrive in waves.
+    if (entry && delays.inboxMs > 0) await new Promise((resolve) => setTimeout(resolve, delays.inboxMs));
     if (entry) {
       entry.status = response.status;
       entry.responseBody = responseBody.toString('utf8').slice(0, 2000);

@@ -329,6 +329,14 @@ export interface Peer {
   ): Promise<FetchResult>;
   /** Trusts another certificate from now on (tls.setDefaultCACertificates in the peer). */
   trust(caCertPath: string): Promise<void>;
+  /**
+   * Test-only slowness (0 turns one off): inbox POSTs are answered, and recorded, `inboxMs` after
+   * they arrive; GETs of actor documents `actorMs` after. Answers the delays and the actor GETs seen.
+   */
+  delay(delays: {
+    inboxMs?: number;
+    actorMs?: number;
+  }): Promise<{ inboxMs: number; actorMs: number; actorGets: number }>;
   /** What the peer wrote on stderr. */
   logs(): string;
   stop(): Promise<void>;
@@ -567,6 +575,7 @@ export async function startPeer(options: PeerOptions = {}): Promise<Peer> {
     async trust(caCertPath) {
       await call('POST', 'trust', { caCertPath });
     },
+    delay: (delays) => call('POST', 'delay', delays),
     logs: () => stderr,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

@@ -1,6 +1,14 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { PinoNestLogger, startRuntime, type Runtime } from '@guildhall/core';
+import {
+  createLogger,
+  type GuildhallConfig,
+  type Logger,
+  parseConfig,
+  PinoNestLogger,
+  startRuntime,
+  type Runtime,
+} from '@guildhall/core';
 import { CliModule } from './cli.module';
 
 /** An error the operator caused (bad arguments or input): exit code 2, message on stderr. */
@@ -28,4 +36,10 @@ export async function withContext<T>(
     await app?.close();
     await runtime.shutdown();
   }
+}
+
+/** The validated configuration and a stderr logger, for a command that must run before any runtime starts. */
+export function withoutRuntime(): { values: GuildhallConfig; logger: Logger } {
+  const values = parseConfig({ LOG_LEVEL: 'warn', ...process.env });
+  return { values, logger: createLogger(values.logLevel, 2) };
 }

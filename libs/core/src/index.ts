@@ -83,3 +83,7 @@ export { nulInputHook } from './errors/nul-input.hook';
 export { inputTextPlugin } from './graphql/input-text.plugin';
 export { RowMapper } from './database/row-mapper';
 export { hostOf, normalizeHost } from './hosts/host-name';
+export { BackupWriter, type ReferencedMedia } from './backup/backup.writer';
+export { BackupRestorer, type RestoreReport } from './backup/backup.restorer';
+export { BackupException, BackupErrorCode } from './backup/backup.exception';
+export { type BackupManifest } from './backup/backup-manifest';

@@ -103,6 +103,14 @@ export class MediaRepository {
     return rows.map((row) => row.storage_key);
   }
 
+  /** Every local upload's storage key, read in the caller's transaction (a backup's snapshot). */
+  async storageKeys(manager: EntityManager): Promise<string[]> {
+    const rows = await manager.query<{ storage_key: string }[]>(
+      `SELECT storage_key FROM media_attachments WHERE storage_key IS NOT NULL ORDER BY storage_key`,
+    );
+    return rows.map((row) => row.storage_key);
+  }
+
   /** Attaches unattached media to a post, in the order given; answers how many rows changed. */
   async attachToPost(manager: EntityManager, postId: string, ids: string[]): Promise<number> {
     let changed = 0;

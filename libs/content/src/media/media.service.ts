@@ -53,6 +53,11 @@ export class MediaService {
     private readonly config: ConfigService,
   ) {}
 
+  /** The storage keys of every upload the database refers to, as `manager`'s transaction sees them (backups). */
+  storageKeys(manager: EntityManager): Promise<string[]> {
+    return this.media.storageKeys(manager);
+  }
+
   /** Counts one upload against the account's limit; call before reading the request body. */
   async checkUploadRate(accountId: string): Promise<void> {
     await this.rateLimiter.consume(

@@ -10,6 +10,8 @@ export interface GuildhallConfig {
   redisUrl: string | undefined;
   dataDir: string;
   embeddedPostgresPort: number;
+  /** Where `guildhall backup`/`restore` look for pg_dump/pg_restore; unset: Debian's per-version dirs, then PATH. */
+  postgresBinDir: string | undefined;
   federationAllowPrivateAddresses: boolean;
   federation: {
     /** Secure mode: actors, posts and collections answer only signed GETs (the instance actor excepted). */
@@ -189,6 +191,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     dataDir: isAbsolute(dataDirRaw) ? dataDirRaw : resolve(cwd, dataDirRaw),
     embeddedPostgresPort: integer(env, 'EMBEDDED_POSTGRES_PORT', 54329, 1, 65535),
+    postgresBinDir: env.POSTGRES_BIN_DIR ? resolve(cwd, env.POSTGRES_BIN_DIR) : undefined,
     federationAllowPrivateAddresses: boolean(env, 'FEDERATION_ALLOW_PRIVATE_ADDRESSES', false),
     federation: {
       authorizedFetch: boolean(env, 'FEDERATION_AUTHORIZED_FETCH', false),

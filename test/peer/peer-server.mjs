@@ -1201,7 +1201,6 @@ async function handle(req, res, scheme) {
       }
     }
 
-
     if (req.method === 'GET' && /^\/users\/[^/]+$/.test(url.pathname)) {
       actorGets += 1;
       // A slow actor fetch (crash tests): the work that fetches it is held at that point.

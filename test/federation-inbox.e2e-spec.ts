@@ -385,6 +385,49 @@ describe('federation inbox: what each inbound activity does', () => {
       expect((await post(w.id))?.contentWarning).toBe('Spoilers');
     });
 
+    it('strips NUL and other control characters from every remote text field (PostgreSQL refuses NUL)', async () => {
+      const created = await peer.create({
+        actor: 'dana',
+        content: '<p>Con\u0000tent</p>',
+        summary: 'Spoi\u0000lers\u0007\tahead',
+        sensitive: true,
+        hashtags: ['Nul\u0000Tag'],
+        attachment: [
+          {
+            type: 'Image',
+            url: `${peer.httpOrigin}/files/nul.png`,
+            mediaType: 'image/png',
+            summary: 'A c\u0000at\u001f asleep',
+          },
+        ],
+      });
+      const stored = await eventually(
+        () => storedPost(created.objectId),
+        (row) => expect(row).toBeDefined(),
+      );
+      expect(await sql('SELECT content, content_warning FROM posts WHERE id = $1', [stored.id])).toEqual([
+        { content: '<p>Content</p>', content_warning: 'Spoilers\tahead' },
+      ]);
+      expect(await sql('SELECT alt_text FROM media_attachments WHERE post_id = $1', [stored.id])).toEqual([
+        { alt_text: 'A cat asleep' },
+      ]);
+      expect(
+        await sql('SELECT h.name FROM post_hashtags ph JOIN hashtags h ON h.id = ph.hashtag_id WHERE ph.post_id = $1', [
+          stored.id,
+        ]),
+      ).toEqual([{ name: 'nultag' }]);
+
+      const nadia = await peer.createActor({
+        username: 'nadia',
+        name: 'Na\u0000dia\u001b',
+        summary: '<p>B\u0000io</p>',
+      });
+      const nadiaId = await followPeer(await signUp(t), nadia);
+      expect(await sql('SELECT display_name, bio FROM accounts WHERE id = $1', [nadiaId])).toEqual([
+        { display_name: 'Nadia', bio: '<p>Bio</p>' },
+      ]);
+    });
+
     it('stores a followers-only Note for the followers only', async () => {
       const created = await peer.create({
         actor: 'dana',

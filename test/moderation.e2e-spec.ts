@@ -754,4 +754,39 @@ describe('moderation', () => {
       });
     });
   });
+
+  describe('post deletion by staff', () => {
+    const DELETE_POST = 'mutation($id: ID!) { deletePost(id: $id) }';
+    const live = (id: string) =>
+      count('SELECT count(*) AS n FROM posts WHERE id = $1 AND deleted_at IS NULL AND content <> $2', [id, '']);
+
+    it("lets a moderator delete a member's post but not an admin's or another moderator's; an admin deletes any", async () => {
+      const [admin, otherModerator, member] = await Promise.all([signUp(t), signUp(t), signUp(t)]);
+      await db.query(`UPDATE users SET role = 'admin' WHERE account_id = $1`, [admin.account.id]);
+      await db.query(`UPDATE users SET role = 'moderator' WHERE account_id = $1`, [otherModerator.account.id]);
+      const [adminPost, moderatorPost, memberPost] = await Promise.all([
+        post(admin, 'an admin writes'),
+        post(otherModerator, 'a moderator writes'),
+        post(member, 'a member writes'),
+      ]);
+
+      for (const id of [adminPost, moderatorPost]) {
+        expect(errorOf(await t.gql(DELETE_POST, { id }, moderator.token))).toMatchObject({
+          code: 'FORBIDDEN',
+          reason: 'NOT_AUTHOR',
+        });
+      }
+      expect([await live(adminPost), await live(moderatorPost)]).toEqual([1, 1]);
+      expect(await gqlOk(POST, { id: adminPost }, bob)).toEqual({
+        post: { id: adminPost, likesCount: 0, boostsCount: 0, repliesCount: 0 },
+      });
+
+      expect(await gqlOk(DELETE_POST, { id: memberPost }, moderator)).toEqual({ deletePost: true });
+      expect(await live(memberPost)).toBe(0);
+      // Members still delete nobody's posts but their own; admins anyone's.
+      expect(errorOf(await t.gql(DELETE_POST, { id: moderatorPost }, bob.token))).toMatchObject({ code: 'FORBIDDEN' });
+      expect(await gqlOk(DELETE_POST, { id: moderatorPost }, admin)).toEqual({ deletePost: true });
+      expect(await live(moderatorPost)).toBe(0);
+    });
+  });
 });

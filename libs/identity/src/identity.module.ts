@@ -10,6 +10,7 @@ import { AccountRepository } from './accounts/account.repository';
 import { AccountResolver } from './accounts/account.resolver';
 import { RemoteAccountResolvers } from './accounts/remote-account.resolver';
 import { RemoteLookupLimiter } from './accounts/remote-lookup.limiter';
+import { StaffAuthority } from './accounts/staff-authority';
 import { AccountService } from './accounts/account.service';
 import { UserEntity } from './accounts/user.entity';
 import { AuthResolver } from './auth/auth.resolver';
@@ -77,6 +78,7 @@ export class IdentityModule implements OnApplicationBootstrap {
         RemoteAccountResolvers,
         RemoteLookupLimiter,
         AccountLoaderRegistrar,
+        StaffAuthority,
         LoginThrottle,
         AuthService,
         SessionCleanupService,
@@ -93,6 +95,7 @@ export class IdentityModule implements OnApplicationBootstrap {
       exports: [
         AccountService,
         AccountRepository,
+        StaffAuthority,
         RemoteAccountResolvers,
         AuthService,
         CredentialService,

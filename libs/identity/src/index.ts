@@ -16,6 +16,7 @@ export { AccountResolver } from './accounts/account.resolver';
 export { AuthResolver } from './auth/auth.resolver';
 export { ACCOUNT_BY_ID } from './accounts/account.loader';
 export { AccountRepository } from './accounts/account.repository';
+export { StaffAuthority, isStaffRole, mayModerateRole } from './accounts/staff-authority';
 export { localActorUri, toAccountModel } from './accounts/account.mapper';
 export { RemoteAccountResolvers, type RemoteAccountResolver } from './accounts/remote-account.resolver';
 export { type RemoteAccountData } from './accounts/account.repository';

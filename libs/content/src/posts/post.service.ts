@@ -9,7 +9,7 @@ import {
   extractMentions,
   uuidv7,
 } from '@guildhall/core';
-import { AccountRepository, type AuthContext, Role } from '@guildhall/identity';
+import { AccountRepository, Role, StaffAuthority, type AuthContext } from '@guildhall/identity';
 import type { CreatePostInput } from './dto/create-post.input';
 import { ARTICLE_MAX_LENGTH, NOTE_MAX_LENGTH } from './dto/create-post.input';
 import type { UpdatePostInput } from './dto/update-post.input';
@@ -38,6 +38,7 @@ export class PostService {
     private readonly events: DomainEventBus,
     private readonly rateLimiter: RateLimiterService,
     private readonly attachments: PostAttachments,
+    private readonly staff: StaffAuthority,
   ) {}
 
   private get origin(): string {
@@ -141,15 +142,22 @@ export class PostService {
     return post;
   }
 
-  /** The author's own post, for a write; NOT_FOUND if invisible or gone, FORBIDDEN if someone else's. */
+  /**
+   * The author's own post, for a write; NOT_FOUND if invisible or gone, FORBIDDEN if someone else's.
+   * With `allowModerators`, staff may act on others' posts by the staff rule (StaffAuthority):
+   * admins on anyone's, moderators on non-staff accounts' only.
+   */
   private async ownPost(auth: AuthContext, id: string, allowModerators: boolean): Promise<PostEntity> {
     const post = await this.posts.findVisible(id, auth.accountId);
     if (!post) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
-    const moderator = allowModerators && (auth.role === Role.Admin || auth.role === Role.Moderator);
-    if (post.accountId !== auth.accountId && !moderator) {
-      throw new ContentException(ContentErrorCode.NotAuthor, 'Only the author can do that');
-    }
-    return post;
+    if (post.accountId === auth.accountId) return post;
+    if (allowModerators && (await this.staff.mayModerate(auth, post.accountId))) return post;
+    throw new ContentException(
+      ContentErrorCode.NotAuthor,
+      allowModerators && auth.role === Role.Moderator
+        ? "Only an admin may act on a moderator's or an admin's post"
+        : 'Only the author can do that',
+    );
   }
 
   async update(auth: AuthContext, id: string, input: UpdatePostInput): Promise<PostEntity> {

@@ -1,8 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
-import { MIGRATIONS } from '@guildhall/migrations';
-import { SnakeNamingStrategy } from '../database/snake-naming.strategy';
+import { scratchDatabase, type ScratchDatabase } from '../../../../test/utils/scratch-database';
 import { DeliveryState } from './outbox-delivery.entity';
 import { OutboxRepository } from './outbox.repository';
 
@@ -13,34 +12,15 @@ describe('OutboxRepository (PostgreSQL)', () => {
   let outbox: OutboxRepository;
   const LEASE_MS = 60_000;
 
-  // A database of its own, migrated here: the run's shared one may not be migrated yet (a spec
-  // that creates one table of it first would make the migrations fail).
-  const database = `${process.env.TEST_DATABASE_NAME}_outbox`;
-  const admin = () => new DataSource({ type: 'postgres', url: process.env.TEST_DATABASE_ADMIN_URL });
+  // A database of its own, migrated here (see scratchDatabase for why not the run's shared one).
+  let scratch: ScratchDatabase;
 
   beforeAll(async () => {
-    const server = await admin().initialize();
-    await server.query(`DROP DATABASE IF EXISTS ${database}`);
-    await server.query(`CREATE DATABASE ${database}`);
-    await server.destroy();
-    const url = Object.assign(new URL(process.env.TEST_DATABASE_ADMIN_URL!), { pathname: `/${database}` });
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: url.toString(),
-      migrations: MIGRATIONS,
-      migrationsTableName: 'schema_migrations',
-      namingStrategy: new SnakeNamingStrategy(),
-    });
-    await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: 'each' });
+    scratch = await scratchDatabase('outbox');
+    dataSource = scratch.dataSource;
     outbox = new OutboxRepository(dataSource);
   });
-  afterAll(async () => {
-    await dataSource.destroy();
-    const server = await admin().initialize();
-    await server.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await server.destroy();
-  });
+  afterAll(() => scratch.drop());
 
   const names = () => {
     const tag = randomBytes(4).toString('hex');

@@ -1,33 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { DataSource } from 'typeorm';
+import { scratchDatabase, type ScratchDatabase } from '../../../../test/utils/scratch-database';
 import { RateLimitBucketEntity } from './rate-limit-bucket.entity';
 import { PostgresRateLimitStore, RedisRateLimitStore, type RateLimitStore } from './rate-limit.store';
 
-// Integration: the real PostgreSQL (this run's migrated test database) and Redis.
+// Integration: the real PostgreSQL (a migrated database of the spec's own) and Redis.
 describe.each(['PostgreSQL', 'Redis'])('%s rate-limit store', (backend) => {
   let store: RateLimitStore;
-  let dataSource: DataSource | undefined;
+  let scratch: ScratchDatabase | undefined;
 
   beforeAll(async () => {
     if (backend === 'Redis') {
       store = new RedisRateLimitStore(new Redis(process.env.TEST_REDIS_URL!), `${process.env.TEST_QUEUE_PREFIX}-store`);
       return;
     }
-    dataSource = new DataSource({
-      type: 'postgres',
-      url: process.env.TEST_DATABASE_URL,
-      entities: [RateLimitBucketEntity],
-    });
-    await dataSource.initialize();
-    await dataSource.query(
-      'CREATE TABLE IF NOT EXISTS rate_limit_bucket (key text PRIMARY KEY, hits integer NOT NULL, expires_at timestamptz NOT NULL)',
-    );
-    store = new PostgresRateLimitStore(dataSource);
+    // Its own migrated database: creating rate_limit_bucket in the run's shared one before the
+    // first app migrates it made every later suite fail ("relation already exists").
+    scratch = await scratchDatabase('ratelimit', { entities: [RateLimitBucketEntity] });
+    store = new PostgresRateLimitStore(scratch.dataSource);
   });
   afterAll(async () => {
     await store.close();
-    await dataSource?.destroy();
+    await scratch?.drop();
   });
 
   const key = () => `spec:${randomBytes(6).toString('hex')}`;

@@ -1,6 +1,7 @@
 import type { DocumentLoader } from '@fedify/fedify/runtime';
-import { Audio, Document, Image, LanguageString, Link, type Object as ApObject, Video } from '@fedify/fedify/vocab';
+import { Audio, Document, Image, Link, type Object as ApObject, Video } from '@fedify/fedify/vocab';
 import { clampAltText, MAX_REMOTE_ATTACHMENTS_PER_POST, type RemoteMediaData } from '@guildhall/content';
+import { remoteText } from '../remote/remote-text';
 
 /** `type/subtype` (RFC 6838 names), parameters dropped. */
 const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
@@ -44,8 +45,8 @@ function dimensions(document: Document): { width: number | null; height: number 
     : { width: null, height: null };
 }
 
-const text = (value: string | LanguageString | null | undefined): string | null =>
-  value == null ? null : value.toString();
+/** Every text the attachment gives goes through this (control characters dropped). */
+const text = remoteText;
 
 /** The file's URL (the first one the policy allows) and the type a `Link` url gave it. */
 function fileOf(document: Document, allowUrl: (url: URL) => boolean): { url: string; linkType: string | null } | null {

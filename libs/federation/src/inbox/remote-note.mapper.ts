@@ -12,6 +12,7 @@ import {
   Question,
 } from '@fedify/fedify/vocab';
 import { type RemotePostData, Visibility } from '@guildhall/content';
+import { remoteText } from '../remote/remote-text';
 import { type AttachmentReadOptions, readRemoteAttachments } from './remote-attachment.mapper';
 
 /** The object types a Create may carry that become posts here. */
@@ -70,8 +71,8 @@ export function visibilityOf(object: ApObject, followersUrl: string | null): Vis
   return Visibility.Direct;
 }
 
-const text = (value: string | LanguageString | null | undefined): string | null =>
-  value == null ? null : value.toString();
+/** Every text the object gives goes through this (control characters dropped). */
+const text = remoteText;
 
 const instantToDate = (instant: { epochMilliseconds: number } | null): Date | null =>
   instant ? new Date(instant.epochMilliseconds) : null;

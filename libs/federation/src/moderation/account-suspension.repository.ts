@@ -29,14 +29,6 @@ export class AccountSuspensionRepository {
     return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: accountId });
   }
 
-  /** The role of a local account's user; null for a remote account. */
-  async roleOf(accountId: string): Promise<Role | null> {
-    const rows = await this.dataSource.query<{ role: Role }[]>('SELECT role FROM users WHERE account_id = $1', [
-      accountId,
-    ]);
-    return rows[0]?.role ?? null;
-  }
-
   /** Whether the local account `username` is suspended (false when there is none). */
   async isLocalSuspended(username: string): Promise<boolean> {
     const rows = await this.dataSource.query<unknown[]>(

@@ -7,12 +7,13 @@ import {
   CurrentAuth,
   Role,
   Roles,
+  isStaffRole,
   type AuthContext,
 } from '@guildhall/identity';
 import { AccountSuspensionService } from './account-suspension.service';
 import { AccountHandleArgs } from './dto/account-handle.args';
 
-const isStaff = (auth: AuthContext | undefined) => auth?.role === Role.Moderator || auth?.role === Role.Admin;
+const isStaff = (auth: AuthContext | undefined) => isStaffRole(auth?.role);
 
 /** Suspensions: moderators and admins only; `Account.suspendedAt` shows to them alone. */
 @Resolver(() => AccountModel)

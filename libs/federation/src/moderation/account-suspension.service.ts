@@ -1,5 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AccountService, AuthService, Role, type AccountEntity, type AuthContext } from '@guildhall/identity';
+import {
+  AccountService,
+  AuthService,
+  Role,
+  StaffAuthority,
+  type AccountEntity,
+  type AuthContext,
+} from '@guildhall/identity';
 import { AccountSuspensionRepository } from './account-suspension.repository';
 import { ModerationErrorCode, ModerationException } from './moderation.exception';
 
@@ -16,6 +23,7 @@ export class AccountSuspensionService {
     private readonly accounts: AccountService,
     private readonly suspensions: AccountSuspensionRepository,
     private readonly auth: AuthService,
+    private readonly staff: StaffAuthority,
   ) {}
 
   async suspendAccount(moderator: AuthContext, handle: string): Promise<AccountEntity> {
@@ -50,11 +58,9 @@ export class AccountSuspensionService {
     return suspended;
   }
 
-  /** One rule for suspending and lifting: moderators act on members (and remote accounts) only. */
+  /** Suspending and lifting follow the staff rule (StaffAuthority): moderators act on non-staff only. */
   private async mayActOn(moderator: AuthContext, account: AccountEntity): Promise<void> {
-    if (moderator.role === Role.Admin) return;
-    const role = await this.suspensions.roleOf(account.id);
-    if (role === Role.Moderator || role === Role.Admin) {
+    if (!(await this.staff.mayModerate(moderator, account.id))) {
       throw new ModerationException(
         ModerationErrorCode.CannotSuspendStaff,
         'Only an admin may suspend or unsuspend a moderator or an admin',

@@ -13,15 +13,15 @@ import { INSTANCE_ACTOR_PATH } from '../actors/actor.mapper';
 import { ActorKeyService, INSTANCE_ACTOR_KEY_ID } from '../keys/actor-key.service';
 import { DomainBlockCache } from '../moderation/domain-block.cache';
 import { OutboundHttp } from '../safety/outbound-http';
+import { remoteText } from './remote-text';
 import { safeDocumentLoader, type SafeFetchPolicy, type Signer } from './safe-document-loader';
 import { type Acct, isRemoteUsername, parseAcct, sameAcct, webFinger, type WebFingerAnswer } from './webfinger';
 
 /** A cached remote actor is refetched when older than this. */
 const STALE_AFTER_MS = 24 * 3_600_000;
 
-/** A plain or language-tagged string (Fedify's LanguageString) as text. */
-const text = (value: { toString(): string } | null | undefined): string | null =>
-  value == null ? null : value.toString();
+/** Every text the actor document gives goes through this (control characters dropped). */
+const text = remoteText;
 
 /**
  * Remote actors: found by handle (WebFinger) or id, fetched with the instance actor's signature
@@ -111,7 +111,7 @@ export class RemoteActorService implements RemoteAccountResolver, OnModuleInit {
   private async confirmedHandle(actor: Actor, queried: Acct, first: WebFingerAnswer): Promise<Acct | null> {
     const id = actor.id!;
     const actorHost = hostOf(id);
-    const preferred = actor.preferredUsername?.toString() ?? '';
+    const preferred = text(actor.preferredUsername) ?? '';
     if (!actorHost || !isRemoteUsername(preferred)) return null;
     const own: Acct = { username: preferred.toLowerCase(), domain: actorHost };
     const pointsHere = (answer: WebFingerAnswer | null) => answer?.actorId === id.href;
@@ -164,7 +164,7 @@ export class RemoteActorService implements RemoteAccountResolver, OnModuleInit {
    */
   async store(actor: Actor, domain?: string, username?: string): Promise<AccountEntity | null> {
     const id = actor.id as URL;
-    const name = username ?? actor.preferredUsername?.toString() ?? '';
+    const name = username ?? text(actor.preferredUsername) ?? '';
     const host = normalizeHost(domain ?? id.host);
     if (!isRemoteUsername(name) || !host) {
       this.logger.warn({ msg: 'remote actor refused: invalid handle', actorId: id.href, username: name.slice(0, 100) });
@@ -184,7 +184,7 @@ export class RemoteActorService implements RemoteAccountResolver, OnModuleInit {
       uri: id.href,
       url: actor.url instanceof URL ? actor.url.href : (actor.url?.href?.href ?? id.href),
       displayName: text(actor.name),
-      bio: actor.summary ? this.renderer.sanitize(actor.summary.toString()) : null,
+      bio: actor.summary ? this.renderer.sanitize(text(actor.summary)!) : null,
       avatarRemoteUrl: imageUrl(icon),
       headerRemoteUrl: imageUrl(image),
       fields,

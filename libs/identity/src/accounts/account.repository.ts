@@ -168,4 +168,12 @@ export class AccountRepository {
   findUserByAccountId(accountId: string): Promise<UserEntity | null> {
     return this.dataSource.getRepository(UserEntity).findOneBy({ accountId });
   }
+
+  /** The role of the local user behind an account; null for a remote account (no user). */
+  async roleOf(accountId: string): Promise<Role | null> {
+    const user = await this.dataSource
+      .getRepository(UserEntity)
+      .findOne({ where: { accountId }, select: { id: true, role: true } });
+    return user?.role ?? null;
+  }
 }

@@ -2,11 +2,11 @@ import { Args, Query, Resolver } from '@nestjs/graphql';
 import type { AuthContext } from '../auth/auth-context';
 import { CurrentAuth } from '../auth/decorators/current-auth.decorator';
 import { Public } from '../auth/decorators/public.decorator';
-import { Role } from '../identity.constants';
 import { AccountModel } from './account.model';
 import { AccountService } from './account.service';
+import { isStaffRole } from './staff-authority';
 
-const isStaff = (auth: AuthContext | undefined) => auth?.role === Role.Moderator || auth?.role === Role.Admin;
+const isStaff = (auth: AuthContext | undefined) => isStaffRole(auth?.role);
 
 @Resolver(() => AccountModel)
 export class AccountResolver {

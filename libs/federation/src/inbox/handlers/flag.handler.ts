@@ -5,6 +5,7 @@ import { type PostEntity, RemotePostService } from '@guildhall/content';
 import type { AccountEntity } from '@guildhall/identity';
 import type { InboxHandler } from '../inbox-handler';
 import { InboxSupport } from '../inbox-support';
+import { remoteText } from '../../remote/remote-text';
 import { ReportService } from '../../moderation/report.service';
 
 const MAX_REPORTED_OBJECTS = 100;
@@ -47,7 +48,7 @@ export class FlagHandler implements InboxHandler<Flag> {
       sourceDomain: reporter.domain ?? new URL(reporter.uri!).host,
       targetAccountId,
       postIds: posts.filter((post) => post.accountId === targetAccountId).map((post) => post.id),
-      comment: flag.content?.toString() ?? '',
+      comment: remoteText(flag.content) ?? '',
     });
     this.inbox.done(flag, 'report filed', { reporterId: reporter.id, targetAccountId });
   }

@@ -1,23 +1,15 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { eventually } from './utils/eventually';
 import { SIGN_UP } from './utils/factories';
+import { freePort } from './utils/instance';
 import { cleanEnv, start } from './utils/spawn';
 import { testEnv, uniqueName } from './utils/test-app';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Finding 2 (SSRF): with private addresses disallowed (the default), a remote actor whose inbox

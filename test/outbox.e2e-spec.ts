@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { SIGN_UP } from './utils/factories';
+import { freePort, until } from './utils/instance';
 import { startPeer, type Peer, type ReceivedEntry } from './utils/peer';
 import { cleanEnv, run, start } from './utils/spawn';
 import { testEnv, uniqueName } from './utils/test-app';
@@ -15,25 +15,6 @@ import { testEnv, uniqueName } from './utils/test-app';
  * one that keeps failing is parked and retried by `guildhall events retry`, and a kill -9 between
  * a write's commit and its event's dispatch loses nothing.
  */
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 interface Member {
   token: string;

@@ -28,6 +28,78 @@ interface DeliveryRow {
   attempts: number;
 }
 
+/** What both suites read of a like: the like itself, its contribution, its notification, its event's deliveries. */
+const countOf = async (db: Client, sql: string, params: unknown[]) =>
+  Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
+const likeRows = (db: Client, by: { id: string }, postId: string) =>
+  countOf(db, `likes WHERE account_id = $1 AND post_id = $2`, [by.id, postId]);
+/** ENGAGED contributions the author's post received from `by`. */
+const engagedRows = (db: Client, author: { id: string }, postId: string, by: { id: string }) =>
+  countOf(db, `coop_events WHERE type = 'ENGAGED' AND member_id = $1 AND object = $2 AND actor = $3`, [
+    author.id,
+    postId,
+    by.id,
+  ]);
+const likeNotificationRows = (db: Client, author: { id: string }, by: { id: string }) =>
+  countOf(db, `notifications WHERE account_id = $1 AND type = 'like' AND from_account_id = $2`, [author.id, by.id]);
+/** The ids of the like's post.liked events. */
+const likeEventIds = async (db: Client, by: { id: string }, postId: string) =>
+  (
+    await db.query<{ id: string }>(
+      `SELECT id FROM domain_events WHERE name = 'post.liked' AND aggregate = $1 ORDER BY id`,
+      [`like:${by.id}:${postId}`],
+    )
+  ).rows.map((row) => row.id);
+const deliveryRows = async (db: Client, eventId: string) =>
+  (
+    await db.query<DeliveryRow>(
+      `SELECT subscriber, state, attempts FROM domain_event_deliveries WHERE event_id = $1 ORDER BY subscriber`,
+      [eventId],
+    )
+  ).rows;
+
+interface CrashingLike {
+  db: Client;
+  author: { id: string };
+  by: { id: string };
+  postId: string;
+  /** Sends the like to a server whose commits stall before their dispatch (it answers only after the stall). */
+  like: () => Promise<unknown>;
+  /** kill -9 of the server. */
+  kill: () => Promise<void>;
+}
+
+/**
+ * Likes inside the stall between commit and dispatch and kill -9s the server there: the like and its
+ * event are committed, nothing downstream of the outbox exists. Returns the like's event id.
+ */
+async function likeAndKillBeforeDispatch({ db, author, by, postId, like, kill }: CrashingLike): Promise<string> {
+  void like().catch(() => undefined);
+  const [eventId] = await until(
+    async () => ((await likeEventIds(db, by, postId)).length ? likeEventIds(db, by, postId) : undefined),
+    'the like and its event to commit',
+  );
+  await kill();
+  expect(await likeRows(db, by, postId)).toBe(1);
+  expect((await deliveryRows(db, eventId)).map((d) => d.state)).toEqual(['pending', 'pending', 'pending']);
+  expect(await engagedRows(db, author, postId, by)).toBe(0);
+  expect(await likeNotificationRows(db, author, by)).toBe(0);
+  return eventId;
+}
+
+/** After the restart, the relay delivers the like exactly once: one contribution, one notification. */
+async function expectLikeDeliveredOnce({ db, author, by, postId }: CrashingLike, eventId: string): Promise<void> {
+  await until(async () => {
+    const states = (await deliveryRows(db, eventId)).map((d) => d.state);
+    return states.length === 3 && states.every((state) => state === 'done') ? true : undefined;
+  }, 'the relay to deliver the like');
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  expect(await likeEventIds(db, by, postId)).toEqual([eventId]);
+  expect(await likeRows(db, by, postId)).toBe(1);
+  expect(await engagedRows(db, author, postId, by)).toBe(1);
+  expect(await likeNotificationRows(db, author, by)).toBe(1);
+}
+
 describe('durable domain events on the built server (e2e)', () => {
   let db: Client;
   let peer: Peer;
@@ -81,32 +153,11 @@ describe('durable domain events on the built server (e2e)', () => {
   };
   const like = (who: Member, postId: string) =>
     gql('mutation($id: ID!) { likePost(id: $id) { likesCount } }', { id: postId }, who.token);
-  const count = async (sql: string, params: unknown[]) =>
-    Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${sql}`, params)).rows[0].n);
-  /** ENGAGED contributions the author's post received from `by`. */
-  const engaged = (author: Member, postId: string, by: Member) =>
-    count(`coop_events WHERE type = 'ENGAGED' AND member_id = $1 AND object = $2 AND actor = $3`, [
-      author.id,
-      postId,
-      by.id,
-    ]);
-  const likeNotifications = (author: Member, by: Member) =>
-    count(`notifications WHERE account_id = $1 AND type = 'like' AND from_account_id = $2`, [author.id, by.id]);
-  /** The like's event id and each subscriber's delivery of it. */
-  const likeEvent = async (by: Member, postId: string) => {
-    const { rows } = await db.query<{ id: string }>(
-      `SELECT id FROM domain_events WHERE name = 'post.liked' AND aggregate = $1 ORDER BY id`,
-      [`like:${by.id}:${postId}`],
-    );
-    return rows.map((row) => row.id);
-  };
-  const deliveries = async (eventId: string) =>
-    (
-      await db.query<DeliveryRow>(
-        `SELECT subscriber, state, attempts FROM domain_event_deliveries WHERE event_id = $1 ORDER BY subscriber`,
-        [eventId],
-      )
-    ).rows;
+  const count = (sql: string, params: unknown[]) => countOf(db, sql, params);
+  const engaged = (author: Member, postId: string, by: Member) => engagedRows(db, author, postId, by);
+  const likeNotifications = (author: Member, by: Member) => likeNotificationRows(db, author, by);
+  const likeEvent = (by: Member, postId: string) => likeEventIds(db, by, postId);
+  const deliveries = (eventId: string) => deliveryRows(db, eventId);
   const cli = (args: string[]) => run(['dist/apps/cli/main.js', ...args], env);
   /** Every insert into coop_events fails while the sequence has not passed `failures`. */
   const injectFault = async (failures: number) => {
@@ -244,7 +295,6 @@ describe('durable domain events on the built server (e2e)', () => {
     await stop('SIGTERM');
     await serve({ TEST_EVENTS_STALL_AFTER_COMMIT_MS: '120000' });
     const content = `written just before the crash ${uniqueName()}`;
-    void like(bob, liked.id).catch(() => undefined);
     void post(alice, content).catch(() => undefined);
     const published = await until(async () => {
       const { rows } = await db.query<{ id: string }>(
@@ -254,11 +304,15 @@ describe('durable domain events on the built server (e2e)', () => {
       );
       return rows[0];
     }, 'the post and its event to commit');
-    const [likeId] = await until(
-      async () => ((await likeEvent(bob, liked.id)).length ? likeEvent(bob, liked.id) : undefined),
-      'the like and its event to commit',
-    );
-    await stop('SIGKILL');
+    const crash: CrashingLike = {
+      db,
+      author: alice,
+      by: bob,
+      postId: liked.id,
+      like: () => like(bob, liked.id),
+      kill: () => stop('SIGKILL'),
+    };
+    const likeId = await likeAndKillBeforeDispatch(crash);
 
     const postEvent = (
       await db.query<{ id: string }>(`SELECT id FROM domain_events WHERE name = 'post.published' AND aggregate = $1`, [
@@ -266,10 +320,7 @@ describe('durable domain events on the built server (e2e)', () => {
       ])
     ).rows[0].id;
     // Committed, not delivered: nothing of it exists beyond the outbox.
-    expect((await deliveries(likeId)).map((d) => d.state)).toEqual(['pending', 'pending', 'pending']);
     expect((await deliveries(postEvent)).map((d) => d.state)).toEqual(['pending', 'pending', 'pending']);
-    expect(await engaged(alice, liked.id, bob)).toBe(0);
-    expect(await likeNotifications(alice, bob)).toBe(0);
 
     await serve();
     const noteUri = `${origin}/posts/${published.id}`;
@@ -278,21 +329,20 @@ describe('durable domain events on the built server (e2e)', () => {
         const object = entry.activity?.object as { id?: string } | string | undefined;
         return (typeof object === 'string' ? object : object?.id) === noteUri;
       });
+    await expectLikeDeliveredOnce(crash, likeId);
     await until(async () => {
-      const states = [...(await deliveries(likeId)), ...(await deliveries(postEvent))].map((d) => d.state);
-      return states.every((state) => state === 'done') ? true : undefined;
-    }, 'the relay to deliver both events');
+      const states = (await deliveries(postEvent)).map((d) => d.state);
+      return states.length === 3 && states.every((state) => state === 'done') ? true : undefined;
+    }, 'the relay to deliver the post');
     await until(
       async () => (creates(await peer.received({ type: 'Create' })).length ? true : undefined),
       'the Create at the peer',
     );
     await new Promise((resolve) => setTimeout(resolve, 1_500));
 
-    expect(await engaged(alice, liked.id, bob)).toBe(1);
     expect(
       await count(`coop_events WHERE type = 'PUBLISHED' AND member_id = $1 AND object = $2`, [alice.id, published.id]),
     ).toBe(1);
-    expect(await likeNotifications(alice, bob)).toBe(1);
     const received = creates(await peer.received({ type: 'Create' }));
     expect(received).toHaveLength(1);
     expect(received[0].activity).toMatchObject({ actor: `${origin}/users/${alice.username}` });
@@ -302,13 +352,35 @@ describe('durable domain events on the built server (e2e)', () => {
   }, 150_000);
 });
 
-/** The transient fault again on `npm start`'s embedded defaults: PostgreSQL in DATA_DIR, queues on it too. */
+/**
+ * The transient fault and the kill -9 again on `npm start`'s embedded defaults: PostgreSQL in DATA_DIR,
+ * queues on it too.
+ */
 describe('durable domain events on the embedded defaults (e2e)', () => {
   let dataDir: string;
   let port: number;
+  let pgPort: number;
   let env: NodeJS.ProcessEnv;
   let server: ReturnType<typeof start>;
   let db: Client;
+
+  const boot = async (extra: NodeJS.ProcessEnv = {}) => {
+    server = start(['dist/apps/server/main.js', '--with-worker'], { ...env, ...extra });
+    await until(async () => ((await fetch(`http://127.0.0.1:${port}/health`)).ok ? true : undefined), 'health', 90_000);
+  };
+  const connect = async () => {
+    const password = readFileSync(join(dataDir, 'postgres.secret'), 'utf8').trim();
+    db = new Client({
+      connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/guildhall`,
+    });
+    await db.connect();
+  };
+  const stop = async (signal: NodeJS.Signals) => {
+    if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => server.child.once('exit', resolve));
+    server.child.kill(signal);
+    await exited;
+  };
 
   const gql = async <T>(query: string, variables: object, token?: string) => {
     const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
@@ -335,29 +407,21 @@ describe('durable domain events on the embedded defaults (e2e)', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'guildhall-outbox-embedded-'));
     chmodSync(dataDir, 0o755); // PostgreSQL runs as the postgres user when we are root
     port = await freePort();
-    const pgPort = await freePort();
+    pgPort = await freePort();
     env = cleanEnv({
       PORT: String(port),
       DATA_DIR: dataDir,
       EMBEDDED_POSTGRES_PORT: String(pgPort),
       EVENTS_RETRY_BASE_MS: '100',
+      EVENTS_LEASE_MS: '2000',
     });
-    server = start(['dist/apps/server/main.js', '--with-worker'], env);
-    await until(async () => ((await fetch(`http://127.0.0.1:${port}/health`)).ok ? true : undefined), 'health', 90_000);
-    const password = readFileSync(join(dataDir, 'postgres.secret'), 'utf8').trim();
-    db = new Client({
-      connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/guildhall`,
-    });
-    await db.connect();
+    await boot();
+    await connect();
   }, 120_000);
 
   afterAll(async () => {
     await db?.end();
-    if (server.child.exitCode === null) {
-      const exited = new Promise((resolve) => server.child.once('exit', resolve));
-      server.child.kill('SIGTERM');
-      await exited;
-    }
+    if (server) await stop('SIGTERM');
     // A PostgreSQL the server left behind (it was killed, say) must not outlive the test.
     try {
       const pids = execFileSync('pgrep', ['-f', `postgres -D ${dataDir}/postgres`])
@@ -416,4 +480,42 @@ describe('durable domain events on the embedded defaults (e2e)', () => {
     const verified = await run(['dist/apps/cli/main.js', 'coop', 'verify'], env);
     expect((JSON.parse(verified.stdout) as { ok: boolean }).ok).toBe(true);
   }, 60_000);
+
+  it('loses nothing when killed with SIGKILL between a commit and its dispatch', async () => {
+    const [alice, bob] = [await member(), await member()];
+    const created = await gql<{ createPost: { id: string } }>(
+      'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }',
+      { input: { content: 'liked just before the crash, embedded' } },
+      alice.token,
+    );
+    const postId = created.data!.createPost.id;
+
+    // Every commit now stalls before its dispatch: the window the kill lands in. The clean stop
+    // takes the embedded PostgreSQL down with it, so the test's connection goes first.
+    await db.end();
+    await stop('SIGTERM');
+    await boot({ TEST_EVENTS_STALL_AFTER_COMMIT_MS: '120000' });
+    await connect();
+    const crash: CrashingLike = {
+      db,
+      author: alice,
+      by: bob,
+      postId,
+      like: () => gql('mutation($id: ID!) { likePost(id: $id) { likesCount } }', { id: postId }, bob.token),
+      kill: () => stop('SIGKILL'),
+    };
+    // kill -9 orphans the server's PostgreSQL (it keeps serving this connection); the restart adopts it.
+    const eventId = await likeAndKillBeforeDispatch(crash);
+    await boot();
+
+    await expectLikeDeliveredOnce(crash, eventId);
+    expect(await deliveryRows(db, eventId)).toEqual([
+      { subscriber: 'coop.contributions', state: 'done', attempts: 1 },
+      { subscriber: 'federation.bridge', state: 'done', attempts: 1 },
+      { subscriber: 'social.notifications', state: 'done', attempts: 1 },
+    ]);
+    const verified = await run(['dist/apps/cli/main.js', 'coop', 'verify'], env);
+    expect((JSON.parse(verified.stdout) as { ok: boolean }).ok).toBe(true);
+    expect(verified.code).toBe(0);
+  }, 150_000);
 });

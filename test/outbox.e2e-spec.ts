@@ -58,6 +58,71 @@ const deliveryRows = async (db: Client, eventId: string) =>
     )
   ).rows;
 
+/** A peer actor `name` follows the local `author`; resolves to the actor's id once the server counts it. */
+async function followFromPeer(peer: Peer, name: string, origin: string, author: { username: string }) {
+  await peer.createActor({ username: name });
+  await peer.follow({ actor: name, target: `${origin}/users/${author.username}` });
+  await until(async () => {
+    const res = await fetch(`${origin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: 'query($h: String!) { account(handle: $h) { followersCount } }',
+        variables: { h: author.username },
+      }),
+    });
+    const body = (await res.json()) as { data?: { account: { followersCount: number } } };
+    return body.data?.account.followersCount === 1 ? true : undefined;
+  }, 'the peer to follow the author');
+  return (await peer.actor(name)).id;
+}
+
+/** Sends a post whose commit stalls before its dispatch; resolves once the post and its event are committed. */
+async function publishBeforeDispatch(db: Client, send: (content: string) => Promise<unknown>) {
+  const content = `written just before the crash ${uniqueName()}`;
+  void send(content).catch(() => undefined);
+  return until(async () => {
+    const { rows } = await db.query<{ postId: string; eventId: string }>(
+      `SELECT p.id AS "postId", e.id AS "eventId" FROM posts p
+         JOIN domain_events e ON e.name = 'post.published' AND e.aggregate = 'post:' || p.id::text
+        WHERE p.source = $1`,
+      [content],
+    );
+    return rows[0];
+  }, 'the post and its event to commit');
+}
+
+/** After the restart, the relay delivers the post exactly once: one contribution, one Create at the follower. */
+async function expectPublishedOnce(
+  db: Client,
+  peer: Peer,
+  origin: string,
+  author: { id: string; username: string },
+  published: { postId: string; eventId: string },
+) {
+  const noteUri = `${origin}/posts/${published.postId}`;
+  const creates = async () =>
+    (await peer.received({ type: 'Create' })).filter((entry: ReceivedEntry) => {
+      const object = entry.activity?.object as { id?: string } | string | undefined;
+      return (typeof object === 'string' ? object : object?.id) === noteUri;
+    });
+  await until(async () => {
+    const states = (await deliveryRows(db, published.eventId)).map((d) => d.state);
+    return states.length === 3 && states.every((state) => state === 'done') ? true : undefined;
+  }, 'the relay to deliver the post');
+  await until(async () => ((await creates()).length ? true : undefined), 'the Create at the peer');
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  expect(
+    await countOf(db, `coop_events WHERE type = 'PUBLISHED' AND member_id = $1 AND object = $2`, [
+      author.id,
+      published.postId,
+    ]),
+  ).toBe(1);
+  const received = await creates();
+  expect(received).toHaveLength(1);
+  expect(received[0].activity).toMatchObject({ actor: `${origin}/users/${author.username}` });
+}
+
 interface CrashingLike {
   db: Client;
   author: { id: string };
@@ -153,7 +218,6 @@ describe('durable domain events on the built server (e2e)', () => {
   };
   const like = (who: Member, postId: string) =>
     gql('mutation($id: ID!) { likePost(id: $id) { likesCount } }', { id: postId }, who.token);
-  const count = (sql: string, params: unknown[]) => countOf(db, sql, params);
   const engaged = (author: Member, postId: string, by: Member) => engagedRows(db, author, postId, by);
   const likeNotifications = (author: Member, by: Member) => likeNotificationRows(db, author, by);
   const likeEvent = (by: Member, postId: string) => likeEventIds(db, by, postId);
@@ -280,30 +344,12 @@ describe('durable domain events on the built server (e2e)', () => {
   it('loses nothing when killed with SIGKILL between a commit and its dispatch', async () => {
     const [alice, bob] = [await member(), await member()];
     const liked = await post(alice, 'a post bob likes just before the crash');
-    await peer.createActor({ username: 'carol' });
-    const carol = (await peer.actor('carol')).id;
-    await peer.follow({ actor: 'carol', target: `${origin}/users/${alice.username}` });
-    await until(async () => {
-      const res = await gql<{ account: { followersCount: number } }>(
-        'query($h: String!) { account(handle: $h) { followersCount } }',
-        { h: alice.username },
-      );
-      return res.data?.account.followersCount === 1 ? true : undefined;
-    }, 'the peer to follow alice');
+    const carol = await followFromPeer(peer, 'carol', origin, alice);
 
     // Every commit now stalls before its dispatch: the window the kill lands in.
     await stop('SIGTERM');
     await serve({ TEST_EVENTS_STALL_AFTER_COMMIT_MS: '120000' });
-    const content = `written just before the crash ${uniqueName()}`;
-    void post(alice, content).catch(() => undefined);
-    const published = await until(async () => {
-      const { rows } = await db.query<{ id: string }>(
-        `SELECT p.id FROM posts p JOIN domain_events e ON e.payload->>'postId' = p.id::text
-          WHERE p.source = $1 AND e.name = 'post.published'`,
-        [content],
-      );
-      return rows[0];
-    }, 'the post and its event to commit');
+    const published = await publishBeforeDispatch(db, (content) => post(alice, content));
     const crash: CrashingLike = {
       db,
       author: alice,
@@ -313,39 +359,12 @@ describe('durable domain events on the built server (e2e)', () => {
       kill: () => stop('SIGKILL'),
     };
     const likeId = await likeAndKillBeforeDispatch(crash);
-
-    const postEvent = (
-      await db.query<{ id: string }>(`SELECT id FROM domain_events WHERE name = 'post.published' AND aggregate = $1`, [
-        `post:${published.id}`,
-      ])
-    ).rows[0].id;
     // Committed, not delivered: nothing of it exists beyond the outbox.
-    expect((await deliveries(postEvent)).map((d) => d.state)).toEqual(['pending', 'pending', 'pending']);
+    expect((await deliveries(published.eventId)).map((d) => d.state)).toEqual(['pending', 'pending', 'pending']);
 
     await serve();
-    const noteUri = `${origin}/posts/${published.id}`;
-    const creates = (entries: ReceivedEntry[]) =>
-      entries.filter((entry) => {
-        const object = entry.activity?.object as { id?: string } | string | undefined;
-        return (typeof object === 'string' ? object : object?.id) === noteUri;
-      });
     await expectLikeDeliveredOnce(crash, likeId);
-    await until(async () => {
-      const states = (await deliveries(postEvent)).map((d) => d.state);
-      return states.length === 3 && states.every((state) => state === 'done') ? true : undefined;
-    }, 'the relay to deliver the post');
-    await until(
-      async () => (creates(await peer.received({ type: 'Create' })).length ? true : undefined),
-      'the Create at the peer',
-    );
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-
-    expect(
-      await count(`coop_events WHERE type = 'PUBLISHED' AND member_id = $1 AND object = $2`, [alice.id, published.id]),
-    ).toBe(1);
-    const received = creates(await peer.received({ type: 'Create' }));
-    expect(received).toHaveLength(1);
-    expect(received[0].activity).toMatchObject({ actor: `${origin}/users/${alice.username}` });
+    await expectPublishedOnce(db, peer, origin, alice, published);
     expect((await peer.actor('carol')).id).toBe(carol);
     const verified = await cli(['coop', 'verify']);
     expect((JSON.parse(verified.stdout) as { ok: boolean }).ok).toBe(true);
@@ -363,10 +382,12 @@ describe('durable domain events on the embedded defaults (e2e)', () => {
   let env: NodeJS.ProcessEnv;
   let server: ReturnType<typeof start>;
   let db: Client;
+  let peer: Peer;
+  let origin: string;
 
   const boot = async (extra: NodeJS.ProcessEnv = {}) => {
     server = start(['dist/apps/server/main.js', '--with-worker'], { ...env, ...extra });
-    await until(async () => ((await fetch(`http://127.0.0.1:${port}/health`)).ok ? true : undefined), 'health', 90_000);
+    await until(async () => ((await fetch(`${origin}/health`)).ok ? true : undefined), 'health', 90_000);
   };
   const connect = async () => {
     const password = readFileSync(join(dataDir, 'postgres.secret'), 'utf8').trim();
@@ -383,7 +404,7 @@ describe('durable domain events on the embedded defaults (e2e)', () => {
   };
 
   const gql = async <T>(query: string, variables: object, token?: string) => {
-    const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    const res = await fetch(`${origin}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ query, variables }),
@@ -400,16 +421,21 @@ describe('durable domain events on the embedded defaults (e2e)', () => {
       `INSERT INTO coop_members (account_id, status, joined_at) VALUES ($1, 'active', now() - interval '60 days')`,
       [account.id],
     );
-    return { token, id: account.id };
+    return { token, id: account.id, username };
   };
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'guildhall-outbox-embedded-'));
     chmodSync(dataDir, 0o755); // PostgreSQL runs as the postgres user when we are root
+    peer = await startPeer();
     port = await freePort();
     pgPort = await freePort();
+    origin = `http://127.0.0.1:${port}`;
     env = cleanEnv({
       PORT: String(port),
+      PUBLIC_ORIGIN: origin,
+      FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
+      NODE_EXTRA_CA_CERTS: peer.caCertPath,
       DATA_DIR: dataDir,
       EMBEDDED_POSTGRES_PORT: String(pgPort),
       EVENTS_RETRY_BASE_MS: '100',
@@ -422,6 +448,7 @@ describe('durable domain events on the embedded defaults (e2e)', () => {
   afterAll(async () => {
     await db?.end();
     if (server) await stop('SIGTERM');
+    await peer?.stop();
     // A PostgreSQL the server left behind (it was killed, say) must not outlive the test.
     try {
       const pids = execFileSync('pgrep', ['-f', `postgres -D ${dataDir}/postgres`])
@@ -489,6 +516,7 @@ describe('durable domain events on the embedded defaults (e2e)', () => {
       alice.token,
     );
     const postId = created.data!.createPost.id;
+    const dave = await followFromPeer(peer, 'dave', origin, alice);
 
     // Every commit now stalls before its dispatch: the window the kill lands in. The clean stop
     // takes the embedded PostgreSQL down with it, so the test's connection goes first.
@@ -496,6 +524,13 @@ describe('durable domain events on the embedded defaults (e2e)', () => {
     await stop('SIGTERM');
     await boot({ TEST_EVENTS_STALL_AFTER_COMMIT_MS: '120000' });
     await connect();
+    const published = await publishBeforeDispatch(db, (content) =>
+      gql(
+        'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }',
+        { input: { content } },
+        alice.token,
+      ),
+    );
     const crash: CrashingLike = {
       db,
       author: alice,
@@ -506,9 +541,12 @@ describe('durable domain events on the embedded defaults (e2e)', () => {
     };
     // kill -9 orphans the server's PostgreSQL (it keeps serving this connection); the restart adopts it.
     const eventId = await likeAndKillBeforeDispatch(crash);
+    expect((await deliveryRows(db, published.eventId)).map((d) => d.state)).toEqual(['pending', 'pending', 'pending']);
     await boot();
 
     await expectLikeDeliveredOnce(crash, eventId);
+    await expectPublishedOnce(db, peer, origin, alice, published);
+    expect((await peer.actor('dave')).id).toBe(dave);
     expect(await deliveryRows(db, eventId)).toEqual([
       { subscriber: 'coop.contributions', state: 'done', attempts: 1 },
       { subscriber: 'federation.bridge', state: 'done', attempts: 1 },

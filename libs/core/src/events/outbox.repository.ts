@@ -106,9 +106,21 @@ export class OutboxRepository {
     };
   }
 
-  /** Marks deliveries done; wakes the relays when a later event of the same aggregate waits for them. */
+  /**
+   * Marks deliveries done; wakes the relays when a later event of the same aggregate waits for
+   * them. Committed without waiting for the WAL flush (synchronous_commit off, this transaction
+   * only): a mark lost in a crash leaves the delivery leased, and the relay redelivers it to its
+   * idempotent subscriber once the lease expires (docs/adr/0016).
+   */
   async markDone(keys: DeliveryKey[]): Promise<void> {
-    await this.dataSource.query(
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`SET LOCAL synchronous_commit = off`);
+      await this.markDoneIn(manager, keys);
+    });
+  }
+
+  private async markDoneIn(manager: EntityManager, keys: DeliveryKey[]): Promise<void> {
+    await manager.query(
       `WITH done AS (
          UPDATE domain_event_deliveries d
             SET state = 'done', attempts = d.attempts + 1, lease_until = NULL, lease_token = NULL, updated_at = now()

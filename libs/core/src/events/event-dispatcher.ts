@@ -98,12 +98,9 @@ export class EventDispatcher implements BeforeApplicationShutdown {
         await Promise.all(outcome.failed.map(({ delivery, error }) => this.failed(delivery, token, error)));
       }),
     );
-    // Not awaited: the caller's answer need not wait for a mark (see DoneMarks); a lost one is redelivered.
-    if (done.length) {
-      this.doneMarks.add(done).catch((error: unknown) => {
-        this.logger.warn({ msg: 'done marks not written; the relay will redeliver', err: error });
-      });
-    }
+    // Awaited (a later event of the aggregate, in the caller's next mutation, must not find this one
+    // undelivered and go to the relay), but coalesced with concurrent dispatches' and not flushed to disk.
+    if (done.length) await this.doneMarks.add(done);
     if (released.length) await this.outbox.release(released, token);
   }
 

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '../config/config.service';
 import type { DomainEventName } from './domain-events';
 import {
@@ -8,6 +8,7 @@ import {
   type EventSubscriberName,
   type SubscriberHandlers,
 } from './event-subscriptions';
+import { DoneMarks } from './done-marks';
 import { deliverInOrder } from './in-order';
 import { DeliveryState } from './outbox-delivery.entity';
 import { type ClaimedDelivery, type DeliveryKey, OutboxRepository } from './outbox.repository';
@@ -37,16 +38,23 @@ function describe(error: unknown): string {
  * failure touches only its row. Used inline after commit and by the relay.
  */
 @Injectable()
-export class EventDispatcher {
+export class EventDispatcher implements BeforeApplicationShutdown {
   private readonly logger = new Logger(EventDispatcher.name);
   private readonly handlers = new Map<EventSubscriberName, Map<DomainEventName, EventHandler<DomainEventName>>>();
   private readonly policy: RetryPolicy;
+  private readonly doneMarks: DoneMarks;
 
   constructor(
     private readonly outbox: OutboxRepository,
     config: ConfigService,
   ) {
     this.policy = config.values.events;
+    this.doneMarks = new DoneMarks((keys) => this.outbox.markDone(keys));
+  }
+
+  /** Writes the done marks still queued (after the relay and the HTTP server have stopped). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.doneMarks.flush();
   }
 
   /** Registers a subscriber's handlers (one per event EVENT_SUBSCRIPTIONS lists for it). */
@@ -90,7 +98,9 @@ export class EventDispatcher {
         await Promise.all(outcome.failed.map(({ delivery, error }) => this.failed(delivery, token, error)));
       }),
     );
-    if (done.length) await this.outbox.markDone(done);
+    // Awaited (a later event of the aggregate, in the caller's next mutation, must not find this one
+    // undelivered and go to the relay), but coalesced with concurrent dispatches' and not flushed to disk.
+    if (done.length) await this.doneMarks.add(done);
     if (released.length) await this.outbox.release(released, token);
   }
 
@@ -107,7 +117,8 @@ export class EventDispatcher {
         }
       }),
     );
-    if (done.length) await this.outbox.markDone(done);
+    // Awaited: the relay claims its next round once this one is marked (a later event of the aggregate waits on it).
+    if (done.length) await this.doneMarks.add(done);
   }
 
   private async run(delivery: Omit<Delivery, 'leased'>): Promise<void> {

@@ -106,13 +106,21 @@ export class OutboxRepository {
     };
   }
 
-  /** Marks deliveries done; wakes the relays when a later event of the same aggregate waits for them. */
+  /**
+   * Marks deliveries done; wakes the relays when a later event of the same aggregate waits for
+   * them. Committed without waiting for the WAL flush (synchronous_commit off, this transaction
+   * only): a mark lost in a crash leaves the delivery leased, and the relay redelivers it to its
+   * idempotent subscriber once the lease expires (docs/adr/0016).
+   */
   async markDone(keys: DeliveryKey[]): Promise<void> {
+    // One autocommit statement: set_config(…, true) lasts to the end of its own transaction, so
+    // the commit skips the WAL flush without a BEGIN/SET LOCAL/COMMIT round trip each.
     await this.dataSource.query(
       `WITH done AS (
          UPDATE domain_event_deliveries d
             SET state = 'done', attempts = d.attempts + 1, lease_until = NULL, lease_token = NULL, updated_at = now()
-           FROM unnest($1::bigint[], $2::text[]) AS k(event_id, subscriber)
+           FROM unnest($1::bigint[], $2::text[]) AS k(event_id, subscriber),
+                (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
           WHERE d.event_id = k.event_id AND d.subscriber = k.subscriber AND d.state = 'pending'
          RETURNING d.event_id, d.subscriber, d.aggregate)
        SELECT pg_notify('${EVENTS_CHANNEL}', 'unblocked') FROM done

@@ -59,6 +59,38 @@ const deliveryRows = async (db: Client, eventId: string) =>
   ).rows;
 
 /** A peer actor `name` follows the local `author`; resolves to the actor's id once the server counts it. */
+type Gql = <T = Record<string, unknown>>(
+  query: string,
+  variables?: object,
+  token?: string,
+) => Promise<{ data?: T; errors?: unknown[] }>;
+
+/** GraphQL over HTTP against the spawned server at `origin`. */
+const graphqlAt =
+  (origin: () => string): Gql =>
+  async (query, variables = {}, token) => {
+    const res = await fetch(`${origin()}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as never;
+  };
+
+/** A signed-up local account that is an active member of the cooperative. */
+async function activeMember(gql: Gql, db: Client, prefix: string): Promise<Member> {
+  const username = uniqueName(prefix);
+  const res = await gql<{ signUp: { token: string; account: { id: string } } }>(SIGN_UP, {
+    input: { username, email: `${username}@example.org`, password: 'correct horse battery staple' },
+  });
+  const { token, account } = res.data!.signUp;
+  await db.query(
+    `INSERT INTO coop_members (account_id, status, joined_at) VALUES ($1, 'active', now() - interval '60 days')`,
+    [account.id],
+  );
+  return { token, id: account.id, username };
+}
+
 async function followFromPeer(peer: Peer, name: string, origin: string, author: { username: string }) {
   await peer.createActor({ username: name });
   await peer.follow({ actor: name, target: `${origin}/users/${author.username}` });
@@ -186,27 +218,8 @@ describe('durable domain events on the built server (e2e)', () => {
     child.kill(signal);
     await exited;
   };
-  const gql = async <T = Record<string, unknown>>(query: string, variables: object = {}, token?: string) => {
-    const res = await fetch(`${origin}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await res.json()) as { data?: T; errors?: unknown[] };
-  };
-  /** A signed-up local account that is an active member of the cooperative. */
-  const member = async (): Promise<Member> => {
-    const username = uniqueName('m');
-    const res = await gql<{ signUp: { token: string; account: { id: string } } }>(SIGN_UP, {
-      input: { username, email: `${username}@example.org`, password: 'correct horse battery staple' },
-    });
-    const { token, account } = res.data!.signUp;
-    await db.query(
-      `INSERT INTO coop_members (account_id, status, joined_at) VALUES ($1, 'active', now() - interval '60 days')`,
-      [account.id],
-    );
-    return { token, id: account.id, username };
-  };
+  const gql = graphqlAt(() => origin);
+  const member = () => activeMember(gql, db, 'm');
   const post = async (author: Member, content: string) => {
     const res = await gql<{ createPost: { id: string; uri: string } }>(
       'mutation($input: CreatePostInput!) { createPost(input: $input) { id uri } }',
@@ -409,26 +422,8 @@ describe('durable domain events on the embedded defaults (e2e)', () => {
     await exited;
   };
 
-  const gql = async <T>(query: string, variables: object, token?: string) => {
-    const res = await fetch(`${origin}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await res.json()) as { data?: T; errors?: unknown[] };
-  };
-  const member = async () => {
-    const username = uniqueName('e');
-    const res = await gql<{ signUp: { token: string; account: { id: string } } }>(SIGN_UP, {
-      input: { username, email: `${username}@example.org`, password: 'correct horse battery staple' },
-    });
-    const { token, account } = res.data!.signUp;
-    await db.query(
-      `INSERT INTO coop_members (account_id, status, joined_at) VALUES ($1, 'active', now() - interval '60 days')`,
-      [account.id],
-    );
-    return { token, id: account.id, username };
-  };
+  const gql = graphqlAt(() => origin);
+  const member = () => activeMember(gql, db, 'e');
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'guildhall-outbox-embedded-'));

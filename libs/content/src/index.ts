@@ -13,7 +13,7 @@ export { PostService } from './posts/post.service';
 export { RemotePostService, type RemotePostData, type RemotePostEdit } from './posts/remote-post.service';
 export { visibleTo } from './posts/post-visibility';
 export { toPostModel, localPostUri } from './posts/post.mapper';
-export { VISIBLE_POST_BY_ID } from './posts/post.loaders';
+export { VISIBLE_POST_BY_ID, HASHTAGS_BY_POST_ID, MENTIONS_BY_POST_ID } from './posts/post.loaders';
 export { ContentException, ContentErrorCode } from './content.exception';
 export { MediaService } from './media/media.service';
 export { MediaAttachmentModel, MediaTypeModel } from './media/media-attachment.model';

@@ -31,6 +31,10 @@ import { CredentialRepository } from './passwords/credential.repository';
 import { CredentialService } from './passwords/credential.service';
 import { PasswordResetEntity } from './passwords/password-reset.entity';
 import { PasswordResolver } from './passwords/password.resolver';
+import { OAuthApplicationEntity } from './oauth/oauth-application.entity';
+import { OAuthAuthorizationCodeEntity } from './oauth/oauth-authorization-code.entity';
+import { OAuthRepository } from './oauth/oauth.repository';
+import { OAuthService } from './oauth/oauth.service';
 
 export interface IdentityModuleOptions {
   /** Run this lib's job processors in this process (the worker, or `npm start`'s all-in-one). */
@@ -53,6 +57,8 @@ export class IdentityModule implements OnApplicationBootstrap {
           SessionEntity,
           SpentRefreshTokenEntity,
           PasswordResetEntity,
+          OAuthApplicationEntity,
+          OAuthAuthorizationCodeEntity,
         ]),
         PassportModule,
         JwtModule.registerAsync({
@@ -90,6 +96,8 @@ export class IdentityModule implements OnApplicationBootstrap {
         CredentialRepository,
         CredentialService,
         PasswordResolver,
+        OAuthRepository,
+        OAuthService,
         ...(options.worker ? [IdentityProcessor] : []),
       ],
       exports: [
@@ -101,6 +109,7 @@ export class IdentityModule implements OnApplicationBootstrap {
         CredentialService,
         SessionCleanupService,
         AuthGuard,
+        OAuthService,
       ],
     };
   }

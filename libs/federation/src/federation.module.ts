@@ -157,7 +157,14 @@ export class FederationModule {
         // ModerationModule's purge queue; its processor needs DomainPurgeService, which that module exports.
         ...(worker ? [DomainPurgeProcessor] : []),
       ],
-      exports: [FederationHttpHandler, FederationService, ActorKeyService, RemoteActorService, ModerationModule],
+      exports: [
+        FederationHttpHandler,
+        FederationService,
+        ActorKeyService,
+        RemoteActorService,
+        ModerationModule,
+        InstanceStatsRepository,
+      ],
     };
   }
 }

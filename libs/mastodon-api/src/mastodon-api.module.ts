@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { InstanceController } from './instance/instance.controller';
+import { MemberDefaultsController } from './instance/member-defaults.controller';
 import { MastodonLoaders } from './http/mastodon-request';
 import { ScopeGuard } from './http/scope.guard';
 import { AppsController } from './oauth/apps.controller';
@@ -13,7 +15,7 @@ import { StatusSerializer } from './serializers/status.serializer';
  * parses Mastodon's parameters and renders Mastodon's entities.
  */
 @Module({
-  controllers: [OAuthTokenController, AppsController],
+  controllers: [OAuthTokenController, AppsController, InstanceController, MemberDefaultsController],
   providers: [ScopeGuard, MastodonLoaders, PushKeys, AccountSerializer, StatusSerializer],
   exports: [AccountSerializer, StatusSerializer, PushKeys, MastodonLoaders],
 })

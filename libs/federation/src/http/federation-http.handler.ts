@@ -70,6 +70,7 @@ function toWebRequest(raw: IncomingMessage, url: URL, body?: Buffer): Request {
 export class FederationHttpHandler {
   private readonly origin: string;
   private readonly maxBodyBytes: number;
+  private readonly instance: { name: string; description: string };
 
   constructor(
     config: ConfigService,
@@ -84,6 +85,7 @@ export class FederationHttpHandler {
   ) {
     this.origin = config.values.publicOrigin;
     this.maxBodyBytes = config.values.federation.maxBodyBytes;
+    this.instance = config.values.instance;
   }
 
   async handle(raw: IncomingMessage): Promise<Response | null> {
@@ -121,7 +123,8 @@ export class FederationHttpHandler {
       }
     }
     const version = /^\/nodeinfo\/([\d.]+)$/.exec(url.pathname)?.[1];
-    if (version !== undefined) return isNodeInfoVersion(version) ? nodeInfo(version, await this.stats.counts()) : null;
+    if (version !== undefined)
+      return isNodeInfoVersion(version) ? nodeInfo(version, await this.stats.counts(), this.instance) : null;
 
     const actorName = ACTOR_ID_PATH.exec(url.pathname)?.[1];
     if (actorName !== undefined) {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { InstanceStatsRepository } from '@guildhall/federation';
 import { InstanceController } from './instance/instance.controller';
 import { MemberDefaultsController } from './instance/member-defaults.controller';
 import { MastodonLoaders } from './http/mastodon-request';
@@ -16,7 +17,15 @@ import { StatusSerializer } from './serializers/status.serializer';
  */
 @Module({
   controllers: [OAuthTokenController, AppsController, InstanceController, MemberDefaultsController],
-  providers: [ScopeGuard, MastodonLoaders, PushKeys, AccountSerializer, StatusSerializer],
+  providers: [
+    ScopeGuard,
+    MastodonLoaders,
+    PushKeys,
+    AccountSerializer,
+    StatusSerializer,
+    // Reads only the DataSource; the federation module's own is not visible outside it.
+    InstanceStatsRepository,
+  ],
   exports: [AccountSerializer, StatusSerializer, PushKeys, MastodonLoaders],
 })
 export class MastodonApiModule {}

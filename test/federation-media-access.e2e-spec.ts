@@ -128,6 +128,18 @@ describe('remote access to media', () => {
     expect(forged.status).toBe(401);
     expect(JSON.parse(forged.body)).toMatchObject({ reason: 'MEDIA_SIGNATURE_INVALID' });
 
+    // A key document of the stranger's naming the follower as its owner, which the follower's own
+    // document does not list: it does not make the stranger the follower (key ownership, ADR 0017).
+    const { keyId } = await peer.forgeKey({ actor: 'stranger', owner: actors.follower.id });
+    const borrowed = await peer.rawPost({
+      url: mediaUrl(photo),
+      method: 'GET',
+      headers: { accept: 'image/*' },
+      sign: { actor: 'stranger', keyId },
+    });
+    expect(borrowed.status).toBe(401);
+    expect(JSON.parse(borrowed.body)).toMatchObject({ reason: 'MEDIA_SIGNATURE_INVALID' });
+
     const stale = await peer.rawPost({
       url: mediaUrl(photo),
       method: 'GET',

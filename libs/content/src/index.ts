@@ -16,7 +16,7 @@ export { toPostModel, localPostUri } from './posts/post.mapper';
 export { VISIBLE_POST_BY_ID } from './posts/post.loaders';
 export { ContentException, ContentErrorCode } from './content.exception';
 export { MediaService } from './media/media.service';
-export { MediaCapabilities } from './media/media-capability';
+export { MediaCapabilities, withoutMediaSecret } from './media/media-capability';
 export {
   MediaReaderResolvers,
   type MediaReaderResolver,

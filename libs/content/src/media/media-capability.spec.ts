@@ -1,5 +1,5 @@
 import { ConfigService, parseConfig } from '@guildhall/core';
-import { MediaCapabilities } from './media-capability';
+import { MediaCapabilities, withoutMediaSecret } from './media-capability';
 
 const ID = '0190a5b2-1c3d-7e4f-8a9b-0c1d2e3f4a5b';
 const OTHER = '0190a5b2-1c3d-7e4f-8a9b-0c1d2e3f4a5c';
@@ -50,5 +50,14 @@ describe('MediaCapabilities', () => {
     expect(caps.url(ID)).toBe(capability);
     const remote = { id: OTHER, storageKey: null, remoteUrl: 'https://elsewhere.example/files/a.png' };
     expect(caps.federatedUrl(remote, 'followers')).toBe('https://elsewhere.example/files/a.png');
+  });
+});
+
+describe('withoutMediaSecret', () => {
+  it("drops a capability URL's secret from a logged path and leaves every other path alone", () => {
+    expect(withoutMediaSecret(`/media/${ID}/AbCdEfGhIjKlMnOpQrStUvWxYz012345`)).toBe(`/media/${ID}/…`);
+    expect(withoutMediaSecret(`/media/${ID}`)).toBe(`/media/${ID}`);
+    expect(withoutMediaSecret('/api/v1/media')).toBe('/api/v1/media');
+    expect(withoutMediaSecret('/posts/x/replies')).toBe('/posts/x/replies');
   });
 });

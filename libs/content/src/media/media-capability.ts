@@ -9,6 +9,14 @@ import { localMediaUrl } from './media.mapper';
 const SECRET_LENGTH = 32;
 const SECRET_PATTERN = /^[A-Za-z0-9_-]{32}$/;
 
+/** `/media/<id>/<secret>`: a capability URL's path. */
+const CAPABILITY_PATH = /^(\/media\/[^/]+\/)[^/]+$/;
+
+/** A request path fit for logs: a capability's secret is a credential, and logs keep no credentials. */
+export function withoutMediaSecret(path: string): string {
+  return path.replace(CAPABILITY_PATH, '$1…');
+}
+
 /**
  * Capability URLs for the bytes of non-public posts (`/media/<id>/<secret>`, ADR 0025): Mastodon
  * downloads attachments with an unsigned GET, so a follower's server can only be let in by a URL

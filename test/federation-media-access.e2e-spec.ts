@@ -113,6 +113,22 @@ describe('remote access to media', () => {
     expect((await signedGet(mediaUrl(photo), '_peer')).status).toBe(404);
     expect((await unsignedGet(`/media/${photo}`)).status).toBe(404);
     expect((await signedGet(mediaUrl('0190f3a0-0000-7000-8000-000000000000'), 'follower')).status).toBe(404);
+
+    // A bearer token decides when both are sent: a signature of someone else's changes nothing.
+    const both = await peer.rawPost({
+      url: mediaUrl(photo),
+      method: 'GET',
+      headers: { accept: 'image/*', authorization: `Bearer ${author.token}` },
+      sign: { actor: 'stranger' },
+    });
+    expect(both.status).toBe(200);
+    const otherReader = await peer.rawPost({
+      url: mediaUrl(photo),
+      method: 'GET',
+      headers: { accept: 'image/*', authorization: `Bearer ${(await signUp(t)).token}` },
+      sign: { actor: 'follower' },
+    });
+    expect(otherReader.status).toBe(404);
   });
 
   it('refuses a signature that does not verify, or that is outside its window, with 401 and a reason', async () => {

@@ -16,6 +16,10 @@ export enum ContentErrorCode {
   NotAuthor = 'NOT_AUTHOR',
   InvalidContent = 'INVALID_CONTENT',
   CannotBoost = 'CANNOT_BOOST',
+  /** An HTTP-signed GET of media whose signature does not verify (or is outside its window). */
+  MediaSignatureInvalid = 'MEDIA_SIGNATURE_INVALID',
+  /** An HTTP-signed GET of media by a domain the moderators block. */
+  MediaSignerRefused = 'MEDIA_SIGNER_REFUSED',
 }
 
 const GRAPHQL_CODES: Record<ContentErrorCode, GraphqlErrorCode> = {
@@ -34,6 +38,8 @@ const GRAPHQL_CODES: Record<ContentErrorCode, GraphqlErrorCode> = {
   [ContentErrorCode.NotAuthor]: GraphqlErrorCode.FORBIDDEN,
   [ContentErrorCode.InvalidContent]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.CannotBoost]: GraphqlErrorCode.FORBIDDEN,
+  [ContentErrorCode.MediaSignatureInvalid]: GraphqlErrorCode.UNAUTHENTICATED,
+  [ContentErrorCode.MediaSignerRefused]: GraphqlErrorCode.FORBIDDEN,
 };
 
 export class ContentException extends DomainException<ContentErrorCode> {

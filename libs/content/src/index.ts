@@ -16,6 +16,13 @@ export { toPostModel, localPostUri } from './posts/post.mapper';
 export { VISIBLE_POST_BY_ID, HASHTAGS_BY_POST_ID, MENTIONS_BY_POST_ID } from './posts/post.loaders';
 export { ContentException, ContentErrorCode } from './content.exception';
 export { MediaService } from './media/media.service';
+export { MediaCapabilities, withoutMediaSecret } from './media/media-capability';
+export {
+  MediaReaderResolvers,
+  type MediaReaderResolver,
+  type SignedMediaReader,
+  type SignedMediaRequest,
+} from './media/media-reader.resolver';
 export { MediaAttachmentModel, MediaTypeModel } from './media/media-attachment.model';
 export { type RemoteMediaData, clampAltText } from './media/remote-media';
 export { MAX_REMOTE_ATTACHMENTS_PER_POST } from './media/media.constants';

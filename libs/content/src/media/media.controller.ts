@@ -16,7 +16,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MEDIA_HTTP_STATUS } from './media-http-status';
 import type { MediaAttachmentModel } from './media-attachment.model';
 import { PUBLIC_MEDIA_MAX_AGE_SECONDS } from './media.constants';
-import { MediaService } from './media.service';
+import { MediaService, type StoredMedia } from './media.service';
 import { readUpload } from './multipart-upload';
 
 /** Uploading (members, bearer token) and serving (whoever may see them) image bytes. */
@@ -38,23 +38,49 @@ export class MediaController {
   }
 
   /**
-   * The bytes, to whoever may see them (MediaService.open; the reader by bearer token): public
-   * media may be cached anywhere for an hour (a deleted post's or suspended owner's files then
-   * drop out of shared caches soon), everything else by nobody (ADR 0019).
+   * The bytes, to whoever may see them (MediaService.open): the reader is the bearer token's
+   * account, or, with no token, the verified signer of an HTTP-signed GET (a remote follower's
+   * server, ADR 0025), or anonymous. Public media may be cached anywhere for an hour (a deleted
+   * post's or suspended owner's files then drop out of shared caches soon), everything else by
+   * nobody (ADR 0019).
    */
   @Public()
   @Get('media/:id')
   async serve(
     @Param('id') id: string,
     @CurrentAuth() auth: AuthContext | undefined,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StreamableFile> {
-    const stored = await this.media.open(id, auth?.accountId ?? null);
+    const signed = request.headers.signature !== undefined || request.headers['signature-input'] !== undefined;
+    const stored =
+      !auth && signed
+        ? await this.media.openSigned(id, { method: request.method, target: request.url, headers: request.headers })
+        : await this.media.open(id, auth?.accountId ?? null);
+    return this.send(stored, reply);
+  }
+
+  /**
+   * The bytes behind a capability URL, whoever asks (MediaService.openByCapability): how other
+   * servers, which fetch attachments unsigned as Mastodon does, get a non-public post's images
+   * (ADR 0025).
+   */
+  @Public()
+  @Get('media/:id/:secret')
+  async serveCapability(
+    @Param('id') id: string,
+    @Param('secret') secret: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    return this.send(await this.media.openByCapability(id, secret), reply);
+  }
+
+  private send(stored: StoredMedia, reply: FastifyReply): StreamableFile {
     // The type was detected from the bytes; nosniff and an empty CSP keep a browser from
     // treating them as anything else.
     void reply.headers({
       'cache-control': stored.public ? `public, max-age=${PUBLIC_MEDIA_MAX_AGE_SECONDS}` : 'private, no-store',
-      vary: 'Authorization',
+      vary: 'Authorization, Signature, Signature-Input',
       'x-content-type-options': 'nosniff',
       'content-security-policy': "default-src 'none'",
     });

@@ -62,6 +62,27 @@ export class MediaRepository {
     return media ? { media, public: row.raw[0].servable_public } : null;
   }
 
+  /**
+   * Upload `id` as a capability URL may serve it, whoever asks (ADR 0025): an attachment of a
+   * living post, or its owner's avatar or header; never an unattached upload, nothing of a
+   * suspended owner's. Visibility is not asked: holding the URL is the permission.
+   */
+  async findAttached(id: string): Promise<ServableMedia | null> {
+    const everyone = visibleTo('p', null);
+    const profileImage = '(owner.avatar_media_id = m.id OR owner.header_media_id = m.id)';
+    const row = await this.dataSource
+      .getRepository(MediaAttachmentEntity)
+      .createQueryBuilder('m')
+      .innerJoin('accounts', 'owner', 'owner.id = m.account_id AND owner.suspended_at IS NULL')
+      .leftJoin('posts', 'p', 'p.id = m.post_id')
+      .addSelect(`(${profileImage} OR (p.id IS NOT NULL AND ${everyone.sql}))`, 'servable_public')
+      .where('m.id = :id AND m.storage_key IS NOT NULL', { id })
+      .andWhere(`(${profileImage} OR (p.id IS NOT NULL AND p.deleted_at IS NULL))`)
+      .getRawAndEntities<{ servable_public: boolean }>();
+    const media = row.entities[0];
+    return media ? { media, public: row.raw[0].servable_public } : null;
+  }
+
   /** The attachments of these posts, each post's in order. */
   /** Runs for every page of posts (a DataLoader batch): plain SQL read through a RowMapper. */
   async findByPostIds(postIds: string[]): Promise<MediaAttachmentEntity[]> {

@@ -8,7 +8,9 @@ import type { MediaAttachmentEntity } from './media-attachment.entity';
 import type { MediaAttachmentModel } from './media-attachment.model';
 import { MAX_ALT_TEXT_LENGTH, MAX_ATTACHMENTS_PER_POST, UPLOAD_WINDOW_SECONDS } from './media.constants';
 import { toMediaModel } from './media.mapper';
-import { MediaRepository } from './media.repository';
+import { MediaCapabilities } from './media-capability';
+import { MediaReaderResolvers, type SignedMediaRequest } from './media-reader.resolver';
+import { MediaRepository, type ServableMedia } from './media.repository';
 import { type RemoteMediaData, storableRemoteMedia } from './remote-media';
 
 export interface StoredMedia {
@@ -51,6 +53,8 @@ export class MediaService {
     private readonly storage: MediaStorage,
     private readonly rateLimiter: RateLimiterService,
     private readonly config: ConfigService,
+    private readonly capabilities: MediaCapabilities,
+    private readonly readers: MediaReaderResolvers,
   ) {}
 
   /** The storage keys of every upload the database refers to, as `manager`'s transaction sees them (backups). */
@@ -112,7 +116,36 @@ export class MediaService {
    */
   async open(id: string, viewerId: string | null): Promise<StoredMedia> {
     if (!UUID_PATTERN.test(id)) throw notFound();
-    const servable = await this.media.findServable(id, viewerId);
+    return this.read(id, await this.media.findServable(id, viewerId));
+  }
+
+  /**
+   * The bytes for an HTTP-signed GET (a remote server fetching as one of its actors, ADR 0025):
+   * the signature is verified by the federation lib's verifier (MediaReaderResolvers), then the
+   * signer's account is the reader of {@link open}. A bad or expired signature is refused (401),
+   * a blocked domain too (403); a valid signer who may not see the media gets the same 404 as
+   * anyone.
+   */
+  async openSigned(id: string, request: SignedMediaRequest): Promise<StoredMedia> {
+    if (!UUID_PATTERN.test(id)) throw notFound();
+    const reader = await this.readers.resolveSigned(request);
+    if (!reader.verified) {
+      const code = reader.status === 403 ? ContentErrorCode.MediaSignerRefused : ContentErrorCode.MediaSignatureInvalid;
+      throw new ContentException(code, reader.reason);
+    }
+    return this.read(id, await this.media.findServable(id, reader.accountId));
+  }
+
+  /**
+   * The bytes behind a capability URL (`/media/<id>/<secret>`, ADR 0025), whoever asks: a wrong
+   * secret, a deleted post's or a suspended owner's media, an unattached upload are not found alike.
+   */
+  async openByCapability(id: string, secret: string): Promise<StoredMedia> {
+    if (!UUID_PATTERN.test(id) || !this.capabilities.matches(id, secret)) throw notFound();
+    return this.read(id, await this.media.findAttached(id));
+  }
+
+  private async read(id: string, servable: ServableMedia | null): Promise<StoredMedia> {
     const { storageKey, byteSize, mimeType } = servable?.media ?? {};
     if (!servable || !storageKey || byteSize === null || byteSize === undefined || !mimeType) throw notFound();
     const stream = await this.storage.get(storageKey);

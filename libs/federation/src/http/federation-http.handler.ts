@@ -16,6 +16,7 @@ import { InboxFastPath } from './inbox-fast-path';
 import { signatureWindowRefusal } from './signature-window';
 import { actorHost, checkInboxRequest, InboxRefusal, keyHost, readBody } from './inbox-request';
 import { InstanceStatsRepository } from '../well-known/instance-stats.repository';
+import { toWebRequest } from './web-request';
 import { hostMeta, isNodeInfoVersion, nodeInfo, nodeInfoLinks } from '../well-known/well-known.responses';
 
 /** Paths this handler may answer; everything else goes straight to Nest, its body untouched. */
@@ -51,15 +52,6 @@ const PERSONAL_INBOX_PATH = /^\/users\/([^/]+)\/inbox$/;
 /** The answer to an activity accepted for processing (Fedify's words for the same). */
 const accepted = (): Response =>
   new Response('Activity is enqueued.', { status: 202, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
-
-function toWebRequest(raw: IncomingMessage, url: URL, body?: Buffer): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(raw.headers)) {
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else if (value !== undefined) headers.set(name, value);
-  }
-  return new Request(url, { method: raw.method, headers, body });
-}
 
 /**
  * Turns a Node request into a Web `Request` for Fedify (and the few well-known documents Fedify

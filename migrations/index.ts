@@ -15,6 +15,7 @@ import { KeepTombstoneActors1796544616973 } from './1796544616973-KeepTombstoneA
 import { ForgetUnconfirmedKeys1796544616974 } from './1796544616974-ForgetUnconfirmedKeys';
 import { CreateDomainEventOutbox1796544856391 } from './1796544856391-CreateDomainEventOutbox';
 import { PseudonymisePublishedSnapshots1796545351581 } from './1796545351581-PseudonymisePublishedSnapshots';
+import { AddMediaPreviewsAndFocus1796554950426 } from './1796554950426-AddMediaPreviewsAndFocus';
 
 export const MIGRATIONS = [
   CreateIdentity1795317000691,
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   ForgetUnconfirmedKeys1796544616974,
   CreateDomainEventOutbox1796544856391,
   PseudonymisePublishedSnapshots1796545351581,
+  AddMediaPreviewsAndFocus1796554950426,
 ];

@@ -16,7 +16,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MEDIA_HTTP_STATUS } from './media-http-status';
 import type { MediaAttachmentModel } from './media-attachment.model';
 import { PUBLIC_MEDIA_MAX_AGE_SECONDS } from './media.constants';
-import { MediaService } from './media.service';
+import { parseFocus } from './media-focus';
+import { MediaService, type MediaVariant, type StoredMedia } from './media.service';
 import { readUpload } from './multipart-upload';
 
 /** Uploading (members, bearer token) and serving (whoever may see them) image bytes. */
@@ -28,13 +29,17 @@ export class MediaController {
     private readonly config: ConfigService,
   ) {}
 
-  /** multipart/form-data: `file` (PNG, JPEG, GIF or WebP) and an optional `description`. */
+  /**
+   * multipart/form-data: `file` (PNG, JPEG, GIF or WebP), an optional `description` and `focus`
+   * (`"x,y"`). Processed before answering (preview, BlurHash, metadata stripped).
+   */
   @Post('api/v1/media')
   @HttpCode(HttpStatus.CREATED)
   async upload(@CurrentAuth() auth: AuthContext, @Req() request: FastifyRequest): Promise<MediaAttachmentModel> {
     await this.media.checkUploadRate(auth.accountId);
-    const { bytes, description } = await readUpload(request, this.config.values.mediaMaxBytes);
-    return this.media.toModel(await this.media.upload(auth.accountId, bytes, description));
+    const upload = await readUpload(request, this.config.values.mediaMaxBytes);
+    const focus = parseFocus(upload.focus);
+    return this.media.toModel(await this.media.upload(auth.accountId, upload.bytes, upload.description, focus));
   }
 
   /**
@@ -44,14 +49,34 @@ export class MediaController {
    */
   @Public()
   @Get('media/:id')
-  async serve(
+  serve(
     @Param('id') id: string,
     @CurrentAuth() auth: AuthContext | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StreamableFile> {
-    const stored = await this.media.open(id, auth?.accountId ?? null);
-    // The type was detected from the bytes; nosniff and an empty CSP keep a browser from
-    // treating them as anything else.
+    return this.send(id, 'original', auth, reply);
+  }
+
+  /** The preview (WebP, at most 230,400 pixels), under the same rule as the file. */
+  @Public()
+  @Get('media/:id/small')
+  serveSmall(
+    @Param('id') id: string,
+    @CurrentAuth() auth: AuthContext | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    return this.send(id, 'small', auth, reply);
+  }
+
+  private async send(
+    id: string,
+    variant: MediaVariant,
+    auth: AuthContext | undefined,
+    reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    const stored: StoredMedia = await this.media.open(id, auth?.accountId ?? null, variant);
+    // The type was detected from the bytes (or made here); nosniff and an empty CSP keep a
+    // browser from treating them as anything else.
     void reply.headers({
       'cache-control': stored.public ? `public, max-age=${PUBLIC_MEDIA_MAX_AGE_SECONDS}` : 'private, no-store',
       vary: 'Authorization',

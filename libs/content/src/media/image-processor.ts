@@ -94,22 +94,37 @@ function rewrite(bytes: Buffer, format: SharpFormat, options: SharpOptions, anim
   }
 }
 
-async function makePreview(bytes: Buffer, options: SharpOptions, size: ImageSize): Promise<ProcessedImage['preview']> {
+/** Decoded pixels, 8-bit sRGB (with alpha when the image has it). */
+interface Pixels {
+  data: Buffer;
+  raw: { width: number; height: number; channels: 3 | 4 };
+}
+
+/** The upload decoded once (its first frame), upright and already at the preview's size. */
+async function previewPixels(bytes: Buffer, options: SharpOptions, size: ImageSize): Promise<Pixels> {
   const { data, info } = await sharp(bytes, options)
     .autoOrient()
     .resize(size.width, size.height, { fit: 'fill' })
-    .webp({ quality: PREVIEW_QUALITY })
+    .toColourspace('srgb')
+    .raw()
     .toBuffer({ resolveWithObject: true });
-  return { bytes: data, width: info.width, height: info.height, mimeType: PREVIEW_MIME_TYPE };
+  if (info.channels !== 3 && info.channels !== 4) throw new Error(`expected RGB(A) pixels, got ${info.channels}`);
+  return { data, raw: { width: info.width, height: info.height, channels: info.channels } };
 }
 
-/** Mastodon's 4×4-component BlurHash, from a copy at most BLURHASH_SOURCE_SIDE pixels across (alpha ignored). */
-async function makeBlurhash(bytes: Buffer, options: SharpOptions): Promise<string> {
-  const { data, info } = await sharp(bytes, options)
-    .autoOrient()
+async function encodePreview(pixels: Pixels): Promise<ProcessedImage['preview']> {
+  const bytes = await sharp(pixels.data, { raw: pixels.raw }).webp({ quality: PREVIEW_QUALITY }).toBuffer();
+  return { bytes, width: pixels.raw.width, height: pixels.raw.height, mimeType: PREVIEW_MIME_TYPE };
+}
+
+/**
+ * Mastodon's 4×4-component BlurHash, computed as Mastodon does from the preview's pixels, at most
+ * BLURHASH_SOURCE_SIDE across; alpha is ignored.
+ */
+async function makeBlurhash(pixels: Pixels): Promise<string> {
+  const { data, info } = await sharp(pixels.data, { raw: pixels.raw })
     .resize(BLURHASH_SOURCE_SIDE, BLURHASH_SOURCE_SIDE, { fit: 'inside', withoutEnlargement: true })
     .removeAlpha()
-    .toColourspace('srgb')
     .ensureAlpha(1)
     .raw()
     .toBuffer({ resolveWithObject: true });
@@ -150,11 +165,10 @@ export async function processImage(
       ? { width: meta.width, height: frameHeight }
       : { width: meta.autoOrient.width, height: meta.autoOrient.height };
     const rewritten = carriesMetadata(meta);
-    const [original, preview, blurhash] = await Promise.all([
-      rewritten ? rewrite(bytes, format, options, animated) : Promise.resolve(bytes),
-      makePreview(bytes, options, previewSize(upright.width, upright.height)),
-      makeBlurhash(bytes, options),
-    ]);
+    // One decode at a time (memory), and only one of the whole image unless metadata must go.
+    const pixels = await previewPixels(bytes, options, previewSize(upright.width, upright.height));
+    const [preview, blurhash] = await Promise.all([encodePreview(pixels), makeBlurhash(pixels)]);
+    const original = rewritten ? await rewrite(bytes, format, options, animated) : bytes;
     return { original, rewritten, ...upright, preview, blurhash };
   } catch (error) {
     throw translate(error);

@@ -27,3 +27,8 @@ export const REWRITE_QUALITY = 90;
 /** BlurHash components across and down (Mastodon's 4×4), computed from an image this many pixels on its longer side. */
 export const BLURHASH_COMPONENTS = 4;
 export const BLURHASH_SOURCE_SIDE = 100;
+/**
+ * Uploads decoded at once per process: a 40-megapixel image takes a few hundred MB while it is
+ * decoded and re-encoded, so more would wait rather than exhaust memory (ADR 0024).
+ */
+export const IMAGE_PROCESSING_CONCURRENCY = 2;

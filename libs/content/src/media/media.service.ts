@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService, containsNul, MediaStorage, RateLimiterService, UUID_PATTERN, uuidv7 } from '@guildhall/core';
 import type { EntityManager } from 'typeorm';
 import { ContentErrorCode, ContentException } from '../content.exception';
+import { ConcurrencyGate } from './concurrency-gate';
 import { probeImage } from './image-probe';
 import { processImage } from './image-processor';
 import type { MediaAttachmentEntity } from './media-attachment.entity';
@@ -10,6 +11,7 @@ import type { MediaAttachmentModel } from './media-attachment.model';
 import { checkFocus } from './media-focus';
 import type { MediaFocus, MediaView } from './media-view';
 import {
+  IMAGE_PROCESSING_CONCURRENCY,
   MAX_ALT_TEXT_LENGTH,
   MAX_ATTACHMENTS_PER_POST,
   PREVIEW_MIME_TYPE,
@@ -62,6 +64,7 @@ export function normalizeAltText(text: string | null | undefined): string | null
 @Injectable()
 export class MediaService {
   private readonly logger = new Logger(MediaService.name);
+  private readonly processing = new ConcurrencyGate(IMAGE_PROCESSING_CONCURRENCY);
 
   constructor(
     private readonly media: MediaRepository,
@@ -109,11 +112,13 @@ export class MediaService {
     const description = normalizeAltText(altText);
     const focalPoint = focus ? checkFocus(focus) : null;
     const image = probeImage(bytes);
-    const processed = await processImage(bytes, image).catch((error: unknown) => {
-      const cause = error instanceof Error ? error.cause : undefined;
-      if (cause) this.logger.warn({ msg: 'upload not decodable', accountId, mimeType: image.mimeType, err: cause });
-      throw error;
-    });
+    const processed = await this.processing
+      .run(() => processImage(bytes, image))
+      .catch((error: unknown) => {
+        const cause = error instanceof Error ? error.cause : undefined;
+        if (cause) this.logger.warn({ msg: 'upload not decodable', accountId, mimeType: image.mimeType, err: cause });
+        throw error;
+      });
     const id = uuidv7();
     const storageKey = `${id}.${image.extension}`;
     const previewStorageKey = `${id}-small.webp`;

@@ -316,6 +316,8 @@ describe('media processing', () => {
     const view = await media.findOwned(owner.account.id, (res.body as Uploaded).id);
     expect(view.meta.small).toEqual({ width: 554, height: 415, size: '554x415', aspect: 554 / 415 });
     process.stderr.write(`12 MP JPEG (${photo.length} bytes): upload answered in ${Math.round(elapsed)} ms\n`);
-    expect(elapsed).toBeLessThan(10_000);
+    // A sanity bound, not a benchmark (ADR 0024 has figures): far inside a client's timeout even
+    // on a loaded CI machine (~0.4 s here when idle, 5 s with a load average of 13 on 2 cores).
+    expect(elapsed).toBeLessThan(30_000);
   });
 });

@@ -20,3 +20,12 @@ export { StaffAuthority, isStaffRole, mayModerateRole } from './accounts/staff-a
 export { localActorUri, toAccountModel } from './accounts/account.mapper';
 export { RemoteAccountResolvers, type RemoteAccountResolver } from './accounts/remote-account.resolver';
 export { type RemoteAccountData } from './accounts/account.repository';
+export {
+  type Actor,
+  type LocalActor,
+  type RemoteActor,
+  localActor,
+  remoteActor,
+  activityUriOf,
+} from './accounts/actor';
+export { AccountStateRepository, type FollowCounts } from './accounts/account-state.repository';

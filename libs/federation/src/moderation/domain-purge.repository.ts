@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { recountFollowCounters } from '@guildhall/social';
+import { FollowService } from '@guildhall/social';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 
@@ -33,7 +33,10 @@ const ids = (rows: { id: string }[]) => rows.map((row) => row.id);
  */
 @Injectable()
 export class DomainPurgeRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly follows: FollowService,
+  ) {}
 
   /** The accounts the block on `domain` covers, by their domain or their actor id's host, in id order. */
   async coveredAccountIds(domain: string): Promise<string[]> {
@@ -62,7 +65,7 @@ export class DomainPurgeRepository {
       true,
     );
     await this.recountPosts(manager, postIds);
-    await recountFollowCounters(manager, localAccountIds);
+    await this.follows.recountFollowCounters(manager, localAccountIds);
     return { accounts: deleted.affected ?? 0, posts };
   }
 

@@ -28,4 +28,8 @@ export {
   remoteActor,
   activityUriOf,
 } from './accounts/actor';
-export { AccountStateRepository, type FollowCounts } from './accounts/account-state.repository';
+export {
+  AccountStateRepository,
+  type AccountProfilePatch,
+  type FollowCounts,
+} from './accounts/account-state.repository';

@@ -11,6 +11,21 @@ export interface FollowCounts {
   following: number;
 }
 
+/** The profile columns of `accounts` that a member edits (content's profiles). */
+export type AccountProfilePatch = Partial<
+  Pick<
+    AccountEntity,
+    | 'displayName'
+    | 'bioSource'
+    | 'bio'
+    | 'avatarMediaId'
+    | 'headerMediaId'
+    | 'fields'
+    | 'manuallyApprovesFollowers'
+    | 'discoverable'
+  >
+>;
+
 /**
  * The writes other libs make to `accounts` (which identity owns, ADR 0024): the counters content
  * and social keep, suspensions, moves and row locks. Writes that belong to a transaction take
@@ -50,6 +65,15 @@ export class AccountStateRepository {
        FROM unnest($1::uuid[], $2::int[], $3::int[]) AS c(id, followers, following) WHERE a.id = c.id`,
       [counts.map((c) => c.accountId), counts.map((c) => c.followers), counts.map((c) => c.following)],
     );
+  }
+
+  /** One UPDATE: the whole profile patch lands or none of it does. */
+  async updateProfile(
+    accountId: string,
+    patch: AccountProfilePatch,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    await manager.getRepository(AccountEntity).update({ id: accountId }, patch);
   }
 
   /** Records that `accountId` moved to `targetId`; false when it already had. */

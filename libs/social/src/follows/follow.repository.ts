@@ -201,8 +201,12 @@ export class FollowRepository {
   }
 
   /** The follow of the pair, outside any transaction. */
-  findPair(followerId: string, followeeId: string): Promise<FollowEntity | null> {
-    return this.find(this.dataSource.manager, followerId, followeeId);
+  async findPair(followerId: string, followeeId: string): Promise<FollowEntity | null> {
+    const [row] = await this.dataSource.query<FollowRow[]>(
+      'SELECT * FROM follows WHERE follower_id = $1 AND followee_id = $2',
+      [followerId, followeeId],
+    );
+    return row ? toEntity(row) : null;
   }
 
   /** Deletes every follow and request from or to `accountId` (a deleted remote actor); the rows removed. */

@@ -54,15 +54,6 @@ const EXCEPTIONS: readonly Exception[] = [
       'The one visibility rule (ADR 0019) hides posts from blocked domains inside the same query; ' +
       'domain blocks live in federation, above content.',
   },
-  ...(['accounts', 'posts', 'likes', 'follows', 'notifications'] as const).map((table): Exception => ({
-    file: 'libs/federation/src/moderation/domain-purge.repository.ts',
-    table,
-    kinds: ['write', 'lock', 'read'],
-    why:
-      'A domain purge (ADR 0013) deletes a batch of remote accounts in one transaction so the foreign keys ' +
-      'cascade through every lib, locking and recounting what the deleted rows fed; split into per-lib ' +
-      'operations it would need a cross-lib two-phase delete. Follow counters already go through social.',
-  })),
 ];
 
 const SQL_WRITE = /\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?([a-z_][a-z0-9_]*)"?/gi;

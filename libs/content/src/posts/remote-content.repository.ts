@@ -55,6 +55,51 @@ export class RemoteContentRepository {
     const likes = await returning<{ id: string }>(manager, 'DELETE FROM likes WHERE account_id = $1 RETURNING id', [
       accountId,
     ]);
+    await this.recountPosts(
+      manager,
+      touched.map((row) => row.id),
+    );
+    return { tombstonedPostIds: ownIds, likesRemoved: likes.length };
+  }
+
+  /**
+   * Local posts that `accountIds` liked, boosted or replied to, locked (in id order) before the
+   * accounts are deleted: a like or boost made meanwhile waits for the purge (EngagementService
+   * locks the post first), so the recount after the delete sees every committed row.
+   */
+  async lockLocalPostsTouchedBy(manager: EntityManager, accountIds: readonly string[]): Promise<string[]> {
+    const rows = await manager.query<{ id: string }[]>(
+      `SELECT p.id FROM posts p
+       WHERE p.local AND p.id IN (
+         SELECT post_id FROM likes WHERE account_id = ANY($1)
+         UNION SELECT boost_of_id FROM posts WHERE account_id = ANY($1) AND boost_of_id IS NOT NULL
+         UNION SELECT in_reply_to_id FROM posts WHERE account_id = ANY($1) AND in_reply_to_id IS NOT NULL)
+       ORDER BY p.id
+       FOR NO KEY UPDATE OF p`,
+      [accountIds],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** The ids of every post (and boost) of `accountIds`, deleted or not. */
+  async postIdsOf(manager: EntityManager, accountIds: readonly string[]): Promise<string[]> {
+    const rows = await manager.query<{ id: string }[]>('SELECT id FROM posts WHERE account_id = ANY($1)', [accountIds]);
+    return rows.map((row) => row.id);
+  }
+
+  /** Replies to `accountIds` that outlive them (another author's) stop naming them. */
+  async forgetRepliedAccounts(manager: EntityManager, accountIds: readonly string[]): Promise<void> {
+    await manager.query('UPDATE posts SET in_reply_to_account_id = NULL WHERE in_reply_to_account_id = ANY($1)', [
+      accountIds,
+    ]);
+  }
+
+  /**
+   * Likes, live boosts and live public or unlisted replies of `postIds`, recounted from the rows:
+   * what EngagementService and PostService count one change at a time.
+   */
+  async recountPosts(manager: EntityManager, postIds: readonly string[]): Promise<void> {
+    if (!postIds.length) return;
     await manager.query(
       `UPDATE posts p SET
          likes_count = (SELECT count(*) FROM likes l WHERE l.post_id = p.id),
@@ -62,8 +107,7 @@ export class RemoteContentRepository {
          replies_count = (SELECT count(*) FROM posts r WHERE r.in_reply_to_id = p.id AND r.deleted_at IS NULL
                             AND r.visibility IN ('public', 'unlisted'))
        WHERE p.id = ANY($1)`,
-      [touched.map((row) => row.id)],
+      [postIds],
     );
-    return { tombstonedPostIds: ownIds, likesRemoved: likes.length };
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService, MarkdownRenderer } from '@guildhall/core';
+import type { EntityManager } from 'typeorm';
 import { AccountStateRepository, remoteActor, type RemoteActor } from '@guildhall/identity';
 import { FollowService } from '@guildhall/social';
 import type { RemoteMediaData } from '../media/remote-media';
@@ -174,6 +175,26 @@ export class RemotePostService {
       follows: purged.followsRemoved,
     });
     return purged;
+  }
+
+  /**
+   * A domain purge's content part, in its transaction (DomainPurgeRepository): before the
+   * accounts are deleted, the local posts they touched are locked and their posts' ids read (the
+   * caller clears what points at those without a cascade), and replies stop naming them.
+   */
+  async prepareAccountsPurge(
+    manager: EntityManager,
+    accountIds: readonly string[],
+  ): Promise<{ touchedPostIds: string[]; ownPostIds: string[] }> {
+    const touchedPostIds = await this.remoteContent.lockLocalPostsTouchedBy(manager, accountIds);
+    const ownPostIds = await this.remoteContent.postIdsOf(manager, accountIds);
+    await this.remoteContent.forgetRepliedAccounts(manager, accountIds);
+    return { touchedPostIds, ownPostIds };
+  }
+
+  /** After a domain purge deleted the accounts: the counts of the local posts they touched, recounted. */
+  recountPosts(manager: EntityManager, postIds: readonly string[]): Promise<void> {
+    return this.remoteContent.recountPosts(manager, postIds);
   }
 
   /** Remote HTML as plain text (summaries and warnings are text here); null stays null. */

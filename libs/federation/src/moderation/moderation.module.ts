@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { ContentModule } from '@guildhall/content';
 import { SocialModule } from '@guildhall/social';
 import { AccountSuspensionResolver } from './account-suspension.resolver';
 import { AccountSuspensionService } from './account-suspension.service';
@@ -21,7 +22,7 @@ import { ReportService } from './report.service';
  * The purge's processor (DomainPurgeProcessor) is registered by FederationModule in workers only.
  */
 @Module({
-  imports: [BullModule.registerQueue({ name: DOMAIN_PURGE_QUEUE }), SocialModule],
+  imports: [BullModule.registerQueue({ name: DOMAIN_PURGE_QUEUE }), SocialModule, ContentModule],
   providers: [
     DomainBlockRepository,
     DomainBlockCache,

@@ -35,10 +35,16 @@ export type AccountProfilePatch = Partial<
 export class AccountStateRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Locks the accounts' rows until commit, in id order (every bulk writer does: no deadlock). */
-  async lock(manager: EntityManager, accountIds: readonly string[]): Promise<void> {
+  /**
+   * Locks the accounts' rows until commit, in id order (every bulk writer does: no deadlock).
+   * `noKey`: FOR NO KEY UPDATE, which still lets rows referencing the accounts be inserted.
+   */
+  async lock(manager: EntityManager, accountIds: readonly string[], mode: { noKey?: boolean } = {}): Promise<void> {
     if (!accountIds.length) return;
-    await manager.query('SELECT id FROM accounts WHERE id = ANY($1) ORDER BY id FOR UPDATE', [[...accountIds].sort()]);
+    await manager.query(
+      `SELECT id FROM accounts WHERE id = ANY($1) ORDER BY id ${mode.noKey ? 'FOR NO KEY UPDATE' : 'FOR UPDATE'}`,
+      [[...accountIds].sort()],
+    );
   }
 
   async adjustPostsCount(manager: EntityManager, accountId: string, delta: 1 | -1): Promise<void> {
@@ -114,6 +120,23 @@ export class AccountStateRepository {
       [username.toLowerCase()],
     );
     return rows.length > 0;
+  }
+
+  /**
+   * Deletes remote accounts (a domain purge, in its transaction): the foreign keys cascade to what
+   * they left in every lib. Local accounts are never deleted here. How many went.
+   */
+  async deleteRemote(manager: EntityManager, accountIds: readonly string[]): Promise<number> {
+    // Nothing may still name them as the account they moved to.
+    await manager.query('UPDATE accounts SET moved_to_account_id = NULL WHERE moved_to_account_id = ANY($1)', [
+      accountIds,
+    ]);
+    const deleted = await manager.queryRunner!.query(
+      'DELETE FROM accounts WHERE id = ANY($1) AND domain IS NOT NULL',
+      [accountIds],
+      true,
+    );
+    return deleted.affected ?? 0;
   }
 
   /** A deleted remote actor, in its purge's transaction: suspended, with nothing left to count. */

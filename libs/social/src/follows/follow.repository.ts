@@ -209,6 +209,19 @@ export class FollowRepository {
     return row ? toEntity(row) : null;
   }
 
+  /** Local accounts that follow, are followed by, or asked to follow any of `accountIds`, in id order. */
+  async localCounterparts(manager: EntityManager, accountIds: readonly string[]): Promise<string[]> {
+    const found = await manager.query<{ id: string }[]>(
+      `SELECT a.id FROM accounts a
+       WHERE a.domain IS NULL AND a.id IN (
+         SELECT followee_id FROM follows WHERE follower_id = ANY($1)
+         UNION SELECT follower_id FROM follows WHERE followee_id = ANY($1))
+       ORDER BY a.id`,
+      [accountIds],
+    );
+    return found.map((row) => row.id);
+  }
+
   /** Deletes every follow and request from or to `accountId` (a deleted remote actor); the rows removed. */
   async deleteAllOf(manager: EntityManager, accountId: string): Promise<FollowEntity[]> {
     const removed = await rows(manager, 'DELETE FROM follows WHERE follower_id = $1 OR followee_id = $1 RETURNING *', [
@@ -220,11 +233,10 @@ export class FollowRepository {
   /**
    * Recomputes the followers/following counters of `accountIds` from their accepted follows, for
    * bulk removals (a deleted remote actor, a purged domain) where moving counters one follow at a
-   * time is not possible. The account rows are locked first, in id order.
+   * time is not possible. The caller locks the account rows first, in id order.
    */
   async recountCounters(manager: EntityManager, accountIds: readonly string[]): Promise<void> {
     if (!accountIds.length) return;
-    await this.accountState.lock(manager, accountIds);
     const counts = await manager.query<{ id: string; followers: number; following: number }[]>(
       `SELECT id,
          (SELECT count(*)::int FROM follows f WHERE f.followee_id = ids.id AND f.state = 'accepted') AS followers,

@@ -8,7 +8,14 @@ import {
   type ConnectionArgs,
   afterCursor,
 } from '@guildhall/core';
-import { activityUriOf, localActor, type AccountEntity, type AccountModel, type Actor } from '@guildhall/identity';
+import {
+  AccountStateRepository,
+  activityUriOf,
+  localActor,
+  type AccountEntity,
+  type AccountModel,
+  type Actor,
+} from '@guildhall/identity';
 import type { EntityManager } from 'typeorm';
 import { BlockRepository } from '../blocks/block.repository';
 import { SocialErrorCode, SocialException } from '../social.exception';
@@ -61,6 +68,7 @@ export class FollowService {
     private readonly directory: AccountDirectory,
     private readonly rateLimit: FollowRateLimit,
     private readonly events: DomainEventBus,
+    private readonly accountState: AccountStateRepository,
   ) {}
 
   /** Follows, or asks to follow; calling again returns the current state and changes nothing. */
@@ -224,13 +232,26 @@ export class FollowService {
     const removed = await this.follows.deleteAllOf(manager, accountId);
     const others = new Set(removed.flatMap((row) => [row.followerId, row.followeeId]));
     others.delete(accountId);
+    // Locked in id order, as FollowRepository.adjustCounters does: no deadlock with a follow.
+    await this.accountState.lock(manager, [...others]);
     await this.follows.recountCounters(manager, [...others]);
     return removed.length;
   }
 
   /**
-   * In the caller's transaction: recounts the followers/following of `accountIds` from their
-   * accepted follows, after a bulk removal (a purged domain) that could not move them one by one.
+   * In the caller's transaction (a domain purge, before it deletes `accountIds`): the local
+   * accounts whose follow counters those accounts feed, locked in id order; recount them with
+   * `recountFollowCounters` once the accounts are gone.
+   */
+  async lockLocalCounterparts(manager: EntityManager, accountIds: readonly string[]): Promise<string[]> {
+    const local = await this.follows.localCounterparts(manager, accountIds);
+    await this.accountState.lock(manager, local, { noKey: true });
+    return local;
+  }
+
+  /**
+   * In the caller's transaction: recounts the followers/following of `accountIds` (locked by the
+   * caller) from their accepted follows, after a bulk removal that could not move them one by one.
    */
   recountFollowCounters(manager: EntityManager, accountIds: readonly string[]): Promise<void> {
     return this.follows.recountCounters(manager, accountIds);

@@ -69,9 +69,9 @@ export class EngagementService {
   }
 
   /** The actor likes the post (remote: `actor.activityUri` is the Like's id). */
-  addLike(actor: Actor, post: PostEntity): Promise<EngagementOutcome> {
+  async addLike(actor: Actor, post: PostEntity): Promise<EngagementOutcome> {
     const uri = activityUriOf(actor, 'like');
-    return this.change(actor, post, DomainEvent.PostLiked, 'likes_count', (manager) =>
+    return await this.change(actor, post, DomainEvent.PostLiked, 'likes_count', (manager) =>
       this.engagement.insertLike(manager, { id: uuidv7(), accountId: actor.accountId, postId: post.id, uri }),
     );
   }
@@ -87,10 +87,10 @@ export class EngagementService {
    * The actor boosts the post: a boost row with `visibility` (a remote Announce's addressing;
    * the post's own by default). Remote: `actor.activityUri` is the Announce's id, the boost's id.
    */
-  addBoost(actor: Actor, post: PostEntity, visibility: Visibility = post.visibility): Promise<EngagementOutcome> {
-    if (!BOOSTABLE.has(post.visibility) || post.boostOfId) return Promise.resolve('not-boostable');
+  async addBoost(actor: Actor, post: PostEntity, visibility: Visibility = post.visibility): Promise<EngagementOutcome> {
+    if (!BOOSTABLE.has(post.visibility) || post.boostOfId) return 'not-boostable';
     const uri = activityUriOf(actor, 'boost');
-    return this.change(actor, post, DomainEvent.PostBoosted, 'boosts_count', (manager) =>
+    return await this.change(actor, post, DomainEvent.PostBoosted, 'boosts_count', (manager) =>
       this.engagement.insertBoost(manager, {
         id: uuidv7(),
         accountId: actor.accountId,

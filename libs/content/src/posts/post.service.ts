@@ -129,7 +129,8 @@ export class PostService {
     return { content, mentionedIds: mentioned.map((a) => a.id), hashtags: extractHashtags(source) };
   }
 
-  private excerpt(html: string): string {
+  /** An article's summary when its author gave none: the start of its text (local and remote articles alike). */
+  excerpt(html: string): string {
     const text = this.renderer.toText(html).replace(/\s+/g, ' ');
     return text.length <= EXCERPT_LENGTH ? text : `${text.slice(0, EXCERPT_LENGTH - 1).trimEnd()}…`;
   }

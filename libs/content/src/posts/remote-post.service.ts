@@ -16,7 +16,6 @@ export interface PurgedAccount extends PurgedContent {
 
 /** `${origin}/posts/<uuid>`: a local post's ActivityPub id. */
 const LOCAL_POST_PATH = /^\/posts\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
-const EXCERPT_LENGTH = 280;
 /** A post dated later than this past arrival is dated at arrival (a wrong clock cannot pin it on top). */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -110,7 +109,7 @@ export class RemotePostService {
       title: data.title,
       source: null,
       content,
-      summary: data.title !== null ? (this.plain(data.summary) ?? this.excerpt(content)) : null,
+      summary: data.title !== null ? (this.plain(data.summary) ?? this.postService.excerpt(content)) : null,
       contentWarning: this.plain(data.contentWarning),
       language: data.language,
       visibility: data.visibility,
@@ -136,7 +135,7 @@ export class RemotePostService {
       return {
         content,
         title,
-        summary: title !== null ? (this.plain(edit.summary) ?? this.excerpt(content)) : null,
+        summary: title !== null ? (this.plain(edit.summary) ?? this.postService.excerpt(content)) : null,
         contentWarning: this.plain(edit.contentWarning),
         language: edit.language ?? current.language,
         editedAt,
@@ -200,10 +199,5 @@ export class RemotePostService {
   /** Remote HTML as plain text (summaries and warnings are text here); null stays null. */
   private plain(html: string | null): string | null {
     return html === null ? null : this.renderer.toText(this.renderer.sanitize(html));
-  }
-
-  private excerpt(html: string): string {
-    const text = this.renderer.toText(html).replace(/\s+/g, ' ');
-    return text.length <= EXCERPT_LENGTH ? text : `${text.slice(0, EXCERPT_LENGTH - 1).trimEnd()}…`;
   }
 }

@@ -39,8 +39,7 @@ export {
 } from './media/media.mapper';
 export { readUpload, type Upload } from './media/multipart-upload';
 export { MEDIA_HTTP_STATUS } from './media/media-http-status';
-export { EngagementService } from './engagement/engagement.service';
-export { RemoteEngagementService, type EngagementRef } from './engagement/remote-engagement.service';
+export { EngagementService, type EngagementOutcome } from './engagement/engagement.service';
 export { VIEWER_HAS_LIKED, VIEWER_HAS_BOOSTED, VIEWER_HAS_BOOKMARKED } from './engagement/engagement.loaders';
 export { TimelineRepository, type TimelinePost, type TimelinePage } from './timelines/timeline.repository';
 export { ActivityModule } from './activity/activity.module';

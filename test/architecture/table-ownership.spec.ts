@@ -27,6 +27,7 @@ const BELOW: Record<string, readonly string[]> = {
   content: ['core', 'identity', 'social'],
   federation: ['core', 'identity', 'social', 'content'],
   coop: ['core', 'identity', 'content'],
+  'mastodon-api': ['core', 'identity', 'social', 'content', 'federation', 'coop'],
 };
 
 type Kind = 'write' | 'lock' | 'read';

@@ -14,7 +14,7 @@
 // --cpu-prof writes each server's V8 CPU profile (node --cpu-prof, written when it stops) under
 // <dir>/outbox and <dir>/bus, for Chrome DevTools or scripts/bench/cpu-profile.mjs.
 import { loadavg } from 'node:os';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -56,6 +56,13 @@ const percentile = (values, p) => {
   return round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))], 1);
 };
 const summary = (values) => ({ count: values.length, p50Ms: percentile(values, 50), p99Ms: percentile(values, 99) });
+
+/** CPU time (user + system) process `pid` has used, in ms, from /proc (Linux). */
+const cpuMsOf = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+};
+const CLOCK_TICKS = 100;
 
 /** A set-up call, tried again on a connection error (a loaded machine), with the cause logged. */
 async function retried(label, call) {
@@ -204,7 +211,11 @@ async function measure(label, build, { outbox }) {
   await load(WARMUP_S);
   const loadStart = new Date();
   log(`${label}: ${DURATION_S} s at ${CONNECTIONS} connections`);
+  const cpuBefore = cpuMsOf(run.server.pid);
   const writes = await load(DURATION_S);
+  // The server's own CPU per write (user + system, its worker included): steadier than the rate
+  // on a machine other work shares, which slows both the server and PostgreSQL.
+  writes.serverCpuMsPerWrite = round((cpuMsOf(run.server.pid) - cpuBefore) / Math.max(writes.requestsTotal, 1), 2);
   writes.graphqlErrors = errors;
   if (firstError) writes.firstError = firstError;
   log(`${label}: ${JSON.stringify(writes)}`);

@@ -100,7 +100,7 @@ describe.each([
         .post('/api/v1/media')
         .set('authorization', `Bearer ${user.token}`)
         .attach('file', png(2, 2), { filename: 'matrix.png', contentType: 'image/png' });
-      expect(uploaded.status).toBe(201);
+      expect(uploaded.status).toBe(200);
       const mediaId = (uploaded.body as { id: string }).id;
       const res = await t.gql<{ createPost: { id: string } }>(
         'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }',

@@ -28,7 +28,7 @@ export {
 export { MediaAttachmentModel, MediaTypeModel } from './media/media-attachment.model';
 export { type RemoteMediaData, clampAltText } from './media/remote-media';
 export { MAX_REMOTE_ATTACHMENTS_PER_POST } from './media/media.constants';
-export { MEDIA_BY_POST_ID } from './media/media.loaders';
+export { MEDIA_BY_POST_ID, MEDIA_VIEWS_BY_POST_ID } from './media/media.loaders';
 export {
   toMediaModel,
   toMediaView,

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { InstanceStatsRepository } from '@guildhall/federation';
 import { InstanceController } from './instance/instance.controller';
 import { MemberDefaultsController } from './instance/member-defaults.controller';
+import { MediaController } from './media/media.controller';
 import { MastodonLoaders } from './http/mastodon-request';
 import { ScopeGuard } from './http/scope.guard';
 import { AppsController } from './oauth/apps.controller';
@@ -16,7 +17,7 @@ import { StatusSerializer } from './serializers/status.serializer';
  * parses Mastodon's parameters and renders Mastodon's entities.
  */
 @Module({
-  controllers: [OAuthTokenController, AppsController, InstanceController, MemberDefaultsController],
+  controllers: [OAuthTokenController, AppsController, InstanceController, MemberDefaultsController, MediaController],
   providers: [
     ScopeGuard,
     MastodonLoaders,

@@ -1,26 +1,15 @@
-import {
-  Controller,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Param,
-  Post,
-  Req,
-  Res,
-  StreamableFile,
-  UseFilters,
-} from '@nestjs/common';
+import { Controller, Get, Param, Req, Res, StreamableFile, UseFilters } from '@nestjs/common';
 import { ConfigService, DomainHttpExceptionFilter } from '@guildhall/core';
 import { type AuthContext, CurrentAuth, Public } from '@guildhall/identity';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MEDIA_HTTP_STATUS } from './media-http-status';
-import type { MediaAttachmentModel } from './media-attachment.model';
 import { PUBLIC_MEDIA_MAX_AGE_SECONDS } from './media.constants';
-import { parseFocus } from './media-focus';
 import { MediaService, type MediaVariant, type StoredMedia } from './media.service';
-import { readUpload } from './multipart-upload';
 
-/** Uploading (members, bearer token) and serving (whoever may see them) image bytes. */
+/**
+ * Serving image bytes to whoever may see them. Uploads are the Mastodon API's routes
+ * (`POST /api/v1/media`, `/api/v2/media`: libs/mastodon-api), which GraphQL clients use too.
+ */
 @Controller()
 @UseFilters(new DomainHttpExceptionFilter(MEDIA_HTTP_STATUS))
 export class MediaController {
@@ -28,19 +17,6 @@ export class MediaController {
     private readonly media: MediaService,
     private readonly config: ConfigService,
   ) {}
-
-  /**
-   * multipart/form-data: `file` (PNG, JPEG, GIF or WebP), an optional `description` and `focus`
-   * (`"x,y"`). Processed before answering (preview, BlurHash, metadata stripped).
-   */
-  @Post('api/v1/media')
-  @HttpCode(HttpStatus.CREATED)
-  async upload(@CurrentAuth() auth: AuthContext, @Req() request: FastifyRequest): Promise<MediaAttachmentModel> {
-    await this.media.checkUploadRate(auth.accountId);
-    const upload = await readUpload(request, this.config.values.mediaMaxBytes);
-    const focus = parseFocus(upload.focus);
-    return this.media.toModel(await this.media.upload(auth.accountId, upload.bytes, upload.description, focus));
-  }
 
   /**
    * The bytes, to whoever may see them (MediaService.open): the reader is the bearer token's

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ContentModule } from '@guildhall/content';
 import { InstanceStatsRepository } from '@guildhall/federation';
 import { InstanceController } from './instance/instance.controller';
 import { MemberDefaultsController } from './instance/member-defaults.controller';
@@ -17,6 +18,7 @@ import { StatusSerializer } from './serializers/status.serializer';
  * parses Mastodon's parameters and renders Mastodon's entities.
  */
 @Module({
+  imports: [ContentModule],
   controllers: [OAuthTokenController, AppsController, InstanceController, MemberDefaultsController, MediaController],
   providers: [
     ScopeGuard,

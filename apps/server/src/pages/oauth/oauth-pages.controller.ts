@@ -6,6 +6,7 @@ import {
   OAuthService,
   Public,
 } from '@guildhall/identity';
+import { ConfigService } from '@guildhall/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BrowserSessions, type Visitor } from './browser-session';
 import {
@@ -56,7 +57,12 @@ export class OAuthPagesController {
   constructor(
     private readonly sessions: BrowserSessions,
     private readonly oauth: OAuthService,
-  ) {}
+    config: ConfigService,
+  ) {
+    this.origin = config.values.publicOrigin;
+  }
+
+  private readonly origin: string;
 
   @Public()
   @Get('authorize')
@@ -72,8 +78,9 @@ export class OAuthPagesController {
     const forceLogin = ['1', 'true'].includes(field(query, 'force_login'));
     if (!visitor.signedIn || forceLogin || !visitor.sessionCsrf) {
       // Back here after signing in, without force_login (or it would ask again forever).
-      const again = new URLSearchParams(Object.entries(fields).filter(([, value]) => value));
-      const returnTo = `/oauth/authorize?${again.toString()}`;
+      const again = new URL(request.url, this.origin);
+      again.searchParams.delete('force_login');
+      const returnTo = `${again.pathname}${again.search}`;
       return sendOAuthPage(reply, 200, signInPage({ csrf: visitor.anonymousCsrf, returnTo }));
     }
     const { app, scopes, redirectUri } = checked.authorization;

@@ -156,7 +156,11 @@ describe('OAuth pages: forms, sessions and refusals', () => {
     // Another browser's valid session token is not this session's.
     const other = await signedIn();
     const otherToken = csrfOf((await other.get(authorizePath(app))).text);
-    const swapped = await browser.post('/oauth/authorize', { ...fields, authenticity_token: otherToken, decision: 'approve' });
+    const swapped = await browser.post('/oauth/authorize', {
+      ...fields,
+      authenticity_token: otherToken,
+      decision: 'approve',
+    });
     expect(swapped.status).toBe(403);
     const anonymous = new FormClient(t, t.origin);
     const signedOut = await anonymous.post('/oauth/authorize', { ...fields, decision: 'approve' });
@@ -183,9 +187,7 @@ describe('OAuth pages: forms, sessions and refusals', () => {
   it('Authorize with PKCE: the code goes to the redirect URI and works once, only with the verifier', async () => {
     const browser = await signedIn();
     const { verifier, challenge } = pkce();
-    const consent = await browser.get(
-      authorizePath(app, { code_challenge: challenge, code_challenge_method: 'S256' }),
-    );
+    const consent = await browser.get(authorizePath(app, { code_challenge: challenge, code_challenge_method: 'S256' }));
     const res = await browser.post('/oauth/authorize', {
       ...formFields(consent.text, '/oauth/authorize'),
       decision: 'approve',
@@ -213,7 +215,10 @@ describe('OAuth pages: forms, sessions and refusals', () => {
     // The member's token, for this app: GraphQL sees the member, the REST API the app.
     const viewer = await t.gql<{ viewer: { id: string } }>(VIEWER, {}, ok.body.access_token);
     expect(viewer.data?.viewer.id).toBe(member.account.id);
-    const apps = await t.http().get('/api/v1/apps/verify_credentials').set('authorization', `Bearer ${ok.body.access_token}`);
+    const apps = await t
+      .http()
+      .get('/api/v1/apps/verify_credentials')
+      .set('authorization', `Bearer ${ok.body.access_token}`);
     expect(apps.status).toBe(200);
     expect(apps.body.name).toBe('Test client');
   });
@@ -311,7 +316,9 @@ describe('OAuth pages: forms, sessions and refusals', () => {
     const short = await browser.post('/auth/sign_up', { ...base, password: 'short' });
     expect(short.status).toBe(422);
     expect(short.text).toContain('password must be 10 to 256 characters');
-    const [{ n }] = await db.query<{ n: string }[]>('SELECT count(*) AS n FROM accounts WHERE username = $1', [username]);
+    const [{ n }] = await db.query<{ n: string }[]>('SELECT count(*) AS n FROM accounts WHERE username = $1', [
+      username,
+    ]);
     expect(n).toBe('0');
 
     const created = await browser.post('/auth/sign_up', { ...base, password: 'a long enough password' });

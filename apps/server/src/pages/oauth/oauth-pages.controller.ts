@@ -113,13 +113,21 @@ export class OAuthPagesController {
     const state = field(body, 'state');
     const oob = authorization.redirectUri === OAUTH_OOB_REDIRECT;
     if (field(body, 'decision') !== 'approve') {
-      this.logger.log({ msg: 'authorization denied', applicationId: authorization.app.id, userId: signedIn.auth.userId });
+      this.logger.log({
+        msg: 'authorization denied',
+        applicationId: authorization.app.id,
+        userId: signedIn.auth.userId,
+      });
       if (oob) return sendOAuthPage(reply, 200, deniedPage(authorization.app.name));
       const error = { error: 'access_denied', error_description: 'The member denied the request', state };
       return redirectTo(reply, answerUrl(authorization.redirectUri, error), 302);
     }
     const code = await this.oauth.issueCode(signedIn.auth.userId, authorization);
-    this.logger.log({ msg: 'authorization granted', applicationId: authorization.app.id, userId: signedIn.auth.userId });
+    this.logger.log({
+      msg: 'authorization granted',
+      applicationId: authorization.app.id,
+      userId: signedIn.auth.userId,
+    });
     if (oob) return sendOAuthPage(reply, 200, outOfBandCodePage(authorization.app.name, code));
     return redirectTo(reply, answerUrl(authorization.redirectUri, { code, state }), 302);
   }
@@ -172,7 +180,10 @@ export class OAuthPagesController {
         sendOAuthPage(
           reply,
           403,
-          errorPage('Form expired', 'This form was not sent from this site or has expired. Go back, reload and try again.'),
+          errorPage(
+            'Form expired',
+            'This form was not sent from this site or has expired. Go back, reload and try again.',
+          ),
         );
     }
     return null;

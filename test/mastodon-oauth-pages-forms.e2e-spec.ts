@@ -176,7 +176,7 @@ describe('OAuth pages: forms, sessions and refusals', () => {
       decision: 'deny',
     });
     expect(res.status).toBe(302);
-    const location = new URL(res.headers.location as string);
+    const location = new URL(res.headers.location);
     expect(`${location.origin}${location.pathname}`).toBe(REDIRECT);
     expect(location.searchParams.get('error')).toBe('access_denied');
     expect(location.searchParams.get('state')).toBe('st-123');
@@ -193,7 +193,7 @@ describe('OAuth pages: forms, sessions and refusals', () => {
       decision: 'approve',
     });
     expect(res.status).toBe(302);
-    const location = new URL(res.headers.location as string);
+    const location = new URL(res.headers.location);
     expect(location.searchParams.get('state')).toBe('st-123');
     const code = location.searchParams.get('code')!;
     expect(code).toMatch(/^[\w-]{43}$/);
@@ -206,6 +206,23 @@ describe('OAuth pages: forms, sessions and refusals', () => {
         redirect_uri: REDIRECT,
         code_verifier: codeVerifier,
       });
+    // A second code refused without the right verifier (a code spent on a failed try is gone).
+    const other = await browser.get(authorizePath(app, { code_challenge: challenge, code_challenge_method: 'S256' }));
+    const second = await browser.post('/oauth/authorize', {
+      ...formFields(other.text, '/oauth/authorize'),
+      decision: 'approve',
+    });
+    const secondCode = new URL(second.headers.location).searchParams.get('code');
+    const wrong = await t.http().post('/oauth/token').send({
+      grant_type: 'authorization_code',
+      client_id: app.client_id,
+      code: secondCode,
+      redirect_uri: REDIRECT,
+      code_verifier: pkce().verifier,
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error).toBe('invalid_grant');
+
     const ok = await exchange(verifier);
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ token_type: 'Bearer', scope: 'read write' });
@@ -306,6 +323,30 @@ describe('OAuth pages: forms, sessions and refusals', () => {
     // The old cookie no longer signs anyone in: the session itself ended.
     const replay = await t.http().get('/oauth/authorized_applications').set('cookie', stolen);
     expect(replay.status).toBe(303);
+  });
+
+  it('keeps a browser signed in past its access token: the refresh token is rotated into a new cookie', async () => {
+    const browser = await signedIn();
+    const [, refresh] = browser.cookie('guildhall_session')!.split('~');
+    const res = await t
+      .http()
+      .get('/oauth/authorized_applications')
+      .set('cookie', `guildhall_session=not.a.jwt~${refresh}`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain(`Signed in as <strong>@${member.username}</strong>`);
+    const renewed = (res.headers['set-cookie'] as unknown as string[]).find((line) =>
+      line.startsWith('guildhall_session='),
+    );
+    expect(renewed).toBeDefined();
+    expect(renewed).not.toContain(refresh);
+    // The spent refresh token, presented again, ends that session (the identity lib's rotation rule).
+    const replay = await t
+      .http()
+      .get('/oauth/authorized_applications')
+      .set('cookie', `guildhall_session=x.y.z~${refresh}`);
+    expect(replay.status).toBe(303);
+    // …including for the cookie that still had a live access token.
+    expect((await browser.get('/oauth/authorized_applications')).status).toBe(303);
   });
 
   it('signs up with the sign-up rules and refuses a short password, creating nothing', async () => {

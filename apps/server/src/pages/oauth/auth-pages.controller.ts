@@ -10,22 +10,22 @@ import { field, redirectTo, safeReturnTo, sendOAuthPage } from './oauth-page';
 
 type Form = Record<string, unknown> | undefined;
 
+const FORM_REFUSALS: ReadonlyMap<string, number> = new Map([
+  [IdentityErrorCode.InvalidCredentials, 422],
+  [IdentityErrorCode.InvalidUsername, 422],
+  [IdentityErrorCode.UsernameTaken, 422],
+  [IdentityErrorCode.SignUpRefused, 422],
+  [IdentityErrorCode.RateLimited, 429],
+  [IdentityErrorCode.AccountSuspended, 403],
+]);
+
 /** The status and words a browser form shows for an identity refusal (or null: not a form error). */
 function refusal(error: unknown): { status: number; message: string } | null {
   if (!(error instanceof IdentityException)) return null;
-  switch (error.reason) {
-    case IdentityErrorCode.InvalidCredentials:
-    case IdentityErrorCode.InvalidUsername:
-    case IdentityErrorCode.UsernameTaken:
-    case IdentityErrorCode.SignUpRefused:
-      return { status: 422, message: error.message };
-    case IdentityErrorCode.RateLimited:
-      return { status: 429, message: 'Too many attempts. Wait a few minutes and try again.' };
-    case IdentityErrorCode.AccountSuspended:
-      return { status: 403, message: error.message };
-    default:
-      return null;
-  }
+  const status = FORM_REFUSALS.get(error.reason);
+  if (status === undefined) return null;
+  const message = status === 429 ? 'Too many attempts. Wait a few minutes and try again.' : error.message;
+  return { status, message };
 }
 
 /**

@@ -109,7 +109,7 @@ export interface ConsentInput {
 
 export function consentPage(input: ConsentInput): SafeHtml {
   const website = httpUrl(input.appWebsite);
-  const hidden = Object.entries(input.fields).map(
+  const hidden = (Object.entries(input.fields) as [string, string][]).map(
     ([name, value]) => markup`<input type="hidden" name="${name}" value="${value}">`,
   );
   return page(

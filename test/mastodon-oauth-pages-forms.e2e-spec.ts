@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { signUp, type SignedUp } from './utils/factories';
+import { LOG_IN, signUp, type SignedUp } from './utils/factories';
 import { registerApp, type RegisteredTestApp } from './utils/mastodon';
 import { csrfOf, FormClient, formFields } from './utils/oauth-pages';
 import { createListeningTestApp, type TestApp } from './utils/test-app';
@@ -140,6 +140,23 @@ describe('OAuth pages: forms, sessions and refusals', () => {
     const noOrigin = await browser.post('/auth/sign_in', good, null);
     expect(noOrigin.status).toBe(403);
     expect(browser.cookie('guildhall_session')).toBeUndefined();
+  });
+
+  it('throttles form log-ins with GraphQL logIn: failures on one count against the other', async () => {
+    const target = await signUp(t);
+    const browser = new FormClient(t, t.origin);
+    // RATE_LIMIT_LOGIN_FAILURES (10 per account and address) in all, half through each door.
+    for (let i = 0; i < 5; i += 1) {
+      expect((await browser.signIn(target.username, 'wrong password')).status).toBe(422);
+      const gql = await t.gql(LOG_IN, { input: { usernameOrEmail: target.username, password: 'wrong password' } });
+      expect(gql.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+    }
+    const locked = await browser.signIn(target.username, target.password);
+    expect(locked.status).toBe(429);
+    expect(locked.text).toContain('Too many attempts');
+    expect(browser.cookie('guildhall_session')).toBeUndefined();
+    const viaGraphql = await t.gql(LOG_IN, { input: { usernameOrEmail: target.username, password: target.password } });
+    expect(viaGraphql.errors?.[0].extensions.reason).toBe('RATE_LIMITED');
   });
 
   it('refuses a consent POST with a bad CSRF token (403) and issues no code', async () => {

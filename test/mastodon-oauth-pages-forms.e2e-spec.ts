@@ -124,6 +124,22 @@ describe('OAuth pages: forms, sessions and refusals', () => {
     expect(consent.headers['content-security-policy']).toContain("form-action 'self' https://app.example;");
   });
 
+  it('escapes the app name and website it shows', async () => {
+    const registered = await t.http().post('/api/v1/apps').send({
+      client_name: '<img src=x onerror=alert(1)> "Evil"',
+      redirect_uris: REDIRECT,
+      website: 'https://evil.example/"><script>alert(1)</script>',
+      scopes: 'read',
+    });
+    expect(registered.status).toBe(200);
+    const browser = await signedIn();
+    const consent = await browser.get(authorizePath(registered.body as RegisteredTestApp, { scope: 'read' }));
+    expect(consent.status).toBe(200);
+    expect(consent.text).toContain('<h1>Authorize &lt;img src=x onerror=alert(1)&gt; &quot;Evil&quot;?</h1>');
+    expect(consent.text).toContain('href="https://evil.example/&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
+    expect(consent.text).not.toMatch(/<img|<script/);
+  });
+
   it('refuses a bad password (422, no session) and a sign-in without the CSRF token or from another origin (403)', async () => {
     const browser = new FormClient(t, t.origin);
     const wrong = await browser.signIn(member.email, 'not the password');

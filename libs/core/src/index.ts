@@ -27,6 +27,7 @@ export {
   type PostUpdatedEvent,
   type PostDeletedEvent,
   type PostEngagementEvent,
+  type PollVotedEvent,
   type FollowEvent,
   type BlockEvent,
   type ProfileUpdatedEvent,

@@ -17,6 +17,7 @@ import { ContentErrorCode, ContentException } from '../content.exception';
 import { PostEntity, Visibility } from './post.entity';
 import { PostRepository } from './post.repository';
 import { PostAttachments } from './post-attachments';
+import { PollService } from '../polls/poll.service';
 import { countsAsReply, tombstonePost } from './post-tombstone';
 
 /** 300 posts per 3 hours per account, as Mastodon. */
@@ -39,6 +40,7 @@ export class PostService {
     private readonly rateLimiter: RateLimiterService,
     private readonly attachments: PostAttachments,
     private readonly staff: StaffAuthority,
+    private readonly polls: PollService,
   ) {}
 
   private get origin(): string {
@@ -93,6 +95,7 @@ export class PostService {
   async create(auth: AuthContext, input: CreatePostInput): Promise<PostEntity> {
     const isArticle = Boolean(input.title);
     this.checkLength(input.content, isArticle);
+    const poll = input.poll ? this.polls.prepare(input.poll, { isArticle, mediaCount: input.mediaIds?.length ?? 0 }) : null;
     await this.limitWrites(auth.accountId);
     let parent: PostEntity | null = null;
     if (input.inReplyToId) {
@@ -124,6 +127,7 @@ export class PostService {
       await this.posts.addMentions(manager, id, rendered.mentionedIds);
       await this.posts.setHashtags(manager, id, rendered.hashtags);
       if (input.mediaIds?.length) await this.attachments.attach(manager, auth.accountId, id, input.mediaIds);
+      if (poll) await this.polls.attach(manager, id, auth.accountId, poll, created.createdAt);
       if (parent && countsAsReply(created)) await this.posts.adjustRepliesCount(manager, parent.id, 1);
       await this.posts.adjustAuthorPostsCount(manager, auth.accountId, 1);
       await this.events.publish(manager, DomainEvent.PostPublished, {

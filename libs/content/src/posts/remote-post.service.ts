@@ -3,6 +3,8 @@ import { ConfigService, DomainEvent, DomainEventBus, MarkdownRenderer, uuidv7 } 
 import type { RemoteMediaData } from '../media/remote-media';
 import { PostEntity, Visibility } from './post.entity';
 import { PostAttachments } from './post-attachments';
+import { PollService } from '../polls/poll.service';
+import type { RemotePollData } from '../polls/poll-view';
 import { PostRepository } from './post.repository';
 import { countsAsReply, tombstonePost } from './post-tombstone';
 import { type PurgedAccount, RemoteContentRepository } from './remote-content.repository';
@@ -37,6 +39,8 @@ export interface RemotePostData {
   /** Its attachments, in order: links to the files on their server (never downloaded). */
   media: RemoteMediaData[];
   publishedAt: Date | null;
+  /** A `Question`'s poll. */
+  poll?: RemotePollData | null;
 }
 
 export type RemotePostEdit = Pick<
@@ -60,6 +64,7 @@ export class RemotePostService {
     private readonly config: ConfigService,
     private readonly events: DomainEventBus,
     private readonly attachments: PostAttachments,
+    private readonly polls: PollService,
   ) {}
 
   /** A post by its ActivityPub id: a local post's `${origin}/posts/<id>`, or a stored remote post's uri. */
@@ -118,6 +123,7 @@ export class RemotePostService {
       await this.posts.addMentions(manager, id, data.mentionedAccountIds);
       await this.posts.setHashtags(manager, id, data.hashtags);
       await this.attachments.replaceRemote(manager, data.authorId, id, data.media);
+      if (data.poll) await this.polls.attachRemote(manager, id, data.authorId, data.poll);
       if (parent && countsAsReply(created)) await this.posts.adjustRepliesCount(manager, parent.id, 1);
       await this.posts.adjustAuthorPostsCount(manager, data.authorId, 1);
       await this.events.publish(manager, DomainEvent.PostPublished, {

@@ -40,6 +40,7 @@ export const EVENT_SUBSCRIPTIONS = {
     DomainEvent.PostUnliked,
     DomainEvent.PostBoosted,
     DomainEvent.PostUnboosted,
+    DomainEvent.PollVoted,
     DomainEvent.FollowRequested,
     DomainEvent.Unfollowed,
     DomainEvent.FollowAccepted,

@@ -1,6 +1,16 @@
-import { Article, Document, Hashtag, LanguageString, Mention, Note, PUBLIC_COLLECTION } from '@fedify/fedify/vocab';
+import {
+  Article,
+  Collection,
+  Document,
+  Hashtag,
+  LanguageString,
+  Mention,
+  Note,
+  PUBLIC_COLLECTION,
+  Question,
+} from '@fedify/fedify/vocab';
 import { Temporal } from '@js-temporal/polyfill';
-import { localMediaUrl, localPostUri, type PostEntity, Visibility } from '@guildhall/content';
+import { localMediaUrl, localPostUri, type PollView, type PostEntity, Visibility } from '@guildhall/content';
 import { actorUrls } from '../actors/actor.mapper';
 import type { ObjectAccount, PostObjectData } from './post-object.repository';
 
@@ -41,8 +51,28 @@ export function addressing(visibility: `${Visibility}`, followers: URL, mentione
 /** A local post's public replies collection (Mastodon reads `replies` to fetch a thread). */
 export const postRepliesUri = (origin: string, postId: string) => new URL(`${localPostUri(origin, postId)}/replies`);
 
-/** A local post as a `Note`, or an `Article` when it has a title, addressed per its visibility. */
-export function toPostObject(origin: string, data: PostObjectData): Note | Article {
+/** What a local post goes out as. */
+export type PostObject = Note | Article | Question;
+
+/**
+ * A poll's options as Mastodon writes them (ActivityPub::NoteSerializer): each a Note named after
+ * the option, its tally as `replies.totalItems` (left out while the tallies are hidden).
+ */
+function pollOptions(poll: PollView): Note[] {
+  return poll.options.map(
+    (option) =>
+      new Note({
+        name: option.title,
+        replies: new Collection({ totalItems: option.votesCount }),
+      }),
+  );
+}
+
+/**
+ * A local post as a `Note`, an `Article` when it has a title, or a `Question` when it has a poll
+ * (`oneOf` or `anyOf`, `endTime`, `closed` once ended, `votersCount`), addressed per its visibility.
+ */
+export function toPostObject(origin: string, data: PostObjectData): PostObject {
   const { post, author } = data;
   const id = new URL(localPostUri(origin, post.id));
   const mentioned = data.mentions.map((account) => actorUri(origin, account)).filter((uri) => uri !== '');
@@ -93,11 +123,18 @@ export function toPostObject(origin: string, data: PostObjectData): Note | Artic
     // Mastodon shows an article as its name, its summary (the excerpt) and a link.
     return new Article({ ...values, name: post.title, summary: post.summary, sensitive: post.contentWarning !== null });
   }
-  return new Note({
-    ...values,
-    summary: post.contentWarning,
-    sensitive: post.contentWarning !== null,
-  });
+  const note = { ...values, summary: post.contentWarning, sensitive: post.contentWarning !== null };
+  const poll = data.poll;
+  if (poll) {
+    return new Question({
+      ...note,
+      ...(poll.multiple ? { inclusiveOptions: pollOptions(poll) } : { exclusiveOptions: pollOptions(poll) }),
+      endTime: poll.expiresAt ? instant(poll.expiresAt) : null,
+      closed: poll.expired && poll.expiresAt ? instant(poll.expiresAt) : null,
+      voters: poll.votersCount,
+    });
+  }
+  return new Note(note);
 }
 
 /** What a deleted post's id answers (410): Fedify's object dispatchers cannot return a Tombstone. */

@@ -1,0 +1,224 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DomainEvent, DomainEventBus, uuidv7 } from '@guildhall/core';
+import type { EntityManager } from 'typeorm';
+import { ContentErrorCode, ContentException } from '../content.exception';
+import { PostRepository } from '../posts/post.repository';
+import { REMOTE_POLL_LIMITS } from './poll.constants';
+import type { PollEntity } from './poll.entity';
+import { PollRepository, type VoteForDelivery } from './poll.repository';
+import { checkNewPoll, checkVote, isExpired, type NewPoll, type PollHost } from './poll-rules';
+import { type PollView, type RemotePollData, toPollView } from './poll-view';
+
+/** What became of a remote actor's vote (expected outcomes are values: the inbox logs them). */
+export type RemoteVoteOutcome = 'counted' | 'redelivered' | 'expired' | 'refused';
+
+/**
+ * Polls: created with their post, voted on by Mastodon's rules, read in batches for a viewer.
+ * Votes publish `PollVoted` in their transaction: federation sends a local voter's votes on a
+ * remote poll to its author, and a local poll's new tallies to its audience.
+ */
+@Injectable()
+export class PollService {
+  private readonly logger = new Logger(PollService.name);
+
+  constructor(
+    private readonly polls: PollRepository,
+    private readonly posts: PostRepository,
+    private readonly events: DomainEventBus,
+  ) {}
+
+  /** Checks a new poll against the rules before its post is written (throws INVALID_POLL). */
+  prepare(
+    input: { options: string[]; expiresIn: number; multiple?: boolean | null; hideTotals?: boolean | null },
+    host: PollHost,
+  ): NewPoll {
+    return checkNewPoll(input, host);
+  }
+
+  /** Writes a checked poll in the transaction that writes its post. */
+  async attach(manager: EntityManager, postId: string, authorId: string, poll: NewPoll, now = new Date()) {
+    await this.polls.insert(manager, {
+      id: uuidv7(),
+      postId,
+      accountId: authorId,
+      options: poll.options,
+      votesCounts: poll.options.map(() => 0),
+      multiple: poll.multiple,
+      hideTotals: poll.hideTotals,
+      votesCount: 0,
+      votersCount: 0,
+      expiresAt: new Date(now.getTime() + poll.expiresIn * 1000),
+    });
+  }
+
+  /** A remote Question's poll, stored with its post; one beyond REMOTE_POLL_LIMITS is left out. */
+  async attachRemote(manager: EntityManager, postId: string, authorId: string, data: RemotePollData): Promise<void> {
+    const poll = acceptableRemote(data);
+    if (!poll) {
+      this.logger.warn({ msg: 'remote poll not stored: beyond limits', postId, options: data.options.length });
+      return;
+    }
+    await this.polls.insert(manager, {
+      id: uuidv7(),
+      postId,
+      accountId: authorId,
+      options: poll.options,
+      votesCounts: poll.votesCounts,
+      multiple: poll.multiple,
+      hideTotals: false,
+      votesCount: sum(poll.votesCounts),
+      votersCount: poll.votersCount,
+      expiresAt: poll.expiresAt,
+    });
+  }
+
+  /**
+   * What a remote author's `Update` says of its poll now: the tallies, voters and end. When the
+   * options themselves changed, the votes cast here are void (Mastodon resets them too).
+   */
+  async refreshRemote(postId: string, data: RemotePollData): Promise<boolean> {
+    const poll = acceptableRemote(data);
+    if (!poll) return false;
+    return this.polls.transaction(async (manager) => {
+      const stored = await this.polls.lockByPostId(manager, postId);
+      if (!stored) return false;
+      const sameOptions =
+        stored.options.length === poll.options.length && stored.options.every((o, i) => o === poll.options[i]);
+      if (!sameOptions) await this.polls.deleteVotes(manager, stored.id);
+      await this.polls.update(manager, stored.id, {
+        options: poll.options,
+        votesCounts: poll.votesCounts,
+        multiple: poll.multiple,
+        votesCount: sum(poll.votesCounts),
+        votersCount: poll.votersCount,
+        expiresAt: poll.expiresAt,
+      });
+      return true;
+    });
+  }
+
+  /**
+   * `accountId` votes in the poll of `postId` (or of the post a boost boosts): the post must be
+   * visible to the voter, and Mastodon's VoteValidator rules hold (see checkVote). Returns the
+   * poll as the voter now sees it. A repeated vote is refused and changes nothing.
+   */
+  async vote(accountId: string, postId: string, choices: number[]): Promise<PollView> {
+    let post = await this.posts.findVisible(postId, accountId);
+    if (post?.boostOfId) post = await this.posts.findVisible(post.boostOfId, accountId);
+    if (!post) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
+    const postLocal = post.local;
+    const now = new Date();
+    const poll = await this.polls.transaction(async (manager) => {
+      const locked = await this.polls.lockByPostId(manager, post.id);
+      if (!locked) throw new ContentException(ContentErrorCode.PollNotFound, 'That post has no poll');
+      const previous = await this.polls.choicesOf(manager, locked.id, accountId);
+      checkVote(locked, accountId, previous, choices, now);
+      const sorted = [...choices].sort((a, b) => a - b);
+      const voteIds = await this.polls.insertVotes(
+        manager,
+        sorted.map((choice) => ({ id: uuidv7(), pollId: locked.id, accountId, choice, uri: null })),
+      );
+      await this.polls.addTallies(manager, locked.id, sorted, previous.length === 0);
+      await this.events.publish(manager, DomainEvent.PollVoted, {
+        pollId: locked.id,
+        postId: locked.postId,
+        postAuthorId: locked.accountId,
+        accountId,
+        voteIds,
+        accountLocal: true,
+        postLocal,
+        hideTotals: locked.hideTotals,
+      });
+      return locked;
+    });
+    this.logger.log({ msg: 'poll vote', pollId: poll.id, postId: poll.postId, accountId, choices: choices.length });
+    return (await this.pollsForPosts([poll.postId], accountId)).get(poll.postId)!;
+  }
+
+  /**
+   * A remote actor's vote (a `Note` named after an option, replying to a local poll): counted by
+   * the same rules as a local vote; a redelivery (same `uri`) counts once.
+   */
+  async recordRemoteVote(vote: {
+    postId: string;
+    accountId: string;
+    optionTitle: string;
+    uri: string;
+  }): Promise<RemoteVoteOutcome> {
+    const now = new Date();
+    return this.polls.transaction(async (manager) => {
+      const poll = await this.polls.lockByPostId(manager, vote.postId);
+      if (!poll) return 'refused';
+      if (isExpired(poll.expiresAt, now)) return 'expired';
+      const choice = poll.options.indexOf(vote.optionTitle);
+      const previous = await this.polls.choicesOf(manager, poll.id, vote.accountId);
+      try {
+        checkVote(poll, vote.accountId, previous, [choice], now);
+      } catch (error) {
+        if (error instanceof ContentException) return 'refused';
+        throw error;
+      }
+      const voteIds = await this.polls.insertVotes(manager, [
+        { id: uuidv7(), pollId: poll.id, accountId: vote.accountId, choice, uri: vote.uri },
+      ]);
+      if (voteIds.length === 0) return 'redelivered';
+      await this.polls.addTallies(manager, poll.id, [choice], previous.length === 0);
+      await this.events.publish(manager, DomainEvent.PollVoted, {
+        pollId: poll.id,
+        postId: poll.postId,
+        postAuthorId: poll.accountId,
+        accountId: vote.accountId,
+        voteIds,
+        accountLocal: false,
+        postLocal: true,
+        hideTotals: poll.hideTotals,
+      });
+      return 'counted';
+    });
+  }
+
+  /**
+   * The polls of `postIds` as `viewerId` sees them (null: anonymous), by post id; posts without a
+   * poll are absent. Two queries whatever the number of posts. Callers show only posts the viewer
+   * may see (this does not check visibility).
+   */
+  async pollsForPosts(postIds: string[], viewerId: string | null): Promise<Map<string, PollView>> {
+    const polls = await this.polls.findByPostIds([...new Set(postIds)]);
+    const choices = viewerId ? await this.polls.choicesByPoll(polls.map((poll) => poll.id), viewerId) : null;
+    const now = new Date();
+    return new Map(
+      polls.map((poll: PollEntity) => [
+        poll.postId,
+        toPollView(poll, choices ? (choices.get(poll.id) ?? []) : null, now),
+      ]),
+    );
+  }
+
+  /** Votes to deliver, by id (federation: a local voter's votes on a remote poll). */
+  votesForDelivery(voteIds: string[]): Promise<VoteForDelivery[]> {
+    return this.polls.votesForDelivery(voteIds);
+  }
+
+  /** Who voted in the poll of `postId` (federation: remote voters hear of new tallies). */
+  voterIds(postId: string): Promise<string[]> {
+    return this.polls.voterIds(postId);
+  }
+}
+
+const sum = (values: number[]) => Math.min(values.reduce((total, value) => total + value, 0), 2 ** 31 - 1);
+
+/** A remote poll within bounds, with tallies that are counts; null when it cannot be stored. */
+function acceptableRemote(data: RemotePollData): RemotePollData | null {
+  const options = data.options;
+  if (options.length < 1 || options.length > REMOTE_POLL_LIMITS.maxOptions) return null;
+  if (options.some((option) => option.length === 0 || option.length > REMOTE_POLL_LIMITS.maxCharactersPerOption)) {
+    return null;
+  }
+  const count = (value: number | null | undefined) =>
+    typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? Math.min(value, 2 ** 31 - 1) : 0;
+  return {
+    ...data,
+    votesCounts: options.map((_, index) => count(data.votesCounts[index])),
+    votersCount: data.votersCount === null ? null : count(data.votersCount),
+  };
+}

@@ -12,7 +12,8 @@ export class PollEntity {
   @PrimaryColumn('uuid')
   id: string;
 
-  @Column({ type: 'uuid', unique: true })
+  /** One poll per post (the relation's unique constraint). */
+  @Column({ type: 'uuid' })
   postId: string;
 
   @OneToOne(() => PostEntity, { onDelete: 'CASCADE' })

@@ -67,7 +67,12 @@ export function checkNewPoll(
       `A poll lasts ${POLL_LIMITS.minExpiration} to ${POLL_LIMITS.maxExpiration} seconds, not ${input.expiresIn}`,
     );
   }
-  return { options, expiresIn: input.expiresIn, multiple: input.multiple ?? false, hideTotals: input.hideTotals ?? false };
+  return {
+    options,
+    expiresIn: input.expiresIn,
+    multiple: input.multiple ?? false,
+    hideTotals: input.hideTotals ?? false,
+  };
 }
 
 const voteError = (code: ContentErrorCode, message: string) => new ContentException(code, message);

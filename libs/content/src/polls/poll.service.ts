@@ -184,7 +184,12 @@ export class PollService {
    */
   async pollsForPosts(postIds: string[], viewerId: string | null): Promise<Map<string, PollView>> {
     const polls = await this.polls.findByPostIds([...new Set(postIds)]);
-    const choices = viewerId ? await this.polls.choicesByPoll(polls.map((poll) => poll.id), viewerId) : null;
+    const choices = viewerId
+      ? await this.polls.choicesByPoll(
+          polls.map((poll) => poll.id),
+          viewerId,
+        )
+      : null;
     const now = new Date();
     return new Map(
       polls.map((poll: PollEntity) => [
@@ -205,7 +210,11 @@ export class PollService {
   }
 }
 
-const sum = (values: number[]) => Math.min(values.reduce((total, value) => total + value, 0), 2 ** 31 - 1);
+const sum = (values: number[]) =>
+  Math.min(
+    values.reduce((total, value) => total + value, 0),
+    2 ** 31 - 1,
+  );
 
 /** A remote poll within bounds, with tallies that are counts; null when it cannot be stored. */
 function acceptableRemote(data: RemotePollData): RemotePollData | null {

@@ -95,7 +95,9 @@ export class PostService {
   async create(auth: AuthContext, input: CreatePostInput): Promise<PostEntity> {
     const isArticle = Boolean(input.title);
     this.checkLength(input.content, isArticle);
-    const poll = input.poll ? this.polls.prepare(input.poll, { isArticle, mediaCount: input.mediaIds?.length ?? 0 }) : null;
+    const poll = input.poll
+      ? this.polls.prepare(input.poll, { isArticle, mediaCount: input.mediaIds?.length ?? 0 })
+      : null;
     await this.limitWrites(auth.accountId);
     let parent: PostEntity | null = null;
     if (input.inReplyToId) {

@@ -1,4 +1,12 @@
-import { Announce, type Article, Create, Follow, type Note, PUBLIC_COLLECTION, type Question } from '@fedify/fedify/vocab';
+import {
+  Announce,
+  type Article,
+  Create,
+  Follow,
+  type Note,
+  PUBLIC_COLLECTION,
+  type Question,
+} from '@fedify/fedify/vocab';
 import { Temporal } from '@js-temporal/polyfill';
 import { localPostUri, type PostEntity, Visibility } from '@guildhall/content';
 import { actorUrls } from '../actors/actor.mapper';

@@ -19,6 +19,8 @@ export { PollVoteEntity } from './polls/poll-vote.entity';
 export { PollModel, PollOptionModel } from './polls/poll.model';
 export { CreatePollInput } from './polls/dto/create-poll.input';
 export { POLL_BY_POST_ID } from './polls/poll.loaders';
+export { PollJobsModule } from './polls/jobs/poll-jobs.module';
+export { POLLS_QUEUE, PollJob } from './polls/jobs/poll-jobs.constants';
 export { RemotePostService, type RemotePostData, type RemotePostEdit } from './posts/remote-post.service';
 export { visibleTo } from './posts/post-visibility';
 export { toPostModel, localPostUri } from './posts/post.mapper';

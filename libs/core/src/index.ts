@@ -28,6 +28,7 @@ export {
   type PostDeletedEvent,
   type PostEngagementEvent,
   type PollVotedEvent,
+  type PollExpiredEvent,
   type FollowEvent,
   type BlockEvent,
   type ProfileUpdatedEvent,

@@ -1,5 +1,5 @@
 import { AccountEntity } from '@guildhall/identity';
-import { Column, Entity, JoinColumn, ManyToOne, OneToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, OneToOne, PrimaryColumn } from 'typeorm';
 import { PostEntity } from '../posts/post.entity';
 
 /**
@@ -8,6 +8,7 @@ import { PostEntity } from '../posts/post.entity';
  * transaction; a remote poll's tallies are what its server last said, plus local votes since.
  */
 @Entity('polls')
+@Index('polls_due_idx', ['expiresAt'], { where: `"closed_at" IS NULL AND "expires_at" IS NOT NULL` })
 export class PollEntity {
   @PrimaryColumn('uuid')
   id: string;
@@ -53,6 +54,10 @@ export class PollEntity {
   /** Null: never ends (remote polls only). */
   @Column({ type: 'timestamptz', nullable: true })
   expiresAt: Date | null;
+
+  /** When its end was processed (PollExpired published): set once, by the expiry sweep. */
+  @Column({ type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
 
   @Column({ type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;

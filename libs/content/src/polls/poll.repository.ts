@@ -22,7 +22,10 @@ export class PollRepository {
     return this.dataSource.transaction(work);
   }
 
-  async insert(manager: EntityManager, poll: Omit<PollEntity, 'post' | 'account' | 'createdAt' | 'updatedAt'>) {
+  async insert(
+    manager: EntityManager,
+    poll: Omit<PollEntity, 'post' | 'account' | 'createdAt' | 'updatedAt' | 'closedAt'>,
+  ) {
     await manager.insert(PollEntity, poll);
   }
 
@@ -121,6 +124,48 @@ export class PollRepository {
             },
           ],
     );
+  }
+
+  /**
+   * Polls that ended and whose end is not processed yet, oldest end first, locked (others running
+   * the sweep skip them), with whether their post is local and still there.
+   */
+  async lockDue(
+    manager: EntityManager,
+    now: Date,
+    limit: number,
+  ): Promise<{ id: string; postId: string; accountId: string; local: boolean; deleted: boolean }[]> {
+    const rows = await manager.query<
+      { id: string; post_id: string; account_id: string; local: boolean; deleted: boolean }[]
+    >(
+      `SELECT p.id, p.post_id, p.account_id, po.local, po.deleted_at IS NOT NULL AS deleted
+       FROM polls p JOIN posts po ON po.id = p.post_id
+       WHERE p.closed_at IS NULL AND p.expires_at IS NOT NULL AND p.expires_at <= $1
+       ORDER BY p.expires_at LIMIT $2
+       FOR UPDATE OF p SKIP LOCKED`,
+      [now, limit],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      postId: row.post_id,
+      accountId: row.account_id,
+      local: row.local,
+      deleted: row.deleted,
+    }));
+  }
+
+  async markClosed(manager: EntityManager, pollId: string, at: Date): Promise<void> {
+    await manager.update(PollEntity, { id: pollId }, { closedAt: at });
+  }
+
+  /** Local accounts that voted in a poll. */
+  async localVoterIds(manager: EntityManager, pollId: string): Promise<string[]> {
+    const rows = await manager.query<{ account_id: string }[]>(
+      `SELECT DISTINCT v.account_id FROM poll_votes v JOIN accounts a ON a.id = v.account_id
+       WHERE v.poll_id = $1 AND a.domain IS NULL ORDER BY v.account_id`,
+      [pollId],
+    );
+    return rows.map((row) => row.account_id);
   }
 
   /** The accounts that voted in the poll of `postId`. */

@@ -199,6 +199,31 @@ export class PollService {
     );
   }
 
+  /**
+   * Processes up to `limit` polls that ended: each is marked closed and, unless its post is gone,
+   * `PollExpired` goes out (Mastodon's PollExpirationNotifyWorker: its local voters and local author
+   * are notified; a local poll's final tallies go to its audience). Returns how many it closed.
+   */
+  async closeExpired(now = new Date(), limit = 100): Promise<number> {
+    const closed = await this.polls.transaction(async (manager) => {
+      const due = await this.polls.lockDue(manager, now, limit);
+      for (const poll of due) {
+        await this.polls.markClosed(manager, poll.id, now);
+        if (poll.deleted) continue;
+        await this.events.publish(manager, DomainEvent.PollExpired, {
+          pollId: poll.id,
+          postId: poll.postId,
+          authorId: poll.accountId,
+          postLocal: poll.local,
+          localVoterIds: await this.polls.localVoterIds(manager, poll.id),
+        });
+      }
+      return due.length;
+    });
+    if (closed > 0) this.logger.log({ msg: 'polls closed', count: closed });
+    return closed;
+  }
+
   /** Votes to deliver, by id (federation: a local voter's votes on a remote poll). */
   votesForDelivery(voteIds: string[]): Promise<VoteForDelivery[]> {
     return this.polls.votesForDelivery(voteIds);

@@ -13,6 +13,7 @@ export const DomainEvent = {
   PostBoosted: 'post.boosted',
   PostUnboosted: 'post.unboosted',
   PollVoted: 'poll.voted',
+  PollExpired: 'poll.expired',
   Followed: 'account.followed',
   FollowRequested: 'account.follow-requested',
   FollowAccepted: 'account.follow-accepted',
@@ -90,6 +91,17 @@ export interface PollVotedEvent {
   hideTotals: boolean;
 }
 
+/** A poll ended (the expiry sweep saw it): its local voters, and its author if local, hear of it. */
+export interface PollExpiredEvent {
+  pollId: string;
+  postId: string;
+  authorId: string;
+  /** The poll is local: its final tallies go to its audience (an Update with `closed`). */
+  postLocal: boolean;
+  /** Local accounts that voted. */
+  localVoterIds: string[];
+}
+
 export interface FollowEvent {
   followId: string;
   followerId: string;
@@ -130,6 +142,7 @@ export interface DomainEventPayloads {
   'post.boosted': PostEngagementEvent;
   'post.unboosted': PostEngagementEvent;
   'poll.voted': PollVotedEvent;
+  'poll.expired': PollExpiredEvent;
   'account.followed': FollowEvent;
   'account.follow-requested': FollowEvent;
   'account.follow-accepted': FollowEvent;

@@ -22,7 +22,8 @@ export function aggregateOf<E extends DomainEventName>(name: E, payload: DomainE
       return `boost:${e.accountId}:${e.postId}`;
     }
     case DomainEvent.PollVoted:
-      // The poll's row is locked while a vote is written.
+    case DomainEvent.PollExpired:
+      // The poll's row is locked while a vote or its end is written.
       return `poll:${(payload as DomainEventPayloads['poll.voted']).pollId}`;
     case DomainEvent.Followed:
     case DomainEvent.FollowRequested:

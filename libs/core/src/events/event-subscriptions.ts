@@ -31,6 +31,7 @@ export const EVENT_SUBSCRIPTIONS = {
     DomainEvent.PostUpdated,
     DomainEvent.PostLiked,
     DomainEvent.PostBoosted,
+    DomainEvent.PollExpired,
   ],
   [EventSubscriber.FederationBridge]: [
     DomainEvent.PostPublished,
@@ -41,6 +42,7 @@ export const EVENT_SUBSCRIPTIONS = {
     DomainEvent.PostBoosted,
     DomainEvent.PostUnboosted,
     DomainEvent.PollVoted,
+    DomainEvent.PollExpired,
     DomainEvent.FollowRequested,
     DomainEvent.Unfollowed,
     DomainEvent.FollowAccepted,

@@ -8,6 +8,7 @@ import {
   type EventMeta,
   EventSubscriber,
   type FollowEvent,
+  type PollExpiredEvent,
   type PollVotedEvent,
   type PostDeletedEvent,
   type PostEngagementEvent,
@@ -60,6 +61,7 @@ export class FederationBridge implements OnModuleInit {
       [DomainEvent.PostBoosted]: (event, meta) => this.postBoosted(event, meta),
       [DomainEvent.PostUnboosted]: (event, meta) => this.postUnboosted(event, meta),
       [DomainEvent.PollVoted]: (event, meta) => this.pollVoted(event, meta),
+      [DomainEvent.PollExpired]: (event, meta) => this.pollExpired(event, meta),
       [DomainEvent.FollowRequested]: (event, meta) => this.followRequested(event, meta),
       [DomainEvent.Unfollowed]: (event, meta) => this.unfollowed(event, meta),
       [DomainEvent.FollowAccepted]: (event, meta) => this.followAccepted(event, meta),
@@ -120,6 +122,11 @@ export class FederationBridge implements OnModuleInit {
       { event: DomainEvent.PollVoted, payload },
       { key: `post-${payload.postId}.${windowEnd}`, at: windowEnd, delay: Math.max(0, windowEnd - Date.now()) },
     );
+  }
+
+  /** A local poll ended: its final tallies, `closed`, go to its audience and remote voters. */
+  pollExpired(payload: PollExpiredEvent, meta: EventMeta): Promise<void> {
+    return this.enqueue(payload.postLocal, meta, { event: DomainEvent.PollExpired, payload });
   }
 
   /** A local account asks to follow a remote one (always a request until its Accept arrives). */

@@ -48,6 +48,8 @@ export class OutboundActivityService {
         return this.posts.unboosted(job.payload);
       case 'poll.voted':
         return this.polls.voted(job.payload, job.at);
+      case 'poll.expired':
+        return this.polls.expired(job.payload, job.at);
       case 'account.follow-requested':
         return this.accounts.followRequested(job.payload);
       case 'account.unfollowed':

@@ -1,6 +1,6 @@
 import { Create, Note } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
-import type { PollVotedEvent } from '@guildhall/core';
+import type { PollExpiredEvent, PollVotedEvent } from '@guildhall/core';
 import { PollService } from '@guildhall/content';
 import { localActorUri } from '../objects/activity-object.mapper';
 import { ActivityIds } from './activity-ids';
@@ -33,6 +33,12 @@ export class PollActivities {
     }
     if (!event.accountLocal) return skipped('a remote vote on a remote poll');
     return this.votes(event);
+  }
+
+  /** A local poll's end (Mastodon's PollExpirationNotifyWorker distributes the closed poll). */
+  async expired(event: PollExpiredEvent, at: number): Promise<OutboundResult> {
+    if (!event.postLocal) return skipped('a remote poll');
+    return this.posts.questionUpdated(event.postId, at, await this.polls.voterIds(event.postId));
   }
 
   private async votes(event: PollVotedEvent): Promise<OutboundResult> {

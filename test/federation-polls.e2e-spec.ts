@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigService, queueConnection } from '@guildhall/core';
+import { POLLS_QUEUE, PollJob, PollService } from '@guildhall/content';
 import { Queue, type QueueOptions } from 'bullmq';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -216,6 +217,23 @@ describe('federation: polls as Questions', () => {
       await peer.idle();
       expect(await about(postUri(postId), 'Update')).toHaveLength(2);
     });
+    it('sends the closed Question when the poll ends (the sweep, in the worker)', async () => {
+      await db.query(`UPDATE polls SET expires_at = now() - interval '1 second' WHERE post_id = $1`, [postId]);
+      const polls = new Queue(POLLS_QUEUE, queueConnection(t.app.get(ConfigService)) as unknown as QueueOptions);
+      try {
+        await polls.add(PollJob.CloseExpired, {});
+        const [closed] = await eventually(
+          () => about(postUri(postId), 'Update').then((entries) => entries.filter((e) => objectOf(e)?.closed)),
+          (entries) => expect(entries).toHaveLength(1),
+        );
+        const question = objectOf(closed)!;
+        expect(question).toMatchObject({ type: 'Question', votersCount: 3 });
+        expect(Date.parse(String(question.closed))).toBe(Date.parse(String(question.endTime)));
+        expect(Date.parse(String(question.closed))).toBeLessThan(Date.now());
+      } finally {
+        await polls.close();
+      }
+    });
   });
 
   describe("a peer's Question", () => {
@@ -325,6 +343,22 @@ describe('federation: polls as Questions', () => {
         alice.token,
       );
       expect(refused.errors?.[0].extensions.reason).toBe('POLL_EXPIRED');
+      // Its end reaches the local voter as a 'poll' notification from the author.
+      await t.app.get(PollService).closeExpired();
+      await eventually(
+        () =>
+          db.query<{ type: string; from_account_id: string }[]>(
+            "SELECT type, from_account_id FROM notifications WHERE account_id = $1 AND post_id = $2 AND type = 'poll'",
+            [alice.account.id, postId],
+          ),
+        (rows) => expect(rows).toEqual([{ type: 'poll', from_account_id: expect.any(String) }]),
+      );
+      const [author] = await db.query<{ account_id: string }[]>('SELECT account_id FROM posts WHERE id = $1', [postId]);
+      const [from] = await db.query<{ from_account_id: string }[]>(
+        "SELECT from_account_id FROM notifications WHERE account_id = $1 AND post_id = $2 AND type = 'poll'",
+        [alice.account.id, postId],
+      );
+      expect(from.from_account_id).toBe(author.account_id);
     });
 
     it('reads anyOf as a multiple-choice poll', async () => {

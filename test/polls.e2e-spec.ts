@@ -1,7 +1,9 @@
 import { DomainEvent } from '@guildhall/core';
 import { PollService } from '@guildhall/content';
 import { DataSource } from 'typeorm';
+import { eventually } from './utils/eventually';
 import { writtenEvents } from './utils/events';
+import { NOTIFICATIONS, type NotificationPage } from './utils/notifications';
 import { signUp, type SignedUp } from './utils/factories';
 import { insertBlock } from './utils/graph';
 import { createTestApp, type TestApp } from './utils/test-app';
@@ -193,6 +195,44 @@ describe('polls over GraphQL', () => {
     });
     expect(await reason(carol, id, [1])).toBe('POLL_EXPIRED');
     expect((await get(id))?.votesCount).toBe(1);
+  });
+
+  it("closes an ended poll once: its local voters and its author get a 'poll' notification", async () => {
+    const { id } = await createPoll(alice, { options: ['Now', 'Later'], expiresIn: 300 });
+    await vote(bob, id, [1]);
+    await vote(carol, id, [0]);
+    const service = t.app.get(PollService);
+    // Not ended yet: nothing to close for this poll.
+    await service.closeExpired();
+    expect(await db.query('SELECT closed_at FROM polls WHERE post_id = $1', [id])).toEqual([{ closed_at: null }]);
+
+    await db.query(`UPDATE polls SET expires_at = now() - interval '1 second' WHERE post_id = $1`, [id]);
+    expect(await service.closeExpired()).toBeGreaterThanOrEqual(1);
+    expect(await service.closeExpired()).toBe(0);
+    const [closed] = await db.query<{ closed_at: Date | null }[]>('SELECT closed_at FROM polls WHERE post_id = $1', [
+      id,
+    ]);
+    expect(closed.closed_at).toBeInstanceOf(Date);
+    const ended = (await writtenEvents(t.app, [DomainEvent.PollExpired])).filter((e) => e.payload.postId === id);
+    expect(ended).toHaveLength(1);
+    expect(ended[0].payload).toMatchObject({ authorId: alice.account.id, postLocal: true });
+    expect([...(ended[0].payload.localVoterIds as string[])].sort()).toEqual([bob.account.id, carol.account.id].sort());
+
+    for (const who of [alice, bob, carol]) {
+      await eventually(
+        () =>
+          db.query<{ type: string; from_account_id: string }[]>(
+            'SELECT type, from_account_id FROM notifications WHERE account_id = $1 AND post_id = $2',
+            [who.account.id, id],
+          ),
+        (rows) => expect(rows).toEqual([{ type: 'poll', from_account_id: alice.account.id }]),
+      );
+    }
+    const page = await t.gql<NotificationPage>(NOTIFICATIONS, { first: 5 }, bob.token);
+    expect(page.data?.notifications.edges[0].node).toMatchObject({
+      type: 'POLL',
+      account: { handle: alice.username },
+    });
   });
 
   it('refuses a vote on a post the voter may not see, or that has no poll', async () => {

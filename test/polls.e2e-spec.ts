@@ -249,6 +249,38 @@ describe('polls over GraphQL', () => {
     );
   });
 
+  it('reads and votes by the poll id too (for the Mastodon API), with the same visibility', async () => {
+    const service = t.app.get(PollService);
+    const { id, poll } = await createPoll(
+      alice,
+      { options: ['One', 'Two'], expiresIn: 600 },
+      { visibility: 'FOLLOWERS' },
+    );
+    expect(await service.findVisible(poll.id, alice.account.id)).toMatchObject({
+      id: poll.id,
+      postId: id,
+      voted: false,
+    });
+    expect(await service.findVisible(poll.id, bob.account.id)).toBeNull();
+    expect(await service.findVisible(poll.id, null)).toBeNull();
+    expect(await service.findVisible('not-a-uuid', alice.account.id)).toBeNull();
+    await expect(service.voteByPollId(bob.account.id, '1', [0])).rejects.toMatchObject({ reason: 'POLL_NOT_FOUND' });
+    await expect(service.voteByPollId(bob.account.id, poll.id, [0])).rejects.toMatchObject({
+      reason: 'POST_NOT_FOUND',
+    });
+    await expect(
+      service.voteByPollId(bob.account.id, '00000000-0000-7000-8000-000000000000', [0]),
+    ).rejects.toMatchObject({
+      reason: 'POLL_NOT_FOUND',
+    });
+    const open = await createPoll(alice, { options: ['One', 'Two'], expiresIn: 600 });
+    expect(await service.voteByPollId(bob.account.id, open.poll.id, [1])).toMatchObject({
+      id: open.poll.id,
+      votesCount: 1,
+      ownVotes: [1],
+    });
+  });
+
   it('reads the polls of a page of posts in one batch', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await createPoll(alice, { options: ['x', 'y'], expiresIn: 600 })).id);

@@ -29,6 +29,10 @@ export class PollRepository {
     await manager.insert(PollEntity, poll);
   }
 
+  findById(id: string): Promise<PollEntity | null> {
+    return this.dataSource.getRepository(PollEntity).findOneBy({ id });
+  }
+
   findByPostIds(postIds: string[]): Promise<PollEntity[]> {
     if (postIds.length === 0) return Promise.resolve([]);
     return this.dataSource.getRepository(PollEntity).findBy({ postId: In(postIds) });

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainEvent, DomainEventBus, uuidv7 } from '@guildhall/core';
+import { DomainEvent, DomainEventBus, UUID_PATTERN, uuidv7 } from '@guildhall/core';
 import type { EntityManager } from 'typeorm';
 import { ContentErrorCode, ContentException } from '../content.exception';
 import { PostRepository } from '../posts/post.repository';
@@ -103,7 +103,8 @@ export class PollService {
    * poll as the voter now sees it. A repeated vote is refused and changes nothing.
    */
   async vote(accountId: string, postId: string, choices: number[]): Promise<PollView> {
-    let post = await this.posts.findVisible(postId, accountId);
+    if (!UUID_PATTERN.test(postId)) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
+    let post = await this.posts.findVisible(postId.toLowerCase(), accountId);
     if (post?.boostOfId) post = await this.posts.findVisible(post.boostOfId, accountId);
     if (!post) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
     const postLocal = post.local;
@@ -133,6 +134,23 @@ export class PollService {
     });
     this.logger.log({ msg: 'poll vote', pollId: poll.id, postId: poll.postId, accountId, choices: choices.length });
     return (await this.pollsForPosts([poll.postId], accountId)).get(poll.postId)!;
+  }
+
+  /**
+   * A poll by its own id (Mastodon's `/api/v1/polls/:id`) as `viewerId` sees it (null: anonymous);
+   * null when there is none or its post is not visible to the viewer.
+   */
+  async findVisible(pollId: string, viewerId: string | null): Promise<PollView | null> {
+    const poll = UUID_PATTERN.test(pollId) ? await this.polls.findById(pollId.toLowerCase()) : null;
+    if (!poll || !(await this.posts.findVisible(poll.postId, viewerId))) return null;
+    return (await this.pollsForPosts([poll.postId], viewerId)).get(poll.postId) ?? null;
+  }
+
+  /** `vote` by the poll's own id (Mastodon's `POST /api/v1/polls/:id/votes`); POLL_NOT_FOUND if none. */
+  async voteByPollId(accountId: string, pollId: string, choices: number[]): Promise<PollView> {
+    const poll = UUID_PATTERN.test(pollId) ? await this.polls.findById(pollId.toLowerCase()) : null;
+    if (!poll) throw new ContentException(ContentErrorCode.PollNotFound, 'No such poll');
+    return this.vote(accountId, poll.postId, choices);
   }
 
   /**

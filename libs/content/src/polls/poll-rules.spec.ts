@@ -104,7 +104,7 @@ describe('toPollView', () => {
   } as PollEntity;
 
   it('hides the tallies of a hide-totals poll until it ends, then shows them', () => {
-    const open = toPollView(poll, [1], new Date('2026-01-01T12:00:00Z'));
+    const open = toPollView(poll, { accountId: 'voter', choices: [1] }, new Date('2026-01-01T12:00:00Z'));
     expect(open.options).toEqual([
       { title: 'a', votesCount: null },
       { title: 'b', votesCount: null },
@@ -113,5 +113,17 @@ describe('toPollView', () => {
     const ended = toPollView(poll, null, new Date('2026-01-01T13:00:00Z'));
     expect(ended.options.map((option) => option.votesCount)).toEqual([3, 1]);
     expect(ended).toMatchObject({ expired: true, voted: null, ownVotes: null });
+  });
+
+  it("counts its author as having voted (Mastodon's Poll#voted?), with no own votes", () => {
+    const now = new Date('2026-01-01T12:00:00Z');
+    expect(toPollView({ ...poll, accountId: 'author' }, { accountId: 'author', choices: [] }, now)).toMatchObject({
+      voted: true,
+      ownVotes: [],
+    });
+    expect(toPollView({ ...poll, accountId: 'author' }, { accountId: 'other', choices: [] }, now)).toMatchObject({
+      voted: false,
+      ownVotes: [],
+    });
   });
 });

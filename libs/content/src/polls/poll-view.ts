@@ -13,7 +13,7 @@ export interface PollView {
   votersCount: number | null;
   /** In order; `votesCount` is null while the totals are hidden (until the poll ends). */
   options: { title: string; votesCount: number | null }[];
-  /** Null for an anonymous viewer. */
+  /** Null for an anonymous viewer; true for its author, as Mastodon's `Poll#voted?` (they see results). */
   voted: boolean | null;
   /** The viewer's choices (option indexes); null for an anonymous viewer. */
   ownVotes: number[] | null;
@@ -30,7 +30,12 @@ export interface RemotePollData {
   expiresAt: Date | null;
 }
 
-export function toPollView(poll: PollEntity, ownVotes: number[] | null, now: Date): PollView {
+/** `viewer`: who reads and the choices they made (null: anonymous). */
+export function toPollView(
+  poll: PollEntity,
+  viewer: { accountId: string; choices: number[] } | null,
+  now: Date,
+): PollView {
   const expired = isExpired(poll.expiresAt, now);
   const showTotals = expired || !poll.hideTotals;
   return {
@@ -46,7 +51,7 @@ export function toPollView(poll: PollEntity, ownVotes: number[] | null, now: Dat
       title,
       votesCount: showTotals ? (poll.votesCounts[index] ?? 0) : null,
     })),
-    voted: ownVotes === null ? null : ownVotes.length > 0,
-    ownVotes,
+    voted: viewer === null ? null : viewer.accountId === poll.accountId || viewer.choices.length > 0,
+    ownVotes: viewer?.choices ?? null,
   };
 }

@@ -212,7 +212,11 @@ export class PollService {
     return new Map(
       polls.map((poll: PollEntity) => [
         poll.postId,
-        toPollView(poll, choices ? (choices.get(poll.id) ?? []) : null, now),
+        toPollView(
+          poll,
+          viewerId && choices ? { accountId: viewerId, choices: choices.get(poll.id) ?? [] } : null,
+          now,
+        ),
       ]),
     );
   }

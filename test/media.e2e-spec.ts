@@ -28,6 +28,8 @@ const UPDATE_ALT = /* GraphQL */ `
 interface Uploaded {
   id: string;
   url: string;
+  previewUrl: string;
+  blurhash: string | null;
   mimeType: string;
   width: number;
   height: number;
@@ -94,16 +96,18 @@ describe('media uploads', () => {
         id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
         type: 'image',
         url: `http://guildhall.test/media/${body.id}`,
+        previewUrl: `http://guildhall.test/media/${body.id}/small`,
         remoteUrl: null,
         mimeType,
         width,
         height,
         byteSize: bytes.length,
         altText: 'A test image',
-        blurhash: null,
+        blurhash: expect.stringMatching(/^U[0-9A-Za-z#$%*+,\-.:;=?@[\]^_{|}~]{35}$/),
       });
       const [row] = await db.query<Record<string, unknown>[]>(
-        'SELECT account_id, post_id, mime_type, byte_size, storage_key FROM media_attachments WHERE id = $1',
+        `SELECT account_id, post_id, mime_type, byte_size, storage_key, preview_storage_key, preview_width,
+                preview_height, blurhash FROM media_attachments WHERE id = $1`,
         [body.id],
       );
       expect(row).toEqual({
@@ -112,6 +116,10 @@ describe('media uploads', () => {
         mime_type: mimeType,
         byte_size: bytes.length,
         storage_key: expect.stringMatching(new RegExp(`^${body.id}\\.(png|jpg|gif|webp)$`)),
+        preview_storage_key: `${body.id}-small.webp`,
+        preview_width: width,
+        preview_height: height,
+        blurhash: body.blurhash,
       });
 
       // Unattached, it is its owner's alone: served to their token, kept by no cache.

@@ -7,6 +7,7 @@ import { AuthGuard, IdentityModule } from '@guildhall/identity';
 import { ContentModule, PollJobsModule } from '@guildhall/content';
 import { CoopModule } from '@guildhall/coop';
 import { FederationModule } from '@guildhall/federation';
+import { MastodonApiModule } from '@guildhall/mastodon-api';
 import { MIGRATIONS } from '@guildhall/migrations';
 import { SocialModule } from '@guildhall/social';
 import { graphqlOptions } from './graphql/graphql.options';
@@ -39,6 +40,7 @@ export class AppModule {
         FederationModule.forRoot({ worker: withWorker }),
         CoopModule,
         PagesModule,
+        MastodonApiModule,
         // The outbox relay runs where the job processors run (ADR 0016).
         ...(withWorker ? [EventRelayModule] : []),
       ],

@@ -22,3 +22,8 @@ export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 256;
 /** Names that would shadow a route or the instance actor. */
 export const RESERVED_USERNAMES = new Set(['actor', 'instance', 'admin_actor', 'inbox', 'users', 'api', 'graphql']);
+
+/** An OAuth authorization code works once, for this long. */
+export const OAUTH_CODE_TTL_SECONDS = 600;
+/** The redirect URI that shows the code on a page instead of redirecting (RFC 8252's out-of-band). */
+export const OAUTH_OOB_REDIRECT = 'urn:ietf:wg:oauth:2.0:oob';

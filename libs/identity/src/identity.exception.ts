@@ -23,6 +23,18 @@ export enum IdentityErrorCode {
   ResetTokenInvalid = 'RESET_TOKEN_INVALID',
   ResetTokenExpired = 'RESET_TOKEN_EXPIRED',
   ResetTokenUsed = 'RESET_TOKEN_USED',
+  /** OAuth (RFC 6749 §5.2): unknown client or wrong secret. */
+  OAuthInvalidClient = 'OAUTH_INVALID_CLIENT',
+  /** OAuth: a code or credentials that are wrong, spent, expired or for another client. */
+  OAuthInvalidGrant = 'OAUTH_INVALID_GRANT',
+  OAuthInvalidScope = 'OAUTH_INVALID_SCOPE',
+  OAuthInvalidRequest = 'OAUTH_INVALID_REQUEST',
+  OAuthUnsupportedGrantType = 'OAUTH_UNSUPPORTED_GRANT_TYPE',
+  OAuthUnsupportedResponseType = 'OAUTH_UNSUPPORTED_RESPONSE_TYPE',
+  /** A redirect URI the app did not register (never redirected to: shown on the page). */
+  OAuthInvalidRedirectUri = 'OAUTH_INVALID_REDIRECT_URI',
+  /** A token without the scope a route needs. */
+  InsufficientScope = 'INSUFFICIENT_SCOPE',
 }
 
 const GRAPHQL_CODES: Record<IdentityErrorCode, GraphqlErrorCode> = {
@@ -43,6 +55,14 @@ const GRAPHQL_CODES: Record<IdentityErrorCode, GraphqlErrorCode> = {
   [IdentityErrorCode.ResetTokenInvalid]: GraphqlErrorCode.BAD_USER_INPUT,
   [IdentityErrorCode.ResetTokenExpired]: GraphqlErrorCode.BAD_USER_INPUT,
   [IdentityErrorCode.ResetTokenUsed]: GraphqlErrorCode.BAD_USER_INPUT,
+  [IdentityErrorCode.OAuthInvalidClient]: GraphqlErrorCode.UNAUTHENTICATED,
+  [IdentityErrorCode.OAuthInvalidGrant]: GraphqlErrorCode.BAD_USER_INPUT,
+  [IdentityErrorCode.OAuthInvalidScope]: GraphqlErrorCode.BAD_USER_INPUT,
+  [IdentityErrorCode.OAuthInvalidRequest]: GraphqlErrorCode.BAD_USER_INPUT,
+  [IdentityErrorCode.OAuthUnsupportedGrantType]: GraphqlErrorCode.BAD_USER_INPUT,
+  [IdentityErrorCode.OAuthUnsupportedResponseType]: GraphqlErrorCode.BAD_USER_INPUT,
+  [IdentityErrorCode.OAuthInvalidRedirectUri]: GraphqlErrorCode.BAD_USER_INPUT,
+  [IdentityErrorCode.InsufficientScope]: GraphqlErrorCode.FORBIDDEN,
 };
 
 export class IdentityException extends DomainException<IdentityErrorCode> {

@@ -7,6 +7,7 @@ import { ConfigService } from '@guildhall/core';
 import { AccountEntity } from './accounts/account.entity';
 import { AccountLoaderRegistrar } from './accounts/account.loader';
 import { AccountRepository } from './accounts/account.repository';
+import { AccountStateRepository } from './accounts/account-state.repository';
 import { AccountResolver } from './accounts/account.resolver';
 import { RemoteAccountResolvers } from './accounts/remote-account.resolver';
 import { RemoteLookupLimiter } from './accounts/remote-lookup.limiter';
@@ -31,6 +32,10 @@ import { CredentialRepository } from './passwords/credential.repository';
 import { CredentialService } from './passwords/credential.service';
 import { PasswordResetEntity } from './passwords/password-reset.entity';
 import { PasswordResolver } from './passwords/password.resolver';
+import { OAuthApplicationEntity } from './oauth/oauth-application.entity';
+import { OAuthAuthorizationCodeEntity } from './oauth/oauth-authorization-code.entity';
+import { OAuthRepository } from './oauth/oauth.repository';
+import { OAuthService } from './oauth/oauth.service';
 
 export interface IdentityModuleOptions {
   /** Run this lib's job processors in this process (the worker, or `npm start`'s all-in-one). */
@@ -53,6 +58,8 @@ export class IdentityModule implements OnApplicationBootstrap {
           SessionEntity,
           SpentRefreshTokenEntity,
           PasswordResetEntity,
+          OAuthApplicationEntity,
+          OAuthAuthorizationCodeEntity,
         ]),
         PassportModule,
         JwtModule.registerAsync({
@@ -71,6 +78,7 @@ export class IdentityModule implements OnApplicationBootstrap {
       ],
       providers: [
         AccountRepository,
+        AccountStateRepository,
         SessionRepository,
         PasswordService,
         TokenService,
@@ -90,17 +98,21 @@ export class IdentityModule implements OnApplicationBootstrap {
         CredentialRepository,
         CredentialService,
         PasswordResolver,
+        OAuthRepository,
+        OAuthService,
         ...(options.worker ? [IdentityProcessor] : []),
       ],
       exports: [
         AccountService,
         AccountRepository,
+        AccountStateRepository,
         StaffAuthority,
         RemoteAccountResolvers,
         AuthService,
         CredentialService,
         SessionCleanupService,
         AuthGuard,
+        OAuthService,
       ],
     };
   }

@@ -2,8 +2,8 @@ export { IdentityModule, type IdentityModuleOptions } from './identity.module';
 export { AuthGuard } from './auth/guards/auth.guard';
 export { Public } from './auth/decorators/public.decorator';
 export { Roles } from './auth/decorators/roles.decorator';
-export { CurrentAuth } from './auth/decorators/current-auth.decorator';
-export type { AuthContext } from './auth/auth-context';
+export { CurrentAuth, CurrentApp } from './auth/decorators/current-auth.decorator';
+export type { AuthContext, AppAuthContext } from './auth/auth-context';
 export { AccountService, parseHandle, type CreateLocalAccountInput } from './accounts/account.service';
 export { AccountEntity } from './accounts/account.entity';
 export { AccountModel } from './accounts/account.model';
@@ -20,3 +20,28 @@ export { StaffAuthority, isStaffRole, mayModerateRole } from './accounts/staff-a
 export { localActorUri, toAccountModel } from './accounts/account.mapper';
 export { RemoteAccountResolvers, type RemoteAccountResolver } from './accounts/remote-account.resolver';
 export { type RemoteAccountData } from './accounts/account.repository';
+export {
+  OAuthService,
+  isAcceptableRedirectUri,
+  type CheckedAuthorization,
+  type IssuedAppToken,
+  type RegisteredApp,
+} from './oauth/oauth.service';
+export { OAuthApplicationEntity } from './oauth/oauth-application.entity';
+export { KNOWN_SCOPES, parseScopes, scopeAllows } from './oauth/oauth-scopes';
+export { OAUTH_OOB_REDIRECT } from './identity.constants';
+export type { AuthorizedApp } from './sessions/session.repository';
+export type { ClientInfo } from './auth/auth.service';
+export {
+  type Actor,
+  type LocalActor,
+  type RemoteActor,
+  localActor,
+  remoteActor,
+  activityUriOf,
+} from './accounts/actor';
+export {
+  AccountStateRepository,
+  type AccountProfilePatch,
+  type FollowCounts,
+} from './accounts/account-state.repository';

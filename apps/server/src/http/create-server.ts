@@ -12,7 +12,9 @@ import {
   UnexpectedErrorFilter,
   type Runtime,
 } from '@guildhall/core';
+import { withoutMediaSecret } from '@guildhall/content';
 import { FederationHttpHandler } from '@guildhall/federation';
+import { parseFormBody } from '@guildhall/mastodon-api';
 import { AppModule } from '../app.module';
 import { MAX_RESPONSE_BYTES } from '../graphql/graphql.limits';
 import { graphqlResponseLimit } from '../graphql/response-limit.hook';
@@ -45,6 +47,11 @@ export async function createServer(
   await app.register(multipart, {
     limits: { fileSize: config.values.mediaMaxBytes, files: 1, fields: 4, fieldSize: 16_384, parts: 5 },
   });
+  // Mastodon clients post forms (`POST /api/v1/apps`, `/oauth/token`, statuses…), read as Rails
+  // reads them (`name[]` arrays, `poll[options][]`).
+  app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: 1_048_576 }, (_request, body, done) =>
+    done(null, parseFormBody(body.toString('utf8'))),
+  );
   // Nest tries global filters last-registered first: module exceptions, then anything unexpected.
   app.useGlobalFilters(new UnexpectedErrorFilter(app.getHttpAdapter()), new DomainHttpExceptionFilter());
   app.useGlobalPipes(
@@ -74,7 +81,8 @@ export async function createServer(
       msg: 'request',
       requestId: request.id,
       method: request.method,
-      path: request.url.split('?')[0],
+      // A capability URL's secret is a credential: not logged (ADR 0025).
+      path: withoutMediaSecret(request.url.split('?')[0]),
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime),
     };

@@ -1,13 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainEvent, DomainEventBus, UUID_PATTERN, uuidv7 } from '@guildhall/core';
+import { activityUriOf, localActor, type Actor, type RemoteActor } from '@guildhall/identity';
 import type { EntityManager } from 'typeorm';
 import { ContentErrorCode, ContentException } from '../content.exception';
+import type { PostEntity } from '../posts/post.entity';
 import { PostRepository } from '../posts/post.repository';
 import { REMOTE_POLL_LIMITS } from './poll.constants';
 import type { PollEntity } from './poll.entity';
 import { PollRepository, type VoteForDelivery } from './poll.repository';
-import { checkNewPoll, checkVote, isExpired, type NewPoll, type PollHost } from './poll-rules';
+import { checkNewPoll, checkVote, type NewPoll, type PollHost } from './poll-rules';
 import { type PollView, type RemotePollData, toPollView } from './poll-view';
+
+/** A new post's poll in PostService.publish: a local author's, checked (`prepare`), or a remote Question's. */
+export type PostDraftPoll = { local: NewPoll } | { remote: RemotePollData };
 
 /** What became of a remote actor's vote (expected outcomes are values: the inbox logs them). */
 export type RemoteVoteOutcome = 'counted' | 'redelivered' | 'expired' | 'refused';
@@ -35,8 +40,15 @@ export class PollService {
     return checkNewPoll(input, host);
   }
 
+  /** A new post's poll, written in the transaction that writes the post (PostService.publish). */
+  attachTo(manager: EntityManager, postId: string, authorId: string, poll: PostDraftPoll, createdAt: Date) {
+    return 'local' in poll
+      ? this.attach(manager, postId, authorId, poll.local, createdAt)
+      : this.attachRemote(manager, postId, authorId, poll.remote);
+  }
+
   /** Writes a checked poll in the transaction that writes its post. */
-  async attach(manager: EntityManager, postId: string, authorId: string, poll: NewPoll, now = new Date()) {
+  private async attach(manager: EntityManager, postId: string, authorId: string, poll: NewPoll, now = new Date()) {
     await this.polls.insert(manager, {
       id: uuidv7(),
       postId,
@@ -52,7 +64,12 @@ export class PollService {
   }
 
   /** A remote Question's poll, stored with its post; one beyond REMOTE_POLL_LIMITS is left out. */
-  async attachRemote(manager: EntityManager, postId: string, authorId: string, data: RemotePollData): Promise<void> {
+  private async attachRemote(
+    manager: EntityManager,
+    postId: string,
+    authorId: string,
+    data: RemotePollData,
+  ): Promise<void> {
     const poll = acceptableRemote(data);
     if (!poll) {
       this.logger.warn({ msg: 'remote poll not stored: beyond limits', postId, options: data.options.length });
@@ -107,33 +124,55 @@ export class PollService {
     let post = await this.posts.findVisible(postId.toLowerCase(), accountId);
     if (post?.boostOfId) post = await this.posts.findVisible(post.boostOfId, accountId);
     if (!post) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
-    const postLocal = post.local;
+    await this.castVote(localActor(accountId), post, choices);
+    return (await this.pollsForPosts([post.id], accountId)).get(post.id)!;
+  }
+
+  /**
+   * The one write path of a vote (ADR 0024), local or remote: under the poll's lock, the rules
+   * (checkVote: throws), the vote rows (a remote vote records its Note's id, `actor.activityUri`:
+   * a redelivery counts once), the tallies and `PollVoted`. Callers check the post is visible to
+   * the voter.
+   */
+  async castVote(
+    actor: Actor,
+    post: Pick<PostEntity, 'id' | 'local'>,
+    choices: number[],
+  ): Promise<'counted' | 'redelivered'> {
     const now = new Date();
-    const poll = await this.polls.transaction(async (manager) => {
+    const uri = activityUriOf(actor, 'a poll vote');
+    const outcome = await this.polls.transaction(async (manager) => {
       const locked = await this.polls.lockByPostId(manager, post.id);
       if (!locked) throw new ContentException(ContentErrorCode.PollNotFound, 'That post has no poll');
-      const previous = await this.polls.choicesOf(manager, locked.id, accountId);
-      checkVote(locked, accountId, previous, choices, now);
+      const previous = await this.polls.choicesOf(manager, locked.id, actor.accountId);
+      checkVote(locked, actor.accountId, previous, choices, now);
       const sorted = [...choices].sort((a, b) => a - b);
       const voteIds = await this.polls.insertVotes(
         manager,
-        sorted.map((choice) => ({ id: uuidv7(), pollId: locked.id, accountId, choice, uri: null })),
+        sorted.map((choice) => ({ id: uuidv7(), pollId: locked.id, accountId: actor.accountId, choice, uri })),
       );
+      if (voteIds.length === 0) return 'redelivered' as const;
       await this.polls.addTallies(manager, locked.id, sorted, previous.length === 0);
       await this.events.publish(manager, DomainEvent.PollVoted, {
         pollId: locked.id,
         postId: locked.postId,
         postAuthorId: locked.accountId,
-        accountId,
+        accountId: actor.accountId,
         voteIds,
-        accountLocal: true,
-        postLocal,
+        accountLocal: actor.kind === 'local',
+        postLocal: post.local,
         hideTotals: locked.hideTotals,
       });
-      return locked;
+      return 'counted' as const;
     });
-    this.logger.log({ msg: 'poll vote', pollId: poll.id, postId: poll.postId, accountId, choices: choices.length });
-    return (await this.pollsForPosts([poll.postId], accountId)).get(poll.postId)!;
+    this.logger.log({
+      msg: 'poll vote',
+      postId: post.id,
+      accountId: actor.accountId,
+      local: actor.kind === 'local',
+      outcome,
+    });
+    return outcome;
   }
 
   /**
@@ -154,45 +193,24 @@ export class PollService {
   }
 
   /**
-   * A remote actor's vote (a `Note` named after an option, replying to a local poll): counted by
-   * the same rules as a local vote; a redelivery (same `uri`) counts once.
+   * A remote actor's vote (a `Note` named after an option, replying to a local poll; `actor`
+   * carries the Note's id), translated for `castVote`: the option by its title, the rules' refusals
+   * as outcomes (the inbox logs them).
    */
-  async recordRemoteVote(vote: {
-    postId: string;
-    accountId: string;
-    optionTitle: string;
-    uri: string;
-  }): Promise<RemoteVoteOutcome> {
-    const now = new Date();
-    return this.polls.transaction(async (manager) => {
-      const poll = await this.polls.lockByPostId(manager, vote.postId);
-      if (!poll) return 'refused';
-      if (isExpired(poll.expiresAt, now)) return 'expired';
-      const choice = poll.options.indexOf(vote.optionTitle);
-      const previous = await this.polls.choicesOf(manager, poll.id, vote.accountId);
-      try {
-        checkVote(poll, vote.accountId, previous, [choice], now);
-      } catch (error) {
-        if (error instanceof ContentException) return 'refused';
-        throw error;
-      }
-      const voteIds = await this.polls.insertVotes(manager, [
-        { id: uuidv7(), pollId: poll.id, accountId: vote.accountId, choice, uri: vote.uri },
-      ]);
-      if (voteIds.length === 0) return 'redelivered';
-      await this.polls.addTallies(manager, poll.id, [choice], previous.length === 0);
-      await this.events.publish(manager, DomainEvent.PollVoted, {
-        pollId: poll.id,
-        postId: poll.postId,
-        postAuthorId: poll.accountId,
-        accountId: vote.accountId,
-        voteIds,
-        accountLocal: false,
-        postLocal: true,
-        hideTotals: poll.hideTotals,
-      });
-      return 'counted';
-    });
+  async recordRemoteVote(
+    actor: RemoteActor,
+    post: Pick<PostEntity, 'id' | 'local'>,
+    optionTitle: string,
+  ): Promise<RemoteVoteOutcome> {
+    const poll = await this.polls.findByPostIds([post.id]);
+    const choice = poll[0]?.options.indexOf(optionTitle) ?? -1;
+    if (choice < 0) return 'refused';
+    try {
+      return await this.castVote(actor, post, [choice]);
+    } catch (error) {
+      if (!(error instanceof ContentException)) throw error;
+      return error.reason === ContentErrorCode.PollExpired ? 'expired' : 'refused';
+    }
   }
 
   /**

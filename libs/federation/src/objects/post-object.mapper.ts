@@ -10,7 +10,7 @@ import {
   Question,
 } from '@fedify/fedify/vocab';
 import { Temporal } from '@js-temporal/polyfill';
-import { localMediaUrl, localPostUri, type PollView, type PostEntity, Visibility } from '@guildhall/content';
+import { localPostUri, type MediaCapabilities, type PollView, type PostEntity, Visibility } from '@guildhall/content';
 import { actorUrls } from '../actors/actor.mapper';
 import type { ObjectAccount, PostObjectData } from './post-object.repository';
 
@@ -68,11 +68,16 @@ function pollOptions(poll: PollView): Note[] {
   );
 }
 
+/** Where an attachment is fetched from: the plain URL, or a capability URL for non-public posts (ADR 0025). */
+export type AttachmentUrls = Pick<MediaCapabilities, 'federatedUrl'>;
+
 /**
  * A local post as a `Note`, an `Article` when it has a title, or a `Question` when it has a poll
  * (`oneOf` or `anyOf`, `endTime`, `closed` once ended, `votersCount`), addressed per its visibility.
+ * A followers-only or direct post's attachments point at capability URLs: Mastodon downloads
+ * attachments unsigned, so only an unguessable URL lets the post's audience see them (ADR 0025).
  */
-export function toPostObject(origin: string, data: PostObjectData): PostObject {
+export function toPostObject(origin: string, data: PostObjectData, urls: AttachmentUrls): PostObject {
   const { post, author } = data;
   const id = new URL(localPostUri(origin, post.id));
   const mentioned = data.mentions.map((account) => actorUri(origin, account)).filter((uri) => uri !== '');
@@ -93,7 +98,7 @@ export function toPostObject(origin: string, data: PostObjectData): PostObject {
     (media) =>
       new Document({
         mediaType: media.mimeType,
-        url: new URL(media.storageKey !== null ? localMediaUrl(origin, media.id) : (media.remoteUrl ?? '')),
+        url: new URL(urls.federatedUrl(media, post.visibility)),
         name: media.altText,
         width: media.width,
         height: media.height,

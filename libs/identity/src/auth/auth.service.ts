@@ -5,8 +5,8 @@ import { AccountRepository } from '../accounts/account.repository';
 import { AccountService } from '../accounts/account.service';
 import type { UserEntity } from '../accounts/user.entity';
 import { IdentityErrorCode, IdentityException } from '../identity.exception';
-import { SessionRepository } from '../sessions/session.repository';
-import type { AuthContext } from './auth-context';
+import { type ActiveSession, SessionRepository } from '../sessions/session.repository';
+import type { AppAuthContext, AuthContext } from './auth-context';
 import { LoginThrottle, rateLimited, type PasswordSubject } from './login-throttle.service';
 import { PasswordService } from './password.service';
 import { TokenService, type AccessTokenClaims } from './token.service';
@@ -165,8 +165,25 @@ export class AuthService {
     if (!session || session.accountId !== claims.sub) {
       throw new IdentityException(IdentityErrorCode.SessionRevoked, 'The session has ended; log in again');
     }
+    return this.toContext(session);
+  }
+
+  /**
+   * An OAuth app's opaque token: the member it acts for (with its scopes), or, for an app's own
+   * token, `{ app }`. A revoked or unknown token is refused.
+   */
+  async authenticateAccessToken(token: string): Promise<{ user: AuthContext } | { app: AppAuthContext }> {
+    const hash = this.tokens.hashToken(token);
+    const session = await this.sessions.findActiveByAccessToken(hash);
+    if (session) return { user: this.toContext(session) };
+    const app = await this.sessions.findAppOnly(hash);
+    if (app) return { app };
+    throw new IdentityException(IdentityErrorCode.SessionRevoked, 'The access token is invalid');
+  }
+
+  private toContext(session: ActiveSession): AuthContext {
     if (session.suspended) throw suspended();
-    const { sessionId, userId, accountId, role } = session;
-    return { sessionId, userId, accountId, role };
+    const { sessionId, userId, accountId, role, scopes, applicationId } = session;
+    return { sessionId, userId, accountId, role, scopes, applicationId };
   }
 }

@@ -4,6 +4,7 @@ import type { Queue } from 'bullmq';
 import { ConfigService } from '@guildhall/core';
 import { IDENTITY_QUEUE, IdentityJob, SESSION_RETENTION_DAYS } from '../identity.constants';
 import { CLEANUP_SESSIONS_JOB_OPTIONS, type CleanupSessionsPayload } from '../jobs/cleanup-sessions.job';
+import { OAuthRepository } from '../oauth/oauth.repository';
 import { SessionRepository } from './session.repository';
 
 @Injectable()
@@ -12,6 +13,7 @@ export class SessionCleanupService {
 
   constructor(
     private readonly sessions: SessionRepository,
+    private readonly oauth: OAuthRepository,
     private readonly config: ConfigService,
     @InjectQueue(IDENTITY_QUEUE) private readonly queue: Queue<CleanupSessionsPayload>,
   ) {}
@@ -51,7 +53,8 @@ export class SessionCleanupService {
     const deleted = await this.sessions.deleteEndedBefore(before);
     const spentBefore = new Date(now.getTime() - this.config.values.refreshTokenTtlDays * 86_400_000);
     const spent = await this.sessions.deleteSpentTokensBefore(spentBefore);
-    this.logger.log({ msg: 'sessions cleaned up', deleted, spent, before: before.toISOString() });
+    const codes = await this.oauth.deleteCodesExpiredBefore(now);
+    this.logger.log({ msg: 'sessions cleaned up', deleted, spent, codes, before: before.toISOString() });
     return deleted;
   }
 }

@@ -11,13 +11,67 @@ export interface ActiveSession {
   role: Role;
   /** The account is suspended: the session is refused whatever its state. */
   suspended: boolean;
+  /** Granted OAuth scopes; null for a first-party session. */
+  scopes: string[] | null;
+  applicationId: string | null;
+}
+
+/** An OAuth app's own token (`client_credentials`): no user behind it. */
+export interface AppOnlySession {
+  sessionId: string;
+  applicationId: string;
+  scopes: string[];
+}
+
+/** An app a member authorized, for the "authorized apps" page. */
+export interface AuthorizedApp {
+  applicationId: string;
+  name: string;
+  website: string | null;
+  scopes: string[];
+  authorizedAt: Date;
+  lastUsedAt: Date;
+}
+
+type SessionRow = {
+  session_id: string;
+  user_id: string;
+  account_id: string;
+  role: Role;
+  suspended: boolean;
+  scopes: string[] | null;
+  application_id: string | null;
+};
+
+const ACTIVE_SESSION_SELECT = `SELECT s.id AS session_id, s.user_id, u.account_id, u.role,
+         a.suspended_at IS NOT NULL AS suspended, s.scopes, s.application_id
+       FROM sessions s JOIN users u ON u.id = s.user_id JOIN accounts a ON a.id = u.account_id`;
+
+function toActiveSession(row: SessionRow | undefined): ActiveSession | null {
+  return row
+    ? {
+        sessionId: row.session_id,
+        userId: row.user_id,
+        accountId: row.account_id,
+        role: row.role,
+        suspended: row.suspended,
+        scopes: row.scopes,
+        applicationId: row.application_id,
+      }
+    : null;
 }
 
 @Injectable()
 export class SessionRepository {
   constructor(@InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>) {}
 
-  create(session: Pick<SessionEntity, 'userId' | 'refreshTokenHash' | 'ip' | 'userAgent' | 'expiresAt'>) {
+  create(session: {
+    userId: string;
+    refreshTokenHash: string;
+    ip: string | null;
+    userAgent: string | null;
+    expiresAt: Date;
+  }) {
     return this.sessions.save(this.sessions.create({ ...session, lastUsedAt: new Date(), revokedAt: null }));
   }
 
@@ -27,24 +81,111 @@ export class SessionRepository {
    */
   async findActive(sessionId: string): Promise<ActiveSession | null> {
     // Runs on every authenticated request: plain SQL, no query building.
-    const rows = await this.sessions.query<
-      { session_id: string; user_id: string; account_id: string; role: Role; suspended: boolean }[]
-    >(
-      `SELECT s.id AS session_id, s.user_id, u.account_id, u.role, a.suspended_at IS NOT NULL AS suspended
-       FROM sessions s JOIN users u ON u.id = s.user_id JOIN accounts a ON a.id = u.account_id
-       WHERE s.id = $1 AND s.expires_at > now() AND (s.revoked_at IS NULL OR a.suspended_at IS NOT NULL)`,
+    const rows = await this.sessions.query<SessionRow[]>(
+      `${ACTIVE_SESSION_SELECT}
+       WHERE s.id = $1 AND s.access_token_hash IS NULL AND s.expires_at > now()
+         AND (s.revoked_at IS NULL OR a.suspended_at IS NOT NULL)`,
       [sessionId],
     );
+    return toActiveSession(rows[0]);
+  }
+
+  /** The same for an app's opaque access token (by its hash). */
+  async findActiveByAccessToken(tokenHash: string): Promise<ActiveSession | null> {
+    const rows = await this.sessions.query<SessionRow[]>(
+      `${ACTIVE_SESSION_SELECT}
+       WHERE s.access_token_hash = $1 AND (s.revoked_at IS NULL OR a.suspended_at IS NOT NULL)`,
+      [tokenHash],
+    );
+    return toActiveSession(rows[0]);
+  }
+
+  /** An app's own live token (`client_credentials`), by its hash. */
+  async findAppOnly(tokenHash: string): Promise<AppOnlySession | null> {
+    const rows = await this.sessions.query<{ id: string; application_id: string; scopes: string[] }[]>(
+      `SELECT id, application_id, scopes FROM sessions
+       WHERE access_token_hash = $1 AND user_id IS NULL AND revoked_at IS NULL`,
+      [tokenHash],
+    );
     const row = rows[0];
-    return row
-      ? {
-          sessionId: row.session_id,
-          userId: row.user_id,
-          accountId: row.account_id,
-          role: row.role,
-          suspended: row.suspended,
-        }
-      : null;
+    return row ? { sessionId: row.id, applicationId: row.application_id, scopes: row.scopes } : null;
+  }
+
+  /** Records a token issued to an app (for a user, or the app's own when userId is null). */
+  async createAppSession(session: {
+    userId: string | null;
+    applicationId: string;
+    accessTokenHash: string;
+    scopes: string[];
+    ip: string | null;
+    userAgent: string | null;
+  }): Promise<SessionEntity> {
+    return this.sessions.save(
+      this.sessions.create({
+        ...session,
+        refreshTokenHash: null,
+        expiresAt: null,
+        lastUsedAt: new Date(),
+        revokedAt: null,
+      }),
+    );
+  }
+
+  /** Revokes an app's token by its hash, only if it belongs to that app; true when it was live. */
+  async revokeAppToken(tokenHash: string, applicationId: string): Promise<boolean> {
+    const result = await this.sessions.update(
+      { accessTokenHash: tokenHash, applicationId, revokedAt: IsNull() },
+      { revokedAt: () => 'now()' },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** The apps a user has live tokens for, most recently authorized first (one entry per app). */
+  async listAuthorizedApps(userId: string): Promise<AuthorizedApp[]> {
+    const rows = await this.sessions.query<
+      {
+        application_id: string;
+        name: string;
+        website: string | null;
+        scopes: string[];
+        created_at: Date;
+        last_used_at: Date;
+      }[]
+    >(
+      `SELECT s.application_id, app.name, app.website, s.scopes, s.created_at, s.last_used_at
+       FROM sessions s JOIN oauth_applications app ON app.id = s.application_id
+       WHERE s.user_id = $1 AND s.revoked_at IS NULL
+       ORDER BY s.created_at DESC`,
+      [userId],
+    );
+    const byApp = new Map<string, AuthorizedApp>();
+    for (const row of rows) {
+      const seen = byApp.get(row.application_id);
+      if (!seen) {
+        byApp.set(row.application_id, {
+          applicationId: row.application_id,
+          name: row.name,
+          website: row.website,
+          scopes: [...row.scopes].sort(),
+          authorizedAt: row.created_at,
+          lastUsedAt: row.last_used_at,
+        });
+        continue;
+      }
+      seen.scopes = [...new Set([...seen.scopes, ...row.scopes])].sort();
+      if (row.last_used_at > seen.lastUsedAt) seen.lastUsedAt = row.last_used_at;
+    }
+    return [...byApp.values()];
+  }
+
+  /** Revokes every live token a user gave an app; returns how many. */
+  async revokeAppForUser(userId: string, applicationId: string): Promise<number> {
+    const [, count] = await this.sessions.query<[unknown[], number]>(
+      `UPDATE sessions SET revoked_at = now()
+       WHERE user_id = $1 AND application_id = $2 AND revoked_at IS NULL`,
+      [userId, applicationId],
+    );
+    return count;
   }
 
   /**

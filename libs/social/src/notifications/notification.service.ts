@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {
   afterCursor,
@@ -53,6 +54,11 @@ export class NotificationService implements OnModuleInit {
       [DomainEvent.PostBoosted]: (event) => this.onPostBoosted(event),
       [DomainEvent.PollExpired]: (event) => this.onPollExpired(event),
     });
+  }
+
+  /** In the caller's transaction: the notifications about these posts go (a domain purge deletes them). */
+  forgetPosts(manager: EntityManager, postIds: readonly string[]): Promise<void> {
+    return this.notifications.deleteAboutPosts(manager, postIds);
   }
 
   onFollowed(event: FollowEvent): Promise<void> {

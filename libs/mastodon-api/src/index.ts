@@ -1,0 +1,4 @@
+export { MastodonApiModule } from './mastodon-api.module';
+export { parseFormBody } from './http/params';
+export { MastodonExceptionFilter } from './http/mastodon-exception.filter';
+export { PushKeys } from './push/push-keys';

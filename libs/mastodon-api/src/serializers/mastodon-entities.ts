@@ -1,0 +1,135 @@
+/**
+ * The Mastodon client API's entities as Mastodon 4.3 renders them (snake_case, string ids, null
+ * where Mastodon has null). Only what Guildhall fills; see docs.joinmastodon.org/entities.
+ */
+export interface MastodonField {
+  name: string;
+  value: string;
+  verified_at: string | null;
+}
+
+export interface MastodonAccount {
+  id: string;
+  username: string;
+  acct: string;
+  url: string;
+  uri: string;
+  display_name: string;
+  note: string;
+  avatar: string;
+  avatar_static: string;
+  header: string;
+  header_static: string;
+  locked: boolean;
+  fields: MastodonField[];
+  emojis: never[];
+  bot: boolean;
+  group: boolean;
+  discoverable: boolean | null;
+  indexable: boolean;
+  hide_collections: boolean | null;
+  noindex: boolean | null;
+  created_at: string;
+  last_status_at: string | null;
+  statuses_count: number;
+  followers_count: number;
+  following_count: number;
+  roles: never[];
+  source?: MastodonAccountSource;
+}
+
+export interface MastodonAccountSource {
+  privacy: string;
+  sensitive: boolean;
+  language: string | null;
+  note: string;
+  fields: MastodonField[];
+  follow_requests_count: number;
+  hide_collections: boolean | null;
+  discoverable: boolean | null;
+  indexable: boolean;
+}
+
+export interface MastodonMediaAttachment {
+  id: string;
+  type: 'image' | 'gifv' | 'video' | 'audio' | 'unknown';
+  url: string | null;
+  preview_url: string | null;
+  remote_url: string | null;
+  preview_remote_url: string | null;
+  text_url: string | null;
+  meta: Record<string, unknown> | null;
+  description: string | null;
+  blurhash: string | null;
+}
+
+export interface MastodonMention {
+  id: string;
+  username: string;
+  url: string;
+  acct: string;
+}
+
+export interface MastodonTag {
+  name: string;
+  url: string;
+}
+
+export interface MastodonApplicationRef {
+  name: string;
+  website: string | null;
+}
+
+export interface MastodonPollOption {
+  title: string;
+  votes_count: number | null;
+}
+
+export interface MastodonPoll {
+  id: string;
+  expires_at: string | null;
+  expired: boolean;
+  multiple: boolean;
+  votes_count: number;
+  voters_count: number | null;
+  options: MastodonPollOption[];
+  emojis: never[];
+  voted?: boolean;
+  own_votes?: number[];
+}
+
+export type MastodonVisibility = 'public' | 'unlisted' | 'private' | 'direct';
+
+export interface MastodonStatus {
+  id: string;
+  uri: string;
+  url: string | null;
+  created_at: string;
+  account: MastodonAccount;
+  content: string;
+  visibility: MastodonVisibility;
+  sensitive: boolean;
+  spoiler_text: string;
+  media_attachments: MastodonMediaAttachment[];
+  application: MastodonApplicationRef | null;
+  mentions: MastodonMention[];
+  tags: MastodonTag[];
+  emojis: never[];
+  reblogs_count: number;
+  favourites_count: number;
+  replies_count: number;
+  in_reply_to_id: string | null;
+  in_reply_to_account_id: string | null;
+  reblog: MastodonStatus | null;
+  poll: MastodonPoll | null;
+  card: null;
+  language: string | null;
+  text: string | null;
+  edited_at: string | null;
+  favourited?: boolean;
+  reblogged?: boolean;
+  muted?: boolean;
+  bookmarked?: boolean;
+  pinned?: boolean;
+  filtered?: unknown[];
+}

@@ -1,0 +1,187 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService, type RequestLoaders } from '@guildhall/core';
+import {
+  HASHTAGS_BY_POST_ID,
+  localPostUri,
+  MEDIA_BY_POST_ID,
+  MENTIONS_BY_POST_ID,
+  type PostEntity,
+  VIEWER_HAS_BOOKMARKED,
+  VIEWER_HAS_BOOSTED,
+  VIEWER_HAS_LIKED,
+  VISIBLE_POST_BY_ID,
+  Visibility,
+} from '@guildhall/content';
+import { ACCOUNT_BY_ID, type AccountEntity } from '@guildhall/identity';
+import { AccountSerializer } from './account.serializer';
+import type { MastodonMention, MastodonStatus, MastodonVisibility } from './mastodon-entities';
+import { toMastodonMedia } from './media.serializer';
+
+const VISIBILITY: Record<Visibility, MastodonVisibility> = {
+  [Visibility.Public]: 'public',
+  [Visibility.Unlisted]: 'unlisted',
+  [Visibility.Followers]: 'private',
+  [Visibility.Direct]: 'direct',
+};
+
+/** Guildhall's visibility for a Mastodon one (undefined for a name Mastodon does not have). */
+export function visibilityFromMastodon(value: string): Visibility | undefined {
+  return (Object.entries(VISIBILITY) as [Visibility, MastodonVisibility][]).find(([, name]) => name === value)?.[0];
+}
+
+export function toMastodonVisibility(visibility: Visibility): MastodonVisibility {
+  return VISIBILITY[visibility];
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** What a request's serialization reads: its loaders (one batch per kind per tick) and who reads. */
+export interface SerializeContext {
+  loaders: RequestLoaders;
+  viewerId: string | null;
+}
+
+/**
+ * Posts as Mastodon `Status` entities. Everything a page of statuses needs is read through the
+ * request's DataLoaders, so a page costs one query per kind of data, as a GraphQL page does.
+ * A boost whose original the viewer may not see is left out (`serializeMany`) or null.
+ */
+@Injectable()
+export class StatusSerializer {
+  constructor(
+    private readonly config: ConfigService,
+    private readonly accounts: AccountSerializer,
+  ) {}
+
+  async serializeMany(posts: PostEntity[], context: SerializeContext): Promise<MastodonStatus[]> {
+    this.prime(posts, context);
+    const rendered = await Promise.all(posts.map((post) => this.serializeOne(post, context)));
+    return rendered.filter((status): status is MastodonStatus => status !== null);
+  }
+
+  async serialize(post: PostEntity, context: SerializeContext): Promise<MastodonStatus | null> {
+    this.prime([post], context);
+    return this.serializeOne(post, context);
+  }
+
+  private prime(posts: PostEntity[], context: SerializeContext): void {
+    const accounts = context.loaders.get(ACCOUNT_BY_ID);
+    for (const post of posts) {
+      if (post.account) accounts.prime(post.account.id, post.account);
+    }
+  }
+
+  private async serializeOne(post: PostEntity, context: SerializeContext): Promise<MastodonStatus | null> {
+    if (!post.boostOfId) return this.content(post, context);
+    const original = await context.loaders.get(VISIBLE_POST_BY_ID).load(post.boostOfId);
+    if (!original) return null;
+    const [booster, reblog, viewerState] = await Promise.all([
+      this.account(post, context),
+      this.content(original, context),
+      this.viewerState(original.id, context),
+    ]);
+    if (!booster || !reblog) return null;
+    return {
+      ...reblog,
+      ...viewerState,
+      id: post.id,
+      uri: post.local ? `${localPostUri(this.origin, post.id)}/activity` : (post.uri ?? ''),
+      url: null,
+      created_at: new Date(post.createdAt).toISOString(),
+      account: this.accounts.serialize(booster),
+      content: '',
+      visibility: VISIBILITY[post.visibility],
+      spoiler_text: '',
+      sensitive: false,
+      media_attachments: [],
+      mentions: [],
+      tags: [],
+      reblogs_count: 0,
+      favourites_count: 0,
+      replies_count: 0,
+      in_reply_to_id: null,
+      in_reply_to_account_id: null,
+      reblog,
+      poll: null,
+      language: null,
+      edited_at: null,
+    };
+  }
+
+  private get origin(): string {
+    return this.config.values.publicOrigin;
+  }
+
+  private async account(post: PostEntity, context: SerializeContext): Promise<AccountEntity | null> {
+    return post.account ?? (await context.loaders.get(ACCOUNT_BY_ID).load(post.accountId));
+  }
+
+  private async viewerState(postId: string, context: SerializeContext) {
+    if (!context.viewerId) return {};
+    const [favourited, reblogged, bookmarked] = await Promise.all([
+      context.loaders.get(VIEWER_HAS_LIKED).load(postId),
+      context.loaders.get(VIEWER_HAS_BOOSTED).load(postId),
+      context.loaders.get(VIEWER_HAS_BOOKMARKED).load(postId),
+    ]);
+    return { favourited, reblogged, bookmarked, muted: false, pinned: false };
+  }
+
+  private async content(post: PostEntity, context: SerializeContext): Promise<MastodonStatus | null> {
+    const { loaders } = context;
+    const [author, media, hashtags, mentionIds, viewerState] = await Promise.all([
+      this.account(post, context),
+      loaders.get(MEDIA_BY_POST_ID).load(post.id),
+      loaders.get(HASHTAGS_BY_POST_ID).load(post.id),
+      loaders.get(MENTIONS_BY_POST_ID).load(post.id),
+      this.viewerState(post.id, context),
+    ]);
+    if (!author) return null;
+    const mentioned = await loaders.get(ACCOUNT_BY_ID).loadMany(mentionIds);
+    const mentions: MastodonMention[] = mentioned
+      .filter((account): account is AccountEntity => !!account && !(account instanceof Error))
+      .map((account) => {
+        const rendered = this.accounts.serialize(account);
+        return { id: rendered.id, username: rendered.username, url: rendered.url, acct: rendered.acct };
+      });
+    const uri = post.local ? localPostUri(this.origin, post.id) : (post.uri ?? '');
+    return {
+      id: post.id,
+      uri,
+      url: post.local ? uri : (post.url ?? uri),
+      created_at: new Date(post.createdAt).toISOString(),
+      account: this.accounts.serialize(author),
+      content: post.title !== null ? this.articleContent(post, uri) : post.content,
+      visibility: VISIBILITY[post.visibility],
+      sensitive: post.contentWarning !== null,
+      spoiler_text: post.contentWarning ?? '',
+      media_attachments: media.map(toMastodonMedia),
+      application: null,
+      mentions,
+      tags: hashtags.map((name) => ({ name, url: `${this.origin}/tags/${encodeURIComponent(name)}` })),
+      emojis: [],
+      reblogs_count: post.boostsCount,
+      favourites_count: post.likesCount,
+      replies_count: post.repliesCount,
+      in_reply_to_id: post.inReplyToId,
+      in_reply_to_account_id: post.inReplyToAccountId,
+      reblog: null,
+      poll: null,
+      card: null,
+      language: post.language,
+      text: null,
+      edited_at: post.editedAt ? new Date(post.editedAt).toISOString() : null,
+      ...viewerState,
+    };
+  }
+
+  /** An article reads as Mastodon shows a remote Article: its title, its excerpt and a link. */
+  private articleContent(post: PostEntity, uri: string): string {
+    const link = post.local ? uri : (post.url ?? uri);
+    const parts = [`<h2>${escapeHtml(post.title ?? '')}</h2>`];
+    if (post.summary) parts.push(`<p>${escapeHtml(post.summary)}</p>`);
+    parts.push(`<p><a href="${escapeHtml(link)}" rel="nofollow noopener" target="_blank">${escapeHtml(link)}</a></p>`);
+    return parts.join('');
+  }
+}

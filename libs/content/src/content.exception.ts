@@ -18,6 +18,12 @@ export enum ContentErrorCode {
   NotAuthor = 'NOT_AUTHOR',
   InvalidContent = 'INVALID_CONTENT',
   CannotBoost = 'CANNOT_BOOST',
+  InvalidPoll = 'INVALID_POLL',
+  PollNotFound = 'POLL_NOT_FOUND',
+  PollExpired = 'POLL_EXPIRED',
+  PollInvalidChoice = 'POLL_INVALID_CHOICE',
+  PollOwnVote = 'POLL_OWN_VOTE',
+  PollAlreadyVoted = 'POLL_ALREADY_VOTED',
   /** An HTTP-signed GET of media whose signature does not verify (or is outside its window). */
   MediaSignatureInvalid = 'MEDIA_SIGNATURE_INVALID',
   /** An HTTP-signed GET of media by a domain the moderators block. */
@@ -42,6 +48,13 @@ const GRAPHQL_CODES: Record<ContentErrorCode, GraphqlErrorCode> = {
   [ContentErrorCode.NotAuthor]: GraphqlErrorCode.FORBIDDEN,
   [ContentErrorCode.InvalidContent]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.CannotBoost]: GraphqlErrorCode.FORBIDDEN,
+  [ContentErrorCode.InvalidPoll]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.PollNotFound]: GraphqlErrorCode.NOT_FOUND,
+  // Mastodon answers these 422: the request was understood, the vote is not allowed.
+  [ContentErrorCode.PollExpired]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.PollInvalidChoice]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.PollOwnVote]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.PollAlreadyVoted]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.MediaSignatureInvalid]: GraphqlErrorCode.UNAUTHENTICATED,
   [ContentErrorCode.MediaSignerRefused]: GraphqlErrorCode.FORBIDDEN,
 };

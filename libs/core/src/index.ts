@@ -27,6 +27,8 @@ export {
   type PostUpdatedEvent,
   type PostDeletedEvent,
   type PostEngagementEvent,
+  type PollVotedEvent,
+  type PollExpiredEvent,
   type FollowEvent,
   type BlockEvent,
   type ProfileUpdatedEvent,

@@ -13,6 +13,7 @@ import { FederationOutboundProcessor } from './outbox/federation-outbound.proces
 import { OutboundActivityService } from './outbox/outbound-activity.service';
 import { OutboundAudienceRepository } from './outbox/outbound-audience.repository';
 import { OutboundDelivery } from './outbox/outbound-delivery';
+import { PollActivities } from './outbox/poll-activities.service';
 import { PostActivities } from './outbox/post-activities.service';
 import { DeliveryProcessor } from './delivery/delivery.processor';
 import { DeliveryService } from './delivery/delivery.service';
@@ -103,6 +104,7 @@ const OUTBOUND_PROVIDERS = [
   OutboundAudienceRepository,
   OutboundDelivery,
   PostActivities,
+  PollActivities,
   AccountActivities,
   OutboundActivityService,
   FederationBridge,

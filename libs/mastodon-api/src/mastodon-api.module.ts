@@ -8,6 +8,7 @@ import { MastodonLoaders } from './http/mastodon-request';
 import { ScopeGuard } from './http/scope.guard';
 import { AppsController } from './oauth/apps.controller';
 import { OAuthTokenController } from './oauth/oauth-token.controller';
+import { PollsController } from './polls/polls.controller';
 import { PushKeys } from './push/push-keys';
 import { AccountSerializer } from './serializers/account.serializer';
 import { StatusSerializer } from './serializers/status.serializer';
@@ -19,7 +20,14 @@ import { StatusSerializer } from './serializers/status.serializer';
  */
 @Module({
   imports: [ContentModule],
-  controllers: [OAuthTokenController, AppsController, InstanceController, MemberDefaultsController, MediaController],
+  controllers: [
+    OAuthTokenController,
+    AppsController,
+    InstanceController,
+    MemberDefaultsController,
+    MediaController,
+    PollsController,
+  ],
   providers: [
     ScopeGuard,
     MastodonLoaders,

@@ -18,6 +18,7 @@ import { ContentErrorCode, ContentException } from '../content.exception';
 import { PostEntity, Visibility } from './post.entity';
 import { PostRepository } from './post.repository';
 import { PostAttachments } from './post-attachments';
+import { PollService, type PostDraftPoll } from '../polls/poll.service';
 import { countsAsReply, tombstonePost } from './post-tombstone';
 
 /** 300 posts per 3 hours per account, as Mastodon. */
@@ -52,6 +53,8 @@ export interface PostDraft {
   media: { uploads: string[] } | { remote: readonly RemoteMediaData[] };
   /** When a remote post says it was published (checked against the clock by the caller). */
   publishedAt: Date | null;
+  /** A local author's poll (checked by PollService.prepare), or a remote Question's; null: none. */
+  poll: PostDraftPoll | null;
 }
 
 /** An edit's new values, computed from the post as it is under the edit's row lock. */
@@ -83,6 +86,7 @@ export class PostService {
     private readonly rateLimiter: RateLimiterService,
     private readonly attachments: PostAttachments,
     private readonly staff: StaffAuthority,
+    private readonly polls: PollService,
   ) {}
 
   private get origin(): string {
@@ -138,6 +142,9 @@ export class PostService {
   async create(auth: AuthContext, input: CreatePostInput): Promise<PostEntity> {
     const isArticle = Boolean(input.title);
     this.checkLength(input.content, isArticle);
+    const poll = input.poll
+      ? this.polls.prepare(input.poll, { isArticle, mediaCount: input.mediaIds?.length ?? 0 })
+      : null;
     await this.limitWrites(auth.accountId);
     let parent: PostEntity | null = null;
     if (input.inReplyToId) {
@@ -165,6 +172,7 @@ export class PostService {
       hashtags: rendered.hashtags,
       media: { uploads: input.mediaIds ?? [] },
       publishedAt: null,
+      poll: poll ? { local: poll } : null,
     });
     // A local post has no uri, so it cannot be a redelivery.
     if (!post) throw new Error('a local post was not stored');
@@ -209,6 +217,7 @@ export class PostService {
       } else if (draft.media.uploads.length) {
         await this.attachments.attach(manager, actor.accountId, id, draft.media.uploads);
       }
+      if (draft.poll) await this.polls.attachTo(manager, id, actor.accountId, draft.poll, created.createdAt);
       if (parent && countsAsReply(created)) await this.posts.adjustRepliesCount(manager, parent.id, 1);
       await this.posts.adjustAuthorPostsCount(manager, actor.accountId, 1);
       await this.events.publish(manager, DomainEvent.PostPublished, {

@@ -4,6 +4,12 @@ import { SocialModule } from '@guildhall/social';
 import { MediaModule } from '../media/media.module';
 import { MediaService } from '../media/media.service';
 import { NotificationPostResolver } from './notification-post.resolver';
+import { PollVoteEntity } from '../polls/poll-vote.entity';
+import { PollEntity } from '../polls/poll.entity';
+import { PollLoaderRegistrar } from '../polls/poll.loaders';
+import { PollRepository } from '../polls/poll.repository';
+import { PollResolver } from '../polls/poll.resolver';
+import { PollService } from '../polls/poll.service';
 import { HashtagEntity } from '../tags/hashtag.entity';
 import { MentionEntity } from '../tags/mention.entity';
 import { PostHashtagEntity } from '../tags/post-hashtag.entity';
@@ -17,10 +23,18 @@ import { PostService } from './post.service';
 import { RemoteContentRepository } from './remote-content.repository';
 import { RemotePostService } from './remote-post.service';
 
-/** Posts and articles: writing, editing, deleting, threads, tags, mentions and who may see what. */
+/** Posts and articles: writing, editing, deleting, threads, tags, mentions, polls and who may see what. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([PostEntity, PostEditEntity, HashtagEntity, PostHashtagEntity, MentionEntity]),
+    TypeOrmModule.forFeature([
+      PostEntity,
+      PostEditEntity,
+      HashtagEntity,
+      PostHashtagEntity,
+      MentionEntity,
+      PollEntity,
+      PollVoteEntity,
+    ]),
     SocialModule,
     MediaModule,
   ],
@@ -43,7 +57,12 @@ import { RemotePostService } from './remote-post.service';
     NotificationPostResolver,
     RemoteContentRepository,
     RemotePostService,
+    // Polls live on posts: their service needs the posts' visibility, and writing a post writes its poll.
+    PollRepository,
+    PollService,
+    PollResolver,
+    PollLoaderRegistrar,
   ],
-  exports: [PostRepository, PostService, RemotePostService],
+  exports: [PostRepository, PostService, RemotePostService, PollService],
 })
 export class PostsModule {}

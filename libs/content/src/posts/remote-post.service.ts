@@ -5,6 +5,7 @@ import { AccountStateRepository, remoteActor, type RemoteActor } from '@guildhal
 import { FollowService } from '@guildhall/social';
 import type { RemoteMediaData } from '../media/remote-media';
 import type { PostEntity, Visibility } from './post.entity';
+import type { RemotePollData } from '../polls/poll-view';
 import { PostRepository } from './post.repository';
 import { PostService } from './post.service';
 import { type PurgedContent, RemoteContentRepository } from './remote-content.repository';
@@ -43,6 +44,8 @@ export interface RemotePostData {
   /** Its attachments, in order: links to the files on their server (never downloaded). */
   media: RemoteMediaData[];
   publishedAt: Date | null;
+  /** A `Question`'s poll. */
+  poll?: RemotePollData | null;
 }
 
 export type RemotePostEdit = Pick<
@@ -118,6 +121,7 @@ export class RemotePostService {
       hashtags: data.hashtags,
       media: { remote: data.media },
       publishedAt: published,
+      poll: data.poll ? { remote: data.poll } : null,
     });
   }
 

@@ -24,6 +24,11 @@ export interface GuildhallConfig {
     concurrency: number;
     /** Accounts a domain purge removes per transaction (each batch is one short transaction). */
     purgeBatch: number;
+    /**
+     * New votes on a local poll are sent to its audience (an Update of the Question) at most once
+     * per this window; 0 sends one Update per vote.
+     */
+    pollUpdateDelayMs: number;
   };
   queuePrefix: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -210,6 +215,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
       maxBodyBytes: integer(env, 'FEDERATION_MAX_BODY_BYTES', 1_048_576, 1024, 64 * 1024 * 1024),
       concurrency: integer(env, 'FEDERATION_CONCURRENCY', 32, 1, 1000),
       purgeBatch: integer(env, 'FEDERATION_PURGE_BATCH', 200, 1, 10_000),
+      pollUpdateDelayMs: integer(env, 'FEDERATION_POLL_UPDATE_DELAY_MS', 60_000, 0, 3_600_000),
     },
     queuePrefix,
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),

@@ -12,6 +12,8 @@ export const DomainEvent = {
   PostUnliked: 'post.unliked',
   PostBoosted: 'post.boosted',
   PostUnboosted: 'post.unboosted',
+  PollVoted: 'poll.voted',
+  PollExpired: 'poll.expired',
   Followed: 'account.followed',
   FollowRequested: 'account.follow-requested',
   FollowAccepted: 'account.follow-accepted',
@@ -72,6 +74,34 @@ export interface PostEngagementEvent {
   postLocal?: boolean;
 }
 
+/** Votes were cast in a poll: by a local account (any poll) or by a remote one (a local poll). */
+export interface PollVotedEvent {
+  pollId: string;
+  /** The poll's post. */
+  postId: string;
+  postAuthorId: string;
+  /** The voter. */
+  accountId: string;
+  /** The vote rows cast (one per option chosen). */
+  voteIds: string[];
+  /** The voter is local: its votes on a remote poll go to the poll's author. */
+  accountLocal: boolean;
+  /** The poll is local: its new tallies go to its audience (unless hidden until it ends). */
+  postLocal: boolean;
+  hideTotals: boolean;
+}
+
+/** A poll ended (the expiry sweep saw it): its local voters, and its author if local, hear of it. */
+export interface PollExpiredEvent {
+  pollId: string;
+  postId: string;
+  authorId: string;
+  /** The poll is local: its final tallies go to its audience (an Update with `closed`). */
+  postLocal: boolean;
+  /** Local accounts that voted. */
+  localVoterIds: string[];
+}
+
 export interface FollowEvent {
   followId: string;
   followerId: string;
@@ -111,6 +141,8 @@ export interface DomainEventPayloads {
   'post.unliked': PostEngagementEvent;
   'post.boosted': PostEngagementEvent;
   'post.unboosted': PostEngagementEvent;
+  'poll.voted': PollVotedEvent;
+  'poll.expired': PollExpiredEvent;
   'account.followed': FollowEvent;
   'account.follow-requested': FollowEvent;
   'account.follow-accepted': FollowEvent;

@@ -21,6 +21,10 @@ export function aggregateOf<E extends DomainEventName>(name: E, payload: DomainE
       const e = payload as DomainEventPayloads['post.boosted'];
       return `boost:${e.accountId}:${e.postId}`;
     }
+    case DomainEvent.PollVoted:
+    case DomainEvent.PollExpired:
+      // The poll's row is locked while a vote or its end is written.
+      return `poll:${(payload as DomainEventPayloads['poll.voted']).pollId}`;
     case DomainEvent.Followed:
     case DomainEvent.FollowRequested:
     case DomainEvent.FollowAccepted:

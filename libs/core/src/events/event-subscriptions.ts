@@ -31,6 +31,7 @@ export const EVENT_SUBSCRIPTIONS = {
     DomainEvent.PostUpdated,
     DomainEvent.PostLiked,
     DomainEvent.PostBoosted,
+    DomainEvent.PollExpired,
   ],
   [EventSubscriber.FederationBridge]: [
     DomainEvent.PostPublished,
@@ -40,6 +41,8 @@ export const EVENT_SUBSCRIPTIONS = {
     DomainEvent.PostUnliked,
     DomainEvent.PostBoosted,
     DomainEvent.PostUnboosted,
+    DomainEvent.PollVoted,
+    DomainEvent.PollExpired,
     DomainEvent.FollowRequested,
     DomainEvent.Unfollowed,
     DomainEvent.FollowAccepted,

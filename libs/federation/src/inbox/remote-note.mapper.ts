@@ -11,7 +11,7 @@ import {
   PUBLIC_COLLECTION,
   Question,
 } from '@fedify/fedify/vocab';
-import { type RemotePostData, Visibility } from '@guildhall/content';
+import { type RemotePollData, type RemotePostData, Visibility } from '@guildhall/content';
 import { remoteText } from '../remote/remote-text';
 import { type AttachmentReadOptions, readRemoteAttachments } from './remote-attachment.mapper';
 
@@ -49,6 +49,8 @@ export type RemoteNoteFields = Pick<
   inReplyTo: string | null;
   mentionHrefs: string[];
   updatedAt: Date | null;
+  /** A Question's poll (null for other objects, or a Question without options). */
+  poll: RemotePollData | null;
 };
 
 /**
@@ -92,6 +94,48 @@ function languageOf(object: ApObject): string | null {
   return null;
 }
 
+/** Options read from one Question: more are not stored (see REMOTE_POLL_LIMITS). */
+const MAX_POLL_OPTIONS_READ = 21;
+
+/**
+ * A Question's poll as Mastodon reads it (ActivityPub::Activity::Create#process_poll): `anyOf`
+ * makes it multiple-choice, else `oneOf`; each option's title is its `name` (or content), its
+ * tally its `replies.totalItems`; it ends at `closed` (a time, or now when just true), else at
+ * `endTime`.
+ */
+export async function readRemotePoll(
+  question: Question,
+  loaders: { documentLoader: DocumentLoader; contextLoader: DocumentLoader; suppressError: true },
+  now = new Date(),
+): Promise<RemotePollData | null> {
+  const multiple = question.inclusiveOptionIds.length > 0 || (await hasAny(question.getInclusiveOptions(loaders)));
+  const items = multiple ? question.getInclusiveOptions(loaders) : question.getExclusiveOptions(loaders);
+  const options: string[] = [];
+  const votesCounts: number[] = [];
+  for await (const item of items) {
+    if (options.length >= MAX_POLL_OPTIONS_READ) break;
+    const title = text(item.name) ?? text(item.content);
+    if (!title) continue;
+    const replies = await item.getReplies(loaders);
+    options.push(title);
+    votesCounts.push(replies?.totalItems ?? 0);
+  }
+  if (options.length === 0) return null;
+  const closed = question.closed;
+  const expiresAt =
+    closed === null || closed === false
+      ? instantToDate(question.endTime)
+      : closed === true
+        ? now
+        : instantToDate(closed);
+  return { options, votesCounts, multiple, votersCount: question.voters, expiresAt };
+}
+
+async function hasAny(items: AsyncIterable<unknown>): Promise<boolean> {
+  for await (const _ of items) return true;
+  return false;
+}
+
 /**
  * Reads a Note, Article, Page or Question. Tags and attachments are read from the document as
  * sent (`loaders` must not fetch: Mention and Hashtag are links, and a tag worth a fetch is none
@@ -133,5 +177,6 @@ export async function readRemoteNote(
     media: await readRemoteAttachments(object, loaders, attachments),
     publishedAt: instantToDate(object.published),
     updatedAt: instantToDate(object.updated),
+    poll: object instanceof Question ? await readRemotePoll(object, loaders) : null,
   };
 }

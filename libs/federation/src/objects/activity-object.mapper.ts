@@ -1,4 +1,12 @@
-import { Announce, type Article, Create, Follow, type Note, PUBLIC_COLLECTION } from '@fedify/fedify/vocab';
+import {
+  Announce,
+  type Article,
+  Create,
+  Follow,
+  type Note,
+  PUBLIC_COLLECTION,
+  type Question,
+} from '@fedify/fedify/vocab';
 import { Temporal } from '@js-temporal/polyfill';
 import { localPostUri, type PostEntity, Visibility } from '@guildhall/content';
 import { actorUrls } from '../actors/actor.mapper';
@@ -13,7 +21,12 @@ export const instant = (date: Date | number) =>
 export const localActorUri = (origin: string, username: string) => new URL(`${origin}/users/${username}`);
 
 /** The Create of a local post, addressed as its object is (outbox item, delivery, `/posts/<id>/activity`). */
-export function toCreate(origin: string, authorUsername: string, object: Note | Article, post: PostEntity): Create {
+export function toCreate(
+  origin: string,
+  authorUsername: string,
+  object: Note | Article | Question,
+  post: PostEntity,
+): Create {
   return new Create({
     id: ActivityIds.postActivity(origin, post.id),
     actor: localActorUri(origin, authorUsername),

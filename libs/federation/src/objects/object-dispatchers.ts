@@ -1,5 +1,5 @@
 import type { Federation, RequestContext } from '@fedify/fedify';
-import { Announce, Article, Create, Follow, Note } from '@fedify/fedify/vocab';
+import { Announce, Article, Create, Follow, Note, Question } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
 import { MediaCapabilities, type PostEntity, PostRepository } from '@guildhall/content';
 import { FetchAuthorizer } from '../actors/fetch-authorizer';
@@ -7,7 +7,7 @@ import { CollectionRepository } from '../collections/collection.repository';
 import { FOLLOW_PATH, POST_ACTIVITY_PATH } from '../outbox/activity-ids';
 import { toAnnounce, toCreate, toFollow } from './activity-object.mapper';
 import { FollowObjectRepository } from './follow-object.repository';
-import { POST_PATH, toPostObject } from './post-object.mapper';
+import { POST_PATH, type PostObject, toPostObject } from './post-object.mapper';
 import { PostObjectRepository } from './post-object.repository';
 
 /** Ids in our paths are UUIDs; anything else is nothing of ours (and must not reach a uuid column). */
@@ -31,11 +31,11 @@ export class ObjectDispatchers {
 
   register(federation: Federation<void>): void {
     const authorize = this.fetches.authorize;
-    // Note and Article share the path (so `ctx.getObjectUri(Article, …)` works too); the router
-    // picks the first route added, so one dispatcher answers for both with whichever type it is.
-    for (const type of [Note, Article]) {
+    // Note, Article and Question share the path (so `ctx.getObjectUri(Article, …)` works too); the
+    // router picks the first route added, so one dispatcher answers for all with whichever type it is.
+    for (const type of [Note, Article, Question]) {
       federation
-        .setObjectDispatcher<Note | Article, 'id'>(type, POST_PATH, (ctx, { id }) => this.post(ctx, id))
+        .setObjectDispatcher<PostObject, 'id'>(type, POST_PATH, (ctx, { id }) => this.post(ctx, id))
         .authorize(authorize);
     }
     for (const type of [Create, Announce]) {
@@ -58,7 +58,7 @@ export class ObjectDispatchers {
     return post?.local ? post : null;
   }
 
-  private async post(ctx: RequestContext<void>, id: string): Promise<Note | Article | null> {
+  private async post(ctx: RequestContext<void>, id: string): Promise<PostObject | null> {
     const post = await this.visiblePost(id, await this.fetches.readerId(ctx));
     if (!post || post.boostOfId) return null;
     const data = await this.posts.load(post);

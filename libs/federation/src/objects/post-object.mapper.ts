@@ -1,6 +1,16 @@
-import { Article, Document, Hashtag, LanguageString, Mention, Note, PUBLIC_COLLECTION } from '@fedify/fedify/vocab';
+import {
+  Article,
+  Collection,
+  Document,
+  Hashtag,
+  LanguageString,
+  Mention,
+  Note,
+  PUBLIC_COLLECTION,
+  Question,
+} from '@fedify/fedify/vocab';
 import { Temporal } from '@js-temporal/polyfill';
-import { localPostUri, type MediaCapabilities, type PostEntity, Visibility } from '@guildhall/content';
+import { localPostUri, type MediaCapabilities, type PollView, type PostEntity, Visibility } from '@guildhall/content';
 import { actorUrls } from '../actors/actor.mapper';
 import type { ObjectAccount, PostObjectData } from './post-object.repository';
 
@@ -41,15 +51,33 @@ export function addressing(visibility: `${Visibility}`, followers: URL, mentione
 /** A local post's public replies collection (Mastodon reads `replies` to fetch a thread). */
 export const postRepliesUri = (origin: string, postId: string) => new URL(`${localPostUri(origin, postId)}/replies`);
 
+/** What a local post goes out as. */
+export type PostObject = Note | Article | Question;
+
+/**
+ * A poll's options as Mastodon writes them (ActivityPub::NoteSerializer): each a Note named after
+ * the option, its tally as `replies.totalItems` (left out while the tallies are hidden).
+ */
+function pollOptions(poll: PollView): Note[] {
+  return poll.options.map(
+    (option) =>
+      new Note({
+        name: option.title,
+        replies: new Collection({ totalItems: option.votesCount }),
+      }),
+  );
+}
+
 /** Where an attachment is fetched from: the plain URL, or a capability URL for non-public posts (ADR 0025). */
 export type AttachmentUrls = Pick<MediaCapabilities, 'federatedUrl'>;
 
 /**
- * A local post as a `Note`, or an `Article` when it has a title, addressed per its visibility.
+ * A local post as a `Note`, an `Article` when it has a title, or a `Question` when it has a poll
+ * (`oneOf` or `anyOf`, `endTime`, `closed` once ended, `votersCount`), addressed per its visibility.
  * A followers-only or direct post's attachments point at capability URLs: Mastodon downloads
  * attachments unsigned, so only an unguessable URL lets the post's audience see them (ADR 0025).
  */
-export function toPostObject(origin: string, data: PostObjectData, urls: AttachmentUrls): Note | Article {
+export function toPostObject(origin: string, data: PostObjectData, urls: AttachmentUrls): PostObject {
   const { post, author } = data;
   const id = new URL(localPostUri(origin, post.id));
   const mentioned = data.mentions.map((account) => actorUri(origin, account)).filter((uri) => uri !== '');
@@ -100,11 +128,18 @@ export function toPostObject(origin: string, data: PostObjectData, urls: Attachm
     // Mastodon shows an article as its name, its summary (the excerpt) and a link.
     return new Article({ ...values, name: post.title, summary: post.summary, sensitive: post.contentWarning !== null });
   }
-  return new Note({
-    ...values,
-    summary: post.contentWarning,
-    sensitive: post.contentWarning !== null,
-  });
+  const note = { ...values, summary: post.contentWarning, sensitive: post.contentWarning !== null };
+  const poll = data.poll;
+  if (poll) {
+    return new Question({
+      ...note,
+      ...(poll.multiple ? { inclusiveOptions: pollOptions(poll) } : { exclusiveOptions: pollOptions(poll) }),
+      endTime: poll.expiresAt ? instant(poll.expiresAt) : null,
+      closed: poll.expired && poll.expiresAt ? instant(poll.expiresAt) : null,
+      voters: poll.votersCount,
+    });
+  }
+  return new Note(note);
 }
 
 /** What a deleted post's id answers (410): Fedify's object dispatchers cannot return a Tombstone. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { MediaAttachmentEntity, PostEntity } from '@guildhall/content';
+import { MediaAttachmentEntity, PollService, type PollView, PostEntity } from '@guildhall/content';
 import { AccountEntity } from '@guildhall/identity';
 import { DataSource, In } from 'typeorm';
 
@@ -16,12 +16,17 @@ export interface PostObjectData {
   mentions: ObjectAccount[];
   hashtags: string[];
   media: MediaAttachmentEntity[];
+  /** Its poll (a Question), as anyone sees it: tallies hidden until it ends when so asked. */
+  poll: PollView | null;
 }
 
 /** Reads for the object dispatcher: one local, non-boost post and what it refers to. */
 @Injectable()
 export class PostObjectRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly polls: PollService,
+  ) {}
 
   /** A local post that is not a boost (deleted or not); anything else is no object of ours. */
   findLocalPost(id: string): Promise<PostEntity | null> {
@@ -39,7 +44,7 @@ export class PostObjectRepository {
     const parentIds = [...new Set(posts.map((post) => post.inReplyToId).filter((id): id is string => id !== null))];
     // Independent reads, side by side (bench:fanout: run one after another they were most of the
     // time between a post and its first delivery).
-    const [authors, parents, mentions, hashtags, media] = await Promise.all([
+    const [authors, parents, mentions, hashtags, media, polls] = await Promise.all([
       this.dataSource.getRepository(AccountEntity).find({
         where: { id: In([...new Set(posts.map((post) => post.accountId))]) },
         select: { id: true, username: true, domain: true, uri: true },
@@ -62,6 +67,7 @@ export class PostObjectRepository {
       this.dataSource
         .getRepository(MediaAttachmentEntity)
         .find({ where: { postId: In(ids) }, order: { position: 'ASC', id: 'ASC' } }),
+      this.polls.pollsForPosts(ids, null),
     ]);
     const authorById = new Map(authors.map((author) => [author.id, author]));
     const parentById = new Map(parents.map((parent) => [parent.id, parent]));
@@ -78,6 +84,7 @@ export class PostObjectRepository {
             .map(({ id, username, domain, uri }) => ({ id, username, domain, uri })),
           hashtags: hashtags.filter((row) => row.post_id === post.id).map((row) => row.name),
           media: media.filter((item) => item.postId === post.id),
+          poll: polls.get(post.id) ?? null,
         },
       ];
     });

@@ -13,6 +13,10 @@ export const ActivityIds = {
   like: (origin: string, username: string, likeId: string) => new URL(`${origin}/users/${username}#likes/${likeId}`),
   undoLike: (origin: string, username: string, likeId: string) =>
     new URL(`${origin}/users/${username}#likes/${likeId}/undo`),
+  /** A local voter's vote (a Note, one per option chosen) and its Create, as Mastodon names them. */
+  vote: (origin: string, username: string, voteId: string) => new URL(`${origin}/users/${username}#votes/${voteId}`),
+  voteActivity: (origin: string, username: string, voteId: string) =>
+    new URL(`${origin}/users/${username}#votes/${voteId}/activity`),
   follow: (origin: string, followId: string) => new URL(`${origin}/follows/${followId}`),
   undoFollow: (origin: string, followId: string) => new URL(`${origin}/follows/${followId}#undo`),
   /** Our answer to a remote Follow (after a manual approval, or a removed follower). */

@@ -8,6 +8,8 @@ import {
   type EventMeta,
   EventSubscriber,
   type FollowEvent,
+  type PollExpiredEvent,
+  type PollVotedEvent,
   type PostDeletedEvent,
   type PostEngagementEvent,
   type PostPublishedEvent,
@@ -38,6 +40,7 @@ type Unstamped = OutboundEventPayload extends infer J
 @Injectable()
 export class FederationBridge implements OnModuleInit {
   private readonly origin: string;
+  private readonly pollUpdateDelayMs: number;
 
   constructor(
     @InjectQueue(FEDERATION_OUTBOUND_QUEUE) private readonly queue: Queue<OutboundEventPayload>,
@@ -45,6 +48,7 @@ export class FederationBridge implements OnModuleInit {
     config: ConfigService,
   ) {
     this.origin = config.values.publicOrigin;
+    this.pollUpdateDelayMs = config.values.federation.pollUpdateDelayMs;
   }
 
   onModuleInit(): void {
@@ -56,6 +60,8 @@ export class FederationBridge implements OnModuleInit {
       [DomainEvent.PostUnliked]: (event, meta) => this.postUnliked(event, meta),
       [DomainEvent.PostBoosted]: (event, meta) => this.postBoosted(event, meta),
       [DomainEvent.PostUnboosted]: (event, meta) => this.postUnboosted(event, meta),
+      [DomainEvent.PollVoted]: (event, meta) => this.pollVoted(event, meta),
+      [DomainEvent.PollExpired]: (event, meta) => this.pollExpired(event, meta),
       [DomainEvent.FollowRequested]: (event, meta) => this.followRequested(event, meta),
       [DomainEvent.Unfollowed]: (event, meta) => this.unfollowed(event, meta),
       [DomainEvent.FollowAccepted]: (event, meta) => this.followAccepted(event, meta),
@@ -96,6 +102,33 @@ export class FederationBridge implements OnModuleInit {
     return this.enqueue(payload.accountLocal === true, meta, { event: DomainEvent.PostUnboosted, payload });
   }
 
+  /**
+   * A local voter's votes on a remote poll go to its author now. New tallies of a local poll go
+   * to its audience once per window (FEDERATION_POLL_UPDATE_DELAY_MS): every vote in a window
+   * maps to one delayed job, whose id names the post and the window, as Mastodon's
+   * DistributePollUpdateWorker waits 3 minutes. Hidden tallies are not sent before the poll ends.
+   */
+  pollVoted(payload: PollVotedEvent, meta: EventMeta): Promise<void> {
+    if (payload.accountLocal && !payload.postLocal) {
+      return this.enqueue(true, meta, { event: DomainEvent.PollVoted, payload });
+    }
+    if (!payload.postLocal || payload.hideTotals) return Promise.resolve();
+    const window = this.pollUpdateDelayMs;
+    if (window === 0) return this.enqueue(true, meta, { event: DomainEvent.PollVoted, payload });
+    const windowEnd = (Math.floor(meta.occurredAt.getTime() / window) + 1) * window;
+    return this.enqueue(
+      true,
+      meta,
+      { event: DomainEvent.PollVoted, payload },
+      { key: `post-${payload.postId}.${windowEnd}`, at: windowEnd, delay: Math.max(0, windowEnd - Date.now()) },
+    );
+  }
+
+  /** A local poll ended: its final tallies, `closed`, go to its audience and remote voters. */
+  pollExpired(payload: PollExpiredEvent, meta: EventMeta): Promise<void> {
+    return this.enqueue(payload.postLocal, meta, { event: DomainEvent.PollExpired, payload });
+  }
+
   /** A local account asks to follow a remote one (always a request until its Accept arrives). */
   followRequested(payload: FollowEvent, meta: EventMeta): Promise<void> {
     return this.enqueue(localFollowsRemote(payload), meta, { event: DomainEvent.FollowRequested, payload });
@@ -127,19 +160,25 @@ export class FederationBridge implements OnModuleInit {
     return this.enqueue(payload.local === true, meta, { event: DomainEvent.ProfileUpdated, payload });
   }
 
-  private async enqueue(wanted: boolean, meta: EventMeta, unstamped: Unstamped): Promise<void> {
+  /** `window`: one job for every event of one key (its id), run after `delay`, dated `at`. */
+  private async enqueue(
+    wanted: boolean,
+    meta: EventMeta,
+    unstamped: Unstamped,
+    window?: { key: string; at: number; delay: number },
+  ): Promise<void> {
     if (!wanted) return;
     const job = {
       ...unstamped,
-      eventId: meta.id,
-      at: meta.occurredAt.getTime(),
+      eventId: window ? window.key : meta.id,
+      at: window ? window.at : meta.occurredAt.getTime(),
       origin: this.origin,
     };
     const jobId = outboundJobId(job);
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.queue.add(FederationJob.Outbound, job, { ...OUTBOUND_JOB_OPTIONS, jobId }),
+        this.queue.add(FederationJob.Outbound, job, { ...OUTBOUND_JOB_OPTIONS, jobId, delay: window?.delay }),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error(`enqueue took over ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
         }),

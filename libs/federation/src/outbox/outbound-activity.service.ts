@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AccountActivities } from './account-activities.service';
 import { OutboundDelivery, type OutboundResult, skipped } from './outbound-delivery';
 import type { OutboundEventPayload } from './outbound.job';
+import { PollActivities } from './poll-activities.service';
 import { PostActivities } from './post-activities.service';
 
 /** One outbound job: the event's activity, built from the database as it is now, handed to Fedify. */
@@ -13,6 +14,7 @@ export class OutboundActivityService {
     private readonly delivery: OutboundDelivery,
     private readonly posts: PostActivities,
     private readonly accounts: AccountActivities,
+    private readonly polls: PollActivities,
   ) {}
 
   /** Off the first job's path: see OutboundDelivery.warmUp. */
@@ -44,6 +46,10 @@ export class OutboundActivityService {
         return this.posts.boosted(job.payload);
       case 'post.unboosted':
         return this.posts.unboosted(job.payload);
+      case 'poll.voted':
+        return this.polls.voted(job.payload, job.at);
+      case 'poll.expired':
+        return this.polls.expired(job.payload, job.at);
       case 'account.follow-requested':
         return this.accounts.followRequested(job.payload);
       case 'account.unfollowed':

@@ -11,7 +11,10 @@ export type OutboundEventPayload = {
   [E in OutboundEventName]: {
     event: E;
     payload: DomainEventPayloads[E];
-    /** The outbox event's id: the job's id, so a re-delivered event is one job. */
+    /**
+     * The outbox event's id: the job's id, so a re-delivered event is one job. For a local poll's
+     * debounced Update, the post and window instead (every vote in the window is that one job).
+     */
     eventId: string;
     /** When the event happened (ms): ids of activities with no row of their own derive from it. */
     at: number;

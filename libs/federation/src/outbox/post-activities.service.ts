@@ -93,9 +93,22 @@ export class PostActivities {
   }
 
   async updated(event: PostUpdatedEvent, at: number): Promise<OutboundResult> {
-    const found = await this.living(event.postId);
+    return this.sendUpdate(event.postId, at, []);
+  }
+
+  /**
+   * A local poll's new tallies: an Update of its Question to the post's audience and to the poll's
+   * remote voters (Mastodon's DistributePollUpdateWorker), dated `at`.
+   */
+  questionUpdated(postId: string, at: number, voterIds: string[]): Promise<OutboundResult> {
+    return this.sendUpdate(postId, at, voterIds);
+  }
+
+  private async sendUpdate(postId: string, at: number, alsoTo: string[]): Promise<OutboundResult> {
+    const found = await this.living(postId);
     if (!found) return skipped('post gone');
-    const { post, data, object, rows } = found;
+    const { post, data, object } = found;
+    const rows = alsoTo.length ? [...found.rows, ...(await this.audience.remoteAccounts(alsoTo))] : found.rows;
     const update = new Update({
       id: ActivityIds.update(this.origin, post.id, at),
       actor: localActorUri(this.origin, data.author.username),

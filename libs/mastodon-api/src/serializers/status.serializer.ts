@@ -5,6 +5,7 @@ import {
   localPostUri,
   MEDIA_VIEWS_BY_POST_ID,
   MENTIONS_BY_POST_ID,
+  POLL_BY_POST_ID,
   type PostEntity,
   VIEWER_HAS_BOOKMARKED,
   VIEWER_HAS_BOOSTED,
@@ -16,6 +17,7 @@ import { ACCOUNT_BY_ID, type AccountEntity } from '@guildhall/identity';
 import { AccountSerializer } from './account.serializer';
 import type { MastodonMention, MastodonStatus, MastodonVisibility } from './mastodon-entities';
 import { toMastodonMedia } from './media.serializer';
+import { toMastodonPoll } from './poll.serializer';
 
 const VISIBILITY: Record<Visibility, MastodonVisibility> = {
   [Visibility.Public]: 'public',
@@ -130,9 +132,10 @@ export class StatusSerializer {
 
   private async content(post: PostEntity, context: SerializeContext): Promise<MastodonStatus | null> {
     const { loaders } = context;
-    const [author, media, hashtags, mentionIds, viewerState] = await Promise.all([
+    const [author, media, poll, hashtags, mentionIds, viewerState] = await Promise.all([
       this.account(post, context),
       loaders.get(MEDIA_VIEWS_BY_POST_ID).load(post.id),
+      loaders.get(POLL_BY_POST_ID).load(post.id),
       loaders.get(HASHTAGS_BY_POST_ID).load(post.id),
       loaders.get(MENTIONS_BY_POST_ID).load(post.id),
       this.viewerState(post.id, context),
@@ -167,7 +170,7 @@ export class StatusSerializer {
       in_reply_to_id: post.inReplyToId,
       in_reply_to_account_id: post.inReplyToAccountId,
       reblog: null,
-      poll: null,
+      poll: poll ? toMastodonPoll(poll) : null,
       card: null,
       language: post.language,
       text: null,

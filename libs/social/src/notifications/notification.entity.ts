@@ -8,6 +8,8 @@ export enum NotificationType {
   Reply = 'reply',
   Like = 'like',
   Boost = 'boost',
+  /** A poll you voted in, or your own, ended (Mastodon's `poll`). */
+  Poll = 'poll',
 }
 
 @Entity('notifications')

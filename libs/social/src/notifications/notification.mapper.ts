@@ -8,6 +8,7 @@ const KINDS: Record<NotificationType, NotificationKind> = {
   [NotificationType.Reply]: NotificationKind.REPLY,
   [NotificationType.Like]: NotificationKind.LIKE,
   [NotificationType.Boost]: NotificationKind.BOOST,
+  [NotificationType.Poll]: NotificationKind.POLL,
 };
 
 /** The subscription channel of one recipient: a subscriber only ever listens to its own. */

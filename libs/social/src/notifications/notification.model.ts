@@ -9,6 +9,7 @@ export enum NotificationKind {
   REPLY = 'reply',
   LIKE = 'like',
   BOOST = 'boost',
+  POLL = 'poll',
 }
 
 registerEnumType(NotificationKind, {
@@ -20,6 +21,7 @@ registerEnumType(NotificationKind, {
     REPLY: { description: 'Someone replied to your post.' },
     LIKE: { description: 'Someone liked your post.' },
     BOOST: { description: 'Someone boosted your post.' },
+    POLL: { description: 'A poll you voted in, or your own, ended (from: its author).' },
   },
 });
 

@@ -10,6 +10,7 @@ import {
   UUID_PATTERN,
   type FollowEvent,
   type Page,
+  type PollExpiredEvent,
   type PostEngagementEvent,
   type PostPublishedEvent,
   type PostUpdatedEvent,
@@ -51,6 +52,7 @@ export class NotificationService implements OnModuleInit {
       [DomainEvent.PostUpdated]: (event) => this.onPostUpdated(event),
       [DomainEvent.PostLiked]: (event) => this.onPostLiked(event),
       [DomainEvent.PostBoosted]: (event) => this.onPostBoosted(event),
+      [DomainEvent.PollExpired]: (event) => this.onPollExpired(event),
     });
   }
 
@@ -88,6 +90,12 @@ export class NotificationService implements OnModuleInit {
     return this.notify(NotificationType.Boost, event.accountId, [event.postAuthorId], event.postId);
   }
 
+  /** Mastodon's PollExpirationNotifyWorker: the local voters and the author (if local) hear of the end. */
+  onPollExpired(event: PollExpiredEvent): Promise<void> {
+    const recipients = [...event.localVoterIds, ...(event.postLocal ? [event.authorId] : [])];
+    return this.notify(NotificationType.Poll, event.authorId, recipients, event.postId, { includeActor: true });
+  }
+
   async page(viewerId: string, request: NotificationPageRequest): Promise<Page<NotificationEntity>> {
     const beforeId = afterCursor(request.after);
     const rows = await this.notifications.page(viewerId, {
@@ -120,8 +128,10 @@ export class NotificationService implements OnModuleInit {
     fromAccountId: string,
     recipientIds: string[],
     postId: string | null,
+    options: { includeActor?: boolean } = {},
   ): Promise<void> {
-    const candidates = [...new Set(recipientIds)].filter((id) => id !== fromAccountId);
+    // Never about one's own action, except where the action is no one's (a poll's end).
+    const candidates = [...new Set(recipientIds)].filter((id) => options.includeActor || id !== fromAccountId);
     if (!candidates.length) return;
     const recipients = await this.notifications.findReachable(fromAccountId, candidates);
     const dedupeKey = `${type}:${fromAccountId}:${postId ?? ''}`;

@@ -1,5 +1,17 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
-import { ArrayMaxSize, IsEnum, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsEnum,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { CreatePollInput } from '../../polls/dto/create-poll.input';
 import { VisibilityModel } from '../post.model';
 
 export const NOTE_MAX_LENGTH = 5_000;
@@ -50,4 +62,10 @@ export class CreatePostInput {
   @ArrayMaxSize(4)
   @IsUUID('all', { each: true, message: 'mediaIds must be media ids' })
   mediaIds?: string[] | null;
+
+  @Field(() => CreatePollInput, { nullable: true, description: 'A poll (notes only, not with media).' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CreatePollInput)
+  poll?: CreatePollInput | null;
 }

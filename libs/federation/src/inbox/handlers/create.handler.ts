@@ -1,8 +1,8 @@
 import type { InboxContext } from '@fedify/fedify';
-import { Create } from '@fedify/fedify/vocab';
+import { Create, Note } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
-import { RemotePostService } from '@guildhall/content';
-import { remoteActor } from '@guildhall/identity';
+import { PollService, RemotePostService } from '@guildhall/content';
+import { remoteActor, type AccountEntity } from '@guildhall/identity';
 import { FollowService } from '@guildhall/social';
 import type { InboxHandler } from '../inbox-handler';
 import { InboxSupport, sameHost } from '../inbox-support';
@@ -24,6 +24,7 @@ export class CreateHandler implements InboxHandler<Create> {
     private readonly posts: RemotePostService,
     private readonly follows: FollowService,
     private readonly tombstones: RemoteTombstoneRepository,
+    private readonly polls: PollService,
   ) {}
 
   async handle(_ctx: InboxContext<void>, create: Create): Promise<void> {
@@ -40,6 +41,7 @@ export class CreateHandler implements InboxHandler<Create> {
       return void this.inbox.refuse(create, 'object not attributed to the actor', { object: uri });
     }
     if (await this.tombstones.isDeletedBy(uri, author.uri)) return void this.inbox.refuse(create, 'object was deleted');
+    if (object instanceof Note && (await this.vote(create, author, object))) return;
     if (await this.posts.findByReference(uri)) return void this.inbox.refuse(create, 'object already stored');
 
     const note = await readRemoteNote(
@@ -74,6 +76,7 @@ export class CreateHandler implements InboxHandler<Create> {
         hashtags: note.hashtags,
         media: note.media,
         publishedAt: note.publishedAt,
+        poll: note.poll,
       },
       create.id?.href ?? null,
     );
@@ -84,5 +87,29 @@ export class CreateHandler implements InboxHandler<Create> {
       return void this.inbox.refuse(create, 'object was deleted while it was stored');
     }
     this.inbox.done(create, 'post stored', { postId: post.id, object: uri, visibility: post.visibility });
+  }
+
+  /**
+   * A vote, as Mastodon's Create#poll_vote? reads one: a Note named after an option of a local
+   * poll it replies to. Counted (never stored as a reply) when the voter may see the poll; false
+   * when the Note is no vote, and goes on as a post.
+   */
+  private async vote(create: Create, voter: AccountEntity, note: Note): Promise<boolean> {
+    const name = note.name?.toString() ?? null;
+    const target = note.replyTargetId;
+    if (!name || !target) return false;
+    const postId = this.posts.localPostId(target.href);
+    if (!postId) return false;
+    const poll = (await this.polls.pollsForPosts([postId], null)).get(postId);
+    if (!poll?.options.some((option) => option.title === name)) return false;
+    const visible = await this.posts.findVisible(postId, voter.id);
+    if (!visible) {
+      this.inbox.refuse(create, 'vote on a poll the voter may not see', { postId });
+      return true;
+    }
+    const outcome = await this.polls.recordRemoteVote(remoteActor(voter.id, note.id!.href), visible, name);
+    if (outcome === 'counted') this.inbox.done(create, 'poll vote counted', { postId });
+    else this.inbox.refuse(create, `poll vote not counted: ${outcome}`, { postId });
+    return true;
   }
 }

@@ -1,14 +1,18 @@
 import type { InboxContext } from '@fedify/fedify';
-import { isActor, Update } from '@fedify/fedify/vocab';
+import { isActor, Question, Update } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
-import { RemotePostService } from '@guildhall/content';
+import { PollService, RemotePostService } from '@guildhall/content';
 import { remoteActor, type AccountEntity } from '@guildhall/identity';
 import type { InboxHandler } from '../inbox-handler';
 import { InboxSupport, sameHost } from '../inbox-support';
 import { isPostObject, type PostObject, readRemoteNote } from '../remote-note.mapper';
 import { RemoteActorService } from '../../remote/remote-actor.service';
 
-/** `Update` of the sender itself (a profile refresh) or of a post it wrote (an edit). */
+/**
+ * `Update` of the sender itself (a profile refresh) or of a post it wrote (an edit). An Update of
+ * a Question refreshes its poll's tallies, and is an edit only when its `updated` is new (Mastodon
+ * re-sends a Question as votes come in, with the same `updated` or none).
+ */
 @Injectable()
 export class UpdateHandler implements InboxHandler<Update> {
   readonly type = Update;
@@ -17,6 +21,7 @@ export class UpdateHandler implements InboxHandler<Update> {
     private readonly inbox: InboxSupport,
     private readonly remote: RemoteActorService,
     private readonly posts: RemotePostService,
+    private readonly polls: PollService,
   ) {}
 
   async handle(_ctx: InboxContext<void>, update: Update): Promise<void> {
@@ -48,6 +53,14 @@ export class UpdateHandler implements InboxHandler<Update> {
       this.inbox.embeddedOnly(),
       await this.inbox.attachmentOptions(update, object),
     );
+    if (object instanceof Question) {
+      const refreshed = note.poll ? await this.polls.refreshRemote(post.id, note.poll) : false;
+      const edited = note.updatedAt !== null && note.updatedAt.getTime() !== post.editedAt?.getTime();
+      if (!edited) {
+        if (refreshed) return this.inbox.done(update, 'poll refreshed', { postId: post.id });
+        return void this.inbox.refuse(update, 'no poll to refresh', { postId: post.id });
+      }
+    }
     const mentioned = new Set<string>();
     for (const href of note.mentionHrefs) {
       const account = await this.inbox.localAccount(href);

@@ -268,20 +268,21 @@ describe('GraphQL limits (ADR 0020)', () => {
       expect(res.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'NUL_CHARACTER' });
     });
 
-    it('refuses a NUL character in an upload description (a multipart field) with 400', async () => {
+    it('refuses a NUL character in an upload description (a multipart field) with 422', async () => {
       const res = await t
         .http()
         .post('/api/v1/media')
         .set('authorization', `Bearer ${alice.token}`)
         .field('description', 'alt\u0000text')
         .attach('file', png(2, 2), { filename: 'a.png', contentType: 'image/png' });
-      expect(res.status).toBe(400);
-      expect(res.body).toEqual({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'A description may not contain the NUL character (U+0000)',
-        reason: 'INVALID_ALT_TEXT',
-      });
+      expect(res.status).toBe(422);
+      expect(res.body).toEqual({ error: 'A description may not contain the NUL character (U+0000)' });
+      const rows = await t.app
+        .get(DataSource)
+        .query<{ n: string }[]>('SELECT count(*) AS n FROM media_attachments WHERE account_id = $1', [
+          alice.account.id,
+        ]);
+      expect(rows[0].n).toBe('0');
     });
 
     it('refuses a NUL character in a REST path with 400 and a reason', async () => {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LoaderFactories, uuidv7 } from '@guildhall/core';
-import { ContentErrorCode, MEDIA_BY_POST_ID, MediaService } from '@guildhall/content';
+import { MEDIA_BY_POST_ID, MediaService } from '@guildhall/content';
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { gif, jpeg, png, webp } from './fixtures/images';
@@ -92,10 +92,21 @@ describe('media uploads', () => {
       const res = await upload(member.token, bytes, { filename, contentType: mimeType, description: ' A test image ' });
       expect(res.status).toBe(200);
       const body = res.body as Uploaded;
+      // Smaller than a preview's bound, so the preview keeps the original's size.
+      const dimensions = { width, height, size: `${width}x${height}`, aspect: width / height };
       expect(body).toEqual({
+        // Mastodon's MediaAttachment…
         id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
         type: 'image',
         url: `http://guildhall.test/media/${body.id}`,
+        preview_url: `http://guildhall.test/media/${body.id}/small`,
+        remote_url: null,
+        preview_remote_url: null,
+        text_url: null,
+        meta: { original: dimensions, small: dimensions },
+        description: 'A test image',
+        blurhash: expect.stringMatching(/^U[0-9A-Za-z#$%*+,\-.:;=?@[\]^_{|}~]{35}$/),
+        // …with the GraphQL MediaAttachment's fields beside it.
         previewUrl: `http://guildhall.test/media/${body.id}/small`,
         remoteUrl: null,
         mimeType,
@@ -103,7 +114,6 @@ describe('media uploads', () => {
         height,
         byteSize: bytes.length,
         altText: 'A test image',
-        blurhash: expect.stringMatching(/^U[0-9A-Za-z#$%*+,\-.:;=?@[\]^_{|}~]{35}$/),
       });
       const [row] = await db.query<Record<string, unknown>[]>(
         `SELECT account_id, post_id, mime_type, byte_size, storage_key, preview_storage_key, preview_width,
@@ -174,8 +184,7 @@ describe('media uploads', () => {
         'notes.png',
         'image/png',
         415,
-        'Unsupported Media Type',
-        ContentErrorCode.UnsupportedMediaType,
+        'Only PNG, JPEG, GIF and WebP images are accepted',
       ],
       [
         'an SVG',
@@ -183,8 +192,7 @@ describe('media uploads', () => {
         'x.svg',
         'image/svg+xml',
         415,
-        'Unsupported Media Type',
-        ContentErrorCode.UnsupportedMediaType,
+        'Only PNG, JPEG, GIF and WebP images are accepted',
       ],
       [
         `a file over MEDIA_MAX_BYTES (${MAX_BYTES})`,
@@ -192,8 +200,7 @@ describe('media uploads', () => {
         'big.png',
         'image/png',
         413,
-        'Payload Too Large',
-        ContentErrorCode.MediaTooLarge,
+        `Files may be at most ${MAX_BYTES} bytes`,
       ],
       [
         'an image wider than 8192 pixels',
@@ -201,48 +208,43 @@ describe('media uploads', () => {
         'wide.png',
         'image/png',
         422,
-        'Unprocessable Entity',
-        ContentErrorCode.ImageDimensionsTooLarge,
+        'Images may be at most 8192×8192 pixels and 40 megapixels',
       ],
-    ])('refuses %s and stores nothing', async (_name, bytes, filename, contentType, status, error, reason) => {
+    ])('refuses %s and stores nothing', async (_name, bytes, filename, contentType, status, error) => {
       const member = await signUp(t);
       const before = [await rowCount(), storedFiles()];
       const res = await upload(member.token, bytes(), { filename, contentType });
       expect(res.status).toBe(status);
-      expect(res.body).toEqual({ statusCode: status, error, message: expect.any(String), reason });
+      expect(res.body).toEqual({ error });
       expect([await rowCount(), storedFiles()]).toEqual(before);
     });
 
-    it('refuses a request without a file with 400', async () => {
+    it('refuses a request without a file, or with a bad field, with 422', async () => {
       const before = [await rowCount(), storedFiles()];
       const noFile = await t
         .http()
         .post('/api/v1/media')
         .set('authorization', `Bearer ${alice.token}`)
         .field('description', 'where is the file?');
-      expect(noFile.status).toBe(400);
-      expect(noFile.body).toEqual({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'Send the image in the field "file"',
-        reason: ContentErrorCode.MalformedUpload,
-      });
+      expect(noFile.status).toBe(422);
+      expect(noFile.body).toEqual({ error: 'Send the image in the field "file"' });
       const json = await t
         .http()
         .post('/api/v1/media')
         .set('authorization', `Bearer ${alice.token}`)
         .send({ file: 'aGVsbG8=' });
-      expect(json.status).toBe(400);
-      expect((json.body as { reason: string }).reason).toBe(ContentErrorCode.MalformedUpload);
+      expect(json.status).toBe(422);
+      expect(json.body).toEqual({ error: 'Send the image as multipart/form-data in the field "file"' });
       const wrongField = await t
         .http()
         .post('/api/v1/media')
         .set('authorization', `Bearer ${alice.token}`)
         .attach('image', png(2, 2), { filename: 'a.png', contentType: 'image/png' });
-      expect(wrongField.status).toBe(400);
+      expect(wrongField.status).toBe(422);
+      expect(wrongField.body).toEqual({ error: 'Send exactly one file, in the field "file"' });
       const longDescription = await upload(alice.token, png(2, 2), { description: 'x'.repeat(1501) });
-      expect(longDescription.status).toBe(400);
-      expect((longDescription.body as { reason: string }).reason).toBe(ContentErrorCode.InvalidAltText);
+      expect(longDescription.status).toBe(422);
+      expect(longDescription.body).toEqual({ error: 'A description is at most 1500 characters' });
       expect([await rowCount(), storedFiles()]).toEqual(before);
     });
 
@@ -250,12 +252,7 @@ describe('media uploads', () => {
       const before = [await rowCount(), storedFiles()];
       const res = await upload(null, png(3, 2), { contentType: 'image/png' });
       expect(res.status).toBe(401);
-      expect(res.body).toEqual({
-        statusCode: 401,
-        error: 'Unauthorized',
-        message: 'A valid bearer token is required',
-        reason: 'UNAUTHENTICATED',
-      });
+      expect(res.body).toEqual({ error: 'The access token is invalid' });
       expect([await rowCount(), storedFiles()]).toEqual(before);
     });
 
@@ -266,8 +263,15 @@ describe('media uploads', () => {
       }
       const refused = await upload(member.token, png(1, 1));
       expect(refused.status).toBe(429);
-      expect((refused.body as { reason: string }).reason).toBe(ContentErrorCode.RateLimited);
-      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(refused.body).toEqual({ error: 'Too many uploads: try again later' });
+      const retryAfter = Number(refused.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(600);
+      const [{ n }] = await db.query<{ n: string }[]>(
+        'SELECT count(*) AS n FROM media_attachments WHERE account_id = $1',
+        [member.account.id],
+      );
+      expect(Number(n)).toBe(UPLOADS_PER_WINDOW);
       expect((await upload(alice.token, png(1, 1))).status).toBe(200);
     });
   });

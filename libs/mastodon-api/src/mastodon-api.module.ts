@@ -1,11 +1,17 @@
 import { Module } from '@nestjs/common';
+import { ContentModule } from '@guildhall/content';
+import { SocialModule } from '@guildhall/social';
 import { MastodonLoaders } from './http/mastodon-request';
 import { ScopeGuard } from './http/scope.guard';
+import { AccountListsController, ListsController } from './lists/lists.controller';
 import { AppsController } from './oauth/apps.controller';
 import { OAuthTokenController } from './oauth/oauth-token.controller';
 import { PushKeys } from './push/push-keys';
 import { AccountSerializer } from './serializers/account.serializer';
 import { StatusSerializer } from './serializers/status.serializer';
+import { EngagedPostsController } from './timelines/engaged-posts.controller';
+import { StatusPage } from './timelines/status-page';
+import { TimelinesController } from './timelines/timelines.controller';
 
 /**
  * Mastodon's client API (ADR 0026): a second adapter over the same domain as GraphQL. Its
@@ -13,8 +19,29 @@ import { StatusSerializer } from './serializers/status.serializer';
  * parses Mastodon's parameters and renders Mastodon's entities.
  */
 @Module({
-  controllers: [OAuthTokenController, AppsController],
-  providers: [ScopeGuard, MastodonLoaders, PushKeys, AccountSerializer, StatusSerializer],
+  imports: [
+    // timelines, lists, bookmarks, favourites
+    ContentModule,
+    SocialModule,
+  ],
+  controllers: [
+    OAuthTokenController,
+    AppsController,
+    // timelines, lists, bookmarks, favourites
+    TimelinesController,
+    ListsController,
+    AccountListsController,
+    EngagedPostsController,
+  ],
+  providers: [
+    ScopeGuard,
+    MastodonLoaders,
+    PushKeys,
+    AccountSerializer,
+    StatusSerializer,
+    // timelines, lists, bookmarks, favourites
+    StatusPage,
+  ],
   exports: [AccountSerializer, StatusSerializer, PushKeys, MastodonLoaders],
 })
 export class MastodonApiModule {}

@@ -15,3 +15,7 @@ export { NotificationModel, NotificationKind, NotificationConnection } from './n
 export { NotificationService } from './notifications/notification.service';
 export { NotificationException, NotificationErrorCode } from './notifications/notification.exception';
 export { recountFollowCounters } from './follows/follow-counters';
+export { ListEntity, ListRepliesPolicy } from './lists/list.entity';
+export { ListAccountEntity } from './lists/list-account.entity';
+export { ListService, MAX_LISTS_PER_ACCOUNT, type ListChanges } from './lists/list.service';
+export { type ListMember, type ListMembersPage } from './lists/list.repository';

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@guildhall/core';
+import { MEDIA_BY_POST_ID, type PostEntity, toMediaModel, type TimelinePost } from '@guildhall/content';
+import { ACCOUNT_BY_ID, type AuthContext } from '@guildhall/identity';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { MastodonLoaders } from '../http/mastodon-request';
+import { setLinkHeader } from '../http/paging';
+import type { MastodonStatus } from '../serializers/mastodon-entities';
+import { StatusSerializer } from '../serializers/status.serializer';
+
+/** The request after the global AuthGuard: `user` is set when a token was given. */
+type AuthenticatedRequest = FastifyRequest & { user?: AuthContext };
+
+/**
+ * Renders a page of statuses (newest first) with Mastodon's Link header. Timeline rows come with
+ * their authors and media: the request's loaders are primed with them, so a page costs only the
+ * queries for what the rows lack (tags, mentions, the viewer's likes, boosts and bookmarks).
+ */
+@Injectable()
+export class StatusPage {
+  constructor(
+    private readonly statuses: StatusSerializer,
+    private readonly loaders: MastodonLoaders,
+    private readonly config: ConfigService,
+  ) {}
+
+  /** `rows` may hold one more than `limit` (the repository's look-ahead row): it is left out. */
+  async timeline(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    rows: TimelinePost[],
+    limit: number,
+  ): Promise<MastodonStatus[]> {
+    const page = rows.slice(0, limit);
+    const context = this.loaders.of(request as AuthenticatedRequest);
+    const origin = this.config.values.publicOrigin;
+    const authors = context.loaders.get(ACCOUNT_BY_ID);
+    const media = context.loaders.get(MEDIA_BY_POST_ID);
+    for (const row of page) {
+      authors.prime(row.accountId, row.account);
+      media.prime(
+        row.id,
+        row.media.map((attachment) => toMediaModel(attachment, origin)),
+      );
+    }
+    setLinkHeader(
+      request,
+      reply,
+      origin,
+      page.map((row) => row.id),
+    );
+    return this.statuses.serializeMany(page, context);
+  }
+
+  /**
+   * Posts paged by another row's id (a bookmark's, a like's): the Link header names those ids,
+   * as Mastodon's does.
+   */
+  async byRow(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    rows: { id: string; post: PostEntity }[],
+  ): Promise<MastodonStatus[]> {
+    setLinkHeader(
+      request,
+      reply,
+      this.config.values.publicOrigin,
+      rows.map((row) => row.id),
+    );
+    return this.statuses.serializeMany(
+      rows.map((row) => row.post),
+      this.loaders.of(request as AuthenticatedRequest),
+    );
+  }
+}

@@ -195,8 +195,9 @@ export class EngagementRepository {
   }
 
   /**
-   * The account's bookmarks or likes of posts it may still see, as a page of at most `limit`
-   * rows, newest first (a `minId` page is read oldest first, then reversed).
+   * The account's bookmarks or likes of posts it may still see, newest first: `limit + 1` rows
+   * (the extra one tells there is an older page), or, for a `minId` page, the `limit` rows just
+   * newer than `minId` (read oldest first, then reversed).
    */
   async findEngaged(table: 'bookmarks' | 'likes', accountId: string, page: EngagedPage): Promise<BookmarkedPost[]> {
     const visible = visibleTo('p', accountId);
@@ -212,7 +213,7 @@ export class EngagementRepository {
     if (page.minId) query.andWhere('b.id > :minId', { minId: page.minId });
     const rows = await query
       .orderBy('b.id', page.minId ? 'ASC' : 'DESC')
-      .limit(page.limit)
+      .limit(page.minId ? page.limit : page.limit + 1)
       .getMany();
     if (page.minId) rows.reverse();
     return rows.map((row) => ({ id: row.id, post: row.post }));

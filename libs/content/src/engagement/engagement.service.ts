@@ -93,7 +93,7 @@ export class EngagementService {
     return this.engagement.findBookmarked(auth.accountId, afterId, limit);
   }
 
-  /** A page of the viewer's bookmarks (Mastodon's paging by the bookmark's id), newest first. */
+  /** A page of the viewer's bookmarks (Mastodon's paging by the bookmark's id), newest first (see findEngaged). */
   bookmarkPage(auth: AuthContext, page: EngagedPage): Promise<BookmarkedPost[]> {
     return this.engagement.findEngaged('bookmarks', auth.accountId, page);
   }

@@ -99,6 +99,7 @@ export class ListsController {
         reply,
         this.config.values.publicOrigin,
         members.map((member) => member.id),
+        { next: members.length === page.limit },
       );
     }
     return members.map((member) => this.accounts.serialize(member.account));

@@ -27,8 +27,9 @@ export class EngagedPostsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MastodonStatus[]> {
-    const rows = await this.engagement.bookmarkPage(auth, readPage(query));
-    return this.pages.byRow(request, reply, rows);
+    const page = readPage(query);
+    const rows = await this.engagement.bookmarkPage(auth, page);
+    return this.pages.byRow(request, reply, rows, page.limit);
   }
 
   @Get('favourites')
@@ -39,7 +40,8 @@ export class EngagedPostsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MastodonStatus[]> {
-    const rows = await this.engagement.likedPage(auth, readPage(query));
-    return this.pages.byRow(request, reply, rows);
+    const page = readPage(query);
+    const rows = await this.engagement.likedPage(auth, page);
+    return this.pages.byRow(request, reply, rows, page.limit);
   }
 }

@@ -24,7 +24,10 @@ export class StatusPage {
     private readonly config: ConfigService,
   ) {}
 
-  /** `rows` may hold one more than `limit` (the repository's look-ahead row): it is left out. */
+  /**
+   * `rows` may hold one more than `limit` (the repository's look-ahead row): it is left out, and
+   * tells that there is an older page. Without it (a `min_id` page), a full page may have one.
+   */
   async timeline(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -32,6 +35,7 @@ export class StatusPage {
     limit: number,
   ): Promise<MastodonStatus[]> {
     const page = rows.slice(0, limit);
+
     const context = this.loaders.of(request as AuthenticatedRequest);
     const origin = this.config.values.publicOrigin;
     const authors = context.loaders.get(ACCOUNT_BY_ID);
@@ -48,28 +52,38 @@ export class StatusPage {
       reply,
       origin,
       page.map((row) => row.id),
+      { next: this.hasOlder(request, rows.length, limit) },
     );
     return this.statuses.serializeMany(page, context);
   }
 
   /**
    * Posts paged by another row's id (a bookmark's, a like's): the Link header names those ids,
-   * as Mastodon's does.
+   * as Mastodon's does. `rows` may hold a look-ahead row, as for `timeline`.
    */
   async byRow(
     request: FastifyRequest,
     reply: FastifyReply,
     rows: { id: string; post: PostEntity }[],
+    limit: number,
   ): Promise<MastodonStatus[]> {
+    const page = rows.slice(0, limit);
     setLinkHeader(
       request,
       reply,
       this.config.values.publicOrigin,
-      rows.map((row) => row.id),
+      page.map((row) => row.id),
+      { next: this.hasOlder(request, rows.length, limit) },
     );
     return this.statuses.serializeMany(
-      rows.map((row) => row.post),
+      page.map((row) => row.post),
       this.loaders.of(request as AuthenticatedRequest),
     );
+  }
+
+  /** More than `limit` rows came (the look-ahead row), or a full `min_id` page (read without one). */
+  private hasOlder(request: FastifyRequest, count: number, limit: number): boolean {
+    const query = request.query as Record<string, unknown> | undefined;
+    return count > limit || (query?.min_id !== undefined && count === limit);
   }
 }

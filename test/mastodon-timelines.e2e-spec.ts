@@ -16,9 +16,9 @@ const TAG2 = `${TAG}_two`;
 /** Newest first, as every timeline orders posts (by their time-ordered ids). */
 const newestFirst = (ids: string[]) => [...ids].sort().reverse();
 
-async function collect(paginator: mastodon.Paginator<mastodon.v1.Status[], unknown>): Promise<string[][]> {
+async function collect<T extends { id: string }>(paginator: mastodon.Paginator<T[], unknown>): Promise<string[][]> {
   const pages: string[][] = [];
-  for await (const page of paginator) pages.push(page.map((status) => status.id));
+  for await (const page of paginator) pages.push(page.map((item) => item.id));
   return pages;
 }
 
@@ -285,6 +285,59 @@ describe('Mastodon timelines, bookmarks and favourites', () => {
         const res = await t.http().get(path).set('authorization', `Bearer ${token}`);
         expect(res.status).toBe(403);
       }
+    });
+  });
+
+  describe('GET /api/v1/conversations', () => {
+    it('groups direct posts by thread, tracks unread, marks read and hides until a new post', async () => {
+      const [ann, ben, cat] = await Promise.all([signUp(t), signUp(t), signUp(t)]);
+      const annApi = createRestAPIClient({ url: t.origin, accessToken: await appToken(t, ann, 'read write') });
+      const benApi = createRestAPIClient({ url: t.origin, accessToken: await appToken(t, ben, 'read write') });
+      const root = await post(ann, `hi @${ben.username}`, { visibility: 'DIRECT' });
+      await post(ann, `public, not a conversation @${ben.username}`);
+      const other = await post(ben, `another thread @${ann.username}`, { visibility: 'DIRECT' });
+
+      const benView = await benApi.v1.conversations.list({ limit: 1 });
+      expect(benView).toHaveLength(1);
+      expect(benView[0]).toMatchObject({ id: other, unread: false, lastStatus: { id: other } });
+      const benAll = await collect(benApi.v1.conversations.list({ limit: 1 }));
+      expect(benAll).toEqual([[other], [root]]);
+      const [, first] = await benApi.v1.conversations.list();
+      expect(first).toMatchObject({ id: root, unread: true, lastStatus: { id: root, visibility: 'direct' } });
+      expect(first.accounts.map((a) => a.id)).toEqual([ann.account.id]);
+
+      const reply = await post(ben, `@${ann.username} hello back`, { visibility: 'DIRECT', inReplyToId: root });
+      const [annLatest] = await annApi.v1.conversations.list();
+      expect(annLatest).toMatchObject({ id: root, unread: true, lastStatus: { id: reply } });
+      expect(annLatest.accounts.map((a) => a.id)).toEqual([ben.account.id]);
+      // Ben's copy is still unread from Ann's first post (his own reply does not change that).
+      const read = await benApi.v1.conversations.$select(root).read();
+      expect(read).toMatchObject({ id: root, unread: false });
+      expect((await benApi.v1.conversations.list()).map((c) => [c.id, c.unread])).toEqual([
+        [root, false],
+        [other, false],
+      ]);
+
+      // Someone outside it sees nothing and can change nothing.
+      const catToken = await appToken(t, cat, 'read write');
+      expect((await t.http().get('/api/v1/conversations').set('authorization', `Bearer ${catToken}`)).body).toEqual([]);
+      for (const [method, path] of [
+        ['post', `/api/v1/conversations/${root}/read`],
+        ['delete', `/api/v1/conversations/${root}`],
+        ['post', '/api/v1/conversations/nonsense/read'],
+      ] as const) {
+        const res = await t.http()[method](path).set('authorization', `Bearer ${catToken}`);
+        expect([path, res.status, res.body]).toEqual([path, 404, { error: 'Record not found' }]);
+      }
+      expect((await annApi.v1.conversations.list())[0]).toMatchObject({ id: root, unread: true });
+
+      await annApi.v1.conversations.$select(root).remove();
+      expect((await annApi.v1.conversations.list()).map((c) => c.id)).toEqual([other]);
+      const later = await post(ben, `@${ann.username} still there?`, { visibility: 'DIRECT', inReplyToId: reply });
+      expect((await annApi.v1.conversations.list())[0]).toMatchObject({ id: root, unread: true, lastStatus: { id: later } });
+
+      const noScope = await appToken(t, ann, 'read:lists');
+      expect((await t.http().get('/api/v1/conversations').set('authorization', `Bearer ${noScope}`)).status).toBe(403);
     });
   });
 });

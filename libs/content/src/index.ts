@@ -34,3 +34,6 @@ export {
 export { type BookmarkedPost, type EngagedPage } from './engagement/engagement.repository';
 export { ActivityModule } from './activity/activity.module';
 export { ActivityRepository, type PostActivity, type LikeActivity } from './activity/activity.repository';
+export { ConversationMarkEntity } from './conversations/conversation-mark.entity';
+export { ConversationService } from './conversations/conversation.service';
+export { type ConversationRow, type ConversationPage } from './conversations/conversation.repository';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ContentModule } from '@guildhall/content';
 import { SocialModule } from '@guildhall/social';
+import { ConversationsController } from './conversations/conversations.controller';
 import { MastodonLoaders } from './http/mastodon-request';
 import { ScopeGuard } from './http/scope.guard';
 import { AccountListsController, ListsController } from './lists/lists.controller';
@@ -8,6 +9,7 @@ import { AppsController } from './oauth/apps.controller';
 import { OAuthTokenController } from './oauth/oauth-token.controller';
 import { PushKeys } from './push/push-keys';
 import { AccountSerializer } from './serializers/account.serializer';
+import { ConversationSerializer } from './serializers/conversation.serializer';
 import { StatusSerializer } from './serializers/status.serializer';
 import { EngagedPostsController } from './timelines/engaged-posts.controller';
 import { StatusPage } from './timelines/status-page';
@@ -20,18 +22,19 @@ import { TimelinesController } from './timelines/timelines.controller';
  */
 @Module({
   imports: [
-    // timelines, lists, bookmarks, favourites
+    // timelines, lists, bookmarks, favourites, conversations
     ContentModule,
     SocialModule,
   ],
   controllers: [
     OAuthTokenController,
     AppsController,
-    // timelines, lists, bookmarks, favourites
+    // timelines, lists, bookmarks, favourites, conversations
     TimelinesController,
     ListsController,
     AccountListsController,
     EngagedPostsController,
+    ConversationsController,
   ],
   providers: [
     ScopeGuard,
@@ -39,8 +42,9 @@ import { TimelinesController } from './timelines/timelines.controller';
     PushKeys,
     AccountSerializer,
     StatusSerializer,
-    // timelines, lists, bookmarks, favourites
+    // timelines, lists, bookmarks, favourites, conversations
     StatusPage,
+    ConversationSerializer,
   ],
   exports: [AccountSerializer, StatusSerializer, PushKeys, MastodonLoaders],
 })

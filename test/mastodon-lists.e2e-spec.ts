@@ -109,7 +109,10 @@ describe('Mastodon lists', () => {
     await members.create({ accountIds: [bob.account.id, carol.account.id] });
     await members.create({ accountIds: [dave.account.id] });
     // Newest membership first, two a page, masto.js following the Link header.
-    expect(await collect(members.list({ limit: 2 }))).toEqual([[dave.account.id, expect.any(String)], [expect.any(String)]]);
+    expect(await collect(members.list({ limit: 2 }))).toEqual([
+      [dave.account.id, expect.any(String)],
+      [expect.any(String)],
+    ]);
     const everyone = await api('get', `/api/v1/lists/${list.id}/accounts?limit=0`);
     expect(everyone.headers.link).toBeUndefined();
     expect(new Set((everyone.body as { id: string }[]).map((a) => a.id))).toEqual(
@@ -247,11 +250,11 @@ describe('Mastodon lists', () => {
       expect(await timeline()).toContain(p.carolBoost);
     });
 
-    it("an exclusive list takes its members out of home; unfollowing takes them off the list", async () => {
+    it('an exclusive list takes its members out of home; unfollowing takes them off the list', async () => {
       const homeIds = async () =>
-        ((await t.gql<{ timeline: { edges: { node: { id: string } }[] } }>(HOME, {}, alice.token)).data!.timeline.edges).map(
-          (edge) => edge.node.id,
-        );
+        (
+          await t.gql<{ timeline: { edges: { node: { id: string } }[] } }>(HOME, {}, alice.token)
+        ).data!.timeline.edges.map((edge) => edge.node.id);
       const restHome = async () => (await masto.v1.timelines.home.list({ limit: 40 })).map((s) => s.id);
       expect(await homeIds()).toContain(p.bob1);
       await masto.v1.lists.$select(list.id).update({ title: 'Timeline', exclusive: true });
@@ -263,7 +266,11 @@ describe('Mastodon lists', () => {
       await masto.v1.lists.$select(list.id).update({ title: 'Timeline', exclusive: false });
       expect(await homeIds()).toContain(p.bob1);
 
-      const unfollow = await t.gql('mutation($h: String!) { unfollow(handle: $h) }', { h: carol.username }, alice.token);
+      const unfollow = await t.gql(
+        'mutation($h: String!) { unfollow(handle: $h) }',
+        { h: carol.username },
+        alice.token,
+      );
       expect(unfollow.data).toEqual({ unfollow: true });
       const members = await api('get', `/api/v1/lists/${list.id}/accounts`);
       expect((members.body as { id: string }[]).map((a) => a.id)).toEqual([bob.account.id]);

@@ -213,7 +213,7 @@ describe('Mastodon timelines, bookmarks and favourites', () => {
     it('narrows with all[], none[] and widens with any[]', async () => {
       const tag = anonymous.v1.timelines.tag.$select(TAG);
       const ids = async (params: Record<string, unknown>) =>
-        (await tag.list({ limit: 40, ...params } as mastodon.rest.v1.ListTimelineParams)).map((s) => s.id);
+        (await tag.list({ limit: 40, ...params })).map((s) => s.id);
       expect(await ids({ all: [TAG2] })).toEqual([p.carolPublic]);
       expect(await ids({ none: [TAG2] })).toEqual(newestFirst([p.bobPublic, p.mutedPublic, p.blockedPublic]));
       const other = await post(carol, `only the second #${TAG2}`);
@@ -334,7 +334,11 @@ describe('Mastodon timelines, bookmarks and favourites', () => {
       await annApi.v1.conversations.$select(root).remove();
       expect((await annApi.v1.conversations.list()).map((c) => c.id)).toEqual([other]);
       const later = await post(ben, `@${ann.username} still there?`, { visibility: 'DIRECT', inReplyToId: reply });
-      expect((await annApi.v1.conversations.list())[0]).toMatchObject({ id: root, unread: true, lastStatus: { id: later } });
+      expect((await annApi.v1.conversations.list())[0]).toMatchObject({
+        id: root,
+        unread: true,
+        lastStatus: { id: later },
+      });
 
       const noScope = await appToken(t, ann, 'read:lists');
       expect((await t.http().get('/api/v1/conversations').set('authorization', `Bearer ${noScope}`)).status).toBe(403);

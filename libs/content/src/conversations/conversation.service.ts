@@ -30,11 +30,7 @@ export class ConversationService {
 
   private async get(viewerId: string, id: string): Promise<ConversationRow> {
     const [found] = UUID_PATTERN.test(id)
-      ? await this.conversations.find(
-          viewerId,
-          { maxId: null, sinceId: null, minId: null, limit: 1 },
-          id.toLowerCase(),
-        )
+      ? await this.conversations.find(viewerId, { maxId: null, sinceId: null, minId: null, limit: 1 }, id.toLowerCase())
       : [];
     if (!found) throw new ContentException(ContentErrorCode.ConversationNotFound, 'Record not found');
     return found;

@@ -42,11 +42,14 @@ type Params = Record<string, unknown>;
 /** `:name` placeholders to PostgreSQL's `$n`, the same name always the same number. */
 function positional(sql: string, params: Params): [string, unknown[]] {
   const names: string[] = [];
-  const text = sql.replace(/:(viewerId|afterId|sinceId|minId|limit|tag|anyTags|allTags|noneTags|accountId|listId)\b/g, (_, name: string) => {
-    let index = names.indexOf(name);
-    if (index < 0) index = names.push(name) - 1;
-    return `$${index + 1}`;
-  });
+  const text = sql.replace(
+    /:(viewerId|afterId|sinceId|minId|limit|tag|anyTags|allTags|noneTags|accountId|listId)\b/g,
+    (_, name: string) => {
+      let index = names.indexOf(name);
+      if (index < 0) index = names.push(name) - 1;
+      return `$${index + 1}`;
+    },
+  );
   return [text, names.map((name) => params[name])];
 }
 
@@ -185,8 +188,10 @@ export class TimelineRepository {
       `p.visibility = 'public'`,
       any.length ? `EXISTS (${tagged('ANY(:anyTags)')})` : `EXISTS (${tagged(':tag')})`,
       ...(all.length
-        ? [`(SELECT count(DISTINCT h.name) FROM post_hashtags ph JOIN hashtags h ON h.id = ph.hashtag_id
-              WHERE ph.post_id = p.id AND h.name = ANY(:allTags)) = cardinality(:allTags::text[])`]
+        ? [
+            `(SELECT count(DISTINCT h.name) FROM post_hashtags ph JOIN hashtags h ON h.id = ph.hashtag_id
+              WHERE ph.post_id = p.id AND h.name = ANY(:allTags)) = cardinality(:allTags::text[])`,
+          ]
         : []),
       ...(none.length ? [`NOT EXISTS (${tagged('ANY(:noneTags)')})`] : []),
       ...(filter.origin === 'local' ? ['p.local'] : filter.origin === 'remote' ? ['NOT p.local'] : []),

@@ -105,7 +105,10 @@ export class TimelinesController {
   ): Promise<MastodonStatus[]> {
     const list = await this.lists.get(auth.accountId, id);
     const page = readPage(query);
-    const rows = await this.timelines.list({ ...timelinePage(auth.accountId, page), viewerId: auth.accountId }, list.id);
+    const rows = await this.timelines.list(
+      { ...timelinePage(auth.accountId, page), viewerId: auth.accountId },
+      list.id,
+    );
     return this.pages.timeline(request, reply, rows, page.limit);
   }
 }

@@ -31,7 +31,8 @@ export class ListService {
   /** The owner's list; LIST_NOT_FOUND for anyone else's or a malformed id. */
   async get(ownerId: string, id: string): Promise<ListEntity> {
     const list = UUID_PATTERN.test(id) ? await this.lists.findById(id.toLowerCase()) : null;
-    if (!list || list.accountId !== ownerId) throw new SocialException(SocialErrorCode.ListNotFound, 'Record not found');
+    if (!list || list.accountId !== ownerId)
+      throw new SocialException(SocialErrorCode.ListNotFound, 'Record not found');
     return list;
   }
 
@@ -127,7 +128,7 @@ export class ListService {
 
   private policy(value: string | undefined): ListRepliesPolicy | undefined {
     if (value === undefined) return undefined;
-    const policy = Object.values(ListRepliesPolicy).find((known) => known === value);
+    const policy = Object.values(ListRepliesPolicy).find((known) => known === (value as ListRepliesPolicy));
     if (!policy) {
       throw new SocialException(
         SocialErrorCode.InvalidList,
@@ -139,7 +140,8 @@ export class ListService {
 
   private accountIds(accountIds: string[]): string[] {
     const ids = [...new Set(accountIds.map((id) => id.toLowerCase()))];
-    if (!ids.length) throw new SocialException(SocialErrorCode.InvalidList, 'account_ids must name at least one account');
+    if (!ids.length)
+      throw new SocialException(SocialErrorCode.InvalidList, 'account_ids must name at least one account');
     if (ids.length > MAX_ACCOUNTS_PER_CHANGE) {
       throw new SocialException(SocialErrorCode.InvalidList, `At most ${MAX_ACCOUNTS_PER_CHANGE} accounts at a time`);
     }

@@ -258,6 +258,20 @@ describe('Mastodon timelines, bookmarks and favourites', () => {
         bookmarks: { edges: { node: { id: string } }[] };
       };
       expect(graph.bookmarks.edges.map((edge) => edge.node.id)).toEqual(bookmarked);
+      // Home renders the same flags (read with the timeline), a boost's about its original.
+      const home = await masto.v1.timelines.home.list({ limit: 40 });
+      const flags = (id: string) => {
+        const status = home.find((s) => s.id === id)!;
+        const shown = status.reblog ?? status;
+        return [shown.id, shown.favourited, shown.bookmarked, shown.reblogged, shown.tags.map((tag) => tag.name)];
+      };
+      expect(flags(p.bobPublic)).toEqual([p.bobPublic, true, true, false, [TAG]]);
+      expect(flags(p.bobBoost)).toEqual([p.carolPublic, true, true, false, [TAG, TAG2].sort()]);
+      expect(flags(p.bobUnlisted)).toEqual([p.bobUnlisted, false, false, false, []]);
+      const mentioning = await post(bob, `hello @${alice.username}`);
+      const [newest] = await masto.v1.timelines.home.list({ limit: 1 });
+      expect(newest.id).toBe(mentioning);
+      expect(newest.mentions.map((m) => [m.id, m.acct])).toEqual([[alice.account.id, alice.username]]);
       const [first] = await masto.v1.bookmarks.list({ limit: 1 });
       expect(first).toMatchObject({ id: bookmarked[0], favourited: true, bookmarked: true });
 

@@ -27,6 +27,7 @@ export { VIEWER_HAS_LIKED, VIEWER_HAS_BOOSTED, VIEWER_HAS_BOOKMARKED } from './e
 export {
   TimelineRepository,
   type TimelinePost,
+  type StatusExtras,
   type TimelinePage,
   type TimelineFilter,
   type HashtagQuery,

@@ -7,8 +7,22 @@ import { MediaAttachmentEntity } from '../media/media-attachment.entity';
 import { PostEntity } from '../posts/post.entity';
 import { visibleTo } from '../posts/post-visibility';
 
+/**
+ * What a Mastodon status shows beyond the post row, for the post it renders (a boost's original,
+ * or the post itself): its hashtags, mentioned accounts and the viewer's like, boost, bookmark.
+ */
+export interface StatusExtras {
+  /** The id these describe: `boostOfId ?? id`. */
+  postId: string;
+  tags: string[];
+  mentionIds: string[];
+  liked: boolean;
+  boosted: boolean;
+  bookmarked: boolean;
+}
+
 /** A timeline row: the post with its author and its media (in order), in one statement. */
-export type TimelinePost = PostEntity & { media: MediaAttachmentEntity[] };
+export type TimelinePost = PostEntity & { media: MediaAttachmentEntity[]; extras?: StatusExtras };
 
 /**
  * Who reads and which page. `afterId` pages to older posts (GraphQL's cursor, Mastodon's
@@ -21,6 +35,11 @@ export interface TimelinePage {
   sinceId?: string | null;
   minId?: string | null;
   limit: number;
+  /**
+   * Also read each row's StatusExtras in the same statement (the Mastodon API renders them for
+   * every status; a round trip per kind costs more than these index probes).
+   */
+  withExtras?: boolean;
 }
 
 /** Narrowing of the public and hashtag timelines (Mastodon's `local`, `remote`, `only_media`). */
@@ -79,6 +98,16 @@ export class TimelineRepository {
                 FROM media_attachments m WHERE m.post_id = p.id), '[]'::json) AS p_media`;
   }
 
+  /** StatusExtras columns, about `coalesce(p.boost_of_id, p.id)` (the post a status renders). */
+  private static readonly EXTRAS = `,
+      coalesce((SELECT array_agg(xh.name ORDER BY xh.name) FROM post_hashtags xph JOIN hashtags xh ON xh.id = xph.hashtag_id
+                WHERE xph.post_id = coalesce(p.boost_of_id, p.id)), '{}') AS x_tags,
+      coalesce((SELECT array_agg(xm.account_id) FROM mentions xm WHERE xm.post_id = coalesce(p.boost_of_id, p.id)), '{}') AS x_mentions,
+      EXISTS (SELECT 1 FROM likes xl WHERE xl.account_id = :viewerId AND xl.post_id = coalesce(p.boost_of_id, p.id)) AS x_liked,
+      EXISTS (SELECT 1 FROM posts xb WHERE xb.account_id = :viewerId AND xb.boost_of_id = coalesce(p.boost_of_id, p.id)
+                AND xb.deleted_at IS NULL) AS x_boosted,
+      EXISTS (SELECT 1 FROM bookmarks xk WHERE xk.account_id = :viewerId AND xk.post_id = coalesce(p.boost_of_id, p.id)) AS x_bookmarked`;
+
   private async run(page: TimelinePage, conditions: string[], params: Params = {}): Promise<TimelinePost[]> {
     const visible = visibleTo('p', page.viewerId);
     const where = [visible.sql, ...conditions];
@@ -90,7 +119,7 @@ export class TimelineRepository {
     if (page.minId) where.push('p.id > :minId');
     const boostJoin = conditions.some((c) => c.includes('o.id')) ? 'LEFT JOIN posts o ON o.id = p.boost_of_id' : '';
     const [sql, values] = positional(
-      `SELECT ${this.columns}
+      `SELECT ${this.columns}${page.withExtras ? TimelineRepository.EXTRAS : ''}
        FROM posts p JOIN accounts author ON author.id = p.account_id ${boostJoin}
        WHERE ${where.join(' AND ')}
        ORDER BY p.id ${page.minId ? 'ASC' : 'DESC'} LIMIT :limit`,
@@ -110,7 +139,19 @@ export class TimelineRepository {
       ...this.posts.map(row, 'p_'),
       account: this.accounts.map(row, 'a_'),
       media: (row.p_media as Record<string, unknown>[]).map((media) => this.media.map(media, '')),
+      ...(page.withExtras ? { extras: this.extras(row) } : {}),
     }));
+  }
+
+  private extras(row: Record<string, unknown>): StatusExtras {
+    return {
+      postId: (row.p_boost_of_id ?? row.p_id) as string,
+      tags: row.x_tags as string[],
+      mentionIds: row.x_mentions as string[],
+      liked: row.x_liked as boolean,
+      boosted: row.x_boosted as boolean,
+      bookmarked: row.x_bookmarked as boolean,
+    };
   }
 
   /**

@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@guildhall/core';
-import { MEDIA_BY_POST_ID, type PostEntity, toMediaModel, type TimelinePost } from '@guildhall/content';
+import {
+  HASHTAGS_BY_POST_ID,
+  MEDIA_BY_POST_ID,
+  MENTIONS_BY_POST_ID,
+  type PostEntity,
+  toMediaModel,
+  type TimelinePost,
+  VIEWER_HAS_BOOKMARKED,
+  VIEWER_HAS_BOOSTED,
+  VIEWER_HAS_LIKED,
+} from '@guildhall/content';
 import { ACCOUNT_BY_ID, type AuthContext } from '@guildhall/identity';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MastodonLoaders } from '../http/mastodon-request';
@@ -13,8 +23,9 @@ type AuthenticatedRequest = FastifyRequest & { user?: AuthContext };
 
 /**
  * Renders a page of statuses (newest first) with Mastodon's Link header. Timeline rows come with
- * their authors and media: the request's loaders are primed with them, so a page costs only the
- * queries for what the rows lack (tags, mentions, the viewer's likes, boosts and bookmarks).
+ * their authors, media and (read `withExtras`) tags, mentions and the viewer's likes, boosts and
+ * bookmarks: the request's loaders are primed with them, so a page without boosts costs no query
+ * beyond the timeline's own (a boost's original is still loaded through the loaders).
  */
 @Injectable()
 export class StatusPage {
@@ -38,14 +49,22 @@ export class StatusPage {
 
     const context = this.loaders.of(request as AuthenticatedRequest);
     const origin = this.config.values.publicOrigin;
-    const authors = context.loaders.get(ACCOUNT_BY_ID);
-    const media = context.loaders.get(MEDIA_BY_POST_ID);
+    const { loaders } = context;
     for (const row of page) {
-      authors.prime(row.accountId, row.account);
-      media.prime(
+      loaders.get(ACCOUNT_BY_ID).prime(row.accountId, row.account);
+      loaders.get(MEDIA_BY_POST_ID).prime(
         row.id,
         row.media.map((attachment) => toMediaModel(attachment, origin)),
       );
+      const extras = row.extras;
+      if (!extras) continue;
+      loaders.get(HASHTAGS_BY_POST_ID).prime(extras.postId, extras.tags);
+      loaders.get(MENTIONS_BY_POST_ID).prime(extras.postId, extras.mentionIds);
+      if (context.viewerId) {
+        loaders.get(VIEWER_HAS_LIKED).prime(extras.postId, extras.liked);
+        loaders.get(VIEWER_HAS_BOOSTED).prime(extras.postId, extras.boosted);
+        loaders.get(VIEWER_HAS_BOOKMARKED).prime(extras.postId, extras.bookmarked);
+      }
     }
     setLinkHeader(
       request,

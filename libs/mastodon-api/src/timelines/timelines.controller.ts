@@ -25,7 +25,14 @@ function tagNames(query: QueryParams, name: string): string[] {
 }
 
 function timelinePage(viewerId: string | null, page: MastodonPage): TimelinePage {
-  return { viewerId, afterId: page.maxId, sinceId: page.sinceId, minId: page.minId, limit: page.limit };
+  return {
+    viewerId,
+    afterId: page.maxId,
+    sinceId: page.sinceId,
+    minId: page.minId,
+    limit: page.limit,
+    withExtras: true,
+  };
 }
 
 function filterOf(query: QueryParams): TimelineFilter {

@@ -190,6 +190,10 @@ describe('Mastodon timelines, bookmarks and favourites', () => {
       const remote = (await anonymous.v1.timelines.public.list({ remote: true, limit: 40 })).map((s) => s.id);
       expect(remote).toContain(p.remotePublic);
       expect(remote).not.toContain(p.carolPublic);
+      const both = (await anonymous.v1.timelines.public.list({ remote: true, local: true, limit: 40 })).map(
+        (s) => s.id,
+      );
+      expect(both).toEqual(expect.arrayContaining([p.remotePublic, p.carolPublic]));
       const media = (await anonymous.v1.timelines.public.list({ onlyMedia: true, limit: 40 })).map((s) => s.id);
       expect(media).toContain(p.remotePublic);
       expect(media).not.toContain(p.carolPublic);

@@ -38,7 +38,9 @@ function timelinePage(viewerId: string | null, page: MastodonPage): TimelinePage
 function filterOf(query: QueryParams): TimelineFilter {
   const local = booleanParam(query.local);
   const remote = booleanParam(query.remote);
-  return { origin: local ? 'local' : remote ? 'remote' : 'all', onlyMedia: booleanParam(query.only_media) };
+  // As Mastodon's PublicFeed: both (or neither) mean every origin.
+  const origin = local === remote ? 'all' : local ? 'local' : 'remote';
+  return { origin, onlyMedia: booleanParam(query.only_media) };
 }
 
 /**

@@ -185,6 +185,61 @@ describe('Mastodon lists', () => {
     expect((await t.http().get('/api/v1/lists')).status).toBe(401);
   });
 
+  it('is the same list through GraphQL and REST, with the same rules', async () => {
+    const created = await t.gql<{
+      createList: { id: string; title: string; repliesPolicy: string; exclusive: boolean };
+    }>(
+      'mutation($input: ListInput!) { createList(input: $input) { id title repliesPolicy exclusive } }',
+      { input: { title: 'From GraphQL', repliesPolicy: 'FOLLOWED' } },
+      alice.token,
+    );
+    const id = created.data!.createList.id;
+    expect(created.data!.createList).toEqual({
+      id,
+      title: 'From GraphQL',
+      repliesPolicy: 'FOLLOWED',
+      exclusive: false,
+    });
+    expect(await masto.v1.lists.$select(id).fetch()).toEqual({
+      id,
+      title: 'From GraphQL',
+      repliesPolicy: 'followed',
+      exclusive: false,
+    });
+    await masto.v1.lists.$select(id).update({ title: 'Renamed over REST' });
+    const listed = await t.gql<{ lists: { id: string; title: string }[] }>(
+      'query { lists { id title } }',
+      {},
+      alice.token,
+    );
+    expect(listed.data!.lists).toContainEqual({ id, title: 'Renamed over REST' });
+
+    const ADD = 'mutation($id: ID!, $input: ListAccountsInput!) { addListAccounts(id: $id, input: $input) { id } }';
+    const before = await counts();
+    const refused = await t.gql(ADD, { id, input: { accountIds: [stranger.account.id] } }, alice.token);
+    expect(refused.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    const foreign = await t.gql(ADD, { id, input: { accountIds: [carol.account.id] } }, stranger.token);
+    expect(foreign.errors?.[0].extensions.code).toBe('NOT_FOUND');
+    expect(await counts()).toEqual(before);
+    expect((await t.gql(ADD, { id, input: { accountIds: [dave.account.id] } }, alice.token)).errors).toBeUndefined();
+    const davePost = await post(dave, 'for both APIs');
+    const viaGraphql = await t.gql<{ listTimeline: { edges: { node: { id: string } }[] } }>(
+      'query($id: ID!) { listTimeline(id: $id, first: 40) { edges { node { id } } } }',
+      { id },
+      alice.token,
+    );
+    const viaRest = (await masto.v1.timelines.list.$select(id).list({ limit: 40 })).map((status) => status.id);
+    expect(viaRest[0]).toBe(davePost);
+    expect(viaGraphql.data!.listTimeline.edges.map((edge) => edge.node.id)).toEqual(viaRest);
+    const deleted = await t.gql<{ deleteList: boolean }>(
+      'mutation($id: ID!) { deleteList(id: $id) }',
+      { id },
+      alice.token,
+    );
+    expect(deleted.data).toEqual({ deleteList: true });
+    expect((await api('get', `/api/v1/lists/${id}`)).status).toBe(404);
+  });
+
   describe('list timeline', () => {
     let list: mastodon.v1.List;
     const p: Record<string, string> = {};

@@ -19,3 +19,4 @@ export { ListEntity, ListRepliesPolicy } from './lists/list.entity';
 export { ListAccountEntity } from './lists/list-account.entity';
 export { ListService, MAX_LISTS_PER_ACCOUNT, type ListChanges } from './lists/list.service';
 export { type ListMember, type ListMembersPage } from './lists/list.repository';
+export { ListModel, ListRepliesPolicyValue } from './lists/list.model';

@@ -366,6 +366,7 @@ async function main() {
   );
   diagnostics.bareWithRepositorySqlOverBare = ratio(diagnostics.bareWithRepositorySql, results.bare.c10);
   let cpuProfile = null;
+  let restCpuProfile = null;
   if (fastReaders.length > 0) {
     diagnostics.graphqlFastReaders = await measure(
       'graphql, fast readers c10',
@@ -386,6 +387,19 @@ async function main() {
       seconds: PROFILE_S,
       readers: 'fast readers',
       requestsPerSecWhileProfiling: profiled.requestsPerSec,
+      ...summariseProfile(await getJson(port, '/bench/cpu/stop', { method: 'POST' }), root),
+    };
+    await drain(port);
+    await getJson(port, '/bench/cpu/start', { method: 'POST' });
+    const restProfiled = await load('rest, fast readers c10, under the CPU profiler', port, {
+      connections: 10,
+      duration: PROFILE_S,
+      makeRequest: restRequestFor(fastReaders),
+    });
+    restCpuProfile = {
+      seconds: PROFILE_S,
+      readers: 'fast readers',
+      requestsPerSecWhileProfiling: restProfiled.requestsPerSec,
       ...summariseProfile(await getJson(port, '/bench/cpu/stop', { method: 'POST' }), root),
     };
   }
@@ -423,6 +437,7 @@ async function main() {
       bareStatementsPerRequest: bareSql.length,
       explainAnalyzePlanningPlusExecution: plans,
       cpuUnderGraphqlLoad: cpuProfile,
+      cpuUnderRestLoad: restCpuProfile,
     },
     server: {
       startMs,

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { ContentModule } from '@guildhall/content';
 import { SocialModule } from '@guildhall/social';
+import { InstanceStatsRepository } from '@guildhall/federation';
+import { InstanceController } from './instance/instance.controller';
+import { MemberDefaultsController } from './instance/member-defaults.controller';
+import { MediaController } from './media/media.controller';
 import { ConversationsController } from './conversations/conversations.controller';
 import { MastodonLoaders } from './http/mastodon-request';
 import { ScopeGuard } from './http/scope.guard';
@@ -29,6 +33,9 @@ import { TimelinesController } from './timelines/timelines.controller';
   controllers: [
     OAuthTokenController,
     AppsController,
+    InstanceController,
+    MemberDefaultsController,
+    MediaController,
     // timelines, lists, bookmarks, favourites, conversations
     TimelinesController,
     ListsController,
@@ -45,6 +52,8 @@ import { TimelinesController } from './timelines/timelines.controller';
     // timelines, lists, bookmarks, favourites, conversations
     StatusPage,
     ConversationSerializer,
+    // Reads only the DataSource; the federation module's own is not visible outside it.
+    InstanceStatsRepository,
   ],
   exports: [AccountSerializer, StatusSerializer, PushKeys, MastodonLoaders],
 })

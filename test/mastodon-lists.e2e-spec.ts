@@ -4,6 +4,7 @@ import { uuidv7 } from '@guildhall/core';
 import { signUp, type SignedUp } from './utils/factories';
 import { insertBlock, insertFollow } from './utils/graph';
 import { appToken } from './utils/mastodon';
+import { expectMastodonResponse } from './utils/mastodon-schema';
 import { createListeningTestApp, type TestApp } from './utils/test-app';
 
 const CREATE = 'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }';
@@ -147,6 +148,11 @@ describe('Mastodon lists', () => {
     await api('delete', `/api/v1/lists/${list.id}/accounts?account_ids[]=${dave.account.id}`).expect(200, {});
     const containing = await api('get', `/api/v1/accounts/${bob.account.id}/lists`);
     expect(containing.body).toEqual([{ id: list.id, title: 'Members', replies_policy: 'list', exclusive: false }]);
+    expectMastodonResponse('GET', `/api/v1/accounts/${bob.account.id}/lists`, 200, containing.body);
+    expectMastodonResponse('GET', `/api/v1/lists/${list.id}/accounts`, 200, left.body);
+    for (const path of ['/api/v1/lists', `/api/v1/lists/${list.id}`]) {
+      expectMastodonResponse('GET', path, 200, (await api('get', path).expect(200)).body);
+    }
     expect((await api('get', `/api/v1/accounts/${dave.account.id}/lists`)).body).toEqual([]);
     expect((await api('get', `/api/v1/accounts/${uuidv7()}/lists`)).status).toBe(404);
   });
@@ -278,6 +284,8 @@ describe('Mastodon lists', () => {
 
     it("'list' (the default) shows members' posts and boosts, and replies to members only", async () => {
       expect(await timeline()).toEqual(newestFirst([...always(), p.replyToMember]));
+      const raw = await api('get', `/api/v1/timelines/list/${list.id}`).expect(200);
+      expectMastodonResponse('GET', `/api/v1/timelines/list/${list.id}`, 200, raw.body);
       const pages = await collect(masto.v1.timelines.list.$select(list.id).list({ limit: 2 }));
       expect(pages.flat()).toEqual(newestFirst([...always(), p.replyToMember]));
     });

@@ -4,6 +4,7 @@ import { uuidv7 } from '@guildhall/core';
 import { signUp, type SignedUp } from './utils/factories';
 import { insertBlock, insertFollow } from './utils/graph';
 import { appToken } from './utils/mastodon';
+import { expectMastodonResponse } from './utils/mastodon-schema';
 import { createListeningTestApp, type TestApp } from './utils/test-app';
 
 const CREATE = 'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }';
@@ -358,8 +359,30 @@ describe('Mastodon timelines, bookmarks and favourites', () => {
         lastStatus: { id: later },
       });
 
+      const raw = await t
+        .http()
+        .get('/api/v1/conversations')
+        .set('authorization', `Bearer ${await appToken(t, ann, 'read')}`);
+      expectMastodonResponse('GET', '/api/v1/conversations', 200, raw.body);
       const noScope = await appToken(t, ann, 'read:lists');
       expect((await t.http().get('/api/v1/conversations').set('authorization', `Bearer ${noScope}`)).status).toBe(403);
     });
+  });
+
+  it("renders Mastodon's entities: every timeline, bookmarks and favourites match its published schema", async () => {
+    const token = await appToken(t, alice, 'read');
+    for (const path of [
+      '/api/v1/timelines/home?limit=40',
+      '/api/v1/timelines/public?limit=40',
+      '/api/v1/timelines/public?remote=true',
+      `/api/v1/timelines/tag/${TAG}`,
+      '/api/v1/bookmarks',
+      '/api/v1/favourites',
+    ]) {
+      const res = await t.http().get(path).set('authorization', `Bearer ${token}`);
+      expect([path, res.status]).toEqual([path, 200]);
+      expect((res.body as unknown[]).length).toBeGreaterThan(0);
+      expectMastodonResponse('GET', path, 200, res.body);
+    }
   });
 });

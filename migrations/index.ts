@@ -18,6 +18,8 @@ import { PseudonymisePublishedSnapshots1796545351581 } from './1796545351581-Pse
 import { AddOAuthApplications1796554873072 } from './1796554873072-AddOAuthApplications';
 import { AddMediaPreviewsAndFocus1796554950426 } from './1796554950426-AddMediaPreviewsAndFocus';
 import { CreatePolls1796556125650 } from './1796556125650-CreatePolls';
+import { AddLists1796556497377 } from './1796556497377-AddLists';
+import { AddConversationMarks1796557093572 } from './1796557093572-AddConversationMarks';
 
 export const MIGRATIONS = [
   CreateIdentity1795317000691,
@@ -39,4 +41,6 @@ export const MIGRATIONS = [
   AddOAuthApplications1796554873072,
   AddMediaPreviewsAndFocus1796554950426,
   CreatePolls1796556125650,
+  AddLists1796556497377,
+  AddConversationMarks1796557093572,
 ];

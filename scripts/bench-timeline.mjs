@@ -1,5 +1,5 @@
 // HOME timeline throughput: the GraphQL `timeline(kind: HOME, first: 20)` query (posts with
-// authors, counts and media) against the same page served by hand-written SQL through a bare
+// authors, counts and media) and the Mastodon API's `GET /api/v1/timelines/home` against the same page served by hand-written SQL through a bare
 // Fastify route on the same server and pool (scripts/bench/timeline-server.mjs): the floor this
 // stack can reach. Seeds a scratch database (dropped at the end) with ACCOUNTS accounts, POSTS
 // posts and ~FOLLOWS_PER_ACCOUNT follows each, checks both routes return the same page, then runs
@@ -43,8 +43,17 @@ const CONNECTION_COUNTS = [10, 50];
 const WARMUP_S = 3;
 const DURATION_S = 10;
 const PROFILE_S = 5;
-const TARGETS = { minGraphqlOverBareRatio: 0.6, maxGraphqlP99MsAt10: 50 };
-const OVERALL_TIMEOUT_MS = 5 * 60_000;
+const TARGETS = {
+  minGraphqlOverBareRatio: 0.6,
+  maxGraphqlP99MsAt10: 50,
+  minRestOverBareRatio: 0.6,
+  maxRestP99MsAt10: 50,
+};
+/** The same page through the Mastodon client API (issue 11: REST home against the same floor). */
+/** The repository's timeline statement among the SQL a request ran (hand-written since TimelineRepository moved off TypeORM). */
+const TIMELINE_STATEMENT = /FROM posts p JOIN accounts author/;
+const REST_PATH = `/api/v1/timelines/home?limit=${HOME_PAGE_SIZE}`;
+const OVERALL_TIMEOUT_MS = 7 * 60_000;
 
 const log = createLog('bench:timeline');
 /** What this run created (scratch database, Redis keys, server, temp dir): released on every exit path. */
@@ -237,6 +246,15 @@ async function main() {
     const viaRepositorySql = await getJson(port, barePath(reader.id, include, 'repository'));
     const graphqlIds = viaGraphql.data.timeline.edges.map((edge) => edge.node.id);
     const bareIds = viaBare.data.timeline.edges.map((edge) => edge.node.id);
+    const viaRest = await getJson(port, REST_PATH, { headers: { authorization: `Bearer ${reader.token}` } });
+    if (
+      !isDeepStrictEqual(
+        viaRest.map((status) => status.id),
+        bareIds,
+      )
+    ) {
+      throw new Error(`REST home and the bare route disagree for reader ${reader.id}`);
+    }
     if (graphqlIds.length !== HOME_PAGE_SIZE || !isDeepStrictEqual(graphqlIds, bareIds)) {
       throw new Error(
         `GraphQL and the bare route disagree for reader ${reader.id}:\n  graphql ${graphqlIds.join(',')}\n  bare    ${bareIds.join(',')}`,
@@ -270,7 +288,7 @@ async function main() {
   const plans = await withClient(databaseUrl, async (client) => {
     const timings = { handWritten: [], repositorySql: [], typeormTimeline: [] };
     for (const [i, reader] of readers.entries()) {
-      const timeline = graphqlSql[i].find((statement) => /FROM "posts" "p"/.test(statement.sql));
+      const timeline = graphqlSql[i].find((statement) => TIMELINE_STATEMENT.test(statement.sql));
       const runs = [
         ['handWritten', HOME_SQL, [reader.id, HOME_PAGE_SIZE + 1]],
         ['repositorySql', REPOSITORY_HOME_SQL, [reader.id, HOME_PAGE_SIZE + 1]],
@@ -307,22 +325,33 @@ async function main() {
     (list, sql = 'hand-written') =>
     (n) => ({ method: 'GET', path: barePath(list[n % list.length].id, include, sql) });
 
-  const results = { graphql: {}, bare: {} };
+  const restRequestFor = (list) => (n) => ({
+    method: 'GET',
+    path: REST_PATH,
+    headers: { authorization: `Bearer ${list[n % list.length].token}` },
+  });
+
+  const results = { graphql: {}, bare: {}, rest: {} };
   for (const connections of CONNECTION_COUNTS) {
     const key = `c${connections}`;
     results.graphql[key] = await measure(`graphql ${key}`, port, connections, graphqlRequestFor(readers));
     results.bare[key] = await measure(`bare ${key}`, port, connections, bareRequestFor(readers));
+    results.rest[key] = await measure(`rest ${key}`, port, connections, restRequestFor(readers));
   }
   const ratio = (a, b) => round(a.requestsPerSec / Math.max(b.requestsPerSec, 1), 3);
   const ratios = {};
+  const restRatios = {};
   for (const connections of CONNECTION_COUNTS) {
     const key = `c${connections}`;
     ratios[key] = ratio(results.graphql[key], results.bare[key]);
+    restRatios[key] = ratio(results.rest[key], results.bare[key]);
   }
   const met = {
     ratioAt10: ratios.c10 >= TARGETS.minGraphqlOverBareRatio,
     ratioAt50: ratios.c50 >= TARGETS.minGraphqlOverBareRatio,
     graphqlP99At10: results.graphql.c10.p99Ms < TARGETS.maxGraphqlP99MsAt10,
+    restRatioAt10: restRatios.c10 >= TARGETS.minRestOverBareRatio,
+    restP99At10: results.rest.c10.p99Ms < TARGETS.maxRestP99MsAt10,
   };
 
   // Diagnostics at 10 connections: the bare route with the repository's SQL (the SQL's share of
@@ -337,6 +366,7 @@ async function main() {
   );
   diagnostics.bareWithRepositorySqlOverBare = ratio(diagnostics.bareWithRepositorySql, results.bare.c10);
   let cpuProfile = null;
+  let restCpuProfile = null;
   if (fastReaders.length > 0) {
     diagnostics.graphqlFastReaders = await measure(
       'graphql, fast readers c10',
@@ -357,6 +387,19 @@ async function main() {
       seconds: PROFILE_S,
       readers: 'fast readers',
       requestsPerSecWhileProfiling: profiled.requestsPerSec,
+      ...summariseProfile(await getJson(port, '/bench/cpu/stop', { method: 'POST' }), root),
+    };
+    await drain(port);
+    await getJson(port, '/bench/cpu/start', { method: 'POST' });
+    const restProfiled = await load('rest, fast readers c10, under the CPU profiler', port, {
+      connections: 10,
+      duration: PROFILE_S,
+      makeRequest: restRequestFor(fastReaders),
+    });
+    restCpuProfile = {
+      seconds: PROFILE_S,
+      readers: 'fast readers',
+      requestsPerSecWhileProfiling: restProfiled.requestsPerSec,
       ...summariseProfile(await getJson(port, '/bench/cpu/stop', { method: 'POST' }), root),
     };
   }
@@ -380,18 +423,21 @@ async function main() {
     durationSeconds: DURATION_S,
     graphql: results.graphql,
     bare: results.bare,
+    rest: results.rest,
     ratioGraphqlOverBareRequestsPerSec: ratios,
+    ratioRestOverBareRequestsPerSec: restRatios,
     targets: { ...TARGETS, met, allMet: Object.values(met).every(Boolean) },
     diagnostics,
     profile: {
       graphqlStatementsPerRequest: graphqlSql[0].length,
       graphqlStatementsReader0: graphqlSql[0].map((s) => ({ ...describeSql(s.sql), ms: s.ms })),
       graphqlTimelineStatementMsPerReader: graphqlSql.map(
-        (statements) => statements.find((statement) => /FROM "posts" "p"/.test(statement.sql))?.ms ?? null,
+        (statements) => statements.find((statement) => TIMELINE_STATEMENT.test(statement.sql))?.ms ?? null,
       ),
       bareStatementsPerRequest: bareSql.length,
       explainAnalyzePlanningPlusExecution: plans,
       cpuUnderGraphqlLoad: cpuProfile,
+      cpuUnderRestLoad: restCpuProfile,
     },
     server: {
       startMs,
@@ -411,6 +457,7 @@ async function main() {
         '(EXISTS over posts inside an OR); diagnostics.*FastReaders: both routes for the readers whose page the ' +
         'repository SQL serves without a sequential scan of posts. They separate the SQL plan cost from the GraphQL stack cost.',
       'The server runs with NODE_ENV=production, as docker/Dockerfile sets it.',
+      `rest: GET ${REST_PATH} (Mastodon Status entities, the same page; the readers' JWTs as bearer tokens).`,
       'VACUUM (ANALYZE) runs after seeding.',
     ],
   };

@@ -52,6 +52,17 @@ export { readUpload, type Upload } from './media/multipart-upload';
 export { MEDIA_HTTP_STATUS } from './media/media-http-status';
 export { EngagementService, type EngagementOutcome } from './engagement/engagement.service';
 export { VIEWER_HAS_LIKED, VIEWER_HAS_BOOSTED, VIEWER_HAS_BOOKMARKED } from './engagement/engagement.loaders';
-export { TimelineRepository, type TimelinePost, type TimelinePage } from './timelines/timeline.repository';
+export {
+  TimelineRepository,
+  type TimelinePost,
+  type StatusExtras,
+  type TimelinePage,
+  type TimelineFilter,
+  type HashtagQuery,
+} from './timelines/timeline.repository';
+export { type BookmarkedPost, type EngagedPage } from './engagement/engagement.repository';
 export { ActivityModule } from './activity/activity.module';
 export { ActivityRepository, type PostActivity, type LikeActivity } from './activity/activity.repository';
+export { ConversationMarkEntity } from './conversations/conversation-mark.entity';
+export { ConversationService } from './conversations/conversation.service';
+export { type ConversationRow, type ConversationPage } from './conversations/conversation.repository';

@@ -1,17 +1,24 @@
 import { Module } from '@nestjs/common';
 import { ContentModule } from '@guildhall/content';
+import { SocialModule } from '@guildhall/social';
 import { InstanceStatsRepository } from '@guildhall/federation';
 import { InstanceController } from './instance/instance.controller';
 import { MemberDefaultsController } from './instance/member-defaults.controller';
 import { MediaController } from './media/media.controller';
+import { ConversationsController } from './conversations/conversations.controller';
 import { MastodonLoaders } from './http/mastodon-request';
 import { ScopeGuard } from './http/scope.guard';
+import { AccountListsController, ListsController } from './lists/lists.controller';
 import { AppsController } from './oauth/apps.controller';
 import { OAuthTokenController } from './oauth/oauth-token.controller';
 import { PollsController } from './polls/polls.controller';
 import { PushKeys } from './push/push-keys';
 import { AccountSerializer } from './serializers/account.serializer';
+import { ConversationSerializer } from './serializers/conversation.serializer';
 import { StatusSerializer } from './serializers/status.serializer';
+import { EngagedPostsController } from './timelines/engaged-posts.controller';
+import { StatusPage } from './timelines/status-page';
+import { TimelinesController } from './timelines/timelines.controller';
 
 /**
  * Mastodon's client API (ADR 0026): a second adapter over the same domain as GraphQL. Its
@@ -19,7 +26,7 @@ import { StatusSerializer } from './serializers/status.serializer';
  * parses Mastodon's parameters and renders Mastodon's entities.
  */
 @Module({
-  imports: [ContentModule],
+  imports: [ContentModule, SocialModule],
   controllers: [
     OAuthTokenController,
     AppsController,
@@ -27,6 +34,12 @@ import { StatusSerializer } from './serializers/status.serializer';
     MemberDefaultsController,
     MediaController,
     PollsController,
+    // timelines, lists, bookmarks, favourites, conversations
+    TimelinesController,
+    ListsController,
+    AccountListsController,
+    EngagedPostsController,
+    ConversationsController,
   ],
   providers: [
     ScopeGuard,
@@ -34,6 +47,9 @@ import { StatusSerializer } from './serializers/status.serializer';
     PushKeys,
     AccountSerializer,
     StatusSerializer,
+    // timelines, lists, bookmarks, favourites, conversations
+    StatusPage,
+    ConversationSerializer,
     // Reads only the DataSource; the federation module's own is not visible outside it.
     InstanceStatsRepository,
   ],

@@ -14,3 +14,8 @@ export { pageComplexity } from './follows/page-complexity';
 export { NotificationModel, NotificationKind, NotificationConnection } from './notifications/notification.model';
 export { NotificationService } from './notifications/notification.service';
 export { NotificationException, NotificationErrorCode } from './notifications/notification.exception';
+export { ListEntity, ListRepliesPolicy } from './lists/list.entity';
+export { ListAccountEntity } from './lists/list-account.entity';
+export { ListService, MAX_LISTS_PER_ACCOUNT, type ListChanges } from './lists/list.service';
+export { type ListMember, type ListMembersPage } from './lists/list.repository';
+export { ListModel, ListRepliesPolicyValue } from './lists/list.model';

@@ -10,6 +10,12 @@ export enum SocialErrorCode {
   Blocked = 'BLOCKED',
   NoSuchRequest = 'NO_SUCH_REQUEST',
   RateLimited = 'RATE_LIMITED',
+  ListNotFound = 'LIST_NOT_FOUND',
+  InvalidList = 'INVALID_LIST',
+  TooManyLists = 'TOO_MANY_LISTS',
+  /** Only accounts you follow (or asked to follow) can be on your lists. */
+  NotFollowed = 'NOT_FOLLOWED',
+  AlreadyOnList = 'ALREADY_ON_LIST',
 }
 
 const GRAPHQL_CODES: Record<SocialErrorCode, GraphqlErrorCode> = {
@@ -21,6 +27,11 @@ const GRAPHQL_CODES: Record<SocialErrorCode, GraphqlErrorCode> = {
   [SocialErrorCode.Blocked]: GraphqlErrorCode.FORBIDDEN,
   [SocialErrorCode.NoSuchRequest]: GraphqlErrorCode.NOT_FOUND,
   [SocialErrorCode.RateLimited]: GraphqlErrorCode.RATE_LIMITED,
+  [SocialErrorCode.ListNotFound]: GraphqlErrorCode.NOT_FOUND,
+  [SocialErrorCode.InvalidList]: GraphqlErrorCode.BAD_USER_INPUT,
+  [SocialErrorCode.TooManyLists]: GraphqlErrorCode.BAD_USER_INPUT,
+  [SocialErrorCode.NotFollowed]: GraphqlErrorCode.BAD_USER_INPUT,
+  [SocialErrorCode.AlreadyOnList]: GraphqlErrorCode.BAD_USER_INPUT,
 };
 
 export class SocialException extends DomainException<SocialErrorCode> {

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { PostEntity, type Visibility } from '../posts/post.entity';
 import { visibleTo } from '../posts/post-visibility';
 import { BookmarkEntity } from './bookmark.entity';
+import { LikeEntity } from './like.entity';
 
 export type Counter = 'likes_count' | 'boosts_count';
 
@@ -11,6 +12,17 @@ export type Counter = 'likes_count' | 'boosts_count';
 export interface BookmarkedPost {
   id: string;
   post: PostEntity;
+}
+
+/**
+ * A page of the viewer's bookmarks or likes by the row's id (Mastodon's paging): older than
+ * `maxId`, newer than `sinceId`, or the page just newer than `minId`.
+ */
+export interface EngagedPage {
+  maxId: string | null;
+  sinceId: string | null;
+  minId: string | null;
+  limit: number;
 }
 
 /**
@@ -166,6 +178,31 @@ export class EngagementRepository {
     if (!postIds.length) return new Set();
     const rows = await this.dataSource.query<{ id: string }[]>(sql, [accountId, postIds]);
     return new Set(rows.map((row) => row.id));
+  }
+
+  /**
+   * The account's bookmarks or likes of posts it may still see, newest first: `limit + 1` rows
+   * (the extra one tells there is an older page), or, for a `minId` page, the `limit` rows just
+   * newer than `minId` (read oldest first, then reversed).
+   */
+  async findEngaged(table: 'bookmarks' | 'likes', accountId: string, page: EngagedPage): Promise<BookmarkedPost[]> {
+    const visible = visibleTo('p', accountId);
+    const entity = table === 'bookmarks' ? BookmarkEntity : LikeEntity;
+    const query = this.dataSource
+      .getRepository<BookmarkEntity | LikeEntity>(entity)
+      .createQueryBuilder('b')
+      .innerJoinAndSelect('b.post', 'p')
+      .where('b.account_id = :accountId', { accountId })
+      .andWhere(visible.sql, visible.params);
+    if (page.maxId) query.andWhere('b.id < :maxId', { maxId: page.maxId });
+    if (page.sinceId) query.andWhere('b.id > :sinceId', { sinceId: page.sinceId });
+    if (page.minId) query.andWhere('b.id > :minId', { minId: page.minId });
+    const rows = await query
+      .orderBy('b.id', page.minId ? 'ASC' : 'DESC')
+      .limit(page.minId ? page.limit : page.limit + 1)
+      .getMany();
+    if (page.minId) rows.reverse();
+    return rows.map((row) => ({ id: row.id, post: row.post }));
   }
 
   /** The account's bookmarks of posts it may still see, newest bookmark first; `limit + 1` rows for paging. */

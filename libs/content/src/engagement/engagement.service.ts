@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { ContentErrorCode, ContentException } from '../content.exception';
 import { type PostEntity, Visibility } from '../posts/post.entity';
 import { PostRepository } from '../posts/post.repository';
-import { type BookmarkedPost, type Counter, EngagementRepository } from './engagement.repository';
+import { type BookmarkedPost, type Counter, type EngagedPage, EngagementRepository } from './engagement.repository';
 
 /** Likes, boosts and bookmarks together: generous for people, a wall for scripts. */
 const ENGAGE_LIMIT = { max: 1000, windowSeconds: 3600 };
@@ -138,6 +138,16 @@ export class EngagementService {
   /** The viewer's bookmarks of posts still visible to them, newest bookmark first (`limit + 1` rows). */
   bookmarks(auth: AuthContext, afterId: string | null, limit: number): Promise<BookmarkedPost[]> {
     return this.engagement.findBookmarked(auth.accountId, afterId, limit);
+  }
+
+  /** A page of the viewer's bookmarks (Mastodon's paging by the bookmark's id), newest first (see findEngaged). */
+  bookmarkPage(auth: AuthContext, page: EngagedPage): Promise<BookmarkedPost[]> {
+    return this.engagement.findEngaged('bookmarks', auth.accountId, page);
+  }
+
+  /** A page of the posts the viewer liked (paged by the like's id), newest like first. */
+  likedPage(auth: AuthContext, page: EngagedPage): Promise<BookmarkedPost[]> {
+    return this.engagement.findEngaged('likes', auth.accountId, page);
   }
 
   /**

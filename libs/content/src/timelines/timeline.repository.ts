@@ -7,13 +7,53 @@ import { MediaAttachmentEntity } from '../media/media-attachment.entity';
 import { PostEntity } from '../posts/post.entity';
 import { visibleTo } from '../posts/post-visibility';
 
-/** A timeline row: the post with its author and its media (in order), in one statement. */
-export type TimelinePost = PostEntity & { media: MediaAttachmentEntity[] };
+/**
+ * What a Mastodon status shows beyond the post row, for the post it renders (a boost's original,
+ * or the post itself): its hashtags, mentioned accounts and the viewer's like, boost, bookmark.
+ */
+export interface StatusExtras {
+  /** The id these describe: `boostOfId ?? id`. */
+  postId: string;
+  tags: string[];
+  mentionIds: string[];
+  liked: boolean;
+  boosted: boolean;
+  bookmarked: boolean;
+}
 
+/** A timeline row: the post with its author and its media (in order), in one statement. */
+export type TimelinePost = PostEntity & { media: MediaAttachmentEntity[]; extras?: StatusExtras };
+
+/**
+ * Who reads and which page. `afterId` pages to older posts (GraphQL's cursor, Mastodon's
+ * `max_id`); `sinceId` keeps only posts newer than it (still newest first); `minId` asks for the
+ * page immediately newer than it (Mastodon's `min_id`).
+ */
 export interface TimelinePage {
   viewerId: string | null;
   afterId: string | null;
+  sinceId?: string | null;
+  minId?: string | null;
   limit: number;
+  /**
+   * Also read each row's StatusExtras in the same statement (the Mastodon API renders them for
+   * every status; a round trip per kind costs more than these index probes).
+   */
+  withExtras?: boolean;
+}
+
+/** Narrowing of the public and hashtag timelines (Mastodon's `local`, `remote`, `only_media`). */
+export interface TimelineFilter {
+  origin?: 'local' | 'remote' | 'all';
+  onlyMedia?: boolean;
+}
+
+/** A hashtag timeline's tags: `tag` or any of `any`, all of `all`, none of `none` (lowercase, no "#"). */
+export interface HashtagQuery {
+  tag: string;
+  any?: string[];
+  all?: string[];
+  none?: string[];
 }
 
 type Params = Record<string, unknown>;
@@ -21,18 +61,23 @@ type Params = Record<string, unknown>;
 /** `:name` placeholders to PostgreSQL's `$n`, the same name always the same number. */
 function positional(sql: string, params: Params): [string, unknown[]] {
   const names: string[] = [];
-  const text = sql.replace(/:(viewerId|afterId|limit|tag|accountId)\b/g, (_, name: string) => {
-    let index = names.indexOf(name);
-    if (index < 0) index = names.push(name) - 1;
-    return `$${index + 1}`;
-  });
+  const text = sql.replace(
+    /:(viewerId|afterId|sinceId|minId|limit|tag|anyTags|allTags|noneTags|accountId|listId)\b/g,
+    (_, name: string) => {
+      let index = names.indexOf(name);
+      if (index < 0) index = names.push(name) - 1;
+      return `$${index + 1}`;
+    },
+  );
   return [text, names.map((name) => params[name])];
 }
 
 /**
  * Timeline queries. Every one pages by the time-ordered id (`id < after`, newest first) and
  * applies the visibility rule, the viewer's blocks and mutes; each returns `limit + 1` rows with
- * their authors and media (the resolver primes the request's loaders with them).
+ * their authors and media (the resolver primes the request's loaders with them) — except a
+ * `minId` page, which is the `limit` posts just newer than `minId` (read oldest first, returned
+ * newest first), so there is no extra row.
  *
  * Hand-written SQL read through RowMapper, not TypeORM's query builder: building and hydrating
  * cost a third of a timeline request's CPU (`npm run bench:timeline`).
@@ -53,6 +98,16 @@ export class TimelineRepository {
                 FROM media_attachments m WHERE m.post_id = p.id), '[]'::json) AS p_media`;
   }
 
+  /** StatusExtras columns, about `coalesce(p.boost_of_id, p.id)` (the post a status renders). */
+  private static readonly EXTRAS = `,
+      coalesce((SELECT array_agg(xh.name ORDER BY xh.name) FROM post_hashtags xph JOIN hashtags xh ON xh.id = xph.hashtag_id
+                WHERE xph.post_id = coalesce(p.boost_of_id, p.id)), '{}') AS x_tags,
+      coalesce((SELECT array_agg(xm.account_id) FROM mentions xm WHERE xm.post_id = coalesce(p.boost_of_id, p.id)), '{}') AS x_mentions,
+      EXISTS (SELECT 1 FROM likes xl WHERE xl.account_id = :viewerId AND xl.post_id = coalesce(p.boost_of_id, p.id)) AS x_liked,
+      EXISTS (SELECT 1 FROM posts xb WHERE xb.account_id = :viewerId AND xb.boost_of_id = coalesce(p.boost_of_id, p.id)
+                AND xb.deleted_at IS NULL) AS x_boosted,
+      EXISTS (SELECT 1 FROM bookmarks xk WHERE xk.account_id = :viewerId AND xk.post_id = coalesce(p.boost_of_id, p.id)) AS x_bookmarked`;
+
   private async run(page: TimelinePage, conditions: string[], params: Params = {}): Promise<TimelinePost[]> {
     const visible = visibleTo('p', page.viewerId);
     const where = [visible.sql, ...conditions];
@@ -60,20 +115,43 @@ export class TimelineRepository {
       where.push('NOT EXISTS (SELECT 1 FROM mutes tm WHERE tm.account_id = :viewerId AND tm.target_id = p.account_id)');
     }
     if (page.afterId) where.push('p.id < :afterId');
+    if (page.sinceId) where.push('p.id > :sinceId');
+    if (page.minId) where.push('p.id > :minId');
     const boostJoin = conditions.some((c) => c.includes('o.id')) ? 'LEFT JOIN posts o ON o.id = p.boost_of_id' : '';
     const [sql, values] = positional(
-      `SELECT ${this.columns}
+      `SELECT ${this.columns}${page.withExtras ? TimelineRepository.EXTRAS : ''}
        FROM posts p JOIN accounts author ON author.id = p.account_id ${boostJoin}
        WHERE ${where.join(' AND ')}
-       ORDER BY p.id DESC LIMIT :limit`,
-      { ...visible.params, ...params, viewerId: page.viewerId, afterId: page.afterId, limit: page.limit + 1 },
+       ORDER BY p.id ${page.minId ? 'ASC' : 'DESC'} LIMIT :limit`,
+      {
+        ...visible.params,
+        ...params,
+        viewerId: page.viewerId,
+        afterId: page.afterId,
+        sinceId: page.sinceId ?? null,
+        minId: page.minId ?? null,
+        limit: page.minId ? page.limit : page.limit + 1,
+      },
     );
     const rows = await this.dataSource.query<Record<string, unknown>[]>(sql, values);
+    if (page.minId) rows.reverse();
     return rows.map((row) => ({
       ...this.posts.map(row, 'p_'),
       account: this.accounts.map(row, 'a_'),
       media: (row.p_media as Record<string, unknown>[]).map((media) => this.media.map(media, '')),
+      ...(page.withExtras ? { extras: this.extras(row) } : {}),
     }));
+  }
+
+  private extras(row: Record<string, unknown>): StatusExtras {
+    return {
+      postId: (row.p_boost_of_id ?? row.p_id) as string,
+      tags: row.x_tags as string[],
+      mentionIds: row.x_mentions as string[],
+      liked: row.x_liked as boolean,
+      boosted: row.x_boosted as boolean,
+      bookmarked: row.x_bookmarked as boolean,
+    };
   }
 
   /**
@@ -89,31 +167,87 @@ export class TimelineRepository {
     return `(p.boost_of_id IS NULL OR (o.id IS NOT NULL AND ${original.sql} ${muted}))`;
   }
 
-  /** The viewer's own posts and those of accounts they follow, with boosts. */
+  /**
+   * The viewer's own posts and those of accounts they follow, with boosts; accounts on one of the
+   * viewer's exclusive lists stay out (they show only in that list). The exclusive-list subquery
+   * does not depend on the row, so PostgreSQL hashes it once per query.
+   */
   home(page: TimelinePage & { viewerId: string }): Promise<TimelinePost[]> {
     return this.run(page, [
       `(p.account_id = :viewerId OR p.account_id IN (
          SELECT hf.followee_id FROM follows hf WHERE hf.follower_id = :viewerId AND hf.state = 'accepted'))`,
+      `p.account_id NOT IN (SELECT xa.account_id FROM list_accounts xa JOIN lists xl ON xl.id = xa.list_id
+         WHERE xl.account_id = :viewerId AND xl.exclusive)`,
       this.boostedVisible(page.viewerId),
     ]);
   }
 
-  /** Public posts: written here (LOCAL) or known here (FEDERATED). No boosts, no unlisted posts. */
-  publicPosts(page: TimelinePage, localOnly: boolean): Promise<TimelinePost[]> {
-    return this.run(page, [`p.visibility = 'public' AND p.boost_of_id IS NULL`, ...(localOnly ? ['p.local'] : [])]);
-  }
-
-  /** Public posts tagged `tag`. */
-  hashtag(page: TimelinePage, tag: string): Promise<TimelinePost[]> {
+  /**
+   * A list's timeline (the caller has checked the viewer owns it): posts and boosts of its
+   * members, with the home rules, and replies to others as its `replies_policy` says — `list`:
+   * to members, `followed`: to accounts the viewer follows (or the viewer), `none`: none.
+   */
+  list(page: TimelinePage & { viewerId: string }, listId: string): Promise<TimelinePost[]> {
     return this.run(
       page,
       [
-        `p.visibility = 'public'`,
-        `EXISTS (SELECT 1 FROM post_hashtags ph JOIN hashtags h ON h.id = ph.hashtag_id
-                 WHERE ph.post_id = p.id AND h.name = :tag)`,
+        `p.account_id IN (SELECT la.account_id FROM list_accounts la WHERE la.list_id = :listId)`,
+        `(p.in_reply_to_account_id IS NULL OR p.in_reply_to_account_id = p.account_id OR (
+           SELECT CASE rl.replies_policy
+             WHEN 'list' THEN EXISTS (SELECT 1 FROM list_accounts rla
+                                      WHERE rla.list_id = rl.id AND rla.account_id = p.in_reply_to_account_id)
+             WHEN 'followed' THEN p.in_reply_to_account_id = :viewerId OR EXISTS (
+                SELECT 1 FROM follows rf WHERE rf.follower_id = :viewerId
+                  AND rf.followee_id = p.in_reply_to_account_id AND rf.state = 'accepted')
+             ELSE false END
+           FROM lists rl WHERE rl.id = :listId))`,
+        this.boostedVisible(page.viewerId),
       ],
-      { tag },
+      { listId },
     );
+  }
+
+  /**
+   * Public posts: written here (LOCAL), known here (FEDERATED) or only those from elsewhere
+   * (`remote`). No boosts, no unlisted posts.
+   */
+  publicPosts(page: TimelinePage, localOnly: boolean, filter: TimelineFilter = {}): Promise<TimelinePost[]> {
+    const origin = localOnly ? 'local' : (filter.origin ?? 'all');
+    return this.run(page, [
+      `p.visibility = 'public' AND p.boost_of_id IS NULL`,
+      ...(origin === 'local' ? ['p.local'] : origin === 'remote' ? ['NOT p.local'] : []),
+      ...this.filters(filter),
+    ]);
+  }
+
+  /** Public posts tagged `tag` (or any of `any`), all of `all`, none of `none`. */
+  hashtag(page: TimelinePage, query: string | HashtagQuery, filter: TimelineFilter = {}): Promise<TimelinePost[]> {
+    const { tag, any = [], all = [], none = [] } = typeof query === 'string' ? { tag: query } : query;
+    const tagged = (names: string) =>
+      `SELECT 1 FROM post_hashtags ph JOIN hashtags h ON h.id = ph.hashtag_id WHERE ph.post_id = p.id AND h.name = ${names}`;
+    const conditions = [
+      `p.visibility = 'public'`,
+      any.length ? `EXISTS (${tagged('ANY(:anyTags)')})` : `EXISTS (${tagged(':tag')})`,
+      ...(all.length
+        ? [
+            `(SELECT count(DISTINCT h.name) FROM post_hashtags ph JOIN hashtags h ON h.id = ph.hashtag_id
+              WHERE ph.post_id = p.id AND h.name = ANY(:allTags)) = cardinality(:allTags::text[])`,
+          ]
+        : []),
+      ...(none.length ? [`NOT EXISTS (${tagged('ANY(:noneTags)')})`] : []),
+      ...(filter.origin === 'local' ? ['p.local'] : filter.origin === 'remote' ? ['NOT p.local'] : []),
+      ...this.filters(filter),
+    ];
+    return this.run(page, conditions, {
+      tag,
+      anyTags: [tag, ...any],
+      allTags: [...new Set(all)],
+      noneTags: none,
+    });
+  }
+
+  private filters(filter: TimelineFilter): string[] {
+    return filter.onlyMedia ? ['EXISTS (SELECT 1 FROM media_attachments fm WHERE fm.post_id = p.id)'] : [];
   }
 
   /** One account's posts and boosts, as the viewer may see them. */

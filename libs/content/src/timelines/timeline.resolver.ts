@@ -3,6 +3,7 @@ import {
   ArgsType,
   Context,
   Field,
+  ID,
   Parent,
   Query,
   registerEnumType,
@@ -19,6 +20,7 @@ import {
   type RequestLoaders,
   afterCursor,
 } from '@guildhall/core';
+import { ListService } from '@guildhall/social';
 import {
   ACCOUNT_BY_ID,
   AccountModel,
@@ -55,6 +57,13 @@ class TimelineArgs extends ConnectionArgs {
 }
 
 @ArgsType()
+class ListTimelineArgs extends ConnectionArgs {
+  @Field(() => ID, { description: 'One of your lists.' })
+  @IsString()
+  id: string;
+}
+
+@ArgsType()
 class HashtagTimelineArgs extends ConnectionArgs {
   @Field({ description: 'Without "#", any case.' })
   @IsString()
@@ -87,6 +96,7 @@ function pageOf(rows: TimelinePost[], first: number, loaders: RequestLoaders, or
 export class TimelineResolver {
   constructor(
     private readonly timelines: TimelineRepository,
+    private readonly lists: ListService,
     private readonly config: ConfigService,
   ) {}
 
@@ -111,6 +121,20 @@ export class TimelineResolver {
       case TimelineKind.FEDERATED:
         return this.connection(await this.timelines.publicPosts(page, false), args.first, loaders);
     }
+  }
+
+  @Query(() => PostConnection, {
+    complexity: TIMELINE_COMPLEXITY,
+    description: "One of your lists: its members' posts and boosts, with HOME's rules and the list's replies policy.",
+  })
+  async listTimeline(
+    @CurrentAuth() auth: AuthContext,
+    @Args() args: ListTimelineArgs,
+    @Context('loaders') loaders: RequestLoaders,
+  ): Promise<Connection<PostModel>> {
+    const list = await this.lists.get(auth.accountId, args.id);
+    const page = { ...pageRequest(auth, args), viewerId: auth.accountId };
+    return this.connection(await this.timelines.list(page, list.id), args.first, loaders);
   }
 
   @Public()

@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
+import { SocialModule } from '@guildhall/social';
 import { PostsModule } from '../posts/posts.module';
 import { SearchRepository } from '../search/search.repository';
 import { SearchResolver } from '../search/search.resolver';
 import { TimelineRepository } from './timeline.repository';
 import { AccountPostsResolver, TimelineResolver } from './timeline.resolver';
 
-/** HOME, LOCAL, FEDERATED, account and hashtag timelines, and search. */
+/** HOME, LOCAL, FEDERATED, list, account and hashtag timelines, and search. */
 @Module({
-  imports: [PostsModule],
+  imports: [PostsModule, SocialModule],
   providers: [TimelineRepository, TimelineResolver, AccountPostsResolver, SearchRepository, SearchResolver],
   exports: [TimelineRepository],
 })

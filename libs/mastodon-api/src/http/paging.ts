@@ -34,13 +34,16 @@ export function readPage(
 /**
  * Sets Mastodon's `Link` header for a page whose items are in display order (newest first):
  * `next` pages to older items (`max_id` = the last), `prev` to newer ones (`min_id` = the first).
- * The other query parameters are kept. Nothing is set for an empty page.
+ * The other query parameters are kept. Nothing is set for an empty page. Like Mastodon, a caller
+ * that knows there is nothing older (a short page) leaves `next` out (`{ next: false }`), so a
+ * client's paginator stops without asking for an empty page.
  */
 export function setLinkHeader(
   request: FastifyRequest,
   reply: FastifyReply,
   origin: string,
   pageIds: readonly string[],
+  options: { next?: boolean } = {},
 ): void {
   if (pageIds.length === 0) return;
   const url = new URL(request.url, origin);
@@ -50,7 +53,7 @@ export function setLinkHeader(
     target.searchParams.set(name, id);
     return target.toString();
   };
-  const next = link('max_id', pageIds[pageIds.length - 1]);
-  const prev = link('min_id', pageIds[0]);
-  void reply.header('link', `<${next}>; rel="next", <${prev}>; rel="prev"`);
+  const prev = `<${link('min_id', pageIds[0])}>; rel="prev"`;
+  const next = options.next === false ? null : `<${link('max_id', pageIds[pageIds.length - 1])}>; rel="next"`;
+  void reply.header('link', next ? `${next}, ${prev}` : prev);
 }

@@ -133,3 +133,17 @@ export interface MastodonStatus {
   pinned?: boolean;
   filtered?: unknown[];
 }
+
+export interface MastodonList {
+  id: string;
+  title: string;
+  replies_policy: 'followed' | 'list' | 'none';
+  exclusive: boolean;
+}
+
+export interface MastodonConversation {
+  id: string;
+  unread: boolean;
+  accounts: MastodonAccount[];
+  last_status: MastodonStatus | null;
+}

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { type ConversationRow, VISIBLE_POST_BY_ID } from '@guildhall/content';
+import { ACCOUNT_BY_ID, type AccountEntity, type AuthContext } from '@guildhall/identity';
+import type { FastifyRequest } from 'fastify';
+import { MastodonLoaders } from '../http/mastodon-request';
+import { AccountSerializer } from './account.serializer';
+import type { MastodonConversation } from './mastodon-entities';
+import { StatusSerializer } from './status.serializer';
+
+type AuthenticatedRequest = FastifyRequest & { user?: AuthContext };
+
+/** Conversations as Mastodon renders them: its participants but the reader, and its newest status. */
+@Injectable()
+export class ConversationSerializer {
+  constructor(
+    private readonly accounts: AccountSerializer,
+    private readonly statuses: StatusSerializer,
+    private readonly loaders: MastodonLoaders,
+  ) {}
+
+  async serializeMany(request: FastifyRequest, rows: ConversationRow[]): Promise<MastodonConversation[]> {
+    const context = this.loaders.of(request as AuthenticatedRequest);
+    return Promise.all(
+      rows.map(async (row) => {
+        const [participants, last] = await Promise.all([
+          context.loaders.get(ACCOUNT_BY_ID).loadMany(row.participantIds),
+          context.loaders.get(VISIBLE_POST_BY_ID).load(row.lastPostId),
+        ]);
+        return {
+          id: row.rootId,
+          unread: row.unread,
+          accounts: participants
+            .filter((account): account is AccountEntity => !!account && !(account instanceof Error))
+            .map((account) => this.accounts.serialize(account)),
+          last_status: last ? await this.statuses.serialize(last, context) : null,
+        };
+      }),
+    );
+  }
+}

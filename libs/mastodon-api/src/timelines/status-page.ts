@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@guildhall/core';
+import {
+  HASHTAGS_BY_POST_ID,
+  MEDIA_BY_POST_ID,
+  MENTIONS_BY_POST_ID,
+  type PostEntity,
+  toMediaModel,
+  type TimelinePost,
+  VIEWER_HAS_BOOKMARKED,
+  VIEWER_HAS_BOOSTED,
+  VIEWER_HAS_LIKED,
+} from '@guildhall/content';
+import { ACCOUNT_BY_ID, type AuthContext } from '@guildhall/identity';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { MastodonLoaders } from '../http/mastodon-request';
+import { setLinkHeader } from '../http/paging';
+import type { MastodonStatus } from '../serializers/mastodon-entities';
+import { StatusSerializer } from '../serializers/status.serializer';
+
+/** The request after the global AuthGuard: `user` is set when a token was given. */
+type AuthenticatedRequest = FastifyRequest & { user?: AuthContext };
+
+/**
+ * Renders a page of statuses (newest first) with Mastodon's Link header. Timeline rows come with
+ * their authors, media and (read `withExtras`) tags, mentions and the viewer's likes, boosts and
+ * bookmarks: the request's loaders are primed with them, so a page without boosts costs no query
+ * beyond the timeline's own (a boost's original is still loaded through the loaders).
+ */
+@Injectable()
+export class StatusPage {
+  constructor(
+    private readonly statuses: StatusSerializer,
+    private readonly loaders: MastodonLoaders,
+    private readonly config: ConfigService,
+  ) {}
+
+  /**
+   * `rows` may hold one more than `limit` (the repository's look-ahead row): it is left out, and
+   * tells that there is an older page. Without it (a `min_id` page), a full page may have one.
+   */
+  async timeline(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    rows: TimelinePost[],
+    limit: number,
+  ): Promise<MastodonStatus[]> {
+    const page = rows.slice(0, limit);
+
+    const context = this.loaders.of(request as AuthenticatedRequest);
+    const origin = this.config.values.publicOrigin;
+    const { loaders } = context;
+    for (const row of page) {
+      loaders.get(ACCOUNT_BY_ID).prime(row.accountId, row.account);
+      loaders.get(MEDIA_BY_POST_ID).prime(
+        row.id,
+        row.media.map((attachment) => toMediaModel(attachment, origin)),
+      );
+      const extras = row.extras;
+      if (!extras) continue;
+      loaders.get(HASHTAGS_BY_POST_ID).prime(extras.postId, extras.tags);
+      loaders.get(MENTIONS_BY_POST_ID).prime(extras.postId, extras.mentionIds);
+      if (context.viewerId) {
+        loaders.get(VIEWER_HAS_LIKED).prime(extras.postId, extras.liked);
+        loaders.get(VIEWER_HAS_BOOSTED).prime(extras.postId, extras.boosted);
+        loaders.get(VIEWER_HAS_BOOKMARKED).prime(extras.postId, extras.bookmarked);
+      }
+    }
+    setLinkHeader(
+      request,
+      reply,
+      origin,
+      page.map((row) => row.id),
+      { next: this.hasOlder(request, rows.length, limit) },
+    );
+    return this.statuses.serializeMany(page, context);
+  }
+
+  /**
+   * Posts paged by another row's id (a bookmark's, a like's): the Link header names those ids,
+   * as Mastodon's does. `rows` may hold a look-ahead row, as for `timeline`.
+   */
+  async byRow(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    rows: { id: string; post: PostEntity }[],
+    limit: number,
+  ): Promise<MastodonStatus[]> {
+    const page = rows.slice(0, limit);
+    setLinkHeader(
+      request,
+      reply,
+      this.config.values.publicOrigin,
+      page.map((row) => row.id),
+      { next: this.hasOlder(request, rows.length, limit) },
+    );
+    return this.statuses.serializeMany(
+      page.map((row) => row.post),
+      this.loaders.of(request as AuthenticatedRequest),
+    );
+  }
+
+  /** More than `limit` rows came (the look-ahead row), or a full `min_id` page (read without one). */
+  private hasOlder(request: FastifyRequest, count: number, limit: number): boolean {
+    const query = request.query as Record<string, unknown> | undefined;
+    return count > limit || (query?.min_id !== undefined && count === limit);
+  }
+}

@@ -25,6 +25,10 @@ function validator(): Ajv2020 {
   if (!ajv) {
     ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
     addFormats(ajv);
+    // The description's own formats: a language code, a space-separated scope list, file bytes.
+    ajv.addFormat('iso-639-1', /^[a-z]{2}$/);
+    ajv.addFormat('scopes', /^[a-z:]+( [a-z:]+)*$/);
+    ajv.addFormat('binary', true);
     ajv.addSchema({ ...document, $id: DOCUMENT_ID });
   }
   return ajv;

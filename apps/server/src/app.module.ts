@@ -4,7 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { CoreModule, EventRelayModule, HealthModule, LoaderFactories, type Runtime } from '@guildhall/core';
 import { AuthGuard, IdentityModule } from '@guildhall/identity';
-import { ContentModule } from '@guildhall/content';
+import { ContentModule, ContentWorkerModule } from '@guildhall/content';
 import { CoopModule } from '@guildhall/coop';
 import { FederationModule } from '@guildhall/federation';
 import { MastodonApiModule } from '@guildhall/mastodon-api';
@@ -36,6 +36,7 @@ export class AppModule {
         IdentityModule.forRoot({ worker: withWorker }),
         SocialModule,
         ContentModule,
+        ...(withWorker ? [ContentWorkerModule] : []),
         FederationModule.forRoot({ worker: withWorker }),
         CoopModule,
         PagesModule,

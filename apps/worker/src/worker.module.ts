@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CoreModule, EventRelayModule, type Runtime } from '@guildhall/core';
 import { IdentityModule } from '@guildhall/identity';
-import { ContentModule } from '@guildhall/content';
+import { ContentModule, ContentWorkerModule } from '@guildhall/content';
 import { CoopModule } from '@guildhall/coop';
 import { FederationModule } from '@guildhall/federation';
 import { MIGRATIONS } from '@guildhall/migrations';
@@ -19,6 +19,7 @@ export class WorkerModule {
         IdentityModule.forRoot({ worker: true }),
         SocialModule,
         ContentModule,
+        ContentWorkerModule,
         FederationModule.forRoot({ worker: true }),
         CoopModule,
         EventRelayModule,

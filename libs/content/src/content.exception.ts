@@ -16,6 +16,9 @@ export enum ContentErrorCode {
   NotAuthor = 'NOT_AUTHOR',
   InvalidContent = 'INVALID_CONTENT',
   CannotBoost = 'CANNOT_BOOST',
+  CannotPin = 'CANNOT_PIN',
+  InvalidSchedule = 'INVALID_SCHEDULE',
+  ScheduledPostNotFound = 'SCHEDULED_POST_NOT_FOUND',
 }
 
 const GRAPHQL_CODES: Record<ContentErrorCode, GraphqlErrorCode> = {
@@ -34,6 +37,9 @@ const GRAPHQL_CODES: Record<ContentErrorCode, GraphqlErrorCode> = {
   [ContentErrorCode.NotAuthor]: GraphqlErrorCode.FORBIDDEN,
   [ContentErrorCode.InvalidContent]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.CannotBoost]: GraphqlErrorCode.FORBIDDEN,
+  [ContentErrorCode.CannotPin]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.InvalidSchedule]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.ScheduledPostNotFound]: GraphqlErrorCode.NOT_FOUND,
 };
 
 export class ContentException extends DomainException<ContentErrorCode> {

@@ -5,7 +5,13 @@ import type { EntityManager } from 'typeorm';
 import { ContentErrorCode, ContentException } from '../content.exception';
 import { type PostEntity, Visibility } from '../posts/post.entity';
 import { PostRepository } from '../posts/post.repository';
-import { type BookmarkedPost, type Counter, EngagementRepository } from './engagement.repository';
+import {
+  type BookmarkedPost,
+  type Counter,
+  type Engager,
+  EngagementRepository,
+  type IdWindow,
+} from './engagement.repository';
 
 /** Likes, boosts and bookmarks together: generous for people, a wall for scripts. */
 const ENGAGE_LIMIT = { max: 1000, windowSeconds: 3600 };
@@ -91,6 +97,22 @@ export class EngagementService {
   /** The viewer's bookmarks of posts still visible to them, newest bookmark first (`limit + 1` rows). */
   bookmarks(auth: AuthContext, afterId: string | null, limit: number): Promise<BookmarkedPost[]> {
     return this.engagement.findBookmarked(auth.accountId, afterId, limit);
+  }
+
+  /**
+   * Who liked (`likes`) or boosted (`boosts`) a post `viewerId` may see (the original of a boost),
+   * newest first; NOT_FOUND when the viewer may not see it.
+   */
+  async engagers(
+    viewerId: string | null,
+    id: string,
+    kind: 'likes' | 'boosts',
+    window: IdWindow,
+  ): Promise<Engager[]> {
+    let post = await this.posts.findVisible(id, viewerId);
+    if (post?.boostOfId) post = await this.posts.findVisible(post.boostOfId, viewerId);
+    if (!post) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
+    return this.engagement.findEngagers(kind, post.id, window);
   }
 
   /** Rate-limits, then the post acted on: the original of a boost; NOT_FOUND unless the viewer sees it. */

@@ -25,6 +25,19 @@ const POST_LIMIT = { max: 300, windowSeconds: 3 * 3600 };
 export const MAX_MENTIONS = 50;
 
 const EXCERPT_LENGTH = 280;
+/** How long an `Idempotency-Key` names its post (Mastodon: one hour). */
+export const IDEMPOTENCY_TTL_SECONDS = 3600;
+
+export interface CreatePostOptions {
+  /**
+   * A client's `Idempotency-Key`: the same key from the same author within an hour returns the
+   * post it made the first time, and publishes nothing.
+   */
+  idempotencyKey?: string;
+}
+
+/** Thrown inside the transaction when a concurrent request claimed the key first: rolls back. */
+class IdempotentReplay extends Error {}
 
 @Injectable()
 export class PostService {
@@ -90,7 +103,48 @@ export class PostService {
     return text.length <= EXCERPT_LENGTH ? text : `${text.slice(0, EXCERPT_LENGTH - 1).trimEnd()}…`;
   }
 
-  async create(auth: AuthContext, input: CreatePostInput): Promise<PostEntity> {
+  /** Publishes a note or an article as `author` (a signed-in member, or a scheduled post's author). */
+  async create(
+    author: Pick<AuthContext, 'accountId'>,
+    input: CreatePostInput,
+    options: CreatePostOptions = {},
+  ): Promise<PostEntity> {
+    const key = options.idempotencyKey;
+    if (key) {
+      const earlier = await this.idempotentPost(author.accountId, key);
+      if (earlier) return earlier;
+    }
+    try {
+      return await this.publish(author, input, key);
+    } catch (error) {
+      if (!(error instanceof IdempotentReplay) || !key) throw error;
+      const earlier = await this.idempotentPost(author.accountId, key);
+      if (!earlier) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
+      return earlier;
+    }
+  }
+
+  private async idempotentPost(accountId: string, key: string): Promise<PostEntity | null> {
+    const postId = await this.posts.findIdempotentPostId(accountId, key, IDEMPOTENCY_TTL_SECONDS);
+    return postId ? this.posts.findById(postId) : null;
+  }
+
+  /**
+   * What create() would refuse, without publishing: the length, and the post replied to. For a
+   * post to publish later (the reply's visibility is checked again then).
+   */
+  async check(author: Pick<AuthContext, 'accountId'>, input: CreatePostInput): Promise<void> {
+    this.checkLength(input.content, Boolean(input.title));
+    if (input.inReplyToId && !(await this.posts.findVisible(input.inReplyToId, author.accountId))) {
+      throw new ContentException(ContentErrorCode.PostNotFound, 'The post replied to does not exist or is not visible');
+    }
+  }
+
+  private async publish(
+    auth: Pick<AuthContext, 'accountId'>,
+    input: CreatePostInput,
+    idempotencyKey: string | undefined,
+  ): Promise<PostEntity> {
     const isArticle = Boolean(input.title);
     this.checkLength(input.content, isArticle);
     await this.limitWrites(auth.accountId);
@@ -107,6 +161,12 @@ export class PostService {
     const rendered = await this.render(input.content);
     const id = uuidv7();
     const post = await this.posts.transaction(async (manager) => {
+      if (
+        idempotencyKey &&
+        !(await this.posts.claimIdempotencyKey(manager, auth.accountId, idempotencyKey, id, IDEMPOTENCY_TTL_SECONDS))
+      ) {
+        throw new IdempotentReplay();
+      }
       const created = await this.posts.insert(manager, {
         id,
         accountId: auth.accountId,

@@ -9,6 +9,7 @@ import { MentionEntity } from '../tags/mention.entity';
 import { PostHashtagEntity } from '../tags/post-hashtag.entity';
 import { PostAttachments } from './post-attachments';
 import { PostEditEntity } from './post-edit.entity';
+import { PostIdempotencyKeyEntity } from './post-idempotency-key.entity';
 import { PostEntity } from './post.entity';
 import { PostLoaderRegistrar } from './post.loaders';
 import { PostRepository } from './post.repository';
@@ -20,7 +21,14 @@ import { RemotePostService } from './remote-post.service';
 /** Posts and articles: writing, editing, deleting, threads, tags, mentions and who may see what. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([PostEntity, PostEditEntity, HashtagEntity, PostHashtagEntity, MentionEntity]),
+    TypeOrmModule.forFeature([
+      PostEntity,
+      PostEditEntity,
+      PostIdempotencyKeyEntity,
+      HashtagEntity,
+      PostHashtagEntity,
+      MentionEntity,
+    ]),
     SocialModule,
     MediaModule,
   ],

@@ -41,3 +41,4 @@ export { ScheduledPostEntity, type ScheduledPostParams } from './scheduled/sched
 export { ScheduledPostService } from './scheduled/scheduled-post.service';
 export { ContentWorkerModule } from './scheduled/scheduled-posts.module';
 export { CONTENT_QUEUE, ContentJob } from './scheduled/scheduled.constants';
+export { ThreadService, type Thread } from './posts/thread.service';

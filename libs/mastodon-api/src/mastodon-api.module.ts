@@ -6,6 +6,11 @@ import { OAuthTokenController } from './oauth/oauth-token.controller';
 import { PushKeys } from './push/push-keys';
 import { AccountSerializer } from './serializers/account.serializer';
 import { StatusSerializer } from './serializers/status.serializer';
+// Statuses (issue 11 item 4)
+import { ScheduledStatusSerializer } from './serializers/scheduled-status.serializer';
+import { ScheduledStatusesController } from './statuses/scheduled-statuses.controller';
+import { StatusActionsController } from './statuses/status-actions.controller';
+import { StatusesController } from './statuses/statuses.controller';
 
 /**
  * Mastodon's client API (ADR 0026): a second adapter over the same domain as GraphQL. Its
@@ -13,8 +18,23 @@ import { StatusSerializer } from './serializers/status.serializer';
  * parses Mastodon's parameters and renders Mastodon's entities.
  */
 @Module({
-  controllers: [OAuthTokenController, AppsController],
-  providers: [ScopeGuard, MastodonLoaders, PushKeys, AccountSerializer, StatusSerializer],
+  controllers: [
+    OAuthTokenController,
+    AppsController,
+    // Statuses
+    StatusesController,
+    StatusActionsController,
+    ScheduledStatusesController,
+  ],
+  providers: [
+    ScopeGuard,
+    MastodonLoaders,
+    PushKeys,
+    AccountSerializer,
+    StatusSerializer,
+    // Statuses
+    ScheduledStatusSerializer,
+  ],
   exports: [AccountSerializer, StatusSerializer, PushKeys, MastodonLoaders],
 })
 export class MastodonApiModule {}

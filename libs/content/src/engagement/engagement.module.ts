@@ -17,7 +17,10 @@ import { RemoteEngagementService } from './remote-engagement.service';
 
 /** Likes, boosts and bookmarks, with exact counts; pins and muted conversations. */
 @Module({
-  imports: [TypeOrmModule.forFeature([LikeEntity, BookmarkEntity, PinnedPostEntity, ConversationMuteEntity]), PostsModule],
+  imports: [
+    TypeOrmModule.forFeature([LikeEntity, BookmarkEntity, PinnedPostEntity, ConversationMuteEntity]),
+    PostsModule,
+  ],
   providers: [
     EngagementRepository,
     EngagementService,

@@ -98,6 +98,18 @@ export class EngagementRepository {
     return rows[0]?.id ?? null;
   }
 
+  /** The account's live boost of the post, if any. */
+  findLiveBoost(accountId: string, boostOfId: string): Promise<PostEntity | null> {
+    return this.dataSource
+      .getRepository(PostEntity)
+      .createQueryBuilder('p')
+      .where('p.account_id = :accountId AND p.boost_of_id = :boostOfId AND p.deleted_at IS NULL', {
+        accountId,
+        boostOfId,
+      })
+      .getOne();
+  }
+
   /** A remote Like (`uri` its ActivityPub id); the new like's id, or null when already recorded. */
   async insertRemoteLike(
     manager: EntityManager,
@@ -219,9 +231,7 @@ export class EngagementRepository {
    */
   async findEngagers(kind: 'likes' | 'boosts', postId: string, window: IdWindow): Promise<Engager[]> {
     const from =
-      kind === 'likes'
-        ? 'likes e WHERE e.post_id = $1'
-        : 'posts e WHERE e.boost_of_id = $1 AND e.deleted_at IS NULL';
+      kind === 'likes' ? 'likes e WHERE e.post_id = $1' : 'posts e WHERE e.boost_of_id = $1 AND e.deleted_at IS NULL';
     const params: unknown[] = [postId];
     const conditions: string[] = [];
     const bound = (op: string, id: string | null) => {

@@ -74,6 +74,11 @@ export class EngagementService {
     );
   }
 
+  /** The viewer's live boost of a post (the boost row, not the original), if any. */
+  liveBoost(auth: AuthContext, originalId: string): Promise<PostEntity | null> {
+    return this.engagement.findLiveBoost(auth.accountId, originalId);
+  }
+
   unboost(auth: AuthContext, id: string): Promise<PostEntity> {
     return this.change(auth, id, DomainEvent.PostUnboosted, 'boosts_count', (manager, post) =>
       this.engagement.tombstoneBoost(manager, auth.accountId, post.id),
@@ -103,12 +108,7 @@ export class EngagementService {
    * Who liked (`likes`) or boosted (`boosts`) a post `viewerId` may see (the original of a boost),
    * newest first; NOT_FOUND when the viewer may not see it.
    */
-  async engagers(
-    viewerId: string | null,
-    id: string,
-    kind: 'likes' | 'boosts',
-    window: IdWindow,
-  ): Promise<Engager[]> {
+  async engagers(viewerId: string | null, id: string, kind: 'likes' | 'boosts', window: IdWindow): Promise<Engager[]> {
     let post = await this.posts.findVisible(id, viewerId);
     if (post?.boostOfId) post = await this.posts.findVisible(post.boostOfId, viewerId);
     if (!post) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');

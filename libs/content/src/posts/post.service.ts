@@ -67,9 +67,10 @@ export class PostService {
     );
   }
 
-  private checkLength(content: string, isArticle: boolean): void {
+  /** `withMedia`: a note that carries media may have no text (as on Mastodon). */
+  private checkLength(content: string, isArticle: boolean, withMedia = false): void {
     const max = isArticle ? ARTICLE_MAX_LENGTH : NOTE_MAX_LENGTH;
-    if (content.trim().length === 0)
+    if (content.trim().length === 0 && !(withMedia && !isArticle))
       throw new ContentException(ContentErrorCode.InvalidContent, 'content must not be empty');
     if (content.length > max) {
       throw new ContentException(
@@ -134,7 +135,7 @@ export class PostService {
    * post to publish later (the reply's visibility is checked again then).
    */
   async check(author: Pick<AuthContext, 'accountId'>, input: CreatePostInput): Promise<void> {
-    this.checkLength(input.content, Boolean(input.title));
+    this.checkLength(input.content, Boolean(input.title), Boolean(input.mediaIds?.length));
     if (input.inReplyToId && !(await this.posts.findVisible(input.inReplyToId, author.accountId))) {
       throw new ContentException(ContentErrorCode.PostNotFound, 'The post replied to does not exist or is not visible');
     }
@@ -146,7 +147,7 @@ export class PostService {
     idempotencyKey: string | undefined,
   ): Promise<PostEntity> {
     const isArticle = Boolean(input.title);
-    this.checkLength(input.content, isArticle);
+    this.checkLength(input.content, isArticle, Boolean(input.mediaIds?.length));
     await this.limitWrites(auth.accountId);
     let parent: PostEntity | null = null;
     if (input.inReplyToId) {

@@ -17,6 +17,7 @@ import { PostResolver } from './post.resolver';
 import { PostService } from './post.service';
 import { RemoteContentRepository } from './remote-content.repository';
 import { RemotePostService } from './remote-post.service';
+import { ThreadService } from './thread.service';
 
 /** Posts and articles: writing, editing, deleting, threads, tags, mentions and who may see what. */
 @Module({
@@ -51,7 +52,8 @@ import { RemotePostService } from './remote-post.service';
     NotificationPostResolver,
     RemoteContentRepository,
     RemotePostService,
+    ThreadService,
   ],
-  exports: [PostRepository, PostService, RemotePostService],
+  exports: [PostRepository, PostService, RemotePostService, ThreadService],
 })
 export class PostsModule {}

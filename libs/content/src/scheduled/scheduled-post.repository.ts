@@ -35,7 +35,10 @@ export class ScheduledPostRepository {
     return { total: rows[0].total, onDay: rows[0].on_day };
   }
 
-  async insert(manager: EntityManager, row: Omit<ScheduledPostEntity, 'account' | 'createdAt'>): Promise<ScheduledPostEntity> {
+  async insert(
+    manager: EntityManager,
+    row: Omit<ScheduledPostEntity, 'account' | 'createdAt'>,
+  ): Promise<ScheduledPostEntity> {
     await manager.insert(ScheduledPostEntity, row);
     return manager.findOneByOrFail(ScheduledPostEntity, { id: row.id });
   }

@@ -132,7 +132,11 @@ export class ScheduledPostService {
       );
     } catch (error) {
       if (!(error instanceof ContentException) || error.reason === ContentErrorCode.RateLimited) throw error;
-      this.logger.warn({ msg: 'scheduled post refused at its time; dropped', scheduledPostId: id, reason: error.reason });
+      this.logger.warn({
+        msg: 'scheduled post refused at its time; dropped',
+        scheduledPostId: id,
+        reason: error.reason,
+      });
       await this.scheduled.delete(id);
       return null;
     }

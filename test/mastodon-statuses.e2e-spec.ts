@@ -71,7 +71,8 @@ describe('Mastodon statuses', () => {
       filename: 'a.png',
       contentType: 'image/png',
     });
-    expect(res.status).toBe(200);
+    // The media helper owns this route's status (Mastodon: 200, or 202 while processing).
+    expect([200, 201, 202]).toContain(res.status);
     return res.body.id as string;
   };
   const gqlPost = async (id: string, token?: string) =>
@@ -97,7 +98,7 @@ describe('Mastodon statuses', () => {
         spoilerText: 'greeting',
         sensitive: true,
         language: 'en',
-        content: `<p>Hello <a href="${t.origin}/tags/guildhall" class="mention hashtag" rel="tag">#<span>Guildhall</span></a></p>\n`,
+        content: `<p>Hello <a href="${t.origin}/tags/guildhall" class="mention hashtag" rel="tag">#<span>Guildhall</span></a></p>`,
         favouritesCount: 0,
         reblogsCount: 0,
         repliesCount: 0,
@@ -124,7 +125,7 @@ describe('Mastodon statuses', () => {
     it('renders mentions with Mastodon classes and lists them', async () => {
       const status = await alice.rest.v1.statuses.create({ status: `hi @${bob.username}` });
       expect(status.content).toBe(
-        `<p>hi <span class="h-card" translate="no"><a href="${t.origin}/@${bob.username}" class="u-url mention">@<span>${bob.username}</span></a></span></p>\n`,
+        `<p>hi <span class="h-card" translate="no"><a href="${t.origin}/@${bob.username}" class="u-url mention">@<span>${bob.username}</span></a></span></p>`,
       );
       expect(status.mentions).toEqual([
         { id: bob.account.id, username: bob.username, acct: bob.username, url: `${t.origin}/@${bob.username}` },
@@ -221,12 +222,12 @@ describe('Mastodon statuses', () => {
       const open = await alice.rest.v1.statuses.create({ status: 'open' });
       const followers = await alice.rest.v1.statuses.create({ status: 'friends', visibility: 'private' });
       await insertFollow(t, carol.account.id, alice.account.id);
-      expect((await api('get', `/api/v1/statuses/${open.id}`)).body.content).toBe('<p>open</p>\n');
+      expect((await api('get', `/api/v1/statuses/${open.id}`)).body.content).toBe('<p>open</p>');
       const hidden = await api('get', `/api/v1/statuses/${followers.id}`);
       expect(hidden.status).toBe(404);
       expect(hidden.body).toEqual({ error: 'Record not found' });
       expect((await api('get', `/api/v1/statuses/${followers.id}`, bob.appToken)).status).toBe(404);
-      expect((await carol.rest.v1.statuses.$select(followers.id).fetch()).content).toBe('<p>friends</p>\n');
+      expect((await carol.rest.v1.statuses.$select(followers.id).fetch()).content).toBe('<p>friends</p>');
       expect((await api('get', '/api/v1/statuses/not-an-id')).status).toBe(404);
       const many = await api('get', `/api/v1/statuses?id[]=${followers.id}&id[]=${open.id}`, bob.appToken);
       expect(many.body.map((s: { id: string }) => s.id)).toEqual([open.id]);
@@ -264,15 +265,15 @@ describe('Mastodon statuses', () => {
         .update({ status: 'second **draft**', language: 'de' });
       expect(edited).toMatchObject({
         id: status.id,
-        content: '<p>second <strong>draft</strong></p>\n',
+        content: '<p>second <strong>draft</strong></p>',
         spoilerText: '',
         language: 'de',
       });
       expect(edited.editedAt).not.toBeNull();
       const history = await alice.rest.v1.statuses.$select(status.id).history.list();
       expect(history.map((v) => [v.content, v.spoilerText, v.sensitive])).toEqual([
-        ['<p>first draft</p>\n', 'cw', true],
-        ['<p>second <strong>draft</strong></p>\n', '', false],
+        ['<p>first draft</p>', 'cw', true],
+        ['<p>second <strong>draft</strong></p>', '', false],
       ]);
       expect(history[1].createdAt).toBe(edited.editedAt);
       expect(await alice.rest.v1.statuses.$select(status.id).source.fetch()).toEqual({
@@ -281,7 +282,7 @@ describe('Mastodon statuses', () => {
         spoilerText: '',
       });
       expect((await api('get', `/api/v1/statuses/${status.id}/source`, bob.appToken)).status).toBe(404);
-      expect((await gqlPost(status.id))?.content).toBe('<p>second <strong>draft</strong></p>\n');
+      expect((await gqlPost(status.id))?.content).toBe('<p>second <strong>draft</strong></p>');
     });
 
     it("refuses to edit another's status (403), an empty text or other media (422), changing nothing", async () => {
@@ -302,9 +303,9 @@ describe('Mastodon statuses', () => {
         media_ids: [mediaId],
       });
       expect(sameMedia.status).toBe(200);
-      expect(sameMedia.body.content).toBe('<p>changed</p>\n');
+      expect(sameMedia.body.content).toBe('<p>changed</p>');
       const history = await api('get', `/api/v1/statuses/${status.id}/history`);
-      expect(history.body.map((v: { content: string }) => v.content)).toEqual(['<p>keep</p>\n', '<p>changed</p>\n']);
+      expect(history.body.map((v: { content: string }) => v.content)).toEqual(['<p>keep</p>', '<p>changed</p>']);
     });
 
     it('deletes answering the source for redraft; others get 403 and it stays', async () => {
@@ -313,7 +314,7 @@ describe('Mastodon statuses', () => {
       expect((await api('get', `/api/v1/statuses/${status.id}`)).status).toBe(200);
       const before = await postCount(alice.account.id);
       const removed = await alice.rest.v1.statuses.$select(status.id).remove();
-      expect(removed).toMatchObject({ id: status.id, text: 'to *go*', content: '<p>to <em>go</em></p>\n' });
+      expect(removed).toMatchObject({ id: status.id, text: 'to *go*', content: '<p>to <em>go</em></p>' });
       expect(await postCount(alice.account.id)).toBe(before - 1);
       expect((await api('get', `/api/v1/statuses/${status.id}`)).status).toBe(404);
       expect(await gqlPost(status.id)).toBeNull();
@@ -489,7 +490,7 @@ describe('Mastodon statuses', () => {
           ),
         (rows) => expect(rows).toHaveLength(1),
       );
-      expect(published.content).toBe('<p>from the future</p>\n');
+      expect(published.content).toBe('<p>from the future</p>');
       expect(await postCount(alice.account.id)).toBe(before + 1);
       expect((await api('get', `/api/v1/scheduled_statuses/${res.body.id}`, alice.appToken)).status).toBe(404);
       expect((await alice.rest.v1.statuses.$select(published.id).fetch()).mediaAttachments[0].id).toBe(mediaId);

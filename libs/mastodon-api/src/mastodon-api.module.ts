@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ContentModule } from '@guildhall/content';
 import { MastodonLoaders } from './http/mastodon-request';
 import { ScopeGuard } from './http/scope.guard';
 import { AppsController } from './oauth/apps.controller';
@@ -18,6 +19,7 @@ import { StatusesController } from './statuses/statuses.controller';
  * parses Mastodon's parameters and renders Mastodon's entities.
  */
 @Module({
+  imports: [ContentModule],
   controllers: [
     OAuthTokenController,
     AppsController,

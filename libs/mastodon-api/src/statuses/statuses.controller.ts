@@ -28,7 +28,7 @@ import { withMediaAs422 } from './status-errors';
 import { createStatusParams, type PollParams, updateStatusParams } from './status-params';
 
 type Request = Parameters<MastodonLoaders['of']>[0];
-type Body = Record<string, unknown> | undefined;
+type StatusBody = Record<string, unknown> | undefined;
 
 /** Mastodon limits `GET /api/v1/statuses?id[]=` to this many ids. */
 const MAX_IDS = 20;
@@ -61,7 +61,7 @@ export class StatusesController {
   @MastodonPost()
   async create(
     @CurrentAuth() auth: AuthContext,
-    @Body() body: Body,
+    @Body() body: StatusBody,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Req() request: Request,
   ) {
@@ -116,7 +116,7 @@ export class StatusesController {
   async update(
     @CurrentAuth() auth: AuthContext,
     @Param('id') id: string,
-    @Body() body: Body,
+    @Body() body: StatusBody,
     @Req() request: Request,
   ): Promise<MastodonStatus> {
     const postId = statusId(id);

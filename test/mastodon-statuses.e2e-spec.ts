@@ -34,6 +34,9 @@ const LIKE = /* GraphQL */ `
   }
 `;
 
+/** One field of each item of a JSON array body. */
+const pluck = (items: unknown, field: string): string[] => (items as Record<string, string>[]).map((item) => item[field]);
+
 interface Member extends SignedUp {
   rest: mastodon.rest.Client;
   appToken: string;
@@ -230,7 +233,7 @@ describe('Mastodon statuses', () => {
       expect((await carol.rest.v1.statuses.$select(followers.id).fetch()).content).toBe('<p>friends</p>');
       expect((await api('get', '/api/v1/statuses/not-an-id')).status).toBe(404);
       const many = await api('get', `/api/v1/statuses?id[]=${followers.id}&id[]=${open.id}`, bob.appToken);
-      expect(many.body.map((s: { id: string }) => s.id)).toEqual([open.id]);
+      expect(pluck(many.body, 'id')).toEqual([open.id]);
       const both = await carol.rest.v1.statuses.fetch({ id: [followers.id, open.id] });
       expect(both.map((s) => s.id)).toEqual([followers.id, open.id]);
     });
@@ -247,7 +250,7 @@ describe('Mastodon statuses', () => {
       });
       const asAnyone = await api('get', `/api/v1/statuses/${root.id}/context`);
       expect(asAnyone.body.ancestors).toEqual([]);
-      expect(asAnyone.body.descendants.map((s: { id: string }) => s.id)).toEqual([reply.id, nested.id, second.id]);
+      expect(pluck(asAnyone.body.descendants, 'id')).toEqual([reply.id, nested.id, second.id]);
       const asCarol = await carol.rest.v1.statuses.$select(nested.id).context.fetch();
       expect(asCarol.ancestors.map((s) => s.id)).toEqual([root.id, reply.id]);
       expect(asCarol.descendants).toEqual([]);
@@ -305,7 +308,7 @@ describe('Mastodon statuses', () => {
       expect(sameMedia.status).toBe(200);
       expect(sameMedia.body.content).toBe('<p>changed</p>');
       const history = await api('get', `/api/v1/statuses/${status.id}/history`);
-      expect(history.body.map((v: { content: string }) => v.content)).toEqual(['<p>keep</p>', '<p>changed</p>']);
+      expect(pluck(history.body, 'content')).toEqual(['<p>keep</p>', '<p>changed</p>']);
     });
 
     it('deletes answering the source for redraft; others get 403 and it stays', async () => {
@@ -351,7 +354,7 @@ describe('Mastodon statuses', () => {
       expect(boost.reblogged).toBe(true);
       expect(await gqlPost(status.id, alice.token)).toMatchObject({ boostsCount: 1, viewerHasBoosted: true });
       const rebloggedBy = await api('get', `/api/v1/statuses/${status.id}/reblogged_by`);
-      expect(rebloggedBy.body.map((a: { id: string }) => a.id)).toEqual([alice.account.id]);
+      expect(pluck(rebloggedBy.body, 'id')).toEqual([alice.account.id]);
       const undone = await alice.rest.v1.statuses.$select(status.id).unreblog();
       expect(undone).toMatchObject({ id: status.id, reblogged: false, reblogsCount: 0 });
       expect(await gqlPost(status.id, alice.token)).toMatchObject({ boostsCount: 0, viewerHasBoosted: false });
@@ -414,11 +417,11 @@ describe('Mastodon statuses', () => {
       const fans = [bob, carol, await member()];
       for (const fan of fans) await fan.rest.v1.statuses.$select(status.id).favourite();
       const first = await api('get', `/api/v1/statuses/${status.id}/favourited_by?limit=2`);
-      expect(first.body.map((a: { id: string }) => a.id)).toEqual([fans[2].account.id, fans[1].account.id]);
+      expect(pluck(first.body, 'id')).toEqual([fans[2].account.id, fans[1].account.id]);
       const next = /<([^>]+)>; rel="next"/.exec(first.headers.link)![1];
       expect(next).toContain(`${t.origin}/api/v1/statuses/${status.id}/favourited_by?limit=2&max_id=`);
       const second = await api('get', next.slice(t.origin.length));
-      expect(second.body.map((a: { id: string }) => a.id)).toEqual([fans[0].account.id]);
+      expect(pluck(second.body, 'id')).toEqual([fans[0].account.id]);
       const viaMasto = await alice.rest.v1.statuses.$select(status.id).favouritedBy.list({ limit: 40 });
       expect(viaMasto.map((a) => a.id)).toEqual(fans.map((f) => f.account.id).reverse());
       const hidden = await bob.rest.v1.statuses.create({ status: 'dm', visibility: 'direct' });
@@ -478,7 +481,7 @@ describe('Mastodon statuses', () => {
         scheduled_at: inMinutes(30),
       });
       expect(res.status).toBe(200);
-      expect(res.body.media_attachments.map((m: { id: string }) => m.id)).toEqual([mediaId]);
+      expect(pluck(res.body.media_attachments, 'id')).toEqual([mediaId]);
       const before = await postCount(alice.account.id);
       const job = await t.app.get<Queue>(getQueueToken(CONTENT_QUEUE)).getJob(res.body.id);
       await job!.promote();

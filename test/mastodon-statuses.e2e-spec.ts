@@ -2,7 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { createRestAPIClient, type mastodon } from 'masto';
 import { DataSource } from 'typeorm';
-import { CONTENT_QUEUE, PinService } from '@guildhall/content';
+import { CONTENT_QUEUE, PinService, PostService } from '@guildhall/content';
 import { png } from './fixtures/images';
 import { eventually } from './utils/eventually';
 import { signUp, type SignedUp } from './utils/factories';
@@ -35,7 +35,8 @@ const LIKE = /* GraphQL */ `
 `;
 
 /** One field of each item of a JSON array body. */
-const pluck = (items: unknown, field: string): string[] => (items as Record<string, string>[]).map((item) => item[field]);
+const pluck = (items: unknown, field: string): string[] =>
+  (items as Record<string, string>[]).map((item) => item[field]);
 
 interface Member extends SignedUp {
   rest: mastodon.rest.Client;
@@ -208,6 +209,29 @@ describe('Mastodon statuses', () => {
         .set('Idempotency-Key', 'key-1')
         .send({ status: 'b' });
       expect(bobs.body.id).not.toBe(first.body.id);
+    });
+
+    it('lets a key older than an hour name a new status, and the hourly purge forgets it', async () => {
+      const old = await alice.rest.v1.statuses.create({ status: 'an hour ago' });
+      await db.query(
+        `INSERT INTO post_idempotency_keys (account_id, key, post_id, created_at) VALUES ($1, 'old-key', $2, now() - interval '61 minutes')`,
+        [alice.account.id, old.id],
+      );
+      const res = await api('post', '/api/v1/statuses', alice.appToken)
+        .set('Idempotency-Key', 'old-key')
+        .send({ status: 'new' });
+      expect(res.status).toBe(200);
+      expect(res.body.id).not.toBe(old.id);
+      await db.query(
+        `INSERT INTO post_idempotency_keys (account_id, key, post_id, created_at) VALUES ($1, 'stale', $2, now() - interval '2 hours')`,
+        [alice.account.id, old.id],
+      );
+      await t.app.get(PostService).purgeExpiredIdempotencyKeys();
+      const keys = await db.query<{ key: string }[]>(
+        `SELECT key FROM post_idempotency_keys WHERE account_id = $1 AND key IN ('old-key', 'stale')`,
+        [alice.account.id],
+      );
+      expect(keys).toEqual([{ key: 'old-key' }]);
     });
 
     it('needs write:statuses', async () => {
@@ -422,7 +446,7 @@ describe('Mastodon statuses', () => {
       expect(next).toContain(`${t.origin}/api/v1/statuses/${status.id}/favourited_by?limit=2&max_id=`);
       const second = await api('get', next.slice(t.origin.length));
       expect(pluck(second.body, 'id')).toEqual([fans[0].account.id]);
-      const viaMasto = await alice.rest.v1.statuses.$select(status.id).favouritedBy.list({ limit: 40 });
+      const viaMasto = await alice.rest.v1.statuses.$select(status.id).favouritedBy.list();
       expect(viaMasto.map((a) => a.id)).toEqual(fans.map((f) => f.account.id).reverse());
       const hidden = await bob.rest.v1.statuses.create({ status: 'dm', visibility: 'direct' });
       expect((await api('get', `/api/v1/statuses/${hidden.id}/favourited_by`)).status).toBe(404);

@@ -125,6 +125,11 @@ export class PostService {
     }
   }
 
+  /** Forgets idempotency keys past their hour (an hourly job). */
+  purgeExpiredIdempotencyKeys(): Promise<void> {
+    return this.posts.purgeIdempotencyKeys(IDEMPOTENCY_TTL_SECONDS);
+  }
+
   private async idempotentPost(accountId: string, key: string): Promise<PostEntity | null> {
     const postId = await this.posts.findIdempotentPostId(accountId, key, IDEMPOTENCY_TTL_SECONDS);
     return postId ? this.posts.findById(postId) : null;

@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { uuidv7 } from '@guildhall/core';
 import { AccountRepository, type AuthContext } from '@guildhall/identity';
@@ -17,7 +17,8 @@ import {
   MAX_SCHEDULED_POSTS,
   MAX_SCHEDULED_POSTS_PER_DAY,
   PUBLISH_SCHEDULED_POST_JOB_OPTIONS,
-  type PublishScheduledPostPayload,
+  PURGE_IDEMPOTENCY_KEYS_JOB_OPTIONS,
+  type ContentJobPayload,
   SCHEDULE_MIN_AHEAD_SECONDS,
 } from './scheduled.constants';
 
@@ -30,7 +31,7 @@ const publishKey = (id: string) => `scheduled:${id}`;
  * post gets every rule, counter, event and delivery a post written then would.
  */
 @Injectable()
-export class ScheduledPostService {
+export class ScheduledPostService implements OnApplicationBootstrap {
   private readonly logger = new Logger(ScheduledPostService.name);
 
   constructor(
@@ -38,8 +39,17 @@ export class ScheduledPostService {
     private readonly posts: PostService,
     private readonly media: MediaService,
     private readonly accounts: AccountRepository,
-    @InjectQueue(CONTENT_QUEUE) private readonly queue: Queue<PublishScheduledPostPayload>,
+    @InjectQueue(CONTENT_QUEUE) private readonly queue: Queue<ContentJobPayload>,
   ) {}
+
+  /** Every process may call this: the scheduler id makes it one hourly job (run by the worker). */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      ContentJob.PurgeIdempotencyKeys,
+      { every: 3_600_000 },
+      { name: ContentJob.PurgeIdempotencyKeys, data: {}, opts: PURGE_IDEMPOTENCY_KEYS_JOB_OPTIONS },
+    );
+  }
 
   async schedule(auth: AuthContext, input: CreatePostInput, scheduledAt: Date): Promise<ScheduledPostEntity> {
     this.checkTime(scheduledAt);

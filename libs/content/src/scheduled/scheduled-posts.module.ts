@@ -23,5 +23,5 @@ import { CONTENT_QUEUE } from './scheduled.constants';
 export class ScheduledPostsModule {}
 
 /** The content lib's job processors, for the processes that run jobs (the worker, `npm start`). */
-@Module({ imports: [ScheduledPostsModule], providers: [ContentProcessor] })
+@Module({ imports: [ScheduledPostsModule, PostsModule], providers: [ContentProcessor] })
 export class ContentWorkerModule {}

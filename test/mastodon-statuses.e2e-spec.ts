@@ -312,27 +312,54 @@ describe('Mastodon statuses', () => {
       expect((await gqlPost(status.id))?.content).toBe('<p>second <strong>draft</strong></p>');
     });
 
-    it("refuses to edit another's status (403), an empty text or other media (422), changing nothing", async () => {
+    it("refuses to edit another's status (403), an empty text or another's media (422), changing nothing", async () => {
       const mediaId = await upload(alice.appToken);
       const status = await alice.rest.v1.statuses.create({ status: 'keep', mediaIds: [mediaId] });
       const byBob = await api('put', `/api/v1/statuses/${status.id}`, bob.appToken).send({ status: 'mine' });
       expect(byBob.status).toBe(403);
-      const empty = await api('put', `/api/v1/statuses/${status.id}`, alice.appToken).send({ status: '' });
-      expect(empty.status).toBe(422);
-      const otherMedia = await api('put', `/api/v1/statuses/${status.id}`, alice.appToken).send({
-        status: 'changed',
+      const empty = await api('put', `/api/v1/statuses/${status.id}`, alice.appToken).send({
+        status: '',
         media_ids: [],
       });
-      expect(otherMedia.status).toBe(422);
-      expect(otherMedia.body).toEqual({ error: 'Changing the media of a status is not supported yet' });
-      const sameMedia = await api('put', `/api/v1/statuses/${status.id}`, alice.appToken).send({
+      expect(empty.status).toBe(422);
+      expect(empty.body).toEqual({ error: 'content must not be empty' });
+      const bobsMedia = await upload(bob.appToken);
+      const foreign = await api('put', `/api/v1/statuses/${status.id}`, alice.appToken).send({
         status: 'changed',
-        media_ids: [mediaId],
+        media_ids: [mediaId, bobsMedia],
       });
-      expect(sameMedia.status).toBe(200);
-      expect(sameMedia.body.content).toBe('<p>changed</p>');
+      expect(foreign.status).toBe(422);
+      expect(foreign.body).toEqual({ error: 'Validation failed: That media belongs to someone else' });
+      const unchanged = await api('get', `/api/v1/statuses/${status.id}`);
+      expect(unchanged.body).toMatchObject({ content: '<p>keep</p>', edited_at: null });
+      expect(pluck(unchanged.body.media_attachments, 'id')).toEqual([mediaId]);
+    });
+
+    it('edits the media: replaces, reorders and detaches uploads, keeping the text when only media are sent', async () => {
+      const [first, second] = [await upload(alice.appToken), await upload(alice.appToken)];
+      const status = await alice.rest.v1.statuses.create({ status: 'album', mediaIds: [first] });
+      const both = await api('put', `/api/v1/statuses/${status.id}`, alice.appToken).send({
+        status: 'album',
+        media_ids: [second, first],
+      });
+      expect(both.status).toBe(200);
+      expect(pluck(both.body.media_attachments, 'id')).toEqual([second, first]);
+      const mediaOnly = await api('put', `/api/v1/statuses/${status.id}`, alice.appToken)
+        .type('form')
+        .send(`status=&media_ids[]=${second}`);
+      expect(mediaOnly.status).toBe(200);
+      expect(mediaOnly.body.content).toBe('');
+      expect(pluck(mediaOnly.body.media_attachments, 'id')).toEqual([second]);
+      const rows = await db.query<{ id: string; post_id: string | null }[]>(
+        'SELECT id, post_id FROM media_attachments WHERE id = ANY($1) ORDER BY position',
+        [[first, second]],
+      );
+      expect(Object.fromEntries(rows.map((row) => [row.id, row.post_id]))).toEqual({
+        [first]: null,
+        [second]: status.id,
+      });
       const history = await api('get', `/api/v1/statuses/${status.id}/history`);
-      expect(pluck(history.body, 'content')).toEqual(['<p>keep</p>', '<p>changed</p>']);
+      expect(pluck(history.body, 'content')).toEqual(['<p>album</p>', '<p>album</p>', '']);
     });
 
     it('deletes answering the source for redraft; others get 403 and it stays', async () => {

@@ -226,14 +226,24 @@ export class PostService {
     );
   }
 
-  async update(auth: AuthContext, id: string, input: UpdatePostInput): Promise<PostEntity> {
+  /**
+   * Edits the author's post. `options.mediaIds` (the Mastodon API's edit) makes the post's uploads
+   * that list, in order; a note with media may then have no text.
+   */
+  async update(
+    auth: AuthContext,
+    id: string,
+    input: UpdatePostInput,
+    options: { mediaIds?: string[] } = {},
+  ): Promise<PostEntity> {
     const post = await this.ownPost(auth, id, false);
     if (post.boostOfId) throw new ContentException(ContentErrorCode.InvalidContent, 'A boost cannot be edited');
     if (input.title !== undefined && input.title !== null && post.title === null) {
       throw new ContentException(ContentErrorCode.InvalidContent, 'A note cannot become an article');
     }
     const source = input.content ?? post.source ?? '';
-    this.checkLength(source, post.title !== null);
+    const withMedia = options.mediaIds ? options.mediaIds.length > 0 : await this.hasUploads(post.id);
+    this.checkLength(source, post.title !== null, withMedia);
     await this.limitWrites(auth.accountId);
     const rendered = await this.render(source);
     const now = new Date();
@@ -258,6 +268,7 @@ export class PostService {
         editedAt: now,
         updatedAt: now,
       });
+      if (options.mediaIds) await this.attachments.replace(manager, auth.accountId, id, options.mediaIds);
       const newlyMentioned = await this.posts.addMentions(manager, id, rendered.mentionedIds);
       await this.posts.setHashtags(manager, id, rendered.hashtags);
       await this.events.publish(manager, DomainEvent.PostUpdated, {
@@ -268,6 +279,10 @@ export class PostService {
       });
     });
     return (await this.posts.findById(id))!;
+  }
+
+  private async hasUploads(postId: string): Promise<boolean> {
+    return (await this.posts.transaction((manager) => this.attachments.uploadIds(manager, postId))).length > 0;
   }
 
   /** Tombstones the post: its content is erased, it leaves every read path, counts follow. */

@@ -43,6 +43,9 @@ import { ThreadService } from './thread.service';
       inject: [MediaService],
       useFactory: (media: MediaService): PostAttachments => ({
         attach: (manager, accountId, postId, mediaIds) => media.attachToPost(manager, accountId, postId, mediaIds),
+        replace: (manager, accountId, postId, mediaIds) =>
+          media.replacePostUploads(manager, accountId, postId, mediaIds),
+        uploadIds: (manager, postId) => media.postUploadIds(manager, postId),
         replaceRemote: (manager, accountId, postId, items) =>
           media.replaceRemoteMedia(manager, accountId, postId, items),
         purge: (manager, postId) => media.purgePostUploads(manager, postId),

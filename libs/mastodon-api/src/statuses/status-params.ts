@@ -127,11 +127,12 @@ export function createStatusParams(body: Body): CreateStatusParams {
 
 /** `PUT /api/v1/statuses/:id`: what an edit may change. */
 export function updateStatusParams(body: Body): UpdateStatusParams {
-  const status = text(body, 'status');
-  if (status !== undefined && status.length > NOTE_MAX_LENGTH) {
+  // Mastodon's edit sends the whole status: no text is an empty text (allowed with media).
+  const status = text(body, 'status') ?? '';
+  const listed = body['media_ids[]'] !== undefined || body.media_ids !== undefined;
+  if (status.length > NOTE_MAX_LENGTH) {
     throw MastodonException.unprocessable(`Validation failed: Text character limit of ${NOTE_MAX_LENGTH} exceeded`);
   }
-  const listed = body['media_ids[]'] !== undefined || body.media_ids !== undefined;
   return {
     input: {
       content: status,

@@ -124,8 +124,9 @@ export class StatusesController {
     if (params.poll) throw MastodonException.unprocessable('Polls are not supported yet');
     const post = await this.visible(postId, request);
     if (post.accountId !== auth.accountId) throw MastodonException.forbidden();
-    if (params.mediaIds) await this.checkSameMedia(postId, params.mediaIds, request);
-    return this.render(await this.service.update(auth, postId, params.input), request);
+    const mediaIds = params.mediaIds ?? undefined;
+    const updated = await withMediaAs422(() => this.service.update(auth, postId, params.input, { mediaIds }));
+    return this.render(updated, request);
   }
 
   @Scope('write:statuses')
@@ -191,15 +192,5 @@ export class StatusesController {
     const rendered = await this.statuses.serialize(post, this.loaders.of(request));
     if (!rendered) throw MastodonException.notFound();
     return rendered;
-  }
-
-  /**
-   * Edits keep a post's media as published (changing them is not supported yet): a client that
-   * lists the same media, as Mastodon apps do on every edit, passes; another list is refused.
-   */
-  private async checkSameMedia(postId: string, mediaIds: string[], request: Request): Promise<void> {
-    const current = await this.loaders.of(request).loaders.get(MEDIA_BY_POST_ID).load(postId);
-    const same = current.length === mediaIds.length && current.every((media, i) => media.id === mediaIds[i]);
-    if (!same) throw MastodonException.unprocessable('Changing the media of a status is not supported yet');
   }
 }

@@ -144,6 +144,7 @@ describe('Mastodon statuses', () => {
       expect(res.status).toBe(200);
       expect(res.body.visibility).toBe('private');
       expect(res.body.content).toBe('');
+      expect(res.body).toMatchObject({ sensitive: true, spoiler_text: '' });
       expect(res.body.media_attachments).toHaveLength(1);
       expect(res.body.media_attachments[0]).toMatchObject({
         id: mediaId,
@@ -349,6 +350,13 @@ describe('Mastodon statuses', () => {
         .send(`status=&media_ids[]=${second}`);
       expect(mediaOnly.status).toBe(200);
       expect(mediaOnly.body.content).toBe('');
+      expect(mediaOnly.body).toMatchObject({ sensitive: false, spoiler_text: '' });
+      const marked = await api('put', `/api/v1/statuses/${status.id}`, alice.appToken).send({
+        status: 'album',
+        sensitive: true,
+        media_ids: [second],
+      });
+      expect(marked.body).toMatchObject({ sensitive: true, spoiler_text: '' });
       expect(pluck(mediaOnly.body.media_attachments, 'id')).toEqual([second]);
       const rows = await db.query<{ id: string; post_id: string | null }[]>(
         'SELECT id, post_id FROM media_attachments WHERE id = ANY($1) ORDER BY position',
@@ -359,7 +367,7 @@ describe('Mastodon statuses', () => {
         [second]: status.id,
       });
       const history = await api('get', `/api/v1/statuses/${status.id}/history`);
-      expect(pluck(history.body, 'content')).toEqual(['<p>album</p>', '<p>album</p>', '']);
+      expect(pluck(history.body, 'content')).toEqual(['<p>album</p>', '<p>album</p>', '', '<p>album</p>']);
     });
 
     it('deletes answering the source for redraft; others get 403 and it stays', async () => {

@@ -228,13 +228,14 @@ export class PostService {
 
   /**
    * Edits the author's post. `options.mediaIds` (the Mastodon API's edit) makes the post's uploads
-   * that list, in order; a note with media may then have no text.
+   * that list, in order; a note with media may then have no text. `options.sensitive` marks or
+   * unmarks the post sensitive without a warning text (an empty warning, as remote posts have).
    */
   async update(
     auth: AuthContext,
     id: string,
     input: UpdatePostInput,
-    options: { mediaIds?: string[] } = {},
+    options: { mediaIds?: string[]; sensitive?: boolean } = {},
   ): Promise<PostEntity> {
     const post = await this.ownPost(auth, id, false);
     if (post.boostOfId) throw new ContentException(ContentErrorCode.InvalidContent, 'A boost cannot be edited');
@@ -260,10 +261,12 @@ export class PostService {
             : title
               ? this.excerpt(rendered.content)
               : post.summary,
-        contentWarning:
+        contentWarning: sensitiveWarning(
           input.contentWarning === undefined || input.contentWarning === null
             ? post.contentWarning
             : input.contentWarning || null,
+          options.sensitive,
+        ),
         language: input.language ?? post.language,
         editedAt: now,
         updatedAt: now,
@@ -310,4 +313,11 @@ export class PostService {
     await this.attachments.removeStored(purged);
     return true;
   }
+}
+
+/** A post's warning with Mastodon's `sensitive`: '' is "sensitive, no warning text". */
+function sensitiveWarning(warning: string | null, sensitive: boolean | undefined): string | null {
+  if (sensitive === true && warning === null) return '';
+  if (sensitive === false && warning === '') return null;
+  return warning;
 }

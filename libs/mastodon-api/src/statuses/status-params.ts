@@ -21,6 +21,8 @@ export interface CreateStatusParams {
 
 export interface UpdateStatusParams {
   input: UpdatePostInput;
+  /** Mastodon's `sensitive`, when sent. */
+  sensitive: boolean | undefined;
   /** The media the client lists for the edited status, when it lists any. */
   mediaIds: string[] | null;
   poll: PollParams | null;
@@ -114,7 +116,8 @@ export function createStatusParams(body: Body): CreateStatusParams {
   return {
     input: {
       content: status,
-      contentWarning: spoilerText ? spoilerText : null,
+      // Sensitive without a warning text is an empty warning (as a remote post's is).
+      contentWarning: spoilerText ? spoilerText : booleanParam(body.sensitive) ? '' : null,
       language: language(body) ?? null,
       visibility: visibility ?? VisibilityModel.PUBLIC,
       inReplyToId: inReplyToId || null,
@@ -140,6 +143,7 @@ export function updateStatusParams(body: Body): UpdateStatusParams {
       contentWarning: spoiler(body) ?? '',
       language: language(body),
     },
+    sensitive: body.sensitive === undefined ? undefined : booleanParam(body.sensitive),
     mediaIds: listed ? mediaIds(body) : null,
     poll: pollParams(body),
   };

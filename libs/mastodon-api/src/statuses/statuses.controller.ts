@@ -125,7 +125,9 @@ export class StatusesController {
     const post = await this.visible(postId, request);
     if (post.accountId !== auth.accountId) throw MastodonException.forbidden();
     const mediaIds = params.mediaIds ?? undefined;
-    const updated = await withMediaAs422(() => this.service.update(auth, postId, params.input, { mediaIds }));
+    const updated = await withMediaAs422(() =>
+      this.service.update(auth, postId, params.input, { mediaIds, sensitive: params.sensitive }),
+    );
     return this.render(updated, request);
   }
 

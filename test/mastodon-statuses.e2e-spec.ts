@@ -8,6 +8,7 @@ import { eventually } from './utils/eventually';
 import { signUp, type SignedUp } from './utils/factories';
 import { insertFollow } from './utils/graph';
 import { appToken } from './utils/mastodon';
+import { expectMastodonResponse } from './utils/mastodon-schema';
 import { createListeningTestApp, type TestApp } from './utils/test-app';
 
 const POST = /* GraphQL */ `
@@ -142,6 +143,7 @@ describe('Mastodon statuses', () => {
         .type('form')
         .send(`media_ids[]=${mediaId}&visibility=private&sensitive=true`);
       expect(res.status).toBe(200);
+      expectMastodonResponse('POST', '/api/v1/statuses', 200, res.body);
       expect(res.body.visibility).toBe('private');
       expect(res.body.content).toBe('');
       expect(res.body).toMatchObject({ sensitive: true, spoiler_text: '' });
@@ -250,7 +252,9 @@ describe('Mastodon statuses', () => {
       const open = await alice.rest.v1.statuses.create({ status: 'open' });
       const followers = await alice.rest.v1.statuses.create({ status: 'friends', visibility: 'private' });
       await insertFollow(t, carol.account.id, alice.account.id);
-      expect((await api('get', `/api/v1/statuses/${open.id}`)).body.content).toBe('<p>open</p>');
+      const shown = await api('get', `/api/v1/statuses/${open.id}`);
+      expect(shown.body.content).toBe('<p>open</p>');
+      expectMastodonResponse('GET', `/api/v1/statuses/${open.id}`, 200, shown.body);
       const hidden = await api('get', `/api/v1/statuses/${followers.id}`);
       expect(hidden.status).toBe(404);
       expect(hidden.body).toEqual({ error: 'Record not found' });
@@ -275,6 +279,7 @@ describe('Mastodon statuses', () => {
       });
       const asAnyone = await api('get', `/api/v1/statuses/${root.id}/context`);
       expect(asAnyone.body.ancestors).toEqual([]);
+      expectMastodonResponse('GET', `/api/v1/statuses/${root.id}/context`, 200, asAnyone.body);
       expect(pluck(asAnyone.body.descendants, 'id')).toEqual([reply.id, nested.id, second.id]);
       const asCarol = await carol.rest.v1.statuses.$select(nested.id).context.fetch();
       expect(asCarol.ancestors.map((s) => s.id)).toEqual([root.id, reply.id]);
@@ -304,6 +309,10 @@ describe('Mastodon statuses', () => {
         ['<p>second <strong>draft</strong></p>', '', false],
       ]);
       expect(history[1].createdAt).toBe(edited.editedAt);
+      const rawHistory = await api('get', `/api/v1/statuses/${status.id}/history`, alice.appToken);
+      expectMastodonResponse('GET', `/api/v1/statuses/${status.id}/history`, 200, rawHistory.body);
+      const rawSource = await api('get', `/api/v1/statuses/${status.id}/source`, alice.appToken);
+      expectMastodonResponse('GET', `/api/v1/statuses/${status.id}/source`, 200, rawSource.body);
       expect(await alice.rest.v1.statuses.$select(status.id).source.fetch()).toEqual({
         id: status.id,
         text: 'second **draft**',
@@ -414,6 +423,7 @@ describe('Mastodon statuses', () => {
       expect(await gqlPost(status.id, alice.token)).toMatchObject({ boostsCount: 1, viewerHasBoosted: true });
       const rebloggedBy = await api('get', `/api/v1/statuses/${status.id}/reblogged_by`);
       expect(pluck(rebloggedBy.body, 'id')).toEqual([alice.account.id]);
+      expectMastodonResponse('GET', `/api/v1/statuses/${status.id}/reblogged_by`, 200, rebloggedBy.body);
       const undone = await alice.rest.v1.statuses.$select(status.id).unreblog();
       expect(undone).toMatchObject({ id: status.id, reblogged: false, reblogsCount: 0 });
       expect(await gqlPost(status.id, alice.token)).toMatchObject({ boostsCount: 0, viewerHasBoosted: false });
@@ -427,6 +437,10 @@ describe('Mastodon statuses', () => {
       expect((await alice.rest.v1.statuses.$select(status.id).bookmark()).bookmarked).toBe(true);
       expect((await gqlPost(status.id, alice.token))?.viewerHasBookmarked).toBe(true);
       expect((await alice.rest.v1.statuses.$select(status.id).unbookmark()).bookmarked).toBe(false);
+      const raw = await api('post', `/api/v1/statuses/${status.id}/bookmark`, alice.appToken);
+      expect(raw.body.bookmarked).toBe(true);
+      expectMastodonResponse('POST', `/api/v1/statuses/${status.id}/bookmark`, 200, raw.body);
+      await alice.rest.v1.statuses.$select(status.id).unbookmark();
       expect((await gqlPost(status.id, alice.token))?.viewerHasBookmarked).toBe(false);
     });
 
@@ -477,6 +491,7 @@ describe('Mastodon statuses', () => {
       for (const fan of fans) await fan.rest.v1.statuses.$select(status.id).favourite();
       const first = await api('get', `/api/v1/statuses/${status.id}/favourited_by?limit=2`);
       expect(pluck(first.body, 'id')).toEqual([fans[2].account.id, fans[1].account.id]);
+      expectMastodonResponse('GET', `/api/v1/statuses/${status.id}/favourited_by`, 200, first.body);
       const next = /<([^>]+)>; rel="next"/.exec(first.headers.link)![1];
       expect(next).toContain(`${t.origin}/api/v1/statuses/${status.id}/favourited_by?limit=2&max_id=`);
       const second = await api('get', next.slice(t.origin.length));
@@ -541,6 +556,8 @@ describe('Mastodon statuses', () => {
       });
       expect(res.status).toBe(200);
       expect(pluck(res.body.media_attachments, 'id')).toEqual([mediaId]);
+      // Not checked with expectMastodonResponse: Mastodon documents params.application_id (deprecated)
+      // and in_reply_to_id as integers, and Guildhall's ids are UUIDs.
       const before = await postCount(alice.account.id);
       const job = await t.app.get<Queue>(getQueueToken(CONTENT_QUEUE)).getJob(res.body.id);
       await job!.promote();
@@ -554,7 +571,11 @@ describe('Mastodon statuses', () => {
       );
       expect(published.content).toBe('<p>from the future</p>');
       expect(await postCount(alice.account.id)).toBe(before + 1);
-      expect((await api('get', `/api/v1/scheduled_statuses/${res.body.id}`, alice.appToken)).status).toBe(404);
+      // The worker removes the scheduled row just after the post commits.
+      await eventually(
+        async () => (await api('get', `/api/v1/scheduled_statuses/${res.body.id}`, alice.appToken)).status,
+        (status) => expect(status).toBe(404),
+      );
       expect((await alice.rest.v1.statuses.$select(published.id).fetch()).mediaAttachments[0].id).toBe(mediaId);
     });
   });

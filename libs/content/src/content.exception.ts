@@ -5,6 +5,8 @@ export enum ContentErrorCode {
   MediaTooLarge = 'MEDIA_TOO_LARGE',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   ImageDimensionsTooLarge = 'IMAGE_DIMENSIONS_TOO_LARGE',
+  UnprocessableImage = 'UNPROCESSABLE_IMAGE',
+  InvalidFocus = 'INVALID_FOCUS',
   MalformedUpload = 'MALFORMED_UPLOAD',
   InvalidAltText = 'INVALID_ALT_TEXT',
   MediaAlreadyAttached = 'MEDIA_ALREADY_ATTACHED',
@@ -19,6 +21,10 @@ export enum ContentErrorCode {
   CannotPin = 'CANNOT_PIN',
   InvalidSchedule = 'INVALID_SCHEDULE',
   ScheduledPostNotFound = 'SCHEDULED_POST_NOT_FOUND',
+  /** An HTTP-signed GET of media whose signature does not verify (or is outside its window). */
+  MediaSignatureInvalid = 'MEDIA_SIGNATURE_INVALID',
+  /** An HTTP-signed GET of media by a domain the moderators block. */
+  MediaSignerRefused = 'MEDIA_SIGNER_REFUSED',
 }
 
 const GRAPHQL_CODES: Record<ContentErrorCode, GraphqlErrorCode> = {
@@ -26,6 +32,8 @@ const GRAPHQL_CODES: Record<ContentErrorCode, GraphqlErrorCode> = {
   [ContentErrorCode.MediaTooLarge]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.UnsupportedMediaType]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.ImageDimensionsTooLarge]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.UnprocessableImage]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.InvalidFocus]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.MalformedUpload]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.InvalidAltText]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.MediaAlreadyAttached]: GraphqlErrorCode.BAD_USER_INPUT,
@@ -40,6 +48,8 @@ const GRAPHQL_CODES: Record<ContentErrorCode, GraphqlErrorCode> = {
   [ContentErrorCode.CannotPin]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.InvalidSchedule]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.ScheduledPostNotFound]: GraphqlErrorCode.NOT_FOUND,
+  [ContentErrorCode.MediaSignatureInvalid]: GraphqlErrorCode.UNAUTHENTICATED,
+  [ContentErrorCode.MediaSignerRefused]: GraphqlErrorCode.FORBIDDEN,
 };
 
 export class ContentException extends DomainException<ContentErrorCode> {

@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ContentModule } from '@guildhall/content';
+import { InstanceStatsRepository } from '@guildhall/federation';
+import { InstanceController } from './instance/instance.controller';
+import { MemberDefaultsController } from './instance/member-defaults.controller';
+import { MediaController } from './media/media.controller';
 import { MastodonLoaders } from './http/mastodon-request';
 import { ScopeGuard } from './http/scope.guard';
 import { AppsController } from './oauth/apps.controller';
@@ -23,6 +27,9 @@ import { StatusesController } from './statuses/statuses.controller';
   controllers: [
     OAuthTokenController,
     AppsController,
+    InstanceController,
+    MemberDefaultsController,
+    MediaController,
     // Statuses
     StatusesController,
     StatusActionsController,
@@ -34,6 +41,8 @@ import { StatusesController } from './statuses/statuses.controller';
     PushKeys,
     AccountSerializer,
     StatusSerializer,
+    // Reads only the DataSource; the federation module's own is not visible outside it.
+    InstanceStatsRepository,
     // Statuses
     ScheduledStatusSerializer,
   ],

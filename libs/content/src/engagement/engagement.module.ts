@@ -13,7 +13,6 @@ import { LikeEntity } from './like.entity';
 import { PinRepository } from './pin.repository';
 import { PinService } from './pin.service';
 import { PinnedPostEntity } from './pinned-post.entity';
-import { RemoteEngagementService } from './remote-engagement.service';
 
 /** Likes, boosts and bookmarks, with exact counts; pins and muted conversations. */
 @Module({
@@ -26,12 +25,11 @@ import { RemoteEngagementService } from './remote-engagement.service';
     EngagementService,
     EngagementResolver,
     EngagementLoaderRegistrar,
-    RemoteEngagementService,
     PinRepository,
     PinService,
     ConversationMuteRepository,
     ConversationMuteService,
   ],
-  exports: [EngagementService, RemoteEngagementService, PinService, ConversationMuteService],
+  exports: [EngagementService, PinService, ConversationMuteService],
 })
 export class EngagementModule {}

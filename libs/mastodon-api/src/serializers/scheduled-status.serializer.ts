@@ -1,12 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  type MediaAttachmentModel,
-  MediaService,
-  type ScheduledPostEntity,
-  toMediaModel,
-  Visibility,
-} from '@guildhall/content';
-import { ConfigService } from '@guildhall/core';
+import { MediaService, type MediaView, type ScheduledPostEntity, Visibility } from '@guildhall/content';
 import type { MastodonScheduledStatus } from './mastodon-entities';
 import { toMastodonMedia } from './media.serializer';
 import { toMastodonVisibility } from './status.serializer';
@@ -14,18 +7,16 @@ import { toMastodonVisibility } from './status.serializer';
 /** A scheduled post as Mastodon's ScheduledStatus (its media are the author's own uploads). */
 @Injectable()
 export class ScheduledStatusSerializer {
-  constructor(
-    private readonly media: MediaService,
-    private readonly config: ConfigService,
-  ) {}
+  constructor(private readonly media: MediaService) {}
 
   async serialize(row: ScheduledPostEntity): Promise<MastodonScheduledStatus> {
     const { params } = row;
-    const media: MediaAttachmentModel[] = [];
+    const media: MediaView[] = [];
     for (const id of params.mediaIds) {
-      // An upload deleted since is simply not listed (publishing will drop the post then).
-      const found = await this.media.requireOwn(row.accountId, id).catch(() => null);
-      if (found) media.push(toMediaModel(found, this.config.values.publicOrigin));
+      // Still unattached until the post is published; one deleted since is simply not listed
+      // (publishing will drop the post then).
+      const found = await this.media.findOwned(row.accountId, id).catch(() => null);
+      if (found) media.push(found);
     }
     return {
       id: row.id,

@@ -1,4 +1,4 @@
-import type { MediaAttachmentModel, PostEditEntity, PostEntity } from '@guildhall/content';
+import type { MediaView, PostEditEntity, PostEntity } from '@guildhall/content';
 import type { MastodonAccount, MastodonStatusEdit } from './mastodon-entities';
 import { toMastodonMedia } from './media.serializer';
 
@@ -11,7 +11,7 @@ export function toStatusEdits(
   post: PostEntity,
   edits: PostEditEntity[],
   account: MastodonAccount,
-  media: MediaAttachmentModel[],
+  media: MediaView[],
 ): MastodonStatusEdit[] {
   const attachments = media.map(toMastodonMedia);
   const version = (content: string, warning: string | null, at: Date): MastodonStatusEdit => ({

@@ -1,6 +1,6 @@
 import { Body, Delete, Get, Headers, Param, Put, Query, Req } from '@nestjs/common';
 import {
-  MEDIA_BY_POST_ID,
+  MEDIA_VIEWS_BY_POST_ID,
   type PostEntity,
   PostRepository,
   PostService,
@@ -167,7 +167,7 @@ export class StatusesController {
     const [edits, rendered, media] = await Promise.all([
       post.editedAt ? this.posts.findEdits(post.id) : Promise.resolve([]),
       this.render(post, request),
-      context.loaders.get(MEDIA_BY_POST_ID).load(post.id),
+      context.loaders.get(MEDIA_VIEWS_BY_POST_ID).load(post.id),
     ]);
     return toStatusEdits(post, edits, rendered.account, media);
   }

@@ -14,9 +14,6 @@ import { FollowRepository } from './follow.repository';
 import { FollowResolver } from './follow.resolver';
 import { FollowService } from './follow.service';
 import { RelationshipRepository } from './relationship.repository';
-import { RemoteAccountRepository } from './remote-account.repository';
-import { RemoteFollowService } from './remote-follow.service';
-import { RemoteBlockService } from '../blocks/remote-block.service';
 import { SocialGraphService } from './social-graph.service';
 import { SocialLoaders } from './social.loaders';
 
@@ -37,10 +34,7 @@ import { SocialLoaders } from './social.loaders';
     FollowResolver,
     BlockResolver,
     AccountSocialResolver,
-    RemoteAccountRepository,
-    RemoteFollowService,
-    RemoteBlockService,
   ],
-  exports: [SocialGraphService, RemoteFollowService, RemoteBlockService],
+  exports: [SocialGraphService, FollowService, BlockService],
 })
 export class FollowsModule {}

@@ -19,6 +19,7 @@ import { AddOAuthApplications1796554873072 } from './1796554873072-AddOAuthAppli
 import { AddMediaPreviewsAndFocus1796554950426 } from './1796554950426-AddMediaPreviewsAndFocus';
 import { CreatePolls1796556125650 } from './1796556125650-CreatePolls';
 import { AddLists1796556497377 } from './1796556497377-AddLists';
+import { AddPinsMutesScheduledPostsAndIdempotencyKeys1796556627150 } from './1796556627150-AddPinsMutesScheduledPostsAndIdempotencyKeys';
 import { AddConversationMarks1796557093572 } from './1796557093572-AddConversationMarks';
 
 export const MIGRATIONS = [
@@ -42,5 +43,6 @@ export const MIGRATIONS = [
   AddMediaPreviewsAndFocus1796554950426,
   CreatePolls1796556125650,
   AddLists1796556497377,
+  AddPinsMutesScheduledPostsAndIdempotencyKeys1796556627150,
   AddConversationMarks1796557093572,
 ];

@@ -66,8 +66,8 @@ describe('posts and articles', () => {
       source: `Hello **world** @${bob.username} #Guild_Hall <script>alert(1)</script>`,
     });
     expect(post.content).toBe(
-      `<p>Hello <strong>world</strong> <span class="h-card" translate="no"><a href="http://guildhall.test/@${bob.username}" class="u-url mention" rel="nofollow noopener noreferrer">@<span>${bob.username}</span></a></span> ` +
-        `<a href="http://guildhall.test/tags/guild_hall" class="mention hashtag" rel="nofollow noopener noreferrer">#<span>Guild_Hall</span></a> </p>`, // the script tag is gone, its surrounding space stays
+      `<p>Hello <strong>world</strong> <span class="h-card" translate="no"><a href="http://guildhall.test/@${bob.username}" class="u-url mention">@<span>${bob.username}</span></a></span> ` +
+        `<a href="http://guildhall.test/tags/guild_hall" class="mention hashtag" rel="tag">#<span>Guild_Hall</span></a> </p>`, // the script tag is gone, its surrounding space stays
     );
     expect(await count('SELECT posts_count AS n FROM accounts WHERE id = $1', [alice.account.id])).toBe(1);
   });

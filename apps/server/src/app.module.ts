@@ -4,7 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { CoreModule, EventRelayModule, HealthModule, LoaderFactories, type Runtime } from '@guildhall/core';
 import { AuthGuard, IdentityModule } from '@guildhall/identity';
-import { ContentModule, PollJobsModule } from '@guildhall/content';
+import { ContentModule, ContentWorkerModule, PollJobsModule } from '@guildhall/content';
 import { CoopModule } from '@guildhall/coop';
 import { FederationModule } from '@guildhall/federation';
 import { MastodonApiModule } from '@guildhall/mastodon-api';
@@ -37,6 +37,7 @@ export class AppModule {
         SocialModule,
         ContentModule,
         PollJobsModule.forRoot({ worker: withWorker }),
+        ...(withWorker ? [ContentWorkerModule] : []),
         FederationModule.forRoot({ worker: withWorker }),
         CoopModule,
         PagesModule,

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CoreModule, EventRelayModule, type Runtime } from '@guildhall/core';
 import { IdentityModule } from '@guildhall/identity';
-import { ContentModule, PollJobsModule } from '@guildhall/content';
+import { ContentModule, ContentWorkerModule, PollJobsModule } from '@guildhall/content';
 import { CoopModule } from '@guildhall/coop';
 import { FederationModule } from '@guildhall/federation';
 import { MIGRATIONS } from '@guildhall/migrations';
@@ -20,6 +20,7 @@ export class WorkerModule {
         SocialModule,
         ContentModule,
         PollJobsModule.forRoot({ worker: true }),
+        ContentWorkerModule,
         FederationModule.forRoot({ worker: true }),
         CoopModule,
         EventRelayModule,

@@ -25,6 +25,9 @@ export enum ContentErrorCode {
   PollInvalidChoice = 'POLL_INVALID_CHOICE',
   PollOwnVote = 'POLL_OWN_VOTE',
   PollAlreadyVoted = 'POLL_ALREADY_VOTED',
+  CannotPin = 'CANNOT_PIN',
+  InvalidSchedule = 'INVALID_SCHEDULE',
+  ScheduledPostNotFound = 'SCHEDULED_POST_NOT_FOUND',
   /** An HTTP-signed GET of media whose signature does not verify (or is outside its window). */
   MediaSignatureInvalid = 'MEDIA_SIGNATURE_INVALID',
   /** An HTTP-signed GET of media by a domain the moderators block. */
@@ -57,6 +60,9 @@ const GRAPHQL_CODES: Record<ContentErrorCode, GraphqlErrorCode> = {
   [ContentErrorCode.PollInvalidChoice]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.PollOwnVote]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.PollAlreadyVoted]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.CannotPin]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.InvalidSchedule]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.ScheduledPostNotFound]: GraphqlErrorCode.NOT_FOUND,
   [ContentErrorCode.MediaSignatureInvalid]: GraphqlErrorCode.UNAUTHENTICATED,
   [ContentErrorCode.MediaSignerRefused]: GraphqlErrorCode.FORBIDDEN,
 };

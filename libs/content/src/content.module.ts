@@ -4,11 +4,31 @@ import { EngagementModule } from './engagement/engagement.module';
 import { MediaModule } from './media/media.module';
 import { PostsModule } from './posts/posts.module';
 import { ProfilesModule } from './profiles/profiles.module';
+import { ScheduledPostsModule } from './scheduled/scheduled-posts.module';
 import { TimelinesModule } from './timelines/timelines.module';
 
-/** Posts, articles, boosts, media, profiles, tags, mentions, likes, bookmarks, timelines and conversations. */
+/**
+ * Posts, articles, boosts, media, profiles, tags, mentions, likes, bookmarks, pins, timelines,
+ * conversations and scheduled posts.
+ */
 @Module({
-  imports: [PostsModule, MediaModule, ProfilesModule, EngagementModule, TimelinesModule, ConversationsModule],
-  exports: [PostsModule, MediaModule, ProfilesModule, EngagementModule, TimelinesModule, ConversationsModule],
+  imports: [
+    PostsModule,
+    MediaModule,
+    ProfilesModule,
+    EngagementModule,
+    TimelinesModule,
+    ConversationsModule,
+    ScheduledPostsModule,
+  ],
+  exports: [
+    PostsModule,
+    MediaModule,
+    ProfilesModule,
+    EngagementModule,
+    TimelinesModule,
+    ConversationsModule,
+    ScheduledPostsModule,
+  ],
 })
 export class ContentModule {}

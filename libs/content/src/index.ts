@@ -66,3 +66,18 @@ export { ActivityRepository, type PostActivity, type LikeActivity } from './acti
 export { ConversationMarkEntity } from './conversations/conversation-mark.entity';
 export { ConversationService } from './conversations/conversation.service';
 export { type ConversationRow, type ConversationPage } from './conversations/conversation.repository';
+export { PostIdempotencyKeyEntity } from './posts/post-idempotency-key.entity';
+export { type CreatePostOptions, IDEMPOTENCY_TTL_SECONDS } from './posts/post.service';
+export { CreatePostInput, NOTE_MAX_LENGTH, ARTICLE_MAX_LENGTH } from './posts/dto/create-post.input';
+export { UpdatePostInput } from './posts/dto/update-post.input';
+export { PinnedPostEntity } from './engagement/pinned-post.entity';
+export { ConversationMuteEntity } from './engagement/conversation-mute.entity';
+export { PinService, MAX_PINNED_POSTS } from './engagement/pin.service';
+export { ConversationMuteService } from './engagement/conversation-mute.service';
+export { VIEWER_HAS_PINNED, VIEWER_HAS_MUTED } from './engagement/engagement.loaders';
+export { type Engager, type IdWindow } from './engagement/engagement.repository';
+export { ScheduledPostEntity, type ScheduledPostParams } from './scheduled/scheduled-post.entity';
+export { ScheduledPostService } from './scheduled/scheduled-post.service';
+export { ContentWorkerModule } from './scheduled/scheduled-posts.module';
+export { CONTENT_QUEUE, ContentJob } from './scheduled/scheduled.constants';
+export { ThreadService, type Thread } from './posts/thread.service';

@@ -19,6 +19,11 @@ import { StatusSerializer } from './serializers/status.serializer';
 import { EngagedPostsController } from './timelines/engaged-posts.controller';
 import { StatusPage } from './timelines/status-page';
 import { TimelinesController } from './timelines/timelines.controller';
+// Statuses (issue 11 item 4)
+import { ScheduledStatusSerializer } from './serializers/scheduled-status.serializer';
+import { ScheduledStatusesController } from './statuses/scheduled-statuses.controller';
+import { StatusActionsController } from './statuses/status-actions.controller';
+import { StatusesController } from './statuses/statuses.controller';
 
 /**
  * Mastodon's client API (ADR 0026): a second adapter over the same domain as GraphQL. Its
@@ -40,6 +45,10 @@ import { TimelinesController } from './timelines/timelines.controller';
     AccountListsController,
     EngagedPostsController,
     ConversationsController,
+    // Statuses
+    StatusesController,
+    StatusActionsController,
+    ScheduledStatusesController,
   ],
   providers: [
     ScopeGuard,
@@ -52,6 +61,8 @@ import { TimelinesController } from './timelines/timelines.controller';
     ConversationSerializer,
     // Reads only the DataSource; the federation module's own is not visible outside it.
     InstanceStatsRepository,
+    // Statuses
+    ScheduledStatusSerializer,
   ],
   exports: [AccountSerializer, StatusSerializer, PushKeys, MastodonLoaders],
 })

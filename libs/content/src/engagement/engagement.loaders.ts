@@ -1,7 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { LoaderFactories, LoaderKey, type LoaderRequest } from '@guildhall/core';
 import DataLoader from 'dataloader';
+import { ConversationMuteRepository } from './conversation-mute.repository';
 import { EngagementRepository } from './engagement.repository';
+import { PinRepository } from './pin.repository';
 
 /** Whether the requesting viewer likes the post (false when anonymous). */
 export const VIEWER_HAS_LIKED = new LoaderKey<boolean>('viewerHasLiked');
@@ -9,6 +11,10 @@ export const VIEWER_HAS_LIKED = new LoaderKey<boolean>('viewerHasLiked');
 export const VIEWER_HAS_BOOSTED = new LoaderKey<boolean>('viewerHasBoosted');
 /** Whether the requesting viewer bookmarked the post. */
 export const VIEWER_HAS_BOOKMARKED = new LoaderKey<boolean>('viewerHasBookmarked');
+/** Whether the requesting viewer pinned the post (only their own posts can be). */
+export const VIEWER_HAS_PINNED = new LoaderKey<boolean>('viewerHasPinned');
+/** Whether the post is in a conversation the requesting viewer muted. */
+export const VIEWER_HAS_MUTED = new LoaderKey<boolean>('viewerHasMutedConversation');
 
 type Among = (accountId: string, postIds: string[]) => Promise<Set<string>>;
 
@@ -27,6 +33,8 @@ export class EngagementLoaderRegistrar implements OnModuleInit {
   constructor(
     private readonly loaders: LoaderFactories,
     private readonly engagement: EngagementRepository,
+    private readonly pins: PinRepository,
+    private readonly mutes: ConversationMuteRepository,
   ) {}
 
   onModuleInit(): void {
@@ -38,6 +46,12 @@ export class EngagementLoaderRegistrar implements OnModuleInit {
     );
     this.loaders.register(VIEWER_HAS_BOOKMARKED, (request) =>
       viewerLoader(request, (viewerId, ids) => this.engagement.bookmarkedAmong(viewerId, ids)),
+    );
+    this.loaders.register(VIEWER_HAS_PINNED, (request) =>
+      viewerLoader(request, (viewerId, ids) => this.pins.pinnedAmong(viewerId, ids)),
+    );
+    this.loaders.register(VIEWER_HAS_MUTED, (request) =>
+      viewerLoader(request, (viewerId, ids) => this.mutes.mutedAmong(viewerId, ids)),
     );
   }
 }

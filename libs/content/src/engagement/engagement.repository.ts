@@ -8,6 +8,20 @@ import { LikeEntity } from './like.entity';
 
 export type Counter = 'likes_count' | 'boosts_count';
 
+/** A window of rows by id, as Mastodon pages: older than `maxId`, newer than `sinceId`, or just above `minId`. */
+export interface IdWindow {
+  maxId: string | null;
+  sinceId: string | null;
+  minId: string | null;
+  limit: number;
+}
+
+/** A like or boost of a post: its row's id (which pages) and who made it. */
+export interface Engager {
+  id: string;
+  accountId: string;
+}
+
 /** A bookmarked post with the bookmark's id, which orders and pages the bookmarks. */
 export interface BookmarkedPost {
   id: string;
@@ -108,6 +122,18 @@ export class EngagementRepository {
       [accountId, boostOfId],
     );
     return rows[0]?.id ?? null;
+  }
+
+  /** The account's live boost of the post, if any. */
+  findLiveBoost(accountId: string, boostOfId: string): Promise<PostEntity | null> {
+    return this.dataSource
+      .getRepository(PostEntity)
+      .createQueryBuilder('p')
+      .where('p.account_id = :accountId AND p.boost_of_id = :boostOfId AND p.deleted_at IS NULL', {
+        accountId,
+        boostOfId,
+      })
+      .getOne();
   }
 
   /** The like by its ActivityPub id, if `accountId` made it. */
@@ -220,5 +246,35 @@ export class EngagementRepository {
       .limit(limit + 1)
       .getMany();
     return rows.map((row) => ({ id: row.id, post: row.post }));
+  }
+
+  /**
+   * Who liked (`likes`) or has a live boost of (`boosts`) the post, newest first, paged by the like's
+   * or boost's id; suspended accounts are left out.
+   */
+  async findEngagers(kind: 'likes' | 'boosts', postId: string, window: IdWindow): Promise<Engager[]> {
+    const from =
+      kind === 'likes' ? 'likes e WHERE e.post_id = $1' : 'posts e WHERE e.boost_of_id = $1 AND e.deleted_at IS NULL';
+    const params: unknown[] = [postId];
+    const conditions: string[] = [];
+    const bound = (op: string, id: string | null) => {
+      if (!id) return;
+      params.push(id);
+      conditions.push(`e.id ${op} $${params.length}`);
+    };
+    bound('<', window.maxId);
+    bound('>', window.minId ?? window.sinceId);
+    // min_id pages upwards: the rows just above it, oldest first, then turned round.
+    const ascending = window.minId !== null;
+    params.push(window.limit);
+    const rows = await this.dataSource.query<{ id: string; account_id: string }[]>(
+      `SELECT e.id, e.account_id FROM ${from}
+         AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = e.account_id AND a.suspended_at IS NOT NULL)
+         ${conditions.map((c) => `AND ${c}`).join(' ')}
+       ORDER BY e.id ${ascending ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
+      params,
+    );
+    const engagers = rows.map((row) => ({ id: row.id, accountId: row.account_id }));
+    return ascending ? engagers.reverse() : engagers;
   }
 }

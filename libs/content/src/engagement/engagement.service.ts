@@ -5,7 +5,14 @@ import type { EntityManager } from 'typeorm';
 import { ContentErrorCode, ContentException } from '../content.exception';
 import { type PostEntity, Visibility } from '../posts/post.entity';
 import { PostRepository } from '../posts/post.repository';
-import { type BookmarkedPost, type Counter, type EngagedPage, EngagementRepository } from './engagement.repository';
+import {
+  type BookmarkedPost,
+  type Counter,
+  type EngagedPage,
+  type Engager,
+  EngagementRepository,
+  type IdWindow,
+} from './engagement.repository';
 
 /** Likes, boosts and bookmarks together: generous for people, a wall for scripts. */
 const ENGAGE_LIMIT = { max: 1000, windowSeconds: 3600 };
@@ -62,6 +69,11 @@ export class EngagementService {
   /** Boosts the post (or the post a boost boosts); returns the original with its new count. */
   boost(auth: AuthContext, id: string): Promise<PostEntity> {
     return this.asViewer(auth, id, (actor, post) => this.addBoost(actor, post));
+  }
+
+  /** The viewer's live boost of a post (the boost row, not the original), if any. */
+  liveBoost(auth: AuthContext, originalId: string): Promise<PostEntity | null> {
+    return this.engagement.findLiveBoost(auth.accountId, originalId);
   }
 
   unboost(auth: AuthContext, id: string): Promise<PostEntity> {
@@ -148,6 +160,17 @@ export class EngagementService {
   /** A page of the posts the viewer liked (paged by the like's id), newest like first. */
   likedPage(auth: AuthContext, page: EngagedPage): Promise<BookmarkedPost[]> {
     return this.engagement.findEngaged('likes', auth.accountId, page);
+  }
+
+  /**
+   * Who liked (`likes`) or boosted (`boosts`) a post `viewerId` may see (the original of a boost),
+   * newest first; NOT_FOUND when the viewer may not see it.
+   */
+  async engagers(viewerId: string | null, id: string, kind: 'likes' | 'boosts', window: IdWindow): Promise<Engager[]> {
+    let post = await this.posts.findVisible(id, viewerId);
+    if (post?.boostOfId) post = await this.posts.findVisible(post.boostOfId, viewerId);
+    if (!post) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
+    return this.engagement.findEngagers(kind, post.id, window);
   }
 
   /**

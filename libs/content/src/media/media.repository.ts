@@ -194,6 +194,30 @@ export class MediaRepository {
     return changed;
   }
 
+  /** The ids of a post's uploads, in order. */
+  async uploadIdsOfPost(manager: EntityManager, postId: string): Promise<string[]> {
+    const rows = await manager.query<{ id: string }[]>(
+      'SELECT id FROM media_attachments WHERE post_id = $1 AND storage_key IS NOT NULL ORDER BY position, id',
+      [postId],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Makes `ids` (rows the caller has locked and checked) a post's uploads in this order: others
+   * of the post's are detached, back to their owner's unattached uploads.
+   */
+  async setPostUploads(manager: EntityManager, postId: string, ids: string[]): Promise<void> {
+    await manager.query(
+      `UPDATE media_attachments SET post_id = NULL, position = 0
+       WHERE post_id = $1 AND storage_key IS NOT NULL AND NOT (id = ANY($2))`,
+      [postId, ids],
+    );
+    for (const [position, id] of ids.entries()) {
+      await manager.getRepository(MediaAttachmentEntity).update({ id }, { postId, position });
+    }
+  }
+
   /**
    * Makes `items` a remote post's media, in order, inside the caller's transaction (the post's
    * row is locked by it): an attachment whose URL was there already keeps its id (and is updated),

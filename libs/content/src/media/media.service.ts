@@ -328,6 +328,46 @@ export class MediaService {
   }
 
   /**
+   * An edit's media: the post's uploads become `mediaIds`, in order, inside the caller's
+   * transaction. Each must be the author's own and either on this post already or unattached;
+   * uploads left out are detached (their owner keeps them, unattached).
+   */
+  async replacePostUploads(
+    manager: EntityManager,
+    accountId: string,
+    postId: string,
+    mediaIds: string[],
+  ): Promise<void> {
+    if (mediaIds.length > MAX_ATTACHMENTS_PER_POST) {
+      throw new ContentException(
+        ContentErrorCode.TooManyAttachments,
+        `A post has at most ${MAX_ATTACHMENTS_PER_POST} attachments`,
+      );
+    }
+    if (new Set(mediaIds).size !== mediaIds.length) {
+      throw new ContentException(ContentErrorCode.MediaAlreadyAttached, 'The same media is listed twice');
+    }
+    if (!mediaIds.every((id) => UUID_PATTERN.test(id))) throw notFound();
+    const rows = new Map((await this.media.lockByIds(manager, mediaIds)).map((row) => [row.id, row]));
+    for (const id of mediaIds) {
+      const media = rows.get(id);
+      if (!media?.storageKey) throw new ContentException(ContentErrorCode.MediaNotFound, 'No such media', { id });
+      if (media.accountId !== accountId) {
+        throw new ContentException(ContentErrorCode.NotOwner, 'That media belongs to someone else', { id });
+      }
+      if (media.postId !== null && media.postId !== postId) {
+        throw new ContentException(ContentErrorCode.MediaAlreadyAttached, 'That media is already attached', { id });
+      }
+    }
+    await this.media.setPostUploads(manager, postId, mediaIds);
+  }
+
+  /** The ids of a post's uploads, in order (in the caller's transaction). */
+  postUploadIds(manager: EntityManager, postId: string): Promise<string[]> {
+    return this.media.uploadIdsOfPost(manager, postId);
+  }
+
+  /**
    * Sets a remote post's media (links to the files on their server, never downloaded) inside the
    * caller's transaction; an edit replaces the list. See storableRemoteMedia for what is kept.
    */

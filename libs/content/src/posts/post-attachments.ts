@@ -10,6 +10,10 @@ import type { RemoteMediaData } from '../media/remote-media';
 @Injectable()
 export abstract class PostAttachments {
   abstract attach(manager: EntityManager, accountId: string, postId: string, mediaIds: string[]): Promise<void>;
+  /** An edit's uploads: the post's become `mediaIds`, in order (the author's own). */
+  abstract replace(manager: EntityManager, accountId: string, postId: string, mediaIds: string[]): Promise<void>;
+  /** The ids of the post's uploads, in order. */
+  abstract uploadIds(manager: EntityManager, postId: string): Promise<string[]>;
   abstract replaceRemote(
     manager: EntityManager,
     accountId: string,

@@ -7,6 +7,7 @@ import { HashtagEntity } from '../tags/hashtag.entity';
 import { MentionEntity } from '../tags/mention.entity';
 import { PostHashtagEntity } from '../tags/post-hashtag.entity';
 import { PostEditEntity } from './post-edit.entity';
+import { PostIdempotencyKeyEntity } from './post-idempotency-key.entity';
 import { PostEntity } from './post.entity';
 import { visibleTo } from './post-visibility';
 
@@ -55,6 +56,87 @@ export class PostRepository {
       .orderBy('p.id', 'ASC')
       .limit(limit + 1)
       .getMany();
+  }
+
+  /**
+   * The ids above a post in its reply chain, nearest first (at most `limit`): what a thread's
+   * ancestors are made of, before the visibility rule.
+   */
+  async ancestorIds(postId: string, limit: number): Promise<string[]> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `WITH RECURSIVE up AS (
+         SELECT p.in_reply_to_id AS id, 1 AS depth FROM posts p WHERE p.id = $1
+         UNION ALL
+         SELECT p.in_reply_to_id, up.depth + 1 FROM posts p JOIN up ON p.id = up.id
+         WHERE up.depth < $2
+       ) SELECT id FROM up WHERE id IS NOT NULL ORDER BY depth`,
+      [postId, limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * The replies under a post, every level (at most `limit` rows), each with the post it answers:
+   * a thread's descendants before the visibility rule. Follows posts_in_reply_to_idx.
+   */
+  async descendantIds(postId: string, limit: number): Promise<{ id: string; parentId: string }[]> {
+    const rows = await this.dataSource.query<{ id: string; in_reply_to_id: string }[]>(
+      `WITH RECURSIVE down AS (
+         SELECT p.id, p.in_reply_to_id, 1 AS depth FROM posts p WHERE p.in_reply_to_id = $1
+         UNION ALL
+         SELECT p.id, p.in_reply_to_id, down.depth + 1 FROM posts p JOIN down ON p.in_reply_to_id = down.id
+         WHERE down.depth < 256
+       ) SELECT id, in_reply_to_id FROM down ORDER BY depth, id LIMIT $2`,
+      [postId, limit],
+    );
+    return rows.map((row) => ({ id: row.id, parentId: row.in_reply_to_id }));
+  }
+
+  /** The root of the post's reply chain (the post itself when it replies to nothing stored). */
+  async threadRootId(postId: string): Promise<string> {
+    const chain = await this.ancestorIds(postId, 1000);
+    return chain.length ? chain[chain.length - 1] : postId;
+  }
+
+  /** The post an account's `Idempotency-Key` names, if the key was used within `ttlSeconds`. */
+  async findIdempotentPostId(accountId: string, key: string, ttlSeconds: number): Promise<string | null> {
+    const rows = await this.dataSource.query<{ post_id: string }[]>(
+      `SELECT post_id FROM post_idempotency_keys
+       WHERE account_id = $1 AND key = $2 AND created_at > now() - make_interval(secs => $3)`,
+      [accountId, key, ttlSeconds],
+    );
+    return rows[0]?.post_id ?? null;
+  }
+
+  /**
+   * Records that `key` names `postId` (taking over a key older than `ttlSeconds`); false when a
+   * live key exists — then a concurrent request with the same key won and this one must not post.
+   */
+  async claimIdempotencyKey(
+    manager: EntityManager,
+    accountId: string,
+    key: string,
+    postId: string,
+    ttlSeconds: number,
+  ): Promise<boolean> {
+    const rows = await manager.query<unknown[]>(
+      `INSERT INTO post_idempotency_keys (account_id, key, post_id) VALUES ($1, $2, $3)
+       ON CONFLICT (account_id, key) DO UPDATE SET post_id = EXCLUDED.post_id, created_at = now()
+       WHERE post_idempotency_keys.created_at <= now() - make_interval(secs => $4)
+       RETURNING post_id`,
+      [accountId, key, postId, ttlSeconds],
+    );
+    return rows.length === 1;
+  }
+
+  /** Forgets keys older than `ttlSeconds`. */
+  async purgeIdempotencyKeys(ttlSeconds: number): Promise<void> {
+    await this.dataSource
+      .getRepository(PostIdempotencyKeyEntity)
+      .createQueryBuilder()
+      .delete()
+      .where('created_at <= now() - make_interval(secs => :ttl)', { ttl: ttlSeconds })
+      .execute();
   }
 
   findEdits(postId: string): Promise<PostEditEntity[]> {

@@ -27,6 +27,19 @@ const POST_LIMIT = { max: 300, windowSeconds: 3 * 3600 };
 export const MAX_MENTIONS = 50;
 
 const EXCERPT_LENGTH = 280;
+/** How long an `Idempotency-Key` names its post (Mastodon: one hour). */
+export const IDEMPOTENCY_TTL_SECONDS = 3600;
+
+export interface CreatePostOptions {
+  /**
+   * A client's `Idempotency-Key`: the same key from the same author within an hour returns the
+   * post it made the first time, and publishes nothing.
+   */
+  idempotencyKey?: string;
+}
+
+/** Thrown inside the transaction when a concurrent request claimed the key first: rolls back. */
+class IdempotentReplay extends Error {}
 
 /**
  * A post as it will be stored, whoever wrote it: rendered from Markdown (a local author) or
@@ -55,6 +68,8 @@ export interface PostDraft {
   publishedAt: Date | null;
   /** A local author's poll (checked by PollService.prepare), or a remote Question's; null: none. */
   poll: PostDraftPoll | null;
+  /** A local client's `Idempotency-Key` (see CreatePostOptions). */
+  idempotencyKey?: string;
 }
 
 /** An edit's new values, computed from the post as it is under the edit's row lock. */
@@ -71,6 +86,8 @@ export interface PostRevision {
   hashtags: string[];
   /** A remote post's media list, replaced; undefined leaves the attachments alone. */
   media?: readonly RemoteMediaData[];
+  /** A local post's uploads (ids, in order), replaced; undefined leaves them alone. */
+  uploads?: string[];
 }
 
 @Injectable()
@@ -102,9 +119,10 @@ export class PostService {
     );
   }
 
-  private checkLength(content: string, isArticle: boolean): void {
+  /** `withMedia`: a note that carries media may have no text (as on Mastodon). */
+  private checkLength(content: string, isArticle: boolean, withMedia = false): void {
     const max = isArticle ? ARTICLE_MAX_LENGTH : NOTE_MAX_LENGTH;
-    if (content.trim().length === 0)
+    if (content.trim().length === 0 && !(withMedia && !isArticle))
       throw new ContentException(ContentErrorCode.InvalidContent, 'content must not be empty');
     if (content.length > max) {
       throw new ContentException(
@@ -139,9 +157,55 @@ export class PostService {
     return text.length <= EXCERPT_LENGTH ? text : `${text.slice(0, EXCERPT_LENGTH - 1).trimEnd()}…`;
   }
 
-  async create(auth: AuthContext, input: CreatePostInput): Promise<PostEntity> {
+  /** Publishes a note or an article as `author` (a signed-in member, or a scheduled post's author). */
+  async create(
+    author: Pick<AuthContext, 'accountId'>,
+    input: CreatePostInput,
+    options: CreatePostOptions = {},
+  ): Promise<PostEntity> {
+    const key = options.idempotencyKey;
+    if (key) {
+      const earlier = await this.idempotentPost(author.accountId, key);
+      if (earlier) return earlier;
+    }
+    try {
+      return await this.createLocal(author, input, key);
+    } catch (error) {
+      if (!(error instanceof IdempotentReplay) || !key) throw error;
+      const earlier = await this.idempotentPost(author.accountId, key);
+      if (!earlier) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
+      return earlier;
+    }
+  }
+
+  /** Forgets idempotency keys past their hour (an hourly job). */
+  purgeExpiredIdempotencyKeys(): Promise<void> {
+    return this.posts.purgeIdempotencyKeys(IDEMPOTENCY_TTL_SECONDS);
+  }
+
+  private async idempotentPost(accountId: string, key: string): Promise<PostEntity | null> {
+    const postId = await this.posts.findIdempotentPostId(accountId, key, IDEMPOTENCY_TTL_SECONDS);
+    return postId ? this.posts.findById(postId) : null;
+  }
+
+  /**
+   * What create() would refuse, without publishing: the length, and the post replied to. For a
+   * post to publish later (the reply's visibility is checked again then).
+   */
+  async check(author: Pick<AuthContext, 'accountId'>, input: CreatePostInput): Promise<void> {
+    this.checkLength(input.content, Boolean(input.title), Boolean(input.mediaIds?.length));
+    if (input.inReplyToId && !(await this.posts.findVisible(input.inReplyToId, author.accountId))) {
+      throw new ContentException(ContentErrorCode.PostNotFound, 'The post replied to does not exist or is not visible');
+    }
+  }
+
+  private async createLocal(
+    auth: Pick<AuthContext, 'accountId'>,
+    input: CreatePostInput,
+    idempotencyKey: string | undefined,
+  ): Promise<PostEntity> {
     const isArticle = Boolean(input.title);
-    this.checkLength(input.content, isArticle);
+    this.checkLength(input.content, isArticle, Boolean(input.mediaIds?.length));
     const poll = input.poll
       ? this.polls.prepare(input.poll, { isArticle, mediaCount: input.mediaIds?.length ?? 0 })
       : null;
@@ -173,6 +237,7 @@ export class PostService {
       media: { uploads: input.mediaIds ?? [] },
       publishedAt: null,
       poll: poll ? { local: poll } : null,
+      idempotencyKey,
     });
     // A local post has no uri, so it cannot be a redelivery.
     if (!post) throw new Error('a local post was not stored');
@@ -182,16 +247,25 @@ export class PostService {
   /**
    * The one write path of a new post (ADR 0024), local or remote: the row (skipped when a remote
    * post's uri is stored already: null then), mentions, hashtags, media, the parent's reply count,
-   * the author's post count and `PostPublished`, in one transaction.
+   * the author's post count and `PostPublished`, in one transaction. A local draft's
+   * `idempotencyKey` is claimed in the same transaction; a concurrent claim rolls it back
+   * (IdempotentReplay, which create() answers with the first post).
    */
   async publish(actor: Actor, draft: PostDraft): Promise<PostEntity | null> {
     if ((actor.kind === 'remote') !== (draft.uri !== null)) {
       throw new Error('a remote post needs its ActivityPub id, a local one has none');
     }
+    const idempotencyKey = actor.kind === 'local' ? draft.idempotencyKey : undefined;
     const id = uuidv7();
     const parent = draft.inReplyTo;
     const published = draft.publishedAt;
     const post = await this.posts.transaction(async (manager) => {
+      if (
+        idempotencyKey &&
+        !(await this.posts.claimIdempotencyKey(manager, actor.accountId, idempotencyKey, id, IDEMPOTENCY_TTL_SECONDS))
+      ) {
+        throw new IdempotentReplay();
+      }
       const created = await this.posts.insert(manager, {
         id,
         uri: draft.uri,
@@ -254,14 +328,25 @@ export class PostService {
     );
   }
 
-  async update(auth: AuthContext, id: string, input: UpdatePostInput): Promise<PostEntity> {
+  /**
+   * Edits the author's post. `options.mediaIds` (the Mastodon API's edit) makes the post's uploads
+   * that list, in order; a note with media may then have no text. `options.sensitive` marks or
+   * unmarks the post sensitive without a warning text (an empty warning, as remote posts have).
+   */
+  async update(
+    auth: AuthContext,
+    id: string,
+    input: UpdatePostInput,
+    options: { mediaIds?: string[]; sensitive?: boolean } = {},
+  ): Promise<PostEntity> {
     const post = await this.ownPost(auth, id, false);
     if (post.boostOfId) throw new ContentException(ContentErrorCode.InvalidContent, 'A boost cannot be edited');
     if (input.title !== undefined && input.title !== null && post.title === null) {
       throw new ContentException(ContentErrorCode.InvalidContent, 'A note cannot become an article');
     }
     const source = input.content ?? post.source ?? '';
-    this.checkLength(source, post.title !== null);
+    const withMedia = options.mediaIds ? options.mediaIds.length > 0 : await this.hasUploads(post.id);
+    this.checkLength(source, post.title !== null, withMedia);
     await this.limitWrites(auth.accountId);
     const rendered = await this.render(source);
     const now = new Date();
@@ -277,14 +362,17 @@ export class PostService {
             : title
               ? this.excerpt(rendered.content)
               : current.summary,
-        contentWarning:
+        contentWarning: sensitiveWarning(
           input.contentWarning === undefined || input.contentWarning === null
             ? current.contentWarning
             : input.contentWarning || null,
+          options.sensitive,
+        ),
         language: input.language ?? current.language,
         editedAt: now,
         mentionedAccountIds: rendered.mentionedIds,
         hashtags: rendered.hashtags,
+        ...(options.mediaIds ? { uploads: options.mediaIds } : {}),
       };
     });
     if (!revised) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
@@ -325,6 +413,7 @@ export class PostService {
       if (revision.media) {
         await this.attachments.replaceRemote(manager, current.accountId, postId, revision.media);
       }
+      if (revision.uploads) await this.attachments.replace(manager, current.accountId, postId, revision.uploads);
       await this.events.publish(manager, DomainEvent.PostUpdated, {
         postId,
         authorId: current.accountId,
@@ -334,6 +423,10 @@ export class PostService {
       return true;
     });
     return edited ? this.posts.findById(postId) : null;
+  }
+
+  private async hasUploads(postId: string): Promise<boolean> {
+    return (await this.posts.transaction((manager) => this.attachments.uploadIds(manager, postId))).length > 0;
   }
 
   /** Tombstones the post: its content is erased, it leaves every read path, counts follow. */
@@ -377,4 +470,11 @@ export class PostService {
     this.logger.log({ msg: 'post deleted', postId: post.id, byAuthor: actor.accountId === post.accountId });
     return true;
   }
+}
+
+/** A post's warning with Mastodon's `sensitive`: '' is "sensitive, no warning text". */
+function sensitiveWarning(warning: string | null, sensitive: boolean | undefined): string | null {
+  if (sensitive === true && warning === null) return '';
+  if (sensitive === false && warning === '') return null;
+  return warning;
 }

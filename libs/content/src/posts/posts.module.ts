@@ -15,6 +15,7 @@ import { MentionEntity } from '../tags/mention.entity';
 import { PostHashtagEntity } from '../tags/post-hashtag.entity';
 import { PostAttachments } from './post-attachments';
 import { PostEditEntity } from './post-edit.entity';
+import { PostIdempotencyKeyEntity } from './post-idempotency-key.entity';
 import { PostEntity } from './post.entity';
 import { PostLoaderRegistrar } from './post.loaders';
 import { PostRepository } from './post.repository';
@@ -22,6 +23,7 @@ import { PostResolver } from './post.resolver';
 import { PostService } from './post.service';
 import { RemoteContentRepository } from './remote-content.repository';
 import { RemotePostService } from './remote-post.service';
+import { ThreadService } from './thread.service';
 
 /** Posts and articles: writing, editing, deleting, threads, tags, mentions, polls and who may see what. */
 @Module({
@@ -29,6 +31,7 @@ import { RemotePostService } from './remote-post.service';
     TypeOrmModule.forFeature([
       PostEntity,
       PostEditEntity,
+      PostIdempotencyKeyEntity,
       HashtagEntity,
       PostHashtagEntity,
       MentionEntity,
@@ -48,6 +51,9 @@ import { RemotePostService } from './remote-post.service';
       inject: [MediaService],
       useFactory: (media: MediaService): PostAttachments => ({
         attach: (manager, accountId, postId, mediaIds) => media.attachToPost(manager, accountId, postId, mediaIds),
+        replace: (manager, accountId, postId, mediaIds) =>
+          media.replacePostUploads(manager, accountId, postId, mediaIds),
+        uploadIds: (manager, postId) => media.postUploadIds(manager, postId),
         replaceRemote: (manager, accountId, postId, items) =>
           media.replaceRemoteMedia(manager, accountId, postId, items),
         purge: (manager, postId) => media.purgePostUploads(manager, postId),
@@ -57,12 +63,13 @@ import { RemotePostService } from './remote-post.service';
     NotificationPostResolver,
     RemoteContentRepository,
     RemotePostService,
+    ThreadService,
     // Polls live on posts: their service needs the posts' visibility, and writing a post writes its poll.
     PollRepository,
     PollService,
     PollResolver,
     PollLoaderRegistrar,
   ],
-  exports: [PostRepository, PostService, RemotePostService, PollService],
+  exports: [PostRepository, PostService, RemotePostService, PollService, ThreadService],
 })
 export class PostsModule {}

@@ -26,9 +26,20 @@ describe('MarkdownRenderer', () => {
       hashtagUrl: (tag) => `https://g.test/tags/${tag}`,
     });
     expect(html).toBe(
-      '<p>hey <span class="h-card" translate="no"><a href="https://g.test/@alice" class="u-url mention" rel="nofollow noopener noreferrer">@<span>Alice</span></a></span> and ' +
-        '<span class="h-card" translate="no"><a href="https://remote.example/@bob" class="u-url mention" rel="nofollow noopener noreferrer">@<span>bob</span></a></span> and @nobody ' +
-        '<a href="https://g.test/tags/guild_hall" class="mention hashtag" rel="nofollow noopener noreferrer">#<span>Guild_Hall</span></a></p>',
+      '<p>hey <span class="h-card" translate="no"><a href="https://g.test/@alice" class="u-url mention">@<span>Alice</span></a></span> and ' +
+        '<span class="h-card" translate="no"><a href="https://remote.example/@bob" class="u-url mention">@<span>bob</span></a></span> and @nobody ' +
+        '<a href="https://g.test/tags/guild_hall" class="mention hashtag" rel="tag">#<span>Guild_Hall</span></a></p>',
+    );
+  });
+
+  it("gives Mastodon's rel only to its own mention and hashtag links, not to look-alikes in raw HTML", () => {
+    const html = renderer.render(
+      '<a href="https://spam.example" class="u-url mention" data-guildhall-link="x:mention">a</a> ' +
+        '<a href="https://spam.example/t" class="mention hashtag" rel="tag">b</a>',
+    );
+    expect(html).toBe(
+      '<p><a href="https://spam.example" class="u-url mention" rel="nofollow noopener noreferrer">a</a> ' +
+        '<a href="https://spam.example/t" class="mention hashtag" rel="nofollow noopener noreferrer">b</a></p>',
     );
   });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Marked, type TokenizerAndRendererExtension } from 'marked';
 import sanitizeHtml from 'sanitize-html';
@@ -92,6 +93,35 @@ const SANITIZE: sanitizeHtml.IOptions = {
   },
 };
 
+/** Marks the links the renderer itself makes (mentions, hashtags); dropped by the allowlist. */
+const OWN_LINK = 'data-guildhall-link';
+
+/**
+ * The allowlist for Markdown this server renders: its own mention and hashtag links read as
+ * Mastodon writes them (a mention without `rel`, a hashtag with `rel="tag"`), which apps and
+ * other servers recognise. Only links carrying this render's nonce count as its own, so raw HTML
+ * in the source cannot pass for one; every other link gets `nofollow noopener noreferrer`.
+ */
+function localSanitize(nonce: string): sanitizeHtml.IOptions {
+  return {
+    ...SANITIZE,
+    transformTags: {
+      a: (tagName, attribs) => {
+        const { [OWN_LINK]: mark, ...rest } = attribs;
+        if (mark === `${nonce}:mention`) return { tagName, attribs: withoutRel(rest) };
+        if (mark === `${nonce}:tag`) return { tagName, attribs: { ...rest, rel: 'tag' } };
+        return { tagName, attribs: { ...rest, rel: 'nofollow noopener noreferrer' } };
+      },
+    },
+  };
+}
+
+function withoutRel(attribs: sanitizeHtml.Attributes): sanitizeHtml.Attributes {
+  const { rel: _rel, ...rest } = attribs;
+  void _rel;
+  return rest;
+}
+
 /**
  * Markdown to sanitized HTML for posts, articles and bios. Raw HTML in the source is removed
  * by the allowlist; mentions and hashtags become links.
@@ -102,9 +132,10 @@ export class MarkdownRenderer {
   render(source: string, options: RenderOptions = {}): string {
     assertRenderable(source);
     const marked = new Marked({ gfm: true, breaks: true, async: false });
-    marked.use({ extensions: [mentionExtension(options), hashtagExtension(options)] });
+    const nonce = randomUUID();
+    marked.use({ extensions: [mentionExtension(options, nonce), hashtagExtension(options, nonce)] });
     const html = marked.parse(source) as string;
-    return sanitizeHtml(html, SANITIZE).trim();
+    return sanitizeHtml(html, localSanitize(nonce)).trim();
   }
 
   /**
@@ -123,7 +154,7 @@ export class MarkdownRenderer {
   }
 }
 
-function mentionExtension(options: RenderOptions): TokenizerAndRendererExtension {
+function mentionExtension(options: RenderOptions, nonce: string): TokenizerAndRendererExtension {
   return {
     name: 'mention',
     level: 'inline',
@@ -137,12 +168,12 @@ function mentionExtension(options: RenderOptions): TokenizerAndRendererExtension
     renderer(token) {
       const url = options.mentions?.get(token.key as string);
       if (!url) return escapeHtml(token.raw);
-      return `<span class="h-card" translate="no"><a href="${escapeHtml(url)}" class="u-url mention">@<span>${escapeHtml(token.username as string)}</span></a></span>`;
+      return `<span class="h-card" translate="no"><a href="${escapeHtml(url)}" class="u-url mention" ${OWN_LINK}="${nonce}:mention">@<span>${escapeHtml(token.username as string)}</span></a></span>`;
     },
   };
 }
 
-function hashtagExtension(options: RenderOptions): TokenizerAndRendererExtension {
+function hashtagExtension(options: RenderOptions, nonce: string): TokenizerAndRendererExtension {
   return {
     name: 'hashtag',
     level: 'inline',
@@ -155,7 +186,7 @@ function hashtagExtension(options: RenderOptions): TokenizerAndRendererExtension
     renderer(token) {
       const tag = token.tag as string;
       if (!options.hashtagUrl) return escapeHtml(token.raw);
-      return `<a href="${escapeHtml(options.hashtagUrl(tag.toLowerCase()))}" class="mention hashtag" rel="tag">#<span>${escapeHtml(tag)}</span></a>`;
+      return `<a href="${escapeHtml(options.hashtagUrl(tag.toLowerCase()))}" class="mention hashtag" ${OWN_LINK}="${nonce}:tag">#<span>${escapeHtml(tag)}</span></a>`;
     },
   };
 }

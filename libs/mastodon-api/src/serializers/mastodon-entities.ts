@@ -147,3 +147,45 @@ export interface MastodonConversation {
   accounts: MastodonAccount[];
   last_status: MastodonStatus | null;
 }
+
+export interface MastodonStatusEdit {
+  content: string;
+  spoiler_text: string;
+  sensitive: boolean;
+  created_at: string;
+  account: MastodonAccount;
+  poll: { options: { title: string }[] } | null;
+  media_attachments: MastodonMediaAttachment[];
+  emojis: never[];
+}
+
+export interface MastodonStatusSource {
+  id: string;
+  text: string;
+  spoiler_text: string;
+}
+
+export interface MastodonContext {
+  ancestors: MastodonStatus[];
+  descendants: MastodonStatus[];
+}
+
+export interface MastodonScheduledStatus {
+  id: string;
+  scheduled_at: string;
+  params: {
+    text: string;
+    poll: null;
+    media_ids: string[] | null;
+    sensitive: boolean | null;
+    spoiler_text: string | null;
+    visibility: MastodonVisibility;
+    in_reply_to_id: string | null;
+    language: string | null;
+    application_id: string | null;
+    scheduled_at: null;
+    idempotency: null;
+    with_rate_limit: boolean;
+  };
+  media_attachments: MastodonMediaAttachment[];
+}

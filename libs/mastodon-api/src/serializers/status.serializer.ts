@@ -10,6 +10,8 @@ import {
   VIEWER_HAS_BOOKMARKED,
   VIEWER_HAS_BOOSTED,
   VIEWER_HAS_LIKED,
+  VIEWER_HAS_MUTED,
+  VIEWER_HAS_PINNED,
   VISIBLE_POST_BY_ID,
   Visibility,
 } from '@guildhall/content';
@@ -122,12 +124,14 @@ export class StatusSerializer {
 
   private async viewerState(postId: string, context: SerializeContext) {
     if (!context.viewerId) return {};
-    const [favourited, reblogged, bookmarked] = await Promise.all([
+    const [favourited, reblogged, bookmarked, muted, pinned] = await Promise.all([
       context.loaders.get(VIEWER_HAS_LIKED).load(postId),
       context.loaders.get(VIEWER_HAS_BOOSTED).load(postId),
       context.loaders.get(VIEWER_HAS_BOOKMARKED).load(postId),
+      context.loaders.get(VIEWER_HAS_MUTED).load(postId),
+      context.loaders.get(VIEWER_HAS_PINNED).load(postId),
     ]);
-    return { favourited, reblogged, bookmarked, muted: false, pinned: false };
+    return { favourited, reblogged, bookmarked, muted, pinned };
   }
 
   private async content(post: PostEntity, context: SerializeContext): Promise<MastodonStatus | null> {

@@ -137,6 +137,33 @@ describe('Mastodon statuses', () => {
       ]);
     });
 
+    it('publishes a poll through masto.js; another member votes and both APIs count it', async () => {
+      const status = await alice.rest.v1.statuses.create({
+        status: 'Which glaze?',
+        poll: { options: ['celadon', 'tenmoku', 'shino'], expiresIn: 3600, multiple: true },
+      });
+      expect(status.poll).toMatchObject({
+        expired: false,
+        multiple: true,
+        votesCount: 0,
+        votersCount: 0,
+        options: [
+          { title: 'celadon', votesCount: 0 },
+          { title: 'tenmoku', votesCount: 0 },
+          { title: 'shino', votesCount: 0 },
+        ],
+      });
+      expect(Date.parse(status.poll!.expiresAt!) - Date.now()).toBeGreaterThan(3_500_000);
+      const voted = await bob.rest.v1.polls.$select(status.poll!.id).votes.create({ choices: [0, 2] });
+      expect(voted).toMatchObject({ votesCount: 2, votersCount: 1, voted: true, ownVotes: [0, 2] });
+      const graph = await t.gql<{ post: { poll: { options: { title: string; votesCount: number }[] } } }>(
+        'query($id: ID!) { post(id: $id) { poll { options { title votesCount } } } }',
+        { id: status.id },
+        alice.token,
+      );
+      expect(graph.data?.post.poll.options.map((o) => o.votesCount)).toEqual([1, 0, 1]);
+    });
+
     it('takes a form body with media only and attaches the upload', async () => {
       const mediaId = await upload(alice.appToken);
       const res = await api('post', '/api/v1/statuses', alice.appToken)
@@ -162,7 +189,8 @@ describe('Mastodon statuses', () => {
       [{ status: 'x'.repeat(5001) }, 'Validation failed: Text character limit of 5000 exceeded'],
       [{ status: 'hi', visibility: 'everyone' }, 'Validation failed: Visibility is not included in the list'],
       [{ status: 'hi', language: 'english' }, 'Validation failed: Language is not a valid ISO 639-1 code'],
-      [{ status: 'hi', poll: { options: ['a', 'b'], expires_in: 3600 } }, 'Polls are not supported yet'],
+      [{ status: 'hi', poll: { options: ['a'], expires_in: 3600 } }, 'A poll needs at least 2 non-blank options'],
+      [{ status: 'hi', poll: { options: ['a', 'a'], expires_in: 3600 } }, 'Poll options must be distinct'],
     ])('refuses %j with 422 and publishes nothing', async (body, message) => {
       const before = await postCount(alice.account.id);
       const res = await api('post', '/api/v1/statuses', alice.appToken).send(body);

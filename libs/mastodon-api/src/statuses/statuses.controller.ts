@@ -25,7 +25,7 @@ import { ScheduledStatusSerializer } from '../serializers/scheduled-status.seria
 import { toStatusEdits } from '../serializers/status-edit.serializer';
 import { StatusSerializer } from '../serializers/status.serializer';
 import { withMediaAs422 } from './status-errors';
-import { createStatusParams, type PollParams, updateStatusParams } from './status-params';
+import { createStatusParams, updateStatusParams } from './status-params';
 
 type Request = Parameters<MastodonLoaders['of']>[0];
 type StatusBody = Record<string, unknown> | undefined;
@@ -66,7 +66,10 @@ export class StatusesController {
     @Req() request: Request,
   ) {
     const params = createStatusParams(body ?? {});
-    if (params.poll) this.createWithPoll(params.poll);
+    if (params.poll) {
+      if (params.scheduledAt) throw MastodonException.unprocessable('A scheduled status cannot have a poll yet');
+      params.input.poll = { ...params.poll };
+    }
     if (
       idempotencyKey !== undefined &&
       (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH)
@@ -81,15 +84,6 @@ export class StatusesController {
       this.service.create(auth, params.input, { idempotencyKey: idempotencyKey || undefined }),
     );
     return this.render(post, request);
-  }
-
-  /**
-   * THE call site for polls (issue 11): the polls domain (branch `polls`) passes `poll` to
-   * PostService.create on the create input here when it lands. Until then a poll is refused.
-   */
-  private createWithPoll(poll: PollParams): never {
-    void poll;
-    throw MastodonException.unprocessable('Polls are not supported yet');
   }
 
   @Public()
@@ -121,7 +115,8 @@ export class StatusesController {
   ): Promise<MastodonStatus> {
     const postId = statusId(id);
     const params = updateStatusParams(body ?? {});
-    if (params.poll) throw MastodonException.unprocessable('Polls are not supported yet');
+    // Mastodon resets a poll's votes when its options change; Guildhall keeps polls as posted.
+    if (params.poll) throw MastodonException.unprocessable('A poll cannot be changed after it is posted');
     const post = await this.visible(postId, request);
     if (post.accountId !== auth.accountId) throw MastodonException.forbidden();
     const mediaIds = params.mediaIds ?? undefined;

@@ -24,6 +24,15 @@ export { toMediaModel, localMediaUrl, mediaTypeOf } from './media/media.mapper';
 export { EngagementService } from './engagement/engagement.service';
 export { RemoteEngagementService, type EngagementRef } from './engagement/remote-engagement.service';
 export { VIEWER_HAS_LIKED, VIEWER_HAS_BOOSTED, VIEWER_HAS_BOOKMARKED } from './engagement/engagement.loaders';
-export { TimelineRepository, type TimelinePost, type TimelinePage } from './timelines/timeline.repository';
+export {
+  TimelineRepository,
+  type TimelinePost,
+  type TimelinePage,
+  type AccountTimelineFilter,
+} from './timelines/timeline.repository';
+export { SearchRepository } from './search/search.repository';
+export { SearchLimiter } from './search/search-limiter';
+export { ProfileService } from './profiles/profile.service';
+export { UpdateProfileInput, ProfileFieldInput } from './profiles/dto/update-profile.input';
 export { ActivityModule } from './activity/activity.module';
 export { ActivityRepository, type PostActivity, type LikeActivity } from './activity/activity.repository';

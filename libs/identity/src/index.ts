@@ -8,6 +8,7 @@ export { AccountService, parseHandle, type CreateLocalAccountInput } from './acc
 export { AccountEntity } from './accounts/account.entity';
 export { AccountModel } from './accounts/account.model';
 export { AuthService } from './auth/auth.service';
+export { SignUpInput } from './auth/dto/sign-up.input';
 export { CredentialService } from './passwords/credential.service';
 export { SessionCleanupService } from './sessions/session-cleanup.service';
 export { IdentityException, IdentityErrorCode } from './identity.exception';

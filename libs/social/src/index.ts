@@ -15,3 +15,9 @@ export { NotificationModel, NotificationKind, NotificationConnection } from './n
 export { NotificationService } from './notifications/notification.service';
 export { NotificationException, NotificationErrorCode } from './notifications/notification.exception';
 export { recountFollowCounters } from './follows/follow-counters';
+export { FollowService } from './follows/follow.service';
+export { BlockService } from './blocks/block.service';
+export { DomainBlockService } from './blocks/domain-block.service';
+export { AccountDomainBlockEntity } from './blocks/domain-block.entity';
+export { VIEWER_RELATIONSHIP } from './follows/social.loaders';
+export type { IdPage } from './paging/id-page';

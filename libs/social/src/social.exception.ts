@@ -10,6 +10,7 @@ export enum SocialErrorCode {
   Blocked = 'BLOCKED',
   NoSuchRequest = 'NO_SUCH_REQUEST',
   RateLimited = 'RATE_LIMITED',
+  InvalidDomain = 'INVALID_DOMAIN',
 }
 
 const GRAPHQL_CODES: Record<SocialErrorCode, GraphqlErrorCode> = {
@@ -21,6 +22,7 @@ const GRAPHQL_CODES: Record<SocialErrorCode, GraphqlErrorCode> = {
   [SocialErrorCode.Blocked]: GraphqlErrorCode.FORBIDDEN,
   [SocialErrorCode.NoSuchRequest]: GraphqlErrorCode.NOT_FOUND,
   [SocialErrorCode.RateLimited]: GraphqlErrorCode.RATE_LIMITED,
+  [SocialErrorCode.InvalidDomain]: GraphqlErrorCode.BAD_USER_INPUT,
 };
 
 export class SocialException extends DomainException<SocialErrorCode> {

@@ -18,6 +18,17 @@ export interface TimelinePage {
 
 type Params = Record<string, unknown>;
 
+/** Mastodon's filters of an account's posts (`GET /api/v1/accounts/:id/statuses`). */
+export interface AccountTimelineFilter {
+  /** Leaves out replies to others (a reply to oneself, a thread, stays), as Mastodon does. */
+  excludeReplies?: boolean;
+  excludeReblogs?: boolean;
+  /** Only posts with media (boosts are left out). */
+  onlyMedia?: boolean;
+  /** Only posts with this hashtag (lower case, without "#"). */
+  tagged?: string | null;
+}
+
 /** `:name` placeholders to PostgreSQL's `$n`, the same name always the same number. */
 function positional(sql: string, params: Params): [string, unknown[]] {
   const names: string[] = [];
@@ -89,18 +100,35 @@ export class TimelineRepository {
     return `(p.boost_of_id IS NULL OR (o.id IS NOT NULL AND ${original.sql} ${muted}))`;
   }
 
+  /**
+   * Leaves out the posts of servers the viewer blocked (their own domain blocks, the social
+   * lib's `account_domain_blocks`); nothing for anonymous readers.
+   */
+  private domainsNotBlocked(viewerId: string | null): string[] {
+    if (!viewerId) return [];
+    return [
+      `(author.domain IS NULL OR NOT EXISTS (
+         SELECT 1 FROM account_domain_blocks tdb WHERE tdb.account_id = :viewerId AND tdb.domain = author.domain))`,
+    ];
+  }
+
   /** The viewer's own posts and those of accounts they follow, with boosts. */
   home(page: TimelinePage & { viewerId: string }): Promise<TimelinePost[]> {
     return this.run(page, [
       `(p.account_id = :viewerId OR p.account_id IN (
          SELECT hf.followee_id FROM follows hf WHERE hf.follower_id = :viewerId AND hf.state = 'accepted'))`,
       this.boostedVisible(page.viewerId),
+      ...this.domainsNotBlocked(page.viewerId),
     ]);
   }
 
   /** Public posts: written here (LOCAL) or known here (FEDERATED). No boosts, no unlisted posts. */
   publicPosts(page: TimelinePage, localOnly: boolean): Promise<TimelinePost[]> {
-    return this.run(page, [`p.visibility = 'public' AND p.boost_of_id IS NULL`, ...(localOnly ? ['p.local'] : [])]);
+    return this.run(page, [
+      `p.visibility = 'public' AND p.boost_of_id IS NULL`,
+      ...(localOnly ? ['p.local'] : []),
+      ...this.domainsNotBlocked(page.viewerId),
+    ]);
   }
 
   /** Public posts tagged `tag`. */
@@ -111,13 +139,22 @@ export class TimelineRepository {
         `p.visibility = 'public'`,
         `EXISTS (SELECT 1 FROM post_hashtags ph JOIN hashtags h ON h.id = ph.hashtag_id
                  WHERE ph.post_id = p.id AND h.name = :tag)`,
+        ...this.domainsNotBlocked(page.viewerId),
       ],
       { tag },
     );
   }
 
-  /** One account's posts and boosts, as the viewer may see them. */
-  account(page: TimelinePage, accountId: string): Promise<TimelinePost[]> {
-    return this.run(page, ['p.account_id = :accountId', this.boostedVisible(page.viewerId)], { accountId });
+  /** One account's posts and boosts, as the viewer may see them; `filter` narrows them as Mastodon's clients ask. */
+  account(page: TimelinePage, accountId: string, filter: AccountTimelineFilter = {}): Promise<TimelinePost[]> {
+    const conditions = ['p.account_id = :accountId', this.boostedVisible(page.viewerId)];
+    if (filter.excludeReplies) conditions.push('(p.in_reply_to_id IS NULL OR p.in_reply_to_account_id = p.account_id)');
+    if (filter.excludeReblogs || filter.onlyMedia) conditions.push('p.boost_of_id IS NULL');
+    if (filter.onlyMedia) conditions.push('EXISTS (SELECT 1 FROM media_attachments fm WHERE fm.post_id = p.id)');
+    if (filter.tagged) {
+      conditions.push(`EXISTS (SELECT 1 FROM post_hashtags ph JOIN hashtags h ON h.id = ph.hashtag_id
+                               WHERE ph.post_id = p.id AND h.name = :tag)`);
+    }
+    return this.run(page, conditions, { accountId, tag: filter.tagged ?? null });
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PostsModule } from '../posts/posts.module';
+import { SearchLimiter } from '../search/search-limiter';
 import { SearchRepository } from '../search/search.repository';
 import { SearchResolver } from '../search/search.resolver';
 import { TimelineRepository } from './timeline.repository';
@@ -8,7 +9,14 @@ import { AccountPostsResolver, TimelineResolver } from './timeline.resolver';
 /** HOME, LOCAL, FEDERATED, account and hashtag timelines, and search. */
 @Module({
   imports: [PostsModule],
-  providers: [TimelineRepository, TimelineResolver, AccountPostsResolver, SearchRepository, SearchResolver],
-  exports: [TimelineRepository],
+  providers: [
+    TimelineRepository,
+    TimelineResolver,
+    AccountPostsResolver,
+    SearchRepository,
+    SearchLimiter,
+    SearchResolver,
+  ],
+  exports: [TimelineRepository, SearchRepository, SearchLimiter],
 })
 export class TimelinesModule {}

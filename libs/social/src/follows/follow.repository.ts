@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { type IdPage, readPage } from '../paging/id-page';
 import { FollowEntity, FollowState } from './follow.entity';
 
 /** A change to one account's counters, applied with `count = count + delta`. */
@@ -255,5 +256,34 @@ export class FollowRepository {
     return this.dataSource
       .getRepository(FollowEntity)
       .existsBy({ followerId, followeeId, state: FollowState.Accepted });
+  }
+
+  /**
+   * Accepted follows of (`direction` followers) or by (following) `accountId` in a Mastodon page
+   * of follow ids, with the other account loaded (never a suspended one).
+   */
+  pageAccepted(direction: 'followers' | 'following', accountId: string, page: IdPage): Promise<FollowEntity[]> {
+    const [relation, where] =
+      direction === 'followers' ? ['follower', 'f.followeeId = :accountId'] : ['followee', 'f.followerId = :accountId'];
+    const query = this.dataSource
+      .getRepository(FollowEntity)
+      .createQueryBuilder('f')
+      .innerJoinAndSelect(`f.${relation}`, 'a')
+      .where(where, { accountId })
+      .andWhere('f.state = :state', { state: FollowState.Accepted })
+      .andWhere('a.suspendedAt IS NULL');
+    return readPage(query, 'f.id', page);
+  }
+
+  /** Pending requests to `followeeId` in a Mastodon page of follow ids, with the requester loaded. */
+  pagePendingWithRequester(followeeId: string, page: IdPage): Promise<FollowEntity[]> {
+    const query = this.dataSource
+      .getRepository(FollowEntity)
+      .createQueryBuilder('f')
+      .innerJoinAndSelect('f.follower', 'a')
+      .where('f.followeeId = :followeeId', { followeeId })
+      .andWhere('f.state = :state', { state: FollowState.Pending })
+      .andWhere('a.suspendedAt IS NULL');
+    return readPage(query, 'f.id', page);
   }
 }

@@ -10,6 +10,7 @@ import {
 } from '@guildhall/core';
 import type { AccountModel } from '@guildhall/identity';
 import { BlockRepository } from '../blocks/block.repository';
+import type { IdPage } from '../paging/id-page';
 import { SocialErrorCode, SocialException } from '../social.exception';
 import type { AccountConnection } from './account-connection.model';
 import { AccountDirectory } from './account-directory.service';
@@ -163,5 +164,18 @@ export class FollowService {
   async following(accountId: string, args: ConnectionArgs): Promise<AccountConnection> {
     const rows = await this.follows.pageFollowing(accountId, afterCursor(args.after), args.first + 1);
     return toConnection(toPage(rows, args.first), (row): AccountModel => this.directory.toModel(row.followee));
+  }
+
+  /**
+   * Accepted follows of (`followers`) or by (`following`) an account in a page of follow ids
+   * (Mastodon's paging), each with the other account loaded.
+   */
+  acceptedPage(direction: 'followers' | 'following', accountId: string, page: IdPage): Promise<FollowEntity[]> {
+    return this.follows.pageAccepted(direction, accountId, page);
+  }
+
+  /** The viewer's incoming pending requests in a page of follow ids, each with `follower` loaded. */
+  requestsPage(followeeId: string, page: IdPage): Promise<FollowEntity[]> {
+    return this.follows.pagePendingWithRequester(followeeId, page);
   }
 }

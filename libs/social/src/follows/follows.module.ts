@@ -4,6 +4,9 @@ import { BlockEntity } from '../blocks/block.entity';
 import { BlockRepository } from '../blocks/block.repository';
 import { BlockResolver } from '../blocks/block.resolver';
 import { BlockService } from '../blocks/block.service';
+import { AccountDomainBlockEntity } from '../blocks/domain-block.entity';
+import { DomainBlockRepository } from '../blocks/domain-block.repository';
+import { DomainBlockService } from '../blocks/domain-block.service';
 import { MuteEntity } from '../blocks/mute.entity';
 import { MuteRepository } from '../blocks/mute.repository';
 import { AccountDirectory } from './account-directory.service';
@@ -22,7 +25,7 @@ import { SocialLoaders } from './social.loaders';
 
 /** Follows, follow requests, blocks and mutes (the social graph). */
 @Module({
-  imports: [TypeOrmModule.forFeature([FollowEntity, BlockEntity, MuteEntity])],
+  imports: [TypeOrmModule.forFeature([FollowEntity, BlockEntity, MuteEntity, AccountDomainBlockEntity])],
   providers: [
     FollowRepository,
     BlockRepository,
@@ -40,7 +43,17 @@ import { SocialLoaders } from './social.loaders';
     RemoteAccountRepository,
     RemoteFollowService,
     RemoteBlockService,
+    DomainBlockRepository,
+    DomainBlockService,
   ],
-  exports: [SocialGraphService, RemoteFollowService, RemoteBlockService],
+  exports: [
+    SocialGraphService,
+    RemoteFollowService,
+    RemoteBlockService,
+    FollowService,
+    BlockService,
+    DomainBlockService,
+    SocialLoaders,
+  ],
 })
 export class FollowsModule {}

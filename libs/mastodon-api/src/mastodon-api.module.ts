@@ -1,4 +1,12 @@
 import { Module } from '@nestjs/common';
+import { ContentModule } from '@guildhall/content';
+import { SocialModule } from '@guildhall/social';
+import { AccountActionsController } from './accounts/account-actions.controller';
+import { AccountLookup } from './accounts/account-lookup.service';
+import { AccountsController } from './accounts/accounts.controller';
+import { BlocksController } from './accounts/blocks.controller';
+import { CredentialsController } from './accounts/credentials.controller';
+import { FollowRequestsController } from './accounts/follow-requests.controller';
 import { MastodonLoaders } from './http/mastodon-request';
 import { ScopeGuard } from './http/scope.guard';
 import { AppsController } from './oauth/apps.controller';
@@ -13,8 +21,26 @@ import { StatusSerializer } from './serializers/status.serializer';
  * parses Mastodon's parameters and renders Mastodon's entities.
  */
 @Module({
-  controllers: [OAuthTokenController, AppsController],
-  providers: [ScopeGuard, MastodonLoaders, PushKeys, AccountSerializer, StatusSerializer],
+  imports: [ContentModule, SocialModule],
+  controllers: [
+    OAuthTokenController,
+    AppsController,
+    // Accounts (issue 11 item 3)
+    CredentialsController,
+    AccountsController,
+    AccountActionsController,
+    FollowRequestsController,
+    BlocksController,
+  ],
+  providers: [
+    ScopeGuard,
+    MastodonLoaders,
+    PushKeys,
+    AccountSerializer,
+    StatusSerializer,
+    // Accounts (issue 11 item 3)
+    AccountLookup,
+  ],
   exports: [AccountSerializer, StatusSerializer, PushKeys, MastodonLoaders],
 })
 export class MastodonApiModule {}

@@ -133,3 +133,29 @@ export interface MastodonStatus {
   pinned?: boolean;
   filtered?: unknown[];
 }
+
+export interface MastodonRelationship {
+  id: string;
+  following: boolean;
+  showing_reblogs: boolean;
+  notifying: boolean;
+  languages: string[] | null;
+  followed_by: boolean;
+  blocking: boolean;
+  blocked_by: boolean;
+  muting: boolean;
+  muting_notifications: boolean;
+  requested: boolean;
+  requested_by: boolean;
+  domain_blocking: boolean;
+  endorsed: boolean;
+  note: string;
+}
+
+/** The token `POST /api/v1/accounts` answers with, as `POST /oauth/token` does. */
+export interface MastodonToken {
+  access_token: string;
+  token_type: 'Bearer';
+  scope: string;
+  created_at: number;
+}

@@ -286,4 +286,9 @@ export class FollowRepository {
       .andWhere('a.suspendedAt IS NULL');
     return readPage(query, 'f.id', page);
   }
+
+  /** How many pending requests to follow `followeeId` there are. */
+  countPending(followeeId: string): Promise<number> {
+    return this.dataSource.getRepository(FollowEntity).countBy({ followeeId, state: FollowState.Pending });
+  }
 }

@@ -178,4 +178,9 @@ export class FollowService {
   requestsPage(followeeId: string, page: IdPage): Promise<FollowEntity[]> {
     return this.follows.pagePendingWithRequester(followeeId, page);
   }
+
+  /** How many accounts wait for the viewer's approval. */
+  pendingRequestCount(followeeId: string): Promise<number> {
+    return this.follows.countPending(followeeId);
+  }
 }

@@ -7,6 +7,11 @@ import { signUp, type SignedUp } from './utils/factories';
 import { appToken, registerApp } from './utils/mastodon';
 import { createListeningTestApp, type TestApp, uniqueName } from './utils/test-app';
 
+/** One key of each item of a JSON array answer (ids by default). */
+function ids(body: unknown, key = 'id'): unknown[] {
+  return (body as Record<string, unknown>[]).map((item) => item[key]);
+}
+
 const FOLLOW = 'mutation($handle: String!) { follow(handle: $handle) { state } }';
 const ACCOUNT = /* GraphQL */ `
   query ($handle: String!) {
@@ -227,7 +232,7 @@ describe('Mastodon API: accounts', () => {
       expect(res.body.display_name).toBe('Alice A.');
       expect(res.body.note).toContain('<strong>bold</strong>');
       expect(res.body.locked).toBe(true);
-      expect(res.body.fields.map((f: { name: string }) => f.name)).toEqual(['Site', 'Pronouns']);
+      expect(ids(res.body.fields, 'name')).toEqual(['Site', 'Pronouns']);
       expect(res.body.fields[0].value).toContain('href="https://alice.example"');
       expect(res.body.source.note).toBe('I like **bold** text');
       expect(res.body.source.fields).toEqual([
@@ -348,13 +353,13 @@ describe('Mastodon API: accounts', () => {
       expect(await statuses.list({ onlyMedia: true })).toEqual([]);
 
       const page = await api().get(`/api/v1/accounts/${poster.account.id}/statuses?limit=2`);
-      expect(page.body.map((s: { id: string }) => s.id)).toEqual([latest, selfReply]);
+      expect(ids(page.body)).toEqual([latest, selfReply]);
       expect(page.headers.link).toBe(
         `<${t.origin}/api/v1/accounts/${poster.account.id}/statuses?limit=2&max_id=${selfReply}>; rel="next", ` +
           `<${t.origin}/api/v1/accounts/${poster.account.id}/statuses?limit=2&min_id=${latest}>; rel="prev"`,
       );
       const next = await api().get(`/api/v1/accounts/${poster.account.id}/statuses?limit=2&max_id=${selfReply}`);
-      expect(next.body.map((s: { id: string }) => s.id)).toEqual([reply, first]);
+      expect(ids(next.body)).toEqual([reply, first]);
       expect(next.body[0].in_reply_to_id).toBe(otherPost);
     });
   });
@@ -394,7 +399,7 @@ describe('Mastodon API: accounts', () => {
       const followers = await alice.client.v1.accounts.$select(bob.account.id).followers.list();
       expect(followers.map((a) => a.id)).toEqual([alice.account.id]);
       const following = await api().get(`/api/v1/accounts/${alice.account.id}/following`);
-      expect(following.body.map((a: { id: string }) => a.id)).toEqual([bob.account.id]);
+      expect(ids(following.body)).toEqual([bob.account.id]);
       const [follow] = await db.query<{ id: string }[]>(
         'SELECT id FROM follows WHERE follower_id = $1 AND followee_id = $2',
         [alice.account.id, bob.account.id],
@@ -409,7 +414,7 @@ describe('Mastodon API: accounts', () => {
         `/api/v1/accounts/relationships?id[]=${bob.account.id}&id[]=${uuidv7()}&id[]=${alice.account.id}`,
       );
       expect(res.status).toBe(200);
-      expect(res.body.map((r: { id: string }) => r.id)).toEqual([bob.account.id, alice.account.id]);
+      expect(ids(res.body)).toEqual([bob.account.id, alice.account.id]);
       expect(res.body[0]).toEqual({
         id: bob.account.id,
         following: true,

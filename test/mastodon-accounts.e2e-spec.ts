@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { png } from './fixtures/images';
 import { signUp, type SignedUp } from './utils/factories';
 import { appToken, registerApp } from './utils/mastodon';
+import { startPeer, trustCertificateInThisProcess, type Peer } from './utils/peer';
 import { createListeningTestApp, type TestApp, uniqueName } from './utils/test-app';
 
 /** One key of each item of a JSON array answer (ids by default). */
@@ -557,11 +558,104 @@ describe('Mastodon API: accounts', () => {
     });
   });
 
+  describe('hashtags', () => {
+    it('follows and unfollows tags; followed_tags lists them with Link; tags/:name says following', async () => {
+      const fan = await member();
+      const poster = await signUp(t);
+      const tag = `garden${Date.now().toString(36)}`;
+      await t.gql(CREATE_POST, { input: { content: `about #${tag}` } }, poster.token);
+
+      const anonymous = await api().get(`/api/v1/tags/${tag.toUpperCase()}`);
+      expect(anonymous.status).toBe(200);
+      expect(anonymous.body).toEqual({ name: tag, url: `${t.origin}/tags/${tag}`, history: [] });
+      expect((await fan.client.v1.tags.$select(tag).fetch()).following).toBe(false);
+
+      // "#tag" (encoded) names the same tag.
+      const followed = await api(fan.appToken).post(`/api/v1/tags/%23${tag}/follow`);
+      expect(followed.body).toEqual({ name: tag, url: `${t.origin}/tags/${tag}`, history: [], following: true });
+      expect((await fan.client.v1.tags.$select(tag).fetch()).following).toBe(true);
+      // A tag no post carried yet is created by following it, as Mastodon does.
+      const fresh = `fresh${Date.now().toString(36)}`;
+      await fan.client.v1.tags.$select(fresh).follow();
+      const list = await api(fan.appToken).get('/api/v1/followed_tags');
+      expect(ids(list.body, 'name')).toEqual([fresh, tag]);
+      expect(list.body[0]).toEqual({ name: fresh, url: `${t.origin}/tags/${fresh}`, history: [], following: true });
+      const [newest] = await db.query<{ id: string }[]>(
+        `SELECT f.id FROM followed_hashtags f JOIN hashtags h ON h.id = f.hashtag_id WHERE h.name = $1`,
+        [fresh],
+      );
+      expect(list.headers.link).toContain(`min_id=${newest.id}>; rel="prev"`);
+
+      expect((await fan.client.v1.tags.$select(tag).unfollow()).following).toBe(false);
+      expect(ids((await api(fan.appToken).get('/api/v1/followed_tags')).body, 'name')).toEqual([fresh]);
+      expect((await api().get('/api/v1/tags/nosuchtag0x')).status).toBe(404);
+      expect((await api(fan.appToken).post('/api/v1/tags/no%20tag/follow')).status).toBe(422);
+      const readOnly = await appToken(t, fan, 'read');
+      expect((await api(readOnly).post(`/api/v1/tags/${tag}/follow`)).status).toBe(403);
+    });
+  });
+
+  it('GET /api/v1/accounts?id[]= answers the known accounts in the order asked', async () => {
+    const [a, b] = [await signUp(t), await signUp(t)];
+    const res = await api().get(`/api/v1/accounts?id[]=${b.account.id}&id[]=${uuidv7()}&id[]=${a.account.id}`);
+    expect(res.status).toBe(200);
+    expect(ids(res.body)).toEqual([b.account.id, a.account.id]);
+  });
+
   // Keep the type import used: masto's entity types describe what the client parsed.
   it('renders what masto.js parses as an Account', async () => {
     const someone: SignedUp = await signUp(t);
     const client = masto.createRestAPIClient({ url: t.origin });
     const account: mastodon.v1.Account = await client.v1.accounts.$select(someone.account.id).fetch();
     expect(account).toMatchObject({ id: someone.account.id, username: someone.username, locked: false, bot: false });
+  });
+});
+
+describe('Mastodon API: account search resolving remote handles', () => {
+  let peer: Peer;
+  let t: TestApp & { origin: string };
+  let db: DataSource;
+
+  beforeAll(async () => {
+    peer = await startPeer();
+    trustCertificateInThisProcess(peer.caCertPath);
+    t = await createListeningTestApp({ FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true' });
+    db = t.app.get(DataSource);
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+    await peer?.stop();
+  });
+
+  it('resolve=true looks user@host up over WebFinger; without it an unknown handle finds nothing', async () => {
+    const remote = await peer.createActor({ username: 'faraway', name: 'Far Away' });
+    const searcher = await signUp(t);
+    const token = await appToken(t, searcher);
+    const search = (resolve: boolean) =>
+      t
+        .http()
+        .get(`/api/v1/accounts/search?q=${encodeURIComponent(remote.handle)}&resolve=${resolve}`)
+        .set('authorization', `Bearer ${token}`);
+
+    const unresolved = await search(false);
+    expect(unresolved.status).toBe(200);
+    expect(unresolved.body).toEqual([]);
+    expect(await db.query('SELECT 1 FROM accounts WHERE uri = $1', [remote.id])).toHaveLength(0);
+
+    const resolved = await search(true);
+    expect(resolved.status).toBe(200);
+    expect(resolved.body).toHaveLength(1);
+    expect(resolved.body[0]).toMatchObject({
+      acct: remote.handle,
+      username: 'faraway',
+      display_name: 'Far Away',
+      uri: remote.id,
+    });
+    const [row] = await db.query<{ id: string }[]>('SELECT id FROM accounts WHERE uri = $1', [remote.id]);
+    expect(resolved.body[0].id).toBe(row.id);
+
+    // Known now: a follow by id waits for the remote server's Accept.
+    const followed = await t.http().post(`/api/v1/accounts/${row.id}/follow`).set('authorization', `Bearer ${token}`);
+    expect(followed.body).toMatchObject({ following: false, requested: true });
   });
 });

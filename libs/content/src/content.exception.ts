@@ -16,6 +16,8 @@ export enum ContentErrorCode {
   NotAuthor = 'NOT_AUTHOR',
   InvalidContent = 'INVALID_CONTENT',
   CannotBoost = 'CANNOT_BOOST',
+  InvalidHashtag = 'INVALID_HASHTAG',
+  HashtagNotFound = 'HASHTAG_NOT_FOUND',
 }
 
 const GRAPHQL_CODES: Record<ContentErrorCode, GraphqlErrorCode> = {
@@ -34,6 +36,8 @@ const GRAPHQL_CODES: Record<ContentErrorCode, GraphqlErrorCode> = {
   [ContentErrorCode.NotAuthor]: GraphqlErrorCode.FORBIDDEN,
   [ContentErrorCode.InvalidContent]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.CannotBoost]: GraphqlErrorCode.FORBIDDEN,
+  [ContentErrorCode.InvalidHashtag]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.HashtagNotFound]: GraphqlErrorCode.NOT_FOUND,
 };
 
 export class ContentException extends DomainException<ContentErrorCode> {

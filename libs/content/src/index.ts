@@ -36,3 +36,6 @@ export { ProfileService } from './profiles/profile.service';
 export { UpdateProfileInput, ProfileFieldInput } from './profiles/dto/update-profile.input';
 export { ActivityModule } from './activity/activity.module';
 export { ActivityRepository, type PostActivity, type LikeActivity } from './activity/activity.repository';
+export { TagFollowService } from './tags/tag-follow.service';
+export type { FollowedHashtag } from './tags/tag-follow.repository';
+export { FollowedHashtagEntity } from './tags/followed-hashtag.entity';

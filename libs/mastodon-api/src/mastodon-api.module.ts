@@ -9,6 +9,7 @@ import { CredentialsController } from './accounts/credentials.controller';
 import { FollowRequestsController } from './accounts/follow-requests.controller';
 import { MastodonLoaders } from './http/mastodon-request';
 import { ScopeGuard } from './http/scope.guard';
+import { TagsController } from './tags/tags.controller';
 import { AppsController } from './oauth/apps.controller';
 import { OAuthTokenController } from './oauth/oauth-token.controller';
 import { PushKeys } from './push/push-keys';
@@ -31,6 +32,7 @@ import { StatusSerializer } from './serializers/status.serializer';
     AccountActionsController,
     FollowRequestsController,
     BlocksController,
+    TagsController,
   ],
   providers: [
     ScopeGuard,

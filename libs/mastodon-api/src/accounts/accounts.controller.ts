@@ -31,7 +31,7 @@ type Request = FastifyRequest & { user?: AuthContext };
 
 /** Mastodon's bounds for account searches: 40 by default, at most 80. */
 const SEARCH_LIMITS = { limit: 40, max: 80 };
-/** At most this many ids in one `relationships` request. */
+/** At most this many ids in one `relationships` or `accounts?id[]=` request. */
 const MAX_RELATIONSHIP_IDS = 80;
 const REMOTE_HANDLE = /^@?[^@\s]+@[^@\s]+$/;
 
@@ -98,6 +98,20 @@ export class AccountsController {
     const known = await this.knownAccounts(request, ids);
     const relations = await Promise.all(known.map((id) => loaders.get(VIEWER_RELATIONSHIP).load(id)));
     return known.map((id, index) => toMastodonRelationship(id, relations[index]));
+  }
+
+  /** `GET /api/v1/accounts?id[]=…`: the known, unsuspended accounts among the ids, in the order asked. */
+  @Public()
+  @Get()
+  async several(@Req() request: Request, @Query() query: QueryParams): Promise<MastodonAccount[]> {
+    const ids = [...new Set(arrayParam(query, 'id').map((id) => id.toLowerCase()))];
+    if (ids.length > MAX_RELATIONSHIP_IDS) {
+      throw MastodonException.unprocessable(`At most ${MAX_RELATIONSHIP_IDS} ids at a time`);
+    }
+    const { loaders } = this.loaders.of(request);
+    const known = await this.knownAccounts(request, ids);
+    const accounts = await Promise.all(known.map((id) => loaders.get(ACCOUNT_BY_ID).load(id)));
+    return accounts.flatMap((account) => (account ? [this.serializer.serialize(account)] : []));
   }
 
   @Public()

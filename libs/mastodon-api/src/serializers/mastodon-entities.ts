@@ -159,3 +159,11 @@ export interface MastodonToken {
   scope: string;
   created_at: number;
 }
+
+/** A hashtag as `/api/v1/tags` renders it (no usage history is kept here). */
+export interface MastodonFollowableTag {
+  name: string;
+  url: string;
+  history: never[];
+  following?: boolean;
+}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type IdPage, readPage } from '../paging/id-page';
+import { type IdPage, fetchIdPage } from '../paging/id-page';
 import { BlockEntity } from './block.entity';
 
 @Injectable()
@@ -70,6 +70,6 @@ export class BlockRepository {
       .innerJoinAndSelect('b.target', 'a')
       .where('b.accountId = :accountId', { accountId })
       .andWhere('a.suspendedAt IS NULL');
-    return readPage(query, 'b.id', page);
+    return fetchIdPage(query, 'b.id', page);
   }
 }

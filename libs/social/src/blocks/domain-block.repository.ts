@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { type IdPage, readPage } from '../paging/id-page';
+import { type IdPage, fetchIdPage } from '../paging/id-page';
 import { AccountDomainBlockEntity } from './domain-block.entity';
 
 @Injectable()
@@ -33,6 +33,6 @@ export class DomainBlockRepository {
       .getRepository(AccountDomainBlockEntity)
       .createQueryBuilder('d')
       .where('d.accountId = :accountId', { accountId });
-    return readPage(query, 'd.id', page);
+    return fetchIdPage(query, 'd.id', page);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { type IdPage, readPage } from '../paging/id-page';
+import { type IdPage, fetchIdPage } from '../paging/id-page';
 import { MuteEntity } from './mute.entity';
 
 @Injectable()
@@ -37,6 +37,6 @@ export class MuteRepository {
       .innerJoinAndSelect('m.target', 'a')
       .where('m.accountId = :accountId', { accountId })
       .andWhere('a.suspendedAt IS NULL');
-    return readPage(query, 'm.id', page);
+    return fetchIdPage(query, 'm.id', page);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type IdPage, readPage } from '../paging/id-page';
+import { type IdPage, fetchIdPage } from '../paging/id-page';
 import { FollowEntity, FollowState } from './follow.entity';
 
 /** A change to one account's counters, applied with `count = count + delta`. */
@@ -272,7 +272,7 @@ export class FollowRepository {
       .where(where, { accountId })
       .andWhere('f.state = :state', { state: FollowState.Accepted })
       .andWhere('a.suspendedAt IS NULL');
-    return readPage(query, 'f.id', page);
+    return fetchIdPage(query, 'f.id', page);
   }
 
   /** Pending requests to `followeeId` in a Mastodon page of follow ids, with the requester loaded. */
@@ -284,7 +284,7 @@ export class FollowRepository {
       .where('f.followeeId = :followeeId', { followeeId })
       .andWhere('f.state = :state', { state: FollowState.Pending })
       .andWhere('a.suspendedAt IS NULL');
-    return readPage(query, 'f.id', page);
+    return fetchIdPage(query, 'f.id', page);
   }
 
   /** How many pending requests to follow `followeeId` there are. */

@@ -13,9 +13,9 @@ export interface IdPage {
 
 /**
  * Applies the page to a query on `column` (e.g. `f.id`). With `minId` the rows are read oldest
- * first (the page just above it); `readPage` puts them back newest first.
+ * first (the page just above it); `fetchIdPage` puts them back newest first.
  */
-export async function readPage<T extends ObjectLiteral>(
+export async function fetchIdPage<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
   column: string,
   page: IdPage,

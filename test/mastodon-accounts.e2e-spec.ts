@@ -435,6 +435,26 @@ describe('Mastodon API: accounts', () => {
       });
     });
 
+    it('familiar_followers lists whom the member follows among an account’s followers', async () => {
+      const viewer = await member();
+      const friend = await signUp(t);
+      const stranger = await signUp(t);
+      const target = await signUp(t);
+      await t.gql(FOLLOW, { handle: friend.username }, viewer.token);
+      await t.gql(FOLLOW, { handle: target.username }, friend.token);
+      await t.gql(FOLLOW, { handle: target.username }, stranger.token);
+      const res = await api(viewer.appToken).get(
+        `/api/v1/accounts/familiar_followers?id[]=${target.account.id}&id[]=${stranger.account.id}`,
+      );
+      expect(res.status).toBe(200);
+      expect(res.body).toHaveLength(2);
+      expect(res.body[0].id).toBe(target.account.id);
+      expect(ids(res.body[0].accounts)).toEqual([friend.account.id]);
+      expect(res.body[1]).toEqual({ id: stranger.account.id, accounts: [] });
+      expect((await api().get(`/api/v1/accounts/${target.account.id}/featured_tags`)).body).toEqual([]);
+      expect((await api().get(`/api/v1/accounts/${uuidv7()}/featured_tags`)).status).toBe(404);
+    });
+
     it('unfollows and removes a follower; GraphQL counts follow', async () => {
       const unfollowed = await alice.client.v1.accounts.$select(bob.account.id).unfollow();
       expect(unfollowed.following).toBe(false);

@@ -33,6 +33,8 @@ type Request = FastifyRequest & { user?: AuthContext };
 const SEARCH_LIMITS = { limit: 40, max: 80 };
 /** At most this many ids in one `relationships` or `accounts?id[]=` request. */
 const MAX_RELATIONSHIP_IDS = 80;
+/** Familiar followers shown per account. */
+const FAMILIAR_PER_ACCOUNT = 10;
 const REMOTE_HANDLE = /^@?[^@\s]+@[^@\s]+$/;
 
 /** Reading accounts: by id or handle, search, relationships, an account's posts and follows. */
@@ -100,6 +102,32 @@ export class AccountsController {
     return known.map((id, index) => toMastodonRelationship(id, relations[index]));
   }
 
+  /**
+   * `?id[]=…`: for each known account, the accounts the member follows that follow it (at most
+   * FAMILIAR_PER_ACCOUNT × ids, newest follow first).
+   */
+  @Scope('read:follows')
+  @Get('familiar_followers')
+  async familiarFollowers(
+    @CurrentAuth() auth: AuthContext,
+    @Req() request: Request,
+    @Query() query: QueryParams,
+  ): Promise<{ id: string; accounts: MastodonAccount[] }[]> {
+    const ids = [...new Set(arrayParam(query, 'id').map((id) => id.toLowerCase()))];
+    if (ids.length > MAX_RELATIONSHIP_IDS) {
+      throw MastodonException.unprocessable(`At most ${MAX_RELATIONSHIP_IDS} ids at a time`);
+    }
+    const known = await this.knownAccounts(request, ids);
+    const follows = await this.follows.familiarFollows(auth.accountId, known, known.length * FAMILIAR_PER_ACCOUNT);
+    return known.map((id) => ({
+      id,
+      accounts: follows
+        .filter((follow) => follow.followeeId === id)
+        .slice(0, FAMILIAR_PER_ACCOUNT)
+        .map((follow) => this.serializer.serialize(follow.follower)),
+    }));
+  }
+
   /** `GET /api/v1/accounts?id[]=…`: the known, unsuspended accounts among the ids, in the order asked. */
   @Public()
   @Get()
@@ -156,6 +184,14 @@ export class AccountsController {
       posts.map((post) => post.id),
     );
     return this.statuses.serializeMany(posts, context);
+  }
+
+  /** Guildhall keeps no featured tags: an existing account's list is empty. */
+  @Public()
+  @Get(':id/featured_tags')
+  async featuredTags(@Param('id') id: string): Promise<never[]> {
+    await this.lookup.byId(id);
+    return [];
   }
 
   @Public()

@@ -291,4 +291,26 @@ export class FollowRepository {
   countPending(followeeId: string): Promise<number> {
     return this.dataSource.getRepository(FollowEntity).countBy({ followeeId, state: FollowState.Pending });
   }
+
+  /**
+   * Accepted follows of any of `accountIds` by accounts `viewerId` follows (accepted), with the
+   * follower loaded (never a suspended one); newest first, at most `limit`.
+   */
+  familiarFollows(viewerId: string, accountIds: readonly string[], limit: number): Promise<FollowEntity[]> {
+    return this.dataSource
+      .getRepository(FollowEntity)
+      .createQueryBuilder('f')
+      .innerJoinAndSelect('f.follower', 'a')
+      .where('f.followeeId IN (:...accountIds)', { accountIds: [...accountIds] })
+      .andWhere('f.state = :state', { state: FollowState.Accepted })
+      .andWhere('a.suspendedAt IS NULL')
+      .andWhere(
+        `EXISTS (SELECT 1 FROM follows v WHERE v.follower_id = :viewerId AND v.followee_id = f.follower_id
+                 AND v.state = 'accepted')`,
+        { viewerId },
+      )
+      .orderBy('f.id', 'DESC')
+      .limit(limit)
+      .getMany();
+  }
 }

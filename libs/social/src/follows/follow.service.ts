@@ -183,4 +183,10 @@ export class FollowService {
   pendingRequestCount(followeeId: string): Promise<number> {
     return this.follows.countPending(followeeId);
   }
+
+  /** Mastodon's familiar followers: who of the accounts the viewer follows follows each of `accountIds`. */
+  familiarFollows(viewerId: string, accountIds: readonly string[], limit: number): Promise<FollowEntity[]> {
+    if (accountIds.length === 0) return Promise.resolve([]);
+    return this.follows.familiarFollows(viewerId, accountIds, limit);
+  }
 }

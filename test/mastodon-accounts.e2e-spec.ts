@@ -331,6 +331,10 @@ describe('Mastodon API: accounts', () => {
       expect(followed.map((a) => a.username)).toEqual([two.username]);
       const limited = await api(finder.appToken).get(`/api/v1/accounts/search?q=${prefix}&limit=1`);
       expect(limited.body).toHaveLength(1);
+      const second = await api(finder.appToken).get(`/api/v1/accounts/search?q=${prefix}&limit=1&offset=1`);
+      expect(second.body).toHaveLength(1);
+      expect(ids([...limited.body, ...second.body], 'username').sort()).toEqual([one.username, two.username].sort());
+      expect((await api(finder.appToken).get(`/api/v1/accounts/search?q=${prefix}&offset=-1`)).status).toBe(422);
       expect((await api(finder.appToken).get('/api/v1/accounts/search?q=')).status).toBe(422);
       expect((await api().get(`/api/v1/accounts/search?q=${prefix}`)).status).toBe(401);
     });

@@ -15,13 +15,14 @@ export class SearchRepository {
 
   /**
    * Accounts whose username starts with, or display name contains, the text; no blocks either
-   * way, none suspended. `followingOnly`: only accounts the viewer follows (accepted).
+   * way, none suspended. `followingOnly`: only accounts the viewer follows (accepted); `offset`
+   * skips that many (Mastodon's search pages by offset).
    */
   accounts(
     text: string,
     viewerId: string,
     limit: number,
-    options: { followingOnly?: boolean } = {},
+    options: { followingOnly?: boolean; offset?: number } = {},
   ): Promise<AccountEntity[]> {
     const query = this.dataSource
       .getRepository(AccountEntity)
@@ -38,6 +39,9 @@ export class SearchRepository {
       )
       .orderBy('a.domain IS NULL', 'DESC')
       .addOrderBy('a.followers_count', 'DESC')
+      // A total order, so that pages by offset neither repeat nor skip accounts.
+      .addOrderBy('a.id')
+      .offset(options.offset ?? 0)
       .limit(limit);
     if (options.followingOnly) {
       query.andWhere(

@@ -76,10 +76,14 @@ export class AccountsController {
     if (q.length > 200) throw MastodonException.unprocessable('q is at most 200 characters');
     const { limit } = readPage(query, SEARCH_LIMITS);
     const followingOnly = booleanParam(query.following);
+    const offsetText = stringParam(query.offset) ?? '0';
+    if (!/^\d{1,4}$/.test(offsetText)) throw MastodonException.unprocessable('offset must be 0 to 9999');
+    const offset = Number(offsetText);
     await this.searchLimiter.consume(auth.accountId);
-    const exact = REMOTE_HANDLE.test(q) ? await this.exactHandle(q, booleanParam(query.resolve)) : null;
+    // The exact handle leads the first page only.
+    const exact = REMOTE_HANDLE.test(q) && offset === 0 ? await this.exactHandle(q, booleanParam(query.resolve)) : null;
     const text = q.replace(/^@/, '').split('@')[0];
-    const found = await this.search.accounts(text, auth.accountId, limit, { followingOnly });
+    const found = await this.search.accounts(text, auth.accountId, limit, { followingOnly, offset });
     const results = exact && !exact.suspendedAt && !followingOnly ? [exact] : [];
     for (const account of found) {
       if (results.length >= limit) break;

@@ -53,7 +53,6 @@ import { SocialLoaders } from './social.loaders';
     FollowService,
     BlockService,
     DomainBlockService,
-    SocialLoaders,
   ],
 })
 export class FollowsModule {}

@@ -554,10 +554,28 @@ describe('Mastodon API: accounts', () => {
           await t.gql<{ timeline: { edges: { node: { id: string } }[] } }>(FEDERATED, {}, reader.token)
         ).data!.timeline.edges.map((edge) => edge.node.id);
       expect(await federated()).toContain(postId);
+      // Someone the reader follows boosts it into their home.
+      const booster = await signUp(t);
+      await t.gql(FOLLOW, { handle: booster.username }, reader.token);
+      await t.gql('mutation($id: ID!) { boostPost(id: $id) { id } }', { id: postId }, booster.token);
+      const [{ id: boostId }] = await db.query<{ id: string }[]>('SELECT id FROM posts WHERE boost_of_id = $1', [
+        postId,
+      ]);
+      // GraphQL's HOME: the Mastodon home timeline is another branch's.
+      const home = async () =>
+        (
+          await t.gql<{ timeline: { edges: { node: { id: string } }[] } }>(
+            '{ timeline(kind: HOME, first: 40) { edges { node { id } } } }',
+            {},
+            reader.token,
+          )
+        ).data!.timeline.edges.map((edge) => edge.node.id);
+      expect(await home()).toContain(boostId);
 
       await reader.client.v1.domainBlocks.create({ domain: domain.toUpperCase() });
       expect(await reader.client.v1.domainBlocks.list()).toEqual([domain]);
       expect(await federated()).not.toContain(postId);
+      expect(await home()).not.toContain(boostId);
       const [rel] = await reader.client.v1.accounts.relationships.fetch({ id: [remoteId] });
       expect(rel.domainBlocking).toBe(true);
       expect((await gqlAccount(`remote@${domain}`, reader.token)).viewerRelationship?.domainBlocking).toBe(true);
@@ -573,6 +591,7 @@ describe('Mastodon API: accounts', () => {
       await reader.client.v1.domainBlocks.remove({ domain });
       expect(await reader.client.v1.domainBlocks.list()).toEqual([]);
       expect(await federated()).toContain(postId);
+      expect(await home()).toContain(boostId);
     });
 
     it('answers empty endorsements and featured tags', async () => {

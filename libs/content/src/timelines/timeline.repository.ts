@@ -112,13 +112,19 @@ export class TimelineRepository {
     ];
   }
 
-  /** The viewer's own posts and those of accounts they follow, with boosts. */
+  /**
+   * The viewer's own posts and those of accounts they follow, with boosts; neither posts nor
+   * boosted posts from servers the viewer blocked.
+   */
   home(page: TimelinePage & { viewerId: string }): Promise<TimelinePost[]> {
     return this.run(page, [
       `(p.account_id = :viewerId OR p.account_id IN (
          SELECT hf.followee_id FROM follows hf WHERE hf.follower_id = :viewerId AND hf.state = 'accepted'))`,
       this.boostedVisible(page.viewerId),
       ...this.domainsNotBlocked(page.viewerId),
+      `(p.boost_of_id IS NULL OR NOT EXISTS (
+         SELECT 1 FROM accounts oa JOIN account_domain_blocks odb ON odb.domain = oa.domain
+         WHERE oa.id = o.account_id AND odb.account_id = :viewerId))`,
     ]);
   }
 

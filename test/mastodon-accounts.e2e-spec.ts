@@ -275,6 +275,17 @@ describe('Mastodon API: accounts', () => {
       const served = await t.http().get(`/media/${row.avatar_media_id}`);
       expect(served.status).toBe(200);
       expect(Buffer.compare(served.body as Buffer, png(4, 4))).toBe(0);
+
+      const withoutAvatar = await carol.client.v1.profile.avatar.remove();
+      expect(withoutAvatar.avatar).toBe(`${t.origin}/avatars/original/missing.png`);
+      expect(withoutAvatar.header).toBe(updated.header);
+      const withoutHeader = await api(carol.appToken).delete('/api/v1/profile/header');
+      expect(withoutHeader.body.header).toBe(`${t.origin}/headers/original/missing.png`);
+      const [cleared] = await db.query<{ avatar_media_id: string | null; header_media_id: string | null }[]>(
+        'SELECT avatar_media_id, header_media_id FROM accounts WHERE id = $1',
+        [carol.account.id],
+      );
+      expect(cleared).toEqual({ avatar_media_id: null, header_media_id: null });
     });
 
     it('refuses invalid values with 422 and changes nothing; a read-only token gets 403', async () => {

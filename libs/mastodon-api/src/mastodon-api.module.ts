@@ -5,8 +5,10 @@ import { AccountActionsController } from './accounts/account-actions.controller'
 import { AccountLookup } from './accounts/account-lookup.service';
 import { AccountsController } from './accounts/accounts.controller';
 import { BlocksController } from './accounts/blocks.controller';
+import { CredentialAccounts } from './accounts/credential-accounts.service';
 import { CredentialsController } from './accounts/credentials.controller';
 import { FollowRequestsController } from './accounts/follow-requests.controller';
+import { ProfileImagesController } from './accounts/profile-images.controller';
 import { MastodonLoaders } from './http/mastodon-request';
 import { ScopeGuard } from './http/scope.guard';
 import { TagsController } from './tags/tags.controller';
@@ -32,6 +34,7 @@ import { StatusSerializer } from './serializers/status.serializer';
     AccountActionsController,
     FollowRequestsController,
     BlocksController,
+    ProfileImagesController,
     TagsController,
   ],
   providers: [
@@ -42,6 +45,7 @@ import { StatusSerializer } from './serializers/status.serializer';
     StatusSerializer,
     // Accounts (issue 11 item 3)
     AccountLookup,
+    CredentialAccounts,
   ],
   exports: [AccountSerializer, StatusSerializer, PushKeys, MastodonLoaders],
 })

@@ -3,7 +3,6 @@ import { ConfigService } from '@guildhall/core';
 import { MediaService, ProfileService } from '@guildhall/content';
 import {
   type AppAuthContext,
-  AccountService,
   AuthService,
   type AuthContext,
   CurrentApp,
@@ -13,7 +12,6 @@ import {
   scopeAllows,
   SignUpInput,
 } from '@guildhall/identity';
-import { FollowService } from '@guildhall/social';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
@@ -22,32 +20,19 @@ import { MastodonException } from '../http/mastodon.exception';
 import { booleanParam, stringParam } from '../http/params';
 import { Scope } from '../http/scopes.decorator';
 import { clientOf } from '../oauth/oauth-token.controller';
-import { AccountSerializer } from '../serializers/account.serializer';
 import type { MastodonAccount, MastodonToken } from '../serializers/mastodon-entities';
+import { CredentialAccounts } from './credential-accounts.service';
 import { readCredentialsForm, toProfileInput } from './credentials-input';
-
-/** A field value's text: its HTML (links the server made) without tags. */
-function htmlToText(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
-}
 
 /** Registration through an app, and the member's own account: `verify_credentials`, `update_credentials`. */
 @MastodonController('api/v1/accounts')
 export class CredentialsController {
   constructor(
-    private readonly accounts: AccountService,
     private readonly auth: AuthService,
     private readonly oauth: OAuthService,
     private readonly profiles: ProfileService,
     private readonly media: MediaService,
-    private readonly follows: FollowService,
-    private readonly serializer: AccountSerializer,
+    private readonly credentials: CredentialAccounts,
     private readonly config: ConfigService,
   ) {}
 
@@ -98,7 +83,7 @@ export class CredentialsController {
   @Scope('read:accounts')
   @Get('verify_credentials')
   verify(@CurrentAuth() auth: AuthContext): Promise<MastodonAccount> {
-    return this.credentialAccount(auth.accountId);
+    return this.credentials.render(auth.accountId);
   }
 
   /**
@@ -124,30 +109,6 @@ export class CredentialsController {
       else profile.headerMediaId = uploaded.id;
     }
     await this.profiles.update(auth.accountId, profile);
-    return this.credentialAccount(auth.accountId);
-  }
-
-  /** The account with `source`: what the member typed (the note's Markdown) and their settings. */
-  private async credentialAccount(accountId: string): Promise<MastodonAccount> {
-    const [account, requests] = await Promise.all([
-      this.accounts.findById(accountId),
-      this.follows.pendingRequestCount(accountId),
-    ]);
-    if (!account) throw MastodonException.notFound();
-    const rendered = this.serializer.serialize(account);
-    return {
-      ...rendered,
-      source: {
-        privacy: 'public',
-        sensitive: false,
-        language: null,
-        note: account.bioSource ?? '',
-        fields: rendered.fields.map((field) => ({ ...field, value: htmlToText(field.value) })),
-        follow_requests_count: requests,
-        hide_collections: false,
-        discoverable: account.discoverable,
-        indexable: account.discoverable,
-      },
-    };
+    return this.credentials.render(auth.accountId);
   }
 }

@@ -14,7 +14,12 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
-  testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  testMatch: [
+    '<rootDir>/apps/**/*.spec.ts',
+    '<rootDir>/libs/**/*.spec.ts',
+    '<rootDir>/test/architecture/*.spec.ts',
+    '<rootDir>/test/**/*.e2e-spec.ts',
+  ],
   moduleNameMapper: {
     '^@guildhall/migrations$': '<rootDir>/migrations/index.ts',
     '^@guildhall/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',

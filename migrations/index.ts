@@ -16,7 +16,29 @@ import { ForgetUnconfirmedKeys1796544616974 } from './1796544616974-ForgetUnconf
 import { CreateDomainEventOutbox1796544856391 } from './1796544856391-CreateDomainEventOutbox';
 import { PseudonymisePublishedSnapshots1796545351581 } from './1796545351581-PseudonymisePublishedSnapshots';
 import { AddOAuthApplications1796554873072 } from './1796554873072-AddOAuthApplications';
+import { AddMediaPreviewsAndFocus1796554950426 } from './1796554950426-AddMediaPreviewsAndFocus';
 import { AddAccountDomainBlocks1796556437642 } from './1796556437642-AddAccountDomainBlocks';
 import { AddFollowedHashtags1796557388474 } from './1796557388474-AddFollowedHashtags';
 
-export const MIGRATIONS = [CreateIdentity1795317000691, CreateContentAndSocial1795318604478, CreateFederationKeys1795321712102, CreateFederationInboxAndModeration1795324851660, CreateCooperative1795328822379, GuardLedgerAppendOnly1795328822380, AddCoopEventSnapshotJson1795330400910, CreateCoopGovernance1795331903856, CreateCapitalPolicies1795334797424, LinkRemoteMedia1795336382902, TrackDomainPurges1795337457754, SecureCredentials1796544203566, KeepTombstoneActors1796544616973, ForgetUnconfirmedKeys1796544616974, CreateDomainEventOutbox1796544856391, PseudonymisePublishedSnapshots1796545351581, AddOAuthApplications1796554873072, AddAccountDomainBlocks1796556437642, AddFollowedHashtags1796557388474];
+export const MIGRATIONS = [
+  CreateIdentity1795317000691,
+  CreateContentAndSocial1795318604478,
+  CreateFederationKeys1795321712102,
+  CreateFederationInboxAndModeration1795324851660,
+  CreateCooperative1795328822379,
+  GuardLedgerAppendOnly1795328822380,
+  AddCoopEventSnapshotJson1795330400910,
+  CreateCoopGovernance1795331903856,
+  CreateCapitalPolicies1795334797424,
+  LinkRemoteMedia1795336382902,
+  TrackDomainPurges1795337457754,
+  SecureCredentials1796544203566,
+  KeepTombstoneActors1796544616973,
+  ForgetUnconfirmedKeys1796544616974,
+  CreateDomainEventOutbox1796544856391,
+  PseudonymisePublishedSnapshots1796545351581,
+  AddOAuthApplications1796554873072,
+  AddMediaPreviewsAndFocus1796554950426,
+  AddAccountDomainBlocks1796556437642,
+  AddFollowedHashtags1796557388474,
+];

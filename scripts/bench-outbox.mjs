@@ -7,9 +7,15 @@
 // subscriber's delivery from the event's time to its `done`), then the relay's throughput
 // draining a backlog of events written straight to the outbox. Prints one JSON object on stdout
 // with the load average; progress goes to stderr.
-//   node scripts/bench-outbox.mjs [--ref=<commit>] [--snapshot]
+//   node scripts/bench-outbox.mjs [--ref=<commit>] [--ref-build=<dir>] [--snapshot] [--cpu-prof=<dir>]
+// --ref-build runs a build of --ref made beforehand in <dir> (its dist/ and node_modules) instead of
+// building it each run: the old bus needs @nestjs/event-emitter, which the project no longer uses.
 // The new side runs the working tree's dist/ (built if needed); --snapshot builds HEAD instead.
+// --cpu-prof writes each server's V8 CPU profile (node --cpu-prof, written when it stops) under
+// <dir>/outbox and <dir>/bus, for Chrome DevTools or scripts/bench/cpu-profile.mjs.
 import { loadavg } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -20,6 +26,7 @@ import {
   freePort,
   graphql,
   makeTempDir,
+  root,
   round,
   runBenchmark,
   throughput,
@@ -28,8 +35,11 @@ import {
 import { prepareBuild } from './bench/federation-snapshot.mjs';
 
 const BASE_REF = process.argv.find((arg) => arg.startsWith('--ref='))?.slice('--ref='.length) ?? 'a35b11e';
+const REF_BUILD = process.argv.find((arg) => arg.startsWith('--ref-build='))?.slice('--ref-build='.length);
+const CPU_PROF_DIR = process.argv.find((arg) => arg.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);
 const MEMBERS = 40;
 const CONNECTIONS = 10;
+const POSTS_PER_MEMBER = 3;
 const WARMUP_S = 3;
 const DURATION_S = 15;
 const BACKLOG = 3_000;
@@ -46,6 +56,13 @@ const percentile = (values, p) => {
   return round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))], 1);
 };
 const summary = (values) => ({ count: values.length, p50Ms: percentile(values, 50), p99Ms: percentile(values, 99) });
+
+/** CPU time (user + system) process `pid` has used, in ms, from /proc (Linux). */
+const cpuMsOf = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+};
+const CLOCK_TICKS = 100;
 
 /** A set-up call, tried again on a connection error (a loaded machine), with the cause logged. */
 async function retried(label, call) {
@@ -73,9 +90,13 @@ async function measure(label, build, { outbox }) {
     RATE_LIMIT_SIGNUP_PER_IP: '1000000',
   });
   const problems = [];
+  const nodeArgs = CPU_PROF_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROF_DIR, outbox ? 'outbox' : 'bus')}`]
+    : [];
   const startMs = await run.startServer(build.script('dist/apps/server/main.js'), ['--with-worker'], env, {
     port,
     problems,
+    nodeArgs,
   });
   log(`${label}: server healthy after ${startMs} ms`);
 
@@ -97,39 +118,66 @@ async function measure(label, build, { outbox }) {
     ),
   );
   for (const member of members) {
-    const { createPost } = await graphql(
-      port,
-      'mutation($i: CreatePostInput!) { createPost(input: $i) { id } }',
-      { i: { content: 'a post to like' } },
-      member.token,
-    );
-    member.postId = createPost.id;
+    member.postIds = [];
+    for (let k = 0; k < POSTS_PER_MEMBER; k++) {
+      const { createPost } = await graphql(
+        port,
+        'mutation($i: CreatePostInput!) { createPost(input: $i) { id } }',
+        { i: { content: 'a post to like' } },
+        member.token,
+      );
+      member.postIds.push(createPost.id);
+    }
+    member.postId = member.postIds[0];
   }
 
-  // The mix: 2 in 5 likes, 2 in 5 unlikes (each toggles a pair, so every write changes a row and
-  // writes an event), 1 in 5 new posts.
-  const liked = new Set();
+  // The mix: 2 in 5 likes, 2 in 5 unlikes, 1 in 5 new posts, the same from the first request to
+  // the last whatever the throughput. (Pairs were once toggled on a 1,600-request cycle, so a
+  // build that made fewer requests ran likes only and a faster one half unlikes: the two were
+  // measured on different mixes.) Pair q is (a member, another member's post); likes take pairs
+  // from the first, each new, so each changes a row, writes an event, notifies and stays for the
+  // like-to-notification figure; unlikes take them from the last, liked here beforehand (straight
+  // in SQL: no event), so each removes a row and writes an event. PAIRS / 2 of each is enough for
+  // 15 s at over 300 writes/s; the run fails rather than measure no-op writes past that.
+  const PAIRS = MEMBERS * (MEMBERS - 1) * POSTS_PER_MEMBER;
+  const pairAt = (q) => {
+    const actor = members[q % MEMBERS];
+    const other = Math.floor(q / MEMBERS); // 0 … (MEMBERS - 1) * POSTS_PER_MEMBER - 1
+    const author = members[(q + 1 + (other % (MEMBERS - 1))) % MEMBERS];
+    return { actor, postId: author.postIds[Math.floor(other / (MEMBERS - 1))] };
+  };
+  const preLiked = Array.from({ length: PAIRS / 2 }, (_, i) => pairAt(PAIRS - 1 - i));
+  await withClient(run.databaseUrl, async (client) => {
+    await client.query(
+      `INSERT INTO likes (id, account_id, post_id, created_at)
+       SELECT gen_random_uuid(), a, p, now() - interval '1 day' FROM unnest($1::uuid[], $2::uuid[]) AS u(a, p)`,
+      [preLiked.map((pair) => pair.actor.id), preLiked.map((pair) => pair.postId)],
+    );
+    await client.query(
+      `UPDATE posts SET likes_count = likes_count + c.n
+         FROM (SELECT post_id, count(*)::int AS n FROM likes GROUP BY post_id) c WHERE posts.id = c.post_id`,
+    );
+  });
   let n = 0;
+  let engagements = 0;
   const next = () => {
     n += 1;
-    const actor = members[n % MEMBERS];
     if (n % 5 === 0) {
       return {
-        token: actor.token,
+        token: members[n % MEMBERS].token,
         query: 'mutation($i: CreatePostInput!) { createPost(input: $i) { id } }',
         variables: { i: { content: `post ${n}` } },
       };
     }
-    const author = members[(n + 1 + Math.floor(n / MEMBERS)) % MEMBERS];
-    const target = author === actor ? members[(n + 2) % MEMBERS] : author;
-    const key = `${actor.id}:${target.postId}`;
-    const action = liked.has(key) ? 'unlikePost' : 'likePost';
-    if (action === 'likePost') liked.add(key);
-    else liked.delete(key);
+    const w = engagements++;
+    const half = Math.floor(w / 2);
+    if (half >= PAIRS / 2) throw new Error(`the mix ran out of pairs after ${w} likes and unlikes`);
+    const like = w % 2 === 0;
+    const { actor, postId } = pairAt(like ? half : PAIRS - 1 - half);
     return {
       token: actor.token,
-      query: `mutation($id: ID!) { ${action}(id: $id) { likesCount } }`,
-      variables: { id: target.postId },
+      query: `mutation($id: ID!) { ${like ? 'likePost' : 'unlikePost'}(id: $id) { likesCount } }`,
+      variables: { id: postId },
     };
   };
   const request = () => {
@@ -163,7 +211,11 @@ async function measure(label, build, { outbox }) {
   await load(WARMUP_S);
   const loadStart = new Date();
   log(`${label}: ${DURATION_S} s at ${CONNECTIONS} connections`);
+  const cpuBefore = cpuMsOf(run.server.pid);
   const writes = await load(DURATION_S);
+  // The server's own CPU per write (user + system, its worker included): steadier than the rate
+  // on a machine other work shares, which slows both the server and PostgreSQL.
+  writes.serverCpuMsPerWrite = round((cpuMsOf(run.server.pid) - cpuBefore) / Math.max(writes.requestsTotal, 1), 2);
   writes.graphqlErrors = errors;
   if (firstError) writes.firstError = firstError;
   log(`${label}: ${JSON.stringify(writes)}`);
@@ -259,10 +311,23 @@ async function drainBacklog(databaseUrl, members) {
   });
 }
 
+/** A build of BASE_REF made beforehand in `dir` (a prepareBuild result that removes nothing). */
+function prebuilt(dir) {
+  const absolute = resolve(dir);
+  if (!existsSync(join(absolute, 'dist/apps/server/main.js')))
+    throw new Error(`${absolute} has no dist/apps/server/main.js`);
+  return {
+    dir: absolute,
+    describe: `${BASE_REF} prebuilt in ${absolute}`,
+    script: (path) => relative(root, join(absolute, path)),
+    remove() {},
+  };
+}
+
 async function main() {
   const fresh = prepareBuild(log, { worktree: !process.argv.includes('--snapshot') });
   builds.push(fresh);
-  const old = prepareBuild(log, { ref: BASE_REF });
+  const old = REF_BUILD ? prebuilt(REF_BUILD) : prepareBuild(log, { ref: BASE_REF });
   builds.push(old);
   const loadBefore = loadavg().map((v) => round(v, 2));
   // The old bus first: a loaded machine then does not favour the build under test.

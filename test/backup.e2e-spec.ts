@@ -162,7 +162,8 @@ describe('guildhall backup and restore with DATABASE_URL (e2e, real PostgreSQL)'
       expect(summary.database.kind).toBe('pg_dump');
       expect(summary.database.serverMajor).toBe(serverMajor);
       expect(summary.database.tool).toMatch(new RegExp(`^pg_dump \\(PostgreSQL\\) ${serverMajor}\\.`));
-      expect(summary.media).toEqual({ files: 2, referenced: 2 });
+      // Two uploads: each an original and its preview.
+      expect(summary.media).toEqual({ files: 4, referenced: 4 });
     } finally {
       await db.end();
       await server.stop();
@@ -172,7 +173,7 @@ describe('guildhall backup and restore with DATABASE_URL (e2e, real PostgreSQL)'
     const restored = await guildhall(dstEnv, 'restore', backupDir);
     expect(restored.stderr).toBe('');
     expect(restored.code).toBe(0);
-    expect(JSON.parse(restored.stdout)).toMatchObject({ kind: 'pg_dump', mediaFiles: 2 });
+    expect(JSON.parse(restored.stdout)).toMatchObject({ kind: 'pg_dump', mediaFiles: 4 });
 
     const [before, after] = [await tableContents(src), await tableContents(dst)];
     expect([...after.keys()]).toEqual([...before.keys()]);
@@ -202,7 +203,7 @@ describe('guildhall backup and restore with DATABASE_URL (e2e, real PostgreSQL)'
     expect(verified.code).toBe(0);
 
     const media = mediaFiles(srcDir);
-    expect(media.size).toBe(2);
+    expect(media.size).toBe(4);
     expect(mediaFiles(dstDir)).toEqual(media);
     expect(readFileSync(join(dstDir, 'secrets.json'), 'utf8')).toBe(readFileSync(join(srcDir, 'secrets.json'), 'utf8'));
 
@@ -330,7 +331,8 @@ describe('guildhall backup and restore of the embedded PostgreSQL (e2e, the defa
       expect(backup.code).toBe(0);
       const summary = JSON.parse(backup.stdout) as { database: { kind: string; serverMajor: number }; media: object };
       expect(summary.database).toMatchObject({ kind: 'embedded-base-backup', serverMajor: 18 });
-      expect(summary.media).toEqual({ files: 2, referenced: 2 });
+      // Two uploads: each an original and its preview.
+      expect(summary.media).toEqual({ files: 4, referenced: 4 });
     } finally {
       await server.stop();
     }
@@ -340,7 +342,7 @@ describe('guildhall backup and restore of the embedded PostgreSQL (e2e, the defa
     const restored = await guildhall(dstEnv, 'restore', backupDir);
     expect(restored.stderr).toBe('');
     expect(restored.code).toBe(0);
-    expect(JSON.parse(restored.stdout)).toMatchObject({ kind: 'embedded-base-backup', mediaFiles: 2 });
+    expect(JSON.parse(restored.stdout)).toMatchObject({ kind: 'embedded-base-backup', mediaFiles: 4 });
 
     const before = await contentsOf(srcDir, ports.src);
     const after = await contentsOf(dstDir, ports.dst);

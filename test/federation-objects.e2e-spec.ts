@@ -56,7 +56,7 @@ describe('federation objects (/posts/{id})', () => {
       .set('authorization', `Bearer ${alice.token}`)
       .field('description', 'a small pink square')
       .attach('file', png(3, 2), { filename: 'pink.png', contentType: 'image/png' });
-    expect(upload.status).toBe(201);
+    expect(upload.status).toBe(200);
     const mediaId = (upload.body as { id: string }).id;
 
     const note = await post(alice, {

@@ -2,6 +2,7 @@ import { ConfigService, queueConnection } from '@guildhall/core';
 import { Queue, type QueueOptions } from 'bullmq';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { png } from './fixtures/images';
 import { drained, eventually } from './utils/eventually';
 import { signUp, type SignedUp } from './utils/factories';
 import { insertBlock } from './utils/graph';
@@ -63,6 +64,8 @@ describe.each([
   let suspendedAuthor: SignedUp;
   const actors: Record<string, PeerActor> = {};
   const posts = {} as Record<'own' | 'ofSuspended', Record<VisibilityName, string>>;
+  /** The image of each post, by post id. */
+  const media: Record<string, string> = {};
 
   const actorUri = (user: SignedUp) => `${t.origin}/users/${user.username}`;
   const postUri = (id: string) => `${t.origin}/posts/${id}`;
@@ -88,16 +91,25 @@ describe.each([
     return `@${row.username}@${row.domain}`;
   }
 
+  /** One post of each visibility, each with an image (its id in `media`). */
   async function writePosts(user: SignedUp, mentions: string): Promise<Record<VisibilityName, string>> {
     const ids = {} as Record<VisibilityName, string>;
     for (const visibility of VISIBILITIES) {
+      const uploaded = await t
+        .http()
+        .post('/api/v1/media')
+        .set('authorization', `Bearer ${user.token}`)
+        .attach('file', png(2, 2), { filename: 'matrix.png', contentType: 'image/png' });
+      expect(uploaded.status).toBe(200);
+      const mediaId = (uploaded.body as { id: string }).id;
       const res = await t.gql<{ createPost: { id: string } }>(
         'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }',
-        { input: { content: `${visibility} matrix post for ${mentions}`, visibility } },
+        { input: { content: `${visibility} matrix post for ${mentions}`, visibility, mediaIds: [mediaId] } },
         user.token,
       );
       if (!res.data?.createPost) throw new Error(JSON.stringify(res.errors));
       ids[visibility] = res.data.createPost.id;
+      media[ids[visibility]] = mediaId;
     }
     return ids;
   }
@@ -230,5 +242,23 @@ describe.each([
     expect(listed).toHaveLength(seen.length);
     // totalItems counts what everyone may see, whoever asks (a figure for the profile, as Mastodon's).
     if (outbox.status === 200) expect(outbox.json.totalItems).toBe(VISIBILITY_MATRIX.anonymous.length);
+  });
+
+  // Media are files, not ActivityPub documents: authorized fetch does not cover them (as on
+  // Mastodon), and a signed GET is verified whatever the mode (ADR 0025).
+  it.each(REMOTE_READERS)('serves %s the images of exactly the posts the table lets them see', async (reader) => {
+    const ids = postsFor(reader);
+    const seen = await seenVisibilities(async (visibility) => {
+      const url = `${t.origin}/media/${media[ids[visibility]]}`;
+      const actor = ACTOR[reader];
+      const res = actor
+        ? await (reader === 'blockedDomain' ? blockedPeer : peer).fetch(url, { actor, accept: 'image/*' })
+        : await request(t.origin).get(url.slice(t.origin.length));
+      if (res.status === 200) return true;
+      // Refused at the door whatever the image, else not found alike whether hidden or missing.
+      expect(res.status).toBe(reader === 'blockedDomain' ? 403 : 404);
+      return false;
+    });
+    expect(seen).toEqual(VISIBILITY_MATRIX[reader]);
   });
 });

@@ -18,8 +18,8 @@ describe('media access', () => {
   let db: DataSource;
   let matrix: LocalMatrix;
 
-  const fetchMedia = (id: string, token?: string) => {
-    const req = t.http().get(`/media/${id}`);
+  const fetchMedia = (id: string, token?: string, variant = '') => {
+    const req = t.http().get(`/media/${id}${variant}`);
     if (token) void req.set('authorization', `Bearer ${token}`);
     return req;
   };
@@ -29,7 +29,7 @@ describe('media access', () => {
       .post('/api/v1/media')
       .set('authorization', `Bearer ${who.token}`)
       .attach('file', png(2, 3), { filename: 'x.png', contentType: 'image/png' });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     return (res.body as { id: string }).id;
   };
   const createPost = async (who: SignedUp, input: Record<string, unknown>): Promise<string> => {
@@ -52,6 +52,13 @@ describe('media access', () => {
   const storageKey = async (id: string) =>
     (await db.query<{ storage_key: string }[]>('SELECT storage_key FROM media_attachments WHERE id = $1', [id]))[0]
       ?.storage_key;
+  const previewKey = async (id: string) =>
+    (
+      await db.query<{ preview_storage_key: string }[]>(
+        'SELECT preview_storage_key FROM media_attachments WHERE id = $1',
+        [id],
+      )
+    )[0]?.preview_storage_key;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -60,17 +67,17 @@ describe('media access', () => {
   });
   afterAll(() => t.close());
 
-  it.each(LOCAL_READERS)(
-    'serves %s the images of exactly the posts the visibility table lets them see',
-    async (reader) => {
+  it.each(LOCAL_READERS.flatMap((reader) => [[reader, ''] as const, [reader, '/small'] as const]))(
+    'serves %s the images (%s) of exactly the posts the visibility table lets them see',
+    async (reader, variant) => {
       const media = matrix.mediaIds(reader);
       const seen = await seenVisibilities(async (visibility) => {
-        const res = await fetchMedia(media[visibility], matrix.token(reader));
+        const res = await fetchMedia(media[visibility], matrix.token(reader), variant);
         if (res.status === 200) {
           // Everyone may see a public or unlisted post's image: caches may keep it, for an hour.
           const listed = visibility === 'PUBLIC' || visibility === 'UNLISTED';
           expect(res.headers['cache-control']).toBe(listed ? 'public, max-age=3600' : 'private, no-store');
-          expect(res.headers['content-type']).toBe('image/png');
+          expect(res.headers['content-type']).toBe(variant ? 'image/webp' : 'image/png');
           return true;
         }
         // Refused alike whether missing or hidden (a suspended reader's token: 403, ACCOUNT_SUSPENDED).
@@ -84,9 +91,11 @@ describe('media access', () => {
   it('serves an unattached upload to its owner only, and an avatar to everyone', async () => {
     const [owner, other] = await Promise.all([signUp(t), signUp(t)]);
     const draft = await upload(owner);
-    expect((await fetchMedia(draft, owner.token)).status).toBe(200);
-    expect((await fetchMedia(draft, other.token)).status).toBe(404);
-    expect((await fetchMedia(draft)).status).toBe(404);
+    for (const variant of ['', '/small']) {
+      expect((await fetchMedia(draft, owner.token, variant)).status).toBe(200);
+      expect((await fetchMedia(draft, other.token, variant)).status).toBe(404);
+      expect((await fetchMedia(draft, undefined, variant)).status).toBe(404);
+    }
 
     const avatar = await upload(owner);
     const res = await t.gql(
@@ -95,12 +104,14 @@ describe('media access', () => {
       owner.token,
     );
     expect(res.errors).toBeUndefined();
-    const served = await fetchMedia(avatar);
-    expect(served.status).toBe(200);
-    expect(served.headers['cache-control']).toBe('public, max-age=3600');
+    for (const variant of ['', '/small']) {
+      const served = await fetchMedia(avatar, undefined, variant);
+      expect(served.status).toBe(200);
+      expect(served.headers['cache-control']).toBe('public, max-age=3600');
+    }
   });
 
-  it('purges a deleted post’s images (row and file); an image that is also the avatar stays, detached', async () => {
+  it('purges a deleted post’s images (row, file and preview); an image that is also the avatar stays, detached', async () => {
     const author = await signUp(t);
     const [photo, avatar] = [await upload(author), await upload(author)];
     await t.gql(
@@ -109,15 +120,20 @@ describe('media access', () => {
       author.token,
     );
     const postId = await createPost(author, { content: 'soon gone', mediaIds: [photo, avatar] });
-    const photoKey = await storageKey(photo);
-    expect(storedFiles()).toContain(photoKey);
+    const [photoKey, photoPreviewKey] = [await storageKey(photo), await previewKey(photo)];
+    expect(photoPreviewKey).toBe(`${photo}-small.webp`);
+    expect(storedFiles()).toEqual(expect.arrayContaining([photoKey, photoPreviewKey]));
     expect((await fetchMedia(photo)).status).toBe(200);
+    expect((await fetchMedia(photo, undefined, '/small')).status).toBe(200);
 
     const deleted = await t.gql('mutation($id: ID!) { deletePost(id: $id) }', { id: postId }, author.token);
     expect(deleted.errors).toBeUndefined();
     expect((await fetchMedia(photo, author.token)).status).toBe(404);
+    expect((await fetchMedia(photo, author.token, '/small')).status).toBe(404);
     expect(await storageKey(photo)).toBeUndefined();
     expect(storedFiles()).not.toContain(photoKey);
+    expect(storedFiles()).not.toContain(photoPreviewKey);
+    expect(storedFiles()).toContain(`${avatar}-small.webp`);
     const kept = await db.query<{ post_id: string | null }[]>('SELECT post_id FROM media_attachments WHERE id = $1', [
       avatar,
     ]);
@@ -137,7 +153,9 @@ describe('media access', () => {
     expect((await fetchMedia(photo)).status).toBe(200);
     await db.query('UPDATE accounts SET suspended_at = now() WHERE id = $1', [owner.account.id]);
     expect((await fetchMedia(photo)).status).toBe(404);
+    expect((await fetchMedia(photo, undefined, '/small')).status).toBe(404);
     expect((await fetchMedia(avatar)).status).toBe(404);
+    expect((await fetchMedia(avatar, undefined, '/small')).status).toBe(404);
     await db.query('UPDATE accounts SET suspended_at = NULL WHERE id = $1', [owner.account.id]);
     expect((await fetchMedia(photo)).status).toBe(200);
   });

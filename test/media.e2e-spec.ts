@@ -28,6 +28,8 @@ const UPDATE_ALT = /* GraphQL */ `
 interface Uploaded {
   id: string;
   url: string;
+  previewUrl: string;
+  blurhash: string | null;
   mimeType: string;
   width: number;
   height: number;
@@ -88,22 +90,24 @@ describe('media uploads', () => {
     ])('stores a %s and serves the same bytes back', async (_name, bytes, mimeType, width, height, filename) => {
       const member = await signUp(t);
       const res = await upload(member.token, bytes, { filename, contentType: mimeType, description: ' A test image ' });
-      expect(res.status).toBe(201);
+      expect(res.status).toBe(200);
       const body = res.body as Uploaded;
       expect(body).toEqual({
         id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
         type: 'image',
         url: `http://guildhall.test/media/${body.id}`,
+        previewUrl: `http://guildhall.test/media/${body.id}/small`,
         remoteUrl: null,
         mimeType,
         width,
         height,
         byteSize: bytes.length,
         altText: 'A test image',
-        blurhash: null,
+        blurhash: expect.stringMatching(/^U[0-9A-Za-z#$%*+,\-.:;=?@[\]^_{|}~]{35}$/),
       });
       const [row] = await db.query<Record<string, unknown>[]>(
-        'SELECT account_id, post_id, mime_type, byte_size, storage_key FROM media_attachments WHERE id = $1',
+        `SELECT account_id, post_id, mime_type, byte_size, storage_key, preview_storage_key, preview_width,
+                preview_height, blurhash FROM media_attachments WHERE id = $1`,
         [body.id],
       );
       expect(row).toEqual({
@@ -112,6 +116,10 @@ describe('media uploads', () => {
         mime_type: mimeType,
         byte_size: bytes.length,
         storage_key: expect.stringMatching(new RegExp(`^${body.id}\\.(png|jpg|gif|webp)$`)),
+        preview_storage_key: `${body.id}-small.webp`,
+        preview_width: width,
+        preview_height: height,
+        blurhash: body.blurhash,
       });
 
       // Unattached, it is its owner's alone: served to their token, kept by no cache.
@@ -135,7 +143,7 @@ describe('media uploads', () => {
     it('takes the type from the bytes, not from the name or content type the client gives', async () => {
       const bytes = png(4, 4);
       const res = await upload(alice.token, bytes, { filename: 'holiday.jpg', contentType: 'image/jpeg' });
-      expect(res.status).toBe(201);
+      expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ mimeType: 'image/png', width: 4, height: 4, altText: null });
       const served = await t
         .http()
@@ -254,13 +262,13 @@ describe('media uploads', () => {
     it(`limits each account to ${UPLOADS_PER_WINDOW} uploads per 10 minutes`, async () => {
       const member = await signUp(t);
       for (let i = 0; i < UPLOADS_PER_WINDOW; i += 1) {
-        expect((await upload(member.token, png(1, 1))).status).toBe(201);
+        expect((await upload(member.token, png(1, 1))).status).toBe(200);
       }
       const refused = await upload(member.token, png(1, 1));
       expect(refused.status).toBe(429);
       expect((refused.body as { reason: string }).reason).toBe(ContentErrorCode.RateLimited);
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
-      expect((await upload(alice.token, png(1, 1))).status).toBe(201);
+      expect((await upload(alice.token, png(1, 1))).status).toBe(200);
     });
   });
 

@@ -63,7 +63,7 @@ describe('HTML pages', () => {
       .set('authorization', `Bearer ${alice.token}`)
       .field('description', 'A red "square" & more')
       .attach('file', png(3, 2), { filename: 'photo.png', contentType: 'image/png' });
-    expect(upload.status).toBe(201);
+    expect(upload.status).toBe(200);
     mediaId = (upload.body as { id: string }).id;
 
     const note = await createPost({ content: 'Hello *public* world', visibility: 'PUBLIC', mediaIds: [mediaId] });

@@ -70,7 +70,7 @@ describe('profiles', () => {
       .post('/api/v1/media')
       .set('authorization', `Bearer ${member.token}`)
       .attach('file', bytes, { filename: 'image.png', contentType: 'image/png' });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     return (res.body as { id: string }).id;
   }
 

@@ -275,10 +275,10 @@ export function createScratchRun(log, { stopTimeoutMs = 45_000 } = {}) {
       LOG_LEVEL: 'warn',
       ...extra,
     }),
-    /** Spawns `script` as this run's server (see spawnServer); resolves with the ms until /health answered 200. */
-    async startServer(script, args, env, { port, problems, startTimeoutMs = 90_000 }) {
+    /** Spawns `script` as this run's server (see spawnServer, `nodeArgs` included); resolves with the ms until /health answered 200. */
+    async startServer(script, args, env, { port, problems, startTimeoutMs = 90_000, nodeArgs = [] }) {
       log(`database ${database}, QUEUE_PREFIX=${run.queuePrefix}, PORT=${port}`);
-      run.server = spawnServer(script, args, env, { problems });
+      run.server = spawnServer(script, args, env, { problems, nodeArgs });
       return waitHealthy(run.server, port, { timeoutMs: startTimeoutMs });
     },
     stopServer: () => stopServer(run.server, stopTimeoutMs, log),

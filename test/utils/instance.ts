@@ -93,7 +93,7 @@ export async function uploadPng(server: Served, who: Member, size: number): Prom
     headers: { authorization: `Bearer ${who.token}` },
     body: form,
   });
-  if (res.status !== 201) throw new Error(`upload: ${res.status} ${await res.text()}`);
+  if (res.status !== 200) throw new Error(`upload: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { id: string }).id;
 }
 

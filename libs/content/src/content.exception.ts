@@ -5,6 +5,8 @@ export enum ContentErrorCode {
   MediaTooLarge = 'MEDIA_TOO_LARGE',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   ImageDimensionsTooLarge = 'IMAGE_DIMENSIONS_TOO_LARGE',
+  UnprocessableImage = 'UNPROCESSABLE_IMAGE',
+  InvalidFocus = 'INVALID_FOCUS',
   MalformedUpload = 'MALFORMED_UPLOAD',
   InvalidAltText = 'INVALID_ALT_TEXT',
   MediaAlreadyAttached = 'MEDIA_ALREADY_ATTACHED',
@@ -18,6 +20,10 @@ export enum ContentErrorCode {
   CannotBoost = 'CANNOT_BOOST',
   InvalidHashtag = 'INVALID_HASHTAG',
   HashtagNotFound = 'HASHTAG_NOT_FOUND',
+  /** An HTTP-signed GET of media whose signature does not verify (or is outside its window). */
+  MediaSignatureInvalid = 'MEDIA_SIGNATURE_INVALID',
+  /** An HTTP-signed GET of media by a domain the moderators block. */
+  MediaSignerRefused = 'MEDIA_SIGNER_REFUSED',
 }
 
 const GRAPHQL_CODES: Record<ContentErrorCode, GraphqlErrorCode> = {
@@ -25,6 +31,8 @@ const GRAPHQL_CODES: Record<ContentErrorCode, GraphqlErrorCode> = {
   [ContentErrorCode.MediaTooLarge]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.UnsupportedMediaType]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.ImageDimensionsTooLarge]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.UnprocessableImage]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.InvalidFocus]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.MalformedUpload]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.InvalidAltText]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.MediaAlreadyAttached]: GraphqlErrorCode.BAD_USER_INPUT,
@@ -38,6 +46,8 @@ const GRAPHQL_CODES: Record<ContentErrorCode, GraphqlErrorCode> = {
   [ContentErrorCode.CannotBoost]: GraphqlErrorCode.FORBIDDEN,
   [ContentErrorCode.InvalidHashtag]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.HashtagNotFound]: GraphqlErrorCode.NOT_FOUND,
+  [ContentErrorCode.MediaSignatureInvalid]: GraphqlErrorCode.UNAUTHENTICATED,
+  [ContentErrorCode.MediaSignerRefused]: GraphqlErrorCode.FORBIDDEN,
 };
 
 export class ContentException extends DomainException<ContentErrorCode> {

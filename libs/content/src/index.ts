@@ -15,14 +15,31 @@ export { visibleTo } from './posts/post-visibility';
 export { toPostModel, localPostUri } from './posts/post.mapper';
 export { VISIBLE_POST_BY_ID, HASHTAGS_BY_POST_ID, MENTIONS_BY_POST_ID } from './posts/post.loaders';
 export { ContentException, ContentErrorCode } from './content.exception';
-export { MediaService } from './media/media.service';
+export { MediaService, type MediaChanges, type MediaVariant } from './media/media.service';
+export type { MediaView, MediaMeta, MediaDimensions, MediaFocus } from './media/media-view';
+export { parseFocus, checkFocus } from './media/media-focus';
+export { MediaCapabilities, withoutMediaSecret } from './media/media-capability';
+export {
+  MediaReaderResolvers,
+  type MediaReaderResolver,
+  type SignedMediaReader,
+  type SignedMediaRequest,
+} from './media/media-reader.resolver';
 export { MediaAttachmentModel, MediaTypeModel } from './media/media-attachment.model';
 export { type RemoteMediaData, clampAltText } from './media/remote-media';
 export { MAX_REMOTE_ATTACHMENTS_PER_POST } from './media/media.constants';
-export { MEDIA_BY_POST_ID } from './media/media.loaders';
-export { toMediaModel, localMediaUrl, mediaTypeOf } from './media/media.mapper';
-export { EngagementService } from './engagement/engagement.service';
-export { RemoteEngagementService, type EngagementRef } from './engagement/remote-engagement.service';
+export { MEDIA_BY_POST_ID, MEDIA_VIEWS_BY_POST_ID } from './media/media.loaders';
+export {
+  toMediaModel,
+  toMediaView,
+  mediaMeta,
+  localMediaUrl,
+  localMediaPreviewUrl,
+  mediaTypeOf,
+} from './media/media.mapper';
+export { readUpload, type Upload } from './media/multipart-upload';
+export { MEDIA_HTTP_STATUS } from './media/media-http-status';
+export { EngagementService, type EngagementOutcome } from './engagement/engagement.service';
 export { VIEWER_HAS_LIKED, VIEWER_HAS_BOOSTED, VIEWER_HAS_BOOKMARKED } from './engagement/engagement.loaders';
 export {
   TimelineRepository,

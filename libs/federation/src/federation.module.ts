@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { FetchAuthorizer } from './actors/fetch-authorizer';
+import { SignedMediaReader } from './actors/signed-media-reader';
 import { CollectionDispatchers } from './collections/collection-dispatchers';
 import { CollectionRepository } from './collections/collection.repository';
 import { FEDERATION_DELIVERY_QUEUE, FEDERATION_OUTBOUND_QUEUE } from './federation.constants';
@@ -153,11 +154,19 @@ export class FederationModule {
         ...OUTBOUND_PROVIDERS,
         FederationService,
         FederationHttpHandler,
+        SignedMediaReader,
         ...(worker ? [FederationQueueRunner, FederationOutboundProcessor, DeliveryProcessor] : []),
         // ModerationModule's purge queue; its processor needs DomainPurgeService, which that module exports.
         ...(worker ? [DomainPurgeProcessor] : []),
       ],
-      exports: [FederationHttpHandler, FederationService, ActorKeyService, RemoteActorService, ModerationModule],
+      exports: [
+        FederationHttpHandler,
+        FederationService,
+        ActorKeyService,
+        RemoteActorService,
+        ModerationModule,
+        InstanceStatsRepository,
+      ],
     };
   }
 }

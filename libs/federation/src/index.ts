@@ -10,3 +10,5 @@ export { AccountSuspensionService } from './moderation/account-suspension.servic
 export { ModerationException, ModerationErrorCode } from './moderation/moderation.exception';
 export { DOMAIN_PURGE_QUEUE } from './moderation/moderation.constants';
 export { domainPurgeJobId } from './moderation/domain-purge.job';
+export { InstanceStatsRepository, type InstanceCounts } from './well-known/instance-stats.repository';
+export { SOFTWARE_VERSION, MASTODON_COMPATIBLE_VERSION } from './well-known/well-known.responses';

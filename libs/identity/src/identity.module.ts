@@ -7,6 +7,7 @@ import { ConfigService } from '@guildhall/core';
 import { AccountEntity } from './accounts/account.entity';
 import { AccountLoaderRegistrar } from './accounts/account.loader';
 import { AccountRepository } from './accounts/account.repository';
+import { AccountStateRepository } from './accounts/account-state.repository';
 import { AccountResolver } from './accounts/account.resolver';
 import { RemoteAccountResolvers } from './accounts/remote-account.resolver';
 import { RemoteLookupLimiter } from './accounts/remote-lookup.limiter';
@@ -77,6 +78,7 @@ export class IdentityModule implements OnApplicationBootstrap {
       ],
       providers: [
         AccountRepository,
+        AccountStateRepository,
         SessionRepository,
         PasswordService,
         TokenService,
@@ -103,6 +105,7 @@ export class IdentityModule implements OnApplicationBootstrap {
       exports: [
         AccountService,
         AccountRepository,
+        AccountStateRepository,
         StaffAuthority,
         RemoteAccountResolvers,
         AuthService,

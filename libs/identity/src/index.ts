@@ -33,3 +33,16 @@ export { KNOWN_SCOPES, parseScopes, scopeAllows } from './oauth/oauth-scopes';
 export { OAUTH_OOB_REDIRECT } from './identity.constants';
 export type { AuthorizedApp } from './sessions/session.repository';
 export type { ClientInfo } from './auth/auth.service';
+export {
+  type Actor,
+  type LocalActor,
+  type RemoteActor,
+  localActor,
+  remoteActor,
+  activityUriOf,
+} from './accounts/actor';
+export {
+  AccountStateRepository,
+  type AccountProfilePatch,
+  type FollowCounts,
+} from './accounts/account-state.repository';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ContentModule } from '@guildhall/content';
+import { InstanceStatsRepository } from '@guildhall/federation';
 import { SocialModule } from '@guildhall/social';
 import { AccountActionsController } from './accounts/account-actions.controller';
 import { AccountLookup } from './accounts/account-lookup.service';
@@ -9,6 +10,9 @@ import { CredentialAccounts } from './accounts/credential-accounts.service';
 import { CredentialsController } from './accounts/credentials.controller';
 import { FollowRequestsController } from './accounts/follow-requests.controller';
 import { ProfileImagesController } from './accounts/profile-images.controller';
+import { InstanceController } from './instance/instance.controller';
+import { MemberDefaultsController } from './instance/member-defaults.controller';
+import { MediaController } from './media/media.controller';
 import { MastodonLoaders } from './http/mastodon-request';
 import { ScopeGuard } from './http/scope.guard';
 import { TagsController } from './tags/tags.controller';
@@ -28,6 +32,9 @@ import { StatusSerializer } from './serializers/status.serializer';
   controllers: [
     OAuthTokenController,
     AppsController,
+    InstanceController,
+    MemberDefaultsController,
+    MediaController,
     // Accounts (issue 11 item 3)
     CredentialsController,
     AccountsController,
@@ -43,6 +50,8 @@ import { StatusSerializer } from './serializers/status.serializer';
     PushKeys,
     AccountSerializer,
     StatusSerializer,
+    // Reads only the DataSource; the federation module's own is not visible outside it.
+    InstanceStatsRepository,
     // Accounts (issue 11 item 3)
     AccountLookup,
     CredentialAccounts,

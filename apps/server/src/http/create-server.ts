@@ -12,6 +12,7 @@ import {
   UnexpectedErrorFilter,
   type Runtime,
 } from '@guildhall/core';
+import { withoutMediaSecret } from '@guildhall/content';
 import { FederationHttpHandler } from '@guildhall/federation';
 import { parseFormBody } from '@guildhall/mastodon-api';
 import { AppModule } from '../app.module';
@@ -80,7 +81,8 @@ export async function createServer(
       msg: 'request',
       requestId: request.id,
       method: request.method,
-      path: request.url.split('?')[0],
+      // A capability URL's secret is a credential: not logged (ADR 0025).
+      path: withoutMediaSecret(request.url.split('?')[0]),
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime),
     };

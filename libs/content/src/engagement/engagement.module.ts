@@ -7,18 +7,11 @@ import { EngagementRepository } from './engagement.repository';
 import { EngagementResolver } from './engagement.resolver';
 import { EngagementService } from './engagement.service';
 import { LikeEntity } from './like.entity';
-import { RemoteEngagementService } from './remote-engagement.service';
 
 /** Likes, boosts and bookmarks, with exact counts. */
 @Module({
   imports: [TypeOrmModule.forFeature([LikeEntity, BookmarkEntity]), PostsModule],
-  providers: [
-    EngagementRepository,
-    EngagementService,
-    EngagementResolver,
-    EngagementLoaderRegistrar,
-    RemoteEngagementService,
-  ],
-  exports: [EngagementService, RemoteEngagementService],
+  providers: [EngagementRepository, EngagementService, EngagementResolver, EngagementLoaderRegistrar],
+  exports: [EngagementService],
 })
 export class EngagementModule {}

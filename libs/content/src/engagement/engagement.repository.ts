@@ -41,12 +41,17 @@ export class EngagementRepository {
     await manager.query(`UPDATE posts SET ${counter} = GREATEST(${counter} + $2, 0) WHERE id = $1`, [postId, delta]);
   }
 
-  /** The new like's id, or null when the account already liked the post. */
-  async insertLike(manager: EntityManager, id: string, accountId: string, postId: string): Promise<string | null> {
+  /**
+   * The new like's id, or null when the account already liked the post (or, for a remote Like,
+   * its ActivityPub id `uri` is stored already: a redelivery).
+   */
+  async insertLike(
+    manager: EntityManager,
+    like: { id: string; accountId: string; postId: string; uri: string | null },
+  ): Promise<string | null> {
     const rows = await manager.query<{ id: string }[]>(
-      `INSERT INTO likes (id, account_id, post_id) VALUES ($1, $2, $3)
-       ON CONFLICT (account_id, post_id) DO NOTHING RETURNING id`,
-      [id, accountId, postId],
+      `INSERT INTO likes (id, account_id, post_id, uri) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id`,
+      [like.id, like.accountId, like.postId, like.uri],
     );
     return rows[0]?.id ?? null;
   }
@@ -60,16 +65,25 @@ export class EngagementRepository {
     return rows[0]?.id ?? null;
   }
 
-  /** The new boost's id, or null when the account already has a live boost of the post. */
+  /**
+   * A boost row (`local` for a local account's; `uri` a remote Announce's id). The new boost's id,
+   * or null when the account already has a live boost of the post or the uri is stored already.
+   */
   async insertBoost(
     manager: EntityManager,
-    boost: { id: string; accountId: string; boostOfId: string; visibility: Visibility },
+    boost: {
+      id: string;
+      accountId: string;
+      local: boolean;
+      boostOfId: string;
+      visibility: Visibility;
+      uri: string | null;
+    },
   ): Promise<string | null> {
     const rows = await manager.query<{ id: string }[]>(
-      `INSERT INTO posts (id, account_id, local, visibility, boost_of_id, content) VALUES ($1, $2, true, $3, $4, '')
-       ON CONFLICT (account_id, boost_of_id) WHERE boost_of_id IS NOT NULL AND deleted_at IS NULL DO NOTHING
-       RETURNING id`,
-      [boost.id, boost.accountId, boost.visibility, boost.boostOfId],
+      `INSERT INTO posts (id, account_id, local, visibility, boost_of_id, content, uri)
+       VALUES ($1, $2, $3, $4, $5, '', $6) ON CONFLICT DO NOTHING RETURNING id`,
+      [boost.id, boost.accountId, boost.local, boost.visibility, boost.boostOfId, boost.uri],
     );
     return rows[0]?.id ?? null;
   }
@@ -84,18 +98,6 @@ export class EngagementRepository {
     return rows[0]?.id ?? null;
   }
 
-  /** A remote Like (`uri` its ActivityPub id); the new like's id, or null when already recorded. */
-  async insertRemoteLike(
-    manager: EntityManager,
-    like: { id: string; accountId: string; postId: string; uri: string },
-  ): Promise<string | null> {
-    const rows = await manager.query<{ id: string }[]>(
-      `INSERT INTO likes (id, account_id, post_id, uri) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id`,
-      [like.id, like.accountId, like.postId, like.uri],
-    );
-    return rows[0]?.id ?? null;
-  }
-
   /** The like by its ActivityPub id, if `accountId` made it. */
   async findLikeByUri(uri: string, accountId: string): Promise<{ id: string; postId: string } | null> {
     const rows = await this.dataSource.query<{ id: string; post_id: string }[]>(
@@ -103,22 +105,6 @@ export class EngagementRepository {
       [uri, accountId],
     );
     return rows[0] ? { id: rows[0].id, postId: rows[0].post_id } : null;
-  }
-
-  /**
-   * A remote Announce: a boost row of the remote account with `uri` its ActivityPub id. The new
-   * boost's id, or null when that uri is stored or the account already has a live boost of the post.
-   */
-  async insertRemoteBoost(
-    manager: EntityManager,
-    boost: { id: string; accountId: string; boostOfId: string; visibility: Visibility; uri: string },
-  ): Promise<string | null> {
-    const rows = await manager.query<{ id: string }[]>(
-      `INSERT INTO posts (id, account_id, local, visibility, boost_of_id, content, uri)
-       VALUES ($1, $2, false, $3, $4, '', $5) ON CONFLICT DO NOTHING RETURNING id`,
-      [boost.id, boost.accountId, boost.visibility, boost.boostOfId, boost.uri],
-    );
-    return rows[0]?.id ?? null;
   }
 
   /** The live boost with this ActivityPub id, if `accountId` made it. */

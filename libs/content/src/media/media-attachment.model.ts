@@ -25,6 +25,13 @@ export class MediaAttachmentModel {
   @Field({ description: 'Where the file is served: this server for uploads, the origin for remote media.' })
   url: string;
 
+  @Field({
+    description:
+      'A preview of at most 230,400 pixels (WebP) for uploads, served under the same rule as the file; the file ' +
+      'itself for remote media and for uploads older than previews.',
+  })
+  previewUrl: string;
+
   @Field(() => String, { nullable: true, description: "Remote media: the file's URL on its server; null for uploads." })
   remoteUrl: string | null;
 
@@ -47,6 +54,9 @@ export class MediaAttachmentModel {
   @Field(() => String, { nullable: true, description: 'A description for people who cannot see the image.' })
   altText: string | null;
 
-  @Field(() => String, { nullable: true, description: 'A BlurHash placeholder, when the remote server sent one.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'A BlurHash placeholder (4×4 components) for uploads; for remote media, when their server sent one.',
+  })
   blurhash: string | null;
 }

@@ -6,4 +6,6 @@ export const MEDIA_HTTP_STATUS: Partial<Record<string, HttpStatus>> = {
   [ContentErrorCode.MediaTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
   [ContentErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
   [ContentErrorCode.ImageDimensionsTooLarge]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ContentErrorCode.UnprocessableImage]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ContentErrorCode.InvalidFocus]: HttpStatus.UNPROCESSABLE_ENTITY,
 };

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { StorageModule } from '@guildhall/core';
 import { MediaAttachmentEntity } from './media-attachment.entity';
+import { MediaCapabilities } from './media-capability';
+import { MediaReaderResolvers } from './media-reader.resolver';
 import { MediaController } from './media.controller';
 import { MediaLoaderRegistrar } from './media.loaders';
 import { MediaRepository } from './media.repository';
@@ -12,7 +14,14 @@ import { MediaService } from './media.service';
 @Module({
   imports: [TypeOrmModule.forFeature([MediaAttachmentEntity]), StorageModule],
   controllers: [MediaController],
-  providers: [MediaRepository, MediaService, MediaResolver, MediaLoaderRegistrar],
-  exports: [MediaService],
+  providers: [
+    MediaRepository,
+    MediaService,
+    MediaCapabilities,
+    MediaReaderResolvers,
+    MediaResolver,
+    MediaLoaderRegistrar,
+  ],
+  exports: [MediaService, MediaCapabilities, MediaReaderResolvers],
 })
 export class MediaModule {}

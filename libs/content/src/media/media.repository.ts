@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { RowMapper, uuidv7 } from '@guildhall/core';
-import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
+import { DataSource, type EntityManager, In, IsNull, Not } from 'typeorm';
 import { MediaAttachmentEntity } from './media-attachment.entity';
 import { visibleTo } from '../posts/post-visibility';
 import type { RemoteMediaData } from './remote-media';
@@ -15,8 +15,29 @@ export interface ServableMedia {
 
 export type NewMedia = Pick<
   MediaAttachmentEntity,
-  'id' | 'accountId' | 'mimeType' | 'byteSize' | 'width' | 'height' | 'altText' | 'storageKey'
+  | 'id'
+  | 'accountId'
+  | 'mimeType'
+  | 'byteSize'
+  | 'width'
+  | 'height'
+  | 'altText'
+  | 'storageKey'
+  | 'blurhash'
+  | 'previewStorageKey'
+  | 'previewWidth'
+  | 'previewHeight'
+  | 'previewByteSize'
+  | 'focusX'
+  | 'focusY'
 >;
+
+/** What the owner may change of an unattached upload (undefined: unchanged). */
+export interface MediaDescription {
+  altText?: string | null;
+  focusX?: number | null;
+  focusY?: number | null;
+}
 
 @Injectable()
 export class MediaRepository {
@@ -28,11 +49,36 @@ export class MediaRepository {
 
   async insert(media: NewMedia): Promise<MediaAttachmentEntity> {
     const repository = this.dataSource.getRepository(MediaAttachmentEntity);
-    return repository.save(repository.create({ ...media, postId: null, position: 0, remoteUrl: null, blurhash: null }));
+    return repository.save(repository.create({ ...media, postId: null, position: 0, remoteUrl: null }));
   }
 
   findById(id: string): Promise<MediaAttachmentEntity | null> {
     return this.dataSource.getRepository(MediaAttachmentEntity).findOneBy({ id });
+  }
+
+  /** `accountId`'s upload `id` if it is not attached to a post yet. */
+  findUnattachedUpload(accountId: string, id: string): Promise<MediaAttachmentEntity | null> {
+    return this.dataSource
+      .getRepository(MediaAttachmentEntity)
+      .findOneBy({ id, accountId, postId: IsNull(), storageKey: Not(IsNull()) });
+  }
+
+  /**
+   * Changes `accountId`'s upload `id` if it is still unattached (checked in the UPDATE itself, so
+   * an attachment made meanwhile wins); answers the row as changed, or null.
+   */
+  async describeUnattached(
+    accountId: string,
+    id: string,
+    fields: MediaDescription,
+  ): Promise<MediaAttachmentEntity | null> {
+    const repository = this.dataSource.getRepository(MediaAttachmentEntity);
+    const where = { id, accountId, postId: IsNull(), storageKey: Not(IsNull()) };
+    if (Object.keys(fields).length) {
+      const result = await repository.update(where, fields);
+      if (!result.affected) return null;
+    }
+    return repository.findOneBy(where);
   }
 
   /**
@@ -57,6 +103,27 @@ export class MediaRepository {
           OR (p.id IS NOT NULL AND ${visible.sql}))`,
         { ...visible.params, owner: viewerId },
       )
+      .getRawAndEntities<{ servable_public: boolean }>();
+    const media = row.entities[0];
+    return media ? { media, public: row.raw[0].servable_public } : null;
+  }
+
+  /**
+   * Upload `id` as a capability URL may serve it, whoever asks (ADR 0025): an attachment of a
+   * living post, or its owner's avatar or header; never an unattached upload, nothing of a
+   * suspended owner's. Visibility is not asked: holding the URL is the permission.
+   */
+  async findAttached(id: string): Promise<ServableMedia | null> {
+    const everyone = visibleTo('p', null);
+    const profileImage = '(owner.avatar_media_id = m.id OR owner.header_media_id = m.id)';
+    const row = await this.dataSource
+      .getRepository(MediaAttachmentEntity)
+      .createQueryBuilder('m')
+      .innerJoin('accounts', 'owner', 'owner.id = m.account_id AND owner.suspended_at IS NULL')
+      .leftJoin('posts', 'p', 'p.id = m.post_id')
+      .addSelect(`(${profileImage} OR (p.id IS NOT NULL AND ${everyone.sql}))`, 'servable_public')
+      .where('m.id = :id AND m.storage_key IS NOT NULL', { id })
+      .andWhere(`(${profileImage} OR (p.id IS NOT NULL AND p.deleted_at IS NULL))`)
       .getRawAndEntities<{ servable_public: boolean }>();
     const media = row.entities[0];
     return media ? { media, public: row.raw[0].servable_public } : null;
@@ -96,19 +163,23 @@ export class MediaRepository {
        WHERE m.post_id = $1 AND a.id = m.account_id AND (a.avatar_media_id = m.id OR a.header_media_id = m.id)`,
       [postId],
     );
-    const [rows] = await manager.query<[{ storage_key: string }[], number]>(
-      'DELETE FROM media_attachments WHERE post_id = $1 AND storage_key IS NOT NULL RETURNING storage_key',
+    const [rows] = await manager.query<[{ storage_key: string; preview_storage_key: string | null }[], number]>(
+      `DELETE FROM media_attachments WHERE post_id = $1 AND storage_key IS NOT NULL
+       RETURNING storage_key, preview_storage_key`,
       [postId],
     );
-    return rows.map((row) => row.storage_key);
+    return rows.flatMap((row) => [row.storage_key, ...(row.preview_storage_key ? [row.preview_storage_key] : [])]);
   }
 
-  /** Every local upload's storage key, read in the caller's transaction (a backup's snapshot). */
+  /** Every local upload's storage keys (originals and previews), read in the caller's transaction (a backup's snapshot). */
   async storageKeys(manager: EntityManager): Promise<string[]> {
-    const rows = await manager.query<{ storage_key: string }[]>(
-      `SELECT storage_key FROM media_attachments WHERE storage_key IS NOT NULL ORDER BY storage_key`,
+    const rows = await manager.query<{ key: string }[]>(
+      `SELECT storage_key AS key FROM media_attachments WHERE storage_key IS NOT NULL
+       UNION ALL
+       SELECT preview_storage_key FROM media_attachments WHERE preview_storage_key IS NOT NULL
+       ORDER BY key`,
     );
-    return rows.map((row) => row.storage_key);
+    return rows.map((row) => row.key);
   }
 
   /** Attaches unattached media to a post, in the order given; answers how many rows changed. */

@@ -3,12 +3,24 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService, containsNul, MediaStorage, RateLimiterService, UUID_PATTERN, uuidv7 } from '@guildhall/core';
 import type { EntityManager } from 'typeorm';
 import { ContentErrorCode, ContentException } from '../content.exception';
+import { ConcurrencyGate } from './concurrency-gate';
 import { probeImage } from './image-probe';
+import { processImage } from './image-processor';
 import type { MediaAttachmentEntity } from './media-attachment.entity';
 import type { MediaAttachmentModel } from './media-attachment.model';
-import { MAX_ALT_TEXT_LENGTH, MAX_ATTACHMENTS_PER_POST, UPLOAD_WINDOW_SECONDS } from './media.constants';
-import { toMediaModel } from './media.mapper';
-import { MediaRepository } from './media.repository';
+import { checkFocus } from './media-focus';
+import type { MediaFocus, MediaView } from './media-view';
+import {
+  IMAGE_PROCESSING_CONCURRENCY,
+  MAX_ALT_TEXT_LENGTH,
+  MAX_ATTACHMENTS_PER_POST,
+  PREVIEW_MIME_TYPE,
+  UPLOAD_WINDOW_SECONDS,
+} from './media.constants';
+import { toMediaModel, toMediaView } from './media.mapper';
+import { MediaCapabilities } from './media-capability';
+import { MediaReaderResolvers, type SignedMediaRequest } from './media-reader.resolver';
+import { type MediaDescription, MediaRepository, type ServableMedia } from './media.repository';
 import { type RemoteMediaData, storableRemoteMedia } from './remote-media';
 
 export interface StoredMedia {
@@ -17,6 +29,15 @@ export interface StoredMedia {
   byteSize: number;
   /** Everyone may see these bytes (shared caches may keep them); else only this reader. */
   public: boolean;
+}
+
+/** The file itself, or its preview (`/media/<id>/small`). */
+export type MediaVariant = 'original' | 'small';
+
+/** What describe may change; an absent key is left as it is, null clears. */
+export interface MediaChanges {
+  description?: string | null;
+  focus?: MediaFocus | null;
 }
 
 const notFound = () => new ContentException(ContentErrorCode.MediaNotFound, 'No such media');
@@ -45,12 +66,15 @@ export function normalizeAltText(text: string | null | undefined): string | null
 @Injectable()
 export class MediaService {
   private readonly logger = new Logger(MediaService.name);
+  private readonly processing = new ConcurrencyGate(IMAGE_PROCESSING_CONCURRENCY);
 
   constructor(
     private readonly media: MediaRepository,
     private readonly storage: MediaStorage,
     private readonly rateLimiter: RateLimiterService,
     private readonly config: ConfigService,
+    private readonly capabilities: MediaCapabilities,
+    private readonly readers: MediaReaderResolvers,
   ) {}
 
   /** The storage keys of every upload the database refers to, as `manager`'s transaction sees them (backups). */
@@ -71,8 +95,18 @@ export class MediaService {
     );
   }
 
-  /** Stores an image: the type comes from its bytes, and the row is written only once the bytes are. */
-  async upload(accountId: string, bytes: Buffer, altText: string | null): Promise<MediaAttachmentEntity> {
+  /**
+   * Stores an image: the type comes from its bytes; it is decoded (bounded, see processImage) into
+   * a preview and a BlurHash, its metadata stripped; the row is written only once the files are.
+   * In the request, not a job (Mastodon v2's 202 is never needed): under a second for a usual
+   * photo, seconds for a 40-megapixel one with EXIF to strip (ADR 0028).
+   */
+  async upload(
+    accountId: string,
+    bytes: Buffer,
+    altText: string | null,
+    focus: MediaFocus | null = null,
+  ): Promise<MediaAttachmentEntity> {
     if (bytes.length > this.config.values.mediaMaxBytes) {
       throw new ContentException(
         ContentErrorCode.MediaTooLarge,
@@ -81,46 +115,108 @@ export class MediaService {
       );
     }
     const description = normalizeAltText(altText);
+    const focalPoint = focus ? checkFocus(focus) : null;
     const image = probeImage(bytes);
+    const processed = await this.processing
+      .run(() => processImage(bytes, image))
+      .catch((error: unknown) => {
+        const cause = error instanceof Error ? error.cause : undefined;
+        if (cause) this.logger.warn({ msg: 'upload not decodable', accountId, mimeType: image.mimeType, err: cause });
+        throw error;
+      });
     const id = uuidv7();
     const storageKey = `${id}.${image.extension}`;
-    await this.storage.put(storageKey, bytes, image.mimeType);
+    const previewStorageKey = `${id}-small.webp`;
+    const stored: string[] = [];
     let media: MediaAttachmentEntity;
     try {
+      await this.storage.put(storageKey, processed.original, image.mimeType);
+      stored.push(storageKey);
+      await this.storage.put(previewStorageKey, processed.preview.bytes, PREVIEW_MIME_TYPE);
+      stored.push(previewStorageKey);
       media = await this.media.insert({
         id,
         accountId,
         mimeType: image.mimeType,
-        byteSize: bytes.length,
-        width: image.width,
-        height: image.height,
+        byteSize: processed.original.length,
+        width: processed.width,
+        height: processed.height,
         altText: description,
         storageKey,
+        blurhash: processed.blurhash,
+        previewStorageKey,
+        previewWidth: processed.preview.width,
+        previewHeight: processed.preview.height,
+        previewByteSize: processed.preview.bytes.length,
+        focusX: focalPoint?.x ?? null,
+        focusY: focalPoint?.y ?? null,
       });
     } catch (error) {
-      await this.storage.delete(storageKey).catch(() => undefined);
+      await this.removeStored(stored);
       throw error;
     }
-    this.logger.log({ msg: 'media uploaded', mediaId: id, accountId, mimeType: image.mimeType, bytes: bytes.length });
+    this.logger.log({
+      msg: 'media uploaded',
+      mediaId: id,
+      accountId,
+      mimeType: image.mimeType,
+      bytes: processed.original.length,
+      metadataStripped: processed.rewritten,
+    });
     return media;
   }
 
   /**
-   * The bytes of a local upload, for GET /media/:id, if `viewerId` (null: anonymous) may see them
-   * (MediaRepository.findServable); remote media (a link, no bytes here) and anything the reader
-   * may not see are not found alike.
+   * The bytes of a local upload or of its preview, for GET /media/:id(/small), if `viewerId`
+   * (null: anonymous) may see them (MediaRepository.findServable: the preview under the same rule
+   * as the file); remote media (a link, no bytes here), an upload without a preview, and anything
+   * the reader may not see are not found alike.
    */
-  async open(id: string, viewerId: string | null): Promise<StoredMedia> {
+  async open(id: string, viewerId: string | null, variant: MediaVariant = 'original'): Promise<StoredMedia> {
     if (!UUID_PATTERN.test(id)) throw notFound();
-    const servable = await this.media.findServable(id, viewerId);
-    const { storageKey, byteSize, mimeType } = servable?.media ?? {};
-    if (!servable || !storageKey || byteSize === null || byteSize === undefined || !mimeType) throw notFound();
-    const stream = await this.storage.get(storageKey);
+    return this.read(id, await this.media.findServable(id, viewerId), variant);
+  }
+
+  /**
+   * The bytes for an HTTP-signed GET (a remote server fetching as one of its actors, ADR 0025):
+   * the signature is verified by the federation lib's verifier (MediaReaderResolvers), then the
+   * signer's account is the reader of {@link open}. A bad or expired signature is refused (401),
+   * a blocked domain too (403); a valid signer who may not see the media gets the same 404 as
+   * anyone.
+   */
+  async openSigned(id: string, request: SignedMediaRequest, variant: MediaVariant = 'original'): Promise<StoredMedia> {
+    if (!UUID_PATTERN.test(id)) throw notFound();
+    const reader = await this.readers.resolveSigned(request);
+    if (!reader.verified) {
+      const code = reader.status === 403 ? ContentErrorCode.MediaSignerRefused : ContentErrorCode.MediaSignatureInvalid;
+      throw new ContentException(code, reader.reason);
+    }
+    return this.read(id, await this.media.findServable(id, reader.accountId), variant);
+  }
+
+  /**
+   * The bytes behind a capability URL (`/media/<id>/<secret>`, ADR 0025), whoever asks: a wrong
+   * secret, a deleted post's or a suspended owner's media, an unattached upload are not found alike.
+   */
+  async openByCapability(id: string, secret: string): Promise<StoredMedia> {
+    if (!UUID_PATTERN.test(id) || !this.capabilities.matches(id, secret)) throw notFound();
+    return this.read(id, await this.media.findAttached(id), 'original');
+  }
+
+  private async read(id: string, servable: ServableMedia | null, variant: MediaVariant): Promise<StoredMedia> {
+    if (!servable) throw notFound();
+    const { media } = servable;
+    const file =
+      variant === 'small'
+        ? { key: media.previewStorageKey, byteSize: media.previewByteSize, mimeType: PREVIEW_MIME_TYPE }
+        : { key: media.storageKey, byteSize: media.byteSize, mimeType: media.mimeType };
+    if (!file.key || file.byteSize === null) throw notFound();
+    const stream = await this.storage.get(file.key);
     if (!stream) {
-      this.logger.warn({ msg: 'media row without stored bytes', mediaId: id });
+      this.logger.warn({ msg: 'media row without stored bytes', mediaId: id, variant });
       throw notFound();
     }
-    return { stream, mimeType, byteSize, public: servable.public };
+    return { stream, mimeType: file.mimeType, byteSize: file.byteSize, public: servable.public };
   }
 
   /** A deleted post's uploads: rows removed in the caller's transaction; their storage keys, for removeStored. */
@@ -155,6 +251,49 @@ export class MediaService {
     const description = normalizeAltText(altText);
     await this.media.updateAltText(media.id, description);
     return { ...media, altText: description };
+  }
+
+  /**
+   * One of `accountId`'s uploads that is not attached to a post yet (Mastodon's GET
+   * /api/v1/media/:id); anyone else's, an attached one or a missing one: MEDIA_NOT_FOUND alike.
+   */
+  async findOwned(accountId: string, id: string): Promise<MediaView> {
+    const media = UUID_PATTERN.test(id) ? await this.media.findUnattachedUpload(accountId, id) : null;
+    if (!media) throw notFound();
+    return this.toView(media);
+  }
+
+  /**
+   * Sets or clears the description and focal point of one of `accountId`'s unattached uploads
+   * (Mastodon's PUT /api/v1/media/:id, which finds only those: an attached one is edited with its
+   * post). Bad input changes nothing; not found as findOwned.
+   */
+  async describe(accountId: string, id: string, changes: MediaChanges): Promise<MediaView> {
+    if (!UUID_PATTERN.test(id)) throw notFound();
+    const fields: MediaDescription = {};
+    if (changes.description !== undefined) fields.altText = normalizeAltText(changes.description);
+    if (changes.focus !== undefined) {
+      const focus = changes.focus === null ? null : checkFocus(changes.focus);
+      fields.focusX = focus?.x ?? null;
+      fields.focusY = focus?.y ?? null;
+    }
+    const media = await this.media.describeUnattached(accountId, id, fields);
+    if (!media) throw notFound();
+    return this.toView(media);
+  }
+
+  /**
+   * The attachments of these posts, each post's in order (absent: none), for a serializer of posts
+   * the reader may already see (this does not check visibility).
+   */
+  async mediaForPosts(postIds: readonly string[]): Promise<Map<string, MediaView[]>> {
+    const byPost = new Map<string, MediaView[]>();
+    for (const row of await this.media.findByPostIds([...new Set(postIds)])) {
+      const list = byPost.get(row.postId!) ?? [];
+      list.push(this.toView(row));
+      byPost.set(row.postId!, list);
+    }
+    return byPost;
   }
 
   /**
@@ -203,5 +342,10 @@ export class MediaService {
 
   toModel(media: MediaAttachmentEntity): MediaAttachmentModel {
     return toMediaModel(media, this.config.values.publicOrigin);
+  }
+
+  /** An attachment as client APIs show it (Mastodon's MediaAttachment). */
+  toView(media: MediaAttachmentEntity): MediaView {
+    return toMediaView(media, this.config.values.publicOrigin);
   }
 }

@@ -6,6 +6,8 @@ import { ContentErrorCode, ContentException } from '../content.exception';
 export interface Upload {
   bytes: Buffer;
   description: string | null;
+  /** As sent (Mastodon's `"x,y"`); parseFocus reads it. */
+  focus: string | null;
 }
 
 const malformed = (message: string) => new ContentException(ContentErrorCode.MalformedUpload, message);
@@ -26,14 +28,15 @@ function translate(error: unknown, maxBytes: number): unknown {
 }
 
 /**
- * Reads a multipart/form-data upload: one file in `file` and an optional `description` field,
- * in either order. Size limits are the ones @fastify/multipart was registered with
+ * Reads a multipart/form-data upload: one file in `file` and optional `description` and `focus`
+ * fields, in any order. Size limits are the ones @fastify/multipart was registered with
  * (see apps/server/src/http/create-server.ts); the file is buffered, at most MEDIA_MAX_BYTES.
  */
 export async function readUpload(request: FastifyRequest, maxBytes: number): Promise<Upload> {
   if (!request.isMultipart()) throw malformed('Send the image as multipart/form-data in the field "file"');
   let bytes: Buffer | null = null;
   let description: string | null = null;
+  let focus: string | null = null;
   try {
     for await (const part of request.parts()) {
       if (part.type === 'file') {
@@ -45,11 +48,14 @@ export async function readUpload(request: FastifyRequest, maxBytes: number): Pro
       } else if (part.fieldname === 'description') {
         if (part.valueTruncated || typeof part.value !== 'string') throw malformed('The description is too long');
         description = part.value;
+      } else if (part.fieldname === 'focus') {
+        if (part.valueTruncated || typeof part.value !== 'string') throw malformed('The focus is too long');
+        focus = part.value;
       }
     }
   } catch (error) {
     throw translate(error, maxBytes);
   }
   if (bytes === null) throw malformed('Send the image in the field "file"');
-  return { bytes, description };
+  return { bytes, description, focus };
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { uuidv7 } from '@guildhall/core';
+import { AccountStateRepository } from '@guildhall/identity';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { HashtagEntity } from '../tags/hashtag.entity';
 import { MentionEntity } from '../tags/mention.entity';
@@ -12,7 +13,10 @@ import { visibleTo } from './post-visibility';
 /** Queries over posts and their tags and mentions; writes take the caller's transaction. */
 @Injectable()
 export class PostRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly accountState: AccountStateRepository,
+  ) {}
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
@@ -57,9 +61,31 @@ export class PostRepository {
     return this.dataSource.getRepository(PostEditEntity).find({ where: { postId }, order: { id: 'ASC' } });
   }
 
-  async insert(manager: EntityManager, post: Partial<PostEntity> & { id: string }): Promise<PostEntity> {
-    await manager.insert(PostEntity, post);
+  /**
+   * Inserts a post unless one with its `uri` (a remote post's ActivityPub id) is stored already:
+   * null then, a redelivery. A local post has no uri and always goes in.
+   */
+  async insert(manager: EntityManager, post: Partial<PostEntity> & { id: string }): Promise<PostEntity | null> {
+    const result = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(PostEntity)
+      .values(post)
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    if (!(result.raw as unknown[]).length) return null;
     return manager.findOneByOrFail(PostEntity, { id: post.id });
+  }
+
+  /** Locks the post's row for a write (an edit) until commit; null when it is missing. */
+  lockForWrite(manager: EntityManager, id: string): Promise<PostEntity | null> {
+    return manager
+      .getRepository(PostEntity)
+      .createQueryBuilder('p')
+      .setLock('pessimistic_write')
+      .where('p.id = :id', { id })
+      .getOne();
   }
 
   async saveEdit(manager: EntityManager, previous: PostEntity, supersededVersionCreatedAt: Date): Promise<void> {
@@ -144,33 +170,14 @@ export class PostRepository {
     ]);
   }
 
-  async adjustAuthorPostsCount(manager: EntityManager, accountId: string, delta: 1 | -1): Promise<void> {
-    await manager.query('UPDATE accounts SET posts_count = GREATEST(posts_count + $2, 0) WHERE id = $1', [
-      accountId,
-      delta,
-    ]);
+  /** The author's `postsCount` (identity's column, through its repository). */
+  adjustAuthorPostsCount(manager: EntityManager, accountId: string, delta: 1 | -1): Promise<void> {
+    return this.accountState.adjustPostsCount(manager, accountId, delta);
   }
 
   /** A remote post (or a remote boost) by its ActivityPub id. */
   findByUri(uri: string, manager: EntityManager = this.dataSource.manager): Promise<PostEntity | null> {
     return manager.findOneBy(PostEntity, { uri });
-  }
-
-  /** Inserts a remote post unless one with its `uri` is stored already; null when it was. */
-  async insertRemote(
-    manager: EntityManager,
-    post: Partial<PostEntity> & { id: string; uri: string },
-  ): Promise<PostEntity | null> {
-    const result = await manager
-      .createQueryBuilder()
-      .insert()
-      .into(PostEntity)
-      .values(post)
-      .orIgnore()
-      .returning(['id'])
-      .execute();
-    if (!(result.raw as unknown[]).length) return null;
-    return manager.findOneByOrFail(PostEntity, { id: post.id });
   }
 
   /** Tombstones the boosts of a deleted post; returns how many. */

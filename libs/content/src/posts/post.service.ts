@@ -9,7 +9,8 @@ import {
   extractMentions,
   uuidv7,
 } from '@guildhall/core';
-import { AccountRepository, Role, StaffAuthority, type AuthContext } from '@guildhall/identity';
+import { AccountRepository, Role, StaffAuthority, localActor, type Actor, type AuthContext } from '@guildhall/identity';
+import type { RemoteMediaData } from '../media/remote-media';
 import type { CreatePostInput } from './dto/create-post.input';
 import { ARTICLE_MAX_LENGTH, NOTE_MAX_LENGTH } from './dto/create-post.input';
 import type { UpdatePostInput } from './dto/update-post.input';
@@ -25,6 +26,49 @@ const POST_LIMIT = { max: 300, windowSeconds: 3 * 3600 };
 export const MAX_MENTIONS = 50;
 
 const EXCERPT_LENGTH = 280;
+
+/**
+ * A post as it will be stored, whoever wrote it: rendered from Markdown (a local author) or
+ * sanitized from a remote server's HTML already.
+ */
+export interface PostDraft {
+  /** A remote post's ActivityPub id (its writes are idempotent on it); null for a local post. */
+  uri: string | null;
+  url: string | null;
+  /** An article's name; null for notes. */
+  title: string | null;
+  /** The Markdown a local author wrote; null for remote posts. */
+  source: string | null;
+  content: string;
+  summary: string | null;
+  contentWarning: string | null;
+  language: string | null;
+  visibility: Visibility;
+  /** The post replied to, already checked by the entry point (visible, not a boost, live). */
+  inReplyTo: PostEntity | null;
+  mentionedAccountIds: string[];
+  hashtags: string[];
+  /** A local author's uploads (ids), or a remote post's links to files on its server. */
+  media: { uploads: string[] } | { remote: readonly RemoteMediaData[] };
+  /** When a remote post says it was published (checked against the clock by the caller). */
+  publishedAt: Date | null;
+}
+
+/** An edit's new values, computed from the post as it is under the edit's row lock. */
+export interface PostRevision {
+  title: string | null;
+  /** Left as it is when undefined (a remote post has no source). */
+  source?: string | null;
+  content: string;
+  summary: string | null;
+  contentWarning: string | null;
+  language: string | null;
+  editedAt: Date;
+  mentionedAccountIds: string[];
+  hashtags: string[];
+  /** A remote post's media list, replaced; undefined leaves the attachments alone. */
+  media?: readonly RemoteMediaData[];
+}
 
 @Injectable()
 export class PostService {
@@ -85,7 +129,8 @@ export class PostService {
     return { content, mentionedIds: mentioned.map((a) => a.id), hashtags: extractHashtags(source) };
   }
 
-  private excerpt(html: string): string {
+  /** An article's summary when its author gave none: the start of its text (local and remote articles alike). */
+  excerpt(html: string): string {
     const text = this.renderer.toText(html).replace(/\s+/g, ' ');
     return text.length <= EXCERPT_LENGTH ? text : `${text.slice(0, EXCERPT_LENGTH - 1).trimEnd()}…`;
   }
@@ -105,40 +150,80 @@ export class PostService {
         );
     }
     const rendered = await this.render(input.content);
+    const post = await this.publish(localActor(auth.accountId), {
+      uri: null,
+      url: null,
+      title: input.title ?? null,
+      source: input.content,
+      content: rendered.content,
+      summary: isArticle ? (input.summary ?? this.excerpt(rendered.content)) : (input.summary ?? null),
+      contentWarning: input.contentWarning ?? null,
+      language: input.language ?? null,
+      visibility: (input.visibility ?? Visibility.Public) as unknown as Visibility,
+      inReplyTo: parent,
+      mentionedAccountIds: rendered.mentionedIds,
+      hashtags: rendered.hashtags,
+      media: { uploads: input.mediaIds ?? [] },
+      publishedAt: null,
+    });
+    // A local post has no uri, so it cannot be a redelivery.
+    if (!post) throw new Error('a local post was not stored');
+    return post;
+  }
+
+  /**
+   * The one write path of a new post (ADR 0024), local or remote: the row (skipped when a remote
+   * post's uri is stored already: null then), mentions, hashtags, media, the parent's reply count,
+   * the author's post count and `PostPublished`, in one transaction.
+   */
+  async publish(actor: Actor, draft: PostDraft): Promise<PostEntity | null> {
+    if ((actor.kind === 'remote') !== (draft.uri !== null)) {
+      throw new Error('a remote post needs its ActivityPub id, a local one has none');
+    }
     const id = uuidv7();
+    const parent = draft.inReplyTo;
+    const published = draft.publishedAt;
     const post = await this.posts.transaction(async (manager) => {
       const created = await this.posts.insert(manager, {
         id,
-        accountId: auth.accountId,
-        local: true,
-        title: input.title ?? null,
-        source: input.content,
-        content: rendered.content,
-        summary: isArticle ? (input.summary ?? this.excerpt(rendered.content)) : (input.summary ?? null),
-        contentWarning: input.contentWarning ?? null,
-        language: input.language ?? null,
-        visibility: (input.visibility ?? Visibility.Public) as unknown as Visibility,
+        uri: draft.uri,
+        url: draft.url,
+        accountId: actor.accountId,
+        local: actor.kind === 'local',
+        title: draft.title,
+        source: draft.source,
+        content: draft.content,
+        summary: draft.summary,
+        contentWarning: draft.contentWarning,
+        language: draft.language,
+        visibility: draft.visibility,
         inReplyToId: parent?.id ?? null,
         inReplyToAccountId: parent?.accountId ?? null,
+        ...(published ? { createdAt: published, updatedAt: published } : {}),
       });
-      await this.posts.addMentions(manager, id, rendered.mentionedIds);
-      await this.posts.setHashtags(manager, id, rendered.hashtags);
-      if (input.mediaIds?.length) await this.attachments.attach(manager, auth.accountId, id, input.mediaIds);
+      if (!created) return null;
+      await this.posts.addMentions(manager, id, draft.mentionedAccountIds);
+      await this.posts.setHashtags(manager, id, draft.hashtags);
+      if ('remote' in draft.media) {
+        await this.attachments.replaceRemote(manager, actor.accountId, id, draft.media.remote);
+      } else if (draft.media.uploads.length) {
+        await this.attachments.attach(manager, actor.accountId, id, draft.media.uploads);
+      }
       if (parent && countsAsReply(created)) await this.posts.adjustRepliesCount(manager, parent.id, 1);
-      await this.posts.adjustAuthorPostsCount(manager, auth.accountId, 1);
+      await this.posts.adjustAuthorPostsCount(manager, actor.accountId, 1);
       await this.events.publish(manager, DomainEvent.PostPublished, {
         postId: id,
-        authorId: auth.accountId,
+        authorId: actor.accountId,
         visibility: created.visibility,
         inReplyToId: created.inReplyToId,
         inReplyToAuthorId: created.inReplyToAccountId,
-        mentionedAccountIds: rendered.mentionedIds.filter((accountId) => accountId !== auth.accountId),
-        isArticle,
-        local: true,
+        mentionedAccountIds: draft.mentionedAccountIds.filter((accountId) => accountId !== actor.accountId),
+        isArticle: created.title !== null,
+        local: created.local,
       });
       return created;
     });
-    this.logger.log({ msg: 'post published', postId: id, article: isArticle });
+    if (post) this.logger.log({ msg: 'post published', postId: id, local: post.local, article: post.title !== null });
     return post;
   }
 
@@ -171,10 +256,9 @@ export class PostService {
     await this.limitWrites(auth.accountId);
     const rendered = await this.render(source);
     const now = new Date();
-    await this.posts.transaction(async (manager) => {
-      await this.posts.saveEdit(manager, post, post.editedAt ?? post.createdAt);
-      const title = post.title === null ? null : (input.title ?? post.title);
-      await this.posts.update(manager, id, {
+    const revised = await this.revise(localActor(auth.accountId), id, (current) => {
+      const title = current.title === null ? null : (input.title ?? current.title);
+      return {
         source,
         content: rendered.content,
         title,
@@ -183,50 +267,105 @@ export class PostService {
             ? input.summary
             : title
               ? this.excerpt(rendered.content)
-              : post.summary,
+              : current.summary,
         contentWarning:
           input.contentWarning === undefined || input.contentWarning === null
-            ? post.contentWarning
+            ? current.contentWarning
             : input.contentWarning || null,
-        language: input.language ?? post.language,
+        language: input.language ?? current.language,
         editedAt: now,
-        updatedAt: now,
-      });
-      const newlyMentioned = await this.posts.addMentions(manager, id, rendered.mentionedIds);
-      await this.posts.setHashtags(manager, id, rendered.hashtags);
-      await this.events.publish(manager, DomainEvent.PostUpdated, {
-        postId: id,
-        authorId: post.accountId,
-        newlyMentionedAccountIds: newlyMentioned.filter((accountId) => accountId !== post.accountId),
-        local: post.local,
-      });
+        mentionedAccountIds: rendered.mentionedIds,
+        hashtags: rendered.hashtags,
+      };
     });
-    return (await this.posts.findById(id))!;
+    if (!revised) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
+    return revised;
+  }
+
+  /**
+   * The one write path of an edit (ADR 0024), by the post's author (`actor`): under the row's
+   * lock, the previous version goes to the history, the new values (`revise` computes them from
+   * the locked row) replace it, new mentions and the hashtags follow, then `PostUpdated`. Null
+   * when the post is gone, or is a boost; an actor who is not its author is refused.
+   */
+  async revise(
+    actor: Actor,
+    postId: string,
+    revise: (current: PostEntity) => PostRevision,
+  ): Promise<PostEntity | null> {
+    const edited = await this.posts.transaction(async (manager) => {
+      const current = await this.posts.lockForWrite(manager, postId);
+      if (!current || current.deletedAt || current.boostOfId) return false;
+      if (current.accountId !== actor.accountId) {
+        throw new ContentException(ContentErrorCode.NotAuthor, 'Only the author can do that');
+      }
+      const revision = revise(current);
+      await this.posts.saveEdit(manager, current, current.editedAt ?? current.createdAt);
+      await this.posts.update(manager, postId, {
+        ...(revision.source !== undefined ? { source: revision.source } : {}),
+        content: revision.content,
+        title: revision.title,
+        summary: revision.summary,
+        contentWarning: revision.contentWarning,
+        language: revision.language,
+        editedAt: revision.editedAt,
+        updatedAt: new Date(),
+      });
+      const added = await this.posts.addMentions(manager, postId, revision.mentionedAccountIds);
+      await this.posts.setHashtags(manager, postId, revision.hashtags);
+      if (revision.media) {
+        await this.attachments.replaceRemote(manager, current.accountId, postId, revision.media);
+      }
+      await this.events.publish(manager, DomainEvent.PostUpdated, {
+        postId,
+        authorId: current.accountId,
+        newlyMentionedAccountIds: added.filter((accountId) => accountId !== current.accountId),
+        local: current.local,
+      });
+      return true;
+    });
+    return edited ? this.posts.findById(postId) : null;
   }
 
   /** Tombstones the post: its content is erased, it leaves every read path, counts follow. */
   async delete(auth: AuthContext, id: string): Promise<boolean> {
     const post = await this.ownPost(auth, id, true);
+    if (!(await this.remove(localActor(auth.accountId), post))) {
+      throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
+    }
+    return true;
+  }
+
+  /**
+   * The one write path of a delete (ADR 0024): the post is tombstoned (`tombstonePost`: content
+   * erased, boosts of it gone, counts released), `PostDeleted` written, its uploads purged (their
+   * files after the commit). The caller decided that `actor` may (its author, or staff by
+   * StaffAuthority); a remote actor can only delete its own posts. False when it already was gone.
+   */
+  async remove(actor: Actor, post: PostEntity): Promise<boolean> {
+    if (actor.kind === 'remote' && actor.accountId !== post.accountId) return false;
     const purged = await this.posts.transaction(async (manager) => {
       // Lock order as in unboost (the original first, then the boost) so the two cannot deadlock.
-      if (post.boostOfId) await manager.query('SELECT id FROM posts WHERE id = $1 FOR UPDATE', [post.boostOfId]);
-      const locked = await tombstonePost(this.posts, manager, id);
-      if (!locked) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
+      if (post.boostOfId) await this.posts.lockForWrite(manager, post.boostOfId);
+      const tombstoned = await tombstonePost(this.posts, manager, post.id);
+      if (!tombstoned) return null;
       await this.events.publish(manager, DomainEvent.PostDeleted, {
-        postId: id,
-        authorId: post.accountId,
-        publishedAt: post.createdAt.toISOString(),
-        local: post.local,
-        boostOfId: post.boostOfId,
-        visibility: post.visibility,
-        inReplyToAuthorId: post.inReplyToAccountId,
+        postId: post.id,
+        authorId: tombstoned.accountId,
+        publishedAt: tombstoned.createdAt.toISOString(),
+        local: tombstoned.local,
+        boostOfId: tombstoned.boostOfId,
+        visibility: tombstoned.visibility,
+        inReplyToAuthorId: tombstoned.inReplyToAccountId,
         // Mentions outlive the erased content: the audience federation must reach.
-        mentionedAccountIds: post.boostOfId ? [] : await this.posts.mentionedAccountIds(id, manager),
+        mentionedAccountIds: tombstoned.boostOfId ? [] : await this.posts.mentionedAccountIds(post.id, manager),
       });
       // Its images go with it (ADR 0019): nothing of a deleted post stays servable.
-      return this.attachments.purge(manager, id);
+      return this.attachments.purge(manager, post.id);
     });
+    if (!purged) return false;
     await this.attachments.removeStored(purged);
+    this.logger.log({ msg: 'post deleted', postId: post.id, byAuthor: actor.accountId === post.accountId });
     return true;
   }
 }

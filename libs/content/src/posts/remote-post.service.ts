@@ -1,15 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ConfigService, DomainEvent, DomainEventBus, MarkdownRenderer, uuidv7 } from '@guildhall/core';
+import { ConfigService, MarkdownRenderer } from '@guildhall/core';
+import type { EntityManager } from 'typeorm';
+import { AccountStateRepository, remoteActor, type RemoteActor } from '@guildhall/identity';
+import { FollowService } from '@guildhall/social';
 import type { RemoteMediaData } from '../media/remote-media';
-import { PostEntity, Visibility } from './post.entity';
-import { PostAttachments } from './post-attachments';
+import type { PostEntity, Visibility } from './post.entity';
 import { PostRepository } from './post.repository';
-import { countsAsReply, tombstonePost } from './post-tombstone';
-import { type PurgedAccount, RemoteContentRepository } from './remote-content.repository';
+import { PostService } from './post.service';
+import { type PurgedContent, RemoteContentRepository } from './remote-content.repository';
+
+/** What removing a deleted remote actor's footprint touched. */
+export interface PurgedAccount extends PurgedContent {
+  followsRemoved: number;
+}
 
 /** `${origin}/posts/<uuid>`: a local post's ActivityPub id. */
 const LOCAL_POST_PATH = /^\/posts\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
-const EXCERPT_LENGTH = 280;
 /** A post dated later than this past arrival is dated at arrival (a wrong clock cannot pin it on top). */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -45,9 +51,11 @@ export type RemotePostEdit = Pick<
 > & { editedAt: Date | null };
 
 /**
- * Posts that arrive over federation: stored, edited and tombstoned with the same counters, tags,
- * mentions and events as local ones. Callers (federation's inbox) decide whether the sender may;
- * this service keeps the writes idempotent on the post's ActivityPub id.
+ * Posts that arrive over federation, translated for PostService's one write path (ADR 0024):
+ * remote HTML sanitized, summaries and warnings made plain text, dates checked against the clock.
+ * Storing, editing and tombstoning (counters, tags, mentions, media, events) are PostService's
+ * `publish`, `revise` and `remove`. Callers (federation's inbox) decide whether the sender may;
+ * the writes are idempotent on the post's ActivityPub id.
  */
 @Injectable()
 export class RemotePostService {
@@ -55,11 +63,12 @@ export class RemotePostService {
 
   constructor(
     private readonly posts: PostRepository,
+    private readonly postService: PostService,
     private readonly remoteContent: RemoteContentRepository,
+    private readonly follows: FollowService,
+    private readonly accountState: AccountStateRepository,
     private readonly renderer: MarkdownRenderer,
     private readonly config: ConfigService,
-    private readonly events: DomainEventBus,
-    private readonly attachments: PostAttachments,
   ) {}
 
   /** A post by its ActivityPub id: a local post's `${origin}/posts/<id>`, or a stored remote post's uri. */
@@ -86,126 +95,77 @@ export class RemotePostService {
   }
 
   /**
-   * Stores the post unless its uri is stored already (a redelivery): null then. After commit,
-   * `PostPublished` goes out, so mentions and replies notify local accounts.
+   * Stores the post unless its uri is stored already (a redelivery): null then. `PostPublished`
+   * goes out with it, so mentions and replies notify local accounts. `activityUri`: the Create's id.
    */
-  async ingest(data: RemotePostData): Promise<PostEntity | null> {
-    const id = uuidv7();
+  ingest(data: RemotePostData, activityUri: string | null = null): Promise<PostEntity | null> {
     const content = this.renderer.sanitize(data.content);
     const now = Date.now();
     const published =
       data.publishedAt && data.publishedAt.getTime() <= now + MAX_CLOCK_SKEW_MS ? data.publishedAt : null;
-    const parent = data.inReplyTo;
-    const post = await this.posts.transaction(async (manager) => {
-      const created = await this.posts.insertRemote(manager, {
-        id,
-        uri: data.uri,
-        url: data.url,
-        accountId: data.authorId,
-        local: false,
-        title: data.title,
-        source: null,
-        content,
-        summary: data.title !== null ? (this.plain(data.summary) ?? this.excerpt(content)) : null,
-        contentWarning: this.plain(data.contentWarning),
-        language: data.language,
-        visibility: data.visibility,
-        inReplyToId: parent?.id ?? null,
-        inReplyToAccountId: parent?.accountId ?? null,
-        ...(published ? { createdAt: published, updatedAt: published } : {}),
-      });
-      if (!created) return null;
-      await this.posts.addMentions(manager, id, data.mentionedAccountIds);
-      await this.posts.setHashtags(manager, id, data.hashtags);
-      await this.attachments.replaceRemote(manager, data.authorId, id, data.media);
-      if (parent && countsAsReply(created)) await this.posts.adjustRepliesCount(manager, parent.id, 1);
-      await this.posts.adjustAuthorPostsCount(manager, data.authorId, 1);
-      await this.events.publish(manager, DomainEvent.PostPublished, {
-        postId: id,
-        authorId: data.authorId,
-        visibility: created.visibility,
-        inReplyToId: created.inReplyToId,
-        inReplyToAuthorId: created.inReplyToAccountId,
-        mentionedAccountIds: data.mentionedAccountIds.filter((accountId) => accountId !== data.authorId),
-        isArticle: created.title !== null,
-        local: false,
-      });
-      return created;
+    return this.postService.publish(remoteActor(data.authorId, activityUri), {
+      uri: data.uri,
+      url: data.url,
+      title: data.title,
+      source: null,
+      content,
+      summary: data.title !== null ? (this.plain(data.summary) ?? this.postService.excerpt(content)) : null,
+      contentWarning: this.plain(data.contentWarning),
+      language: data.language,
+      visibility: data.visibility,
+      inReplyTo: data.inReplyTo,
+      mentionedAccountIds: data.mentionedAccountIds,
+      hashtags: data.hashtags,
+      media: { remote: data.media },
+      publishedAt: published,
     });
-    if (!post) return null;
-    this.logger.log({ msg: 'remote post stored', postId: id, uri: data.uri });
-    return post;
   }
 
   /**
-   * An edit by the author (an `Update`): the previous version goes to the post's history (its
-   * text: the history keeps no media, as for local edits), and the media list is replaced.
+   * An edit by the author (`actor`, with the `Update`'s id): the previous version goes to the
+   * post's history (its text: the history keeps no media, as for local edits), and the media list
+   * is replaced. The post unchanged when it was deleted meanwhile.
    */
-  async edit(post: PostEntity, edit: RemotePostEdit): Promise<PostEntity> {
+  async edit(actor: RemoteActor, post: PostEntity, edit: RemotePostEdit): Promise<PostEntity> {
     const content = this.renderer.sanitize(edit.content);
     const now = new Date();
     const editedAt = edit.editedAt && edit.editedAt.getTime() <= now.getTime() ? edit.editedAt : now;
-    const title = post.title === null ? null : (edit.title ?? post.title);
-    await this.posts.transaction(async (manager) => {
-      const locked = await manager
-        .getRepository(PostEntity)
-        .createQueryBuilder('p')
-        .setLock('pessimistic_write')
-        .where('p.id = :id', { id: post.id })
-        .getOne();
-      if (!locked || locked.deletedAt) return;
-      await this.posts.saveEdit(manager, locked, locked.editedAt ?? locked.createdAt);
-      await this.posts.update(manager, post.id, {
+    const revised = await this.postService.revise(actor, post.id, (current) => {
+      const title = current.title === null ? null : (edit.title ?? current.title);
+      return {
         content,
         title,
-        summary: title !== null ? (this.plain(edit.summary) ?? this.excerpt(content)) : null,
+        summary: title !== null ? (this.plain(edit.summary) ?? this.postService.excerpt(content)) : null,
         contentWarning: this.plain(edit.contentWarning),
-        language: edit.language ?? locked.language,
+        language: edit.language ?? current.language,
         editedAt,
-        updatedAt: now,
-      });
-      const added = await this.posts.addMentions(manager, post.id, edit.mentionedAccountIds);
-      await this.posts.setHashtags(manager, post.id, edit.hashtags);
-      await this.attachments.replaceRemote(manager, post.accountId, post.id, edit.media);
-      await this.events.publish(manager, DomainEvent.PostUpdated, {
-        postId: post.id,
-        authorId: post.accountId,
-        newlyMentionedAccountIds: added.filter((accountId) => accountId !== post.accountId),
-        local: false,
-      });
+        mentionedAccountIds: edit.mentionedAccountIds,
+        hashtags: edit.hashtags,
+        media: edit.media,
+      };
     });
-    return (await this.posts.findById(post.id)) ?? post;
+    return revised ?? post;
   }
 
   /**
    * Tombstones a remote post as a local delete does (content erased, its remote media gone, boosts
    * of it gone, the parent's reply count and the author's post count down); false when it already
-   * was.
+   * was or `actor` is not its author.
    */
-  async tombstone(post: PostEntity): Promise<boolean> {
-    const deleted = await this.posts.transaction(async (manager) => {
-      const tombstoned = await tombstonePost(this.posts, manager, post.id);
-      if (!tombstoned) return null;
-      await this.events.publish(manager, DomainEvent.PostDeleted, {
-        postId: post.id,
-        authorId: post.accountId,
-        publishedAt: tombstoned.createdAt.toISOString(),
-        local: false,
-        boostOfId: null,
-        visibility: tombstoned.visibility,
-        inReplyToAuthorId: tombstoned.inReplyToAccountId,
-        mentionedAccountIds: [],
-      });
-      return tombstoned;
-    });
-    if (!deleted) return false;
-    this.logger.log({ msg: 'remote post deleted', postId: post.id });
-    return true;
+  tombstone(actor: RemoteActor, post: PostEntity): Promise<boolean> {
+    return this.postService.remove(actor, post);
   }
 
   /** Removes everything a remote account left here (its server deleted it) and suspends it. */
   async purgeAccount(accountId: string): Promise<PurgedAccount> {
-    const purged = await this.remoteContent.purgeAccount(accountId);
+    const purged = await this.remoteContent.transaction(async (manager): Promise<PurgedAccount> => {
+      // The account row first: a concurrent like or follow by it waits, then finds it suspended.
+      await this.accountState.lock(manager, [accountId]);
+      const content = await this.remoteContent.purgeContent(manager, accountId);
+      const followsRemoved = await this.follows.removeAllOf(manager, accountId);
+      await this.accountState.retireRemote(manager, accountId);
+      return { ...content, followsRemoved };
+    });
     this.logger.log({
       msg: 'remote account purged',
       accountId,
@@ -216,13 +176,28 @@ export class RemotePostService {
     return purged;
   }
 
+  /**
+   * A domain purge's content part, in its transaction (DomainPurgeRepository): before the
+   * accounts are deleted, the local posts they touched are locked and their posts' ids read (the
+   * caller clears what points at those without a cascade), and replies stop naming them.
+   */
+  async prepareAccountsPurge(
+    manager: EntityManager,
+    accountIds: readonly string[],
+  ): Promise<{ touchedPostIds: string[]; ownPostIds: string[] }> {
+    const touchedPostIds = await this.remoteContent.lockLocalPostsTouchedBy(manager, accountIds);
+    const ownPostIds = await this.remoteContent.postIdsOf(manager, accountIds);
+    await this.remoteContent.forgetRepliedAccounts(manager, accountIds);
+    return { touchedPostIds, ownPostIds };
+  }
+
+  /** After a domain purge deleted the accounts: the counts of the local posts they touched, recounted. */
+  recountPosts(manager: EntityManager, postIds: readonly string[]): Promise<void> {
+    return this.remoteContent.recountPosts(manager, postIds);
+  }
+
   /** Remote HTML as plain text (summaries and warnings are text here); null stays null. */
   private plain(html: string | null): string | null {
     return html === null ? null : this.renderer.toText(this.renderer.sanitize(html));
-  }
-
-  private excerpt(html: string): string {
-    const text = this.renderer.toText(html).replace(/\s+/g, ' ');
-    return text.length <= EXCERPT_LENGTH ? text : `${text.slice(0, EXCERPT_LENGTH - 1).trimEnd()}…`;
   }
 }

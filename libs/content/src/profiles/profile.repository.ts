@@ -1,26 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AccountEntity } from '@guildhall/identity';
+import { AccountEntity, AccountStateRepository, type AccountProfilePatch } from '@guildhall/identity';
 import { DataSource, type EntityManager } from 'typeorm';
 
-/** The profile columns of `accounts` that a member edits. */
-export type ProfilePatch = Partial<
-  Pick<
-    AccountEntity,
-    | 'displayName'
-    | 'bioSource'
-    | 'bio'
-    | 'avatarMediaId'
-    | 'headerMediaId'
-    | 'fields'
-    | 'manuallyApprovesFollowers'
-    | 'discoverable'
-  >
->;
+/** The profile columns of `accounts` that a member edits (identity's, written through its repository). */
+export type ProfilePatch = AccountProfilePatch;
 
 @Injectable()
 export class ProfileRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly accountState: AccountStateRepository,
+  ) {}
 
   findLocalAccount(id: string): Promise<AccountEntity | null> {
     return this.dataSource
@@ -36,7 +27,7 @@ export class ProfileRepository {
   }
 
   /** One UPDATE: the whole patch lands or none of it does. */
-  async update(id: string, patch: ProfilePatch, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.getRepository(AccountEntity).update({ id }, patch);
+  update(id: string, patch: ProfilePatch, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    return this.accountState.updateProfile(id, patch, manager);
   }
 }

@@ -57,6 +57,8 @@ export interface GuildhallConfig {
   };
   /** Largest accepted upload, in bytes. */
   mediaMaxBytes: number;
+  /** What the instance calls itself (Mastodon's instance API, NodeInfo). */
+  instance: { name: string; description: string; contactEmail: string };
   /** Delivery of domain events from the outbox to their subscribers (docs/adr/0016). */
   events: {
     /** Tries per subscriber before the event is parked (dead-lettered) for a steward. */
@@ -154,6 +156,15 @@ function origin(env: Env, name: string, fallback: string): string {
   return parsed.origin;
 }
 
+/** Free text with a length bound (control characters refused). */
+function text(env: Env, name: string, fallback: string, max: number): string {
+  const value = env[name] ?? fallback;
+  if (value.length > max) throw new ConfigValidationError(name, `must be at most ${max} characters`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f]/.test(value)) throw new ConfigValidationError(name, 'must not contain control characters');
+  return value.trim();
+}
+
 /** A fault-injection knob for tests: refused outside NODE_ENV=test, so it can never reach production. */
 function testOnly(env: Env, name: string): number {
   const value = integer(env, name, 0, 0, 600_000);
@@ -217,6 +228,11 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
     },
     // The byte_size column is a 32-bit integer; 1 GiB is far above any sensible image.
     mediaMaxBytes: integer(env, 'MEDIA_MAX_BYTES', 10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+    instance: {
+      name: text(env, 'INSTANCE_NAME', 'Guildhall', 100),
+      description: text(env, 'INSTANCE_DESCRIPTION', 'A creator platform its members own.', 2000),
+      contactEmail: text(env, 'INSTANCE_CONTACT_EMAIL', '', 320),
+    },
     events: {
       maxAttempts: integer(env, 'EVENTS_MAX_ATTEMPTS', 10, 1, 100),
       retryBaseMs: integer(env, 'EVENTS_RETRY_BASE_MS', 1_000, 10, 3_600_000),

@@ -1,7 +1,9 @@
 import type { RequestContext } from '@fedify/fedify';
+import type { DocumentLoader } from '@fedify/fedify/runtime';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@guildhall/core';
 import { AccountRepository } from '@guildhall/identity';
+import { confirmedKeyLoader } from '../keys/key-ownership';
 import { DomainBlockCache } from '../moderation/domain-block.cache';
 import { RemoteActorService } from '../remote/remote-actor.service';
 
@@ -22,6 +24,7 @@ export class FetchAuthorizer {
   readonly enabled: boolean;
   /** One verification per request: Fedify asks `authorize`, then the dispatcher asks `readerId`. */
   private readonly signers = new WeakMap<Request, Promise<URL | null>>();
+  private confirmedLoader: DocumentLoader | undefined;
 
   constructor(
     config: ConfigService,
@@ -46,11 +49,21 @@ export class FetchAuthorizer {
     return signer;
   }
 
+  /**
+   * The signed loader keys are fetched with, refusing a key whose claimed owner does not confirm
+   * it (keyBelongsTo, ADR 0017), as on every other path Fedify fetches keys on. Fedify then also
+   * requires the owner's document to list the key (getKeyOwner).
+   */
+  private async keyLoader(): Promise<DocumentLoader> {
+    this.confirmedLoader ??= confirmedKeyLoader(await this.remote.documentLoader(), this.remote.contextLoader);
+    return this.confirmedLoader;
+  }
+
   private async verify(ctx: RequestContext<void>): Promise<URL | null> {
     if (!ctx.request.headers.has('signature') && !ctx.request.headers.has('signature-input')) return null;
     try {
       const owner = await ctx.getSignedKeyOwner({
-        documentLoader: await this.remote.documentLoader(),
+        documentLoader: await this.keyLoader(),
         contextLoader: this.remote.contextLoader,
       });
       return owner?.id ?? null;

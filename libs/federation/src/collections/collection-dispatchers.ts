@@ -1,7 +1,7 @@
 import type { Context, Federation, PageItems } from '@fedify/fedify';
 import { type Activity, Object as APObject, type Recipient } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
-import { localPostUri, type PostEntity, PostRepository } from '@guildhall/content';
+import { localPostUri, MediaCapabilities, type PostEntity, PostRepository } from '@guildhall/content';
 import { AccountRepository, type AccountEntity } from '@guildhall/identity';
 import { ACTOR_PATH } from '../actors/actor.mapper';
 import { FetchAuthorizer } from '../actors/fetch-authorizer';
@@ -55,6 +55,7 @@ export class CollectionDispatchers {
     private readonly posts: PostObjectRepository,
     private readonly visible: PostRepository,
     private readonly fetches: FetchAuthorizer,
+    private readonly media: MediaCapabilities,
   ) {}
 
   private findLocal(identifier: string): Promise<AccountEntity | null> {
@@ -165,7 +166,7 @@ export class CollectionDispatchers {
         return announce ? [announce] : [];
       }
       const data = loaded.get(post.id);
-      return data ? [toCreate(origin, account.username, toPostObject(origin, data), post)] : [];
+      return data ? [toCreate(origin, account.username, toPostObject(origin, data, this.media), post)] : [];
     });
   }
 

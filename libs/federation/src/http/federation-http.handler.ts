@@ -16,6 +16,7 @@ import { InboxFastPath } from './inbox-fast-path';
 import { signatureWindowRefusal } from './signature-window';
 import { actorHost, checkInboxRequest, InboxRefusal, keyHost, readBody } from './inbox-request';
 import { InstanceStatsRepository } from '../well-known/instance-stats.repository';
+import { toWebRequest } from './web-request';
 import { hostMeta, isNodeInfoVersion, nodeInfo, nodeInfoLinks } from '../well-known/well-known.responses';
 
 /** Paths this handler may answer; everything else goes straight to Nest, its body untouched. */
@@ -52,15 +53,6 @@ const PERSONAL_INBOX_PATH = /^\/users\/([^/]+)\/inbox$/;
 const accepted = (): Response =>
   new Response('Activity is enqueued.', { status: 202, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
 
-function toWebRequest(raw: IncomingMessage, url: URL, body?: Buffer): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(raw.headers)) {
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else if (value !== undefined) headers.set(name, value);
-  }
-  return new Request(url, { method: raw.method, headers, body });
-}
-
 /**
  * Turns a Node request into a Web `Request` for Fedify (and the few well-known documents Fedify
  * does not serve), before Fastify parses any body. Resolves to null when Nest should answer:
@@ -70,6 +62,7 @@ function toWebRequest(raw: IncomingMessage, url: URL, body?: Buffer): Request {
 export class FederationHttpHandler {
   private readonly origin: string;
   private readonly maxBodyBytes: number;
+  private readonly instance: { name: string; description: string };
 
   constructor(
     config: ConfigService,
@@ -84,6 +77,7 @@ export class FederationHttpHandler {
   ) {
     this.origin = config.values.publicOrigin;
     this.maxBodyBytes = config.values.federation.maxBodyBytes;
+    this.instance = config.values.instance;
   }
 
   async handle(raw: IncomingMessage): Promise<Response | null> {
@@ -121,7 +115,8 @@ export class FederationHttpHandler {
       }
     }
     const version = /^\/nodeinfo\/([\d.]+)$/.exec(url.pathname)?.[1];
-    if (version !== undefined) return isNodeInfoVersion(version) ? nodeInfo(version, await this.stats.counts()) : null;
+    if (version !== undefined)
+      return isNodeInfoVersion(version) ? nodeInfo(version, await this.stats.counts(), this.instance) : null;
 
     const actorName = ACTOR_ID_PATH.exec(url.pathname)?.[1];
     if (actorName !== undefined) {

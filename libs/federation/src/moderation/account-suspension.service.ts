@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   AccountService,
+  AccountStateRepository,
   AuthService,
   Role,
   StaffAuthority,
   type AccountEntity,
   type AuthContext,
 } from '@guildhall/identity';
-import { AccountSuspensionRepository } from './account-suspension.repository';
 import { ModerationErrorCode, ModerationException } from './moderation.exception';
 
 /**
@@ -21,7 +21,7 @@ export class AccountSuspensionService {
 
   constructor(
     private readonly accounts: AccountService,
-    private readonly suspensions: AccountSuspensionRepository,
+    private readonly suspensions: AccountStateRepository,
     private readonly auth: AuthService,
     private readonly staff: StaffAuthority,
   ) {}

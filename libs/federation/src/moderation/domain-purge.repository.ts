@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { recountFollowCounters } from '@guildhall/social';
+import { RemotePostService } from '@guildhall/content';
+import { AccountStateRepository } from '@guildhall/identity';
+import { FollowService, NotificationService } from '@guildhall/social';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 
@@ -33,7 +35,13 @@ const ids = (rows: { id: string }[]) => rows.map((row) => row.id);
  */
 @Injectable()
 export class DomainPurgeRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly follows: FollowService,
+    private readonly posts: RemotePostService,
+    private readonly notifications: NotificationService,
+    private readonly accountState: AccountStateRepository,
+  ) {}
 
   /** The accounts the block on `domain` covers, by their domain or their actor id's host, in id order. */
   async coveredAccountIds(domain: string): Promise<string[]> {
@@ -49,95 +57,22 @@ export class DomainPurgeRepository {
 
   /**
    * Removes `accountIds` (remote accounts) and recounts what they touched, in the caller's
-   * transaction. Accounts already gone (another purge got there first) count for nothing.
+   * transaction. Accounts already gone (another purge got there first) count for nothing. Each
+   * lib does its part through its own operations (ADR 0024): content locks the local posts the
+   * accounts touched and recounts them, social locks and recounts the local accounts they followed
+   * or were followed by and forgets notifications about their posts, identity deletes the rows.
    */
   async purgeAccounts(manager: EntityManager, accountIds: string[]): Promise<PurgeResult> {
     if (!accountIds.length) return { accounts: 0, posts: 0 };
-    const postIds = await this.lockAffectedLocalPosts(manager, accountIds);
-    const localAccountIds = await this.lockAffectedLocalAccounts(manager, accountIds);
-    const posts = await this.detach(manager, accountIds);
-    const deleted = await manager.queryRunner!.query(
-      'DELETE FROM accounts WHERE id = ANY($1) AND domain IS NOT NULL',
-      [accountIds],
-      true,
-    );
-    await this.recountPosts(manager, postIds);
-    await recountFollowCounters(manager, localAccountIds);
-    return { accounts: deleted.affected ?? 0, posts };
-  }
-
-  /**
-   * Local posts the accounts liked, boosted or replied to, locked (in id order) before the
-   * delete: a like or boost made meanwhile waits for the purge (EngagementRepository locks the
-   * post first), so the recount after the delete sees every committed row.
-   */
-  private async lockAffectedLocalPosts(manager: EntityManager, accountIds: string[]): Promise<string[]> {
-    return ids(
-      await manager.query<{ id: string }[]>(
-        `SELECT p.id FROM posts p
-         WHERE p.local AND p.id IN (
-           SELECT post_id FROM likes WHERE account_id = ANY($1)
-           UNION SELECT boost_of_id FROM posts WHERE account_id = ANY($1) AND boost_of_id IS NOT NULL
-           UNION SELECT in_reply_to_id FROM posts WHERE account_id = ANY($1) AND in_reply_to_id IS NOT NULL)
-         ORDER BY p.id
-         FOR NO KEY UPDATE OF p`,
-        [accountIds],
-      ),
-    );
-  }
-
-  /** Local accounts that follow or are followed by (or requested) the accounts, locked in id order. */
-  private async lockAffectedLocalAccounts(manager: EntityManager, accountIds: string[]): Promise<string[]> {
-    return ids(
-      await manager.query<{ id: string }[]>(
-        `SELECT a.id FROM accounts a
-         WHERE a.domain IS NULL AND a.id IN (
-           SELECT followee_id FROM follows WHERE follower_id = ANY($1)
-           UNION SELECT follower_id FROM follows WHERE followee_id = ANY($1))
-         ORDER BY a.id
-         FOR NO KEY UPDATE OF a`,
-        [accountIds],
-      ),
-    );
-  }
-
-  /**
-   * What points at the accounts or their posts without a cascading foreign key: notifications
-   * about their posts, reports about them (moot once the domain is blocked), the reporter of
-   * reports they sent, reply and move targets. Returns how many posts the accounts have.
-   */
-  private async detach(manager: EntityManager, accountIds: string[]): Promise<number> {
-    const [{ count }] = await manager.query<{ count: number }[]>(
-      'SELECT count(*)::int AS count FROM posts WHERE account_id = ANY($1)',
-      [accountIds],
-    );
-    await manager.query(
-      'DELETE FROM notifications WHERE post_id IN (SELECT id FROM posts WHERE account_id = ANY($1))',
-      [accountIds],
-    );
+    const { touchedPostIds, ownPostIds } = await this.posts.prepareAccountsPurge(manager, accountIds);
+    const localAccountIds = await this.follows.lockLocalCounterparts(manager, accountIds);
+    await this.notifications.forgetPosts(manager, ownPostIds);
+    // Reports about them are moot once the domain is blocked; those they sent lose their reporter.
     await manager.query('DELETE FROM reports WHERE target_account_id = ANY($1)', [accountIds]);
     await manager.query('UPDATE reports SET reporter_id = NULL WHERE reporter_id = ANY($1)', [accountIds]);
-    await manager.query('UPDATE posts SET in_reply_to_account_id = NULL WHERE in_reply_to_account_id = ANY($1)', [
-      accountIds,
-    ]);
-    await manager.query('UPDATE accounts SET moved_to_account_id = NULL WHERE moved_to_account_id = ANY($1)', [
-      accountIds,
-    ]);
-    return count;
-  }
-
-  /** Likes, live boosts and live public or unlisted replies: what PostService and EngagementService count. */
-  private async recountPosts(manager: EntityManager, postIds: string[]): Promise<void> {
-    if (!postIds.length) return;
-    await manager.query(
-      `UPDATE posts p SET
-         likes_count = (SELECT count(*) FROM likes l WHERE l.post_id = p.id),
-         boosts_count = (SELECT count(*) FROM posts b WHERE b.boost_of_id = p.id AND b.deleted_at IS NULL),
-         replies_count = (SELECT count(*) FROM posts r
-                          WHERE r.in_reply_to_id = p.id AND r.deleted_at IS NULL
-                            AND r.visibility IN ('public', 'unlisted'))
-       WHERE p.id = ANY($1)`,
-      [postIds],
-    );
+    const accounts = await this.accountState.deleteRemote(manager, accountIds);
+    await this.posts.recountPosts(manager, touchedPostIds);
+    await this.follows.recountFollowCounters(manager, localAccountIds);
+    return { accounts, posts: ownPostIds.length };
   }
 }

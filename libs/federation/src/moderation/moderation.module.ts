@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { AccountSuspensionRepository } from './account-suspension.repository';
+import { ContentModule } from '@guildhall/content';
+import { SocialModule } from '@guildhall/social';
 import { AccountSuspensionResolver } from './account-suspension.resolver';
 import { AccountSuspensionService } from './account-suspension.service';
 import { DomainBlockCache } from './domain-block.cache';
@@ -21,7 +22,7 @@ import { ReportService } from './report.service';
  * The purge's processor (DomainPurgeProcessor) is registered by FederationModule in workers only.
  */
 @Module({
-  imports: [BullModule.registerQueue({ name: DOMAIN_PURGE_QUEUE })],
+  imports: [BullModule.registerQueue({ name: DOMAIN_PURGE_QUEUE }), SocialModule, ContentModule],
   providers: [
     DomainBlockRepository,
     DomainBlockCache,
@@ -29,7 +30,6 @@ import { ReportService } from './report.service';
     DomainPurgeService,
     DomainBlockService,
     DomainBlockResolver,
-    AccountSuspensionRepository,
     AccountSuspensionService,
     AccountSuspensionResolver,
     ReportRepository,

@@ -1,7 +1,7 @@
 import type { Federation, RequestContext } from '@fedify/fedify';
 import { Announce, Article, Create, Follow, Note } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
-import { type PostEntity, PostRepository } from '@guildhall/content';
+import { MediaCapabilities, type PostEntity, PostRepository } from '@guildhall/content';
 import { FetchAuthorizer } from '../actors/fetch-authorizer';
 import { CollectionRepository } from '../collections/collection.repository';
 import { FOLLOW_PATH, POST_ACTIVITY_PATH } from '../outbox/activity-ids';
@@ -26,6 +26,7 @@ export class ObjectDispatchers {
     private readonly follows: FollowObjectRepository,
     private readonly collections: CollectionRepository,
     private readonly fetches: FetchAuthorizer,
+    private readonly media: MediaCapabilities,
   ) {}
 
   register(federation: Federation<void>): void {
@@ -61,7 +62,7 @@ export class ObjectDispatchers {
     const post = await this.visiblePost(id, await this.fetches.readerId(ctx));
     if (!post || post.boostOfId) return null;
     const data = await this.posts.load(post);
-    return data ? toPostObject(ctx.origin, data) : null;
+    return data ? toPostObject(ctx.origin, data, this.media) : null;
   }
 
   private async activity(ctx: RequestContext<void>, id: string): Promise<Create | Announce | null> {
@@ -72,7 +73,8 @@ export class ObjectDispatchers {
     if (post.boostOfId && !(await this.visible.findVisible(post.boostOfId, readerId))) return null;
     const data = await this.posts.load(post);
     if (!data) return null;
-    if (!post.boostOfId) return toCreate(ctx.origin, data.author.username, toPostObject(ctx.origin, data), post);
+    if (!post.boostOfId)
+      return toCreate(ctx.origin, data.author.username, toPostObject(ctx.origin, data, this.media), post);
     const original = (await this.collections.boosted([post.boostOfId])).get(post.boostOfId);
     return original ? toAnnounce(ctx.origin, data.author.username, post, original) : null;
   }

@@ -1,6 +1,6 @@
 import { Article, Document, Hashtag, LanguageString, Mention, Note, PUBLIC_COLLECTION } from '@fedify/fedify/vocab';
 import { Temporal } from '@js-temporal/polyfill';
-import { localMediaUrl, localPostUri, type PostEntity, Visibility } from '@guildhall/content';
+import { localPostUri, type MediaCapabilities, type PostEntity, Visibility } from '@guildhall/content';
 import { actorUrls } from '../actors/actor.mapper';
 import type { ObjectAccount, PostObjectData } from './post-object.repository';
 
@@ -41,8 +41,15 @@ export function addressing(visibility: `${Visibility}`, followers: URL, mentione
 /** A local post's public replies collection (Mastodon reads `replies` to fetch a thread). */
 export const postRepliesUri = (origin: string, postId: string) => new URL(`${localPostUri(origin, postId)}/replies`);
 
-/** A local post as a `Note`, or an `Article` when it has a title, addressed per its visibility. */
-export function toPostObject(origin: string, data: PostObjectData): Note | Article {
+/** Where an attachment is fetched from: the plain URL, or a capability URL for non-public posts (ADR 0025). */
+export type AttachmentUrls = Pick<MediaCapabilities, 'federatedUrl'>;
+
+/**
+ * A local post as a `Note`, or an `Article` when it has a title, addressed per its visibility.
+ * A followers-only or direct post's attachments point at capability URLs: Mastodon downloads
+ * attachments unsigned, so only an unguessable URL lets the post's audience see them (ADR 0025).
+ */
+export function toPostObject(origin: string, data: PostObjectData, urls: AttachmentUrls): Note | Article {
   const { post, author } = data;
   const id = new URL(localPostUri(origin, post.id));
   const mentioned = data.mentions.map((account) => actorUri(origin, account)).filter((uri) => uri !== '');
@@ -63,7 +70,7 @@ export function toPostObject(origin: string, data: PostObjectData): Note | Artic
     (media) =>
       new Document({
         mediaType: media.mimeType,
-        url: new URL(media.storageKey !== null ? localMediaUrl(origin, media.id) : (media.remoteUrl ?? '')),
+        url: new URL(urls.federatedUrl(media, post.visibility)),
         name: media.altText,
         width: media.width,
         height: media.height,

@@ -1,7 +1,7 @@
 import { Announce, Delete, Like, Tombstone, Undo, Update } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
 import type { PostDeletedEvent, PostEngagementEvent, PostPublishedEvent, PostUpdatedEvent } from '@guildhall/core';
-import { localPostUri, Visibility } from '@guildhall/content';
+import { localPostUri, MediaCapabilities, Visibility } from '@guildhall/content';
 import { actorUrls } from '../actors/actor.mapper';
 import { CollectionRepository } from '../collections/collection.repository';
 import { instant, localActorUri, toAnnounce, toCreate } from '../objects/activity-object.mapper';
@@ -25,6 +25,7 @@ export class PostActivities {
     private readonly audience: OutboundAudienceRepository,
     private readonly posts: PostObjectRepository,
     private readonly collections: CollectionRepository,
+    private readonly media: MediaCapabilities,
   ) {}
 
   private get origin(): string {
@@ -71,7 +72,7 @@ export class PostActivities {
     const followers = sameAudience ? early : this.followersOf(post.accountId, post.visibility);
     const data = await this.posts.load(post);
     if (!data || data.author.domain !== null) return null;
-    const object = toPostObject(this.origin, data);
+    const object = toPostObject(this.origin, data, this.media);
     const rows = await this.postAudience(
       post.visibility,
       followers,

@@ -16,6 +16,9 @@ function readVersion(): string {
 }
 export const SOFTWARE_VERSION = readVersion();
 
+/** The Mastodon version whose client API Guildhall speaks (libs/mastodon-api). */
+export const MASTODON_COMPATIBLE_VERSION = '4.3.0';
+
 const json = (body: unknown, contentType: string) =>
   new Response(JSON.stringify(body), {
     headers: { 'Content-Type': contentType, 'Access-Control-Allow-Origin': '*' },
@@ -55,7 +58,11 @@ export function isNodeInfoVersion(version: string): version is NodeInfoVersion {
 }
 
 /** NodeInfo 2.0 or 2.1 (2.1 only adds optional software.repository/homepage, which we omit). */
-export function nodeInfo(version: NodeInfoVersion, counts: { users: number; localPosts: number }): Response {
+export function nodeInfo(
+  version: NodeInfoVersion,
+  counts: { users: number; localPosts: number },
+  instance: { name: string; description: string },
+): Response {
   const software = { name: 'guildhall', version: SOFTWARE_VERSION };
   return json(
     {
@@ -65,7 +72,14 @@ export function nodeInfo(version: NodeInfoVersion, counts: { users: number; loca
       services: { inbound: [], outbound: [] },
       openRegistrations: true,
       usage: { users: { total: counts.users }, localPosts: counts.localPosts },
-      metadata: {},
+      // Clients that detect a server by NodeInfo (megalodon, Akkoma-aware apps) accept a
+      // Mastodon-compatible one by `upstream` and `features`.
+      metadata: {
+        nodeName: instance.name,
+        nodeDescription: instance.description,
+        upstream: { name: 'mastodon', version: MASTODON_COMPATIBLE_VERSION },
+        features: ['mastodon_api', 'mastodon_api_streaming', 'polls'],
+      },
     },
     `application/json; profile="http://nodeinfo.diaspora.software/ns/schema/${version}#"`,
   );

@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { DomainException, GraphqlErrorCode } from '@guildhall/core';
+import { MEDIA_HTTP_STATUS } from '@guildhall/content';
 import type { FastifyReply } from 'fastify';
 import { MastodonException } from './mastodon.exception';
 
@@ -15,10 +16,9 @@ const STATUS_BY_CODE: Record<GraphqlErrorCode, HttpStatus> = {
 };
 
 /** Reasons whose status on the Mastodon API differs from their GraphQL code's. */
-const STATUS_BY_REASON: Record<string, HttpStatus> = {
-  MEDIA_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
-  FILE_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
-  ACCOUNT_SUSPENDED: HttpStatus.FORBIDDEN,
+const STATUS_BY_REASON: Partial<Record<string, HttpStatus>> = {
+  // 413 for an oversized upload, 415 for a file that is not an image (as the upload route had).
+  ...MEDIA_HTTP_STATUS,
 };
 
 /** What Mastodon says for a missing or bad token. */

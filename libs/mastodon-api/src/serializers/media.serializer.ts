@@ -1,4 +1,4 @@
-import type { MediaAttachmentModel } from '@guildhall/content';
+import type { MediaView } from '@guildhall/content';
 import type { MastodonMediaAttachment } from './mastodon-entities';
 
 const TYPES: Record<string, MastodonMediaAttachment['type']> = {
@@ -7,28 +7,18 @@ const TYPES: Record<string, MastodonMediaAttachment['type']> = {
   audio: 'audio',
 };
 
-/** A media attachment as Mastodon renders it; `meta` carries the sizes Guildhall knows. */
-export function toMastodonMedia(media: MediaAttachmentModel): MastodonMediaAttachment {
-  const type = media.mimeType === 'image/gif' && media.remoteUrl === null ? 'image' : (TYPES[media.type] ?? 'unknown');
-  const original =
-    media.width && media.height
-      ? {
-          width: media.width,
-          height: media.height,
-          size: `${media.width}x${media.height}`,
-          aspect: media.width / media.height,
-        }
-      : null;
+/** A media attachment as Mastodon renders it (the content lib's view, renamed). */
+export function toMastodonMedia(media: MediaView): MastodonMediaAttachment {
   return {
     id: media.id,
-    type,
+    type: TYPES[media.type] ?? 'unknown',
     url: media.url,
-    preview_url: media.url,
+    preview_url: media.previewUrl,
     remote_url: media.remoteUrl,
     preview_remote_url: null,
     text_url: null,
-    meta: original ? { original } : null,
-    description: media.altText,
+    meta: { ...media.meta },
+    description: media.description,
     blurhash: media.blurhash,
   };
 }

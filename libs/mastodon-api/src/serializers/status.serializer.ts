@@ -3,7 +3,7 @@ import { ConfigService, type RequestLoaders } from '@guildhall/core';
 import {
   HASHTAGS_BY_POST_ID,
   localPostUri,
-  MEDIA_BY_POST_ID,
+  MEDIA_VIEWS_BY_POST_ID,
   MENTIONS_BY_POST_ID,
   type PostEntity,
   VIEWER_HAS_BOOKMARKED,
@@ -132,7 +132,7 @@ export class StatusSerializer {
     const { loaders } = context;
     const [author, media, hashtags, mentionIds, viewerState] = await Promise.all([
       this.account(post, context),
-      loaders.get(MEDIA_BY_POST_ID).load(post.id),
+      loaders.get(MEDIA_VIEWS_BY_POST_ID).load(post.id),
       loaders.get(HASHTAGS_BY_POST_ID).load(post.id),
       loaders.get(MENTIONS_BY_POST_ID).load(post.id),
       this.viewerState(post.id, context),

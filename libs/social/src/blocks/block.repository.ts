@@ -8,20 +8,10 @@ import { BlockEntity } from './block.entity';
 export class BlockRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** True when the block is new. */
-  async insert(manager: EntityManager, block: Pick<BlockEntity, 'id' | 'accountId' | 'targetId'>): Promise<boolean> {
-    const inserted = await manager.query<unknown[]>(
-      `INSERT INTO blocks (id, account_id, target_id) VALUES ($1, $2, $3)
-       ON CONFLICT (account_id, target_id) DO NOTHING RETURNING id`,
-      [block.id, block.accountId, block.targetId],
-    );
-    return inserted.length > 0;
-  }
-
-  /** A remote Block, recording its ActivityPub id; true when the block is new. */
-  async insertRemote(
+  /** True when the block is new; `uri` is a remote Block's ActivityPub id (null for a local block). */
+  async insert(
     manager: EntityManager,
-    block: Pick<BlockEntity, 'id' | 'accountId' | 'targetId'> & { uri: string },
+    block: Pick<BlockEntity, 'id' | 'accountId' | 'targetId'> & { uri: string | null },
   ): Promise<boolean> {
     const inserted = await manager.query<unknown[]>(
       `INSERT INTO blocks (id, account_id, target_id, uri) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id`,

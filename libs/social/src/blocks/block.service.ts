@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DomainEvent, DomainEventBus, uuidv7 } from '@guildhall/core';
+import { activityUriOf, localActor, type AccountEntity, type Actor } from '@guildhall/identity';
 import { SocialErrorCode, SocialException } from '../social.exception';
 import { AccountDirectory } from '../follows/account-directory.service';
 import { FollowRateLimit } from '../follows/follow-rate-limit.service';
+import type { FollowParty } from '../follows/follow.service';
 import { FollowRepository } from '../follows/follow.repository';
 import { BlockRepository } from './block.repository';
 import type { IdPage } from '../paging/id-page';
@@ -10,7 +12,12 @@ import type { BlockEntity } from './block.entity';
 import type { MuteEntity } from './mute.entity';
 import { MuteRepository } from './mute.repository';
 
-/** Blocks and mutes. Each boolean result says whether the call changed anything. */
+/**
+ * Blocks and mutes. Each boolean result says whether the call changed anything. `addBlock` and
+ * `removeBlock` are the one write path of a block for every actor (ADR 0024): a local account
+ * through GraphQL or the REST API, a remote one through the inbox (its Block is recorded by id,
+ * for the Undo; the local account is not told, as Mastodon does not tell either).
+ */
 @Injectable()
 export class BlockService {
   constructor(
@@ -22,35 +29,48 @@ export class BlockService {
     private readonly events: DomainEventBus,
   ) {}
 
-  /**
-   * Blocks the account and, in the same transaction, ends every follow and request between the
-   * two in either direction. The Blocked event implies those follows ended; none is sent apart.
-   */
   async block(accountId: string, handle: string): Promise<boolean> {
     const target = await this.directory.resolve(handle);
     if (target.id === accountId)
       throw new SocialException(SocialErrorCode.CannotBlockSelf, 'You cannot block yourself');
     await this.rateLimit.consume(accountId);
+    return this.addBlock(localActor(accountId), target);
+  }
+
+  async unblock(accountId: string, handle: string): Promise<boolean> {
+    const target = await this.directory.resolve(handle);
+    return this.removeBlock(localActor(accountId), target);
+  }
+
+  /**
+   * `actor` blocks `target` and, in the same transaction, every follow and request between the
+   * two in either direction ends. The Blocked event implies those follows ended; none is sent apart.
+   */
+  async addBlock(actor: Actor, target: FollowParty): Promise<boolean> {
+    const accountId = actor.accountId;
+    if (target.id === accountId)
+      throw new SocialException(SocialErrorCode.CannotBlockSelf, 'You cannot block yourself');
+    const uri = activityUriOf(actor, 'block');
     const blockId = uuidv7();
-    const blocked = await this.follows.inPairTransaction(accountId, target.id, async (tx) => {
-      const inserted = await this.blocks.insert(tx, { id: blockId, accountId, targetId: target.id });
+    return this.follows.inPairTransaction(accountId, target.id, async (tx) => {
+      const inserted = await this.blocks.insert(tx, { id: blockId, accountId, targetId: target.id, uri });
       await this.follows.severBetween(tx, accountId, target.id);
       if (inserted) {
         await this.events.publish(tx, DomainEvent.Blocked, {
           blockId,
           accountId,
           targetId: target.id,
-          accountLocal: true,
+          accountLocal: actor.kind === 'local',
           targetLocal: target.domain === null,
         });
       }
       return inserted;
     });
-    return blocked;
   }
 
-  async unblock(accountId: string, handle: string): Promise<boolean> {
-    const target = await this.directory.resolve(handle);
+  /** `actor` lifts its block of `target`; true when there was one. */
+  async removeBlock(actor: Actor, target: FollowParty): Promise<boolean> {
+    const accountId = actor.accountId;
     const blockId = await this.follows.inPairTransaction(accountId, target.id, async (tx) => {
       const removed = await this.blocks.delete(accountId, target.id, tx);
       if (removed) {
@@ -58,13 +78,19 @@ export class BlockService {
           blockId: removed,
           accountId,
           targetId: target.id,
-          accountLocal: true,
+          accountLocal: actor.kind === 'local',
           targetLocal: target.domain === null,
         });
       }
       return removed;
     });
     return blockId !== null;
+  }
+
+  /** The account blocked by the block with this ActivityPub id (an Undo's object), if `accountId` made it. */
+  async blockedByUri(uri: string, accountId: string): Promise<AccountEntity | null> {
+    const found = await this.blocks.findByUri(uri, accountId);
+    return found ? this.directory.byId(found.targetId) : null;
   }
 
   async mute(accountId: string, handle: string): Promise<boolean> {

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@guildhall/core';
-import { AccountService, parseHandle, type AccountEntity, type AccountModel } from '@guildhall/identity';
+import {
+  AccountService,
+  AccountStateRepository,
+  parseHandle,
+  type AccountEntity,
+  type AccountModel,
+} from '@guildhall/identity';
 import { SocialErrorCode, SocialException } from '../social.exception';
 
 /** The social graph's door to identity's accounts: handles become accounts or a SocialException. */
@@ -10,6 +16,7 @@ export class AccountDirectory {
 
   constructor(
     private readonly accounts: AccountService,
+    private readonly accountState: AccountStateRepository,
     config: ConfigService,
   ) {
     this.localHost = new URL(config.values.publicOrigin).host;
@@ -26,6 +33,15 @@ export class AccountDirectory {
       });
     }
     throw new SocialException(SocialErrorCode.AccountNotFound, 'No account has that handle', { handle });
+  }
+
+  byId(id: string): Promise<AccountEntity | null> {
+    return this.accounts.findById(id);
+  }
+
+  /** Records that a remote account moved (the one account-level fact the graph records); false when known. */
+  markMoved(accountId: string, targetId: string): Promise<boolean> {
+    return this.accountState.markMoved(accountId, targetId);
   }
 
   toModel(account: AccountEntity): AccountModel {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { AccountStateRepository } from '@guildhall/identity';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type IdPage, fetchIdPage } from '../paging/id-page';
 import { FollowEntity, FollowState } from './follow.entity';
@@ -41,7 +42,10 @@ async function rows(manager: EntityManager, sql: string, params: unknown[]): Pro
 
 @Injectable()
 export class FollowRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly accountState: AccountStateRepository,
+  ) {}
 
   /**
    * A transaction holding a lock on the unordered pair {a, b}: follows, requests and blocks
@@ -63,16 +67,19 @@ export class FollowRepository {
     return row ? toEntity(row) : null;
   }
 
-  /** Inserts the follow unless the pair already has one; null when nothing was inserted. */
+  /**
+   * Inserts the follow unless the pair already has one; null when nothing was inserted. `uri` is a
+   * remote Follow's ActivityPub id (null for a local account's follow).
+   */
   async insert(
     manager: EntityManager,
-    follow: Pick<FollowEntity, 'id' | 'followerId' | 'followeeId' | 'state'>,
+    follow: Pick<FollowEntity, 'id' | 'followerId' | 'followeeId' | 'state' | 'uri'>,
   ): Promise<FollowEntity | null> {
     const [row] = await rows(
       manager,
-      `INSERT INTO follows (id, follower_id, followee_id, state) VALUES ($1, $2, $3, $4)
+      `INSERT INTO follows (id, follower_id, followee_id, state, uri) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (follower_id, followee_id) DO NOTHING RETURNING *`,
-      [follow.id, follow.followerId, follow.followeeId, follow.state],
+      [follow.id, follow.followerId, follow.followeeId, follow.state, follow.uri],
     );
     return row ? toEntity(row) : null;
   }
@@ -82,20 +89,6 @@ export class FollowRepository {
     const [row] = await this.dataSource.query<FollowRow[]>(
       `SELECT * FROM follows WHERE ${'id' in ref ? 'id = $1' : 'uri = $1'}`,
       ['id' in ref ? ref.id : ref.uri],
-    );
-    return row ? toEntity(row) : null;
-  }
-
-  /** `insert` for a remote Follow, recording its ActivityPub id; null when the pair already has one. */
-  async insertRemote(
-    manager: EntityManager,
-    follow: Pick<FollowEntity, 'id' | 'followerId' | 'followeeId' | 'state'> & { uri: string },
-  ): Promise<FollowEntity | null> {
-    const [row] = await rows(
-      manager,
-      `INSERT INTO follows (id, follower_id, followee_id, state, uri) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (follower_id, followee_id) DO NOTHING RETURNING *`,
-      [follow.id, follow.followerId, follow.followeeId, follow.state, follow.uri],
     );
     return row ? toEntity(row) : null;
   }
@@ -204,12 +197,58 @@ export class FollowRepository {
       .filter(([, d]) => d.followers !== 0 || d.following !== 0)
       .sort(([a], [b]) => (a < b ? -1 : 1));
     for (const [accountId, delta] of ordered) {
-      await manager.query(
-        `UPDATE accounts SET followers_count = followers_count + $2, following_count = following_count + $3
-         WHERE id = $1`,
-        [accountId, delta.followers, delta.following],
-      );
+      await this.accountState.adjustFollowCounts(manager, accountId, delta.followers, delta.following);
     }
+  }
+
+  /** The follow of the pair, outside any transaction. */
+  async findPair(followerId: string, followeeId: string): Promise<FollowEntity | null> {
+    const [row] = await this.dataSource.query<FollowRow[]>(
+      'SELECT * FROM follows WHERE follower_id = $1 AND followee_id = $2',
+      [followerId, followeeId],
+    );
+    return row ? toEntity(row) : null;
+  }
+
+  /** Local accounts that follow, are followed by, or asked to follow any of `accountIds`, in id order. */
+  async localCounterparts(manager: EntityManager, accountIds: readonly string[]): Promise<string[]> {
+    const found = await manager.query<{ id: string }[]>(
+      `SELECT a.id FROM accounts a
+       WHERE a.domain IS NULL AND a.id IN (
+         SELECT followee_id FROM follows WHERE follower_id = ANY($1)
+         UNION SELECT follower_id FROM follows WHERE followee_id = ANY($1))
+       ORDER BY a.id`,
+      [accountIds],
+    );
+    return found.map((row) => row.id);
+  }
+
+  /** Deletes every follow and request from or to `accountId` (a deleted remote actor); the rows removed. */
+  async deleteAllOf(manager: EntityManager, accountId: string): Promise<FollowEntity[]> {
+    const removed = await rows(manager, 'DELETE FROM follows WHERE follower_id = $1 OR followee_id = $1 RETURNING *', [
+      accountId,
+    ]);
+    return removed.map(toEntity);
+  }
+
+  /**
+   * Recomputes the followers/following counters of `accountIds` from their accepted follows, for
+   * bulk removals (a deleted remote actor, a purged domain) where moving counters one follow at a
+   * time is not possible. The caller locks the account rows first, in id order.
+   */
+  async recountCounters(manager: EntityManager, accountIds: readonly string[]): Promise<void> {
+    if (!accountIds.length) return;
+    const counts = await manager.query<{ id: string; followers: number; following: number }[]>(
+      `SELECT id,
+         (SELECT count(*)::int FROM follows f WHERE f.followee_id = ids.id AND f.state = 'accepted') AS followers,
+         (SELECT count(*)::int FROM follows f WHERE f.follower_id = ids.id AND f.state = 'accepted') AS following
+       FROM unnest($1::uuid[]) AS ids(id)`,
+      [accountIds],
+    );
+    await this.accountState.setFollowCounts(
+      manager,
+      counts.map((row) => ({ accountId: row.id, followers: row.followers, following: row.following })),
+    );
   }
 
   /** Accepted follows of `followeeId`, newest first, with the follower loaded (never a suspended one). */

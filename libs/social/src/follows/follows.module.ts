@@ -17,9 +17,6 @@ import { FollowRepository } from './follow.repository';
 import { FollowResolver } from './follow.resolver';
 import { FollowService } from './follow.service';
 import { RelationshipRepository } from './relationship.repository';
-import { RemoteAccountRepository } from './remote-account.repository';
-import { RemoteFollowService } from './remote-follow.service';
-import { RemoteBlockService } from '../blocks/remote-block.service';
 import { SocialGraphService } from './social-graph.service';
 import { SocialLoaders } from './social.loaders';
 
@@ -40,19 +37,9 @@ import { SocialLoaders } from './social.loaders';
     FollowResolver,
     BlockResolver,
     AccountSocialResolver,
-    RemoteAccountRepository,
-    RemoteFollowService,
-    RemoteBlockService,
     DomainBlockRepository,
     DomainBlockService,
   ],
-  exports: [
-    SocialGraphService,
-    RemoteFollowService,
-    RemoteBlockService,
-    FollowService,
-    BlockService,
-    DomainBlockService,
-  ],
+  exports: [SocialGraphService, FollowService, BlockService, DomainBlockService],
 })
 export class FollowsModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type Repository } from 'typeorm';
+import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import { NotificationEntity, type NotificationType } from './notification.entity';
 
 export interface NewNotification {
@@ -65,6 +65,12 @@ export class NotificationRepository {
   }
 
   /** Inserts each row unless its account already has its dedupe key; returns those inserted. */
+  /** Deletes the notifications about `postIds` (their authors' domain is being purged), in the caller's transaction. */
+  async deleteAboutPosts(manager: EntityManager, postIds: readonly string[]): Promise<void> {
+    if (!postIds.length) return;
+    await manager.query('DELETE FROM notifications WHERE post_id = ANY($1)', [postIds]);
+  }
+
   async insertNew(rows: NewNotification[]): Promise<NotificationEntity[]> {
     if (!rows.length) return [];
     const result = await this.repository

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {
   afterCursor,
@@ -51,6 +52,11 @@ export class NotificationService implements OnModuleInit {
       [DomainEvent.PostLiked]: (event) => this.onPostLiked(event),
       [DomainEvent.PostBoosted]: (event) => this.onPostBoosted(event),
     });
+  }
+
+  /** In the caller's transaction: the notifications about these posts go (a domain purge deletes them). */
+  forgetPosts(manager: EntityManager, postIds: readonly string[]): Promise<void> {
+    return this.notifications.deleteAboutPosts(manager, postIds);
   }
 
   onFollowed(event: FollowEvent): Promise<void> {

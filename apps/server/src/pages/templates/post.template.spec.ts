@@ -8,6 +8,7 @@ function media(overrides: Partial<MediaAttachmentModel>): MediaAttachmentModel {
     id: 'm',
     type: MediaTypeModel.IMAGE,
     url: 'https://files.example/a.png',
+    previewUrl: 'https://files.example/a.png',
     remoteUrl: 'https://files.example/a.png',
     mimeType: 'image/png',
     width: 4,

@@ -1,7 +1,8 @@
 import type { InboxContext } from '@fedify/fedify';
 import { Accept } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
-import { RemoteFollowService } from '@guildhall/social';
+import { remoteActor } from '@guildhall/identity';
+import { FollowService } from '@guildhall/social';
 import { followAnswered } from '../follow-reference';
 import type { InboxHandler } from '../inbox-handler';
 import { InboxSupport } from '../inbox-support';
@@ -13,7 +14,7 @@ export class AcceptHandler implements InboxHandler<Accept> {
 
   constructor(
     private readonly inbox: InboxSupport,
-    private readonly follows: RemoteFollowService,
+    private readonly follows: FollowService,
   ) {}
 
   async handle(_ctx: InboxContext<void>, accept: Accept): Promise<void> {
@@ -21,7 +22,11 @@ export class AcceptHandler implements InboxHandler<Accept> {
     if (!sender) return;
     const ref = await followAnswered(accept, sender, this.inbox);
     if (!ref) return void this.inbox.refuse(accept, 'no Follow of ours is named');
-    const follow = await this.follows.accepted(sender, ref);
+    const pair = await this.follows.findByRef(ref);
+    const follow =
+      pair && pair.followee.id === sender.id
+        ? await this.follows.acceptFollower(remoteActor(sender.id, accept.id?.href ?? null), pair.follower)
+        : null;
     if (!follow) return void this.inbox.refuse(accept, 'no follow of the sender by a local account');
     this.inbox.done(accept, 'follow accepted', { followId: follow.id, state: follow.state });
   }

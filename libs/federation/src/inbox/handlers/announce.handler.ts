@@ -1,7 +1,8 @@
 import type { InboxContext } from '@fedify/fedify';
 import { Announce } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
-import { RemoteEngagementService, RemotePostService, Visibility } from '@guildhall/content';
+import { EngagementService, RemotePostService, Visibility } from '@guildhall/content';
+import { remoteActor } from '@guildhall/identity';
 import type { InboxHandler } from '../inbox-handler';
 import { InboxSupport } from '../inbox-support';
 import { visibilityOf } from '../remote-note.mapper';
@@ -17,7 +18,7 @@ export class AnnounceHandler implements InboxHandler<Announce> {
   constructor(
     private readonly inbox: InboxSupport,
     private readonly posts: RemotePostService,
-    private readonly engagement: RemoteEngagementService,
+    private readonly engagement: EngagementService,
   ) {}
 
   async handle(_ctx: InboxContext<void>, announce: Announce): Promise<void> {
@@ -29,8 +30,8 @@ export class AnnounceHandler implements InboxHandler<Announce> {
     if (!post) return void this.inbox.refuse(announce, 'post unknown here or not visible to the sender');
     const visibility = visibilityOf(announce, sender.followersUrl);
     if (visibility === Visibility.Direct) return void this.inbox.refuse(announce, 'a boost addressed to no audience');
-    const boosted = await this.engagement.boost(sender.id, post, announce.id.href, visibility);
-    this.inbox.done(announce, boosted ? 'post boosted' : 'boost not counted', {
+    const outcome = await this.engagement.addBoost(remoteActor(sender.id, announce.id.href), post, visibility);
+    this.inbox.done(announce, outcome === 'changed' ? 'post boosted' : 'boost not counted', {
       postId: post.id,
       accountId: sender.id,
     });

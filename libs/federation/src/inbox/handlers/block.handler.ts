@@ -1,7 +1,8 @@
 import type { InboxContext } from '@fedify/fedify';
 import { Block } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
-import { RemoteBlockService } from '@guildhall/social';
+import { remoteActor } from '@guildhall/identity';
+import { BlockService } from '@guildhall/social';
 import type { InboxHandler } from '../inbox-handler';
 import { InboxSupport } from '../inbox-support';
 
@@ -12,7 +13,7 @@ export class BlockHandler implements InboxHandler<Block> {
 
   constructor(
     private readonly inbox: InboxSupport,
-    private readonly blocks: RemoteBlockService,
+    private readonly blocks: BlockService,
   ) {}
 
   async handle(_ctx: InboxContext<void>, block: Block): Promise<void> {
@@ -21,7 +22,7 @@ export class BlockHandler implements InboxHandler<Block> {
     if (!sender) return;
     const target = await this.inbox.localAccount(block.objectId);
     if (!target) return void this.inbox.refuse(block, 'object is not a local account');
-    const blocked = await this.blocks.block(sender.id, target.id, block.id.href);
+    const blocked = await this.blocks.addBlock(remoteActor(sender.id, block.id.href), target);
     this.inbox.done(block, blocked ? 'blocked' : 'already blocked', { accountId: sender.id, targetId: target.id });
   }
 }

@@ -2,7 +2,8 @@ import type { InboxContext } from '@fedify/fedify';
 import { Create } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
 import { RemotePostService } from '@guildhall/content';
-import { RemoteFollowService } from '@guildhall/social';
+import { remoteActor } from '@guildhall/identity';
+import { FollowService } from '@guildhall/social';
 import type { InboxHandler } from '../inbox-handler';
 import { InboxSupport, sameHost } from '../inbox-support';
 import { isPostObject, readRemoteNote } from '../remote-note.mapper';
@@ -21,7 +22,7 @@ export class CreateHandler implements InboxHandler<Create> {
   constructor(
     private readonly inbox: InboxSupport,
     private readonly posts: RemotePostService,
-    private readonly follows: RemoteFollowService,
+    private readonly follows: FollowService,
     private readonly tombstones: RemoteTombstoneRepository,
   ) {}
 
@@ -57,26 +58,29 @@ export class CreateHandler implements InboxHandler<Create> {
     const related = mentioned.size > 0 || inReplyTo?.local === true || (await this.follows.hasLocalFollower(author.id));
     if (!related) return void this.inbox.refuse(create, 'not related to this server', { object: uri });
 
-    const post = await this.posts.ingest({
-      uri,
-      url: note.url,
-      authorId: author.id,
-      title: note.title,
-      content: note.content,
-      summary: note.summary,
-      contentWarning: note.contentWarning,
-      language: note.language,
-      visibility: note.visibility,
-      inReplyTo,
-      mentionedAccountIds: [...mentioned],
-      hashtags: note.hashtags,
-      media: note.media,
-      publishedAt: note.publishedAt,
-    });
+    const post = await this.posts.ingest(
+      {
+        uri,
+        url: note.url,
+        authorId: author.id,
+        title: note.title,
+        content: note.content,
+        summary: note.summary,
+        contentWarning: note.contentWarning,
+        language: note.language,
+        visibility: note.visibility,
+        inReplyTo,
+        mentionedAccountIds: [...mentioned],
+        hashtags: note.hashtags,
+        media: note.media,
+        publishedAt: note.publishedAt,
+      },
+      create.id?.href ?? null,
+    );
     if (!post) return void this.inbox.refuse(create, 'object already stored');
     // A Delete processed meanwhile found nothing to delete but left its tombstone: honour it.
     if (await this.tombstones.isDeletedBy(uri, author.uri)) {
-      await this.posts.tombstone(post);
+      await this.posts.tombstone(remoteActor(author.id, null), post);
       return void this.inbox.refuse(create, 'object was deleted while it was stored');
     }
     this.inbox.done(create, 'post stored', { postId: post.id, object: uri, visibility: post.visibility });

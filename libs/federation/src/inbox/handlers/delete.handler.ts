@@ -1,7 +1,8 @@
 import type { InboxContext } from '@fedify/fedify';
 import { Delete } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
-import { RemoteEngagementService, RemotePostService } from '@guildhall/content';
+import { EngagementService, RemotePostService } from '@guildhall/content';
+import { remoteActor } from '@guildhall/identity';
 import type { InboxHandler } from '../inbox-handler';
 import { InboxSupport, sameHost } from '../inbox-support';
 import { RemoteTombstoneRepository } from '../remote-tombstone.repository';
@@ -18,7 +19,7 @@ export class DeleteHandler implements InboxHandler<Delete> {
   constructor(
     private readonly inbox: InboxSupport,
     private readonly posts: RemotePostService,
-    private readonly engagement: RemoteEngagementService,
+    private readonly engagement: EngagementService,
     private readonly tombstones: RemoteTombstoneRepository,
   ) {}
 
@@ -42,9 +43,11 @@ export class DeleteHandler implements InboxHandler<Delete> {
     if (!post) return void this.inbox.refuse(del, 'object unknown here (remembered as deleted)');
     if (post.accountId !== author.id) return void this.inbox.refuse(del, 'only its author can delete a post');
     // A boost's id is its Announce's: Mastodon deletes an Announce to take a boost back.
+    const actor = remoteActor(author.id, del.id?.href ?? null);
+    const boosted = post.boostOfId ? await this.engagement.engagedByUri('boost', objectId.href, author.id) : null;
     const deleted = post.boostOfId
-      ? await this.engagement.unboost(author.id, { uri: objectId.href })
-      : await this.posts.tombstone(post);
+      ? boosted !== null && (await this.engagement.removeBoost(actor, boosted)) === 'changed'
+      : await this.posts.tombstone(actor, post);
     this.inbox.done(del, deleted ? 'post deleted' : 'post already deleted', { postId: post.id });
   }
 }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { InboxContext } from '@fedify/fedify';
 import { Accept, Follow, Reject } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
-import { RemoteFollowService } from '@guildhall/social';
+import { remoteActor } from '@guildhall/identity';
+import { FollowService } from '@guildhall/social';
 import type { InboxHandler } from '../inbox-handler';
 import { InboxSupport } from '../inbox-support';
 
@@ -17,7 +18,7 @@ export class FollowHandler implements InboxHandler<Follow> {
 
   constructor(
     private readonly inbox: InboxSupport,
-    private readonly follows: RemoteFollowService,
+    private readonly follows: FollowService,
   ) {}
 
   async handle(ctx: InboxContext<void>, follow: Follow): Promise<void> {
@@ -28,7 +29,7 @@ export class FollowHandler implements InboxHandler<Follow> {
     if (!followee) return void this.inbox.refuse(follow, 'object is not a local account');
     if (!follower.inboxUrl) return void this.inbox.refuse(follow, 'the follower has no inbox to answer');
 
-    const { outcome } = await this.follows.receive(follower, followee, follow.id.href);
+    const { outcome } = await this.follows.startFollow(remoteActor(follower.id, follow.id.href), followee);
     this.inbox.done(follow, 'follow received', { followerId: follower.id, followeeId: followee.id, outcome });
     if (outcome === 'pending') return;
 

@@ -1,7 +1,8 @@
 import type { InboxContext } from '@fedify/fedify';
 import { Like } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
-import { RemoteEngagementService, RemotePostService } from '@guildhall/content';
+import { EngagementService, RemotePostService } from '@guildhall/content';
+import { remoteActor } from '@guildhall/identity';
 import type { InboxHandler } from '../inbox-handler';
 import { InboxSupport } from '../inbox-support';
 
@@ -13,7 +14,7 @@ export class LikeHandler implements InboxHandler<Like> {
   constructor(
     private readonly inbox: InboxSupport,
     private readonly posts: RemotePostService,
-    private readonly engagement: RemoteEngagementService,
+    private readonly engagement: EngagementService,
   ) {}
 
   async handle(_ctx: InboxContext<void>, like: Like): Promise<void> {
@@ -24,7 +25,10 @@ export class LikeHandler implements InboxHandler<Like> {
     if (!postId) return void this.inbox.refuse(like, 'object is not a local post');
     const post = await this.posts.findVisible(postId, sender.id);
     if (!post || post.boostOfId) return void this.inbox.refuse(like, 'post unknown or not visible to the sender');
-    const liked = await this.engagement.like(sender.id, post, like.id.href);
-    this.inbox.done(like, liked ? 'post liked' : 'like already counted', { postId, accountId: sender.id });
+    const outcome = await this.engagement.addLike(remoteActor(sender.id, like.id.href), post);
+    this.inbox.done(like, outcome === 'changed' ? 'post liked' : 'like already counted', {
+      postId,
+      accountId: sender.id,
+    });
   }
 }

@@ -1,7 +1,7 @@
 import type { InboxContext } from '@fedify/fedify';
 import { Move } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
-import { RemoteFollowService } from '@guildhall/social';
+import { FollowService } from '@guildhall/social';
 import type { InboxHandler } from '../inbox-handler';
 import { InboxSupport } from '../inbox-support';
 import { RemoteActorService } from '../../remote/remote-actor.service';
@@ -17,7 +17,7 @@ export class MoveHandler implements InboxHandler<Move> {
   constructor(
     private readonly inbox: InboxSupport,
     private readonly remote: RemoteActorService,
-    private readonly follows: RemoteFollowService,
+    private readonly follows: FollowService,
   ) {}
 
   async handle(_ctx: InboxContext<void>, move: Move): Promise<void> {
@@ -31,7 +31,7 @@ export class MoveHandler implements InboxHandler<Move> {
     if (!to.alsoKnownAs.includes(from.uri)) {
       return void this.inbox.refuse(move, 'target does not name the sender in alsoKnownAs', { target: to.uri });
     }
-    const result = await this.follows.move(from, to);
+    const result = await this.follows.moveFollowers(from, to);
     this.inbox.done(move, 'account moved', { from: from.id, to: to.id, ...result });
   }
 }

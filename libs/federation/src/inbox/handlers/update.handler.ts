@@ -2,7 +2,7 @@ import type { InboxContext } from '@fedify/fedify';
 import { isActor, Update } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
 import { RemotePostService } from '@guildhall/content';
-import type { AccountEntity } from '@guildhall/identity';
+import { remoteActor, type AccountEntity } from '@guildhall/identity';
 import type { InboxHandler } from '../inbox-handler';
 import { InboxSupport, sameHost } from '../inbox-support';
 import { isPostObject, type PostObject, readRemoteNote } from '../remote-note.mapper';
@@ -53,7 +53,7 @@ export class UpdateHandler implements InboxHandler<Update> {
       const account = await this.inbox.localAccount(href);
       if (account) mentioned.add(account.id);
     }
-    await this.posts.edit(post, {
+    await this.posts.edit(remoteActor(author.id, update.id?.href ?? null), post, {
       title: note.title,
       content: note.content,
       summary: note.summary,

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { png } from './fixtures/images';
 import { signUp, type SignedUp } from './utils/factories';
 import { appToken, registerApp } from './utils/mastodon';
+import { expectMastodonResponse } from './utils/mastodon-schema';
 import { startPeer, trustCertificateInThisProcess, type Peer } from './utils/peer';
 import { createListeningTestApp, type TestApp, uniqueName } from './utils/test-app';
 
@@ -231,6 +232,8 @@ describe('Mastodon API: accounts', () => {
         });
       expect(res.status).toBe(200);
       expect(res.body.display_name).toBe('Alice A.');
+      expectMastodonResponse('PATCH', '/api/v1/accounts/update_credentials', 200, res.body);
+      expect(res.body.role).toEqual({ id: '-99', name: '', color: '', permissions: '0', highlighted: false });
       expect(res.body.note).toContain('<strong>bold</strong>');
       expect(res.body.locked).toBe(true);
       expect(ids(res.body.fields, 'name')).toEqual(['Site', 'Pronouns']);
@@ -315,6 +318,7 @@ describe('Mastodon API: accounts', () => {
       const byId = await api().get(`/api/v1/accounts/${erin.account.id}`);
       expect(byId.status).toBe(200);
       expect(byId.body).toMatchObject({ id: erin.account.id, username: erin.username, acct: erin.username });
+      expectMastodonResponse('GET', `/api/v1/accounts/${erin.account.id}`, 200, byId.body);
       const looked = await erin.client.v1.accounts.lookup({ acct: erin.username });
       expect(looked.id).toBe(erin.account.id);
       expect((await api().get('/api/v1/accounts/lookup')).status).toBe(422);
@@ -342,6 +346,7 @@ describe('Mastodon API: accounts', () => {
       expect(followed.map((a) => a.username)).toEqual([two.username]);
       const limited = await api(finder.appToken).get(`/api/v1/accounts/search?q=${prefix}&limit=1`);
       expect(limited.body).toHaveLength(1);
+      expectMastodonResponse('GET', '/api/v1/accounts/search', 200, limited.body);
       const second = await api(finder.appToken).get(`/api/v1/accounts/search?q=${prefix}&limit=1&offset=1`);
       expect(second.body).toHaveLength(1);
       expect(ids([...limited.body, ...second.body], 'username').sort()).toEqual([one.username, two.username].sort());
@@ -370,6 +375,7 @@ describe('Mastodon API: accounts', () => {
 
       const page = await api().get(`/api/v1/accounts/${poster.account.id}/statuses?limit=2`);
       expect(ids(page.body)).toEqual([latest, selfReply]);
+      expectMastodonResponse('GET', `/api/v1/accounts/${poster.account.id}/statuses`, 200, page.body);
       expect(page.headers.link).toBe(
         `<${t.origin}/api/v1/accounts/${poster.account.id}/statuses?limit=2&max_id=${selfReply}>; rel="next", ` +
           `<${t.origin}/api/v1/accounts/${poster.account.id}/statuses?limit=2&min_id=${latest}>; rel="prev"`,
@@ -416,6 +422,7 @@ describe('Mastodon API: accounts', () => {
       expect(followers.map((a) => a.id)).toEqual([alice.account.id]);
       const following = await api().get(`/api/v1/accounts/${alice.account.id}/following`);
       expect(ids(following.body)).toEqual([bob.account.id]);
+      expectMastodonResponse('GET', `/api/v1/accounts/${alice.account.id}/following`, 200, following.body);
       const [follow] = await db.query<{ id: string }[]>(
         'SELECT id FROM follows WHERE follower_id = $1 AND followee_id = $2',
         [alice.account.id, bob.account.id],
@@ -431,6 +438,7 @@ describe('Mastodon API: accounts', () => {
       );
       expect(res.status).toBe(200);
       expect(ids(res.body)).toEqual([bob.account.id, alice.account.id]);
+      expectMastodonResponse('GET', '/api/v1/accounts/relationships', 200, res.body);
       expect(res.body[0]).toEqual({
         id: bob.account.id,
         following: true,
@@ -466,6 +474,7 @@ describe('Mastodon API: accounts', () => {
       expect(res.body[0].id).toBe(target.account.id);
       expect(ids(res.body[0].accounts)).toEqual([friend.account.id]);
       expect(res.body[1]).toEqual({ id: stranger.account.id, accounts: [] });
+      expectMastodonResponse('GET', '/api/v1/accounts/familiar_followers', 200, res.body);
       expect((await api().get(`/api/v1/accounts/${target.account.id}/featured_tags`)).body).toEqual([]);
       expect((await api().get(`/api/v1/accounts/${uuidv7()}/featured_tags`)).status).toBe(404);
     });
@@ -619,21 +628,38 @@ describe('Mastodon API: accounts', () => {
       const tag = `garden${Date.now().toString(36)}`;
       await t.gql(CREATE_POST, { input: { content: `about #${tag}` } }, poster.token);
 
+      const [{ id: tagId }] = await db.query<{ id: string }[]>('SELECT id FROM hashtags WHERE name = $1', [tag]);
       const anonymous = await api().get(`/api/v1/tags/${tag.toUpperCase()}`);
       expect(anonymous.status).toBe(200);
-      expect(anonymous.body).toEqual({ name: tag, url: `${t.origin}/tags/${tag}`, history: [] });
+      expect(anonymous.body).toEqual({ id: tagId, name: tag, url: `${t.origin}/tags/${tag}`, history: [] });
+      expectMastodonResponse('GET', `/api/v1/tags/${tag}`, 200, anonymous.body);
       expect((await fan.client.v1.tags.$select(tag).fetch()).following).toBe(false);
 
       // "#tag" (encoded) names the same tag.
       const followed = await api(fan.appToken).post(`/api/v1/tags/%23${tag}/follow`);
-      expect(followed.body).toEqual({ name: tag, url: `${t.origin}/tags/${tag}`, history: [], following: true });
+      expect(followed.body).toEqual({
+        id: tagId,
+        name: tag,
+        url: `${t.origin}/tags/${tag}`,
+        history: [],
+        following: true,
+      });
+      expectMastodonResponse('POST', `/api/v1/tags/${tag}/follow`, 200, followed.body);
       expect((await fan.client.v1.tags.$select(tag).fetch()).following).toBe(true);
       // A tag no post carried yet is created by following it, as Mastodon does.
       const fresh = `fresh${Date.now().toString(36)}`;
       await fan.client.v1.tags.$select(fresh).follow();
       const list = await api(fan.appToken).get('/api/v1/followed_tags');
       expect(ids(list.body, 'name')).toEqual([fresh, tag]);
-      expect(list.body[0]).toEqual({ name: fresh, url: `${t.origin}/tags/${fresh}`, history: [], following: true });
+      expectMastodonResponse('GET', '/api/v1/followed_tags', 200, list.body);
+      expect(list.body[0]).toEqual({
+        id: expect.any(String),
+        name: fresh,
+        url: `${t.origin}/tags/${fresh}`,
+        history: [],
+        following: true,
+      });
+      expect(list.body[1].id).toBe(tagId);
       const [newest] = await db.query<{ id: string }[]>(
         `SELECT f.id FROM followed_hashtags f JOIN hashtags h ON h.id = f.hashtag_id WHERE h.name = $1`,
         [fresh],

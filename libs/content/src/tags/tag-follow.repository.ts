@@ -3,9 +3,16 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { uuidv7 } from '@guildhall/core';
 import { DataSource } from 'typeorm';
 
-/** A followed hashtag: the follow's id (Mastodon pages by it) and the tag's name. */
+/** A hashtag: its id and its (lower-cased) name. */
+export interface HashtagRef {
+  id: string;
+  name: string;
+}
+
+/** A followed hashtag: the follow's id (Mastodon pages by it), the tag's id and name. */
 export interface FollowedHashtag {
   id: string;
+  tagId: string;
   name: string;
 }
 
@@ -20,26 +27,26 @@ export interface TagPage {
 export class TagFollowRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Whether a hashtag of this name exists (some post carried it, or someone followed it). */
-  async exists(name: string): Promise<boolean> {
-    const found = await this.dataSource.query<unknown[]>('SELECT 1 FROM hashtags WHERE name = $1', [name]);
-    return found.length > 0;
+  /** The hashtag of this name, if it exists (some post carried it, or someone followed it). */
+  async findByName(name: string): Promise<HashtagRef | undefined> {
+    const found = await this.dataSource.query<HashtagRef[]>('SELECT id, name FROM hashtags WHERE name = $1', [name]);
+    return found[0];
   }
 
-  /** Follows the tag, creating it if no post carried it yet; true when the follow is new. */
-  follow(accountId: string, name: string): Promise<boolean> {
+  /** Follows the tag, creating it if no post carried it yet; answers the tag. */
+  follow(accountId: string, name: string): Promise<HashtagRef> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query('INSERT INTO hashtags (id, name) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [
         uuidv7(),
         name,
       ]);
-      const inserted = await manager.query<unknown[]>(
-        `INSERT INTO followed_hashtags (id, account_id, hashtag_id)
-         SELECT $1, $2, h.id FROM hashtags h WHERE h.name = $3
-         ON CONFLICT (account_id, hashtag_id) DO NOTHING RETURNING id`,
-        [uuidv7(), accountId, name],
+      const [tag] = await manager.query<HashtagRef[]>('SELECT id, name FROM hashtags WHERE name = $1', [name]);
+      await manager.query(
+        `INSERT INTO followed_hashtags (id, account_id, hashtag_id) VALUES ($1, $2, $3)
+         ON CONFLICT (account_id, hashtag_id) DO NOTHING`,
+        [uuidv7(), accountId, tag.id],
       );
-      return inserted.length > 0;
+      return tag;
     });
   }
 
@@ -72,7 +79,7 @@ export class TagFollowRepository {
     const lower = page.minId ?? page.sinceId;
     if (lower) conditions.push(`f.id > $${params.push(lower)}`);
     const rows = await this.dataSource.query<FollowedHashtag[]>(
-      `SELECT f.id, h.name FROM followed_hashtags f JOIN hashtags h ON h.id = f.hashtag_id
+      `SELECT f.id, h.id AS "tagId", h.name FROM followed_hashtags f JOIN hashtags h ON h.id = f.hashtag_id
        WHERE ${conditions.join(' AND ')}
        ORDER BY f.id ${page.minId ? 'ASC' : 'DESC'} LIMIT $${params.push(page.limit)}`,
       params,

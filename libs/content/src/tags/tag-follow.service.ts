@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ContentErrorCode, ContentException } from '../content.exception';
-import { type FollowedHashtag, TagFollowRepository, type TagPage } from './tag-follow.repository';
+import { type FollowedHashtag, type HashtagRef, TagFollowRepository, type TagPage } from './tag-follow.repository';
 
 /** A hashtag's name as posts carry it: letters, digits and underscores, not only digits. */
 const TAG_NAME = /^[\p{L}\p{N}_]*[\p{L}_][\p{L}\p{N}_]*$/u;
@@ -20,26 +20,22 @@ export class TagFollowService {
     return bare.toLowerCase();
   }
 
-  /** The tag's name if it exists, else HASHTAG_NOT_FOUND. */
-  async require(name: string): Promise<string> {
-    const normalized = this.normalize(name);
-    if (!(await this.tags.exists(normalized))) {
-      throw new ContentException(ContentErrorCode.HashtagNotFound, 'No such hashtag');
-    }
-    return normalized;
+  /** The tag if it exists, else HASHTAG_NOT_FOUND. */
+  async require(name: string): Promise<HashtagRef> {
+    const tag = await this.tags.findByName(this.normalize(name));
+    if (!tag) throw new ContentException(ContentErrorCode.HashtagNotFound, 'No such hashtag');
+    return tag;
   }
 
-  async follow(accountId: string, name: string): Promise<string> {
-    const normalized = this.normalize(name);
-    await this.tags.follow(accountId, normalized);
-    return normalized;
+  follow(accountId: string, name: string): Promise<HashtagRef> {
+    return this.tags.follow(accountId, this.normalize(name));
   }
 
   /** Unfollowing a tag nobody posted nor followed is not found. */
-  async unfollow(accountId: string, name: string): Promise<string> {
-    const normalized = await this.require(name);
-    await this.tags.unfollow(accountId, normalized);
-    return normalized;
+  async unfollow(accountId: string, name: string): Promise<HashtagRef> {
+    const tag = await this.require(name);
+    await this.tags.unfollow(accountId, tag.name);
+    return tag;
   }
 
   isFollowing(accountId: string, name: string): Promise<boolean> {

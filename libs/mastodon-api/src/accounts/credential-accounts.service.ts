@@ -3,7 +3,13 @@ import { AccountService } from '@guildhall/identity';
 import { FollowService } from '@guildhall/social';
 import { MastodonException } from '../http/mastodon.exception';
 import { AccountSerializer } from '../serializers/account.serializer';
-import type { MastodonAccount } from '../serializers/mastodon-entities';
+import type { MastodonAccount, MastodonRole } from '../serializers/mastodon-entities';
+
+/**
+ * Mastodon's base role ("everyone", id -99) with no permission bits: Guildhall grants no
+ * moderation or admin rights through the Mastodon API, so clients show no staff tools.
+ */
+const BASE_ROLE: MastodonRole = { id: '-99', name: '', color: '', permissions: '0', highlighted: false };
 
 /** A field value's text: its HTML (links the server made) without tags. */
 function htmlToText(html: string): string {
@@ -46,6 +52,7 @@ export class CredentialAccounts {
         discoverable: account.discoverable,
         indexable: account.discoverable,
       },
+      role: BASE_ROLE,
     };
   }
 }

@@ -36,6 +36,17 @@ export interface MastodonAccount {
   following_count: number;
   roles: never[];
   source?: MastodonAccountSource;
+  /** Only on the member's own account (CredentialAccount). */
+  role?: MastodonRole;
+}
+
+/** Mastodon's Role; Guildhall has no staff roles through this API, so every member has the base one. */
+export interface MastodonRole {
+  id: string;
+  name: string;
+  color: string;
+  permissions: string;
+  highlighted: boolean;
 }
 
 export interface MastodonAccountSource {
@@ -162,6 +173,7 @@ export interface MastodonToken {
 
 /** A hashtag as `/api/v1/tags` renders it (no usage history is kept here). */
 export interface MastodonFollowableTag {
+  id: string;
   name: string;
   url: string;
   history: never[];

@@ -32,7 +32,7 @@ export class TagsController {
       this.config.values.publicOrigin,
       rows.map((row) => row.id),
     );
-    return rows.map((row) => this.render(row.name, true));
+    return rows.map((row) => this.render({ id: row.tagId, name: row.name }, true));
   }
 
   /** A tag some post carried or someone followed; 404 otherwise. */
@@ -44,7 +44,7 @@ export class TagsController {
   ): Promise<MastodonFollowableTag> {
     const tag = await this.tags.require(name);
     if (!auth) return this.render(tag, undefined);
-    return this.render(tag, await this.tags.isFollowing(auth.accountId, tag));
+    return this.render(tag, await this.tags.isFollowing(auth.accountId, tag.name));
   }
 
   @Scope('write:follows')
@@ -59,8 +59,9 @@ export class TagsController {
     return this.render(await this.tags.unfollow(auth.accountId, name), false);
   }
 
-  private render(name: string, following: boolean | undefined): MastodonFollowableTag {
+  private render({ id, name }: { id: string; name: string }, following: boolean | undefined): MastodonFollowableTag {
     const tag: MastodonFollowableTag = {
+      id,
       name,
       url: `${this.config.values.publicOrigin}/tags/${encodeURIComponent(name)}`,
       history: [],

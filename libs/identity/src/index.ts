@@ -32,7 +32,7 @@ export { OAuthApplicationEntity } from './oauth/oauth-application.entity';
 export { KNOWN_SCOPES, parseScopes, scopeAllows } from './oauth/oauth-scopes';
 export { OAUTH_OOB_REDIRECT } from './identity.constants';
 export type { AuthorizedApp } from './sessions/session.repository';
-export type { ClientInfo } from './auth/auth.service';
+export type { ClientInfo, IssuedSession } from './auth/auth.service';
 export {
   type Actor,
   type LocalActor,

@@ -181,6 +181,20 @@ export class AuthService {
   }
 
   /**
+   * A first-party session's access token carried outside an Authorization header (the browser
+   * session cookie of the OAuth pages): the same checks as the bearer JWT, or SessionRevoked.
+   */
+  async authenticateSessionToken(token: string): Promise<AuthContext> {
+    let claims: AccessTokenClaims;
+    try {
+      claims = await this.tokens.verifyAccessToken(token);
+    } catch {
+      throw new IdentityException(IdentityErrorCode.SessionRevoked, 'The session has ended; log in again');
+    }
+    return this.authenticate(claims);
+  }
+
+  /**
    * An OAuth app's opaque token: the member it acts for (with its scopes), or, for an app's own
    * token, `{ app }`. A revoked or unknown token is refused.
    */

@@ -23,6 +23,17 @@ export class TokenService {
     return { token, expiresAt: new Date(Date.now() + ttl * 1000) };
   }
 
+  /** The claims of a valid, unexpired access token of this server (throws otherwise). */
+  async verifyAccessToken(token: string): Promise<AccessTokenClaims> {
+    const origin = this.config.values.publicOrigin;
+    const claims = await this.jwt.verifyAsync<AccessTokenClaims>(token, {
+      algorithms: ['HS256'],
+      issuer: origin,
+      audience: origin,
+    });
+    return { sub: claims.sub, sid: claims.sid };
+  }
+
   newRefreshToken(): { token: string; hash: string; expiresAt: Date } {
     return this.newOpaqueToken(this.config.values.refreshTokenTtlDays * 86_400_000);
   }

@@ -29,9 +29,14 @@ export interface LayoutInput {
   title: string;
   head?: Interpolation;
   body: Interpolation;
+  /**
+   * A stylesheet URL instead of the inline style: pages whose CSP has no 'unsafe-inline'
+   * (the OAuth pages) link their CSS.
+   */
+  stylesheet?: string;
 }
 
-export function layout({ title, head, body }: LayoutInput): SafeHtml {
+export function layout({ title, head, body, stylesheet }: LayoutInput): SafeHtml {
   return markup`<!doctype html>
 <html lang="en">
 <head>
@@ -40,7 +45,7 @@ export function layout({ title, head, body }: LayoutInput): SafeHtml {
 <meta name="referrer" content="same-origin">
 <title>${title}</title>
 ${head}
-<style>${STYLE}</style>
+${stylesheet ? markup`<link rel="stylesheet" href="${stylesheet}">` : markup`<style>${STYLE}</style>`}
 </head>
 <body>
 <main>

@@ -18,9 +18,11 @@ import { PseudonymisePublishedSnapshots1796545351581 } from './1796545351581-Pse
 import { AddOAuthApplications1796554873072 } from './1796554873072-AddOAuthApplications';
 import { AddMediaPreviewsAndFocus1796554950426 } from './1796554950426-AddMediaPreviewsAndFocus';
 import { CreatePolls1796556125650 } from './1796556125650-CreatePolls';
+import { AddAccountDomainBlocks1796556437642 } from './1796556437642-AddAccountDomainBlocks';
 import { AddLists1796556497377 } from './1796556497377-AddLists';
 import { AddPinsMutesScheduledPostsAndIdempotencyKeys1796556627150 } from './1796556627150-AddPinsMutesScheduledPostsAndIdempotencyKeys';
 import { AddConversationMarks1796557093572 } from './1796557093572-AddConversationMarks';
+import { AddFollowedHashtags1796557388474 } from './1796557388474-AddFollowedHashtags';
 
 export const MIGRATIONS = [
   CreateIdentity1795317000691,
@@ -42,7 +44,9 @@ export const MIGRATIONS = [
   AddOAuthApplications1796554873072,
   AddMediaPreviewsAndFocus1796554950426,
   CreatePolls1796556125650,
+  AddAccountDomainBlocks1796556437642,
   AddLists1796556497377,
   AddPinsMutesScheduledPostsAndIdempotencyKeys1796556627150,
   AddConversationMarks1796557093572,
+  AddFollowedHashtags1796557388474,
 ];

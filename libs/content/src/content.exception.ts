@@ -28,6 +28,8 @@ export enum ContentErrorCode {
   CannotPin = 'CANNOT_PIN',
   InvalidSchedule = 'INVALID_SCHEDULE',
   ScheduledPostNotFound = 'SCHEDULED_POST_NOT_FOUND',
+  InvalidHashtag = 'INVALID_HASHTAG',
+  HashtagNotFound = 'HASHTAG_NOT_FOUND',
   /** An HTTP-signed GET of media whose signature does not verify (or is outside its window). */
   MediaSignatureInvalid = 'MEDIA_SIGNATURE_INVALID',
   /** An HTTP-signed GET of media by a domain the moderators block. */
@@ -63,6 +65,8 @@ const GRAPHQL_CODES: Record<ContentErrorCode, GraphqlErrorCode> = {
   [ContentErrorCode.CannotPin]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.InvalidSchedule]: GraphqlErrorCode.BAD_USER_INPUT,
   [ContentErrorCode.ScheduledPostNotFound]: GraphqlErrorCode.NOT_FOUND,
+  [ContentErrorCode.InvalidHashtag]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ContentErrorCode.HashtagNotFound]: GraphqlErrorCode.NOT_FOUND,
   [ContentErrorCode.MediaSignatureInvalid]: GraphqlErrorCode.UNAUTHENTICATED,
   [ContentErrorCode.MediaSignerRefused]: GraphqlErrorCode.FORBIDDEN,
 };

@@ -5,6 +5,7 @@ import { MediaModule } from './media/media.module';
 import { PostsModule } from './posts/posts.module';
 import { ProfilesModule } from './profiles/profiles.module';
 import { ScheduledPostsModule } from './scheduled/scheduled-posts.module';
+import { TagsModule } from './tags/tags.module';
 import { TimelinesModule } from './timelines/timelines.module';
 
 /**
@@ -20,6 +21,7 @@ import { TimelinesModule } from './timelines/timelines.module';
     TimelinesModule,
     ConversationsModule,
     ScheduledPostsModule,
+    TagsModule,
   ],
   exports: [
     PostsModule,
@@ -29,6 +31,7 @@ import { TimelinesModule } from './timelines/timelines.module';
     TimelinesModule,
     ConversationsModule,
     ScheduledPostsModule,
+    TagsModule,
   ],
 })
 export class ContentModule {}

@@ -59,6 +59,7 @@ export {
   type TimelinePage,
   type TimelineFilter,
   type HashtagQuery,
+  type AccountTimelineFilter,
 } from './timelines/timeline.repository';
 export { type BookmarkedPost, type EngagedPage } from './engagement/engagement.repository';
 export { ActivityModule } from './activity/activity.module';
@@ -81,3 +82,10 @@ export { ScheduledPostService } from './scheduled/scheduled-post.service';
 export { ContentWorkerModule } from './scheduled/scheduled-posts.module';
 export { CONTENT_QUEUE, ContentJob } from './scheduled/scheduled.constants';
 export { ThreadService, type Thread } from './posts/thread.service';
+export { SearchRepository } from './search/search.repository';
+export { SearchLimiter } from './search/search-limiter';
+export { ProfileService } from './profiles/profile.service';
+export { UpdateProfileInput, ProfileFieldInput } from './profiles/dto/update-profile.input';
+export { TagFollowService } from './tags/tag-follow.service';
+export type { FollowedHashtag } from './tags/tag-follow.repository';
+export { FollowedHashtagEntity } from './tags/followed-hashtag.entity';

@@ -8,6 +8,7 @@ export { AccountService, parseHandle, type CreateLocalAccountInput } from './acc
 export { AccountEntity } from './accounts/account.entity';
 export { AccountModel } from './accounts/account.model';
 export { AuthService } from './auth/auth.service';
+export { SignUpInput } from './auth/dto/sign-up.input';
 export { CredentialService } from './passwords/credential.service';
 export { SessionCleanupService } from './sessions/session-cleanup.service';
 export { IdentityException, IdentityErrorCode } from './identity.exception';
@@ -32,7 +33,6 @@ export { KNOWN_SCOPES, parseScopes, scopeAllows } from './oauth/oauth-scopes';
 export { OAUTH_OOB_REDIRECT } from './identity.constants';
 export type { AuthorizedApp } from './sessions/session.repository';
 export type { ClientInfo, IssuedSession } from './auth/auth.service';
-export { SignUpInput } from './auth/dto/sign-up.input';
 export {
   type Actor,
   type LocalActor,

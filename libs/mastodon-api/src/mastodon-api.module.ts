@@ -2,6 +2,14 @@ import { Module } from '@nestjs/common';
 import { ContentModule } from '@guildhall/content';
 import { SocialModule } from '@guildhall/social';
 import { InstanceStatsRepository } from '@guildhall/federation';
+import { AccountActionsController } from './accounts/account-actions.controller';
+import { AccountLookup } from './accounts/account-lookup.service';
+import { AccountsController } from './accounts/accounts.controller';
+import { BlocksController } from './accounts/blocks.controller';
+import { CredentialAccounts } from './accounts/credential-accounts.service';
+import { CredentialsController } from './accounts/credentials.controller';
+import { FollowRequestsController } from './accounts/follow-requests.controller';
+import { ProfileImagesController } from './accounts/profile-images.controller';
 import { InstanceController } from './instance/instance.controller';
 import { MemberDefaultsController } from './instance/member-defaults.controller';
 import { MediaController } from './media/media.controller';
@@ -9,6 +17,7 @@ import { ConversationsController } from './conversations/conversations.controlle
 import { MastodonLoaders } from './http/mastodon-request';
 import { ScopeGuard } from './http/scope.guard';
 import { AccountListsController, ListsController } from './lists/lists.controller';
+import { TagsController } from './tags/tags.controller';
 import { AppsController } from './oauth/apps.controller';
 import { OAuthTokenController } from './oauth/oauth-token.controller';
 import { PollsController } from './polls/polls.controller';
@@ -49,6 +58,14 @@ import { StatusesController } from './statuses/statuses.controller';
     StatusesController,
     StatusActionsController,
     ScheduledStatusesController,
+    // Accounts (issue 11 item 3)
+    CredentialsController,
+    AccountsController,
+    AccountActionsController,
+    FollowRequestsController,
+    BlocksController,
+    ProfileImagesController,
+    TagsController,
   ],
   providers: [
     ScopeGuard,
@@ -63,6 +80,9 @@ import { StatusesController } from './statuses/statuses.controller';
     InstanceStatsRepository,
     // Statuses
     ScheduledStatusSerializer,
+    // Accounts (issue 11 item 3)
+    AccountLookup,
+    CredentialAccounts,
   ],
   exports: [AccountSerializer, StatusSerializer, PushKeys, MastodonLoaders],
 })

@@ -19,3 +19,7 @@ export { ListAccountEntity } from './lists/list-account.entity';
 export { ListService, MAX_LISTS_PER_ACCOUNT, type ListChanges } from './lists/list.service';
 export { type ListMember, type ListMembersPage } from './lists/list.repository';
 export { ListModel, ListRepliesPolicyValue } from './lists/list.model';
+export { DomainBlockService } from './blocks/domain-block.service';
+export { AccountDomainBlockEntity } from './blocks/domain-block.entity';
+export { VIEWER_RELATIONSHIP } from './follows/social.loaders';
+export type { IdPage } from './paging/id-page';

@@ -16,6 +16,7 @@ export enum SocialErrorCode {
   /** Only accounts you follow (or asked to follow) can be on your lists. */
   NotFollowed = 'NOT_FOLLOWED',
   AlreadyOnList = 'ALREADY_ON_LIST',
+  InvalidDomain = 'INVALID_DOMAIN',
 }
 
 const GRAPHQL_CODES: Record<SocialErrorCode, GraphqlErrorCode> = {
@@ -32,6 +33,7 @@ const GRAPHQL_CODES: Record<SocialErrorCode, GraphqlErrorCode> = {
   [SocialErrorCode.TooManyLists]: GraphqlErrorCode.BAD_USER_INPUT,
   [SocialErrorCode.NotFollowed]: GraphqlErrorCode.BAD_USER_INPUT,
   [SocialErrorCode.AlreadyOnList]: GraphqlErrorCode.BAD_USER_INPUT,
+  [SocialErrorCode.InvalidDomain]: GraphqlErrorCode.BAD_USER_INPUT,
 };
 
 export class SocialException extends DomainException<SocialErrorCode> {

@@ -8,6 +8,6 @@ import { ProfileService } from './profile.service';
 @Module({
   imports: [MediaModule],
   providers: [ProfileRepository, ProfileService, ProfileResolver],
-  exports: [],
+  exports: [ProfileService],
 })
 export class ProfilesModule {}

@@ -13,9 +13,18 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 export class SearchRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Accounts whose username starts with, or display name contains, the text; no blocks either way, none suspended. */
-  accounts(text: string, viewerId: string, limit: number): Promise<AccountEntity[]> {
-    return this.dataSource
+  /**
+   * Accounts whose username starts with, or display name contains, the text; no blocks either
+   * way, none suspended. `followingOnly`: only accounts the viewer follows (accepted); `offset`
+   * skips that many (Mastodon's search pages by offset).
+   */
+  accounts(
+    text: string,
+    viewerId: string,
+    limit: number,
+    options: { followingOnly?: boolean; offset?: number } = {},
+  ): Promise<AccountEntity[]> {
+    const query = this.dataSource
       .getRepository(AccountEntity)
       .createQueryBuilder('a')
       .where(`(a.username ILIKE :prefix ESCAPE '\\' OR a.display_name ILIKE :infix ESCAPE '\\')`, {
@@ -30,8 +39,17 @@ export class SearchRepository {
       )
       .orderBy('a.domain IS NULL', 'DESC')
       .addOrderBy('a.followers_count', 'DESC')
-      .limit(limit)
-      .getMany();
+      // A total order, so that pages by offset neither repeat nor skip accounts.
+      .addOrderBy('a.id')
+      .offset(options.offset ?? 0)
+      .limit(limit);
+    if (options.followingOnly) {
+      query.andWhere(
+        `EXISTS (SELECT 1 FROM follows sf WHERE sf.follower_id = :viewerId AND sf.followee_id = a.id
+                 AND sf.state = 'accepted')`,
+      );
+    }
+    return query.getMany();
   }
 
   /**

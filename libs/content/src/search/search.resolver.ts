@@ -1,10 +1,10 @@
 import { Args, ArgsType, Field, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { IsInt, IsString, Length, Max, Min } from 'class-validator';
-import { ConfigService, RateLimiterService } from '@guildhall/core';
+import { ConfigService } from '@guildhall/core';
 import { AccountModel, AccountService, CurrentAuth, type AuthContext } from '@guildhall/identity';
-import { ContentErrorCode, ContentException } from '../content.exception';
 import { toPostModel } from '../posts/post.mapper';
 import { PostModel } from '../posts/post.model';
+import { SearchLimiter } from './search-limiter';
 import { SearchRepository } from './search.repository';
 
 @ArgsType()
@@ -33,15 +33,12 @@ class SearchResultsModel {
   posts: PostModel[];
 }
 
-/** 30 searches a minute per account: full-text matching is the costliest read. */
-const SEARCH_LIMIT = { max: 30, windowSeconds: 60 };
-
 @Resolver(() => SearchResultsModel)
 export class SearchResolver {
   constructor(
     private readonly search: SearchRepository,
     private readonly accounts: AccountService,
-    private readonly rateLimiter: RateLimiterService,
+    private readonly limiter: SearchLimiter,
     private readonly config: ConfigService,
   ) {}
 
@@ -51,12 +48,7 @@ export class SearchResolver {
     description: 'Accounts, hashtags and posts.',
   })
   async searchAll(@CurrentAuth() auth: AuthContext, @Args() args: SearchArgs): Promise<SearchResultsModel> {
-    await this.rateLimiter.consume(
-      `search:${auth.accountId}`,
-      SEARCH_LIMIT,
-      (retryAfterSeconds) =>
-        new ContentException(ContentErrorCode.RateLimited, 'Too many searches; try again later', { retryAfterSeconds }),
-    );
+    await this.limiter.consume(auth.accountId);
     const text = args.query.trim();
     const bare = text.replace(/^[#@]/, '');
     const [accounts, hashtags, posts] = await Promise.all([

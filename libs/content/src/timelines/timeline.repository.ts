@@ -58,6 +58,17 @@ export interface HashtagQuery {
 
 type Params = Record<string, unknown>;
 
+/** Mastodon's filters of an account's posts (`GET /api/v1/accounts/:id/statuses`). */
+export interface AccountTimelineFilter {
+  /** Leaves out replies to others (a reply to oneself, a thread, stays), as Mastodon does. */
+  excludeReplies?: boolean;
+  excludeReblogs?: boolean;
+  /** Only posts with media (boosts are left out). */
+  onlyMedia?: boolean;
+  /** Only posts with this hashtag (lower case, without "#"). */
+  tagged?: string | null;
+}
+
 /** `:name` placeholders to PostgreSQL's `$n`, the same name always the same number. */
 function positional(sql: string, params: Params): [string, unknown[]] {
   const names: string[] = [];
@@ -168,6 +179,18 @@ export class TimelineRepository {
   }
 
   /**
+   * Leaves out the posts of servers the viewer blocked (their own domain blocks, the social
+   * lib's `account_domain_blocks`); nothing for anonymous readers.
+   */
+  private domainsNotBlocked(viewerId: string | null): string[] {
+    if (!viewerId) return [];
+    return [
+      `(author.domain IS NULL OR NOT EXISTS (
+         SELECT 1 FROM account_domain_blocks tdb WHERE tdb.account_id = :viewerId AND tdb.domain = author.domain))`,
+    ];
+  }
+
+  /**
    * The viewer's own posts and those of accounts they follow, with boosts; accounts on one of the
    * viewer's exclusive lists stay out (they show only in that list). The exclusive-list subquery
    * does not depend on the row, so PostgreSQL hashes it once per query.
@@ -179,6 +202,10 @@ export class TimelineRepository {
       `p.account_id NOT IN (SELECT xa.account_id FROM list_accounts xa JOIN lists xl ON xl.id = xa.list_id
          WHERE xl.account_id = :viewerId AND xl.exclusive)`,
       this.boostedVisible(page.viewerId),
+      ...this.domainsNotBlocked(page.viewerId),
+      `(p.boost_of_id IS NULL OR NOT EXISTS (
+         SELECT 1 FROM accounts oa JOIN account_domain_blocks odb ON odb.domain = oa.domain
+         WHERE oa.id = o.account_id AND odb.account_id = :viewerId))`,
     ]);
   }
 
@@ -217,6 +244,7 @@ export class TimelineRepository {
       `p.visibility = 'public' AND p.boost_of_id IS NULL`,
       ...(origin === 'local' ? ['p.local'] : origin === 'remote' ? ['NOT p.local'] : []),
       ...this.filters(filter),
+      ...this.domainsNotBlocked(page.viewerId),
     ]);
   }
 
@@ -237,6 +265,7 @@ export class TimelineRepository {
       ...(none.length ? [`NOT EXISTS (${tagged('ANY(:noneTags)')})`] : []),
       ...(filter.origin === 'local' ? ['p.local'] : filter.origin === 'remote' ? ['NOT p.local'] : []),
       ...this.filters(filter),
+      ...this.domainsNotBlocked(page.viewerId),
     ];
     return this.run(page, conditions, {
       tag,
@@ -250,8 +279,16 @@ export class TimelineRepository {
     return filter.onlyMedia ? ['EXISTS (SELECT 1 FROM media_attachments fm WHERE fm.post_id = p.id)'] : [];
   }
 
-  /** One account's posts and boosts, as the viewer may see them. */
-  account(page: TimelinePage, accountId: string): Promise<TimelinePost[]> {
-    return this.run(page, ['p.account_id = :accountId', this.boostedVisible(page.viewerId)], { accountId });
+  /** One account's posts and boosts, as the viewer may see them; `filter` narrows them as Mastodon's clients ask. */
+  account(page: TimelinePage, accountId: string, filter: AccountTimelineFilter = {}): Promise<TimelinePost[]> {
+    const conditions = ['p.account_id = :accountId', this.boostedVisible(page.viewerId)];
+    if (filter.excludeReplies) conditions.push('(p.in_reply_to_id IS NULL OR p.in_reply_to_account_id = p.account_id)');
+    if (filter.excludeReblogs || filter.onlyMedia) conditions.push('p.boost_of_id IS NULL');
+    if (filter.onlyMedia) conditions.push('EXISTS (SELECT 1 FROM media_attachments fm WHERE fm.post_id = p.id)');
+    if (filter.tagged) {
+      conditions.push(`EXISTS (SELECT 1 FROM post_hashtags ph JOIN hashtags h ON h.id = ph.hashtag_id
+                               WHERE ph.post_id = p.id AND h.name = :tag)`);
+    }
+    return this.run(page, conditions, { accountId, tag: filter.tagged ?? null });
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SocialModule } from '@guildhall/social';
 import { PostsModule } from '../posts/posts.module';
+import { SearchLimiter } from '../search/search-limiter';
 import { SearchRepository } from '../search/search.repository';
 import { SearchResolver } from '../search/search.resolver';
 import { TimelineRepository } from './timeline.repository';
@@ -9,7 +10,14 @@ import { AccountPostsResolver, TimelineResolver } from './timeline.resolver';
 /** HOME, LOCAL, FEDERATED, list, account and hashtag timelines, and search. */
 @Module({
   imports: [PostsModule, SocialModule],
-  providers: [TimelineRepository, TimelineResolver, AccountPostsResolver, SearchRepository, SearchResolver],
-  exports: [TimelineRepository],
+  providers: [
+    TimelineRepository,
+    TimelineResolver,
+    AccountPostsResolver,
+    SearchRepository,
+    SearchLimiter,
+    SearchResolver,
+  ],
+  exports: [TimelineRepository, SearchRepository, SearchLimiter],
 })
 export class TimelinesModule {}

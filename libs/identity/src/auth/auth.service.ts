@@ -55,10 +55,22 @@ export class AuthService {
     input: { username: string; email: string; password: string; displayName?: string | null },
     client: ClientInfo,
   ): Promise<IssuedSession> {
+    const { account, user } = await this.register(input, client);
+    return this.openSession(user.id, account, client);
+  }
+
+  /**
+   * The sign-up rules without a session: rate limited per client address, and an email address
+   * already registered here reads the same as a taken username (an app's registration, the
+   * Mastodon API's `POST /api/v1/accounts`, then issues its own token).
+   */
+  async register(
+    input: { username: string; email: string; password: string; displayName?: string | null },
+    client: ClientInfo,
+  ): Promise<{ account: AccountEntity; user: UserEntity }> {
     await this.enforce(`signup:ip:${client.ip}`, this.perIp('signUpPerIp'));
     try {
-      const { account, user } = await this.accountService.createLocal(input);
-      return await this.openSession(user.id, account, client);
+      return await this.accountService.createLocal(input);
     } catch (error) {
       // Usernames are public; whether an email address is registered here is not (ADR 0021).
       if (error instanceof IdentityException && error.reason === IdentityErrorCode.EmailTaken) {

@@ -246,6 +246,19 @@ export class OAuthService {
     return this.issueToken(app.id, null, this.grantableScopes(app, input.scope), client);
   }
 
+  /**
+   * A token for a member who just registered through an app (`POST /api/v1/accounts` with the
+   * app's own token): the app's token's scopes, as Mastodon grants them.
+   */
+  issueTokenForUser(
+    applicationId: string,
+    userId: string,
+    scopes: readonly string[],
+    client: ClientInfo,
+  ): Promise<IssuedAppToken> {
+    return this.issueToken(applicationId, userId, [...scopes], client);
+  }
+
   /** `POST /oauth/revoke`: revokes a token of this app; an unknown token is not an error (RFC 7009). */
   async revoke(input: { clientId: unknown; clientSecret: unknown; token: unknown }): Promise<void> {
     const app = await this.authenticateClient(input.clientId, input.clientSecret);

@@ -36,6 +36,17 @@ export interface MastodonAccount {
   following_count: number;
   roles: never[];
   source?: MastodonAccountSource;
+  /** Only on the member's own account (CredentialAccount). */
+  role?: MastodonRole;
+}
+
+/** Mastodon's Role; Guildhall has no staff roles through this API, so every member has the base one. */
+export interface MastodonRole {
+  id: string;
+  name: string;
+  color: string;
+  permissions: string;
+  highlighted: boolean;
 }
 
 export interface MastodonAccountSource {
@@ -188,4 +199,39 @@ export interface MastodonScheduledStatus {
     with_rate_limit: boolean;
   };
   media_attachments: MastodonMediaAttachment[];
+}
+
+export interface MastodonRelationship {
+  id: string;
+  following: boolean;
+  showing_reblogs: boolean;
+  notifying: boolean;
+  languages: string[] | null;
+  followed_by: boolean;
+  blocking: boolean;
+  blocked_by: boolean;
+  muting: boolean;
+  muting_notifications: boolean;
+  requested: boolean;
+  requested_by: boolean;
+  domain_blocking: boolean;
+  endorsed: boolean;
+  note: string;
+}
+
+/** The token `POST /api/v1/accounts` answers with, as `POST /oauth/token` does. */
+export interface MastodonToken {
+  access_token: string;
+  token_type: 'Bearer';
+  scope: string;
+  created_at: number;
+}
+
+/** A hashtag as `/api/v1/tags` renders it (no usage history is kept here). */
+export interface MastodonFollowableTag {
+  id: string;
+  name: string;
+  url: string;
+  history: never[];
+  following?: boolean;
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { BlockEntity } from './block.entity';
+import { type IdPage, fetchIdPage } from '../paging/id-page';
+import { BlockEntity } from './block.entity';
 
 @Injectable()
 export class BlockRepository {
@@ -49,5 +50,16 @@ export class BlockRepository {
       [a, b],
     );
     return found.length > 0;
+  }
+
+  /** The accounts `accountId` blocks, newest block first, each with its target (never a suspended one). */
+  page(accountId: string, page: IdPage): Promise<BlockEntity[]> {
+    const query = this.dataSource
+      .getRepository(BlockEntity)
+      .createQueryBuilder('b')
+      .innerJoinAndSelect('b.target', 'a')
+      .where('b.accountId = :accountId', { accountId })
+      .andWhere('a.suspendedAt IS NULL');
+    return fetchIdPage(query, 'b.id', page);
   }
 }

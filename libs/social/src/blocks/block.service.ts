@@ -7,6 +7,9 @@ import { FollowRateLimit } from '../follows/follow-rate-limit.service';
 import type { FollowParty } from '../follows/follow.service';
 import { FollowRepository } from '../follows/follow.repository';
 import { BlockRepository } from './block.repository';
+import type { IdPage } from '../paging/id-page';
+import type { BlockEntity } from './block.entity';
+import type { MuteEntity } from './mute.entity';
 import { MuteRepository } from './mute.repository';
 
 /**
@@ -100,5 +103,15 @@ export class BlockService {
   async unmute(accountId: string, handle: string): Promise<boolean> {
     const target = await this.directory.resolve(handle);
     return this.mutes.delete(accountId, target.id);
+  }
+
+  /** The accounts `accountId` blocks, newest block first, each with `target` loaded. */
+  blocked(accountId: string, page: IdPage): Promise<BlockEntity[]> {
+    return this.blocks.page(accountId, page);
+  }
+
+  /** The accounts `accountId` mutes, newest mute first, each with `target` loaded. */
+  muted(accountId: string, page: IdPage): Promise<MuteEntity[]> {
+    return this.mutes.page(accountId, page);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { type IdPage, fetchIdPage } from '../paging/id-page';
 import { MuteEntity } from './mute.entity';
 
 @Injectable()
@@ -26,5 +27,16 @@ export class MuteRepository {
       .where('account_id = :accountId AND target_id = :targetId', { accountId, targetId })
       .execute();
     return (result.affected ?? 0) > 0;
+  }
+
+  /** The accounts `accountId` mutes, newest mute first, each with its target (never a suspended one). */
+  page(accountId: string, page: IdPage): Promise<MuteEntity[]> {
+    const query = this.dataSource
+      .getRepository(MuteEntity)
+      .createQueryBuilder('m')
+      .innerJoinAndSelect('m.target', 'a')
+      .where('m.accountId = :accountId', { accountId })
+      .andWhere('a.suspendedAt IS NULL');
+    return fetchIdPage(query, 'm.id', page);
   }
 }

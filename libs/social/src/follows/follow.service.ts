@@ -18,6 +18,7 @@ import {
 } from '@guildhall/identity';
 import type { EntityManager } from 'typeorm';
 import { BlockRepository } from '../blocks/block.repository';
+import type { IdPage } from '../paging/id-page';
 import { SocialErrorCode, SocialException } from '../social.exception';
 import type { AccountConnection } from './account-connection.model';
 import { AccountDirectory } from './account-directory.service';
@@ -301,5 +302,29 @@ export class FollowService {
   async following(accountId: string, args: ConnectionArgs): Promise<AccountConnection> {
     const rows = await this.follows.pageFollowing(accountId, afterCursor(args.after), args.first + 1);
     return toConnection(toPage(rows, args.first), (row): AccountModel => this.directory.toModel(row.followee));
+  }
+
+  /**
+   * Accepted follows of (`followers`) or by (`following`) an account in a page of follow ids
+   * (Mastodon's paging), each with the other account loaded.
+   */
+  acceptedPage(direction: 'followers' | 'following', accountId: string, page: IdPage): Promise<FollowEntity[]> {
+    return this.follows.pageAccepted(direction, accountId, page);
+  }
+
+  /** The viewer's incoming pending requests in a page of follow ids, each with `follower` loaded. */
+  requestsPage(followeeId: string, page: IdPage): Promise<FollowEntity[]> {
+    return this.follows.pagePendingWithRequester(followeeId, page);
+  }
+
+  /** How many accounts wait for the viewer's approval. */
+  pendingRequestCount(followeeId: string): Promise<number> {
+    return this.follows.countPending(followeeId);
+  }
+
+  /** Mastodon's familiar followers: who of the accounts the viewer follows follows each of `accountIds`. */
+  familiarFollows(viewerId: string, accountIds: readonly string[], limit: number): Promise<FollowEntity[]> {
+    if (accountIds.length === 0) return Promise.resolve([]);
+    return this.follows.familiarFollows(viewerId, accountIds, limit);
   }
 }

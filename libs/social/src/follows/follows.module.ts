@@ -4,6 +4,9 @@ import { BlockEntity } from '../blocks/block.entity';
 import { BlockRepository } from '../blocks/block.repository';
 import { BlockResolver } from '../blocks/block.resolver';
 import { BlockService } from '../blocks/block.service';
+import { AccountDomainBlockEntity } from '../blocks/domain-block.entity';
+import { DomainBlockRepository } from '../blocks/domain-block.repository';
+import { DomainBlockService } from '../blocks/domain-block.service';
 import { MuteEntity } from '../blocks/mute.entity';
 import { MuteRepository } from '../blocks/mute.repository';
 import { AccountDirectory } from './account-directory.service';
@@ -19,7 +22,7 @@ import { SocialLoaders } from './social.loaders';
 
 /** Follows, follow requests, blocks and mutes (the social graph). */
 @Module({
-  imports: [TypeOrmModule.forFeature([FollowEntity, BlockEntity, MuteEntity])],
+  imports: [TypeOrmModule.forFeature([FollowEntity, BlockEntity, MuteEntity, AccountDomainBlockEntity])],
   providers: [
     FollowRepository,
     BlockRepository,
@@ -34,7 +37,9 @@ import { SocialLoaders } from './social.loaders';
     FollowResolver,
     BlockResolver,
     AccountSocialResolver,
+    DomainBlockRepository,
+    DomainBlockService,
   ],
-  exports: [SocialGraphService, FollowService, BlockService],
+  exports: [SocialGraphService, FollowService, BlockService, DomainBlockService],
 })
 export class FollowsModule {}

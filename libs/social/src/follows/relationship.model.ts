@@ -11,6 +11,9 @@ export class RelationshipModel {
   @Field({ description: 'The account follows the viewer (accepted).' })
   followedBy: boolean;
 
+  @Field({ description: 'The account asked to follow the viewer and awaits approval.' })
+  requestedBy: boolean;
+
   @Field()
   blocking: boolean;
 
@@ -19,4 +22,7 @@ export class RelationshipModel {
 
   @Field()
   muting: boolean;
+
+  @Field({ description: "The viewer hides the account's server (a domain block of their own)." })
+  domainBlocking: boolean;
 }

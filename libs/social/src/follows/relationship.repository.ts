@@ -7,9 +7,11 @@ export interface RelationshipRow {
   following: boolean;
   requested: boolean;
   followed_by: boolean;
+  requested_by: boolean;
   blocking: boolean;
   blocked_by: boolean;
   muting: boolean;
+  domain_blocking: boolean;
 }
 
 @Injectable()
@@ -26,9 +28,13 @@ export class RelationshipRepository {
            AS requested,
          EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = t.id AND f.followee_id = $1 AND f.state = 'accepted')
            AS followed_by,
+         EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = t.id AND f.followee_id = $1 AND f.state = 'pending')
+           AS requested_by,
          EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = $1 AND b.target_id = t.id) AS blocking,
          EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = t.id AND b.target_id = $1) AS blocked_by,
-         EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = $1 AND m.target_id = t.id) AS muting
+         EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = $1 AND m.target_id = t.id) AS muting,
+         EXISTS (SELECT 1 FROM accounts a JOIN account_domain_blocks d ON d.domain = a.domain
+                 WHERE a.id = t.id AND d.account_id = $1) AS domain_blocking
        FROM unnest($2::uuid[]) AS t(id)`,
       [viewerId, [...accountIds]],
     );

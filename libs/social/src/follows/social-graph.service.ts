@@ -35,9 +35,11 @@ export class SocialGraphService {
           following: row.following,
           requested: row.requested,
           followedBy: row.followed_by,
+          requestedBy: row.requested_by,
           blocking: row.blocking,
           blockedBy: row.blocked_by,
           muting: row.muting,
+          domainBlocking: row.domain_blocking,
         },
       ]),
     );

@@ -1,0 +1,102 @@
+import { Body, Param } from '@nestjs/common';
+import { type AuthContext, CurrentAuth } from '@guildhall/identity';
+import { BlockService, FollowService, SocialGraphService } from '@guildhall/social';
+import { MastodonController, MastodonPost } from '../http/mastodon-controller.decorator';
+import { MastodonException } from '../http/mastodon.exception';
+import { stringParam } from '../http/params';
+import { Scope } from '../http/scopes.decorator';
+import type { MastodonRelationship } from '../serializers/mastodon-entities';
+import { AccountLookup, handleOf } from './account-lookup.service';
+import { toMastodonRelationship } from './relationship.serializer';
+
+type FormBody = Record<string, unknown> | undefined;
+
+/**
+ * Follows, blocks and mutes by account id, each through the social lib's services (their pair
+ * locks, rate limits, counters, events and federation), answering the new Relationship.
+ * Per-follow options (`reblogs`, `notify`, `languages`) are accepted and not stored.
+ */
+@MastodonController('api/v1/accounts')
+export class AccountActionsController {
+  constructor(
+    private readonly lookup: AccountLookup,
+    private readonly follows: FollowService,
+    private readonly blocks: BlockService,
+    private readonly graph: SocialGraphService,
+  ) {}
+
+  /** Follows; a locked or remote account answers `requested` until it accepts. */
+  @Scope('write:follows')
+  @MastodonPost(':id/follow')
+  async follow(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<MastodonRelationship> {
+    const target = await this.lookup.byId(id);
+    await this.follows.follow(auth.accountId, handleOf(target));
+    return this.relationship(auth.accountId, target.id);
+  }
+
+  @Scope('write:follows')
+  @MastodonPost(':id/unfollow')
+  async unfollow(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<MastodonRelationship> {
+    const target = await this.lookup.byId(id);
+    await this.follows.unfollow(auth.accountId, handleOf(target));
+    return this.relationship(auth.accountId, target.id);
+  }
+
+  @Scope('write:follows')
+  @MastodonPost(':id/remove_from_followers')
+  async removeFromFollowers(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<MastodonRelationship> {
+    const target = await this.lookup.byId(id);
+    await this.follows.removeFollower(auth.accountId, handleOf(target));
+    return this.relationship(auth.accountId, target.id);
+  }
+
+  @Scope('write:blocks')
+  @MastodonPost(':id/block')
+  async block(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<MastodonRelationship> {
+    const target = await this.lookup.byId(id);
+    await this.blocks.block(auth.accountId, handleOf(target));
+    return this.relationship(auth.accountId, target.id);
+  }
+
+  @Scope('write:blocks')
+  @MastodonPost(':id/unblock')
+  async unblock(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<MastodonRelationship> {
+    const target = await this.lookup.byId(id);
+    await this.blocks.unblock(auth.accountId, handleOf(target));
+    return this.relationship(auth.accountId, target.id);
+  }
+
+  /**
+   * Mutes for good: a mute here always hides notifications too, and timed mutes are not kept,
+   * so a `duration` other than 0 is refused rather than ignored.
+   */
+  @Scope('write:mutes')
+  @MastodonPost(':id/mute')
+  async mute(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id') id: string,
+    @Body() body: FormBody,
+  ): Promise<MastodonRelationship> {
+    const duration = stringParam(body?.duration);
+    if (duration !== undefined && duration !== '' && duration !== '0') {
+      if (!/^\d+$/.test(duration)) throw MastodonException.unprocessable('duration must be a number of seconds');
+      throw MastodonException.unprocessable('Timed mutes are not supported here: mute with duration 0');
+    }
+    const target = await this.lookup.byId(id);
+    await this.blocks.mute(auth.accountId, handleOf(target));
+    return this.relationship(auth.accountId, target.id);
+  }
+
+  @Scope('write:mutes')
+  @MastodonPost(':id/unmute')
+  async unmute(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<MastodonRelationship> {
+    const target = await this.lookup.byId(id);
+    await this.blocks.unmute(auth.accountId, handleOf(target));
+    return this.relationship(auth.accountId, target.id);
+  }
+
+  private async relationship(viewerId: string, accountId: string): Promise<MastodonRelationship> {
+    const found = await this.graph.relationships(viewerId, [accountId]);
+    return toMastodonRelationship(accountId, found.get(accountId) ?? null);
+  }
+}

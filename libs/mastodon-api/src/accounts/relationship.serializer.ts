@@ -1,0 +1,37 @@
+import type { Relationship } from '@guildhall/social';
+import type { MastodonRelationship } from '../serializers/mastodon-entities';
+
+/**
+ * How the viewer relates to account `id`, as Mastodon renders it. Guildhall keeps no per-follow
+ * options (reblogs, notify, languages), no endorsements and no notes: boosts of a followed
+ * account always show, a mute always hides notifications too.
+ */
+export function toMastodonRelationship(id: string, relationship: Relationship | null): MastodonRelationship {
+  const r = relationship ?? {
+    following: false,
+    requested: false,
+    followedBy: false,
+    requestedBy: false,
+    blocking: false,
+    blockedBy: false,
+    muting: false,
+    domainBlocking: false,
+  };
+  return {
+    id,
+    following: r.following,
+    showing_reblogs: r.following || r.requested,
+    notifying: false,
+    languages: null,
+    followed_by: r.followedBy,
+    blocking: r.blocking,
+    blocked_by: r.blockedBy,
+    muting: r.muting,
+    muting_notifications: r.muting,
+    requested: r.requested,
+    requested_by: r.requestedBy,
+    domain_blocking: r.domainBlocking,
+    endorsed: false,
+    note: '',
+  };
+}

@@ -44,3 +44,4 @@ export { VIEWER_HAS_LIKED, VIEWER_HAS_BOOSTED, VIEWER_HAS_BOOKMARKED } from './e
 export { TimelineRepository, type TimelinePost, type TimelinePage } from './timelines/timeline.repository';
 export { ActivityModule } from './activity/activity.module';
 export { ActivityRepository, type PostActivity, type LikeActivity } from './activity/activity.repository';
+export { SearchService, type SearchKind, type SearchQuery, type SearchResults } from './search/search.service';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { InstanceStatsRepository } from '@guildhall/federation';
+import { ContentModule } from '@guildhall/content';
+import { InstanceStatsRepository, ModerationModule } from '@guildhall/federation';
 import { InstanceController } from './instance/instance.controller';
 import { MemberDefaultsController } from './instance/member-defaults.controller';
 import { MastodonLoaders } from './http/mastodon-request';
@@ -7,6 +8,8 @@ import { ScopeGuard } from './http/scope.guard';
 import { AppsController } from './oauth/apps.controller';
 import { OAuthTokenController } from './oauth/oauth-token.controller';
 import { PushKeys } from './push/push-keys';
+import { ReportsController } from './reports/reports.controller';
+import { SearchController } from './search/search.controller';
 import { AccountSerializer } from './serializers/account.serializer';
 import { StatusSerializer } from './serializers/status.serializer';
 
@@ -16,7 +19,20 @@ import { StatusSerializer } from './serializers/status.serializer';
  * parses Mastodon's parameters and renders Mastodon's entities.
  */
 @Module({
-  controllers: [OAuthTokenController, AppsController, InstanceController, MemberDefaultsController],
+  imports: [
+    // search, filters and reports
+    ContentModule,
+    ModerationModule,
+  ],
+  controllers: [
+    OAuthTokenController,
+    AppsController,
+    InstanceController,
+    MemberDefaultsController,
+    // search, filters and reports
+    SearchController,
+    ReportsController,
+  ],
   providers: [
     ScopeGuard,
     MastodonLoaders,

@@ -1,11 +1,10 @@
 import { Args, ArgsType, Field, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { IsInt, IsString, Length, Max, Min } from 'class-validator';
-import { ConfigService, RateLimiterService } from '@guildhall/core';
+import { ConfigService } from '@guildhall/core';
 import { AccountModel, AccountService, CurrentAuth, type AuthContext } from '@guildhall/identity';
-import { ContentErrorCode, ContentException } from '../content.exception';
 import { toPostModel } from '../posts/post.mapper';
 import { PostModel } from '../posts/post.model';
-import { SearchRepository } from './search.repository';
+import { SearchService } from './search.service';
 
 @ArgsType()
 class SearchArgs {
@@ -33,15 +32,11 @@ class SearchResultsModel {
   posts: PostModel[];
 }
 
-/** 30 searches a minute per account: full-text matching is the costliest read. */
-const SEARCH_LIMIT = { max: 30, windowSeconds: 60 };
-
 @Resolver(() => SearchResultsModel)
 export class SearchResolver {
   constructor(
-    private readonly search: SearchRepository,
+    private readonly search: SearchService,
     private readonly accounts: AccountService,
-    private readonly rateLimiter: RateLimiterService,
     private readonly config: ConfigService,
   ) {}
 
@@ -51,19 +46,10 @@ export class SearchResolver {
     description: 'Accounts, hashtags and posts.',
   })
   async searchAll(@CurrentAuth() auth: AuthContext, @Args() args: SearchArgs): Promise<SearchResultsModel> {
-    await this.rateLimiter.consume(
-      `search:${auth.accountId}`,
-      SEARCH_LIMIT,
-      (retryAfterSeconds) =>
-        new ContentException(ContentErrorCode.RateLimited, 'Too many searches; try again later', { retryAfterSeconds }),
-    );
-    const text = args.query.trim();
-    const bare = text.replace(/^[#@]/, '');
-    const [accounts, hashtags, posts] = await Promise.all([
-      text.startsWith('#') ? [] : this.search.accounts(bare.split('@')[0], auth.accountId, args.first),
-      text.startsWith('@') ? [] : this.search.hashtags(bare, auth.accountId, args.first),
-      text.startsWith('@') || text.startsWith('#') ? [] : this.search.posts(text, auth.accountId, args.first),
-    ]);
+    const { accounts, hashtags, posts } = await this.search.searchAll(auth.accountId, {
+      text: args.query,
+      limit: args.first,
+    });
     return {
       accounts: accounts.map((account) => this.accounts.toModel(account)),
       hashtags,

@@ -45,3 +45,15 @@ export { TimelineRepository, type TimelinePost, type TimelinePage } from './time
 export { ActivityModule } from './activity/activity.module';
 export { ActivityRepository, type PostActivity, type LikeActivity } from './activity/activity.repository';
 export { SearchService, type SearchKind, type SearchQuery, type SearchResults } from './search/search.service';
+export {
+  FilterService,
+  FILTERS_CHANGED_TRIGGER,
+  type FiltersChangedPayload,
+  type FilterInput,
+  type KeywordInput,
+} from './filters/filter.service';
+export { FilterMatcher, type FilterResult, type PostFilter } from './filters/filter.matcher';
+export type { FilterView } from './filters/filter.repository';
+export { FILTER_CONTEXTS, type FilterContext, type FilterAction, FilterEntity } from './filters/filter.entity';
+export { FilterKeywordEntity } from './filters/filter-keyword.entity';
+export { FilterStatusEntity } from './filters/filter-status.entity';

@@ -7,6 +7,7 @@ import { MastodonLoaders } from './http/mastodon-request';
 import { ScopeGuard } from './http/scope.guard';
 import { AppsController } from './oauth/apps.controller';
 import { OAuthTokenController } from './oauth/oauth-token.controller';
+import { FiltersController } from './filters/filters.controller';
 import { PushKeys } from './push/push-keys';
 import { ReportsController } from './reports/reports.controller';
 import { SearchController } from './search/search.controller';
@@ -31,6 +32,7 @@ import { StatusSerializer } from './serializers/status.serializer';
     MemberDefaultsController,
     // search, filters and reports
     SearchController,
+    FiltersController,
     ReportsController,
   ],
   providers: [

@@ -9,6 +9,8 @@ const CREATE = 'mutation($input: CreatePostInput!) { createPost(input: $input) {
 const SEARCH_ALL = 'query($q: String!) { searchAll(query: $q) { posts { id } hashtags accounts { handle } } }';
 
 type Json = Record<string, unknown>;
+/** Remote usernames unique to this run: the database outlives it. */
+const run = Date.now().toString(36);
 interface SearchBody {
   accounts: { id: string; acct: string; username: string; uri: string }[];
   statuses: { id: string; content: string; visibility: string; account: { id: string } }[];
@@ -147,8 +149,8 @@ describe('Mastodon search v2', () => {
   });
 
   it('resolve=true finds a remote account by handle and by actor URL, over WebFinger and a signed fetch', async () => {
-    const mira = await peer.createActor({ username: 'mira', name: 'Mira Remote' });
-    const handle = `mira@${peer.handleHost}`;
+    const mira = await peer.createActor({ username: `mira${run}`, name: 'Mira Remote' });
+    const handle = `mira${run}@${peer.handleHost}`;
 
     const unresolved = await search({ q: `@${handle}`, type: 'accounts' }, bobToken);
     expect(unresolved.body.accounts).toEqual([]);
@@ -156,12 +158,14 @@ describe('Mastodon search v2', () => {
     const { createRestAPIClient } = await import('masto');
     const masto = createRestAPIClient({ url: t.origin, accessToken: bobToken });
     const byHandle = await masto.v2.search.list({ q: `@${handle}`, resolve: true, type: 'accounts' });
-    expect(byHandle.accounts.map((a) => [a.acct, a.displayName, a.uri])).toEqual([[handle, 'Mira Remote', mira.id]]);
+    expect(byHandle.accounts.map((a) => [a.acct, a.displayName])).toEqual([[handle, 'Mira Remote']]);
+    const stored = await search({ q: `@${handle}`, type: 'accounts' }, bobToken);
+    expect(stored.body.accounts.map((a) => a.uri)).toEqual([mira.id]);
 
-    const rolf = await peer.createActor({ username: 'rolf' });
+    const rolf = await peer.createActor({ username: `rolf${run}` });
     const byUrl = await search({ q: rolf.id, resolve: 'true' }, bobToken);
     // Found by its id, an actor is stored under its id's host (RemoteActorService.resolveUri).
-    expect(byUrl.body.accounts.map((a) => [a.acct, a.uri])).toEqual([[`rolf@${new URL(rolf.id).host}`, rolf.id]]);
+    expect(byUrl.body.accounts.map((a) => [a.acct, a.uri])).toEqual([[`rolf${run}@${new URL(rolf.id).host}`, rolf.id]]);
   });
 });
 
@@ -185,8 +189,8 @@ describe('Mastodon search v2: resolve follows the SSRF rules', () => {
 
   it('refuses to look up a handle or an actor URL on a loopback address, and stores nothing', async () => {
     await t.app.get(RateLimiterService).reset('remote-lookup:ip:127.0.0.1');
-    const nadia = await peer.createActor({ username: 'nadia' });
-    for (const q of [`nadia@${peer.handleHost}`, nadia.id]) {
+    const nadia = await peer.createActor({ username: `nadia${run}` });
+    for (const q of [`nadia${run}@${peer.handleHost}`, nadia.id]) {
       const res = await fetch(`${t.origin}/api/v2/search?${new URLSearchParams({ q, resolve: 'true' }).toString()}`, {
         headers: { authorization: `Bearer ${token}` },
       });

@@ -41,7 +41,7 @@ export interface FilterInput {
 }
 
 const invalid = (message: string) => new ContentException(ContentErrorCode.InvalidFilter, message);
-const notFound = () => new ContentException(ContentErrorCode.FilterNotFound, 'No such filter');
+const notFound = () => new ContentException(ContentErrorCode.FilterNotFound, 'Record not found');
 
 /** A member's filters: only ever their own (every lookup is by owner). */
 @Injectable()
@@ -75,7 +75,7 @@ export class FilterService {
       action: action(input.action ?? 'warn'),
       expiresAt: expiresAt(input.expiresIn ?? null),
     });
-    const keywords = (input.keywords ?? []).filter((k) => !k.destroy).map((k) => newKeyword(filter.id, k));
+    const keywords = inOrder((input.keywords ?? []).filter((k) => !k.destroy).map((k) => newKeyword(filter.id, k)));
     if (keywords.length > MAX_KEYWORDS) throw invalid(`At most ${MAX_KEYWORDS} keywords per filter`);
     await this.filters.transaction(async (manager) => {
       await manager.insert(FilterEntity, filter);
@@ -95,7 +95,9 @@ export class FilterService {
     for (const k of input.keywords ?? []) {
       if (k.id !== undefined && !ownKeywords.has(k.id)) throw invalid('keywords_attributes: no such keyword in this filter');
     }
-    const added = (input.keywords ?? []).filter((k) => k.id === undefined && !k.destroy).map((k) => newKeyword(id, k));
+    const added = inOrder(
+      (input.keywords ?? []).filter((k) => k.id === undefined && !k.destroy).map((k) => newKeyword(id, k)),
+    );
     const removed = (input.keywords ?? []).filter((k) => k.id !== undefined && k.destroy).map((k) => k.id!);
     const edited = (input.keywords ?? []).filter((k) => k.id !== undefined && !k.destroy);
     if (current.keywords.length + added.length - removed.length > MAX_KEYWORDS) {
@@ -180,6 +182,15 @@ export class FilterService {
       this.logger.warn({ msg: 'filters_changed not published', accountId, err: error });
     });
   }
+}
+
+/**
+ * Keywords are listed by id, as Mastodon lists them in the order given: UUIDv7s made in the same
+ * millisecond are not ordered, so a batch takes its ids sorted, in the order of its keywords.
+ */
+function inOrder(keywords: FilterKeywordEntity[]): FilterKeywordEntity[] {
+  const ids = keywords.map((k) => k.id).sort();
+  return keywords.map((k, i) => Object.assign(k, { id: ids[i] }));
 }
 
 function title(value: string): string {

@@ -15,7 +15,7 @@ import {
 } from '../serializers/filter.serializer';
 import { filterParams, keywordParams, pathId } from './filter-params';
 
-type Body = Record<string, unknown>;
+type RequestBody = Record<string, unknown>;
 
 /**
  * Mastodon's filters v2 over the content lib's FilterService: a member's own filters only (every
@@ -40,7 +40,7 @@ export class FiltersController {
 
   @MastodonPost('v2/filters')
   @Scope('write:filters')
-  async create(@CurrentAuth() auth: AuthContext, @Body() body: Body = {}): Promise<MastodonFilter> {
+  async create(@CurrentAuth() auth: AuthContext, @Body() body: RequestBody = {}): Promise<MastodonFilter> {
     return toMastodonFilter(await this.filters.create(auth.accountId, filterParams(body)));
   }
 
@@ -55,7 +55,7 @@ export class FiltersController {
   async updateKeyword(
     @CurrentAuth() auth: AuthContext,
     @Param('id') id: string,
-    @Body() body: Body = {},
+    @Body() body: RequestBody = {},
   ): Promise<MastodonFilterKeyword> {
     const { keyword, wholeWord } = keywordParams({ keyword: body.keyword, whole_word: body.whole_word });
     const input = { keyword, ...('whole_word' in body ? { wholeWord } : {}) };
@@ -92,7 +92,7 @@ export class FiltersController {
 
   @Put('v2/filters/:id')
   @Scope('write:filters')
-  async update(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() body: Body = {}): Promise<MastodonFilter> {
+  async update(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() body: RequestBody = {}): Promise<MastodonFilter> {
     return toMastodonFilter(await this.filters.update(auth.accountId, pathId(id), filterParams(body)));
   }
 
@@ -115,7 +115,7 @@ export class FiltersController {
   async addKeyword(
     @CurrentAuth() auth: AuthContext,
     @Param('id') id: string,
-    @Body() body: Body = {},
+    @Body() body: RequestBody = {},
   ): Promise<MastodonFilterKeyword> {
     const { keyword, wholeWord } = keywordParams({ keyword: body.keyword, whole_word: body.whole_word });
     return toMastodonFilterKeyword(await this.filters.addKeyword(auth.accountId, pathId(id), { keyword, wholeWord }));
@@ -132,7 +132,7 @@ export class FiltersController {
   async addStatus(
     @CurrentAuth() auth: AuthContext,
     @Param('id') id: string,
-    @Body() body: Body = {},
+    @Body() body: RequestBody = {},
   ): Promise<MastodonFilterStatus> {
     const statusId = stringParam(body.status_id);
     if (!statusId) throw MastodonException.unprocessable('status_id is required');

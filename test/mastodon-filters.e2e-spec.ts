@@ -27,7 +27,9 @@ describe('Mastodon filters v2', () => {
       method,
       headers: {
         authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' }),
+        ...(body === undefined
+          ? {}
+          : { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' }),
       },
       body: body === undefined ? undefined : form ? body : JSON.stringify(body),
     });
@@ -40,7 +42,10 @@ describe('Mastodon filters v2', () => {
   };
   /** Renders posts for `viewer` as the REST timelines do, with the filters of `context`. */
   const render = async (viewer: SignedUp, ids: string[], filterContext?: 'home' | 'public' | 'thread') => {
-    const posts = await t.app.get(DataSource).getRepository(PostEntity).find({ where: { id: In(ids) }, order: { id: 'DESC' } });
+    const posts = await t.app
+      .get(DataSource)
+      .getRepository(PostEntity)
+      .find({ where: { id: In(ids) }, order: { id: 'DESC' } });
     const context = t.app.get(MastodonLoaders).of({ user: { accountId: viewer.account.id } as never });
     return t.app.get(StatusSerializer).serializeMany(posts, { ...context, filterContext });
   };
@@ -60,7 +65,10 @@ describe('Mastodon filters v2', () => {
       context: ['home', 'thread'],
       filterAction: 'warn',
       expiresIn: 3600,
-      keywordsAttributes: [{ keyword: 'Finale', wholeWord: true }, { keyword: 'spoil', wholeWord: false }],
+      keywordsAttributes: [
+        { keyword: 'Finale', wholeWord: true },
+        { keyword: 'spoil', wholeWord: false },
+      ],
     });
     expect(filter).toMatchObject({
       title: 'Spoilers',
@@ -133,15 +141,27 @@ describe('Mastodon filters v2', () => {
 
   it('refuses invalid filters with 422 and stores nothing', async () => {
     const count = async () =>
-      Number((await t.app.get(DataSource).query('SELECT count(*) AS n FROM filters WHERE account_id = $1', [alice.account.id]))[0].n as string);
+      Number(
+        (
+          await t.app
+            .get(DataSource)
+            .query('SELECT count(*) AS n FROM filters WHERE account_id = $1', [alice.account.id])
+        )[0].n as string,
+      );
     const before = await count();
     const cases: [Json, string][] = [
       [{ context: ['home'] }, 'title is required'],
       [{ title: 'x' }, 'context is required'],
-      [{ title: 'x', context: ['home', 'everywhere'] }, 'context must be one or more of home, notifications, public, thread, account'],
+      [
+        { title: 'x', context: ['home', 'everywhere'] },
+        'context must be one or more of home, notifications, public, thread, account',
+      ],
       [{ title: 'x', context: ['home'], filter_action: 'mute' }, 'filter_action must be warn, hide, blur'],
       [{ title: 'x', context: ['home'], expires_in: '-5' }, 'expires_in must be a positive number of seconds'],
-      [{ title: 'x', context: ['home'], keywords_attributes: [{ keyword: ' ' }] }, 'keyword must be 1 to 200 characters'],
+      [
+        { title: 'x', context: ['home'], keywords_attributes: [{ keyword: ' ' }] },
+        'keyword must be 1 to 200 characters',
+      ],
     ];
     for (const [body, error] of cases) {
       expect(await api('POST', '/api/v2/filters', body)).toEqual({ status: 422, body: { error } });
@@ -157,14 +177,17 @@ describe('Mastodon filters v2', () => {
     const plain = await create(bob, `Nothing to see`);
     const partial = await create(bob, `Not a whole word: x${word}y`);
     const hidden = await create(bob, 'The butler did it');
-    const post = (await api('POST', '/api/v2/filters', {
-      title: 'Dragons',
-      context: ['home'],
-      filter_action: 'warn',
-      keywords_attributes: [{ keyword: word.toUpperCase(), whole_word: true }],
-    })).body as unknown as { id: string };
-    const hide = (await api('POST', '/api/v2/filters', { title: 'Mysteries', context: ['home', 'public'], filter_action: 'hide' }))
-      .body as unknown as { id: string };
+    const post = (
+      await api('POST', '/api/v2/filters', {
+        title: 'Dragons',
+        context: ['home'],
+        filter_action: 'warn',
+        keywords_attributes: [{ keyword: word.toUpperCase(), whole_word: true }],
+      })
+    ).body as unknown as { id: string };
+    const hide = (
+      await api('POST', '/api/v2/filters', { title: 'Mysteries', context: ['home', 'public'], filter_action: 'hide' })
+    ).body as unknown as { id: string };
     const status = await api('POST', `/api/v2/filters/${hide.id}/statuses`, { status_id: hidden });
     expect(status.status).toBe(200);
     expect(status.body).toEqual({ id: expect.any(String) as string, status_id: hidden });
@@ -183,7 +206,9 @@ describe('Mastodon filters v2', () => {
     expect(home.find((s) => s.id === partial)?.filtered).toBeUndefined();
 
     // Another context: only the hide filter (public) applies; in threads neither; for bob nothing.
-    expect((await render(alice, [warned, hidden], 'public')).map((s) => [s.id, s.filtered])).toEqual([[warned, undefined]]);
+    expect((await render(alice, [warned, hidden], 'public')).map((s) => [s.id, s.filtered])).toEqual([
+      [warned, undefined],
+    ]);
     expect((await render(alice, [warned, hidden], 'thread')).map((s) => s.id)).toEqual([hidden, warned]);
     expect((await render(bob, [warned, hidden], 'home')).map((s) => s.id)).toEqual([hidden, warned]);
 
@@ -192,7 +217,9 @@ describe('Mastodon filters v2', () => {
     expect((await render(alice, [warned], 'home'))[0].filtered).toEqual([
       expect.objectContaining({ filter: expect.objectContaining({ filter_action: 'blur' }) as unknown }),
     ]);
-    await t.app.get(DataSource).query(`UPDATE filters SET expires_at = now() - interval '1 second' WHERE id = $1`, [post.id]);
+    await t.app
+      .get(DataSource)
+      .query(`UPDATE filters SET expires_at = now() - interval '1 second' WHERE id = $1`, [post.id]);
     expect((await render(alice, [warned], 'home'))[0].filtered).toBeUndefined();
 
     // Removing the post from the hide filter shows it again.

@@ -28,7 +28,9 @@ describe('Mastodon reports', () => {
   beforeAll(async () => {
     t = await createListeningTestApp();
     [alice, bob, moderator] = await Promise.all([signUp(t), signUp(t), signUp(t)]);
-    await t.app.get(DataSource).query(`UPDATE users SET role = 'moderator' WHERE account_id = $1`, [moderator.account.id]);
+    await t.app
+      .get(DataSource)
+      .query(`UPDATE users SET role = 'moderator' WHERE account_id = $1`, [moderator.account.id]);
     token = await appToken(t, bob, 'read write:reports');
   });
   afterAll(() => t.close());
@@ -59,7 +61,9 @@ describe('Mastodon reports', () => {
     expect(new Date(filed.createdAt).toISOString()).toBe(filed.createdAt);
 
     const read = await t.gql<{
-      reports: { edges: { node: { id: string; comment: string; reporter: { handle: string }; posts: { id: string }[] } }[] };
+      reports: {
+        edges: { node: { id: string; comment: string; reporter: { handle: string }; posts: { id: string }[] } }[];
+      };
     }>(REPORTS, {}, moderator.token);
     expect(read.errors).toBeUndefined();
     expect(read.data?.reports.edges.find((e) => e.node.id === filed.id)?.node).toEqual({

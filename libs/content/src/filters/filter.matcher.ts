@@ -57,7 +57,11 @@ export class FilterMatcher {
         const statusMatch = statusIds.has(postId);
         if (!keywordMatches.length && !statusMatch) return [];
         return [
-          { filter: view, keywordMatches: keywordMatches.length ? keywordMatches : null, statusMatches: statusMatch ? [postId] : null },
+          {
+            filter: view,
+            keywordMatches: keywordMatches.length ? keywordMatches : null,
+            statusMatches: statusMatch ? [postId] : null,
+          },
         ];
       });
     };

@@ -40,8 +40,12 @@ export class FilterRepository {
     if (!filters.length) return [];
     const filterIds = filters.map((f) => f.id);
     const [keywords, statuses] = await Promise.all([
-      this.dataSource.getRepository(FilterKeywordEntity).find({ where: { filterId: In(filterIds) }, order: { id: 'ASC' } }),
-      this.dataSource.getRepository(FilterStatusEntity).find({ where: { filterId: In(filterIds) }, order: { id: 'ASC' } }),
+      this.dataSource
+        .getRepository(FilterKeywordEntity)
+        .find({ where: { filterId: In(filterIds) }, order: { id: 'ASC' } }),
+      this.dataSource
+        .getRepository(FilterStatusEntity)
+        .find({ where: { filterId: In(filterIds) }, order: { id: 'ASC' } }),
     ]);
     return filters.map((filter) => ({
       filter,

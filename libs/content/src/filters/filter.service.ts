@@ -93,7 +93,8 @@ export class FilterService {
     if (input.expiresIn !== undefined) changes.expiresAt = expiresAt(input.expiresIn);
     const ownKeywords = new Set(current.keywords.map((k) => k.id));
     for (const k of input.keywords ?? []) {
-      if (k.id !== undefined && !ownKeywords.has(k.id)) throw invalid('keywords_attributes: no such keyword in this filter');
+      if (k.id !== undefined && !ownKeywords.has(k.id))
+        throw invalid('keywords_attributes: no such keyword in this filter');
     }
     const added = inOrder(
       (input.keywords ?? []).filter((k) => k.id === undefined && !k.destroy).map((k) => newKeyword(id, k)),
@@ -106,7 +107,11 @@ export class FilterService {
     const edits = edited.map((k) => ({ id: k.id!, ...keywordChanges(k) }));
     await this.filters.transaction(async (manager) => {
       if (Object.keys(changes).length) await manager.update(FilterEntity, { id, accountId }, changes);
-      if (removed.length) await manager.delete(FilterKeywordEntity, removed.map((kid) => ({ id: kid, filterId: id })));
+      if (removed.length)
+        await manager.delete(
+          FilterKeywordEntity,
+          removed.map((kid) => ({ id: kid, filterId: id })),
+        );
       for (const edit of edits) await updateKeyword(manager, id, edit);
       if (added.length) await manager.insert(FilterKeywordEntity, added);
     });

@@ -70,12 +70,15 @@ export class SearchRepository {
    * Posts the viewer may see whose text matches every word, newest first; optionally only one
    * account's, and only older than `maxId` / newer than `minId` (post ids are time-ordered).
    */
-  posts(text: string, viewerId: string | null, limit: number, offset = 0, bounds: PostBounds = {}): Promise<PostEntity[]> {
+  posts(
+    text: string,
+    viewerId: string | null,
+    limit: number,
+    offset = 0,
+    bounds: PostBounds = {},
+  ): Promise<PostEntity[]> {
     const visible = visibleTo('p', viewerId);
-    const query = this.dataSource
-      .getRepository(PostEntity)
-      .createQueryBuilder('p')
-      .where(visible.sql, visible.params);
+    const query = this.dataSource.getRepository(PostEntity).createQueryBuilder('p').where(visible.sql, visible.params);
     if (bounds.accountId) query.andWhere('p.account_id = :accountId', { accountId: bounds.accountId });
     if (bounds.maxId) query.andWhere('p.id < :maxId', { maxId: bounds.maxId });
     if (bounds.minId) query.andWhere('p.id > :minId', { minId: bounds.minId });

@@ -9,7 +9,14 @@ import { AccountPostsResolver, TimelineResolver } from './timeline.resolver';
 /** HOME, LOCAL, FEDERATED, account and hashtag timelines, and search. */
 @Module({
   imports: [PostsModule],
-  providers: [TimelineRepository, TimelineResolver, AccountPostsResolver, SearchRepository, SearchService, SearchResolver],
+  providers: [
+    TimelineRepository,
+    TimelineResolver,
+    AccountPostsResolver,
+    SearchRepository,
+    SearchService,
+    SearchResolver,
+  ],
   exports: [TimelineRepository, SearchService],
 })
 export class TimelinesModule {}

@@ -17,7 +17,8 @@ function expiresIn(body: Body): number | null | undefined {
   const value = body.expires_in;
   if (value === null || value === '') return null;
   const seconds = Number(stringParam(value));
-  if (!Number.isInteger(seconds) || seconds <= 0) throw MastodonException.unprocessable('expires_in must be a positive number of seconds');
+  if (!Number.isInteger(seconds) || seconds <= 0)
+    throw MastodonException.unprocessable('expires_in must be a positive number of seconds');
   return seconds;
 }
 

@@ -92,7 +92,11 @@ export class FiltersController {
 
   @Put('v2/filters/:id')
   @Scope('write:filters')
-  async update(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() body: RequestBody = {}): Promise<MastodonFilter> {
+  async update(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id') id: string,
+    @Body() body: RequestBody = {},
+  ): Promise<MastodonFilter> {
     return toMastodonFilter(await this.filters.update(auth.accountId, pathId(id), filterParams(body)));
   }
 

@@ -48,7 +48,8 @@ export class ReportsController {
     }
     if (arrayParam(body, 'rule_ids').length > 0) throw MastodonException.unprocessable('This server has no rules');
     const category = (stringParam(body.category) ?? 'other') as MastodonReportCategory;
-    if (!CATEGORIES.has(category)) throw MastodonException.unprocessable('category must be spam, legal, violation or other');
+    if (!CATEGORIES.has(category))
+      throw MastodonException.unprocessable('category must be spam, legal, violation or other');
     const handle = target.domain === null ? target.username : `${target.username}@${target.domain}`;
     const report = await this.reports.report(auth, { handle, postIds: statusIds, comment });
     return {

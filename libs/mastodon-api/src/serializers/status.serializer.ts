@@ -88,7 +88,8 @@ export class StatusSerializer {
     const { viewerId, filterContext } = context;
     if (!viewerId || !filterContext) return Promise.resolve(null);
     let perContext = FILTERS_BY_REQUEST.get(context.loaders);
-    if (!perContext) FILTERS_BY_REQUEST.set(context.loaders, (perContext = new Map()));
+    if (!perContext)
+      FILTERS_BY_REQUEST.set(context.loaders, (perContext = new Map<FilterContext, Promise<PostFilter>>()));
     let filter = perContext.get(filterContext);
     if (!filter) perContext.set(filterContext, (filter = this.filters.forViewer(viewerId, filterContext)));
     return filter;

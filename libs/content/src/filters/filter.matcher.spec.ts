@@ -7,9 +7,9 @@ import type { FilterRepository, FilterView } from './filter.repository';
 const view = (keywords: [string, boolean][], postIds: string[] = []): FilterView => ({
   filter: { id: 'f1', title: 'T', action: 'warn', context: ['home'] } as FilterEntity,
   keywords: keywords.map(
-    ([keyword, wholeWord], i) => ({ id: `k${i}`, filterId: 'f1', keyword, wholeWord }) as FilterKeywordEntity,
+    ([keyword, wholeWord], i) => ({ id: `k${i}`, filterId: 'f1', keyword, wholeWord }),
   ),
-  statuses: postIds.map((postId, i) => ({ id: `s${i}`, filterId: 'f1', postId }) as FilterStatusEntity),
+  statuses: postIds.map((postId, i) => ({ id: `s${i}`, filterId: 'f1', postId })),
 });
 
 const matcherOf = (views: FilterView[]) =>

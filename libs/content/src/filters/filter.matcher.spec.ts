@@ -1,14 +1,10 @@
-import type { FilterKeywordEntity } from './filter-keyword.entity';
-import type { FilterStatusEntity } from './filter-status.entity';
 import type { FilterEntity } from './filter.entity';
 import { FilterMatcher } from './filter.matcher';
 import type { FilterRepository, FilterView } from './filter.repository';
 
 const view = (keywords: [string, boolean][], postIds: string[] = []): FilterView => ({
   filter: { id: 'f1', title: 'T', action: 'warn', context: ['home'] } as FilterEntity,
-  keywords: keywords.map(
-    ([keyword, wholeWord], i) => ({ id: `k${i}`, filterId: 'f1', keyword, wholeWord }),
-  ),
+  keywords: keywords.map(([keyword, wholeWord], i) => ({ id: `k${i}`, filterId: 'f1', keyword, wholeWord })),
   statuses: postIds.map((postId, i) => ({ id: `s${i}`, filterId: 'f1', postId })),
 });
 

@@ -34,6 +34,8 @@ export enum ContentErrorCode {
   MediaSignatureInvalid = 'MEDIA_SIGNATURE_INVALID',
   /** An HTTP-signed GET of media by a domain the moderators block. */
   MediaSignerRefused = 'MEDIA_SIGNER_REFUSED',
+  FilterNotFound = 'FILTER_NOT_FOUND',
+  InvalidFilter = 'INVALID_FILTER',
 }
 
 const GRAPHQL_CODES: Record<ContentErrorCode, GraphqlErrorCode> = {
@@ -69,6 +71,8 @@ const GRAPHQL_CODES: Record<ContentErrorCode, GraphqlErrorCode> = {
   [ContentErrorCode.HashtagNotFound]: GraphqlErrorCode.NOT_FOUND,
   [ContentErrorCode.MediaSignatureInvalid]: GraphqlErrorCode.UNAUTHENTICATED,
   [ContentErrorCode.MediaSignerRefused]: GraphqlErrorCode.FORBIDDEN,
+  [ContentErrorCode.FilterNotFound]: GraphqlErrorCode.NOT_FOUND,
+  [ContentErrorCode.InvalidFilter]: GraphqlErrorCode.BAD_USER_INPUT,
 };
 
 export class ContentException extends DomainException<ContentErrorCode> {

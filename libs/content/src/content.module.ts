@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConversationsModule } from './conversations/conversations.module';
 import { EngagementModule } from './engagement/engagement.module';
+import { FiltersModule } from './filters/filters.module';
 import { MediaModule } from './media/media.module';
 import { PostsModule } from './posts/posts.module';
 import { ProfilesModule } from './profiles/profiles.module';
@@ -10,7 +11,7 @@ import { TimelinesModule } from './timelines/timelines.module';
 
 /**
  * Posts, articles, boosts, media, profiles, tags, mentions, likes, bookmarks, pins, timelines,
- * conversations and scheduled posts.
+ * conversations, scheduled posts and readers' filters.
  */
 @Module({
   imports: [
@@ -22,6 +23,7 @@ import { TimelinesModule } from './timelines/timelines.module';
     ConversationsModule,
     ScheduledPostsModule,
     TagsModule,
+    FiltersModule,
   ],
   exports: [
     PostsModule,
@@ -32,6 +34,7 @@ import { TimelinesModule } from './timelines/timelines.module';
     ConversationsModule,
     ScheduledPostsModule,
     TagsModule,
+    FiltersModule,
   ],
 })
 export class ContentModule {}

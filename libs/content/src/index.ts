@@ -89,3 +89,16 @@ export { UpdateProfileInput, ProfileFieldInput } from './profiles/dto/update-pro
 export { TagFollowService } from './tags/tag-follow.service';
 export type { FollowedHashtag } from './tags/tag-follow.repository';
 export { FollowedHashtagEntity } from './tags/followed-hashtag.entity';
+export { SearchService, type SearchKind, type SearchQuery, type SearchResults } from './search/search.service';
+export {
+  FilterService,
+  FILTERS_CHANGED_TRIGGER,
+  type FiltersChangedPayload,
+  type FilterInput,
+  type KeywordInput,
+} from './filters/filter.service';
+export { FilterMatcher, type FilterResult, type PostFilter } from './filters/filter.matcher';
+export type { FilterView } from './filters/filter.repository';
+export { FILTER_CONTEXTS, type FilterContext, type FilterAction, FilterEntity } from './filters/filter.entity';
+export { FilterKeywordEntity } from './filters/filter-keyword.entity';
+export { FilterStatusEntity } from './filters/filter-status.entity';

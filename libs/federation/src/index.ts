@@ -6,6 +6,7 @@ export { ActorKeyEntity } from './keys/actor-key.entity';
 export { FederationKvEntity } from './kv/federation-kv.entity';
 export { PostgresKvStore } from './kv/postgres-kv.store';
 export { ReportService, type RemoteReport } from './moderation/report.service';
+export { ModerationModule } from './moderation/moderation.module';
 export { AccountSuspensionService } from './moderation/account-suspension.service';
 export { ModerationException, ModerationErrorCode } from './moderation/moderation.exception';
 export { DOMAIN_PURGE_QUEUE } from './moderation/moderation.constants';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ContentModule } from '@guildhall/content';
 import { SocialModule } from '@guildhall/social';
-import { InstanceStatsRepository } from '@guildhall/federation';
+import { InstanceStatsRepository, ModerationModule } from '@guildhall/federation';
 import { AccountActionsController } from './accounts/account-actions.controller';
 import { AccountLookup } from './accounts/account-lookup.service';
 import { AccountsController } from './accounts/accounts.controller';
@@ -21,7 +21,10 @@ import { TagsController } from './tags/tags.controller';
 import { AppsController } from './oauth/apps.controller';
 import { OAuthTokenController } from './oauth/oauth-token.controller';
 import { PollsController } from './polls/polls.controller';
+import { FiltersController } from './filters/filters.controller';
 import { PushKeys } from './push/push-keys';
+import { ReportsController } from './reports/reports.controller';
+import { SearchController } from './search/search.controller';
 import { AccountSerializer } from './serializers/account.serializer';
 import { ConversationSerializer } from './serializers/conversation.serializer';
 import { StatusSerializer } from './serializers/status.serializer';
@@ -40,7 +43,7 @@ import { StatusesController } from './statuses/statuses.controller';
  * parses Mastodon's parameters and renders Mastodon's entities.
  */
 @Module({
-  imports: [ContentModule, SocialModule],
+  imports: [ContentModule, SocialModule, ModerationModule],
   controllers: [
     OAuthTokenController,
     AppsController,
@@ -66,6 +69,10 @@ import { StatusesController } from './statuses/statuses.controller';
     BlocksController,
     ProfileImagesController,
     TagsController,
+    // search, filters and reports
+    SearchController,
+    FiltersController,
+    ReportsController,
   ],
   providers: [
     ScopeGuard,

@@ -6,6 +6,13 @@ import { PostEntity } from '../posts/post.entity';
 import { HashtagEntity } from '../tags/hashtag.entity';
 import { visibleTo } from '../posts/post-visibility';
 
+/** Narrows a post search: one account's posts, and a window of ids. */
+export interface PostBounds {
+  accountId?: string | null;
+  maxId?: string | null;
+  minId?: string | null;
+}
+
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Search queries; each bounded by `limit` and the visibility rule. */
@@ -20,7 +27,7 @@ export class SearchRepository {
    */
   accounts(
     text: string,
-    viewerId: string,
+    viewerId: string | null,
     limit: number,
     options: { followingOnly?: boolean; offset?: number } = {},
   ): Promise<AccountEntity[]> {
@@ -56,7 +63,7 @@ export class SearchRepository {
    * Hashtags starting with `prefix` that at least one post the viewer may see carries (the
    * visibility rule): the tags of followers-only and direct posts are theirs' to know of only.
    */
-  hashtags(prefix: string, viewerId: string | null, limit: number): Promise<string[]> {
+  hashtags(prefix: string, viewerId: string | null, limit: number, offset = 0): Promise<string[]> {
     const visible = visibleTo('p', viewerId);
     return this.dataSource
       .getRepository(HashtagEntity)
@@ -69,24 +76,36 @@ export class SearchRepository {
         visible.params,
       )
       .orderBy('h.name')
+      .offset(offset)
       .limit(limit)
       .getRawMany<{ name: string }>()
       .then((rows) => rows.map((row) => row.name));
   }
 
-  /** Posts the viewer may see whose text matches every word, newest first. */
-  posts(text: string, viewerId: string, limit: number): Promise<PostEntity[]> {
+  /**
+   * Posts the viewer may see whose text matches every word, newest first; optionally only one
+   * account's, and only older than `maxId` / newer than `minId` (post ids are time-ordered).
+   */
+  posts(
+    text: string,
+    viewerId: string | null,
+    limit: number,
+    offset = 0,
+    bounds: PostBounds = {},
+  ): Promise<PostEntity[]> {
     const visible = visibleTo('p', viewerId);
-    return this.dataSource
-      .getRepository(PostEntity)
-      .createQueryBuilder('p')
-      .where(visible.sql, visible.params)
+    const query = this.dataSource.getRepository(PostEntity).createQueryBuilder('p').where(visible.sql, visible.params);
+    if (bounds.accountId) query.andWhere('p.account_id = :accountId', { accountId: bounds.accountId });
+    if (bounds.maxId) query.andWhere('p.id < :maxId', { maxId: bounds.maxId });
+    if (bounds.minId) query.andWhere('p.id > :minId', { minId: bounds.minId });
+    return query
       .andWhere('p.boost_of_id IS NULL')
       .andWhere(
         `to_tsvector('simple', coalesce(p.title, '') || ' ' || p.content) @@ plainto_tsquery('simple', :text)`,
         { text },
       )
       .orderBy('p.id', 'DESC')
+      .offset(offset)
       .limit(limit)
       .getMany();
   }

@@ -4,8 +4,7 @@ import { ConfigService } from '@guildhall/core';
 import { AccountModel, AccountService, CurrentAuth, type AuthContext } from '@guildhall/identity';
 import { toPostModel } from '../posts/post.mapper';
 import { PostModel } from '../posts/post.model';
-import { SearchLimiter } from './search-limiter';
-import { SearchRepository } from './search.repository';
+import { SearchService } from './search.service';
 
 @ArgsType()
 class SearchArgs {
@@ -36,9 +35,8 @@ class SearchResultsModel {
 @Resolver(() => SearchResultsModel)
 export class SearchResolver {
   constructor(
-    private readonly search: SearchRepository,
+    private readonly search: SearchService,
     private readonly accounts: AccountService,
-    private readonly limiter: SearchLimiter,
     private readonly config: ConfigService,
   ) {}
 
@@ -48,14 +46,10 @@ export class SearchResolver {
     description: 'Accounts, hashtags and posts.',
   })
   async searchAll(@CurrentAuth() auth: AuthContext, @Args() args: SearchArgs): Promise<SearchResultsModel> {
-    await this.limiter.consume(auth.accountId);
-    const text = args.query.trim();
-    const bare = text.replace(/^[#@]/, '');
-    const [accounts, hashtags, posts] = await Promise.all([
-      text.startsWith('#') ? [] : this.search.accounts(bare.split('@')[0], auth.accountId, args.first),
-      text.startsWith('@') ? [] : this.search.hashtags(bare, auth.accountId, args.first),
-      text.startsWith('@') || text.startsWith('#') ? [] : this.search.posts(text, auth.accountId, args.first),
-    ]);
+    const { accounts, hashtags, posts } = await this.search.searchAll(auth.accountId, {
+      text: args.query,
+      limit: args.first,
+    });
     return {
       accounts: accounts.map((account) => this.accounts.toModel(account)),
       hashtags,

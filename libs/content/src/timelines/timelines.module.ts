@@ -4,6 +4,7 @@ import { PostsModule } from '../posts/posts.module';
 import { SearchLimiter } from '../search/search-limiter';
 import { SearchRepository } from '../search/search.repository';
 import { SearchResolver } from '../search/search.resolver';
+import { SearchService } from '../search/search.service';
 import { TimelineRepository } from './timeline.repository';
 import { AccountPostsResolver, TimelineResolver } from './timeline.resolver';
 
@@ -16,8 +17,9 @@ import { AccountPostsResolver, TimelineResolver } from './timeline.resolver';
     AccountPostsResolver,
     SearchRepository,
     SearchLimiter,
+    SearchService,
     SearchResolver,
   ],
-  exports: [TimelineRepository, SearchRepository, SearchLimiter],
+  exports: [TimelineRepository, SearchRepository, SearchLimiter, SearchService],
 })
 export class TimelinesModule {}

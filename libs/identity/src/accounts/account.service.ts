@@ -90,6 +90,16 @@ export class AccountService {
     return this.remote.resolveHandle({ username: parsed.username, domain });
   }
 
+  /**
+   * The remote account whose actor id is `uri`; fetched over federation (counted by
+   * RemoteLookupLimiter, through the guarded outbound client) when not known and `resolveRemote`.
+   */
+  async findByActorUri(uri: string, options: { resolveRemote?: boolean } = {}): Promise<AccountEntity | null> {
+    const known = await this.accounts.findByUri(uri);
+    if (known || options.resolveRemote === false || !/^https?:\/\//i.test(uri)) return known;
+    return this.remote.resolveUri(uri);
+  }
+
   findById(id: string): Promise<AccountEntity | null> {
     return this.accounts.findById(id);
   }

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { AccountEntity } from './account.entity';
 import { RemoteLookupLimiter } from './remote-lookup.limiter';
 
-/** Finds (fetching when needed) a remote account by `user@host`; null when it does not exist. */
+/** Finds (fetching when needed) a remote account by `user@host` or its actor id; null when it does not exist. */
 export interface RemoteAccountResolver {
   resolveHandle(handle: { username: string; domain: string }): Promise<AccountEntity | null>;
+  resolveUri(uri: string): Promise<AccountEntity | null>;
 }
 
 /**
@@ -27,5 +28,12 @@ export class RemoteAccountResolvers {
     if (!this.resolver) return null;
     await this.limiter.spend();
     return this.resolver.resolveHandle(handle);
+  }
+
+  /** The actor at `uri` (an http(s) URL), fetched through federation's guarded client. */
+  async resolveUri(uri: string): Promise<AccountEntity | null> {
+    if (!this.resolver) return null;
+    await this.limiter.spend();
+    return this.resolver.resolveUri(uri);
   }
 }

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService, type RequestLoaders } from '@guildhall/core';
 import {
+  FilterMatcher,
+  type FilterContext,
+  type PostFilter,
   HASHTAGS_BY_POST_ID,
   localPostUri,
   MEDIA_VIEWS_BY_POST_ID,
@@ -17,6 +20,7 @@ import {
 } from '@guildhall/content';
 import { ACCOUNT_BY_ID, type AccountEntity } from '@guildhall/identity';
 import { AccountSerializer } from './account.serializer';
+import { toMastodonFilterResult } from './filter.serializer';
 import type { MastodonMention, MastodonStatus, MastodonVisibility } from './mastodon-entities';
 import { toMastodonMedia } from './media.serializer';
 import { toMastodonPoll } from './poll.serializer';
@@ -41,10 +45,15 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** A request's compiled filters, keyed by its loaders (which live exactly as long as the request). */
+const FILTERS_BY_REQUEST = new WeakMap<RequestLoaders, Map<FilterContext, Promise<PostFilter>>>();
+
 /** What a request's serialization reads: its loaders (one batch per kind per tick) and who reads. */
 export interface SerializeContext {
   loaders: RequestLoaders;
   viewerId: string | null;
+  /** Apply the viewer's filters of this context: `filtered` on warn/blur, hidden ones dropped. */
+  filterContext?: FilterContext;
 }
 
 /**
@@ -57,17 +66,48 @@ export class StatusSerializer {
   constructor(
     private readonly config: ConfigService,
     private readonly accounts: AccountSerializer,
+    private readonly filters: FilterMatcher,
   ) {}
 
+  /** Statuses in order; left out: boosts of what the viewer may not see, and what a `hide` filter matches. */
   async serializeMany(posts: PostEntity[], context: SerializeContext): Promise<MastodonStatus[]> {
     this.prime(posts, context);
-    const rendered = await Promise.all(posts.map((post) => this.serializeOne(post, context)));
-    return rendered.filter((status): status is MastodonStatus => status !== null);
+    const [rendered, filter] = await Promise.all([
+      Promise.all(posts.map((post) => this.serializeOne(post, context))),
+      this.filterOf(context),
+    ]);
+    return rendered
+      .filter((status): status is MastodonStatus => status !== null)
+      .flatMap((status) => this.applyFilter(status, filter));
   }
 
   async serialize(post: PostEntity, context: SerializeContext): Promise<MastodonStatus | null> {
     this.prime([post], context);
-    return this.serializeOne(post, context);
+    const [status, filter] = await Promise.all([this.serializeOne(post, context), this.filterOf(context)]);
+    return status ? (this.applyFilter(status, filter)[0] ?? null) : null;
+  }
+
+  /** The viewer's filters for the context, loaded once per request and context. */
+  private filterOf(context: SerializeContext): Promise<PostFilter | null> {
+    const { viewerId, filterContext } = context;
+    if (!viewerId || !filterContext) return Promise.resolve(null);
+    let perContext = FILTERS_BY_REQUEST.get(context.loaders);
+    if (!perContext)
+      FILTERS_BY_REQUEST.set(context.loaders, (perContext = new Map<FilterContext, Promise<PostFilter>>()));
+    let filter = perContext.get(filterContext);
+    if (!filter) perContext.set(filterContext, (filter = this.filters.forViewer(viewerId, filterContext)));
+    return filter;
+  }
+
+  /** [] when a `hide` filter matches; otherwise the status, `filtered` set when any filter matches. */
+  private applyFilter(status: MastodonStatus, filter: PostFilter | null): MastodonStatus[] {
+    if (!filter) return [status];
+    const shown = status.reblog ?? status;
+    const results = filter(`${shown.spoiler_text}\n${shown.content}`, shown.id);
+    if (!results.length) return [status];
+    if (results.some((result) => result.filter.filter.action === 'hide')) return [];
+    const filtered = results.map(toMastodonFilterResult);
+    return [{ ...status, filtered, ...(status.reblog ? { reblog: { ...status.reblog, filtered } } : {}) }];
   }
 
   private prime(posts: PostEntity[], context: SerializeContext): void {

@@ -1,0 +1,68 @@
+import { Body } from '@nestjs/common';
+import { UUID_PATTERN } from '@guildhall/core';
+import { ReportService } from '@guildhall/federation';
+import { AccountService, CurrentAuth, type AuthContext } from '@guildhall/identity';
+import { MastodonController, MastodonPost } from '../http/mastodon-controller.decorator';
+import { MastodonException } from '../http/mastodon.exception';
+import { arrayParam, stringParam } from '../http/params';
+import { Scope } from '../http/scopes.decorator';
+import { AccountSerializer } from '../serializers/account.serializer';
+import type { MastodonReport, MastodonReportCategory } from './report.entities';
+
+const CATEGORIES = new Set<MastodonReportCategory>(['spam', 'legal', 'violation', 'other']);
+/** The GraphQL `report` input's bounds (ReportInput): one rule for both adapters. */
+const MAX_COMMENT = 1000;
+const MAX_STATUSES = 20;
+
+/**
+ * `POST /api/v1/reports`: files a member's report through the federation lib's ReportService, as
+ * GraphQL `report` does (its rate limit, its checks that the posts are the target's and visible).
+ * Guildhall has no server rules and does not forward reports to remote servers: `rule_ids` must
+ * be empty and `forwarded` is false.
+ */
+@MastodonController('api/v1/reports')
+export class ReportsController {
+  constructor(
+    private readonly reports: ReportService,
+    private readonly accounts: AccountService,
+    private readonly accountSerializer: AccountSerializer,
+  ) {}
+
+  @MastodonPost()
+  @Scope('write:reports')
+  async create(@CurrentAuth() auth: AuthContext, @Body() body: Record<string, unknown> = {}): Promise<MastodonReport> {
+    const accountId = stringParam(body.account_id);
+    if (!accountId) throw MastodonException.unprocessable('account_id is required');
+    const target = UUID_PATTERN.test(accountId) ? await this.accounts.findById(accountId.toLowerCase()) : null;
+    if (!target) throw MastodonException.notFound();
+    const statusIds = arrayParam(body, 'status_ids');
+    if (statusIds.length > MAX_STATUSES) {
+      throw MastodonException.unprocessable(`At most ${MAX_STATUSES} statuses may be reported`);
+    }
+    if (statusIds.some((id) => !UUID_PATTERN.test(id))) {
+      throw MastodonException.unprocessable('status_ids must be statuses of the reported account that you can see');
+    }
+    const comment = stringParam(body.comment) ?? '';
+    if (comment.length > MAX_COMMENT) {
+      throw MastodonException.unprocessable(`comment must be at most ${MAX_COMMENT} characters`);
+    }
+    if (arrayParam(body, 'rule_ids').length > 0) throw MastodonException.unprocessable('This server has no rules');
+    const category = (stringParam(body.category) ?? 'other') as MastodonReportCategory;
+    if (!CATEGORIES.has(category))
+      throw MastodonException.unprocessable('category must be spam, legal, violation or other');
+    const handle = target.domain === null ? target.username : `${target.username}@${target.domain}`;
+    const report = await this.reports.report(auth, { handle, postIds: statusIds, comment });
+    return {
+      id: report.id,
+      action_taken: report.resolvedAt !== null,
+      action_taken_at: report.resolvedAt ? new Date(report.resolvedAt).toISOString() : null,
+      category,
+      comment: report.comment,
+      forwarded: false,
+      created_at: new Date(report.createdAt).toISOString(),
+      status_ids: report.postIds,
+      rule_ids: [],
+      target_account: this.accountSerializer.serialize(target),
+    };
+  }
+}

@@ -4,6 +4,7 @@ import { IdentityModule } from '@guildhall/identity';
 import { ContentModule } from '@guildhall/content';
 import { CoopModule } from '@guildhall/coop';
 import { FederationModule } from '@guildhall/federation';
+import { PushModule } from '@guildhall/mastodon-api';
 import { MIGRATIONS } from '@guildhall/migrations';
 import { SocialModule } from '@guildhall/social';
 import { HeartbeatService } from './heartbeat.service';
@@ -21,6 +22,8 @@ export class WorkerModule {
         ContentModule,
         FederationModule.forRoot({ worker: true }),
         CoopModule,
+        // Web Push to Mastodon apps: its outbox subscriber and its deliveries.
+        PushModule.forRoot({ worker: true }),
         EventRelayModule,
       ],
       providers: [HeartbeatService],

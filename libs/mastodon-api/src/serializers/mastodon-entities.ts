@@ -133,3 +133,13 @@ export interface MastodonStatus {
   pinned?: boolean;
   filtered?: unknown[];
 }
+
+/** Mastodon's WebPushSubscription. */
+export interface MastodonWebPushSubscription {
+  id: string;
+  endpoint: string;
+  standard: boolean;
+  alerts: Record<string, boolean>;
+  policy: string;
+  server_key: string;
+}

@@ -17,6 +17,7 @@ import { CreateDomainEventOutbox1796544856391 } from './1796544856391-CreateDoma
 import { PseudonymisePublishedSnapshots1796545351581 } from './1796545351581-PseudonymisePublishedSnapshots';
 import { AddOAuthApplications1796554873072 } from './1796554873072-AddOAuthApplications';
 import { AddMediaPreviewsAndFocus1796554950426 } from './1796554950426-AddMediaPreviewsAndFocus';
+import { AddWebPushSubscriptions1796559584236 } from './1796559584236-AddWebPushSubscriptions';
 
 export const MIGRATIONS = [
   CreateIdentity1795317000691,
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   PseudonymisePublishedSnapshots1796545351581,
   AddOAuthApplications1796554873072,
   AddMediaPreviewsAndFocus1796554950426,
+  AddWebPushSubscriptions1796559584236,
 ];

@@ -7,7 +7,7 @@ import { Scope } from '../http/scopes.decorator';
 import type { MastodonWebPushSubscription } from '../serializers/mastodon-entities';
 import { PushSubscriptionService } from './push-subscription.service';
 
-type Body = Record<string, unknown> | undefined;
+type RequestBody = Record<string, unknown> | undefined;
 
 /** Web Push subscriptions of the calling access token (Mastodon's `push` scope). */
 @MastodonController('api/v1/push/subscription')
@@ -19,7 +19,7 @@ export class PushSubscriptionController {
   create(
     @CurrentAuth() auth: AuthContext,
     @Req() request: FastifyRequest,
-    @Body() body: Body,
+    @Body() body: RequestBody,
   ): Promise<MastodonWebPushSubscription> {
     // The guard has accepted this bearer token; the push payload hands it back to the app.
     const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
@@ -35,7 +35,7 @@ export class PushSubscriptionController {
 
   @Put()
   @Scope('push')
-  update(@CurrentAuth() auth: AuthContext, @Body() body: Body): Promise<MastodonWebPushSubscription> {
+  update(@CurrentAuth() auth: AuthContext, @Body() body: RequestBody): Promise<MastodonWebPushSubscription> {
     return this.subscriptions.update(auth, body ?? {});
   }
 

@@ -112,7 +112,8 @@ export function readData(body: Record<string, unknown>): PushData {
     PushAlert,
     boolean
   >;
-  const policy = stringParam(data?.policy) ?? PushPolicy.All;
+  // Mastodon reads `data[policy]`; masto.js sends a top-level `policy`.
+  const policy = stringParam(data?.policy) ?? stringParam(body.policy) ?? PushPolicy.All;
   if (!POLICIES.has(policy)) throw invalid('Policy must be one of all, followed, follower, none');
   return { alerts, policy: policy as PushPolicy };
 }

@@ -26,7 +26,11 @@ export class PushSubscriptionService {
     this.allowPrivateAddresses = config.values.federationAllowPrivateAddresses;
   }
 
-  async create(auth: AuthContext, accessToken: string, body: Record<string, unknown>): Promise<MastodonWebPushSubscription> {
+  async create(
+    auth: AuthContext,
+    accessToken: string,
+    body: Record<string, unknown>,
+  ): Promise<MastodonWebPushSubscription> {
     const input = readSubscription(body, this.allowPrivateAddresses);
     const data = readData(body);
     const saved = await this.subscriptions.replace({

@@ -1,5 +1,14 @@
 import { AccountEntity } from '@guildhall/identity';
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 
 /** Who may push a notification to the subscription (Mastodon's `data[policy]`). */
 export enum PushPolicy {

@@ -339,7 +339,7 @@ describe('Mastodon Web Push', () => {
       const alice = await signUp(t, { displayName: 'Alice Liddell' });
       const bob = await signUp(t, { displayName: 'Bob' });
       const standard = await subscribe(alice, '/alice-std', { favourite: true, follow: true }, { standard: true });
-      const postId = await postBy(alice, 'Down the <rabbit> hole & beyond');
+      const postId = await postBy(alice, 'Down the rabbit hole & "beyond" *now*');
       expect((await t.gql(LIKE, { id: postId }, bob.token)).errors).toBeUndefined();
 
       const liked = await until(() => push.to('/alice-std')[0]);
@@ -354,7 +354,7 @@ describe('Mastodon Web Push', () => {
         notification_type: 'favourite',
         icon: `${t.origin}/avatars/original/missing.png`,
         title: 'Bob favorited your post',
-        body: 'Down the <rabbit> hole & beyond',
+        body: 'Down the rabbit hole & "beyond" now',
       });
 
       // The same member's other app, on Mastodon 4.3's legacy encoding.

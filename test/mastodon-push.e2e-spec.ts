@@ -268,7 +268,10 @@ describe('Mastodon Web Push', () => {
       const cases: [Record<string, unknown>, string][] = [
         [{ subscription: { keys } }, "Validation failed: Endpoint can't be blank"],
         [{ subscription: { endpoint: 'not a url', keys } }, 'Validation failed: Endpoint is not a URL'],
-        [{ subscription: { endpoint: 'ftp://push.example/x', keys } }, 'Validation failed: Endpoint must be an https URL'],
+        [
+          { subscription: { endpoint: 'ftp://push.example/x', keys } },
+          'Validation failed: Endpoint must be an https URL',
+        ],
         [
           { subscription: { endpoint: 'https://push.example/x', keys: { auth: keys.auth } } },
           "Validation failed: Keys p256dh can't be blank",
@@ -455,15 +458,10 @@ describe('Mastodon Web Push', () => {
           subscription: { endpoint: `${push.origin}/heidi`, keys: { p256dh: keys.p256dh, auth: keys.auth } },
           data: { alerts: { follow: true } },
         });
-      await t
-        .http()
-        .post('/oauth/revoke')
-        .send({ client_id: app.client_id, client_secret: app.client_secret, token });
+      await t.http().post('/oauth/revoke').send({ client_id: app.client_id, client_secret: app.client_secret, token });
       await t.gql(FOLLOW, { handle: heidi.username }, ivan.token);
       await until(async () => {
-        const rows = await db.query<unknown[]>('SELECT 1 FROM web_push_subscriptions WHERE id = $1', [
-          created.body.id,
-        ]);
+        const rows = await db.query<unknown[]>('SELECT 1 FROM web_push_subscriptions WHERE id = $1', [created.body.id]);
         return rows.length === 0 ? true : undefined;
       });
       expect(push.to('/heidi')).toHaveLength(0);

@@ -9,6 +9,9 @@ import type { PushAlert } from './push-subscription.params';
 import { PushPolicy, type WebPushSubscriptionEntity } from './web-push-subscription.entity';
 import { WebPushSubscriptionRepository } from './web-push-subscription.repository';
 
+/** The member's action waits for inline dispatch; a stuck queue must not hold it (the delivery is retried). */
+const ENQUEUE_TIMEOUT_MS = 1_500;
+
 /** Social's notification types as Mastodon names them (a reply is a mention there). */
 const MASTODON_TYPES: Record<NotificationType, PushAlert> = {
   [NotificationType.Follow]: 'follow',
@@ -55,7 +58,7 @@ export class PushNotifier implements OnModuleInit {
       }
     }
     if (!wanted.length) return;
-    await this.queue.addBulk(
+    const jobs = this.queue.addBulk(
       wanted.map((subscription) => {
         const data: PushDeliveryPayload = {
           notificationId: event.notificationId,
@@ -68,6 +71,19 @@ export class PushNotifier implements OnModuleInit {
         return { name: PushJob.Deliver, data, opts: { ...PUSH_JOB_OPTIONS, jobId: pushJobId(data) } };
       }),
     );
+    // Runs inline behind the member's action (the like waits for its notification): a stuck queue
+    // must not hold it. A timeout fails the delivery and the outbox relay enqueues it later.
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        jobs,
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`enqueue took over ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async policyAllows(policy: PushPolicy, event: NotificationCreatedEvent): Promise<boolean> {

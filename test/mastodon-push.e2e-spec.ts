@@ -444,6 +444,27 @@ describe('Mastodon Web Push', () => {
       expect(res.status).toBe(404);
     });
 
+    it('retries when the push service answers 503, and delivers once it is back', async () => {
+      const judy = await signUp(t);
+      const kim = await signUp(t);
+      const sub = await subscribe(judy, '/judy', { follow: true }, { standard: true });
+      push.status = 503;
+      try {
+        await t.gql(FOLLOW, { handle: judy.username }, kim.token);
+        await until(() => push.to('/judy')[0]);
+      } finally {
+        push.status = 201;
+      }
+      // BullMQ's backoff (10 s for the first retry) brings it again; the subscription stays.
+      const second = await until(() => push.to('/judy')[1], 20_000);
+      expect(decrypt(second, sub.keys)).toMatchObject({
+        notification_id: await notificationId(judy.account.id, 'follow'),
+        notification_type: 'follow',
+      });
+      const rows = await db.query<unknown[]>('SELECT 1 FROM web_push_subscriptions WHERE id = $1', [sub.id]);
+      expect(rows).toHaveLength(1);
+    }, 30_000);
+
     it('voids the subscription of a revoked token: nothing is sent, and the subscription goes', async () => {
       const heidi = await signUp(t);
       const ivan = await signUp(t);

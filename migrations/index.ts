@@ -23,6 +23,7 @@ import { AddLists1796556497377 } from './1796556497377-AddLists';
 import { AddPinsMutesScheduledPostsAndIdempotencyKeys1796556627150 } from './1796556627150-AddPinsMutesScheduledPostsAndIdempotencyKeys';
 import { AddConversationMarks1796557093572 } from './1796557093572-AddConversationMarks';
 import { AddFollowedHashtags1796557388474 } from './1796557388474-AddFollowedHashtags';
+import { AddWebPushSubscriptions1796559584236 } from './1796559584236-AddWebPushSubscriptions';
 import { AddFilters1796560020469 } from './1796560020469-AddFilters';
 
 export const MIGRATIONS = [
@@ -50,5 +51,6 @@ export const MIGRATIONS = [
   AddPinsMutesScheduledPostsAndIdempotencyKeys1796556627150,
   AddConversationMarks1796557093572,
   AddFollowedHashtags1796557388474,
+  AddWebPushSubscriptions1796559584236,
   AddFilters1796560020469,
 ];

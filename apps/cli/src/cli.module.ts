@@ -4,6 +4,7 @@ import { IdentityModule } from '@guildhall/identity';
 import { ContentModule } from '@guildhall/content';
 import { CoopModule } from '@guildhall/coop';
 import { FederationStorageModule } from '@guildhall/federation';
+import { PushStorageModule } from '@guildhall/mastodon-api';
 import { MIGRATIONS } from '@guildhall/migrations';
 import { SocialModule } from '@guildhall/social';
 
@@ -20,6 +21,7 @@ export class CliModule {
         ContentModule,
         // Its entities, so `migration:generate`/`check` (which boot this module) see the tables.
         FederationStorageModule,
+        PushStorageModule,
         CoopModule,
       ],
     };

@@ -7,7 +7,7 @@ import { AuthGuard, IdentityModule } from '@guildhall/identity';
 import { ContentModule, ContentWorkerModule, PollJobsModule } from '@guildhall/content';
 import { CoopModule } from '@guildhall/coop';
 import { FederationModule } from '@guildhall/federation';
-import { MastodonApiModule } from '@guildhall/mastodon-api';
+import { MastodonApiModule, PushModule } from '@guildhall/mastodon-api';
 import { MIGRATIONS } from '@guildhall/migrations';
 import { SocialModule } from '@guildhall/social';
 import { graphqlOptions } from './graphql/graphql.options';
@@ -42,6 +42,7 @@ export class AppModule {
         CoopModule,
         PagesModule,
         MastodonApiModule,
+        PushModule.forRoot({ worker: withWorker }),
         // The outbox relay runs where the job processors run (ADR 0016).
         ...(withWorker ? [EventRelayModule] : []),
       ],

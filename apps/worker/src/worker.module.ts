@@ -4,6 +4,7 @@ import { IdentityModule } from '@guildhall/identity';
 import { ContentModule, ContentWorkerModule, PollJobsModule } from '@guildhall/content';
 import { CoopModule } from '@guildhall/coop';
 import { FederationModule } from '@guildhall/federation';
+import { PushModule } from '@guildhall/mastodon-api';
 import { MIGRATIONS } from '@guildhall/migrations';
 import { SocialModule } from '@guildhall/social';
 import { HeartbeatService } from './heartbeat.service';
@@ -23,6 +24,8 @@ export class WorkerModule {
         ContentWorkerModule,
         FederationModule.forRoot({ worker: true }),
         CoopModule,
+        // Web Push to Mastodon apps: its outbox subscriber and its deliveries.
+        PushModule.forRoot({ worker: true }),
         EventRelayModule,
       ],
       providers: [HeartbeatService],

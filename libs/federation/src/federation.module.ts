@@ -41,7 +41,7 @@ import { DomainPurgeProcessor } from './moderation/domain-purge.processor';
 import { ModerationModule } from './moderation/moderation.module';
 import { FederationQueueRunner } from './queue/federation-queue.runner';
 import { RemoteActorService } from './remote/remote-actor.service';
-import { OutboundHttp } from './safety/outbound-http';
+import { OutboundHttpModule } from './safety/outbound-http.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FederationService } from './federation.service';
 import { FederationHttpHandler } from './http/federation-http.handler';
@@ -131,6 +131,7 @@ export class FederationModule {
         ModerationModule,
         ContentModule,
         SocialModule,
+        OutboundHttpModule,
         BullModule.registerQueue({ name: FEDERATION_OUTBOUND_QUEUE }, { name: FEDERATION_DELIVERY_QUEUE }),
       ],
       providers: [
@@ -144,7 +145,6 @@ export class FederationModule {
         FederationHostRepository,
         HostHealth,
         DeliveryService,
-        OutboundHttp,
         RemoteActorService,
         ...INBOX_SUPPORT,
         ...INBOX_HANDLER_CLASSES,

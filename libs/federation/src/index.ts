@@ -13,3 +13,6 @@ export { DOMAIN_PURGE_QUEUE } from './moderation/moderation.constants';
 export { domainPurgeJobId } from './moderation/domain-purge.job';
 export { InstanceStatsRepository, type InstanceCounts } from './well-known/instance-stats.repository';
 export { SOFTWARE_VERSION, MASTODON_COMPATIBLE_VERSION } from './well-known/well-known.responses';
+export { OutboundHttpModule } from './safety/outbound-http.module';
+export { OutboundHttp, readLimited } from './safety/outbound-http';
+export { classifyAddress } from './safety/address-class';

@@ -23,6 +23,7 @@ export const DomainEvent = {
   Unblocked: 'account.unblocked',
   ProfileUpdated: 'account.profile-updated',
   ReportUpheld: 'moderation.report-upheld',
+  NotificationCreated: 'notification.created',
 } as const;
 
 export type DomainEventName = (typeof DomainEvent)[keyof typeof DomainEvent];
@@ -132,6 +133,18 @@ export interface ReportUpheldEvent {
   moderatorAccountId: string;
 }
 
+/**
+ * A notification was stored for a local account (written with it): Web Push delivers it to the
+ * recipient's apps. `type` is social's notification type (follow, like, mention…).
+ */
+export interface NotificationCreatedEvent {
+  notificationId: string;
+  accountId: string;
+  type: string;
+  fromAccountId: string;
+  postId: string | null;
+}
+
 /** Which payload goes with which event name. */
 export interface DomainEventPayloads {
   'post.published': PostPublishedEvent;
@@ -152,4 +165,5 @@ export interface DomainEventPayloads {
   'account.unblocked': BlockEvent;
   'account.profile-updated': ProfileUpdatedEvent;
   'moderation.report-upheld': ReportUpheldEvent;
+  'notification.created': NotificationCreatedEvent;
 }

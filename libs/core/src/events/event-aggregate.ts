@@ -42,6 +42,8 @@ export function aggregateOf<E extends DomainEventName>(name: E, payload: DomainE
       return `account:${(payload as DomainEventPayloads['account.profile-updated']).accountId}`;
     case DomainEvent.ReportUpheld:
       return `report:${(payload as DomainEventPayloads['moderation.report-upheld']).reportId}`;
+    case DomainEvent.NotificationCreated:
+      return `notification:${(payload as DomainEventPayloads['notification.created']).notificationId}`;
   }
   throw new Error(`no aggregate for domain event ${String(name)}`);
 }

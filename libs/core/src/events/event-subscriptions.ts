@@ -5,6 +5,7 @@ export const EventSubscriber = {
   Contributions: 'coop.contributions',
   Notifications: 'social.notifications',
   FederationBridge: 'federation.bridge',
+  MastodonPush: 'mastodon.push',
 } as const;
 
 export type EventSubscriberName = (typeof EventSubscriber)[keyof typeof EventSubscriber];
@@ -51,6 +52,8 @@ export const EVENT_SUBSCRIPTIONS = {
     DomainEvent.Unblocked,
     DomainEvent.ProfileUpdated,
   ],
+  // Web Push to members' Mastodon apps (libs/mastodon-api/src/push).
+  [EventSubscriber.MastodonPush]: [DomainEvent.NotificationCreated],
 } as const satisfies Record<EventSubscriberName, readonly DomainEventName[]>;
 
 /** What a handler learns besides the payload: the outbox row's id (stable across re-deliveries) and time. */

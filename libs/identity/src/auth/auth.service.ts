@@ -166,6 +166,11 @@ export class AuthService {
     return this.sessions.revokeAllForUser(auth.userId);
   }
 
+  /** Of `sessionIds`, those still live (a revoked or expired session's push subscription is void). */
+  liveSessionIds(sessionIds: readonly string[]): Promise<string[]> {
+    return this.sessions.liveIds(sessionIds);
+  }
+
   /** Ends every session of a local account (it was suspended); returns how many. */
   endSessionsOfAccount(accountId: string): Promise<number> {
     return this.sessions.revokeAllForAccount(accountId);

@@ -100,6 +100,17 @@ export class SessionRepository {
     return toActiveSession(rows[0]);
   }
 
+  /** Of `ids`, the sessions still live (not revoked, not expired): push goes only to those. */
+  async liveIds(ids: readonly string[]): Promise<string[]> {
+    if (!ids.length) return [];
+    const rows = await this.sessions.query<{ id: string }[]>(
+      `SELECT id FROM sessions
+       WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+      [ids],
+    );
+    return rows.map((row) => row.id);
+  }
+
   /** An app's own live token (`client_credentials`), by its hash. */
   async findAppOnly(tokenHash: string): Promise<AppOnlySession | null> {
     const rows = await this.sessions.query<{ id: string; application_id: string; scopes: string[] }[]>(

@@ -235,3 +235,13 @@ export interface MastodonFollowableTag {
   history: never[];
   following?: boolean;
 }
+
+/** Mastodon's WebPushSubscription. */
+export interface MastodonWebPushSubscription {
+  id: string;
+  endpoint: string;
+  standard: boolean;
+  alerts: Record<string, boolean>;
+  policy: string;
+  server_key: string;
+}

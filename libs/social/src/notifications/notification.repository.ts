@@ -64,16 +64,21 @@ export class NotificationRepository {
     return rows.map((row) => row.id);
   }
 
-  /** Inserts each row unless its account already has its dedupe key; returns those inserted. */
   /** Deletes the notifications about `postIds` (their authors' domain is being purged), in the caller's transaction. */
   async deleteAboutPosts(manager: EntityManager, postIds: readonly string[]): Promise<void> {
     if (!postIds.length) return;
     await manager.query('DELETE FROM notifications WHERE post_id = ANY($1)', [postIds]);
   }
 
-  async insertNew(rows: NewNotification[]): Promise<NotificationEntity[]> {
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /** Inserts each row unless its account already has its dedupe key; returns those inserted. */
+  async insertNew(manager: EntityManager, rows: NewNotification[]): Promise<NotificationEntity[]> {
     if (!rows.length) return [];
-    const result = await this.repository
+    const result = await manager
+      .getRepository(NotificationEntity)
       .createQueryBuilder()
       .insert()
       .values(rows)

@@ -135,9 +135,23 @@ export class NotificationService implements OnModuleInit {
     if (!candidates.length) return;
     const recipients = await this.notifications.findReachable(fromAccountId, candidates);
     const dedupeKey = `${type}:${fromAccountId}:${postId ?? ''}`;
-    const created = await this.notifications.insertNew(
-      recipients.map((accountId) => ({ id: uuidv7(), accountId, type, fromAccountId, postId, dedupeKey })),
-    );
+    // Each notification's event (Web Push to the recipient's apps) is written with it.
+    const created = await this.notifications.transaction(async (tx) => {
+      const rows = await this.notifications.insertNew(
+        tx,
+        recipients.map((accountId) => ({ id: uuidv7(), accountId, type, fromAccountId, postId, dedupeKey })),
+      );
+      for (const row of rows) {
+        await this.bus.publish(tx, DomainEvent.NotificationCreated, {
+          notificationId: row.id,
+          accountId: row.accountId,
+          type: row.type,
+          fromAccountId: row.fromAccountId,
+          postId: row.postId,
+        });
+      }
+      return rows;
+    });
     await Promise.all(created.map((notification) => this.publish(notification)));
   }
 

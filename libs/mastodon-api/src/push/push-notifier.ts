@@ -1,0 +1,102 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { DomainEvent, DomainEventBus, EventSubscriber, type NotificationCreatedEvent } from '@guildhall/core';
+import { NotificationType, SocialGraphService } from '@guildhall/social';
+import type { Queue } from 'bullmq';
+import { MASTODON_PUSH_QUEUE, PushJob } from './push.constants';
+import { PUSH_JOB_OPTIONS, pushJobId, type PushDeliveryPayload } from './push-delivery.job';
+import type { PushAlert } from './push-subscription.params';
+import { PushPolicy, type WebPushSubscriptionEntity } from './web-push-subscription.entity';
+import { WebPushSubscriptionRepository } from './web-push-subscription.repository';
+
+/** The member's action waits for inline dispatch; a stuck queue must not hold it (the delivery is retried). */
+const ENQUEUE_TIMEOUT_MS = 1_500;
+
+/** Social's notification types as Mastodon names them (a reply is a mention there). */
+const MASTODON_TYPES: Record<NotificationType, PushAlert> = {
+  [NotificationType.Follow]: 'follow',
+  [NotificationType.FollowRequest]: 'follow_request',
+  [NotificationType.Mention]: 'mention',
+  [NotificationType.Reply]: 'mention',
+  [NotificationType.Like]: 'favourite',
+  [NotificationType.Boost]: 'reblog',
+  [NotificationType.Poll]: 'poll',
+};
+
+export function mastodonNotificationType(type: string): PushAlert | null {
+  return (MASTODON_TYPES as Record<string, PushAlert | undefined>)[type] ?? null;
+}
+
+/**
+ * Hears each stored notification (the outbox's `notification.created`, ADR 0016) and enqueues one
+ * delivery per subscription of the recipient whose alerts and policy want it (Mastodon's
+ * `Web::PushSubscription#pushable?`). A failed enqueue throws: the outbox retries, and the job id
+ * keeps a re-delivered event from pushing twice.
+ */
+@Injectable()
+export class PushNotifier implements OnModuleInit {
+  constructor(
+    @InjectQueue(MASTODON_PUSH_QUEUE) private readonly queue: Queue<PushDeliveryPayload>,
+    private readonly bus: DomainEventBus,
+    private readonly subscriptions: WebPushSubscriptionRepository,
+    private readonly graph: SocialGraphService,
+  ) {}
+
+  onModuleInit(): void {
+    this.bus.subscribe(EventSubscriber.MastodonPush, {
+      [DomainEvent.NotificationCreated]: (event) => this.notificationCreated(event),
+    });
+  }
+
+  async notificationCreated(event: NotificationCreatedEvent): Promise<void> {
+    const type = mastodonNotificationType(event.type);
+    if (!type) return;
+    const subscriptions = await this.subscriptions.findByAccount(event.accountId);
+    const wanted: WebPushSubscriptionEntity[] = [];
+    for (const subscription of subscriptions) {
+      if (subscription.alerts[type] === true && (await this.policyAllows(subscription.policy, event))) {
+        wanted.push(subscription);
+      }
+    }
+    if (!wanted.length) return;
+    const jobs = this.queue.addBulk(
+      wanted.map((subscription) => {
+        const data: PushDeliveryPayload = {
+          notificationId: event.notificationId,
+          subscriptionId: subscription.id,
+          type,
+          accountId: event.accountId,
+          fromAccountId: event.fromAccountId,
+          postId: event.postId,
+        };
+        return { name: PushJob.Deliver, data, opts: { ...PUSH_JOB_OPTIONS, jobId: pushJobId(data) } };
+      }),
+    );
+    // Runs inline behind the member's action (the like waits for its notification): a stuck queue
+    // must not hold it. A timeout fails the delivery and the outbox relay enqueues it later.
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        jobs,
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`enqueue took over ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async policyAllows(policy: PushPolicy, event: NotificationCreatedEvent): Promise<boolean> {
+    switch (policy) {
+      case PushPolicy.All:
+        return true;
+      case PushPolicy.None:
+        return false;
+      case PushPolicy.Follower:
+        return this.graph.isFollowing(event.fromAccountId, event.accountId);
+      case PushPolicy.Followed:
+        return this.graph.isFollowing(event.accountId, event.fromAccountId);
+    }
+  }
+}

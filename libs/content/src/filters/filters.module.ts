@@ -8,7 +8,7 @@ import { FilterService } from './filter.service';
 import { FilterStatusEntity } from './filter-status.entity';
 import { FilterEntity } from './filter.entity';
 
-/** Members' filters of what they read (ADR 0029): their keywords and posts, and the matcher. */
+/** Members' filters of what they read (ADR 0033): their keywords and posts, and the matcher. */
 @Module({
   imports: [TypeOrmModule.forFeature([FilterEntity, FilterKeywordEntity, FilterStatusEntity]), PubSubModule],
   providers: [FilterRepository, FilterService, FilterMatcher],

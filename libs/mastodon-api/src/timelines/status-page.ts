@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@guildhall/core';
 import {
   HASHTAGS_BY_POST_ID,
-  MEDIA_BY_POST_ID,
+  MEDIA_VIEWS_BY_POST_ID,
   MENTIONS_BY_POST_ID,
   type PostEntity,
-  toMediaModel,
+  toMediaView,
+  type FilterContext,
   type TimelinePost,
   VIEWER_HAS_BOOKMARKED,
   VIEWER_HAS_BOOSTED,
@@ -44,17 +45,19 @@ export class StatusPage {
     reply: FastifyReply,
     rows: TimelinePost[],
     limit: number,
+    filterContext: FilterContext,
   ): Promise<MastodonStatus[]> {
     const page = rows.slice(0, limit);
 
-    const context = this.loaders.of(request as AuthenticatedRequest);
+    // The reader's filters of this context apply (hide drops a status, warn/blur mark it).
+    const context = { ...this.loaders.of(request as AuthenticatedRequest), filterContext };
     const origin = this.config.values.publicOrigin;
     const { loaders } = context;
     for (const row of page) {
       loaders.get(ACCOUNT_BY_ID).prime(row.accountId, row.account);
-      loaders.get(MEDIA_BY_POST_ID).prime(
+      loaders.get(MEDIA_VIEWS_BY_POST_ID).prime(
         row.id,
-        row.media.map((attachment) => toMediaModel(attachment, origin)),
+        row.media.map((attachment) => toMediaView(attachment, origin)),
       );
       const extras = row.extras;
       if (!extras) continue;

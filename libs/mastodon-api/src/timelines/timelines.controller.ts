@@ -65,7 +65,7 @@ export class TimelinesController {
   ): Promise<MastodonStatus[]> {
     const page = readPage(query);
     const rows = await this.timelines.home({ ...timelinePage(auth.accountId, page), viewerId: auth.accountId });
-    return this.pages.timeline(request, reply, rows, page.limit);
+    return this.pages.timeline(request, reply, rows, page.limit, 'home');
   }
 
   @Public()
@@ -79,7 +79,7 @@ export class TimelinesController {
     const page = readPage(query);
     const filter = filterOf(query);
     const rows = await this.timelines.publicPosts(timelinePage(auth?.accountId ?? null, page), false, filter);
-    return this.pages.timeline(request, reply, rows, page.limit);
+    return this.pages.timeline(request, reply, rows, page.limit, 'public');
   }
 
   @Public()
@@ -100,7 +100,7 @@ export class TimelinesController {
       { tag, any: tagNames(query, 'any'), all: tagNames(query, 'all'), none: tagNames(query, 'none') },
       filterOf(query),
     );
-    return this.pages.timeline(request, reply, rows, page.limit);
+    return this.pages.timeline(request, reply, rows, page.limit, 'public');
   }
 
   @Get('list/:id')
@@ -118,6 +118,6 @@ export class TimelinesController {
       { ...timelinePage(auth.accountId, page), viewerId: auth.accountId },
       list.id,
     );
-    return this.pages.timeline(request, reply, rows, page.limit);
+    return this.pages.timeline(request, reply, rows, page.limit, 'home');
   }
 }

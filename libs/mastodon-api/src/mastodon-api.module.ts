@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SocialModule } from '@guildhall/social';
 import { InstanceStatsRepository } from '@guildhall/federation';
 import { InstanceController } from './instance/instance.controller';
 import { MemberDefaultsController } from './instance/member-defaults.controller';
@@ -9,6 +11,14 @@ import { OAuthTokenController } from './oauth/oauth-token.controller';
 import { PushKeys } from './push/push-keys';
 import { AccountSerializer } from './serializers/account.serializer';
 import { StatusSerializer } from './serializers/status.serializer';
+// Notifications, markers and streaming (mapi-notify).
+import { MarkerEntity } from './markers/marker.entity';
+import { MarkerRepository } from './markers/marker.repository';
+import { MarkersController } from './markers/markers.controller';
+import { GroupedNotificationsController } from './notifications/grouped-notifications.controller';
+import { NotificationSerializer } from './notifications/notification.serializer';
+import { NotificationsController } from './notifications/notifications.controller';
+import { UnreadCount } from './notifications/unread-count';
 
 /**
  * Mastodon's client API (ADR 0026): a second adapter over the same domain as GraphQL. Its
@@ -16,7 +26,21 @@ import { StatusSerializer } from './serializers/status.serializer';
  * parses Mastodon's parameters and renders Mastodon's entities.
  */
 @Module({
-  controllers: [OAuthTokenController, AppsController, InstanceController, MemberDefaultsController],
+  imports: [
+    // Notifications, markers and streaming (mapi-notify).
+    SocialModule,
+    TypeOrmModule.forFeature([MarkerEntity]),
+  ],
+  controllers: [
+    OAuthTokenController,
+    AppsController,
+    InstanceController,
+    MemberDefaultsController,
+    // Notifications, markers and streaming (mapi-notify).
+    NotificationsController,
+    GroupedNotificationsController,
+    MarkersController,
+  ],
   providers: [
     ScopeGuard,
     MastodonLoaders,
@@ -25,6 +49,10 @@ import { StatusSerializer } from './serializers/status.serializer';
     StatusSerializer,
     // Reads only the DataSource; the federation module's own is not visible outside it.
     InstanceStatsRepository,
+    // Notifications, markers and streaming (mapi-notify).
+    MarkerRepository,
+    NotificationSerializer,
+    UnreadCount,
   ],
   exports: [AccountSerializer, StatusSerializer, PushKeys, MastodonLoaders],
 })

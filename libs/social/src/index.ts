@@ -13,4 +13,6 @@ export { FollowModel, FollowStateValue } from './follows/follow.model';
 export { pageComplexity } from './follows/page-complexity';
 export { NotificationModel, NotificationKind, NotificationConnection } from './notifications/notification.model';
 export { NotificationService } from './notifications/notification.service';
+export type { NotificationListFilter } from './notifications/notification.repository';
+export { notificationChannel, type NotificationMessage } from './notifications/notification.mapper';
 export { NotificationException, NotificationErrorCode } from './notifications/notification.exception';

@@ -17,24 +17,6 @@ import { CreateDomainEventOutbox1796544856391 } from './1796544856391-CreateDoma
 import { PseudonymisePublishedSnapshots1796545351581 } from './1796545351581-PseudonymisePublishedSnapshots';
 import { AddOAuthApplications1796554873072 } from './1796554873072-AddOAuthApplications';
 import { AddMediaPreviewsAndFocus1796554950426 } from './1796554950426-AddMediaPreviewsAndFocus';
+import { AddReadMarkers1796559584711 } from './1796559584711-AddReadMarkers';
 
-export const MIGRATIONS = [
-  CreateIdentity1795317000691,
-  CreateContentAndSocial1795318604478,
-  CreateFederationKeys1795321712102,
-  CreateFederationInboxAndModeration1795324851660,
-  CreateCooperative1795328822379,
-  GuardLedgerAppendOnly1795328822380,
-  AddCoopEventSnapshotJson1795330400910,
-  CreateCoopGovernance1795331903856,
-  CreateCapitalPolicies1795334797424,
-  LinkRemoteMedia1795336382902,
-  TrackDomainPurges1795337457754,
-  SecureCredentials1796544203566,
-  KeepTombstoneActors1796544616973,
-  ForgetUnconfirmedKeys1796544616974,
-  CreateDomainEventOutbox1796544856391,
-  PseudonymisePublishedSnapshots1796545351581,
-  AddOAuthApplications1796554873072,
-  AddMediaPreviewsAndFocus1796554950426,
-];
+export const MIGRATIONS = [CreateIdentity1795317000691, CreateContentAndSocial1795318604478, CreateFederationKeys1795321712102, CreateFederationInboxAndModeration1795324851660, CreateCooperative1795328822379, GuardLedgerAppendOnly1795328822380, AddCoopEventSnapshotJson1795330400910, CreateCoopGovernance1795331903856, CreateCapitalPolicies1795334797424, LinkRemoteMedia1795336382902, TrackDomainPurges1795337457754, SecureCredentials1796544203566, KeepTombstoneActors1796544616973, ForgetUnconfirmedKeys1796544616974, CreateDomainEventOutbox1796544856391, PseudonymisePublishedSnapshots1796545351581, AddOAuthApplications1796554873072, AddMediaPreviewsAndFocus1796554950426, AddReadMarkers1796559584711];

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { SocialModule } from '@guildhall/social';
 import { InstanceStatsRepository } from '@guildhall/federation';
 import { InstanceController } from './instance/instance.controller';
@@ -12,8 +11,6 @@ import { PushKeys } from './push/push-keys';
 import { AccountSerializer } from './serializers/account.serializer';
 import { StatusSerializer } from './serializers/status.serializer';
 // Notifications, markers and streaming (mapi-notify).
-import { MarkerEntity } from './markers/marker.entity';
-import { MarkerRepository } from './markers/marker.repository';
 import { MarkersController } from './markers/markers.controller';
 import { GroupedNotificationsController } from './notifications/grouped-notifications.controller';
 import { NotificationSerializer } from './notifications/notification.serializer';
@@ -29,7 +26,6 @@ import { UnreadCount } from './notifications/unread-count';
   imports: [
     // Notifications, markers and streaming (mapi-notify).
     SocialModule,
-    TypeOrmModule.forFeature([MarkerEntity]),
   ],
   controllers: [
     OAuthTokenController,
@@ -50,7 +46,6 @@ import { UnreadCount } from './notifications/unread-count';
     // Reads only the DataSource; the federation module's own is not visible outside it.
     InstanceStatsRepository,
     // Notifications, markers and streaming (mapi-notify).
-    MarkerRepository,
     NotificationSerializer,
     UnreadCount,
   ],

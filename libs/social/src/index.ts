@@ -16,3 +16,5 @@ export { NotificationService } from './notifications/notification.service';
 export type { NotificationListFilter } from './notifications/notification.repository';
 export { notificationChannel, type NotificationMessage } from './notifications/notification.mapper';
 export { NotificationException, NotificationErrorCode } from './notifications/notification.exception';
+export { MarkerService, MARKER_TIMELINES, type MarkerTimeline } from './markers/marker.service';
+export type { MarkerEntity } from './markers/marker.entity';

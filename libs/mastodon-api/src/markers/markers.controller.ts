@@ -4,10 +4,8 @@ import { MastodonController, MastodonPost } from '../http/mastodon-controller.de
 import { MastodonException } from '../http/mastodon.exception';
 import { arrayParam } from '../http/params';
 import { Scope } from '../http/scopes.decorator';
-import type { MarkerEntity } from './marker.entity';
-import { MarkerRepository } from './marker.repository';
+import { MARKER_TIMELINES, type MarkerEntity, MarkerService, type MarkerTimeline } from '@guildhall/social';
 
-export const MARKER_TIMELINES = ['home', 'notifications'] as const;
 const MAX_ID_LENGTH = 100;
 
 function render(markers: MarkerEntity[]) {
@@ -22,21 +20,19 @@ function render(markers: MarkerEntity[]) {
 /** Mastodon's read markers: `GET /api/v1/markers?timeline[]=…` and `POST /api/v1/markers`. */
 @MastodonController('api/v1/markers')
 export class MarkersController {
-  constructor(private readonly markers: MarkerRepository) {}
+  constructor(private readonly markers: MarkerService) {}
 
   @Get()
   @Scope('read:statuses')
   async get(@CurrentAuth() auth: AuthContext, @Query() query: Record<string, unknown>) {
-    const asked = arrayParam(query, 'timeline').filter((name) =>
-      (MARKER_TIMELINES as readonly string[]).includes(name),
-    );
+    const asked = MARKER_TIMELINES.filter((name) => arrayParam(query, 'timeline').includes(name));
     return render(await this.markers.find(auth.accountId, asked));
   }
 
   @MastodonPost()
   @Scope('write:statuses')
   async save(@CurrentAuth() auth: AuthContext, @Body() body: Record<string, unknown> | undefined) {
-    const updates: [string, string][] = [];
+    const updates: [MarkerTimeline, string][] = [];
     for (const timeline of MARKER_TIMELINES) {
       const value = (body ?? {})[timeline];
       if (value === undefined) continue;
@@ -47,12 +43,6 @@ export class MarkersController {
       updates.push([timeline, id]);
     }
     if (!updates.length) throw MastodonException.unprocessable('Nothing to save: send home or notifications');
-    for (const [timeline, id] of updates) await this.markers.save(auth.accountId, timeline, id);
-    return render(
-      await this.markers.find(
-        auth.accountId,
-        updates.map(([timeline]) => timeline),
-      ),
-    );
+    return render(await this.markers.save(auth.accountId, updates));
   }
 }

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { UUID_PATTERN } from '@guildhall/core';
-import { NotificationService } from '@guildhall/social';
+import { MarkerService, NotificationService } from '@guildhall/social';
 import { stringParam } from '../http/params';
-import { MarkerRepository } from '../markers/marker.repository';
 
 /** Mastodon caps its unread count (`limit`, default 100, at most 1000). */
 const UNREAD_DEFAULT = 100;
@@ -13,7 +12,7 @@ const UNREAD_MAX = 1000;
 export class UnreadCount {
   constructor(
     private readonly notifications: NotificationService,
-    private readonly markers: MarkerRepository,
+    private readonly markers: MarkerService,
   ) {}
 
   async of(accountId: string, query: Record<string, unknown>): Promise<number> {

@@ -1,3 +1,6 @@
+import { PubSubModule } from '@guildhall/core';
+import { PostAudienceRepository } from './post-audience.repository';
+import { PostStreamPublisher } from './post-stream.publisher';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SocialModule } from '@guildhall/social';
@@ -23,8 +26,11 @@ import { RemotePostService } from './remote-post.service';
     TypeOrmModule.forFeature([PostEntity, PostEditEntity, HashtagEntity, PostHashtagEntity, MentionEntity]),
     SocialModule,
     MediaModule,
+    PubSubModule,
   ],
   providers: [
+    PostAudienceRepository,
+    PostStreamPublisher,
     PostRepository,
     PostService,
     PostResolver,
@@ -44,6 +50,6 @@ import { RemotePostService } from './remote-post.service';
     RemoteContentRepository,
     RemotePostService,
   ],
-  exports: [PostRepository, PostService, RemotePostService],
+  exports: [PostRepository, PostService, RemotePostService, PostAudienceRepository, PostStreamPublisher],
 })
 export class PostsModule {}

@@ -5,6 +5,7 @@ export const EventSubscriber = {
   Contributions: 'coop.contributions',
   Notifications: 'social.notifications',
   FederationBridge: 'federation.bridge',
+  PostStream: 'content.post-stream',
 } as const;
 
 export type EventSubscriberName = (typeof EventSubscriber)[keyof typeof EventSubscriber];
@@ -48,6 +49,8 @@ export const EVENT_SUBSCRIPTIONS = {
     DomainEvent.Unblocked,
     DomainEvent.ProfileUpdated,
   ],
+  // Live streams (the Mastodon streaming API): every server process hears it through Redis.
+  [EventSubscriber.PostStream]: [DomainEvent.PostPublished, DomainEvent.PostUpdated, DomainEvent.PostDeleted],
 } as const satisfies Record<EventSubscriberName, readonly DomainEventName[]>;
 
 /** What a handler learns besides the payload: the outbox row's id (stable across re-deliveries) and time. */

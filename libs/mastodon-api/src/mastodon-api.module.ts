@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SocialModule } from '@guildhall/social';
+import { PubSubModule } from '@guildhall/core';
 import { InstanceStatsRepository } from '@guildhall/federation';
 import { InstanceController } from './instance/instance.controller';
 import { MemberDefaultsController } from './instance/member-defaults.controller';
@@ -16,6 +17,9 @@ import { GroupedNotificationsController } from './notifications/grouped-notifica
 import { NotificationSerializer } from './notifications/notification.serializer';
 import { NotificationsController } from './notifications/notifications.controller';
 import { UnreadCount } from './notifications/unread-count';
+import { StreamingController } from './streaming/streaming.controller';
+import { StreamingGateway } from './streaming/streaming.gateway';
+import { StreamingHub } from './streaming/streaming-hub';
 
 /**
  * Mastodon's client API (ADR 0026): a second adapter over the same domain as GraphQL. Its
@@ -26,6 +30,7 @@ import { UnreadCount } from './notifications/unread-count';
   imports: [
     // Notifications, markers and streaming (mapi-notify).
     SocialModule,
+    PubSubModule,
   ],
   controllers: [
     OAuthTokenController,
@@ -36,6 +41,7 @@ import { UnreadCount } from './notifications/unread-count';
     NotificationsController,
     GroupedNotificationsController,
     MarkersController,
+    StreamingController,
   ],
   providers: [
     ScopeGuard,
@@ -48,6 +54,8 @@ import { UnreadCount } from './notifications/unread-count';
     // Notifications, markers and streaming (mapi-notify).
     NotificationSerializer,
     UnreadCount,
+    StreamingHub,
+    StreamingGateway,
   ],
   exports: [AccountSerializer, StatusSerializer, PushKeys, MastodonLoaders],
 })

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SocialModule } from '@guildhall/social';
 import { PubSubModule } from '@guildhall/core';
+import { ContentModule } from '@guildhall/content';
 import { InstanceStatsRepository } from '@guildhall/federation';
 import { InstanceController } from './instance/instance.controller';
 import { MemberDefaultsController } from './instance/member-defaults.controller';
@@ -30,6 +31,7 @@ import { StreamingHub } from './streaming/streaming-hub';
   imports: [
     // Notifications, markers and streaming (mapi-notify).
     SocialModule,
+    ContentModule,
     PubSubModule,
   ],
   controllers: [

@@ -11,6 +11,7 @@ import { setLinkHeader } from '../http/paging';
 import { Scope } from '../http/scopes.decorator';
 import type { MastodonAccount, MastodonStatus } from '../serializers/mastodon-entities';
 import { inDisplayOrder, listFilter } from './notifications.controller';
+import { recordNotFound } from './record-not-found';
 import { UnreadCount } from './unread-count';
 import { type MastodonNotification, NotificationSerializer, typesFromMastodon } from './notification.serializer';
 
@@ -148,16 +149,18 @@ export class GroupedNotificationsController {
   async dismiss(@CurrentAuth() auth: AuthContext, @Param('group_key') key: string) {
     const rows = await this.rowsOf(auth.accountId, key);
     if (!rows.length) throw MastodonException.notFound();
-    await this.notifications.dismiss(
-      auth.accountId,
-      rows.map((row) => row.id),
+    await recordNotFound(
+      this.notifications.dismiss(
+        auth.accountId,
+        rows.map((row) => row.id),
+      ),
     );
     return {};
   }
 
   private async rowsOf(accountId: string, key: string): Promise<NotificationEntity[]> {
     const filter = groupFilter(key);
-    if (filter.id) return [await this.notifications.get(accountId, filter.id)];
+    if (filter.id) return [await recordNotFound(this.notifications.get(accountId, filter.id))];
     return this.notifications.list(accountId, {
       types: filter.types ?? null,
       excludeTypes: null,

@@ -9,6 +9,7 @@ import { MastodonException } from '../http/mastodon.exception';
 import { arrayParam, stringParam } from '../http/params';
 import { readPage, setLinkHeader } from '../http/paging';
 import { Scope } from '../http/scopes.decorator';
+import { recordNotFound } from './record-not-found';
 import { NotificationSerializer, typesFromMastodon } from './notification.serializer';
 import { UnreadCount } from './unread-count';
 
@@ -93,7 +94,7 @@ export class NotificationsController {
   @Get(':id')
   @Scope('read:notifications')
   async one(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Req() request: FastifyRequest) {
-    const row = await this.notifications.get(auth.accountId, id);
+    const row = await recordNotFound(this.notifications.get(auth.accountId, id));
     const [rendered] = await this.serializer.serializeMany([row], this.loaders.of(request));
     if (!rendered) throw MastodonException.notFound();
     return rendered;
@@ -102,7 +103,7 @@ export class NotificationsController {
   @MastodonPost(':id/dismiss')
   @Scope('write:notifications')
   async dismiss(@CurrentAuth() auth: AuthContext, @Param('id') id: string) {
-    await this.notifications.dismiss(auth.accountId, [id]);
+    await recordNotFound(this.notifications.dismiss(auth.accountId, [id]));
     return {};
   }
 }

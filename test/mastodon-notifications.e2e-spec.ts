@@ -20,7 +20,7 @@ describe('Mastodon notifications and markers', () => {
       ...init,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
     });
-    return { status: res.status, body: (await res.json()) as unknown, link: res.headers.get('link') };
+    return { status: res.status, body: await res.json(), link: res.headers.get('link') };
   };
 
   beforeAll(async () => {

@@ -16,7 +16,7 @@ interface Message {
 async function connect(url: string): Promise<{ ws: WebSocket; messages: Message[] }> {
   const ws = new WebSocket(url);
   const messages: Message[] = [];
-  ws.on('message', (data) => messages.push(JSON.parse(String(data)) as Message));
+  ws.on('message', (data) => messages.push(JSON.parse((data as Buffer).toString('utf8')) as Message));
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
@@ -69,7 +69,7 @@ describe('Mastodon streaming', () => {
     const subscription = client.user.subscribe();
     const events: { event: string; payload: unknown }[] = [];
     void (async () => {
-      for await (const event of subscription) events.push(event as { event: string; payload: unknown });
+      for await (const event of subscription) events.push(event);
     })();
     await new Promise((resolve) => setTimeout(resolve, 300));
     const created = await a.gql<{ createPost: { id: string } }>(
@@ -132,17 +132,9 @@ describe('Mastodon streaming', () => {
     expect(JSON.parse(seen.payload)).toMatchObject({ id: publicPost.data!.createPost.id });
     expect(stranger.messages.filter((m) => m.payload.includes(privateId))).toEqual([]);
 
-    await a.gql(
-      `mutation ($id: ID!) { likePost(id: $id) { id } }`,
-      { id: publicPost.data!.createPost.id },
-      aliceToken,
-    );
+    await a.gql(`mutation ($id: ID!) { likePost(id: $id) { id } }`, { id: publicPost.data!.createPost.id }, aliceToken);
     const bobStream = await connect(url(bobToken, 'user:notification'));
-    await a.gql(
-      `mutation ($id: ID!) { likePost(id: $id) { id } }`,
-      { id: publicPost.data!.createPost.id },
-      carolToken,
-    );
+    await a.gql(`mutation ($id: ID!) { likePost(id: $id) { id } }`, { id: publicPost.data!.createPost.id }, carolToken);
     const notification = await until(() => bobStream.messages.find((m) => m.event === 'notification'));
     expect(notification.stream).toEqual(['user:notification']);
     expect(JSON.parse(notification.payload)).toMatchObject({

@@ -98,7 +98,9 @@ export class StreamingHub implements OnModuleInit, OnApplicationShutdown {
     subscription.count -= 1;
     if (subscription.count > 0) return;
     this.notificationSubscriptions.delete(connection.accountId);
-    void subscription.id.then((id) => this.pubSub.unsubscribe(id));
+    void subscription.id.then((id) => {
+      this.pubSub.unsubscribe(id);
+    });
   }
 
   /** How many connections this process holds (health and tests). */

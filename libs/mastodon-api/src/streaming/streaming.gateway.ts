@@ -92,7 +92,7 @@ export class StreamingGateway implements OnApplicationBootstrap, OnApplicationSh
     this.hub.add(connection);
     ws.on('close', () => this.hub.remove(connection));
     ws.on('error', () => this.hub.remove(connection));
-    ws.on('message', (data) => this.onMessage(ws, connection, data.toString()));
+    ws.on('message', (data) => this.onMessage(ws, connection, (data as Buffer).toString('utf8')));
   }
 
   private onMessage(ws: WebSocket, connection: StreamConnection, text: string): void {

@@ -18,7 +18,7 @@ describe('Mastodon notifications and markers', () => {
   const api = async (path: string, init: RequestInit = {}, token = aliceToken) => {
     const res = await fetch(`${t.origin}${path}`, {
       ...init,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+      headers: { authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/json' } : {}) },
     });
     return { status: res.status, body: await res.json(), link: res.headers.get('link') };
   };

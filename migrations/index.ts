@@ -24,6 +24,7 @@ import { AddPinsMutesScheduledPostsAndIdempotencyKeys1796556627150 } from './179
 import { AddConversationMarks1796557093572 } from './1796557093572-AddConversationMarks';
 import { AddFollowedHashtags1796557388474 } from './1796557388474-AddFollowedHashtags';
 import { AddWebPushSubscriptions1796559584236 } from './1796559584236-AddWebPushSubscriptions';
+import { AddReadMarkers1796559584711 } from './1796559584711-AddReadMarkers';
 import { AddFilters1796560020469 } from './1796560020469-AddFilters';
 
 export const MIGRATIONS = [
@@ -52,5 +53,6 @@ export const MIGRATIONS = [
   AddConversationMarks1796557093572,
   AddFollowedHashtags1796557388474,
   AddWebPushSubscriptions1796559584236,
+  AddReadMarkers1796559584711,
   AddFilters1796560020469,
 ];

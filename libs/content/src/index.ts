@@ -23,6 +23,8 @@ export { PollJobsModule } from './polls/jobs/poll-jobs.module';
 export { POLLS_QUEUE, PollJob } from './polls/jobs/poll-jobs.constants';
 export { RemotePostService, type RemotePostData, type RemotePostEdit } from './posts/remote-post.service';
 export { visibleTo } from './posts/post-visibility';
+export { PostAudienceRepository } from './posts/post-audience.repository';
+export { POST_STREAM_CHANNEL, type PostStreamMessage } from './posts/post-stream.publisher';
 export { toPostModel, localPostUri } from './posts/post.mapper';
 export { VISIBLE_POST_BY_ID, HASHTAGS_BY_POST_ID, MENTIONS_BY_POST_ID } from './posts/post.loaders';
 export { ContentException, ContentErrorCode } from './content.exception';

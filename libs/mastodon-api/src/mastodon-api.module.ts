@@ -10,6 +10,7 @@ import { CredentialAccounts } from './accounts/credential-accounts.service';
 import { CredentialsController } from './accounts/credentials.controller';
 import { FollowRequestsController } from './accounts/follow-requests.controller';
 import { ProfileImagesController } from './accounts/profile-images.controller';
+import { PubSubModule } from '@guildhall/core';
 import { InstanceController } from './instance/instance.controller';
 import { MemberDefaultsController } from './instance/member-defaults.controller';
 import { MediaController } from './media/media.controller';
@@ -36,6 +37,15 @@ import { ScheduledStatusSerializer } from './serializers/scheduled-status.serial
 import { ScheduledStatusesController } from './statuses/scheduled-statuses.controller';
 import { StatusActionsController } from './statuses/status-actions.controller';
 import { StatusesController } from './statuses/statuses.controller';
+// Notifications, markers and streaming (mapi-notify).
+import { MarkersController } from './markers/markers.controller';
+import { GroupedNotificationsController } from './notifications/grouped-notifications.controller';
+import { NotificationSerializer } from './notifications/notification.serializer';
+import { NotificationsController } from './notifications/notifications.controller';
+import { UnreadCount } from './notifications/unread-count';
+import { StreamingController } from './streaming/streaming.controller';
+import { StreamingGateway } from './streaming/streaming.gateway';
+import { StreamingHub } from './streaming/streaming-hub';
 
 /**
  * Mastodon's client API (ADR 0026): a second adapter over the same domain as GraphQL. Its
@@ -43,7 +53,7 @@ import { StatusesController } from './statuses/statuses.controller';
  * parses Mastodon's parameters and renders Mastodon's entities.
  */
 @Module({
-  imports: [ContentModule, SocialModule, ModerationModule],
+  imports: [ContentModule, SocialModule, ModerationModule, PubSubModule],
   controllers: [
     OAuthTokenController,
     AppsController,
@@ -73,6 +83,11 @@ import { StatusesController } from './statuses/statuses.controller';
     SearchController,
     FiltersController,
     ReportsController,
+    // Notifications, markers and streaming (mapi-notify).
+    NotificationsController,
+    GroupedNotificationsController,
+    MarkersController,
+    StreamingController,
   ],
   providers: [
     ScopeGuard,
@@ -90,6 +105,11 @@ import { StatusesController } from './statuses/statuses.controller';
     // Accounts (issue 11 item 3)
     AccountLookup,
     CredentialAccounts,
+    // Notifications, markers and streaming (mapi-notify).
+    NotificationSerializer,
+    UnreadCount,
+    StreamingHub,
+    StreamingGateway,
   ],
   exports: [AccountSerializer, StatusSerializer, PushKeys, MastodonLoaders],
 })

@@ -36,9 +36,27 @@ const domainBlocked = (host: string) => {
  * The reader may read at all: a known account, not suspended, not on a blocked domain. It does
  * not depend on the row, so PostgreSQL evaluates it once per query.
  */
-const readerActive = () =>
-  `EXISTS (SELECT 1 FROM accounts vr WHERE vr.id = :viewerId AND vr.suspended_at IS NULL
+const readerActive = (viewer: string) =>
+  `EXISTS (SELECT 1 FROM accounts vr WHERE vr.id = ${viewer} AND vr.suspended_at IS NULL
      AND (vr.domain IS NULL OR NOT ${domainBlocked('vr.domain')}))`;
+
+/** The rule for a known reader, `viewer` being an SQL expression (a parameter or a column). */
+const visibleToReader = (alias: string, viewer: string) => `(${alias}.deleted_at IS NULL
+      AND ${authorActive(alias)}
+      AND ${readerActive(viewer)}
+      AND (
+        ${alias}.visibility IN ('public', 'unlisted')
+        OR ${alias}.account_id = ${viewer}
+        OR (${alias}.visibility = 'followers' AND EXISTS (
+          SELECT 1 FROM follows vf WHERE vf.follower_id = ${viewer} AND vf.followee_id = ${alias}.account_id
+            AND vf.state = 'accepted'))
+        OR EXISTS (SELECT 1 FROM mentions vm WHERE vm.post_id = ${alias}.id AND vm.account_id = ${viewer})
+      )
+      AND NOT EXISTS (
+        SELECT 1 FROM blocks vb
+        WHERE (vb.account_id = ${viewer} AND vb.target_id = ${alias}.account_id)
+           OR (vb.account_id = ${alias}.account_id AND vb.target_id = ${viewer})
+      ))`;
 
 /** `viewerId`: the reading account (local, or remote as a signed fetch names it); null when anonymous. */
 export function visibleTo(alias: string, viewerId: string | null): SqlCondition {
@@ -48,23 +66,13 @@ export function visibleTo(alias: string, viewerId: string | null): SqlCondition 
       params: {},
     };
   }
-  return {
-    sql: `(${alias}.deleted_at IS NULL
-      AND ${authorActive(alias)}
-      AND ${readerActive()}
-      AND (
-        ${alias}.visibility IN ('public', 'unlisted')
-        OR ${alias}.account_id = :viewerId
-        OR (${alias}.visibility = 'followers' AND EXISTS (
-          SELECT 1 FROM follows vf WHERE vf.follower_id = :viewerId AND vf.followee_id = ${alias}.account_id
-            AND vf.state = 'accepted'))
-        OR EXISTS (SELECT 1 FROM mentions vm WHERE vm.post_id = ${alias}.id AND vm.account_id = :viewerId)
-      )
-      AND NOT EXISTS (
-        SELECT 1 FROM blocks vb
-        WHERE (vb.account_id = :viewerId AND vb.target_id = ${alias}.account_id)
-           OR (vb.account_id = ${alias}.account_id AND vb.target_id = :viewerId)
-      ))`,
-    params: { viewerId },
-  };
+  return { sql: visibleToReader(alias, ':viewerId'), params: { viewerId } };
+}
+
+/**
+ * The same rule for many readers at once, each a row: `viewerColumn` names a column of known
+ * readers (`v.id`), so one query answers "which of these may see this post" (live streams).
+ */
+export function visibleToEach(alias: string, viewerColumn: string): string {
+  return visibleToReader(alias, viewerColumn);
 }

@@ -1,3 +1,6 @@
+import { PubSubModule } from '@guildhall/core';
+import { PostAudienceRepository } from './post-audience.repository';
+import { PostStreamPublisher } from './post-stream.publisher';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SocialModule } from '@guildhall/social';
@@ -40,8 +43,11 @@ import { ThreadService } from './thread.service';
     ]),
     SocialModule,
     MediaModule,
+    PubSubModule,
   ],
   providers: [
+    PostAudienceRepository,
+    PostStreamPublisher,
     PostRepository,
     PostService,
     PostResolver,
@@ -70,6 +76,14 @@ import { ThreadService } from './thread.service';
     PollResolver,
     PollLoaderRegistrar,
   ],
-  exports: [PostRepository, PostService, RemotePostService, PollService, ThreadService],
+  exports: [
+    PostRepository,
+    PostService,
+    RemotePostService,
+    PollService,
+    ThreadService,
+    PostAudienceRepository,
+    PostStreamPublisher,
+  ],
 })
 export class PostsModule {}

@@ -6,6 +6,7 @@ export const EventSubscriber = {
   Notifications: 'social.notifications',
   FederationBridge: 'federation.bridge',
   MastodonPush: 'mastodon.push',
+  PostStream: 'content.post-stream',
 } as const;
 
 export type EventSubscriberName = (typeof EventSubscriber)[keyof typeof EventSubscriber];
@@ -54,6 +55,8 @@ export const EVENT_SUBSCRIPTIONS = {
   ],
   // Web Push to members' Mastodon apps (libs/mastodon-api/src/push).
   [EventSubscriber.MastodonPush]: [DomainEvent.NotificationCreated],
+  // Live streams (the Mastodon streaming API): every server process hears it through Redis.
+  [EventSubscriber.PostStream]: [DomainEvent.PostPublished, DomainEvent.PostUpdated, DomainEvent.PostDeleted],
 } as const satisfies Record<EventSubscriberName, readonly DomainEventName[]>;
 
 /** What a handler learns besides the payload: the outbox row's id (stable across re-deliveries) and time. */

@@ -10,7 +10,9 @@ type MastodonRequest = { user?: AuthContext; mastodonLoaders?: RequestLoaders };
 export class MastodonLoaders {
   constructor(private readonly factories: LoaderFactories) {}
 
-  of(request: MastodonRequest): SerializeContext {
+  /** `request`: Nest's or Fastify's request (the AuthGuard set `user` on it), or a stream's reader. */
+  of(incoming: object): SerializeContext {
+    const request = incoming as MastodonRequest;
     request.mastodonLoaders ??= this.factories.forRequest(request);
     return { loaders: request.mastodonLoaders, viewerId: request.user?.accountId ?? null };
   }

@@ -12,6 +12,17 @@ export interface NewNotification {
   dedupeKey: string;
 }
 
+export interface NotificationListFilter {
+  types: NotificationType[] | null;
+  excludeTypes: NotificationType[] | null;
+  fromAccountId: string | null;
+  postId?: string | null;
+  maxId: string | null;
+  sinceId: string | null;
+  minId: string | null;
+  limit: number;
+}
+
 interface NotificationRow {
   id: string;
   account_id: string;
@@ -100,6 +111,58 @@ export class NotificationRepository {
       .orderBy('n.id', 'DESC')
       .limit(options.limit + 1)
       .getMany();
+  }
+
+  /**
+   * Mastodon's paging over one recipient's notifications: newest first below `maxId`, above
+   * `sinceId`, or the `limit` just above `minId` (oldest first, the caller reverses); only `types`
+   * when given, never `excludeTypes`, only from `fromAccountId` when given.
+   */
+  list(accountId: string, filter: NotificationListFilter): Promise<NotificationEntity[]> {
+    const query = this.repository
+      .createQueryBuilder('n')
+      .where('n.accountId = :accountId', { accountId })
+      .andWhere(FROM_ACTIVE_ACCOUNT);
+    if (filter.types) query.andWhere('n.type IN (:...types)', { types: filter.types.length ? filter.types : [null] });
+    if (filter.excludeTypes?.length) query.andWhere('n.type NOT IN (:...excluded)', { excluded: filter.excludeTypes });
+    if (filter.fromAccountId) query.andWhere('n.fromAccountId = :from', { from: filter.fromAccountId });
+    if (filter.postId) query.andWhere('n.postId = :postId', { postId: filter.postId });
+    if (filter.maxId) query.andWhere('n.id < :maxId', { maxId: filter.maxId });
+    if (filter.sinceId) query.andWhere('n.id > :sinceId', { sinceId: filter.sinceId });
+    if (filter.minId) query.andWhere('n.id > :minId', { minId: filter.minId });
+    return query
+      .orderBy('n.id', filter.minId ? 'ASC' : 'DESC')
+      .limit(filter.limit)
+      .getMany();
+  }
+
+  findOne(accountId: string, id: string): Promise<NotificationEntity | null> {
+    return this.repository
+      .createQueryBuilder('n')
+      .where('n.id = :id AND n.accountId = :accountId', { id, accountId })
+      .andWhere(FROM_ACTIVE_ACCOUNT)
+      .getOne();
+  }
+
+  /** Unread in Mastodon's sense: newer than `afterId` (its `notifications` marker), when given. */
+  countNewer(accountId: string, afterId: string | null, cap: number): Promise<number> {
+    const query = this.repository
+      .createQueryBuilder('n')
+      .select('n.id')
+      .where('n.accountId = :accountId', { accountId })
+      .andWhere(FROM_ACTIVE_ACCOUNT);
+    if (afterId) query.andWhere('n.id > :afterId', { afterId });
+    return query
+      .limit(cap)
+      .getMany()
+      .then((rows) => rows.length);
+  }
+
+  /** Deletes the given notifications of `accountId` (all of them when `ids` is null); returns how many. */
+  async delete(accountId: string, ids: readonly string[] | null): Promise<number> {
+    const query = this.repository.createQueryBuilder().delete().where('account_id = :accountId', { accountId });
+    if (ids) query.andWhere('id IN (:...ids)', { ids: ids.length ? ids : [null] });
+    return (await query.execute()).affected ?? 0;
   }
 
   countUnread(accountId: string): Promise<number> {

@@ -19,7 +19,7 @@ import { PubSubEngine } from 'graphql-subscriptions';
 import { NotificationType, type NotificationEntity } from './notification.entity';
 import { NotificationErrorCode, NotificationException } from './notification.exception';
 import { notificationChannel, toNotificationMessage } from './notification.mapper';
-import { NotificationRepository } from './notification.repository';
+import { type NotificationListFilter, NotificationRepository } from './notification.repository';
 
 export interface NotificationPageRequest {
   first: number;
@@ -121,6 +121,35 @@ export class NotificationService implements OnModuleInit {
     const found = UUID_PATTERN.test(id) && (await this.notifications.markOneRead(viewerId, id.toLowerCase()));
     if (!found) throw new NotificationException(NotificationErrorCode.NotFound, 'No such notification', { id });
     return true;
+  }
+
+  /** A page of the viewer's notifications in Mastodon's paging (ids already checked by the caller). */
+  list(viewerId: string, filter: NotificationListFilter): Promise<NotificationEntity[]> {
+    return this.notifications.list(viewerId, filter);
+  }
+
+  /** One of the viewer's notifications; NotFound for any other (or a malformed id). */
+  async get(viewerId: string, id: string): Promise<NotificationEntity> {
+    const found = UUID_PATTERN.test(id) ? await this.notifications.findOne(viewerId, id.toLowerCase()) : null;
+    if (!found) throw new NotificationException(NotificationErrorCode.NotFound, 'No such notification', { id });
+    return found;
+  }
+
+  /** How many are newer than `afterId` (a marker), counted up to `cap`. */
+  countNewer(viewerId: string, afterId: string | null, cap: number): Promise<number> {
+    return this.notifications.countNewer(viewerId, afterId, cap);
+  }
+
+  /** Deletes some of the viewer's notifications (Mastodon's dismiss); NotFound when none of them exists. */
+  async dismiss(viewerId: string, ids: readonly string[]): Promise<void> {
+    const valid = ids.filter((id) => UUID_PATTERN.test(id)).map((id) => id.toLowerCase());
+    const deleted = valid.length ? await this.notifications.delete(viewerId, valid) : 0;
+    if (!deleted) throw new NotificationException(NotificationErrorCode.NotFound, 'No such notification', { ids });
+  }
+
+  /** Deletes all of the viewer's notifications (Mastodon's clear). */
+  async clear(viewerId: string): Promise<number> {
+    return this.notifications.delete(viewerId, null);
   }
 
   private async notify(

@@ -19,7 +19,7 @@ export class ConversationSerializer {
   ) {}
 
   async serializeMany(request: FastifyRequest, rows: ConversationRow[]): Promise<MastodonConversation[]> {
-    const context = this.loaders.of(request as AuthenticatedRequest);
+    const context = this.loaders.of(request);
     return Promise.all(
       rows.map(async (row) => {
         const [participants, last] = await Promise.all([

@@ -50,7 +50,7 @@ export class StatusPage {
     const page = rows.slice(0, limit);
 
     // The reader's filters of this context apply (hide drops a status, warn/blur mark it).
-    const context = { ...this.loaders.of(request as AuthenticatedRequest), filterContext };
+    const context = { ...this.loaders.of(request), filterContext };
     const origin = this.config.values.publicOrigin;
     const { loaders } = context;
     for (const row of page) {
@@ -99,7 +99,7 @@ export class StatusPage {
     );
     return this.statuses.serializeMany(
       page.map((row) => row.post),
-      this.loaders.of(request as AuthenticatedRequest),
+      this.loaders.of(request),
     );
   }
 

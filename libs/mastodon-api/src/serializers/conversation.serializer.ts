@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { type ConversationRow, VISIBLE_POST_BY_ID } from '@guildhall/content';
-import { ACCOUNT_BY_ID, type AccountEntity, type AuthContext } from '@guildhall/identity';
+import { ACCOUNT_BY_ID, type AccountEntity } from '@guildhall/identity';
 import type { FastifyRequest } from 'fastify';
 import { MastodonLoaders } from '../http/mastodon-request';
 import { AccountSerializer } from './account.serializer';
 import type { MastodonConversation } from './mastodon-entities';
 import { StatusSerializer } from './status.serializer';
 
-type AuthenticatedRequest = FastifyRequest & { user?: AuthContext };
 
 /** Conversations as Mastodon renders them: its participants but the reader, and its newest status. */
 @Injectable()

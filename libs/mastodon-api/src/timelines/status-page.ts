@@ -12,7 +12,7 @@ import {
   VIEWER_HAS_BOOSTED,
   VIEWER_HAS_LIKED,
 } from '@guildhall/content';
-import { ACCOUNT_BY_ID, type AuthContext } from '@guildhall/identity';
+import { ACCOUNT_BY_ID } from '@guildhall/identity';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MastodonLoaders } from '../http/mastodon-request';
 import { setLinkHeader } from '../http/paging';
@@ -20,7 +20,6 @@ import type { MastodonStatus } from '../serializers/mastodon-entities';
 import { StatusSerializer } from '../serializers/status.serializer';
 
 /** The request after the global AuthGuard: `user` is set when a token was given. */
-type AuthenticatedRequest = FastifyRequest & { user?: AuthContext };
 
 /**
  * Renders a page of statuses (newest first) with Mastodon's Link header. Timeline rows come with

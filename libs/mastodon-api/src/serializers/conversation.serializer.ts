@@ -7,7 +7,6 @@ import { AccountSerializer } from './account.serializer';
 import type { MastodonConversation } from './mastodon-entities';
 import { StatusSerializer } from './status.serializer';
 
-
 /** Conversations as Mastodon renders them: its participants but the reader, and its newest status. */
 @Injectable()
 export class ConversationSerializer {

@@ -60,43 +60,6 @@ describe('Mastodon streaming', () => {
     await b.close();
   });
 
-  it('masto.js on server B receives a post made through GraphQL on server A, and its delete', async () => {
-    const { createStreamingAPIClient } = await import('masto');
-    const client = createStreamingAPIClient({
-      streamingApiUrl: b.origin.replace('http', 'ws'),
-      accessToken: aliceToken,
-      // Node's own WebSocket goes through undici, whose global dispatcher in this process is the
-      // server's guarded client (it refuses loopback); a browser or app has no such dispatcher.
-      implementation: WebSocket,
-    });
-    const subscription = client.user.subscribe();
-    const events: { event: string; payload: unknown }[] = [];
-    void (async () => {
-      for await (const event of subscription) events.push(event);
-    })();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const created = await a.gql<{ createPost: { id: string } }>(
-      CREATE_POST,
-      { input: { content: 'from A' } },
-      bobToken,
-    );
-    if (!created.data) throw new Error(JSON.stringify(created.errors));
-    const postId = created.data.createPost.id;
-    const update = await until(() => events.find((e) => e.event === 'update'));
-    expect(update.payload).toMatchObject({
-      id: postId,
-      content: '<p>from A</p>',
-      visibility: 'public',
-      account: { id: bob.account.id, username: bob.username },
-      favourited: false,
-    });
-    await a.gql(`mutation ($id: ID!) { deletePost(id: $id) }`, { id: postId }, bobToken);
-    const deleted = await until(() => events.find((e) => e.event === 'delete'));
-    expect(deleted.payload).toBe(postId);
-    subscription.unsubscribe();
-    client.close();
-  });
-
   it('a post through REST and a like reach the user stream; a non-follower gets no followers-only post', async () => {
     const url = (token: string, stream: string) =>
       `${b.origin.replace('http', 'ws')}/api/v1/streaming?access_token=${token}&stream=${stream}`;

@@ -140,7 +140,7 @@ async function expectPublishedOnce(
     });
   await until(async () => {
     const states = (await deliveryRows(db, published.eventId)).map((d) => d.state);
-    return states.length === 3 && states.every((state) => state === 'done') ? true : undefined;
+    return states.length === 4 && states.every((state) => state === 'done') ? true : undefined;
   }, 'the relay to deliver the post');
   await until(async () => ((await creates()).length ? true : undefined), 'the Create at the peer');
   await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -188,7 +188,7 @@ async function likeAndKillBeforeDispatch({ db, author, by, postId, like, kill }:
 async function expectLikeDeliveredOnce({ db, author, by, postId }: CrashingLike, eventId: string): Promise<void> {
   await until(async () => {
     const states = (await deliveryRows(db, eventId)).map((d) => d.state);
-    return states.length === 3 && states.every((state) => state === 'done') ? true : undefined;
+    return states.length === 4 && states.every((state) => state === 'done') ? true : undefined;
   }, 'the relay to deliver the like');
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   expect(await likeEventIds(db, by, postId)).toEqual([eventId]);
@@ -379,7 +379,13 @@ describe('durable domain events on the built server (e2e)', () => {
     };
     const likeId = await likeAndKillBeforeDispatch(crash);
     // Committed, not delivered: nothing of it exists beyond the outbox.
-    expect((await deliveries(published.eventId)).map((d) => d.state)).toEqual(['pending', 'pending', 'pending']);
+    // contributions, notifications, the federation bridge and the live streams.
+    expect((await deliveries(published.eventId)).map((d) => d.state)).toEqual([
+      'pending',
+      'pending',
+      'pending',
+      'pending',
+    ]);
 
     await serve();
     await expectLikeDeliveredOnce(crash, likeId);
@@ -545,7 +551,12 @@ describe('durable domain events on the embedded defaults (e2e)', () => {
     };
     // kill -9 orphans the server's PostgreSQL (it keeps serving this connection); the restart adopts it.
     const eventId = await likeAndKillBeforeDispatch(crash);
-    expect((await deliveryRows(db, published.eventId)).map((d) => d.state)).toEqual(['pending', 'pending', 'pending']);
+    expect((await deliveryRows(db, published.eventId)).map((d) => d.state)).toEqual([
+      'pending',
+      'pending',
+      'pending',
+      'pending',
+    ]);
     await boot();
 
     await expectLikeDeliveredOnce(crash, eventId);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RateLimiterService } from '@guildhall/core';
+import { RateLimiterService, requestContext } from '@guildhall/core';
 import { ContentErrorCode, ContentException } from '../content.exception';
 
 /** 30 searches a minute per account: full-text matching is the costliest read. */
@@ -10,9 +10,11 @@ const SEARCH_LIMIT = { max: 30, windowSeconds: 60 };
 export class SearchLimiter {
   constructor(private readonly rateLimiter: RateLimiterService) {}
 
-  async consume(accountId: string): Promise<void> {
+  /** `accountId` null: an anonymous search (Mastodon allows one), limited per client address. */
+  async consume(accountId: string | null): Promise<void> {
+    const who = accountId ?? `ip:${requestContext.getStore()?.clientIp ?? 'unknown'}`;
     await this.rateLimiter.consume(
-      `search:${accountId}`,
+      `search:${who}`,
       SEARCH_LIMIT,
       (retryAfterSeconds) =>
         new ContentException(ContentErrorCode.RateLimited, 'Too many searches; try again later', { retryAfterSeconds }),

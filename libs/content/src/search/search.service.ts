@@ -1,12 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { RateLimiterService, requestContext } from '@guildhall/core';
 import type { AccountEntity } from '@guildhall/identity';
-import { ContentErrorCode, ContentException } from '../content.exception';
 import type { PostEntity } from '../posts/post.entity';
+import { SearchLimiter } from './search-limiter';
 import { type PostBounds, SearchRepository } from './search.repository';
-
-/** 30 searches a minute per account: full-text matching is the costliest read. */
-export const SEARCH_LIMIT = { max: 30, windowSeconds: 60 };
 
 export type SearchKind = 'accounts' | 'hashtags' | 'posts';
 
@@ -34,18 +30,12 @@ export interface SearchResults {
 export class SearchService {
   constructor(
     private readonly search: SearchRepository,
-    private readonly rateLimiter: RateLimiterService,
+    private readonly limiter: SearchLimiter,
   ) {}
 
   /** `viewerId` null: an anonymous search (Mastodon allows one), limited per client address. */
   async searchAll(viewerId: string | null, query: SearchQuery): Promise<SearchResults> {
-    const who = viewerId ?? `ip:${requestContext.getStore()?.clientIp ?? 'unknown'}`;
-    await this.rateLimiter.consume(
-      `search:${who}`,
-      SEARCH_LIMIT,
-      (retryAfterSeconds) =>
-        new ContentException(ContentErrorCode.RateLimited, 'Too many searches; try again later', { retryAfterSeconds }),
-    );
+    await this.limiter.consume(viewerId);
     const text = query.text.trim();
     const bare = text.replace(/^[#@]/, '');
     const wants = (kind: SearchKind) => !query.kinds || query.kinds.includes(kind);

@@ -81,6 +81,31 @@ describe('Mastodon OAuth: apps and tokens', () => {
     });
   });
 
+  it('limits registrations per address with the sign-up budget: 429 and nothing stored', async () => {
+    // Its own address (through a trusted proxy): the run's other registrations come from 127.0.0.1.
+    const address = `198.51.100.${1 + Math.floor(Math.random() * 250)}`;
+    const limited = await createTestApp({ RATE_LIMIT_SIGNUP_PER_IP: '2', TRUST_PROXY: 'true' });
+    try {
+      const register = () =>
+        limited
+          .http()
+          .post('/api/v1/apps')
+          .set('x-forwarded-for', address)
+          .send({ client_name: 'Flood', redirect_uris: 'urn:ietf:wg:oauth:2.0:oob' });
+      expect((await register()).status).toBe(200);
+      expect((await register()).status).toBe(200);
+      const before = Number((await db.query<{ n: string }[]>('SELECT count(*) AS n FROM oauth_applications'))[0].n);
+      const refused = await register();
+      expect(refused.status).toBe(429);
+      expect(refused.body).toEqual({ error: 'Too many attempts; try again later' });
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      const after = Number((await db.query<{ n: string }[]>('SELECT count(*) AS n FROM oauth_applications'))[0].n);
+      expect(after).toBe(before);
+    } finally {
+      await limited.close();
+    }
+  });
+
   describe('POST /oauth/token', () => {
     it('password grant: a token that works on GraphQL at once, with the scopes asked for', async () => {
       const member = await signUp(t);

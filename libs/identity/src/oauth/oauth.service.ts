@@ -1,6 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { ConfigService, RateLimiterService } from '@guildhall/core';
 import { AuthService, type ClientInfo } from '../auth/auth.service';
+import { rateLimited } from '../auth/login-throttle.service';
 import { TokenService } from '../auth/token.service';
 import { OAUTH_CODE_TTL_SECONDS, OAUTH_OOB_REDIRECT } from '../identity.constants';
 import { IdentityErrorCode, IdentityException } from '../identity.exception';
@@ -84,9 +86,20 @@ export class OAuthService {
     private readonly sessions: SessionRepository,
     private readonly tokens: TokenService,
     private readonly auth: AuthService,
+    private readonly rateLimiter: RateLimiterService,
+    private readonly config: ConfigService,
   ) {}
 
-  async registerApp(input: RegisterAppInput): Promise<RegisteredApp> {
+  /**
+   * Anyone may register an app, so registrations from one address share sign-up's hourly
+   * budget (RATE_LIMIT_SIGNUP_PER_IP): each one is a row that would otherwise cost nothing to make.
+   */
+  async registerApp(input: RegisterAppInput, client: ClientInfo): Promise<RegisteredApp> {
+    const verdict = await this.rateLimiter.hit(`apps:ip:${client.ip}`, {
+      max: this.config.values.rateLimits.signUpPerIp,
+      windowSeconds: 3600,
+    });
+    if (!verdict.allowed) throw rateLimited(verdict.retryAfterSeconds);
     const name = input.name.trim();
     if (!name || name.length > NAME_MAX) {
       throw invalid(IdentityErrorCode.OAuthInvalidRequest, `client_name must be 1 to ${NAME_MAX} characters`);

@@ -1,4 +1,5 @@
-import { Body, Get, HttpStatus } from '@nestjs/common';
+import { Body, Get, HttpStatus, Req } from '@nestjs/common';
+import { DomainException, GraphqlErrorCode } from '@guildhall/core';
 import {
   type AppAuthContext,
   CurrentApp,
@@ -7,10 +8,12 @@ import {
   OAuthService,
   Public,
 } from '@guildhall/identity';
+import type { FastifyRequest } from 'fastify';
 import { MastodonController, MastodonPost } from '../http/mastodon-controller.decorator';
 import { MastodonException } from '../http/mastodon.exception';
 import { arrayParam, stringParam } from '../http/params';
 import { PushKeys } from '../push/push-keys';
+import { clientOf } from './oauth-token.controller';
 
 /** `POST /api/v1/apps` (JSON or form) and `GET /api/v1/apps/verify_credentials`. */
 @MastodonController('api/v1/apps')
@@ -22,7 +25,7 @@ export class AppsController {
 
   @Public()
   @MastodonPost()
-  async create(@Body() body: Record<string, unknown> | undefined) {
+  async create(@Body() body: Record<string, unknown> | undefined, @Req() request: FastifyRequest) {
     const input = body ?? {};
     const name = stringParam(input.client_name);
     if (!name?.trim()) throw MastodonException.unprocessable("Validation failed: Application name can't be blank");
@@ -32,12 +35,15 @@ export class AppsController {
       throw MastodonException.unprocessable("Validation failed: Redirect URI can't be blank");
     }
     try {
-      const { app, clientSecret } = await this.oauth.registerApp({
-        name,
-        website: stringParam(input.website) ?? null,
-        redirectUris,
-        scopes: input.scopes,
-      });
+      const { app, clientSecret } = await this.oauth.registerApp(
+        {
+          name,
+          website: stringParam(input.website) ?? null,
+          redirectUris,
+          scopes: input.scopes,
+        },
+        clientOf(request),
+      );
       return {
         id: app.id,
         name: app.name,
@@ -51,7 +57,7 @@ export class AppsController {
         client_secret_expires_at: 0,
       };
     } catch (error) {
-      if (error instanceof Error && 'reason' in error) {
+      if (error instanceof DomainException && error.graphqlCode === GraphqlErrorCode.BAD_USER_INPUT) {
         throw MastodonException.unprocessable(`Validation failed: ${error.message}`);
       }
       throw error;

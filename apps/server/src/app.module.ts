@@ -13,6 +13,7 @@ import { SocialModule } from '@guildhall/social';
 import { graphqlOptions } from './graphql/graphql.options';
 import { HealthController } from './health/health.controller';
 import { PagesModule } from './pages/pages.module';
+import { WebModule } from './web/web.module';
 
 export interface ServerOptions {
   runtime: Runtime;
@@ -41,6 +42,7 @@ export class AppModule {
         FederationModule.forRoot({ worker: withWorker }),
         CoopModule,
         PagesModule,
+        WebModule,
         MastodonApiModule,
         PushModule.forRoot({ worker: withWorker }),
         // The outbox relay runs where the job processors run (ADR 0016).

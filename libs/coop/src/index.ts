@@ -30,6 +30,7 @@ export { CoopModule } from './coop.module';
 export { CoopServiceErrorCode, CoopServiceException } from './coop-service.exception';
 export { PeriodService, type PeriodCloseOutcome } from './periods/period.service';
 export { MembershipService } from './members/membership.service';
+export { type CoopMemberEntity, type CoopMemberStatus } from './members/coop-member.entity';
 export { PaymentService } from './contributions/payment.service';
 export { LedgerVerifier, type VerifyReport } from './ledger/ledger.verifier';
 export {

@@ -1,4 +1,5 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { AuditModule } from './audit/audit.module';
 import { ConfigService } from './config/config.service';
 import { EventsModule } from './events/events.module';
 import { LoaderFactories } from './graphql/request-loaders';
@@ -13,14 +14,14 @@ export interface CoreModuleOptions extends DatabaseModuleOptions {
   runtime: Runtime;
 }
 
-/** Config, logging, database, queues, rate limits and the domain-event outbox: what every Guildhall process shares. */
+/** Config, logging, database, queues, rate limits, the domain-event outbox and the stewards' audit log: what every Guildhall process shares. */
 @Global()
 @Module({})
 export class CoreModule {
   static forRoot(options: CoreModuleOptions): DynamicModule {
     return {
       module: CoreModule,
-      imports: [DatabaseModule.forRoot(options), QueueModule.forRoot(), RateLimitModule, EventsModule],
+      imports: [DatabaseModule.forRoot(options), QueueModule.forRoot(), RateLimitModule, EventsModule, AuditModule],
       providers: [
         { provide: ConfigService, useValue: options.runtime.config },
         { provide: LOGGER, useValue: options.runtime.logger },
@@ -34,6 +35,7 @@ export class CoreModule {
         QueueModule,
         RateLimitModule,
         EventsModule,
+        AuditModule,
         LoaderFactories,
         MarkdownRenderer,
       ],

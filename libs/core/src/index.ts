@@ -90,3 +90,5 @@ export { BackupWriter, type ReferencedMedia } from './backup/backup.writer';
 export { BackupRestorer, type RestoreReport } from './backup/backup.restorer';
 export { BackupException, BackupErrorCode } from './backup/backup.exception';
 export { type BackupManifest } from './backup/backup-manifest';
+export { AuditLog, type AuditRecord, type AuditPage } from './audit/audit-log';
+export { AuditEntryEntity } from './audit/audit-entry.entity';

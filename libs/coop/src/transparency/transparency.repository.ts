@@ -71,6 +71,15 @@ export class TransparencyRepository {
     return { seqs: new Map(rows.map((r) => [r.id, r.seq])), latestClosed: latest?.seq ?? 0 };
   }
 
+  /** Admitted members in good standing and closed periods, for the public landing page. */
+  async publicCounts(): Promise<{ memberCount: number; closedPeriods: number }> {
+    const [row]: { memberCount: number; closedPeriods: number }[] = await this.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM coop_members WHERE status = 'active') AS "memberCount",
+              (SELECT count(*)::int FROM coop_periods WHERE status = 'closed') AS "closedPeriods"`,
+    );
+    return row;
+  }
+
   async username(accountId: string): Promise<string | null> {
     const [row]: { username: string }[] = await this.dataSource.query(
       `SELECT username FROM accounts WHERE id = $1 AND domain IS NULL`,

@@ -74,6 +74,11 @@ export class TransparencyService {
     private readonly capitalService: CapitalService,
   ) {}
 
+  /** How many active members and closed periods the instance has (public). */
+  publicCounts(): Promise<{ memberCount: number; closedPeriods: number }> {
+    return this.repository.publicCounts();
+  }
+
   /** The account's holdings; null when it never applied. */
   async account(accountId: string): Promise<CoopAccountModel | null> {
     const member = await this.members.findByAccountId(accountId);

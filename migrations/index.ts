@@ -26,6 +26,7 @@ import { AddFollowedHashtags1796557388474 } from './1796557388474-AddFollowedHas
 import { AddWebPushSubscriptions1796559584236 } from './1796559584236-AddWebPushSubscriptions';
 import { AddReadMarkers1796559584711 } from './1796559584711-AddReadMarkers';
 import { AddFilters1796560020469 } from './1796560020469-AddFilters';
+import { AddTimedMutesAndReportCategories1796566420152 } from './1796566420152-AddTimedMutesAndReportCategories';
 
 export const MIGRATIONS = [
   CreateIdentity1795317000691,
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   AddWebPushSubscriptions1796559584236,
   AddReadMarkers1796559584711,
   AddFilters1796560020469,
+  AddTimedMutesAndReportCategories1796566420152,
 ];

@@ -6,7 +6,8 @@ export { NotificationEntity, NotificationType } from './notifications/notificati
 export { SocialException, SocialErrorCode } from './social.exception';
 export { SocialGraphService, type Relationship } from './follows/social-graph.service';
 export { FollowService, type FollowOutcome, type FollowParty, type FollowRef } from './follows/follow.service';
-export { BlockService } from './blocks/block.service';
+export { BlockService, MAX_MUTE_SECONDS, type MuteOptions } from './blocks/block.service';
+export { muteInForce } from './blocks/mute-in-force';
 export { AccountConnection } from './follows/account-connection.model';
 export { RelationshipModel } from './follows/relationship.model';
 export { FollowModel, FollowStateValue } from './follows/follow.model';

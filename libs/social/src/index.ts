@@ -13,7 +13,7 @@ export { RelationshipModel } from './follows/relationship.model';
 export { FollowModel, FollowStateValue } from './follows/follow.model';
 export { pageComplexity } from './follows/page-complexity';
 export { NotificationModel, NotificationKind, NotificationConnection } from './notifications/notification.model';
-export { NotificationService } from './notifications/notification.service';
+export { NotificationService, type NotificationSilencer } from './notifications/notification.service';
 export type { NotificationListFilter } from './notifications/notification.repository';
 export { notificationChannel, type NotificationMessage } from './notifications/notification.mapper';
 export { NotificationException, NotificationErrorCode } from './notifications/notification.exception';

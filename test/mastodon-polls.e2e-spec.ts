@@ -174,7 +174,36 @@ describe('polls on the Mastodon API', () => {
     expect((await raw(`/api/v1/polls/${post.poll.id}`, readOnly)).status).toBe(200);
     const refused = await raw(`/api/v1/polls/${post.poll.id}/votes`, readOnly, { choices: [0] });
     expect(refused.status).toBe(403);
-    expect((await raw(`/api/v1/polls/${post.poll.id}`, null)).status).toBe(401);
+    const writeOnly = await appToken(t, carol, 'write:statuses');
+    expect((await raw(`/api/v1/polls/${post.poll.id}`, writeOnly)).status).toBe(403);
+    expect((await raw(`/api/v1/polls/${post.poll.id}/votes`, null, { choices: [0] })).status).toBe(401);
     expect(await graphqlPoll(post.id, alice)).toMatchObject({ votesCount: 0 });
+  });
+
+  it('reads a public or unlisted poll without a token (no voted, no own_votes); others are 404', async () => {
+    const open = await createPoll(alice);
+    const unlisted = await createPoll(alice, { visibility: 'UNLISTED' });
+    const followers = await createPoll(alice, { visibility: 'FOLLOWERS' });
+    await (await rest(bobToken)).v1.polls.$select(open.poll.id).votes.create({ choices: [1] });
+    const read = await raw(`/api/v1/polls/${open.poll.id}`, null);
+    expect(read.status).toBe(200);
+    const body = (await read.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      id: open.poll.id,
+      votes_count: 1,
+      voters_count: 1,
+      expired: false,
+      options: [
+        { title: 'oak', votes_count: 0 },
+        { title: 'ash', votes_count: 1 },
+        { title: 'elm', votes_count: 0 },
+      ],
+    });
+    expect(body).not.toHaveProperty('voted');
+    expect(body).not.toHaveProperty('own_votes');
+    expect((await raw(`/api/v1/polls/${unlisted.poll.id}`, null)).status).toBe(200);
+    const hidden = await raw(`/api/v1/polls/${followers.poll.id}`, null);
+    expect(hidden.status).toBe(404);
+    expect(await hidden.json()).toEqual({ error: 'Record not found' });
   });
 });

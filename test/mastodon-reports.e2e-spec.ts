@@ -1,7 +1,9 @@
 import { RateLimiterService } from '@guildhall/core';
 import { DataSource } from 'typeorm';
 import { signUp, type SignedUp } from './utils/factories';
+import { eventually } from './utils/eventually';
 import { appToken } from './utils/mastodon';
+import { startPeer, trustCertificateInThisProcess, type Peer } from './utils/peer';
 import { createListeningTestApp, type TestApp } from './utils/test-app';
 
 const CREATE = 'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }';
@@ -53,12 +55,24 @@ describe('Mastodon reports', () => {
       actionTakenAt: null,
       category: 'spam',
       comment: 'Selling things',
+      // A local account: nothing to forward to.
       forwarded: false,
       statusIds: [postId],
       ruleIds: [],
       targetAccount: { id: alice.account.id, acct: alice.username },
     });
     expect(new Date(filed.createdAt).toISOString()).toBe(filed.createdAt);
+
+    const [stored] = await t.app
+      .get(DataSource)
+      .query<{ category: string; rule_ids: string[]; forwarded: boolean }[]>(
+        'SELECT category, rule_ids, forwarded FROM reports WHERE id = $1',
+        [filed.id],
+      );
+    expect(stored).toEqual({ category: 'spam', rule_ids: [], forwarded: false });
+    // Without a category: other.
+    const plain = await report({ account_id: alice.account.id, comment: 'hm' });
+    expect(plain.body).toMatchObject({ category: 'other', rule_ids: [], forwarded: false });
 
     const read = await t.gql<{
       reports: {
@@ -91,7 +105,11 @@ describe('Mastodon reports', () => {
     });
     expect(await report({ account_id: alice.account.id, rule_ids: ['1'] })).toEqual({
       status: 422,
-      body: { error: 'This server has no rules' },
+      body: { error: 'rule_ids must be rules of this server' },
+    });
+    expect(await report({ account_id: alice.account.id, category: 'violation', rule_ids: ['1', '2'] })).toEqual({
+      status: 422,
+      body: { error: 'rule_ids must be rules of this server' },
     });
     expect(await report({ account_id: alice.account.id, comment: 'x'.repeat(1001) })).toEqual({
       status: 422,
@@ -110,5 +128,53 @@ describe('Mastodon reports', () => {
       body: { error: 'This action is outside the authorized scopes' },
     });
     expect(await count()).toBe(before);
+  });
+});
+
+/** `forward=true` about a remote account: a Flag from the instance actor to the account's inbox. */
+describe('Mastodon reports forwarded to a remote server', () => {
+  let peer: Peer;
+  let t: TestApp & { origin: string };
+
+  beforeAll(async () => {
+    peer = await startPeer();
+    trustCertificateInThisProcess(peer.caCertPath);
+    t = await createListeningTestApp({ FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true' }, { withWorker: true });
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+    await peer?.stop();
+  });
+
+  it('sends a signed Flag naming the account with the comment; without forward nothing is sent', async () => {
+    const remote = await peer.createActor({ username: 'spammer' });
+    const reporter = await signUp(t);
+    const { createRestAPIClient } = await import('masto');
+    const masto = createRestAPIClient({ url: t.origin, accessToken: await appToken(t, reporter) });
+    const [found] = await masto.v1.accounts.search.list({ q: remote.handle, resolve: true });
+    expect(found.acct).toBe(remote.handle);
+
+    const kept = await masto.v1.reports.create({ accountId: found.id, comment: 'kept here', category: 'legal' });
+    expect(kept).toMatchObject({ category: 'legal', forwarded: false });
+    const filed = await masto.v1.reports.create({ accountId: found.id, comment: 'Buy now!!', forward: true });
+    expect(filed).toMatchObject({ category: 'other', forwarded: true, comment: 'Buy now!!' });
+
+    const [flag] = await eventually(
+      () => peer.received({ type: 'Flag' }),
+      (entries) => expect(entries).toHaveLength(1),
+    );
+    expect(flag.path).toBe('/users/spammer/inbox');
+    expect(flag.verification).toMatchObject({ verified: true, keyOwner: `${t.origin}/actor`, ownerMatchesActor: true });
+    expect(flag.activity).toMatchObject({
+      id: `${t.origin}/actor#reports/${filed.id}`,
+      type: 'Flag',
+      actor: `${t.origin}/actor`,
+      object: remote.id,
+      content: 'Buy now!!',
+    });
+    // The reporter is not named to the other server.
+    expect(flag.body).not.toContain(reporter.username);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await peer.received({ type: 'Flag' })).toHaveLength(1);
   });
 });

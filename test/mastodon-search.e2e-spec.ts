@@ -137,6 +137,27 @@ describe('Mastodon search v2', () => {
     expect((await search({ q: word }, searchOnly)).status).toBe(200);
   });
 
+  it('following=true keeps the accounts the reader follows', async () => {
+    const prefix = `flw${Date.now().toString(36)}`;
+    const followed = await signUp(t, { username: `${prefix}_a` });
+    const stranger = await signUp(t, { username: `${prefix}_b` });
+    const { createRestAPIClient } = await import('masto');
+    const masto = createRestAPIClient({ url: t.origin, accessToken: bobToken });
+    await masto.v1.accounts.$select(followed.account.id).follow();
+    const all = await masto.v2.search.list({ q: prefix, type: 'accounts' });
+    expect(all.accounts.map((a) => a.id).sort()).toEqual([followed.account.id, stranger.account.id].sort());
+    const mine = await masto.v2.search.list({ q: prefix, type: 'accounts', following: true });
+    expect(mine.accounts.map((a) => a.id)).toEqual([followed.account.id]);
+    // The exact handle leads only when it is followed too.
+    const handle = `@${stranger.username}@${new URL(t.origin).host}`;
+    expect((await search({ q: handle, resolve: 'true' }, bobToken)).body.accounts.map((a) => a.id)).toEqual([
+      stranger.account.id,
+    ]);
+    const exact = await search({ q: handle, resolve: 'true', following: 'true' }, bobToken);
+    expect(exact.body.accounts.map((a) => a.id)).toEqual([]);
+    expect((await search({ q: prefix, following: 'true' })).body.accounts).toEqual([]);
+  });
+
   it('resolves our own post URL under the visibility rule', async () => {
     const found = await search({ q: `${t.origin}/posts/${posts.public}`, resolve: 'true' }, bobToken);
     expect(found.body.statuses.map((s) => s.id)).toEqual([posts.public]);

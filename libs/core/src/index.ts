@@ -33,6 +33,7 @@ export {
   type BlockEvent,
   type ProfileUpdatedEvent,
   type ReportUpheldEvent,
+  type ReportForwardedEvent,
   type NotificationCreatedEvent,
 } from './events/domain-events';
 export { DomainEventBus } from './events/domain-event-bus';

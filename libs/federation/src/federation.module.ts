@@ -14,6 +14,7 @@ import { OutboundActivityService } from './outbox/outbound-activity.service';
 import { OutboundAudienceRepository } from './outbox/outbound-audience.repository';
 import { OutboundDelivery } from './outbox/outbound-delivery';
 import { PollActivities } from './outbox/poll-activities.service';
+import { ReportActivities } from './outbox/report-activities.service';
 import { PostActivities } from './outbox/post-activities.service';
 import { DeliveryProcessor } from './delivery/delivery.processor';
 import { DeliveryService } from './delivery/delivery.service';
@@ -106,6 +107,7 @@ const OUTBOUND_PROVIDERS = [
   PostActivities,
   PollActivities,
   AccountActivities,
+  ReportActivities,
   OutboundActivityService,
   FederationBridge,
 ];

@@ -5,7 +5,8 @@ export { ActorKeyService, INSTANCE_ACTOR_KEY_ID } from './keys/actor-key.service
 export { ActorKeyEntity } from './keys/actor-key.entity';
 export { FederationKvEntity } from './kv/federation-kv.entity';
 export { PostgresKvStore } from './kv/postgres-kv.store';
-export { ReportService, type RemoteReport } from './moderation/report.service';
+export { ReportService, SERVER_RULE_IDS, type RemoteReport, type ReportOptions } from './moderation/report.service';
+export { REPORT_CATEGORIES, type ReportCategory } from './moderation/report.entity';
 export { ModerationModule } from './moderation/moderation.module';
 export { AccountSuspensionService } from './moderation/account-suspension.service';
 export { ModerationException, ModerationErrorCode } from './moderation/moderation.exception';

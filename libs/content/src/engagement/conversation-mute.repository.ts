@@ -21,6 +21,23 @@ export class ConversationMuteRepository {
     ]);
   }
 
+  /** Which of `accountIds` muted the conversation `postId` is in (one walk up its reply chain). */
+  async accountsMuting(postId: string, accountIds: string[]): Promise<Set<string>> {
+    if (!accountIds.length) return new Set();
+    const rows = await this.dataSource.query<{ account_id: string }[]>(
+      `WITH RECURSIVE up AS (
+         SELECT p.id, p.in_reply_to_id, 0 AS depth FROM posts p WHERE p.id = $1
+         UNION ALL
+         SELECT p.id, p.in_reply_to_id, up.depth + 1 FROM posts p JOIN up ON p.id = up.in_reply_to_id
+         WHERE up.depth < 1000
+       )
+       SELECT DISTINCT m.account_id FROM up
+       JOIN conversation_mutes m ON m.root_post_id = up.id AND m.account_id = ANY($2::uuid[])`,
+      [postId, accountIds],
+    );
+    return new Set(rows.map((row) => row.account_id));
+  }
+
   /**
    * Which of `postIds` are in a conversation the account muted: one walk up each reply chain
    * (posts_in_reply_to is followed by primary key), matched against the account's mutes.

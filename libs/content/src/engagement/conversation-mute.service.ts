@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { AuthContext } from '@guildhall/identity';
+import { NotificationService } from '@guildhall/social';
 import { ContentErrorCode, ContentException } from '../content.exception';
 import type { PostEntity } from '../posts/post.entity';
 import { PostRepository } from '../posts/post.repository';
@@ -7,14 +8,21 @@ import { ConversationMuteRepository } from './conversation-mute.repository';
 
 /**
  * Muting a conversation (Mastodon's status mute): the whole thread the post is in, keyed by its
- * root, for the muting account only. Notifications read `mutedAmong` to stay quiet about it.
+ * root, for the muting account only. Social's notifications ask `accountsMuting` (registered as
+ * a silencer) and stay quiet about every post of the thread: replies, mentions, likes, boosts,
+ * edits, a poll's end — as Mastodon's NotifyService does for a muted conversation.
  */
 @Injectable()
-export class ConversationMuteService {
+export class ConversationMuteService implements OnModuleInit {
   constructor(
     private readonly mutes: ConversationMuteRepository,
     private readonly posts: PostRepository,
+    private readonly notifications: NotificationService,
   ) {}
+
+  onModuleInit(): void {
+    this.notifications.silenceWith((postId, recipientIds) => this.mutes.accountsMuting(postId, recipientIds));
+  }
 
   async mute(auth: AuthContext, id: string): Promise<PostEntity> {
     const post = await this.visible(auth, id);

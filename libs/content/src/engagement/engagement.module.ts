@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SocialModule } from '@guildhall/social';
 import { PostsModule } from '../posts/posts.module';
 import { BookmarkEntity } from './bookmark.entity';
 import { ConversationMuteEntity } from './conversation-mute.entity';
@@ -19,6 +20,7 @@ import { PinnedPostEntity } from './pinned-post.entity';
   imports: [
     TypeOrmModule.forFeature([LikeEntity, BookmarkEntity, PinnedPostEntity, ConversationMuteEntity]),
     PostsModule,
+    SocialModule,
   ],
   providers: [
     EngagementRepository,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { muteInForce } from '@guildhall/social';
 import { visibleToEach } from './post-visibility';
 
 /**
@@ -22,7 +23,8 @@ export class PostAudienceRepository {
     const rows = await this.dataSource.query<{ id: string }[]>(
       `SELECT v.id FROM unnest($2::uuid[]) AS v(id) JOIN posts p ON p.id = $1
         WHERE ${visibleToEach('p', 'v.id')}
-          AND NOT EXISTS (SELECT 1 FROM mutes sm WHERE sm.account_id = v.id AND sm.target_id = p.account_id)
+          AND NOT EXISTS (SELECT 1 FROM mutes sm WHERE sm.account_id = v.id AND sm.target_id = p.account_id
+                            AND ${muteInForce('sm')})
           ${home}`,
       [postId, [...readerIds]],
     );

@@ -12,6 +12,8 @@ export interface SearchQuery {
   kinds?: SearchKind[];
   limit: number;
   offset?: number;
+  /** Accounts only: those the viewer follows (none for an anonymous search). */
+  followingOnly?: boolean;
   /** Posts only: one account's, older than / newer than an id. */
   posts?: PostBounds;
 }
@@ -44,7 +46,7 @@ export class SearchService {
     const [accounts, hashtags, posts] = await Promise.all([
       !wants('accounts') || text.startsWith('#')
         ? []
-        : this.search.accounts(bare.split('@')[0], viewerId, limit, { offset }),
+        : this.search.accounts(bare.split('@')[0], viewerId, limit, { offset, followingOnly: query.followingOnly }),
       !wants('hashtags') || text.startsWith('@') ? [] : this.search.hashtags(bare, viewerId, limit, offset),
       !wants('posts') || text.startsWith('@') || text.startsWith('#')
         ? []

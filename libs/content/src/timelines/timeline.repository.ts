@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { RowMapper } from '@guildhall/core';
 import { AccountEntity } from '@guildhall/identity';
+import { muteInForce } from '@guildhall/social';
 import { DataSource } from 'typeorm';
 import { MediaAttachmentEntity } from '../media/media-attachment.entity';
 import { PostEntity } from '../posts/post.entity';
@@ -123,7 +124,10 @@ export class TimelineRepository {
     const visible = visibleTo('p', page.viewerId);
     const where = [visible.sql, ...conditions];
     if (page.viewerId) {
-      where.push('NOT EXISTS (SELECT 1 FROM mutes tm WHERE tm.account_id = :viewerId AND tm.target_id = p.account_id)');
+      where.push(
+        `NOT EXISTS (SELECT 1 FROM mutes tm WHERE tm.account_id = :viewerId AND tm.target_id = p.account_id
+                     AND ${muteInForce('tm')})`,
+      );
     }
     if (page.afterId) where.push('p.id < :afterId');
     if (page.sinceId) where.push('p.id > :sinceId');
@@ -173,7 +177,8 @@ export class TimelineRepository {
   private boostedVisible(viewerId: string | null): string {
     const original = visibleTo('o', viewerId);
     const muted = viewerId
-      ? 'AND NOT EXISTS (SELECT 1 FROM mutes om WHERE om.account_id = :viewerId AND om.target_id = o.account_id)'
+      ? `AND NOT EXISTS (SELECT 1 FROM mutes om WHERE om.account_id = :viewerId AND om.target_id = o.account_id
+                          AND ${muteInForce('om')})`
       : '';
     return `(p.boost_of_id IS NULL OR (o.id IS NOT NULL AND ${original.sql} ${muted}))`;
   }

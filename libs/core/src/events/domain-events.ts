@@ -23,6 +23,7 @@ export const DomainEvent = {
   Unblocked: 'account.unblocked',
   ProfileUpdated: 'account.profile-updated',
   ReportUpheld: 'moderation.report-upheld',
+  ReportForwarded: 'moderation.report-forwarded',
   NotificationCreated: 'notification.created',
 } as const;
 
@@ -134,6 +135,15 @@ export interface ReportUpheldEvent {
 }
 
 /**
+ * A member's report about a remote account is to be forwarded to its server (Mastodon's
+ * `forward=true`): federation sends a Flag from the instance actor.
+ */
+export interface ReportForwardedEvent {
+  reportId: string;
+  targetAccountId: string;
+}
+
+/**
  * A notification was stored for a local account (written with it): Web Push delivers it to the
  * recipient's apps. `type` is social's notification type (follow, like, mention…).
  */
@@ -165,5 +175,6 @@ export interface DomainEventPayloads {
   'account.unblocked': BlockEvent;
   'account.profile-updated': ProfileUpdatedEvent;
   'moderation.report-upheld': ReportUpheldEvent;
+  'moderation.report-forwarded': ReportForwardedEvent;
   'notification.created': NotificationCreatedEvent;
 }

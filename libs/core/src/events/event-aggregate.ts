@@ -41,6 +41,7 @@ export function aggregateOf<E extends DomainEventName>(name: E, payload: DomainE
     case DomainEvent.ProfileUpdated:
       return `account:${(payload as DomainEventPayloads['account.profile-updated']).accountId}`;
     case DomainEvent.ReportUpheld:
+    case DomainEvent.ReportForwarded:
       return `report:${(payload as DomainEventPayloads['moderation.report-upheld']).reportId}`;
     case DomainEvent.NotificationCreated:
       return `notification:${(payload as DomainEventPayloads['notification.created']).notificationId}`;

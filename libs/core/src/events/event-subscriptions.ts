@@ -52,6 +52,7 @@ export const EVENT_SUBSCRIPTIONS = {
     DomainEvent.Blocked,
     DomainEvent.Unblocked,
     DomainEvent.ProfileUpdated,
+    DomainEvent.ReportForwarded,
   ],
   // Web Push to members' Mastodon apps (libs/mastodon-api/src/push).
   [EventSubscriber.MastodonPush]: [DomainEvent.NotificationCreated],

@@ -13,6 +13,8 @@ export enum ModerationErrorCode {
   CannotReportSelf = 'CANNOT_REPORT_SELF',
   /** Reported posts must be posts of the reported account that the reporter can see. */
   InvalidReportedPosts = 'INVALID_REPORTED_POSTS',
+  /** A category or rules that are not Mastodon's or this server's. */
+  InvalidReport = 'INVALID_REPORT',
   ReportNotFound = 'REPORT_NOT_FOUND',
   ReportAlreadyResolved = 'REPORT_ALREADY_RESOLVED',
   RateLimited = 'RATE_LIMITED',
@@ -27,6 +29,7 @@ const GRAPHQL_CODES: Record<ModerationErrorCode, GraphqlErrorCode> = {
   [ModerationErrorCode.SuspendedByAdmin]: GraphqlErrorCode.FORBIDDEN,
   [ModerationErrorCode.CannotReportSelf]: GraphqlErrorCode.BAD_USER_INPUT,
   [ModerationErrorCode.InvalidReportedPosts]: GraphqlErrorCode.BAD_USER_INPUT,
+  [ModerationErrorCode.InvalidReport]: GraphqlErrorCode.BAD_USER_INPUT,
   [ModerationErrorCode.ReportNotFound]: GraphqlErrorCode.NOT_FOUND,
   [ModerationErrorCode.ReportAlreadyResolved]: GraphqlErrorCode.CONFLICT,
   [ModerationErrorCode.RateLimited]: GraphqlErrorCode.RATE_LIMITED,

@@ -37,6 +37,6 @@ import { ReportService } from './report.service';
     ReportLoaderRegistrar,
     ReportResolver,
   ],
-  exports: [DomainBlockCache, DomainPurgeService, AccountSuspensionService, ReportService],
+  exports: [DomainBlockCache, DomainPurgeService, AccountSuspensionService, ReportService, ReportRepository],
 })
 export class ModerationModule {}

@@ -1,5 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
+export const REPORT_CATEGORIES = ['spam', 'legal', 'violation', 'other'] as const;
+export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
+
 /** A report waiting for the moderators: a remote `Flag`, or (later) a local one. */
 @Entity('reports')
 @Index('reports_open_idx', ['id'], { where: '"resolved_at" IS NULL' })
@@ -29,6 +32,18 @@ export class ReportEntity {
 
   @Column({ type: 'text', default: '' })
   comment: string;
+
+  /** Mastodon's category: spam, legal, violation (of `ruleIds`) or other. */
+  @Column({ type: 'text', default: 'other' })
+  category: ReportCategory;
+
+  /** The server rules a `violation` report names (Mastodon's `rule_ids`). */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  ruleIds: string[];
+
+  /** A copy went (as a Flag from the instance actor) to the remote target's server. */
+  @Column({ type: 'boolean', default: false })
+  forwarded: boolean;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -7,7 +7,8 @@ import { ReportEntity } from './report.entity';
 export type NewReport = Pick<
   ReportEntity,
   'id' | 'uri' | 'reporterId' | 'sourceDomain' | 'targetAccountId' | 'postIds' | 'comment'
->;
+> &
+  Partial<Pick<ReportEntity, 'category' | 'ruleIds' | 'forwarded'>>;
 
 export interface ReportPage {
   /** null: open and resolved; true: resolved only; false: open only. */
@@ -21,8 +22,8 @@ export class ReportRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Inserts the report; one with the same `uri` (the same Flag twice) is returned instead. */
-  async insert(report: NewReport): Promise<ReportEntity> {
-    const repository = this.dataSource.getRepository(ReportEntity);
+  async insert(report: NewReport, manager: EntityManager = this.dataSource.manager): Promise<ReportEntity> {
+    const repository = manager.getRepository(ReportEntity);
     await repository.createQueryBuilder().insert().values(report).orIgnore().execute();
     return repository.findOneByOrFail(report.uri === null ? { id: report.id } : { uri: report.uri });
   }

@@ -15,7 +15,7 @@ import { AccountSuspensionService } from './account-suspension.service';
 import type { ReportInput } from './dto/report.input';
 import type { ReportsArgs } from './dto/reports.args';
 import { ModerationErrorCode, ModerationException } from './moderation.exception';
-import type { ReportEntity } from './report.entity';
+import { REPORT_CATEGORIES, type ReportCategory, type ReportEntity } from './report.entity';
 import { ReportAction } from './report.model';
 import { ReportRepository } from './report.repository';
 
@@ -33,6 +33,20 @@ export interface RemoteReport {
   postIds: string[];
   comment: string;
 }
+
+/** What Mastodon's reports add to GraphQL's input: why, which rules, and whether to forward. */
+export interface ReportOptions {
+  category?: ReportCategory;
+  ruleIds?: string[];
+  /** Send a copy to a remote target's server (ignored for a local account). */
+  forward?: boolean;
+}
+
+/**
+ * The server's rules a report may name. Guildhall has none yet (`/api/v1/instance/rules` is
+ * empty), so a report naming any is refused rather than stored with rules that do not exist.
+ */
+export const SERVER_RULE_IDS: readonly string[] = [];
 
 /** Bounds on what a remote server may make us store. */
 const MAX_REMOTE_POSTS = 100;
@@ -81,8 +95,26 @@ export class ReportService {
     return report;
   }
 
-  /** A member reports an account, and optionally some of its posts they can see. */
-  async report(auth: AuthContext, input: ReportInput): Promise<ReportEntity> {
+  /**
+   * A member reports an account, and optionally some of its posts they can see, in a category
+   * (naming rules makes it a `violation`, as Mastodon's ReportService does); `forward` sends a
+   * copy to a remote account's server (a ReportForwarded event, in the report's transaction).
+   */
+  async report(auth: AuthContext, input: ReportInput, options: ReportOptions = {}): Promise<ReportEntity> {
+    const ruleIds = [...new Set(options.ruleIds ?? [])];
+    const unknownRules = ruleIds.filter((id) => !SERVER_RULE_IDS.includes(id));
+    if (unknownRules.length) {
+      throw new ModerationException(ModerationErrorCode.InvalidReport, 'rule_ids must be rules of this server', {
+        ruleIds: unknownRules.slice(0, 20),
+      });
+    }
+    const category: ReportCategory = ruleIds.length ? 'violation' : (options.category ?? 'other');
+    if (!REPORT_CATEGORIES.includes(category)) {
+      throw new ModerationException(
+        ModerationErrorCode.InvalidReport,
+        'category must be spam, legal, violation or other',
+      );
+    }
     await this.rateLimiter.consume(
       `report:${auth.accountId}`,
       REPORTS_PER_HOUR,
@@ -106,16 +138,32 @@ export class ReportService {
         'postIds must be posts of the reported account that you can see',
       );
     }
-    const report = await this.reports.insert({
-      id: uuidv7(),
-      uri: null,
-      reporterId: auth.accountId,
-      sourceDomain: null,
-      targetAccountId: target.id,
-      postIds: visible,
-      comment: input.comment.trim(),
+    const forwarded = options.forward === true && target.domain !== null;
+    const report = await this.reports.transaction(async (manager) => {
+      const filed = await this.reports.insert(
+        {
+          id: uuidv7(),
+          uri: null,
+          reporterId: auth.accountId,
+          sourceDomain: null,
+          targetAccountId: target.id,
+          postIds: visible,
+          comment: input.comment.trim(),
+          category,
+          ruleIds,
+          forwarded,
+        },
+        manager,
+      );
+      if (forwarded) {
+        await this.events.publish(manager, DomainEvent.ReportForwarded, {
+          reportId: filed.id,
+          targetAccountId: target.id,
+        });
+      }
+      return filed;
     });
-    this.logger.log({ msg: 'report filed', reportId: report.id, targetAccountId: target.id });
+    this.logger.log({ msg: 'report filed', reportId: report.id, targetAccountId: target.id, forwarded });
     return report;
   }
 

@@ -29,6 +29,8 @@ export const ActivityIds = {
   undoBlock: (origin: string, username: string, blockId: string) =>
     new URL(`${origin}/users/${username}#blocks/${blockId}/undo`),
   updateActor: (origin: string, username: string, at: number) => new URL(`${origin}/users/${username}#updates/${at}`),
+  /** A forwarded report, sent by the instance actor. */
+  flag: (origin: string, reportId: string) => new URL(`${origin}/actor#reports/${reportId}`),
 } as const;
 
 /** Where our Follow activities live: `${origin}/follows/<follow id>`. */

@@ -15,6 +15,7 @@ import {
   type PostPublishedEvent,
   type PostUpdatedEvent,
   type ProfileUpdatedEvent,
+  type ReportForwardedEvent,
 } from '@guildhall/core';
 import type { Queue } from 'bullmq';
 import { FEDERATION_OUTBOUND_QUEUE, FederationJob } from '../federation.constants';
@@ -69,6 +70,7 @@ export class FederationBridge implements OnModuleInit {
       [DomainEvent.Blocked]: (event, meta) => this.blocked(event, meta),
       [DomainEvent.Unblocked]: (event, meta) => this.unblocked(event, meta),
       [DomainEvent.ProfileUpdated]: (event, meta) => this.profileUpdated(event, meta),
+      [DomainEvent.ReportForwarded]: (event, meta) => this.reportForwarded(event, meta),
     });
   }
 
@@ -158,6 +160,11 @@ export class FederationBridge implements OnModuleInit {
 
   profileUpdated(payload: ProfileUpdatedEvent, meta: EventMeta): Promise<void> {
     return this.enqueue(payload.local === true, meta, { event: DomainEvent.ProfileUpdated, payload });
+  }
+
+  /** A member's report about a remote account, forwarded: a Flag to the account's server. */
+  reportForwarded(payload: ReportForwardedEvent, meta: EventMeta): Promise<void> {
+    return this.enqueue(true, meta, { event: DomainEvent.ReportForwarded, payload });
   }
 
   /** `window`: one job for every event of one key (its id), run after `delay`, dated `at`. */

@@ -4,6 +4,7 @@ import { OutboundDelivery, type OutboundResult, skipped } from './outbound-deliv
 import type { OutboundEventPayload } from './outbound.job';
 import { PollActivities } from './poll-activities.service';
 import { PostActivities } from './post-activities.service';
+import { ReportActivities } from './report-activities.service';
 
 /** One outbound job: the event's activity, built from the database as it is now, handed to Fedify. */
 @Injectable()
@@ -15,6 +16,7 @@ export class OutboundActivityService {
     private readonly posts: PostActivities,
     private readonly accounts: AccountActivities,
     private readonly polls: PollActivities,
+    private readonly reports: ReportActivities,
   ) {}
 
   /** Off the first job's path: see OutboundDelivery.warmUp. */
@@ -64,6 +66,8 @@ export class OutboundActivityService {
         return this.accounts.unblocked(job.payload, job.at);
       case 'account.profile-updated':
         return this.accounts.profileUpdated(job.payload, job.at);
+      case 'moderation.report-forwarded':
+        return this.reports.forwarded(job.payload);
     }
   }
 }

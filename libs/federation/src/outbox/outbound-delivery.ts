@@ -2,7 +2,9 @@ import { type Activity, Create, Hashtag, Mention, Note, PUBLIC_COLLECTION } from
 import { Injectable } from '@nestjs/common';
 import { ConfigService, hostOf } from '@guildhall/core';
 import { AccountRepository } from '@guildhall/identity';
+import { INSTANCE_ACTOR_PATH } from '../actors/actor.mapper';
 import { DeliveryService } from '../delivery/delivery.service';
+import { INSTANCE_ACTOR_KEY_ID } from '../keys/actor-key.service';
 import { expandPublicAddressing } from '../objects/public-addressing';
 import { RemoteActorService } from '../remote/remote-actor.service';
 import { OutboundAudienceRepository, type RemoteRecipientRow } from './outbound-audience.repository';
@@ -66,6 +68,29 @@ export class OutboundDelivery {
     const document = await create.toJsonLd({ contextLoader: this.remote.contextLoader });
     expandPublicAddressing(document);
     JSON.stringify(document);
+  }
+
+  /**
+   * Sends as the instance actor (a forwarded report's Flag: the server speaks, not a member),
+   * signed with its key, to each recipient's own inbox.
+   */
+  async sendAsInstance(rows: RemoteRecipientRow[], activity: Activity): Promise<OutboundResult> {
+    const [down, document] = await Promise.all([
+      this.audience.unavailableHosts(),
+      activity.toJsonLd({ contextLoader: this.remote.contextLoader }),
+    ]);
+    const inboxes = this.inboxes(rows, false, down);
+    if (inboxes.length === 0) return skipped('no remote recipients');
+    await this.deliveries.enqueue(
+      {
+        activityId: activity.id?.href ?? '',
+        body: JSON.stringify(document),
+        senderAccountId: INSTANCE_ACTOR_KEY_ID,
+        keyId: `${this.origin}${INSTANCE_ACTOR_PATH}#main-key`,
+      },
+      inboxes,
+    );
+    return { sent: activity.id?.href ?? '', type: activity.constructor.name, recipients: inboxes.length };
   }
 
   /**

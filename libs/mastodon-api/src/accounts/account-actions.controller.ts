@@ -3,7 +3,7 @@ import { type AuthContext, CurrentAuth } from '@guildhall/identity';
 import { BlockService, FollowService, SocialGraphService } from '@guildhall/social';
 import { MastodonController, MastodonPost } from '../http/mastodon-controller.decorator';
 import { MastodonException } from '../http/mastodon.exception';
-import { stringParam } from '../http/params';
+import { booleanParam, stringParam } from '../http/params';
 import { Scope } from '../http/scopes.decorator';
 import type { MastodonRelationship } from '../serializers/mastodon-entities';
 import { AccountLookup, handleOf } from './account-lookup.service';
@@ -67,8 +67,9 @@ export class AccountActionsController {
   }
 
   /**
-   * Mutes for good: a mute here always hides notifications too, and timed mutes are not kept,
-   * so a `duration` other than 0 is refused rather than ignored.
+   * Mutes through the social lib: `duration` seconds (0 or absent: for good; the mute lapses by
+   * itself after it) and `notifications` (default true: the account's notifications are silenced
+   * too). Muting again changes both, as Mastodon's does.
    */
   @Scope('write:mutes')
   @MastodonPost(':id/mute')
@@ -77,13 +78,15 @@ export class AccountActionsController {
     @Param('id') id: string,
     @Body() body: FormBody,
   ): Promise<MastodonRelationship> {
-    const duration = stringParam(body?.duration);
-    if (duration !== undefined && duration !== '' && duration !== '0') {
-      if (!/^\d+$/.test(duration)) throw MastodonException.unprocessable('duration must be a number of seconds');
-      throw MastodonException.unprocessable('Timed mutes are not supported here: mute with duration 0');
+    const duration = stringParam(body?.duration)?.trim() ?? '';
+    if (duration !== '' && !/^\d{1,12}$/.test(duration)) {
+      throw MastodonException.unprocessable('duration must be a whole number of seconds');
     }
     const target = await this.lookup.byId(id);
-    await this.blocks.mute(auth.accountId, handleOf(target));
+    await this.blocks.mute(auth.accountId, handleOf(target), {
+      durationSeconds: duration === '' ? 0 : Number(duration),
+      notifications: booleanParam(body?.notifications, true),
+    });
     return this.relationship(auth.accountId, target.id);
   }
 

@@ -1,6 +1,6 @@
 import { Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ConfigService, UUID_PATTERN } from '@guildhall/core';
-import { type PostEntity, SearchLimiter, SearchRepository, TimelineRepository } from '@guildhall/content';
+import { PinService, SearchLimiter, SearchRepository, TimelineRepository } from '@guildhall/content';
 import {
   ACCOUNT_BY_ID,
   type AccountEntity,
@@ -16,12 +16,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MastodonLoaders } from '../http/mastodon-request';
 import { MastodonController } from '../http/mastodon-controller.decorator';
 import { MastodonException } from '../http/mastodon.exception';
-import { readPage, setLinkHeader } from '../http/paging';
+import { type MastodonPage, readPage, setLinkHeader } from '../http/paging';
 import { arrayParam, booleanParam, stringParam } from '../http/params';
 import { Scope } from '../http/scopes.decorator';
 import { AccountSerializer } from '../serializers/account.serializer';
 import type { MastodonAccount, MastodonRelationship, MastodonStatus } from '../serializers/mastodon-entities';
 import { StatusSerializer } from '../serializers/status.serializer';
+import { StatusPage } from '../timelines/status-page';
 import { AccountLookup } from './account-lookup.service';
 import { toMastodonRelationship } from './relationship.serializer';
 
@@ -46,6 +47,8 @@ export class AccountsController {
     private readonly search: SearchRepository,
     private readonly searchLimiter: SearchLimiter,
     private readonly timelines: TimelineRepository,
+    private readonly pages: StatusPage,
+    private readonly pins: PinService,
     private readonly follows: FollowService,
     private readonly serializer: AccountSerializer,
     private readonly statuses: StatusSerializer,
@@ -154,8 +157,9 @@ export class AccountsController {
 
   /**
    * The account's posts the reader may see (the content lib's account timeline, the one
-   * visibility rule), newest first, paged by `max_id`, with Mastodon's filters.
-   * `pinned=true` answers an empty list: pins are not on this branch.
+   * visibility rule, the viewer's `account` filters), newest first, paged by `max_id`,
+   * `since_id` or `min_id` with Link headers. `pinned=true`: the account's pins the reader may
+   * see (at most MAX_PINNED_POSTS, latest pin first), within the same id bounds.
    */
   @Public()
   @Get(':id/statuses')
@@ -166,12 +170,19 @@ export class AccountsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MastodonStatus[]> {
     const account = await this.lookup.byId(id);
-    if (booleanParam(query.pinned)) return [];
     const page = readPage(query);
     const context = this.loaders.of(request);
+    if (booleanParam(query.pinned)) return this.pinned(account.id, page, request);
     const tagged = stringParam(query.tagged)?.trim().replace(/^#/, '').toLowerCase() || null;
     const rows = await this.timelines.account(
-      { viewerId: context.viewerId, afterId: page.maxId, limit: page.limit },
+      {
+        viewerId: context.viewerId,
+        afterId: page.maxId,
+        sinceId: page.sinceId,
+        minId: page.minId,
+        limit: page.limit,
+        withExtras: true,
+      },
       account.id,
       {
         excludeReplies: booleanParam(query.exclude_replies),
@@ -180,14 +191,20 @@ export class AccountsController {
         tagged,
       },
     );
-    const posts: PostEntity[] = rows.slice(0, page.limit);
-    setLinkHeader(
-      request,
-      reply,
-      this.config.values.publicOrigin,
-      posts.map((post) => post.id),
-    );
-    return this.statuses.serializeMany(posts, context);
+    return this.pages.timeline(request, reply, rows, page.limit, 'account');
+  }
+
+  /**
+   * Pins are few (MAX_PINNED_POSTS): read whole, then bounded by the page's ids. No Link header,
+   * as Mastodon sends none for `pinned`.
+   */
+  private async pinned(accountId: string, page: MastodonPage, request: Request): Promise<MastodonStatus[]> {
+    const context = this.loaders.of(request);
+    const posts = (await this.pins.pinnedPosts(accountId, context.viewerId))
+      .filter((post) => (!page.maxId || post.id < page.maxId) && (!page.sinceId || post.id > page.sinceId))
+      .filter((post) => !page.minId || post.id > page.minId)
+      .slice(0, page.limit);
+    return this.statuses.serializeMany(posts, { ...context, filterContext: 'account' });
   }
 
   /** Guildhall keeps no featured tags: an existing account's list is empty. */

@@ -49,7 +49,10 @@ export class BlocksController {
   ): Promise<MastodonAccount[]> {
     const rows = await this.blocks.muted(auth.accountId, readPage(query));
     this.link(request, reply, rows);
-    return rows.map((row) => this.serializer.serialize(row.target));
+    return rows.map((row) => ({
+      ...this.serializer.serialize(row.target),
+      mute_expires_at: row.expiresAt ? new Date(row.expiresAt).toISOString() : null,
+    }));
   }
 
   /** The blocked domains, newest block first (Mastodon's default page is 100, at most 200). */

@@ -4,7 +4,7 @@ import type { MastodonRelationship } from '../serializers/mastodon-entities';
 /**
  * How the viewer relates to account `id`, as Mastodon renders it. Guildhall keeps no per-follow
  * options (reblogs, notify, languages), no endorsements and no notes: boosts of a followed
- * account always show, a mute always hides notifications too.
+ * account always show.
  */
 export function toMastodonRelationship(id: string, relationship: Relationship | null): MastodonRelationship {
   const r = relationship ?? {
@@ -15,6 +15,7 @@ export function toMastodonRelationship(id: string, relationship: Relationship | 
     blocking: false,
     blockedBy: false,
     muting: false,
+    mutingNotifications: false,
     domainBlocking: false,
   };
   return {
@@ -27,7 +28,7 @@ export function toMastodonRelationship(id: string, relationship: Relationship | 
     blocking: r.blocking,
     blocked_by: r.blockedBy,
     muting: r.muting,
-    muting_notifications: r.muting,
+    muting_notifications: r.mutingNotifications,
     requested: r.requested,
     requested_by: r.requestedBy,
     domain_blocking: r.domainBlocking,

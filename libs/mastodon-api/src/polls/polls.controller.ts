@@ -1,6 +1,6 @@
 import { Body, Get, Param } from '@nestjs/common';
 import { PollService } from '@guildhall/content';
-import { type AuthContext, CurrentAuth } from '@guildhall/identity';
+import { type AuthContext, CurrentAuth, Public, scopeAllows } from '@guildhall/identity';
 import { MastodonController, MastodonPost } from '../http/mastodon-controller.decorator';
 import { MastodonException } from '../http/mastodon.exception';
 import { arrayParam } from '../http/params';
@@ -13,7 +13,7 @@ const CHOICE = /^\d{1,3}$/;
 
 /**
  * Polls by their own id, as Mastodon's PollsController and Polls::VotesController: reading needs
- * the poll's post to be visible to the reader (the visibility rule, as every read); a vote goes
+ * the poll's post to be visible to the reader (anonymous readers too) (the visibility rule, as every read); a vote goes
  * through the same PollService.vote as GraphQL's `votePoll`. Rule violations are 422, a poll the
  * reader may not see 404.
  */
@@ -21,10 +21,17 @@ const CHOICE = /^\d{1,3}$/;
 export class PollsController {
   constructor(private readonly polls: PollService) {}
 
+  /**
+   * Readable without a token (Mastodon's `authorize_if_got_token!`): a public or unlisted poll
+   * then, the visibility rule deciding; a token given must hold `read:statuses`.
+   */
   @Get('v1/polls/:id')
-  @Scope('read:statuses')
-  async show(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<MastodonPoll> {
-    const poll = await this.polls.findVisible(id, auth.accountId);
+  @Public()
+  async show(@CurrentAuth() auth: AuthContext | undefined, @Param('id') id: string): Promise<MastodonPoll> {
+    if (auth && !scopeAllows(auth.scopes, 'read:statuses')) {
+      throw MastodonException.forbidden('This action is outside the authorized scopes');
+    }
+    const poll = await this.polls.findVisible(id, auth?.accountId ?? null);
     if (!poll) throw MastodonException.notFound();
     return toMastodonPoll(poll);
   }

@@ -1,6 +1,7 @@
+import type { ReportCategory } from '@guildhall/federation';
 import type { MastodonAccount } from '../serializers/mastodon-entities';
 
-export type MastodonReportCategory = 'spam' | 'legal' | 'violation' | 'other';
+export type MastodonReportCategory = ReportCategory;
 
 /** Mastodon's `Report` as its reporter sees it. */
 export interface MastodonReport {

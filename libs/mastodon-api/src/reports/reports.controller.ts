@@ -4,7 +4,7 @@ import { ReportService } from '@guildhall/federation';
 import { AccountService, CurrentAuth, type AuthContext } from '@guildhall/identity';
 import { MastodonController, MastodonPost } from '../http/mastodon-controller.decorator';
 import { MastodonException } from '../http/mastodon.exception';
-import { arrayParam, stringParam } from '../http/params';
+import { arrayParam, booleanParam, stringParam } from '../http/params';
 import { Scope } from '../http/scopes.decorator';
 import { AccountSerializer } from '../serializers/account.serializer';
 import type { MastodonReport, MastodonReportCategory } from './report.entities';
@@ -13,12 +13,13 @@ const CATEGORIES = new Set<MastodonReportCategory>(['spam', 'legal', 'violation'
 /** The GraphQL `report` input's bounds (ReportInput): one rule for both adapters. */
 const MAX_COMMENT = 1000;
 const MAX_STATUSES = 20;
+const MAX_RULES = 20;
 
 /**
  * `POST /api/v1/reports`: files a member's report through the federation lib's ReportService, as
- * GraphQL `report` does (its rate limit, its checks that the posts are the target's and visible).
- * Guildhall has no server rules and does not forward reports to remote servers: `rule_ids` must
- * be empty and `forwarded` is false.
+ * GraphQL `report` does (its rate limit, its checks that the posts are the target's and visible),
+ * with Mastodon's `category` and `rule_ids` stored and `forward=true` sending a Flag to a remote
+ * account's server. Guildhall has no server rules yet (SERVER_RULE_IDS), so any `rule_ids` is 422.
  */
 @MastodonController('api/v1/reports')
 export class ReportsController {
@@ -46,22 +47,28 @@ export class ReportsController {
     if (comment.length > MAX_COMMENT) {
       throw MastodonException.unprocessable(`comment must be at most ${MAX_COMMENT} characters`);
     }
-    if (arrayParam(body, 'rule_ids').length > 0) throw MastodonException.unprocessable('This server has no rules');
-    const category = (stringParam(body.category) ?? 'other') as MastodonReportCategory;
-    if (!CATEGORIES.has(category))
+    const category = stringParam(body.category)?.trim() || 'other';
+    if (!CATEGORIES.has(category as MastodonReportCategory)) {
       throw MastodonException.unprocessable('category must be spam, legal, violation or other');
+    }
+    const ruleIds = arrayParam(body, 'rule_ids');
+    if (ruleIds.length > MAX_RULES) throw MastodonException.unprocessable(`At most ${MAX_RULES} rules may be named`);
     const handle = target.domain === null ? target.username : `${target.username}@${target.domain}`;
-    const report = await this.reports.report(auth, { handle, postIds: statusIds, comment });
+    const report = await this.reports.report(
+      auth,
+      { handle, postIds: statusIds, comment },
+      { category: category as MastodonReportCategory, ruleIds, forward: booleanParam(body.forward) },
+    );
     return {
       id: report.id,
       action_taken: report.resolvedAt !== null,
       action_taken_at: report.resolvedAt ? new Date(report.resolvedAt).toISOString() : null,
-      category,
+      category: report.category,
       comment: report.comment,
-      forwarded: false,
+      forwarded: report.forwarded,
       created_at: new Date(report.createdAt).toISOString(),
       status_ids: report.postIds,
-      rule_ids: [],
+      rule_ids: report.ruleIds,
       target_account: this.accountSerializer.serialize(target),
     };
   }

@@ -28,7 +28,7 @@ const HANDLE = /^@?[^@\s/]+@[^@\s/]+$/;
  * `GET /api/v2/search`: the content lib's search (one rate limit, the visibility rule) and, with
  * `resolve=true` and a token, a remote account by handle or actor URL through identity's remote
  * lookup (federation's guarded client: SSRF rules, domain blocks, RemoteLookupLimiter), and a
- * local post by its URL.
+ * local post by its URL. `following=true` keeps the accounts the reader follows.
  */
 @MastodonController('api/v2/search')
 export class SearchController {
@@ -58,6 +58,7 @@ export class SearchController {
       throw MastodonException.unprocessable('type must be accounts, statuses or hashtags');
     }
     const resolve = booleanParam(query.resolve);
+    const followingOnly = booleanParam(query.following);
     const offset = this.offset(query.offset);
     if (!auth && resolve) {
       throw new MastodonException(
@@ -82,9 +83,12 @@ export class SearchController {
       kinds,
       limit: page.limit,
       offset,
+      followingOnly,
       posts: { accountId: accountId?.toLowerCase(), maxId: page.maxId, minId: page.minId },
     });
-    const accounts = uniqueById([...(resolved.account ? [resolved.account] : []), ...found.accounts]);
+    // A resolved account leads unless only followed accounts were asked for (the search kept those).
+    const lead = resolved.account && !followingOnly ? [resolved.account] : [];
+    const accounts = uniqueById([...lead, ...found.accounts]);
     const posts = uniqueById([...(resolved.post ? [resolved.post] : []), ...found.posts]);
     return {
       accounts: accounts.slice(0, page.limit).map((account) => this.accountSerializer.serialize(account)),

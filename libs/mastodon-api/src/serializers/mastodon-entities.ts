@@ -38,6 +38,8 @@ export interface MastodonAccount {
   source?: MastodonAccountSource;
   /** Only on the member's own account (CredentialAccount). */
   role?: MastodonRole;
+  /** Only in `GET /api/v1/mutes` (MutedAccount): when the mute ends, null for good. */
+  mute_expires_at?: string | null;
 }
 
 /** Mastodon's Role; Guildhall has no staff roles through this API, so every member has the base one. */

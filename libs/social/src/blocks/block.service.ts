@@ -12,6 +12,16 @@ import type { BlockEntity } from './block.entity';
 import type { MuteEntity } from './mute.entity';
 import { MuteRepository } from './mute.repository';
 
+/** A timed mute lasts at most this long (ten years; longer is "for good", duration 0). */
+export const MAX_MUTE_SECONDS = 10 * 365 * 86_400;
+
+export interface MuteOptions {
+  /** 0 or absent: for good. */
+  durationSeconds?: number;
+  /** Silence the target's notifications too (default true). */
+  notifications?: boolean;
+}
+
 /**
  * Blocks and mutes. Each boolean result says whether the call changed anything. `addBlock` and
  * `removeBlock` are the one write path of a block for every actor (ADR 0024): a local account
@@ -93,11 +103,30 @@ export class BlockService {
     return found ? this.directory.byId(found.targetId) : null;
   }
 
-  async mute(accountId: string, handle: string): Promise<boolean> {
+  /**
+   * Mutes `handle` — for good, or for `durationSeconds` (0: for good; the mute then lapses by
+   * itself) — silencing its notifications too unless `notifications` is false. Muting again
+   * changes both, as Mastodon's does. True when anything changed.
+   */
+  async mute(accountId: string, handle: string, options: MuteOptions = {}): Promise<boolean> {
+    const duration = options.durationSeconds ?? 0;
+    if (!Number.isInteger(duration) || duration < 0 || duration > MAX_MUTE_SECONDS) {
+      throw new SocialException(
+        SocialErrorCode.InvalidMuteDuration,
+        `A mute's duration is a whole number of seconds from 0 (for good) to ${MAX_MUTE_SECONDS}`,
+        { duration },
+      );
+    }
     const target = await this.directory.resolve(handle);
     if (target.id === accountId) throw new SocialException(SocialErrorCode.CannotMuteSelf, 'You cannot mute yourself');
     await this.rateLimit.consume(accountId);
-    return this.mutes.insert({ id: uuidv7(), accountId, targetId: target.id });
+    return this.mutes.upsert({
+      id: uuidv7(),
+      accountId,
+      targetId: target.id,
+      expiresAt: duration > 0 ? new Date(Date.now() + duration * 1000) : null,
+      hideNotifications: options.notifications ?? true,
+    });
   }
 
   async unmute(accountId: string, handle: string): Promise<boolean> {

@@ -25,4 +25,7 @@ export class RelationshipModel {
 
   @Field({ description: "The viewer hides the account's server (a domain block of their own)." })
   domainBlocking: boolean;
+
+  /** The viewer's mute silences the account's notifications too (the Mastodon API's; not a GraphQL field). */
+  mutingNotifications: boolean;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { muteInForce } from '../blocks/mute-in-force';
 
 export interface RelationshipRow {
   id: string;
@@ -11,6 +12,7 @@ export interface RelationshipRow {
   blocking: boolean;
   blocked_by: boolean;
   muting: boolean;
+  muting_notifications: boolean;
   domain_blocking: boolean;
 }
 
@@ -32,7 +34,10 @@ export class RelationshipRepository {
            AS requested_by,
          EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = $1 AND b.target_id = t.id) AS blocking,
          EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = t.id AND b.target_id = $1) AS blocked_by,
-         EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = $1 AND m.target_id = t.id) AS muting,
+         EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = $1 AND m.target_id = t.id AND ${muteInForce('m')})
+           AS muting,
+         EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = $1 AND m.target_id = t.id AND ${muteInForce('m')}
+                 AND m.hide_notifications) AS muting_notifications,
          EXISTS (SELECT 1 FROM accounts a JOIN account_domain_blocks d ON d.domain = a.domain
                  WHERE a.id = t.id AND d.account_id = $1) AS domain_blocking
        FROM unnest($2::uuid[]) AS t(id)`,

@@ -39,6 +39,7 @@ export class SocialGraphService {
           blocking: row.blocking,
           blockedBy: row.blocked_by,
           muting: row.muting,
+          mutingNotifications: row.muting_notifications,
           domainBlocking: row.domain_blocking,
         },
       ]),

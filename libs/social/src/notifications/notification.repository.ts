@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
+import { muteInForce } from '../blocks/mute-in-force';
 import { NotificationEntity, type NotificationType } from './notification.entity';
 
 export interface NewNotification {
@@ -62,13 +63,17 @@ export class NotificationRepository {
     this.repository = dataSource.getRepository(NotificationEntity);
   }
 
-  /** Of `accountIds`, the local accounts that neither block nor mute `actorId`; none if it is suspended. */
+  /**
+   * Of `accountIds`, the local accounts that neither block `actorId` nor mute its notifications
+   * (a mute in force with `hide_notifications`); none if it is suspended.
+   */
   async findReachable(actorId: string, accountIds: string[]): Promise<string[]> {
     const rows = await this.dataSource.query<{ id: string }[]>(
       `SELECT a.id FROM accounts a
         WHERE a.id = ANY($2::uuid[]) AND a.domain IS NULL
           AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = a.id AND b.target_id = $1)
-          AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = a.id AND m.target_id = $1)
+          AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = a.id AND m.target_id = $1
+                            AND m.hide_notifications AND ${muteInForce('m')})
           AND NOT EXISTS (SELECT 1 FROM accounts s WHERE s.id = $1 AND s.suspended_at IS NOT NULL)`,
       [actorId, accountIds],
     );

@@ -21,6 +21,12 @@ import { NotificationErrorCode, NotificationException } from './notification.exc
 import { notificationChannel, toNotificationMessage } from './notification.mapper';
 import { type NotificationListFilter, NotificationRepository } from './notification.repository';
 
+/**
+ * Which of `recipientIds` want no notification about `postId` (they muted its conversation): a
+ * lib above social answers (content owns conversation mutes), so social never reads its tables.
+ */
+export type NotificationSilencer = (postId: string, recipientIds: string[]) => Promise<Set<string>>;
+
 export interface NotificationPageRequest {
   first: number;
   after?: string | null;
@@ -29,7 +35,8 @@ export interface NotificationPageRequest {
 
 /**
  * Turns domain events into notifications for local recipients, and serves them to their owner.
- * Never about one's own action, never from an account the recipient blocks or mutes, and once
+ * Never about one's own action, never from an account the recipient blocks or mutes, never about
+ * a post in a conversation the recipient muted (the registered silencers), and once
  * per (type, actor, post): liking, unliking and liking again notifies once. That dedupe key
  * (unique per recipient) also makes a re-delivery of an outbox event (ADR 0016) notify nobody twice;
  * a failure to store throws, and the delivery is retried.
@@ -37,6 +44,7 @@ export interface NotificationPageRequest {
 @Injectable()
 export class NotificationService implements OnModuleInit {
   private readonly logger = new Logger(NotificationService.name);
+  private readonly silencers: NotificationSilencer[] = [];
 
   constructor(
     private readonly notifications: NotificationRepository,
@@ -54,6 +62,11 @@ export class NotificationService implements OnModuleInit {
       [DomainEvent.PostBoosted]: (event) => this.onPostBoosted(event),
       [DomainEvent.PollExpired]: (event) => this.onPollExpired(event),
     });
+  }
+
+  /** Adds a silencer (the content lib's muted conversations), asked about every notification of a post. */
+  silenceWith(silencer: NotificationSilencer): void {
+    this.silencers.push(silencer);
   }
 
   /** In the caller's transaction: the notifications about these posts go (a domain purge deletes them). */
@@ -162,7 +175,8 @@ export class NotificationService implements OnModuleInit {
     // Never about one's own action, except where the action is no one's (a poll's end).
     const candidates = [...new Set(recipientIds)].filter((id) => options.includeActor || id !== fromAccountId);
     if (!candidates.length) return;
-    const recipients = await this.notifications.findReachable(fromAccountId, candidates);
+    const recipients = await this.unsilenced(postId, await this.notifications.findReachable(fromAccountId, candidates));
+    if (!recipients.length) return;
     const dedupeKey = `${type}:${fromAccountId}:${postId ?? ''}`;
     // Each notification's event (Web Push to the recipient's apps) is written with it.
     const created = await this.notifications.transaction(async (tx) => {
@@ -182,6 +196,13 @@ export class NotificationService implements OnModuleInit {
       return rows;
     });
     await Promise.all(created.map((notification) => this.publish(notification)));
+  }
+
+  /** `recipientIds` less those a silencer names for `postId`. */
+  private async unsilenced(postId: string | null, recipientIds: string[]): Promise<string[]> {
+    if (!postId || !recipientIds.length || !this.silencers.length) return recipientIds;
+    const silenced = await Promise.all(this.silencers.map((silencer) => silencer(postId, recipientIds)));
+    return recipientIds.filter((id) => !silenced.some((set) => set.has(id)));
   }
 
   /** Live delivery is best effort: the notification is stored whether or not it reaches a socket. */

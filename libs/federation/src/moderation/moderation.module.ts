@@ -37,6 +37,6 @@ import { ReportService } from './report.service';
     ReportLoaderRegistrar,
     ReportResolver,
   ],
-  exports: [DomainBlockCache, DomainPurgeService, AccountSuspensionService, ReportService],
+  exports: [DomainBlockCache, DomainPurgeService, DomainBlockService, AccountSuspensionService, ReportService],
 })
 export class ModerationModule {}

@@ -5,8 +5,11 @@ import { makeStaff } from './utils/web';
 
 const run = Math.random().toString(36).slice(2, 8);
 
-/** Steward actions through GraphQL land in the audit log exactly as the console's do. */
-describe('moderation through GraphQL: the audit log', () => {
+/**
+ * What the console added to GraphQL's moderation: steward actions land in the audit log exactly
+ * as the console's do, and the block preview the console confirms with.
+ */
+describe('moderation through GraphQL: the audit log and the block preview', () => {
   let t: TestApp;
   let db: DataSource;
   let admin: SignedUp;
@@ -86,6 +89,45 @@ describe('moderation through GraphQL: the audit log', () => {
     expect(await audit('federation.resolve_report', `report ${id}`)).toEqual([
       { actor_id: moderator.account.id, details: { action: 'DISMISS', targetAccountId: target.account.id } },
     ]);
+  });
+
+  it('previews what a block removes (its subdomains and actors hosted there), for moderators only', async () => {
+    const domain = `preview-${run}.example`;
+    const insert = (username: string, host: string, uri: string) =>
+      db.query<{ id: string }[]>('INSERT INTO accounts (username, domain, uri) VALUES ($1, $2, $3) RETURNING id', [
+        username,
+        host,
+        uri,
+      ]);
+    const [[a], [b]] = await Promise.all([
+      insert('one', domain, `https://${domain}/users/one`),
+      insert('two', `sub.${domain}`, `https://sub.${domain}/users/two`),
+      // Known by another name, but its actor lives on the domain: the purge removes it too.
+      insert('alias', `alias-${run}.example`, `https://${domain}/users/alias`),
+      insert('out', `not${domain}`, `https://not${domain}/users/out`),
+    ]);
+    for (const [accountId, n] of [
+      [a.id, 2],
+      [b.id, 1],
+    ] as const) {
+      for (let i = 0; i < n; i += 1) {
+        await db.query(
+          `INSERT INTO posts (id, account_id, local, uri, visibility, content)
+           VALUES (gen_random_uuid(), $1, false, 'https://x.example/' || gen_random_uuid(), 'public', 'x')`,
+          [accountId],
+        );
+      }
+    }
+    const query = 'query($d: String!) { domainBlockPreview(domain: $d) { domain accounts posts blocked } }';
+    expect(await ok(query, { d: domain.toUpperCase() }, moderator)).toEqual({
+      domainBlockPreview: { domain, accounts: 3, posts: 3, blocked: false },
+    });
+    // (member's session ended when it was suspended above: another member asks)
+    const asMember = await t.gql(query, { d: domain }, (await signUp(t)).token);
+    expect(asMember.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const own = await t.gql(query, { d: 'guildhall.test' }, moderator.token);
+    expect(own.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(await db.query(`SELECT 1 FROM domain_blocks WHERE domain = $1`, [domain])).toEqual([]);
   });
 
   it('records issuePasswordReset with the admin, never the token', async () => {

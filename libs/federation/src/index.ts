@@ -9,6 +9,10 @@ export { ReportService, SERVER_RULE_IDS, type RemoteReport, type ReportOptions }
 export { REPORT_CATEGORIES, type ReportCategory } from './moderation/report.entity';
 export { ModerationModule } from './moderation/moderation.module';
 export { AccountSuspensionService } from './moderation/account-suspension.service';
+export { DomainBlockService, type DomainBlockPreview } from './moderation/domain-block.service';
+export { DomainBlockEntity, DomainPurgeStatus } from './moderation/domain-block.entity';
+export { ReportEntity } from './moderation/report.entity';
+export { ReportAction } from './moderation/report.model';
 export { ModerationException, ModerationErrorCode } from './moderation/moderation.exception';
 export { DOMAIN_PURGE_QUEUE } from './moderation/moderation.constants';
 export { domainPurgeJobId } from './moderation/domain-purge.job';

@@ -112,4 +112,9 @@ pre { background: var(--panel); border: 1px solid var(--line); border-radius: .3
   main { padding: 1rem .75rem 3rem; }
   th, td { padding: .4rem .35rem; }
 }
+/* console: moderation (domain blocks, reports, accounts) */
+.report blockquote { margin: .5rem 0; padding: .25rem .75rem; border-left: 3px solid var(--line); overflow-wrap: anywhere; }
+ul.quoted-posts { list-style: none; padding: 0; margin: 0 0 1rem; }
+code.token { overflow-wrap: anywhere; word-break: break-all; user-select: all; }
+td .badge + .small { display: block; margin-top: .2rem; }
 `;

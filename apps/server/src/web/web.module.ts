@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ContentModule } from '@guildhall/content';
 import { CoopModule } from '@guildhall/coop';
+import { ModerationModule } from '@guildhall/federation';
 import { BrowserSessions } from '../pages/oauth/browser-session';
+import { AccountsController } from './console/moderation/accounts.controller';
+import { DomainsController } from './console/moderation/domains.controller';
+import { ReportsController } from './console/moderation/reports.controller';
 import { HomeController } from './home/home.controller';
 import { WebApp } from './web-app';
 import { WebAssetsController } from './web-assets.controller';
@@ -12,8 +16,8 @@ import { WebAssetsController } from './web-assets.controller';
  * take a WebApp context, call the feature libs' operations and render templates; no rules here.
  */
 @Module({
-  imports: [ContentModule, CoopModule],
-  controllers: [WebAssetsController, HomeController],
+  imports: [ContentModule, CoopModule, ModerationModule],
+  controllers: [WebAssetsController, HomeController, DomainsController, ReportsController, AccountsController],
   providers: [WebApp, BrowserSessions],
 })
 export class WebModule {}

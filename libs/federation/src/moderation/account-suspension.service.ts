@@ -40,7 +40,7 @@ export class AccountSuspensionService {
         'An admin suspended this account: only an admin may lift it',
       );
     }
-    const lifted = await this.suspensions.unsuspend(account.id);
+    const lifted = await this.suspensions.unsuspend(account.id, moderator.accountId);
     this.logger.log({ msg: 'account unsuspended', accountId: account.id, moderatorId: moderator.accountId });
     return lifted;
   }
@@ -51,7 +51,7 @@ export class AccountSuspensionService {
       throw new ModerationException(ModerationErrorCode.CannotSuspendSelf, 'You cannot suspend your own account');
     }
     await this.mayActOn(moderator, account);
-    const suspended = await this.suspensions.suspend(account.id, moderator.role);
+    const suspended = await this.suspensions.suspend(account.id, moderator.role, moderator.accountId);
     // After the mark: from then on every token is refused anyway, this only ends the sessions.
     const sessions = account.domain === null ? await this.auth.endSessionsOfAccount(account.id) : 0;
     this.logger.log({ msg: 'account suspended', accountId: account.id, moderatorId: moderator.accountId, sessions });
@@ -66,6 +66,15 @@ export class AccountSuspensionService {
         'Only an admin may suspend or unsuspend a moderator or an admin',
       );
     }
+  }
+
+  /**
+   * The stewards' console: an account by handle (`alice`, `bob@remote.example`; never fetched from
+   * its server) with its local user's role (null for a remote account), suspended or not.
+   */
+  async lookup(handle: string): Promise<{ account: AccountEntity; role: Role | null } | null> {
+    const account = await this.accounts.findByHandle(handle.slice(0, 300), { resolveRemote: false });
+    return account ? { account, role: await this.staff.roleOf(account.id) } : null;
   }
 
   /** For federation: a suspended local actor's document answers 410 Gone. */

@@ -58,3 +58,20 @@ export class DomainBlockModel {
   /** The moderator's account, for `createdBy`. Not a GraphQL field. */
   createdById: string | null;
 }
+
+@ObjectType('DomainBlockPreview', {
+  description: 'What blocking a domain would do now, to read before blocking it.',
+})
+export class DomainBlockPreviewModel {
+  @Field({ description: 'The domain as the block would store it (host or host:port, lower-case).' })
+  domain: string;
+
+  @Field(() => Int, { description: 'Accounts stored from it (and its subdomains) that the purge would remove.' })
+  accounts: number;
+
+  @Field(() => Int, { description: 'Their posts stored here, which the purge would remove with them.' })
+  posts: number;
+
+  @Field({ description: 'Whether it is blocked already (blocking again purges again).' })
+  blocked: boolean;
+}

@@ -4,6 +4,14 @@ import { DataSource, type EntityManager, In } from 'typeorm';
 import { DomainBlockEntity, DomainPurgeStatus } from './domain-block.entity';
 import type { PurgeResult } from './domain-purge.repository';
 
+export type RemovedBlock = Pick<DomainBlockEntity, 'reason' | 'accountsPurged' | 'postsPurged'>;
+
+interface DomainBlockRow {
+  reason: string | null;
+  accounts_purged: number;
+  posts_purged: number;
+}
+
 @Injectable()
 export class DomainBlockRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -36,16 +44,17 @@ export class DomainBlockRepository {
    * see everything). The block as stored.
    */
   async insertAndRequestPurge(
+    manager: EntityManager,
     block: Pick<DomainBlockEntity, 'domain' | 'reason' | 'createdById'>,
   ): Promise<DomainBlockEntity> {
-    await this.dataSource.query(
+    await manager.query(
       `INSERT INTO domain_blocks (domain, reason, created_by_id) VALUES ($1, $2, $3)
        ON CONFLICT (domain) DO UPDATE SET
          purge_run = domain_blocks.purge_run + CASE WHEN domain_blocks.purge_status = 'pending' THEN 0 ELSE 1 END,
          purge_status = 'pending', purge_started_at = NULL, purge_finished_at = NULL`,
       [block.domain, block.reason, block.createdById],
     );
-    return this.dataSource.getRepository(DomainBlockEntity).findOneByOrFail({ domain: block.domain });
+    return manager.getRepository(DomainBlockEntity).findOneByOrFail({ domain: block.domain });
   }
 
   /**
@@ -87,9 +96,17 @@ export class DomainBlockRepository {
     );
   }
 
-  /** True when the block existed. */
-  async delete(domain: string): Promise<boolean> {
-    const result = await this.dataSource.getRepository(DomainBlockEntity).delete({ domain });
-    return (result.affected ?? 0) > 0;
+  findOne(domain: string): Promise<DomainBlockEntity | null> {
+    return this.dataSource.getRepository(DomainBlockEntity).findOneBy({ domain });
+  }
+
+  /** What the block had purged, when it existed; null when there was no block. */
+  async delete(manager: EntityManager, domain: string): Promise<RemovedBlock | null> {
+    // A DELETE … RETURNING answers [rows, affected count].
+    const [[row]] = await manager.query<[DomainBlockRow[], number]>(
+      'DELETE FROM domain_blocks WHERE domain = $1 RETURNING reason, accounts_purged, posts_purged',
+      [domain],
+    );
+    return row ? { reason: row.reason, accountsPurged: row.accounts_purged, postsPurged: row.posts_purged } : null;
   }
 }

@@ -10,7 +10,7 @@ import {
   type AuthContext,
 } from '@guildhall/identity';
 import { toDomainBlockModel } from './domain-block.mapper';
-import { DomainBlockModel } from './domain-block.model';
+import { DomainBlockModel, DomainBlockPreviewModel } from './domain-block.model';
 import { DomainBlockService } from './domain-block.service';
 import { BlockDomainArgs } from './dto/block-domain.args';
 import { DomainArgs } from './dto/domain.args';
@@ -27,6 +27,14 @@ export class DomainBlockResolver {
   @Query(() => [DomainBlockModel], { description: 'Every blocked domain, by name.' })
   async domainBlocks(): Promise<DomainBlockModel[]> {
     return (await this.blocks.list()).map(toDomainBlockModel);
+  }
+
+  @Roles(Role.Moderator, Role.Admin)
+  @Query(() => DomainBlockPreviewModel, {
+    description: 'What blockDomain would remove now (accounts and their posts), before blocking; nothing changes.',
+  })
+  domainBlockPreview(@Args() { domain }: DomainArgs): Promise<DomainBlockPreviewModel> {
+    return this.blocks.preview(domain);
   }
 
   @Roles(Role.Moderator, Role.Admin)

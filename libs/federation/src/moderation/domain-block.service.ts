@@ -1,12 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@guildhall/core';
+import { AuditLog, ConfigService } from '@guildhall/core';
 import type { AuthContext } from '@guildhall/identity';
 import { DomainBlockCache } from './domain-block.cache';
 import type { DomainBlockEntity } from './domain-block.entity';
 import { DomainBlockRepository } from './domain-block.repository';
 import { blockCandidates, normalizeDomain } from './domain-name';
+import { DomainPurgeRepository } from './domain-purge.repository';
 import { DomainPurgeService } from './domain-purge.service';
 import { ModerationErrorCode, ModerationException } from './moderation.exception';
+
+/** What a block would remove, shown before it is confirmed. */
+export interface DomainBlockPreview {
+  domain: string;
+  accounts: number;
+  posts: number;
+  blocked: boolean;
+}
 
 /**
  * Domain blocks reject and purge: once blocked, a server's requests answer 403 and nothing is
@@ -23,6 +32,8 @@ export class DomainBlockService {
     private readonly blocks: DomainBlockRepository,
     private readonly purges: DomainPurgeService,
     private readonly cache: DomainBlockCache,
+    private readonly covered: DomainPurgeRepository,
+    private readonly audit: AuditLog,
   ) {
     this.ownHost = new URL(config.values.publicOrigin).host;
   }
@@ -31,20 +42,45 @@ export class DomainBlockService {
     return this.blocks.findAll();
   }
 
+  /** The block on `domain` (as a moderator types it), or null; refuses what is not a domain. */
+  find(domain: string): Promise<DomainBlockEntity | null> {
+    return this.blocks.findOne(this.validDomain(domain));
+  }
+
+  /**
+   * What blocking `domain` would do, before a moderator confirms it: the domain as it would be
+   * stored, the accounts it covers and their posts stored here now (all of which the purge
+   * removes), and whether it is blocked already. Refuses what `block` would refuse.
+   */
+  async preview(domain: string): Promise<DomainBlockPreview> {
+    const normalized = this.blockable(domain);
+    const [counts, existing] = await Promise.all([
+      this.covered.coveredCounts(normalized),
+      this.blocks.findOne(normalized),
+    ]);
+    return { domain: normalized, accounts: counts.accounts, posts: counts.posts, blocked: existing !== null };
+  }
+
   /**
    * Blocks `domain` and its subdomains at once, and enqueues the purge of their accounts with
    * everything of theirs. Blocking again purges again (anything stored meanwhile by a process that
    * had not reloaded yet, or after a failed purge) and keeps the first reason.
    */
   async block(moderator: AuthContext, domain: string, reason: string | null): Promise<DomainBlockEntity> {
-    const normalized = this.validDomain(domain);
-    if (blockCandidates(this.ownHost).includes(normalized)) {
-      throw new ModerationException(ModerationErrorCode.OwnDomain, 'A block cannot cover this server itself');
-    }
-    const block = await this.blocks.insertAndRequestPurge({
-      domain: normalized,
-      reason: reason?.trim() || null,
-      createdById: moderator.accountId,
+    const normalized = this.blockable(domain);
+    const block = await this.blocks.transaction(async (manager) => {
+      const stored = await this.blocks.insertAndRequestPurge(manager, {
+        domain: normalized,
+        reason: reason?.trim() || null,
+        createdById: moderator.accountId,
+      });
+      await this.audit.record(manager, {
+        actorId: moderator.accountId,
+        action: 'federation.block_domain',
+        subject: normalized,
+        details: { reason: stored.reason, purgeRun: stored.purgeRun },
+      });
+      return stored;
     });
     await this.cache.reload();
     this.logger.log({
@@ -61,10 +97,30 @@ export class DomainBlockService {
   /** True when the domain was blocked. What the block purged stays gone. */
   async unblock(moderator: AuthContext, domain: string): Promise<boolean> {
     const normalized = this.validDomain(domain);
-    const removed = await this.blocks.delete(normalized);
+    const removed = await this.blocks.transaction(async (manager) => {
+      const gone = await this.blocks.delete(manager, normalized);
+      if (gone) {
+        await this.audit.record(manager, {
+          actorId: moderator.accountId,
+          action: 'federation.unblock_domain',
+          subject: normalized,
+          details: { reason: gone.reason, accountsPurged: gone.accountsPurged, postsPurged: gone.postsPurged },
+        });
+      }
+      return gone !== null;
+    });
     await this.cache.reload();
     if (removed) this.logger.log({ msg: 'domain unblocked', domain: normalized, moderatorId: moderator.accountId });
     return removed;
+  }
+
+  /** A valid domain that does not cover this server. */
+  private blockable(domain: string): string {
+    const normalized = this.validDomain(domain);
+    if (blockCandidates(this.ownHost).includes(normalized)) {
+      throw new ModerationException(ModerationErrorCode.OwnDomain, 'A block cannot cover this server itself');
+    }
+    return normalized;
   }
 
   private validDomain(domain: string): string {

@@ -55,6 +55,18 @@ export class DomainPurgeRepository {
     );
   }
 
+  /** What a block on `domain` would remove now: the accounts it covers and their posts. */
+  async coveredCounts(domain: string): Promise<PurgeResult> {
+    const [row] = await this.dataSource.query<{ accounts: number; posts: number }[]>(
+      `SELECT count(*)::int AS accounts,
+         coalesce(sum((SELECT count(*) FROM posts p WHERE p.account_id = a.id)), 0)::int AS posts
+       FROM accounts a
+       WHERE a.domain IS NOT NULL AND (${covered('a.domain')} OR ${covered(URI_HOST)})`,
+      [domain],
+    );
+    return { accounts: row.accounts, posts: row.posts };
+  }
+
   /**
    * Removes `accountIds` (remote accounts) and recounts what they touched, in the caller's
    * transaction. Accounts already gone (another purge got there first) count for nothing. Each

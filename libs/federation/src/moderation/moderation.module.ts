@@ -37,6 +37,13 @@ import { ReportService } from './report.service';
     ReportLoaderRegistrar,
     ReportResolver,
   ],
-  exports: [DomainBlockCache, DomainPurgeService, AccountSuspensionService, ReportService, ReportRepository],
+  exports: [
+    DomainBlockCache,
+    DomainPurgeService,
+    DomainBlockService,
+    AccountSuspensionService,
+    ReportService,
+    ReportRepository,
+  ],
 })
 export class ModerationModule {}

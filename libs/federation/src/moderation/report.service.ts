@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   afterCursor,
+  AuditLog,
   DomainEvent,
   DomainEventBus,
   RateLimiterService,
@@ -10,6 +11,7 @@ import {
   type Limit,
   type Page,
 } from '@guildhall/core';
+import type { PostEntity } from '@guildhall/content';
 import { AccountService, type AuthContext } from '@guildhall/identity';
 import { AccountSuspensionService } from './account-suspension.service';
 import type { ReportInput } from './dto/report.input';
@@ -64,6 +66,7 @@ export class ReportService {
     private readonly suspensions: AccountSuspensionService,
     private readonly rateLimiter: RateLimiterService,
     private readonly events: DomainEventBus,
+    private readonly audit: AuditLog,
   ) {}
 
   /**
@@ -173,7 +176,19 @@ export class ReportService {
       .then((rows) => toPage(rows, args.first));
   }
 
-  /** Closes an open report, suspending its target first when asked to. */
+  findById(id: string): Promise<ReportEntity | null> {
+    return UUID_PATTERN.test(id) ? this.reports.findById(id.toLowerCase()) : Promise.resolve(null);
+  }
+
+  /** The reported posts as the moderators see them: whatever their visibility, deleted ones left out. */
+  postsOf(report: Pick<ReportEntity, 'postIds'>): Promise<PostEntity[]> {
+    return this.reports.findPosts(report.postIds);
+  }
+
+  /**
+   * Closes an open report, suspending its target first when asked to. Recorded in the audit log
+   * (`federation.resolve_report`) in the closing transaction; a suspension is recorded by its own.
+   */
   async resolve(moderator: AuthContext, id: string, action: ReportAction): Promise<ReportEntity> {
     const report = await this.reports.findById(id);
     if (!report) throw new ModerationException(ModerationErrorCode.ReportNotFound, 'No such report');
@@ -191,6 +206,12 @@ export class ReportService {
     const resolved = await this.reports.transaction(async (manager) => {
       const closed = await this.reports.resolve(id, moderator.accountId, manager);
       if (!closed) throw alreadyResolved();
+      await this.audit.record(manager, {
+        actorId: moderator.accountId,
+        action: 'federation.resolve_report',
+        subject: `report ${id}`,
+        details: { action, targetAccountId: report.targetAccountId },
+      });
       if (action === ReportAction.SUSPEND_ACCOUNT) {
         // Upheld: the moderator acted on it (a dismissal is not). The cooperative records MODERATED.
         const upheld = { reportId: id, moderatorAccountId: moderator.accountId };

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { AuditLog } from '@guildhall/core';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Role } from '../identity.constants';
 import { AccountEntity } from './account.entity';
@@ -33,7 +34,10 @@ export type AccountProfilePatch = Partial<
  */
 @Injectable()
 export class AccountStateRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditLog,
+  ) {}
 
   /**
    * Locks the accounts' rows until commit, in id order (every bulk writer does: no deadlock).
@@ -95,22 +99,46 @@ export class AccountStateRepository {
   /**
    * Marks the account suspended by someone of `byRole` and returns it. One already suspended keeps
    * its date; its recorded role only rises (an admin re-suspending takes the lifting to admins).
+   * The steward's act is recorded in the audit log (`identity.suspend`) in the same transaction.
    */
-  async suspend(accountId: string, byRole: Role): Promise<AccountEntity> {
-    await this.dataSource.query(
-      `UPDATE accounts SET suspended_at = coalesce(suspended_at, now()),
-         suspended_by_role = CASE WHEN suspended_at IS NULL OR $2 = 'admin' THEN $2 ELSE suspended_by_role END
-       WHERE id = $1`,
-      [accountId, byRole],
-    );
-    return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: accountId });
+  async suspend(accountId: string, byRole: Role, actorId: string | null): Promise<AccountEntity> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `UPDATE accounts SET suspended_at = coalesce(suspended_at, now()),
+           suspended_by_role = CASE WHEN suspended_at IS NULL OR $2 = 'admin' THEN $2 ELSE suspended_by_role END
+         WHERE id = $1`,
+        [accountId, byRole],
+      );
+      const account = await manager.getRepository(AccountEntity).findOneByOrFail({ id: accountId });
+      await this.audit.record(manager, {
+        actorId,
+        action: 'identity.suspend',
+        subject: handleOf(account),
+        details: { accountId, role: byRole },
+      });
+      return account;
+    });
   }
 
-  async unsuspend(accountId: string): Promise<AccountEntity> {
-    await this.dataSource.query('UPDATE accounts SET suspended_at = NULL, suspended_by_role = NULL WHERE id = $1', [
-      accountId,
-    ]);
-    return this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: accountId });
+  /** Lifts the suspension, recorded in the audit log (`identity.unsuspend`) in the same transaction. */
+  async unsuspend(accountId: string, actorId: string | null): Promise<AccountEntity> {
+    return this.dataSource.transaction(async (manager) => {
+      const [before] = await manager.query<{ suspended_at: Date | null }[]>(
+        'SELECT suspended_at FROM accounts WHERE id = $1 FOR UPDATE',
+        [accountId],
+      );
+      await manager.query('UPDATE accounts SET suspended_at = NULL, suspended_by_role = NULL WHERE id = $1', [
+        accountId,
+      ]);
+      const account = await manager.getRepository(AccountEntity).findOneByOrFail({ id: accountId });
+      await this.audit.record(manager, {
+        actorId,
+        action: 'identity.unsuspend',
+        subject: handleOf(account),
+        details: { accountId, wasSuspended: Boolean(before?.suspended_at) },
+      });
+      return account;
+    });
   }
 
   /** Whether the local account `username` is suspended (false when there is none). */
@@ -148,4 +176,9 @@ export class AccountStateRepository {
       [accountId],
     );
   }
+}
+
+/** `@alice` for a local account, `@bob@remote.example` for a remote one: the audit log's subject. */
+function handleOf(account: AccountEntity): string {
+  return account.domain ? `@${account.username}@${account.domain}` : `@${account.username}`;
 }

@@ -23,6 +23,11 @@ export function mayModerateRole(actor: Role, target: Role | null): boolean {
 export class StaffAuthority {
   constructor(private readonly accounts: AccountRepository) {}
 
+  /** The role of the local user behind an account (member, moderator, admin); null for a remote one. */
+  roleOf(accountId: string): Promise<Role | null> {
+    return this.accounts.roleOf(accountId);
+  }
+
   async mayModerate(actor: AuthContext, targetAccountId: string): Promise<boolean> {
     if (actor.role === Role.Admin) return true;
     if (actor.role !== Role.Moderator) return false;

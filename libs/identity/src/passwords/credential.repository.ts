@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { AuditLog } from '@guildhall/core';
 import { DataSource, type EntityManager } from 'typeorm';
 
 export type ResetRefusal = 'unknown' | 'expired' | 'used';
@@ -10,16 +11,25 @@ export type ResetRefusal = 'unknown' | 'expired' | 'used';
  */
 @Injectable()
 export class CredentialRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditLog,
+  ) {}
 
   /** Sets the password, ends every session but `keepSessionId` and voids open resets; returns sessions ended. */
   setPassword(userId: string, passwordHash: string, keepSessionId: string | null): Promise<number> {
     return this.dataSource.transaction((manager) => this.replacePassword(manager, userId, passwordHash, keepSessionId));
   }
 
-  /** Stores a new reset for the user; earlier unused ones stop working. */
+  /**
+   * Stores a new reset for the user; earlier unused ones stop working. Recorded in the audit log
+   * (`identity.issue_password_reset`, never the token) in the same transaction.
+   */
   async issueReset(reset: {
     userId: string;
+    accountId: string;
+    /** The account's handle, the audit entry's subject. */
+    handle: string;
     tokenHash: string;
     expiresAt: Date;
     issuedByAccountId: string | null;
@@ -32,6 +42,12 @@ export class CredentialRepository {
         `INSERT INTO password_resets (user_id, token_hash, expires_at, issued_by_account_id) VALUES ($1, $2, $3, $4)`,
         [reset.userId, reset.tokenHash, reset.expiresAt, reset.issuedByAccountId],
       );
+      await this.audit.record(manager, {
+        actorId: reset.issuedByAccountId,
+        action: 'identity.issue_password_reset',
+        subject: reset.handle,
+        details: { accountId: reset.accountId, expiresAt: reset.expiresAt.toISOString() },
+      });
     });
   }
 

@@ -82,6 +82,8 @@ export class CredentialService {
     const reset = this.tokens.newPasswordResetToken();
     await this.credentials.issueReset({
       userId: user.id,
+      accountId: account.id,
+      handle: `@${account.username}`,
       tokenHash: reset.hash,
       expiresAt: reset.expiresAt,
       issuedByAccountId: issuedBy?.accountId ?? null,

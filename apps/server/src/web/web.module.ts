@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ContentModule } from '@guildhall/content';
 import { CoopModule } from '@guildhall/coop';
+import { ModerationModule } from '@guildhall/federation';
 import { BrowserSessions } from '../pages/oauth/browser-session';
+import { ConsoleController } from './console/console.controller';
+import { ConsoleMembersController } from './console/members.controller';
+import { ConsoleMoneyController } from './console/money.controller';
 import { HomeController } from './home/home.controller';
 import { WebApp } from './web-app';
 import { WebAssetsController } from './web-assets.controller';
@@ -12,8 +16,14 @@ import { WebAssetsController } from './web-assets.controller';
  * take a WebApp context, call the feature libs' operations and render templates; no rules here.
  */
 @Module({
-  imports: [ContentModule, CoopModule],
-  controllers: [WebAssetsController, HomeController],
+  imports: [ContentModule, CoopModule, ModerationModule],
+  controllers: [
+    WebAssetsController,
+    HomeController,
+    ConsoleController,
+    ConsoleMembersController,
+    ConsoleMoneyController,
+  ],
   providers: [WebApp, BrowserSessions],
 })
 export class WebModule {}

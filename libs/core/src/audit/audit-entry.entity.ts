@@ -25,7 +25,7 @@ export class AuditEntryEntity {
   @Column({ type: 'text' })
   subject: string;
 
-  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
+  @Column({ type: 'jsonb', default: () => "'{}'" })
   details: Record<string, unknown>;
 
   @CreateDateColumn({ type: 'timestamptz' })

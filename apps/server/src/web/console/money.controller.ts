@@ -94,7 +94,10 @@ export class ConsoleMoneyController {
     } catch (error) {
       const shown = this.web.refusal(error);
       if (!shown) throw error;
-      return refuse(shown.message, fieldOf(error), shown.status);
+      // A refusal about one of the form's fields (an amount over the bounds, a handle that is not
+      // a member's) is the form's input being wrong: 422, whatever GraphQL's code for it.
+      const which = fieldOf(error);
+      return refuse(shown.message, which, which ? 422 : shown.status);
     }
   }
 

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { signUp, type SignedUp } from './utils/factories';
+import { freshDatabase } from './utils/fresh-database';
 import { FormClient } from './utils/oauth-pages';
 import { createTestApp, type TestApp } from './utils/test-app';
 import { csrfOf, hiddenValue, makeStaff, submit, webClient } from './utils/web';
@@ -14,7 +15,9 @@ interface AuditRow {
   details: Record<string, unknown>;
 }
 
+/** A database of its own: the counts, lists and logs asserted here are exact. */
 describe("web app: the stewards' console (applications, members, money, audit)", () => {
+  let database: Awaited<ReturnType<typeof freshDatabase>>;
   let t: TestApp;
   let db: DataSource;
   let admin: SignedUp;
@@ -29,17 +32,19 @@ describe("web app: the stewards' console (applications, members, money, audit)",
   };
   const apply = (member: SignedUp) => gql('mutation { applyForMembership { status } }', {}, member.token);
   const statusOf = async (member: SignedUp): Promise<string | null> => {
-    const [row] = await db.query(`SELECT status FROM coop_members WHERE account_id = $1`, [member.account.id]);
+    const [row] = await db.query<{ status: string }[]>(`SELECT status FROM coop_members WHERE account_id = $1`, [
+      member.account.id,
+    ]);
     return row?.status ?? null;
   };
   const audits = (action?: string): Promise<AuditRow[]> =>
-    db.query(
+    db.query<AuditRow[]>(
       `SELECT actor_id AS "actorId", action, subject, details FROM audit_entries
         WHERE $1::text IS NULL OR action = $1 ORDER BY id`,
       [action ?? null],
     );
   const paymentCount = async (): Promise<number> =>
-    (await db.query(`SELECT count(*)::int AS n FROM coop_payments`))[0].n;
+    (await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM coop_payments`))[0].n;
   const webhook = (body: object, secret = SECRET) => {
     const raw = JSON.stringify(body);
     return t
@@ -51,7 +56,8 @@ describe("web app: the stewards' console (applications, members, money, audit)",
   };
 
   beforeAll(async () => {
-    t = await createTestApp({ COOP_WEBHOOK_SECRET: SECRET, COOP_CURRENCY: 'EUR' });
+    database = await freshDatabase();
+    t = await createTestApp({ DATABASE_URL: database.url, COOP_WEBHOOK_SECRET: SECRET, COOP_CURRENCY: 'EUR' });
     db = t.app.get(DataSource);
     admin = await signUp(t);
     await makeStaff(t, admin.account.id, 'admin');
@@ -62,7 +68,10 @@ describe("web app: the stewards' console (applications, members, money, audit)",
     outsider = await signUp(t);
   });
 
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t?.close();
+    await database?.drop();
+  });
 
   describe('who sees the console', () => {
     const pages = ['/console', '/console/applications', '/console/members', '/console/money', '/console/audit'];

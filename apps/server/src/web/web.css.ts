@@ -112,4 +112,8 @@ pre { background: var(--panel); border: 1px solid var(--line); border-radius: .3
   main { padding: 1rem .75rem 3rem; }
   th, td { padding: .4rem .35rem; }
 }
+/* console (coop): overview, members, money, audit */
+.table-wrap { position: relative; }
+td form.inline { margin-left: .5rem; }
+td dl.pairs { margin: 0; font-size: .9rem; }
 `;

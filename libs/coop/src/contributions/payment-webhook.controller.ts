@@ -70,7 +70,7 @@ function refusalOf(error: unknown): { httpStatus: number; reason: string } {
   if (error instanceof HttpException) {
     const answer = error.getResponse();
     const message = typeof answer === 'object' && answer !== null ? (answer as { message?: unknown }).message : answer;
-    const reason = Array.isArray(message) ? message.join('; ') : String(message ?? error.message);
+    const reason = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message;
     return { httpStatus: error.getStatus(), reason: reason.slice(0, 1000) };
   }
   return { httpStatus: 500, reason: 'internal error' };

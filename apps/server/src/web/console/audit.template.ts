@@ -31,11 +31,16 @@ export interface AuditInput {
   before: string | null;
 }
 
+function detailValue(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 function detailsOf(details: Record<string, unknown>): SafeHtml {
   const entries = Object.entries(details);
   if (!entries.length) return markup`<span class="muted">—</span>`;
   return markup`<dl class="pairs">${entries.map(
-    ([key, value]) => markup`<dt>${key}</dt><dd>${typeof value === 'string' ? value : JSON.stringify(value)}</dd>`,
+    ([key, value]) => markup`<dt>${key}</dt><dd>${detailValue(value)}</dd>`,
   )}</dl>`;
 }
 

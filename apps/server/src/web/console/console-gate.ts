@@ -25,7 +25,3 @@ export function refuseNonAdmin(
   if (ctx.isAdmin) return null;
   return web.forbidden(reply, ctx, `Only admins may ${what}.`);
 }
-
-export function isStaffContext(ctx: WebContext): ctx is MemberContext {
-  return ctx.signedIn !== null && ctx.isStaff;
-}

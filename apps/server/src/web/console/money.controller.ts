@@ -8,7 +8,7 @@ import { type FormBody, WebApp } from '../web-app';
 import type { MemberContext } from '../web-context';
 import { parseAmount } from './amount';
 import { refuseNonAdmin, refuseNonStaff } from './console-gate';
-import { type MoneyDraft, type MoneyKind, moneyBody } from './money.template';
+import { type MoneyDraft, moneyBody } from './money.template';
 
 const PAGE_SIZE = 20;
 const MEMO_MAX = 500;

@@ -32,7 +32,7 @@ ${stat('Members', fmt.integer(input.members), linked('/console/members', 'See th
 ${stat(
   'Open period',
   input.openPeriod.id,
-  markup`${fmt.date(input.openPeriod.startsAt)} – ${fmt.date(input.openPeriod.endsAt)} · ${linked('/console/periods', 'Close with a preview')}`,
+  markup`From ${fmt.date(input.openPeriod.startsAt)} until ${fmt.date(input.openPeriod.endsAt)} · ${linked('/console/periods', 'Close with a preview')}`,
 )}
 ${stat('Payable to members', fmt.money(input.payableTotalCents, input.currency), linked('/console/payouts', 'Payouts'))}
 </section>

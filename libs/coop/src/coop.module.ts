@@ -15,6 +15,8 @@ import { PaymentWebhookController } from './contributions/payment-webhook.contro
 import { PaymentResolver } from './contributions/payment.resolver';
 import { PaymentService } from './contributions/payment.service';
 import { ReconciliationRepository } from './contributions/reconciliation.repository';
+import { WebhookDeliveryEntity } from './contributions/webhook-delivery.entity';
+import { WebhookDeliveryRepository } from './contributions/webhook-delivery.repository';
 import { AdoptedParameters } from './governance/adopted-parameters';
 import { CoopProposalEntity } from './governance/coop-proposal.entity';
 import { CoopVoteEntity } from './governance/coop-vote.entity';
@@ -49,6 +51,7 @@ import { TransparencyService } from './transparency/transparency.service';
       CoopMemberEntity,
       CoopEventEntity,
       CoopPaymentEntity,
+      WebhookDeliveryEntity,
       CoopPeriodEntity,
       JournalEntryEntity,
       PostingEntity,
@@ -68,6 +71,7 @@ import { TransparencyService } from './transparency/transparency.service';
     CoopPaymentRepository,
     PaymentService,
     PaymentResolver,
+    WebhookDeliveryRepository,
     ReconciliationRepository,
     ContributionReconciler,
     LedgerRepository,

@@ -30,8 +30,11 @@ export { CoopModule } from './coop.module';
 export { CoopServiceErrorCode, CoopServiceException } from './coop-service.exception';
 export { PeriodService, type PeriodCloseOutcome } from './periods/period.service';
 export { MembershipService } from './members/membership.service';
-export { type CoopMemberEntity, type CoopMemberStatus } from './members/coop-member.entity';
-export { PaymentService } from './contributions/payment.service';
+export { COOP_MEMBER_STATUSES, type CoopMemberEntity, type CoopMemberStatus } from './members/coop-member.entity';
+export { PaymentService, type PaymentPage } from './contributions/payment.service';
+export { type ListedPayment } from './contributions/coop-payment.repository';
+export { type WebhookDeliveryEntity } from './contributions/webhook-delivery.entity';
+export { type CoopMemberRow } from './members/coop-member.repository';
 export { LedgerVerifier, type VerifyReport } from './ledger/ledger.verifier';
 export {
   ContributionReconciler,

@@ -117,4 +117,8 @@ pre { background: var(--panel); border: 1px solid var(--line); border-radius: .3
 ul.quoted-posts { list-style: none; padding: 0; margin: 0 0 1rem; }
 code.token { overflow-wrap: anywhere; word-break: break-all; user-select: all; }
 td .badge + .small { display: block; margin-top: .2rem; }
+/* console (coop): overview, members, money, audit */
+.table-wrap { position: relative; }
+td form.inline { margin-left: .5rem; }
+td dl.pairs { margin: 0; font-size: .9rem; }
 `;

@@ -6,6 +6,9 @@ import { BrowserSessions } from '../pages/oauth/browser-session';
 import { AccountsController } from './console/moderation/accounts.controller';
 import { DomainsController } from './console/moderation/domains.controller';
 import { ReportsController } from './console/moderation/reports.controller';
+import { ConsoleController } from './console/console.controller';
+import { ConsoleMembersController } from './console/members.controller';
+import { ConsoleMoneyController } from './console/money.controller';
 import { HomeController } from './home/home.controller';
 import { WebApp } from './web-app';
 import { WebAssetsController } from './web-assets.controller';
@@ -17,7 +20,16 @@ import { WebAssetsController } from './web-assets.controller';
  */
 @Module({
   imports: [ContentModule, CoopModule, ModerationModule],
-  controllers: [WebAssetsController, HomeController, DomainsController, ReportsController, AccountsController],
+  controllers: [
+    WebAssetsController,
+    HomeController,
+    ConsoleController,
+    ConsoleMembersController,
+    ConsoleMoneyController,
+    DomainsController,
+    ReportsController,
+    AccountsController,
+  ],
   providers: [WebApp, BrowserSessions],
 })
 export class WebModule {}

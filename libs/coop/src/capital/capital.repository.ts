@@ -106,6 +106,16 @@ export class CapitalRepository {
     return rows.map(({ status, ...row }) => ({ ...row, left: status === 'withdrawn' || status === 'expelled' }));
   }
 
+  /** What the cooperative owes all members together (patronage and redemptions payable), in cents. */
+  async payableTotal(): Promise<number> {
+    const [row]: { total: string }[] = await this.dataSource.query(
+      `SELECT coalesce(-sum(p.amount), 0)::text AS total
+         FROM coop_postings p JOIN coop_journal_entries e ON e.id = p.entry_id
+        WHERE e.ledger = 'money' AND p.account IN ('patronage_payable', 'redemption_payable')`,
+    );
+    return Number(row.total);
+  }
+
   /** A page of what members are owed, by account id after `afterId`. */
   payablesPage(afterId: string | null, limit: number): Promise<PayableRow[]> {
     return this.dataSource.query(

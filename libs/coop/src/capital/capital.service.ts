@@ -145,6 +145,11 @@ export class CapitalService {
     });
   }
 
+  /** What the cooperative owes all members together, in cents (the console's overview). */
+  payableTotalCents(): Promise<number> {
+    return this.capital.payableTotal();
+  }
+
   async payables(first: number, after?: string | null): Promise<Connection<PayableModel>> {
     const rows = await this.capital.payablesPage(decodeCursor(after), first + 1);
     const { minPayoutCents } = await this.policy();

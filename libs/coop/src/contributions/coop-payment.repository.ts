@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { CoopEventRepository } from './coop-event.repository';
 import { CoopPaymentEntity } from './coop-payment.entity';
 import { Contribution, eventId } from './contribution.types';
 
 export type NewPayment = Pick<CoopPaymentEntity, 'id' | 'kind' | 'amountCents' | 'memo' | 'memberId'>;
+
+/** A payment in the stewards' list: with the paying member's handle. */
+export type ListedPayment = CoopPaymentEntity & { memberHandle: string | null };
 
 export type RecordedPayment =
   | { payment: CoopPaymentEntity; created: boolean; refused?: undefined }
@@ -40,9 +43,14 @@ export class CoopPaymentRepository {
    * the stored payment: the existing one when the id was recorded before (nothing changes). A new
    * payment that would bring the open period's money (see OPEN_PERIOD_MONEY_SQL) over `bound`
    * is refused and nothing is stored; recordings take a lock for the check, so two at once
-   * cannot both pass it.
+   * cannot both pass it. `onCreated` runs in the same transaction when the payment is new (the
+   * steward's audit entry), so both commit or neither does.
    */
-  async record(payment: NewPayment, bound: number): Promise<RecordedPayment> {
+  async record(
+    payment: NewPayment,
+    bound: number,
+    onCreated: (manager: EntityManager, payment: CoopPaymentEntity) => Promise<void> = () => Promise.resolve(),
+  ): Promise<RecordedPayment> {
     return this.dataSource.transaction(async (manager) => {
       const repository = manager.getRepository(CoopPaymentEntity);
       await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [PAYMENTS_LOCK]);
@@ -71,7 +79,24 @@ export class CoopPaymentRepository {
           manager,
         );
       }
-      return { payment: await repository.findOneByOrFail({ id: payment.id }), created };
+      const stored = await repository.findOneByOrFail({ id: payment.id });
+      if (created) await onCreated(manager, stored);
+      return { payment: stored, created };
     });
+  }
+
+  /** Newest first (by recording order), `limit` recorded before the payment numbered `beforeSeq`. */
+  async page(beforeSeq: number | null, limit: number): Promise<ListedPayment[]> {
+    const rows: (Omit<ListedPayment, 'seq' | 'amountCents'> & { seq: string; amountCents: string })[] =
+      await this.dataSource.query(
+        `SELECT p.id, p.seq::text AS seq, p.kind, p.amount_cents::text AS "amountCents", p.memo,
+                p.member_id AS "memberId", p.occurred_at AS "occurredAt", a.username AS "memberHandle"
+           FROM coop_payments p LEFT JOIN accounts a ON a.id = p.member_id
+          WHERE $1::bigint IS NULL OR p.seq < $1::bigint
+          ORDER BY p.seq DESC
+          LIMIT $2`,
+        [beforeSeq, limit],
+      );
+    return rows.map((row) => ({ ...row, seq: Number(row.seq), amountCents: Number(row.amountCents) }));
   }
 }

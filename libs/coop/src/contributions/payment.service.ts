@@ -1,12 +1,22 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { ConfigService, uuidv7 } from '@guildhall/core';
+import {
+  afterCursor,
+  AuditLog,
+  ConfigService,
+  InvalidCursorException,
+  type Page,
+  toPage,
+  uuidv7,
+} from '@guildhall/core';
 import { AccountService } from '@guildhall/identity';
 import { MONEY_BOUNDS } from '../bylaws';
 import { CoopServiceErrorCode, CoopServiceException } from '../coop-service.exception';
 import { CoopMemberRepository } from '../members/coop-member.repository';
 import type { CoopPaymentEntity, CoopPaymentKind } from './coop-payment.entity';
-import { CoopPaymentRepository } from './coop-payment.repository';
+import { CoopPaymentRepository, type ListedPayment } from './coop-payment.repository';
+import type { WebhookDeliveryEntity } from './webhook-delivery.entity';
+import { type NewWebhookDelivery, WebhookDeliveryRepository } from './webhook-delivery.repository';
 
 export interface PaymentRequest {
   /** The provider's payment id (idempotency); generated when an admin records without one. */
@@ -18,7 +28,25 @@ export interface PaymentRequest {
   memberHandle?: string | null;
 }
 
-/** Money in and out: recorded by admins or the signed webhook; counted by the next close. */
+/** The cursor of a payment in the stewards' list: its recording number (payment ids are the provider's). */
+const paymentCursor = (seq: number): string => Buffer.from(`p1:${seq}`).toString('base64url');
+
+function paymentCursorSeq(after: string | null | undefined): number | null {
+  if (!after) return null;
+  const match = after.length <= 40 ? /^p1:([1-9][0-9]{0,15})$/.exec(Buffer.from(after, 'base64url').toString()) : null;
+  if (!match) throw new InvalidCursorException();
+  return Number(match[1]);
+}
+
+/** A page of payments with each one's cursor. */
+export interface PaymentPage extends Page<ListedPayment> {
+  cursorOf: (payment: ListedPayment) => string;
+}
+
+/**
+ * Money in and out: recorded by admins (audit-logged with the admin) or the signed webhook
+ * (kept in the webhook log); counted by the next close.
+ */
 @Injectable()
 export class PaymentService {
   private readonly logger = new Logger(PaymentService.name);
@@ -28,9 +56,16 @@ export class PaymentService {
     private readonly members: CoopMemberRepository,
     private readonly accounts: AccountService,
     private readonly config: ConfigService,
+    private readonly audit: AuditLog,
+    private readonly deliveries: WebhookDeliveryRepository,
   ) {}
 
-  async record(request: PaymentRequest): Promise<CoopPaymentEntity> {
+  /**
+   * Records a payment. `actorId` is the steward recording it by hand (the audit log's
+   * `coop.record_revenue` / `coop.record_cost`, in the payment's transaction); null for the
+   * webhook, whose deliveries are kept in the webhook log instead.
+   */
+  async record(request: PaymentRequest, actorId: string | null): Promise<CoopPaymentEntity> {
     const { maxPaymentCents, maxPeriodMoneyCents } = MONEY_BOUNDS;
     if (
       !Number.isSafeInteger(request.amountCents) ||
@@ -64,6 +99,20 @@ export class PaymentService {
         memberId,
       },
       maxPeriodMoneyCents,
+      actorId === null
+        ? undefined
+        : (manager, payment) =>
+            this.audit.record(manager, {
+              actorId,
+              action: payment.kind === 'revenue' ? 'coop.record_revenue' : 'coop.record_cost',
+              subject: payment.id,
+              details: {
+                amountCents: payment.amountCents,
+                currency: this.currency(),
+                memo: payment.memo,
+                memberHandle: request.memberHandle ?? null,
+              },
+            }),
     );
     if (recorded.refused) {
       const room = Math.max(0, maxPeriodMoneyCents - recorded.refused.used);
@@ -83,6 +132,27 @@ export class PaymentService {
     }
     if (created) this.logger.log({ msg: 'payment recorded', paymentId: payment.id, kind: payment.kind });
     return payment;
+  }
+
+  /** The currency of the co-op's books (COOP_CURRENCY): every amount is in its cents. */
+  currency(): string {
+    return this.config.values.coopCurrency;
+  }
+
+  /** The stewards' list of payments, newest first. */
+  async recent(first: number, after?: string | null): Promise<PaymentPage> {
+    const rows = await this.payments.page(paymentCursorSeq(after), first + 1);
+    return { ...toPage(rows, first), cursorOf: (payment) => paymentCursor(payment.seq) };
+  }
+
+  /** Keeps one webhook delivery in the log (accepted or refused, and why). */
+  logDelivery(delivery: NewWebhookDelivery): Promise<WebhookDeliveryEntity> {
+    return this.deliveries.record(delivery);
+  }
+
+  /** The webhook log, newest first; `after` is a delivery's cursor. */
+  async webhookDeliveries(first: number, after?: string | null): Promise<Page<WebhookDeliveryEntity>> {
+    return toPage(await this.deliveries.page(afterCursor(after), first + 1), first);
   }
 
   /** Whether the webhook is configured (no secret: the endpoint does not exist). */

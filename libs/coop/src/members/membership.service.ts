@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { afterCursor, AuditLog, type Page, toPage } from '@guildhall/core';
 import { AccountService } from '@guildhall/identity';
 import type { EntityManager } from 'typeorm';
 import { DEFAULT_SHARE_PAR_CENTS } from '../bylaws';
@@ -6,8 +7,8 @@ import { CoopServiceErrorCode, CoopServiceException } from '../coop-service.exce
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { LedgerService } from '../ledger/ledger.service';
 import { MoneyAccount, UnitsAccount } from '../ledger/posting-line';
-import type { CoopMemberEntity, CoopMemberStatus } from './coop-member.entity';
-import { CoopMemberRepository } from './coop-member.repository';
+import { COOP_MEMBER_STATUSES, type CoopMemberEntity, type CoopMemberStatus } from './coop-member.entity';
+import { CoopMemberRepository, type CoopMemberRow } from './coop-member.repository';
 
 const ADMITTED: CoopMemberStatus[] = ['active', 'inactive', 'suspended'];
 
@@ -28,6 +29,7 @@ export class MembershipService {
     private readonly accounts: AccountService,
     private readonly ledgerService: LedgerService,
     private readonly ledger: LedgerRepository,
+    private readonly audit: AuditLog,
   ) {}
 
   find(accountId: string): Promise<CoopMemberEntity | null> {
@@ -41,7 +43,35 @@ export class MembershipService {
     return applied;
   }
 
-  async admit(handle: string): Promise<CoopMemberEntity> {
+  /** How many memberships are in each status (every status present, 0 when none). */
+  async counts(): Promise<Record<CoopMemberStatus, number>> {
+    const found = await this.members.countByStatus();
+    return Object.fromEntries(COOP_MEMBER_STATUSES.map((status) => [status, found[status] ?? 0])) as Record<
+      CoopMemberStatus,
+      number
+    >;
+  }
+
+  /**
+   * The stewards' list: memberships in `statuses` (default: every status), in sign-up order,
+   * `first` at a time after the cursor `after` (an account id's cursor).
+   */
+  async list(
+    statuses: readonly CoopMemberStatus[] = COOP_MEMBER_STATUSES,
+    first: number,
+    after?: string | null,
+  ): Promise<Page<CoopMemberRow>> {
+    const unknown = statuses.find((status) => !COOP_MEMBER_STATUSES.includes(status));
+    if (unknown !== undefined) {
+      throw new CoopServiceException(CoopServiceErrorCode.UnknownStatus, `No membership status ${unknown}`, {
+        field: 'status',
+      });
+    }
+    return toPage(await this.members.listPage(statuses, afterCursor(after), first + 1), first);
+  }
+
+  /** Admits a pending applicant; the acting steward is recorded in the audit log with it. */
+  async admit(handle: string, actorId: string | null): Promise<CoopMemberEntity> {
     const accountId = await this.localAccountId(handle);
     return this.members.transaction(async (manager) => {
       const member = await this.members.transition(manager, accountId, ['pending'], {
@@ -60,25 +90,44 @@ export class MembershipService {
           { account: MoneyAccount.MembershipShares, memberId: accountId, amount: -member.sharePaidCents },
         ],
       });
+      await this.audit.record(manager, {
+        actorId,
+        action: 'coop.admit',
+        subject: handle,
+        details: { accountId, sharePaidCents: member.sharePaidCents },
+      });
       this.logger.log({ msg: 'member admitted', accountId });
       return member;
     });
   }
 
   withdraw(accountId: string): Promise<CoopMemberEntity> {
-    return this.leave(accountId, 'withdrawn');
+    return this.leave(accountId, 'withdrawn', () => Promise.resolve());
   }
 
-  async expel(handle: string): Promise<CoopMemberEntity> {
-    return this.leave(await this.localAccountId(handle), 'expelled');
+  /** Expels a member; the acting steward is recorded in the audit log with it. */
+  async expel(handle: string, actorId: string | null): Promise<CoopMemberEntity> {
+    const accountId = await this.localAccountId(handle);
+    return this.leave(accountId, 'expelled', (manager, units) =>
+      this.audit.record(manager, {
+        actorId,
+        action: 'coop.expel',
+        subject: handle,
+        details: { accountId, unitsRetired: units },
+      }),
+    );
   }
 
-  private leave(accountId: string, status: 'withdrawn' | 'expelled'): Promise<CoopMemberEntity> {
+  private leave(
+    accountId: string,
+    status: 'withdrawn' | 'expelled',
+    andThen: (manager: EntityManager, unitsRetired: number) => Promise<void>,
+  ): Promise<CoopMemberEntity> {
     return this.members.transaction(async (manager) => {
       const member = await this.members.transition(manager, accountId, ADMITTED, { status, withdrawnAt: new Date() });
       if (!member) throw new CoopServiceException(CoopServiceErrorCode.NotAMember, 'Not a member in good standing');
       await this.redeemShare(manager, member);
-      await this.retireUnits(manager, accountId);
+      await andThen(manager, await this.retireUnits(manager, accountId));
       this.logger.log({ msg: `member ${status}`, accountId });
       return member;
     });
@@ -96,7 +145,8 @@ export class MembershipService {
     });
   }
 
-  private async retireUnits(manager: EntityManager, accountId: string): Promise<void> {
+  /** Retires the member's units; returns how many. */
+  private async retireUnits(manager: EntityManager, accountId: string): Promise<number> {
     const vested = await this.ledger.memberUnits(manager, accountId, UnitsAccount.Vested);
     const unvested = await this.ledger.memberUnits(manager, accountId, UnitsAccount.Unvested);
     await this.ledgerService.post(manager, {
@@ -109,6 +159,7 @@ export class MembershipService {
         { account: UnitsAccount.Retired, memberId: accountId, amount: -(vested + unvested) },
       ],
     });
+    return vested + unvested;
   }
 
   private async localAccountId(handle: string): Promise<string> {

@@ -104,4 +104,14 @@ describe('parseConfig', () => {
     expect(config.mediaMaxBytes).toBe(2048);
     expect(config.rateLimits.mediaUploadsPerAccount).toBe(5);
   });
+
+  it("keeps the co-op's books in COOP_CURRENCY: EUR by default, a two-decimal ISO 4217 code", () => {
+    expect(parseConfig({}).coopCurrency).toBe('EUR');
+    expect(parseConfig({ COOP_CURRENCY: 'USD' }).coopCurrency).toBe('USD');
+    for (const refused of ['usd', 'JPY', 'KWD', 'XYZ', 'EURO']) {
+      expect(() => parseConfig({ COOP_CURRENCY: refused })).toThrow(
+        'Invalid environment variable COOP_CURRENCY: must be an ISO 4217 code with two minor digits, e.g. EUR or USD',
+      );
+    }
+  });
 });

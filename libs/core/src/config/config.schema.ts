@@ -80,6 +80,11 @@ export interface GuildhallConfig {
   federationKeySecret: string | undefined;
   /** HMAC-SHA256 key of the cooperative's payment webhook; unset, the endpoint answers 404. */
   coopWebhookSecret: string | undefined;
+  /**
+   * The ISO 4217 currency the cooperative keeps its books in (COOP_CURRENCY): every amount in
+   * the ledger is in its hundredths (cents), so only currencies with two minor digits are valid.
+   */
+  coopCurrency: string;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -194,6 +199,10 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
   if (coopWebhookSecret !== undefined && coopWebhookSecret.length < 32) {
     throw new ConfigValidationError('COOP_WEBHOOK_SECRET', 'must be at least 32 characters');
   }
+  const coopCurrency = env.COOP_CURRENCY || 'EUR';
+  if (!isCentsCurrency(coopCurrency)) {
+    throw new ConfigValidationError('COOP_CURRENCY', 'must be an ISO 4217 code with two minor digits, e.g. EUR or USD');
+  }
   const queuePrefix = env.QUEUE_PREFIX || 'guildhall';
   if (!/^[a-zA-Z0-9_-]{1,40}$/.test(queuePrefix)) {
     throw new ConfigValidationError('QUEUE_PREFIX', 'expected 1-40 letters, digits, "_" or "-"');
@@ -248,5 +257,17 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
     jwtSecret,
     federationKeySecret,
     coopWebhookSecret,
+    coopCurrency,
   };
+}
+
+/** An ISO 4217 code Intl knows whose amounts have two minor digits (the ledger's cents). */
+function isCentsCurrency(code: string): boolean {
+  if (!/^[A-Z]{3}$/.test(code)) return false;
+  try {
+    const options = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions();
+    return options.maximumFractionDigits === 2 && Intl.supportedValuesOf('currency').includes(code);
+  } catch {
+    return false;
+  }
 }

@@ -32,6 +32,11 @@ export class ReportRepository {
     return this.dataSource.getRepository(ReportEntity).findOneBy({ id });
   }
 
+  /** How many reports wait for a moderator. */
+  countOpen(): Promise<number> {
+    return this.dataSource.getRepository(ReportEntity).countBy({ resolvedAt: IsNull() });
+  }
+
   /** Newest first; `limit + 1` rows for paging. */
   page({ resolved, afterId, limit }: ReportPage): Promise<ReportEntity[]> {
     const query = this.dataSource.getRepository(ReportEntity).createQueryBuilder('r');

@@ -170,6 +170,11 @@ export class ReportService {
     return report;
   }
 
+  /** How many reports wait for a moderator (the console's overview). */
+  openCount(): Promise<number> {
+    return this.reports.countOpen();
+  }
+
   page(args: ReportsArgs): Promise<Page<ReportEntity>> {
     return this.reports
       .page({ resolved: args.resolved ?? null, afterId: afterCursor(args.after), limit: args.first })

@@ -2,30 +2,9 @@ import type { AccountEntity } from '@guildhall/identity';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { markup, type SafeHtml } from '../../../pages/html';
 import type { WebApp } from '../../web-app';
-import { subNav } from '../../web-components';
 import type { MemberContext } from '../../web-context';
 
-/**
- * The console's links (the route map). Until the console's shared nav (console/console-nav.ts)
- * lands, the moderation pages render this list themselves; the merge switches them over.
- */
-const CONSOLE_LINKS = [
-  { href: '/console', label: 'Overview' },
-  { href: '/console/applications', label: 'Applications' },
-  { href: '/console/members', label: 'Members' },
-  { href: '/console/money', label: 'Money' },
-  { href: '/console/periods', label: 'Periods' },
-  { href: '/console/payouts', label: 'Payouts' },
-  { href: '/console/capital', label: 'Capital' },
-  { href: '/console/domains', label: 'Domain blocks' },
-  { href: '/console/reports', label: 'Reports' },
-  { href: '/console/accounts', label: 'Accounts' },
-  { href: '/console/audit', label: 'Audit log' },
-];
-
-export function consoleNav(current: string): SafeHtml {
-  return subNav('Console', CONSOLE_LINKS, current);
-}
+export { consoleNav } from '../console-nav';
 
 /**
  * The console's gate: the staff context, or null once the answer is sent (sign in first when

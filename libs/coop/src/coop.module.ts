@@ -18,6 +18,7 @@ import { ReconciliationRepository } from './contributions/reconciliation.reposit
 import { AdoptedParameters } from './governance/adopted-parameters';
 import { CoopProposalEntity } from './governance/coop-proposal.entity';
 import { CoopVoteEntity } from './governance/coop-vote.entity';
+import { GovernanceRepository } from './governance/governance.repository';
 import { GovernanceResolver } from './governance/governance.resolver';
 import { GovernanceService } from './governance/governance.service';
 import { JournalEntryEntity } from './ledger/journal-entry.entity';
@@ -77,6 +78,7 @@ import { TransparencyService } from './transparency/transparency.service';
     PeriodService,
     PeriodResolver,
     AdoptedParameters,
+    GovernanceRepository,
     GovernanceService,
     GovernanceResolver,
     TransparencyRepository,

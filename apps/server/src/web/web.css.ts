@@ -112,4 +112,18 @@ pre { background: var(--panel); border: 1px solid var(--line); border-radius: .3
   main { padding: 1rem .75rem 3rem; }
   th, td { padding: .4rem .35rem; }
 }
+/* governance and transparency (web/governance, web/transparency) */
+.proposal h3 { margin-top: 0; overflow-wrap: anywhere; }
+.tally { margin: .75rem 0; }
+.tally-line { margin: .35rem 0 .2rem; }
+svg.meter { display: block; width: 100%; max-width: 28rem; height: .75rem; }
+svg .meter-track { fill: var(--panel); stroke: var(--line); stroke-width: .4; }
+svg .meter-fill { fill: var(--accent); }
+svg .meter-mark { fill: var(--text); }
+.rationale { white-space: pre-line; overflow-wrap: anywhere; }
+code.hash { overflow-wrap: anywhere; word-break: break-all; }
+nav.pager { display: flex; gap: 1rem; margin: .75rem 0; }
+details.replay { border: 1px solid var(--line); border-radius: .5rem; padding: .5rem .75rem; margin: .75rem 0; }
+details.replay summary { cursor: pointer; font-weight: 600; }
+details.replay pre { white-space: pre; }
 `;

@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { ContentModule } from '@guildhall/content';
 import { CoopModule } from '@guildhall/coop';
 import { BrowserSessions } from '../pages/oauth/browser-session';
+import { GovernanceController } from './governance/governance.controller';
 import { HomeController } from './home/home.controller';
+import { TransparencyPagesController } from './transparency/transparency-pages.controller';
 import { WebApp } from './web-app';
 import { WebAssetsController } from './web-assets.controller';
 
@@ -13,7 +15,7 @@ import { WebAssetsController } from './web-assets.controller';
  */
 @Module({
   imports: [ContentModule, CoopModule],
-  controllers: [WebAssetsController, HomeController],
+  controllers: [WebAssetsController, HomeController, GovernanceController, TransparencyPagesController],
   providers: [WebApp, BrowserSessions],
 })
 export class WebModule {}

@@ -55,8 +55,7 @@ export function progress(ctx: WebContext, view: ProposalView): SafeHtml {
   const quorum = quorumOf(view.electorate);
   const decisive = yes + no;
   const fmt = ctx.fmt;
-  const votesWord = voted === 1 ? 'vote' : 'votes';
-  const quorumText = `${fmt.integer(voted)} of ${fmt.integer(view.electorate)} ${votesWord}, quorum ${fmt.integer(quorum)}`;
+  const quorumText = `${fmt.integer(voted)} of ${fmt.integer(view.electorate)} votes, quorum ${fmt.integer(quorum)}`;
   const majorityText = decisive
     ? `${fmt.integer(yes)} yes, ${fmt.integer(no)} no (${fmt.percent(yes / decisive)} yes; more than 50% needed), ${fmt.integer(abstain)} abstained`
     : `No yes or no votes yet, ${fmt.integer(abstain)} abstained`;

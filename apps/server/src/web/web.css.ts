@@ -114,6 +114,7 @@ pre { background: var(--panel); border: 1px solid var(--line); border-radius: .3
 }
 /* governance and transparency (web/governance, web/transparency) */
 .proposal h3 { margin-top: 0; overflow-wrap: anywhere; }
+form.stack fieldset.pools { display: grid; gap: .9rem; }
 .tally { margin: .75rem 0; }
 .tally-line { margin: .35rem 0 .2rem; }
 svg.meter { display: block; width: 100%; max-width: 28rem; height: .75rem; }
@@ -122,6 +123,7 @@ svg .meter-fill { fill: var(--accent); }
 svg .meter-mark { fill: var(--text); }
 .rationale { white-space: pre-line; overflow-wrap: anywhere; }
 code.hash { overflow-wrap: anywhere; word-break: break-all; }
+td code.hash { word-break: normal; white-space: nowrap; }
 nav.pager { display: flex; gap: 1rem; margin: .75rem 0; }
 details.replay { border: 1px solid var(--line); border-radius: .5rem; padding: .5rem .75rem; margin: .75rem 0; }
 details.replay summary { cursor: pointer; font-weight: 600; }

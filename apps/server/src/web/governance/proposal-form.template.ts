@@ -56,7 +56,7 @@ ${formError(summary)}
 ${errors.rationale ? markup`<p class="field-error" id="field-rationale-error">${errors.rationale}</p>` : ''}
 </div>
 ${others.slice(0, 3).map((f) => parameterInput(ctx, f, input))}
-<fieldset${errors.pools ? markup` aria-describedby="pools-error"` : ''}>
+<fieldset class="pools"${errors.pools ? markup` aria-describedby="pools-error"` : ''}>
 <legend>Patronage pools</legend>
 ${errors.pools ? markup`<p class="field-error" id="pools-error">${errors.pools}</p>` : ''}
 ${pools.map((f) => parameterInput(ctx, f, input))}

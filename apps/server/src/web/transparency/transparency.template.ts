@@ -42,7 +42,7 @@ function periodCheck(ctx: WebContext, origin: string, period: PublishedPeriod): 
 <dt>Result</dt><dd><a href="${api(origin, period.id, 'result')}">${api(origin, period.id, 'result')}</a></dd>
 <dt>Output hash</dt><dd><code class="hash">${period.outputHash}</code></dd>
 </dl>
-<pre><code>${replayCommands(origin, period)}</code></pre>
+<pre tabindex="0"><code>${replayCommands(origin, period)}</code></pre>
 </details>`;
 }
 

@@ -148,4 +148,40 @@ describe('web app: transparency', () => {
     expect(named.length).toBeGreaterThanOrEqual(3);
     expect(named.every((r) => r[0].startsWith('close:') && /^m-[0-9a-f]{24}$/.test(r[4]))).toBe(true);
   });
+
+  it("sums vesting moves without naming members (they would link two periods' pseudonyms)", async () => {
+    // Units issued at the close of `closed` vest three closes later.
+    await close();
+    const vestingClose = await close();
+    const rows = (await t.http().get('/transparency/ledger.csv')).text
+      .split('\r\n')
+      .slice(1, -1)
+      .map((l) => l.split(','))
+      .filter((r) => r[0] === `close:${vestingClose.period}` && r[1] === 'units');
+    expect(closed.unitsIssued).toBeGreaterThan(0);
+    expect(rows.filter((r) => r[3] === 'vested')).toEqual([
+      [
+        `close:${vestingClose.period}`,
+        'units',
+        vestingClose.period,
+        'vested',
+        '',
+        '',
+        String(-closed.unitsIssued),
+        expect.any(String),
+      ],
+    ]);
+    expect(rows.filter((r) => r[3] === 'unvested' && BigInt(r[6]) > 0n)).toEqual([
+      [
+        `close:${vestingClose.period}`,
+        'units',
+        vestingClose.period,
+        'unvested',
+        '',
+        '',
+        String(closed.unitsIssued),
+        expect.any(String),
+      ],
+    ]);
+  });
 });

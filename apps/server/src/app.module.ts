@@ -5,7 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { CoreModule, EventRelayModule, HealthModule, LoaderFactories, type Runtime } from '@guildhall/core';
 import { AuthGuard, IdentityModule } from '@guildhall/identity';
 import { ContentModule, ContentWorkerModule, PollJobsModule } from '@guildhall/content';
-import { CoopModule } from '@guildhall/coop';
+import { CoopModule, GovernanceJobsModule } from '@guildhall/coop';
 import { FederationModule } from '@guildhall/federation';
 import { MastodonApiModule, PushModule } from '@guildhall/mastodon-api';
 import { MIGRATIONS } from '@guildhall/migrations';
@@ -41,6 +41,7 @@ export class AppModule {
         ...(withWorker ? [ContentWorkerModule] : []),
         FederationModule.forRoot({ worker: withWorker }),
         CoopModule,
+        GovernanceJobsModule.forRoot({ worker: withWorker }),
         PagesModule,
         WebModule,
         MastodonApiModule,

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CoreModule, EventRelayModule, type Runtime } from '@guildhall/core';
 import { IdentityModule } from '@guildhall/identity';
 import { ContentModule, ContentWorkerModule, PollJobsModule } from '@guildhall/content';
-import { CoopModule } from '@guildhall/coop';
+import { CoopModule, GovernanceJobsModule } from '@guildhall/coop';
 import { FederationModule } from '@guildhall/federation';
 import { PushModule } from '@guildhall/mastodon-api';
 import { MIGRATIONS } from '@guildhall/migrations';
@@ -24,6 +24,7 @@ export class WorkerModule {
         ContentWorkerModule,
         FederationModule.forRoot({ worker: true }),
         CoopModule,
+        GovernanceJobsModule.forRoot({ worker: true }),
         // Web Push to Mastodon apps: its outbox subscriber and its deliveries.
         PushModule.forRoot({ worker: true }),
         EventRelayModule,

@@ -20,6 +20,7 @@ import { WebhookDeliveryRepository } from './contributions/webhook-delivery.repo
 import { AdoptedParameters } from './governance/adopted-parameters';
 import { CoopProposalEntity } from './governance/coop-proposal.entity';
 import { CoopVoteEntity } from './governance/coop-vote.entity';
+import { GovernanceRepository } from './governance/governance.repository';
 import { GovernanceResolver } from './governance/governance.resolver';
 import { GovernanceService } from './governance/governance.service';
 import { JournalEntryEntity } from './ledger/journal-entry.entity';
@@ -81,6 +82,7 @@ import { TransparencyService } from './transparency/transparency.service';
     PeriodService,
     PeriodResolver,
     AdoptedParameters,
+    GovernanceRepository,
     GovernanceService,
     GovernanceResolver,
     TransparencyRepository,

@@ -46,3 +46,17 @@ export { TransparencyService, type PeriodPageData } from './transparency/transpa
 export { memberPseudonym, publishSnapshot, type PublishedSnapshot } from './transparency/published-snapshot';
 export { CapitalService } from './capital/capital.service';
 export { CapitalErrorCode, CapitalException } from './capital/capital.exception';
+export { GovernanceService } from './governance/governance.service';
+export { GovernanceErrorCode, GovernanceException } from './governance/governance.exception';
+export {
+  BYLAW_BOUNDS,
+  type BylawProblem,
+  type GovernedParameters,
+  type ParameterChanges,
+} from './governance/bylaw-bounds';
+export { type CoopProposalEntity, type ProposalStatus } from './governance/coop-proposal.entity';
+export { VOTE_CHOICES, type VoteChoiceName } from './governance/coop-vote.entity';
+export { type LiveTally } from './governance/governance.repository';
+export { ProposeParametersInput, PoolShareInput } from './governance/dto/propose-parameters.input';
+export { GovernanceJobsModule } from './governance/jobs/governance-jobs.module';
+export { GOVERNANCE_QUEUE, GovernanceJob } from './governance/jobs/governance-jobs.constants';

@@ -121,4 +121,20 @@ td .badge + .small { display: block; margin-top: .2rem; }
 .table-wrap { position: relative; }
 td form.inline { margin-left: .5rem; }
 td dl.pairs { margin: 0; font-size: .9rem; }
+/* governance and transparency (web/governance, web/transparency) */
+.proposal h3 { margin-top: 0; overflow-wrap: anywhere; }
+form.stack fieldset.pools { display: grid; gap: .9rem; }
+.tally { margin: .75rem 0; }
+.tally-line { margin: .35rem 0 .2rem; }
+svg.meter { display: block; width: 100%; max-width: 28rem; height: .75rem; }
+svg .meter-track { fill: var(--panel); stroke: var(--line); stroke-width: .4; }
+svg .meter-fill { fill: var(--accent); }
+svg .meter-mark { fill: var(--text); }
+.rationale { white-space: pre-line; overflow-wrap: anywhere; }
+code.hash { overflow-wrap: anywhere; word-break: break-all; }
+td code.hash { word-break: normal; white-space: nowrap; }
+nav.pager { display: flex; gap: 1rem; margin: .75rem 0; }
+details.replay { border: 1px solid var(--line); border-radius: .5rem; padding: .5rem .75rem; margin: .75rem 0; }
+details.replay summary { cursor: pointer; font-weight: 600; }
+details.replay pre { white-space: pre; }
 `;

@@ -9,7 +9,9 @@ import { ReportsController } from './console/moderation/reports.controller';
 import { ConsoleController } from './console/console.controller';
 import { ConsoleMembersController } from './console/members.controller';
 import { ConsoleMoneyController } from './console/money.controller';
+import { GovernanceController } from './governance/governance.controller';
 import { HomeController } from './home/home.controller';
+import { TransparencyPagesController } from './transparency/transparency-pages.controller';
 import { WebApp } from './web-app';
 import { WebAssetsController } from './web-assets.controller';
 
@@ -29,6 +31,8 @@ import { WebAssetsController } from './web-assets.controller';
     DomainsController,
     ReportsController,
     AccountsController,
+    GovernanceController,
+    TransparencyPagesController,
   ],
   providers: [WebApp, BrowserSessions],
 })

@@ -10,12 +10,14 @@ import {
   bylawProblems,
   decide,
   type BylawProblem,
+  type GovernedParameters,
   type ParameterChanges,
 } from './bylaw-bounds';
 import { CoopProposalEntity } from './coop-proposal.entity';
 import type { VoteChoiceName } from './coop-vote.entity';
 import type { ProposeParametersInput } from './dto/propose-parameters.input';
 import { GovernanceErrorCode, GovernanceException } from './governance.exception';
+import { GovernanceRepository, type LiveTally } from './governance.repository';
 
 /** Adoptions run one at a time, so each builds on the one adopted before it. */
 const ADOPT_LOCK = 'guildhall:coop-adopt';
@@ -43,6 +45,7 @@ export class GovernanceService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly adopted: AdoptedParameters,
     private readonly periods: PeriodService,
+    private readonly repository: GovernanceRepository,
   ) {}
 
   find(id: string): Promise<CoopProposalEntity | null> {
@@ -125,8 +128,65 @@ export class GovernanceService {
    */
   async close(by: { accountId: string; admin: boolean }, proposalId: string): Promise<CoopProposalEntity> {
     if (!UUID_PATTERN.test(proposalId)) throw notFound();
-    await this.dataSource.transaction(async (manager) => {
-      if (!by.admin) await this.requireVoter(manager, by.accountId, 'close a vote');
+    await this.decideOnce(by, proposalId);
+    return (await this.find(proposalId)) as CoopProposalEntity;
+  }
+
+  /**
+   * The scheduled sweep: decides every open proposal whose window has passed at `now`, with no
+   * one asking. Each is decided in its own transaction under the proposal's row lock, so two
+   * sweeps (or a sweep and `closeProposal`) decide it once. Returns how many this call decided.
+   */
+  async closeDue(now = new Date(), limit = 100): Promise<number> {
+    let decided = 0;
+    for (const id of await this.repository.dueIds(now, limit)) {
+      if (await this.decideOnce(null, id, now)) decided++;
+    }
+    return decided;
+  }
+
+  /** What the proposal pages show beside each proposal: votes so far, the electorate, the reader's vote. */
+  async standing(
+    readerId: string | null,
+    proposalIds: string[],
+  ): Promise<{ tallies: Map<string, LiveTally>; electorate: number; votes: Map<string, VoteChoiceName> }> {
+    const [tallies, electorate, votes] = await Promise.all([
+      this.repository.liveTallies(proposalIds),
+      this.repository.activeMembers(),
+      readerId ? this.repository.votesOf(readerId, proposalIds) : Promise.resolve(new Map<string, VoteChoiceName>()),
+    ]);
+    return { tallies, electorate, votes };
+  }
+
+  /** The parameters (and vesting) the next period will open with, as adopted so far. */
+  nextParameters(): Promise<GovernedParameters> {
+    return this.adopted.current();
+  }
+
+  /**
+   * The period an adopted proposal applies from: the one after the period open when it was
+   * decided (`opened: false` while that one is still open, `id: null` if it is not yet known).
+   */
+  async appliesFrom(
+    proposal: CoopProposalEntity,
+  ): Promise<{ id: string | null; after: string | null; opened: boolean } | null> {
+    if (proposal.status !== 'adopted' || !proposal.decidedAt) return null;
+    const { openThen, next } = await this.repository.periodsAround(proposal.decidedAt);
+    return { id: next?.id ?? null, after: openThen?.id ?? null, opened: next !== null };
+  }
+
+  /**
+   * Decides one proposal under the adoption lock and its row lock; `by` null is the scheduled
+   * sweep, which decides only a proposal whose window has passed. Returns whether this call
+   * decided it (false when it was decided already, or the sweep found its window open).
+   */
+  private async decideOnce(
+    by: { accountId: string; admin: boolean } | null,
+    proposalId: string,
+    now = new Date(),
+  ): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      if (by && !by.admin) await this.requireVoter(manager, by.accountId, 'close a vote');
       await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [ADOPT_LOCK]);
       const proposal = await manager
         .getRepository(CoopProposalEntity)
@@ -135,8 +195,10 @@ export class GovernanceService {
         .where('p.id = :proposalId', { proposalId })
         .getOne();
       if (!proposal) throw notFound();
-      if (proposal.status !== 'open') return;
-      if (!by.admin && proposal.closesAt.getTime() > Date.now()) {
+      if (proposal.status !== 'open') return false;
+      const windowOpen = proposal.closesAt.getTime() > (by ? Date.now() : now.getTime());
+      if (!by && windowOpen) return false;
+      if (by && !by.admin && windowOpen) {
         throw new GovernanceException(GovernanceErrorCode.VotingOpen, 'The vote is open until closesAt');
       }
       const tally = await this.tally(manager, proposalId);
@@ -168,9 +230,9 @@ export class GovernanceService {
           governed?.vestingPeriods ?? null,
         ],
       );
-      this.logger.log({ msg: 'proposal decided', proposalId, adopted, ...tally });
+      this.logger.log({ msg: 'proposal decided', proposalId, adopted, by: by ? by.accountId : 'schedule', ...tally });
+      return true;
     });
-    return (await this.find(proposalId)) as CoopProposalEntity;
   }
 
   /** Votes of members active now, and how many members are active. */

@@ -2,21 +2,9 @@ import { Readable } from 'node:stream';
 import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import { Public, Role, Roles } from '@guildhall/identity';
 import type { FastifyReply } from 'fastify';
-import { csvRow } from './csv';
+import { fullLedgerCsv } from './ledger-csv';
 import { TransparencyRepository } from './transparency.repository';
 import { TransparencyService } from './transparency.service';
-
-export const LEDGER_CSV_HEADER = [
-  'entry_key',
-  'ledger',
-  'period',
-  'account',
-  'member',
-  'vintage',
-  'amount',
-  'created_at',
-];
-const BATCH = 5000;
 
 /**
  * `GET /api/v1/coop/periods/:id/snapshot.json` and `…/result.json`: a closed period's published
@@ -52,31 +40,7 @@ export class TransparencyController {
         'content-disposition': 'attachment; filename="guildhall-ledger.csv"',
         'cache-control': 'no-store',
       })
-      .send(Readable.from(this.ledgerCsv()));
-  }
-
-  private async *ledgerCsv(): AsyncGenerator<string> {
-    yield csvRow(LEDGER_CSV_HEADER);
-    let after = '0';
-    for (;;) {
-      const rows = await this.repository.ledgerRows(after, BATCH);
-      if (!rows.length) return;
-      yield rows
-        .map((r) =>
-          csvRow([
-            r.key,
-            r.ledger,
-            r.period,
-            r.account,
-            r.member,
-            r.vintage,
-            r.amount,
-            new Date(r.createdAt).toISOString(),
-          ]),
-        )
-        .join('');
-      after = rows[rows.length - 1].id;
-    }
+      .send(Readable.from(fullLedgerCsv(this.repository)));
   }
 
   private async sendJson(reply: FastifyReply, id: string, part: 'snapshot' | 'result'): Promise<FastifyReply> {

@@ -34,6 +34,20 @@ export interface LedgerCsvRow {
   createdAt: Date;
 }
 
+export interface PublishedLedgerRow {
+  entryId: string;
+  key: string;
+  ledger: string;
+  period: string | null;
+  /** Null only on the one row of an entry without postings (it only moves the cursor on). */
+  account: string | null;
+  /** The member's pseudonym in that period's published result; null on every other line. */
+  member: string | null;
+  vintage: string | null;
+  amount: string;
+  createdAt: Date;
+}
+
 /** A close stores the period's actual end in ends_at (the close's time when it closed early). */
 const PERIOD_COLUMNS = `p.id, p.seq, p.starts_at AS "startsAt", p.ends_at AS "endsAt", p.closed_at AS "closedAt",
   p.input_hash AS "inputHash", p.output_hash AS "outputHash"`;
@@ -171,6 +185,45 @@ export class TransparencyRepository {
         ORDER BY p.id
         LIMIT $2`,
       [afterId, limit],
+    );
+  }
+
+  /**
+   * The public ledger (ADR 0043), `limit` journal entries after `afterEntryId` (entry ids are
+   * time-ordered): the entries of closed periods' closes, payouts and revolvings; membership
+   * share entries (their keys name accounts) are left out. A close's result lines (cash part,
+   * retained part, units issued) name the member by that period's pseudonym, as its published
+   * result does; every other member line is summed per entry, account, vintage and sign with
+   * no member, so nothing links a pseudonym to another period or to an account.
+   */
+  publishedLedgerRows(afterEntryId: string, limit: number): Promise<PublishedLedgerRow[]> {
+    return this.dataSource.query(
+      `WITH entries AS (
+         SELECT e.id, e.key, e.ledger, e.period_id, e.created_at, cp.id AS closed, cp.pseudonym_key
+           FROM coop_journal_entries e
+           LEFT JOIN coop_periods cp ON e.key = 'close:' || cp.id AND cp.status = 'closed'
+          WHERE e.id > $1::uuid
+            AND (cp.id IS NOT NULL OR e.key LIKE 'payout:%' OR e.key LIKE 'revolve:%')
+          ORDER BY e.id
+          LIMIT $2
+       ), lines AS (
+         SELECT x.id AS entry_id, p.id AS posting_id, p.account, p.vintage, p.amount,
+                CASE WHEN x.closed IS NOT NULL AND p.member_id IS NOT NULL
+                      AND (p.account IN ('patronage_payable', 'capital') OR (p.account = 'unvested' AND p.amount < 0))
+                     THEN (SELECT CASE WHEN x.pseudonym_key IS NULL THEN a.username
+                                       ELSE ${memberPseudonymSql('x', 'a.username')} END
+                             FROM accounts a WHERE a.id = p.member_id)
+                END AS member,
+                p.member_id IS NOT NULL AS of_member
+           FROM entries x JOIN coop_postings p ON p.entry_id = x.id
+       )
+       SELECT x.id AS "entryId", x.key, x.ledger, x.period_id AS period, l.account, l.member, l.vintage,
+              sum(l.amount)::text AS amount, x.created_at AS "createdAt"
+         FROM entries x LEFT JOIN lines l ON l.entry_id = x.id
+        GROUP BY x.id, x.key, x.ledger, x.period_id, x.created_at, l.account, l.member, l.vintage, sign(l.amount),
+                 CASE WHEN l.of_member AND l.member IS NULL THEN NULL ELSE l.posting_id END
+        ORDER BY x.id, min(l.posting_id)`,
+      [afterEntryId, limit],
     );
   }
 }

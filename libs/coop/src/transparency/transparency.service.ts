@@ -7,6 +7,7 @@ import { MoneyAccount, UnitsAccount } from '../ledger/posting-line';
 import { CoopMemberRepository } from '../members/coop-member.repository';
 import type { CoopAccountModel } from './coop-account.model';
 import type { CoopAllocationModel } from './coop-allocation.model';
+import { publishedLedgerCsv } from './ledger-csv';
 import { decodePeriodCursor, encodePeriodCursor } from './period-cursor';
 import type { PublishedPeriodModel } from './published-period.model';
 import { type MemberPeriodRow, type PublishedPeriodRow, TransparencyRepository } from './transparency.repository';
@@ -153,6 +154,11 @@ export class TransparencyService {
   async publishedJson(id: string, part: 'snapshot' | 'result'): Promise<unknown> {
     const text = await this.publishedText(id, part);
     return text === null ? null : (JSON.parse(text) as unknown);
+  }
+
+  /** The public ledger as CSV text, streamed (ADR 0043: nothing beyond the published results). */
+  publishedLedgerCsv(): AsyncGenerator<string> {
+    return publishedLedgerCsv(this.repository);
   }
 
   /** What the public HTML page of a closed period shows; null for an unknown or open period. */

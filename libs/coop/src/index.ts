@@ -43,3 +43,4 @@ export { TransparencyService, type PeriodPageData } from './transparency/transpa
 export { memberPseudonym, publishSnapshot, type PublishedSnapshot } from './transparency/published-snapshot';
 export { CapitalService } from './capital/capital.service';
 export { CapitalErrorCode, CapitalException } from './capital/capital.exception';
+export { MemberLedgerService, type MemberLedgerRow } from './transparency/member-ledger.service';

@@ -112,4 +112,19 @@ pre { background: var(--panel); border: 1px solid var(--line); border-radius: .3
   main { padding: 1rem .75rem 3rem; }
   th, td { padding: .4rem .35rem; }
 }
+/* settings */
+.break { overflow-wrap: anywhere; word-break: break-word; }
+figure.picture { margin: .25rem 0 .75rem; }
+figure.picture img { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: .5rem; background: var(--bg); }
+figure.picture.avatar img { width: 8rem; height: 8rem; object-fit: cover; }
+figure.picture.header img { width: 100%; max-height: 12rem; object-fit: cover; }
+.field-rows { display: grid; gap: .75rem; }
+.field-row { display: grid; gap: .5rem; grid-template-columns: 1fr 2fr; }
+.field-row + .field-row { border-top: 1px solid var(--line); padding-top: .75rem; }
+input[type=file] { font: inherit; max-width: 100%; }
+ul.scopes { margin: 0; padding-left: 1.1rem; }
+ul.downloads { padding-left: 1.1rem; }
+@media (max-width: 40rem) {
+  .field-row { grid-template-columns: 1fr; }
+}
 `;

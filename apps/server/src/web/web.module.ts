@@ -3,6 +3,9 @@ import { ContentModule } from '@guildhall/content';
 import { CoopModule } from '@guildhall/coop';
 import { BrowserSessions } from '../pages/oauth/browser-session';
 import { HomeController } from './home/home.controller';
+import { SettingsExportController } from './settings/settings-export.controller';
+import { SettingsProfileController } from './settings/settings-profile.controller';
+import { SettingsSecurityController } from './settings/settings-security.controller';
 import { WebApp } from './web-app';
 import { WebAssetsController } from './web-assets.controller';
 
@@ -13,7 +16,13 @@ import { WebAssetsController } from './web-assets.controller';
  */
 @Module({
   imports: [ContentModule, CoopModule],
-  controllers: [WebAssetsController, HomeController],
+  controllers: [
+    WebAssetsController,
+    HomeController,
+    SettingsProfileController,
+    SettingsSecurityController,
+    SettingsExportController,
+  ],
   providers: [WebApp, BrowserSessions],
 })
 export class WebModule {}

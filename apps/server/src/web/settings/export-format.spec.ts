@@ -8,7 +8,7 @@ async function collect(chunks: AsyncIterable<string>): Promise<string> {
 }
 
 async function* batches<T>(...groups: T[][]): AsyncGenerator<T[]> {
-  for (const group of groups) yield group;
+  for (const group of groups) yield await Promise.resolve(group);
 }
 
 const line = (overrides: Partial<MemberLedgerRow>): MemberLedgerRow => ({

@@ -1,9 +1,4 @@
-import {
-  MAX_ALT_TEXT_LENGTH,
-  MAX_PROFILE_FIELDS,
-  ProfileFieldInput,
-  UpdateProfileInput,
-} from '@guildhall/content';
+import { MAX_ALT_TEXT_LENGTH, MAX_PROFILE_FIELDS, ProfileFieldInput, UpdateProfileInput } from '@guildhall/content';
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
 import type { FastifyRequest } from 'fastify';

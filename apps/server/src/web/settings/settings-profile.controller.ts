@@ -101,7 +101,8 @@ export class SettingsProfileController {
       if (!(error instanceof PicturesFormError)) throw error;
       return this.renderCurrent(reply, ctx, error.status, { picturesError: error.message });
     }
-    if (!this.web.acceptsForm(request, ctx, { authenticity_token: form.token })) return this.web.formExpired(reply, ctx);
+    if (!this.web.acceptsForm(request, ctx, { authenticity_token: form.token }))
+      return this.web.formExpired(reply, ctx);
     const pictureErrors: FieldErrors = {};
     for (const kind of KINDS) {
       const problem = altTextError(kind === 'avatar' ? form.avatarDescription : form.headerDescription);

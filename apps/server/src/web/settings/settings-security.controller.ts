@@ -178,7 +178,12 @@ export class SettingsSecurityController {
     }
     let ended: number;
     try {
-      ended = await this.credentials.changePassword(ctx.signedIn.auth, currentPassword, newPassword, clientInfo(request));
+      ended = await this.credentials.changePassword(
+        ctx.signedIn.auth,
+        currentPassword,
+        newPassword,
+        clientInfo(request),
+      );
     } catch (error) {
       if (error instanceof IdentityException && error.reason === IdentityErrorCode.WrongPassword) {
         return this.sendPassword(reply, ctx, 422, {

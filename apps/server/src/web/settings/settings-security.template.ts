@@ -21,7 +21,9 @@ export function appsPageBody(ctx: MemberContext, apps: readonly AuthorizedApp[])
             cell: (app) => {
               const website = httpUrl(app.website);
               return markup`<strong>${app.name}</strong>${
-                website ? markup`<br><a class="small break" href="${website}" rel="noopener noreferrer">${website}</a>` : ''
+                website
+                  ? markup`<br><a class="small break" href="${website}" rel="noopener noreferrer">${website}</a>`
+                  : ''
               }`;
             },
           },
@@ -52,21 +54,30 @@ ${list}`;
 /** "Firefox on Linux" from a user agent (a hint only; the full text is shown too). */
 export function deviceOf(userAgent: string | null): string {
   if (!userAgent) return 'Unknown device';
-  const browser =
-    /Edg\//.test(userAgent) ? 'Edge'
-    : /OPR\//.test(userAgent) ? 'Opera'
-    : /Firefox\//.test(userAgent) ? 'Firefox'
-    : /Chrom(e|ium)\//.test(userAgent) ? 'Chrome'
-    : /Safari\//.test(userAgent) ? 'Safari'
-    : /^curl\//.test(userAgent) ? 'curl'
-    : null;
-  const system =
-    /Android/.test(userAgent) ? 'Android'
-    : /iPhone|iPad|iOS/.test(userAgent) ? 'iOS'
-    : /Mac OS X|Macintosh/.test(userAgent) ? 'macOS'
-    : /Windows/.test(userAgent) ? 'Windows'
-    : /Linux|X11/.test(userAgent) ? 'Linux'
-    : null;
+  const browser = /Edg\//.test(userAgent)
+    ? 'Edge'
+    : /OPR\//.test(userAgent)
+      ? 'Opera'
+      : /Firefox\//.test(userAgent)
+        ? 'Firefox'
+        : /Chrom(e|ium)\//.test(userAgent)
+          ? 'Chrome'
+          : /Safari\//.test(userAgent)
+            ? 'Safari'
+            : /^curl\//.test(userAgent)
+              ? 'curl'
+              : null;
+  const system = /Android/.test(userAgent)
+    ? 'Android'
+    : /iPhone|iPad|iOS/.test(userAgent)
+      ? 'iOS'
+      : /Mac OS X|Macintosh/.test(userAgent)
+        ? 'macOS'
+        : /Windows/.test(userAgent)
+          ? 'Windows'
+          : /Linux|X11/.test(userAgent)
+            ? 'Linux'
+            : null;
   if (browser && system) return `${browser} on ${system}`;
   return browser ?? system ?? 'Other client';
 }

@@ -113,6 +113,8 @@ pre { background: var(--panel); border: 1px solid var(--line); border-radius: .3
   th, td { padding: .4rem .35rem; }
 }
 /* settings */
+.panel fieldset { min-width: 0; }
+.panel > h2:first-child { margin-top: .25rem; }
 .break { overflow-wrap: anywhere; word-break: break-word; }
 figure.picture { margin: .25rem 0 .75rem; }
 figure.picture img { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: .5rem; background: var(--bg); }

@@ -48,7 +48,8 @@ function checkbox(name: string, label: string, checked: boolean, hint: string): 
 
 function profileFieldRows(draft: ProfileDraft, errors: FieldErrors): SafeHtml {
   return markup`<fieldset><legend>Profile fields</legend>
-<p class="hint" id="profile-fields-hint">Up to ${draft.fields.length} label and content pairs shown on your profile, e.g. “Website” and a link. Leave a row empty to remove it.</p>
+<p class="hint">Up to ${draft.fields.length} label and content pairs shown on your profile, e.g. “Website” and a link, which becomes clickable.
+Labels and contents are at most ${MAX_FIELD_NAME_LENGTH} and ${MAX_FIELD_VALUE_LENGTH} characters. Leave a row empty to remove it.</p>
 <div class="field-rows">${draft.fields.map(
     (row, i) =>
       markup`<div class="field-row">${formField({
@@ -56,13 +57,11 @@ function profileFieldRows(draft: ProfileDraft, errors: FieldErrors): SafeHtml {
         label: `Label ${i + 1}`,
         value: row.name,
         error: errors[fieldInputName(i, 'name')],
-        hint: `At most ${MAX_FIELD_NAME_LENGTH} characters.`,
       })}${formField({
         name: fieldInputName(i, 'value'),
         label: `Content ${i + 1}`,
         value: row.value,
         error: errors[fieldInputName(i, 'value')],
-        hint: `At most ${MAX_FIELD_VALUE_LENGTH} characters; links become clickable.`,
       })}</div>`,
   )}</div></fieldset>`;
 }

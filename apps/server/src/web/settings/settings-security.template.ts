@@ -47,7 +47,7 @@ export function appsPageBody(ctx: MemberContext, apps: readonly AuthorizedApp[])
     : markup`<p>You have not authorized any apps.</p>`;
   return markup`${settingsHeader('/settings/apps', 'Authorized apps')}
 <p>Mastodon apps and other clients you signed in to. Revoking an app ends its access at once; it can ask again later.
-The same list is on the <a href="/oauth/authorized_applications">authorized applications page</a> apps link to.</p>
+Apps send you to the same list on the <a href="/oauth/authorized_applications">authorized applications page</a>.</p>
 ${list}`;
 }
 
@@ -95,11 +95,14 @@ ${dataTable(
       cell: (s) =>
         markup`<strong>${deviceOf(s.userAgent)}</strong>${
           s.id === current ? markup` <span class="badge ok">This browser</span>` : ''
-        }${s.userAgent ? markup`<br><span class="muted small break">${s.userAgent}</span>` : ''}`,
+        }<br><span class="small">${s.ip ?? 'unknown address'}</span>${
+          s.userAgent
+            ? markup`<details class="small"><summary>Full browser name</summary><span class="break">${s.userAgent}</span></details>`
+            : ''
+        }`,
     },
-    { header: 'IP address', cell: (s) => s.ip ?? 'unknown' },
-    { header: 'Signed in', cell: (s) => ctx.fmt.dateTime(s.createdAt) },
     { header: 'Last active', cell: (s) => ctx.fmt.dateTime(s.lastUsedAt) },
+    { header: 'Signed in', cell: (s) => ctx.fmt.dateTime(s.createdAt) },
     {
       header: 'Session',
       cell: (s) =>

@@ -15,6 +15,9 @@ import { appToken, registerApp } from './utils/mastodon';
 import { createListeningTestApp, type TestApp } from './utils/test-app';
 import { webClient } from './utils/web';
 
+/** The page's global (the test runs in Node, the callback in Chromium). */
+declare function getComputedStyle(element: unknown): { backgroundColor: string };
+
 describe('web app: settings in a real browser', () => {
   let t: TestApp & { origin: string };
   let db: DataSource;
@@ -81,7 +84,9 @@ describe('web app: settings in a real browser', () => {
     ]);
     await expect(page.getByRole('status').textContent()).resolves.toBe('Pictures saved.');
     const avatar = page.getByRole('img', { name: 'A blue square' });
-    expect(await avatar.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    expect(
+      await avatar.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth > 0),
+    ).toBe(true);
     const [row] = await db.query<{ display_name: string; manually_approves_followers: boolean }[]>(
       `SELECT display_name, manually_approves_followers FROM accounts WHERE id = $1`,
       [member.account.id],
@@ -167,7 +172,9 @@ describe('web app: settings in a real browser', () => {
     const dark = await strictContext(browser, { colorScheme: 'dark' });
     const darkPage = await dark.context.newPage();
     await signInWithBrowser(darkPage, t.origin, member.username, 'a brand new passphrase', '/settings');
-    expect(await darkPage.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(17, 24, 39)');
+    expect(await darkPage.locator('body').evaluate((body) => getComputedStyle(body).backgroundColor)).toBe(
+      'rgb(17, 24, 39)',
+    );
     const violations = await captureBothWidths(darkPage, 'web-settings-profile-dark');
     expect(violations).toEqual([]);
     expect(dark.cspViolations).toEqual([]);

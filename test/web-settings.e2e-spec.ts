@@ -396,6 +396,39 @@ describe('web app: settings', () => {
       expect(await liveSessions(victim.account.id)).toEqual([theirs]);
       expect((await auth.listSessions(context)).map((s) => s.id)).toEqual([mine]);
     });
+    it('exposes the same operations in GraphQL, for the member’s own sessions, never to an app', async () => {
+      const member = await signUp(t);
+      const victim = await signUp(t);
+      const second = (
+        await t.gql<{ logIn: { token: string } }>(`mutation ($input: LogInInput!) { logIn(input: $input) { token } }`, {
+          input: { usernameOrEmail: member.username, password: member.password },
+        })
+      ).data!.logIn.token;
+      const list = await t.gql<{ sessions: { id: string; current: boolean }[] }>(
+        `{ sessions { id current } }`,
+        undefined,
+        member.token,
+      );
+      expect(list.data!.sessions).toHaveLength(2);
+      expect(list.data!.sessions.filter((s) => s.current)).toHaveLength(1);
+      const [theirs] = await liveSessions(victim.account.id);
+      const forged = await t.gql(`mutation ($id: ID!) { endSession(id: $id) }`, { id: theirs }, member.token);
+      expect(forged.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'SESSION_NOT_FOUND' });
+      expect(await liveSessions(victim.account.id)).toEqual([theirs]);
+      const appBearer = await appToken(t, member, 'read write');
+      const fromApp = await t.gql(`{ sessions { id } }`, undefined, appBearer);
+      expect(fromApp.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
+      const ended = await t.gql<{ logOutOtherSessions: number }>(`mutation { logOutOtherSessions }`, undefined, second);
+      expect(ended.data!.logOutOtherSessions).toBe(1);
+      expect((await t.gql(`{ viewer { id } }`, undefined, member.token)).errors?.[0].extensions.code).toBe(
+        'UNAUTHENTICATED',
+      );
+      const verify = await t
+        .http()
+        .get('/api/v1/accounts/verify_credentials')
+        .set('authorization', `Bearer ${appBearer}`);
+      expect(verify.status).toBe(200);
+    });
   });
 
   describe('password', () => {

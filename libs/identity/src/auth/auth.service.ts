@@ -25,6 +25,13 @@ export interface IssuedSession {
 
 const WRONG_CREDENTIALS = 'Wrong username, email or password';
 
+/** Sessions are managed by the member in person (a browser or GraphQL client), never by an authorized app. */
+function firstPartyOnly(auth: AuthContext): void {
+  if (auth.applicationId !== null) {
+    throw new IdentityException(IdentityErrorCode.Forbidden, 'Apps cannot see or end your sessions');
+  }
+}
+
 const suspended = () => new IdentityException(IdentityErrorCode.AccountSuspended, 'This account is suspended');
 
 @Injectable()
@@ -168,6 +175,7 @@ export class AuthService {
 
   /** The member's signed-in browsers and GraphQL clients (not apps), last used first. */
   listSessions(auth: AuthContext): Promise<SessionView[]> {
+    firstPartyOnly(auth);
     return this.sessions.listForUser(auth.userId);
   }
 
@@ -176,6 +184,7 @@ export class AuthService {
    * token, one already ended, not an id at all — is SessionNotFound, and nothing changes.
    */
   async endSession(auth: AuthContext, sessionId: string): Promise<void> {
+    firstPartyOnly(auth);
     const ended = UUID_PATTERN.test(sessionId) && (await this.sessions.revokeOwn(auth.userId, sessionId));
     if (!ended) throw new IdentityException(IdentityErrorCode.SessionNotFound, 'You have no such session');
     this.logger.log({ msg: 'session ended by its member', accountId: auth.accountId, sessionId });
@@ -183,6 +192,7 @@ export class AuthService {
 
   /** Ends every other session of the member (this one stays; authorized apps keep their access). */
   async logOutOthers(auth: AuthContext): Promise<number> {
+    firstPartyOnly(auth);
     const ended = await this.sessions.revokeOthers(auth.userId, auth.sessionId);
     this.logger.log({ msg: 'other sessions ended', accountId: auth.accountId, sessionsEnded: ended });
     return ended;

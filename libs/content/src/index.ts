@@ -88,6 +88,16 @@ export { SearchRepository } from './search/search.repository';
 export { SearchLimiter } from './search/search-limiter';
 export { ProfileService } from './profiles/profile.service';
 export { UpdateProfileInput, ProfileFieldInput } from './profiles/dto/update-profile.input';
+export { fieldValueText } from './profiles/profile-fields';
+export {
+  MAX_BIO_LENGTH,
+  MAX_DISPLAY_NAME_LENGTH,
+  MAX_FIELD_NAME_LENGTH,
+  MAX_FIELD_VALUE_LENGTH,
+  MAX_PROFILE_FIELDS,
+} from './profiles/profile.constants';
+export { MAX_ALT_TEXT_LENGTH } from './media/media.constants';
+export { PostExportService, type ExportedPost } from './posts/post-export.service';
 export { TagFollowService } from './tags/tag-follow.service';
 export type { FollowedHashtag } from './tags/tag-follow.repository';
 export { FollowedHashtagEntity } from './tags/followed-hashtag.entity';

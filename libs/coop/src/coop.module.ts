@@ -36,6 +36,8 @@ import { CoopPeriodEntity } from './periods/coop-period.entity';
 import { CoopPeriodRepository } from './periods/coop-period.repository';
 import { PeriodResolver } from './periods/period.resolver';
 import { PeriodService } from './periods/period.service';
+import { MemberLedgerRepository } from './transparency/member-ledger.repository';
+import { MemberLedgerService } from './transparency/member-ledger.service';
 import { TransparencyController } from './transparency/transparency.controller';
 import { TransparencyRepository } from './transparency/transparency.repository';
 import { TransparencyResolver } from './transparency/transparency.resolver';
@@ -91,6 +93,8 @@ import { TransparencyService } from './transparency/transparency.service';
     CapitalRepository,
     CapitalService,
     CapitalResolver,
+    MemberLedgerRepository,
+    MemberLedgerService,
   ],
   exports: [
     MembershipService,
@@ -101,6 +105,7 @@ import { TransparencyService } from './transparency/transparency.service';
     TransparencyService,
     GovernanceService,
     CapitalService,
+    MemberLedgerService,
   ],
 })
 export class CoopModule {}

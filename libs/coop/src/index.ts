@@ -60,3 +60,4 @@ export { type LiveTally } from './governance/governance.repository';
 export { ProposeParametersInput, PoolShareInput } from './governance/dto/propose-parameters.input';
 export { GovernanceJobsModule } from './governance/jobs/governance-jobs.module';
 export { GOVERNANCE_QUEUE, GovernanceJob } from './governance/jobs/governance-jobs.constants';
+export { MemberLedgerService, type MemberLedgerRow } from './transparency/member-ledger.service';

@@ -10,6 +10,8 @@ export enum IdentityErrorCode {
   RateLimited = 'RATE_LIMITED',
   Unauthenticated = 'UNAUTHENTICATED',
   SessionRevoked = 'SESSION_REVOKED',
+  /** Ending a session that is not one of the member's own live sessions. */
+  SessionNotFound = 'SESSION_NOT_FOUND',
   Forbidden = 'FORBIDDEN',
   AccountNotFound = 'ACCOUNT_NOT_FOUND',
   /** A moderator suspended the account: it cannot log in, its tokens are refused. */
@@ -46,6 +48,7 @@ const GRAPHQL_CODES: Record<IdentityErrorCode, GraphqlErrorCode> = {
   [IdentityErrorCode.RateLimited]: GraphqlErrorCode.RATE_LIMITED,
   [IdentityErrorCode.Unauthenticated]: GraphqlErrorCode.UNAUTHENTICATED,
   [IdentityErrorCode.SessionRevoked]: GraphqlErrorCode.UNAUTHENTICATED,
+  [IdentityErrorCode.SessionNotFound]: GraphqlErrorCode.NOT_FOUND,
   [IdentityErrorCode.Forbidden]: GraphqlErrorCode.FORBIDDEN,
   [IdentityErrorCode.AccountNotFound]: GraphqlErrorCode.NOT_FOUND,
   [IdentityErrorCode.AccountSuspended]: GraphqlErrorCode.FORBIDDEN,

@@ -27,6 +27,7 @@ import { IdentityProcessor } from './jobs/identity.processor';
 import { SessionCleanupService } from './sessions/session-cleanup.service';
 import { SessionEntity } from './sessions/session.entity';
 import { SessionRepository } from './sessions/session.repository';
+import { SessionResolver } from './sessions/session.resolver';
 import { SpentRefreshTokenEntity } from './sessions/spent-refresh-token.entity';
 import { CredentialRepository } from './passwords/credential.repository';
 import { CredentialService } from './passwords/credential.service';
@@ -90,6 +91,7 @@ export class IdentityModule implements OnApplicationBootstrap {
         LoginThrottle,
         AuthService,
         SessionCleanupService,
+        SessionResolver,
         JwtStrategy,
         LocalStrategy,
         AuthGuard,

@@ -12,7 +12,7 @@ export { SignUpInput } from './auth/dto/sign-up.input';
 export { CredentialService } from './passwords/credential.service';
 export { SessionCleanupService } from './sessions/session-cleanup.service';
 export { IdentityException, IdentityErrorCode } from './identity.exception';
-export { IDENTITY_QUEUE, IdentityJob, Role } from './identity.constants';
+export { IDENTITY_QUEUE, IdentityJob, PASSWORD_MIN_LENGTH, Role } from './identity.constants';
 export { AccountResolver } from './accounts/account.resolver';
 export { AuthResolver } from './auth/auth.resolver';
 export { ACCOUNT_BY_ID } from './accounts/account.loader';
@@ -31,7 +31,8 @@ export {
 export { OAuthApplicationEntity } from './oauth/oauth-application.entity';
 export { KNOWN_SCOPES, parseScopes, scopeAllows } from './oauth/oauth-scopes';
 export { OAUTH_OOB_REDIRECT } from './identity.constants';
-export type { AuthorizedApp } from './sessions/session.repository';
+export type { AuthorizedApp, SessionView } from './sessions/session.repository';
+export { ChangePasswordArgs } from './passwords/dto/change-password.args';
 export type { ClientInfo, IssuedSession } from './auth/auth.service';
 export {
   type Actor,

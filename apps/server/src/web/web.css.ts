@@ -137,4 +137,21 @@ nav.pager { display: flex; gap: 1rem; margin: .75rem 0; }
 details.replay { border: 1px solid var(--line); border-radius: .5rem; padding: .5rem .75rem; margin: .75rem 0; }
 details.replay summary { cursor: pointer; font-weight: 600; }
 details.replay pre { white-space: pre; }
+/* settings */
+.panel fieldset { min-width: 0; }
+.panel > h2:first-child { margin-top: .25rem; }
+.break { overflow-wrap: anywhere; word-break: break-word; }
+figure.picture { margin: .25rem 0 .75rem; }
+figure.picture img { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); border-radius: .5rem; background: var(--bg); }
+figure.picture.avatar img { width: 8rem; height: 8rem; object-fit: cover; }
+figure.picture.header img { width: 100%; max-height: 12rem; object-fit: cover; }
+.field-rows { display: grid; gap: .75rem; }
+.field-row { display: grid; gap: .5rem; grid-template-columns: 1fr 2fr; }
+.field-row + .field-row { border-top: 1px solid var(--line); padding-top: .75rem; }
+input[type=file] { font: inherit; max-width: 100%; }
+ul.scopes { margin: 0; padding-left: 1.1rem; }
+ul.downloads { padding-left: 1.1rem; }
+@media (max-width: 40rem) {
+  .field-row { grid-template-columns: 1fr; }
+}
 `;

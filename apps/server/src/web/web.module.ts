@@ -12,6 +12,9 @@ import { ConsoleMoneyController } from './console/money.controller';
 import { GovernanceController } from './governance/governance.controller';
 import { HomeController } from './home/home.controller';
 import { TransparencyPagesController } from './transparency/transparency-pages.controller';
+import { SettingsExportController } from './settings/settings-export.controller';
+import { SettingsProfileController } from './settings/settings-profile.controller';
+import { SettingsSecurityController } from './settings/settings-security.controller';
 import { WebApp } from './web-app';
 import { WebAssetsController } from './web-assets.controller';
 
@@ -25,14 +28,17 @@ import { WebAssetsController } from './web-assets.controller';
   controllers: [
     WebAssetsController,
     HomeController,
+    AccountsController,
+    DomainsController,
+    ReportsController,
     ConsoleController,
     ConsoleMembersController,
     ConsoleMoneyController,
-    DomainsController,
-    ReportsController,
-    AccountsController,
     GovernanceController,
     TransparencyPagesController,
+    SettingsExportController,
+    SettingsProfileController,
+    SettingsSecurityController,
   ],
   providers: [WebApp, BrowserSessions],
 })

@@ -18,6 +18,8 @@ import { MentionEntity } from '../tags/mention.entity';
 import { PostHashtagEntity } from '../tags/post-hashtag.entity';
 import { PostAttachments } from './post-attachments';
 import { PostEditEntity } from './post-edit.entity';
+import { PostExportRepository } from './post-export.repository';
+import { PostExportService } from './post-export.service';
 import { PostIdempotencyKeyEntity } from './post-idempotency-key.entity';
 import { PostEntity } from './post.entity';
 import { PostLoaderRegistrar } from './post.loaders';
@@ -51,6 +53,8 @@ import { ThreadService } from './thread.service';
     PostRepository,
     PostService,
     PostResolver,
+    PostExportRepository,
+    PostExportService,
     PostLoaderRegistrar,
     {
       provide: PostAttachments,
@@ -79,6 +83,7 @@ import { ThreadService } from './thread.service';
   exports: [
     PostRepository,
     PostService,
+    PostExportService,
     RemotePostService,
     PollService,
     ThreadService,

@@ -1,6 +1,6 @@
 import { MarkdownRenderer } from '@guildhall/core';
 import { ContentException } from '../content.exception';
-import { fieldValueHtml, normalizeFields } from './profile-fields';
+import { fieldValueHtml, fieldValueText, normalizeFields } from './profile-fields';
 
 describe('fieldValueHtml', () => {
   const markdown = new MarkdownRenderer();
@@ -41,5 +41,19 @@ describe('normalizeFields', () => {
 
   it('refuses a value without a name', () => {
     expect(() => normalizeFields([{ name: '', value: 'orphan' }], (v) => v)).toThrow(ContentException);
+  });
+});
+
+describe('fieldValueText', () => {
+  const markdown = new MarkdownRenderer();
+
+  it('gives back the text a member typed from the stored HTML', () => {
+    for (const typed of ['See https://example.org/a?b=1&c=2.', '<b>"quoted"</b> & \'single\'', 'plain', '']) {
+      expect(fieldValueText(markdown.sanitize(fieldValueHtml(typed)))).toBe(typed);
+    }
+  });
+
+  it('decodes numeric references and leaves unknown ones', () => {
+    expect(fieldValueText('&#39;a&#x27; &copy; &#0;')).toBe("'a' &copy; &#0;");
   });
 });

@@ -29,6 +29,20 @@ export function fieldValueHtml(text: string): string {
   return html + escapeHtml(text.slice(last));
 }
 
+const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+/**
+ * A stored field value (the HTML fieldValueHtml made) back as the text the member typed, for an
+ * edit form: tags dropped, character references decoded.
+ */
+export function fieldValueText(html: string): string {
+  return html.replace(/<[^>]*>/g, '').replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, ref: string) => {
+    if (ref[0] !== '#') return NAMED_ENTITIES[ref.toLowerCase()] ?? whole;
+    const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
+
 /**
  * Trims fields and drops wholly blank ones (clients send empty rows); a value without a name is
  * refused. Values become HTML through `toHtml`.

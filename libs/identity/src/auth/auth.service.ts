@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ConfigService, RateLimiterService, type Limit } from '@guildhall/core';
+import { ConfigService, RateLimiterService, type Limit, UUID_PATTERN } from '@guildhall/core';
 import type { AccountEntity } from '../accounts/account.entity';
 import { AccountRepository } from '../accounts/account.repository';
 import { AccountService } from '../accounts/account.service';
 import type { UserEntity } from '../accounts/user.entity';
 import { IdentityErrorCode, IdentityException } from '../identity.exception';
-import { type ActiveSession, SessionRepository } from '../sessions/session.repository';
+import { type ActiveSession, SessionRepository, type SessionView } from '../sessions/session.repository';
 import type { AppAuthContext, AuthContext } from './auth-context';
 import { LoginThrottle, rateLimited, type PasswordSubject } from './login-throttle.service';
 import { PasswordService } from './password.service';
@@ -24,6 +24,13 @@ export interface IssuedSession {
 }
 
 const WRONG_CREDENTIALS = 'Wrong username, email or password';
+
+/** Sessions are managed by the member in person (a browser or GraphQL client), never by an authorized app. */
+function firstPartyOnly(auth: AuthContext): void {
+  if (auth.applicationId !== null) {
+    throw new IdentityException(IdentityErrorCode.Forbidden, 'Apps cannot see or end your sessions');
+  }
+}
 
 const suspended = () => new IdentityException(IdentityErrorCode.AccountSuspended, 'This account is suspended');
 
@@ -164,6 +171,31 @@ export class AuthService {
 
   logOutEverywhere(auth: AuthContext): Promise<number> {
     return this.sessions.revokeAllForUser(auth.userId);
+  }
+
+  /** The member's signed-in browsers and GraphQL clients (not apps), last used first. */
+  listSessions(auth: AuthContext): Promise<SessionView[]> {
+    firstPartyOnly(auth);
+    return this.sessions.listForUser(auth.userId);
+  }
+
+  /**
+   * Ends one of the member's own sessions. Any other id — another member's session, an app's
+   * token, one already ended, not an id at all — is SessionNotFound, and nothing changes.
+   */
+  async endSession(auth: AuthContext, sessionId: string): Promise<void> {
+    firstPartyOnly(auth);
+    const ended = UUID_PATTERN.test(sessionId) && (await this.sessions.revokeOwn(auth.userId, sessionId));
+    if (!ended) throw new IdentityException(IdentityErrorCode.SessionNotFound, 'You have no such session');
+    this.logger.log({ msg: 'session ended by its member', accountId: auth.accountId, sessionId });
+  }
+
+  /** Ends every other session of the member (this one stays; authorized apps keep their access). */
+  async logOutOthers(auth: AuthContext): Promise<number> {
+    firstPartyOnly(auth);
+    const ended = await this.sessions.revokeOthers(auth.userId, auth.sessionId);
+    this.logger.log({ msg: 'other sessions ended', accountId: auth.accountId, sessionsEnded: ended });
+    return ended;
   }
 
   /** Of `sessionIds`, those still live (a revoked or expired session's push subscription is void). */

@@ -33,6 +33,15 @@ export interface AuthorizedApp {
   lastUsedAt: Date;
 }
 
+/** A first-party session (a signed-in browser or GraphQL client), for the member's sessions page. */
+export interface SessionView {
+  id: string;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: Date;
+  lastUsedAt: Date;
+}
+
 type SessionRow = {
   session_id: string;
   user_id: string;
@@ -244,6 +253,45 @@ export class SessionRepository {
       ip,
     ]);
     return rows.length > 0;
+  }
+
+  /** A user's live first-party sessions (apps are listed by listAuthorizedApps), last used first. */
+  async listForUser(userId: string): Promise<SessionView[]> {
+    const rows = await this.sessions.query<
+      { id: string; ip: string | null; user_agent: string | null; created_at: Date; last_used_at: Date }[]
+    >(
+      `SELECT id, ip, user_agent, created_at, last_used_at FROM sessions
+       WHERE user_id = $1 AND application_id IS NULL AND revoked_at IS NULL AND expires_at > now()
+       ORDER BY last_used_at DESC, id`,
+      [userId],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      ip: row.ip,
+      userAgent: row.user_agent,
+      createdAt: row.created_at,
+      lastUsedAt: row.last_used_at,
+    }));
+  }
+
+  /** Revokes one of the user's own live first-party sessions; false when it is not one (another's, an app's, ended). */
+  async revokeOwn(userId: string, sessionId: string): Promise<boolean> {
+    const [, count] = await this.sessions.query<[unknown[], number]>(
+      `UPDATE sessions SET revoked_at = now()
+       WHERE id = $1 AND user_id = $2 AND application_id IS NULL AND revoked_at IS NULL`,
+      [sessionId, userId],
+    );
+    return count > 0;
+  }
+
+  /** Revokes the user's other live first-party sessions (apps keep their tokens); returns how many. */
+  async revokeOthers(userId: string, keepSessionId: string): Promise<number> {
+    const [, count] = await this.sessions.query<[unknown[], number]>(
+      `UPDATE sessions SET revoked_at = now()
+       WHERE user_id = $1 AND id <> $2 AND application_id IS NULL AND revoked_at IS NULL`,
+      [userId, keepSessionId],
+    );
+    return count;
   }
 
   async revoke(sessionId: string): Promise<boolean> {

@@ -184,6 +184,7 @@ ${csrfField(input.csrf)}
     'Authorized apps',
     markup`${accountBar(input.signedIn, input.csrf)}
 <h1>Authorized apps</h1>
+<p class="muted">Also in your <a href="/settings/apps">account settings</a>, with your sessions and password.</p>
 ${input.notice ? markup`<p class="panel" role="status">${input.notice}</p>` : null}
 ${
   input.apps.length

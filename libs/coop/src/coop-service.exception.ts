@@ -13,6 +13,8 @@ export enum CoopServiceErrorCode {
   PaymentConflict = 'PAYMENT_CONFLICT',
   /** A payment over MONEY_BOUNDS: one too large, or one the open period's totals cannot take. */
   PaymentOutOfBounds = 'PAYMENT_OUT_OF_BOUNDS',
+  /** A close asked to end at a preview's instant that is stale, in the future or before the start. */
+  StalePreview = 'STALE_PREVIEW',
 }
 
 const GRAPHQL_CODES: Record<CoopServiceErrorCode, GraphqlErrorCode> = {
@@ -26,6 +28,7 @@ const GRAPHQL_CODES: Record<CoopServiceErrorCode, GraphqlErrorCode> = {
   [CoopServiceErrorCode.LedgerUnbalanced]: GraphqlErrorCode.INTERNAL_SERVER_ERROR,
   [CoopServiceErrorCode.PaymentConflict]: GraphqlErrorCode.CONFLICT,
   [CoopServiceErrorCode.PaymentOutOfBounds]: GraphqlErrorCode.BAD_USER_INPUT,
+  [CoopServiceErrorCode.StalePreview]: GraphqlErrorCode.BAD_USER_INPUT,
 };
 
 /**

@@ -1,4 +1,4 @@
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ConnectionArgs, type Connection } from '@guildhall/core';
 import { CurrentAuth, Public, Role, Roles, type AuthContext } from '@guildhall/identity';
 import {
@@ -6,6 +6,7 @@ import {
   PayableConnection,
   type PayableModel,
   PayoutRunModel,
+  PayoutRunSummaryModel,
   RevolvedVintageModel,
 } from './capital.model';
 import { CapitalService } from './capital.service';
@@ -31,6 +32,14 @@ export class CapitalResolver {
   }
 
   @Roles(Role.Admin)
+  @Query(() => [PayoutRunSummaryModel], { description: 'Past payout runs, newest first.' })
+  coopPayoutRuns(
+    @Args('first', { type: () => Int, defaultValue: 20, description: '1 to 100' }) first: number,
+  ): Promise<PayoutRunSummaryModel[]> {
+    return this.capital.payoutRuns(first);
+  }
+
+  @Roles(Role.Admin)
   @Mutation(() => CapitalPolicyModel, {
     description: 'Sets the revolving period and minimum payout within the bylaws (absent fields kept).',
   })
@@ -47,8 +56,8 @@ export class CapitalResolver {
       "The latest closed period's payout run: revolves the vintages due, then pays every member owed at " +
       'least the minimum payout and every member who left. Running it again posts nothing.',
   })
-  runPayouts(): Promise<PayoutRunModel> {
-    return this.capital.runPayouts();
+  runPayouts(@CurrentAuth() auth: AuthContext): Promise<PayoutRunModel> {
+    return this.capital.runPayouts(auth.accountId);
   }
 
   @Roles(Role.Admin)
@@ -58,8 +67,9 @@ export class CapitalResolver {
       'schedule: its capital becomes redemption payable. Returns what this call redeemed.',
   })
   redeemVintages(
+    @CurrentAuth() auth: AuthContext,
     @Args('through', { description: 'A closed period id, e.g. 2026-11.' }) through: string,
   ): Promise<RevolvedVintageModel[]> {
-    return this.capital.redeemVintages(through);
+    return this.capital.redeemVintages(through, auth.accountId);
   }
 }

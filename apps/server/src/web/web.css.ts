@@ -112,4 +112,6 @@ pre { background: var(--panel); border: 1px solid var(--line); border-radius: .3
   main { padding: 1rem .75rem 3rem; }
   th, td { padding: .4rem .35rem; }
 }
+/* console: periods, payouts, capital */
+code.hash { overflow-wrap: anywhere; word-break: break-all; }
 `;

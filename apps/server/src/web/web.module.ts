@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { ContentModule } from '@guildhall/content';
 import { CoopModule } from '@guildhall/coop';
 import { BrowserSessions } from '../pages/oauth/browser-session';
+import { CapitalController } from './console/periods/capital.controller';
+import { PayoutsController } from './console/periods/payouts.controller';
+import { PeriodsController } from './console/periods/periods.controller';
 import { HomeController } from './home/home.controller';
 import { WebApp } from './web-app';
 import { WebAssetsController } from './web-assets.controller';
@@ -13,7 +16,7 @@ import { WebAssetsController } from './web-assets.controller';
  */
 @Module({
   imports: [ContentModule, CoopModule],
-  controllers: [WebAssetsController, HomeController],
+  controllers: [WebAssetsController, HomeController, PeriodsController, PayoutsController, CapitalController],
   providers: [WebApp, BrowserSessions],
 })
 export class WebModule {}

@@ -1,4 +1,4 @@
-import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ConnectionArgs, type Connection } from '@guildhall/core';
 import { CurrentAuth, Public, Role, Roles, type AuthContext } from '@guildhall/identity';
 import {
@@ -10,6 +10,7 @@ import {
   RevolvedVintageModel,
 } from './capital.model';
 import { CapitalService } from './capital.service';
+import { PayoutRunsArgs } from './dto/payout-runs.args';
 import { SetCapitalPolicyInput } from './dto/set-capital-policy.input';
 
 /** The board (admins) runs payouts and redemptions; anyone may read the policy. */
@@ -33,10 +34,8 @@ export class CapitalResolver {
 
   @Roles(Role.Admin)
   @Query(() => [PayoutRunSummaryModel], { description: 'Past payout runs, newest first.' })
-  coopPayoutRuns(
-    @Args('first', { type: () => Int, defaultValue: 20, description: '1 to 100' }) first: number,
-  ): Promise<PayoutRunSummaryModel[]> {
-    return this.capital.payoutRuns(first);
+  coopPayoutRuns(@Args() args: PayoutRunsArgs): Promise<PayoutRunSummaryModel[]> {
+    return this.capital.payoutRuns(args.first);
   }
 
   @Roles(Role.Admin)

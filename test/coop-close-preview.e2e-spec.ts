@@ -100,9 +100,10 @@ describe('cooperative close preview and audit (e2e)', () => {
     await revenue(250_000);
     const open = await t.app.get(PeriodService).openStatus();
     // Each open period has its pseudonym key from the start (the preview derives the close's names).
-    const [{ key }] = await db.query<{ key: string | null }[]>(`SELECT pseudonym_key AS key FROM coop_periods WHERE id = $1`, [
-      open.period.id,
-    ]);
+    const [{ key }] = await db.query<{ key: string | null }[]>(
+      `SELECT pseudonym_key AS key FROM coop_periods WHERE id = $1`,
+      [open.period.id],
+    );
     expect(key).toMatch(/^[0-9a-f]{64}$/);
 
     const before = await writable();

@@ -49,7 +49,9 @@ export class CoopPeriodRepository {
 
   /** The period before `seq` (null for the first). */
   findPrevious(seq: number): Promise<CoopPeriodEntity | null> {
-    return seq > 1 ? this.dataSource.getRepository(CoopPeriodEntity).findOneBy({ seq: seq - 1 }) : Promise.resolve(null);
+    return seq > 1
+      ? this.dataSource.getRepository(CoopPeriodEntity).findOneBy({ seq: seq - 1 })
+      : Promise.resolve(null);
   }
 
   /** Events and money recorded after the watermarks (the open period's so far). */

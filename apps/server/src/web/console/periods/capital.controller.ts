@@ -77,7 +77,12 @@ export class CapitalController {
     }
   }
 
-  private async sendPage(reply: FastifyReply, ctx: WebContext, status: number, form: CapitalForm): Promise<FastifyReply> {
+  private async sendPage(
+    reply: FastifyReply,
+    ctx: WebContext,
+    status: number,
+    form: CapitalForm,
+  ): Promise<FastifyReply> {
     const policy = await this.capital.policy();
     return this.web.send(reply, ctx, {
       status,

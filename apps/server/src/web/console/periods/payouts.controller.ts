@@ -84,7 +84,8 @@ then pay every member owed at least the minimum payout and every member who left
     if (refused) return refused;
     if (!this.web.acceptsForm(request, ctx, body)) return this.web.formExpired(reply, ctx);
     const through = field(body, 'through').trim().slice(0, 40);
-    if (!through) return this.sendPage(reply, ctx, 422, null, { through, error: 'Enter a closed period, e.g. 2026-11.' });
+    if (!through)
+      return this.sendPage(reply, ctx, 422, null, { through, error: 'Enter a closed period, e.g. 2026-11.' });
     if (!this.web.confirmed(body)) {
       return this.web.confirm(reply, ctx, {
         title: `Redeem vintages through ${through}?`,

@@ -95,7 +95,13 @@ export class PeriodsController {
           : `Closed ${period}. Output hash ${posted}: it differs from the preview (${previewHash}) because activity was recorded after the preview.`;
       return this.web.redirect(reply, '/console/periods', notice);
     } catch (error) {
-      return this.web.refused(reply, ctx, error, 'console', markup`<a href="/console/periods/preview">Preview again</a>`);
+      return this.web.refused(
+        reply,
+        ctx,
+        error,
+        'console',
+        markup`<a href="/console/periods/preview">Preview again</a>`,
+      );
     }
   }
 

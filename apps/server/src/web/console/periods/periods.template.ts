@@ -88,7 +88,7 @@ export function previewBody(ctx: WebContext, preview: PeriodClosePreview): SafeH
     { label: 'Net', cents: result.net },
     { label: 'Loss cleared', cents: result.lossCleared },
     { label: 'Distributable surplus', cents: result.distributable },
-    { label: 'To the reserve', cents: result.reserve.allocated },
+    { label: 'To the reserve (with unallocated pool amounts)', cents: result.reserve.allocated },
     { label: 'To the commons', cents: result.commons.allocated },
     { label: 'Patronage (to the pools)', cents: result.patronage },
     { label: 'Reserve after the close', cents: result.reserve.closing },

@@ -29,4 +29,34 @@ import { AddFilters1796560020469 } from './1796560020469-AddFilters';
 import { AddAuditEntries1796566401129 } from './1796566401129-AddAuditEntries';
 import { DrawOpenPeriodKeys1796566670595 } from './1796566670595-DrawOpenPeriodKeys';
 
-export const MIGRATIONS = [CreateIdentity1795317000691, CreateContentAndSocial1795318604478, CreateFederationKeys1795321712102, CreateFederationInboxAndModeration1795324851660, CreateCooperative1795328822379, GuardLedgerAppendOnly1795328822380, AddCoopEventSnapshotJson1795330400910, CreateCoopGovernance1795331903856, CreateCapitalPolicies1795334797424, LinkRemoteMedia1795336382902, TrackDomainPurges1795337457754, SecureCredentials1796544203566, KeepTombstoneActors1796544616973, ForgetUnconfirmedKeys1796544616974, CreateDomainEventOutbox1796544856391, PseudonymisePublishedSnapshots1796545351581, AddOAuthApplications1796554873072, AddMediaPreviewsAndFocus1796554950426, CreatePolls1796556125650, AddAccountDomainBlocks1796556437642, AddLists1796556497377, AddPinsMutesScheduledPostsAndIdempotencyKeys1796556627150, AddConversationMarks1796557093572, AddFollowedHashtags1796557388474, AddWebPushSubscriptions1796559584236, AddReadMarkers1796559584711, AddFilters1796560020469, AddAuditEntries1796566401129, DrawOpenPeriodKeys1796566670595];
+export const MIGRATIONS = [
+  CreateIdentity1795317000691,
+  CreateContentAndSocial1795318604478,
+  CreateFederationKeys1795321712102,
+  CreateFederationInboxAndModeration1795324851660,
+  CreateCooperative1795328822379,
+  GuardLedgerAppendOnly1795328822380,
+  AddCoopEventSnapshotJson1795330400910,
+  CreateCoopGovernance1795331903856,
+  CreateCapitalPolicies1795334797424,
+  LinkRemoteMedia1795336382902,
+  TrackDomainPurges1795337457754,
+  SecureCredentials1796544203566,
+  KeepTombstoneActors1796544616973,
+  ForgetUnconfirmedKeys1796544616974,
+  CreateDomainEventOutbox1796544856391,
+  PseudonymisePublishedSnapshots1796545351581,
+  AddOAuthApplications1796554873072,
+  AddMediaPreviewsAndFocus1796554950426,
+  CreatePolls1796556125650,
+  AddAccountDomainBlocks1796556437642,
+  AddLists1796556497377,
+  AddPinsMutesScheduledPostsAndIdempotencyKeys1796556627150,
+  AddConversationMarks1796557093572,
+  AddFollowedHashtags1796557388474,
+  AddWebPushSubscriptions1796559584236,
+  AddReadMarkers1796559584711,
+  AddFilters1796560020469,
+  AddAuditEntries1796566401129,
+  DrawOpenPeriodKeys1796566670595,
+];

@@ -134,6 +134,8 @@ describe('web console: periods, payouts, capital', () => {
     expect(res.text).toContain('<dt>Reserve</dt><dd>25% of the surplus</dd>');
     expect(res.text).toContain('<dt>Paid in cash</dt><dd>20% of each allocation');
     expect(res.text).toContain('<td>CREATOR</td><td class="num">60%</td>');
+    expect(res.text).toContain('<td>PUBLISHED</td><td>CREATOR</td><td>10 points each, cap 100</td>');
+    expect(res.text).toContain('<td>SPENT</td><td>SPEND</td><td>1 point per cent spent, no cap</td>');
     expect(res.text).toContain('href="/console/periods/preview"');
     expect(res.text).toContain('<nav class="sub" aria-label="Console">');
   });

@@ -10,8 +10,8 @@ export const PREVIEW_TOP_MEMBERS = 10;
 function typeRule(ctx: WebContext, type: ContributionType): string {
   if (type.rule === 'budget') return `budget of ${ctx.fmt.integer(type.budget)} engagements per member`;
   const cap = type.cap === null ? 'no cap' : `cap ${ctx.fmt.integer(type.cap)}`;
-  const per = type.rule === 'amount' ? 'per cent spent' : 'each';
-  return `${ctx.fmt.integer(type.points)} points ${per}, ${cap}`;
+  const points = `${ctx.fmt.integer(type.points)} ${type.points === 1 ? 'point' : 'points'}`;
+  return `${points} ${type.rule === 'amount' ? 'per cent spent' : 'each'}, ${cap}`;
 }
 
 function parametersSection(ctx: WebContext, status: OpenPeriodStatus): SafeHtml {

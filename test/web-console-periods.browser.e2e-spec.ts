@@ -120,7 +120,7 @@ describe('web console periods, payouts and capital in a real browser', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Run payouts?');
     await page.getByRole('button', { name: 'Run payouts' }).click();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Payout run after ${open}`);
-    expect(await page.locator('main p.notice').textContent()).toMatch(/^Paid [\d,.]+ to 2 members\.$/);
+    expect(await page.locator('main p.notice').textContent()).toMatch(/^Paid [\d,.]+ to \d+ members\.$/);
     await check(page, 'web-console-payouts-run');
 
     await page.getByRole('link', { name: 'Back to payouts' }).click();
@@ -130,7 +130,7 @@ describe('web console periods, payouts and capital in a real browser', () => {
     await page.getByRole('button', { name: 'Redeem' }).click();
     await page.waitForURL(`${t.origin}/console/payouts`);
     expect(await page.getByRole('status').textContent()).toMatch(
-      new RegExp(`^Redeemed 1 vintage through ${open.replace('.', '\\.')}: [\\d,.]+ is now payable\\.$`),
+      new RegExp(`^Redeemed \\d+ vintages? through ${open.replace('.', '\\.')}: [\\d,.]+ is now payable\\.$`),
     );
 
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Capital' }).click();

@@ -28,7 +28,22 @@ export {
 } from './engine/snapshot';
 export { CoopModule } from './coop.module';
 export { CoopServiceErrorCode, CoopServiceException } from './coop-service.exception';
-export { PeriodService, type PeriodCloseOutcome } from './periods/period.service';
+export {
+  PeriodService,
+  PREVIEW_VALID_MS,
+  type CloseOptions,
+  type OpenPeriodStatus,
+  type PeriodCloseOutcome,
+  type PeriodClosePreview,
+} from './periods/period.service';
+export { type CoopPeriodEntity } from './periods/coop-period.entity';
+export type {
+  CapitalPolicyModel,
+  PayableModel,
+  PayoutRunModel,
+  PayoutRunSummaryModel,
+  RevolvedVintageModel,
+} from './capital/capital.model';
 export { MembershipService } from './members/membership.service';
 export { COOP_MEMBER_STATUSES, type CoopMemberEntity, type CoopMemberStatus } from './members/coop-member.entity';
 export { PaymentService, type PaymentPage } from './contributions/payment.service';
@@ -45,6 +60,7 @@ export { closePostings } from './ledger/close-postings';
 export { TransparencyService, type PeriodPageData } from './transparency/transparency.service';
 export { memberPseudonym, publishSnapshot, type PublishedSnapshot } from './transparency/published-snapshot';
 export { CapitalService } from './capital/capital.service';
+export { CAPITAL_POLICY_BOUNDS } from './bylaws';
 export { CapitalErrorCode, CapitalException } from './capital/capital.exception';
 export { GovernanceService } from './governance/governance.service';
 export { GovernanceErrorCode, GovernanceException } from './governance/governance.exception';

@@ -10,6 +10,9 @@ import { ConsoleController } from './console/console.controller';
 import { ConsoleMembersController } from './console/members.controller';
 import { ConsoleMoneyController } from './console/money.controller';
 import { GovernanceController } from './governance/governance.controller';
+import { CapitalController } from './console/periods/capital.controller';
+import { PayoutsController } from './console/periods/payouts.controller';
+import { PeriodsController } from './console/periods/periods.controller';
 import { HomeController } from './home/home.controller';
 import { TransparencyPagesController } from './transparency/transparency-pages.controller';
 import { SettingsExportController } from './settings/settings-export.controller';
@@ -35,6 +38,9 @@ import { WebAssetsController } from './web-assets.controller';
     ConsoleMembersController,
     ConsoleMoneyController,
     GovernanceController,
+    CapitalController,
+    PayoutsController,
+    PeriodsController,
     TransparencyPagesController,
     SettingsExportController,
     SettingsProfileController,

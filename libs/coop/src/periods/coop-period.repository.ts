@@ -47,6 +47,28 @@ export class CoopPeriodRepository {
     return manager.getRepository(CoopPeriodEntity).findOneBy({ seq });
   }
 
+  /** The period before `seq` (null for the first). */
+  findPrevious(seq: number): Promise<CoopPeriodEntity | null> {
+    return seq > 1
+      ? this.dataSource.getRepository(CoopPeriodEntity).findOneBy({ seq: seq - 1 })
+      : Promise.resolve(null);
+  }
+
+  /** Events and money recorded after the watermarks (the open period's so far). */
+  async activitySince(
+    afterEventSeq: number,
+    afterPaymentSeq: number,
+  ): Promise<{ events: number; revenueCents: number; costsCents: number }> {
+    const [row]: { events: number; revenue: string; costs: string }[] = await this.dataSource.query(
+      `SELECT (SELECT count(*) FROM coop_events WHERE seq > $1)::int AS events,
+              coalesce(sum(amount_cents) FILTER (WHERE kind = 'revenue'), 0)::text AS revenue,
+              coalesce(sum(amount_cents) FILTER (WHERE kind = 'cost'), 0)::text AS costs
+         FROM coop_payments WHERE seq > $2`,
+      [afterEventSeq, afterPaymentSeq],
+    );
+    return { events: row.events, revenueCents: Number(row.revenue), costsCents: Number(row.costs) };
+  }
+
   /** Closed periods, oldest first. */
   findClosed(): Promise<CoopPeriodEntity[]> {
     return this.dataSource.getRepository(CoopPeriodEntity).find({ where: { status: 'closed' }, order: { seq: 'ASC' } });
@@ -66,8 +88,15 @@ export class CoopPeriodRepository {
     return row.seq ?? 0;
   }
 
-  /** Inserts an open period; false when one is open already (the partial unique index). */
-  async insertOpen(manager: EntityManager, period: Omit<CoopPeriodEntity, 'status' | NullOnOpen>): Promise<boolean> {
+  /**
+   * Inserts an open period with its pseudonym key (drawn at opening so that a preview of its
+   * close derives the close's pseudonyms); false when one is open already (the partial unique
+   * index).
+   */
+  async insertOpen(
+    manager: EntityManager,
+    period: Omit<CoopPeriodEntity, 'status' | NullOnOpen> & Pick<CoopPeriodEntity, 'pseudonymKey'>,
+  ): Promise<boolean> {
     const result = await manager
       .getRepository(CoopPeriodEntity)
       .createQueryBuilder()
@@ -146,6 +175,27 @@ export class CoopPeriodRepository {
       }
     } finally {
       await runner.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [CLOSE_LOCK]).catch(() => undefined);
+      await runner.release();
+    }
+  }
+
+  /**
+   * Runs `work` in a READ ONLY, REPEATABLE READ transaction (one consistent view of the
+   * database) that is always rolled back: a close's preview reads exactly as a close would and
+   * cannot write anything, whatever `work` tries.
+   */
+  async readOnly<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction('REPEATABLE READ');
+      try {
+        await runner.query('SET TRANSACTION READ ONLY');
+        return await work(runner.manager);
+      } finally {
+        await runner.rollbackTransaction();
+      }
+    } finally {
       await runner.release();
     }
   }

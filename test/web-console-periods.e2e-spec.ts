@@ -1,12 +1,13 @@
 import { DataSource } from 'typeorm';
 import { CapitalService, PeriodService } from '@guildhall/coop';
-import { amount } from '../apps/server/src/web/console/periods/console-admin';
+import { Formatter } from '../apps/server/src/web/format';
 import { signUp, type SignedUp } from './utils/factories';
 import { FormClient } from './utils/oauth-pages';
 import { createTestApp, type TestApp } from './utils/test-app';
 import { csrfOf, formFields, makeStaff, submit, webClient } from './utils/web';
 
-const money = (cents: number) => amount('en', cents);
+// The instance's currency (COOP_CURRENCY) is EUR by default.
+const money = (cents: number) => new Formatter('en', 'EUR').money(cents);
 
 /**
  * The stewards' close, payout and capital pages: admins only (GraphQL's rule), every action
@@ -131,16 +132,16 @@ describe('web console: periods, payouts, capital', () => {
     // 3 posts, a like (ENGAGED for the author), a boost (ENGAGED for the author, CURATED for the booster).
     expect(events).toBe(6);
     expect(res.text).toContain('<span class="label">Contribution events so far</span><span class="value">6</span>');
-    expect(res.text).toContain('<span class="label">Revenue recorded</span><span class="value">2,500.00</span>');
-    expect(res.text).toContain('<span class="label">Costs recorded</span><span class="value">400.00</span>');
-    expect(res.text).toContain('<span class="label">Net so far</span><span class="value">2,100.00</span>');
+    expect(res.text).toContain('<span class="label">Revenue recorded</span><span class="value">€2,500.00</span>');
+    expect(res.text).toContain('<span class="label">Costs recorded</span><span class="value">€400.00</span>');
+    expect(res.text).toContain('<span class="label">Net so far</span><span class="value">€2,100.00</span>');
     expect(res.text).toContain('<dt>Reserve</dt><dd>25% of the surplus</dd>');
     expect(res.text).toContain('<dt>Paid in cash</dt><dd>20% of each allocation');
     expect(res.text).toContain('<td>CREATOR</td><td class="num">60%</td>');
     expect(res.text).toContain('<td>PUBLISHED</td><td>CREATOR</td><td>10 points each, cap 100</td>');
     expect(res.text).toContain('<td>SPENT</td><td>SPEND</td><td>1 point per cent spent, no cap</td>');
     expect(res.text).toContain('href="/console/periods/preview"');
-    expect(res.text).toContain('<nav class="sub" aria-label="Console">');
+    expect(res.text).toContain(`<nav class="sub" aria-label="Stewards&#39; console">`);
   });
 
   let previewHtml: string;
@@ -167,10 +168,10 @@ describe('web console: periods, payouts, capital', () => {
     ] as const) {
       expect(previewHtml).toContain(`<td>${label}</td><td class="num">${money(cents)}</td>`);
     }
-    expect(previewHtml).toContain('<td>CREATOR</td><td class="num">882.00</td>');
-    expect(previewHtml).toContain('<td>CURATION</td><td class="num">220.50</td>');
+    expect(previewHtml).toContain('<td>CREATOR</td><td class="num">€882.00</td>');
+    expect(previewHtml).toContain('<td>CURATION</td><td class="num">€220.50</td>');
     expect(previewHtml).toContain(
-      '<td>SPEND</td><td class="num">367.50</td><td class="num">0</td><td class="num">367.50</td>',
+      '<td>SPEND</td><td class="num">€367.50</td><td class="num">0</td><td class="num">€367.50</td>',
     );
     // Members by handle, with the engine's figures (a later preview ends later: another hash,
     // the same allocations).
@@ -339,8 +340,8 @@ describe('web console: periods, payouts, capital', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('<dt>Revolving period</dt><dd>60 closes');
     expect(page.text).toContain('(bylaws: 1 to 240)');
-    expect(page.text).toContain('<dt>Minimum payout</dt><dd>25.00');
-    expect(page.text).toContain('(bylaws: 0.00 to 1,000.00)');
+    expect(page.text).toContain('<dt>Minimum payout</dt><dd>€25.00');
+    expect(page.text).toContain('(bylaws: €0.00 to €1,000.00)');
     expect(page.text).toContain('name="minPayout" type="text" value="25.00"');
 
     const before = await state();
@@ -361,7 +362,7 @@ describe('web console: periods, payouts, capital', () => {
     });
     expect(tooMuch.status).toBe(422);
     expect(tooMuch.text).toContain(
-      '<p class="field-error" id="field-minPayout-error">Must be from 0.00 to 1,000.00 (bylaws).</p>',
+      '<p class="field-error" id="field-minPayout-error">Must be from €0.00 to €1,000.00 (bylaws).</p>',
     );
     const words = await submit(adminWeb, '/console/capital', '/console/capital', {
       revolvingPeriods: 'two',

@@ -6,7 +6,7 @@ import { field } from '../../../pages/oauth/oauth-page';
 import { type FormBody, WebApp } from '../../web-app';
 import type { WebContext } from '../../web-context';
 import { capitalBody, type CapitalForm, formOf } from './capital.template';
-import { amount, refuseUnlessAdmin } from './console-admin';
+import { refuseUnlessAdmin } from './console-admin';
 
 const WHOLE = /^\d{1,9}$/;
 /** An amount with up to two decimals, `.` or `,` as the separator, no grouping: 25, 25.5, 25,00. */
@@ -70,8 +70,7 @@ export class CapitalController {
       if (error.details.field === 'revolvingPeriods') {
         form.errors.revolvingPeriods = `Must be from ${bounds.minRevolvingPeriods} to ${bounds.maxRevolvingPeriods} closes (bylaws).`;
       } else {
-        const locale = ctx.fmt.locale;
-        form.errors.minPayout = `Must be from ${amount(locale, bounds.minPayoutCents)} to ${amount(locale, bounds.maxPayoutCents)} (bylaws).`;
+        form.errors.minPayout = `Must be from ${ctx.fmt.money(bounds.minPayoutCents)} to ${ctx.fmt.money(bounds.maxPayoutCents)} (bylaws).`;
       }
       return this.sendPage(reply, ctx, 422, { ...form, summary: `Nothing was changed: ${error.message}.` });
     }

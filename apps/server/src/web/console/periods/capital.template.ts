@@ -3,7 +3,7 @@ import { markup, type SafeHtml } from '../../../pages/html';
 import { centsToDecimal } from '../../format';
 import { csrfField, formError, formField } from '../../web-components';
 import type { WebContext } from '../../web-context';
-import { amount, consoleNav } from './console-admin';
+import { consoleNav } from './console-admin';
 
 export interface CapitalForm {
   revolvingPeriods: string;
@@ -27,7 +27,7 @@ export function formOf(policy: CapitalPolicyModel): CapitalForm {
 /** `/console/capital`: the revolving period and minimum payout in force, and the form to change them. */
 export function capitalBody(ctx: WebContext, policy: CapitalPolicyModel, form: CapitalForm): SafeHtml {
   const bounds = CAPITAL_POLICY_BOUNDS;
-  const money = (cents: number) => amount(ctx.fmt.locale, cents);
+  const money = (cents: number) => ctx.fmt.money(cents);
   return markup`<h1>Capital policy</h1>
 ${consoleNav('/console/capital')}
 <section aria-labelledby="current-title">

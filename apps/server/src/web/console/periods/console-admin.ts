@@ -19,20 +19,6 @@ export function refuseUnlessAdmin(web: WebApp, reply: FastifyReply, ctx: WebCont
 
 export type AdminContext = MemberContext;
 
-/**
- * An amount of money from integer cents, exactly, in the reader's locale (two decimals, no
- * currency symbol: the instance configures no currency, as the public period pages).
- */
-export function amount(locale: string, cents: number | bigint | string): string {
-  const value = BigInt(cents);
-  const negative = value < 0n;
-  const abs = negative ? -value : value;
-  const format = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  // Intl formats a decimal string exactly (no float on the way).
-  const text = format.format(`${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}` as unknown as number);
-  return negative ? `−${text}` : text;
-}
-
 /** A hash, breakable on a phone. */
 export function hash(value: string | null | undefined): SafeHtml {
   return value ? markup`<code class="hash">${value}</code>` : markup`<span class="muted">none</span>`;

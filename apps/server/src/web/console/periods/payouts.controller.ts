@@ -6,7 +6,7 @@ import { markup } from '../../../pages/html';
 import { field } from '../../../pages/oauth/oauth-page';
 import { type FormBody, WebApp } from '../../web-app';
 import type { WebContext } from '../../web-context';
-import { amount, refuseUnlessAdmin } from './console-admin';
+import { refuseUnlessAdmin } from './console-admin';
 import { payoutsBody, type PayoutsInput, runBody } from './payouts.template';
 
 const PAGE = 40;
@@ -103,7 +103,7 @@ the revolving schedule. The capital becomes redemption payable and is paid at th
       const revolved = await this.capital.redeemVintages(through, ctx.signedIn!.account.id);
       const total = revolved.reduce((sum, r) => sum + r.amountCents, 0);
       const notice = revolved.length
-        ? `Redeemed ${revolved.length} ${revolved.length === 1 ? 'vintage' : 'vintages'} through ${through}: ${amount(ctx.fmt.locale, total)} is now payable.`
+        ? `Redeemed ${revolved.length} ${revolved.length === 1 ? 'vintage' : 'vintages'} through ${through}: ${ctx.fmt.money(total)} is now payable.`
         : `Nothing to redeem through ${through}: those vintages hold no capital.`;
       return this.web.redirect(reply, '/console/payouts', notice);
     } catch (error) {

@@ -8,7 +8,7 @@ import type {
 import { markup, type SafeHtml } from '../../../pages/html';
 import { csrfField, dataTable, formError, formField, stat } from '../../web-components';
 import type { WebContext } from '../../web-context';
-import { amount, consoleNav } from './console-admin';
+import { consoleNav } from './console-admin';
 
 export interface PayoutsInput {
   policy: CapitalPolicyModel;
@@ -21,7 +21,7 @@ export interface PayoutsInput {
 
 /** `/console/payouts`: what is payable now, past runs, running payouts and early redemptions. */
 export function payoutsBody(ctx: WebContext, input: PayoutsInput): SafeHtml {
-  const money = (cents: number) => amount(ctx.fmt.locale, cents);
+  const money = (cents: number) => ctx.fmt.money(cents);
   const due = input.payables.filter((p) => p.dueNextRun);
   return markup`<h1>Payouts</h1>
 ${consoleNav('/console/payouts')}
@@ -89,7 +89,7 @@ ${formField({
 
 /** The summary of a payout run just made (or found made). */
 export function runBody(ctx: WebContext, run: PayoutRunModel): SafeHtml {
-  const money = (cents: number) => amount(ctx.fmt.locale, cents);
+  const money = (cents: number) => ctx.fmt.money(cents);
   return markup`<h1>Payout run after ${run.period}</h1>
 ${consoleNav('/console/payouts')}
 <p class="notice ${run.posted ? 'ok' : 'warn'}" role="status">${
@@ -124,7 +124,7 @@ export function revolvedTable(ctx: WebContext, revolved: RevolvedVintageModel[])
     [
       { header: 'Vintage', cell: (r: RevolvedVintageModel) => r.vintage },
       { header: 'Members', cell: (r: RevolvedVintageModel) => ctx.fmt.integer(r.members), numeric: true },
-      { header: 'Amount', cell: (r: RevolvedVintageModel) => amount(ctx.fmt.locale, r.amountCents), numeric: true },
+      { header: 'Amount', cell: (r: RevolvedVintageModel) => ctx.fmt.money(r.amountCents), numeric: true },
     ],
     revolved,
     'No vintage was redeemed.',

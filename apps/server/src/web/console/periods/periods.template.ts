@@ -2,7 +2,7 @@ import type { ContributionType, OpenPeriodStatus, PeriodClosePreview } from '@gu
 import { markup, type SafeHtml } from '../../../pages/html';
 import { csrfField, dataTable, stat } from '../../web-components';
 import type { WebContext } from '../../web-context';
-import { amount, bps, consoleNav, hash } from './console-admin';
+import { bps, consoleNav, hash } from './console-admin';
 
 /** How many members the preview lists by name (the rest are in the totals). */
 export const PREVIEW_TOP_MEMBERS = 10;
@@ -59,9 +59,9 @@ ${consoleNav('/console/periods')}
 </dl>
 <div class="grid">
 ${stat('Contribution events so far', ctx.fmt.integer(status.events), 'reversals included')}
-${stat('Revenue recorded', amount(ctx.fmt.locale, status.revenueCents))}
-${stat('Costs recorded', amount(ctx.fmt.locale, status.costsCents))}
-${stat('Net so far', amount(ctx.fmt.locale, status.revenueCents - status.costsCents))}
+${stat('Revenue recorded', ctx.fmt.money(status.revenueCents))}
+${stat('Costs recorded', ctx.fmt.money(status.costsCents))}
+${stat('Net so far', ctx.fmt.money(status.revenueCents - status.costsCents))}
 </div>
 ${parametersSection(ctx, status)}
 <h3>Close the period</h3>
@@ -81,7 +81,7 @@ interface SplitRow {
 /** `/console/periods/preview`: the close's result, unposted, and the button that posts it. */
 export function previewBody(ctx: WebContext, preview: PeriodClosePreview): SafeHtml {
   const { result, snapshot } = preview;
-  const money = (cents: number) => amount(ctx.fmt.locale, cents);
+  const money = (cents: number) => ctx.fmt.money(cents);
   const split: SplitRow[] = [
     { label: 'Revenue', cents: snapshot.money.revenue },
     { label: 'Costs', cents: snapshot.money.costs },

@@ -5,6 +5,7 @@ import { CapitalPolicyEntity } from './capital/capital-policy.entity';
 import { CapitalRepository } from './capital/capital.repository';
 import { CapitalResolver } from './capital/capital.resolver';
 import { CapitalService } from './capital/capital.service';
+import { ContributionPreview } from './contributions/contribution-preview';
 import { ContributionReconciler } from './contributions/contribution-reconciler';
 import { ContributionRecorder } from './contributions/contribution.recorder';
 import { CoopEventEntity } from './contributions/coop-event.entity';
@@ -65,6 +66,7 @@ import { TransparencyService } from './transparency/transparency.service';
     MembershipResolver,
     CoopEventRepository,
     ContributionRecorder,
+    ContributionPreview,
     CoopPaymentRepository,
     PaymentService,
     PaymentResolver,
@@ -95,6 +97,7 @@ import { TransparencyService } from './transparency/transparency.service';
     TransparencyService,
     GovernanceService,
     CapitalService,
+    ContributionPreview,
   ],
 })
 export class CoopModule {}

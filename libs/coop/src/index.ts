@@ -43,3 +43,16 @@ export { TransparencyService, type PeriodPageData } from './transparency/transpa
 export { memberPseudonym, publishSnapshot, type PublishedSnapshot } from './transparency/published-snapshot';
 export { CapitalService } from './capital/capital.service';
 export { CapitalErrorCode, CapitalException } from './capital/capital.exception';
+export { ContributionPreview, type ContributionPreviewData } from './contributions/contribution-preview';
+export {
+  explainMember,
+  type BudgetShare,
+  type EventOutcome,
+  type ExplainedEvent,
+  type MemberExplanation,
+  type TypePoints,
+} from './engine/explain';
+export { expectedCloseEnd, type OpenPeriodRef, type VestingTranche } from './transparency/ownership-schedule';
+export type { CoopAccountModel } from './transparency/coop-account.model';
+export type { CoopAllocationModel } from './transparency/coop-allocation.model';
+export { DEFAULT_SHARE_PAR_CENTS } from './bylaws';

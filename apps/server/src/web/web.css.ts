@@ -112,4 +112,8 @@ pre { background: var(--panel); border: 1px solid var(--line); border-radius: .3
   main { padding: 1rem .75rem 3rem; }
   th, td { padding: .4rem .35rem; }
 }
+/* ownership and membership (member pages) */
+ul.reasons { margin: 0; padding-left: 1rem; min-width: 16rem; }
+ul.reasons li { margin: 0 0 .2rem; }
+figure.chart svg rect { stroke: none; }
 `;

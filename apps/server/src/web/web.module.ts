@@ -3,6 +3,8 @@ import { ContentModule } from '@guildhall/content';
 import { CoopModule } from '@guildhall/coop';
 import { BrowserSessions } from '../pages/oauth/browser-session';
 import { HomeController } from './home/home.controller';
+import { MembershipController } from './membership/membership.controller';
+import { OwnershipController } from './ownership/ownership.controller';
 import { WebApp } from './web-app';
 import { WebAssetsController } from './web-assets.controller';
 
@@ -13,7 +15,7 @@ import { WebAssetsController } from './web-assets.controller';
  */
 @Module({
   imports: [ContentModule, CoopModule],
-  controllers: [WebAssetsController, HomeController],
+  controllers: [WebAssetsController, HomeController, OwnershipController, MembershipController],
   providers: [WebApp, BrowserSessions],
 })
 export class WebModule {}

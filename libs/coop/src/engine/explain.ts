@@ -91,8 +91,9 @@ function perTypeSnapshot(snapshot: PeriodSnapshot): { snapshot: PeriodSnapshot; 
   const poolOf = new Map(types.map((type) => [`type:${type}`, type]));
   const pools: Record<string, number> = {};
   types.forEach((type, i) => (pools[`type:${type}`] = i === 0 ? 10_000 : 0));
-  const contributionTypes: PeriodParameters['contributionTypes'] = {};
-  for (const type of types) contributionTypes[type] = { ...snapshot.parameters.contributionTypes[type], pool: `type:${type}` };
+  const contributionTypes: PeriodParameters['contributionTypes'] = Object.fromEntries(
+    types.map((type) => [type, { ...snapshot.parameters.contributionTypes[type], pool: `type:${type}` }]),
+  );
   return { snapshot: { ...snapshot, parameters: { ...snapshot.parameters, pools, contributionTypes } }, poolOf };
 }
 
@@ -147,7 +148,8 @@ export function explainMember(snapshot: PeriodSnapshot, memberId: string): Membe
     } else if (!eligibility.member(me)) explained.outcome = 'member-ineligible';
     else if (definition.rule === 'count') {
       const before = counted.get(event.type) ?? 0;
-      const room = definition.cap === null ? definition.points : Math.max(0, Math.min(definition.points, definition.cap - before));
+      const room =
+        definition.cap === null ? definition.points : Math.max(0, Math.min(definition.points, definition.cap - before));
       counted.set(event.type, before + room);
       explained.points = room;
       if (room === 0) explained.outcome = 'over-cap';
@@ -161,7 +163,7 @@ export function explainMember(snapshot: PeriodSnapshot, memberId: string): Membe
     }
     if (definition.rule === 'budget' && explained.outcome === 'engaged') {
       let byActor = engagedBy.get(event.type);
-      if (!byActor) engagedBy.set(event.type, (byActor = new Map()));
+      if (!byActor) engagedBy.set(event.type, (byActor = new Map<number, Map<number, Set<string>>>()));
       if (!byActor.has(index.eventActor[i])) byActor.set(index.eventActor[i], new Map());
     }
   });

@@ -144,12 +144,12 @@ describe('web app: ownership, contributions and membership', () => {
     // Issued at the close of `closed`, vesting three closes later (the bylaws' default).
     const vestsAt = expectedCloseEnd({ ...open, endsAt: new Date(open.endsAt) }, 3)!;
     expect(html).toContain(
-      `<td>${closed.period}</td><td class="num">${fmt.integer(expected.units)}</td><td>3 closes · around ${fmt.date(vestsAt)}</td>`,
+      `<td><span class="nowrap">${closed.period}</span></td><td class="num">${fmt.integer(expected.units)}</td><td>3 closes · around ${fmt.date(vestsAt)}</td>`,
     );
     // Capital retained in this vintage, revolving 60 closes after it.
     const revolvesAt = expectedCloseEnd({ ...open, endsAt: new Date(open.endsAt) }, 60)!;
     expect(html).toContain(
-      `<td>${closed.period}</td><td class="num">${eur(expected.retained)}</td><td class="num">${eur(0)}</td>` +
+      `<td><span class="nowrap">${closed.period}</span></td><td class="num">${eur(expected.retained)}</td><td class="num">${eur(0)}</td>` +
         `<td class="num">${eur(expected.retained)}</td><td>60 closes · around ${fmt.date(revolvesAt)}</td>`,
     );
     expect(html).toContain(

@@ -61,7 +61,7 @@ export interface TableColumn<Row> {
   numeric?: boolean;
 }
 
-/** A captioned table, scrolling sideways on a phone instead of breaking the page. */
+/** A captioned table, scrolling sideways on a phone instead of breaking the page (keyboard too). */
 export function dataTable<Row>(
   caption: string,
   columns: TableColumn<Row>[],
@@ -69,7 +69,8 @@ export function dataTable<Row>(
   empty = 'Nothing yet.',
 ): SafeHtml {
   if (!rows.length) return markup`<p class="muted">${empty}</p>`;
-  return markup`<div class="table-wrap"><table>
+  // Focusable and named: a table wider than a phone scrolls, and keyboards must reach it (WCAG 2.1.1).
+  return markup`<div class="table-wrap" tabindex="0" role="region" aria-label="${caption}"><table>
 <caption>${caption}</caption>
 <thead><tr>${columns.map((c) => markup`<th scope="col"${c.numeric ? markup` class="num"` : ''}>${c.header}</th>`)}</tr></thead>
 <tbody>

@@ -116,4 +116,5 @@ pre { background: var(--panel); border: 1px solid var(--line); border-radius: .3
 ul.reasons { margin: 0; padding-left: 1rem; min-width: 16rem; }
 ul.reasons li { margin: 0 0 .2rem; }
 figure.chart svg rect { stroke: none; }
+.nowrap { white-space: nowrap; }
 `;

@@ -16,6 +16,8 @@ export interface BarChartInput {
   /** How the largest stack is written beside the axis (e.g. as money). */
   formatMax: (value: number) => string;
   caption: string;
+  /** The colour class of the first series (1–4), the next ones following it. */
+  firstSeries?: number;
 }
 
 const WIDTH = 720;
@@ -38,6 +40,7 @@ export function stackedBars(input: BarChartInput): SafeHtml {
   const slot = n > 0 ? plotWidth / n : plotWidth;
   const barWidth = Math.max(1, slot * 0.75);
   const scale = (value: number) => (max > 0 ? (value / max) * plotHeight : 0);
+  const colour = (s: number) => String((((input.firstSeries ?? 1) - 1 + s) % 4) + 1);
   const bars: SafeHtml[] = [];
   for (let i = 0; i < n; i++) {
     let base = TOP + plotHeight;
@@ -46,7 +49,7 @@ export function stackedBars(input: BarChartInput): SafeHtml {
       if (height <= 0) return;
       base -= height;
       bars.push(
-        markup`<rect class="series-${String(s + 1)}" x="${(LEFT + i * slot + (slot - barWidth) / 2).toFixed(2)}" y="${base.toFixed(2)}" width="${barWidth.toFixed(2)}" height="${height.toFixed(2)}"></rect>`,
+        markup`<rect class="series-${colour(s)}" x="${(LEFT + i * slot + (slot - barWidth) / 2).toFixed(2)}" y="${base.toFixed(2)}" width="${barWidth.toFixed(2)}" height="${height.toFixed(2)}"></rect>`,
       );
     });
   }
@@ -65,7 +68,7 @@ ${bars}
 </svg>
 <figcaption>${input.caption}</figcaption>
 <ul class="legend">${input.series.map(
-    (series, s) => markup`<li><span class="swatch series-${String(s + 1)}"></span>${series.label}</li>`,
+    (series, s) => markup`<li><span class="swatch series-${colour(s)}"></span>${series.label}</li>`,
   )}</ul>
 </figure>`;
 }

@@ -64,7 +64,10 @@ ${account.units.retired ? stat('Retired units', fmt.integer(account.units.retire
 ${dataTable(
   'Vesting schedule: when each unvested tranche vests',
   [
-    { header: 'Issued at the close of', cell: (t: VestingTranche) => t.periodId },
+    {
+      header: 'Issued at the close of',
+      cell: (t: VestingTranche) => markup`<span class="nowrap">${t.periodId}</span>`,
+    },
     { header: 'Units', cell: (t) => fmt.integer(t.units), numeric: true },
     { header: 'Vests at', cell: (t) => when(ctx, open, t.closesUntil, 'the next close') },
   ],
@@ -81,7 +84,10 @@ ${stat('Membership share', money(account.sharePaidCents), 'Paid in at par; redee
 ${dataTable(
   'Capital account by vintage, and when each revolves',
   [
-    { header: 'Vintage', cell: (v: CoopAccountModel['capital'][number]) => v.vintage },
+    {
+      header: 'Vintage',
+      cell: (v: CoopAccountModel['capital'][number]) => markup`<span class="nowrap">${v.vintage}</span>`,
+    },
     { header: 'Retained', cell: (v) => money(v.retainedCents), numeric: true },
     { header: 'Redeemed', cell: (v) => money(v.redeemedCents), numeric: true },
     { header: 'Balance', cell: (v) => money(v.balanceCents), numeric: true },
@@ -149,6 +155,7 @@ ${stackedBars({
   summary: `Equity units issued per period, ${span}: ${fmt.integer(totalUnits)} units in ${fmt.integer(labels.length)} periods.`,
   labels,
   series: [{ label: 'Units issued', values: oldestFirst.map((a) => a.units) }],
+  firstSeries: 3,
   formatMax: (value) => fmt.integer(value),
   caption: 'Units issued per period.',
 })}
@@ -157,7 +164,7 @@ ${dataTable(
   [
     {
       header: 'Period',
-      cell: (a: CoopAllocationModel) => markup`<a href="/coop/periods/${a.periodId}">${a.periodId}</a>`,
+      cell: (a: CoopAllocationModel) => markup`<a class="nowrap" href="/coop/periods/${a.periodId}">${a.periodId}</a>`,
     },
     { header: 'Why (points per pool, pool share)', cell: (a) => poolReasons(ctx, input.currency, a) },
     { header: 'Allocation', cell: (a) => money(a.allocationCents), numeric: true },

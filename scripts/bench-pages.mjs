@@ -112,7 +112,7 @@ async function measure(label, request) {
   }
   const stats = percentiles(times);
   log(`${label}: ${JSON.stringify(stats)}`);
-  return { ...stats, target: TARGET_MS, meets: stats.p95Ms < TARGET_MS };
+  return { ...stats, target: TARGET_MS, meets: stats.p95Ms < TARGET_MS, p99Meets: stats.p99Ms < TARGET_MS };
 }
 
 async function main() {
@@ -264,7 +264,10 @@ async function main() {
     benchmark: 'bench:pages',
     method:
       'one request at a time over loopback HTTP (server time plus < 1 ms of loopback), after warm-up; a page is the whole HTML response with the member session',
-    target: { p95Ms: TARGET_MS, note: 'issue 12: < 100 ms server time per page' },
+    target: {
+      ms: TARGET_MS,
+      note: 'issue 12: < 100 ms server time per page; `meets` is p95 under target, `p99Meets` p99 (noisy on a shared machine)',
+    },
     meets: measured.every((p) => p.meets),
     loadAverageBefore: loadBefore,
     loadAverageAfter: loadavg().map((n) => round(n, 2)),

@@ -244,6 +244,13 @@ async function main() {
       'graphql ownership',
       ownershipGraphql,
     ),
+    'myContributions with events(last: 100) (behind /ownership/contributions)': await measure(
+      'graphql contributions',
+      gql(
+        `{ myContributions { periodId eligible points { pool points } byType { type points } eventCount
+          budgets { actor objects budget points } events(last: 100) { id type outcome points reversedBy } } }`,
+      ),
+    ),
     'viewer + coopMembership (behind /)': await measure(
       'graphql home',
       gql('{ viewer { id handle displayName } coopMembership { status } }'),

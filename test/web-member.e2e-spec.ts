@@ -202,6 +202,32 @@ describe('web app: ownership, contributions and membership', () => {
     expect(html).toContain(`href="/posts/${anaPosts[0]}"`);
   });
 
+  it('gives the same preview through GraphQL (myContributions), to members only', async () => {
+    const query = `query($last: Int) { myContributions { periodId eligible points { pool points } eventCount
+      budgets { actor objects budget points } events(last: $last) { type outcome points reversedBy } } }`;
+    const { myContributions } = await gql<{
+      myContributions: {
+        eligible: boolean;
+        points: { pool: string; points: number }[];
+        eventCount: number;
+        budgets: { actor: string; objects: number; budget: number; points: number }[];
+        events: { type: string; outcome: string; points: number | null; reversedBy: string | null }[];
+      };
+    }>(query, { last: 3 }, ana.token);
+    expect(myContributions.eligible).toBe(true);
+    expect(myContributions.points).toEqual([{ pool: 'CREATOR', points: 120 }]);
+    expect(myContributions.eventCount).toBe(5);
+    expect(myContributions.budgets).toEqual([{ actor: ben.username, objects: 1, budget: 100, points: 100 }]);
+    expect(myContributions.events).toEqual([
+      { type: 'PUBLISHED', outcome: 'reversed', points: null, reversedBy: `reversal:published:${anaPosts[2]}` },
+      { type: 'ENGAGED', outcome: 'engaged', points: null, reversedBy: null },
+      { type: 'ENGAGED', outcome: 'actor-ineligible', points: null, reversedBy: null },
+    ]);
+    expect((await t.gql(query, { last: 101 }, ana.token)).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await t.gql(query, {})).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await gql<{ myContributions: null }>(query, {}, carl.token)).myContributions).toBeNull();
+  });
+
   it('tells a too-young member that nothing counts yet, and from when', async () => {
     const html = (await (await webClient(t, cy)).get('/ownership/contributions')).text;
     expect(html).toContain(

@@ -6,6 +6,7 @@ import { CapitalRepository } from './capital/capital.repository';
 import { CapitalResolver } from './capital/capital.resolver';
 import { CapitalService } from './capital/capital.service';
 import { ContributionPreview } from './contributions/contribution-preview';
+import { ContributionPreviewResolver } from './contributions/contribution-preview.resolver';
 import { ContributionReconciler } from './contributions/contribution-reconciler';
 import { ContributionRecorder } from './contributions/contribution.recorder';
 import { CoopEventEntity } from './contributions/coop-event.entity';
@@ -67,6 +68,7 @@ import { TransparencyService } from './transparency/transparency.service';
     CoopEventRepository,
     ContributionRecorder,
     ContributionPreview,
+    ContributionPreviewResolver,
     CoopPaymentRepository,
     PaymentService,
     PaymentResolver,

@@ -144,13 +144,13 @@ describe('web app: ownership, contributions and membership', () => {
     // Issued at the close of `closed`, vesting three closes later (the bylaws' default).
     const vestsAt = expectedCloseEnd({ ...open, endsAt: new Date(open.endsAt) }, 3)!;
     expect(html).toContain(
-      `<td><span class="nowrap">${closed.period}</span></td><td class="num">${fmt.integer(expected.units)}</td><td>3 closes · around ${fmt.date(vestsAt)}</td>`,
+      `<td><span class="nowrap">${closed.period}</span></td><td class="num">${fmt.integer(expected.units)}</td><td><span class="nowrap">3 closes · around ${fmt.date(vestsAt)}</span></td>`,
     );
     // Capital retained in this vintage, revolving 60 closes after it.
     const revolvesAt = expectedCloseEnd({ ...open, endsAt: new Date(open.endsAt) }, 60)!;
     expect(html).toContain(
       `<td><span class="nowrap">${closed.period}</span></td><td class="num">${eur(expected.retained)}</td><td class="num">${eur(0)}</td>` +
-        `<td class="num">${eur(expected.retained)}</td><td>60 closes · around ${fmt.date(revolvesAt)}</td>`,
+        `<td class="num">${eur(expected.retained)}</td><td><span class="nowrap">60 closes · around ${fmt.date(revolvesAt)}</span></td>`,
     );
     expect(html).toContain(
       `<span class="label">Capital account</span><span class="value">${eur(expected.retained)}</span>`,

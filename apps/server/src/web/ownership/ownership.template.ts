@@ -45,9 +45,11 @@ function notAMember(ctx: MemberContext, membership: CoopMemberEntity | null): Sa
   }</a></p></div>`;
 }
 
-function when(ctx: MemberContext, open: OpenPeriodRef | null, closes: number, dueNow: string): string {
+/** "3 closes · around Mar 1, 2027", on one line (a phone scrolls the table instead). */
+function when(ctx: MemberContext, open: OpenPeriodRef | null, closes: number, dueNow: string): SafeHtml {
   const at = expectedCloseEnd(open, closes);
-  return at ? `${ctx.fmt.integer(closes)} ${closes === 1 ? 'close' : 'closes'} · around ${ctx.fmt.date(at)}` : dueNow;
+  const text = at ? `${ctx.fmt.integer(closes)} ${closes === 1 ? 'close' : 'closes'} · around ${ctx.fmt.date(at)}` : dueNow;
+  return markup`<span class="nowrap">${text}</span>`;
 }
 
 function holdings(ctx: MemberContext, input: OwnershipInput, account: CoopAccountModel): SafeHtml {

@@ -48,7 +48,9 @@ function notAMember(ctx: MemberContext, membership: CoopMemberEntity | null): Sa
 /** "3 closes · around Mar 1, 2027", on one line (a phone scrolls the table instead). */
 function when(ctx: MemberContext, open: OpenPeriodRef | null, closes: number, dueNow: string): SafeHtml {
   const at = expectedCloseEnd(open, closes);
-  const text = at ? `${ctx.fmt.integer(closes)} ${closes === 1 ? 'close' : 'closes'} · around ${ctx.fmt.date(at)}` : dueNow;
+  const text = at
+    ? `${ctx.fmt.integer(closes)} ${closes === 1 ? 'close' : 'closes'} · around ${ctx.fmt.date(at)}`
+    : dueNow;
   return markup`<span class="nowrap">${text}</span>`;
 }
 

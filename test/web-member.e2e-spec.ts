@@ -46,11 +46,15 @@ describe('web app: ownership, contributions and membership', () => {
   const status = async (who: SignedUp) =>
     (await db.query<{ status: string }[]>(`SELECT status FROM coop_members WHERE account_id = $1`, [who.account.id]))[0]
       ?.status ?? null;
-  const eventCount = async () => (await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM coop_events`))[0].n;
+  /** Contributions recorded since the suite began (other suites may share the database). */
+  let eventsBefore = 0;
+  const eventCount = async () =>
+    (await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM coop_events`))[0].n - eventsBefore;
 
   beforeAll(async () => {
     t = await createTestApp();
     db = t.app.get(DataSource);
+    eventsBefore = await eventCount();
     admin = await signUp(t);
     await db.query(`UPDATE users SET role = 'admin' WHERE account_id = $1`, [admin.account.id]);
     [ana, ben, cy, carl] = [await signUp(t), await signUp(t), await signUp(t), await signUp(t)];

@@ -77,3 +77,16 @@ export { ProposeParametersInput, PoolShareInput } from './governance/dto/propose
 export { GovernanceJobsModule } from './governance/jobs/governance-jobs.module';
 export { GOVERNANCE_QUEUE, GovernanceJob } from './governance/jobs/governance-jobs.constants';
 export { MemberLedgerService, type MemberLedgerRow } from './transparency/member-ledger.service';
+export { ContributionPreview, type ContributionPreviewData } from './contributions/contribution-preview';
+export {
+  explainMember,
+  type BudgetShare,
+  type EventOutcome,
+  type ExplainedEvent,
+  type MemberExplanation,
+  type TypePoints,
+} from './engine/explain';
+export { expectedCloseEnd, type OpenPeriodRef, type VestingTranche } from './transparency/ownership-schedule';
+export type { CoopAccountModel } from './transparency/coop-account.model';
+export type { CoopAllocationModel } from './transparency/coop-allocation.model';
+export { DEFAULT_SHARE_PAR_CENTS } from './bylaws';

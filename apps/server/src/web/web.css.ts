@@ -156,4 +156,9 @@ ul.downloads { padding-left: 1.1rem; }
 }
 /* console: periods, payouts, capital */
 code.hash { overflow-wrap: anywhere; word-break: break-all; }
+/* ownership and membership (member pages) */
+ul.reasons { margin: 0; padding-left: 1rem; min-width: 16rem; }
+ul.reasons li { margin: 0 0 .2rem; }
+figure.chart svg rect { stroke: none; }
+.nowrap { white-space: nowrap; }
 `;

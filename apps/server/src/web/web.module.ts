@@ -18,6 +18,8 @@ import { TransparencyPagesController } from './transparency/transparency-pages.c
 import { SettingsExportController } from './settings/settings-export.controller';
 import { SettingsProfileController } from './settings/settings-profile.controller';
 import { SettingsSecurityController } from './settings/settings-security.controller';
+import { MembershipController } from './membership/membership.controller';
+import { OwnershipController } from './ownership/ownership.controller';
 import { WebApp } from './web-app';
 import { WebAssetsController } from './web-assets.controller';
 
@@ -45,6 +47,8 @@ import { WebAssetsController } from './web-assets.controller';
     SettingsExportController,
     SettingsProfileController,
     SettingsSecurityController,
+    MembershipController,
+    OwnershipController,
   ],
   providers: [WebApp, BrowserSessions],
 })

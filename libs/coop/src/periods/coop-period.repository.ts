@@ -74,6 +74,15 @@ export class CoopPeriodRepository {
     return this.dataSource.getRepository(CoopPeriodEntity).find({ where: { status: 'closed' }, order: { seq: 'ASC' } });
   }
 
+  /** The events watermark of the close before the period numbered `seq` (0 for the first). */
+  async eventsThroughBefore(seq: number): Promise<number> {
+    const [row]: { through: string | null }[] = await this.dataSource.query(
+      `SELECT events_through::text AS through FROM coop_periods WHERE seq = $1`,
+      [seq - 1],
+    );
+    return Number(row?.through ?? 0);
+  }
+
   /** Whether any period has this id or `id.N`. */
   async countWithBase(manager: EntityManager, base: string): Promise<number> {
     const [row]: { n: number }[] = await manager.query(
@@ -228,8 +237,12 @@ export class CoopPeriodRepository {
    * Every admitted member (pending applications are not members), with vested units from the
    * ledger, in code-point order of their ids. The rows travel as one JSON text, parsed once (a
    * hundred thousand rows through the driver, with a Date parsed per row, took ~1 s at a close).
+   * `only`: these accounts' memberships only (a preview's).
    */
-  async snapshotMembers(manager: EntityManager): Promise<MemberRow[]> {
+  async snapshotMembers(
+    manager: EntityManager = this.dataSource.manager,
+    only?: readonly string[],
+  ): Promise<MemberRow[]> {
     const [row]: { members: string | null }[] = await manager.query(
       `SELECT json_agg(json_build_array(a.username, m.account_id, ${isoTimestamp('m.joined_at')}, m.status,
                                         coalesce(v.vested, 0)) ORDER BY a.username COLLATE "C")::text AS members
@@ -241,7 +254,8 @@ export class CoopPeriodRepository {
             WHERE e.ledger = 'units' AND p.account = 'vested'
             GROUP BY p.member_id
          ) v ON v.member_id = m.account_id
-        WHERE m.status <> 'pending'`,
+        WHERE m.status <> 'pending' AND ($1::uuid[] IS NULL OR m.account_id = ANY($1::uuid[]))`,
+      [only ?? null],
     );
     const tuples = JSON.parse(row?.members ?? '[]') as [string, string, string, MemberStatus, number][];
     return tuples.map(([id, accountId, joinedAt, status, vestedUnits]) => ({

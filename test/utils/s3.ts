@@ -80,6 +80,7 @@ export async function startS3(bucket = 'guildhall-media'): Promise<TestS3> {
       ...(prefix ? { S3_PREFIX: prefix } : {}),
     }),
     keys: async () => {
+      // Below 1000 keys: one page, so no continuation token (s3rver makes those with DES, gone from Node 24).
       const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
       return (listed.Contents ?? []).map((object) => object.Key!).sort();
     },

@@ -60,7 +60,10 @@ describe('S3Storage (against s3rver)', () => {
     expect(await store.isEmpty()).toBe(false);
     expect(await storage('other/').get('c.jpg')).toBeNull();
     expect(await storage().get('c.jpg')).toBeNull();
+    await store.put('d.jpg', Buffer.from('more'), 'image/jpeg');
+    expect(await store.isEmpty()).toBe(false);
     await store.delete('c.jpg');
+    await store.delete('d.jpg');
     expect(await s3.keys()).not.toContain('guildhall/media/c.jpg');
     expect(await store.isEmpty()).toBe(true);
   });

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
-  ListObjectsV2Command,
+  ListObjectsCommand,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -94,10 +94,12 @@ export class S3Storage implements MediaStorage, OnModuleDestroy {
 
   /** Whether anything is stored under the prefix (restore refuses a bucket in use, as a non-empty DATA_DIR). */
   async isEmpty(): Promise<boolean> {
+    // ListObjects (v1): every compatible server has it, and a truncated v2 listing makes s3rver
+    // (the tests' server) build a DES continuation token, which Node 24's OpenSSL no longer has.
     const listed = await this.client.send(
-      new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: this.settings.prefix, MaxKeys: 1 }),
+      new ListObjectsCommand({ Bucket: this.settings.bucket, Prefix: this.settings.prefix, MaxKeys: 1 }),
     );
-    return (listed.KeyCount ?? listed.Contents?.length ?? 0) === 0;
+    return (listed.Contents ?? []).length === 0;
   }
 
   /** Where the objects are, for messages: never the credentials. */

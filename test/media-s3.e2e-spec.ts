@@ -10,6 +10,7 @@ import { MediaCapabilities, MediaService } from '@guildhall/content';
 import { png, webp } from './fixtures/images';
 import { signUp, type SignedUp } from './utils/factories';
 import { startS3, type TestS3 } from './utils/s3';
+import { cleanEnv, run } from './utils/spawn';
 import { createTestApp, testEnv, type TestApp } from './utils/test-app';
 
 const PREFIX = 'guildhall/media/';
@@ -235,6 +236,23 @@ describe('media in an S3-compatible bucket (MEDIA_STORAGE=s3, against s3rver)', 
       } finally {
         await restored.close();
       }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('guildhall backup (the built CLI) takes the media from the bucket', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'guildhall-s3-cli-'));
+    try {
+      const env = cleanEnv(
+        testEnv({ DATABASE_URL: src, DATA_DIR: t.runtime.config.values.dataDir, ...s3.env(PREFIX) }),
+      );
+      const backup = await run(['dist/apps/cli/main.js', 'backup', join(root, 'backup')], env, 120_000);
+      expect(backup.stderr).toBe('');
+      expect(backup.code).toBe(0);
+      const referenced = (await t.app.get(MediaService).storageKeys(t.app.get(DataSource).manager)).length;
+      expect(referenced).toBeGreaterThanOrEqual(6);
+      expect((JSON.parse(backup.stdout) as { media: object }).media).toEqual({ files: referenced, referenced });
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

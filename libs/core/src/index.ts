@@ -1,5 +1,11 @@
 export { ConfigService } from './config/config.service';
-export { ConfigValidationError, parseConfig, type GuildhallConfig, type Env } from './config/config.schema';
+export {
+  ConfigValidationError,
+  parseConfig,
+  type GuildhallConfig,
+  type Env,
+  type S3Settings,
+} from './config/config.schema';
 export { CoreModule, type CoreModuleOptions } from './core.module';
 export { startRuntime, type Runtime } from './runtime';
 export { MigrationRunner } from './database/migration.runner';
@@ -78,6 +84,7 @@ export { extractHashtags, extractMentions, type MentionRef, type RenderOptions }
 export { MediaStorage } from './storage/media-storage';
 export { LocalDiskStorage } from './storage/local-disk.storage';
 export { StorageModule } from './storage/storage.module';
+export { S3Storage } from './storage/s3.storage';
 export { PubSubModule } from './pubsub/pubsub.module';
 export { RedisPubSub } from './pubsub/redis-pub-sub';
 export { DomainHttpExceptionFilter, HTTP_STATUS_BY_GRAPHQL_CODE } from './errors/domain-http-exception.filter';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { DataSource } from 'typeorm';
-import { BackupException, BackupRestorer, BackupWriter } from '@guildhall/core';
+import { BackupException, BackupRestorer, BackupWriter, MediaStorage } from '@guildhall/core';
 import { MediaService } from '@guildhall/content';
 import { UsageError, withContext, withoutRuntime } from '../cli-context';
 
@@ -23,7 +23,7 @@ export function registerBackupCommands(program: Command): void {
     .action(async (dir: string) => {
       const manifest = await withContext({ migrate: false }, (app, runtime) => {
         const media = app.get(MediaService);
-        return new BackupWriter(app.get(DataSource), runtime.config, runtime.logger)
+        return new BackupWriter(app.get(DataSource), runtime.config, runtime.logger, app.get(MediaStorage))
           .write(dir, (manager) => media.storageKeys(manager))
           .catch((error: unknown) => {
             throw operatorError(error);
@@ -36,6 +36,7 @@ export function registerBackupCommands(program: Command): void {
     .command('restore')
     .description(
       'restore a backup into an empty database (DATABASE_URL) or a new DATA_DIR (embedded PostgreSQL), ' +
+        'its media into DATA_DIR or, with MEDIA_STORAGE=s3, into the bucket (empty under S3_PREFIX), ' +
         'after checking every checksum; stop servers and workers first',
     )
     .argument('<dir>', 'a directory written by guildhall backup')

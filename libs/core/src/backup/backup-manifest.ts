@@ -31,7 +31,7 @@ export interface BackupManifest {
     migrations: string[];
   };
   media: {
-    /** Local media files copied. */
+    /** Media files copied: all of DATA_DIR/media, or the referenced objects of the bucket. */
     files: number;
     /** Storage keys the database refers to; every one is among the files. */
     referenced: number;

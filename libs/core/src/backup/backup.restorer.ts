@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { copyFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { GuildhallConfig } from '../config/config.schema';
@@ -19,7 +19,8 @@ import {
   type ServerVersion,
 } from './backup.writer';
 import { placeEmbeddedCluster } from './embedded-base-backup';
-import { copyTree, isEmptyDir } from './file-tree';
+import { S3Storage } from '../storage/s3.storage';
+import { copyTree, isEmptyDir, listFiles } from './file-tree';
 import { findTool, runTool } from './postgres-tools';
 import { clientQuery } from './sql-query';
 
@@ -29,6 +30,14 @@ export interface RestoreReport {
   migrations: number;
   mediaFiles: number;
 }
+
+/** What a bucket is told an object is; GET /media answers with the media row's type whatever this says. */
+const CONTENT_TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+};
 
 /** Schemas of ours, not PostgreSQL's (pg_catalog, information_schema, pg_toast, pg_temp_…). */
 const USER_SCHEMAS = `SELECT nspname FROM pg_namespace
@@ -47,6 +56,8 @@ function isAlive(pid: number): boolean {
  * `guildhall restore <dir>`: checks every checksum, then that the targets (the database and
  * DATA_DIR) are empty — unless `force` — before it changes anything, then restores the database,
  * the media and the secrets, and checks that the database holds the backup's migrations.
+ * With MEDIA_STORAGE=s3 the media goes into the bucket (under S3_PREFIX), which must hold nothing
+ * there yet; `force` overwrites the backup's keys but deletes nothing else from a bucket.
  * Runs before any runtime starts: a runtime would create new secrets and a new embedded cluster.
  */
 export class BackupRestorer {
@@ -66,20 +77,30 @@ export class BackupRestorer {
           "would not open. Unset it (the backup's secrets.json is restored) or set it to the backup's value.",
       );
     }
-    const dataDirInUse = existsSync(join(this.values.dataDir, SECRETS_FILE))
-      ? `${join(this.values.dataDir, SECRETS_FILE)} exists`
-      : !(await isEmptyDir(join(this.values.dataDir, MEDIA_DIR)))
-        ? `${join(this.values.dataDir, MEDIA_DIR)} is not empty`
-        : undefined;
+    const bucket = this.values.s3 ? new S3Storage(this.values.s3) : undefined;
+    try {
+      return await this.restoreInto(dir, manifest, bucket, options);
+    } finally {
+      bucket?.onModuleDestroy();
+    }
+  }
+
+  private async restoreInto(
+    dir: string,
+    manifest: BackupManifest,
+    bucket: S3Storage | undefined,
+    options: { force: boolean },
+  ): Promise<RestoreReport> {
+    const dataDirInUse = await this.dataInUse(bucket);
 
     const database = this.values.databaseUrl
       ? await this.restoreDump(dir, manifest, this.values.databaseUrl, dataDirInUse, options.force)
       : await this.restoreCluster(dir, manifest, dataDirInUse, options.force);
 
-    const mediaDir = join(this.values.dataDir, MEDIA_DIR);
-    if (options.force) await rm(mediaDir, { recursive: true, force: true });
-    const mediaFiles = await copyTree(join(dir, MEDIA_DIR), mediaDir);
-    // Beside and renamed: no process ever reads half a secrets file.
+    const mediaFiles = bucket ? await this.uploadMedia(dir, bucket) : await this.copyMedia(dir, options.force);
+    // Beside and renamed: no process ever reads half a secrets file. (With the media in a bucket,
+    // nothing above has made DATA_DIR yet.)
+    await mkdir(this.values.dataDir, { recursive: true, mode: 0o700 });
     const temporary = join(this.values.dataDir, `${SECRETS_FILE}.${process.pid}.tmp`);
     await writeFile(temporary, readFileSync(join(dir, SECRETS_FILE)), { mode: 0o600 });
     await rename(temporary, join(this.values.dataDir, SECRETS_FILE));
@@ -90,6 +111,31 @@ export class BackupRestorer {
       migrations: manifest.database.migrations.length,
       mediaFiles,
     };
+  }
+
+  /** Why DATA_DIR (or the media bucket) is not a fresh target, if it is not. */
+  private async dataInUse(bucket: S3Storage | undefined): Promise<string | undefined> {
+    if (existsSync(join(this.values.dataDir, SECRETS_FILE))) return `${join(this.values.dataDir, SECRETS_FILE)} exists`;
+    if (bucket) return (await bucket.isEmpty()) ? undefined : `${bucket.describe()} holds objects`;
+    const mediaDir = join(this.values.dataDir, MEDIA_DIR);
+    return (await isEmptyDir(mediaDir)) ? undefined : `${mediaDir} is not empty`;
+  }
+
+  private async copyMedia(dir: string, force: boolean): Promise<number> {
+    const mediaDir = join(this.values.dataDir, MEDIA_DIR);
+    if (force) await rm(mediaDir, { recursive: true, force: true });
+    return copyTree(join(dir, MEDIA_DIR), mediaDir);
+  }
+
+  /** Every backed-up file into the bucket, under its key (the file's name; the directories are shards). */
+  private async uploadMedia(dir: string, bucket: S3Storage): Promise<number> {
+    const files = await listFiles(join(dir, MEDIA_DIR));
+    for (const path of files) {
+      const key = path.slice(path.lastIndexOf('/') + 1);
+      const type = CONTENT_TYPES[key.slice(key.lastIndexOf('.') + 1)] ?? 'application/octet-stream';
+      await bucket.put(key, await readFile(join(dir, MEDIA_DIR, path)), type);
+    }
+    return files.length;
   }
 
   private async restoreDump(

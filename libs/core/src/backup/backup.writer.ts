@@ -1,9 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { ConfigService } from '../config/config.service';
 import type { Logger } from '../logging/logger';
+import { shardedPath } from '../storage/local-disk.storage';
+import type { MediaStorage } from '../storage/media-storage';
 import { BackupErrorCode, BackupException } from './backup.exception';
 import { writeManifest, type BackupManifest } from './backup-manifest';
 import { copyEmbeddedCluster } from './embedded-base-backup';
@@ -41,12 +44,15 @@ export const appliedMigrations = async (query: Query) =>
  * Order matters for consistency: the database first (one snapshot), then the media, then a check
  * that every file the snapshot refers to was copied. Media is written before its row commits and
  * never deleted under a live row, so files that appear after the snapshot are harmless extras.
+ * Media in a bucket (MEDIA_STORAGE=s3) is read through `storage`, the objects the snapshot refers
+ * to, and laid out as on the local disk (ADR 0049): a backup restores into either store.
  */
 export class BackupWriter {
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: ConfigService,
     private readonly logger: Logger,
+    private readonly storage: MediaStorage,
   ) {}
 
   async write(dir: string, referencedMedia: ReferencedMedia): Promise<BackupManifest> {
@@ -137,6 +143,8 @@ export class BackupWriter {
   }
 
   private async copyMedia(dir: string, referenced: string[]): Promise<BackupManifest['media']> {
+    const bucket = this.config.values.s3;
+    if (bucket) return this.copyBucketMedia(dir, referenced, `s3://${bucket.bucket}/${bucket.prefix}`);
     // ".tmp-" files are uploads caught half-written: never referenced, not worth keeping.
     const files = await copyTree(join(this.config.values.dataDir, MEDIA_DIR), join(dir, MEDIA_DIR), (path, isDir) =>
       isDir ? false : path.slice(path.lastIndexOf('/') + 1).startsWith('.tmp-'),
@@ -153,6 +161,30 @@ export class BackupWriter {
       );
     }
     return { files, referenced: referenced.length };
+  }
+
+  /** The referenced objects only: listing a shared bucket could pick up what is not ours. */
+  private async copyBucketMedia(dir: string, referenced: string[], where: string): Promise<BackupManifest['media']> {
+    const absent: string[] = [];
+    const keys = [...new Set(referenced)];
+    for (const key of keys) {
+      const stream = await this.storage.get(key);
+      if (!stream) {
+        absent.push(key);
+        continue;
+      }
+      const path = join(dir, MEDIA_DIR, shardedPath(key));
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      await pipeline(stream, createWriteStream(path, { mode: 0o600 }));
+    }
+    if (absent.length) {
+      throw new BackupException(
+        BackupErrorCode.MEDIA_MISSING,
+        `${absent.length} media object(s) the database refers to are not in ${where} ` +
+          `(first: ${absent.slice(0, 5).join(', ')}); the backup in ${dir} is incomplete and has no manifest`,
+      );
+    }
+    return { files: keys.length, referenced: referenced.length };
   }
 }
 

@@ -114,4 +114,73 @@ describe('parseConfig', () => {
       );
     }
   });
+
+  describe('media storage', () => {
+    const S3 = {
+      MEDIA_STORAGE: 's3',
+      S3_BUCKET: 'guildhall-media',
+      S3_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      S3_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG',
+    };
+
+    it('keeps media on the local disk by default, ignoring S3 settings', () => {
+      const config = parseConfig({ S3_BUCKET: 'unused' });
+      expect(config.mediaStorage).toBe('local');
+      expect(config.s3).toBeUndefined();
+    });
+
+    it('reads the S3 settings with their defaults: AWS region us-east-1, virtual-host style without an endpoint', () => {
+      expect(parseConfig(S3).s3).toEqual({
+        bucket: 'guildhall-media',
+        region: 'us-east-1',
+        endpoint: undefined,
+        accessKeyId: 'AKIDEXAMPLE',
+        secretAccessKey: 'wJalrXUtnFEMI/K7MDENG',
+        forcePathStyle: false,
+        prefix: '',
+      });
+    });
+
+    it('defaults to path-style requests when S3_ENDPOINT is set, and normalises the prefix to end in one "/"', () => {
+      const config = parseConfig({
+        ...S3,
+        S3_ENDPOINT: 'http://minio:9000',
+        S3_REGION: 'eu-west-3',
+        S3_PREFIX: '/guildhall/media',
+      });
+      expect(config.s3).toMatchObject({
+        endpoint: 'http://minio:9000',
+        region: 'eu-west-3',
+        forcePathStyle: true,
+        prefix: 'guildhall/media/',
+      });
+      expect(
+        parseConfig({ ...S3, S3_ENDPOINT: 'https://r2.example', S3_FORCE_PATH_STYLE: 'false' }).s3?.forcePathStyle,
+      ).toBe(false);
+    });
+
+    it.each([
+      [{ S3_BUCKET: '' }, 'S3_BUCKET', 'Invalid environment variable S3_BUCKET: is required when MEDIA_STORAGE=s3'],
+      [{ S3_ACCESS_KEY_ID: undefined }, 'S3_ACCESS_KEY_ID', 'S3_ACCESS_KEY_ID: is required when MEDIA_STORAGE=s3'],
+      [{ S3_SECRET_ACCESS_KEY: '' }, 'S3_SECRET_ACCESS_KEY', 'S3_SECRET_ACCESS_KEY: is required when MEDIA_STORAGE=s3'],
+      [{ S3_BUCKET: 'My_Bucket' }, 'S3_BUCKET', 'S3_BUCKET: expected 3-63 lower-case letters'],
+      [{ S3_ENDPOINT: 'minio:9000' }, 'S3_ENDPOINT', 'S3_ENDPOINT: expected a http: or https: URL, got minio:'],
+      [{ S3_ENDPOINT: 'ftp://minio' }, 'S3_ENDPOINT', 'S3_ENDPOINT: expected a http: or https: URL, got ftp:'],
+      [{ S3_REGION: 'EU West' }, 'S3_REGION', 'S3_REGION: expected a region name'],
+      [{ S3_FORCE_PATH_STYLE: 'sometimes' }, 'S3_FORCE_PATH_STYLE', 'S3_FORCE_PATH_STYLE: expected true or false'],
+      [{ S3_PREFIX: 'media/../secrets' }, 'S3_PREFIX', 'S3_PREFIX: must not contain "." or ".." segments'],
+      [{ S3_PREFIX: 'a//b' }, 'S3_PREFIX', 'S3_PREFIX: expected "/"-separated letters'],
+      [{ MEDIA_STORAGE: 'gcs' }, 'MEDIA_STORAGE', 'MEDIA_STORAGE: expected one of local, s3, got "gcs"'],
+    ])('refuses MEDIA_STORAGE=s3 with %p, naming %s', (change, name, message) => {
+      let error: unknown;
+      try {
+        parseConfig({ ...S3, ...change });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ConfigValidationError);
+      expect((error as ConfigValidationError).variable).toBe(name);
+      expect((error as Error).message).toContain(message);
+    });
+  });
 });

@@ -62,6 +62,10 @@ export interface GuildhallConfig {
   };
   /** Largest accepted upload, in bytes. */
   mediaMaxBytes: number;
+  /** Where uploads are kept: under DATA_DIR/media, or in an S3-compatible bucket (ADR 0049). */
+  mediaStorage: 'local' | 's3';
+  /** The bucket's settings: set exactly when `mediaStorage` is 's3'. */
+  s3: S3Settings | undefined;
   /** What the instance calls itself (Mastodon's instance API, NodeInfo). */
   instance: { name: string; description: string; contactEmail: string };
   /** Delivery of domain events from the outbox to their subscribers (docs/adr/0016). */
@@ -85,6 +89,21 @@ export interface GuildhallConfig {
    * the ledger is in its hundredths (cents), so only currencies with two minor digits are valid.
    */
   coopCurrency: string;
+}
+
+/** An S3-compatible bucket for media (AWS S3, MinIO, Cloudflare R2, Garage, s3rver…). */
+export interface S3Settings {
+  bucket: string;
+  region: string;
+  /** The service's URL for anything but AWS itself; unset, the SDK's AWS endpoint for the region. */
+  endpoint: string | undefined;
+  accessKeyId: string;
+  /** Secret: never logged. */
+  secretAccessKey: string;
+  /** `<endpoint>/<bucket>/<key>` instead of `<bucket>.<endpoint>/<key>`: what most self-hosted servers need. */
+  forcePathStyle: boolean;
+  /** Put before every key: '' or segments ending in '/', e.g. 'guildhall/media/'. */
+  prefix: string;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -183,6 +202,50 @@ function testOnly(env: Env, name: string): number {
   return value;
 }
 
+/** A value MEDIA_STORAGE=s3 cannot do without. */
+function required(env: Env, name: string): string {
+  const value = env[name];
+  if (value === undefined || value === '') throw new ConfigValidationError(name, 'is required when MEDIA_STORAGE=s3');
+  return value;
+}
+
+/** S3_* settings, read only when MEDIA_STORAGE=s3 (otherwise they are ignored). */
+function s3Settings(env: Env): S3Settings {
+  const bucket = required(env, 'S3_BUCKET');
+  // S3's naming rules, which MinIO, R2 and the others follow too.
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new ConfigValidationError(
+      'S3_BUCKET',
+      `expected 3-63 lower-case letters, digits, "." or "-", got "${bucket}"`,
+    );
+  }
+  const region = env.S3_REGION || 'us-east-1';
+  if (!/^[a-z0-9-]{1,40}$/.test(region)) {
+    throw new ConfigValidationError('S3_REGION', `expected a region name such as us-east-1, got "${region}"`);
+  }
+  const endpoint = url(env, 'S3_ENDPOINT', ['http:', 'https:']);
+  const accessKeyId = required(env, 'S3_ACCESS_KEY_ID');
+  const secretAccessKey = required(env, 'S3_SECRET_ACCESS_KEY');
+  const rawPrefix = (env.S3_PREFIX ?? '').replace(/^\/+|\/+$/g, '');
+  if (rawPrefix && !/^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/.test(rawPrefix)) {
+    throw new ConfigValidationError('S3_PREFIX', 'expected "/"-separated letters, digits, "_", "." or "-"');
+  }
+  if (rawPrefix.length > 200) throw new ConfigValidationError('S3_PREFIX', 'must be at most 200 characters');
+  if (rawPrefix.split('/').some((segment) => /^\.+$/.test(segment))) {
+    throw new ConfigValidationError('S3_PREFIX', 'must not contain "." or ".." segments');
+  }
+  return {
+    bucket,
+    region,
+    endpoint,
+    accessKeyId,
+    secretAccessKey,
+    // A custom endpoint is almost always a self-hosted server without per-bucket host names.
+    forcePathStyle: boolean(env, 'S3_FORCE_PATH_STYLE', endpoint !== undefined),
+    prefix: rawPrefix ? `${rawPrefix}/` : '',
+  };
+}
+
 /** Parses and validates the environment. Throws ConfigValidationError on the first bad value. */
 export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallConfig {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -207,6 +270,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
   if (!/^[a-zA-Z0-9_-]{1,40}$/.test(queuePrefix)) {
     throw new ConfigValidationError('QUEUE_PREFIX', 'expected 1-40 letters, digits, "_" or "-"');
   }
+  const mediaStorage = oneOf(env, 'MEDIA_STORAGE', ['local', 's3'] as const, 'local');
   return {
     nodeEnv: oneOf(env, 'NODE_ENV', NODE_ENVS, 'development'),
     port,
@@ -243,6 +307,8 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
     },
     // The byte_size column is a 32-bit integer; 1 GiB is far above any sensible image.
     mediaMaxBytes: integer(env, 'MEDIA_MAX_BYTES', 10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+    mediaStorage,
+    s3: mediaStorage === 's3' ? s3Settings(env) : undefined,
     instance: {
       name: text(env, 'INSTANCE_NAME', 'Guildhall', 100),
       description: text(env, 'INSTANCE_DESCRIPTION', 'A creator platform its members own.', 2000),

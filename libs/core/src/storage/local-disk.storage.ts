@@ -4,10 +4,17 @@ import { join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '../config/config.service';
-import { MediaStorage } from './media-storage';
+import { assertStorageKey, MediaStorage } from './media-storage';
 
-/** Keys are ours (e.g. "<uuid>.png"): one path segment, no dots in front, nothing to traverse with. */
-const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+/**
+ * `ab/cd/<key>`: where a key lives under the media root, two levels from a hash of the key. Backups
+ * use the same layout, whichever store the media came from, so either store restores them.
+ */
+export function shardedPath(key: string): string {
+  assertStorageKey(key);
+  const hash = createHash('sha256').update(key).digest('hex');
+  return `${hash.slice(0, 2)}/${hash.slice(2, 4)}/${key}`;
+}
 
 /** Files only the server's user may read: GET /media/:id decides who sees them (ADR 0019). */
 const FILE_MODE = 0o600;
@@ -81,9 +88,7 @@ export class LocalDiskStorage implements MediaStorage, OnModuleInit {
   }
 
   private pathOf(key: string): string {
-    if (!KEY.test(key)) throw new Error(`invalid storage key ${JSON.stringify(key)}`);
-    const hash = createHash('sha256').update(key).digest('hex');
-    const path = resolve(this.root, hash.slice(0, 2), hash.slice(2, 4), key);
+    const path = resolve(this.root, shardedPath(key));
     // Belt and braces: the pattern above already keeps keys to one plain segment.
     if (!path.startsWith(this.root + sep)) throw new Error(`invalid storage key ${JSON.stringify(key)}`);
     return path;

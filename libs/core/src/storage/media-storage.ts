@@ -1,10 +1,18 @@
 import type { Readable } from 'node:stream';
 
+/** Keys are ours (e.g. "<uuid>.png"): one path segment, no dots in front, nothing to traverse with. */
+const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+/** Throws on anything but a key Guildhall could have made: every implementation checks the same way. */
+export function assertStorageKey(key: string): void {
+  if (!KEY.test(key)) throw new Error(`invalid storage key ${JSON.stringify(key)}`);
+}
+
 /**
  * Where uploaded bytes live, addressed by keys that Guildhall generates (never by client input).
  * An abstract class so that it is both the type and the Nest injection token. LocalDiskStorage
- * keeps files under DATA_DIR; an S3-compatible store can implement the same three methods later
- * and be bound in StorageModule instead.
+ * keeps files under DATA_DIR, S3Storage in an S3-compatible bucket; StorageModule binds one of
+ * them by MEDIA_STORAGE (ADR 0049).
  */
 export abstract class MediaStorage {
   /** Stores the bytes under `key`, replacing nothing half-written: readers see all or none. */

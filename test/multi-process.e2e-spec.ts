@@ -180,11 +180,11 @@ describe('two servers and two workers on one PostgreSQL and Redis (e2e)', () => 
     };
     // carol streams from B, dave from A; alice is subscribed on B, bob on A.
     const streams = { onB: await streamOn(b, carol), onA: await streamOn(a, dave) };
-    const clients = { onB: wsClient(`${b.origin.replace('http', 'ws')}/graphql`, `Bearer ${alice.token}`) };
-    const clientsA = wsClient(`${a.origin.replace('http', 'ws')}/graphql`, `Bearer ${bob.token}`);
+    const aliceOnB = wsClient(`${b.origin.replace('http', 'ws')}/graphql`, `Bearer ${alice.token}`);
+    const bobOnA = wsClient(`${a.origin.replace('http', 'ws')}/graphql`, `Bearer ${bob.token}`);
     try {
-      const aliceFeed = subscribe(clients.onB, NOTIFICATION_ADDED);
-      const bobFeed = subscribe(clientsA, NOTIFICATION_ADDED);
+      const aliceFeed = subscribe(aliceOnB, NOTIFICATION_ADDED);
+      const bobFeed = subscribe(bobOnA, NOTIFICATION_ADDED);
       await until(async () => ((await notificationSubscribers(alice.id)) === 1 ? true : undefined), 'alice on B');
       await until(async () => ((await notificationSubscribers(bob.id)) === 1 ? true : undefined), 'bob on A');
 
@@ -243,8 +243,8 @@ describe('two servers and two workers on one PostgreSQL and Redis (e2e)', () => 
     } finally {
       streams.onA.ws.close();
       streams.onB.ws.close();
-      await clients.onB.dispose();
-      await clientsA.dispose();
+      await aliceOnB.dispose();
+      await bobOnA.dispose();
     }
   });
 

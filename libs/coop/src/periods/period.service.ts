@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { Metrics } from '@guildhall/core';
 import { InvalidSnapshotError } from '../coop.exception';
 import { CoopServiceErrorCode, CoopServiceException } from '../coop-service.exception';
 import { allocateSnapshot, sealSnapshot, type EnginePhases } from '../engine/close-period';
@@ -43,6 +44,37 @@ function phaseTimer(): { phases: ClosePhases; lap: (name: string) => void; total
   };
 }
 
+/** A close's phases as `guildhall_period_close_phase_seconds` reports them (the log keeps every lap). */
+export type ClosePhase = 'snapshot' | 'publish' | 'engine' | 'postings' | 'finish';
+
+/** Each lap of closeOpen and the phase it belongs to (`engine.*` details are inside allocate and hash). */
+const PHASE_OF_LAP: Readonly<Record<string, ClosePhase>> = {
+  prepareMs: 'snapshot',
+  membersMs: 'snapshot',
+  moneyAndVestingMs: 'snapshot',
+  eventsMs: 'snapshot',
+  storeWaitMs: 'snapshot',
+  publishMs: 'publish',
+  allocateMs: 'engine',
+  hashMs: 'engine',
+  postingLinesMs: 'postings',
+  postMoneySendMs: 'postings',
+  postMoneyWaitMs: 'postings',
+  postUnitsMs: 'postings',
+  markClosedMs: 'finish',
+  openNextMs: 'finish',
+};
+
+/** Seconds per phase of a close from its laps (milliseconds). */
+export function closePhaseSeconds(laps: ClosePhases): Map<ClosePhase, number> {
+  const seconds = new Map<ClosePhase, number>();
+  for (const [lap, ms] of Object.entries(laps)) {
+    const phase = PHASE_OF_LAP[lap];
+    if (phase) seconds.set(phase, (seconds.get(phase) ?? 0) + ms / 1000);
+  }
+  return seconds;
+}
+
 export const closeKey = (periodId: string) => `close:${periodId}`;
 
 /**
@@ -59,6 +91,7 @@ export class PeriodService {
     private readonly ledgerService: LedgerService,
     private readonly ledger: LedgerRepository,
     private readonly adopted: AdoptedParameters,
+    private readonly metrics: Metrics,
   ) {}
 
   /** The open period, opening the first one (this month, default parameters) when there is none. */
@@ -78,7 +111,7 @@ export class PeriodService {
   /** Closes `id` (default: the open period) and opens the next one. */
   async close(id?: string): Promise<PeriodCloseOutcome> {
     const target = id ?? (await this.current()).id;
-    return this.periods.withCloseLock(async (manager) => {
+    const outcome = await this.periods.withCloseLock(async (manager) => {
       const period = await this.periods.findById(target, manager);
       if (!period) throw new CoopServiceException(CoopServiceErrorCode.PeriodNotFound, `No period ${target}`);
       if (period.status === 'closed') {
@@ -87,6 +120,11 @@ export class PeriodService {
       }
       return this.closeOpen(manager, period);
     });
+    // Recorded once committed: a close rolled back (or tried again) is not a close.
+    if (outcome.phases) {
+      for (const [phase, seconds] of closePhaseSeconds(outcome.phases)) this.metrics.observePeriodClosePhase(phase, seconds);
+    }
+    return outcome;
   }
 
   /**

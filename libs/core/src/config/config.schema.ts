@@ -80,6 +80,10 @@ export interface GuildhallConfig {
   federationKeySecret: string | undefined;
   /** HMAC-SHA256 key of the cooperative's payment webhook; unset, the endpoint answers 404. */
   coopWebhookSecret: string | undefined;
+  /** Bearer token of `GET /metrics` (Prometheus); unset, the endpoint answers 404. */
+  metricsToken: string | undefined;
+  /** The worker process serves `/metrics` on this port when METRICS_TOKEN is set (it serves no other HTTP). */
+  workerMetricsPort: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -194,6 +198,10 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
   if (coopWebhookSecret !== undefined && coopWebhookSecret.length < 32) {
     throw new ConfigValidationError('COOP_WEBHOOK_SECRET', 'must be at least 32 characters');
   }
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,512}$/.test(metricsToken)) {
+    throw new ConfigValidationError('METRICS_TOKEN', 'expected 16-512 printable characters without spaces');
+  }
   const queuePrefix = env.QUEUE_PREFIX || 'guildhall';
   if (!/^[a-zA-Z0-9_-]{1,40}$/.test(queuePrefix)) {
     throw new ConfigValidationError('QUEUE_PREFIX', 'expected 1-40 letters, digits, "_" or "-"');
@@ -248,5 +256,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
     jwtSecret,
     federationKeySecret,
     coopWebhookSecret,
+    metricsToken,
+    workerMetricsPort: integer(env, 'WORKER_METRICS_PORT', 9464, 1, 65535),
   };
 }

@@ -1,12 +1,20 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { getQueueToken } from '@nestjs/bullmq';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { startRuntime, type Runtime } from '@guildhall/core';
 import { IDENTITY_QUEUE, IdentityJob, SessionCleanupService } from '@guildhall/identity';
+import { MetricsListener } from '../apps/worker/src/metrics-listener.service';
+import { WorkerModule } from '../apps/worker/src/worker.module';
 import { signUp } from './utils/factories';
 import { drained, eventually } from './utils/eventually';
 import { parsePrometheus, sampleOf, type Sample } from './utils/prometheus';
-import { createTestApp, type TestApp } from './utils/test-app';
+import { createTestApp, testEnv, type TestApp } from './utils/test-app';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
 const AS = 'https://www.w3.org/ns/activitystreams';
@@ -223,5 +231,50 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     expect(sampleOf(samples, 'guildhall_process_resident_memory_bytes', {})).toBeGreaterThan(0);
     expect(sampleOf(samples, 'guildhall_nodejs_heap_size_used_bytes', {})).toBeGreaterThan(0);
     expect(samples.some((s) => s.name === 'guildhall_nodejs_eventloop_lag_p99_seconds')).toBe(true);
+  });
+});
+
+describe('the worker process', () => {
+  let worker: INestApplicationContext;
+  let runtime: Runtime;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'guildhall-worker-metrics-'));
+    runtime = await startRuntime(
+      testEnv({
+        DATA_DIR: dataDir,
+        METRICS_TOKEN: TOKEN,
+        WORKER_METRICS_PORT: '0',
+        HOST: '127.0.0.1',
+        QUEUE_PREFIX: `${process.env.TEST_QUEUE_PREFIX}-wmetrics${randomUUID().slice(0, 8)}`,
+      }),
+    );
+    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(runtime), { logger: false });
+    await worker.init();
+  });
+  afterAll(async () => {
+    await worker.close();
+    await runtime.shutdown();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves /metrics on its own port, with the jobs it ran', async () => {
+    const port = worker.get(MetricsListener).port;
+    expect(port).toBeGreaterThan(0);
+    const url = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${url}/other`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
+
+    await worker.get(SessionCleanupService).enqueue(new Date());
+    const labels = { queue: IDENTITY_QUEUE, job: IdentityJob.CleanupSessions, outcome: 'completed' };
+    await eventually(
+      async () => {
+        const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+        expect(res.status).toBe(200);
+        return parsePrometheus(await res.text());
+      },
+      (samples) => expect(sampleOf(samples, 'guildhall_job_duration_seconds_count', labels)).toBe(1),
+    );
   });
 });

@@ -257,6 +257,6 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
     federationKeySecret,
     coopWebhookSecret,
     metricsToken,
-    workerMetricsPort: integer(env, 'WORKER_METRICS_PORT', 9464, 1, 65535),
+    workerMetricsPort: integer(env, 'WORKER_METRICS_PORT', 9464, 0, 65535),
   };
 }

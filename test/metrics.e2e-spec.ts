@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getQueueToken } from '@nestjs/bullmq';
@@ -7,13 +7,13 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { startRuntime, type Runtime } from '@guildhall/core';
+import { METRIC, startRuntime, type Runtime } from '@guildhall/core';
 import { IDENTITY_QUEUE, IdentityJob, SessionCleanupService } from '@guildhall/identity';
 import { MetricsListener } from '../apps/worker/src/metrics-listener.service';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { signUp } from './utils/factories';
 import { drained, eventually } from './utils/eventually';
-import { parsePrometheus, sampleOf, type Sample } from './utils/prometheus';
+import { metricFamilies, parsePrometheus, sampleOf, type Sample } from './utils/prometheus';
 import { createTestApp, testEnv, type TestApp } from './utils/test-app';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
@@ -37,12 +37,13 @@ describe('GET /metrics with METRICS_TOKEN', () => {
   let t: TestApp;
   let db: DataSource;
 
-  async function scrape(): Promise<Sample[]> {
+  async function scrapeText(): Promise<string> {
     const res = await t.http().get('/metrics').set('authorization', `Bearer ${TOKEN}`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
-    return parsePrometheus(res.text);
+    return res.text;
   }
+  const scrape = async (): Promise<Sample[]> => parsePrometheus(await scrapeText());
 
   beforeAll(async () => {
     t = await createTestApp(
@@ -107,7 +108,7 @@ describe('GET /metrics with METRICS_TOKEN', () => {
   it('reports queue depths and the durations of the jobs the worker ran', async () => {
     const queue = t.app.get<Queue>(getQueueToken(IDENTITY_QUEUE));
     const before = await scrape();
-    const labels = { queue: IDENTITY_QUEUE, job: IdentityJob.CleanupSessions, outcome: 'completed' };
+    const labels = { queue: IDENTITY_QUEUE, job_name: IdentityJob.CleanupSessions, outcome: 'completed' };
     const count = 'guildhall_job_duration_seconds_count';
 
     await t.app.get(SessionCleanupService).enqueue(new Date());
@@ -226,6 +227,37 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     }
   });
 
+  it("has a dashboard that reads only series the server exposes, and every one of Guildhall's own", async () => {
+    const dashboard = JSON.parse(readFileSync(join(__dirname, '../docker/grafana-dashboard.json'), 'utf8')) as {
+      schemaVersion: number;
+      templating: { list: { name: string; type: string; query: unknown; definition?: string }[] };
+      panels: { type: string; targets?: { expr: string; datasource: { uid: string } }[] }[];
+    };
+    expect(dashboard.schemaVersion).toBe(39);
+    expect(dashboard.templating.list.find((v) => v.name === 'DS_PROMETHEUS')).toMatchObject({
+      type: 'datasource',
+      query: 'prometheus',
+    });
+    const targets = dashboard.panels.flatMap((panel) => panel.targets ?? []);
+    expect(targets.every((target) => target.datasource.uid === '${DS_PROMETHEUS}')).toBe(true);
+    const expressions = [
+      ...targets.map((target) => target.expr),
+      ...dashboard.templating.list.map((v) => v.definition ?? ''),
+    ];
+    const referenced = new Set(expressions.flatMap((expr) => expr.match(/guildhall_[a-z0-9_]+/g) ?? []));
+
+    const families = metricFamilies(await scrapeText());
+    const exposed = (name: string) => {
+      if (families.has(name)) return true;
+      const base = /^(.*)_(?:bucket|sum|count)$/.exec(name)?.[1];
+      return base !== undefined && families.get(base) === 'histogram';
+    };
+    expect([...referenced].filter((name) => !exposed(name))).toEqual([]);
+    // Each of Guildhall's own families has a panel.
+    const used = new Set([...referenced].map((name) => name.replace(/_(?:bucket|sum|count)$/, '')));
+    expect(Object.values(METRIC).filter((name) => !used.has(name))).toEqual([]);
+  });
+
   it('reports the process: memory and event-loop lag', async () => {
     const samples = await scrape();
     expect(sampleOf(samples, 'guildhall_process_resident_memory_bytes', {})).toBeGreaterThan(0);
@@ -267,7 +299,7 @@ describe('the worker process', () => {
     expect((await fetch(`${url}/other`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
 
     await worker.get(SessionCleanupService).enqueue(new Date());
-    const labels = { queue: IDENTITY_QUEUE, job: IdentityJob.CleanupSessions, outcome: 'completed' };
+    const labels = { queue: IDENTITY_QUEUE, job_name: IdentityJob.CleanupSessions, outcome: 'completed' };
     await eventually(
       async () => {
         const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });

@@ -52,7 +52,8 @@ export class Metrics {
   private readonly jobs = new Histogram({
     name: METRIC.jobDuration,
     help: 'Queue jobs this process ran, by queue, job name and outcome (each attempt counts).',
-    labelNames: ['queue', 'job', 'outcome'] as const,
+    // Not `job`: Prometheus sets `job` on every series it scrapes (the scrape job's name).
+    labelNames: ['queue', 'job_name', 'outcome'] as const,
     buckets: JOB_BUCKETS,
     registers: [this.registry],
   });
@@ -95,7 +96,7 @@ export class Metrics {
 
   /** `job` is the job's name, from its lib's job-name const. */
   observeJob(queue: string, job: string, outcome: JobOutcome, seconds: number): void {
-    this.jobs.observe({ queue, job, outcome }, seconds);
+    this.jobs.observe({ queue, job_name: job, outcome }, seconds);
   }
 
   /** `outcome` and `hostState` are values of the federation lib's delivery types. */

@@ -142,7 +142,13 @@ describe('GET /metrics with METRICS_TOKEN', () => {
   it('counts inbox refusals by reason', async () => {
     const before = await scrape();
     const actor = 'http://127.0.0.1:9/users/mallory';
-    const body = JSON.stringify({ '@context': AS, id: `${actor}/likes/${randomUUID()}`, type: 'Like', actor, object: 'x' });
+    const body = JSON.stringify({
+      '@context': AS,
+      id: `${actor}/likes/${randomUUID()}`,
+      type: 'Like',
+      actor,
+      object: 'x',
+    });
     const digest = `SHA-256=${createHash('sha256').update(body).digest('base64')}`;
 
     // No signature at all: refused at the door.

@@ -22,7 +22,14 @@ export class CoreModule {
   static forRoot(options: CoreModuleOptions): DynamicModule {
     return {
       module: CoreModule,
-      imports: [DatabaseModule.forRoot(options), QueueModule.forRoot(), RateLimitModule, EventsModule, AuditModule, MetricsModule],
+      imports: [
+        DatabaseModule.forRoot(options),
+        QueueModule.forRoot(),
+        RateLimitModule,
+        EventsModule,
+        AuditModule,
+        MetricsModule,
+      ],
       providers: [
         { provide: ConfigService, useValue: options.runtime.config },
         { provide: LOGGER, useValue: options.runtime.logger },

@@ -122,7 +122,8 @@ export class PeriodService {
     });
     // Recorded once committed: a close rolled back (or tried again) is not a close.
     if (outcome.phases) {
-      for (const [phase, seconds] of closePhaseSeconds(outcome.phases)) this.metrics.observePeriodClosePhase(phase, seconds);
+      for (const [phase, seconds] of closePhaseSeconds(outcome.phases))
+        this.metrics.observePeriodClosePhase(phase, seconds);
     }
     return outcome;
   }

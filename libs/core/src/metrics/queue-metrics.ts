@@ -49,10 +49,11 @@ export class QueueMetrics implements OnApplicationBootstrap {
   }
 
   onApplicationBootstrap(): void {
-    for (const { instance } of this.discovery.getProviders()) {
-      if (instance instanceof Queue) this.watchQueue(instance);
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance: unknown = wrapper.instance;
+      if (instance instanceof Queue) this.watchQueue(instance as Queue);
       // A WorkerHost's worker exists once BullMQ's explorer ran (onModuleInit).
-      if (instance instanceof WorkerHost) this.watchWorker(instance.worker);
+      if (instance instanceof WorkerHost) this.watchWorker(instance.worker as Worker);
     }
   }
 

@@ -99,7 +99,11 @@ export class DeliveryService {
     return outcome;
   }
 
-  private async attempt(job: DeliveryPayload, inbox: string, prepared: Prepared): Promise<[Outcome, DeliveryHostState]> {
+  private async attempt(
+    job: DeliveryPayload,
+    inbox: string,
+    prepared: Prepared,
+  ): Promise<[Outcome, DeliveryHostState]> {
     let url: URL | undefined;
     let status: number | null = null;
     let error: string;

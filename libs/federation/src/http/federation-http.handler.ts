@@ -98,7 +98,11 @@ export class FederationHttpHandler {
     // A GET signed by a domain we block is refused outright (the signature is not even verified).
     const signer = ALWAYS_PUBLIC.test(url.pathname) ? null : keyHost(raw.headers);
     if (signer && this.blocks.isBlocked(signer)) {
-      return new InboxRefusal(403, 'This server does not serve your domain', InboxRefusalCode.BlockedDomain).toResponse();
+      return new InboxRefusal(
+        403,
+        'This server does not serve your domain',
+        InboxRefusalCode.BlockedDomain,
+      ).toResponse();
     }
     // A signature outside its time window authenticates no one: the GET is answered as unsigned
     // (public documents still are; authorized fetch refuses), as Mastodon does.
@@ -169,7 +173,11 @@ export class FederationHttpHandler {
     const signer = keyHost(raw.headers);
     if ((host && this.blocks.isBlocked(host)) || (signer && this.blocks.isBlocked(signer))) {
       return this.refused(
-        new InboxRefusal(403, 'This server does not accept activities from your domain', InboxRefusalCode.BlockedDomain),
+        new InboxRefusal(
+          403,
+          'This server does not accept activities from your domain',
+          InboxRefusalCode.BlockedDomain,
+        ),
       );
     }
     const recipient = PERSONAL_INBOX_PATH.exec(url.pathname)?.[1] ?? null;

@@ -85,7 +85,9 @@ export function checkInboxRequest(
 ): { activity: Record<string, unknown> } | InboxRefusal {
   const contentType = headers['content-type'] ?? '';
   if (!ACTIVITY_TYPES.test(contentType)) {
-    return new InboxRefusal(415, 'Content-Type must be application/activity+json or application/ld+json',
+    return new InboxRefusal(
+      415,
+      'Content-Type must be application/activity+json or application/ld+json',
       InboxRefusalCode.UnsupportedMediaType,
     );
   }
@@ -110,11 +112,13 @@ export function checkInboxRequest(
   }
   if (typeof cavage === 'string' && typeof rfc9421 !== 'string') {
     const signed = (parseSignatureParams(cavage).get('headers') ?? 'date').toLowerCase().split(/\s+/);
-    if (!signed.includes('(request-target)')) return new InboxRefusal(401, 'Signature must cover (request-target)', InboxRefusalCode.SignatureCoverage);
+    if (!signed.includes('(request-target)'))
+      return new InboxRefusal(401, 'Signature must cover (request-target)', InboxRefusalCode.SignatureCoverage);
     if (!signed.includes('date') && !signed.includes('(created)')) {
       return new InboxRefusal(401, 'Signature must cover date or (created)', InboxRefusalCode.SignatureCoverage);
     }
-    if (!signed.includes('digest')) return new InboxRefusal(401, 'Signature must cover digest', InboxRefusalCode.SignatureCoverage);
+    if (!signed.includes('digest'))
+      return new InboxRefusal(401, 'Signature must cover digest', InboxRefusalCode.SignatureCoverage);
   } else if (typeof rfc9421 === 'string' && !/"content-digest"/i.test(rfc9421)) {
     return new InboxRefusal(401, 'Signature must cover content-digest', InboxRefusalCode.SignatureCoverage);
   }
@@ -149,12 +153,14 @@ function checkDigest(headers: IncomingMessage['headers'], body: Buffer): InboxRe
       .map((part) => part.trim())
       .find((part) => part.toLowerCase().startsWith('sha-256='));
     if (!value) return new InboxRefusal(401, 'Digest must include SHA-256', InboxRefusalCode.MissingDigest);
-    if (value.slice('sha-256='.length) !== sha256) return new InboxRefusal(401, 'Digest does not match the body', InboxRefusalCode.DigestMismatch);
+    if (value.slice('sha-256='.length) !== sha256)
+      return new InboxRefusal(401, 'Digest does not match the body', InboxRefusalCode.DigestMismatch);
   }
   if (typeof contentDigest === 'string') {
     const match = /sha-256=:([^:]*):/i.exec(contentDigest);
     if (!match) return new InboxRefusal(401, 'Content-Digest must include sha-256', InboxRefusalCode.MissingDigest);
-    if (match[1] !== sha256) return new InboxRefusal(401, 'Content-Digest does not match the body', InboxRefusalCode.DigestMismatch);
+    if (match[1] !== sha256)
+      return new InboxRefusal(401, 'Content-Digest does not match the body', InboxRefusalCode.DigestMismatch);
   }
   return null;
 }

@@ -102,7 +102,8 @@ export async function createServer(
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime),
     };
-    if (line.path === '/health') logger.debug(line);
+    // Probes and scrapes come every few seconds: not worth an info line each.
+    if (line.path === '/health' || line.path === METRICS_PATH) logger.debug(line);
     else logger.info(line);
     // The route pattern, never the URL: anyone chooses URLs, and each would be a new series.
     const route = federationRoutes.get(request) ?? request.routeOptions.url ?? UNMATCHED_ROUTE;

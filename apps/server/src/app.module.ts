@@ -2,7 +2,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
-import { CoreModule, EventRelayModule, HealthModule, LoaderFactories, type Runtime } from '@guildhall/core';
+import { CoreModule, EventRelayModule, HealthModule, LoaderFactories, Metrics, type Runtime } from '@guildhall/core';
 import { AuthGuard, IdentityModule } from '@guildhall/identity';
 import { ContentModule, ContentWorkerModule, PollJobsModule } from '@guildhall/content';
 import { CoopModule, GovernanceJobsModule } from '@guildhall/coop';
@@ -31,7 +31,7 @@ export class AppModule {
         HealthModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [LoaderFactories],
+          inject: [LoaderFactories, Metrics],
           useFactory: graphqlOptions,
         }),
         IdentityModule.forRoot({ worker: withWorker }),

@@ -8,8 +8,9 @@ import { PushModule } from '@guildhall/mastodon-api';
 import { MIGRATIONS } from '@guildhall/migrations';
 import { SocialModule } from '@guildhall/social';
 import { HeartbeatService } from './heartbeat.service';
+import { MetricsListener } from './metrics-listener.service';
 
-/** The BullMQ processors of every lib; no HTTP. */
+/** The BullMQ processors of every lib; no HTTP but `/metrics` (when METRICS_TOKEN is set). */
 @Module({})
 export class WorkerModule {
   static forRoot(runtime: Runtime): DynamicModule {
@@ -29,7 +30,7 @@ export class WorkerModule {
         PushModule.forRoot({ worker: true }),
         EventRelayModule,
       ],
-      providers: [HeartbeatService],
+      providers: [HeartbeatService, MetricsListener],
     };
   }
 }

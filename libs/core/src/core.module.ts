@@ -6,6 +6,7 @@ import { LoaderFactories } from './graphql/request-loaders';
 import { MarkdownRenderer } from './rendering/markdown.renderer';
 import { DatabaseModule, type DatabaseModuleOptions } from './database/database.module';
 import { LOGGER } from './logging/logger.token';
+import { MetricsModule } from './metrics/metrics.module';
 import { QueueModule } from './queue/queue.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import type { Runtime } from './runtime';
@@ -14,14 +15,21 @@ export interface CoreModuleOptions extends DatabaseModuleOptions {
   runtime: Runtime;
 }
 
-/** Config, logging, database, queues, rate limits, the domain-event outbox and the stewards' audit log: what every Guildhall process shares. */
+/** Config, logging, database, queues, rate limits, the domain-event outbox, the stewards' audit log and metrics: what every Guildhall process shares. */
 @Global()
 @Module({})
 export class CoreModule {
   static forRoot(options: CoreModuleOptions): DynamicModule {
     return {
       module: CoreModule,
-      imports: [DatabaseModule.forRoot(options), QueueModule.forRoot(), RateLimitModule, EventsModule, AuditModule],
+      imports: [
+        DatabaseModule.forRoot(options),
+        QueueModule.forRoot(),
+        RateLimitModule,
+        EventsModule,
+        AuditModule,
+        MetricsModule,
+      ],
       providers: [
         { provide: ConfigService, useValue: options.runtime.config },
         { provide: LOGGER, useValue: options.runtime.logger },
@@ -36,6 +44,7 @@ export class CoreModule {
         RateLimitModule,
         EventsModule,
         AuditModule,
+        MetricsModule,
         LoaderFactories,
         MarkdownRenderer,
       ],

@@ -100,3 +100,14 @@ export { BackupException, BackupErrorCode } from './backup/backup.exception';
 export { type BackupManifest } from './backup/backup-manifest';
 export { AuditLog, type AuditRecord, type AuditPage } from './audit/audit-log';
 export { AuditEntryEntity } from './audit/audit-entry.entity';
+export { Metrics, MAX_OPERATION_NAMES } from './metrics/metrics.service';
+export { graphqlMetricsPlugin } from './metrics/graphql-metrics.plugin';
+export { MetricsEndpoint, type MetricsAnswer } from './metrics/metrics-endpoint';
+export { QueueMetrics } from './metrics/queue-metrics';
+export {
+  METRIC,
+  UNMATCHED_ROUTE,
+  type GraphqlOperationType,
+  type GraphqlOutcome,
+  type JobOutcome,
+} from './metrics/metric-names';

@@ -1,7 +1,7 @@
 import { createExponentialBackoffPolicy, createFederation, type Federation, SendActivityError } from '@fedify/fedify';
 import { FetchError } from '@fedify/fedify/runtime';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { ConfigService, queueConnection } from '@guildhall/core';
+import { ConfigService, QueueMetrics, queueConnection } from '@guildhall/core';
 import { AccountRepository, type AccountEntity } from '@guildhall/identity';
 import { ACTOR_PATH, INSTANCE_ACTOR_PATH, SHARED_INBOX_PATH, toPerson } from './actors/actor.mapper';
 import { FetchAuthorizer } from './actors/fetch-authorizer';
@@ -40,12 +40,13 @@ export class FederationService implements OnModuleDestroy {
     private readonly hosts: FederationHostRepository,
     @Inject(INBOX_HANDLERS) private readonly inboxHandlers: InboxHandler[],
     private readonly idempotency: InboxIdempotency,
+    queueMetrics: QueueMetrics,
   ) {
     const { federation, publicOrigin } = config.values;
     this.origin = publicOrigin;
     // Fedify's own requests (sendActivity's POSTs) use the global fetch: RemoteActorService's
     // OutboundHttp installed its guarded dispatcher as undici's global one (ADR 0018).
-    this.queue = new BullMqMessageQueue(queueConnection(config), federation.concurrency);
+    this.queue = new BullMqMessageQueue(queueConnection(config), federation.concurrency, queueMetrics);
     const documentLoader = confirmedKeyLoader(remote.contextLoader, remote.contextLoader);
     this.federation = createFederation<void>({
       // Processed activities are recorded by InboxIdempotency (accepted ones only, by actor origin).

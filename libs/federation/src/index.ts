@@ -1,5 +1,6 @@
 export { FederationModule, FederationStorageModule } from './federation.module';
 export { FederationHttpHandler } from './http/federation-http.handler';
+export { federationRoute } from './http/federation-route';
 export { FederationService } from './federation.service';
 export { ActorKeyService, INSTANCE_ACTOR_KEY_ID } from './keys/actor-key.service';
 export { ActorKeyEntity } from './keys/actor-key.entity';

@@ -6,13 +6,15 @@ import {
   depthLimitRule,
   fieldLimitRule,
   formatGraphqlError,
+  graphqlMetricsPlugin,
   inputTextPlugin,
   type LoaderFactories,
+  type Metrics,
 } from '@guildhall/core';
 import { MAX_QUERY_COMPLEXITY, MAX_QUERY_DEPTH, MAX_QUERY_FIELDS, MAX_QUERY_TOKENS } from './graphql.limits';
 import { subscriptionOptions, type GraphqlRequest } from './subscriptions.options';
 
-export function graphqlOptions(loaders: LoaderFactories): Omit<ApolloDriverConfig, 'driver'> {
+export function graphqlOptions(loaders: LoaderFactories, metrics: Metrics): Omit<ApolloDriverConfig, 'driver'> {
   let schema: GraphQLSchema | undefined;
   const getSchema = () => {
     if (!schema) throw new Error('GraphQL schema not built yet');
@@ -36,6 +38,7 @@ export function graphqlOptions(loaders: LoaderFactories): Omit<ApolloDriverConfi
     },
     // Cache-control hints would hook every field of every response; we set no HTTP cache headers.
     plugins: [
+      graphqlMetricsPlugin(metrics),
       inputTextPlugin(),
       complexityPlugin(getSchema, MAX_QUERY_COMPLEXITY),
       ApolloServerPluginCacheControlDisabled() as never,

@@ -6,19 +6,23 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   DomainHttpExceptionFilter,
+  Metrics,
+  MetricsEndpoint,
   nulInputHook,
   PinoNestLogger,
   requestContext,
+  UNMATCHED_ROUTE,
   UnexpectedErrorFilter,
   type Runtime,
 } from '@guildhall/core';
 import { withoutMediaSecret } from '@guildhall/content';
-import { FederationHttpHandler } from '@guildhall/federation';
+import { federationRoute, FederationHttpHandler } from '@guildhall/federation';
 import { parseFormBody } from '@guildhall/mastodon-api';
 import { AppModule } from '../app.module';
 import { MAX_RESPONSE_BYTES } from '../graphql/graphql.limits';
 import { graphqlResponseLimit } from '../graphql/response-limit.hook';
 
+const METRICS_PATH = '/metrics';
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /** Builds the HTTP application (not yet listening): shared by main.ts and the e2e tests. */
@@ -59,6 +63,17 @@ export async function createServer(
   );
 
   const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(Metrics);
+  /** Requests Fedify's handler answered (before routing to Nest): their route pattern, for metrics. */
+  const federationRoutes = new WeakMap<object, string>();
+  // Prometheus scrapes, outside Nest: its bearer token is not an account's, so the AuthGuard
+  // must not see it. 404 unless METRICS_TOKEN is set.
+  const endpoint = app.get(MetricsEndpoint);
+  fastify.get(METRICS_PATH, async (request, reply) => {
+    const header = request.headers.authorization;
+    const answer = await endpoint.answer(typeof header === 'string' ? header : undefined);
+    return reply.code(answer.status).headers(answer.headers).send(answer.body);
+  });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     requestContext.run({ requestId: request.id, clientIp: request.ip }, done);
@@ -69,6 +84,7 @@ export async function createServer(
   fastify.addHook('onRequest', async (request, reply) => {
     const response = await federation.handle(request.raw);
     if (!response) return;
+    federationRoutes.set(request, federationRoute(request.url.split('?')[0]));
     void reply.code(response.status);
     response.headers.forEach((value, name) => void reply.header(name, value));
     const body = request.method === 'HEAD' ? null : Buffer.from(await response.arrayBuffer());
@@ -86,8 +102,14 @@ export async function createServer(
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime),
     };
-    if (line.path === '/health') logger.debug(line);
+    // Probes and scrapes come every few seconds: not worth an info line each.
+    if (line.path === '/health' || line.path === METRICS_PATH) logger.debug(line);
     else logger.info(line);
+    // The route pattern, never the URL: anyone chooses URLs, and each would be a new series.
+    const route = federationRoutes.get(request) ?? request.routeOptions.url ?? UNMATCHED_ROUTE;
+    if (route !== METRICS_PATH) {
+      metrics.observeHttpRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    }
     done();
   });
   return app;

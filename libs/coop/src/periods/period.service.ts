@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable, Logger } from '@nestjs/common';
-import { AuditLog } from '@guildhall/core';
+import { AuditLog, Metrics } from '@guildhall/core';
 import type { EntityManager } from 'typeorm';
 import { InvalidSnapshotError } from '../coop.exception';
 import { CoopServiceErrorCode, CoopServiceException } from '../coop-service.exception';
@@ -82,6 +82,37 @@ function phaseTimer(): { phases: ClosePhases; lap: (name: string) => void; total
   };
 }
 
+/** A close's phases as `guildhall_period_close_phase_seconds` reports them (the log keeps every lap). */
+export type ClosePhase = 'snapshot' | 'publish' | 'engine' | 'postings' | 'finish';
+
+/** Each lap of closeOpen and the phase it belongs to (`engine.*` details are inside allocate and hash). */
+const PHASE_OF_LAP: Readonly<Record<string, ClosePhase>> = {
+  prepareMs: 'snapshot',
+  membersMs: 'snapshot',
+  moneyAndVestingMs: 'snapshot',
+  eventsMs: 'snapshot',
+  storeWaitMs: 'snapshot',
+  publishMs: 'publish',
+  allocateMs: 'engine',
+  hashMs: 'engine',
+  postingLinesMs: 'postings',
+  postMoneySendMs: 'postings',
+  postMoneyWaitMs: 'postings',
+  postUnitsMs: 'postings',
+  markClosedMs: 'finish',
+  openNextMs: 'finish',
+};
+
+/** Seconds per phase of a close from its laps (milliseconds). */
+export function closePhaseSeconds(laps: ClosePhases): Map<ClosePhase, number> {
+  const seconds = new Map<ClosePhase, number>();
+  for (const [lap, ms] of Object.entries(laps)) {
+    const phase = PHASE_OF_LAP[lap];
+    if (phase) seconds.set(phase, (seconds.get(phase) ?? 0) + ms / 1000);
+  }
+  return seconds;
+}
+
 export const closeKey = (periodId: string) => `close:${periodId}`;
 
 /**
@@ -99,6 +130,7 @@ export class PeriodService {
     private readonly ledger: LedgerRepository,
     private readonly adopted: AdoptedParameters,
     private readonly audit: AuditLog,
+    private readonly metrics: Metrics,
   ) {}
 
   /** The open period, opening the first one (this month, default parameters) when there is none. */
@@ -129,7 +161,7 @@ export class PeriodService {
    */
   async close(id?: string, options: CloseOptions = {}): Promise<PeriodCloseOutcome> {
     const target = id ?? (await this.current()).id;
-    return this.periods.withCloseLock(async (manager) => {
+    const outcome = await this.periods.withCloseLock(async (manager) => {
       const period = await this.periods.findById(target, manager);
       if (!period) throw new CoopServiceException(CoopServiceErrorCode.PeriodNotFound, `No period ${target}`);
       if (period.status === 'closed') {
@@ -154,6 +186,12 @@ export class PeriodService {
       });
       return outcome;
     });
+    // Recorded once committed: a close rolled back (or tried again) is not a close.
+    if (outcome.phases) {
+      for (const [phase, seconds] of closePhaseSeconds(outcome.phases))
+        this.metrics.observePeriodClosePhase(phase, seconds);
+    }
+    return outcome;
   }
 
   /**

@@ -183,4 +183,18 @@ describe('parseConfig', () => {
       expect((error as Error).message).toContain(message);
     });
   });
+
+  it('reads METRICS_TOKEN (unset: /metrics is off) and refuses a short or spaced one', () => {
+    expect(parseConfig({}).metricsToken).toBeUndefined();
+    expect(parseConfig({}).workerMetricsPort).toBe(9464);
+    expect(parseConfig({ METRICS_TOKEN: 'a-long-enough-token', WORKER_METRICS_PORT: '9100' })).toMatchObject({
+      metricsToken: 'a-long-enough-token',
+      workerMetricsPort: 9100,
+    });
+    for (const token of ['short', 'has a space in the middle']) {
+      expect(() => parseConfig({ METRICS_TOKEN: token })).toThrow(
+        'Invalid environment variable METRICS_TOKEN: expected 16-512 printable characters without spaces',
+      );
+    }
+  });
 });

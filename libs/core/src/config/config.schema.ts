@@ -89,6 +89,10 @@ export interface GuildhallConfig {
    * the ledger is in its hundredths (cents), so only currencies with two minor digits are valid.
    */
   coopCurrency: string;
+  /** Bearer token of `GET /metrics` (Prometheus); unset, the endpoint answers 404. */
+  metricsToken: string | undefined;
+  /** The worker process serves `/metrics` on this port when METRICS_TOKEN is set (it serves no other HTTP). */
+  workerMetricsPort: number;
 }
 
 /** An S3-compatible bucket for media (AWS S3, MinIO, Cloudflare R2, Garage, s3rver…). */
@@ -266,6 +270,10 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
   if (!isCentsCurrency(coopCurrency)) {
     throw new ConfigValidationError('COOP_CURRENCY', 'must be an ISO 4217 code with two minor digits, e.g. EUR or USD');
   }
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,512}$/.test(metricsToken)) {
+    throw new ConfigValidationError('METRICS_TOKEN', 'expected 16-512 printable characters without spaces');
+  }
   const queuePrefix = env.QUEUE_PREFIX || 'guildhall';
   if (!/^[a-zA-Z0-9_-]{1,40}$/.test(queuePrefix)) {
     throw new ConfigValidationError('QUEUE_PREFIX', 'expected 1-40 letters, digits, "_" or "-"');
@@ -324,6 +332,8 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
     federationKeySecret,
     coopWebhookSecret,
     coopCurrency,
+    metricsToken,
+    workerMetricsPort: integer(env, 'WORKER_METRICS_PORT', 9464, 0, 65535),
   };
 }
 

@@ -221,6 +221,19 @@ export class OutboxRepository {
     return rows[0]?.ms ?? null;
   }
 
+  /**
+   * Pending deliveries, and how long the most overdue of them has been due (0 when none is):
+   * both read from the partial index on next_attempt_at of pending rows (a scrape runs this).
+   */
+  async pendingLag(): Promise<{ pending: number; lagSeconds: number }> {
+    const rows: { pending: number; lag: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS pending,
+              COALESCE(GREATEST(0, extract(epoch FROM clock_timestamp() - min(next_attempt_at))), 0)::float8 AS lag
+         FROM domain_event_deliveries WHERE state = 'pending'`,
+    );
+    return { pending: rows[0]?.pending ?? 0, lagSeconds: rows[0]?.lag ?? 0 };
+  }
+
   /** Deletes up to `limit` events delivered to every subscriber longer than `retainMs` ago; returns how many. */
   async prune(retainMs: number, limit: number): Promise<number> {
     const rows: unknown[] = await this.dataSource.query(

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import type { ConfigService } from '@guildhall/core';
+import { type ConfigService, METRIC, Metrics } from '@guildhall/core';
 import type { ActorKeyService } from '../keys/actor-key.service';
 import type { RemoteActorService } from '../remote/remote-actor.service';
 import { OutboundHttp } from '../safety/outbound-http';
@@ -63,7 +63,7 @@ describe('DeliveryService', () => {
     alive: (host: string) => alive.push(host),
     failed: (host: string) => {
       failures.push(host);
-      return Promise.resolve();
+      return Promise.resolve('failing');
     },
   } as unknown as HostHealth;
   const open = new OutboundHttp(outboundConfig({ allowPrivateAddresses: true }));
@@ -83,7 +83,10 @@ describe('DeliveryService', () => {
     },
   } as unknown as RemoteActorService;
   const keys = { keyPairs: () => Promise.resolve([pair]) } as unknown as ActorKeyService;
-  const service = () => new DeliveryService(queue, keys, health, remote);
+  let metrics = new Metrics();
+  const service = () => new DeliveryService(queue, keys, health, remote, metrics);
+  const deliveries = (outcome: string, hostState: string) =>
+    metrics.sample(METRIC.federationDeliveries, { outcome, host_state: hostState });
   const job = (inboxes: string[], attempt = 0): DeliveryPayload => ({
     activityId: 'https://here.example/posts/1/activity',
     body: '{"type":"Create","content":"héllo"}',
@@ -108,6 +111,7 @@ describe('DeliveryService', () => {
   });
   beforeEach(() => {
     added.length = bulk.length = failures.length = alive.length = inbox.received.length = 0;
+    metrics = new Metrics();
     allowPrivateAddresses = true;
     timeoutMs = 5_000;
   });
@@ -131,6 +135,7 @@ describe('DeliveryService', () => {
       expect(verify('sha256', Buffer.from(signed), publicKey, Buffer.from(signature, 'base64'))).toBe(true);
     }
     expect(alive).toEqual([new URL(inbox.origin).host, new URL(inbox.origin).host]);
+    expect(await deliveries('delivered', 'up')).toBe(2);
   });
 
   it('retries 5xx, 401, 408 and 429 alone after 15 s, doubling; drops other 4xx', async () => {
@@ -148,6 +153,9 @@ describe('DeliveryService', () => {
     expect(added.every((a) => a.opts.delay === 60_000)).toBe(true);
     // Only a server's failure counts against its health, not our request's refusal.
     expect(failures).toHaveLength(2);
+    expect(await deliveries('retry', 'failing')).toBe(2);
+    expect(await deliveries('retry', 'up')).toBe(3);
+    expect(await deliveries('dropped', 'up')).toBe(4);
   });
 
   it('aborts a POST left unanswered past the timeout and retries it, without holding the others', async () => {
@@ -174,6 +182,7 @@ describe('DeliveryService', () => {
 
     expect(counts).toEqual({ delivered: 0, retry: 0, dropped: 2 });
     expect(inbox.received).toHaveLength(0);
+    expect(await deliveries('dropped', 'refused')).toBe(2);
   });
 
   it('enqueues distinct inboxes in batches', async () => {
@@ -226,8 +235,10 @@ describe('HostHealth', () => {
   it('writes a pending reset before a failure, and marks a host unavailable after 8 in a row', async () => {
     const health = new HostHealth(repository);
     health.alive('a.example');
-    for (let i = 0; i < 8; i++) await health.failed('a.example', 'HTTP 500');
+    const states = [];
+    for (let i = 0; i < 8; i++) states.push(await health.failed('a.example', 'HTTP 500'));
     await health.flush();
+    expect(states).toEqual([...Array<string>(7).fill('failing'), 'unavailable']);
 
     expect(calls.slice(0, 2)).toEqual(['available a.example', 'failure a.example']);
     expect(calls.filter((call) => call.startsWith('failure'))).toHaveLength(8);

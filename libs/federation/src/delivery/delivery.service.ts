@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { Metrics } from '@guildhall/core';
 import { FEDERATION_DELIVERY_QUEUE, FederationJob } from '../federation.constants';
 import { ActorKeyService } from '../keys/actor-key.service';
 import { RefusedUrlError, assertFetchable } from '../remote/safe-document-loader';
@@ -18,6 +19,13 @@ import { postToInbox, RequestTimeouts } from './inbox-post';
 
 /** What one POST came to. */
 type Outcome = 'delivered' | 'retry' | 'dropped';
+
+/**
+ * The recipient host's state as the POST left it (a metrics label): it answered (`up`), it did not
+ * and is `failing` or now `unavailable` (skipped until it recovers), or its address is `refused`.
+ * OutboundDelivery counts inboxes skipped on `unavailable` hosts.
+ */
+export type DeliveryHostState = 'up' | 'failing' | 'unavailable' | 'refused';
 
 /** What the inboxes of one job share: built once per job, not per inbox. */
 interface Prepared {
@@ -47,6 +55,7 @@ export class DeliveryService {
     private readonly keys: ActorKeyService,
     private readonly health: HostHealth,
     private readonly remote: RemoteActorService,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Enqueues the deliveries (fast: the sender's action never waits for a remote server). */
@@ -85,6 +94,16 @@ export class DeliveryService {
   }
 
   private async post(job: DeliveryPayload, inbox: string, prepared: Prepared): Promise<Outcome> {
+    const [outcome, hostState] = await this.attempt(job, inbox, prepared);
+    this.metrics.countDeliveries(outcome, hostState);
+    return outcome;
+  }
+
+  private async attempt(
+    job: DeliveryPayload,
+    inbox: string,
+    prepared: Prepared,
+  ): Promise<[Outcome, DeliveryHostState]> {
     let url: URL | undefined;
     let status: number | null = null;
     let error: string;
@@ -100,26 +119,27 @@ export class DeliveryService {
       );
       if (status >= 200 && status < 300) {
         this.health.alive(url.host);
-        return 'delivered';
+        return ['delivered', 'up'];
       }
       error = `HTTP ${status}`;
     } catch (err) {
       if (err instanceof RefusedUrlError || url === undefined) {
         const reason = err instanceof Error ? err.message : String(err);
         this.logger.warn({ msg: 'delivery refused', inbox, activityId: job.activityId, reason });
-        return 'dropped';
+        return ['dropped', 'refused'];
       }
       error = err instanceof Error ? err.message : String(err);
     }
     const retryable = status === null || status >= 500 || RETRYABLE_4XX.has(status);
     this.logger.warn({ msg: 'delivery failed', inbox, activityId: job.activityId, status, error, retryable });
-    if (status === null || status >= 500) await this.health.failed(url.host, error);
-    if (!retryable || job.attempt + 1 >= MAX_DELIVERY_ATTEMPTS) return 'dropped';
+    // A 4xx is an answer: the host is up, whatever it thought of this delivery.
+    const hostState = status === null || status >= 500 ? await this.health.failed(url.host, error) : 'up';
+    if (!retryable || job.attempt + 1 >= MAX_DELIVERY_ATTEMPTS) return ['dropped', hostState];
     await this.queue.add(
       FederationJob.Deliver,
       { ...job, inboxes: [inbox], attempt: job.attempt + 1 },
       { ...DELIVERY_JOB_OPTIONS, delay: retryDelayMs(job.attempt) },
     );
-    return 'retry';
+    return ['retry', hostState];
   }
 }

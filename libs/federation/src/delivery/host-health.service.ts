@@ -37,13 +37,16 @@ export class HostHealth implements OnModuleDestroy {
     }
   }
 
-  async failed(raw: string, error: string): Promise<void> {
+  /** Counts a failure in a row; resolves to the host's state after it. */
+  async failed(raw: string, error: string): Promise<'failing' | 'unavailable'> {
     const host = normalizeHost(raw) ?? raw;
     this.aliveMarkedAt.delete(host);
     // A success seen before this failure is written first: the failure counts from the reset.
     if (this.pendingAlive.delete(host)) await this.hosts.markAvailableMany([host]).catch(() => undefined);
     const failures = await this.hosts.recordFailure(host, error);
-    if (failures >= UNAVAILABLE_AFTER_FAILURES) await this.hosts.markUnavailable(host);
+    if (failures < UNAVAILABLE_AFTER_FAILURES) return 'failing';
+    await this.hosts.markUnavailable(host);
+    return 'unavailable';
   }
 
   /** Writes the pending resets (also on shutdown). */

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { respondWithObjectIfAcceptable } from '@fedify/fedify';
 import { Tombstone } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@guildhall/core';
+import { ConfigService, Metrics } from '@guildhall/core';
 import { describeKeyPairs, INSTANCE_ACTOR_PATH, toInstanceActor } from '../actors/actor.mapper';
 import { FederationService } from '../federation.service';
 import { expandPublicAddressing } from '../objects/public-addressing';
@@ -14,7 +14,7 @@ import { AccountSuspensionService } from '../moderation/account-suspension.servi
 import { DomainBlockCache } from '../moderation/domain-block.cache';
 import { InboxFastPath } from './inbox-fast-path';
 import { signatureWindowRefusal } from './signature-window';
-import { actorHost, checkInboxRequest, InboxRefusal, keyHost, readBody } from './inbox-request';
+import { actorHost, checkInboxRequest, InboxRefusal, InboxRefusalCode, keyHost, readBody } from './inbox-request';
 import { InstanceStatsRepository } from '../well-known/instance-stats.repository';
 import { toWebRequest } from './web-request';
 import { hostMeta, isNodeInfoVersion, nodeInfo, nodeInfoLinks } from '../well-known/well-known.responses';
@@ -49,6 +49,13 @@ async function fullPublicIri(response: Response): Promise<Response> {
 const INBOX_PATH = /^\/(?:inbox|users\/[^/]+\/inbox)$/;
 const PERSONAL_INBOX_PATH = /^\/users\/([^/]+)\/inbox$/;
 
+/** Why Fedify refused an inbox POST the door let through, from its status. */
+function fedifyRefusal(status: number): InboxRefusalCode {
+  if (status === 401) return InboxRefusalCode.SignatureInvalid;
+  if (status === 404) return InboxRefusalCode.UnknownInbox;
+  return InboxRefusalCode.Other;
+}
+
 /** The answer to an activity accepted for processing (Fedify's words for the same). */
 const accepted = (): Response =>
   new Response('Activity is enqueued.', { status: 202, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
@@ -74,6 +81,7 @@ export class FederationHttpHandler {
     private readonly health: HostHealth,
     private readonly suspensions: AccountSuspensionService,
     private readonly fastPath: InboxFastPath,
+    private readonly metrics: Metrics,
   ) {
     this.origin = config.values.publicOrigin;
     this.maxBodyBytes = config.values.federation.maxBodyBytes;
@@ -90,7 +98,11 @@ export class FederationHttpHandler {
     // A GET signed by a domain we block is refused outright (the signature is not even verified).
     const signer = ALWAYS_PUBLIC.test(url.pathname) ? null : keyHost(raw.headers);
     if (signer && this.blocks.isBlocked(signer)) {
-      return new InboxRefusal(403, 'This server does not serve your domain').toResponse();
+      return new InboxRefusal(
+        403,
+        'This server does not serve your domain',
+        InboxRefusalCode.BlockedDomain,
+      ).toResponse();
     }
     // A signature outside its time window authenticates no one: the GET is answered as unsigned
     // (public documents still are; authorized fetch refuses), as Mastodon does.
@@ -154,17 +166,24 @@ export class FederationHttpHandler {
    */
   private async inboxPost(raw: IncomingMessage, url: URL): Promise<Response> {
     const body = await readBody(raw, this.maxBodyBytes);
-    if (body instanceof InboxRefusal) return body.toResponse();
+    if (body instanceof InboxRefusal) return this.refused(body);
     const checked = checkInboxRequest(raw.headers, body);
-    if (checked instanceof InboxRefusal) return checked.toResponse();
+    if (checked instanceof InboxRefusal) return this.refused(checked);
     const host = actorHost(checked.activity);
     const signer = keyHost(raw.headers);
     if ((host && this.blocks.isBlocked(host)) || (signer && this.blocks.isBlocked(signer))) {
-      return new InboxRefusal(403, 'This server does not accept activities from your domain').toResponse();
+      return this.refused(
+        new InboxRefusal(
+          403,
+          'This server does not accept activities from your domain',
+          InboxRefusalCode.BlockedDomain,
+        ),
+      );
     }
     const recipient = PERSONAL_INBOX_PATH.exec(url.pathname)?.[1] ?? null;
     if (await this.fastPath.accept(raw.headers, `${url.pathname}${url.search}`, checked.activity, recipient)) {
       if (host) this.health.alive(host);
+      this.metrics.countInboxActivity('accepted', 'fast_path');
       return accepted();
     }
     const response = await this.federation.federation.fetch(toWebRequest(raw, url, body), {
@@ -173,7 +192,14 @@ export class FederationHttpHandler {
     });
     // A server that delivers to us is up: deliveries to it resume.
     if (response.ok && host) this.health.alive(host);
+    if (response.ok) this.metrics.countInboxActivity('accepted', 'verified');
+    else this.metrics.countInboxActivity('refused', fedifyRefusal(response.status));
     return response;
+  }
+
+  private refused(refusal: InboxRefusal): Response {
+    this.metrics.countInboxActivity('refused', refusal.code);
+    return refusal.toResponse();
   }
 
   private async instanceActor(request: Request): Promise<Response | null> {

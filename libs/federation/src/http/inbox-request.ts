@@ -2,11 +2,36 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { signatureWindowRefusal } from './signature-window';
 
+/**
+ * Why an inbox POST was refused: a bounded label for metrics (`guildhall_inbox_activities_total`).
+ * The first ones are decided at the door (here), the last by Fedify's verification behind it.
+ */
+export enum InboxRefusalCode {
+  BodyTooLarge = 'body_too_large',
+  UnsupportedMediaType = 'unsupported_media_type',
+  MalformedJson = 'malformed_json',
+  MalformedActivity = 'malformed_activity',
+  MissingSignature = 'missing_signature',
+  SignatureCoverage = 'signature_coverage',
+  MissingDigest = 'missing_digest',
+  DigestMismatch = 'digest_mismatch',
+  SignatureWindow = 'signature_window',
+  ForeignActivityId = 'foreign_activity_id',
+  BlockedDomain = 'blocked_domain',
+  /** Fedify's 401: the signature did not verify, or its key is not the actor's. */
+  SignatureInvalid = 'signature_invalid',
+  /** Fedify's 404: a personal inbox of no such account. */
+  UnknownInbox = 'unknown_inbox',
+  /** Any other answer from Fedify that is not a 2xx. */
+  Other = 'other',
+}
+
 /** An inbox POST refused before Fedify sees it: the status and the reason given to the sender. */
 export class InboxRefusal {
   constructor(
     readonly status: 400 | 401 | 403 | 413 | 415,
     readonly reason: string,
+    readonly code: InboxRefusalCode,
   ) {}
 
   toResponse(): Response {
@@ -19,7 +44,7 @@ const ACTIVITY_TYPES = /^application\/(?:activity\+json|ld\+json)\s*(?:;.*)?$/i;
 /** Reads the body, refusing more than `maxBytes` (declared or streamed) with 413. */
 export async function readBody(raw: IncomingMessage, maxBytes: number): Promise<Buffer | InboxRefusal> {
   const declared = Number(raw.headers['content-length'] ?? NaN);
-  const tooLarge = new InboxRefusal(413, `Body larger than ${maxBytes} bytes`);
+  const tooLarge = new InboxRefusal(413, `Body larger than ${maxBytes} bytes`, InboxRefusalCode.BodyTooLarge);
   if (declared > maxBytes) {
     raw.resume();
     return tooLarge;
@@ -60,50 +85,56 @@ export function checkInboxRequest(
 ): { activity: Record<string, unknown> } | InboxRefusal {
   const contentType = headers['content-type'] ?? '';
   if (!ACTIVITY_TYPES.test(contentType)) {
-    return new InboxRefusal(415, 'Content-Type must be application/activity+json or application/ld+json');
+    return new InboxRefusal(
+      415,
+      'Content-Type must be application/activity+json or application/ld+json',
+      InboxRefusalCode.UnsupportedMediaType,
+    );
   }
   let activity: unknown;
   try {
     activity = JSON.parse(body.toString('utf8'));
   } catch {
-    return new InboxRefusal(400, 'Malformed JSON');
+    return new InboxRefusal(400, 'Malformed JSON', InboxRefusalCode.MalformedJson);
   }
   if (typeof activity !== 'object' || activity === null || Array.isArray(activity)) {
-    return new InboxRefusal(400, 'An activity must be a JSON object');
+    return new InboxRefusal(400, 'An activity must be a JSON object', InboxRefusalCode.MalformedActivity);
   }
   const record = activity as Record<string, unknown>;
   if (typeof record.type !== 'string' || record.actor == null) {
-    return new InboxRefusal(400, 'An activity needs a type and an actor');
+    return new InboxRefusal(400, 'An activity needs a type and an actor', InboxRefusalCode.MalformedActivity);
   }
 
   const cavage = headers.signature;
   const rfc9421 = headers['signature-input'];
   if (typeof cavage !== 'string' && typeof rfc9421 !== 'string') {
-    return new InboxRefusal(401, 'Missing HTTP signature');
+    return new InboxRefusal(401, 'Missing HTTP signature', InboxRefusalCode.MissingSignature);
   }
   if (typeof cavage === 'string' && typeof rfc9421 !== 'string') {
     const signed = (parseSignatureParams(cavage).get('headers') ?? 'date').toLowerCase().split(/\s+/);
-    if (!signed.includes('(request-target)')) return new InboxRefusal(401, 'Signature must cover (request-target)');
+    if (!signed.includes('(request-target)'))
+      return new InboxRefusal(401, 'Signature must cover (request-target)', InboxRefusalCode.SignatureCoverage);
     if (!signed.includes('date') && !signed.includes('(created)')) {
-      return new InboxRefusal(401, 'Signature must cover date or (created)');
+      return new InboxRefusal(401, 'Signature must cover date or (created)', InboxRefusalCode.SignatureCoverage);
     }
-    if (!signed.includes('digest')) return new InboxRefusal(401, 'Signature must cover digest');
+    if (!signed.includes('digest'))
+      return new InboxRefusal(401, 'Signature must cover digest', InboxRefusalCode.SignatureCoverage);
   } else if (typeof rfc9421 === 'string' && !/"content-digest"/i.test(rfc9421)) {
-    return new InboxRefusal(401, 'Signature must cover content-digest');
+    return new InboxRefusal(401, 'Signature must cover content-digest', InboxRefusalCode.SignatureCoverage);
   }
 
   const digestRefusal = checkDigest(headers, body);
   if (digestRefusal) return digestRefusal;
 
   const outsideWindow = signatureWindowRefusal(headers, now);
-  if (outsideWindow) return new InboxRefusal(401, outsideWindow);
+  if (outsideWindow) return new InboxRefusal(401, outsideWindow, InboxRefusalCode.SignatureWindow);
 
   // Mastodon's origin rule for the activity itself: an id on another origin than its actor's is
   // refused before anything is enqueued or recorded, so no one can claim another server's ids
   // (Fedify records processed ids: one squatted first would drop the real activity, ADR 0017).
   const actor = actorId(record);
   if (typeof record.id === 'string' && (actor === null || originOf(record.id) !== originOf(actor))) {
-    return new InboxRefusal(400, "The activity id must be on its actor's origin");
+    return new InboxRefusal(400, "The activity id must be on its actor's origin", InboxRefusalCode.ForeignActivityId);
   }
   return { activity: record };
 }
@@ -114,20 +145,22 @@ function checkDigest(headers: IncomingMessage['headers'], body: Buffer): InboxRe
   const digest = headers.digest;
   const contentDigest = headers['content-digest'];
   if (typeof digest !== 'string' && typeof contentDigest !== 'string') {
-    return new InboxRefusal(401, 'Missing Digest header');
+    return new InboxRefusal(401, 'Missing Digest header', InboxRefusalCode.MissingDigest);
   }
   if (typeof digest === 'string') {
     const value = digest
       .split(',')
       .map((part) => part.trim())
       .find((part) => part.toLowerCase().startsWith('sha-256='));
-    if (!value) return new InboxRefusal(401, 'Digest must include SHA-256');
-    if (value.slice('sha-256='.length) !== sha256) return new InboxRefusal(401, 'Digest does not match the body');
+    if (!value) return new InboxRefusal(401, 'Digest must include SHA-256', InboxRefusalCode.MissingDigest);
+    if (value.slice('sha-256='.length) !== sha256)
+      return new InboxRefusal(401, 'Digest does not match the body', InboxRefusalCode.DigestMismatch);
   }
   if (typeof contentDigest === 'string') {
     const match = /sha-256=:([^:]*):/i.exec(contentDigest);
-    if (!match) return new InboxRefusal(401, 'Content-Digest must include sha-256');
-    if (match[1] !== sha256) return new InboxRefusal(401, 'Content-Digest does not match the body');
+    if (!match) return new InboxRefusal(401, 'Content-Digest must include sha-256', InboxRefusalCode.MissingDigest);
+    if (match[1] !== sha256)
+      return new InboxRefusal(401, 'Content-Digest does not match the body', InboxRefusalCode.DigestMismatch);
   }
   return null;
 }

@@ -1,9 +1,9 @@
 import { type Activity, Create, Hashtag, Mention, Note, PUBLIC_COLLECTION } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
-import { ConfigService, hostOf } from '@guildhall/core';
+import { ConfigService, hostOf, Metrics } from '@guildhall/core';
 import { AccountRepository } from '@guildhall/identity';
 import { INSTANCE_ACTOR_PATH } from '../actors/actor.mapper';
-import { DeliveryService } from '../delivery/delivery.service';
+import { type DeliveryHostState, DeliveryService } from '../delivery/delivery.service';
 import { INSTANCE_ACTOR_KEY_ID } from '../keys/actor-key.service';
 import { expandPublicAddressing } from '../objects/public-addressing';
 import { RemoteActorService } from '../remote/remote-actor.service';
@@ -29,6 +29,7 @@ export class OutboundDelivery {
     private readonly deliveries: DeliveryService,
     private readonly accounts: AccountRepository,
     private readonly remote: RemoteActorService,
+    private readonly metrics: Metrics,
   ) {
     this.origin = config.values.publicOrigin;
   }
@@ -36,13 +37,16 @@ export class OutboundDelivery {
   /** Distinct inboxes (a shared one where the recipient has it, if `shared`), skipping hosts marked unavailable. */
   private inboxes(rows: RemoteRecipientRow[], shared: boolean, down: Set<string>): string[] {
     const inboxes = new Set<string>();
+    const skipped = new Set<string>();
     for (const row of rows) {
       const inbox = shared && row.sharedInboxUrl ? row.sharedInboxUrl : row.inboxUrl;
       if (inboxes.has(inbox)) continue;
       const host = hostOf(inbox);
+      if (host !== null && down.has(host)) skipped.add(inbox);
       if (host === null || down.has(host) || inbox.startsWith(`${this.origin}/`)) continue;
       inboxes.add(inbox);
     }
+    this.metrics.countDeliveries('skipped', 'unavailable' satisfies DeliveryHostState, skipped.size);
     return [...inboxes];
   }
 

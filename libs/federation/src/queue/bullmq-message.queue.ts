@@ -1,5 +1,6 @@
 import type { MessageQueue, MessageQueueEnqueueOptions, MessageQueueListenOptions } from '@fedify/fedify';
 import { Logger } from '@nestjs/common';
+import type { QueueMetrics } from '@guildhall/core';
 import { type JobsOptions, Queue, type QueueOptions, Worker } from 'bullmq';
 import { FEDERATION_QUEUE, FederationJob } from '../federation.constants';
 
@@ -34,11 +35,13 @@ export class BullMqMessageQueue implements MessageQueue {
   constructor(
     private readonly connection: Record<string, unknown>,
     private readonly concurrency: number,
+    private readonly metrics: QueueMetrics,
   ) {
     this.queue = new Queue(FEDERATION_QUEUE, {
       ...(connection as unknown as QueueOptions),
       defaultJobOptions: JOB_OPTIONS,
     });
+    metrics.watchQueue(this.queue);
   }
 
   /**
@@ -91,6 +94,7 @@ export class BullMqMessageQueue implements MessageQueue {
       concurrency: this.concurrency,
     });
     worker.on('error', (err) => this.logger.error({ msg: 'federation worker error', err }));
+    this.metrics.watchWorker(worker);
     await new Promise<void>((resolve) => {
       if (options?.signal?.aborted) resolve();
       options?.signal?.addEventListener('abort', () => resolve(), { once: true });

@@ -23,6 +23,9 @@ export interface IssuedSession {
   account: AccountEntity;
 }
 
+/** A JWT (first-party session) has three dot-separated parts; an OAuth app's token is opaque. */
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+
 const WRONG_CREDENTIALS = 'Wrong username, email or password';
 
 const suspended = () => new IdentityException(IdentityErrorCode.AccountSuspended, 'This account is suspended');
@@ -192,11 +195,35 @@ export class AuthService {
   async authenticateSessionToken(token: string): Promise<AuthContext> {
     let claims: AccessTokenClaims;
     try {
-      claims = await this.tokens.verifyAccessToken(token);
+      claims = await this.claimsOf(token);
     } catch {
       throw new IdentityException(IdentityErrorCode.SessionRevoked, 'The session has ended; log in again');
     }
     return this.authenticate(claims);
+  }
+
+  /**
+   * A bearer token of either kind — the one decision every entry point shares (the AuthGuard for
+   * HTTP and GraphQL, the Mastodon streaming server): a first-party session's JWT (verified, then
+   * its session must be live) or an OAuth app's opaque token. Refuses with Unauthenticated (bad or
+   * expired JWT), SessionRevoked or AccountSuspended.
+   */
+  async authenticateBearer(token: string): Promise<{ user: AuthContext } | { app: AppAuthContext }> {
+    if (!JWT_SHAPE.test(token)) return this.authenticateAccessToken(token);
+    return { user: await this.authenticate(await this.claimsOf(token)) };
+  }
+
+  /** A first-party JWT's claims, or Unauthenticated (saying so when it has expired). */
+  private async claimsOf(token: string): Promise<AccessTokenClaims> {
+    try {
+      return await this.tokens.verifyAccessToken(token);
+    } catch (error) {
+      const expired = error instanceof Error && error.name === 'TokenExpiredError';
+      throw new IdentityException(
+        IdentityErrorCode.Unauthenticated,
+        expired ? 'The access token has expired' : 'A valid bearer token is required',
+      );
+    }
   }
 
   /**

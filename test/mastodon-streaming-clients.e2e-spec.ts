@@ -1,4 +1,5 @@
 import { createRestAPIClient, createStreamingAPIClient, type mastodon } from 'masto';
+import generator, { type Entity } from 'megalodon';
 import { WebSocket } from 'ws';
 import { signUp, type SignedUp } from './utils/factories';
 import { insertFollow } from './utils/graph';
@@ -51,10 +52,11 @@ describe('Mastodon streaming with real clients', () => {
   });
   afterAll(() => t.close());
 
-  it('masto.js (token as Sec-WebSocket-Protocol, subscribe messages) gets update, notification and delete', async () => {
+  it('masto.js (a session token as Sec-WebSocket-Protocol, subscribe messages) gets update, notification and delete', async () => {
+    // Bob's first-party session token (GraphQL signUp): the streaming server once knew only app tokens.
     const streaming = createStreamingAPIClient({
       streamingApiUrl: t.origin.replace('http', 'ws'),
-      accessToken: bobToken,
+      accessToken: bob.token,
       implementation: WebSocket,
       retry: 1,
     });
@@ -86,6 +88,26 @@ describe('Mastodon streaming with real clients', () => {
       expect((await until(() => local.find((e) => e.event === 'delete'))).payload).toBe(status.id);
     } finally {
       streaming.close();
+    }
+  });
+
+  it('megalodon (stream and access_token in the query) gets the home update and its deletion', async () => {
+    const client = generator('mastodon', t.origin, aliceToken);
+    const stream = await client.userStreaming();
+    const updates: Entity.Status[] = [];
+    const deletes: string[] = [];
+    stream.on('update', (status: Entity.Status) => updates.push(status));
+    stream.on('delete', (id: string) => deletes.push(id));
+    try {
+      await new Promise((resolve) => stream.once('connect', resolve));
+      await pause(200);
+      const status = await asBob.v1.statuses.create({ status: 'streamed through megalodon' });
+      const update = await until(() => updates.find((u) => u.id === status.id));
+      expect(update).toMatchObject({ content: '<p>streamed through megalodon</p>', account: { id: bob.account.id } });
+      await asBob.v1.statuses.$select(status.id).remove();
+      expect(await until(() => deletes.find((id) => id === status.id))).toBe(status.id);
+    } finally {
+      stream.stop();
     }
   });
 

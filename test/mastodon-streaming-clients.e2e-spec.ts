@@ -163,6 +163,27 @@ describe('Mastodon streaming with real clients', () => {
     s.ws.close();
   });
 
+  it("the direct stream carries each participant's conversation, and nothing to others", async () => {
+    const [mine, others] = await Promise.all([
+      openStream(`${ws}?stream=direct`, aliceToken),
+      openStream(`${ws}?stream=direct`, carolToken),
+    ]);
+    await pause(100);
+    const dm = await asBob.v1.statuses.create({ status: `@${alice.username} just us`, visibility: 'direct' });
+    const event = await until(() => mine.messages.find((m) => m.event === 'conversation'));
+    expect(event.stream).toEqual(['direct']);
+    expect(payloadOf(event)).toMatchObject({
+      id: dm.id,
+      unread: true,
+      accounts: [{ id: bob.account.id }],
+      last_status: { id: dm.id, visibility: 'direct' },
+    });
+    await pause(200);
+    expect(others.messages).toEqual([]);
+    expect(mine.messages.filter((m) => m.event === 'update')).toEqual([]);
+    for (const s of [mine, others]) s.ws.close();
+  });
+
   it('the user stream carries boosts of followed accounts, edits and filters_changed', async () => {
     const dave = await signUp(t);
     const daveToken = await appToken(t, dave, 'read write');

@@ -8,6 +8,7 @@ import {
 import { PubSubEngine } from 'graphql-subscriptions';
 import { LoaderFactories } from '@guildhall/core';
 import {
+  ConversationService,
   FILTERS_CHANGED_TRIGGER,
   type FiltersChangedPayload,
   HASHTAGS_BY_POST_ID,
@@ -20,6 +21,7 @@ import {
 import { AuthService, scopeAllows } from '@guildhall/identity';
 import { notificationChannel, type NotificationMessage, NotificationService } from '@guildhall/social';
 import { NotificationSerializer } from '../notifications/notification.serializer';
+import { ConversationSerializer } from '../serializers/conversation.serializer';
 import { StatusSerializer } from '../serializers/status.serializer';
 import { streamName } from './stream-request';
 
@@ -69,6 +71,8 @@ export class StreamingHub implements OnModuleInit, BeforeApplicationShutdown, On
     private readonly notifications: NotificationService,
     private readonly notificationSerializer: NotificationSerializer,
     private readonly auth: AuthService,
+    private readonly conversations: ConversationService,
+    private readonly conversationSerializer: ConversationSerializer,
   ) {}
 
   onModuleInit(): void {
@@ -225,13 +229,43 @@ export class StreamingHub implements OnModuleInit, BeforeApplicationShutdown, On
     const maySee = new Set(others);
     const isPublic = post.visibility === Visibility.Public && !post.boostOfId;
     const lowerTags = new Set(tags.map((tag) => tag.toLowerCase()));
+    const conversations =
+      message.event === 'update' && post.visibility === Visibility.Direct
+        ? await this.conversationsOf(
+            post.id,
+            readers.filter((c) => c.streams.has('direct') && maySee.has(c.accountId)).map((c) => c.accountId),
+          )
+        : new Map<string, string>();
     for (const connection of readers) {
       for (const key of connection.streams) {
         const facts = { post, isPublic, lowerTags, mayHome, maySee, listsHolding };
         if (!this.wants(key, connection.accountId, facts)) continue;
-        connection.send(streamName(key), message.event, payload);
+        if (key !== 'direct') {
+          connection.send(streamName(key), message.event, payload);
+          continue;
+        }
+        // Mastodon's direct stream carries each reader's Conversation, once per new post in it.
+        const conversation = conversations.get(connection.accountId);
+        if (conversation) connection.send(['direct'], 'conversation', conversation);
       }
     }
+  }
+
+  /** Each reader's Conversation (rendered as they see it) whose newest post is `postId`. */
+  private async conversationsOf(postId: string, readerIds: string[]): Promise<Map<string, string>> {
+    const rendered = new Map<string, string>();
+    const page = { maxId: null, sinceId: null, minId: null, limit: 3 };
+    await Promise.all(
+      [...new Set(readerIds)].map(async (readerId) => {
+        const row = (await this.conversations.page(readerId, page)).find((r) => r.lastPostId === postId);
+        if (!row) return;
+        const [conversation] = await this.conversationSerializer.serializeMany({ user: { accountId: readerId } }, [
+          row,
+        ]);
+        rendered.set(readerId, JSON.stringify(conversation));
+      }),
+    );
+    return rendered;
   }
 
   private wants(

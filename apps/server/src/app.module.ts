@@ -3,7 +3,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { CoreModule, EventRelayModule, HealthModule, LoaderFactories, type Runtime } from '@guildhall/core';
-import { AuthGuard, IdentityModule } from '@guildhall/identity';
+import { AuthGuard, AuthService, IdentityModule } from '@guildhall/identity';
 import { ContentModule, ContentWorkerModule, PollJobsModule } from '@guildhall/content';
 import { CoopModule } from '@guildhall/coop';
 import { FederationModule } from '@guildhall/federation';
@@ -30,7 +30,7 @@ export class AppModule {
         HealthModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [LoaderFactories],
+          inject: [LoaderFactories, AuthService],
           useFactory: graphqlOptions,
         }),
         IdentityModule.forRoot({ worker: withWorker }),

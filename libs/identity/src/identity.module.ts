@@ -19,6 +19,7 @@ import { AuthService } from './auth/auth.service';
 import { AuthGuard } from './auth/guards/auth.guard';
 import { LoginThrottle } from './auth/login-throttle.service';
 import { PasswordService } from './auth/password.service';
+import { JwtStrategy } from './auth/strategies/jwt.strategy';
 import { LocalStrategy } from './auth/strategies/local.strategy';
 import { TokenService } from './auth/token.service';
 import { IDENTITY_QUEUE } from './identity.constants';
@@ -89,6 +90,7 @@ export class IdentityModule implements OnApplicationBootstrap {
         LoginThrottle,
         AuthService,
         SessionCleanupService,
+        JwtStrategy,
         LocalStrategy,
         AuthGuard,
         AccountResolver,

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import passport from 'passport';
 import { ConfigService, RateLimiterService, type Limit } from '@guildhall/core';
 import type { AccountEntity } from '../accounts/account.entity';
 import { AccountRepository } from '../accounts/account.repository';
@@ -195,7 +196,7 @@ export class AuthService {
   async authenticateSessionToken(token: string): Promise<AuthContext> {
     let claims: AccessTokenClaims;
     try {
-      claims = await this.claimsOf(token);
+      claims = await this.tokens.verifyAccessToken(token);
     } catch {
       throw new IdentityException(IdentityErrorCode.SessionRevoked, 'The session has ended; log in again');
     }
@@ -204,26 +205,31 @@ export class AuthService {
 
   /**
    * A bearer token of either kind — the one decision every entry point shares (the AuthGuard for
-   * HTTP and GraphQL, the Mastodon streaming server): a first-party session's JWT (verified, then
-   * its session must be live) or an OAuth app's opaque token. Refuses with Unauthenticated (bad or
-   * expired JWT), SessionRevoked or AccountSuspended.
+   * HTTP and GraphQL, graphql-ws, the Mastodon streaming server): a first-party session's JWT,
+   * verified by identity's passport `jwt` strategy (signature, algorithm, issuer, audience,
+   * expiry; its `validate` is `authenticate`: the session must be live), or an OAuth app's opaque
+   * token. Refuses with Unauthenticated, SessionRevoked or AccountSuspended.
    */
   async authenticateBearer(token: string): Promise<{ user: AuthContext } | { app: AppAuthContext }> {
     if (!JWT_SHAPE.test(token)) return this.authenticateAccessToken(token);
-    return { user: await this.authenticate(await this.claimsOf(token)) };
-  }
-
-  /** A first-party JWT's claims, or Unauthenticated (saying so when it has expired). */
-  private async claimsOf(token: string): Promise<AccessTokenClaims> {
-    try {
-      return await this.tokens.verifyAccessToken(token);
-    } catch (error) {
-      const expired = error instanceof Error && error.name === 'TokenExpiredError';
-      throw new IdentityException(
-        IdentityErrorCode.Unauthenticated,
-        expired ? 'The access token has expired' : 'A valid bearer token is required',
-      );
-    }
+    const user = await new Promise<AuthContext>((resolve, reject) => {
+      const done = (error: unknown, found: AuthContext | false, info: unknown) => {
+        if (error instanceof IdentityException) return reject(error);
+        if (error || !found) {
+          const expired = info instanceof Error && info.name === 'TokenExpiredError';
+          const message = expired ? 'The access token has expired' : 'A valid bearer token is required';
+          return reject(new IdentityException(IdentityErrorCode.Unauthenticated, message));
+        }
+        resolve(found);
+      };
+      const middleware = passport.authenticate('jwt', { session: false }, done) as (
+        req: unknown,
+        res: unknown,
+        next: (error?: unknown) => void,
+      ) => void;
+      middleware({ headers: { authorization: `Bearer ${token}` } }, {}, (error) => done(error, false, undefined));
+    });
+    return { user };
   }
 
   /**

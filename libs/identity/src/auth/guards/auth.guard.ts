@@ -17,7 +17,8 @@ import { REQUIRED_ROLES } from '../decorators/roles.decorator';
  *
  * Two kinds of bearer token reach the same sessions: a first-party session's JWT (GraphQL
  * `logIn`), and an OAuth app's opaque token (the Mastodon client API), which carries scopes;
- * AuthService.authenticateBearer decides both (the streaming server asks it too, ADR 0040).
+ * AuthService.authenticateBearer decides both (graphql-ws and the streaming server ask it too,
+ * ADR 0040).
  * An app's own token (`client_credentials`, no member) is set as `request.oauthApp` and passes
  * only public handlers. On GraphQL an app's token needs `read` for queries and `write` for
  * mutations; REST routes check their own scopes (the Mastodon API's ScopeGuard).

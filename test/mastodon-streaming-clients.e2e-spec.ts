@@ -1,6 +1,8 @@
 import { createRestAPIClient, createStreamingAPIClient, type mastodon } from 'masto';
 import generator, { type Entity } from 'megalodon';
+import { DataSource } from 'typeorm';
 import { WebSocket } from 'ws';
+import { uuidv7 } from '@guildhall/core';
 import { signUp, type SignedUp } from './utils/factories';
 import { insertFollow } from './utils/graph';
 import { appToken, registerApp } from './utils/mastodon';
@@ -273,6 +275,31 @@ describe('Mastodon streaming with real clients', () => {
     await until(() => s.messages.find((m) => m.stream?.[0] === 'public:local' && payloadOf(m).id === heard.id));
     await pause(200);
     expect(s.messages.filter((m) => m.payload?.includes(muted.id))).toEqual([]);
+    s.ws.close();
+  });
+
+  it("a boost of a post from a server the reader blocked does not reach them; the booster's own post does", async () => {
+    const db = t.app.get(DataSource);
+    const domain = `blocked-${Date.now().toString(36)}.example`;
+    const remoteId = uuidv7();
+    const remotePostId = uuidv7();
+    await db.query(`INSERT INTO accounts (id, username, domain, uri, url) VALUES ($1, 'remote', $2, $3, $3)`, [
+      remoteId,
+      domain,
+      `https://${domain}/users/remote`,
+    ]);
+    await db.query(
+      `INSERT INTO posts (id, account_id, local, uri, content, visibility) VALUES ($1, $2, false, $3, '<p>far</p>', 'public')`,
+      [remotePostId, remoteId, `https://${domain}/notes/1`],
+    );
+    await asAlice.v1.domainBlocks.create({ domain });
+    const s = await openStream(`${ws}?stream=user`, aliceToken);
+    await pause(100);
+    const boost = await asBob.v1.statuses.$select(remotePostId).reblog();
+    const own = await asBob.v1.statuses.create({ status: 'from here' });
+    await until(() => s.messages.find((m) => payloadOf(m).id === own.id));
+    await pause(200);
+    expect(s.messages.filter((m) => m.payload?.includes(boost.id) || m.payload?.includes(remotePostId))).toEqual([]);
     s.ws.close();
   });
 });

@@ -3,7 +3,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { CoreModule, EventRelayModule, HealthModule, LoaderFactories, Metrics, type Runtime } from '@guildhall/core';
-import { AuthGuard, IdentityModule } from '@guildhall/identity';
+import { AuthGuard, AuthService, IdentityModule } from '@guildhall/identity';
 import { ContentModule, ContentWorkerModule, PollJobsModule } from '@guildhall/content';
 import { CoopModule, GovernanceJobsModule } from '@guildhall/coop';
 import { FederationModule } from '@guildhall/federation';
@@ -31,7 +31,7 @@ export class AppModule {
         HealthModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [LoaderFactories, Metrics],
+          inject: [LoaderFactories, Metrics, AuthService],
           useFactory: graphqlOptions,
         }),
         IdentityModule.forRoot({ worker: withWorker }),

@@ -11,10 +11,15 @@ import {
   type LoaderFactories,
   type Metrics,
 } from '@guildhall/core';
+import type { AuthService } from '@guildhall/identity';
 import { MAX_QUERY_COMPLEXITY, MAX_QUERY_DEPTH, MAX_QUERY_FIELDS, MAX_QUERY_TOKENS } from './graphql.limits';
 import { subscriptionOptions, type GraphqlRequest } from './subscriptions.options';
 
-export function graphqlOptions(loaders: LoaderFactories, metrics: Metrics): Omit<ApolloDriverConfig, 'driver'> {
+export function graphqlOptions(
+  loaders: LoaderFactories,
+  metrics: Metrics,
+  auth: AuthService,
+): Omit<ApolloDriverConfig, 'driver'> {
   let schema: GraphQLSchema | undefined;
   const getSchema = () => {
     if (!schema) throw new Error('GraphQL schema not built yet');
@@ -46,6 +51,6 @@ export function graphqlOptions(loaders: LoaderFactories, metrics: Metrics): Omit
     // Fastify's request is `req`: the AuthGuard sets `user` on it, which the loaders read.
     // One set of DataLoaders per request, made lazily (see RequestLoaders).
     context: (request: GraphqlRequest) => ({ req: request, loaders: loaders.forRequest(request) }),
-    subscriptions: { 'graphql-ws': subscriptionOptions(loaders, getSchema) },
+    subscriptions: { 'graphql-ws': subscriptionOptions(loaders, auth, getSchema) },
   };
 }

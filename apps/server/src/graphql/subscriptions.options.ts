@@ -13,7 +13,6 @@ import {
 } from 'graphql';
 import type { Context as WsContext, ServerOptions as WsServerOptions } from 'graphql-ws';
 import type { Extra as WsExtra } from 'graphql-ws/use/ws';
-import passport from 'passport';
 import {
   complexityRefusal,
   depthLimitRule,
@@ -22,7 +21,7 @@ import {
   nulInputRefusal,
   type LoaderFactories,
 } from '@guildhall/core';
-import type { AuthContext } from '@guildhall/identity';
+import type { AuthContext, AuthService } from '@guildhall/identity';
 
 import { MAX_QUERY_COMPLEXITY, MAX_QUERY_DEPTH, MAX_QUERY_FIELDS, MAX_QUERY_TOKENS } from './graphql.limits';
 
@@ -45,18 +44,18 @@ function authorizationOf(params: ConnectionParams): string | undefined {
 }
 
 /**
- * Checks a bearer token exactly as an HTTP request is checked: through identity's passport `jwt`
- * strategy (signature, algorithm, issuer, audience, expiry), whose `validate` is
- * AuthService.authenticate (the session must still be live).
+ * Checks a bearer token exactly as an HTTP request is checked: AuthService.authenticateBearer,
+ * the AuthGuard's one decision (a first-party JWT with a live session, or a member's app token).
  */
-function authenticate(authorization: string): Promise<AuthContext | null> {
-  return new Promise((resolve) => {
-    const request: GraphqlRequest = { headers: { authorization } };
-    const middleware = passport.authenticate('jwt', { session: false }, (error: unknown, user: AuthContext | false) =>
-      resolve(error || !user ? null : user),
-    ) as (req: unknown, res: unknown, next: (error?: unknown) => void) => void;
-    middleware(request, {}, () => resolve(null));
-  });
+async function authenticate(auth: AuthService, authorization: string): Promise<AuthContext | null> {
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+  if (!token) return null;
+  try {
+    const found = await auth.authenticateBearer(token);
+    return 'user' in found ? found.user : null;
+  } catch {
+    return null;
+  }
 }
 
 function socketRequest(ctx: SocketContext): GraphqlRequest {
@@ -114,6 +113,7 @@ function prepareOperation(schema: GraphQLSchema, query: string, operationName?: 
  */
 export function subscriptionOptions(
   loaders: LoaderFactories,
+  auth: AuthService,
   getSchema: () => GraphQLSchema,
 ): GraphQLWsSubscriptionsConfig {
   type Hooks = Pick<WsServerOptions<ConnectionParams, WsExtra>, 'onConnect' | 'onSubscribe' | 'onNext' | 'context'>;
@@ -121,9 +121,9 @@ export function subscriptionOptions(
     path: '/graphql',
     onConnect: async (ctx: SocketContext) => {
       const authorization = authorizationOf(ctx.connectionParams);
-      const auth = authorization ? await authenticate(authorization) : null;
-      if (!auth) logger.warn({ msg: 'refused a WebSocket connection', ip: ctx.extra.request.socket.remoteAddress });
-      return auth !== null;
+      const user = authorization ? await authenticate(auth, authorization) : null;
+      if (!user) logger.warn({ msg: 'refused a WebSocket connection', ip: ctx.extra.request.socket.remoteAddress });
+      return user !== null;
     },
     onSubscribe: (_ctx, _id, payload) =>
       prepareOperation(getSchema(), payload.query, payload.operationName, payload.variables),

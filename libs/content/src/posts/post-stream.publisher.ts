@@ -13,7 +13,7 @@ export interface PostStreamMessage {
 }
 
 /**
- * Puts each post published, edited or deleted on the post-stream channel, once per event (a
+ * Puts each post published, edited or deleted (and each boost made or undone) on the post-stream channel, once per event (a
  * durable subscriber, ADR 0016), for every server process to fan out to its own connections.
  * A re-delivery publishes again: a stream may then see an event twice, never miss it.
  */
@@ -29,6 +29,9 @@ export class PostStreamPublisher implements OnModuleInit {
       [DomainEvent.PostPublished]: (event) => this.publish('update', event.postId, event.authorId),
       [DomainEvent.PostUpdated]: (event) => this.publish('status.update', event.postId, event.authorId),
       [DomainEvent.PostDeleted]: (event) => this.publish('delete', event.postId, event.authorId),
+      // A boost is a post of the booster's (its id the engagement's): shown, and withdrawn, as one.
+      [DomainEvent.PostBoosted]: (event) => this.publish('update', event.engagementId, event.accountId),
+      [DomainEvent.PostUnboosted]: (event) => this.publish('delete', event.engagementId, event.accountId),
     });
   }
 

@@ -57,7 +57,14 @@ export const EVENT_SUBSCRIPTIONS = {
   // Web Push to members' Mastodon apps (libs/mastodon-api/src/push).
   [EventSubscriber.MastodonPush]: [DomainEvent.NotificationCreated],
   // Live streams (the Mastodon streaming API): every server process hears it through Redis.
-  [EventSubscriber.PostStream]: [DomainEvent.PostPublished, DomainEvent.PostUpdated, DomainEvent.PostDeleted],
+  // Boosts are posts there (Mastodon's `update` with a `reblog`; an undone boost is a `delete`).
+  [EventSubscriber.PostStream]: [
+    DomainEvent.PostPublished,
+    DomainEvent.PostUpdated,
+    DomainEvent.PostDeleted,
+    DomainEvent.PostBoosted,
+    DomainEvent.PostUnboosted,
+  ],
 } as const satisfies Record<EventSubscriberName, readonly DomainEventName[]>;
 
 /** What a handler learns besides the payload: the outbox row's id (stable across re-deliveries) and time. */

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import passport from 'passport';
 import { ConfigService, RateLimiterService, type Limit, UUID_PATTERN } from '@guildhall/core';
 import type { AccountEntity } from '../accounts/account.entity';
 import { AccountRepository } from '../accounts/account.repository';
@@ -22,6 +23,9 @@ export interface IssuedSession {
   expiresAt: Date;
   account: AccountEntity;
 }
+
+/** A JWT (first-party session) has three dot-separated parts; an OAuth app's token is opaque. */
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 const WRONG_CREDENTIALS = 'Wrong username, email or password';
 
@@ -229,6 +233,35 @@ export class AuthService {
       throw new IdentityException(IdentityErrorCode.SessionRevoked, 'The session has ended; log in again');
     }
     return this.authenticate(claims);
+  }
+
+  /**
+   * A bearer token of either kind — the one decision every entry point shares (the AuthGuard for
+   * HTTP and GraphQL, graphql-ws, the Mastodon streaming server): a first-party session's JWT,
+   * verified by identity's passport `jwt` strategy (signature, algorithm, issuer, audience,
+   * expiry; its `validate` is `authenticate`: the session must be live), or an OAuth app's opaque
+   * token. Refuses with Unauthenticated, SessionRevoked or AccountSuspended.
+   */
+  async authenticateBearer(token: string): Promise<{ user: AuthContext } | { app: AppAuthContext }> {
+    if (!JWT_SHAPE.test(token)) return this.authenticateAccessToken(token);
+    const user = await new Promise<AuthContext>((resolve, reject) => {
+      const done = (error: unknown, found: AuthContext | false, info: unknown) => {
+        if (error instanceof IdentityException) return reject(error);
+        if (error || !found) {
+          const expired = info instanceof Error && info.name === 'TokenExpiredError';
+          const message = expired ? 'The access token has expired' : 'A valid bearer token is required';
+          return reject(new IdentityException(IdentityErrorCode.Unauthenticated, message));
+        }
+        resolve(found);
+      };
+      const middleware = passport.authenticate('jwt', { session: false }, done) as (
+        req: unknown,
+        res: unknown,
+        next: (error?: unknown) => void,
+      ) => void;
+      middleware({ headers: { authorization: `Bearer ${token}` } }, {}, (error) => done(error, false, undefined));
+    });
+    return { user };
   }
 
   /**

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type ConversationRow, VISIBLE_POST_BY_ID } from '@guildhall/content';
 import { ACCOUNT_BY_ID, type AccountEntity } from '@guildhall/identity';
-import type { FastifyRequest } from 'fastify';
 import { MastodonLoaders } from '../http/mastodon-request';
 import { AccountSerializer } from './account.serializer';
 import type { MastodonConversation } from './mastodon-entities';
@@ -16,7 +15,8 @@ export class ConversationSerializer {
     private readonly loaders: MastodonLoaders,
   ) {}
 
-  async serializeMany(request: FastifyRequest, rows: ConversationRow[]): Promise<MastodonConversation[]> {
+  /** `request`: the HTTP request, or a stream's reader (`{ user: { accountId } }`). */
+  async serializeMany(request: object, rows: ConversationRow[]): Promise<MastodonConversation[]> {
     const context = this.loaders.of(request);
     return Promise.all(
       rows.map(async (row) => {

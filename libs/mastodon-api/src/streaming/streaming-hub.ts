@@ -1,7 +1,16 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { PubSubEngine } from 'graphql-subscriptions';
 import { LoaderFactories } from '@guildhall/core';
 import {
+  ConversationService,
+  FILTERS_CHANGED_TRIGGER,
+  type FiltersChangedPayload,
   HASHTAGS_BY_POST_ID,
   POST_STREAM_CHANNEL,
   PostAudienceRepository,
@@ -9,25 +18,31 @@ import {
   VISIBLE_POST_BY_ID,
   Visibility,
 } from '@guildhall/content';
-import { scopeAllows } from '@guildhall/identity';
+import { AuthService, scopeAllows } from '@guildhall/identity';
 import { notificationChannel, type NotificationMessage, NotificationService } from '@guildhall/social';
 import { NotificationSerializer } from '../notifications/notification.serializer';
+import { ConversationSerializer } from '../serializers/conversation.serializer';
 import { StatusSerializer } from '../serializers/status.serializer';
+import { streamName } from './stream-request';
+
+/** How often each process checks that its connections' sessions are still live (a revoked token's socket closes). */
+const SESSION_SWEEP_MS = 2_000;
 
 /** What a connection (WebSocket or SSE) receives: Mastodon's stream name, event and payload. */
 export interface StreamConnection {
   accountId: string;
+  /** The session (first-party or app token) it authenticated with: revoking it closes the connection. */
+  sessionId: string;
   /** Null for a first-party session (every scope). */
   scopes: readonly string[] | null;
-  /** Subscribed stream keys: `user`, `user:notification`, `public`, `public:local`, `public:remote`, `direct`, `hashtag:<tag>`, `hashtag:local:<tag>`. */
+  /**
+   * Subscribed stream keys: `user`, `user:notification`, `public`, `public:local`, `public:remote`,
+   * `direct`, `hashtag:<tag>`, `hashtag:local:<tag>`, `list:<id>`.
+   */
   streams: Set<string>;
-  send(stream: string[], event: string, payload: string): void;
-}
-
-/** A stream key's Mastodon name (`["hashtag", "tag"]`). */
-export function streamName(key: string): string[] {
-  const hashtag = /^(hashtag(?::local)?):(.+)$/.exec(key);
-  return hashtag ? [hashtag[1], hashtag[2]] : [key];
+  /** `payload` undefined: an event without one (`filters_changed`). */
+  send(stream: string[], event: string, payload?: string): void;
+  close(): void;
 }
 
 /**
@@ -36,14 +51,17 @@ export function streamName(key: string): string[] {
  * so an event made on any process reaches the connections of every process. A post is rendered
  * once per event as an outsider sees it — Mastodon's stream payloads carry no per-reader state
  * of a new post — and sent only to the readers the one visibility rule lets see it, without
- * those who mute its author.
+ * those who mute its author or block its server. Every few seconds it drops the connections whose
+ * session was revoked or expired, whichever way it ended.
  */
 @Injectable()
-export class StreamingHub implements OnModuleInit, OnApplicationShutdown {
+export class StreamingHub implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(StreamingHub.name);
   private readonly connections = new Set<StreamConnection>();
   private readonly notificationSubscriptions = new Map<string, { id: Promise<number>; count: number }>();
   private postSubscription: Promise<number> | null = null;
+  private filtersSubscription: Promise<number> | null = null;
+  private sweep: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly pubSub: PubSubEngine,
@@ -52,6 +70,9 @@ export class StreamingHub implements OnModuleInit, OnApplicationShutdown {
     private readonly statuses: StatusSerializer,
     private readonly notifications: NotificationService,
     private readonly notificationSerializer: NotificationSerializer,
+    private readonly auth: AuthService,
+    private readonly conversations: ConversationService,
+    private readonly conversationSerializer: ConversationSerializer,
   ) {}
 
   onModuleInit(): void {
@@ -64,10 +85,29 @@ export class StreamingHub implements OnModuleInit, OnApplicationShutdown {
       },
       {},
     );
+    this.filtersSubscription = this.pubSub.subscribe(
+      FILTERS_CHANGED_TRIGGER,
+      (message: FiltersChangedPayload) => this.onFiltersChanged(message.accountId),
+      {},
+    );
+    this.sweep = setInterval(() => {
+      this.closeRevoked().catch((error: unknown) => this.logger.warn({ msg: 'session sweep failed', err: error }));
+    }, SESSION_SWEEP_MS);
+    this.sweep.unref();
+  }
+
+  /** Ends every open stream (SSE responses too) before the HTTP server closes, which would wait for them. */
+  beforeApplicationShutdown(): void {
+    for (const connection of [...this.connections]) {
+      this.remove(connection);
+      connection.close();
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.sweep) clearInterval(this.sweep);
     if (this.postSubscription) this.pubSub.unsubscribe(await this.postSubscription);
+    if (this.filtersSubscription) this.pubSub.unsubscribe(await this.filtersSubscription);
     for (const { id } of this.notificationSubscriptions.values()) this.pubSub.unsubscribe(await id);
     this.notificationSubscriptions.clear();
   }
@@ -108,6 +148,27 @@ export class StreamingHub implements OnModuleInit, OnApplicationShutdown {
     return this.connections.size;
   }
 
+  /** Closes the connections whose session is no longer live (one query for the whole process). */
+  private async closeRevoked(): Promise<void> {
+    if (!this.connections.size) return;
+    const sessions = [...new Set([...this.connections].map((c) => c.sessionId))];
+    const live = new Set(await this.auth.liveSessionIds(sessions));
+    for (const connection of [...this.connections]) {
+      if (live.has(connection.sessionId)) continue;
+      this.remove(connection);
+      connection.close();
+    }
+  }
+
+  /** Mastodon's `filters_changed` (no payload) to the member's user streams. */
+  private onFiltersChanged(accountId: string): void {
+    for (const connection of this.connections) {
+      if (connection.accountId === accountId && connection.streams.has('user')) {
+        connection.send(['user'], 'filters_changed');
+      }
+    }
+  }
+
   private async onNotification(message: NotificationMessage): Promise<void> {
     const targets = [...this.connections].filter(
       (c) =>
@@ -145,9 +206,11 @@ export class StreamingHub implements OnModuleInit, OnApplicationShutdown {
     const context = { loaders: this.loaderFactories.forRequest(author), viewerId: null };
     const post = await context.loaders.get(VISIBLE_POST_BY_ID).load(message.postId);
     if (!post) return;
-    const [status, tags, home, others] = await Promise.all([
+    const listIds = readers.flatMap((c) => [...c.streams].filter((k) => k.startsWith('list:')).map((k) => k.slice(5)));
+    const [status, tags, lists, home, others] = await Promise.all([
       this.statuses.serialize(post, context),
       context.loaders.get(HASHTAGS_BY_POST_ID).load(post.id),
+      this.audience.lists(post.id, [...new Set(listIds)]),
       this.audience.audience(
         post.id,
         this.accountsOf(readers, (key) => key === 'user'),
@@ -155,22 +218,54 @@ export class StreamingHub implements OnModuleInit, OnApplicationShutdown {
       ),
       this.audience.audience(
         post.id,
-        this.accountsOf(readers, (key) => key !== 'user' && key !== 'user:notification'),
+        this.accountsOf(readers, (key) => key !== 'user' && key !== 'user:notification' && !key.startsWith('list:')),
         { homeOnly: false },
       ),
     ]);
     if (!status) return;
     const payload = JSON.stringify({ ...status, favourited: false, reblogged: false, bookmarked: false, muted: false });
     const mayHome = new Set(home);
+    const listsHolding = new Set(lists.map((id) => `list:${id}`));
     const maySee = new Set(others);
     const isPublic = post.visibility === Visibility.Public && !post.boostOfId;
     const lowerTags = new Set(tags.map((tag) => tag.toLowerCase()));
+    const conversations =
+      message.event === 'update' && post.visibility === Visibility.Direct
+        ? await this.conversationsOf(
+            post.id,
+            readers.filter((c) => c.streams.has('direct') && maySee.has(c.accountId)).map((c) => c.accountId),
+          )
+        : new Map<string, string>();
     for (const connection of readers) {
       for (const key of connection.streams) {
-        if (!this.wants(key, connection.accountId, { post, isPublic, lowerTags, mayHome, maySee })) continue;
-        connection.send(streamName(key), message.event, payload);
+        const facts = { post, isPublic, lowerTags, mayHome, maySee, listsHolding };
+        if (!this.wants(key, connection.accountId, facts)) continue;
+        if (key !== 'direct') {
+          connection.send(streamName(key), message.event, payload);
+          continue;
+        }
+        // Mastodon's direct stream carries each reader's Conversation, once per new post in it.
+        const conversation = conversations.get(connection.accountId);
+        if (conversation) connection.send(['direct'], 'conversation', conversation);
       }
     }
+  }
+
+  /** Each reader's Conversation (rendered as they see it) whose newest post is `postId`. */
+  private async conversationsOf(postId: string, readerIds: string[]): Promise<Map<string, string>> {
+    const rendered = new Map<string, string>();
+    const page = { maxId: null, sinceId: null, minId: null, limit: 3 };
+    await Promise.all(
+      [...new Set(readerIds)].map(async (readerId) => {
+        const row = (await this.conversations.page(readerId, page)).find((r) => r.lastPostId === postId);
+        if (!row) return;
+        const [conversation] = await this.conversationSerializer.serializeMany({ user: { accountId: readerId } }, [
+          row,
+        ]);
+        rendered.set(readerId, JSON.stringify(conversation));
+      }),
+    );
+    return rendered;
   }
 
   private wants(
@@ -182,9 +277,11 @@ export class StreamingHub implements OnModuleInit, OnApplicationShutdown {
       lowerTags: Set<string>;
       mayHome: Set<string>;
       maySee: Set<string>;
+      listsHolding: Set<string>;
     },
   ): boolean {
     if (key === 'user') return facts.mayHome.has(readerId);
+    if (key.startsWith('list:')) return facts.listsHolding.has(key);
     if (key === 'user:notification' || !facts.maySee.has(readerId)) return false;
     if (key === 'direct') return facts.post.visibility === Visibility.Direct;
     if (!facts.isPublic) return false;

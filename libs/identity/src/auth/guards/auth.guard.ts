@@ -1,7 +1,6 @@
-import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import type { Role } from '../../identity.constants';
 import { IdentityErrorCode, IdentityException } from '../../identity.exception';
 import { scopeAllows } from '../../oauth/oauth-scopes';
@@ -11,69 +10,47 @@ import { IS_PUBLIC } from '../decorators/public.decorator';
 import { requestOf } from '../decorators/current-auth.decorator';
 import { REQUIRED_ROLES } from '../decorators/roles.decorator';
 
-/** A JWT (first-party session) has three dot-separated parts; an OAuth app's token is opaque. */
-const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
-
 /**
  * The global guard (APP_GUARD): default-deny. A handler needs a valid bearer token unless it is
  * @Public(); a bad token is refused even on a public handler, so a client never mistakes a
  * revoked session for an anonymous read. @Roles() narrows further.
  *
  * Two kinds of bearer token reach the same sessions: a first-party session's JWT (GraphQL
- * `logIn`), and an OAuth app's opaque token (the Mastodon client API), which carries scopes.
+ * `logIn`), and an OAuth app's opaque token (the Mastodon client API), which carries scopes;
+ * AuthService.authenticateBearer decides both (graphql-ws and the streaming server ask it too,
+ * ADR 0040).
  * An app's own token (`client_credentials`, no member) is set as `request.oauthApp` and passes
  * only public handlers. On GraphQL an app's token needs `read` for queries and `write` for
  * mutations; REST routes check their own scopes (the Mastodon API's ScopeGuard).
  */
 @Injectable()
-export class AuthGuard extends PassportAuthGuard('jwt') {
+export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
-  ) {
-    super();
-  }
+  ) {}
 
-  override getRequest(context: ExecutionContext) {
-    return requestOf(context);
-  }
-
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) ?? false;
     const request = requestOf(context);
     const header = request.headers.authorization;
     if (isPublic && !header) return true;
     const token = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
-    if (token && !JWT_SHAPE.test(token)) {
-      const found = await this.auth.authenticateAccessToken(token);
-      if ('app' in found) {
-        (request as { oauthApp?: unknown }).oauthApp = found.app;
-        if (isPublic) return true;
-        throw new IdentityException(IdentityErrorCode.Unauthenticated, 'This method requires an authenticated user');
-      }
-      request.user = found.user;
-      this.checkGraphqlScope(context, found.user);
-    } else {
-      await (super.canActivate(context) as Promise<boolean>);
+    if (!token) throw new IdentityException(IdentityErrorCode.Unauthenticated, 'A valid bearer token is required');
+    const found = await this.auth.authenticateBearer(token);
+    if ('app' in found) {
+      (request as { oauthApp?: unknown }).oauthApp = found.app;
+      if (isPublic) return true;
+      throw new IdentityException(IdentityErrorCode.Unauthenticated, 'This method requires an authenticated user');
     }
+    request.user = found.user;
+    this.checkGraphqlScope(context, found.user);
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
-    if (roles?.length && !roles.includes((request.user as AuthContext).role)) {
+    if (roles?.length && !roles.includes(found.user.role)) {
       throw new IdentityException(IdentityErrorCode.Forbidden, 'You are not allowed to do that');
     }
     return true;
-  }
-
-  override handleRequest<T = AuthContext>(error: unknown, user: T | false, info: unknown): T {
-    if (error instanceof IdentityException) throw error;
-    if (error || !user) {
-      const expired = info instanceof Error && info.name === 'TokenExpiredError';
-      throw new IdentityException(
-        IdentityErrorCode.Unauthenticated,
-        expired ? 'The access token has expired' : 'A valid bearer token is required',
-      );
-    }
-    return user;
   }
 
   private checkGraphqlScope(context: ExecutionContext, user: AuthContext): void {

@@ -150,19 +150,37 @@ describe('Mastodon search v2: resolving remote posts by URL', () => {
     expect(await rowsWithUri(objectId)).toHaveLength(1);
   });
 
-  it('refuses a document claiming an id on another host, and stores nothing of it', async () => {
-    const foreignId = `http://127.0.0.1:9/notes/forged-${run}`;
-    const { url } = await peer.serve({
-      path: `/forged-${run}`,
-      body: note(foreignId, { content: `<p>forged ${run}</p>` }),
-    });
+  it('trusts a document for ids on its own host only: another host is asked for its own object', async () => {
+    // Documents served by the peer, claiming ids on a second server.
+    const other = await startPeer();
+    try {
+      const erin = await other.createActor({ username: `erin${run}` });
+      const { objectId } = await other.create({ actor: erin.username, content: '<p>what erin wrote</p>' });
+      const { url } = await peer.serve({
+        path: `/claims-${run}`,
+        body: note(objectId, { attributedTo: erin.id, content: `<p>words put in her mouth ${run}</p>` }),
+      });
 
-    const res = await resolve(url);
-    expect(res.body.statuses).toEqual([]);
-    expect(await rowsWithUri(foreignId)).toEqual([]);
-    expect(await rowsWithUri(url)).toEqual([]);
-    const forged = await db.query<unknown[]>('SELECT id FROM posts WHERE content LIKE $1', [`%forged ${run}%`]);
-    expect(forged).toEqual([]);
+      const res = await resolve(url);
+      expect(res.body.statuses.map((s) => [s.uri, s.content, s.account.acct])).toEqual([
+        [objectId, '<p>what erin wrote</p>', `erin${run}@${new URL(erin.id).host}`],
+      ]);
+      expect(await rowsWithUri(url)).toEqual([]);
+
+      // An id the other server does not serve is not stored at all.
+      const unknownId = `${other.httpOrigin}/notes/never-${run}`;
+      const { url: forgedUrl } = await peer.serve({
+        path: `/forged-${run}`,
+        body: note(unknownId, { attributedTo: erin.id, content: `<p>words put in her mouth ${run}</p>` }),
+      });
+      expect((await resolve(forgedUrl)).body.statuses).toEqual([]);
+      expect(await rowsWithUri(unknownId)).toEqual([]);
+      expect(await rowsWithUri(forgedUrl)).toEqual([]);
+      const forged = await db.query<unknown[]>('SELECT id FROM posts WHERE content LIKE $1', [`%in her mouth ${run}%`]);
+      expect(forged).toEqual([]);
+    } finally {
+      await other.stop();
+    }
   });
 
   it('refuses a Note attributed to an actor on another host', async () => {
@@ -176,7 +194,11 @@ describe('Mastodon search v2: resolving remote posts by URL', () => {
   });
 
   it('does not store or show a followers-only post the reader may not see', async () => {
-    const { objectId } = await peer.create({ actor: carol.username, content: '<p>for my followers</p>', to: 'followers' });
+    const { objectId } = await peer.create({
+      actor: carol.username,
+      content: '<p>for my followers</p>',
+      to: 'followers',
+    });
 
     const res = await resolve(objectId);
     expect(res.status).toBe(200);
@@ -184,7 +206,13 @@ describe('Mastodon search v2: resolving remote posts by URL', () => {
     expect(await rowsWithUri(objectId)).toEqual([]);
   });
 
-  it('refuses other types and oversized documents', async () => {
+  it('resolves a document served as is, and refuses other types and oversized documents', async () => {
+    const { url: plain } = await peer.serve({
+      path: `/plain-${run}`,
+      body: note(`${peer.httpOrigin}/plain-${run}`, { content: '<p>plain</p>' }),
+    });
+    expect((await resolve(plain)).body.statuses.map((s) => [s.uri, s.content])).toEqual([[plain, '<p>plain</p>']]);
+
     const { url: question } = await peer.serve({
       path: `/question-${run}`,
       body: note(`${peer.httpOrigin}/question-${run}`, { type: 'Question', oneOf: [{ type: 'Note', name: 'yes' }] }),
@@ -232,7 +260,7 @@ describe('Mastodon search v2: resolving remote posts by URL', () => {
     const [like] = await peer.waitFor('Like', 1, 20_000, from);
     expect(like.activity?.object).toBe(objectId);
     const creates = await peer.waitFor('Create', 1, 20_000, from);
-    expect(creates.map((entry) => entry.activity?.object?.inReplyTo)).toContain(objectId);
+    expect(creates.map((entry) => String(entry.activity?.object?.inReplyTo))).toContain(objectId);
   });
 
   // Last: the block purges the peer's accounts and posts.

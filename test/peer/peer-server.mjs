@@ -922,7 +922,8 @@ const control = {
     return { keyId };
   },
   'POST /_control/serve': async (body) => {
-    if (typeof body.path !== 'string' || !body.path.startsWith('/')) throw new HttpError(400, '`path` (/…) is required');
+    if (typeof body.path !== 'string' || !body.path.startsWith('/'))
+      throw new HttpError(400, '`path` (/…) is required');
     if (typeof body.body !== 'string') throw new HttpError(400, '`body` (a string) is required');
     served.set(body.path, {
       status: body.status ?? 200,

@@ -587,8 +587,9 @@ export async function startPeer(options: PeerOptions = {}): Promise<Peer> {
     forgeKey: post('forge-key'),
     serve: post('serve'),
     async served(path) {
-      return (await call<{ hits: { accept: string | null; keyId: string | null }[] }>('GET', `served?${query({ path })}`))
-        .hits;
+      return (
+        await call<{ hits: { accept: string | null; keyId: string | null }[] }>('GET', `served?${query({ path })}`)
+      ).hits;
     },
     fetch: (url, options = {}) => call('GET', `fetch?${query({ url, ...options })}`),
     async trust(caCertPath) {

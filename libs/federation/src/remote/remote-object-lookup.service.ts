@@ -29,9 +29,15 @@ interface Fetched {
   object: ApObject;
 }
 
-/** A failure to report as a value: the lookup shows nothing and says why in the log. */
-class Refusal {
-  constructor(readonly reason: string) {}
+/**
+ * Why a lookup shows nothing: thrown inside this service only, and answered to callers as a value
+ * (`{ refused }`), with the reason in the log.
+ */
+class Refusal extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'Refusal';
+  }
 }
 
 /**
@@ -80,7 +86,7 @@ export class RemoteObjectLookup implements RemotePostResolver, OnModuleInit {
     if (known) return this.shown(known, readerId);
 
     const signer = await this.remote.instanceSigner();
-    const fetched = await this.verified(await this.fetch(url, signer, true), signer);
+    const fetched = await this.verified(await this.getDocument(url, signer, true), signer);
     const { object } = fetched;
     const id = object.id!;
     if (isActor(object)) return { actorUri: id.href };
@@ -171,7 +177,7 @@ export class RemoteObjectLookup implements RemotePostResolver, OnModuleInit {
     const id = fetched.object.id;
     if (!id) throw new Refusal('object without an id');
     if (sameHost(id, fetched.url)) return fetched;
-    const again = await this.fetch(id.href, signer, false);
+    const again = await this.getDocument(id.href, signer, false);
     if (again.object.id?.href !== id.href || !sameHost(id, again.url)) {
       throw new Refusal('object id not confirmed by its own host');
     }
@@ -182,7 +188,7 @@ export class RemoteObjectLookup implements RemotePostResolver, OnModuleInit {
    * GET `url` for ActivityPub JSON; when `follow`, a web page's ActivityPub alternate (its Link
    * header or `<link rel="alternate">`) is fetched instead, once.
    */
-  private async fetch(url: string, signer: Signer, follow: boolean): Promise<Fetched> {
+  private async getDocument(url: string, signer: Signer, follow: boolean): Promise<Fetched> {
     let response: Awaited<ReturnType<typeof safeGet>>;
     try {
       response = await safeGet(url, this.remote.policy, { accept: ACCEPT, signer });
@@ -200,7 +206,7 @@ export class RemoteObjectLookup implements RemotePostResolver, OnModuleInit {
           ? alternateFromHtml(response.body.toString('utf8'), response.url)
           : null));
     if (!alternate) throw new Refusal('not an ActivityPub document');
-    return this.fetch(alternate, signer, false);
+    return this.getDocument(alternate, signer, false);
   }
 
   private async parse(url: string, body: Buffer): Promise<Fetched> {
@@ -212,7 +218,10 @@ export class RemoteObjectLookup implements RemotePostResolver, OnModuleInit {
     }
     if (!json || typeof json !== 'object' || Array.isArray(json)) throw new Refusal('not a JSON object');
     try {
-      const object = await ApObject.fromJsonLd(json, { documentLoader: noFetch, contextLoader: this.remote.contextLoader });
+      const object = await ApObject.fromJsonLd(json, {
+        documentLoader: noFetch,
+        contextLoader: this.remote.contextLoader,
+      });
       return { url, json: json as Record<string, unknown>, object };
     } catch (error) {
       throw new Refusal(`not an ActivityStreams object: ${describe(error)}`);

@@ -110,6 +110,8 @@ const forgedKeys = new Map();
 const activities = new Map();
 /** username → the actor id WebFinger answers for `acct:username@<this peer>` instead (null: 404). */
 const webFingerOverrides = new Map();
+/** Fixed responses set by /_control/serve (path → { status, contentType, body, headers, hits }): pages and forged documents. */
+const served = new Map();
 /** Everything POSTed to an inbox, in the order Fedify finished with it. */
 const received = [];
 /** Deliveries this peer made (one per inbox). */
@@ -919,6 +921,20 @@ const control = {
     forgedKeys.set(keyId, { username: body.actor, owner: body.owner });
     return { keyId };
   },
+  'POST /_control/serve': async (body) => {
+    if (typeof body.path !== 'string' || !body.path.startsWith('/'))
+      throw new HttpError(400, '`path` (/…) is required');
+    if (typeof body.body !== 'string') throw new HttpError(400, '`body` (a string) is required');
+    served.set(body.path, {
+      status: body.status ?? 200,
+      contentType: body.contentType ?? 'application/activity+json',
+      body: body.body,
+      headers: body.headers ?? {},
+      hits: [],
+    });
+    return { url: new URL(body.path, webOrigin).href };
+  },
+  'GET /_control/served': async (_body, query) => ({ hits: served.get(query.get('path') ?? '')?.hits ?? [] }),
   'POST /_control/raw-post': async (body) => rawPost(body),
 
   'GET /_control/fetch': async (_body, query) => signedFetch(query),
@@ -1199,6 +1215,15 @@ async function handle(req, res, scheme) {
         };
         return sendJson(res, 200, jrd, 'application/jrd+json');
       }
+    }
+
+    const fixed = req.method === 'GET' ? served.get(url.pathname) : undefined;
+    if (fixed) {
+      const signature = req.headers.signature;
+      const keyId = typeof signature === 'string' ? (/keyId="([^"]*)"/.exec(signature)?.[1] ?? null) : null;
+      fixed.hits.push({ accept: req.headers.accept ?? null, keyId });
+      res.writeHead(fixed.status, { ...fixed.headers, 'content-type': fixed.contentType });
+      return void res.end(fixed.body);
     }
 
     if (req.method === 'GET' && /^\/users\/[^/]+$/.test(url.pathname)) {

@@ -318,6 +318,20 @@ export interface Peer {
   idle(): Promise<void>;
   rawPost(input: RawPostInput): Promise<RawPostResult>;
   /**
+   * Answers GETs of `path` (on both ports) with this fixed response from now on: a web page, a
+   * forged or oversized document. Answers the URL on the http origin.
+   */
+  serve(input: {
+    path: string;
+    body: string;
+    status?: number;
+    /** Default `application/activity+json`. */
+    contentType?: string;
+    headers?: Record<string, string>;
+  }): Promise<{ url: string }>;
+  /** The GETs a served path answered: the Accept sent and the HTTP signature's keyId (null: unsigned). */
+  served(path: string): Promise<{ accept: string | null; keyId: string | null }[]>;
+  /**
    * Serves a key document (`/forged-keys/…`) with `actor`'s RSA public key that names `owner` (any
    * actor URI, e.g. one on another server) as its owner; sign with `{ actor, keyId }` to use it.
    */
@@ -571,6 +585,12 @@ export async function startPeer(options: PeerOptions = {}): Promise<Peer> {
     },
     rawPost: post('raw-post'),
     forgeKey: post('forge-key'),
+    serve: post('serve'),
+    async served(path) {
+      return (
+        await call<{ hits: { accept: string | null; keyId: string | null }[] }>('GET', `served?${query({ path })}`)
+      ).hits;
+    },
     fetch: (url, options = {}) => call('GET', `fetch?${query({ url, ...options })}`),
     async trust(caCertPath) {
       await call('POST', 'trust', { caCertPath });

@@ -86,6 +86,7 @@ export { CONTENT_QUEUE, ContentJob } from './scheduled/scheduled.constants';
 export { ThreadService, type Thread } from './posts/thread.service';
 export { SearchRepository } from './search/search.repository';
 export { SearchLimiter } from './search/search-limiter';
+export { RemotePostResolvers, type RemotePostResolver, type RemotePostLookup } from './search/remote-post.resolver';
 export { ProfileService } from './profiles/profile.service';
 export { UpdateProfileInput, ProfileFieldInput } from './profiles/dto/update-profile.input';
 export { fieldValueText } from './profiles/profile-fields';

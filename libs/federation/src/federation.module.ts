@@ -42,6 +42,7 @@ import { DomainPurgeProcessor } from './moderation/domain-purge.processor';
 import { ModerationModule } from './moderation/moderation.module';
 import { FederationQueueRunner } from './queue/federation-queue.runner';
 import { RemoteActorService } from './remote/remote-actor.service';
+import { RemoteObjectLookup } from './remote/remote-object-lookup.service';
 import { OutboundHttpModule } from './safety/outbound-http.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FederationService } from './federation.service';
@@ -148,6 +149,7 @@ export class FederationModule {
         HostHealth,
         DeliveryService,
         RemoteActorService,
+        RemoteObjectLookup,
         ...INBOX_SUPPORT,
         ...INBOX_HANDLER_CLASSES,
         {

@@ -1,5 +1,5 @@
 import { Args, ArgsType, Field, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsString, Length, Max, Min } from 'class-validator';
 import { ConfigService } from '@guildhall/core';
 import { AccountModel, AccountService, CurrentAuth, type AuthContext } from '@guildhall/identity';
 import { toPostModel } from '../posts/post.mapper';
@@ -18,6 +18,15 @@ class SearchArgs {
   @Min(1)
   @Max(40)
   first: number = 10;
+
+  @Field({
+    nullable: true,
+    defaultValue: false,
+    description:
+      'Also look the query up when it names one thing (user@host, a profile or post URL), fetching it from its server when it is not known here.',
+  })
+  @IsBoolean()
+  resolve: boolean = false;
 }
 
 @ObjectType('SearchResults')
@@ -49,6 +58,7 @@ export class SearchResolver {
     const { accounts, hashtags, posts } = await this.search.searchAll(auth.accountId, {
       text: args.query,
       limit: args.first,
+      resolve: args.resolve,
     });
     return {
       accounts: accounts.map((account) => this.accounts.toModel(account)),

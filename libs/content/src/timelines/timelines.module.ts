@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SocialModule } from '@guildhall/social';
 import { PostsModule } from '../posts/posts.module';
+import { RemotePostResolvers } from '../search/remote-post.resolver';
 import { SearchLimiter } from '../search/search-limiter';
 import { SearchRepository } from '../search/search.repository';
 import { SearchResolver } from '../search/search.resolver';
@@ -17,9 +18,10 @@ import { AccountPostsResolver, TimelineResolver } from './timeline.resolver';
     AccountPostsResolver,
     SearchRepository,
     SearchLimiter,
+    RemotePostResolvers,
     SearchService,
     SearchResolver,
   ],
-  exports: [TimelineRepository, SearchRepository, SearchLimiter, SearchService],
+  exports: [TimelineRepository, SearchRepository, SearchLimiter, SearchService, RemotePostResolvers],
 })
 export class TimelinesModule {}

@@ -111,6 +111,11 @@ export class InboxSupport {
     return { raw: await this.rawObject(activity, object), allowUrl: (url) => this.linkable(url) };
   }
 
+  /** As `attachmentOptions`, for an object fetched on its own: `raw` is the document as served. */
+  documentAttachmentOptions(raw: unknown): AttachmentReadOptions {
+    return { raw, allowUrl: (url) => this.linkable(url) };
+  }
+
   private linkable(url: URL): boolean {
     try {
       assertFetchable(url, this.remote.policy);

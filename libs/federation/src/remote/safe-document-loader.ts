@@ -56,7 +56,7 @@ export async function safeGet(
   url: string,
   policy: SafeFetchPolicy,
   options: { accept: string; signer?: Signer; signal?: AbortSignal },
-): Promise<{ url: string; status: number; contentType: string | null; body: Buffer }> {
+): Promise<{ url: string; status: number; contentType: string | null; headers: Headers; body: Buffer }> {
   let current = new URL(url);
   const signal = options.signal
     ? AbortSignal.any([options.signal, AbortSignal.timeout(policy.timeoutMs)])
@@ -81,7 +81,13 @@ export async function safeGet(
       continue;
     }
     const body = await readLimited(response, policy.maxBodyBytes);
-    return { url: current.href, status: response.status, contentType: response.headers.get('content-type'), body };
+    return {
+      url: current.href,
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      headers: response.headers,
+      body,
+    };
   }
   throw new RefusedUrlError(url, `more than ${MAX_REDIRECTS} redirects`);
 }

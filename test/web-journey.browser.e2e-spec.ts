@@ -243,7 +243,7 @@ describe('issue 12, done when: a new member and a steward in Chromium on `npm st
 
     // The member posts from the web app.
     await m.goto(`${origin}/`);
-    await m.getByLabel('Post').fill('My first post as a member-owner.');
+    await m.getByRole('textbox', { name: 'Post', exact: true }).fill('My first post as a member-owner.');
     await m.getByRole('button', { name: 'Publish' }).click();
     await m.waitForURL((url) => url.pathname.startsWith('/posts/'));
     await expect(m.getByText('My first post as a member-owner.').first().isVisible()).resolves.toBe(true);
@@ -301,6 +301,7 @@ describe('issue 12, done when: a new member and a steward in Chromium on `npm st
       units: { vested: 0 },
     });
     expect(allocated.units.unvested).toBeGreaterThan(0);
+    await m.goto(`${origin}/`);
     await m.getByRole('link', { name: 'Ownership' }).first().click();
     await m.waitForURL(`${origin}/ownership`);
     await expect(h1(m)).resolves.toBe('What I own');

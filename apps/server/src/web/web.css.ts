@@ -154,4 +154,6 @@ ul.downloads { padding-left: 1.1rem; }
 @media (max-width: 40rem) {
   .field-row { grid-template-columns: 1fr; }
 }
+/* journey (shared) */
+.notice { overflow-wrap: anywhere; }
 `;

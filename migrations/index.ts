@@ -28,6 +28,7 @@ import { AddReadMarkers1796559584711 } from './1796559584711-AddReadMarkers';
 import { AddFilters1796560020469 } from './1796560020469-AddFilters';
 import { AddAuditEntries1796566401129 } from './1796566401129-AddAuditEntries';
 import { AddTimedMutesAndReportCategories1796566420152 } from './1796566420152-AddTimedMutesAndReportCategories';
+import { DrawOpenPeriodKeys1796566670595 } from './1796566670595-DrawOpenPeriodKeys';
 import { AddCoopWebhookDeliveries1796566726824 } from './1796566726824-AddCoopWebhookDeliveries';
 
 export const MIGRATIONS = [
@@ -60,5 +61,6 @@ export const MIGRATIONS = [
   AddFilters1796560020469,
   AddAuditEntries1796566401129,
   AddTimedMutesAndReportCategories1796566420152,
+  DrawOpenPeriodKeys1796566670595,
   AddCoopWebhookDeliveries1796566726824,
 ];

@@ -15,6 +15,8 @@ export enum CoopServiceErrorCode {
   PaymentOutOfBounds = 'PAYMENT_OUT_OF_BOUNDS',
   /** A membership status filter that is not one of COOP_MEMBER_STATUSES. */
   UnknownStatus = 'UNKNOWN_STATUS',
+  /** A close asked to end at a preview's instant that is stale, in the future or before the start. */
+  StalePreview = 'STALE_PREVIEW',
 }
 
 const GRAPHQL_CODES: Record<CoopServiceErrorCode, GraphqlErrorCode> = {
@@ -29,6 +31,7 @@ const GRAPHQL_CODES: Record<CoopServiceErrorCode, GraphqlErrorCode> = {
   [CoopServiceErrorCode.PaymentConflict]: GraphqlErrorCode.CONFLICT,
   [CoopServiceErrorCode.PaymentOutOfBounds]: GraphqlErrorCode.BAD_USER_INPUT,
   [CoopServiceErrorCode.UnknownStatus]: GraphqlErrorCode.BAD_USER_INPUT,
+  [CoopServiceErrorCode.StalePreview]: GraphqlErrorCode.BAD_USER_INPUT,
 };
 
 /**

@@ -5,6 +5,8 @@ import { CapitalPolicyEntity } from './capital/capital-policy.entity';
 import { CapitalRepository } from './capital/capital.repository';
 import { CapitalResolver } from './capital/capital.resolver';
 import { CapitalService } from './capital/capital.service';
+import { ContributionPreview } from './contributions/contribution-preview';
+import { ContributionPreviewResolver } from './contributions/contribution-preview.resolver';
 import { ContributionReconciler } from './contributions/contribution-reconciler';
 import { ContributionRecorder } from './contributions/contribution.recorder';
 import { CoopEventEntity } from './contributions/coop-event.entity';
@@ -71,6 +73,8 @@ import { TransparencyService } from './transparency/transparency.service';
     MembershipResolver,
     CoopEventRepository,
     ContributionRecorder,
+    ContributionPreview,
+    ContributionPreviewResolver,
     CoopPaymentRepository,
     PaymentService,
     PaymentResolver,
@@ -106,6 +110,7 @@ import { TransparencyService } from './transparency/transparency.service';
     GovernanceService,
     CapitalService,
     MemberLedgerService,
+    ContributionPreview,
   ],
 })
 export class CoopModule {}

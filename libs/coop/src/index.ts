@@ -28,7 +28,22 @@ export {
 } from './engine/snapshot';
 export { CoopModule } from './coop.module';
 export { CoopServiceErrorCode, CoopServiceException } from './coop-service.exception';
-export { PeriodService, type PeriodCloseOutcome } from './periods/period.service';
+export {
+  PeriodService,
+  PREVIEW_VALID_MS,
+  type CloseOptions,
+  type OpenPeriodStatus,
+  type PeriodCloseOutcome,
+  type PeriodClosePreview,
+} from './periods/period.service';
+export { type CoopPeriodEntity } from './periods/coop-period.entity';
+export type {
+  CapitalPolicyModel,
+  PayableModel,
+  PayoutRunModel,
+  PayoutRunSummaryModel,
+  RevolvedVintageModel,
+} from './capital/capital.model';
 export { MembershipService } from './members/membership.service';
 export { COOP_MEMBER_STATUSES, type CoopMemberEntity, type CoopMemberStatus } from './members/coop-member.entity';
 export { PaymentService, type PaymentPage } from './contributions/payment.service';
@@ -45,6 +60,7 @@ export { closePostings } from './ledger/close-postings';
 export { TransparencyService, type PeriodPageData } from './transparency/transparency.service';
 export { memberPseudonym, publishSnapshot, type PublishedSnapshot } from './transparency/published-snapshot';
 export { CapitalService } from './capital/capital.service';
+export { CAPITAL_POLICY_BOUNDS } from './bylaws';
 export { CapitalErrorCode, CapitalException } from './capital/capital.exception';
 export { GovernanceService } from './governance/governance.service';
 export { GovernanceErrorCode, GovernanceException } from './governance/governance.exception';
@@ -61,3 +77,16 @@ export { ProposeParametersInput, PoolShareInput } from './governance/dto/propose
 export { GovernanceJobsModule } from './governance/jobs/governance-jobs.module';
 export { GOVERNANCE_QUEUE, GovernanceJob } from './governance/jobs/governance-jobs.constants';
 export { MemberLedgerService, type MemberLedgerRow } from './transparency/member-ledger.service';
+export { ContributionPreview, type ContributionPreviewData } from './contributions/contribution-preview';
+export {
+  explainMember,
+  type BudgetShare,
+  type EventOutcome,
+  type ExplainedEvent,
+  type MemberExplanation,
+  type TypePoints,
+} from './engine/explain';
+export { expectedCloseEnd, type OpenPeriodRef, type VestingTranche } from './transparency/ownership-schedule';
+export type { CoopAccountModel } from './transparency/coop-account.model';
+export type { CoopAllocationModel } from './transparency/coop-allocation.model';
+export { DEFAULT_SHARE_PAR_CENTS } from './bylaws';

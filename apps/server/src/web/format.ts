@@ -43,7 +43,11 @@ export class Formatter {
   private readonly dateTimes: Intl.DateTimeFormat;
   private readonly moneyFormats = new Map<string, Intl.NumberFormat>();
 
-  constructor(readonly locale: string) {
+  /** `currency`: the instance's (COOP_CURRENCY), used when `money` is given none. */
+  constructor(
+    readonly locale: string,
+    readonly currency = 'EUR',
+  ) {
     this.integers = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
     this.dates = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
     this.dateTimes = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
@@ -56,7 +60,7 @@ export class Formatter {
   }
 
   /** Money from integer cents, e.g. `money(123456, 'EUR')` → `€1,234.56` in en. */
-  money(cents: number | bigint | string, currency: string): string {
+  money(cents: number | bigint | string, currency: string = this.currency): string {
     let format = this.moneyFormats.get(currency);
     if (!format) {
       format = new Intl.NumberFormat(this.locale, { style: 'currency', currency });

@@ -60,7 +60,10 @@ export class WebApp {
       signedIn,
       csrf: visitor.sessionCsrf ?? visitor.anonymousCsrf,
       ...contextRoles(signedIn),
-      fmt: new Formatter(localeOf(typeof acceptLanguage === 'string' ? acceptLanguage : undefined)),
+      fmt: new Formatter(
+        localeOf(typeof acceptLanguage === 'string' ? acceptLanguage : undefined),
+        this.config.values.coopCurrency,
+      ),
       instanceName: this.config.values.instance.name,
       notice: this.takeNotice(request, reply),
       path: request.url,

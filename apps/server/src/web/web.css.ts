@@ -154,6 +154,13 @@ ul.downloads { padding-left: 1.1rem; }
 @media (max-width: 40rem) {
   .field-row { grid-template-columns: 1fr; }
 }
+/* console: periods, payouts, capital */
+code.hash { overflow-wrap: anywhere; word-break: break-all; }
+/* ownership and membership (member pages) */
+ul.reasons { margin: 0; padding-left: 1rem; min-width: 16rem; }
+ul.reasons li { margin: 0 0 .2rem; }
+figure.chart svg rect { stroke: none; }
+.nowrap { white-space: nowrap; }
 /* journey (shared) */
 .notice { overflow-wrap: anywhere; }
 `;

@@ -10,11 +10,16 @@ import { ConsoleController } from './console/console.controller';
 import { ConsoleMembersController } from './console/members.controller';
 import { ConsoleMoneyController } from './console/money.controller';
 import { GovernanceController } from './governance/governance.controller';
+import { CapitalController } from './console/periods/capital.controller';
+import { PayoutsController } from './console/periods/payouts.controller';
+import { PeriodsController } from './console/periods/periods.controller';
 import { HomeController } from './home/home.controller';
 import { TransparencyPagesController } from './transparency/transparency-pages.controller';
 import { SettingsExportController } from './settings/settings-export.controller';
 import { SettingsProfileController } from './settings/settings-profile.controller';
 import { SettingsSecurityController } from './settings/settings-security.controller';
+import { MembershipController } from './membership/membership.controller';
+import { OwnershipController } from './ownership/ownership.controller';
 import { WebApp } from './web-app';
 import { WebAssetsController } from './web-assets.controller';
 
@@ -35,10 +40,15 @@ import { WebAssetsController } from './web-assets.controller';
     ConsoleMembersController,
     ConsoleMoneyController,
     GovernanceController,
+    CapitalController,
+    PayoutsController,
+    PeriodsController,
     TransparencyPagesController,
     SettingsExportController,
     SettingsProfileController,
     SettingsSecurityController,
+    MembershipController,
+    OwnershipController,
   ],
   providers: [WebApp, BrowserSessions],
 })

@@ -73,6 +73,21 @@ export class PayoutRunModel {
   totalCents: number;
 }
 
+@ObjectType('PayoutRunSummary', { description: 'A past payout run: when it was posted and what it paid.' })
+export class PayoutRunSummaryModel {
+  @Field({ description: 'The closed period whose run it was.' })
+  period: string;
+
+  @Field()
+  postedAt: Date;
+
+  @Field(() => Int, { description: 'Members paid.' })
+  members: number;
+
+  @Field(() => Float)
+  totalCents: number;
+}
+
 @ObjectType('CoopPayable', { description: 'What the cooperative owes one member.' })
 export class PayableModel {
   @Field(() => ID)

@@ -23,6 +23,13 @@ export interface PaidRow {
   redemptionCents: number;
 }
 
+export interface PayoutRunRow {
+  period: string;
+  postedAt: Date;
+  members: number;
+  totalCents: number;
+}
+
 export interface RevolvedRow {
   vintage: string;
   members: number;
@@ -148,6 +155,22 @@ export class CapitalRepository {
     );
   }
 
+  /** Past payout runs, newest first: what each paid (its debits to the payables) and to how many. */
+  payoutRuns(limit: number): Promise<PayoutRunRow[]> {
+    return this.dataSource.query(
+      `SELECT substr(e.key, 8) AS period, e.created_at AS "postedAt",
+              count(DISTINCT p.member_id)::int AS members,
+              coalesce(sum(p.amount) FILTER (WHERE p.account IN ('patronage_payable', 'redemption_payable')), 0)::float8
+                AS "totalCents"
+         FROM coop_journal_entries e JOIN coop_postings p ON p.entry_id = e.id
+        WHERE e.key LIKE 'payout:%' AND e.ledger = 'money'
+        GROUP BY e.id, e.key, e.created_at
+        ORDER BY e.created_at DESC, e.key DESC
+        LIMIT $1`,
+      [limit],
+    );
+  }
+
   /** The vintages redeemed (revolve entries) during period `periodId`. */
   revolvedDuring(manager: EntityManager, periodId: string): Promise<RevolvedRow[]> {
     return manager.query(
@@ -207,10 +230,16 @@ export class CapitalRepository {
     return manager.getRepository(CapitalPolicyEntity).findOne({ where: {}, order: { createdAt: 'DESC', id: 'DESC' } });
   }
 
+  /** Runs `work` in one transaction (a policy change and its audit entry commit together). */
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
   async insertPolicy(
+    manager: EntityManager,
     policy: Pick<CapitalPolicyEntity, 'revolvingPeriods' | 'minPayoutCents' | 'setBy' | 'reason'>,
   ): Promise<CapitalPolicyEntity> {
-    const repository = this.dataSource.getRepository(CapitalPolicyEntity);
+    const repository = manager.getRepository(CapitalPolicyEntity);
     const id = uuidv7();
     await repository.insert({ id, ...policy });
     return repository.findOneByOrFail({ id });

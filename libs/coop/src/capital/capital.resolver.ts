@@ -6,9 +6,11 @@ import {
   PayableConnection,
   type PayableModel,
   PayoutRunModel,
+  PayoutRunSummaryModel,
   RevolvedVintageModel,
 } from './capital.model';
 import { CapitalService } from './capital.service';
+import { PayoutRunsArgs } from './dto/payout-runs.args';
 import { SetCapitalPolicyInput } from './dto/set-capital-policy.input';
 
 /** The board (admins) runs payouts and redemptions; anyone may read the policy. */
@@ -31,6 +33,12 @@ export class CapitalResolver {
   }
 
   @Roles(Role.Admin)
+  @Query(() => [PayoutRunSummaryModel], { description: 'Past payout runs, newest first.' })
+  coopPayoutRuns(@Args() args: PayoutRunsArgs): Promise<PayoutRunSummaryModel[]> {
+    return this.capital.payoutRuns(args.first);
+  }
+
+  @Roles(Role.Admin)
   @Mutation(() => CapitalPolicyModel, {
     description: 'Sets the revolving period and minimum payout within the bylaws (absent fields kept).',
   })
@@ -47,8 +55,8 @@ export class CapitalResolver {
       "The latest closed period's payout run: revolves the vintages due, then pays every member owed at " +
       'least the minimum payout and every member who left. Running it again posts nothing.',
   })
-  runPayouts(): Promise<PayoutRunModel> {
-    return this.capital.runPayouts();
+  runPayouts(@CurrentAuth() auth: AuthContext): Promise<PayoutRunModel> {
+    return this.capital.runPayouts(auth.accountId);
   }
 
   @Roles(Role.Admin)
@@ -58,8 +66,9 @@ export class CapitalResolver {
       'schedule: its capital becomes redemption payable. Returns what this call redeemed.',
   })
   redeemVintages(
+    @CurrentAuth() auth: AuthContext,
     @Args('through', { description: 'A closed period id, e.g. 2026-11.' }) through: string,
   ): Promise<RevolvedVintageModel[]> {
-    return this.capital.redeemVintages(through);
+    return this.capital.redeemVintages(through, auth.accountId);
   }
 }

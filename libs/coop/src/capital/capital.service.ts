@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type Connection, InvalidCursorException } from '@guildhall/core';
+import { AuditLog, type Connection, InvalidCursorException } from '@guildhall/core';
 import type { EntityManager } from 'typeorm';
 import { CAPITAL_POLICY_BOUNDS, DEFAULT_MIN_PAYOUT_CENTS, DEFAULT_REVOLVING_PERIODS } from '../bylaws';
 import { LedgerService } from '../ledger/ledger.service';
@@ -14,7 +14,13 @@ import {
   revolvingThroughSeq,
 } from './capital-plan';
 import { CapitalErrorCode, CapitalException } from './capital.exception';
-import type { CapitalPolicyModel, PayableModel, PayoutRunModel, RevolvedVintageModel } from './capital.model';
+import type {
+  CapitalPolicyModel,
+  PayableModel,
+  PayoutRunModel,
+  PayoutRunSummaryModel,
+  RevolvedVintageModel,
+} from './capital.model';
 import { CapitalRepository } from './capital.repository';
 import type { SetCapitalPolicyInput } from './dto/set-capital-policy.input';
 
@@ -44,6 +50,7 @@ export class CapitalService {
     private readonly capital: CapitalRepository,
     private readonly periods: CoopPeriodRepository,
     private readonly ledger: LedgerService,
+    private readonly audit: AuditLog,
   ) {}
 
   async policy(manager?: EntityManager): Promise<CapitalPolicyModel> {
@@ -80,11 +87,25 @@ export class CapitalService {
     };
     outside('revolvingPeriods', revolvingPeriods, bounds.minRevolvingPeriods, bounds.maxRevolvingPeriods);
     outside('minPayoutCents', minPayoutCents, bounds.minPayoutCents, bounds.maxPayoutCents);
-    const row = await this.capital.insertPolicy({
-      revolvingPeriods,
-      minPayoutCents,
-      setBy: adminId,
-      reason: input.reason ?? '',
+    const row = await this.capital.transaction(async (manager) => {
+      const inserted = await this.capital.insertPolicy(manager, {
+        revolvingPeriods,
+        minPayoutCents,
+        setBy: adminId,
+        reason: input.reason ?? '',
+      });
+      await this.audit.record(manager, {
+        actorId: adminId,
+        action: 'coop.set_capital_policy',
+        subject: 'capital policy',
+        details: {
+          revolvingPeriods,
+          minPayoutCents,
+          previous: { revolvingPeriods: current.revolvingPeriods, minPayoutCents: current.minPayoutCents },
+          reason: inserted.reason,
+        },
+      });
+      return inserted;
     });
     this.logger.log({ msg: 'capital policy set', adminId, revolvingPeriods, minPayoutCents });
     return { revolvingPeriods, minPayoutCents, reason: row.reason, setAt: row.createdAt };
@@ -95,9 +116,10 @@ export class CapitalService {
    * pays every member owed at least the minimum, and every member who left whatever it is owed,
    * in one entry `payout:<period>`. Smaller amounts stay payable for a later run. Running it again
    * for the same period posts nothing and returns what the run paid. A run the cash account does
-   * not cover posts nothing (revolving included) and says so.
+   * not cover posts nothing (revolving included) and says so. A run that posts is audit-logged
+   * (`coop.run_payouts`, by `actorId`; null: the system, e.g. the CLI) in its transaction.
    */
-  runPayouts(): Promise<PayoutRunModel> {
+  runPayouts(actorId: string | null = null): Promise<PayoutRunModel> {
     return this.periods.withCloseLock(async (manager) => {
       const latest = await this.capital.latestClosed(manager);
       if (!latest) throw new CapitalException(CapitalErrorCode.NothingClosed, 'No period has closed yet');
@@ -117,6 +139,12 @@ export class CapitalService {
         );
       }
       await this.ledger.post(manager, { key, ledger: 'money', periodId: open, lines: payoutLines(plan) });
+      await this.audit.record(manager, {
+        actorId,
+        action: 'coop.run_payouts',
+        subject: latest.id,
+        details: { paid: plan.payouts.length, carried: plan.carried.length, totalCents: plan.totalCents },
+      });
       this.logger.log({
         msg: 'payout run',
         periodId: latest.id,
@@ -131,9 +159,10 @@ export class CapitalService {
   /**
    * Redeems every vintage up to and including `through` (a closed period) now, ahead of the
    * schedule: the board's early revolvement. A vintage is redeemed once; redeeming it again posts
-   * nothing. Returns what this call redeemed.
+   * nothing. Returns what this call redeemed; audit-logged (`coop.redeem_vintages`, by `actorId`)
+   * in its transaction when it redeemed anything.
    */
-  redeemVintages(through: string): Promise<RevolvedVintageModel[]> {
+  redeemVintages(through: string, actorId: string | null = null): Promise<RevolvedVintageModel[]> {
     return this.periods.withCloseLock(async (manager) => {
       const vintage = PERIOD_ID.test(through) ? await this.capital.closedPeriod(manager, through) : null;
       if (!vintage) {
@@ -141,7 +170,19 @@ export class CapitalService {
           field: 'through',
         });
       }
-      return this.revolve(manager, vintage.seq, await this.openPeriod(manager));
+      const revolved = await this.revolve(manager, vintage.seq, await this.openPeriod(manager));
+      if (revolved.length) {
+        await this.audit.record(manager, {
+          actorId,
+          action: 'coop.redeem_vintages',
+          subject: through,
+          details: {
+            vintages: revolved.map((r) => r.vintage),
+            amountCents: revolved.reduce((sum, r) => sum + r.amountCents, 0),
+          },
+        });
+      }
+      return revolved;
     });
   }
 
@@ -167,6 +208,11 @@ export class CapitalService {
       return { cursor: encodeCursor(row.memberId), node };
     });
     return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  /** Past payout runs, newest first (at most `limit`, 1–100). */
+  payoutRuns(limit: number): Promise<PayoutRunSummaryModel[]> {
+    return this.capital.payoutRuns(Math.min(Math.max(Math.trunc(limit) || 1, 1), 100));
   }
 
   /** Posts `revolve:<vintage>` for each vintage up to `throughSeq` still holding capital. */

@@ -85,4 +85,31 @@ export class CoopEventRepository {
     );
     return rows.length > 0;
   }
+
+  /**
+   * What a preview of the member's points in the open period needs (events after `afterSeq`,
+   * the open period's, as a close would read them): the member's own events, every event of the
+   * `budgetTypes` by the actors that engaged with it (their budgets are split over all of those),
+   * and the reversals of any of these. In seq order, with the snapshot JSON and the accounts named.
+   */
+  previewEvents(
+    afterSeq: number,
+    accountId: string,
+    budgetTypes: readonly string[],
+  ): Promise<{ memberId: string | null; actor: string | null; json: string }[]> {
+    return this.dataSource.query(
+      `WITH open AS MATERIALIZED (
+              SELECT id, seq, type, member_id, actor, reverses, snapshot_json FROM coop_events WHERE seq > $1),
+            mine AS (SELECT * FROM open WHERE member_id = $2::uuid AND type <> $4),
+            actors AS (SELECT DISTINCT actor FROM mine WHERE type = ANY($3::text[]) AND actor IS NOT NULL),
+            theirs AS (SELECT * FROM open WHERE type = ANY($3::text[]) AND member_id <> $2::uuid
+                          AND actor IN (SELECT actor FROM actors)),
+            base AS (SELECT * FROM mine UNION ALL SELECT * FROM theirs)
+       SELECT seq, member_id AS "memberId", actor, snapshot_json AS json FROM base
+       UNION ALL
+       SELECT seq, member_id, actor, snapshot_json FROM open WHERE type = $4 AND reverses IN (SELECT id FROM base)
+       ORDER BY seq`,
+      [afterSeq, accountId, budgetTypes, Contribution.Reversal],
+    );
+  }
 }

@@ -74,7 +74,7 @@ function indexOf(snapshot: PeriodSnapshot): SnapshotIndex {
 }
 
 /** §4.2: 1 for each event a REVERSAL removes (not a reversal itself; absent targets do nothing). */
-function reversedEvents(snapshot: PeriodSnapshot, index: SnapshotIndex): Uint8Array {
+export function reversedEvents(snapshot: PeriodSnapshot, index: SnapshotIndex): Uint8Array {
   const reversed = new Uint8Array(snapshot.events.length);
   index.eventType.forEach((type, i) => {
     if (type !== REVERSAL_TYPE) return;
@@ -107,15 +107,29 @@ function addPoints(entry: Tally, pool: MemberTally, snapshot: PeriodSnapshot): v
     }
     case 'budget':
       for (const authors of entry.engaged.values()) {
-        const parts: LrmPart[] = [];
-        for (const [author, objects] of authors) {
-          parts.push([snapshot.members[author].id, typeof objects === 'string' ? 1 : objects.size]);
-        }
-        const shares = lrm(definition.budget, parts);
-        let i = 0;
-        for (const author of authors.keys()) pool.add(author, shares[i++]);
+        for (const [author, share] of budgetShares(definition.budget, authors, snapshot)) pool.add(author, share);
       }
   }
+}
+
+/**
+ * §4.6 for one actor: its `budget` split with `lrm` over the authors it engaged with, weighted by
+ * the distinct objects of each (`authors`: author index → one object, or the set of them).
+ */
+export function budgetShares(
+  budget: number,
+  authors: ReadonlyMap<number, string | ReadonlySet<string>>,
+  snapshot: PeriodSnapshot,
+): Map<number, number> {
+  const parts: LrmPart[] = [];
+  for (const [author, objects] of authors) {
+    parts.push([snapshot.members[author].id, typeof objects === 'string' ? 1 : objects.size]);
+  }
+  const shares = lrm(budget, parts);
+  let i = 0;
+  const byAuthor = new Map<number, number>();
+  for (const author of authors.keys()) byAuthor.set(author, shares[i++]);
+  return byAuthor;
 }
 
 function toSafePoints(snapshot: PeriodSnapshot, points: Map<string, MemberTally>): PoolPoints {

@@ -47,9 +47,40 @@ export class CoopPeriodRepository {
     return manager.getRepository(CoopPeriodEntity).findOneBy({ seq });
   }
 
+  /** The period before `seq` (null for the first). */
+  findPrevious(seq: number): Promise<CoopPeriodEntity | null> {
+    return seq > 1
+      ? this.dataSource.getRepository(CoopPeriodEntity).findOneBy({ seq: seq - 1 })
+      : Promise.resolve(null);
+  }
+
+  /** Events and money recorded after the watermarks (the open period's so far). */
+  async activitySince(
+    afterEventSeq: number,
+    afterPaymentSeq: number,
+  ): Promise<{ events: number; revenueCents: number; costsCents: number }> {
+    const [row]: { events: number; revenue: string; costs: string }[] = await this.dataSource.query(
+      `SELECT (SELECT count(*) FROM coop_events WHERE seq > $1)::int AS events,
+              coalesce(sum(amount_cents) FILTER (WHERE kind = 'revenue'), 0)::text AS revenue,
+              coalesce(sum(amount_cents) FILTER (WHERE kind = 'cost'), 0)::text AS costs
+         FROM coop_payments WHERE seq > $2`,
+      [afterEventSeq, afterPaymentSeq],
+    );
+    return { events: row.events, revenueCents: Number(row.revenue), costsCents: Number(row.costs) };
+  }
+
   /** Closed periods, oldest first. */
   findClosed(): Promise<CoopPeriodEntity[]> {
     return this.dataSource.getRepository(CoopPeriodEntity).find({ where: { status: 'closed' }, order: { seq: 'ASC' } });
+  }
+
+  /** The events watermark of the close before the period numbered `seq` (0 for the first). */
+  async eventsThroughBefore(seq: number): Promise<number> {
+    const [row]: { through: string | null }[] = await this.dataSource.query(
+      `SELECT events_through::text AS through FROM coop_periods WHERE seq = $1`,
+      [seq - 1],
+    );
+    return Number(row?.through ?? 0);
   }
 
   /** Whether any period has this id or `id.N`. */
@@ -66,8 +97,15 @@ export class CoopPeriodRepository {
     return row.seq ?? 0;
   }
 
-  /** Inserts an open period; false when one is open already (the partial unique index). */
-  async insertOpen(manager: EntityManager, period: Omit<CoopPeriodEntity, 'status' | NullOnOpen>): Promise<boolean> {
+  /**
+   * Inserts an open period with its pseudonym key (drawn at opening so that a preview of its
+   * close derives the close's pseudonyms); false when one is open already (the partial unique
+   * index).
+   */
+  async insertOpen(
+    manager: EntityManager,
+    period: Omit<CoopPeriodEntity, 'status' | NullOnOpen> & Pick<CoopPeriodEntity, 'pseudonymKey'>,
+  ): Promise<boolean> {
     const result = await manager
       .getRepository(CoopPeriodEntity)
       .createQueryBuilder()
@@ -151,6 +189,27 @@ export class CoopPeriodRepository {
   }
 
   /**
+   * Runs `work` in a READ ONLY, REPEATABLE READ transaction (one consistent view of the
+   * database) that is always rolled back: a close's preview reads exactly as a close would and
+   * cannot write anything, whatever `work` tries.
+   */
+  async readOnly<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction('REPEATABLE READ');
+      try {
+        await runner.query('SET TRANSACTION READ ONLY');
+        return await work(runner.manager);
+      } finally {
+        await runner.rollbackTransaction();
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /**
    * A close aggregates a period's events in one query and writes its snapshot (a
    * million events are ~100 MB of JSON): room to sort in memory, and lz4 (much faster than the
    * default pglz) to compress the stored snapshot where the server has it; no parallel plans (the
@@ -178,8 +237,12 @@ export class CoopPeriodRepository {
    * Every admitted member (pending applications are not members), with vested units from the
    * ledger, in code-point order of their ids. The rows travel as one JSON text, parsed once (a
    * hundred thousand rows through the driver, with a Date parsed per row, took ~1 s at a close).
+   * `only`: these accounts' memberships only (a preview's).
    */
-  async snapshotMembers(manager: EntityManager): Promise<MemberRow[]> {
+  async snapshotMembers(
+    manager: EntityManager = this.dataSource.manager,
+    only?: readonly string[],
+  ): Promise<MemberRow[]> {
     const [row]: { members: string | null }[] = await manager.query(
       `SELECT json_agg(json_build_array(a.username, m.account_id, ${isoTimestamp('m.joined_at')}, m.status,
                                         coalesce(v.vested, 0)) ORDER BY a.username COLLATE "C")::text AS members
@@ -191,7 +254,8 @@ export class CoopPeriodRepository {
             WHERE e.ledger = 'units' AND p.account = 'vested'
             GROUP BY p.member_id
          ) v ON v.member_id = m.account_id
-        WHERE m.status <> 'pending'`,
+        WHERE m.status <> 'pending' AND ($1::uuid[] IS NULL OR m.account_id = ANY($1::uuid[]))`,
+      [only ?? null],
     );
     const tuples = JSON.parse(row?.members ?? '[]') as [string, string, string, MemberStatus, number][];
     return tuples.map(([id, accountId, joinedAt, status, vestedUnits]) => ({

@@ -10,3 +10,13 @@ export class PeriodCloseModel {
   @Field(() => JSONScalar, { description: 'guildhall.period-result/1 (SPEC §6).' })
   result: PeriodResult;
 }
+
+@ObjectType('PeriodClosePreview', {
+  description:
+    'What closing the open period now would post, computed without writing anything. `closePeriod` with ' +
+    'this `asOf` posts the same result (same hashes) when nothing was recorded in between.',
+})
+export class PeriodClosePreviewModel extends PeriodCloseModel {
+  @Field({ description: 'The instant the preview ended the period at (valid for an hour).' })
+  asOf: Date;
+}

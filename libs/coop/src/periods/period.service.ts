@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable, Logger } from '@nestjs/common';
+import { AuditLog } from '@guildhall/core';
 import type { EntityManager } from 'typeorm';
 import { InvalidSnapshotError } from '../coop.exception';
 import { CoopServiceErrorCode, CoopServiceException } from '../coop-service.exception';
@@ -10,9 +11,9 @@ import { AdoptedParameters } from '../governance/adopted-parameters';
 import { closePostings } from '../ledger/close-postings';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { LedgerService } from '../ledger/ledger.service';
-import { newPseudonymKey, publish } from '../transparency/published-snapshot';
+import { newPseudonymKey, publish, type PublishedSnapshot } from '../transparency/published-snapshot';
 import type { CoopPeriodEntity } from './coop-period.entity';
-import { CoopPeriodRepository } from './coop-period.repository';
+import { CoopPeriodRepository, type MemberRow } from './coop-period.repository';
 import { settledLater, whenSent } from './in-flight';
 import { monthStart, nextMonthStart, periodId } from './period-calendar';
 
@@ -26,6 +27,44 @@ export interface PeriodCloseOutcome {
 }
 
 export type ClosePhases = Record<string, number>;
+
+export interface CloseOptions {
+  /** The acting account, for the audit log (null: the system, e.g. the CLI). */
+  actorId?: string | null;
+  /**
+   * End the period at this instant instead of now (a preview's `asOf`), so that the close
+   * posts exactly what was previewed when nothing was recorded since (ADR 0045). At most
+   * PREVIEW_VALID_MS old, not in the future, after the period's start.
+   */
+  asOf?: Date;
+}
+
+/** What the close would post now: computed in a read-only transaction, nothing written. */
+export interface PeriodClosePreview {
+  period: CoopPeriodEntity;
+  /** The instant the preview ended the period at; pass it to close() to end it there too. */
+  asOf: Date;
+  snapshot: PublishedSnapshot;
+  result: PeriodResult;
+  /** The result's member ids (this period's pseudonyms) → usernames: for stewards, never published. */
+  handles: ReadonlyMap<string, string>;
+  /** Events recorded in the period (internal, before the published snapshot's summing). */
+  recordedEvents: number;
+  /** Admitted members (pending applications are not members). */
+  members: number;
+}
+
+/** The open period and what was recorded in it so far. */
+export interface OpenPeriodStatus {
+  period: CoopPeriodEntity;
+  /** Contribution events recorded (reversals included), as the close will read them. */
+  events: number;
+  revenueCents: number;
+  costsCents: number;
+}
+
+/** A preview older than this cannot end a close: preview again. */
+export const PREVIEW_VALID_MS = 60 * 60 * 1000;
 
 /** Times consecutive phases: `lap(name)` records the milliseconds since the previous lap. */
 function phaseTimer(): { phases: ClosePhases; lap: (name: string) => void; total: () => number } {
@@ -59,6 +98,7 @@ export class PeriodService {
     private readonly ledgerService: LedgerService,
     private readonly ledger: LedgerRepository,
     private readonly adopted: AdoptedParameters,
+    private readonly audit: AuditLog,
   ) {}
 
   /** The open period, opening the first one (this month, default parameters) when there is none. */
@@ -71,12 +111,23 @@ export class PeriodService {
     return opened;
   }
 
+  /** The open period (opening the first one, as current()) and its events and money so far. */
+  async openStatus(): Promise<OpenPeriodStatus> {
+    const period = await this.current();
+    const previous = await this.periods.findPrevious(period.seq);
+    const activity = await this.periods.activitySince(previous?.eventsThrough ?? 0, previous?.paymentsThrough ?? 0);
+    return { period, ...activity };
+  }
+
   find(id: string): Promise<CoopPeriodEntity | null> {
     return this.periods.findById(id);
   }
 
-  /** Closes `id` (default: the open period) and opens the next one. */
-  async close(id?: string): Promise<PeriodCloseOutcome> {
+  /**
+   * Closes `id` (default: the open period) and opens the next one; audit-logged as
+   * `coop.close_period` in the close's transaction when it posts.
+   */
+  async close(id?: string, options: CloseOptions = {}): Promise<PeriodCloseOutcome> {
     const target = id ?? (await this.current()).id;
     return this.periods.withCloseLock(async (manager) => {
       const period = await this.periods.findById(target, manager);
@@ -85,7 +136,49 @@ export class PeriodService {
         const snapshot = (period.publishedSnapshot ?? period.snapshot) as PeriodSnapshot;
         return { snapshot, result: period.result as PeriodResult, posted: false };
       }
-      return this.closeOpen(manager, period);
+      const closedAt = new Date();
+      if (options.asOf) checkAsOf(options.asOf, period, closedAt);
+      const outcome = await this.closeOpen(manager, period, closedAt, options.asOf ?? closedAt);
+      await this.audit.record(manager, {
+        actorId: options.actorId ?? null,
+        action: 'coop.close_period',
+        subject: period.id,
+        details: {
+          end: outcome.snapshot.period.end,
+          inputHash: outcome.result.inputHash,
+          outputHash: outcome.result.outputHash,
+          revenueCents: outcome.snapshot.money.revenue,
+          costsCents: outcome.snapshot.money.costs,
+          members: outcome.result.members.length,
+        },
+      });
+      return outcome;
+    });
+  }
+
+  /**
+   * What closing the open period now would give: the snapshot built exactly as close() builds
+   * it and the engine's result with both hashes, in a read-only transaction rolled back at the
+   * end (nothing stored, nothing posted, nothing opened). Closing with `asOf` gives the same
+   * result and hashes when nothing was recorded in between.
+   */
+  previewClose(): Promise<PeriodClosePreview> {
+    return this.periods.readOnly(async (manager) => {
+      const period = await this.periods.findOpen(manager);
+      if (!period) throw new CoopServiceException(CoopServiceErrorCode.PeriodNotFound, 'No period is open');
+      const asOf = new Date();
+      const built = await this.buildSnapshot(manager, period, asOf < period.endsAt ? asOf : period.endsAt, null);
+      const { snapshot, pseudonyms } = publish(built.internal, period.pseudonymKey ?? newPseudonymKey());
+      const result = sealSnapshot(snapshot, this.allocate(snapshot, {}));
+      return {
+        period,
+        asOf,
+        snapshot,
+        result,
+        handles: new Map([...pseudonyms].map(([username, pseudonym]) => [pseudonym, username])),
+        recordedEvents: built.internal.events.length,
+        members: built.members.length,
+      };
     });
   }
 
@@ -95,54 +188,24 @@ export class PeriodService {
    * hashes (the lines need the allocation, not the hashes). Everything is in the caller's
    * transaction, so a failure anywhere still leaves nothing behind.
    */
-  private async closeOpen(manager: EntityManager, period: CoopPeriodEntity): Promise<PeriodCloseOutcome> {
+  private async closeOpen(
+    manager: EntityManager,
+    period: CoopPeriodEntity,
+    closedAt: Date,
+    cutoff: Date,
+  ): Promise<PeriodCloseOutcome> {
     const { phases, lap, total } = phaseTimer();
-    const closedAt = new Date();
-    const end = closedAt < period.endsAt ? closedAt : period.endsAt;
-    await this.periods.tuneForClose(manager);
-    const previous = period.seq > 1 ? await this.periods.findBySeq(manager, period.seq - 1) : null;
-    lap('prepareMs');
-    const members = await this.periods.snapshotMembers(manager);
-    lap('membersMs');
-    const money = await this.periods.snapshotMoney(manager, previous?.paymentsThrough ?? 0);
-    const vested =
-      period.seq > period.vestingPeriods
-        ? await this.periods.findBySeq(manager, period.seq - period.vestingPeriods)
-        : null;
-    const vesting = vested ? await this.ledger.unitsIssuedBy(manager, closeKey(vested.id)) : [];
-    const opening = previous?.result
-      ? {
-          reserve: previous.result.reserve.closing,
-          commons: previous.result.commons.closing,
-          lossCarryforward: previous.result.lossCarryforward.closing,
-        }
-      : { reserve: 0, commons: 0, lossCarryforward: 0 };
-    const head: Omit<PeriodSnapshot, 'events'> = {
-      format: SNAPSHOT_FORMAT,
-      period: { id: period.id, start: period.startsAt.toISOString(), end: end.toISOString() },
-      parameters: period.parameters,
-      opening,
-      money: { revenue: money.revenue, costs: money.costs },
-      // The ids come from JSON.parse (snapshotMembers), as a replay would read them: it interns
-      // short strings, so the engine's member-id lookups for a million events compare interned
-      // strings (several times faster than with the driver's strings).
-      members: members.map(({ id, joinedAt, status, vestedUnits }) => ({ id, joinedAt, status, vestedUnits })),
-    };
-    lap('moneyAndVestingMs');
-    // The snapshot is stored (in the server) from when the last event is known.
-    const afterSeq = previous?.eventsThrough ?? 0;
-    const {
-      events,
-      through: eventsThrough,
-      after: storing,
-    } = await this.periods.snapshotEvents(manager, afterSeq, (through) =>
-      this.periods.storeSnapshot(manager, period.id, head, { afterSeq, through }),
+    const end = cutoff < period.endsAt ? cutoff : period.endsAt;
+    const { internal, members, money, vesting, eventsThrough, storing } = await this.buildSnapshot(
+      manager,
+      period,
+      end,
+      lap,
     );
-    lap('eventsMs');
-    const internal: PeriodSnapshot = { ...head, events };
     // The engine runs the published snapshot (pseudonyms order its ties, ADR 0022), so replaying
-    // what anyone can download gives exactly what the ledger posts.
-    const pseudonymKey = newPseudonymKey();
+    // what anyone can download gives exactly what the ledger posts. The key was drawn when the
+    // period opened (ADR 0045: a preview derives the same pseudonyms); older periods draw it now.
+    const pseudonymKey = period.pseudonymKey ?? newPseudonymKey();
     const { snapshot, pseudonyms } = publish(internal, pseudonymKey);
     lap('publishMs');
     const engine: EnginePhases = {};
@@ -200,6 +263,60 @@ export class PeriodService {
     return { snapshot, result, posted: true, phases };
   }
 
+  /**
+   * The internal snapshot of `period` ended at `end`, as a close builds it, with what the
+   * postings need. With `lap` (a close), the snapshot is stored in the server from when the
+   * last event is known (`storing`); without (a preview), nothing is written.
+   */
+  private async buildSnapshot(
+    manager: EntityManager,
+    period: CoopPeriodEntity,
+    end: Date,
+    lap: ((name: string) => void) | null,
+  ): Promise<BuiltSnapshot> {
+    const timing = lap ?? (() => undefined);
+    await this.periods.tuneForClose(manager);
+    const previous = period.seq > 1 ? await this.periods.findBySeq(manager, period.seq - 1) : null;
+    timing('prepareMs');
+    const members = await this.periods.snapshotMembers(manager);
+    timing('membersMs');
+    const money = await this.periods.snapshotMoney(manager, previous?.paymentsThrough ?? 0);
+    const vested =
+      period.seq > period.vestingPeriods
+        ? await this.periods.findBySeq(manager, period.seq - period.vestingPeriods)
+        : null;
+    const vesting = vested ? await this.ledger.unitsIssuedBy(manager, closeKey(vested.id)) : [];
+    const opening = previous?.result
+      ? {
+          reserve: previous.result.reserve.closing,
+          commons: previous.result.commons.closing,
+          lossCarryforward: previous.result.lossCarryforward.closing,
+        }
+      : { reserve: 0, commons: 0, lossCarryforward: 0 };
+    const head: Omit<PeriodSnapshot, 'events'> = {
+      format: SNAPSHOT_FORMAT,
+      period: { id: period.id, start: period.startsAt.toISOString(), end: end.toISOString() },
+      parameters: period.parameters,
+      opening,
+      money: { revenue: money.revenue, costs: money.costs },
+      // The ids come from JSON.parse (snapshotMembers), as a replay would read them: it interns
+      // short strings, so the engine's member-id lookups for a million events compare interned
+      // strings (several times faster than with the driver's strings).
+      members: members.map(({ id, joinedAt, status, vestedUnits }) => ({ id, joinedAt, status, vestedUnits })),
+    };
+    timing('moneyAndVestingMs');
+    const afterSeq = previous?.eventsThrough ?? 0;
+    const {
+      events,
+      through: eventsThrough,
+      after: storing,
+    } = await this.periods.snapshotEvents(manager, afterSeq, (through) =>
+      lap ? this.periods.storeSnapshot(manager, period.id, head, { afterSeq, through }) : Promise.resolve(),
+    );
+    timing('eventsMs');
+    return { internal: { ...head, events }, members, money, vesting, eventsThrough, storing };
+  }
+
   private allocate(snapshot: PeriodSnapshot, phases: EnginePhases): Allocation {
     try {
       return allocateSnapshot(snapshot, phases);
@@ -232,6 +349,33 @@ export class PeriodService {
       endsAt: nextMonthStart(startsAt),
       parameters,
       vestingPeriods,
+      pseudonymKey: newPseudonymKey(),
+    });
+  }
+}
+
+interface BuiltSnapshot {
+  internal: PeriodSnapshot;
+  members: MemberRow[];
+  money: { revenue: number; costs: number; through: number };
+  vesting: Awaited<ReturnType<LedgerRepository['unitsIssuedBy']>>;
+  eventsThrough: number;
+  storing: Promise<unknown>;
+}
+
+/** A close's `asOf` must be a recent preview's: not in the future, not stale, after the start. */
+function checkAsOf(asOf: Date, period: CoopPeriodEntity, now: Date): void {
+  const time = asOf.getTime();
+  if (!Number.isFinite(time) || time > now.getTime() || now.getTime() - time > PREVIEW_VALID_MS) {
+    throw new CoopServiceException(
+      CoopServiceErrorCode.StalePreview,
+      'The preview is more than an hour old (or not a time): preview the close again',
+      { field: 'asOf' },
+    );
+  }
+  if (time <= period.startsAt.getTime()) {
+    throw new CoopServiceException(CoopServiceErrorCode.StalePreview, `The preview is from before ${period.id} began`, {
+      field: 'asOf',
     });
   }
 }

@@ -85,6 +85,29 @@ export class TransparencyRepository {
     return { seqs: new Map(rows.map((r) => [r.id, r.seq])), latestClosed: latest?.seq ?? 0 };
   }
 
+  /** The units each close issued to the member (unvested when issued), oldest first. */
+  unitTranches(accountId: string): Promise<{ periodId: string; seq: number; units: number }[]> {
+    return this.dataSource.query(
+      `SELECT e.period_id AS "periodId", per.seq, (-sum(p.amount))::float8 AS units
+         FROM coop_postings p
+         JOIN coop_journal_entries e ON e.id = p.entry_id
+         JOIN coop_periods per ON per.id = e.period_id
+        WHERE p.member_id = $1 AND p.account = 'unvested' AND p.amount < 0
+          AND e.ledger = 'units' AND e.key = 'close:' || e.period_id
+        GROUP BY e.period_id, per.seq
+        ORDER BY per.seq`,
+      [accountId],
+    );
+  }
+
+  /** Every period's seq, vesting periods, end and status, oldest first (the vesting calendar). */
+  periodCalendar(): Promise<{ id: string; seq: number; vestingPeriods: number; endsAt: Date; open: boolean }[]> {
+    return this.dataSource.query(
+      `SELECT id, seq, vesting_periods AS "vestingPeriods", ends_at AS "endsAt", status = 'open' AS open
+         FROM coop_periods ORDER BY seq`,
+    );
+  }
+
   /** Admitted members in good standing and closed periods, for the public landing page. */
   async publicCounts(): Promise<{ memberCount: number; closedPeriods: number }> {
     const [row]: { memberCount: number; closedPeriods: number }[] = await this.dataSource.query(

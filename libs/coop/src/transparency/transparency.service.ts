@@ -8,6 +8,7 @@ import { CoopMemberRepository } from '../members/coop-member.repository';
 import type { CoopAccountModel } from './coop-account.model';
 import type { CoopAllocationModel } from './coop-allocation.model';
 import { publishedLedgerCsv } from './ledger-csv';
+import { type OpenPeriodRef, type VestingTranche, vestingSchedule } from './ownership-schedule';
 import { decodePeriodCursor, encodePeriodCursor } from './period-cursor';
 import type { PublishedPeriodModel } from './published-period.model';
 import { type MemberPeriodRow, type PublishedPeriodRow, TransparencyRepository } from './transparency.repository';
@@ -125,6 +126,22 @@ export class TransparencyService {
       payableCents: balance('money', MoneyAccount.PatronagePayable) + balance('money', MoneyAccount.RedemptionPayable),
       paidOutCents: debit('money', MoneyAccount.PatronagePayable) + debit('money', MoneyAccount.RedemptionPayable),
     };
+  }
+
+  /**
+   * When the account's unvested units vest (tranche by tranche) and the open period that dates
+   * the closes ahead; nothing for an account that never applied or left.
+   */
+  async vesting(
+    accountId: string,
+  ): Promise<{ open: OpenPeriodRef | null; latestClosedSeq: number; unvested: VestingTranche[] }> {
+    const member = await this.members.findByAccountId(accountId);
+    const left = !member || member.status === 'withdrawn' || member.status === 'expelled';
+    const [tranches, calendar] = await Promise.all([
+      left ? Promise.resolve([]) : this.repository.unitTranches(accountId),
+      this.repository.periodCalendar(),
+    ]);
+    return vestingSchedule(tranches, calendar, left);
   }
 
   /** The account's allocations in closed periods, newest first (periods that did not list it left out). */

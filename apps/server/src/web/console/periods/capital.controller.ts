@@ -1,0 +1,93 @@
+import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { CAPITAL_POLICY_BOUNDS, CapitalErrorCode, CapitalException, CapitalService } from '@guildhall/coop';
+import { Public } from '@guildhall/identity';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { field } from '../../../pages/oauth/oauth-page';
+import { type FormBody, WebApp } from '../../web-app';
+import type { WebContext } from '../../web-context';
+import { capitalBody, type CapitalForm, formOf } from './capital.template';
+import { refuseUnlessAdmin } from './console-admin';
+
+const WHOLE = /^\d{1,9}$/;
+/** An amount with up to two decimals, `.` or `,` as the separator, no grouping: 25, 25.5, 25,00. */
+const AMOUNT = /^(\d{1,12})(?:[.,](\d{1,2}))?$/;
+const REASON_MAX = 2000;
+
+/**
+ * `/console/capital` (admins, as GraphQL's setCapitalPolicy): the policy in force with the
+ * bylaws' bounds and the form to change it. CapitalService checks the bounds and audit-logs the
+ * change with the session's account; out of bounds is a 422 with the field marked.
+ */
+@Controller('console/capital')
+export class CapitalController {
+  constructor(
+    private readonly web: WebApp,
+    private readonly capital: CapitalService,
+  ) {}
+
+  @Public()
+  @Get()
+  async show(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    const ctx = await this.web.context(request, reply);
+    const refused = refuseUnlessAdmin(this.web, reply, ctx);
+    if (refused) return refused;
+    const policy = await this.capital.policy();
+    return this.sendPage(reply, ctx, 200, formOf(policy));
+  }
+
+  @Public()
+  @Post()
+  async set(@Body() body: FormBody, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    const ctx = await this.web.context(request, reply);
+    const refused = refuseUnlessAdmin(this.web, reply, ctx);
+    if (refused) return refused;
+    if (!this.web.acceptsForm(request, ctx, body)) return this.web.formExpired(reply, ctx);
+    const form: CapitalForm = {
+      revolvingPeriods: field(body, 'revolvingPeriods').trim(),
+      minPayout: field(body, 'minPayout').trim(),
+      reason: field(body, 'reason').trim(),
+      errors: {},
+      summary: null,
+    };
+    const bounds = CAPITAL_POLICY_BOUNDS;
+    if (!WHOLE.test(form.revolvingPeriods)) form.errors.revolvingPeriods = 'Enter a whole number of closes.';
+    const money = AMOUNT.exec(form.minPayout);
+    if (!money) form.errors.minPayout = 'Enter an amount like 25.00.';
+    if (form.reason.length > REASON_MAX) form.errors.reason = `At most ${REASON_MAX} characters.`;
+    if (Object.keys(form.errors).length || !money) {
+      return this.sendPage(reply, ctx, 422, { ...form, summary: 'Nothing was changed: correct the marked fields.' });
+    }
+    const minPayoutCents = Number(money[1]) * 100 + Number((money[2] ?? '0').padEnd(2, '0'));
+    try {
+      await this.capital.setPolicy(ctx.signedIn!.account.id, {
+        revolvingPeriods: Number(form.revolvingPeriods),
+        minPayoutCents,
+        reason: form.reason,
+      });
+      return this.web.redirect(reply, '/console/capital', 'Capital policy set.');
+    } catch (error) {
+      if (!(error instanceof CapitalException) || error.reason !== CapitalErrorCode.OutsideBylaws) throw error;
+      if (error.details.field === 'revolvingPeriods') {
+        form.errors.revolvingPeriods = `Must be from ${bounds.minRevolvingPeriods} to ${bounds.maxRevolvingPeriods} closes (bylaws).`;
+      } else {
+        form.errors.minPayout = `Must be from ${ctx.fmt.money(bounds.minPayoutCents)} to ${ctx.fmt.money(bounds.maxPayoutCents)} (bylaws).`;
+      }
+      return this.sendPage(reply, ctx, 422, { ...form, summary: `Nothing was changed: ${error.message}.` });
+    }
+  }
+
+  private async sendPage(
+    reply: FastifyReply,
+    ctx: WebContext,
+    status: number,
+    form: CapitalForm,
+  ): Promise<FastifyReply> {
+    const policy = await this.capital.policy();
+    return this.web.send(reply, ctx, {
+      status,
+      title: 'Capital policy',
+      section: 'console',
+      body: capitalBody(ctx, policy, form),
+    });
+  }
+}

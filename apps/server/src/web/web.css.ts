@@ -163,4 +163,5 @@ figure.chart svg rect { stroke: none; }
 .nowrap { white-space: nowrap; }
 /* journey (shared) */
 .notice { overflow-wrap: anywhere; }
+.panel > h3:first-child { margin-top: .25rem; }
 `;

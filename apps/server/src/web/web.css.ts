@@ -164,4 +164,7 @@ figure.chart svg rect { stroke: none; }
 /* journey (shared) */
 .notice { overflow-wrap: anywhere; }
 .panel > h3:first-child { margin-top: .25rem; }
+/* panels in a grid: the grid's gap spaces them (their own margins doubled it on a phone) */
+.grid > .panel { margin: 0; }
+.grid:has(> .panel) { margin: 1rem 0; }
 `;

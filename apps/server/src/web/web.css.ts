@@ -167,4 +167,6 @@ figure.chart svg rect { stroke: none; }
 /* panels in a grid: the grid's gap spaces them (their own margins doubled it on a phone) */
 .grid > .panel { margin: 0; }
 .grid:has(> .panel) { margin: 1rem 0; }
+/* the signed-out nav's "Sign up" button keeps a button's padding (nav links have none) */
+nav.primary a.button { padding: .2rem .75rem; }
 `;

@@ -59,6 +59,19 @@ const count =
   async (f: Fixture) =>
     (await f.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params))[0].n;
 
+/** One text of a column over every row (a change anywhere shows). */
+const column = (table: string, expression: string) => async (f: Fixture) =>
+  (
+    await f.db.query<{ all: string | null }[]>(
+      `SELECT string_agg(coalesce((${expression})::text, '-'), ',' ORDER BY id) AS all FROM ${table}`,
+    )
+  )[0].all;
+const profiles = column('accounts', "coalesce(display_name, '') || ':' || coalesce(bio_source, '')");
+const pictures = column(
+  'accounts',
+  "coalesce(avatar_media_id::text, '') || ':' || coalesce(header_media_id::text, '')",
+);
+
 const ROWS: Row[] = [
   // Public pages.
   { route: 'GET /', expect: PUBLIC },
@@ -121,7 +134,11 @@ const ROWS: Row[] = [
     // A member is asked to confirm first (nothing changes); the others are not members: 403.
     expect: matrix('sign-in', 403, 200, 403, 403),
     state: async (f) =>
-      (await f.db.query(`SELECT status FROM coop_members WHERE account_id = $1`, [f.member.account.id]))[0].status,
+      (
+        await f.db.query<{ status: string }[]>(`SELECT status FROM coop_members WHERE account_id = $1`, [
+          f.member.account.id,
+        ])
+      )[0].status,
   },
   {
     route: 'POST /membership/apply',
@@ -133,24 +150,31 @@ const ROWS: Row[] = [
     route: 'POST /settings/profile',
     fields: () => ({ display_name: 'Renamed', note: '' }),
     expect: matrix('sign-in', 303, 303, 303, 303),
+    state: profiles,
   },
-  { route: 'POST /settings/pictures', expect: matrix('sign-in', 415, 415, 415, 415) },
+  { route: 'POST /settings/pictures', expect: matrix('sign-in', 415, 415, 415, 415), state: pictures },
   {
     route: 'POST /settings/pictures/remove',
     fields: () => ({ kind: 'avatar' }),
     expect: matrix('sign-in', 200, 200, 200, 200),
+    state: pictures,
   },
   {
     route: 'POST /settings/apps/:id/revoke',
     path: () => '/settings/apps/00000000-0000-7000-8000-000000000000/revoke',
     expect: matrix('sign-in', 404, 404, 404, 404),
+    state: count('sessions', 'revoked_at IS NULL'),
   },
-  { route: 'POST /settings/sessions/others', expect: matrix('sign-in', 200, 200, 200, 200), state: count('sessions') },
+  {
+    route: 'POST /settings/sessions/others',
+    expect: matrix('sign-in', 200, 200, 200, 200),
+    state: count('sessions', 'revoked_at IS NULL'),
+  },
   {
     route: 'POST /settings/sessions/:id/revoke',
     path: () => '/settings/sessions/00000000-0000-7000-8000-000000000000/revoke',
     expect: matrix('sign-in', 404, 404, 404, 404),
-    state: count('sessions'),
+    state: count('sessions', 'revoked_at IS NULL'),
   },
   {
     route: 'POST /settings/password',
@@ -160,6 +184,7 @@ const ROWS: Row[] = [
       confirm_password: 'a new long password',
     }),
     expect: matrix('sign-in', 422, 422, 422, 422),
+    state: column('users', 'password_hash'),
   },
 
   // Stewards' actions: moderation for staff, the coop's for admins only.

@@ -9,14 +9,22 @@ export interface Result {
   stderr: string;
 }
 
-/** Runs a command of the built project with Node 24 (this process's node) and collects its output. */
-export function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<Result> {
+/**
+ * Runs a command of the built project with Node 24 (this process's node) and collects its output;
+ * `input`, when given, is written to its standard input (e.g. a password for `--password-stdin`).
+ */
+export function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000, input?: string): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env,
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    if (input !== undefined) child.stdin?.end(input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`timed out: ${args.join(' ')}\n${stderr}`));

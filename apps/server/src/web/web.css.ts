@@ -161,4 +161,12 @@ ul.reasons { margin: 0; padding-left: 1rem; min-width: 16rem; }
 ul.reasons li { margin: 0 0 .2rem; }
 figure.chart svg rect { stroke: none; }
 .nowrap { white-space: nowrap; }
+/* journey (shared) */
+.notice { overflow-wrap: anywhere; }
+.panel > h3:first-child { margin-top: .25rem; }
+/* panels in a grid: the grid's gap spaces them (their own margins doubled it on a phone) */
+.grid > .panel { margin: 0; }
+.grid:has(> .panel) { margin: 1rem 0; }
+/* the signed-out nav's "Sign up" button keeps a button's padding (nav links have none) */
+nav.primary a.button { padding: .2rem .75rem; }
 `;

@@ -281,7 +281,8 @@ describe('web console: periods, payouts, capital', () => {
     const [entry] = await audit('coop.run_payouts');
     expect(entry.actor_id).toBe(admin.account.id);
     const total = Number(entry.details.totalCents);
-    expect(ran.text).toContain(`Paid ${money(total)} to ${String(entry.details.paid)} members.`);
+    const paidCount = Number(entry.details.paid);
+    expect(ran.text).toContain(`Paid ${money(total)} to ${paidCount} ${paidCount === 1 ? 'member' : 'members'}.`);
     const paid = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM coop_journal_entries WHERE key = $1`, [
       `payout:${entry.subject}`,
     ]);

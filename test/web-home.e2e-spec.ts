@@ -63,12 +63,18 @@ describe('web app: landing, home and composing', () => {
       `SELECT id, visibility, content FROM posts WHERE account_id = $1 ORDER BY created_at DESC LIMIT 1`,
       [member.account.id],
     );
-    expect(res.headers.location).toBe(`/posts/${post.id}`);
+    expect(res.headers.location).toBe('/');
     expect(post.visibility).toBe('unlisted');
     expect(post.content).toBe('<p>Hello from the <em>web app</em></p>');
     const next = await browser.get('/');
-    expect(next.text).toContain('<p class="notice ok" role="status">Published.</p>');
-    expect((await browser.get('/')).text).not.toContain('Published.');
+    expect(next.text).toContain(
+      `<p class="notice ok" role="status">Published: http://guildhall.test/posts/${post.id}</p>`,
+    );
+    const again = await browser.get('/');
+    expect(again.text).not.toContain('Published:');
+    expect(again.text).toContain('<h2 id="recent-title">Your recent posts</h2>');
+    expect(again.text).toContain(`<div class="content"><p>Hello from the <em>web app</em></p></div>`);
+    expect(again.text).toContain(`<a href="/posts/${post.id}">`);
   });
 
   it('refuses an empty post with a clear error and keeps nothing', async () => {

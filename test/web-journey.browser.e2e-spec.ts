@@ -245,8 +245,10 @@ describe('issue 12, done when: a new member and a steward in Chromium on `npm st
     await m.goto(`${origin}/`);
     await m.getByRole('textbox', { name: 'Post', exact: true }).fill('My first post as a member-owner.');
     await m.getByRole('button', { name: 'Publish' }).click();
-    await m.waitForURL((url) => url.pathname.startsWith('/posts/'));
-    await expect(m.getByText('My first post as a member-owner.').first().isVisible()).resolves.toBe(true);
+    await m.waitForURL(`${origin}/`);
+    await expect(notice(m)).resolves.toMatch(/^Published: http:\/\/127\.0\.0\.1:\d+\/posts\/[0-9a-f-]{36}$/);
+    const recent = m.getByRole('region', { name: 'Your recent posts' });
+    await expect(recent.getByText('My first post as a member-owner.').isVisible()).resolves.toBe(true);
     await check(m, mCsp, 'post');
 
     // The steward records revenue.

@@ -169,4 +169,9 @@ figure.chart svg rect { stroke: none; }
 .grid:has(> .panel) { margin: 1rem 0; }
 /* the signed-out nav's "Sign up" button keeps a button's padding (nav links have none) */
 nav.primary a.button { padding: .2rem .75rem; }
+/* home: the member's recent posts */
+ol.posts { list-style: none; padding: 0; margin: 0; }
+ol.posts > li { border-top: 1px solid var(--line); padding: .75rem 0; }
+ol.posts .content { overflow-wrap: anywhere; }
+ol.posts .content p { margin: .25rem 0; }
 `;

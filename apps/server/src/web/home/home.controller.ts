@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { CreatePostInput, PostService } from '@guildhall/content';
+import { CreatePostInput, PostService, TimelineRepository } from '@guildhall/content';
 import { MembershipService, TransparencyService } from '@guildhall/coop';
 import { Public } from '@guildhall/identity';
 import { ConfigService } from '@guildhall/core';
@@ -12,6 +12,7 @@ import type { MemberContext } from '../web-context';
 import { homeBody, landingBody } from './home.template';
 
 const VISIBILITIES = new Set(['public', 'unlisted', 'followers']);
+const RECENT_POSTS = 5;
 
 /** `/`: the landing page for visitors, the member's home when signed in; composing a post. */
 @Controller()
@@ -22,6 +23,7 @@ export class HomeController {
     private readonly memberships: MembershipService,
     private readonly transparency: TransparencyService,
     private readonly posts: PostService,
+    private readonly timelines: TimelineRepository,
   ) {}
 
   @Public()
@@ -43,12 +45,19 @@ export class HomeController {
     composeError?: string,
     draft?: string,
   ): Promise<FastifyReply> {
-    const membership = await this.memberships.find(ctx.signedIn.account.id);
+    const accountId = ctx.signedIn.account.id;
+    const [membership, recent] = await Promise.all([
+      this.memberships.find(accountId),
+      // The member's own latest posts (limit + 1 rows come back: one more than shown).
+      this.timelines.account({ viewerId: accountId, afterId: null, limit: RECENT_POSTS }, accountId, {
+        excludeReblogs: true,
+      }),
+    ]);
     return this.web.send(reply, ctx, {
       status,
       title: 'Home',
       section: 'home',
-      body: homeBody(ctx, { membership, composeError, draft }),
+      body: homeBody(ctx, { membership, recent: recent.slice(0, RECENT_POSTS), composeError, draft }),
     });
   }
 
@@ -74,7 +83,8 @@ export class HomeController {
     }
     try {
       const post = await this.posts.create({ accountId: ctx.signedIn.account.id }, input);
-      return this.web.redirect(reply, `/posts/${post.id}`, 'Published.');
+      // Back to the app (the post's own page is the public, nav-less view others see).
+      return this.web.redirect(reply, '/', `Published: ${this.config.values.publicOrigin}/posts/${post.id}`);
     } catch (error) {
       const shown = this.web.refusal(error);
       if (!shown) throw error;

@@ -1,5 +1,6 @@
 import type { CoopMemberEntity } from '@guildhall/coop';
-import { markup, type SafeHtml } from '../../pages/html';
+import type { TimelinePost } from '@guildhall/content';
+import { markup, sanitized, type SafeHtml } from '../../pages/html';
 import { csrfField, formError } from '../web-components';
 import type { MemberContext, WebContext } from '../web-context';
 
@@ -34,6 +35,8 @@ ${ctx.fmt.integer(input.closedPeriods)} closed ${input.closedPeriods === 1 ? 'pe
 
 export interface HomeInput {
   membership: CoopMemberEntity | null;
+  /** The member's own latest posts, newest first. */
+  recent: TimelinePost[];
   composeError?: string | null;
   draft?: string;
 }
@@ -49,6 +52,30 @@ function membershipCard(ctx: MemberContext, membership: CoopMemberEntity | null)
   }
   return markup`<div class="panel"><h3>Membership</h3><p>Status: <strong>${membership.status}</strong>.</p>
 <p><a href="/ownership">What you own</a> · <a href="/ownership/contributions">This period's contributions</a> · <a href="/membership">Membership</a></p></div>`;
+}
+
+const VISIBILITY_LABELS: Record<string, string> = {
+  public: 'Public',
+  unlisted: 'Unlisted',
+  followers: 'Followers only',
+  direct: 'Direct',
+};
+
+function recentPosts(ctx: MemberContext, posts: TimelinePost[]): SafeHtml {
+  if (!posts.length) return markup``;
+  return markup`<section aria-labelledby="recent-title">
+<h2 id="recent-title">Your recent posts</h2>
+<ol class="posts">
+${posts.map(
+  (post) => markup`<li><article class="post">
+${post.title ? markup`<h3>${post.title}</h3>` : ''}
+<div class="content">${sanitized(post.content)}</div>
+<p class="muted small"><a href="/posts/${post.id}">${ctx.fmt.dateTime(post.createdAt)}</a> · ${VISIBILITY_LABELS[post.visibility] ?? post.visibility}</p>
+</article></li>`,
+)}
+</ol>
+<p><a href="/@${ctx.signedIn.account.username}">All your posts</a></p>
+</section>`;
 }
 
 /** Signed in: compose, where to go, and the membership's state. */
@@ -72,6 +99,7 @@ ${csrfField(ctx)}
 <a href="/@${account.username}">Your profile</a></div>
 </form>
 </section>
+${recentPosts(ctx, input.recent)}
 <div class="grid">
 ${membershipCard(ctx, input.membership)}
 <div class="panel"><h3>Governance</h3><p>Proposals for the next period's rules, and your vote. <a href="/governance">Open governance</a></p></div>

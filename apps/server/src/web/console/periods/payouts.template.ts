@@ -94,7 +94,7 @@ export function runBody(ctx: WebContext, run: PayoutRunModel): SafeHtml {
 ${consoleNav('/console/payouts')}
 <p class="notice ${run.posted ? 'ok' : 'warn'}" role="status">${
     run.posted
-      ? `Paid ${money(run.totalCents)} to ${ctx.fmt.integer(run.payouts.length)} members.`
+      ? `Paid ${money(run.totalCents)} to ${ctx.fmt.integer(run.payouts.length)} ${run.payouts.length === 1 ? 'member' : 'members'}.`
       : `The run after ${run.period} was made already: nothing was posted this time.`
   }</p>
 <div class="grid">

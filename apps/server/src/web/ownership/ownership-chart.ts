@@ -38,7 +38,9 @@ export function stackedBars(input: BarChartInput): SafeHtml {
   const plotWidth = WIDTH - LEFT - RIGHT;
   const plotHeight = HEIGHT - TOP - BOTTOM;
   const slot = n > 0 ? plotWidth / n : plotWidth;
-  const barWidth = Math.max(1, slot * 0.75);
+  // A few periods must not become wall-wide slabs: bars are at most 48 units wide.
+  const barWidth = Math.max(1, Math.min(slot * 0.75, 48));
+  const centre = (i: number) => LEFT + i * slot + slot / 2;
   const scale = (value: number) => (max > 0 ? (value / max) * plotHeight : 0);
   const colour = (s: number) => String((((input.firstSeries ?? 1) - 1 + s) % 4) + 1);
   const bars: SafeHtml[] = [];
@@ -63,8 +65,12 @@ export function stackedBars(input: BarChartInput): SafeHtml {
 <text x="${String(LEFT - 6)}" y="${String(TOP + 10)}" text-anchor="end">${input.formatMax(max)}</text>
 <text x="${String(LEFT - 6)}" y="${String(TOP + plotHeight)}" text-anchor="end">0</text>
 ${bars}
-<text x="${String(LEFT)}" y="${String(HEIGHT - 8)}">${first}</text>
-<text x="${String(WIDTH - RIGHT)}" y="${String(HEIGHT - 8)}" text-anchor="end">${last}</text>
+${
+  n === 1
+    ? markup`<text x="${centre(0).toFixed(2)}" y="${String(HEIGHT - 8)}" text-anchor="middle">${first}</text>`
+    : markup`<text x="${String(LEFT)}" y="${String(HEIGHT - 8)}">${first}</text>
+<text x="${String(WIDTH - RIGHT)}" y="${String(HEIGHT - 8)}" text-anchor="end">${last}</text>`
+}
 </svg>
 <figcaption>${input.caption}</figcaption>
 <ul class="legend">${input.series.map(

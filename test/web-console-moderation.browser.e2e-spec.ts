@@ -11,6 +11,7 @@ import {
   strictContext,
 } from './utils/browser';
 import { signUp, type SignedUp } from './utils/factories';
+import { freshDatabase } from './utils/fresh-database';
 import { createListeningTestApp, type TestApp } from './utils/test-app';
 import { makeStaff } from './utils/web';
 
@@ -23,6 +24,9 @@ const SPAM = `spam-${run}.example`;
 /** The moderation pages walked in Chromium as a steward would: labels, buttons, confirmations. */
 describe("web app in a browser: the stewards' console — moderation", () => {
   let t: TestApp & { origin: string };
+  // Its own database: the reports queue must read empty once its one report is resolved, whatever
+  // other suites of the run reported.
+  let database: Awaited<ReturnType<typeof freshDatabase>>;
   let db: DataSource;
   let browser: Browser;
   let admin: SignedUp;
@@ -40,7 +44,8 @@ describe("web app in a browser: the stewards' console — moderation", () => {
   };
 
   beforeAll(async () => {
-    t = await createListeningTestApp({ INSTANCE_NAME: 'Harbour Co-op' });
+    database = await freshDatabase();
+    t = await createListeningTestApp({ DATABASE_URL: database.url, INSTANCE_NAME: 'Harbour Co-op' });
     db = t.app.get(DataSource);
     [admin, target, member] = await Promise.all([
       signUp(t, { displayName: 'Ada Admin' }),
@@ -78,6 +83,7 @@ describe("web app in a browser: the stewards' console — moderation", () => {
     await audit?.close().catch(() => undefined);
     await browser?.close().catch(() => undefined);
     await t?.close();
+    await database?.drop();
   }, 30_000);
 
   it('blocks a domain after reading what its purge removes, then sees the block listed', async () => {

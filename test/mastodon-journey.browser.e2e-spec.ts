@@ -110,9 +110,10 @@ describe('issue 11, done when: a Mastodon app on `npm start`, through the OAuth 
   afterAll(async () => {
     await browser?.close();
     await new Promise<void>((resolve) => (callback ? callback.close(() => resolve()) : resolve()));
-    if (server) {
+    if (server && server.child.exitCode === null && server.child.signalCode === null) {
+      const exited = new Promise((resolve) => server.child.once('exit', resolve));
       server.child.kill('SIGTERM');
-      if (server.child.exitCode === null) await new Promise((resolve) => server.child.once('exit', resolve));
+      await exited;
     }
     await peer?.stop();
     for (const pid of postgresOf(dataDir)) process.kill(pid, 'SIGKILL');
@@ -356,18 +357,21 @@ describe('issue 11, done when: a Mastodon app on `npm start`, through the OAuth 
       expect(notifications.map((n) => [n.id, n.type, n.account.id, n.status?.id])).toEqual([
         [notified.payload.id, 'favourite', friend.account.id, withImage.id],
       ]);
-      await api('GET', '/api/v1/notifications', accessToken);
+      const listedRaw = await api<Json[]>('GET', '/api/v1/notifications', accessToken);
+      expect(listedRaw.map((n) => [n.id, n.type])).toEqual([[notified.payload.id, 'favourite']]);
 
       // Search a remote handle (WebFinger over https on the peer), then follow it: the peer accepts.
-      await peer.createActor({ username: 'someone', name: 'Someone Remote' });
+      const someone = await peer.createActor({ username: 'someone', name: 'Someone Remote' });
       const handle = `someone@${peer.handleHost}`;
       const found = await masto.v2.search.list({ q: `@${handle}`, resolve: true, type: 'accounts' });
       expect(found.accounts.map((a) => [a.acct, a.displayName])).toEqual([[handle, 'Someone Remote']]);
-      await api(
+      // Now stored: found without resolving.
+      const stored = await api<{ accounts: Json[] }>(
         'GET',
         `/api/v2/search?${new URLSearchParams({ q: `@${handle}`, type: 'accounts' }).toString()}`,
         accessToken,
       );
+      expect(stored.accounts.map((a) => [a.id, a.uri])).toEqual([[found.accounts[0].id, someone.id]]);
       const remote = found.accounts[0];
       await masto.v1.accounts.$select(remote.id).follow();
       const [follow] = await peer.waitFor('Follow', 1, 20_000);

@@ -385,4 +385,45 @@ describe('Mastodon timelines, bookmarks and favourites', () => {
       expectMastodonResponse('GET', path, 200, res.body);
     }
   });
+  it('shows pins, polls and muted conversations on the home timeline as on the status itself', async () => {
+    const [dana, erin] = await Promise.all([signUp(t), signUp(t)]);
+    await insertFollow(t, dana.account.id, erin.account.id);
+    const client = async (who: SignedUp) => {
+      const token = await appToken(t, who, 'read write');
+      return (method: 'get' | 'post', path: string, body?: object) =>
+        t.http()[method](path).set('authorization', `Bearer ${token}`).send(body);
+    };
+    const [api, erinApi] = await Promise.all([client(dana), client(erin)]);
+    const created = async (by: typeof api, body: object) => {
+      const res = await by('post', '/api/v1/statuses', body);
+      expect(res.status).toBe(200);
+      return res.body as mastodon.v1.Status;
+    };
+    const pinned = (await created(api, { status: 'pinned one' })).id;
+    const poll = await created(erinApi, { status: 'which?', poll: { options: ['a', 'b'], expires_in: 3600 } });
+    const root = (await created(api, { status: 'a thread' })).id;
+    const reply = (await created(api, { status: 'in the thread', in_reply_to_id: root })).id;
+    const plain = (await created(api, { status: 'plain' })).id;
+    expect((await api('post', `/api/v1/statuses/${pinned}/pin`)).status).toBe(200);
+    expect((await api('post', `/api/v1/statuses/${root}/mute`)).status).toBe(200);
+    expect((await api('post', `/api/v1/polls/${poll.poll!.id}/votes`, { choices: [1] })).status).toBe(200);
+
+    const home = (await api('get', '/api/v1/timelines/home?limit=10')).body as mastodon.v1.Status[];
+    const byId = new Map(home.map((status) => [status.id, status]));
+    for (const id of [pinned, poll.id, root, reply, plain]) {
+      const single = (await api('get', `/api/v1/statuses/${id}`)).body as mastodon.v1.Status;
+      const listed = byId.get(id)!;
+      expect({ id, pinned: listed.pinned, muted: listed.muted, poll: listed.poll }).toEqual({
+        id,
+        pinned: single.pinned,
+        muted: single.muted,
+        poll: single.poll,
+      });
+    }
+    expect(byId.get(pinned)!.pinned).toBe(true);
+    expect([byId.get(root)!.muted, byId.get(reply)!.muted, byId.get(plain)!.muted]).toEqual([true, true, false]);
+    // Raw JSON (snake_case): the viewer's own vote, counted.
+    expect(byId.get(poll.id)!.poll as unknown).toMatchObject({ own_votes: [1], voted: true, votes_count: 1 });
+    expect(byId.get(plain)!.poll).toBeNull();
+  });
 });

@@ -92,6 +92,7 @@ export { UnexpectedErrorFilter } from './errors/unexpected-error.filter';
 export { containsNul, nulInputRefusal } from './errors/nul-text';
 export { nulInputHook } from './errors/nul-input.hook';
 export { inputTextPlugin } from './graphql/input-text.plugin';
+export { CompiledExecution, compiledExecutionGateway, type ExecutorGateway } from './graphql/compiled-execution';
 export { RowMapper } from './database/row-mapper';
 export { hostOf, normalizeHost } from './hosts/host-name';
 export { BackupWriter, type ReferencedMedia } from './backup/backup.writer';

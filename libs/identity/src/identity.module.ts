@@ -1,9 +1,10 @@
+import { createSecretKey } from 'node:crypto';
 import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ConfigService } from '@guildhall/core';
+import { ConfigService, PubSubModule } from '@guildhall/core';
 import { AccountEntity } from './accounts/account.entity';
 import { AccountLoaderRegistrar } from './accounts/account.loader';
 import { AccountRepository } from './accounts/account.repository';
@@ -24,6 +25,7 @@ import { LocalStrategy } from './auth/strategies/local.strategy';
 import { TokenService } from './auth/token.service';
 import { IDENTITY_QUEUE } from './identity.constants';
 import { IdentityProcessor } from './jobs/identity.processor';
+import { SessionCache } from './sessions/session-cache';
 import { SessionCleanupService } from './sessions/session-cleanup.service';
 import { SessionEntity } from './sessions/session.entity';
 import { SessionRepository } from './sessions/session.repository';
@@ -66,7 +68,9 @@ export class IdentityModule implements OnApplicationBootstrap {
         JwtModule.registerAsync({
           inject: [ConfigService],
           useFactory: (config: ConfigService) => ({
-            secret: config.jwtSecret,
+            // A key object, made once: given the string, jsonwebtoken first tries it as a public
+            // key and builds a key from it on every call (ADR 0053).
+            secret: createSecretKey(Buffer.from(config.jwtSecret, 'utf8')),
             signOptions: {
               algorithm: 'HS256',
               issuer: config.values.publicOrigin,
@@ -76,10 +80,12 @@ export class IdentityModule implements OnApplicationBootstrap {
           }),
         }),
         BullModule.registerQueue({ name: IDENTITY_QUEUE }),
+        PubSubModule,
       ],
       providers: [
         AccountRepository,
         AccountStateRepository,
+        SessionCache,
         SessionRepository,
         PasswordService,
         TokenService,

@@ -2,6 +2,8 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import type { GraphQLSchema } from 'graphql';
 import {
+  compiledExecutionGateway,
+  type ExecutorGateway,
   complexityPlugin,
   depthLimitRule,
   fieldLimitRule,
@@ -15,11 +17,10 @@ import type { AuthService } from '@guildhall/identity';
 import { MAX_QUERY_COMPLEXITY, MAX_QUERY_DEPTH, MAX_QUERY_FIELDS, MAX_QUERY_TOKENS } from './graphql.limits';
 import { subscriptionOptions, type GraphqlRequest } from './subscriptions.options';
 
-export function graphqlOptions(
-  loaders: LoaderFactories,
-  metrics: Metrics,
-  auth: AuthService,
-): Omit<ApolloDriverConfig, 'driver'> {
+/** Nest's Apollo options, plus the `gateway` Nest passes through to Apollo Server untyped. */
+type GraphqlOptions = Omit<ApolloDriverConfig, 'driver'> & { gateway: ExecutorGateway };
+
+export function graphqlOptions(loaders: LoaderFactories, metrics: Metrics, auth: AuthService): GraphqlOptions {
   let schema: GraphQLSchema | undefined;
   const getSchema = () => {
     if (!schema) throw new Error('GraphQL schema not built yet');
@@ -52,5 +53,8 @@ export function graphqlOptions(
     // One set of DataLoaders per request, made lazily (see RequestLoaders).
     context: (request: GraphqlRequest) => ({ req: request, loaders: loaders.forRequest(request) }),
     subscriptions: { 'graphql-ws': subscriptionOptions(loaders, auth, getSchema) },
+    // Repeated queries run compiled (graphql-jit) through Apollo's executor hook (ADR 0053);
+    // Apollo then serves the schema the gateway hands it, which is the one Nest built.
+    gateway: compiledExecutionGateway(getSchema),
   };
 }

@@ -20,6 +20,14 @@ export interface StatusExtras {
   liked: boolean;
   boosted: boolean;
   bookmarked: boolean;
+  pinned: boolean;
+  /** The post has a poll (read through POLL_BY_POST_ID, which knows the viewer's votes). */
+  hasPoll: boolean;
+  /**
+   * The viewer muted some conversation: whether this post is in one takes a walk up its reply
+   * chain (VIEWER_HAS_MUTED). When false, no post of the page is muted.
+   */
+  viewerMutesConversations: boolean;
 }
 
 /** A timeline row: the post with its author and its media (in order), in one statement. */
@@ -70,18 +78,28 @@ export interface AccountTimelineFilter {
   tagged?: string | null;
 }
 
+/** Statements already translated by `positional`: a few dozen shapes, built from this file's fragments. */
+const POSITIONAL = new Map<string, { text: string; names: string[] }>();
+const POSITIONAL_ENTRIES = 256;
+
 /** `:name` placeholders to PostgreSQL's `$n`, the same name always the same number. */
 function positional(sql: string, params: Params): [string, unknown[]] {
-  const names: string[] = [];
-  const text = sql.replace(
-    /:(viewerId|afterId|sinceId|minId|limit|tag|anyTags|allTags|noneTags|accountId|listId)\b/g,
-    (_, name: string) => {
-      let index = names.indexOf(name);
-      if (index < 0) index = names.push(name) - 1;
-      return `$${index + 1}`;
-    },
-  );
-  return [text, names.map((name) => params[name])];
+  let translated = POSITIONAL.get(sql);
+  if (!translated) {
+    const names: string[] = [];
+    const text = sql.replace(
+      /:(viewerId|afterId|sinceId|minId|limit|tag|anyTags|allTags|noneTags|accountId|listId)\b/g,
+      (_, name: string) => {
+        let index = names.indexOf(name);
+        if (index < 0) index = names.push(name) - 1;
+        return `$${index + 1}`;
+      },
+    );
+    translated = { text, names };
+    if (POSITIONAL.size >= POSITIONAL_ENTRIES) POSITIONAL.delete(POSITIONAL.keys().next().value!);
+    POSITIONAL.set(sql, translated);
+  }
+  return [translated.text, translated.names.map((name) => params[name])];
 }
 
 /**
@@ -118,7 +136,10 @@ export class TimelineRepository {
       EXISTS (SELECT 1 FROM likes xl WHERE xl.account_id = :viewerId AND xl.post_id = coalesce(p.boost_of_id, p.id)) AS x_liked,
       EXISTS (SELECT 1 FROM posts xb WHERE xb.account_id = :viewerId AND xb.boost_of_id = coalesce(p.boost_of_id, p.id)
                 AND xb.deleted_at IS NULL) AS x_boosted,
-      EXISTS (SELECT 1 FROM bookmarks xk WHERE xk.account_id = :viewerId AND xk.post_id = coalesce(p.boost_of_id, p.id)) AS x_bookmarked`;
+      EXISTS (SELECT 1 FROM bookmarks xk WHERE xk.account_id = :viewerId AND xk.post_id = coalesce(p.boost_of_id, p.id)) AS x_bookmarked,
+      EXISTS (SELECT 1 FROM pinned_posts xp WHERE xp.account_id = :viewerId AND xp.post_id = coalesce(p.boost_of_id, p.id)) AS x_pinned,
+      EXISTS (SELECT 1 FROM polls xq WHERE xq.post_id = coalesce(p.boost_of_id, p.id)) AS x_has_poll,
+      EXISTS (SELECT 1 FROM conversation_mutes xc WHERE xc.account_id = :viewerId) AS x_mutes_conversations`;
 
   private async run(page: TimelinePage, conditions: string[], params: Params = {}): Promise<TimelinePost[]> {
     const visible = visibleTo('p', page.viewerId);
@@ -166,6 +187,9 @@ export class TimelineRepository {
       liked: row.x_liked as boolean,
       boosted: row.x_boosted as boolean,
       bookmarked: row.x_bookmarked as boolean,
+      pinned: row.x_pinned as boolean,
+      hasPoll: row.x_has_poll as boolean,
+      viewerMutesConversations: row.x_mutes_conversations as boolean,
     };
   }
 

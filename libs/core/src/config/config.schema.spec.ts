@@ -13,6 +13,7 @@ describe('parseConfig', () => {
       federationAllowPrivateAddresses: false,
       queuePrefix: 'guildhall',
       accessTokenTtlSeconds: 900,
+      sessionCacheTtlSeconds: 5,
       rateLimits: {
         loginPerIp: 30,
         loginFailuresPerAccountAndIp: 10,

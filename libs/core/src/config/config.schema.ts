@@ -33,6 +33,12 @@ export interface GuildhallConfig {
   queuePrefix: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   accessTokenTtlSeconds: number;
+  /**
+   * How long a process may answer a bearer token from its memory of the session (ADR 0053): a
+   * revocation by this installation's own operations reaches every process at once; a change made
+   * around them (SQL by hand) shows within this bound. 0 looks every request up.
+   */
+  sessionCacheTtlSeconds: number;
   refreshTokenTtlDays: number;
   /** Behind a reverse proxy: trust X-Forwarded-For for the client address. */
   trustProxy: boolean;
@@ -301,6 +307,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
     queuePrefix,
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, 86400),
+    sessionCacheTtlSeconds: integer(env, 'SESSION_CACHE_TTL_SECONDS', 5, 0, 60),
     refreshTokenTtlDays: integer(env, 'REFRESH_TOKEN_TTL_DAYS', 30, 1, 365),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     rateLimits: {

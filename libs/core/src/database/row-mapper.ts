@@ -7,6 +7,7 @@ import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
  */
 export class RowMapper<T extends ObjectLiteral> {
   private readonly columns: { property: string; column: string }[];
+  private readonly mappers = new Map<string, (row: Record<string, unknown>) => T>();
 
   constructor(dataSource: DataSource, entity: EntityTarget<T>) {
     this.columns = dataSource
@@ -21,8 +22,21 @@ export class RowMapper<T extends ObjectLiteral> {
   }
 
   map(row: Record<string, unknown>, prefix: string): T {
-    const entity: Record<string, unknown> = {};
-    for (const { property, column } of this.columns) entity[property] = row[`${prefix}${column}`];
-    return entity as T;
+    let mapper = this.mappers.get(prefix);
+    if (!mapper) this.mappers.set(prefix, (mapper = this.compile(prefix)));
+    return mapper(row);
+  }
+
+  /**
+   * One function per prefix that builds the object as a literal: every entity of a kind gets the
+   * same shape, and no key is concatenated per row (ADR 0053: this was a tenth of a timeline
+   * request's CPU). Property and column names come from the entity's metadata, quoted as JSON.
+   */
+  private compile(prefix: string): (row: Record<string, unknown>) => T {
+    const fields = this.columns.map(
+      ({ property, column }) => `${JSON.stringify(property)}: row[${JSON.stringify(prefix + column)}]`,
+    );
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from entity metadata only
+    return new Function('row', `return { ${fields.join(', ')} };`) as (row: Record<string, unknown>) => T;
   }
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditLog } from '@guildhall/core';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Role } from '../identity.constants';
+import { SessionCache } from '../sessions/session-cache';
 import { AccountEntity } from './account.entity';
 
 /** Followers and following of one account, counted from its accepted follows. */
@@ -37,6 +38,7 @@ export class AccountStateRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditLog,
+    private readonly sessionCache: SessionCache,
   ) {}
 
   /**
@@ -102,7 +104,7 @@ export class AccountStateRepository {
    * The steward's act is recorded in the audit log (`identity.suspend`) in the same transaction.
    */
   async suspend(accountId: string, byRole: Role, actorId: string | null): Promise<AccountEntity> {
-    return this.dataSource.transaction(async (manager) => {
+    const suspended = await this.dataSource.transaction(async (manager) => {
       await manager.query(
         `UPDATE accounts SET suspended_at = coalesce(suspended_at, now()),
            suspended_by_role = CASE WHEN suspended_at IS NULL OR $2 = 'admin' THEN $2 ELSE suspended_by_role END
@@ -118,6 +120,9 @@ export class AccountStateRepository {
       });
       return account;
     });
+    // Committed: no process answers this account's tokens from memory any more (ADR 0053).
+    await this.sessionCache.evict({ accountIds: [accountId] });
+    return suspended;
   }
 
   /** Lifts the suspension, recorded in the audit log (`identity.unsuspend`) in the same transaction. */

@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import passport from 'passport';
 import { ConfigService, RateLimiterService, type Limit, UUID_PATTERN } from '@guildhall/core';
 import type { AccountEntity } from '../accounts/account.entity';
 import { AccountRepository } from '../accounts/account.repository';
 import { AccountService } from '../accounts/account.service';
 import type { UserEntity } from '../accounts/user.entity';
 import { IdentityErrorCode, IdentityException } from '../identity.exception';
+import { SessionCache } from '../sessions/session-cache';
 import { type ActiveSession, SessionRepository, type SessionView } from '../sessions/session.repository';
 import type { AppAuthContext, AuthContext } from './auth-context';
 import { LoginThrottle, rateLimited, type PasswordSubject } from './login-throttle.service';
@@ -46,6 +46,7 @@ export class AuthService {
     private readonly accountService: AccountService,
     private readonly accounts: AccountRepository,
     private readonly sessions: SessionRepository,
+    private readonly sessionCache: SessionCache,
     private readonly passwords: PasswordService,
     private readonly tokens: TokenService,
     private readonly rateLimiter: RateLimiterService,
@@ -214,11 +215,31 @@ export class AuthService {
 
   /** Resolves a verified access token to who is acting, or refuses a revoked session or a suspended account. */
   async authenticate(claims: AccessTokenClaims): Promise<AuthContext> {
-    const session = await this.sessions.findActive(claims.sid);
+    // Every bearer request comes here: the session is remembered briefly (ADR 0053).
+    const session = await this.sessionCache.bySessionId(claims.sid, () => this.sessions.findActive(claims.sid));
     if (!session || session.accountId !== claims.sub) {
       throw new IdentityException(IdentityErrorCode.SessionRevoked, 'The session has ended; log in again');
     }
     return this.toContext(session);
+  }
+
+  /**
+   * A first-party session's bearer JWT (the AuthGuard's hot path, without passport): signature,
+   * algorithm, issuer, audience and expiry as passport-jwt checked them, then the live session.
+   * A token that does not verify is Unauthenticated (saying so when it merely expired).
+   */
+  async authenticateBearerJwt(token: string): Promise<AuthContext> {
+    let claims: AccessTokenClaims;
+    try {
+      claims = await this.tokens.verifyAccessToken(token);
+    } catch (error) {
+      const expired = error instanceof Error && error.name === 'TokenExpiredError';
+      throw new IdentityException(
+        IdentityErrorCode.Unauthenticated,
+        expired ? 'The access token has expired' : 'A valid bearer token is required',
+      );
+    }
+    return this.authenticate(claims);
   }
 
   /**
@@ -237,31 +258,13 @@ export class AuthService {
 
   /**
    * A bearer token of either kind — the one decision every entry point shares (the AuthGuard for
-   * HTTP and GraphQL, graphql-ws, the Mastodon streaming server): a first-party session's JWT,
-   * verified by identity's passport `jwt` strategy (signature, algorithm, issuer, audience,
-   * expiry; its `validate` is `authenticate`: the session must be live), or an OAuth app's opaque
-   * token. Refuses with Unauthenticated, SessionRevoked or AccountSuspended.
+   * HTTP and GraphQL, graphql-ws, the Mastodon streaming server): a first-party session's JWT
+   * (authenticateBearerJwt: signature, algorithm, issuer, audience, expiry, then the live
+   * session), or an OAuth app's opaque token. Refuses with Unauthenticated, SessionRevoked or AccountSuspended.
    */
   async authenticateBearer(token: string): Promise<{ user: AuthContext } | { app: AppAuthContext }> {
     if (!JWT_SHAPE.test(token)) return this.authenticateAccessToken(token);
-    const user = await new Promise<AuthContext>((resolve, reject) => {
-      const done = (error: unknown, found: AuthContext | false, info: unknown) => {
-        if (error instanceof IdentityException) return reject(error);
-        if (error || !found) {
-          const expired = info instanceof Error && info.name === 'TokenExpiredError';
-          const message = expired ? 'The access token has expired' : 'A valid bearer token is required';
-          return reject(new IdentityException(IdentityErrorCode.Unauthenticated, message));
-        }
-        resolve(found);
-      };
-      const middleware = passport.authenticate('jwt', { session: false }, done) as (
-        req: unknown,
-        res: unknown,
-        next: (error?: unknown) => void,
-      ) => void;
-      middleware({ headers: { authorization: `Bearer ${token}` } }, {}, (error) => done(error, false, undefined));
-    });
-    return { user };
+    return { user: await this.authenticateBearerJwt(token) };
   }
 
   /**
@@ -270,7 +273,7 @@ export class AuthService {
    */
   async authenticateAccessToken(token: string): Promise<{ user: AuthContext } | { app: AppAuthContext }> {
     const hash = this.tokens.hashToken(token);
-    const session = await this.sessions.findActiveByAccessToken(hash);
+    const session = await this.sessionCache.byTokenHash(hash, () => this.sessions.findActiveByAccessToken(hash));
     if (session) return { user: this.toContext(session) };
     const app = await this.sessions.findAppOnly(hash);
     if (app) return { app };

@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditLog } from '@guildhall/core';
 import { DataSource, type EntityManager } from 'typeorm';
+import { SessionCache } from '../sessions/session-cache';
 
 export type ResetRefusal = 'unknown' | 'expired' | 'used';
+type ConsumedReset = { userId: string; sessionsEnded: number } | { refused: ResetRefusal };
 
 /**
  * Password writes: a new hash, the sessions it ends and the resets it voids change in one
@@ -14,11 +16,17 @@ export class CredentialRepository {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditLog,
+    private readonly sessionCache: SessionCache,
   ) {}
 
   /** Sets the password, ends every session but `keepSessionId` and voids open resets; returns sessions ended. */
-  setPassword(userId: string, passwordHash: string, keepSessionId: string | null): Promise<number> {
-    return this.dataSource.transaction((manager) => this.replacePassword(manager, userId, passwordHash, keepSessionId));
+  async setPassword(userId: string, passwordHash: string, keepSessionId: string | null): Promise<number> {
+    const ended = await this.dataSource.transaction((manager) =>
+      this.replacePassword(manager, userId, passwordHash, keepSessionId),
+    );
+    // After the commit: the ended sessions are no process's memory any more (ADR 0053).
+    await this.sessionCache.evict({ userIds: [userId] });
+    return ended;
   }
 
   /**
@@ -55,11 +63,8 @@ export class CredentialRepository {
    * Consumes a live reset and sets the password in one transaction (the reset works once even
    * when two requests race with it); ends every session. Says why when the token does not work.
    */
-  async consumeReset(
-    tokenHash: string,
-    passwordHash: string,
-  ): Promise<{ userId: string; sessionsEnded: number } | { refused: ResetRefusal }> {
-    return this.dataSource.transaction(async (manager) => {
+  async consumeReset(tokenHash: string, passwordHash: string): Promise<ConsumedReset> {
+    const outcome = await this.dataSource.transaction(async (manager): Promise<ConsumedReset> => {
       // An UPDATE answers [rows, affected count].
       const [[claimed]] = await manager.query<[{ user_id: string }[], number]>(
         `UPDATE password_resets SET used_at = now()
@@ -76,6 +81,8 @@ export class CredentialRepository {
       const sessionsEnded = await this.replacePassword(manager, claimed.user_id, passwordHash, null);
       return { userId: claimed.user_id, sessionsEnded };
     });
+    if ('userId' in outcome) await this.sessionCache.evict({ userIds: [outcome.userId] });
+    return outcome;
   }
 
   private async replacePassword(

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import { Role } from '../identity.constants';
+import { SessionCache } from './session-cache';
 import { SessionEntity } from './session.entity';
 
 export interface ActiveSession {
@@ -14,6 +15,8 @@ export interface ActiveSession {
   /** Granted OAuth scopes; null for a first-party session. */
   scopes: string[] | null;
   applicationId: string | null;
+  /** When the session ends by itself (a first-party session's refresh window); null for an app's token. */
+  expiresAt: Date | null;
 }
 
 /** An OAuth app's own token (`client_credentials`): no user behind it. */
@@ -50,10 +53,11 @@ type SessionRow = {
   suspended: boolean;
   scopes: string[] | null;
   application_id: string | null;
+  expires_at: Date | null;
 };
 
 const ACTIVE_SESSION_SELECT = `SELECT s.id AS session_id, s.user_id, u.account_id, u.role,
-         a.suspended_at IS NOT NULL AS suspended, s.scopes, s.application_id
+         a.suspended_at IS NOT NULL AS suspended, s.scopes, s.application_id, s.expires_at
        FROM sessions s JOIN users u ON u.id = s.user_id JOIN accounts a ON a.id = u.account_id`;
 
 function toActiveSession(row: SessionRow | undefined): ActiveSession | null {
@@ -66,13 +70,21 @@ function toActiveSession(row: SessionRow | undefined): ActiveSession | null {
         suspended: row.suspended,
         scopes: row.scopes,
         applicationId: row.application_id,
+        expiresAt: row.expires_at,
       }
     : null;
 }
 
+/**
+ * Every statement that ends sessions tells the SessionCache which, once it has committed, so no
+ * process answers a revoked token from memory (ADR 0053).
+ */
 @Injectable()
 export class SessionRepository {
-  constructor(@InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>) {}
+  constructor(
+    @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
+    private readonly cache: SessionCache,
+  ) {}
 
   create(session: {
     userId: string;
@@ -157,6 +169,7 @@ export class SessionRepository {
       { accessTokenHash: tokenHash, applicationId, revokedAt: IsNull() },
       { revokedAt: () => 'now()' },
     );
+    await this.cache.evict({ tokenHashes: [tokenHash] });
     return (result.affected ?? 0) > 0;
   }
 
@@ -205,6 +218,7 @@ export class SessionRepository {
        WHERE user_id = $1 AND application_id = $2 AND revoked_at IS NULL`,
       [userId, applicationId],
     );
+    await this.cache.evict({ userIds: [userId] });
     return count;
   }
 
@@ -243,7 +257,9 @@ export class SessionRepository {
        RETURNING reused.session_id`,
       [tokenHash],
     );
-    return rows[0]?.session_id ?? null;
+    const sessionId = rows[0]?.session_id ?? null;
+    if (sessionId) await this.cache.evict({ sessionIds: [sessionId] });
+    return sessionId;
   }
 
   /** Whether the user ever opened a session from `ip` (kept until the cleanup deletes ended ones). */
@@ -281,6 +297,7 @@ export class SessionRepository {
        WHERE id = $1 AND user_id = $2 AND application_id IS NULL AND revoked_at IS NULL`,
       [sessionId, userId],
     );
+    await this.cache.evict({ sessionIds: [sessionId] });
     return count > 0;
   }
 
@@ -291,11 +308,14 @@ export class SessionRepository {
        WHERE user_id = $1 AND id <> $2 AND application_id IS NULL AND revoked_at IS NULL`,
       [userId, keepSessionId],
     );
+    // The kept session is looked up again once: simpler than naming every other one.
+    await this.cache.evict({ userIds: [userId] });
     return count;
   }
 
   async revoke(sessionId: string): Promise<boolean> {
     const result = await this.sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    await this.cache.evict({ sessionIds: [sessionId] });
     return (result.affected ?? 0) > 0;
   }
 
@@ -307,6 +327,7 @@ export class SessionRepository {
       .where('user_id = :userId', { userId })
       .andWhere('revoked_at IS NULL')
       .execute();
+    await this.cache.evict({ userIds: [userId] });
     return result.affected ?? 0;
   }
 
@@ -317,6 +338,7 @@ export class SessionRepository {
        WHERE user_id IN (SELECT id FROM users WHERE account_id = $1) AND revoked_at IS NULL`,
       [accountId],
     );
+    await this.cache.evict({ accountIds: [accountId] });
     return count;
   }
 

@@ -4,6 +4,7 @@ import {
   HASHTAGS_BY_POST_ID,
   MEDIA_VIEWS_BY_POST_ID,
   MENTIONS_BY_POST_ID,
+  POLL_BY_POST_ID,
   type PostEntity,
   toMediaView,
   type FilterContext,
@@ -11,6 +12,8 @@ import {
   VIEWER_HAS_BOOKMARKED,
   VIEWER_HAS_BOOSTED,
   VIEWER_HAS_LIKED,
+  VIEWER_HAS_MUTED,
+  VIEWER_HAS_PINNED,
 } from '@guildhall/content';
 import { ACCOUNT_BY_ID } from '@guildhall/identity';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -23,9 +26,11 @@ import { StatusSerializer } from '../serializers/status.serializer';
 
 /**
  * Renders a page of statuses (newest first) with Mastodon's Link header. Timeline rows come with
- * their authors, media and (read `withExtras`) tags, mentions and the viewer's likes, boosts and
- * bookmarks: the request's loaders are primed with them, so a page without boosts costs no query
- * beyond the timeline's own (a boost's original is still loaded through the loaders).
+ * their authors, media and (read `withExtras`) tags, mentions, the viewer's likes, boosts,
+ * bookmarks and pins, whether a poll or a muted conversation needs looking up: the request's
+ * loaders are primed with them, so a page without boosts, polls or muted conversations costs no
+ * query beyond the timeline's own and the viewer's filters (a boost's original is still loaded
+ * through the loaders).
  */
 @Injectable()
 export class StatusPage {
@@ -62,10 +67,14 @@ export class StatusPage {
       if (!extras) continue;
       loaders.get(HASHTAGS_BY_POST_ID).prime(extras.postId, extras.tags);
       loaders.get(MENTIONS_BY_POST_ID).prime(extras.postId, extras.mentionIds);
+      // A post with a poll is loaded for its tallies and the viewer's votes; one without has none.
+      if (!extras.hasPoll) loaders.get(POLL_BY_POST_ID).prime(extras.postId, null);
       if (context.viewerId) {
         loaders.get(VIEWER_HAS_LIKED).prime(extras.postId, extras.liked);
         loaders.get(VIEWER_HAS_BOOSTED).prime(extras.postId, extras.boosted);
         loaders.get(VIEWER_HAS_BOOKMARKED).prime(extras.postId, extras.bookmarked);
+        loaders.get(VIEWER_HAS_PINNED).prime(extras.postId, extras.pinned);
+        if (!extras.viewerMutesConversations) loaders.get(VIEWER_HAS_MUTED).prime(extras.postId, false);
       }
     }
     setLinkHeader(

@@ -73,8 +73,9 @@ export async function seedTimelineSql(
     'account numbers',
     `CREATE TEMP TABLE seed_accounts AS
      SELECT (row_number() OVER (ORDER BY r.ord NULLS LAST, a.username) - 1)::int AS n, a.id
-     FROM accounts a LEFT JOIN unnest($1::uuid[]) WITH ORDINALITY AS r(id, ord) ON r.id = a.id`,
-    [readers.map((reader) => reader.id)],
+     FROM accounts a LEFT JOIN unnest($1::uuid[]) WITH ORDINALITY AS r(id, ord) ON r.id = a.id
+     WHERE a.id IS DISTINCT FROM $2::uuid`,
+    [readers.map((reader) => reader.id), sparseReader?.id ?? null],
   );
   await client.query('CREATE UNIQUE INDEX ON seed_accounts (n)');
   await step(

@@ -7,6 +7,13 @@
 // statements, EXPLAIN ANALYZE, a short CPU profile). Prints one JSON object on stdout; progress
 // goes to stderr. Uses its own QUEUE_PREFIX in Redis (keys removed at the end). Bounded in time;
 // kills only the server it started and removes its temp dir.
+//
+// `--scale N` (issue 13): N times the data — N×1,000 accounts, N×100,000 posts, readers following
+// N×100 accounts each and the last reader 5× that (10: 10,000 accounts, 1M posts, readers
+// following 1,000 and one 5,000) — seeded in SQL (scripts/bench/timeline-seed-sql.mjs). The same
+// measurements; the EXPLAIN (ANALYZE, BUFFERS) text of the home statements for the first and the
+// last reader goes to bench-results/timeline-x<N>-*.txt.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -32,11 +39,21 @@ import {
 } from './bench/common.mjs';
 import { HOME_PAGE_SIZE, HOME_SQL, REPOSITORY_HOME_SQL } from './bench/timeline-home-sql.mjs';
 import { seedTimeline } from './bench/timeline-seed.mjs';
+import { seedTimelineSql } from './bench/timeline-seed-sql.mjs';
 
 const require = createRequire(import.meta.url);
-const ACCOUNTS = 1_000;
-const POSTS = 100_000;
+const scaleAt = process.argv.indexOf('--scale');
+const SCALE = scaleAt > 0 ? Number(process.argv[scaleAt + 1]) : 1;
+if (!Number.isInteger(SCALE) || SCALE < 1 || SCALE > 50) {
+  process.stderr.write('bench:timeline: --scale takes a whole number from 1 to 50\n');
+  process.exit(2);
+}
+const ACCOUNTS = 1_000 * SCALE;
+const POSTS = 100_000 * SCALE;
 const FOLLOWS_PER_ACCOUNT = 100;
+/** How many accounts the readers follow: 100 at scale 1; N×100 and, for the last reader, 5× that at scale N > 1. */
+const READER_FOLLOWS = SCALE === 1 ? 100 : 100 * SCALE;
+const HEAVY_READER_FOLLOWS = SCALE === 1 ? 100 : 500 * SCALE;
 const READERS = 8;
 const PASSWORD = 'correct horse battery staple';
 const CONNECTION_COUNTS = [10, 50];
@@ -53,7 +70,8 @@ const TARGETS = {
 /** The repository's timeline statement among the SQL a request ran (hand-written since TimelineRepository moved off TypeORM). */
 const TIMELINE_STATEMENT = /FROM posts p JOIN accounts author/;
 const REST_PATH = `/api/v1/timelines/home?limit=${HOME_PAGE_SIZE}`;
-const OVERALL_TIMEOUT_MS = 7 * 60_000;
+const OVERALL_TIMEOUT_MS = (SCALE === 1 ? 7 : 20) * 60_000;
+const RESULTS_DIR = join(root, 'bench-results');
 
 const log = createLog('bench:timeline');
 /** What this run created (scratch database, Redis keys, server, temp dir): released on every exit path. */
@@ -207,17 +225,36 @@ async function main() {
     });
     readers.push({ id: body.data.signUp.account.id, token: body.data.signUp.token });
   }
+  // At scale > 1, one more member, outside the load: it follows the 100 accounts that post least.
+  let sparseReader = null;
+  if (SCALE > 1) {
+    const body = await graphql(port, SIGN_UP, {
+      i: { username: 'sparse_reader', email: 'sparse_reader@bench.example', password: PASSWORD, displayName: 'Sparse' },
+    });
+    sparseReader = { id: body.data.signUp.account.id, token: body.data.signUp.token };
+  }
   log(`signed up ${readers.length} readers`);
 
   const seedStarted = performance.now();
   const seed = await withClient(databaseUrl, async (client) => {
-    const sizes = await seedTimeline(client, {
-      accounts: ACCOUNTS,
-      posts: POSTS,
-      followsPerAccount: FOLLOWS_PER_ACCOUNT,
-      readers,
-      uuidv7,
-    });
+    const sizes =
+      SCALE === 1
+        ? await seedTimeline(client, {
+            accounts: ACCOUNTS,
+            posts: POSTS,
+            followsPerAccount: FOLLOWS_PER_ACCOUNT,
+            readers,
+            uuidv7,
+          })
+        : await seedTimelineSql(client, {
+            accounts: ACCOUNTS,
+            posts: POSTS,
+            followsPerAccount: FOLLOWS_PER_ACCOUNT,
+            readers,
+            sparseReader,
+            readerFollows: readers.map((_, i) => (i === readers.length - 1 ? HEAVY_READER_FOLLOWS : READER_FOLLOWS)),
+            log,
+          });
     const insertMs = Math.round(performance.now() - seedStarted);
     log(`seeded in ${insertMs} ms: ${JSON.stringify(sizes)}`);
     const analyzeStarted = performance.now();
@@ -311,6 +348,68 @@ async function main() {
       ]),
     );
   });
+  // The plans in text, for the reader following READER_FOLLOWS accounts and the one following
+  // HEAVY_READER_FOLLOWS: the bare route's statement and the one the repository ran for GraphQL.
+  const planFiles = [];
+  await withClient(databaseUrl, async (client) => {
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    // At scale 1 every reader follows 100: one reader's plans.
+    const planned = [[0, READER_FOLLOWS], ...(SCALE > 1 ? [[readers.length - 1, HEAVY_READER_FOLLOWS]] : [])];
+    for (const [i, follows] of planned) {
+      const timeline = graphqlSql[i].find((statement) => TIMELINE_STATEMENT.test(statement.sql));
+      for (const [name, sql, parameters] of [
+        ['bare', HOME_SQL, [readers[i].id, HOME_PAGE_SIZE + 1]],
+        ['repository', timeline.sql, timeline.parameters],
+      ]) {
+        const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, parameters);
+        const file = `timeline-x${SCALE}-${name}-following-${follows}.txt`;
+        writeFileSync(
+          join(RESULTS_DIR, file),
+          `-- ${name} home statement, reader following ${follows} accounts, scale ${SCALE}\n` +
+            `-- parameters: ${JSON.stringify(parameters)}\n${sql.trim()}\n\n` +
+            `${rows.map((row) => row['QUERY PLAN']).join('\n')}\n`,
+        );
+        planFiles.push(`bench-results/${file}`);
+      }
+    }
+  });
+  if (sparseReader) {
+    // The worst case of walking posts newest first: a reader whose followees barely post. Its
+    // repository statement, and the candidates alone read per followee through
+    // posts_account_id_idx (no visibility rules: the cost of the other shape's first step).
+    const [timeline] = (await recordSql(port, () => graphql(port, query, undefined, sparseReader.token))).filter(
+      (statement) => TIMELINE_STATEMENT.test(statement.sql),
+    );
+    const perFollowee = `SELECT c.id FROM follows f CROSS JOIN LATERAL (
+        SELECT p.id FROM posts p WHERE p.account_id = f.followee_id AND p.deleted_at IS NULL ORDER BY p.id DESC LIMIT $2) c
+      WHERE f.follower_id = $1 AND f.state = 'accepted' ORDER BY c.id DESC LIMIT $2`;
+    await withClient(databaseUrl, async (client) => {
+      for (const [name, sql, parameters, reader, follows] of [
+        ['repository', timeline.sql, timeline.parameters, sparseReader, 'sparse'],
+        ['per-followee-candidates', perFollowee, [sparseReader.id, HOME_PAGE_SIZE + 1], sparseReader, 'sparse'],
+        ['per-followee-candidates', perFollowee, [readers[0].id, HOME_PAGE_SIZE + 1], readers[0], READER_FOLLOWS],
+        [
+          'per-followee-candidates',
+          perFollowee,
+          [readers.at(-1).id, HOME_PAGE_SIZE + 1],
+          readers.at(-1),
+          HEAVY_READER_FOLLOWS,
+        ],
+      ]) {
+        await client.query(`EXPLAIN (ANALYZE) ${sql}`, parameters); // warm the cache first
+        const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, parameters);
+        const file = `timeline-x${SCALE}-${name}-following-${follows}.txt`;
+        writeFileSync(
+          join(RESULTS_DIR, file),
+          `-- ${name}, reader ${reader.id} following ${follows === 'sparse' ? 'the 100 least active accounts' : follows}\n` +
+            `-- parameters: ${JSON.stringify(parameters)}\n${sql.trim()}\n\n` +
+            `${rows.map((row) => row['QUERY PLAN']).join('\n')}\n`,
+        );
+        planFiles.push(`bench-results/${file}`);
+      }
+    });
+  }
+  log(`plans written: ${planFiles.join(', ')}`);
   // Readers whose first page the repository SQL serves without scanning all of posts.
   const fastReaders = readers.filter((_, i) => seqScanned.repositorySql[i] === 0);
   log(`plans: ${JSON.stringify(plans)}`);
@@ -411,7 +510,16 @@ async function main() {
   return {
     node: process.version,
     cpus: cpus().length,
-    seed: { ...seed, readersVia: 'GraphQL signUp', otherAccountsVia: 'SQL (unnest batches of 5,000 rows)' },
+    scale: SCALE,
+    seed: {
+      ...seed,
+      readersVia: 'GraphQL signUp',
+      otherAccountsVia:
+        SCALE === 1
+          ? 'SQL (unnest batches of 5,000 rows)'
+          : 'SQL generate_series (scripts/bench/timeline-seed-sql.mjs)',
+    },
+    planFiles,
     includedFields: {
       'Post.media': include.media,
       'Account.avatarUrl': include.avatar,

@@ -120,6 +120,25 @@ describe('timelines', () => {
     expect(local).toContain(p.bobPublic);
   });
 
+  it("HOME leaves out a suspended followee's posts and boosts of them, and shows them again when lifted", async () => {
+    const reader = await signUp(t);
+    const [kept, suspended] = await Promise.all([signUp(t), signUp(t)]);
+    await insertFollow(t, reader.account.id, kept.account.id);
+    await insertFollow(t, reader.account.id, suspended.account.id);
+    const suspendedPost = await post(suspended, 'soon suspended');
+    const keptPost = await post(kept, 'kept');
+    const boostOfSuspended = uuidv7();
+    await db.query(
+      `INSERT INTO posts (id, account_id, local, visibility, boost_of_id, content) VALUES ($1, $2, true, 'public', $3, '')`,
+      [boostOfSuspended, kept.account.id, suspendedPost],
+    );
+    expect(ids(await timeline('HOME', reader))).toEqual([boostOfSuspended, keptPost, suspendedPost]);
+    await db.query('UPDATE accounts SET suspended_at = now() WHERE id = $1', [suspended.account.id]);
+    expect(ids(await timeline('HOME', reader))).toEqual([keptPost]);
+    await db.query('UPDATE accounts SET suspended_at = NULL WHERE id = $1', [suspended.account.id]);
+    expect(ids(await timeline('HOME', reader))).toEqual([boostOfSuspended, keptPost, suspendedPost]);
+  });
+
   it('pages without gaps or repeats while new posts arrive', async () => {
     const erin = await signUp(t);
     const frank = await signUp(t);

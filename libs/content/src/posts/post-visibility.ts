@@ -18,9 +18,16 @@ export interface SqlCondition {
   params: Record<string, unknown>;
 }
 
-/** The author is not suspended (a primary-key probe per row; suspensions are rare). */
+/**
+ * The author is not suspended: a primary-key probe per row that reaches this test. Written as a
+ * scalar subquery on purpose (ADR 0056): PostgreSQL never turns it into a join, whereas
+ * `NOT EXISTS (… suspended_at IS NOT NULL)` became an anti-join against a sequential scan of
+ * every account, on every timeline page — 767 buffers and ~10 ms per page at 10,000 accounts,
+ * twice with a boost's original, growing with the accounts table. A missing account counts as
+ * not suspended, as with NOT EXISTS.
+ */
 const authorActive = (alias: string) =>
-  `NOT EXISTS (SELECT 1 FROM accounts vs WHERE vs.id = ${alias}.account_id AND vs.suspended_at IS NOT NULL)`;
+  `NOT coalesce((SELECT vs.suspended_at IS NOT NULL FROM accounts vs WHERE vs.id = ${alias}.account_id), false)`;
 
 /**
  * `host` (an accounts.domain, host[:port]) is covered by a domain block: the same host and port,

@@ -7,12 +7,14 @@
 // comes from scripts/bench/memory-sampler.mjs, preloaded into the child with --import. Reports
 // the idle RSS (after the seed, before the load), the peak under load, the RSS after the load and
 // 30 s idle, and the least-squares slope of RSS over the second half of the load, against the
-// issue's targets. Heap snapshots (node --heapsnapshot-signal=SIGUSR2) are taken after the idle
-// reading and after the post-load reading, written to bench-results/soak-<run>/, and summarised
-// (scripts/bench/heap-snapshot-summary.mjs): what grew, by constructor. Prints one JSON object on
+// issue's targets. With --snapshots, heap snapshots (node --heapsnapshot-signal=SIGUSR2) are
+// taken after the idle reading and after the post-load reading, written to
+// bench-results/soak-<run>/, and summarised (scripts/bench/heap-snapshot-summary.mjs): what grew,
+// by constructor. Writing a snapshot leaves the process ~400 MB larger, so the RSS figures of such
+// a run are not comparable: measure RSS without --snapshots (docs/adr/0054). Prints one JSON object on
 // stdout; progress on stderr. Scratch database and QUEUE_PREFIX removed at the end.
 //
-//   npm run bench:soak -- [--minutes=10] [--posts=100000] [--no-snapshots] [--node-args="--flag …"]
+//   npm run bench:soak -- [--minutes=10] [--posts=100000] [--snapshots] [--node-args="--flag …"]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -47,7 +49,8 @@ const option = (name, fallback) => {
 };
 const MINUTES = option('minutes', 10);
 const POSTS = option('posts', 100_000);
-const SNAPSHOTS = !process.argv.includes('--no-snapshots');
+/** Heap snapshots leave the process ~400 MB larger (the writer's native memory): opt-in, for the constructor diff. */
+const SNAPSHOTS = process.argv.includes('--snapshots');
 /** --node-args="--flag --other": more node/V8 flags for the server, after npm start's (to try GC settings). */
 const EXTRA_NODE_ARGS = (process.argv.find((arg) => arg.startsWith('--node-args='))?.slice('--node-args='.length) ?? '')
   .split(/\s+/)
@@ -163,6 +166,7 @@ async function main() {
       RATE_LIMIT_SIGNUP_PER_IP: '1000000',
       BENCH_MEMORY_LOG: memoryLog,
       BENCH_MEMORY_SAMPLE_MS: String(SAMPLE_MS / 2),
+      ...START.env,
     }),
   );
   const nodeArgs = [
@@ -263,7 +267,13 @@ async function main() {
     cpus: cpus().length,
     loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((n) => round(n, 2)) },
     setup: {
-      command: `node ${[...nodeArgs, START.script, ...START.args].join(' ')}`,
+      command: [
+        ...Object.entries(START.env).map(([name, value]) => `${name}=${value}`),
+        'node',
+        ...nodeArgs,
+        START.script,
+        ...START.args,
+      ].join(' '),
       minutes: MINUTES,
       loadMinutes: round(loadMinutes, 2),
       seed,
@@ -299,7 +309,7 @@ async function main() {
     notes: [
       'RSS from /proc/<pid>/status (VmRSS) of the server process (server and worker in one process, as npm start runs it).',
       'Heap figures come from memory-sampler.mjs in the child (every 5 s); each reading takes its latest line.',
-      'The heap snapshot before the load is taken after the idle reading: writing a snapshot itself allocates, so peak and after-load RSS include that; --no-snapshots measures without.',
+      'With --snapshots, the snapshot before the load is taken after the idle reading; writing it leaves the process ~400 MB larger, so peak and after-load RSS of such a run include that.',
       'Everything (server, PostgreSQL, Redis, this load generator) shares this machine with other work: see loadAverage.',
     ],
   };

@@ -89,6 +89,7 @@ function serverEnv(dataDir, port, postgresPort) {
     RATE_LIMIT_LOGIN_PER_IP: '1000000',
     RATE_LIMIT_LOGIN_FAILURES: '1000000',
     RATE_LIMIT_SIGNUP_PER_IP: '1000000',
+    ...START.env,
   };
 }
 

@@ -4,8 +4,7 @@
 // included), then again reusing it. Prints one JSON object on stdout; progress goes to stderr.
 // Self-contained and bounded: it kills only the processes it started and removes its temp dir.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   SIGN_UP,
@@ -16,9 +15,9 @@ import {
   graphql,
   makeTempDir,
   mb,
+  npmStartCommand,
   procKb,
   removeTempDir,
-  root,
   runBenchmark,
   spawnServer,
   stopServer,
@@ -90,19 +89,8 @@ function serverEnv(dataDir, port, postgresPort) {
     RATE_LIMIT_LOGIN_PER_IP: '1000000',
     RATE_LIMIT_LOGIN_FAILURES: '1000000',
     RATE_LIMIT_SIGNUP_PER_IP: '1000000',
+    ...START.env,
   };
-}
-
-/**
- * `npm start`'s command line from package.json, so this measures what `npm start` runs: node's
- * flags (docs/adr/0015), the script and its arguments.
- */
-function npmStartCommand() {
-  const line = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start.trim();
-  const [node, ...rest] = line.split(/\s+/);
-  const scriptAt = rest.findIndex((token) => !token.startsWith('-'));
-  if (node !== 'node' || scriptAt < 0) throw new Error(`unexpected start script: ${line}`);
-  return { line, nodeArgs: rest.slice(0, scriptAt), script: rest[scriptAt], args: rest.slice(scriptAt + 1) };
 }
 
 const START = npmStartCommand();

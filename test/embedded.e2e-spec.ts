@@ -54,8 +54,10 @@ async function waitForHealth(port: number, output: () => string, timeoutMs = 45_
   throw new Error(`server did not become healthy:\n${output()}`);
 }
 
-/** What `npm start` runs after `node` (its V8 flag: docs/adr/0014). */
-const NPM_START_ARGS = ['--max-semi-space-size=16', 'dist/apps/server/main.js', '--with-worker'];
+/** The environment `npm start` sets (glibc's mmap threshold: docs/adr/0054). */
+const NPM_START_ENV = { MALLOC_MMAP_THRESHOLD_: '1048576' };
+/** What `npm start` runs after `node` (its V8 flags: docs/adr/0015, docs/adr/0054). */
+const NPM_START_ARGS = ['--max-semi-space-size=16', '--memory-balancer', 'dist/apps/server/main.js', '--with-worker'];
 
 describe('npm start on embedded defaults (no DATABASE_URL, no REDIS_URL)', () => {
   let dataDir: string;
@@ -80,11 +82,11 @@ describe('npm start on embedded defaults (no DATABASE_URL, no REDIS_URL)', () =>
 
   it('runs the command npm start runs', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.start).toBe(`node ${NPM_START_ARGS.join(' ')}`);
+    expect(pkg.scripts.start).toBe(`MALLOC_MMAP_THRESHOLD_=1048576 node ${NPM_START_ARGS.join(' ')}`);
   });
 
   it('serves /health, signs up and logs in, shares the database with the CLI, and stops cleanly', async () => {
-    const server = start(NPM_START_ARGS, env);
+    const server = start(NPM_START_ARGS, { ...env, ...NPM_START_ENV });
     try {
       const health = await waitForHealth(port, server.output);
       expect(health).toMatchObject({

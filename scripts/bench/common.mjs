@@ -74,6 +74,25 @@ export function rssMb(pid) {
   return kb === null ? null : mb(kb);
 }
 
+/**
+ * `npm start`'s command line from package.json (`[NAME=value …] node <flags> <script> <args>`):
+ * the environment it sets (docs/adr/0054), node's flags (docs/adr/0015), the script and its
+ * arguments, so a benchmark runs what `npm start` runs.
+ */
+export function npmStartCommand() {
+  const line = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start.trim();
+  const tokens = line.split(/\s+/);
+  const env = {};
+  while (/^[A-Z_][A-Z0-9_]*=/.test(tokens[0] ?? '')) {
+    const [name, ...value] = tokens.shift().split('=');
+    env[name] = value.join('=');
+  }
+  const [node, ...rest] = tokens;
+  const scriptAt = rest.findIndex((token) => !token.startsWith('-'));
+  if (node !== 'node' || scriptAt < 0) throw new Error(`unexpected start script: ${line}`);
+  return { line, env, nodeArgs: rest.slice(0, scriptAt), script: rest[scriptAt], args: rest.slice(scriptAt + 1) };
+}
+
 /** Runs `fn(client)` with a connected pg client, closed afterwards. */
 export async function withClient(connectionString, fn) {
   const client = new pg.Client({ connectionString });

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOG_IN, SIGN_UP } from './utils/factories';
-import { cleanEnv, ROOT, run, start } from './utils/spawn';
+import { cleanEnv, NPM_START_ARGS, NPM_START_ENV, ROOT, run, start } from './utils/spawn';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -53,11 +53,6 @@ async function waitForHealth(port: number, output: () => string, timeoutMs = 45_
   }
   throw new Error(`server did not become healthy:\n${output()}`);
 }
-
-/** The environment `npm start` sets (glibc's mmap threshold: docs/adr/0054). */
-const NPM_START_ENV = { MALLOC_MMAP_THRESHOLD_: '1048576' };
-/** What `npm start` runs after `node` (its V8 flags: docs/adr/0015, docs/adr/0054). */
-const NPM_START_ARGS = ['--max-semi-space-size=16', '--memory-balancer', 'dist/apps/server/main.js', '--with-worker'];
 
 describe('npm start on embedded defaults (no DATABASE_URL, no REDIS_URL)', () => {
   let dataDir: string;

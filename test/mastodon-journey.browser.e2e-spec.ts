@@ -14,7 +14,7 @@ import { freePort, until } from './utils/instance';
 import { expectMastodonResponse } from './utils/mastodon-schema';
 import { startPeer, type Peer } from './utils/peer';
 import { until as untilStreamed } from './utils/streaming';
-import { cleanEnv, start } from './utils/spawn';
+import { cleanEnv, start, NPM_START_ARGS, NPM_START_ENV } from './utils/spawn';
 
 /**
  * Issue 11's first "Done when", tried as a new user would: the built server as `npm start` runs it,
@@ -26,8 +26,6 @@ import { cleanEnv, start } from './utils/spawn';
  * WebFinger over https with a test certificate the server trusts through NODE_EXTRA_CA_CERTS) and lists.
  */
 
-/** What `npm start` runs after `node` (test/embedded.e2e-spec.ts checks package.json says so). */
-const NPM_START_ARGS = ['--max-semi-space-size=16', 'dist/apps/server/main.js', '--with-worker'];
 const SCOPES = 'read write follow push';
 const NEWCOMER = { username: 'mastofan', displayName: 'Masto Fan', email: 'mastofan@example.org' };
 const PASSWORD = 'correct horse battery';
@@ -98,7 +96,7 @@ describe('issue 11, done when: a Mastodon app on `npm start`, through the OAuth 
       FEDERATION_ALLOW_PRIVATE_ADDRESSES: 'true',
       NODE_EXTRA_CA_CERTS: peer.caCertPath,
     });
-    server = start(NPM_START_ARGS, env);
+    server = start(NPM_START_ARGS, { ...env, ...NPM_START_ENV });
     // The app's redirect target: a local page, as a web client's callback.
     callback = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<p>app</p>'));
     await new Promise<void>((resolve) => callback.listen(0, '127.0.0.1', resolve));

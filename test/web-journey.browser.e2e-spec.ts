@@ -15,7 +15,7 @@ import {
   strictContext,
 } from './utils/browser';
 import { LOG_IN } from './utils/factories';
-import { cleanEnv, ROOT, run, start } from './utils/spawn';
+import { cleanEnv, ROOT, run, start, NPM_START_ARGS, NPM_START_ENV } from './utils/spawn';
 
 /**
  * Issue 12's "Done when", tried as a new user would on a fresh clone after `npm start`: the built
@@ -26,8 +26,6 @@ import { cleanEnv, ROOT, run, start } from './utils/spawn';
  * axe-core, for sideways scrolling on a phone and for CSP violations.
  */
 
-/** What `npm start` runs after `node` (test/embedded.e2e-spec.ts checks package.json says so). */
-const NPM_START_ARGS = ['--max-semi-space-size=16', 'dist/apps/server/main.js', '--with-worker'];
 const STEWARD = { username: 'steward', email: 'steward@example.org', password: 'a steward password' };
 const MEMBER = { username: 'newbie', email: 'newbie@example.org', password: 'correct horse battery' };
 const REVENUE_CENTS = 100_000;
@@ -97,7 +95,7 @@ describe('issue 12, done when: a new member and a steward in Chromium on `npm st
       PUBLIC_ORIGIN: origin,
       EMBEDDED_POSTGRES_PORT: String(await freePort()),
     });
-    server = start(NPM_START_ARGS, env);
+    server = start(NPM_START_ARGS, { ...env, ...NPM_START_ENV });
     await waitForHealth(origin, server.output);
     browser = await launchChromium();
   }, 120_000);

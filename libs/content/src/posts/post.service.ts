@@ -418,6 +418,7 @@ export class PostService {
         postId,
         authorId: current.accountId,
         newlyMentionedAccountIds: added.filter((accountId) => accountId !== current.accountId),
+        localBoosterIds: await this.posts.localBoosterIds(manager, postId),
         local: current.local,
       });
       return true;

@@ -1,3 +1,4 @@
+import { WebSocket } from 'ws';
 import { signUp, type SignedUp } from './utils/factories';
 import { eventually } from './utils/eventually';
 import { appToken } from './utils/mastodon';
@@ -98,6 +99,38 @@ describe('Mastodon API: follow options and the status, update and admin notifica
     await post(alice, `/api/v1/accounts/${bob.account.id}/unfollow`);
     const after = await post(alice, `/api/v1/accounts/${bob.account.id}/follow`);
     expect(after.body).toMatchObject({ following: true, showing_reblogs: true, notifying: false });
+  });
+
+  it('keeps the boosts a follow hides out of the live home stream too', async () => {
+    const [reader, booster, writer] = [await member(), await member(), await member()];
+    await post(reader, `/api/v1/accounts/${booster.account.id}/follow`, { reblogs: false });
+    const ws = new WebSocket(
+      `${t.origin.replace('http', 'ws')}/api/v1/streaming?access_token=${reader.appToken}&stream=user`,
+    );
+    const updates: { id: string; reblog: unknown }[] = [];
+    ws.on('message', (data) => {
+      const message = JSON.parse((data as Buffer).toString('utf8')) as { event: string; payload: string };
+      if (message.event === 'update') updates.push(JSON.parse(message.payload) as { id: string; reblog: unknown });
+    });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const original = await status(writer, { status: 'boost me' });
+      const boost = await post(booster, `/api/v1/statuses/${original}/reblog`);
+      expect(boost.status).toBe(200);
+      const own = await status(booster, { status: 'my own' });
+      await eventually(
+        async () => updates.map((u) => u.id),
+        (ids) => expect(ids).toContain(own),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(updates.map((u) => u.id)).toEqual([own]);
+    } finally {
+      ws.close();
+    }
   });
 
   it('notifies followers with notify of new posts that reach their home: not direct posts, not replies to others', async () => {

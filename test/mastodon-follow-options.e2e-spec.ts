@@ -123,7 +123,7 @@ describe('Mastodon API: follow options and the status, update and admin notifica
       expect(boost.status).toBe(200);
       const own = await status(booster, { status: 'my own' });
       await eventually(
-        async () => updates.map((u) => u.id),
+        () => Promise.resolve(updates.map((u) => u.id)),
         (ids) => expect(ids).toContain(own),
       );
       await new Promise((resolve) => setTimeout(resolve, 300));

@@ -30,6 +30,7 @@ import { AddAuditEntries1796566401129 } from './1796566401129-AddAuditEntries';
 import { AddTimedMutesAndReportCategories1796566420152 } from './1796566420152-AddTimedMutesAndReportCategories';
 import { DrawOpenPeriodKeys1796566670595 } from './1796566670595-DrawOpenPeriodKeys';
 import { AddCoopWebhookDeliveries1796566726824 } from './1796566726824-AddCoopWebhookDeliveries';
+import { AddFollowOptionsAndNotificationTypes1796570444210 } from './1796570444210-AddFollowOptionsAndNotificationTypes';
 
 export const MIGRATIONS = [
   CreateIdentity1795317000691,
@@ -63,4 +64,5 @@ export const MIGRATIONS = [
   AddTimedMutesAndReportCategories1796566420152,
   DrawOpenPeriodKeys1796566670595,
   AddCoopWebhookDeliveries1796566726824,
+  AddFollowOptionsAndNotificationTypes1796570444210,
 ];

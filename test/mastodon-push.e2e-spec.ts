@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { PushKeys } from '@guildhall/mastodon-api';
 import { signUp, type SignedUp } from './utils/factories';
 import { appToken, registerApp } from './utils/mastodon';
+import { makeStaff } from './utils/web';
 import { createListeningTestApp, createTestApp, type TestApp } from './utils/test-app';
 
 // http_ece is web-push's own dependency (RFC 8188/8291): the test decrypts with it as an app would.
@@ -376,6 +377,61 @@ describe('Mastodon Web Push', () => {
       expect(decrypt(followStd, standard.keys)).toMatchObject({ notification_id: follow, notification_type: 'follow' });
       // The like went only to the subscription that wants favourites.
       expect(push.to('/alice-legacy')).toHaveLength(1);
+    });
+
+    it('pushes status (a notify follow), update (an edit of a boosted post), admin.sign_up and admin.report', async () => {
+      const staff = await signUp(t, { displayName: 'Sam Staff' });
+      await makeStaff(t, staff.account.id, 'moderator');
+      const author = await signUp(t, { displayName: 'Ann Author' });
+      const authorToken = await appToken(t, author);
+      const all = { ...ALL_OFF, status: true, update: true, 'admin.sign_up': true, 'admin.report': true };
+      const sub = await subscribe(staff, '/staff', all, { standard: true });
+      const payloads = () => push.to('/staff').map((received) => decrypt(received, sub.keys));
+      const pushed = (type: string) => until(() => payloads().find((p) => p.notification_type === type));
+      const api = (token: string, path: string, body: Record<string, unknown> = {}) =>
+        t.http().post(path).set('authorization', `Bearer ${token}`).send(body);
+
+      const follow = await api(sub.token, `/api/v1/accounts/${author.account.id}/follow`, { notify: true });
+      expect(follow.body).toMatchObject({ following: true, notifying: true });
+      const postId = await postBy(author, 'Fresh *news*');
+      expect(await pushed('status')).toMatchObject({
+        notification_id: await notificationId(staff.account.id, 'status'),
+        title: 'Ann Author just posted',
+        body: 'Fresh news',
+      });
+
+      expect((await api(sub.token, `/api/v1/statuses/${postId}/reblog`)).status).toBe(200);
+      const edited = await t
+        .http()
+        .put(`/api/v1/statuses/${postId}`)
+        .set('authorization', `Bearer ${authorToken}`)
+        .send({ status: 'Fresher news' });
+      expect(edited.status).toBe(200);
+      expect(await pushed('update')).toMatchObject({
+        notification_id: await notificationId(staff.account.id, 'update'),
+        title: 'Ann Author edited a post',
+        body: 'Fresher news',
+      });
+
+      await subscribe(author, '/member', all);
+      const newcomer = await signUp(t, { displayName: 'Nell Newcomer' });
+      expect(await pushed('admin.sign_up')).toMatchObject({
+        notification_id: await notificationId(staff.account.id, 'admin.sign_up'),
+        title: 'Nell Newcomer signed up',
+      });
+      const reported = await api(await appToken(t, newcomer), '/api/v1/reports', {
+        account_id: author.account.id,
+        comment: 'spam',
+      });
+      expect(reported.status).toBe(200);
+      expect(await pushed('admin.report')).toMatchObject({
+        notification_id: await notificationId(staff.account.id, 'admin.report'),
+        title: 'New report from Nell Newcomer',
+      });
+      // A member's subscription with the same alerts hears no admin.* (they go to staff only).
+      expect(payloads().filter((p) => p.notification_type === 'admin.sign_up')).toHaveLength(1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(push.to('/member')).toEqual([]);
     });
 
     it('sends nothing for an alert that is off or a policy that excludes the actor', async () => {

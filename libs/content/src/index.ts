@@ -70,7 +70,7 @@ export { ConversationMarkEntity } from './conversations/conversation-mark.entity
 export { ConversationService } from './conversations/conversation.service';
 export { type ConversationRow, type ConversationPage } from './conversations/conversation.repository';
 export { PostIdempotencyKeyEntity } from './posts/post-idempotency-key.entity';
-export { type CreatePostOptions, IDEMPOTENCY_TTL_SECONDS } from './posts/post.service';
+export { type CreatePostOptions, IDEMPOTENCY_TTL_SECONDS } from './posts/post-idempotency';
 export { CreatePostInput, NOTE_MAX_LENGTH, ARTICLE_MAX_LENGTH } from './posts/dto/create-post.input';
 export { UpdatePostInput } from './posts/dto/update-post.input';
 export { PinnedPostEntity } from './engagement/pinned-post.entity';

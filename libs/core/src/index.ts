@@ -39,6 +39,8 @@ export {
   type BlockEvent,
   type ProfileUpdatedEvent,
   type ReportUpheldEvent,
+  type AccountCreatedEvent,
+  type ReportFiledEvent,
   type ReportForwardedEvent,
   type NotificationCreatedEvent,
 } from './events/domain-events';

@@ -6,6 +6,7 @@ export { NotificationEntity, NotificationType } from './notifications/notificati
 export { SocialException, SocialErrorCode } from './social.exception';
 export { SocialGraphService, type Relationship } from './follows/social-graph.service';
 export { FollowService, type FollowOutcome, type FollowParty, type FollowRef } from './follows/follow.service';
+export type { FollowOptions } from './follows/follow.repository';
 export { BlockService, MAX_MUTE_SECONDS, type MuteOptions } from './blocks/block.service';
 export { muteInForce } from './blocks/mute-in-force';
 export { AccountConnection } from './follows/account-connection.model';
@@ -14,7 +15,12 @@ export { FollowModel, FollowStateValue } from './follows/follow.model';
 export { pageComplexity } from './follows/page-complexity';
 export { NotificationModel, NotificationKind, NotificationConnection } from './notifications/notification.model';
 export { NotificationService, type NotificationSilencer } from './notifications/notification.service';
-export type { NotificationListFilter } from './notifications/notification.repository';
+export type {
+  IdBound,
+  NotificationGroupRef,
+  NotificationGroupSummary,
+  NotificationListFilter,
+} from './notifications/notification.repository';
 export { notificationChannel, type NotificationMessage } from './notifications/notification.mapper';
 export { NotificationException, NotificationErrorCode } from './notifications/notification.exception';
 export { ListEntity, ListRepliesPolicy } from './lists/list.entity';

@@ -33,7 +33,7 @@ export class PostAudienceRepository {
   /**
    * `homeOnly`: only readers whose home timeline holds the post — the author, or a follower of
    * the author who has not put them on an exclusive list (boosts included: the booster is the
-   * author here).
+   * author here, unless the reader's follow hides the booster's boosts, `reblogs=false`).
    */
   async audience(postId: string, readerIds: readonly string[], options: { homeOnly: boolean }): Promise<string[]> {
     if (!readerIds.length) return [];
@@ -41,7 +41,9 @@ export class PostAudienceRepository {
       ? `AND (p.account_id = v.id OR EXISTS (SELECT 1 FROM follows hf
            WHERE hf.follower_id = v.id AND hf.followee_id = p.account_id AND hf.state = 'accepted'))
          AND NOT EXISTS (SELECT 1 FROM list_accounts xa JOIN lists xl ON xl.id = xa.list_id
-           WHERE xl.account_id = v.id AND xl.exclusive AND xa.account_id = p.account_id)`
+           WHERE xl.account_id = v.id AND xl.exclusive AND xa.account_id = p.account_id)
+         AND (p.boost_of_id IS NULL OR p.account_id = v.id OR NOT EXISTS (SELECT 1 FROM follows rb
+           WHERE rb.follower_id = v.id AND rb.followee_id = p.account_id AND NOT rb.show_reblogs))`
       : '';
     const rows = await this.dataSource.query<{ id: string }[]>(
       `SELECT v.id FROM unnest($2::uuid[]) AS v(id) JOIN posts p ON p.id = $1

@@ -187,6 +187,15 @@ export class PostRepository {
     await manager.update(PostEntity, { id }, changes);
   }
 
+  /** The local accounts whose boost of `postId` stands (they hear of its edits). */
+  async localBoosterIds(manager: EntityManager, postId: string): Promise<string[]> {
+    const rows = await manager.query<{ account_id: string }[]>(
+      'SELECT DISTINCT account_id FROM posts WHERE boost_of_id = $1 AND deleted_at IS NULL AND local',
+      [postId],
+    );
+    return rows.map((row) => row.account_id);
+  }
+
   /** Adds mentions not yet recorded; returns the account ids that were new. */
   async addMentions(manager: EntityManager, postId: string, accountIds: string[]): Promise<string[]> {
     if (!accountIds.length) return [];

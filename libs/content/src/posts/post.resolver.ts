@@ -28,7 +28,8 @@ import { HASHTAGS_BY_POST_ID, MENTIONS_BY_POST_ID, VISIBLE_POST_BY_ID } from './
 import { toPostEditModel, toPostModel } from './post.mapper';
 import { PostConnection, PostEditModel, PostModel } from './post.model';
 import { PostRepository } from './post.repository';
-import { MAX_MENTIONS, PostService } from './post.service';
+import { MAX_MENTIONS } from './local-post-drafts';
+import { PostService } from './post.service';
 
 @Resolver(() => PostModel)
 export class PostResolver {

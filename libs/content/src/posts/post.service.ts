@@ -1,76 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
-import {
-  ConfigService,
-  DomainEvent,
-  DomainEventBus,
-  MarkdownRenderer,
-  RateLimiterService,
-  extractHashtags,
-  extractMentions,
-  uuidv7,
-} from '@guildhall/core';
-import { AccountRepository, Role, StaffAuthority, localActor, type Actor, type AuthContext } from '@guildhall/identity';
+import { DomainEvent, DomainEventBus, RateLimiterService, uuidv7 } from '@guildhall/core';
+import { Role, StaffAuthority, localActor, type Actor, type AuthContext } from '@guildhall/identity';
 import type { RemoteMediaData } from '../media/remote-media';
 import type { CreatePostInput } from './dto/create-post.input';
-import { ARTICLE_MAX_LENGTH, NOTE_MAX_LENGTH } from './dto/create-post.input';
 import type { UpdatePostInput } from './dto/update-post.input';
 import { ContentErrorCode, ContentException } from '../content.exception';
-import { PostEntity, Visibility } from './post.entity';
+import { PostEntity } from './post.entity';
 import { PostRepository } from './post.repository';
 import { PostAttachments } from './post-attachments';
-import { PollService, type PostDraftPoll } from '../polls/poll.service';
+import { PollService } from '../polls/poll.service';
 import { countsAsReply, tombstonePost } from './post-tombstone';
+import { type CreatePostOptions, PostIdempotency } from './post-idempotency';
+import { LocalPostDrafts } from './local-post-drafts';
+import type { PostDraft } from './post-draft';
 
 /** 300 posts per 3 hours per account, as Mastodon. */
 const POST_LIMIT = { max: 300, windowSeconds: 3 * 3600 };
-/** Mentions kept per post (remote posts too: see remote-note.mapper). */
-export const MAX_MENTIONS = 50;
-
-const EXCERPT_LENGTH = 280;
-/** How long an `Idempotency-Key` names its post (Mastodon: one hour). */
-export const IDEMPOTENCY_TTL_SECONDS = 3600;
-
-export interface CreatePostOptions {
-  /**
-   * A client's `Idempotency-Key`: the same key from the same author within an hour returns the
-   * post it made the first time, and publishes nothing.
-   */
-  idempotencyKey?: string;
-}
-
-/** Thrown inside the transaction when a concurrent request claimed the key first: rolls back. */
-class IdempotentReplay extends Error {}
-
-/**
- * A post as it will be stored, whoever wrote it: rendered from Markdown (a local author) or
- * sanitized from a remote server's HTML already.
- */
-export interface PostDraft {
-  /** A remote post's ActivityPub id (its writes are idempotent on it); null for a local post. */
-  uri: string | null;
-  url: string | null;
-  /** An article's name; null for notes. */
-  title: string | null;
-  /** The Markdown a local author wrote; null for remote posts. */
-  source: string | null;
-  content: string;
-  summary: string | null;
-  contentWarning: string | null;
-  language: string | null;
-  visibility: Visibility;
-  /** The post replied to, already checked by the entry point (visible, not a boost, live). */
-  inReplyTo: PostEntity | null;
-  mentionedAccountIds: string[];
-  hashtags: string[];
-  /** A local author's uploads (ids), or a remote post's links to files on its server. */
-  media: { uploads: string[] } | { remote: readonly RemoteMediaData[] };
-  /** When a remote post says it was published (checked against the clock by the caller). */
-  publishedAt: Date | null;
-  /** A local author's poll (checked by PollService.prepare), or a remote Question's; null: none. */
-  poll: PostDraftPoll | null;
-  /** A local client's `Idempotency-Key` (see CreatePostOptions). */
-  idempotencyKey?: string;
-}
 
 /** An edit's new values, computed from the post as it is under the edit's row lock. */
 export interface PostRevision {
@@ -96,19 +41,14 @@ export class PostService {
 
   constructor(
     private readonly posts: PostRepository,
-    private readonly accounts: AccountRepository,
-    private readonly renderer: MarkdownRenderer,
-    private readonly config: ConfigService,
     private readonly events: DomainEventBus,
     private readonly rateLimiter: RateLimiterService,
     private readonly attachments: PostAttachments,
     private readonly staff: StaffAuthority,
     private readonly polls: PollService,
+    private readonly drafts: LocalPostDrafts,
+    private readonly idempotency: PostIdempotency,
   ) {}
-
-  private get origin(): string {
-    return this.config.values.publicOrigin;
-  }
 
   private async limitWrites(accountId: string): Promise<void> {
     await this.rateLimiter.consume(
@@ -119,73 +59,24 @@ export class PostService {
     );
   }
 
-  /** `withMedia`: a note that carries media may have no text (as on Mastodon). */
-  private checkLength(content: string, isArticle: boolean, withMedia = false): void {
-    const max = isArticle ? ARTICLE_MAX_LENGTH : NOTE_MAX_LENGTH;
-    if (content.trim().length === 0 && !(withMedia && !isArticle))
-      throw new ContentException(ContentErrorCode.InvalidContent, 'content must not be empty');
-    if (content.length > max) {
-      throw new ContentException(
-        ContentErrorCode.InvalidContent,
-        `content must be at most ${max} characters for ${isArticle ? 'an article' : 'a note'}`,
-      );
-    }
-  }
-
-  /** Renders Markdown with mentions resolved to accounts this server knows. */
-  private async render(source: string) {
-    const refs = extractMentions(source).slice(0, MAX_MENTIONS);
-    const mentioned = await this.accounts.findByHandles(refs);
-    const links = new Map<string, string>();
-    for (const account of mentioned) {
-      const key = account.domain ? `${account.username}@${account.domain}`.toLowerCase() : account.username;
-      links.set(key, account.domain ? (account.url ?? account.uri ?? '') : `${this.origin}/@${account.username}`);
-      // "@alice@our.host" names a local account too.
-      if (!account.domain)
-        links.set(`${account.username}@${new URL(this.origin).host}`, `${this.origin}/@${account.username}`);
-    }
-    const content = this.renderer.render(source, {
-      mentions: links,
-      hashtagUrl: (tag) => `${this.origin}/tags/${encodeURIComponent(tag)}`,
-    });
-    return { content, mentionedIds: mentioned.map((a) => a.id), hashtags: extractHashtags(source) };
-  }
-
   /** An article's summary when its author gave none: the start of its text (local and remote articles alike). */
   excerpt(html: string): string {
-    const text = this.renderer.toText(html).replace(/\s+/g, ' ');
-    return text.length <= EXCERPT_LENGTH ? text : `${text.slice(0, EXCERPT_LENGTH - 1).trimEnd()}…`;
+    return this.drafts.excerpt(html);
   }
 
   /** Publishes a note or an article as `author` (a signed-in member, or a scheduled post's author). */
-  async create(
+  create(
     author: Pick<AuthContext, 'accountId'>,
     input: CreatePostInput,
     options: CreatePostOptions = {},
   ): Promise<PostEntity> {
     const key = options.idempotencyKey;
-    if (key) {
-      const earlier = await this.idempotentPost(author.accountId, key);
-      if (earlier) return earlier;
-    }
-    try {
-      return await this.createLocal(author, input, key);
-    } catch (error) {
-      if (!(error instanceof IdempotentReplay) || !key) throw error;
-      const earlier = await this.idempotentPost(author.accountId, key);
-      if (!earlier) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
-      return earlier;
-    }
+    return this.idempotency.once(author.accountId, key, () => this.createLocal(author, input, key));
   }
 
   /** Forgets idempotency keys past their hour (an hourly job). */
   purgeExpiredIdempotencyKeys(): Promise<void> {
-    return this.posts.purgeIdempotencyKeys(IDEMPOTENCY_TTL_SECONDS);
-  }
-
-  private async idempotentPost(accountId: string, key: string): Promise<PostEntity | null> {
-    const postId = await this.posts.findIdempotentPostId(accountId, key, IDEMPOTENCY_TTL_SECONDS);
-    return postId ? this.posts.findById(postId) : null;
+    return this.idempotency.purgeExpired();
   }
 
   /**
@@ -193,7 +84,7 @@ export class PostService {
    * post to publish later (the reply's visibility is checked again then).
    */
   async check(author: Pick<AuthContext, 'accountId'>, input: CreatePostInput): Promise<void> {
-    this.checkLength(input.content, Boolean(input.title), Boolean(input.mediaIds?.length));
+    this.drafts.checkLength(input.content, Boolean(input.title), Boolean(input.mediaIds?.length));
     if (input.inReplyToId && !(await this.posts.findVisible(input.inReplyToId, author.accountId))) {
       throw new ContentException(ContentErrorCode.PostNotFound, 'The post replied to does not exist or is not visible');
     }
@@ -204,41 +95,12 @@ export class PostService {
     input: CreatePostInput,
     idempotencyKey: string | undefined,
   ): Promise<PostEntity> {
-    const isArticle = Boolean(input.title);
-    this.checkLength(input.content, isArticle, Boolean(input.mediaIds?.length));
-    const poll = input.poll
-      ? this.polls.prepare(input.poll, { isArticle, mediaCount: input.mediaIds?.length ?? 0 })
-      : null;
+    const checked = this.drafts.check(input);
     await this.limitWrites(auth.accountId);
-    let parent: PostEntity | null = null;
-    if (input.inReplyToId) {
-      parent = await this.posts.findVisible(input.inReplyToId, auth.accountId);
-      if (parent?.boostOfId) parent = await this.posts.findVisible(parent.boostOfId, auth.accountId);
-      if (!parent)
-        throw new ContentException(
-          ContentErrorCode.PostNotFound,
-          'The post replied to does not exist or is not visible',
-        );
-    }
-    const rendered = await this.render(input.content);
-    const post = await this.publish(localActor(auth.accountId), {
-      uri: null,
-      url: null,
-      title: input.title ?? null,
-      source: input.content,
-      content: rendered.content,
-      summary: isArticle ? (input.summary ?? this.excerpt(rendered.content)) : (input.summary ?? null),
-      contentWarning: input.contentWarning ?? null,
-      language: input.language ?? null,
-      visibility: (input.visibility ?? Visibility.Public) as unknown as Visibility,
-      inReplyTo: parent,
-      mentionedAccountIds: rendered.mentionedIds,
-      hashtags: rendered.hashtags,
-      media: { uploads: input.mediaIds ?? [] },
-      publishedAt: null,
-      poll: poll ? { local: poll } : null,
-      idempotencyKey,
-    });
+    const post = await this.publish(
+      localActor(auth.accountId),
+      await this.drafts.draft(auth, input, checked, idempotencyKey),
+    );
     // A local post has no uri, so it cannot be a redelivery.
     if (!post) throw new Error('a local post was not stored');
     return post;
@@ -260,12 +122,7 @@ export class PostService {
     const parent = draft.inReplyTo;
     const published = draft.publishedAt;
     const post = await this.posts.transaction(async (manager) => {
-      if (
-        idempotencyKey &&
-        !(await this.posts.claimIdempotencyKey(manager, actor.accountId, idempotencyKey, id, IDEMPOTENCY_TTL_SECONDS))
-      ) {
-        throw new IdempotentReplay();
-      }
+      if (idempotencyKey) await this.idempotency.claim(manager, actor.accountId, idempotencyKey, id);
       const created = await this.posts.insert(manager, {
         id,
         uri: draft.uri,
@@ -346,9 +203,9 @@ export class PostService {
     }
     const source = input.content ?? post.source ?? '';
     const withMedia = options.mediaIds ? options.mediaIds.length > 0 : await this.hasUploads(post.id);
-    this.checkLength(source, post.title !== null, withMedia);
+    this.drafts.checkLength(source, post.title !== null, withMedia);
     await this.limitWrites(auth.accountId);
-    const rendered = await this.render(source);
+    const rendered = await this.drafts.render(source);
     const now = new Date();
     const revised = await this.revise(localActor(auth.accountId), id, (current) => {
       const title = current.title === null ? null : (input.title ?? current.title);
@@ -360,7 +217,7 @@ export class PostService {
           input.summary !== undefined && input.summary !== null
             ? input.summary
             : title
-              ? this.excerpt(rendered.content)
+              ? this.drafts.excerpt(rendered.content)
               : current.summary,
         contentWarning: sensitiveWarning(
           input.contentWarning === undefined || input.contentWarning === null
@@ -418,6 +275,7 @@ export class PostService {
         postId,
         authorId: current.accountId,
         newlyMentionedAccountIds: added.filter((accountId) => accountId !== current.accountId),
+        localBoosterIds: await this.posts.localBoosterIds(manager, postId),
         local: current.local,
       });
       return true;

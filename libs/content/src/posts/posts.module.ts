@@ -26,6 +26,8 @@ import { PostLoaderRegistrar } from './post.loaders';
 import { PostRepository } from './post.repository';
 import { PostResolver } from './post.resolver';
 import { PostService } from './post.service';
+import { LocalPostDrafts } from './local-post-drafts';
+import { PostIdempotency } from './post-idempotency';
 import { RemoteContentRepository } from './remote-content.repository';
 import { RemotePostService } from './remote-post.service';
 import { ThreadService } from './thread.service';
@@ -52,6 +54,8 @@ import { ThreadService } from './thread.service';
     PostStreamPublisher,
     PostRepository,
     PostService,
+    LocalPostDrafts,
+    PostIdempotency,
     PostResolver,
     PostExportRepository,
     PostExportService,

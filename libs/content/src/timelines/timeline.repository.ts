@@ -220,14 +220,18 @@ export class TimelineRepository {
   }
 
   /**
-   * The viewer's own posts and those of accounts they follow, with boosts; accounts on one of the
-   * viewer's exclusive lists stay out (they show only in that list). The exclusive-list subquery
-   * does not depend on the row, so PostgreSQL hashes it once per query.
+   * The viewer's own posts and those of accounts they follow, with boosts unless the follow hides
+   * them (Mastodon's `reblogs=false`); accounts on one of the viewer's exclusive lists stay out
+   * (they show only in that list). The exclusive-list subquery does not depend on the row, so
+   * PostgreSQL hashes it once per query.
    */
   home(page: TimelinePage & { viewerId: string }): Promise<TimelinePost[]> {
     return this.run(page, [
       `(p.account_id = :viewerId OR p.account_id IN (
          SELECT hf.followee_id FROM follows hf WHERE hf.follower_id = :viewerId AND hf.state = 'accepted'))`,
+      `(p.boost_of_id IS NULL OR p.account_id = :viewerId OR NOT EXISTS (
+         SELECT 1 FROM follows rf WHERE rf.follower_id = :viewerId AND rf.followee_id = p.account_id
+           AND NOT rf.show_reblogs))`,
       `p.account_id NOT IN (SELECT xa.account_id FROM list_accounts xa JOIN lists xl ON xl.id = xa.list_id
          WHERE xl.account_id = :viewerId AND xl.exclusive)`,
       this.boostedVisible(page.viewerId),

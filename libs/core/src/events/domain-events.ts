@@ -22,6 +22,8 @@ export const DomainEvent = {
   Blocked: 'account.blocked',
   Unblocked: 'account.unblocked',
   ProfileUpdated: 'account.profile-updated',
+  AccountCreated: 'account.created',
+  ReportFiled: 'moderation.report-filed',
   ReportUpheld: 'moderation.report-upheld',
   ReportForwarded: 'moderation.report-forwarded',
   NotificationCreated: 'notification.created',
@@ -48,6 +50,8 @@ export interface PostUpdatedEvent {
   postId: string;
   authorId: string;
   newlyMentionedAccountIds: string[];
+  /** Local accounts that boosted the post when it was edited: they hear of the edit (Mastodon's `update`). */
+  localBoosterIds?: string[];
   local?: boolean;
 }
 
@@ -128,6 +132,18 @@ export interface ProfileUpdatedEvent {
   local?: boolean;
 }
 
+/** A local account was created (sign-up, the Mastodon API's registration, the CLI): staff hear of it. */
+export interface AccountCreatedEvent {
+  accountId: string;
+}
+
+/** A report was filed (by a member, or a remote server's Flag with a known reporter): staff hear of it. */
+export interface ReportFiledEvent {
+  reportId: string;
+  reporterId: string;
+  targetAccountId: string;
+}
+
 /** A moderator upheld a report (resolved it by acting on it): the cooperative's MODERATED. */
 export interface ReportUpheldEvent {
   reportId: string;
@@ -174,6 +190,8 @@ export interface DomainEventPayloads {
   'account.blocked': BlockEvent;
   'account.unblocked': BlockEvent;
   'account.profile-updated': ProfileUpdatedEvent;
+  'account.created': AccountCreatedEvent;
+  'moderation.report-filed': ReportFiledEvent;
   'moderation.report-upheld': ReportUpheldEvent;
   'moderation.report-forwarded': ReportForwardedEvent;
   'notification.created': NotificationCreatedEvent;

@@ -39,9 +39,11 @@ export function aggregateOf<E extends DomainEventName>(name: E, payload: DomainE
       return `block:${e.accountId}:${e.targetId}`;
     }
     case DomainEvent.ProfileUpdated:
+    case DomainEvent.AccountCreated:
       return `account:${(payload as DomainEventPayloads['account.profile-updated']).accountId}`;
     case DomainEvent.ReportUpheld:
     case DomainEvent.ReportForwarded:
+    case DomainEvent.ReportFiled:
       return `report:${(payload as DomainEventPayloads['moderation.report-upheld']).reportId}`;
     case DomainEvent.NotificationCreated:
       return `notification:${(payload as DomainEventPayloads['notification.created']).notificationId}`;

@@ -34,6 +34,8 @@ export const EVENT_SUBSCRIPTIONS = {
     DomainEvent.PostLiked,
     DomainEvent.PostBoosted,
     DomainEvent.PollExpired,
+    DomainEvent.AccountCreated,
+    DomainEvent.ReportFiled,
   ],
   [EventSubscriber.FederationBridge]: [
     DomainEvent.PostPublished,

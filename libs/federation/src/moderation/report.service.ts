@@ -80,14 +80,31 @@ export class ReportService {
       : null;
     if (!target || target.domain !== null) return null;
     const postIds = unique(input.postIds.filter((id) => UUID_PATTERN.test(id))).slice(0, MAX_REMOTE_POSTS);
-    const report = await this.reports.insert({
-      id: uuidv7(),
-      uri: input.uri,
-      reporterId: input.reporterId,
-      sourceDomain: input.sourceDomain.toLowerCase(),
-      targetAccountId: target.id,
-      postIds: await this.reports.postIdsOf(target.id, postIds),
-      comment: (input.comment ?? '').slice(0, MAX_REMOTE_COMMENT),
+    const ownPostIds = await this.reports.postIdsOf(target.id, postIds);
+    const id = uuidv7();
+    const report = await this.reports.transaction(async (manager) => {
+      const filed = await this.reports.insert(
+        {
+          id,
+          uri: input.uri,
+          reporterId: input.reporterId,
+          sourceDomain: input.sourceDomain.toLowerCase(),
+          targetAccountId: target.id,
+          postIds: ownPostIds,
+          comment: (input.comment ?? '').slice(0, MAX_REMOTE_COMMENT),
+        },
+        manager,
+      );
+      // Staff hear of a new report only (the same Flag again is the same report), and only when
+      // the flagging actor is known: a notification names who acted.
+      if (filed.id === id && filed.reporterId) {
+        await this.events.publish(manager, DomainEvent.ReportFiled, {
+          reportId: filed.id,
+          reporterId: filed.reporterId,
+          targetAccountId: target.id,
+        });
+      }
+      return filed;
     });
     this.logger.log({
       msg: 'remote report',
@@ -158,6 +175,11 @@ export class ReportService {
         },
         manager,
       );
+      await this.events.publish(manager, DomainEvent.ReportFiled, {
+        reportId: filed.id,
+        reporterId: auth.accountId,
+        targetAccountId: target.id,
+      });
       if (forwarded) {
         await this.events.publish(manager, DomainEvent.ReportForwarded, {
           reportId: filed.id,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { DomainEvent, DomainEventBus } from '@guildhall/core';
 import { DataSource, In, QueryFailedError } from 'typeorm';
 import { Role, USERNAME_PATTERN } from '../identity.constants';
 import { AccountEntity } from './account.entity';
@@ -48,7 +49,10 @@ function uniqueViolation(error: unknown): UniqueViolation | undefined {
 
 @Injectable()
 export class AccountRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: DomainEventBus,
+  ) {}
 
   /** Inserts the account and its user in one transaction; a taken name or email is a value. */
   async createLocal(
@@ -67,6 +71,8 @@ export class AccountRepository {
             role: input.role,
           }),
         );
+        // Staff hear of every new local account (Mastodon's `admin.sign_up`), from this transaction.
+        await this.events.publish(manager, DomainEvent.AccountCreated, { accountId: account.id });
         return { account, user };
       });
     } catch (error) {
@@ -170,6 +176,16 @@ export class AccountRepository {
   }
 
   /** The role of the local user behind an account; null for a remote account (no user). */
+  /** The accounts of local moderators and admins that are not suspended. */
+  async staffAccountIds(): Promise<string[]> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT u.account_id AS id FROM users u JOIN accounts a ON a.id = u.account_id
+       WHERE u.role IN ($1, $2) AND a.suspended_at IS NULL ORDER BY u.account_id`,
+      [Role.Moderator, Role.Admin],
+    );
+    return rows.map((row) => row.id);
+  }
+
   async roleOf(accountId: string): Promise<Role | null> {
     const user = await this.dataSource
       .getRepository(UserEntity)

@@ -23,6 +23,11 @@ export function mayModerateRole(actor: Role, target: Role | null): boolean {
 export class StaffAuthority {
   constructor(private readonly accounts: AccountRepository) {}
 
+  /** Who hears of sign-ups and reports (Mastodon's `admin.*` notifications): every moderator and admin. */
+  staffAccountIds(): Promise<string[]> {
+    return this.accounts.staffAccountIds();
+  }
+
   /** The role of the local user behind an account (member, moderator, admin); null for a remote one. */
   roleOf(accountId: string): Promise<Role | null> {
     return this.accounts.roleOf(accountId);

@@ -1,4 +1,4 @@
-import { Body, Param } from '@nestjs/common';
+import { Body, Param, Query } from '@nestjs/common';
 import { type AuthContext, CurrentAuth } from '@guildhall/identity';
 import { BlockService, FollowService, SocialGraphService } from '@guildhall/social';
 import { MastodonController, MastodonPost } from '../http/mastodon-controller.decorator';
@@ -14,7 +14,8 @@ type FormBody = Record<string, unknown> | undefined;
 /**
  * Follows, blocks and mutes by account id, each through the social lib's services (their pair
  * locks, rate limits, counters, events and federation), answering the new Relationship.
- * Per-follow options (`reblogs`, `notify`, `languages`) are accepted and not stored.
+ * Of the per-follow options `reblogs` and `notify` are kept (an absent one keeps its value, as in
+ * Mastodon); `languages` is accepted and not stored.
  */
 @MastodonController('api/v1/accounts')
 export class AccountActionsController {
@@ -28,9 +29,21 @@ export class AccountActionsController {
   /** Follows; a locked or remote account answers `requested` until it accepts. */
   @Scope('write:follows')
   @MastodonPost(':id/follow')
-  async follow(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<MastodonRelationship> {
+  async follow(
+    @CurrentAuth() auth: AuthContext,
+    @Param('id') id: string,
+    @Body() body: FormBody,
+    @Query() query: Record<string, unknown>,
+  ): Promise<MastodonRelationship> {
+    const given = (name: string): boolean | undefined => {
+      const value = body?.[name] ?? query[name];
+      return value === undefined || value === null || value === '' ? undefined : booleanParam(value);
+    };
     const target = await this.lookup.byId(id);
-    await this.follows.follow(auth.accountId, handleOf(target));
+    await this.follows.follow(auth.accountId, handleOf(target), {
+      showReblogs: given('reblogs'),
+      notify: given('notify'),
+    });
     return this.relationship(auth.accountId, target.id);
   }
 

@@ -2,9 +2,8 @@ import type { Relationship } from '@guildhall/social';
 import type { MastodonRelationship } from '../serializers/mastodon-entities';
 
 /**
- * How the viewer relates to account `id`, as Mastodon renders it. Guildhall keeps no per-follow
- * options (reblogs, notify, languages), no endorsements and no notes: boosts of a followed
- * account always show.
+ * How the viewer relates to account `id`, as Mastodon renders it. Of the per-follow options
+ * Guildhall keeps `reblogs` and `notify` (not `languages`); it has no endorsements and no notes.
  */
 export function toMastodonRelationship(id: string, relationship: Relationship | null): MastodonRelationship {
   const r = relationship ?? {
@@ -17,12 +16,14 @@ export function toMastodonRelationship(id: string, relationship: Relationship | 
     muting: false,
     mutingNotifications: false,
     domainBlocking: false,
+    showingReblogs: false,
+    notifying: false,
   };
   return {
     id,
     following: r.following,
-    showing_reblogs: r.following || r.requested,
-    notifying: false,
+    showing_reblogs: r.showingReblogs,
+    notifying: r.notifying,
     languages: null,
     followed_by: r.followedBy,
     blocking: r.blocking,

@@ -1,83 +1,43 @@
 import { Body, Get, Param, Patch, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ConfigService, UUID_PATTERN } from '@guildhall/core';
-import { type AuthContext, CurrentAuth } from '@guildhall/identity';
-import { type NotificationEntity, type NotificationListFilter, NotificationService } from '@guildhall/social';
+import { ConfigService } from '@guildhall/core';
+import { ACCOUNT_BY_ID, type AuthContext, CurrentAuth } from '@guildhall/identity';
+import { type NotificationEntity, NotificationService } from '@guildhall/social';
 import { MastodonController, MastodonPost } from '../http/mastodon-controller.decorator';
 import { MastodonLoaders } from '../http/mastodon-request';
 import { MastodonException } from '../http/mastodon.exception';
 import { arrayParam } from '../http/params';
 import { setLinkHeader } from '../http/paging';
 import { Scope } from '../http/scopes.decorator';
+import type { MastodonReport } from '../reports/report.entities';
+import { AccountSerializer } from '../serializers/account.serializer';
 import type { MastodonAccount, MastodonStatus } from '../serializers/mastodon-entities';
-import { inDisplayOrder, listFilter } from './notifications.controller';
+import { GROUPABLE, type GroupPage, groupFilter, groupRef, readGroupPage } from './notification-groups';
+import { listFilter } from './notifications.controller';
 import { recordNotFound } from './record-not-found';
 import { UnreadCount } from './unread-count';
-import { type MastodonNotification, NotificationSerializer, typesFromMastodon } from './notification.serializer';
+import { NotificationSerializer } from './notification.serializer';
 
 const SAMPLE_ACCOUNTS = 8;
-const GROUPABLE = ['favourite', 'reblog', 'follow'];
 
 export interface MastodonNotificationGroup {
   group_key: string;
   notifications_count: number;
   type: string;
   most_recent_notification_id: string;
-  page_min_id: string;
-  page_max_id: string;
-  latest_page_notification_at: string;
+  page_min_id?: string;
+  page_max_id?: string;
+  latest_page_notification_at?: string;
   sample_account_ids: string[];
   status_id?: string;
+  report?: MastodonReport;
 }
 
-/** A group key's notifications, as a filter: `favourite-<status>`, `reblog-<status>`, `follow`, `ungrouped-<id>`. */
-function groupFilter(key: string): Partial<NotificationListFilter> & { id?: string } {
-  const match = /^(favourite|reblog|ungrouped)-(.+)$/.exec(key);
-  if (key === 'follow') return { types: typesFromMastodon(['follow']) };
-  if (!match || !UUID_PATTERN.test(match[2])) throw MastodonException.notFound();
-  const id = match[2].toLowerCase();
-  return match[1] === 'ungrouped' ? { id } : { types: typesFromMastodon([match[1]]), postId: id };
-}
-
-/**
- * Mastodon 4.3's grouped notifications (`GroupedNotificationsResults`): the page's notifications
- * grouped by group key in order of their newest member, with the accounts and statuses they name
- * listed once.
- */
-export function groupPage(
-  rendered: MastodonNotification[],
-  groupedTypes: readonly string[],
-): { groups: MastodonNotificationGroup[]; accounts: MastodonAccount[]; statuses: MastodonStatus[] } {
-  const groups = new Map<string, MastodonNotificationGroup>();
-  const accounts = new Map<string, MastodonAccount>();
-  const statuses = new Map<string, MastodonStatus>();
-  for (const item of rendered) {
-    const key = groupedTypes.includes(item.type) ? item.group_key : `ungrouped-${item.id}`;
-    accounts.set(item.account.id, item.account);
-    if (item.status) statuses.set(item.status.id, item.status);
-    const group = groups.get(key);
-    if (group) {
-      group.notifications_count += 1;
-      group.page_min_id = item.id;
-      if (group.sample_account_ids.length < SAMPLE_ACCOUNTS && !group.sample_account_ids.includes(item.account.id)) {
-        group.sample_account_ids.push(item.account.id);
-      }
-      continue;
-    }
-    groups.set(key, {
-      group_key: key,
-      notifications_count: 1,
-      type: item.type,
-      most_recent_notification_id: item.id,
-      page_min_id: item.id,
-      page_max_id: item.id,
-      latest_page_notification_at: item.created_at,
-      sample_account_ids: [item.account.id],
-      ...(item.status ? { status_id: item.status.id } : {}),
-    });
-  }
-  return { groups: [...groups.values()], accounts: [...accounts.values()], statuses: [...statuses.values()] };
-}
+type GroupedResults = {
+  accounts: MastodonAccount[];
+  statuses: MastodonStatus[];
+  notification_groups: MastodonNotificationGroup[];
+};
 
 @MastodonController('api/v2/notifications')
 export class GroupedNotificationsController {
@@ -87,8 +47,15 @@ export class GroupedNotificationsController {
     private readonly loaders: MastodonLoaders,
     private readonly config: ConfigService,
     private readonly unread: UnreadCount,
+    private readonly accountSerializer: AccountSerializer,
   ) {}
 
+  /**
+   * Mastodon 4.3's grouped notifications: `limit` groups per page, each group's counts, newest
+   * members and samples read up to the page's upper bound (so a group spans pages under one
+   * `group_key`, and `notifications_count` counts the group, not the page), and `page_min_id` /
+   * `page_max_id` the group's oldest and newest notifications within the page.
+   */
   @Get()
   @Scope('read:notifications')
   async list(
@@ -96,21 +63,19 @@ export class GroupedNotificationsController {
     @Query() query: Record<string, unknown>,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<GroupedResults> {
     const filter = listFilter(query);
-    const rows = inDisplayOrder(await this.notifications.list(auth.accountId, filter), filter);
+    const asked = arrayParam(query, 'grouped_types');
+    const grouped = asked.length ? asked : GROUPABLE;
+    const page = await readGroupPage((f) => this.notifications.list(auth.accountId, f), filter, grouped);
     setLinkHeader(
       request,
       reply,
       this.config.values.publicOrigin,
-      rows.map((row) => row.id),
+      page.representatives.map((row) => row.id),
+      { next: page.complete },
     );
-    const asked = arrayParam(query, 'grouped_types');
-    const { groups, accounts, statuses } = groupPage(
-      await this.serializer.serializeMany(rows, this.loaders.of(request)),
-      asked.length ? asked : GROUPABLE,
-    );
-    return { accounts, statuses, notification_groups: groups };
+    return this.render(auth.accountId, page.representatives, grouped, page.range, request);
   }
 
   @Get('unread_count')
@@ -132,16 +97,15 @@ export class GroupedNotificationsController {
     return POLICY;
   }
 
+  /** One group, whole: its newest notification, its count and samples over all of it (no page bounds). */
   @Get(':group_key')
   @Scope('read:notifications')
   async group(@CurrentAuth() auth: AuthContext, @Param('group_key') key: string, @Req() request: FastifyRequest) {
-    const rows = await this.rowsOf(auth.accountId, key);
-    const { groups, accounts, statuses } = groupPage(
-      await this.serializer.serializeMany(rows, this.loaders.of(request)),
-      GROUPABLE,
-    );
-    if (!groups.length) throw MastodonException.notFound();
-    return { accounts, statuses, notification_groups: groups };
+    const [newest] = await this.rowsOf(auth.accountId, key, 1);
+    if (!newest) throw MastodonException.notFound();
+    const found = await this.render(auth.accountId, [newest], GROUPABLE, null, request);
+    if (!found.notification_groups.length) throw MastodonException.notFound();
+    return found;
   }
 
   @MastodonPost(':group_key/dismiss')
@@ -158,7 +122,7 @@ export class GroupedNotificationsController {
     return {};
   }
 
-  private async rowsOf(accountId: string, key: string): Promise<NotificationEntity[]> {
+  private async rowsOf(accountId: string, key: string, limit = 200): Promise<NotificationEntity[]> {
     const filter = groupFilter(key);
     if (filter.id) return [await recordNotFound(this.notifications.get(accountId, filter.id))];
     return this.notifications.list(accountId, {
@@ -169,8 +133,61 @@ export class GroupedNotificationsController {
       maxId: null,
       sinceId: null,
       minId: null,
-      limit: 200,
+      limit,
     });
+  }
+
+  /**
+   * The groups of `representatives` (newest first), with the accounts and statuses they name
+   * listed once. `range`: the page's (its bounds are shown); null for one whole group.
+   */
+  private async render(
+    viewerId: string,
+    representatives: NotificationEntity[],
+    grouped: readonly string[],
+    range: GroupPage['range'] | null,
+    request: FastifyRequest,
+  ): Promise<GroupedResults> {
+    const context = this.loaders.of(request);
+    const rendered = await this.serializer.serializeMany(representatives, context);
+    const keys = rendered.map((item) => (grouped.includes(item.type) ? item.group_key : `ungrouped-${item.id}`));
+    const refs = keys.map((key) => groupRef(key));
+    const wanted = refs.flatMap((ref, index) => (ref ? [{ ref, index }] : []));
+    const summaries = await this.notifications.summarizeGroups(
+      viewerId,
+      wanted.map((w) => w.ref),
+      range ?? { from: null, to: null },
+      SAMPLE_ACCOUNTS,
+    );
+    const summaryAt = new Map(wanted.map((w, i) => [w.index, summaries[i]]));
+    const accounts = new Map<string, MastodonAccount>();
+    const statuses = new Map<string, MastodonStatus>();
+    const groups = rendered.map((item, index): MastodonNotificationGroup => {
+      accounts.set(item.account.id, item.account);
+      if (item.status) statuses.set(item.status.id, item.status);
+      const summary = summaryAt.get(index);
+      const newestId = summary?.newestId ?? item.id;
+      return {
+        group_key: keys[index],
+        notifications_count: summary?.count ?? 1,
+        type: item.type,
+        most_recent_notification_id: newestId,
+        ...(range
+          ? {
+              page_min_id: summary?.oldestInRangeId ?? item.id,
+              page_max_id: newestId,
+              latest_page_notification_at: summary?.newestAt?.toISOString() ?? item.created_at,
+            }
+          : {}),
+        sample_account_ids: summary?.sampleAccountIds ?? [item.account.id],
+        ...(item.status ? { status_id: item.status.id } : {}),
+        ...(item.report ? { report: item.report } : {}),
+      };
+    });
+    const missing = [...new Set(groups.flatMap((group) => group.sample_account_ids))].filter((id) => !accounts.has(id));
+    const loaded = await Promise.all(missing.map((id) => context.loaders.get(ACCOUNT_BY_ID).load(id)));
+    for (const account of loaded) if (account) accounts.set(account.id, this.accountSerializer.serialize(account));
+    return { accounts: [...accounts.values()], statuses: [...statuses.values()], notification_groups: groups };
   }
 }
 

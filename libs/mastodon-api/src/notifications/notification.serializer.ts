@@ -1,12 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { VISIBLE_POST_BY_ID } from '@guildhall/content';
+import { ReportService } from '@guildhall/federation';
 import { ACCOUNT_BY_ID } from '@guildhall/identity';
 import { NotificationType, type NotificationEntity } from '@guildhall/social';
 import { AccountSerializer } from '../serializers/account.serializer';
+import type { MastodonReport } from '../reports/report.entities';
+import { toMastodonReport } from '../reports/report.serializer';
 import type { MastodonAccount, MastodonStatus } from '../serializers/mastodon-entities';
 import { type SerializeContext, StatusSerializer } from '../serializers/status.serializer';
 
-export type MastodonNotificationType = 'follow' | 'follow_request' | 'mention' | 'favourite' | 'reblog' | 'poll';
+export type MastodonNotificationType =
+  | 'follow'
+  | 'follow_request'
+  | 'mention'
+  | 'favourite'
+  | 'reblog'
+  | 'poll'
+  | 'status'
+  | 'update'
+  | 'admin.sign_up'
+  | 'admin.report';
 
 /** Guildhall's kinds as Mastodon's types: a reply is a mention to Mastodon. */
 export const MASTODON_TYPE: Record<NotificationType, MastodonNotificationType> = {
@@ -17,6 +30,10 @@ export const MASTODON_TYPE: Record<NotificationType, MastodonNotificationType> =
   [NotificationType.Like]: 'favourite',
   [NotificationType.Boost]: 'reblog',
   [NotificationType.Poll]: 'poll',
+  [NotificationType.Status]: 'status',
+  [NotificationType.Update]: 'update',
+  [NotificationType.AdminSignUp]: 'admin.sign_up',
+  [NotificationType.AdminReport]: 'admin.report',
 };
 
 /** Guildhall's kinds for Mastodon type names; names Guildhall never produces match nothing. */
@@ -33,6 +50,7 @@ export interface MastodonNotification {
   group_key: string;
   account: MastodonAccount;
   status?: MastodonStatus;
+  report?: MastodonReport;
 }
 
 /**
@@ -56,6 +74,7 @@ export class NotificationSerializer {
   constructor(
     private readonly accounts: AccountSerializer,
     private readonly statuses: StatusSerializer,
+    private readonly reports: ReportService,
   ) {}
 
   async serializeMany(rows: NotificationEntity[], context: SerializeContext): Promise<MastodonNotification[]> {
@@ -76,8 +95,21 @@ export class NotificationSerializer {
       group_key: groupKeyOf(row),
       account: this.accounts.serialize(account),
     };
+    if (row.reportId) return this.withReport(base, row.reportId, context);
     if (!row.postId) return base;
     const status = post ? await this.statuses.serialize(post, context) : null;
     return status ? { ...base, status } : null;
+  }
+
+  /** `admin.report`: the report as Mastodon renders it; left out when the report or its target is gone. */
+  private async withReport(
+    base: MastodonNotification,
+    reportId: string,
+    context: SerializeContext,
+  ): Promise<MastodonNotification | null> {
+    const report = await this.reports.findById(reportId);
+    const target = report ? await context.loaders.get(ACCOUNT_BY_ID).load(report.targetAccountId) : null;
+    if (!report || !target) return null;
+    return { ...base, report: toMastodonReport(report, this.accounts.serialize(target)) };
   }
 }

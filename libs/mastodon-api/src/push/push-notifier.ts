@@ -21,6 +21,10 @@ const MASTODON_TYPES: Record<NotificationType, PushAlert> = {
   [NotificationType.Like]: 'favourite',
   [NotificationType.Boost]: 'reblog',
   [NotificationType.Poll]: 'poll',
+  [NotificationType.Status]: 'status',
+  [NotificationType.Update]: 'update',
+  [NotificationType.AdminSignUp]: 'admin.sign_up',
+  [NotificationType.AdminReport]: 'admin.report',
 };
 
 export function mastodonNotificationType(type: string): PushAlert | null {

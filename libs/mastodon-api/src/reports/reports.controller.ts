@@ -8,6 +8,7 @@ import { arrayParam, booleanParam, stringParam } from '../http/params';
 import { Scope } from '../http/scopes.decorator';
 import { AccountSerializer } from '../serializers/account.serializer';
 import type { MastodonReport, MastodonReportCategory } from './report.entities';
+import { toMastodonReport } from './report.serializer';
 
 const CATEGORIES = new Set<MastodonReportCategory>(['spam', 'legal', 'violation', 'other']);
 /** The GraphQL `report` input's bounds (ReportInput): one rule for both adapters. */
@@ -59,17 +60,6 @@ export class ReportsController {
       { handle, postIds: statusIds, comment },
       { category: category as MastodonReportCategory, ruleIds, forward: booleanParam(body.forward) },
     );
-    return {
-      id: report.id,
-      action_taken: report.resolvedAt !== null,
-      action_taken_at: report.resolvedAt ? new Date(report.resolvedAt).toISOString() : null,
-      category: report.category,
-      comment: report.comment,
-      forwarded: report.forwarded,
-      created_at: new Date(report.createdAt).toISOString(),
-      status_ids: report.postIds,
-      rule_ids: report.ruleIds,
-      target_account: this.accountSerializer.serialize(target),
-    };
+    return toMastodonReport(report, this.accountSerializer.serialize(target));
   }
 }

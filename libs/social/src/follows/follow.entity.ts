@@ -38,6 +38,14 @@ export class FollowEntity {
   @Column({ type: 'text', nullable: true, unique: true })
   uri: string | null;
 
+  /** Mastodon's `reblogs`: the follower's home shows the followee's boosts (false hides them). */
+  @Column({ type: 'boolean', default: true })
+  showReblogs: boolean;
+
+  /** Mastodon's `notify`: the follower gets a `status` notification for each new post of the followee. */
+  @Column({ type: 'boolean', default: false })
+  notify: boolean;
+
   @Column({ type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 

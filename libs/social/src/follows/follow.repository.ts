@@ -5,6 +5,12 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { type IdPage, fetchIdPage } from '../paging/id-page';
 import { FollowEntity, FollowState } from './follow.entity';
 
+/** A follow's Mastodon options; absent ones keep their value (or the default on a new follow). */
+export interface FollowOptions {
+  showReblogs?: boolean;
+  notify?: boolean;
+}
+
 /** A change to one account's counters, applied with `count = count + delta`. */
 export interface CounterDelta {
   accountId: string;
@@ -18,6 +24,8 @@ interface FollowRow {
   followee_id: string;
   state: FollowState;
   uri: string | null;
+  show_reblogs: boolean;
+  notify: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -29,6 +37,8 @@ function toEntity(row: FollowRow): FollowEntity {
     followeeId: row.followee_id,
     state: row.state,
     uri: row.uri,
+    showReblogs: row.show_reblogs,
+    notify: row.notify,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   });
@@ -73,13 +83,33 @@ export class FollowRepository {
    */
   async insert(
     manager: EntityManager,
-    follow: Pick<FollowEntity, 'id' | 'followerId' | 'followeeId' | 'state' | 'uri'>,
+    follow: Pick<FollowEntity, 'id' | 'followerId' | 'followeeId' | 'state' | 'uri'> & FollowOptions,
   ): Promise<FollowEntity | null> {
     const [row] = await rows(
       manager,
-      `INSERT INTO follows (id, follower_id, followee_id, state, uri) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO follows (id, follower_id, followee_id, state, uri, show_reblogs, notify)
+       VALUES ($1, $2, $3, $4, $5, COALESCE($6, true), COALESCE($7, false))
        ON CONFLICT (follower_id, followee_id) DO NOTHING RETURNING *`,
-      [follow.id, follow.followerId, follow.followeeId, follow.state, follow.uri],
+      [
+        follow.id,
+        follow.followerId,
+        follow.followeeId,
+        follow.state,
+        follow.uri,
+        follow.showReblogs ?? null,
+        follow.notify ?? null,
+      ],
+    );
+    return row ? toEntity(row) : null;
+  }
+
+  /** Changes the options given (the others stay); the follow as it is now, null when it is gone. */
+  async setOptions(manager: EntityManager, id: string, options: FollowOptions): Promise<FollowEntity | null> {
+    const [row] = await rows(
+      manager,
+      `UPDATE follows SET show_reblogs = COALESCE($2, show_reblogs), notify = COALESCE($3, notify), updated_at = now()
+       WHERE id = $1 RETURNING *`,
+      [id, options.showReblogs ?? null, options.notify ?? null],
     );
     return row ? toEntity(row) : null;
   }

@@ -26,7 +26,7 @@ import type { FollowConnection } from './follow-connection.model';
 import { FollowState, type FollowEntity } from './follow.entity';
 import { toFollowEvent, toFollowModel } from './follow.mapper';
 import { FollowRateLimit } from './follow-rate-limit.service';
-import { FollowRepository } from './follow.repository';
+import { type FollowOptions, FollowRepository } from './follow.repository';
 
 /** +1 or -1 on both counters of an accepted follow. */
 function acceptedDeltas(follow: FollowEntity, sign: 1 | -1) {
@@ -72,14 +72,17 @@ export class FollowService {
     private readonly accountState: AccountStateRepository,
   ) {}
 
-  /** Follows, or asks to follow; calling again returns the current state and changes nothing. */
-  async follow(followerId: string, handle: string): Promise<FollowEntity> {
+  /**
+   * Follows, or asks to follow; calling again returns the current state and changes nothing but
+   * the `options` given (Mastodon's `reblogs` and `notify`, kept per follow).
+   */
+  async follow(followerId: string, handle: string, options: FollowOptions = {}): Promise<FollowEntity> {
     const target = await this.directory.resolve(handle);
     if (target.id === followerId) {
       throw new SocialException(SocialErrorCode.CannotFollowSelf, 'You cannot follow yourself');
     }
     await this.rateLimit.consume(followerId);
-    const result = await this.startFollow(localActor(followerId), target);
+    const result = await this.startFollow(localActor(followerId), target, options);
     if (result.outcome === 'blocked') {
       throw new SocialException(SocialErrorCode.Blocked, 'You cannot follow this account');
     }
@@ -120,12 +123,14 @@ export class FollowService {
   /**
    * `actor` follows `target`: accepted at once when the target is local and does not approve
    * followers manually, otherwise a request (a remote account answers with Accept or Reject). A
-   * follow that exists stays as it is (a remote Follow's newer id is recorded: an Undo names
-   * that one); a rejected one may be asked again. A block either way refuses it.
+   * follow that exists stays as it is but for the `options` given (a remote Follow's newer id is
+   * recorded: an Undo names that one); a rejected one may be asked again. A block either way
+   * refuses it.
    */
   async startFollow(
     actor: Actor,
     target: FollowParty & Pick<AccountEntity, 'manuallyApprovesFollowers'>,
+    options: FollowOptions = {},
   ): Promise<FollowOutcome> {
     if (target.id === actor.accountId) {
       throw new SocialException(SocialErrorCode.CannotFollowSelf, 'You cannot follow yourself');
@@ -137,16 +142,28 @@ export class FollowService {
     return this.follows.inPairTransaction(followerId, target.id, async (tx): Promise<FollowOutcome> => {
       if (await this.blocks.existsEitherWay(followerId, target.id, tx)) return { outcome: 'blocked', follow: null };
       const existing = await this.follows.find(tx, followerId, target.id);
+      const changesOptions = options.showReblogs !== undefined || options.notify !== undefined;
       if (existing && existing.state !== FollowState.Rejected) {
         if (uri && existing.uri !== uri) await this.follows.setUri(tx, existing.id, uri);
-        return { outcome: existing.state === FollowState.Accepted ? 'accepted' : 'pending', follow: existing };
+        const current = changesOptions
+          ? ((await this.follows.setOptions(tx, existing.id, options)) ?? existing)
+          : existing;
+        return { outcome: current.state === FollowState.Accepted ? 'accepted' : 'pending', follow: current };
       }
       let made: FollowEntity | null;
       if (existing) {
         made = await this.follows.transition(tx, followerId, target.id, [FollowState.Rejected], state);
         if (made && uri) await this.follows.setUri(tx, made.id, uri);
+        if (made && changesOptions) made = await this.follows.setOptions(tx, made.id, options);
       } else {
-        made = await this.follows.insert(tx, { id: uuidv7(), followerId, followeeId: target.id, state, uri });
+        made = await this.follows.insert(tx, {
+          id: uuidv7(),
+          followerId,
+          followeeId: target.id,
+          state,
+          uri,
+          ...options,
+        });
       }
       // The pair lock makes these writes succeed; a miss would mean a row we did not see.
       if (!made) throw new Error('follow row changed under the pair lock');

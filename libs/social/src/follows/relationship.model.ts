@@ -28,4 +28,10 @@ export class RelationshipModel {
 
   /** The viewer's mute silences the account's notifications too (the Mastodon API's; not a GraphQL field). */
   mutingNotifications: boolean;
+
+  /** The viewer's follow (or request) shows the account's boosts at home (Mastodon's `showing_reblogs`; not a GraphQL field). */
+  showingReblogs: boolean;
+
+  /** The viewer's follow asks for a notification of each new post (Mastodon's `notifying`; not a GraphQL field). */
+  notifying: boolean;
 }

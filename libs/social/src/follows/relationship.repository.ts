@@ -14,6 +14,8 @@ export interface RelationshipRow {
   muting: boolean;
   muting_notifications: boolean;
   domain_blocking: boolean;
+  showing_reblogs: boolean;
+  notifying: boolean;
 }
 
 @Injectable()
@@ -39,8 +41,11 @@ export class RelationshipRepository {
          EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = $1 AND m.target_id = t.id AND ${muteInForce('m')}
                  AND m.hide_notifications) AS muting_notifications,
          EXISTS (SELECT 1 FROM accounts a JOIN account_domain_blocks d ON d.domain = a.domain
-                 WHERE a.id = t.id AND d.account_id = $1) AS domain_blocking
-       FROM unnest($2::uuid[]) AS t(id)`,
+                 WHERE a.id = t.id AND d.account_id = $1) AS domain_blocking,
+         COALESCE(o.show_reblogs, false) AS showing_reblogs,
+         COALESCE(o.notify, false) AS notifying
+       FROM unnest($2::uuid[]) AS t(id)
+       LEFT JOIN follows o ON o.follower_id = $1 AND o.followee_id = t.id AND o.state IN ('accepted', 'pending')`,
       [viewerId, [...accountIds]],
     );
   }

@@ -41,6 +41,8 @@ export class SocialGraphService {
           muting: row.muting,
           mutingNotifications: row.muting_notifications,
           domainBlocking: row.domain_blocking,
+          showingReblogs: row.showing_reblogs,
+          notifying: row.notifying,
         },
       ]),
     );

@@ -10,6 +10,14 @@ export enum NotificationType {
   Boost = 'boost',
   /** A poll you voted in, or your own, ended (Mastodon's `poll`). */
   Poll = 'poll',
+  /** An account you follow with `notify` posted (Mastodon's `status`). */
+  Status = 'status',
+  /** A post you boosted was edited (Mastodon's `update`). */
+  Update = 'update',
+  /** Staff: a local account was created (Mastodon's `admin.sign_up`; from: the new account). */
+  AdminSignUp = 'admin.sign_up',
+  /** Staff: a report was filed (Mastodon's `admin.report`; from: the reporter). */
+  AdminReport = 'admin.report',
 }
 
 @Entity('notifications')
@@ -42,6 +50,10 @@ export class NotificationEntity {
   /** The post concerned (like, boost, mention, reply); a plain id: posts live in libs/content. */
   @Column({ type: 'uuid', nullable: true })
   postId: string | null;
+
+  /** The report concerned (`admin.report`); a plain id: reports live in libs/federation. */
+  @Column({ type: 'uuid', nullable: true })
+  reportId: string | null;
 
   /** "<type>:<from>:<post>": liking, unliking and liking again notifies once. */
   @Column({ type: 'text' })

@@ -9,6 +9,10 @@ const KINDS: Record<NotificationType, NotificationKind> = {
   [NotificationType.Like]: NotificationKind.LIKE,
   [NotificationType.Boost]: NotificationKind.BOOST,
   [NotificationType.Poll]: NotificationKind.POLL,
+  [NotificationType.Status]: NotificationKind.STATUS,
+  [NotificationType.Update]: NotificationKind.UPDATE,
+  [NotificationType.AdminSignUp]: NotificationKind.ADMIN_SIGN_UP,
+  [NotificationType.AdminReport]: NotificationKind.ADMIN_REPORT,
 };
 
 /** The subscription channel of one recipient: a subscriber only ever listens to its own. */

@@ -10,6 +10,10 @@ export enum NotificationKind {
   LIKE = 'like',
   BOOST = 'boost',
   POLL = 'poll',
+  STATUS = 'status',
+  UPDATE = 'update',
+  ADMIN_SIGN_UP = 'admin.sign_up',
+  ADMIN_REPORT = 'admin.report',
 }
 
 registerEnumType(NotificationKind, {
@@ -22,6 +26,10 @@ registerEnumType(NotificationKind, {
     LIKE: { description: 'Someone liked your post.' },
     BOOST: { description: 'Someone boosted your post.' },
     POLL: { description: 'A poll you voted in, or your own, ended (from: its author).' },
+    STATUS: { description: 'An account you follow with notifications on posted.' },
+    UPDATE: { description: 'A post you boosted was edited (from: its author).' },
+    ADMIN_SIGN_UP: { description: 'Staff: an account signed up here (from: the new account).' },
+    ADMIN_REPORT: { description: 'Staff: a report was filed (from: the reporter).' },
   },
 });
 

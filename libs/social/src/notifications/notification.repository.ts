@@ -10,6 +10,7 @@ export interface NewNotification {
   type: NotificationType;
   fromAccountId: string;
   postId: string | null;
+  reportId?: string | null;
   dedupeKey: string;
 }
 
@@ -24,12 +25,34 @@ export interface NotificationListFilter {
   limit: number;
 }
 
+/** One group of notifications (Mastodon's grouped notifications): its types and the post they share (null: none). */
+export interface NotificationGroupRef {
+  types: NotificationType[];
+  postId: string | null;
+}
+
+/** An id bound of a page's range of notifications. */
+export interface IdBound {
+  id: string;
+  inclusive: boolean;
+}
+
+/** What a group holds up to a page's upper bound, and its oldest member within the page's range. */
+export interface NotificationGroupSummary {
+  count: number;
+  newestId: string | null;
+  newestAt: Date | null;
+  oldestInRangeId: string | null;
+  sampleAccountIds: string[];
+}
+
 interface NotificationRow {
   id: string;
   account_id: string;
   type: NotificationType;
   from_account_id: string;
   post_id: string | null;
+  report_id: string | null;
   dedupe_key: string;
   read_at: Date | null;
   created_at: Date;
@@ -42,6 +65,7 @@ function fromRow(row: NotificationRow): NotificationEntity {
     type: row.type,
     fromAccountId: row.from_account_id,
     postId: row.post_id,
+    reportId: row.report_id,
     dedupeKey: row.dedupe_key,
     readAt: row.read_at,
     createdAt: row.created_at,
@@ -76,6 +100,19 @@ export class NotificationRepository {
                             AND m.hide_notifications AND ${muteInForce('m')})
           AND NOT EXISTS (SELECT 1 FROM accounts s WHERE s.id = $1 AND s.suspended_at IS NOT NULL)`,
       [actorId, accountIds],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Local accounts whose accepted follow of `authorId` asked to hear of its posts (Mastodon's
+   * `notify`).
+   */
+  async notifiedFollowerIds(authorId: string): Promise<string[]> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT f.follower_id AS id FROM follows f JOIN accounts a ON a.id = f.follower_id
+        WHERE f.followee_id = $1 AND f.state = 'accepted' AND f.notify AND a.domain IS NULL`,
+      [authorId],
     );
     return rows.map((row) => row.id);
   }
@@ -139,6 +176,54 @@ export class NotificationRepository {
       .orderBy('n.id', filter.minId ? 'ASC' : 'DESC')
       .limit(filter.limit)
       .getMany();
+  }
+
+  /**
+   * Per group, in one statement: how many notifications it holds up to `range.to` (all of them
+   * when null), the newest of those and the accounts of the newest `samples`, and its oldest
+   * member within the range (Mastodon's `page_min_id`).
+   */
+  async summarizeGroups(
+    accountId: string,
+    groups: readonly NotificationGroupRef[],
+    range: { from: IdBound | null; to: IdBound | null },
+    samples: number,
+  ): Promise<NotificationGroupSummary[]> {
+    if (!groups.length) return [];
+    // Both bounds are always parameters (null: none), so PostgreSQL can type them.
+    const upTo = `AND ($5::uuid IS NULL OR n.id ${range.to?.inclusive === false ? '<' : '<='} $5::uuid)`;
+    const from = `AND ($6::uuid IS NULL OR n.id ${range.from?.inclusive === false ? '>' : '>='} $6::uuid)`;
+    const member = `n.account_id = $1 AND n.type::text = ANY(string_to_array(g.types, ','))
+      AND n.post_id IS NOT DISTINCT FROM g.post_id AND ${FROM_ACTIVE_ACCOUNT}`;
+    const rows = await this.dataSource.query<
+      { count: number; newest_id: string | null; newest_at: Date | null; oldest_id: string | null; sample: string[] }[]
+    >(
+      `SELECT
+         (SELECT count(*)::int FROM notifications n WHERE ${member} ${upTo}) AS count,
+         newest.id AS newest_id, newest.created_at AS newest_at,
+         (SELECT n.id FROM notifications n WHERE ${member} ${upTo} ${from} ORDER BY n.id ASC LIMIT 1) AS oldest_id,
+         ARRAY(SELECT n.from_account_id FROM notifications n WHERE ${member} ${upTo} ORDER BY n.id DESC LIMIT $4)
+           AS sample
+       FROM unnest($2::text[], $3::uuid[]) WITH ORDINALITY AS g(types, post_id, idx)
+       LEFT JOIN LATERAL (SELECT n.id, n.created_at FROM notifications n WHERE ${member} ${upTo}
+                          ORDER BY n.id DESC LIMIT 1) newest ON true
+       ORDER BY g.idx`,
+      [
+        accountId,
+        groups.map((group) => group.types.join(',')),
+        groups.map((group) => group.postId),
+        samples,
+        range.to?.id ?? null,
+        range.from?.id ?? null,
+      ],
+    );
+    return rows.map((row) => ({
+      count: row.count,
+      newestId: row.newest_id,
+      newestAt: row.newest_at,
+      oldestInRangeId: row.oldest_id,
+      sampleAccountIds: row.sample,
+    }));
   }
 
   findOne(accountId: string, id: string): Promise<NotificationEntity | null> {

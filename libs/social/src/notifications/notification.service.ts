@@ -8,18 +8,28 @@ import {
   toPage,
   uuidv7,
   UUID_PATTERN,
+  type AccountCreatedEvent,
+  type EventMeta,
   type FollowEvent,
   type Page,
   type PollExpiredEvent,
   type PostEngagementEvent,
   type PostPublishedEvent,
   type PostUpdatedEvent,
+  type ReportFiledEvent,
 } from '@guildhall/core';
+import { StaffAuthority } from '@guildhall/identity';
 import { PubSubEngine } from 'graphql-subscriptions';
 import { NotificationType, type NotificationEntity } from './notification.entity';
 import { NotificationErrorCode, NotificationException } from './notification.exception';
 import { notificationChannel, toNotificationMessage } from './notification.mapper';
-import { type NotificationListFilter, NotificationRepository } from './notification.repository';
+import {
+  type IdBound,
+  type NotificationGroupRef,
+  type NotificationGroupSummary,
+  type NotificationListFilter,
+  NotificationRepository,
+} from './notification.repository';
 
 /**
  * Which of `recipientIds` want no notification about `postId` (they muted its conversation): a
@@ -50,6 +60,7 @@ export class NotificationService implements OnModuleInit {
     private readonly notifications: NotificationRepository,
     private readonly pubSub: PubSubEngine,
     private readonly bus: DomainEventBus,
+    private readonly staff: StaffAuthority,
   ) {}
 
   onModuleInit(): void {
@@ -57,10 +68,12 @@ export class NotificationService implements OnModuleInit {
       [DomainEvent.Followed]: (event) => this.onFollowed(event),
       [DomainEvent.FollowRequested]: (event) => this.onFollowRequested(event),
       [DomainEvent.PostPublished]: (event) => this.onPostPublished(event),
-      [DomainEvent.PostUpdated]: (event) => this.onPostUpdated(event),
+      [DomainEvent.PostUpdated]: (event, meta) => this.onPostUpdated(event, meta),
       [DomainEvent.PostLiked]: (event) => this.onPostLiked(event),
       [DomainEvent.PostBoosted]: (event) => this.onPostBoosted(event),
       [DomainEvent.PollExpired]: (event) => this.onPollExpired(event),
+      [DomainEvent.AccountCreated]: (event) => this.onAccountCreated(event),
+      [DomainEvent.ReportFiled]: (event) => this.onReportFiled(event),
     });
   }
 
@@ -82,17 +95,45 @@ export class NotificationService implements OnModuleInit {
     return this.notify(NotificationType.FollowRequest, event.followerId, [event.followeeId], null);
   }
 
-  /** The author replied to gets `reply` only, even when also mentioned. */
+  /**
+   * The author replied to gets `reply` only, even when also mentioned. Followers whose follow
+   * has `notify` get `status` for a post that reaches their home (Mastodon's FeedInsertWorker):
+   * not a direct post, not a reply to someone else.
+   */
   async onPostPublished(event: PostPublishedEvent): Promise<void> {
     const replyTo = event.inReplyToAuthorId;
     if (replyTo) await this.notify(NotificationType.Reply, event.authorId, [replyTo], event.postId);
     const mentioned = event.mentionedAccountIds.filter((id) => id !== replyTo);
     await this.notify(NotificationType.Mention, event.authorId, mentioned, event.postId);
+    const toHome = event.visibility !== 'direct' && (replyTo === null || replyTo === event.authorId);
+    if (toHome) {
+      const followers = await this.notifications.notifiedFollowerIds(event.authorId);
+      await this.notify(NotificationType.Status, event.authorId, followers, event.postId);
+    }
   }
 
-  /** Accounts an edit mentions for the first time (the dedupe key spares those already told). */
-  onPostUpdated(event: PostUpdatedEvent): Promise<void> {
-    return this.notify(NotificationType.Mention, event.authorId, event.newlyMentionedAccountIds, event.postId);
+  /**
+   * Accounts an edit mentions for the first time (the dedupe key spares those already told), and
+   * the local accounts that boosted the post (Mastodon's `update`): each edit is news, so the
+   * edit's event id is in their dedupe key (a re-delivered event still notifies once).
+   */
+  async onPostUpdated(event: PostUpdatedEvent, meta?: EventMeta): Promise<void> {
+    await this.notify(NotificationType.Mention, event.authorId, event.newlyMentionedAccountIds, event.postId);
+    const boosters = event.localBoosterIds ?? [];
+    if (boosters.length && meta) {
+      await this.notify(NotificationType.Update, event.authorId, boosters, event.postId, { occasion: meta.id });
+    }
+  }
+
+  /** Staff (moderators and admins) hear of each new local account (Mastodon's `admin.sign_up`). */
+  async onAccountCreated(event: AccountCreatedEvent): Promise<void> {
+    await this.notify(NotificationType.AdminSignUp, event.accountId, await this.staff.staffAccountIds(), null);
+  }
+
+  /** Staff hear of each new report, from its reporter (Mastodon's `admin.report`). */
+  async onReportFiled(event: ReportFiledEvent): Promise<void> {
+    const staff = await this.staff.staffAccountIds();
+    await this.notify(NotificationType.AdminReport, event.reporterId, staff, null, { reportId: event.reportId });
   }
 
   onPostLiked(event: PostEngagementEvent): Promise<void> {
@@ -141,6 +182,19 @@ export class NotificationService implements OnModuleInit {
     return this.notifications.list(viewerId, filter);
   }
 
+  /**
+   * For Mastodon's grouped notifications: each group's size and newest members up to the page's
+   * upper bound, and its oldest member within the page (groups span pages; counts are the group's).
+   */
+  summarizeGroups(
+    viewerId: string,
+    groups: readonly NotificationGroupRef[],
+    range: { from: IdBound | null; to: IdBound | null },
+    samples: number,
+  ): Promise<NotificationGroupSummary[]> {
+    return this.notifications.summarizeGroups(viewerId, groups, range, samples);
+  }
+
   /** One of the viewer's notifications; NotFound for any other (or a malformed id). */
   async get(viewerId: string, id: string): Promise<NotificationEntity> {
     const found = UUID_PATTERN.test(id) ? await this.notifications.findOne(viewerId, id.toLowerCase()) : null;
@@ -170,19 +224,21 @@ export class NotificationService implements OnModuleInit {
     fromAccountId: string,
     recipientIds: string[],
     postId: string | null,
-    options: { includeActor?: boolean } = {},
+    options: { includeActor?: boolean; occasion?: string; reportId?: string } = {},
   ): Promise<void> {
     // Never about one's own action, except where the action is no one's (a poll's end).
     const candidates = [...new Set(recipientIds)].filter((id) => options.includeActor || id !== fromAccountId);
     if (!candidates.length) return;
     const recipients = await this.unsilenced(postId, await this.notifications.findReachable(fromAccountId, candidates));
     if (!recipients.length) return;
-    const dedupeKey = `${type}:${fromAccountId}:${postId ?? ''}`;
+    const subject = options.reportId ?? postId ?? '';
+    const dedupeKey = `${type}:${fromAccountId}:${subject}${options.occasion ? `:${options.occasion}` : ''}`;
+    const reportId = options.reportId ?? null;
     // Each notification's event (Web Push to the recipient's apps) is written with it.
     const created = await this.notifications.transaction(async (tx) => {
       const rows = await this.notifications.insertNew(
         tx,
-        recipients.map((accountId) => ({ id: uuidv7(), accountId, type, fromAccountId, postId, dedupeKey })),
+        recipients.map((accountId) => ({ id: uuidv7(), accountId, type, fromAccountId, postId, reportId, dedupeKey })),
       );
       for (const row of rows) {
         await this.bus.publish(tx, DomainEvent.NotificationCreated, {

@@ -150,6 +150,13 @@ describe('two servers and two workers on one PostgreSQL and Redis (e2e)', () => 
     // A follower on the peer: (c) and (e) count what it receives.
     await peer.createActor({ username: 'reader' });
     await peer.follow({ actor: 'reader', target: `${a.origin}/users/${alice.username}` });
+    // Its notification reaches alice before (a) subscribes to her notifications, not during it.
+    await until(async () => {
+      const { rows } = await db.query(`SELECT 1 FROM notifications WHERE account_id = $1 AND type = 'follow'`, [
+        alice.id,
+      ]);
+      return rows.length ? true : undefined;
+    }, "the peer's follow notification");
   }, 150_000);
 
   afterAll(async () => {

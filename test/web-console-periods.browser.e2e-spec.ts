@@ -112,7 +112,7 @@ describe('web console periods, payouts and capital in a real browser', () => {
     const [row] = await db.query(`SELECT output_hash FROM coop_periods WHERE id = $1`, [open]);
     expect(row.output_hash).toBe(previewed);
 
-    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Payouts' }).click();
+    await page.getByRole('navigation', { name: "Stewards' console" }).getByRole('link', { name: 'Payouts' }).click();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Payouts');
     expect(await page.getByRole('table', { name: 'What the cooperative owes each member' }).count()).toBe(1);
     await check(page, 'web-console-payouts');
@@ -120,7 +120,7 @@ describe('web console periods, payouts and capital in a real browser', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Run payouts?');
     await page.getByRole('button', { name: 'Run payouts' }).click();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Payout run after ${open}`);
-    expect(await page.locator('main p.notice').textContent()).toMatch(/^Paid [\d,.]+ to \d+ members\.$/);
+    expect(await page.locator('main p.notice').textContent()).toMatch(/^Paid €[\d,.]+ to \d+ members?\.$/);
     await check(page, 'web-console-payouts-run');
 
     await page.getByRole('link', { name: 'Back to payouts' }).click();
@@ -130,10 +130,10 @@ describe('web console periods, payouts and capital in a real browser', () => {
     await page.getByRole('button', { name: 'Redeem' }).click();
     await page.waitForURL(`${t.origin}/console/payouts`);
     expect(await page.getByRole('status').textContent()).toMatch(
-      new RegExp(`^Redeemed \\d+ vintages? through ${open.replace('.', '\\.')}: [\\d,.]+ is now payable\\.$`),
+      new RegExp(`^Redeemed \\d+ vintages? through ${open.replace('.', '\\.')}: €[\\d,.]+ is now payable\\.$`),
     );
 
-    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Capital' }).click();
+    await page.getByRole('navigation', { name: "Stewards' console" }).getByRole('link', { name: 'Capital' }).click();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Capital policy');
     await check(page, 'web-console-capital');
     // The browser itself holds back a revolving period over the bylaws' maximum (min/max)…

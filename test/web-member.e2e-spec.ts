@@ -5,6 +5,7 @@ import { pseudonymKey } from './utils/coop';
 import { eventually } from './utils/eventually';
 import { signUp, type SignedUp } from './utils/factories';
 import { FormClient } from './utils/oauth-pages';
+import { freshDatabase } from './utils/fresh-database';
 import { createTestApp, type TestApp } from './utils/test-app';
 import { csrfOf, submit, webClient } from './utils/web';
 
@@ -13,6 +14,9 @@ const eur = (cents: number) => fmt.money(cents, 'EUR');
 
 describe('web app: ownership, contributions and membership', () => {
   let t: TestApp;
+  // Its own database: the figures depend on the capital policy and the periods, which other
+  // suites of the run change.
+  let database: Awaited<ReturnType<typeof freshDatabase>>;
   let db: DataSource;
   let admin: SignedUp;
   let ana: SignedUp;
@@ -52,7 +56,8 @@ describe('web app: ownership, contributions and membership', () => {
     (await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM coop_events`))[0].n - eventsBefore;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    database = await freshDatabase();
+    t = await createTestApp({ DATABASE_URL: database.url });
     db = t.app.get(DataSource);
     eventsBefore = await eventCount();
     admin = await signUp(t);
@@ -93,7 +98,10 @@ describe('web app: ownership, contributions and membership', () => {
     await db.query(`UPDATE coop_periods SET ends_at = now() + interval '2 days' WHERE status = 'open'`);
   });
 
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await database.drop();
+  });
 
   it('sends signed-out visitors to sign in, coming back afterwards', async () => {
     const visitor = new FormClient(t, 'http://guildhall.test');

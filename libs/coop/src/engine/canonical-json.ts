@@ -40,13 +40,13 @@ export class CanonicalArrayHash {
   private count = 0;
   private done = false;
 
-  constructor(head: Readonly<Record<string, unknown>>, key: string) {
+  constructor(head: object, key: string) {
     if (Object.prototype.hasOwnProperty.call(head, key)) throw new TypeError(`head has ${key} already`);
     const before: Record<string, unknown> = {};
-    for (const name of Object.keys(head)) {
-      if (head[name] === undefined) continue;
-      if (name < key) before[name] = head[name];
-      else this.after[name] = head[name];
+    for (const [name, value] of Object.entries(head)) {
+      if (value === undefined) continue;
+      if (name < key) before[name] = value;
+      else this.after[name] = value;
     }
     const opening = canonicalJson(before);
     this.sink.write(opening.length > 2 ? `${opening.slice(0, -1)},${quoteKey(key)}[` : `{${quoteKey(key)}[`);

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
-import type { MemberStatus, SnapshotEvent } from '../engine/snapshot';
+import { REVERSAL, type MemberStatus, type SnapshotEvent } from '../engine/snapshot';
 import { CoopPeriodEntity } from './coop-period.entity';
 import { settledLater, whenSent } from './in-flight';
 
@@ -268,18 +268,20 @@ export class CoopPeriodRepository {
   }
 
   /**
-   * The events recorded after `afterSeq`, parsed (each event's JSON was written when it was
-   * recorded: a chunk of events travels as one text value), and the last seq among them. Chunk
-   * by chunk in seq order: the server aggregates the next chunk while this process parses the
-   * last. Once the last seq is known, `afterLast(through)` is issued before the last chunk is
-   * parsed (its promise is returned as `after`, to be awaited by the caller).
+   * The events recorded after `afterSeq`, chunk by chunk in seq order, each chunk parsed (each
+   * event's JSON was written when it was recorded: a chunk travels as one text value) and handed
+   * to `onChunk`, then dropped: a close never holds all its events. The server aggregates the
+   * next chunk while this process handles the last. Once the last seq is known, `afterLast(through)`
+   * is issued before the last chunk is handled (its promise is returned as `after`, to be awaited
+   * by the caller). Returns how many events there were and the last seq among them.
    */
   async snapshotEvents<T>(
     manager: EntityManager,
     afterSeq: number,
     afterLast: (through: number) => Promise<T>,
-  ): Promise<{ events: SnapshotEvent[]; through: number; after: Promise<T> }> {
-    const events: SnapshotEvent[] = [];
+    onChunk: (events: SnapshotEvent[]) => void,
+  ): Promise<{ count: number; through: number; after: Promise<T> }> {
+    let count = 0;
     let through = afterSeq;
     let after: Promise<T> | undefined;
     let next: Promise<EventsChunk> | undefined = this.eventsChunk(manager, afterSeq);
@@ -293,10 +295,23 @@ export class CoopPeriodRepository {
       }
       await whenSent(manager);
       if (chunk.count === 0) break;
-      const parsed = JSON.parse(`[${chunk.text}]`) as SnapshotEvent[];
-      for (let i = 0; i < parsed.length; i++) events.push(parsed[i]);
+      count += chunk.count;
+      onChunk(JSON.parse(`[${chunk.text}]`) as SnapshotEvent[]);
     }
-    return { events, through, after: after! };
+    return { count, through, after: after! };
+  }
+
+  /**
+   * The id each REVERSAL recorded after `afterSeq` reverses: what a streamed publication drops
+   * before it sees the events (a reversal comes after its target). In the close's transaction
+   * (or a preview's), this is exactly the reversals snapshotEvents will read.
+   */
+  async reversedSince(manager: EntityManager, afterSeq: number): Promise<Set<string>> {
+    const [row]: { ids: string | null }[] = await manager.query(
+      `SELECT json_agg(reverses)::text AS ids FROM coop_events WHERE seq > $1 AND type = $2`,
+      [afterSeq, REVERSAL],
+    );
+    return new Set(JSON.parse(row?.ids ?? '[]') as string[]);
   }
 
   /**

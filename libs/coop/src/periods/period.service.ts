@@ -4,6 +4,7 @@ import { AuditLog } from '@guildhall/core';
 import type { EntityManager } from 'typeorm';
 import { InvalidSnapshotError } from '../coop.exception';
 import { CoopServiceErrorCode, CoopServiceException } from '../coop-service.exception';
+import { CanonicalArrayHash } from '../engine/canonical-json';
 import { allocateSnapshot, sealSnapshot, type EnginePhases } from '../engine/close-period';
 import { SNAPSHOT_FORMAT, type Allocation, type PeriodResult, type PeriodSnapshot } from '../engine/snapshot';
 import { DEFAULT_PARAMETERS, DEFAULT_VESTING_PERIODS } from '../bylaws';
@@ -11,7 +12,7 @@ import { AdoptedParameters } from '../governance/adopted-parameters';
 import { closePostings } from '../ledger/close-postings';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { LedgerService } from '../ledger/ledger.service';
-import { newPseudonymKey, publish, type PublishedSnapshot } from '../transparency/published-snapshot';
+import { newPseudonymKey, SnapshotPublisher, type PublishedSnapshot } from '../transparency/published-snapshot';
 import type { CoopPeriodEntity } from './coop-period.entity';
 import { CoopPeriodRepository, type MemberRow } from './coop-period.repository';
 import { settledLater, whenSent } from './in-flight';
@@ -167,8 +168,9 @@ export class PeriodService {
       const period = await this.periods.findOpen(manager);
       if (!period) throw new CoopServiceException(CoopServiceErrorCode.PeriodNotFound, 'No period is open');
       const asOf = new Date();
-      const built = await this.buildSnapshot(manager, period, asOf < period.endsAt ? asOf : period.endsAt, null);
-      const { snapshot, pseudonyms } = publish(built.internal, period.pseudonymKey ?? newPseudonymKey());
+      const end = asOf < period.endsAt ? asOf : period.endsAt;
+      const built = await this.buildSnapshot(manager, period, end, period.pseudonymKey ?? newPseudonymKey(), null);
+      const { snapshot, pseudonyms } = built;
       const result = sealSnapshot(snapshot, this.allocate(snapshot, {}));
       return {
         period,
@@ -176,7 +178,7 @@ export class PeriodService {
         snapshot,
         result,
         handles: new Map([...pseudonyms].map(([username, pseudonym]) => [pseudonym, username])),
-        recordedEvents: built.internal.events.length,
+        recordedEvents: built.recordedEvents,
         members: built.members.length,
       };
     });
@@ -196,18 +198,12 @@ export class PeriodService {
   ): Promise<PeriodCloseOutcome> {
     const { phases, lap, total } = phaseTimer();
     const end = cutoff < period.endsAt ? cutoff : period.endsAt;
-    const { internal, members, money, vesting, eventsThrough, storing } = await this.buildSnapshot(
-      manager,
-      period,
-      end,
-      lap,
-    );
     // The engine runs the published snapshot (pseudonyms order its ties, ADR 0022), so replaying
     // what anyone can download gives exactly what the ledger posts. The key was drawn when the
     // period opened (ADR 0045: a preview derives the same pseudonyms); older periods draw it now.
     const pseudonymKey = period.pseudonymKey ?? newPseudonymKey();
-    const { snapshot, pseudonyms } = publish(internal, pseudonymKey);
-    lap('publishMs');
+    const { snapshot, pseudonyms, recordedEvents, members, money, vesting, eventsThrough, storing } =
+      await this.buildSnapshot(manager, period, end, pseudonymKey, lap);
     const engine: EnginePhases = {};
     const allocation = this.allocate(snapshot, engine);
     lap('allocateMs');
@@ -255,7 +251,7 @@ export class PeriodService {
       msg: 'period closed',
       periodId: period.id,
       members: members.length,
-      events: internal.events.length,
+      events: recordedEvents,
       publishedEvents: snapshot.events.length,
       ms: total(),
       ...phases,
@@ -264,14 +260,17 @@ export class PeriodService {
   }
 
   /**
-   * The internal snapshot of `period` ended at `end`, as a close builds it, with what the
-   * postings need. With `lap` (a close), the snapshot is stored in the server from when the
-   * last event is known (`storing`); without (a preview), nothing is written.
+   * The published snapshot of `period` ended at `end` under `pseudonymKey`, as a close builds
+   * it, with what the postings need. The internal snapshot is never held: its events stream from
+   * the database chunk by chunk into its canonical hash and the publisher (ADR 0051). With `lap`
+   * (a close), the internal snapshot is stored in the server from when the last event is known
+   * (`storing`); without (a preview), nothing is written.
    */
   private async buildSnapshot(
     manager: EntityManager,
     period: CoopPeriodEntity,
     end: Date,
+    pseudonymKey: string,
     lap: ((name: string) => void) | null,
   ): Promise<BuiltSnapshot> {
     const timing = lap ?? (() => undefined);
@@ -306,15 +305,27 @@ export class PeriodService {
     };
     timing('moneyAndVestingMs');
     const afterSeq = previous?.eventsThrough ?? 0;
+    const publisher = new SnapshotPublisher(head, pseudonymKey, await this.periods.reversedSince(manager, afterSeq));
+    const internalHash = new CanonicalArrayHash(head, 'events');
+    timing('reversalsMs');
     const {
-      events,
+      count: recordedEvents,
       through: eventsThrough,
       after: storing,
-    } = await this.periods.snapshotEvents(manager, afterSeq, (through) =>
-      lap ? this.periods.storeSnapshot(manager, period.id, head, { afterSeq, through }) : Promise.resolve(),
+    } = await this.periods.snapshotEvents(
+      manager,
+      afterSeq,
+      (through) =>
+        lap ? this.periods.storeSnapshot(manager, period.id, head, { afterSeq, through }) : Promise.resolve(),
+      (events) => {
+        internalHash.add(events);
+        publisher.add(events);
+      },
     );
     timing('eventsMs');
-    return { internal: { ...head, events }, members, money, vesting, eventsThrough, storing };
+    const { snapshot, pseudonyms } = publisher.finish(internalHash.digest());
+    timing('publishMs');
+    return { snapshot, pseudonyms, recordedEvents, members, money, vesting, eventsThrough, storing };
   }
 
   private allocate(snapshot: PeriodSnapshot, phases: EnginePhases): Allocation {
@@ -355,7 +366,11 @@ export class PeriodService {
 }
 
 interface BuiltSnapshot {
-  internal: PeriodSnapshot;
+  snapshot: PublishedSnapshot;
+  /** Usernames → pseudonyms of the members the snapshot lists. */
+  pseudonyms: ReadonlyMap<string, string>;
+  /** Events recorded in the period (internal: reversals and reversed ones included). */
+  recordedEvents: number;
   members: MemberRow[];
   money: { revenue: number; costs: number; through: number };
   vesting: Awaited<ReturnType<LedgerRepository['unitsIssuedBy']>>;

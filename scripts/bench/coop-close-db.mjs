@@ -43,7 +43,7 @@ export async function closeThroughDatabase({ members, events }) {
       const rssBefore = process.memoryUsage().rss;
       const started = performance.now();
       const cpuStarted = process.cpuUsage();
-      const { result, posted, phases } = await periods.close();
+      const { result, posted, phases, peakRssMB: peakRssMBByPhase } = await periods.close();
       const closeMs = performance.now() - started;
       // this process's CPU time in the close (not the server's): steadier than wall time under load
       const { user, system } = process.cpuUsage(cpuStarted);
@@ -65,6 +65,8 @@ export async function closeThroughDatabase({ members, events }) {
         closeCpuMs: Math.round((user + system) / 1000),
         secondCloseMs: Math.round(againMs),
         phases: { ...phases, lockAndCommitMs: Math.round(lockAndCommitMs) },
+        // this process's peak RSS so far at the end of each phase (where it jumps, that phase raised it)
+        peakRssMBByPhase,
         postings,
         resultMembers: result.members.length,
         unitsIssued: result.unitsIssued,

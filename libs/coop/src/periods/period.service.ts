@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditLog } from '@guildhall/core';
 import type { EntityManager } from 'typeorm';
@@ -15,6 +14,7 @@ import { LedgerService } from '../ledger/ledger.service';
 import { newPseudonymKey, SnapshotPublisher, type PublishedSnapshot } from '../transparency/published-snapshot';
 import type { CoopPeriodEntity } from './coop-period.entity';
 import { CoopPeriodRepository, type MemberRow } from './coop-period.repository';
+import { phaseTimer, type ClosePhases } from './close-phases';
 import { settledLater, whenSent } from './in-flight';
 import { monthStart, nextMonthStart, periodId } from './period-calendar';
 
@@ -25,9 +25,9 @@ export interface PeriodCloseOutcome {
   posted: boolean;
   /** When posted: milliseconds per phase of the close (the commit is not among them). */
   phases?: ClosePhases;
+  /** When posted: this process's peak RSS (MB) so far at the end of each phase. */
+  peakRssMB?: ClosePhases;
 }
-
-export type ClosePhases = Record<string, number>;
 
 export interface CloseOptions {
   /** The acting account, for the audit log (null: the system, e.g. the CLI). */
@@ -66,22 +66,6 @@ export interface OpenPeriodStatus {
 
 /** A preview older than this cannot end a close: preview again. */
 export const PREVIEW_VALID_MS = 60 * 60 * 1000;
-
-/** Times consecutive phases: `lap(name)` records the milliseconds since the previous lap. */
-function phaseTimer(): { phases: ClosePhases; lap: (name: string) => void; total: () => number } {
-  const started = performance.now();
-  let mark = started;
-  const phases: ClosePhases = {};
-  return {
-    phases,
-    lap: (name) => {
-      const now = performance.now();
-      phases[name] = Math.round(now - mark);
-      mark = now;
-    },
-    total: () => Math.round(performance.now() - started),
-  };
-}
 
 export const closeKey = (periodId: string) => `close:${periodId}`;
 
@@ -196,7 +180,7 @@ export class PeriodService {
     closedAt: Date,
     cutoff: Date,
   ): Promise<PeriodCloseOutcome> {
-    const { phases, lap, total } = phaseTimer();
+    const { phases, peakRssMB, lap, total } = phaseTimer();
     const end = cutoff < period.endsAt ? cutoff : period.endsAt;
     // The engine runs the published snapshot (pseudonyms order its ties, ADR 0022), so replaying
     // what anyone can download gives exactly what the ledger posts. The key was drawn when the
@@ -255,8 +239,9 @@ export class PeriodService {
       publishedEvents: snapshot.events.length,
       ms: total(),
       ...phases,
+      peakRssMB,
     });
-    return { snapshot, result, posted: true, phases };
+    return { snapshot, result, posted: true, phases, peakRssMB };
   }
 
   /**

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { REVERSAL, type MemberStatus, type SnapshotEvent } from '../engine/snapshot';
 import { CoopPeriodEntity } from './coop-period.entity';
 import { settledLater, whenSent } from './in-flight';
+import { jsonParts } from './json-parts';
 
 /** Every close takes this session lock first: closes run one at a time, across processes. */
 const CLOSE_LOCK = 'guildhall:coop-close';
@@ -11,6 +12,8 @@ const SERIALIZATION_FAILURE = '40001';
 const CLOSE_ATTEMPTS = 5;
 /** Events per query of a close's snapshot (see snapshotEvents). */
 const EVENTS_CHUNK = 125_000;
+/** Characters per part of a stored published snapshot (see storePublished). */
+const PUBLISHED_PART_CHARS = 8 << 20;
 
 interface EventsChunk {
   text: string;
@@ -140,11 +143,35 @@ export class CoopPeriodRepository {
     );
   }
 
-  /** Marks the period closed with its result (its snapshot is stored already: storeSnapshot). */
+  /**
+   * Stores the published snapshot of the period being closed as the text JSON.stringify gives
+   * (what storing it as a `json` value wrote before), sent in parts of PUBLISHED_PART_CHARS
+   * (jsonParts) into a temporary table and joined in the server: this process never holds the
+   * whole text (a hundred MB at a million events) nor the driver's copy of it.
+   */
+  async storePublished(manager: EntityManager, id: string, published: object): Promise<void> {
+    await manager.query(`CREATE TEMP TABLE close_published_parts (n int PRIMARY KEY, part text) ON COMMIT DROP`);
+    let n = 0;
+    for (const part of jsonParts(published, PUBLISHED_PART_CHARS)) {
+      await manager.query(`INSERT INTO close_published_parts (n, part) VALUES ($1, $2)`, [n++, part]);
+    }
+    await manager.query(
+      `UPDATE coop_periods
+          SET published_snapshot = (SELECT string_agg(part, '' ORDER BY n) FROM close_published_parts)::json
+        WHERE id = $1 AND status = 'open'`,
+      [id],
+    );
+    await manager.query(`DROP TABLE close_published_parts`);
+  }
+
+  /**
+   * Marks the period closed with its result (its snapshots are stored already: storeSnapshot,
+   * storePublished).
+   */
   async markClosed(
     manager: EntityManager,
     id: string,
-    close: Pick<CoopPeriodEntity, Exclude<NullOnOpen, 'snapshot'> | 'endsAt'>,
+    close: Pick<CoopPeriodEntity, Exclude<NullOnOpen, 'snapshot' | 'publishedSnapshot'> | 'endsAt'>,
   ): Promise<void> {
     await manager
       .getRepository(CoopPeriodEntity)

@@ -217,6 +217,8 @@ export class PeriodService {
     lap('postMoneyWaitMs');
     await this.ledgerService.post(manager, { key, ledger: 'units', periodId: period.id, lines: lines.units });
     lap('postUnitsMs');
+    await this.periods.storePublished(manager, period.id, snapshot);
+    lap('storePublishedMs');
     await this.periods.markClosed(manager, period.id, {
       endsAt: end,
       result,
@@ -224,7 +226,6 @@ export class PeriodService {
       outputHash: result.outputHash,
       eventsThrough,
       paymentsThrough: money.through,
-      publishedSnapshot: snapshot,
       pseudonymKey,
       closedAt,
     });

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { REVERSAL, type MemberStatus, type SnapshotEvent } from '../engine/snapshot';
-import { CoopPeriodEntity } from './coop-period.entity';
+import { CoopPeriodEntity, WITHOUT_SNAPSHOTS, type Snapshots } from './coop-period.entity';
 import { settledLater, whenSent } from './in-flight';
 import { jsonParts } from './json-parts';
 
@@ -46,8 +46,13 @@ export class CoopPeriodRepository {
     return manager.getRepository(CoopPeriodEntity).findOneBy({ id });
   }
 
-  findBySeq(manager: EntityManager, seq: number): Promise<CoopPeriodEntity | null> {
-    return manager.getRepository(CoopPeriodEntity).findOneBy({ seq });
+  /**
+   * The period numbered `seq` without its stored snapshots (`snapshot` and `publishedSnapshot`
+   * are undefined): a close reads its predecessors' balances and watermarks, not the hundreds of
+   * MB of JSON they published.
+   */
+  findBySeq(manager: EntityManager, seq: number): Promise<Omit<CoopPeriodEntity, Snapshots> | null> {
+    return manager.getRepository(CoopPeriodEntity).findOne({ where: { seq }, select: WITHOUT_SNAPSHOTS });
   }
 
   /** The period before `seq` (null for the first). */

@@ -127,8 +127,7 @@ const NATIVE_RUN = 4096;
 // usually in canonical order already (the platform writes them so). For such an object
 // JSON.stringify writes exactly the canonical text (same string escapes and number forms), natively
 // and with less garbage; so runs of them go through one JSON.stringify call, anything else
-// element by element. A flat object whose keys are out of order (a published event is built
-// id, type, member, …) joins the run as a copy with its keys in order (sortedFlatCopy).
+// element by element.
 function writeArray(values: readonly unknown[], sink: Sink): void {
   sink.write('[');
   writeElements(values, sink);
@@ -141,18 +140,9 @@ function writeElements(values: readonly unknown[], sink: Sink): void {
   while (i < values.length) {
     let run = i;
     const limit = Math.min(values.length, i + NATIVE_RUN);
-    const batch: object[] = [];
-    for (; run < limit; run++) {
-      const value = values[run];
-      if (isFlatCanonical(value)) batch.push(value as object);
-      else {
-        const copy = sortedFlatCopy(value);
-        if (copy === undefined) break;
-        batch.push(copy);
-      }
-    }
+    while (run < limit && isFlatCanonical(values[run])) run++;
     if (run > i) {
-      const text = JSON.stringify(batch);
+      const text = JSON.stringify(values.slice(i, run));
       sink.write(i > 0 ? ',' + text.slice(1, -1) : text.slice(1, -1));
       i = run;
     } else {
@@ -160,45 +150,6 @@ function writeElements(values: readonly unknown[], sink: Sink): void {
       writeValue(values[i++], sink);
     }
   }
-}
-
-/**
- * A copy of a plain flat object (no toJSON; values strings, finite numbers, booleans or null)
- * with its keys inserted in UTF-16 order, so that JSON.stringify(copy) is its canonical JSON;
- * undefined for anything else, and for a key starting with a digit (an integer-like key would be
- * enumerated first, whatever the insertion order).
- */
-function sortedFlatCopy(value: unknown): object | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return undefined;
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return undefined;
-  const keys = sortedKeys(value as Record<string, unknown>);
-  const copy = Object.create(null) as Record<string, unknown>;
-  for (let k = 0; k < keys.length; k++) {
-    const key = keys[k];
-    const first = key.charCodeAt(0);
-    if (first >= 0x30 && first <= 0x39) return undefined;
-    const member = (value as Record<string, unknown>)[key];
-    switch (typeof member) {
-      case 'string':
-      case 'boolean':
-        break;
-      case 'number':
-        if (!Number.isFinite(member)) return undefined;
-        break;
-      case 'object':
-        if (member !== null) return undefined;
-        break;
-      case 'undefined':
-      case 'bigint':
-      case 'function':
-      case 'symbol':
-        return undefined;
-    }
-    copy[key] = member;
-  }
-  return copy;
 }
 
 /**

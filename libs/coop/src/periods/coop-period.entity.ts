@@ -77,6 +77,8 @@ export class CoopPeriodEntity {
 }
 
 export type Snapshots = 'snapshot' | 'publishedSnapshot';
+/** A period as read without its stored snapshots. */
+export type PeriodRow = Omit<CoopPeriodEntity, Snapshots>;
 /** Every column of a period but its stored snapshots. */
 export const WITHOUT_SNAPSHOTS: FindOptionsSelect<CoopPeriodEntity> = {
   id: true,

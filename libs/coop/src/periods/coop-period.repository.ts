@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
-import { REVERSAL, type MemberStatus, type SnapshotEvent } from '../engine/snapshot';
-import { CoopPeriodEntity, WITHOUT_SNAPSHOTS, type Snapshots } from './coop-period.entity';
+import { REVERSAL, type MemberStatus, type PeriodSnapshot, type SnapshotEvent } from '../engine/snapshot';
+import { CoopPeriodEntity, WITHOUT_SNAPSHOTS, type PeriodRow } from './coop-period.entity';
 import { settledLater, whenSent } from './in-flight';
 import { jsonParts } from './json-parts';
 
@@ -46,12 +46,29 @@ export class CoopPeriodRepository {
     return manager.getRepository(CoopPeriodEntity).findOneBy({ id });
   }
 
+  /** findById without the stored snapshots (`snapshot`, `publishedSnapshot` undefined). */
+  findWithoutSnapshots(id: string, manager: EntityManager): Promise<PeriodRow | null> {
+    return manager.getRepository(CoopPeriodEntity).findOne({ where: { id }, select: WITHOUT_SNAPSHOTS });
+  }
+
+  /**
+   * The snapshot a closed period published (before ADR 0022: the one it stored), parsed; only
+   * that column is read, not the internal snapshot beside it.
+   */
+  async publishedSnapshotOf(manager: EntityManager, id: string): Promise<PeriodSnapshot | null> {
+    const [row]: { text: string | null }[] = await manager.query(
+      `SELECT coalesce(published_snapshot, snapshot)::text AS text FROM coop_periods WHERE id = $1`,
+      [id],
+    );
+    return row?.text ? (JSON.parse(row.text) as PeriodSnapshot) : null;
+  }
+
   /**
    * The period numbered `seq` without its stored snapshots (`snapshot` and `publishedSnapshot`
    * are undefined): a close reads its predecessors' balances and watermarks, not the hundreds of
    * MB of JSON they published.
    */
-  findBySeq(manager: EntityManager, seq: number): Promise<Omit<CoopPeriodEntity, Snapshots> | null> {
+  findBySeq(manager: EntityManager, seq: number): Promise<PeriodRow | null> {
     return manager.getRepository(CoopPeriodEntity).findOne({ where: { seq }, select: WITHOUT_SNAPSHOTS });
   }
 

@@ -12,7 +12,7 @@ import { closePostings } from '../ledger/close-postings';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { LedgerService } from '../ledger/ledger.service';
 import { newPseudonymKey, SnapshotPublisher, type PublishedSnapshot } from '../transparency/published-snapshot';
-import type { CoopPeriodEntity } from './coop-period.entity';
+import type { CoopPeriodEntity, PeriodRow } from './coop-period.entity';
 import { CoopPeriodRepository, type MemberRow } from './coop-period.repository';
 import { phaseTimer, type ClosePhases } from './close-phases';
 import { settledLater, whenSent } from './in-flight';
@@ -115,11 +115,11 @@ export class PeriodService {
   async close(id?: string, options: CloseOptions = {}): Promise<PeriodCloseOutcome> {
     const target = id ?? (await this.current()).id;
     return this.periods.withCloseLock(async (manager) => {
-      const period = await this.periods.findById(target, manager);
+      const period = await this.periods.findWithoutSnapshots(target, manager);
       if (!period) throw new CoopServiceException(CoopServiceErrorCode.PeriodNotFound, `No period ${target}`);
       if (period.status === 'closed') {
-        const snapshot = (period.publishedSnapshot ?? period.snapshot) as PeriodSnapshot;
-        return { snapshot, result: period.result as PeriodResult, posted: false };
+        const snapshot = await this.periods.publishedSnapshotOf(manager, period.id);
+        return { snapshot: snapshot!, result: period.result as PeriodResult, posted: false };
       }
       const closedAt = new Date();
       if (options.asOf) checkAsOf(options.asOf, period, closedAt);
@@ -176,7 +176,7 @@ export class PeriodService {
    */
   private async closeOpen(
     manager: EntityManager,
-    period: CoopPeriodEntity,
+    period: PeriodRow,
     closedAt: Date,
     cutoff: Date,
   ): Promise<PeriodCloseOutcome> {
@@ -254,7 +254,7 @@ export class PeriodService {
    */
   private async buildSnapshot(
     manager: EntityManager,
-    period: CoopPeriodEntity,
+    period: PeriodRow,
     end: Date,
     pseudonymKey: string,
     lap: ((name: string) => void) | null,
@@ -332,7 +332,7 @@ export class PeriodService {
    * an adoption applies from the period after the one it was decided in, and the first period is
    * the one every adoption before it was decided in (it may open only at the first close).
    */
-  private async openNext(manager: EntityManager, start: Date, previous: CoopPeriodEntity | null): Promise<void> {
+  private async openNext(manager: EntityManager, start: Date, previous: PeriodRow | null): Promise<void> {
     if (!previous && (await this.periods.findOpen(manager))) return;
     const startsAt = previous ? start : monthStart(start);
     const id = periodId(startsAt, await this.periods.countWithBase(manager, periodId(startsAt, 0)));
@@ -365,7 +365,7 @@ interface BuiltSnapshot {
 }
 
 /** A close's `asOf` must be a recent preview's: not in the future, not stale, after the start. */
-function checkAsOf(asOf: Date, period: CoopPeriodEntity, now: Date): void {
+function checkAsOf(asOf: Date, period: PeriodRow, now: Date): void {
   const time = asOf.getTime();
   if (!Number.isFinite(time) || time > now.getTime() || now.getTime() - time > PREVIEW_VALID_MS) {
     throw new CoopServiceException(

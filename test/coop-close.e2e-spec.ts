@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { closePeriod as runEngine, memberPseudonym, type PeriodResult, type PeriodSnapshot } from '@guildhall/coop';
+import {
+  canonicalHash,
+  closePeriod as runEngine,
+  memberPseudonym,
+  type PeriodResult,
+  type PeriodSnapshot,
+  type PublishedSnapshot,
+} from '@guildhall/coop';
 import { internalSnapshot, pseudonymKey } from './utils/coop';
 import { signUp, type SignedUp } from './utils/factories';
 import { cleanEnv, run } from './utils/spawn';
@@ -152,6 +159,14 @@ describe('cooperative period close (e2e)', () => {
     expect(result.members.map((m) => m.id)).toEqual([ana, ben, cy].map((m) => memberPseudonym(key, m.username)).sort());
     expect(result.unitsIssued).toBe(10_000);
     expect(runEngine(snapshot)).toEqual(result);
+    // Stored part by part (storePublished), the published snapshot is the text JSON.stringify
+    // gives, and commits to the internal snapshot stored beside it (hashed from the stream).
+    const [stored] = await db.query<{ text: string }[]>(
+      `SELECT published_snapshot::text AS text FROM coop_periods WHERE id = $1`,
+      [result.period],
+    );
+    expect(stored.text).toBe(JSON.stringify(snapshot));
+    expect((snapshot as PublishedSnapshot).internalInputHash).toBe(canonicalHash(internal));
 
     const file = join(dir, 'snapshot.json');
     writeFileSync(file, JSON.stringify(snapshot));

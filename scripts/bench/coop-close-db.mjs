@@ -43,8 +43,10 @@ export async function closeThroughDatabase({ members, events }) {
       const rssBefore = process.memoryUsage().rss;
       const started = performance.now();
       const cpuStarted = process.cpuUsage();
-      const { result, posted, phases } = await periods.close();
+      const { result, posted, phases, peakRssMB: peakRssMBByPhase } = await periods.close();
       const closeMs = performance.now() - started;
+      // the close's own peak (the second close below reads the stored snapshot back)
+      const peakRssAfterCloseMB = Math.round(process.resourceUsage().maxRSS / 1024);
       // this process's CPU time in the close (not the server's): steadier than wall time under load
       const { user, system } = process.cpuUsage(cpuStarted);
       // The close's phases (PeriodService; `a.b` ones are parts of `a`); the rest is the lock,
@@ -65,10 +67,13 @@ export async function closeThroughDatabase({ members, events }) {
         closeCpuMs: Math.round((user + system) / 1000),
         secondCloseMs: Math.round(againMs),
         phases: { ...phases, lockAndCommitMs: Math.round(lockAndCommitMs) },
+        // this process's peak RSS so far at the end of each phase (where it jumps, that phase raised it)
+        peakRssMBByPhase,
         postings,
         resultMembers: result.members.length,
         unitsIssued: result.unitsIssued,
         rssBeforeCloseMB: Math.round(rssBefore / 1024 / 1024),
+        peakRssAfterCloseMB,
         peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
         outputHash: result.outputHash,
       };

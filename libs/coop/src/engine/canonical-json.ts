@@ -27,6 +27,51 @@ export function canonicalHash(value: unknown): string {
   return hash.digest('hex');
 }
 
+/**
+ * `canonicalHash({ ...head, [key]: elements })` with the elements fed in chunks (`add`), in
+ * order, never all held: the bytes hashed are exactly canonicalJson's. `head`'s members before
+ * `key` (in canonical key order) are written at once, those after it when `digest` is called.
+ * `head` must not have `key` itself.
+ */
+export class CanonicalArrayHash {
+  private readonly hash = createHash('sha256');
+  private readonly sink = new HashSink(this.hash);
+  private readonly after: Record<string, unknown> = {};
+  private count = 0;
+  private done = false;
+
+  constructor(head: object, key: string) {
+    if (Object.prototype.hasOwnProperty.call(head, key)) throw new TypeError(`head has ${key} already`);
+    const before: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(head)) {
+      if (value === undefined) continue;
+      if (name < key) before[name] = value;
+      else this.after[name] = value;
+    }
+    const opening = canonicalJson(before);
+    this.sink.write(opening.length > 2 ? `${opening.slice(0, -1)},${quoteKey(key)}[` : `{${quoteKey(key)}[`);
+  }
+
+  /** The next elements of the array, in order. */
+  add(elements: readonly unknown[]): void {
+    if (this.done) throw new Error('CanonicalArrayHash: digest was taken already');
+    if (elements.length === 0) return;
+    if (this.count > 0) this.sink.write(',');
+    writeElements(elements, this.sink);
+    this.count += elements.length;
+  }
+
+  /** Lowercase hex SHA-256 of the whole document (once). */
+  digest(): string {
+    if (this.done) throw new Error('CanonicalArrayHash: digest was taken already');
+    this.done = true;
+    const closing = canonicalJson(this.after);
+    this.sink.write(closing.length > 2 ? `],${closing.slice(1)}` : ']}');
+    this.sink.flush();
+    return this.hash.digest('hex');
+  }
+}
+
 class HashSink implements Sink {
   private buffer = '';
   constructor(private readonly hash: Hash) {}
@@ -85,6 +130,12 @@ const NATIVE_RUN = 4096;
 // element by element.
 function writeArray(values: readonly unknown[], sink: Sink): void {
   sink.write('[');
+  writeElements(values, sink);
+  sink.write(']');
+}
+
+/** The elements of an array, comma-separated, without the brackets. */
+function writeElements(values: readonly unknown[], sink: Sink): void {
   let i = 0;
   while (i < values.length) {
     let run = i;
@@ -99,7 +150,6 @@ function writeArray(values: readonly unknown[], sink: Sink): void {
       writeValue(values[i++], sink);
     }
   }
-  sink.write(']');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, type FindOptionsSelect, Index, PrimaryColumn } from 'typeorm';
 import type { PeriodParameters, PeriodResult, PeriodSnapshot } from '../engine/snapshot';
 import { BIGINT } from '../ledger/bigint.transformer';
 import type { PublishedSnapshot } from '../transparency/published-snapshot';
@@ -75,3 +75,24 @@ export class CoopPeriodEntity {
   @Column({ type: 'timestamptz', nullable: true })
   closedAt: Date | null;
 }
+
+export type Snapshots = 'snapshot' | 'publishedSnapshot';
+/** A period as read without its stored snapshots. */
+export type PeriodRow = Omit<CoopPeriodEntity, Snapshots>;
+/** Every column of a period but its stored snapshots. */
+export const WITHOUT_SNAPSHOTS: FindOptionsSelect<CoopPeriodEntity> = {
+  id: true,
+  seq: true,
+  startsAt: true,
+  endsAt: true,
+  status: true,
+  parameters: true,
+  vestingPeriods: true,
+  pseudonymKey: true,
+  result: true,
+  inputHash: true,
+  outputHash: true,
+  eventsThrough: true,
+  paymentsThrough: true,
+  closedAt: true,
+};

@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
-import type { MemberStatus, SnapshotEvent } from '../engine/snapshot';
-import { CoopPeriodEntity } from './coop-period.entity';
+import { REVERSAL, type MemberStatus, type PeriodSnapshot, type SnapshotEvent } from '../engine/snapshot';
+import { CoopPeriodEntity, WITHOUT_SNAPSHOTS, type PeriodRow } from './coop-period.entity';
 import { settledLater, whenSent } from './in-flight';
+import { jsonParts } from './json-parts';
 
 /** Every close takes this session lock first: closes run one at a time, across processes. */
 const CLOSE_LOCK = 'guildhall:coop-close';
@@ -11,6 +12,8 @@ const SERIALIZATION_FAILURE = '40001';
 const CLOSE_ATTEMPTS = 5;
 /** Events per query of a close's snapshot (see snapshotEvents). */
 const EVENTS_CHUNK = 125_000;
+/** Characters per part of a stored published snapshot (see storePublished). */
+const PUBLISHED_PART_CHARS = 8 << 20;
 
 interface EventsChunk {
   text: string;
@@ -43,8 +46,30 @@ export class CoopPeriodRepository {
     return manager.getRepository(CoopPeriodEntity).findOneBy({ id });
   }
 
-  findBySeq(manager: EntityManager, seq: number): Promise<CoopPeriodEntity | null> {
-    return manager.getRepository(CoopPeriodEntity).findOneBy({ seq });
+  /** findById without the stored snapshots (`snapshot`, `publishedSnapshot` undefined). */
+  findWithoutSnapshots(id: string, manager: EntityManager): Promise<PeriodRow | null> {
+    return manager.getRepository(CoopPeriodEntity).findOne({ where: { id }, select: WITHOUT_SNAPSHOTS });
+  }
+
+  /**
+   * The snapshot a closed period published (before ADR 0022: the one it stored), parsed; only
+   * that column is read, not the internal snapshot beside it.
+   */
+  async publishedSnapshotOf(manager: EntityManager, id: string): Promise<PeriodSnapshot | null> {
+    const [row]: { text: string | null }[] = await manager.query(
+      `SELECT coalesce(published_snapshot, snapshot)::text AS text FROM coop_periods WHERE id = $1`,
+      [id],
+    );
+    return row?.text ? (JSON.parse(row.text) as PeriodSnapshot) : null;
+  }
+
+  /**
+   * The period numbered `seq` without its stored snapshots (`snapshot` and `publishedSnapshot`
+   * are undefined): a close reads its predecessors' balances and watermarks, not the hundreds of
+   * MB of JSON they published.
+   */
+  findBySeq(manager: EntityManager, seq: number): Promise<PeriodRow | null> {
+    return manager.getRepository(CoopPeriodEntity).findOne({ where: { seq }, select: WITHOUT_SNAPSHOTS });
   }
 
   /** The period before `seq` (null for the first). */
@@ -140,11 +165,35 @@ export class CoopPeriodRepository {
     );
   }
 
-  /** Marks the period closed with its result (its snapshot is stored already: storeSnapshot). */
+  /**
+   * Stores the published snapshot of the period being closed as the text JSON.stringify gives
+   * (what storing it as a `json` value wrote before), sent in parts of PUBLISHED_PART_CHARS
+   * (jsonParts) into a temporary table and joined in the server: this process never holds the
+   * whole text (a hundred MB at a million events) nor the driver's copy of it.
+   */
+  async storePublished(manager: EntityManager, id: string, published: object): Promise<void> {
+    await manager.query(`CREATE TEMP TABLE close_published_parts (n int PRIMARY KEY, part text) ON COMMIT DROP`);
+    let n = 0;
+    for (const part of jsonParts(published, PUBLISHED_PART_CHARS)) {
+      await manager.query(`INSERT INTO close_published_parts (n, part) VALUES ($1, $2)`, [n++, part]);
+    }
+    await manager.query(
+      `UPDATE coop_periods
+          SET published_snapshot = (SELECT string_agg(part, '' ORDER BY n) FROM close_published_parts)::json
+        WHERE id = $1 AND status = 'open'`,
+      [id],
+    );
+    await manager.query(`DROP TABLE close_published_parts`);
+  }
+
+  /**
+   * Marks the period closed with its result (its snapshots are stored already: storeSnapshot,
+   * storePublished).
+   */
   async markClosed(
     manager: EntityManager,
     id: string,
-    close: Pick<CoopPeriodEntity, Exclude<NullOnOpen, 'snapshot'> | 'endsAt'>,
+    close: Pick<CoopPeriodEntity, Exclude<NullOnOpen, 'snapshot' | 'publishedSnapshot'> | 'endsAt'>,
   ): Promise<void> {
     await manager
       .getRepository(CoopPeriodEntity)
@@ -268,18 +317,20 @@ export class CoopPeriodRepository {
   }
 
   /**
-   * The events recorded after `afterSeq`, parsed (each event's JSON was written when it was
-   * recorded: a chunk of events travels as one text value), and the last seq among them. Chunk
-   * by chunk in seq order: the server aggregates the next chunk while this process parses the
-   * last. Once the last seq is known, `afterLast(through)` is issued before the last chunk is
-   * parsed (its promise is returned as `after`, to be awaited by the caller).
+   * The events recorded after `afterSeq`, chunk by chunk in seq order, each chunk parsed (each
+   * event's JSON was written when it was recorded: a chunk travels as one text value) and handed
+   * to `onChunk`, then dropped: a close never holds all its events. The server aggregates the
+   * next chunk while this process handles the last. Once the last seq is known, `afterLast(through)`
+   * is issued before the last chunk is handled (its promise is returned as `after`, to be awaited
+   * by the caller). Returns how many events there were and the last seq among them.
    */
   async snapshotEvents<T>(
     manager: EntityManager,
     afterSeq: number,
     afterLast: (through: number) => Promise<T>,
-  ): Promise<{ events: SnapshotEvent[]; through: number; after: Promise<T> }> {
-    const events: SnapshotEvent[] = [];
+    onChunk: (events: SnapshotEvent[]) => void,
+  ): Promise<{ count: number; through: number; after: Promise<T> }> {
+    let count = 0;
     let through = afterSeq;
     let after: Promise<T> | undefined;
     let next: Promise<EventsChunk> | undefined = this.eventsChunk(manager, afterSeq);
@@ -293,10 +344,23 @@ export class CoopPeriodRepository {
       }
       await whenSent(manager);
       if (chunk.count === 0) break;
-      const parsed = JSON.parse(`[${chunk.text}]`) as SnapshotEvent[];
-      for (let i = 0; i < parsed.length; i++) events.push(parsed[i]);
+      count += chunk.count;
+      onChunk(JSON.parse(`[${chunk.text}]`) as SnapshotEvent[]);
     }
-    return { events, through, after: after! };
+    return { count, through, after: after! };
+  }
+
+  /**
+   * The id each REVERSAL recorded after `afterSeq` reverses: what a streamed publication drops
+   * before it sees the events (a reversal comes after its target). In the close's transaction
+   * (or a preview's), this is exactly the reversals snapshotEvents will read.
+   */
+  async reversedSince(manager: EntityManager, afterSeq: number): Promise<Set<string>> {
+    const [row]: { ids: string | null }[] = await manager.query(
+      `SELECT json_agg(reverses)::text AS ids FROM coop_events WHERE seq > $1 AND type = $2`,
+      [afterSeq, REVERSAL],
+    );
+    return new Set(JSON.parse(row?.ids ?? '[]') as string[]);
   }
 
   /**

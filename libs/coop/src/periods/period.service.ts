@@ -1,9 +1,9 @@
-import { performance } from 'node:perf_hooks';
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditLog, Metrics } from '@guildhall/core';
 import type { EntityManager } from 'typeorm';
 import { InvalidSnapshotError } from '../coop.exception';
 import { CoopServiceErrorCode, CoopServiceException } from '../coop-service.exception';
+import { CanonicalArrayHash } from '../engine/canonical-json';
 import { allocateSnapshot, sealSnapshot, type EnginePhases } from '../engine/close-period';
 import { SNAPSHOT_FORMAT, type Allocation, type PeriodResult, type PeriodSnapshot } from '../engine/snapshot';
 import { DEFAULT_PARAMETERS, DEFAULT_VESTING_PERIODS } from '../bylaws';
@@ -11,9 +11,10 @@ import { AdoptedParameters } from '../governance/adopted-parameters';
 import { closePostings } from '../ledger/close-postings';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { LedgerService } from '../ledger/ledger.service';
-import { newPseudonymKey, publish, type PublishedSnapshot } from '../transparency/published-snapshot';
-import type { CoopPeriodEntity } from './coop-period.entity';
+import { newPseudonymKey, SnapshotPublisher, type PublishedSnapshot } from '../transparency/published-snapshot';
+import type { CoopPeriodEntity, PeriodRow } from './coop-period.entity';
 import { CoopPeriodRepository, type MemberRow } from './coop-period.repository';
+import { closePhaseSeconds, phaseTimer, type ClosePhases } from './close-phases';
 import { settledLater, whenSent } from './in-flight';
 import { monthStart, nextMonthStart, periodId } from './period-calendar';
 
@@ -24,9 +25,9 @@ export interface PeriodCloseOutcome {
   posted: boolean;
   /** When posted: milliseconds per phase of the close (the commit is not among them). */
   phases?: ClosePhases;
+  /** When posted: this process's peak RSS (MB) so far at the end of each phase. */
+  peakRssMB?: ClosePhases;
 }
-
-export type ClosePhases = Record<string, number>;
 
 export interface CloseOptions {
   /** The acting account, for the audit log (null: the system, e.g. the CLI). */
@@ -65,53 +66,6 @@ export interface OpenPeriodStatus {
 
 /** A preview older than this cannot end a close: preview again. */
 export const PREVIEW_VALID_MS = 60 * 60 * 1000;
-
-/** Times consecutive phases: `lap(name)` records the milliseconds since the previous lap. */
-function phaseTimer(): { phases: ClosePhases; lap: (name: string) => void; total: () => number } {
-  const started = performance.now();
-  let mark = started;
-  const phases: ClosePhases = {};
-  return {
-    phases,
-    lap: (name) => {
-      const now = performance.now();
-      phases[name] = Math.round(now - mark);
-      mark = now;
-    },
-    total: () => Math.round(performance.now() - started),
-  };
-}
-
-/** A close's phases as `guildhall_period_close_phase_seconds` reports them (the log keeps every lap). */
-export type ClosePhase = 'snapshot' | 'publish' | 'engine' | 'postings' | 'finish';
-
-/** Each lap of closeOpen and the phase it belongs to (`engine.*` details are inside allocate and hash). */
-const PHASE_OF_LAP: Readonly<Record<string, ClosePhase>> = {
-  prepareMs: 'snapshot',
-  membersMs: 'snapshot',
-  moneyAndVestingMs: 'snapshot',
-  eventsMs: 'snapshot',
-  storeWaitMs: 'snapshot',
-  publishMs: 'publish',
-  allocateMs: 'engine',
-  hashMs: 'engine',
-  postingLinesMs: 'postings',
-  postMoneySendMs: 'postings',
-  postMoneyWaitMs: 'postings',
-  postUnitsMs: 'postings',
-  markClosedMs: 'finish',
-  openNextMs: 'finish',
-};
-
-/** Seconds per phase of a close from its laps (milliseconds). */
-export function closePhaseSeconds(laps: ClosePhases): Map<ClosePhase, number> {
-  const seconds = new Map<ClosePhase, number>();
-  for (const [lap, ms] of Object.entries(laps)) {
-    const phase = PHASE_OF_LAP[lap];
-    if (phase) seconds.set(phase, (seconds.get(phase) ?? 0) + ms / 1000);
-  }
-  return seconds;
-}
 
 export const closeKey = (periodId: string) => `close:${periodId}`;
 
@@ -162,11 +116,11 @@ export class PeriodService {
   async close(id?: string, options: CloseOptions = {}): Promise<PeriodCloseOutcome> {
     const target = id ?? (await this.current()).id;
     const outcome = await this.periods.withCloseLock(async (manager) => {
-      const period = await this.periods.findById(target, manager);
+      const period = await this.periods.findWithoutSnapshots(target, manager);
       if (!period) throw new CoopServiceException(CoopServiceErrorCode.PeriodNotFound, `No period ${target}`);
       if (period.status === 'closed') {
-        const snapshot = (period.publishedSnapshot ?? period.snapshot) as PeriodSnapshot;
-        return { snapshot, result: period.result as PeriodResult, posted: false };
+        const snapshot = await this.periods.publishedSnapshotOf(manager, period.id);
+        return { snapshot: snapshot!, result: period.result as PeriodResult, posted: false };
       }
       const closedAt = new Date();
       if (options.asOf) checkAsOf(options.asOf, period, closedAt);
@@ -205,8 +159,9 @@ export class PeriodService {
       const period = await this.periods.findOpen(manager);
       if (!period) throw new CoopServiceException(CoopServiceErrorCode.PeriodNotFound, 'No period is open');
       const asOf = new Date();
-      const built = await this.buildSnapshot(manager, period, asOf < period.endsAt ? asOf : period.endsAt, null);
-      const { snapshot, pseudonyms } = publish(built.internal, period.pseudonymKey ?? newPseudonymKey());
+      const end = asOf < period.endsAt ? asOf : period.endsAt;
+      const built = await this.buildSnapshot(manager, period, end, period.pseudonymKey ?? newPseudonymKey(), null);
+      const { snapshot, pseudonyms } = built;
       const result = sealSnapshot(snapshot, this.allocate(snapshot, {}));
       return {
         period,
@@ -214,7 +169,7 @@ export class PeriodService {
         snapshot,
         result,
         handles: new Map([...pseudonyms].map(([username, pseudonym]) => [pseudonym, username])),
-        recordedEvents: built.internal.events.length,
+        recordedEvents: built.recordedEvents,
         members: built.members.length,
       };
     });
@@ -228,24 +183,18 @@ export class PeriodService {
    */
   private async closeOpen(
     manager: EntityManager,
-    period: CoopPeriodEntity,
+    period: PeriodRow,
     closedAt: Date,
     cutoff: Date,
   ): Promise<PeriodCloseOutcome> {
-    const { phases, lap, total } = phaseTimer();
+    const { phases, peakRssMB, lap, total } = phaseTimer();
     const end = cutoff < period.endsAt ? cutoff : period.endsAt;
-    const { internal, members, money, vesting, eventsThrough, storing } = await this.buildSnapshot(
-      manager,
-      period,
-      end,
-      lap,
-    );
     // The engine runs the published snapshot (pseudonyms order its ties, ADR 0022), so replaying
     // what anyone can download gives exactly what the ledger posts. The key was drawn when the
     // period opened (ADR 0045: a preview derives the same pseudonyms); older periods draw it now.
     const pseudonymKey = period.pseudonymKey ?? newPseudonymKey();
-    const { snapshot, pseudonyms } = publish(internal, pseudonymKey);
-    lap('publishMs');
+    const { snapshot, pseudonyms, recordedEvents, members, money, vesting, eventsThrough, storing } =
+      await this.buildSnapshot(manager, period, end, pseudonymKey, lap);
     const engine: EnginePhases = {};
     const allocation = this.allocate(snapshot, engine);
     lap('allocateMs');
@@ -275,6 +224,8 @@ export class PeriodService {
     lap('postMoneyWaitMs');
     await this.ledgerService.post(manager, { key, ledger: 'units', periodId: period.id, lines: lines.units });
     lap('postUnitsMs');
+    await this.periods.storePublished(manager, period.id, snapshot);
+    lap('storePublishedMs');
     await this.periods.markClosed(manager, period.id, {
       endsAt: end,
       result,
@@ -282,7 +233,6 @@ export class PeriodService {
       outputHash: result.outputHash,
       eventsThrough,
       paymentsThrough: money.through,
-      publishedSnapshot: snapshot,
       pseudonymKey,
       closedAt,
     });
@@ -293,23 +243,27 @@ export class PeriodService {
       msg: 'period closed',
       periodId: period.id,
       members: members.length,
-      events: internal.events.length,
+      events: recordedEvents,
       publishedEvents: snapshot.events.length,
       ms: total(),
       ...phases,
+      peakRssMB,
     });
-    return { snapshot, result, posted: true, phases };
+    return { snapshot, result, posted: true, phases, peakRssMB };
   }
 
   /**
-   * The internal snapshot of `period` ended at `end`, as a close builds it, with what the
-   * postings need. With `lap` (a close), the snapshot is stored in the server from when the
-   * last event is known (`storing`); without (a preview), nothing is written.
+   * The published snapshot of `period` ended at `end` under `pseudonymKey`, as a close builds
+   * it, with what the postings need. The internal snapshot is never held: its events stream from
+   * the database chunk by chunk into its canonical hash and the publisher (ADR 0051). With `lap`
+   * (a close), the internal snapshot is stored in the server from when the last event is known
+   * (`storing`); without (a preview), nothing is written.
    */
   private async buildSnapshot(
     manager: EntityManager,
-    period: CoopPeriodEntity,
+    period: PeriodRow,
     end: Date,
+    pseudonymKey: string,
     lap: ((name: string) => void) | null,
   ): Promise<BuiltSnapshot> {
     const timing = lap ?? (() => undefined);
@@ -344,15 +298,27 @@ export class PeriodService {
     };
     timing('moneyAndVestingMs');
     const afterSeq = previous?.eventsThrough ?? 0;
+    const publisher = new SnapshotPublisher(head, pseudonymKey, await this.periods.reversedSince(manager, afterSeq));
+    const internalHash = new CanonicalArrayHash(head, 'events');
+    timing('reversalsMs');
     const {
-      events,
+      count: recordedEvents,
       through: eventsThrough,
       after: storing,
-    } = await this.periods.snapshotEvents(manager, afterSeq, (through) =>
-      lap ? this.periods.storeSnapshot(manager, period.id, head, { afterSeq, through }) : Promise.resolve(),
+    } = await this.periods.snapshotEvents(
+      manager,
+      afterSeq,
+      (through) =>
+        lap ? this.periods.storeSnapshot(manager, period.id, head, { afterSeq, through }) : Promise.resolve(),
+      (events) => {
+        internalHash.add(events);
+        publisher.add(events);
+      },
     );
     timing('eventsMs');
-    return { internal: { ...head, events }, members, money, vesting, eventsThrough, storing };
+    const { snapshot, pseudonyms } = publisher.finish(internalHash.digest());
+    timing('publishMs');
+    return { snapshot, pseudonyms, recordedEvents, members, money, vesting, eventsThrough, storing };
   }
 
   private allocate(snapshot: PeriodSnapshot, phases: EnginePhases): Allocation {
@@ -373,7 +339,7 @@ export class PeriodService {
    * an adoption applies from the period after the one it was decided in, and the first period is
    * the one every adoption before it was decided in (it may open only at the first close).
    */
-  private async openNext(manager: EntityManager, start: Date, previous: CoopPeriodEntity | null): Promise<void> {
+  private async openNext(manager: EntityManager, start: Date, previous: PeriodRow | null): Promise<void> {
     if (!previous && (await this.periods.findOpen(manager))) return;
     const startsAt = previous ? start : monthStart(start);
     const id = periodId(startsAt, await this.periods.countWithBase(manager, periodId(startsAt, 0)));
@@ -393,7 +359,11 @@ export class PeriodService {
 }
 
 interface BuiltSnapshot {
-  internal: PeriodSnapshot;
+  snapshot: PublishedSnapshot;
+  /** Usernames → pseudonyms of the members the snapshot lists. */
+  pseudonyms: ReadonlyMap<string, string>;
+  /** Events recorded in the period (internal: reversals and reversed ones included). */
+  recordedEvents: number;
   members: MemberRow[];
   money: { revenue: number; costs: number; through: number };
   vesting: Awaited<ReturnType<LedgerRepository['unitsIssuedBy']>>;
@@ -402,7 +372,7 @@ interface BuiltSnapshot {
 }
 
 /** A close's `asOf` must be a recent preview's: not in the future, not stale, after the start. */
-function checkAsOf(asOf: Date, period: CoopPeriodEntity, now: Date): void {
+function checkAsOf(asOf: Date, period: PeriodRow, now: Date): void {
   const time = asOf.getTime();
   if (!Number.isFinite(time) || time > now.getTime() || now.getTime() - time > PREVIEW_VALID_MS) {
     throw new CoopServiceException(

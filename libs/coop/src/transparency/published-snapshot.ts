@@ -6,6 +6,7 @@ import {
   REVERSAL,
   type ContributionEvent,
   type PeriodSnapshot,
+  type SnapshotEvent,
   type SnapshotMember,
 } from '../engine/snapshot';
 
@@ -64,22 +65,6 @@ export function publish(
   internal: PeriodSnapshot,
   key: string,
 ): { snapshot: PublishedSnapshot; pseudonyms: ReadonlyMap<string, string> } {
-  const { parameters } = internal;
-  const types = parameters.contributionTypes;
-  const federated = new Set(parameters.federatedInstances ?? []);
-  const pseudonyms = new Map<string, string>();
-  const pseudonym = (username: string) => {
-    let name = pseudonyms.get(username);
-    if (name === undefined) pseudonyms.set(username, (name = memberPseudonym(key, username)));
-    return name;
-  };
-  const objects = new Map<string, string>();
-  const object = (value: string) => {
-    let name = objects.get(value);
-    if (name === undefined) objects.set(value, (name = `o-${keyed(key, 'object', value)}`));
-    return name;
-  };
-
   const seen = new Set<string>();
   const kept: ContributionEvent[] = [];
   const reversed = new Set<string>();
@@ -89,74 +74,129 @@ export function publish(
     if (event.type === REVERSAL) reversed.add((event as { reverses: string }).reverses);
     else kept.push(event as ContributionEvent);
   }
+  const { events: _events, ...head } = internal;
+  const publisher = new SnapshotPublisher(head, key, reversed);
+  publisher.add(kept);
+  return publisher.finish(canonicalHash(internal));
+}
 
-  const named = new Set<string>();
-  const events: ContributionEvent[] = [];
-  const sums = new Map<string, { type: string; member: string; amount: number }>();
-  for (const event of kept) {
-    if (reversed.has(event.id)) continue;
-    const rule = types[event.type]?.rule;
+/**
+ * publish() for events that arrive in chunks (a close streams them from the database, never
+ * holding the internal snapshot): `reversed` holds the id every REVERSAL of the snapshot
+ * reverses, known before the events; `add` takes the events in snapshot order, each id once
+ * (a REVERSAL among them is skipped: `reversed` has what it does); `finish` takes the internal
+ * snapshot's canonical hash (CanonicalArrayHash over the same chunks) and gives what publish()
+ * gives for the whole internal snapshot.
+ */
+export class SnapshotPublisher {
+  private readonly types: PeriodSnapshot['parameters']['contributionTypes'];
+  private readonly federated: ReadonlySet<string>;
+  private readonly pseudonyms = new Map<string, string>();
+  private readonly objects = new Map<string, string>();
+  private readonly named = new Set<string>();
+  private readonly events: ContributionEvent[] = [];
+  private readonly sums = new Map<string, { type: string; member: string; amount: number }>();
+  /** Internal events added (reversals and reversed ones included). */
+  recorded = 0;
+
+  constructor(
+    private readonly head: Omit<PeriodSnapshot, 'events'>,
+    private readonly key: string,
+    private readonly reversed: ReadonlySet<string>,
+  ) {
+    this.types = head.parameters.contributionTypes;
+    this.federated = new Set(head.parameters.federatedInstances ?? []);
+  }
+
+  add(events: readonly SnapshotEvent[]): void {
+    this.recorded += events.length;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i];
+      if (event.type === REVERSAL || this.reversed.has(event.id)) continue;
+      this.addContribution(event as ContributionEvent);
+    }
+  }
+
+  private addContribution(event: ContributionEvent): void {
+    const rule = this.types[event.type]?.rule;
     if (rule === 'amount') {
       const sumKey = `${event.type}\u0000${event.member}`;
-      const sum = sums.get(sumKey) ?? { type: event.type, member: event.member, amount: 0 };
+      const sum = this.sums.get(sumKey) ?? { type: event.type, member: event.member, amount: 0 };
       sum.amount += event.amount ?? 0;
-      sums.set(sumKey, sum);
-      named.add(event.member);
-      continue;
+      this.sums.set(sumKey, sum);
+      this.named.add(event.member);
+      return;
     }
     let actor: string | undefined;
     if (event.actor !== undefined) {
       if (event.actor.startsWith(INSTANCE_ACTOR_PREFIX)) {
-        if (!federated.has(event.actor.slice(INSTANCE_ACTOR_PREFIX.length))) continue;
+        if (!this.federated.has(event.actor.slice(INSTANCE_ACTOR_PREFIX.length))) return;
         actor = event.actor;
       } else {
-        named.add(event.actor);
-        actor = pseudonym(event.actor);
+        this.named.add(event.actor);
+        actor = this.pseudonym(event.actor);
       }
     }
-    named.add(event.member);
+    this.named.add(event.member);
     // Built property by property (no spreads): a close publishes up to a million of these.
     const published: { -readonly [K in keyof ContributionEvent]: ContributionEvent[K] } = {
-      id: `e-${keyed(key, 'event', event.id)}`,
+      id: `e-${keyed(this.key, 'event', event.id)}`,
       type: event.type,
-      member: pseudonym(event.member),
+      member: this.pseudonym(event.member),
     };
     if (actor !== undefined) published.actor = actor;
-    if (event.object !== undefined) published.object = object(event.object);
+    if (event.object !== undefined) published.object = this.object(event.object);
     if (event.amount !== undefined) published.amount = event.amount;
-    events.push(published);
-  }
-  for (const sum of sums.values()) {
-    events.push({
-      id: `e-${keyed(key, 'sum', `${sum.type}:${sum.member}`)}`,
-      type: sum.type,
-      member: pseudonym(sum.member),
-      amount: sum.amount,
-    });
+    this.events.push(published);
   }
 
-  const equity = EQUITY_POOL in parameters.pools;
-  const boundary = Date.parse(internal.period.end) - parameters.minMemberAgeDays * DAY_MS;
-  const members: SnapshotMember[] = internal.members
-    .filter((m) => named.has(m.id) || (equity && m.status === 'active' && m.vestedUnits > 0))
-    .map((m) => ({
-      id: pseudonym(m.id),
-      joinedAt: new Date(Date.parse(m.joinedAt) <= boundary ? boundary : boundary + 1).toISOString(),
-      status: m.status,
-      vestedUnits: equity ? m.vestedUnits : 0,
-    }));
+  private pseudonym(username: string): string {
+    let name = this.pseudonyms.get(username);
+    if (name === undefined) this.pseudonyms.set(username, (name = memberPseudonym(this.key, username)));
+    return name;
+  }
 
-  const snapshot: PublishedSnapshot = {
-    format: internal.format,
-    period: internal.period,
-    parameters: internal.parameters,
-    opening: internal.opening,
-    money: internal.money,
-    members: members.sort((a, b) => codePointCompare(a.id, b.id)),
-    events: events.sort((a, b) => codePointCompare(a.id, b.id)),
-    internalInputHash: canonicalHash(internal),
-  };
-  return { snapshot, pseudonyms };
+  private object(value: string): string {
+    let name = this.objects.get(value);
+    if (name === undefined) this.objects.set(value, (name = `o-${keyed(this.key, 'object', value)}`));
+    return name;
+  }
+
+  finish(internalInputHash: string): { snapshot: PublishedSnapshot; pseudonyms: ReadonlyMap<string, string> } {
+    const { head, events } = this;
+    const { parameters } = head;
+    for (const sum of this.sums.values()) {
+      events.push({
+        id: `e-${keyed(this.key, 'sum', `${sum.type}:${sum.member}`)}`,
+        type: sum.type,
+        member: this.pseudonym(sum.member),
+        amount: sum.amount,
+      });
+    }
+    this.sums.clear();
+    const equity = EQUITY_POOL in parameters.pools;
+    const boundary = Date.parse(head.period.end) - parameters.minMemberAgeDays * DAY_MS;
+    const members: SnapshotMember[] = head.members
+      .filter((m) => this.named.has(m.id) || (equity && m.status === 'active' && m.vestedUnits > 0))
+      .map((m) => ({
+        id: this.pseudonym(m.id),
+        joinedAt: new Date(Date.parse(m.joinedAt) <= boundary ? boundary : boundary + 1).toISOString(),
+        status: m.status,
+        vestedUnits: equity ? m.vestedUnits : 0,
+      }));
+
+    const snapshot: PublishedSnapshot = {
+      format: head.format,
+      period: head.period,
+      parameters: head.parameters,
+      opening: head.opening,
+      money: head.money,
+      members: members.sort((a, b) => codePointCompare(a.id, b.id)),
+      events: events.sort((a, b) => codePointCompare(a.id, b.id)),
+      internalInputHash,
+    };
+    return { snapshot, pseudonyms: this.pseudonyms };
+  }
 }
 
 /** Ids here are ASCII, where UTF-16 order is code-point order. */

@@ -1,0 +1,73 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { validSnapshot } from '../testing/snapshot.arbitrary';
+import { CanonicalArrayHash, canonicalHash } from './canonical-json';
+
+const FIXTURES = join(__dirname, '..', '..', 'test-fixtures');
+
+/** The hash of `document` with its `key` array fed to CanonicalArrayHash in chunks of `sizes`. */
+function streamed(document: Record<string, unknown>, key: string, sizes: readonly number[]): string {
+  const { [key]: elements, ...head } = document;
+  const hash = new CanonicalArrayHash(head, key);
+  const all = elements as unknown[];
+  let at = 0;
+  for (let s = 0; at < all.length; s++) {
+    const size = sizes.length > 0 ? sizes[s % sizes.length] : all.length;
+    hash.add(all.slice(at, at + size));
+    at += size;
+  }
+  return hash.digest();
+}
+
+describe('CanonicalArrayHash', () => {
+  const examples = readdirSync(FIXTURES).filter((name) => name.endsWith('.snapshot.json'));
+
+  it('has the examples to check against', () => {
+    expect(examples).toEqual(['example-1.snapshot.json', 'example-2.snapshot.json', 'example-4.snapshot.json']);
+  });
+
+  it.each(examples)('hashes %s exactly as canonicalHash, events or members streamed in any chunks', (name) => {
+    const snapshot = JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as Record<string, unknown>;
+    const expected = canonicalHash(snapshot);
+    for (const sizes of [[], [1], [2, 0, 3], [1000]]) {
+      expect(streamed(snapshot, 'events', sizes)).toBe(expected);
+      expect(streamed(snapshot, 'members', sizes)).toBe(expected);
+    }
+  });
+
+  it('hashes random snapshots exactly as canonicalHash, whichever array is streamed', () => {
+    fc.assert(
+      fc.property(
+        validSnapshot,
+        fc.constantFrom('events', 'members'),
+        fc.array(fc.integer({ min: 0, max: 7 }), { maxLength: 5 }),
+        (snapshot, key, sizes) => {
+          const document = { ...snapshot, internalInputHash: 'x' } as Record<string, unknown>;
+          expect(streamed(document, key, sizes.some((s) => s > 0) ? sizes : [])).toBe(canonicalHash(document));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('writes the keys around the array in canonical order, an empty array and an empty head too', () => {
+    const cases: Record<string, unknown>[] = [
+      { a: 1, events: [], z: { y: 2, b: [3] } },
+      { events: [{ b: 1, a: '\u2028"' }, null, [1, 'x']] },
+      { events: [], zz: undefined, aa: null },
+      { '\u00e9': 1, events: [true], E: 'v' },
+    ];
+    for (const document of cases) {
+      for (const sizes of [[], [1], [0, 2]]) expect(streamed(document, 'events', sizes)).toBe(canonicalHash(document));
+    }
+  });
+
+  it('refuses a head holding the array, and a second digest', () => {
+    expect(() => new CanonicalArrayHash({ events: [] }, 'events')).toThrow('head has events already');
+    const hash = new CanonicalArrayHash({}, 'events');
+    expect(hash.digest()).toBe(canonicalHash({ events: [] }));
+    expect(() => hash.digest()).toThrow('digest was taken already');
+    expect(() => hash.add([1])).toThrow('digest was taken already');
+  });
+});

@@ -102,7 +102,7 @@ describe('web console: periods, payouts, capital', () => {
       expect(asMember.text).toContain('This page is for stewards of the instance.');
       const asModerator = await mod.get(page);
       expect(asModerator.status).toBe(403);
-      expect(asModerator.text).toContain('Closing periods, payouts and the capital policy are for admins.');
+      expect(asModerator.text).toContain('Only admins may close periods, run payouts or set the capital policy.');
     }
     // A moderator's own valid forms change nothing either.
     const before = await state();

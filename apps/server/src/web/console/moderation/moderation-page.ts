@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { markup, type SafeHtml } from '../../../pages/html';
 import type { WebApp } from '../../web-app';
 import type { MemberContext } from '../../web-context';
+import { refuseNonStaff } from '../console-gate';
 
 export { consoleNav } from '../console-nav';
 
@@ -16,15 +17,7 @@ export async function staffContext(
   reply: FastifyReply,
 ): Promise<MemberContext | null> {
   const ctx = await web.context(request, reply);
-  if (!web.isMember(ctx)) {
-    web.signInFirst(reply, ctx);
-    return null;
-  }
-  if (!ctx.isStaff) {
-    web.forbidden(reply, ctx);
-    return null;
-  }
-  return ctx;
+  return refuseNonStaff(web, reply, ctx) ? null : (ctx as MemberContext);
 }
 
 /** `@alice` here, `@bob@remote.example` elsewhere. */

@@ -3,6 +3,8 @@ import { markup, type SafeHtml } from '../../../pages/html';
 import type { WebApp } from '../../web-app';
 import type { MemberContext, WebContext } from '../../web-context';
 
+import { refuseNonAdmin, refuseNonStaff } from '../console-gate';
+
 export { consoleNav } from '../console-nav';
 
 /**
@@ -11,10 +13,10 @@ export { consoleNav } from '../console-nav';
  * in; a member or a moderator → 403. Returns the reply when refused, null when the admin may go on.
  */
 export function refuseUnlessAdmin(web: WebApp, reply: FastifyReply, ctx: WebContext): FastifyReply | null {
-  if (!web.isMember(ctx)) return web.signInFirst(reply, ctx);
-  if (!ctx.isStaff) return web.forbidden(reply, ctx);
-  if (!ctx.isAdmin) return web.forbidden(reply, ctx, 'Closing periods, payouts and the capital policy are for admins.');
-  return null;
+  return (
+    refuseNonStaff(web, reply, ctx) ??
+    refuseNonAdmin(web, reply, ctx as MemberContext, 'close periods, run payouts or set the capital policy')
+  );
 }
 
 export type AdminContext = MemberContext;

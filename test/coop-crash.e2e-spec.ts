@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { SIGN_UP } from './utils/factories';
 import { cleanEnv, run, start } from './utils/spawn';
+import { freshDatabase } from './utils/fresh-database';
 import { testEnv, uniqueName } from './utils/test-app';
 
 const MEMBERS = 20_000;
@@ -38,6 +39,7 @@ describe('cooperative close killed with SIGKILL (e2e)', () => {
   let db: Client;
   let dataDir: string;
   let env: NodeJS.ProcessEnv;
+  let database: Awaited<ReturnType<typeof freshDatabase>>;
   let port: number;
 
   const serve = async () => {
@@ -63,17 +65,25 @@ describe('cooperative close killed with SIGKILL (e2e)', () => {
     );
 
   beforeAll(async () => {
-    db = new Client({ connectionString: process.env.TEST_DATABASE_URL });
+    // Its own database: 100,000 seeded events and a close killed mid-transaction stay out of the
+    // run's shared database (later closes would publish them; the killed backend may hold locks).
+    database = await freshDatabase();
+    db = new Client({ connectionString: database.url });
     await db.connect();
     dataDir = mkdtempSync(join(tmpdir(), 'guildhall-coop-crash-'));
     port = await freePort();
-    const { LOG_LEVEL: _silent, ...base } = testEnv({ DATA_DIR: dataDir, PORT: String(port) });
+    const { LOG_LEVEL: _silent, ...base } = testEnv({
+      DATABASE_URL: database.url,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+    });
     env = cleanEnv(base);
   });
 
   afterAll(async () => {
     await db.end();
     rmSync(dataDir, { recursive: true, force: true });
+    await database.drop();
   });
 
   it('leaves the ledger untouched, and a close after restart posts the period whole', async () => {

@@ -44,6 +44,9 @@ export function testEnv(overrides: Env = {}): Env {
     RATE_LIMIT_REMOTE_LOOKUPS: '100000',
     // Every suite logs in from 127.0.0.1 against one run's counters.
     RATE_LIMIT_LOGIN_FAILURES_PER_IP: '100000',
+    // Suites change roles and suspensions by hand in SQL, which the identity lib's own operations
+    // would evict from the session cache (ADR 0053); test/session-cache.e2e-spec.ts sets its own TTL.
+    SESSION_CACHE_TTL_SECONDS: '0',
     ...overrides,
   };
 }

@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOG_IN, SIGN_UP } from './utils/factories';
-import { cleanEnv, NPM_START_ARGS, NPM_START_ENV, ROOT, run, start } from './utils/spawn';
+import { cleanEnv, NPM_START_ARGS, NPM_START_ENV, ROOT, run, start, postgresOf } from './utils/spawn';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -13,19 +12,6 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-/** PIDs of PostgreSQL processes serving this data directory. */
-function postgresOf(dataDir: string): number[] {
-  try {
-    return execFileSync('pgrep', ['-f', `postgres -D ${dataDir}/postgres`])
-      .toString()
-      .trim()
-      .split('\n')
-      .map(Number);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
 }
 
 async function gql(port: number, query: string, variables: object) {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
@@ -14,7 +13,7 @@ import { freePort, until } from './utils/instance';
 import { expectMastodonResponse } from './utils/mastodon-schema';
 import { startPeer, type Peer } from './utils/peer';
 import { until as untilStreamed } from './utils/streaming';
-import { cleanEnv, start, NPM_START_ARGS, NPM_START_ENV } from './utils/spawn';
+import { cleanEnv, start, NPM_START_ARGS, NPM_START_ENV, postgresOf, waitForHealth } from './utils/spawn';
 
 /**
  * Issue 11's first "Done when", tried as a new user would: the built server as `npm start` runs it,
@@ -32,32 +31,6 @@ const PASSWORD = 'correct horse battery';
 
 type Json = Record<string, unknown> & { id: string };
 type Event = mastodon.streaming.Event;
-
-/** PIDs of PostgreSQL processes serving this data directory (to stop a leftover one). */
-function postgresOf(dataDir: string): number[] {
-  try {
-    return execFileSync('pgrep', ['-f', `postgres -D ${dataDir}/postgres`])
-      .toString()
-      .trim()
-      .split('\n')
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
-
-async function waitForHealth(origin: string, output: () => string, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${origin}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`server did not become healthy:\n${output()}`);
-}
 
 /** Collects a masto.js subscription's events until the client is closed. */
 function collect(subscription: mastodon.streaming.Subscription): Event[] {

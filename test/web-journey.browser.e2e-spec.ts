@@ -1,5 +1,4 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +14,7 @@ import {
   strictContext,
 } from './utils/browser';
 import { LOG_IN } from './utils/factories';
-import { cleanEnv, ROOT, run, start, NPM_START_ARGS, NPM_START_ENV } from './utils/spawn';
+import { cleanEnv, ROOT, run, start, NPM_START_ARGS, NPM_START_ENV, postgresOf, waitForHealth } from './utils/spawn';
 
 /**
  * Issue 12's "Done when", tried as a new user would on a fresh clone after `npm start`: the built
@@ -40,32 +39,6 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-/** PIDs of PostgreSQL processes serving this data directory (to stop a leftover one). */
-function postgresOf(dataDir: string): number[] {
-  try {
-    return execFileSync('pgrep', ['-f', `postgres -D ${dataDir}/postgres`])
-      .toString()
-      .trim()
-      .split('\n')
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
-
-async function waitForHealth(origin: string, output: () => string, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${origin}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`server did not become healthy:\n${output()}`);
 }
 
 interface CoopAccount {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -67,3 +67,30 @@ export const NPM_START_ARGS = [
   'dist/apps/server/main.js',
   '--with-worker',
 ];
+
+/** PIDs of the embedded PostgreSQL serving this data directory (none when it is not running). */
+export function postgresOf(dataDir: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', `postgres -D ${dataDir}/postgres`])
+      .toString()
+      .trim()
+      .split('\n')
+      .map(Number);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+/** Waits until the server at `origin` answers /health (its output in the error otherwise). */
+export async function waitForHealth(origin: string, output: () => string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${origin}/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`server did not become healthy:\n${output()}`);
+}

@@ -372,7 +372,9 @@ describe('web console: periods, payouts, capital', () => {
     });
     expect(words.status).toBe(422);
     expect(words.text).toContain('Enter a whole number of closes.');
-    expect(words.text).toContain('Enter an amount like 25.00.');
+    expect(words.text).toContain(
+      'Write the amount with digits and at most two decimals, e.g. 1234.50 (no thousands separators).',
+    );
     expect(await state()).toBe(before);
 
     // An actor id in the form is ignored: the change is the session's.

@@ -25,4 +25,10 @@ describe('parseAmount', () => {
   ])('refuses %p', (text, error) => {
     expect(parseAmount(text)).toEqual({ error });
   });
+
+  it('takes zero only where asked (a payout threshold may be nothing)', () => {
+    expect(parseAmount('0', { zero: true })).toEqual({ cents: 0 });
+    expect(parseAmount('0,00', { zero: true })).toEqual({ cents: 0 });
+    expect(parseAmount('', { zero: true })).toEqual({ error: 'Enter the amount.' });
+  });
 });

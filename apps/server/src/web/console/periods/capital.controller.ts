@@ -4,13 +4,12 @@ import { Public } from '@guildhall/identity';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { field } from '../../../pages/oauth/oauth-page';
 import { type FormBody, WebApp } from '../../web-app';
+import { parseAmount } from '../amount';
 import type { WebContext } from '../../web-context';
 import { capitalBody, type CapitalForm, formOf } from './capital.template';
 import { refuseUnlessAdmin } from './console-admin';
 
 const WHOLE = /^\d{1,9}$/;
-/** An amount with up to two decimals, `.` or `,` as the separator, no grouping: 25, 25.5, 25,00. */
-const AMOUNT = /^(\d{1,12})(?:[.,](\d{1,2}))?$/;
 const REASON_MAX = 2000;
 
 /**
@@ -51,17 +50,16 @@ export class CapitalController {
     };
     const bounds = CAPITAL_POLICY_BOUNDS;
     if (!WHOLE.test(form.revolvingPeriods)) form.errors.revolvingPeriods = 'Enter a whole number of closes.';
-    const money = AMOUNT.exec(form.minPayout);
-    if (!money) form.errors.minPayout = 'Enter an amount like 25.00.';
+    const money = parseAmount(form.minPayout, { zero: true });
+    if ('error' in money) form.errors.minPayout = money.error;
     if (form.reason.length > REASON_MAX) form.errors.reason = `At most ${REASON_MAX} characters.`;
-    if (Object.keys(form.errors).length || !money) {
+    if (Object.keys(form.errors).length || 'error' in money) {
       return this.sendPage(reply, ctx, 422, { ...form, summary: 'Nothing was changed: correct the marked fields.' });
     }
-    const minPayoutCents = Number(money[1]) * 100 + Number((money[2] ?? '0').padEnd(2, '0'));
     try {
       await this.capital.setPolicy(ctx.signedIn!.account.id, {
         revolvingPeriods: Number(form.revolvingPeriods),
-        minPayoutCents,
+        minPayoutCents: money.cents,
         reason: form.reason,
       });
       return this.web.redirect(reply, '/console/capital', 'Capital policy set.');

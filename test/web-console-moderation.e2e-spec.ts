@@ -402,7 +402,7 @@ describe("web app: the stewards' console — domain blocks, reports, accounts", 
         confirm: 'yes',
       });
       expect(asModerator.status).toBe(403);
-      expect(asModerator.text).toContain('Only an admin may issue a password reset.');
+      expect(asModerator.text).toContain('Only admins may issue a password reset.');
       expect(
         await db.query(`SELECT 1 FROM password_resets r JOIN users u ON u.id = r.user_id WHERE u.account_id = $1`, [
           member.account.id,

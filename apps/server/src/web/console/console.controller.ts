@@ -9,7 +9,7 @@ import { WebApp } from '../web-app';
 import { errorBody } from '../web-components';
 import type { MemberContext } from '../web-context';
 import { AUDIT_ACTIONS, auditBody } from './audit.template';
-import { refuseNonStaff } from './console-gate';
+import { staffContext } from './console-gate';
 import { overviewBody } from './overview.template';
 
 const AUDIT_PAGE_SIZE = 50;
@@ -31,9 +31,8 @@ export class ConsoleController {
   @Public()
   @Get()
   async overview(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
-    const ctx = await this.web.context(request, reply);
-    const refused = refuseNonStaff(this.web, reply, ctx);
-    if (refused) return refused;
+    const ctx = await staffContext(this.web, request, reply);
+    if (!ctx) return reply;
     const [counts, openReports, openPeriod, payableTotalCents] = await Promise.all([
       this.membership.counts(),
       this.reports.openCount(),
@@ -43,7 +42,7 @@ export class ConsoleController {
     return this.web.send(reply, ctx, {
       title: "Stewards' console",
       section: 'console',
-      body: overviewBody(ctx as MemberContext, {
+      body: overviewBody(ctx, {
         pendingApplications: counts.pending,
         openReports,
         members: counts.active + counts.inactive + counts.suspended,
@@ -62,15 +61,14 @@ export class ConsoleController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    const ctx = await this.web.context(request, reply);
-    const refused = refuseNonStaff(this.web, reply, ctx);
-    if (refused) return refused;
+    const ctx = await staffContext(this.web, request, reply);
+    if (!ctx) return reply;
     const filter = action || null;
     if (filter !== null && !(AUDIT_ACTIONS as readonly string[]).includes(filter)) {
-      return this.badQuery(reply, ctx as MemberContext, 'Choose one of the listed actions.');
+      return this.badQuery(reply, ctx, 'Choose one of the listed actions.');
     }
     if (before && !UUID_PATTERN.test(before)) {
-      return this.badQuery(reply, ctx as MemberContext, 'That page of the audit log does not exist.');
+      return this.badQuery(reply, ctx, 'That page of the audit log does not exist.');
     }
     const page = await this.audit.page({ before: before ?? null, limit: AUDIT_PAGE_SIZE, action: filter });
     const actorIds = [...new Set(page.entries.map((entry) => entry.actorId).filter((id) => id !== null))];
@@ -79,7 +77,7 @@ export class ConsoleController {
     return this.web.send(reply, ctx, {
       title: 'Audit log',
       section: 'console',
-      body: auditBody(ctx as MemberContext, { page, action: filter, handles, before: before ?? null }),
+      body: auditBody(ctx, { page, action: filter, handles, before: before ?? null }),
     });
   }
 

@@ -8,7 +8,7 @@ import { field } from '../../pages/oauth/oauth-page';
 import { type FormBody, WebApp } from '../web-app';
 import { errorBody } from '../web-components';
 import type { MemberContext } from '../web-context';
-import { refuseNonAdmin, refuseNonStaff } from './console-gate';
+import { staffContext, staffForm } from './console-gate';
 import { applicationsBody, MEMBER_FILTERS, membersBody } from './members.template';
 
 const PAGE_SIZE = 25;
@@ -32,10 +32,9 @@ export class ConsoleMembersController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    const ctx = await this.web.context(request, reply);
-    const refused = refuseNonStaff(this.web, reply, ctx);
-    if (refused) return refused;
-    return this.sendApplications(reply, ctx as MemberContext, after);
+    const ctx = await staffContext(this.web, request, reply);
+    if (!ctx) return reply;
+    return this.sendApplications(reply, ctx, after);
   }
 
   @Public()
@@ -45,20 +44,15 @@ export class ConsoleMembersController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    const ctx = await this.web.context(request, reply);
-    const refused = refuseNonStaff(this.web, reply, ctx);
-    if (refused) return refused;
-    const member = ctx as MemberContext;
-    if (!this.web.acceptsForm(request, ctx, body)) return this.web.formExpired(reply, ctx);
-    const notAdmin = refuseNonAdmin(this.web, reply, member, 'admit members');
-    if (notAdmin) return notAdmin;
+    const ctx = await staffForm(this.web, request, reply, body, 'admit members');
+    if (!ctx) return reply;
     const handle = field(body, 'handle').trim();
     try {
-      await this.membership.admit(handle, member.signedIn.account.id);
+      await this.membership.admit(handle, ctx.signedIn.account.id);
     } catch (error) {
       const shown = this.web.refusal(error);
       if (!shown) throw error;
-      return this.sendApplications(reply, member, undefined, shown.status, shown.message);
+      return this.sendApplications(reply, ctx, undefined, shown.status, shown.message);
     }
     return this.web.redirect(reply, '/console/applications', `Admitted @${handle}.`);
   }
@@ -71,10 +65,9 @@ export class ConsoleMembersController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    const ctx = await this.web.context(request, reply);
-    const refused = refuseNonStaff(this.web, reply, ctx);
-    if (refused) return refused;
-    return this.sendMembers(reply, ctx as MemberContext, status ?? '', after);
+    const ctx = await staffContext(this.web, request, reply);
+    if (!ctx) return reply;
+    return this.sendMembers(reply, ctx, status ?? '', after);
   }
 
   /** Expelling: confirmed on the server first (units retired, share redeemed). */
@@ -85,13 +78,8 @@ export class ConsoleMembersController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    const ctx = await this.web.context(request, reply);
-    const refused = refuseNonStaff(this.web, reply, ctx);
-    if (refused) return refused;
-    const member = ctx as MemberContext;
-    if (!this.web.acceptsForm(request, ctx, body)) return this.web.formExpired(reply, ctx);
-    const notAdmin = refuseNonAdmin(this.web, reply, member, 'expel members');
-    if (notAdmin) return notAdmin;
+    const ctx = await staffForm(this.web, request, reply, body, 'expel members');
+    if (!ctx) return reply;
     const handle = field(body, 'handle').trim();
     if (!this.web.confirmed(body)) {
       return this.web.confirm(reply, ctx, {
@@ -105,11 +93,11 @@ export class ConsoleMembersController {
       });
     }
     try {
-      await this.membership.expel(handle, member.signedIn.account.id);
+      await this.membership.expel(handle, ctx.signedIn.account.id);
     } catch (error) {
       const shown = this.web.refusal(error);
       if (!shown) throw error;
-      return this.sendMembers(reply, member, '', undefined, shown.status, shown.message);
+      return this.sendMembers(reply, ctx, '', undefined, shown.status, shown.message);
     }
     return this.web.redirect(reply, '/console/members', `Expelled @${handle}.`);
   }

@@ -7,7 +7,7 @@ import { field } from '../../pages/oauth/oauth-page';
 import { type FormBody, WebApp } from '../web-app';
 import type { MemberContext } from '../web-context';
 import { parseAmount } from './amount';
-import { refuseNonAdmin, refuseNonStaff } from './console-gate';
+import { staffContext, staffForm } from './console-gate';
 import { type MoneyDraft, moneyBody } from './money.template';
 
 const PAGE_SIZE = 20;
@@ -32,10 +32,9 @@ export class ConsoleMoneyController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    const ctx = await this.web.context(request, reply);
-    const refused = refuseNonStaff(this.web, reply, ctx);
-    if (refused) return refused;
-    return this.sendPage(reply, ctx as MemberContext, { paymentsAfter, logAfter });
+    const ctx = await staffContext(this.web, request, reply);
+    if (!ctx) return reply;
+    return this.sendPage(reply, ctx, { paymentsAfter, logAfter });
   }
 
   @Public()
@@ -46,14 +45,9 @@ export class ConsoleMoneyController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    const ctx = await this.web.context(request, reply);
-    const refused = refuseNonStaff(this.web, reply, ctx);
-    if (refused) return refused;
+    const ctx = await staffForm(this.web, request, reply, body, 'record money');
+    if (!ctx) return reply;
     if (kind !== 'revenue' && kind !== 'cost') return this.web.notFound(reply, ctx);
-    const member = ctx as MemberContext;
-    if (!this.web.acceptsForm(request, ctx, body)) return this.web.formExpired(reply, ctx);
-    const notAdmin = refuseNonAdmin(this.web, reply, member, 'record money');
-    if (notAdmin) return notAdmin;
 
     const draft: MoneyDraft = {
       kind,
@@ -65,7 +59,7 @@ export class ConsoleMoneyController {
       field: null,
     };
     const refuse = (error: string, which: MoneyDraft['field'], status = 422) =>
-      this.sendPage(reply, member, { draft: { ...draft, error, field: which } }, status);
+      this.sendPage(reply, ctx, { draft: { ...draft, error, field: which } }, status);
     const amount = parseAmount(draft.amount);
     if ('error' in amount) return refuse(amount.error, 'amount');
     const currency = this.payments.currency();
@@ -83,13 +77,13 @@ export class ConsoleMoneyController {
           memo: draft.memo,
           memberHandle: draft.member || null,
         },
-        member.signedIn.account.id,
+        ctx.signedIn.account.id,
       );
       const what = kind === 'revenue' ? 'revenue' : 'a cost';
       return this.web.redirect(
         reply,
         '/console/money',
-        `Recorded ${what} of ${member.fmt.money(payment.amountCents, currency)} (payment ${payment.id}).`,
+        `Recorded ${what} of ${ctx.fmt.money(payment.amountCents, currency)} (payment ${payment.id}).`,
       );
     } catch (error) {
       const shown = this.web.refusal(error);

@@ -7,7 +7,8 @@ import { field } from '../../../pages/oauth/oauth-page';
 import { type FormBody, WebApp } from '../../web-app';
 import type { MemberContext } from '../../web-context';
 import { accountsBody, resetIssuedBody, resetQuestion, suspendQuestion, unsuspendQuestion } from './accounts.template';
-import { handleOf, staffContext } from './moderation-page';
+import { staffContext, staffForm } from '../console-gate';
+import { handleOf } from './moderation-page';
 
 const BACK = markup`<a href="/console/accounts">Back to accounts</a>`;
 
@@ -63,10 +64,8 @@ export class AccountsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    const ctx = await staffContext(this.web, request, reply);
+    const ctx = await staffForm(this.web, request, reply, body, 'issue a password reset');
     if (!ctx) return reply;
-    if (!ctx.isAdmin) return this.web.forbidden(reply, ctx, 'Only an admin may issue a password reset.');
-    if (!this.web.acceptsForm(request, ctx, body)) return this.web.formExpired(reply, ctx);
     const found = await this.target(reply, ctx, body);
     if (!found) return reply;
     const handle = handleOf(found.account).slice(1);
@@ -100,9 +99,8 @@ export class AccountsController {
     reply: FastifyReply,
     verb: 'suspend' | 'unsuspend',
   ): Promise<FastifyReply> {
-    const ctx = await staffContext(this.web, request, reply);
+    const ctx = await staffForm(this.web, request, reply, body);
     if (!ctx) return reply;
-    if (!this.web.acceptsForm(request, ctx, body)) return this.web.formExpired(reply, ctx);
     const found = await this.target(reply, ctx, body);
     if (!found) return reply;
     const { account } = found;

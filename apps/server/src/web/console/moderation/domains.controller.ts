@@ -7,7 +7,7 @@ import { field } from '../../../pages/oauth/oauth-page';
 import { type FormBody, WebApp } from '../../web-app';
 import type { MemberContext } from '../../web-context';
 import { blockQuestion, domainsBody, type DomainsInput, unblockQuestion } from './domains.template';
-import { staffContext } from './moderation-page';
+import { staffContext, staffForm } from '../console-gate';
 
 const BACK = markup`<a href="/console/domains">Back to domain blocks</a>`;
 
@@ -39,9 +39,8 @@ export class DomainsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    const ctx = await staffContext(this.web, request, reply);
+    const ctx = await staffForm(this.web, request, reply, body);
     if (!ctx) return reply;
-    if (!this.web.acceptsForm(request, ctx, body)) return this.web.formExpired(reply, ctx);
     const domain = field(body, 'domain').trim();
     const reason = field(body, 'reason').trim().slice(0, 1000);
     try {
@@ -73,9 +72,8 @@ export class DomainsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    const ctx = await staffContext(this.web, request, reply);
+    const ctx = await staffForm(this.web, request, reply, body);
     if (!ctx) return reply;
-    if (!this.web.acceptsForm(request, ctx, body)) return this.web.formExpired(reply, ctx);
     const domain = field(body, 'domain');
     try {
       const block = await this.blocks.find(domain);

@@ -6,7 +6,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { markup } from '../../../pages/html';
 import { field } from '../../../pages/oauth/oauth-page';
 import { type FormBody, WebApp } from '../../web-app';
-import { handleOf, staffContext } from './moderation-page';
+import { staffContext, staffForm } from '../console-gate';
+import { handleOf } from './moderation-page';
 import { type ReportView, reportsBody, suspendFromReportQuestion } from './reports.template';
 
 const BACK = markup`<a href="/console/reports">Back to reports</a>`;
@@ -59,9 +60,8 @@ export class ReportsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    const ctx = await staffContext(this.web, request, reply);
+    const ctx = await staffForm(this.web, request, reply, body);
     if (!ctx) return reply;
-    if (!this.web.acceptsForm(request, ctx, body)) return this.web.formExpired(reply, ctx);
     const action = field(body, 'action');
     if (!isAction(action)) {
       return this.web.send(reply, ctx, {

@@ -7,7 +7,7 @@ import { type FormBody, WebApp } from '../../web-app';
 import { parseAmount } from '../amount';
 import type { WebContext } from '../../web-context';
 import { capitalBody, type CapitalForm, formOf } from './capital.template';
-import { refuseUnlessAdmin } from './console-admin';
+import { adminContext, staffForm, ADMIN_ONLY } from '../console-gate';
 
 const WHOLE = /^\d{1,9}$/;
 const REASON_MAX = 2000;
@@ -27,9 +27,8 @@ export class CapitalController {
   @Public()
   @Get()
   async show(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
-    const ctx = await this.web.context(request, reply);
-    const refused = refuseUnlessAdmin(this.web, reply, ctx);
-    if (refused) return refused;
+    const ctx = await adminContext(this.web, request, reply);
+    if (!ctx) return reply;
     const policy = await this.capital.policy();
     return this.sendPage(reply, ctx, 200, formOf(policy));
   }
@@ -37,10 +36,8 @@ export class CapitalController {
   @Public()
   @Post()
   async set(@Body() body: FormBody, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
-    const ctx = await this.web.context(request, reply);
-    const refused = refuseUnlessAdmin(this.web, reply, ctx);
-    if (refused) return refused;
-    if (!this.web.acceptsForm(request, ctx, body)) return this.web.formExpired(reply, ctx);
+    const ctx = await staffForm(this.web, request, reply, body, ADMIN_ONLY);
+    if (!ctx) return reply;
     const form: CapitalForm = {
       revolvingPeriods: field(body, 'revolvingPeriods').trim(),
       minPayout: field(body, 'minPayout').trim(),
@@ -57,7 +54,7 @@ export class CapitalController {
       return this.sendPage(reply, ctx, 422, { ...form, summary: 'Nothing was changed: correct the marked fields.' });
     }
     try {
-      await this.capital.setPolicy(ctx.signedIn!.account.id, {
+      await this.capital.setPolicy(ctx.signedIn.account.id, {
         revolvingPeriods: Number(form.revolvingPeriods),
         minPayoutCents: money.cents,
         reason: form.reason,

@@ -1,23 +1,7 @@
-import type { FastifyReply } from 'fastify';
 import { markup, type SafeHtml } from '../../../pages/html';
-import type { WebApp } from '../../web-app';
 import type { MemberContext, WebContext } from '../../web-context';
 
-import { refuseNonAdmin, refuseNonStaff } from '../console-gate';
-
 export { consoleNav } from '../console-nav';
-
-/**
- * The admin gate of the period, payout and capital pages: GraphQL's @Roles(Role.Admin) on
- * closePeriod, runPayouts, redeemVintages, setCapitalPolicy and coopPayables. Signed out → sign
- * in; a member or a moderator → 403. Returns the reply when refused, null when the admin may go on.
- */
-export function refuseUnlessAdmin(web: WebApp, reply: FastifyReply, ctx: WebContext): FastifyReply | null {
-  return (
-    refuseNonStaff(web, reply, ctx) ??
-    refuseNonAdmin(web, reply, ctx as MemberContext, 'close periods, run payouts or set the capital policy')
-  );
-}
 
 export type AdminContext = MemberContext;
 

@@ -6,7 +6,7 @@ import { markup } from '../../../pages/html';
 import { field } from '../../../pages/oauth/oauth-page';
 import { type FormBody, WebApp } from '../../web-app';
 import type { WebContext } from '../../web-context';
-import { refuseUnlessAdmin } from './console-admin';
+import { adminContext, staffForm, ADMIN_ONLY } from '../console-gate';
 import { payoutsBody, type PayoutsInput, runBody } from './payouts.template';
 
 const PAGE = 40;
@@ -31,9 +31,8 @@ export class PayoutsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    const ctx = await this.web.context(request, reply);
-    const refused = refuseUnlessAdmin(this.web, reply, ctx);
-    if (refused) return refused;
+    const ctx = await adminContext(this.web, request, reply);
+    if (!ctx) return reply;
     try {
       return await this.sendPage(reply, ctx, 200, typeof after === 'string' ? after.slice(0, 100) : null);
     } catch (error) {
@@ -44,10 +43,8 @@ export class PayoutsController {
   @Public()
   @Post('run')
   async run(@Body() body: FormBody, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
-    const ctx = await this.web.context(request, reply);
-    const refused = refuseUnlessAdmin(this.web, reply, ctx);
-    if (refused) return refused;
-    if (!this.web.acceptsForm(request, ctx, body)) return this.web.formExpired(reply, ctx);
+    const ctx = await staffForm(this.web, request, reply, body, ADMIN_ONLY);
+    if (!ctx) return reply;
     if (!this.web.confirmed(body)) {
       return this.web.confirm(reply, ctx, {
         title: 'Run payouts?',
@@ -61,7 +58,7 @@ then pay every member owed at least the minimum payout and every member who left
       });
     }
     try {
-      const result = await this.capital.runPayouts(ctx.signedIn!.account.id);
+      const result = await this.capital.runPayouts(ctx.signedIn.account.id);
       return this.web.send(reply, ctx, {
         title: `Payout run after ${result.period}`,
         section: 'console',
@@ -79,10 +76,8 @@ then pay every member owed at least the minimum payout and every member who left
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    const ctx = await this.web.context(request, reply);
-    const refused = refuseUnlessAdmin(this.web, reply, ctx);
-    if (refused) return refused;
-    if (!this.web.acceptsForm(request, ctx, body)) return this.web.formExpired(reply, ctx);
+    const ctx = await staffForm(this.web, request, reply, body, ADMIN_ONLY);
+    if (!ctx) return reply;
     const through = field(body, 'through').trim().slice(0, 40);
     if (!through)
       return this.sendPage(reply, ctx, 422, null, { through, error: 'Enter a closed period, e.g. 2026-11.' });
@@ -100,7 +95,7 @@ the revolving schedule. The capital becomes redemption payable and is paid at th
       });
     }
     try {
-      const revolved = await this.capital.redeemVintages(through, ctx.signedIn!.account.id);
+      const revolved = await this.capital.redeemVintages(through, ctx.signedIn.account.id);
       const total = revolved.reduce((sum, r) => sum + r.amountCents, 0);
       const notice = revolved.length
         ? `Redeemed ${revolved.length} ${revolved.length === 1 ? 'vintage' : 'vintages'} through ${through}: ${ctx.fmt.money(total)} is now payable.`

@@ -7,7 +7,7 @@ import { field } from '../../../pages/oauth/oauth-page';
 import { type FormBody, WebApp } from '../../web-app';
 import { errorBody } from '../../web-components';
 import type { WebContext } from '../../web-context';
-import { refuseUnlessAdmin } from './console-admin';
+import { adminContext, staffForm, ADMIN_ONLY } from '../console-gate';
 import { closeQuestion, periodsBody, previewBody } from './periods.template';
 
 const PERIOD_ID = /^\d{4}-\d{2}(\.\d{1,6})?$/;
@@ -30,9 +30,8 @@ export class PeriodsController {
   @Public()
   @Get()
   async show(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
-    const ctx = await this.web.context(request, reply);
-    const refused = refuseUnlessAdmin(this.web, reply, ctx);
-    if (refused) return refused;
+    const ctx = await adminContext(this.web, request, reply);
+    if (!ctx) return reply;
     const status = await this.periods.openStatus();
     return this.web.send(reply, ctx, { title: 'Periods', section: 'console', body: periodsBody(ctx, status) });
   }
@@ -40,9 +39,8 @@ export class PeriodsController {
   @Public()
   @Get('preview')
   async preview(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
-    const ctx = await this.web.context(request, reply);
-    const refused = refuseUnlessAdmin(this.web, reply, ctx);
-    if (refused) return refused;
+    const ctx = await adminContext(this.web, request, reply);
+    if (!ctx) return reply;
     try {
       const preview = await this.periods.previewClose();
       return this.web.send(reply, ctx, {
@@ -62,10 +60,8 @@ export class PeriodsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
-    const ctx = await this.web.context(request, reply);
-    const refused = refuseUnlessAdmin(this.web, reply, ctx);
-    if (refused) return refused;
-    if (!this.web.acceptsForm(request, ctx, body)) return this.web.formExpired(reply, ctx);
+    const ctx = await staffForm(this.web, request, reply, body, ADMIN_ONLY);
+    if (!ctx) return reply;
     const period = field(body, 'period');
     const asOfText = field(body, 'asOf');
     const previewHash = field(body, 'previewHash');
@@ -86,7 +82,7 @@ export class PeriodsController {
       });
     }
     try {
-      const outcome = await this.periods.close(period, { actorId: ctx.signedIn!.account.id, asOf });
+      const outcome = await this.periods.close(period, { actorId: ctx.signedIn.account.id, asOf });
       const posted = outcome.result.outputHash;
       const notice = !outcome.posted
         ? `${period} was closed already: nothing was posted. Its output hash is ${posted}.`

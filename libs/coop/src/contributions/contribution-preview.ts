@@ -7,6 +7,7 @@ import {
   type PeriodSnapshot,
   type SnapshotEvent,
 } from '../engine/snapshot';
+import { CloseSnapshotReader } from '../periods/close-snapshot.reader';
 import { CoopPeriodRepository } from '../periods/coop-period.repository';
 import { CoopEventRepository } from './coop-event.repository';
 
@@ -28,6 +29,7 @@ export interface ContributionPreviewData {
 export class ContributionPreview {
   constructor(
     private readonly periods: CoopPeriodRepository,
+    private readonly snapshots: CloseSnapshotReader,
     private readonly events: CoopEventRepository,
   ) {}
 
@@ -51,7 +53,7 @@ export class ContributionPreview {
       if (row.memberId) accounts.add(row.memberId);
       if (row.actor && !row.actor.startsWith(INSTANCE_ACTOR_PREFIX)) accounts.add(row.actor);
     }
-    const members = await this.periods.snapshotMembers(undefined, [...accounts]);
+    const members = await this.snapshots.snapshotMembers(undefined, [...accounts]);
     const me = members.find((m) => m.accountId === accountId);
     if (!me) return { period, explanation: null };
     const snapshot: PeriodSnapshot = {

@@ -13,7 +13,8 @@ import { LedgerRepository } from '../ledger/ledger.repository';
 import { LedgerService } from '../ledger/ledger.service';
 import { newPseudonymKey, SnapshotPublisher, type PublishedSnapshot } from '../transparency/published-snapshot';
 import type { CoopPeriodEntity, PeriodRow } from './coop-period.entity';
-import { CoopPeriodRepository, type MemberRow } from './coop-period.repository';
+import { CloseSnapshotReader, type MemberRow } from './close-snapshot.reader';
+import { CoopPeriodRepository } from './coop-period.repository';
 import { closePhaseSeconds, phaseTimer, type ClosePhases } from './close-phases';
 import { settledLater, whenSent } from './in-flight';
 import { monthStart, nextMonthStart, periodId } from './period-calendar';
@@ -80,6 +81,7 @@ export class PeriodService {
 
   constructor(
     private readonly periods: CoopPeriodRepository,
+    private readonly snapshots: CloseSnapshotReader,
     private readonly ledgerService: LedgerService,
     private readonly ledger: LedgerRepository,
     private readonly adopted: AdoptedParameters,
@@ -270,9 +272,9 @@ export class PeriodService {
     await this.periods.tuneForClose(manager);
     const previous = period.seq > 1 ? await this.periods.findBySeq(manager, period.seq - 1) : null;
     timing('prepareMs');
-    const members = await this.periods.snapshotMembers(manager);
+    const members = await this.snapshots.snapshotMembers(manager);
     timing('membersMs');
-    const money = await this.periods.snapshotMoney(manager, previous?.paymentsThrough ?? 0);
+    const money = await this.snapshots.snapshotMoney(manager, previous?.paymentsThrough ?? 0);
     const vested =
       period.seq > period.vestingPeriods
         ? await this.periods.findBySeq(manager, period.seq - period.vestingPeriods)
@@ -298,14 +300,14 @@ export class PeriodService {
     };
     timing('moneyAndVestingMs');
     const afterSeq = previous?.eventsThrough ?? 0;
-    const publisher = new SnapshotPublisher(head, pseudonymKey, await this.periods.reversedSince(manager, afterSeq));
+    const publisher = new SnapshotPublisher(head, pseudonymKey, await this.snapshots.reversedSince(manager, afterSeq));
     const internalHash = new CanonicalArrayHash(head, 'events');
     timing('reversalsMs');
     const {
       count: recordedEvents,
       through: eventsThrough,
       after: storing,
-    } = await this.periods.snapshotEvents(
+    } = await this.snapshots.snapshotEvents(
       manager,
       afterSeq,
       (through) =>

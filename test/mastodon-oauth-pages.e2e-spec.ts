@@ -123,7 +123,10 @@ describe('OAuth pages in a real browser (Chromium, keyboard only, axe-core)', ()
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('password');
     await page.keyboard.type(member.password);
     await page.screenshot({ path: join(ARTIFACTS, 'oauth-sign-in.png'), fullPage: true });
-    await Promise.all([page.waitForURL(/\/oauth\/authorize\?/), page.keyboard.press('Enter')]);
+    // The consent page has the sign-in page's URL: wait for its heading, not the URL (which matches
+    // before the browser has left the sign-in page, and the h1 read next was once still that page's).
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Authorize Test client?' }).waitFor();
 
     expect(await page.locator('h1').textContent()).toBe('Authorize Test client?');
     expect(await page.locator('ul.scopes li').allTextContents()).toEqual([

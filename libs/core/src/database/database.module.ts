@@ -12,6 +12,13 @@ export interface DatabaseModuleOptions {
   migrate: boolean;
 }
 
+/**
+ * Connections a process keeps open when idle: enough for one request's or job's parallel reads (a
+ * post's outbound job runs about eight side by side). Below PostgreSQL's 100 connections for a few
+ * processes, as `max` (20) already had to be.
+ */
+const POOL_WARM = 8;
+
 @Module({})
 export class DatabaseModule {
   static forRoot(options: DatabaseModuleOptions): DynamicModule {
@@ -32,7 +39,11 @@ export class DatabaseModule {
             // gen_random_uuid() is built into PostgreSQL 13+: no extension to install.
             uuidExtension: 'pgcrypto' as const,
             installExtensions: false,
-            extra: { max: 20, application_name: 'guildhall' },
+            // pg-pool closes a connection idle for 10 s by default, so the first action after a quiet
+            // spell opened a fresh connection (~5 ms idle, 35-80 ms on a loaded machine) for each of
+            // its parallel reads: bench:fanout's outbound job took ~200 ms, most of it connecting.
+            // Up to POOL_WARM connections stay open; those above it still close after 10 s (ADR 0061).
+            extra: { max: 20, min: POOL_WARM, idleTimeoutMillis: 10_000, application_name: 'guildhall' },
             logging: false,
           }),
         }),

@@ -13,11 +13,15 @@ export interface DatabaseModuleOptions {
 }
 
 /**
- * Connections a process keeps open when idle: enough for one request's or job's parallel reads (a
- * post's outbound job runs about eight side by side). Below PostgreSQL's 100 connections for a few
- * processes, as `max` (20) already had to be.
+ * The pg-pool settings of every process's connection pool. pg-pool closes a connection idle for
+ * 10 s, and did so down to none: the first action after a quiet spell opened a fresh connection
+ * (~5 ms idle, 35-80 ms on a loaded machine) for each of its parallel reads, and bench:fanout's
+ * outbound job spent most of its ~200-480 ms connecting. `min` connections stay open (enough for
+ * one request's or job's parallel reads: a post's outbound job runs about eight side by side);
+ * those above it still close after 10 s. Well below PostgreSQL's 100 connections for a few
+ * processes, as `max` already had to be (ADR 0061).
  */
-const POOL_WARM = 8;
+export const POOL_OPTIONS = { max: 20, min: 8, idleTimeoutMillis: 10_000 } as const;
 
 @Module({})
 export class DatabaseModule {
@@ -39,11 +43,7 @@ export class DatabaseModule {
             // gen_random_uuid() is built into PostgreSQL 13+: no extension to install.
             uuidExtension: 'pgcrypto' as const,
             installExtensions: false,
-            // pg-pool closes a connection idle for 10 s by default, so the first action after a quiet
-            // spell opened a fresh connection (~5 ms idle, 35-80 ms on a loaded machine) for each of
-            // its parallel reads: bench:fanout's outbound job took ~200 ms, most of it connecting.
-            // Up to POOL_WARM connections stay open; those above it still close after 10 s (ADR 0061).
-            extra: { max: 20, min: POOL_WARM, idleTimeoutMillis: 10_000, application_name: 'guildhall' },
+            extra: { ...POOL_OPTIONS, application_name: 'guildhall' },
             logging: false,
           }),
         }),

@@ -98,7 +98,12 @@ const IDLE_GIVE_UP_MS = 15_000;
 const ALL_DELIVERED_TIMEOUT_MS = 240_000;
 /** After the last host got its Create: how long duplicates may still arrive (queues idle first). */
 const DUPLICATE_GRACE_MS = 2_000;
-const TARGETS = { minFanoutOverSigningFloor: 0.7 };
+const TARGETS = {
+  minFanoutOverSigningFloor: 0.7,
+  /** Issue 13: every host of the 1,000-follower/100-host fan-out served this soon after the mutation returned. */
+  smallFanoutLastDeliveryAfterMutationMs: 500,
+};
+const SMALL_SCENARIO = 'f1k_h100';
 const OVERALL_TIMEOUT_MS = 25 * 60_000;
 const OUTBOUND_QUEUE = 'federation-outbound';
 const DELIVERY_QUEUE = 'federation-delivery';
@@ -433,6 +438,8 @@ async function fanOut({ port, author, ledger, hosts, queues, pids, label }) {
     mutationMs: round(mutationMs, 1),
     firstDeliveryAfterMs: entry.first === null ? null : Math.round(entry.first - started),
     allHostsServedAfterMs: seconds === null ? null : Math.round(seconds * 1000),
+    // The small fan-out's target counts from the mutation's answer: what a member waits for after posting.
+    lastDeliveryAfterMutationReturnedMs: seconds === null ? null : Math.round(seconds * 1000 - mutationMs),
     deliveriesPerSec: seconds === null ? null : round(hosts / seconds, 1),
     deliveriesPerSecAfterFirst:
       seconds === null || hosts < 2 ? null : round((hosts - 1) / ((allServedAt - entry.first) / 1000), 1),
@@ -488,6 +495,15 @@ function addCpuPerDelivery(result, floor) {
   };
   result.cpuRatio = round(
     floor.nodeCryptoSingleThread.cpuMicrosPerIteration / (result.cpuMsPerDelivery.worker * 1000),
+    4,
+  );
+  // The ratio this machine's cores allow at these CPU costs: every delivery also costs the receivers
+  // (this process: accept, parse, verify) and the server and Redis their share, all on the same cores.
+  // PostgreSQL is left out: its figure counts every database's backends, other runs' included.
+  const { worker, server, redis, receivers } = result.cpuMsPerDelivery;
+  const perDeliveryMs = worker + server + redis + receivers;
+  result.cpuCeilingRatio = round(
+    (cpus().length * floor.nodeCryptoSingleThread.cpuMicrosPerIteration) / (perDeliveryMs * 1000),
     4,
   );
 }
@@ -688,6 +704,8 @@ async function main() {
   );
   const worst = measured.every((result) => result.ratio !== null) ? Math.min(...measured.map((r) => r.ratio)) : null;
   const dedupeOk = measured.every((result) => result.exactlyOnePerHost);
+  const smallLast = results[SMALL_SCENARIO]?.lastDeliveryAfterMutationReturnedMs ?? null;
+  const smallMet = smallLast !== null && smallLast < TARGETS.smallFanoutLastDeliveryAfterMutationMs && dedupeOk;
   return {
     node: process.version,
     cpus: cpus().length,
@@ -709,7 +727,12 @@ async function main() {
     ratios,
     ratio: worst,
     ratiosVsFloorAround,
-    targets: { ...TARGETS, met: worst !== null && worst >= TARGETS.minFanoutOverSigningFloor && dedupeOk },
+    targets: {
+      ...TARGETS,
+      met: worst !== null && worst >= TARGETS.minFanoutOverSigningFloor && dedupeOk,
+      smallFanoutLastDeliveryMeasuredMs: smallLast,
+      smallFanoutMet: smallMet,
+    },
     met: worst !== null && worst >= TARGETS.minFanoutOverSigningFloor && dedupeOk,
     sharedInboxDedupe: dedupeOk,
     signatures: ledger.signatures,
@@ -733,6 +756,8 @@ async function main() {
       'ratio = deliveriesPerSec / the single-thread node:crypto RSA-2048 signing rate measured in the same run (signingFloor, before the fan-outs); the worker signs on the libuv threadpool (node:crypto sign with a callback), several threads at once, so ratios above 1 are possible in principle. cpuRatio is the per-core figure: CPU µs of one floor signature / worker CPU µs (all threads) per delivery.',
       'ratioVsFloorAround = deliveriesPerSec / the same single-thread rate measured for 1 s just before and just after that fan-out (signingFloorAround): less sensitive to other load on a shared machine; `ratio` and `met` stay against signingFloor.',
       'Everything (server, worker, PostgreSQL, Redis, the receivers) shares this machine; cpu.coresBusy shows where the cores went during each fan-out.',
+      'lastDeliveryAfterMutationReturnedMs = allHostsServedAfterMs - mutationMs: the small fan-out target (targets.smallFanoutMet) counts from the mutation returning.',
+      'cpuCeilingRatio = cores × the floor signature CPU ÷ the CPU per delivery of worker + server + Redis + receivers: the ratio these CPU costs allow if every core worked for this fan-out and nothing else (PostgreSQL left out: the figure counts every database on the machine).',
     ],
   };
 }

@@ -12,6 +12,17 @@ export interface DatabaseModuleOptions {
   migrate: boolean;
 }
 
+/**
+ * The pg-pool settings of every process's connection pool. pg-pool closes a connection idle for
+ * 10 s, and did so down to none: the first action after a quiet spell opened a fresh connection
+ * (~5 ms idle, 35-80 ms on a loaded machine) for each of its parallel reads, and bench:fanout's
+ * outbound job spent most of its ~200-480 ms connecting. `min` connections stay open (enough for
+ * one request's or job's parallel reads: a post's outbound job runs about eight side by side);
+ * those above it still close after 10 s. Well below PostgreSQL's 100 connections for a few
+ * processes, as `max` already had to be (ADR 0061).
+ */
+export const POOL_OPTIONS = { max: 20, min: 8, idleTimeoutMillis: 10_000 } as const;
+
 @Module({})
 export class DatabaseModule {
   static forRoot(options: DatabaseModuleOptions): DynamicModule {
@@ -32,7 +43,7 @@ export class DatabaseModule {
             // gen_random_uuid() is built into PostgreSQL 13+: no extension to install.
             uuidExtension: 'pgcrypto' as const,
             installExtensions: false,
-            extra: { max: 20, application_name: 'guildhall' },
+            extra: { ...POOL_OPTIONS, application_name: 'guildhall' },
             logging: false,
           }),
         }),

@@ -156,7 +156,8 @@ export class TimelineRepository {
    * 1. the walk, over only the `window` posts just past the cursor (a LIMIT inside the subquery:
    *    the scan stops there, or as soon as the page is full, so a reader whose followees post at
    *    all regularly reads no more than before);
-   * 2. only when that found fewer rows than the page needs: for each account of `authors`, its
+   * 2. only when that found fewer rows than the page needs and posts remain past the window (a
+   *    probe of the primary key that a full page never runs): for each account of `authors`, its
    *    next posts past the last row found (or the cursor) through `posts (account_id, id)`, with
    *    every rule applied inside that account's subquery (a rule applied after the per-account
    *    LIMIT would lose rows), merged.
@@ -195,23 +196,31 @@ export class TimelineRepository {
       minId: page.minId ?? null,
       limit: page.minId ? page.limit : page.limit + 1,
     };
-    const source = authors
-      ? `(SELECT * FROM posts wp WHERE ${['true', ...cursor('wp')].join(' AND ')}
-          ORDER BY wp.id ${order} LIMIT ${this.window}) p`
-      : 'posts p';
+    const walk = `SELECT ${columns}
+      FROM ${authors ? `(SELECT * FROM posts wp WHERE ${['true', ...cursor('wp')].join(' AND ')} ORDER BY wp.id ${order} LIMIT ${this.window})` : 'posts'} p
+        JOIN accounts author ON author.id = p.account_id ${boostJoin}
+      WHERE ${[...where, ...cursor('p')].join(' AND ')}
+      ORDER BY p.id ${order} LIMIT :limit`;
+    if (!authors) return this.mapped(page, await this.dataSource.query(...positional(walk, values)));
+    // One row at least (all NULL when the walk found none), with `x_beyond`: whether posts remain
+    // past the window, probed only when the page came out short (the subquery is an InitPlan,
+    // run when the CASE first needs it; a full page never does).
     const rows = await this.dataSource.query<Record<string, unknown>[]>(
       ...positional(
-        `SELECT ${columns}
-         FROM ${source} JOIN accounts author ON author.id = p.account_id ${boostJoin}
-         WHERE ${[...where, ...cursor('p')].join(' AND ')}
-         ORDER BY p.id ${order} LIMIT :limit`,
+        `SELECT page.*, CASE WHEN count(page.p_id) OVER () < :limit THEN (SELECT EXISTS (
+           SELECT 1 FROM posts bw WHERE ${['true', ...cursor('bw')].join(' AND ')}
+           ORDER BY bw.id ${order} OFFSET ${this.window} LIMIT 1)) END AS x_beyond
+         FROM (SELECT 1) one LEFT JOIN (${walk}) page ON true
+         ORDER BY page.p_id ${order}`,
         values,
       ),
     );
-    if (authors && rows.length < (values.limit as number)) {
-      const last = rows.at(-1)?.p_id as string | undefined;
+    const beyond = rows[0].x_beyond === true;
+    const found = rows.filter((row) => row.p_id !== null);
+    if (beyond) {
+      const last = found.at(-1)?.p_id as string | undefined;
       const past = last ? [`p.id ${order === 'DESC' ? '<' : '>'} :lastId`] : [];
-      rows.push(
+      found.push(
         ...(await this.perAuthor(
           positional(
             `WITH c AS MATERIALIZED (
@@ -223,11 +232,15 @@ export class TimelineRepository {
              SELECT ${columns}
              FROM c JOIN posts p ON p.id = c.id JOIN accounts author ON author.id = p.account_id
              ORDER BY p.id ${order}`,
-            { ...values, lastId: last, limit: (values.limit as number) - rows.length },
+            { ...values, lastId: last, limit: (values.limit as number) - found.length },
           ),
         )),
       );
     }
+    return this.mapped(page, found);
+  }
+
+  private mapped(page: TimelinePage, rows: Record<string, unknown>[]): TimelinePost[] {
     if (page.minId) rows.reverse();
     return rows.map((row) => ({
       ...this.posts.map(row, 'p_'),

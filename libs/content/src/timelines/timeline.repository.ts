@@ -253,7 +253,7 @@ export class TimelineRepository {
   /**
    * Step 2 of a windowed page, with JIT off for this statement: PostgreSQL costs each account's
    * subquery as if it read a third of that account's posts, so the estimate (~2,000 per account)
-   * passes `jit_above_cost` from ~50 accounts on, and compiling the plan took 0.9–12 s (ADR 0059)
+   * passes `jit_above_cost` from ~50 accounts on, and compiling the plan took 0.35–13 s (ADR 0059)
    * for a statement that runs in a few milliseconds.
    */
   private perAuthor([sql, values]: [string, unknown[]]): Promise<Record<string, unknown>[]> {

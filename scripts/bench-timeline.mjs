@@ -67,8 +67,13 @@ const TARGETS = {
   maxRestP99MsAt10: 50,
 };
 /** The same page through the Mastodon client API (issue 11: REST home against the same floor). */
-/** The repository's timeline statement among the SQL a request ran (hand-written since TimelineRepository moved off TypeORM). */
-const TIMELINE_STATEMENT = /FROM posts p JOIN accounts author/;
+/**
+ * The repository's timeline statements among the SQL a request ran (hand-written since
+ * TimelineRepository moved off TypeORM): the windowed walk, and for a reader whose followees barely
+ * post the per-followee read after it (ADR 0059), which runs with JIT off (`SET LOCAL jit = off`).
+ */
+const TIMELINE_STATEMENT = /JOIN accounts author ON author\.id = p\.account_id/;
+const PER_FOLLOWEE_STATEMENT = /^\s*WITH c AS MATERIALIZED/;
 const REST_PATH = `/api/v1/timelines/home?limit=${HOME_PAGE_SIZE}`;
 const OVERALL_TIMEOUT_MS = (SCALE === 1 ? 7 : 20) * 60_000;
 const RESULTS_DIR = join(root, 'bench-results');
@@ -373,19 +378,56 @@ async function main() {
       }
     }
   });
+  let sparse = null;
   if (sparseReader) {
     // The worst case of walking posts newest first: a reader whose followees barely post. Its
-    // repository statement, and the candidates alone read per followee through
-    // posts_account_id_idx (no visibility rules: the cost of the other shape's first step).
-    const [timeline] = (await recordSql(port, () => graphql(port, query, undefined, sparseReader.token))).filter(
+    // repository statements (the windowed walk, then the per-followee read), and the candidates
+    // alone read per followee through posts_account_id_idx (no visibility rules).
+    const statements = (await recordSql(port, () => graphql(port, query, undefined, sparseReader.token))).filter(
       (statement) => TIMELINE_STATEMENT.test(statement.sql),
     );
+    const [timeline] = statements;
+    // Its HOME page end to end (GraphQL, then REST), 5 requests each after one to warm up.
+    const pageMs = async (send) => {
+      await send();
+      const times = [];
+      for (let i = 0; i < 5; i++) {
+        const started = performance.now();
+        await send();
+        times.push(performance.now() - started);
+      }
+      times.sort((a, b) => a - b);
+      return { medianMs: round(times[2], 1), maxMs: round(times[4], 1) };
+    };
+    sparse = {
+      statements: statements.length,
+      graphqlPage: await pageMs(() => graphql(port, query, undefined, sparseReader.token)),
+      restPage: await pageMs(() =>
+        getJson(port, REST_PATH, { headers: { authorization: `Bearer ${sparseReader.token}` } }),
+      ),
+      explainAnalyzePlanningPlusExecutionMs: await withClient(databaseUrl, async (client) => {
+        const timings = [];
+        for (const statement of statements) {
+          const perFollowee = PER_FOLLOWEE_STATEMENT.test(statement.sql);
+          await client.query(`SET jit = ${perFollowee ? 'off' : 'on'}`);
+          await explain(client, statement.sql, statement.parameters); // warm the cache first
+          const { executionMs, planningMs } = await explain(client, statement.sql, statement.parameters);
+          timings.push({ statement: perFollowee ? 'per-followee' : 'walk', ms: round(executionMs + planningMs, 2) });
+        }
+        await client.query('RESET jit');
+        return timings;
+      }),
+    };
+    log(`sparse reader: ${JSON.stringify(sparse)}`);
     const perFollowee = `SELECT c.id FROM follows f CROSS JOIN LATERAL (
         SELECT p.id FROM posts p WHERE p.account_id = f.followee_id AND p.deleted_at IS NULL ORDER BY p.id DESC LIMIT $2) c
       WHERE f.follower_id = $1 AND f.state = 'accepted' ORDER BY c.id DESC LIMIT $2`;
     await withClient(databaseUrl, async (client) => {
       for (const [name, sql, parameters, reader, follows] of [
         ['repository', timeline.sql, timeline.parameters, sparseReader, 'sparse'],
+        ...statements
+          .slice(1)
+          .map((statement) => ['repository-per-followee', statement.sql, statement.parameters, sparseReader, 'sparse']),
         ['per-followee-candidates', perFollowee, [sparseReader.id, HOME_PAGE_SIZE + 1], sparseReader, 'sparse'],
         ['per-followee-candidates', perFollowee, [readers[0].id, HOME_PAGE_SIZE + 1], readers[0], READER_FOLLOWS],
         [
@@ -396,6 +438,7 @@ async function main() {
           HEAVY_READER_FOLLOWS,
         ],
       ]) {
+        await client.query(`SET jit = ${PER_FOLLOWEE_STATEMENT.test(sql) ? 'off' : 'on'}`); // as the repository runs it
         await client.query(`EXPLAIN (ANALYZE) ${sql}`, parameters); // warm the cache first
         const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, parameters);
         const file = `timeline-x${SCALE}-${name}-following-${follows}.txt`;
@@ -520,6 +563,7 @@ async function main() {
           : 'SQL generate_series (scripts/bench/timeline-seed-sql.mjs)',
     },
     planFiles,
+    sparseReader: sparse,
     includedFields: {
       'Post.media': include.media,
       'Account.avatarUrl': include.avatar,

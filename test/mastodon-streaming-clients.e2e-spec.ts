@@ -132,8 +132,7 @@ describe('Mastodon streaming with real clients', () => {
       await asWriter.v1.statuses.create({ status: `The butler${word} did it` });
       const plain = await asWriter.v1.statuses.create({ status: 'nothing to see' });
 
-      const updates = (events: Event[]) =>
-        events.filter((e) => e.event === 'update').map((e) => e.payload as mastodon.v1.Status);
+      const updates = (events: Event[]) => events.flatMap((e) => (e.event === 'update' ? [e.payload] : []));
       await until(() => updates(local).find((s) => s.id === plain.id));
       await until(() => updates(user).find((s) => s.id === plain.id));
       await until(() => other.messages.filter((m) => m.event === 'update')[2]);

@@ -31,6 +31,7 @@ import { AddTimedMutesAndReportCategories1796566420152 } from './1796566420152-A
 import { DrawOpenPeriodKeys1796566670595 } from './1796566670595-DrawOpenPeriodKeys';
 import { AddCoopWebhookDeliveries1796566726824 } from './1796566726824-AddCoopWebhookDeliveries';
 import { AddFollowOptionsAndNotificationTypes1796570444210 } from './1796570444210-AddFollowOptionsAndNotificationTypes';
+import { AddFollowLanguages1796577976631 } from './1796577976631-AddFollowLanguages';
 
 export const MIGRATIONS = [
   CreateIdentity1795317000691,
@@ -65,4 +66,5 @@ export const MIGRATIONS = [
   DrawOpenPeriodKeys1796566670595,
   AddCoopWebhookDeliveries1796566726824,
   AddFollowOptionsAndNotificationTypes1796570444210,
+  AddFollowLanguages1796577976631,
 ];

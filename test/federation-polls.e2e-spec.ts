@@ -369,4 +369,54 @@ describe('federation: polls as Questions', () => {
       expect(await poll(row.id, alice)).toMatchObject({ multiple: true, votesCount: 3 });
     });
   });
+
+  describe('a local poll edited', () => {
+    it('goes out as an Update of the Question with the new options, the votes reset and the new end', async () => {
+      const created = await t.gql<{ createPost: { id: string } }>(
+        'mutation($input: CreatePostInput!) { createPost(input: $input) { id } }',
+        { input: { content: 'Cats or dogs?', poll: { options: ['Cats', 'Dogs'], expiresIn: 3600 } } },
+        alice.token,
+      );
+      const postId = created.data!.createPost.id;
+      await eventually(
+        () => about(postUri(postId), 'Create'),
+        (entries) => expect(entries).toHaveLength(1),
+      );
+      const dave = await signUp(t);
+      await t.gql(
+        'mutation($postId: ID!) { votePoll(postId: $postId, choices: [1]) { votesCount } }',
+        { postId },
+        dave.token,
+      );
+      const edited = await t.gql<{ updatePost: { id: string } }>(
+        'mutation($id: ID!, $input: UpdatePostInput!) { updatePost(id: $id, input: $input) { id } }',
+        {
+          id: postId,
+          input: { content: 'Cats, dogs or fish?', poll: { options: ['Cats', 'Dogs', 'Fish'], expiresIn: 7200 } },
+        },
+        alice.token,
+      );
+      expect(edited.errors).toBeUndefined();
+      const updates = await eventually(
+        () => about(postUri(postId), 'Update').then((entries) => entries.filter((e) => objectOf(e)?.oneOf)),
+        (entries) => expect(entries.some((e) => (objectOf(e)!.oneOf as unknown[]).length === 3)).toBe(true),
+      );
+      const update = updates.find((e) => (objectOf(e)!.oneOf as unknown[]).length === 3)!;
+      expect(update.verification).toMatchObject({ verified: true, keyOwner: actorUri(alice) });
+      const question = objectOf(update)!;
+      expect(question).toMatchObject({
+        type: 'Question',
+        votersCount: 0,
+        oneOf: [
+          { type: 'Note', name: 'Cats', replies: { totalItems: 0 } },
+          { type: 'Note', name: 'Dogs', replies: { totalItems: 0 } },
+          { type: 'Note', name: 'Fish', replies: { totalItems: 0 } },
+        ],
+      });
+      expect(String(question.content)).toContain('Cats, dogs or fish?');
+      expect(question.updated).toBeDefined();
+      expect(Math.abs(Date.parse(String(question.endTime)) - (Date.now() + 7_200_000))).toBeLessThan(60_000);
+      expect(await poll(postId, dave)).toMatchObject({ votesCount: 0, voted: false, ownVotes: [] });
+    });
+  });
 });

@@ -133,6 +133,162 @@ describe('Mastodon API: follow options and the status, update and admin notifica
     }
   });
 
+  /** A raw `stream` socket for `who` (opened and settled), collecting the `update` events' statuses. */
+  async function updatesOf(who: Member, stream: string): Promise<{ ws: WebSocket; updates: { id: string }[] }> {
+    const ws = new WebSocket(
+      `${t.origin.replace('http', 'ws')}/api/v1/streaming?access_token=${who.appToken}&stream=${stream}`,
+    );
+    const updates: { id: string }[] = [];
+    ws.on('message', (data) => {
+      const message = JSON.parse((data as Buffer).toString('utf8')) as { event: string; payload: string };
+      if (message.event === 'update') updates.push(JSON.parse(message.payload) as { id: string });
+    });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return { ws, updates };
+  }
+
+  it('keeps languages per follow: the relationship shows them, home shows only those (and posts without one)', async () => {
+    const [reader, polyglot, other] = [await member(), await member(), await member()];
+    const followed = await post(reader, `/api/v1/accounts/${polyglot.account.id}/follow`, { languages: ['de', 'FR'] });
+    expect(followed.status).toBe(200);
+    expectMastodonResponse('POST', `/api/v1/accounts/${polyglot.account.id}/follow`, 200, followed.body);
+    expect(followed.body).toMatchObject({ following: true, showing_reblogs: true, languages: ['de', 'fr'] });
+    await post(reader, `/api/v1/accounts/${other.account.id}/follow`);
+
+    const german = await status(polyglot, { status: 'Guten Tag', language: 'de' });
+    const english = await status(polyglot, { status: 'Good day', language: 'en' });
+    const unknown = await status(polyglot, { status: 'no language given' });
+    const french = await status(polyglot, { status: 'Bonjour', language: 'fr' });
+    const othersEnglish = await status(other, { status: 'hello from elsewhere', language: 'en' });
+    const original = await status(other, { status: 'in English, boosted', language: 'en' });
+    const boost = (await post(polyglot, `/api/v1/statuses/${original}/reblog`)).body as { id: string };
+    const ownEnglish = await status(reader, { status: 'my own English', language: 'en' });
+
+    // Newest first; the follow's languages touch only that followee's own posts.
+    expect(await homeIds(reader)).toEqual([ownEnglish, boost.id, original, othersEnglish, french, unknown, german]);
+    // Paging stays exact: two at a time reaches the same posts in the same order.
+    const paged: string[] = [];
+    let maxId: string | undefined;
+    for (let i = 0; i < 5; i += 1) {
+      const res = await get(reader, `/api/v1/timelines/home?limit=2${maxId ? `&max_id=${maxId}` : ''}`);
+      const ids = (res.body as { id: string }[]).map((s) => s.id);
+      if (!ids.length) break;
+      paged.push(...ids);
+      maxId = ids[ids.length - 1];
+    }
+    expect(paged).toEqual([ownEnglish, boost.id, original, othersEnglish, french, unknown, german]);
+
+    const listed = await get(
+      reader,
+      `/api/v1/accounts/relationships?id[]=${polyglot.account.id}&id[]=${other.account.id}`,
+    );
+    expect(listed.body).toEqual([
+      expect.objectContaining({ id: polyglot.account.id, languages: ['de', 'fr'] }),
+      expect.objectContaining({ id: other.account.id, languages: null }),
+    ]);
+
+    // Following again with other languages replaces them; leaving them out keeps them.
+    const again = await post(reader, `/api/v1/accounts/${polyglot.account.id}/follow`, { languages: ['en'] });
+    expect(again.body).toMatchObject({ languages: ['en'] });
+    const kept = await post(reader, `/api/v1/accounts/${polyglot.account.id}/follow`, { notify: true });
+    expect(kept.body).toMatchObject({ languages: ['en'], notifying: true });
+    const home = await homeIds(reader);
+    expect(home).toEqual([ownEnglish, boost.id, original, othersEnglish, unknown, english]);
+    // A form body works too; an empty list shows every language again.
+    const form = await t
+      .http()
+      .post(`/api/v1/accounts/${polyglot.account.id}/follow`)
+      .set('authorization', `Bearer ${reader.appToken}`)
+      .type('form')
+      .send('languages[]=fr');
+    expect(form.body).toMatchObject({ languages: ['fr'] });
+    const cleared = await post(reader, `/api/v1/accounts/${polyglot.account.id}/follow`, { languages: [] });
+    expect(cleared.body).toMatchObject({ languages: null });
+    expect(await homeIds(reader)).toEqual([
+      ownEnglish,
+      boost.id,
+      original,
+      othersEnglish,
+      french,
+      unknown,
+      english,
+      german,
+    ]);
+
+    const invalid = await post(reader, `/api/v1/accounts/${polyglot.account.id}/follow`, { languages: ['german'] });
+    expect(invalid.status).toBe(422);
+    expect(invalid.body).toEqual({ error: expect.stringContaining('Languages') });
+    expect((await get(reader, `/api/v1/accounts/relationships?id[]=${polyglot.account.id}`)).body).toEqual([
+      expect.objectContaining({ languages: null }),
+    ]);
+
+    // An unfollow forgets them.
+    await post(reader, `/api/v1/accounts/${polyglot.account.id}/follow`, { languages: ['de'] });
+    await post(reader, `/api/v1/accounts/${polyglot.account.id}/unfollow`);
+    const fresh = await post(reader, `/api/v1/accounts/${polyglot.account.id}/follow`);
+    expect(fresh.body).toMatchObject({ following: true, languages: null });
+  });
+
+  it("keeps the follow's languages on the live user stream", async () => {
+    const [reader, polyglot] = [await member(), await member()];
+    await post(reader, `/api/v1/accounts/${polyglot.account.id}/follow`, { languages: ['de'] });
+    const { ws, updates } = await updatesOf(reader, 'user');
+    try {
+      await status(polyglot, { status: 'Good day', language: 'en' });
+      const unknown = await status(polyglot, { status: 'no language' });
+      const german = await status(polyglot, { status: 'Guten Tag', language: 'de' });
+      await eventually(
+        () => Promise.resolve(updates.map((u) => u.id)),
+        (ids) => expect(ids).toContain(german),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(updates.map((u) => u.id)).toEqual([unknown, german]);
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('hides the boosts a follow hides in list timelines and the list stream too, as Mastodon does', async () => {
+    const [owner, booster, writer] = [await member(), await member(), await member()];
+    await post(owner, `/api/v1/accounts/${booster.account.id}/follow`, { reblogs: false, languages: ['en'] });
+    await post(owner, `/api/v1/accounts/${writer.account.id}/follow`);
+    const made = await post(owner, '/api/v1/lists', { title: 'friends' });
+    expect(made.status).toBe(200);
+    const listId = (made.body as { id: string }).id;
+    const added = await post(owner, `/api/v1/lists/${listId}/accounts`, {
+      account_ids: [booster.account.id, writer.account.id],
+    });
+    expect(added.status).toBe(200);
+
+    const { ws, updates } = await updatesOf(owner, `list&list=${listId}`);
+    let expected: string[];
+    try {
+      const original = await status(writer, { status: 'boost me' });
+      const boost = await post(booster, `/api/v1/statuses/${original}/reblog`);
+      expect(boost.status).toBe(200);
+      const writersBoost = await post(writer, `/api/v1/statuses/${original}/reblog`);
+      expect(writersBoost.status).toBe(200);
+      await status(booster, { status: 'Hallo', language: 'de' });
+      const own = await status(booster, { status: 'my own', language: 'en' });
+      expected = [own, (writersBoost.body as { id: string }).id, original];
+      await eventually(
+        () => Promise.resolve(updates.map((u) => u.id)),
+        (ids) => expect(ids).toContain(own),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(updates.map((u) => u.id)).toEqual([...expected].reverse());
+    } finally {
+      ws.close();
+    }
+    const timeline = await get(owner, `/api/v1/timelines/list/${listId}`);
+    expect(timeline.status).toBe(200);
+    expect((timeline.body as { id: string }[]).map((s) => s.id)).toEqual(expected);
+  });
+
   it('notifies followers with notify of new posts that reach their home: not direct posts, not replies to others', async () => {
     const [author, bell, quiet, other] = [await member(), await member(), await member(), await member()];
     await post(bell, `/api/v1/accounts/${author.account.id}/follow`, { notify: 'true' });

@@ -1,3 +1,5 @@
+import { uuidv7 } from '@guildhall/core';
+import { DataSource } from 'typeorm';
 import { signUp, type SignedUp } from './utils/factories';
 import { eventually } from './utils/eventually';
 import { appToken } from './utils/mastodon';
@@ -168,5 +170,77 @@ describe('Mastodon API: grouped notifications across pages', () => {
       }),
     ]);
     expect(body.notification_groups[0].page_min_id).toBeUndefined();
+  });
+
+  it('pages exactly past any number of members of groups already met: 5,000 likes do not hide the older follows', async () => {
+    const signed = await signUp(t);
+    const bea = { ...signed, appToken: await appToken(t, signed) };
+    const [f1, f2, m, l1, l2] = await Promise.all([signUp(t), signUp(t), signUp(t), signUp(t), signUp(t)]);
+    const post = async (who: SignedUp, content: string) =>
+      (
+        await t.gql<{ createPost: { id: string } }>(
+          `mutation ($input: CreatePostInput!) { createPost(input: $input) { id } }`,
+          { input: { content } },
+          who.token,
+        )
+      ).data!.createPost.id;
+    const [p, q, mentioning] = [await post(bea, 'popular'), await post(bea, 'quiet'), await post(m, 'hello')];
+    // Oldest first, one millisecond apart: follow f1, follow f2, a mention, a like of q, 5,000 likes of p.
+    const start = Date.now() - 60 * 60_000;
+    const rows: [string, string, string | null][] = [
+      ['follow', f1.account.id, null],
+      ['follow', f2.account.id, null],
+      ['mention', m.account.id, mentioning],
+      ['like', l1.account.id, q],
+      ...Array.from(
+        { length: 5_000 },
+        (_, i) => ['like', i % 2 ? l1.account.id : l2.account.id, p] as [string, string, string],
+      ),
+    ];
+    const ids = rows.map((_, i) => uuidv7(start + i));
+    await t.app.get(DataSource).query(
+      `INSERT INTO notifications (id, account_id, type, from_account_id, post_id, dedupe_key, created_at)
+       SELECT r.id, $1, r.type::notification_type, r.from_id, r.post_id, 'seeded:' || r.id, now()
+       FROM unnest($2::uuid[], $3::text[], $4::uuid[], $5::uuid[]) AS r(id, type, from_id, post_id)`,
+      [bea.account.id, ids, rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
+    );
+    const [follow1, follow2, mention, likeQ] = ids;
+    const newestLike = ids[ids.length - 1];
+    const get = async (query: string) => {
+      const res = await t.http().get(`/api/v2/notifications${query}`).set('authorization', `Bearer ${bea.appToken}`);
+      expect(res.status).toBe(200);
+      const body = res.body as Results;
+      return {
+        groups: body.notification_groups.map((g) => [g.group_key, g.notifications_count, g.page_min_id, g.page_max_id]),
+        link: res.headers.link as string | undefined,
+      };
+    };
+
+    // One page holds it all.
+    const all = await get('');
+    expect(all.groups).toEqual([
+      [`favourite-${p}`, 5_000, ids[4], newestLike],
+      [`favourite-${q}`, 1, likeQ, likeQ],
+      [`ungrouped-${mention}`, 1, mention, mention],
+      ['follow', 2, follow1, follow2],
+    ]);
+    expect(all.link).not.toContain('rel="next"');
+
+    // Two groups a page, in order, each page's next below its last group.
+    const first = await get('?limit=2');
+    expect(first.groups).toEqual([
+      [`favourite-${p}`, 5_000, ids[4], newestLike],
+      [`favourite-${q}`, 1, likeQ, likeQ],
+    ]);
+    expect(first.link).toContain(`max_id=${likeQ}>; rel="next"`);
+    const second = await get(`?limit=2&max_id=${likeQ}`);
+    expect(second.groups).toEqual([
+      [`ungrouped-${mention}`, 1, mention, mention],
+      ['follow', 2, follow2, follow2],
+    ]);
+    expect(second.link).toContain(`max_id=${follow2}>; rel="next"`);
+    const third = await get(`?limit=2&max_id=${follow2}`);
+    expect(third.groups).toEqual([['follow', 1, follow1, follow1]]);
+    expect(third.link).not.toContain('rel="next"');
   });
 });

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { LoaderFactories } from '@guildhall/core';
-import { PostRepository } from '@guildhall/content';
+import { PostRepository, ScheduledPostService } from '@guildhall/content';
 import { StatusSerializer } from '../libs/mastodon-api/src/serializers/status.serializer';
 import { signUp, type SignedUp } from './utils/factories';
 import { appToken } from './utils/mastodon';
+import { expectMastodonResponse } from './utils/mastodon-schema';
 import { createListeningTestApp, type TestApp } from './utils/test-app';
 
 const POLL_FIELDS = 'poll { id votesCount votersCount options { title votesCount } voted ownVotes }';
@@ -205,5 +206,158 @@ describe('polls on the Mastodon API', () => {
     const hidden = await raw(`/api/v1/polls/${followers.poll.id}`, null);
     expect(hidden.status).toBe(404);
     expect(await hidden.json()).toEqual({ error: 'Record not found' });
+  });
+
+  it('an edit changes the poll as Mastodon does: same options keep the votes, new ones reset them, none removes it', async () => {
+    const aliceToken = await appToken(t, alice, 'read write');
+    const asAlice = await rest(aliceToken);
+    const asBob = await rest(bobToken);
+    const created = await asAlice.v1.statuses.create({
+      status: 'Which metal?',
+      poll: { options: ['iron', 'tin'], expiresIn: 600 },
+    });
+    await asBob.v1.polls.$select(created.poll!.id).votes.create({ choices: [1] });
+
+    // Same options, new text and a longer run: the vote stays, the end moves.
+    const put = await fetch(`${t.origin}/api/v1/statuses/${created.id}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${aliceToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'Which metal, really?', poll: { options: ['iron', 'tin'], expires_in: 7200 } }),
+    });
+    expect(put.status).toBe(200);
+    const kept = (await put.json()) as { content: string; poll: Record<string, unknown> & { expires_at: string } };
+    expectMastodonResponse('PUT', `/api/v1/statuses/${created.id}`, 200, kept);
+    expect(kept.content).toBe('<p>Which metal, really?</p>');
+    expect(kept.poll).toMatchObject({ id: created.poll!.id, votes_count: 1, voters_count: 1, multiple: false });
+    expect(Math.abs(Date.parse(kept.poll.expires_at) - (Date.now() + 7_200_000))).toBeLessThan(60_000);
+    expect((await asBob.v1.polls.$select(created.poll!.id).fetch()).ownVotes).toEqual([1]);
+
+    // New options: every vote is void, and bob may vote again.
+    const changed = await asAlice.v1.statuses.$select(created.id).update({
+      status: 'Which metal, really?',
+      poll: { options: ['iron', 'copper', 'gold'], expiresIn: 600, multiple: true },
+    });
+    expect(changed.poll).toMatchObject({
+      id: created.poll!.id,
+      multiple: true,
+      votesCount: 0,
+      votersCount: 0,
+      options: [
+        { title: 'iron', votesCount: 0 },
+        { title: 'copper', votesCount: 0 },
+        { title: 'gold', votesCount: 0 },
+      ],
+    });
+    const bobs = await asBob.v1.polls.$select(created.poll!.id).fetch();
+    expect(bobs).toMatchObject({ voted: false, ownVotes: [] });
+    const revoted = await asBob.v1.polls.$select(created.poll!.id).votes.create({ choices: [1, 2] });
+    expect(revoted).toMatchObject({ votesCount: 2, votersCount: 1, ownVotes: [1, 2] });
+    // GraphQL sees the same poll.
+    expect(await graphqlPoll(created.id, alice)).toMatchObject({
+      votesCount: 2,
+      votersCount: 1,
+      options: [
+        { title: 'iron', votesCount: 0 },
+        { title: 'copper', votesCount: 1 },
+        { title: 'gold', votesCount: 1 },
+      ],
+    });
+
+    // Bad polls are 422 and change nothing.
+    const tooFew = await fetch(`${t.origin}/api/v1/statuses/${created.id}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${aliceToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'x', poll: { options: ['only'], expires_in: 600 } }),
+    });
+    expect(tooFew.status).toBe(422);
+    expect(((await tooFew.json()) as { error: string }).error).toMatch(/at least 2/);
+    expect((await asAlice.v1.statuses.$select(created.id).fetch()).poll).toMatchObject({ votesCount: 2 });
+
+    // An edit without a poll removes it (Mastodon's edit sends the whole status).
+    const removed = await asAlice.v1.statuses.$select(created.id).update({ status: 'No poll after all' });
+    expect(removed.poll).toBeNull();
+    expect((await raw(`/api/v1/polls/${created.poll!.id}`, bobToken)).status).toBe(404);
+    // And an edit may add one to a post that had none.
+    const added = await asAlice.v1.statuses.$select(created.id).update({
+      status: 'A poll again',
+      poll: { options: ['yes', 'no'], expiresIn: 300 },
+    });
+    expect(added.poll).toMatchObject({ votesCount: 0, options: [{ title: 'yes' }, { title: 'no' }] });
+  });
+
+  it('GraphQL updatePost replaces the poll by the same rules, and leaves it alone when not given', async () => {
+    const post = await createPoll(alice);
+    await t.gql(VOTE, { postId: post.id, choices: [0] }, bob.token);
+    const UPDATE = `mutation($id: ID!, $input: UpdatePostInput!) { updatePost(id: $id, input: $input) { id ${POLL_FIELDS} } }`;
+    const untouched = await t.gql<{ updatePost: { poll: GraphqlPoll } }>(
+      UPDATE,
+      { id: post.id, input: { content: 'Which wood, then?' } },
+      alice.token,
+    );
+    expect(untouched.data?.updatePost.poll).toMatchObject({ id: post.poll.id, votesCount: 1 });
+    const replaced = await t.gql<{ updatePost: { poll: GraphqlPoll } }>(
+      UPDATE,
+      { id: post.id, input: { poll: { options: ['birch', 'beech'], expiresIn: 900 } } },
+      alice.token,
+    );
+    expect(replaced.data?.updatePost.poll).toMatchObject({
+      id: post.poll.id,
+      votesCount: 0,
+      votersCount: 0,
+      options: [
+        { title: 'birch', votesCount: 0 },
+        { title: 'beech', votesCount: 0 },
+      ],
+    });
+    expect(await graphqlPoll(post.id, bob)).toMatchObject({ voted: false, ownVotes: [] });
+  });
+
+  it('schedules a status with a poll; it is published with the poll, running from publication', async () => {
+    const aliceToken = await appToken(t, alice, 'read write');
+    const asAlice = await rest(aliceToken);
+    const at = new Date(Date.now() + 30 * 60_000).toISOString();
+    const scheduled = await fetch(`${t.origin}/api/v1/statuses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${aliceToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        status: 'Later: which bird?',
+        scheduled_at: at,
+        poll: { options: [' owl ', 'wren'], expires_in: 3600, multiple: true },
+      }),
+    });
+    expect(scheduled.status).toBe(200);
+    const body = (await scheduled.json()) as { id: string; params: Record<string, unknown> };
+    expect(body.params).toMatchObject({
+      text: 'Later: which bird?',
+      poll: { options: ['owl', 'wren'], expires_in: 3600, multiple: true, hide_totals: false },
+    });
+    const listed = await asAlice.v1.scheduledStatuses.$select(body.id).fetch();
+    expect((listed.params as unknown as { poll: unknown }).poll).toEqual({
+      options: ['owl', 'wren'],
+      expiresIn: 3600,
+      multiple: true,
+      hideTotals: false,
+    });
+
+    const invalid = await fetch(`${t.origin}/api/v1/statuses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${aliceToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'x', scheduled_at: at, poll: { options: ['a', 'b'], expires_in: 10 } }),
+    });
+    expect(invalid.status).toBe(422);
+
+    const post = await t.app.get(ScheduledPostService).publish(body.id);
+    expect(post).not.toBeNull();
+    const status = await asAlice.v1.statuses.$select(post!.id).fetch();
+    expect(status.content).toBe('<p>Later: which bird?</p>');
+    expect(status.poll).toMatchObject({
+      multiple: true,
+      votesCount: 0,
+      options: [
+        { title: 'owl', votesCount: 0 },
+        { title: 'wren', votesCount: 0 },
+      ],
+    });
+    expect(Math.abs(Date.parse(status.poll!.expiresAt!) - (Date.now() + 3_600_000))).toBeLessThan(60_000);
   });
 });

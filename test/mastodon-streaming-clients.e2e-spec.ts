@@ -93,6 +93,83 @@ describe('Mastodon streaming with real clients', () => {
     }
   });
 
+  it("masto.js: update events carry the reader's own filter results; a hide filter drops the event until it is gone", async () => {
+    const [reader, writer, bystander] = await Promise.all([signUp(t), signUp(t), signUp(t)]);
+    const [readerToken, writerToken, bystanderToken] = await Promise.all([
+      appToken(t, reader, 'read write follow'),
+      appToken(t, writer, 'read write follow'),
+      appToken(t, bystander, 'read write follow'),
+    ]);
+    await insertFollow(t, reader.account.id, writer.account.id);
+    const asReader = createRestAPIClient({ url: t.origin, accessToken: readerToken });
+    const asWriter = createRestAPIClient({ url: t.origin, accessToken: writerToken });
+    const word = `wyrm${Date.now().toString(36)}`;
+    const warn = await asReader.v2.filters.create({
+      title: 'Wyrms',
+      context: ['home'],
+      filterAction: 'warn',
+      keywordsAttributes: [{ keyword: word, wholeWord: true }],
+    });
+    const hide = await asReader.v2.filters.create({
+      title: 'Spoilers',
+      context: ['home', 'public'],
+      filterAction: 'hide',
+      keywordsAttributes: [{ keyword: `butler${word}`, wholeWord: true }],
+    });
+    const streaming = createStreamingAPIClient({
+      streamingApiUrl: t.origin.replace('http', 'ws'),
+      accessToken: readerToken,
+      implementation: WebSocket,
+      retry: 1,
+    });
+    const other = await openStream(`${ws}?access_token=${bystanderToken}&stream=public:local`);
+    try {
+      await streaming.prepare();
+      const user = collect(streaming.user.subscribe());
+      const local = collect(streaming.public.local.subscribe());
+      await pause(300);
+      const warned = await asWriter.v1.statuses.create({ status: `Here be a ${word}` });
+      await asWriter.v1.statuses.create({ status: `The butler${word} did it` });
+      const plain = await asWriter.v1.statuses.create({ status: 'nothing to see' });
+
+      const updates = (events: Event[]) => events.flatMap((e) => (e.event === 'update' ? [e.payload] : []));
+      await until(() => updates(local).find((s) => s.id === plain.id));
+      await until(() => updates(user).find((s) => s.id === plain.id));
+      await until(() => other.messages.filter((m) => m.event === 'update')[2]);
+      await pause(200);
+      // Home context: warned with the reader's filter result; the hidden post never came.
+      expect(updates(user).map((s) => s.id)).toEqual([warned.id, plain.id]);
+      expect(updates(user)[0].filtered).toEqual([
+        {
+          filter: expect.objectContaining({ id: warn.id, title: 'Wyrms', filterAction: 'warn', context: ['home'] }),
+          keywordMatches: [word],
+          statusMatches: null,
+        },
+      ]);
+      expect(updates(user)[1].filtered).toBeUndefined();
+      // Public context: the warn filter is not in it, the hide filter is.
+      expect(updates(local).map((s) => [s.id, s.filtered])).toEqual([
+        [warned.id, undefined],
+        [plain.id, undefined],
+      ]);
+      // Another reader's stream is not touched by these filters.
+      const others = other.messages.filter((m) => m.event === 'update').map((m) => payloadOf(m));
+      expect(others.map((s) => s.filtered)).toEqual([undefined, undefined, undefined]);
+      expect(others).toHaveLength(3);
+
+      // Removing the hide filter (filters_changed) lets the next such post through at once.
+      await asReader.v2.filters.$select(hide.id).remove();
+      await until(() => user.find((e) => e.event === 'filters_changed'));
+      const again = await asWriter.v1.statuses.create({ status: `The butler${word} again` });
+      const shown = await until(() => updates(user).find((s) => s.id === again.id));
+      expect(shown.filtered).toBeUndefined();
+      expect((await until(() => updates(local).find((s) => s.id === again.id))).filtered).toBeUndefined();
+    } finally {
+      streaming.close();
+      other.ws.close();
+    }
+  });
+
   it('megalodon (stream and access_token in the query) gets the home update and its deletion', async () => {
     const client = generator('mastodon', t.origin, aliceToken);
     const stream = await client.userStreaming();

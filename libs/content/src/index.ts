@@ -110,7 +110,7 @@ export {
   type FilterInput,
   type KeywordInput,
 } from './filters/filter.service';
-export { FilterMatcher, type FilterResult, type PostFilter } from './filters/filter.matcher';
+export { FilterMatcher, type FilterResult, type PostFilter, type ReaderFilter } from './filters/filter.matcher';
 export type { FilterView } from './filters/filter.repository';
 export { FILTER_CONTEXTS, type FilterContext, type FilterAction, FilterEntity } from './filters/filter.entity';
 export { FilterKeywordEntity } from './filters/filter-keyword.entity';

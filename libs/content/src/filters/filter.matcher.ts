@@ -28,42 +28,70 @@ function plainText(html: string): string {
     });
 }
 
-/**
- * A reader's active filters for one context, loaded once (one query per table) and compiled to
- * case-insensitive patterns (whole words at Unicode word boundaries, as Mastodon matches them).
- */
+/** A reader's active filters for one context, loaded once (one query per table) and compiled. */
 @Injectable()
 export class FilterMatcher {
   constructor(private readonly filters: FilterRepository) {}
 
   async forViewer(accountId: string, context: FilterContext): Promise<PostFilter> {
-    const views = await this.filters.views(accountId, { activeIn: context });
-    if (!views.length) return () => [];
-    const compiled = views.map((view) => ({
-      view,
-      statusIds: new Set(view.statuses.map((s) => s.postId)),
-      keywords: view.keywords.map((k) => ({
-        keyword: k.keyword,
-        pattern: new RegExp(
-          k.wholeWord ? `(?<!${WORD})${escapeRegExp(k.keyword)}(?!${WORD})` : escapeRegExp(k.keyword),
-          'iu',
-        ),
-      })),
-    }));
-    return (html, postId) => {
-      const text = plainText(html);
-      return compiled.flatMap(({ view, statusIds, keywords }) => {
-        const keywordMatches = keywords.filter((k) => k.pattern.test(text)).map((k) => k.keyword);
-        const statusMatch = statusIds.has(postId);
-        if (!keywordMatches.length && !statusMatch) return [];
-        return [
-          {
-            filter: view,
-            keywordMatches: keywordMatches.length ? keywordMatches : null,
-            statusMatches: statusMatch ? [postId] : null,
-          },
-        ];
-      });
-    };
+    return compile(await this.filters.views(accountId, { activeIn: context }));
   }
+
+  /**
+   * Several readers' filters for one context (one query per table for all of them), for a live
+   * stream that keeps them between events: each with the time its first filter expires (null:
+   * none does), after which it must be loaded again. A reader without filters matches nothing.
+   */
+  async forViewers(accountIds: readonly string[], context: FilterContext): Promise<Map<string, ReaderFilter>> {
+    const views = await this.filters.viewsOf(accountIds, { activeIn: context });
+    return new Map(
+      accountIds.map((accountId) => {
+        const own = views.get(accountId) ?? [];
+        const expiries = own.flatMap((view) =>
+          view.filter.expiresAt ? [new Date(view.filter.expiresAt).getTime()] : [],
+        );
+        return [accountId, { match: compile(own), validUntil: expiries.length ? Math.min(...expiries) : null }];
+      }),
+    );
+  }
+}
+
+/** A reader's compiled filters and when they stop being current (epoch ms; null: not by time). */
+export interface ReaderFilter {
+  match: PostFilter;
+  validUntil: number | null;
+}
+
+/**
+ * Active filters compiled to case-insensitive patterns (whole words at Unicode word boundaries,
+ * as Mastodon matches them).
+ */
+function compile(views: FilterView[]): PostFilter {
+  if (!views.length) return () => [];
+  const compiled = views.map((view) => ({
+    view,
+    statusIds: new Set(view.statuses.map((s) => s.postId)),
+    keywords: view.keywords.map((k) => ({
+      keyword: k.keyword,
+      pattern: new RegExp(
+        k.wholeWord ? `(?<!${WORD})${escapeRegExp(k.keyword)}(?!${WORD})` : escapeRegExp(k.keyword),
+        'iu',
+      ),
+    })),
+  }));
+  return (html, postId) => {
+    const text = plainText(html);
+    return compiled.flatMap(({ view, statusIds, keywords }) => {
+      const keywordMatches = keywords.filter((k) => k.pattern.test(text)).map((k) => k.keyword);
+      const statusMatch = statusIds.has(postId);
+      if (!keywordMatches.length && !statusMatch) return [];
+      return [
+        {
+          filter: view,
+          keywordMatches: keywordMatches.length ? keywordMatches : null,
+          statusMatches: statusMatch ? [postId] : null,
+        },
+      ];
+    });
+  };
 }

@@ -25,10 +25,23 @@ export class FilterRepository {
 
   /** The account's filters (optionally only those active now in `context`), oldest first, with their parts. */
   async views(accountId: string, options: { ids?: string[]; activeIn?: FilterContext } = {}): Promise<FilterView[]> {
+    return (await this.viewsOf([accountId], options)).get(accountId) ?? [];
+  }
+
+  /**
+   * Several accounts' filters at once (a query per table for all of them), keyed by account;
+   * an account without filters has no entry. Each list oldest first, as `views`.
+   */
+  async viewsOf(
+    accountIds: readonly string[],
+    options: { ids?: string[]; activeIn?: FilterContext } = {},
+  ): Promise<Map<string, FilterView[]>> {
+    const byAccount = new Map<string, FilterView[]>();
+    if (!accountIds.length) return byAccount;
     const query = this.dataSource
       .getRepository(FilterEntity)
       .createQueryBuilder('f')
-      .where('f.account_id = :accountId', { accountId })
+      .where('f.account_id = ANY(:accountIds)', { accountIds: [...accountIds] })
       .orderBy('f.id');
     if (options.ids) query.andWhere('f.id IN (:...ids)', { ids: options.ids.length ? options.ids : [null] });
     if (options.activeIn) {
@@ -37,7 +50,7 @@ export class FilterRepository {
         .andWhere('(f.expires_at IS NULL OR f.expires_at > now())');
     }
     const filters = await query.getMany();
-    if (!filters.length) return [];
+    if (!filters.length) return byAccount;
     const filterIds = filters.map((f) => f.id);
     const [keywords, statuses] = await Promise.all([
       this.dataSource
@@ -47,11 +60,16 @@ export class FilterRepository {
         .getRepository(FilterStatusEntity)
         .find({ where: { filterId: In(filterIds) }, order: { id: 'ASC' } }),
     ]);
-    return filters.map((filter) => ({
-      filter,
-      keywords: keywords.filter((k) => k.filterId === filter.id),
-      statuses: statuses.filter((s) => s.filterId === filter.id),
-    }));
+    for (const filter of filters) {
+      const views = byAccount.get(filter.accountId) ?? [];
+      views.push({
+        filter,
+        keywords: keywords.filter((k) => k.filterId === filter.id),
+        statuses: statuses.filter((s) => s.filterId === filter.id),
+      });
+      byAccount.set(filter.accountId, views);
+    }
+    return byAccount;
   }
 
   countFilters(accountId: string): Promise<number> {

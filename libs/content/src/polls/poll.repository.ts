@@ -104,6 +104,12 @@ export class PollRepository {
     await manager.delete(PollVoteEntity, { pollId });
   }
 
+  /** Removes a poll and its votes (an edit that drops it). */
+  async delete(manager: EntityManager, pollId: string): Promise<void> {
+    await manager.delete(PollVoteEntity, { pollId });
+    await manager.delete(PollEntity, { id: pollId });
+  }
+
   /** Votes by id, with what their delivery names; votes gone since are left out. */
   async votesForDelivery(voteIds: string[]): Promise<VoteForDelivery[]> {
     if (voteIds.length === 0) return [];

@@ -63,6 +63,37 @@ export class PollService {
     });
   }
 
+  /**
+   * A local edit's poll, in the edit's transaction (PostService.revise), as Mastodon's
+   * UpdateStatusService: a poll replaces the post's (or is added); its votes are void when its
+   * options or `multiple` change; its end is counted again from the edit (and an ended poll opens
+   * again). Null removes the post's poll. True when there was or is a poll.
+   */
+  async revise(manager: EntityManager, postId: string, authorId: string, poll: NewPoll | null, now: Date) {
+    const stored = await this.polls.lockByPostId(manager, postId);
+    if (!poll) {
+      if (stored) await this.polls.delete(manager, stored.id);
+      return stored !== null;
+    }
+    if (!stored) {
+      await this.attach(manager, postId, authorId, poll, now);
+      return true;
+    }
+    const sameOptions =
+      stored.options.length === poll.options.length && stored.options.every((o, i) => o === poll.options[i]);
+    const reset = !sameOptions || stored.multiple !== poll.multiple;
+    if (reset) await this.polls.deleteVotes(manager, stored.id);
+    await this.polls.update(manager, stored.id, {
+      options: poll.options,
+      multiple: poll.multiple,
+      hideTotals: poll.hideTotals,
+      expiresAt: new Date(now.getTime() + poll.expiresIn * 1000),
+      closedAt: null,
+      ...(reset ? { votesCounts: poll.options.map(() => 0), votesCount: 0, votersCount: 0 } : {}),
+    });
+    return true;
+  }
+
   /** A remote Question's poll, stored with its post; one beyond REMOTE_POLL_LIMITS is left out. */
   private async attachRemote(
     manager: EntityManager,

@@ -22,6 +22,18 @@ const READER_RULES = `
                     WHERE oa.id = o.account_id AND odb.account_id = v.id)))`;
 
 /**
+ * The reader's follow options over the post's author (the booster, for a boost), as the home and
+ * list timelines apply them (TimelineRepository's FOLLOW_OPTIONS): no boosts when the follow
+ * hides them, and only the languages the follow names (a post without one, or a boost, passes).
+ */
+const FOLLOW_OPTIONS = `
+  AND (p.boost_of_id IS NULL OR p.account_id = v.id OR NOT EXISTS (SELECT 1 FROM follows rb
+    WHERE rb.follower_id = v.id AND rb.followee_id = p.account_id AND NOT rb.show_reblogs))
+  AND (p.boost_of_id IS NOT NULL OR p.language IS NULL OR p.account_id = v.id OR NOT EXISTS (SELECT 1 FROM follows lf
+    WHERE lf.follower_id = v.id AND lf.followee_id = p.account_id AND lf.languages IS NOT NULL
+      AND p.language <> ALL (lf.languages)))`;
+
+/**
  * Who, of a set of readers, may see a post now: the one visibility rule (ADR 0019) applied to
  * every reader in one query, with the reader's mutes and domain blocks as the timelines apply
  * them. For live streams, where a post reaches many connected readers at once.
@@ -33,7 +45,7 @@ export class PostAudienceRepository {
   /**
    * `homeOnly`: only readers whose home timeline holds the post — the author, or a follower of
    * the author who has not put them on an exclusive list (boosts included: the booster is the
-   * author here, unless the reader's follow hides the booster's boosts, `reblogs=false`).
+   * author here), as the reader's follow options allow (FOLLOW_OPTIONS: hidden boosts, languages).
    */
   async audience(postId: string, readerIds: readonly string[], options: { homeOnly: boolean }): Promise<string[]> {
     if (!readerIds.length) return [];
@@ -42,8 +54,7 @@ export class PostAudienceRepository {
            WHERE hf.follower_id = v.id AND hf.followee_id = p.account_id AND hf.state = 'accepted'))
          AND NOT EXISTS (SELECT 1 FROM list_accounts xa JOIN lists xl ON xl.id = xa.list_id
            WHERE xl.account_id = v.id AND xl.exclusive AND xa.account_id = p.account_id)
-         AND (p.boost_of_id IS NULL OR p.account_id = v.id OR NOT EXISTS (SELECT 1 FROM follows rb
-           WHERE rb.follower_id = v.id AND rb.followee_id = p.account_id AND NOT rb.show_reblogs))`
+         ${FOLLOW_OPTIONS}`
       : '';
     const rows = await this.dataSource.query<{ id: string }[]>(
       `SELECT v.id FROM unnest($2::uuid[]) AS v(id) JOIN posts p ON p.id = $1
@@ -57,7 +68,8 @@ export class PostAudienceRepository {
   /**
    * Of `listIds`, the lists whose timeline holds the post: its author (the booster) is a member,
    * the list's owner may see it, and a reply to someone else passes the list's `replies_policy`
-   * (`list`: to a member, `followed`: to someone the owner follows, `none`: never).
+   * (`list`: to a member, `followed`: to someone the owner follows, `none`: never), and the
+   * owner's follow options allow it (FOLLOW_OPTIONS), as the list timeline applies them.
    */
   async lists(postId: string, listIds: readonly string[]): Promise<string[]> {
     if (!listIds.length) return [];
@@ -73,7 +85,7 @@ export class PostAudienceRepository {
               SELECT 1 FROM follows rf WHERE rf.follower_id = l.account_id
                 AND rf.followee_id = p.in_reply_to_account_id AND rf.state = 'accepted')
             ELSE false END)
-          AND ${READER_RULES}`,
+          AND ${READER_RULES} ${FOLLOW_OPTIONS}`,
       [postId, [...listIds]],
     );
     return rows.map((row) => row.id);

@@ -13,6 +13,8 @@ import { countsAsReply, tombstonePost } from './post-tombstone';
 import { type CreatePostOptions, PostIdempotency } from './post-idempotency';
 import { LocalPostDrafts } from './local-post-drafts';
 import type { PostDraft } from './post-draft';
+import type { CreatePollInput } from '../polls/dto/create-poll.input';
+import type { NewPoll } from '../polls/poll-rules';
 
 /** 300 posts per 3 hours per account, as Mastodon. */
 const POST_LIMIT = { max: 300, windowSeconds: 3 * 3600 };
@@ -33,6 +35,8 @@ export interface PostRevision {
   media?: readonly RemoteMediaData[];
   /** A local post's uploads (ids, in order), replaced; undefined leaves them alone. */
   uploads?: string[];
+  /** A local post's poll (checked), replaced; null removes it, undefined leaves it alone. */
+  poll?: NewPoll | null;
 }
 
 @Injectable()
@@ -80,14 +84,16 @@ export class PostService {
   }
 
   /**
-   * What create() would refuse, without publishing: the length, and the post replied to. For a
-   * post to publish later (the reply's visibility is checked again then).
+   * What create() would refuse, without publishing: the length, the poll, and the post replied
+   * to. For a post to publish later (the reply's visibility is checked again then); its poll as
+   * the rules leave it (options trimmed), null without one.
    */
-  async check(author: Pick<AuthContext, 'accountId'>, input: CreatePostInput): Promise<void> {
-    this.drafts.checkLength(input.content, Boolean(input.title), Boolean(input.mediaIds?.length));
+  async check(author: Pick<AuthContext, 'accountId'>, input: CreatePostInput): Promise<NewPoll | null> {
+    const { poll } = this.drafts.check(input);
     if (input.inReplyToId && !(await this.posts.findVisible(input.inReplyToId, author.accountId))) {
       throw new ContentException(ContentErrorCode.PostNotFound, 'The post replied to does not exist or is not visible');
     }
+    return poll;
   }
 
   private async createLocal(
@@ -189,12 +195,16 @@ export class PostService {
    * Edits the author's post. `options.mediaIds` (the Mastodon API's edit) makes the post's uploads
    * that list, in order; a note with media may then have no text. `options.sensitive` marks or
    * unmarks the post sensitive without a warning text (an empty warning, as remote posts have).
+   * `options.poll` (the Mastodon API's edit, which sends the whole status: null removes the poll)
+   * or `input.poll` (GraphQL: absent leaves it) replaces the poll by Mastodon's rules
+   * (PollService.revise: votes void when the options change); a changed poll federates with the
+   * edit, as an Update of the Question.
    */
   async update(
     auth: AuthContext,
     id: string,
     input: UpdatePostInput,
-    options: { mediaIds?: string[]; sensitive?: boolean } = {},
+    options: { mediaIds?: string[]; sensitive?: boolean; poll?: CreatePollInput | null } = {},
   ): Promise<PostEntity> {
     const post = await this.ownPost(auth, id, false);
     if (post.boostOfId) throw new ContentException(ContentErrorCode.InvalidContent, 'A boost cannot be edited');
@@ -202,7 +212,13 @@ export class PostService {
       throw new ContentException(ContentErrorCode.InvalidContent, 'A note cannot become an article');
     }
     const source = input.content ?? post.source ?? '';
-    const withMedia = options.mediaIds ? options.mediaIds.length > 0 : await this.hasUploads(post.id);
+    const mediaCount = options.mediaIds ? options.mediaIds.length : (await this.uploadIds(post.id)).length;
+    const withMedia = mediaCount > 0;
+    const pollInput = options.poll !== undefined ? options.poll : (input.poll ?? undefined);
+    const poll =
+      pollInput === undefined || pollInput === null
+        ? pollInput
+        : this.polls.prepare(pollInput, { isArticle: post.title !== null, mediaCount });
     this.drafts.checkLength(source, post.title !== null, withMedia);
     await this.limitWrites(auth.accountId);
     const rendered = await this.drafts.render(source);
@@ -230,6 +246,7 @@ export class PostService {
         mentionedAccountIds: rendered.mentionedIds,
         hashtags: rendered.hashtags,
         ...(options.mediaIds ? { uploads: options.mediaIds } : {}),
+        ...(poll !== undefined ? { poll } : {}),
       };
     });
     if (!revised) throw new ContentException(ContentErrorCode.PostNotFound, 'No such post');
@@ -271,6 +288,9 @@ export class PostService {
         await this.attachments.replaceRemote(manager, current.accountId, postId, revision.media);
       }
       if (revision.uploads) await this.attachments.replace(manager, current.accountId, postId, revision.uploads);
+      if (revision.poll !== undefined) {
+        await this.polls.revise(manager, postId, current.accountId, revision.poll, revision.editedAt);
+      }
       await this.events.publish(manager, DomainEvent.PostUpdated, {
         postId,
         authorId: current.accountId,
@@ -283,8 +303,8 @@ export class PostService {
     return edited ? this.posts.findById(postId) : null;
   }
 
-  private async hasUploads(postId: string): Promise<boolean> {
-    return (await this.posts.transaction((manager) => this.attachments.uploadIds(manager, postId))).length > 0;
+  private uploadIds(postId: string): Promise<string[]> {
+    return this.posts.transaction((manager) => this.attachments.uploadIds(manager, postId));
   }
 
   /** Tombstones the post: its content is erased, it leaves every read path, counts follow. */

@@ -9,6 +9,8 @@ export interface ScheduledPostParams {
   visibility: string;
   inReplyToId: string | null;
   mediaIds: string[];
+  /** Its poll, checked when scheduled; it runs from publication. Absent in rows stored before polls could be scheduled. */
+  poll?: { options: string[]; expiresIn: number; multiple: boolean; hideTotals: boolean } | null;
   /** The OAuth app that scheduled it, if any. */
   applicationId: string | null;
 }

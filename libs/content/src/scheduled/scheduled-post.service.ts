@@ -53,7 +53,7 @@ export class ScheduledPostService implements OnApplicationBootstrap {
 
   async schedule(auth: AuthContext, input: CreatePostInput, scheduledAt: Date): Promise<ScheduledPostEntity> {
     this.checkTime(scheduledAt);
-    await this.posts.check(auth, input);
+    const poll = await this.posts.check(auth, input);
     const mediaIds = input.mediaIds ?? [];
     await this.checkMedia(auth.accountId, mediaIds);
     const params: ScheduledPostParams = {
@@ -63,6 +63,7 @@ export class ScheduledPostService implements OnApplicationBootstrap {
       visibility: input.visibility ?? 'public',
       inReplyToId: input.inReplyToId ?? null,
       mediaIds,
+      poll,
       applicationId: auth.applicationId,
     };
     const row = await this.scheduled.transaction(async (manager) => {
@@ -137,6 +138,7 @@ export class ScheduledPostService implements OnApplicationBootstrap {
           visibility: params.visibility as CreatePostInput['visibility'],
           inReplyToId: params.inReplyToId,
           mediaIds: params.mediaIds,
+          poll: params.poll ?? null,
         },
         { idempotencyKey: publishKey(id) },
       );

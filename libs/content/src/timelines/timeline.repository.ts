@@ -304,10 +304,29 @@ export class TimelineRepository {
   }
 
   /**
-   * The viewer's own posts and those of accounts they follow, with boosts unless the follow hides
-   * them (Mastodon's `reblogs=false`); accounts on one of the viewer's exclusive lists stay out
-   * (they show only in that list). The exclusive-list subquery does not depend on the row, so
-   * PostgreSQL hashes it once per query.
+   * The viewer's follow options over a followee's posts, as Mastodon's FeedManager applies them
+   * to home and lists alike: no boosts when the follow hides them (`reblogs=false`), and, when it
+   * names `languages`, only posts in one of them — a post without a language, and a boost (whose
+   * own language Mastodon leaves empty), always pass. The language subqueries do not depend on
+   * the row, so PostgreSQL hashes each once per query; the boost test probes the pair's key only
+   * for boosts.
+   */
+  private static readonly FOLLOW_OPTIONS = [
+    `(p.boost_of_id IS NULL OR p.account_id = :viewerId OR NOT EXISTS (
+       SELECT 1 FROM follows rf WHERE rf.follower_id = :viewerId AND rf.followee_id = p.account_id
+         AND NOT rf.show_reblogs))`,
+    `(p.boost_of_id IS NOT NULL OR p.language IS NULL OR p.account_id = :viewerId
+      OR p.account_id NOT IN (SELECT lf.followee_id FROM follows lf
+                              WHERE lf.follower_id = :viewerId AND lf.languages IS NOT NULL)
+      OR (p.account_id, p.language) IN (SELECT lf.followee_id, unnest(lf.languages) FROM follows lf
+                                        WHERE lf.follower_id = :viewerId AND lf.languages IS NOT NULL))`,
+  ];
+
+  /**
+   * The viewer's own posts and those of accounts they follow, as the follow's options allow
+   * (FOLLOW_OPTIONS); accounts on one of the viewer's exclusive lists stay out (they show only in
+   * that list). The exclusive-list subquery does not depend on the row, so PostgreSQL hashes it
+   * once per query.
    */
   home(page: TimelinePage & { viewerId: string }): Promise<TimelinePost[]> {
     const authors = `SELECT :viewerId::uuid UNION
@@ -317,9 +336,7 @@ export class TimelineRepository {
       [
         `(p.account_id = :viewerId OR p.account_id IN (
          SELECT hf.followee_id FROM follows hf WHERE hf.follower_id = :viewerId AND hf.state = 'accepted'))`,
-        `(p.boost_of_id IS NULL OR p.account_id = :viewerId OR NOT EXISTS (
-         SELECT 1 FROM follows rf WHERE rf.follower_id = :viewerId AND rf.followee_id = p.account_id
-           AND NOT rf.show_reblogs))`,
+        ...TimelineRepository.FOLLOW_OPTIONS,
         `p.account_id NOT IN (SELECT xa.account_id FROM list_accounts xa JOIN lists xl ON xl.id = xa.list_id
          WHERE xl.account_id = :viewerId AND xl.exclusive)`,
         this.boostedVisible(page.viewerId),
@@ -335,8 +352,9 @@ export class TimelineRepository {
 
   /**
    * A list's timeline (the caller has checked the viewer owns it): posts and boosts of its
-   * members, with the home rules, and replies to others as its `replies_policy` says — `list`:
-   * to members, `followed`: to accounts the viewer follows (or the viewer), `none`: none.
+   * members, with the home rules (the owner's follow options included: hidden boosts and
+   * languages, as Mastodon filters a list), and replies to others as its `replies_policy` says —
+   * `list`: to members, `followed`: to accounts the viewer follows (or the viewer), `none`: none.
    */
   list(page: TimelinePage & { viewerId: string }, listId: string): Promise<TimelinePost[]> {
     return this.run(
@@ -352,6 +370,7 @@ export class TimelineRepository {
                   AND rf.followee_id = p.in_reply_to_account_id AND rf.state = 'accepted')
              ELSE false END
            FROM lists rl WHERE rl.id = :listId))`,
+        ...TimelineRepository.FOLLOW_OPTIONS,
         this.boostedVisible(page.viewerId),
       ],
       { listId },

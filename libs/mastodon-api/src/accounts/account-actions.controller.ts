@@ -3,7 +3,7 @@ import { type AuthContext, CurrentAuth } from '@guildhall/identity';
 import { BlockService, FollowService, SocialGraphService } from '@guildhall/social';
 import { MastodonController, MastodonPost } from '../http/mastodon-controller.decorator';
 import { MastodonException } from '../http/mastodon.exception';
-import { booleanParam, stringParam } from '../http/params';
+import { arrayParam, booleanParam, stringParam } from '../http/params';
 import { Scope } from '../http/scopes.decorator';
 import type { MastodonRelationship } from '../serializers/mastodon-entities';
 import { AccountLookup, handleOf } from './account-lookup.service';
@@ -11,11 +11,31 @@ import { toMastodonRelationship } from './relationship.serializer';
 
 type FormBody = Record<string, unknown> | undefined;
 
+const LANGUAGE = /^[a-z]{2}$/;
+
+/**
+ * A follow's `languages[]`: undefined when the request does not name it (the follow keeps its
+ * languages), otherwise the lower-case ISO 639-1 codes given (none: every language). A code that
+ * is not one is a 422, as Mastodon's language validation answers.
+ */
+function followLanguages(body: FormBody, query: Record<string, unknown>): string[] | undefined {
+  const source = body && ('languages' in body || 'languages[]' in body) ? body : query;
+  if (!('languages' in source) && !('languages[]' in source)) return undefined;
+  const codes = arrayParam(source, 'languages')
+    .map((code) => code.trim().toLowerCase())
+    .filter((code) => code !== '');
+  const invalid = codes.find((code) => !LANGUAGE.test(code));
+  if (invalid !== undefined) {
+    throw MastodonException.unprocessable(`Validation failed: Languages contains an invalid language code: ${invalid}`);
+  }
+  return [...new Set(codes)];
+}
+
 /**
  * Follows, blocks and mutes by account id, each through the social lib's services (their pair
  * locks, rate limits, counters, events and federation), answering the new Relationship.
- * Of the per-follow options `reblogs` and `notify` are kept (an absent one keeps its value, as in
- * Mastodon); `languages` is accepted and not stored.
+ * The per-follow options `reblogs`, `notify` and `languages` are kept on the follow (an absent one
+ * keeps its value, as in Mastodon; an empty `languages` shows every language again).
  */
 @MastodonController('api/v1/accounts')
 export class AccountActionsController {
@@ -39,10 +59,12 @@ export class AccountActionsController {
       const value = body?.[name] ?? query[name];
       return value === undefined || value === null || value === '' ? undefined : booleanParam(value);
     };
+    const languages = followLanguages(body, query);
     const target = await this.lookup.byId(id);
     await this.follows.follow(auth.accountId, handleOf(target), {
       showReblogs: given('reblogs'),
       notify: given('notify'),
+      languages,
     });
     return this.relationship(auth.accountId, target.id);
   }

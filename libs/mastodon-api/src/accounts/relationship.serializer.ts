@@ -2,8 +2,8 @@ import type { Relationship } from '@guildhall/social';
 import type { MastodonRelationship } from '../serializers/mastodon-entities';
 
 /**
- * How the viewer relates to account `id`, as Mastodon renders it. Of the per-follow options
- * Guildhall keeps `reblogs` and `notify` (not `languages`); it has no endorsements and no notes.
+ * How the viewer relates to account `id`, as Mastodon renders it, with the per-follow options
+ * (`reblogs`, `notify`, `languages`); Guildhall has no endorsements and no notes.
  */
 export function toMastodonRelationship(id: string, relationship: Relationship | null): MastodonRelationship {
   const r = relationship ?? {
@@ -18,13 +18,14 @@ export function toMastodonRelationship(id: string, relationship: Relationship | 
     domainBlocking: false,
     showingReblogs: false,
     notifying: false,
+    languages: null,
   };
   return {
     id,
     following: r.following,
     showing_reblogs: r.showingReblogs,
     notifying: r.notifying,
-    languages: null,
+    languages: r.languages,
     followed_by: r.followedBy,
     blocking: r.blocking,
     blocked_by: r.blockedBy,

@@ -5,8 +5,6 @@ import { groupKeyOf, MASTODON_TYPE, typesFromMastodon } from './notification.ser
 
 /** Rows read per query while collecting a page's groups. */
 const SCAN_BATCH = 200;
-/** At most this many rows are read for one page: a page of huge groups ends early rather than scan on. */
-const SCAN_CAP = 2_000;
 
 /** Mastodon 4.3's default grouped types (`grouped_types` absent). */
 export const GROUPABLE = ['favourite', 'reblog', 'follow'];
@@ -21,7 +19,7 @@ export interface GroupPage {
   representatives: NotificationEntity[];
   /** The page's range: every notification in it belongs to one of the page's groups. */
   range: { from: IdBound | null; to: IdBound | null };
-  /** `limit` groups were found (or the scan stopped at its cap): there may be more. */
+  /** `limit` groups were found: there may be more. */
   complete: boolean;
 }
 
@@ -47,9 +45,13 @@ export function groupRef(key: string): NotificationGroupRef | null {
 
 /**
  * Reads the page's groups: newest first below `max_id` (above `since_id`), or oldest first above
- * `min_id`, `filter.limit` groups. The range is Mastodon's: from the last representative to the
- * first; a short page reaches on to `since_id` (reading down) or `max_id` (reading up), or has
- * no bound there.
+ * `min_id`, `filter.limit` groups. Each query after the first leaves out the groups already met
+ * (as Mastodon's recursive `paginate_groups_by_max_id` does), so a batch always starts a new
+ * group: a page costs at most `limit` queries however many members its groups have between
+ * them (5,000 likes of one post do not hide the older follows). The range is Mastodon's: from the
+ * last representative to the first; a short page reaches on to `since_id` (reading down) or
+ * `max_id` (reading up), or has no bound there. Every notification in the range belongs to one
+ * of the page's groups.
  */
 export async function readGroupPage(
   list: (filter: NotificationListFilter) => Promise<NotificationEntity[]>,
@@ -59,21 +61,24 @@ export async function readGroupPage(
   const up = filter.minId !== null;
   const seen = new Set<string>();
   const representatives: NotificationEntity[] = [];
+  const met: NotificationGroupRef[] = [];
   let cursor = up ? filter.minId : filter.maxId;
-  let scanned = 0;
   let exhausted = false;
-  while (representatives.length < filter.limit && scanned < SCAN_CAP) {
+  while (representatives.length < filter.limit) {
     const batch = await list({
       ...filter,
       ...(up ? { minId: cursor } : { maxId: cursor }),
+      excludeGroups: [...met],
       limit: SCAN_BATCH,
     });
-    scanned += batch.length;
     for (const row of batch) {
       const key = pageGroupKey(row, grouped);
       if (seen.has(key)) continue;
       seen.add(key);
       representatives.push(row);
+      // An ungrouped row is one notification: the cursor passes it, no need to leave it out.
+      const ref = key.startsWith('ungrouped-') ? null : groupRef(key);
+      if (ref) met.push(ref);
       if (representatives.length === filter.limit) break;
     }
     if (batch.length < SCAN_BATCH) {

@@ -188,7 +188,7 @@ export interface MastodonScheduledStatus {
   scheduled_at: string;
   params: {
     text: string;
-    poll: null;
+    poll: { options: string[]; expires_in: number; multiple: boolean; hide_totals: boolean } | null;
     media_ids: string[] | null;
     sensitive: boolean | null;
     spoiler_text: string | null;

@@ -23,7 +23,14 @@ export class ScheduledStatusSerializer {
       scheduled_at: new Date(row.scheduledAt).toISOString(),
       params: {
         text: params.content,
-        poll: null,
+        poll: params.poll
+          ? {
+              options: params.poll.options,
+              expires_in: params.poll.expiresIn,
+              multiple: params.poll.multiple,
+              hide_totals: params.poll.hideTotals,
+            }
+          : null,
         media_ids: params.mediaIds.length ? params.mediaIds : null,
         sensitive: params.contentWarning !== null,
         spoiler_text: params.contentWarning,

@@ -99,8 +99,11 @@ export class StatusSerializer {
     return filter;
   }
 
-  /** [] when a `hide` filter matches; otherwise the status, `filtered` set when any filter matches. */
-  private applyFilter(status: MastodonStatus, filter: PostFilter | null): MastodonStatus[] {
+  /**
+   * [] when a `hide` filter matches; otherwise the status, `filtered` set when any filter matches.
+   * Public for the live streams, which render a status once and apply each reader's filters.
+   */
+  applyFilter(status: MastodonStatus, filter: PostFilter | null): MastodonStatus[] {
     if (!filter) return [status];
     const shown = status.reblog ?? status;
     const results = filter(`${shown.spoiler_text}\n${shown.content}`, shown.id);

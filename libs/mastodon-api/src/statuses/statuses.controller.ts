@@ -66,10 +66,7 @@ export class StatusesController {
     @Req() request: Request,
   ) {
     const params = createStatusParams(body ?? {});
-    if (params.poll) {
-      if (params.scheduledAt) throw MastodonException.unprocessable('A scheduled status cannot have a poll yet');
-      params.input.poll = { ...params.poll };
-    }
+    if (params.poll) params.input.poll = { ...params.poll };
     if (
       idempotencyKey !== undefined &&
       (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH)
@@ -115,13 +112,13 @@ export class StatusesController {
   ): Promise<MastodonStatus> {
     const postId = statusId(id);
     const params = updateStatusParams(body ?? {});
-    // Mastodon resets a poll's votes when its options change; Guildhall keeps polls as posted.
-    if (params.poll) throw MastodonException.unprocessable('A poll cannot be changed after it is posted');
     const post = await this.visible(postId, request);
     if (post.accountId !== auth.accountId) throw MastodonException.forbidden();
     const mediaIds = params.mediaIds ?? undefined;
+    // Mastodon's edit sends the whole status: no poll removes the poll, a changed one resets its votes.
+    const poll = params.poll ? { ...params.poll } : null;
     const updated = await withMediaAs422(() =>
-      this.service.update(auth, postId, params.input, { mediaIds, sensitive: params.sensitive }),
+      this.service.update(auth, postId, params.input, { mediaIds, sensitive: params.sensitive, poll }),
     );
     return this.render(updated, request);
   }

@@ -9,12 +9,15 @@ import { PubSubEngine } from 'graphql-subscriptions';
 import { LoaderFactories } from '@guildhall/core';
 import {
   ConversationService,
+  type FilterContext,
+  FilterMatcher,
   FILTERS_CHANGED_TRIGGER,
   type FiltersChangedPayload,
   HASHTAGS_BY_POST_ID,
   POST_STREAM_CHANNEL,
   PostAudienceRepository,
   type PostStreamMessage,
+  type ReaderFilter,
   VISIBLE_POST_BY_ID,
   Visibility,
 } from '@guildhall/content';
@@ -22,6 +25,7 @@ import { AuthService, scopeAllows } from '@guildhall/identity';
 import { notificationChannel, type NotificationMessage, NotificationService } from '@guildhall/social';
 import { NotificationSerializer } from '../notifications/notification.serializer';
 import { ConversationSerializer } from '../serializers/conversation.serializer';
+import type { MastodonStatus } from '../serializers/mastodon-entities';
 import { StatusSerializer } from '../serializers/status.serializer';
 import { streamName } from './stream-request';
 
@@ -45,14 +49,25 @@ export interface StreamConnection {
   close(): void;
 }
 
+/** The filter context a stream's statuses are read in (as the REST timeline of the same posts); null: none. */
+function filterContextOf(key: string): FilterContext | null {
+  if (key === 'user' || key.startsWith('list:')) return 'home';
+  if (key.startsWith('public') || key.startsWith('hashtag')) return 'public';
+  return null;
+}
+
 /**
  * Each server process's live streams. It listens once to the post-stream channel (libs/content)
  * and once per connected member to their notification channel (libs/social), both over Redis,
  * so an event made on any process reaches the connections of every process. A post is rendered
  * once per event as an outsider sees it — Mastodon's stream payloads carry no per-reader state
  * of a new post — and sent only to the readers the one visibility rule lets see it, without
- * those who mute its author or block its server. Every few seconds it drops the connections whose
- * session was revoked or expired, whichever way it ended.
+ * those who mute its author or block its server. Each reader's filters of the stream's context
+ * then apply as on the REST timelines (ADR 0033): `filtered` on a warn/blur match, no event on a
+ * `hide` match. The compiled filters of connected readers are kept per process until the reader
+ * changes them (`filters_changed`), one of them expires, or the reader's last connection closes.
+ * Every few seconds it drops the connections whose session was revoked or expired, whichever way
+ * it ended.
  */
 @Injectable()
 export class StreamingHub implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -62,6 +77,10 @@ export class StreamingHub implements OnModuleInit, BeforeApplicationShutdown, On
   private postSubscription: Promise<number> | null = null;
   private filtersSubscription: Promise<number> | null = null;
   private sweep: NodeJS.Timeout | null = null;
+  /** Connected readers' compiled filters, keyed `<context>:<accountId>`. */
+  private readonly readerFilters = new Map<string, ReaderFilter>();
+  /** Bumped by every `filters_changed`: filters loaded across one are not kept. */
+  private filtersGeneration = 0;
 
   constructor(
     private readonly pubSub: PubSubEngine,
@@ -73,6 +92,7 @@ export class StreamingHub implements OnModuleInit, BeforeApplicationShutdown, On
     private readonly auth: AuthService,
     private readonly conversations: ConversationService,
     private readonly conversationSerializer: ConversationSerializer,
+    private readonly filterMatcher: FilterMatcher,
   ) {}
 
   onModuleInit(): void {
@@ -138,6 +158,7 @@ export class StreamingHub implements OnModuleInit, BeforeApplicationShutdown, On
     subscription.count -= 1;
     if (subscription.count > 0) return;
     this.notificationSubscriptions.delete(connection.accountId);
+    this.forgetFilters(connection.accountId);
     void subscription.id.then((id) => {
       this.pubSub.unsubscribe(id);
     });
@@ -162,6 +183,8 @@ export class StreamingHub implements OnModuleInit, BeforeApplicationShutdown, On
 
   /** Mastodon's `filters_changed` (no payload) to the member's user streams. */
   private onFiltersChanged(accountId: string): void {
+    this.filtersGeneration += 1;
+    this.forgetFilters(accountId);
     for (const connection of this.connections) {
       if (connection.accountId === accountId && connection.streams.has('user')) {
         connection.send(['user'], 'filters_changed');
@@ -223,7 +246,8 @@ export class StreamingHub implements OnModuleInit, BeforeApplicationShutdown, On
       ),
     ]);
     if (!status) return;
-    const payload = JSON.stringify({ ...status, favourited: false, reblogged: false, bookmarked: false, muted: false });
+    const shown: MastodonStatus = { ...status, favourited: false, reblogged: false, bookmarked: false, muted: false };
+    const payload = JSON.stringify(shown);
     const mayHome = new Set(home);
     const listsHolding = new Set(lists.map((id) => `list:${id}`));
     const maySee = new Set(others);
@@ -236,19 +260,75 @@ export class StreamingHub implements OnModuleInit, BeforeApplicationShutdown, On
             readers.filter((c) => c.streams.has('direct') && maySee.has(c.accountId)).map((c) => c.accountId),
           )
         : new Map<string, string>();
+    const facts = { post, isPublic, lowerTags, mayHome, maySee, listsHolding };
+    const sends: { connection: StreamConnection; key: string; filterKey: string | null }[] = [];
     for (const connection of readers) {
       for (const key of connection.streams) {
-        const facts = { post, isPublic, lowerTags, mayHome, maySee, listsHolding };
         if (!this.wants(key, connection.accountId, facts)) continue;
-        if (key !== 'direct') {
-          connection.send(streamName(key), message.event, payload);
-          continue;
-        }
-        // Mastodon's direct stream carries each reader's Conversation, once per new post in it.
-        const conversation = conversations.get(connection.accountId);
-        if (conversation) connection.send(['direct'], 'conversation', conversation);
+        const context = filterContextOf(key);
+        sends.push({ connection, key, filterKey: context && `${context}:${connection.accountId}` });
       }
     }
+    const filters = await this.filtersOf(new Set(sends.flatMap((s) => (s.filterKey ? [s.filterKey] : []))));
+    // Each reader's payload once per context: the shared one unless a filter matched.
+    const payloads = new Map<string, string | null>();
+    const payloadFor = (filterKey: string): string | null => {
+      let rendered = payloads.get(filterKey);
+      if (rendered === undefined) {
+        const [result] = this.statuses.applyFilter(shown, filters.get(filterKey)?.match ?? null);
+        rendered = !result ? null : result === shown ? payload : JSON.stringify(result);
+        payloads.set(filterKey, rendered);
+      }
+      return rendered;
+    };
+    for (const { connection, key, filterKey } of sends) {
+      if (key !== 'direct') {
+        const body = filterKey ? payloadFor(filterKey) : payload;
+        if (body !== null) connection.send(streamName(key), message.event, body);
+        continue;
+      }
+      // Mastodon's direct stream carries each reader's Conversation, once per new post in it.
+      const conversation = conversations.get(connection.accountId);
+      if (conversation) connection.send(['direct'], 'conversation', conversation);
+    }
+  }
+
+  private forgetFilters(accountId: string): void {
+    this.readerFilters.delete(`home:${accountId}`);
+    this.readerFilters.delete(`public:${accountId}`);
+  }
+
+  /**
+   * The filters of each `<context>:<accountId>` asked for: kept ones while current, the others
+   * loaded in one batch per context (and kept unless a `filters_changed` came in meanwhile).
+   */
+  private async filtersOf(wanted: Set<string>): Promise<Map<string, ReaderFilter>> {
+    const now = Date.now();
+    const found = new Map<string, ReaderFilter>();
+    const missing = new Map<FilterContext, string[]>();
+    for (const key of wanted) {
+      const kept = this.readerFilters.get(key);
+      if (kept && (kept.validUntil === null || kept.validUntil > now)) {
+        found.set(key, kept);
+        continue;
+      }
+      const [context, accountId] = key.split(':') as [FilterContext, string];
+      missing.set(context, [...(missing.get(context) ?? []), accountId]);
+    }
+    const generation = this.filtersGeneration;
+    await Promise.all(
+      [...missing].map(async ([context, accountIds]) => {
+        const loaded = await this.filterMatcher.forViewers(accountIds, context);
+        for (const [accountId, filter] of loaded) {
+          const key = `${context}:${accountId}`;
+          found.set(key, filter);
+          if (generation === this.filtersGeneration && this.notificationSubscriptions.has(accountId)) {
+            this.readerFilters.set(key, filter);
+          }
+        }
+      }),
+    );
+    return found;
   }
 
   /** Each reader's Conversation (rendered as they see it) whose newest post is `postId`. */

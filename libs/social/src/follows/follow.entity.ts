@@ -46,6 +46,13 @@ export class FollowEntity {
   @Column({ type: 'boolean', default: false })
   notify: boolean;
 
+  /**
+   * Mastodon's `languages`: the follower's home shows only the followee's posts in these
+   * (ISO 639-1) languages, and posts with no language; null shows every language.
+   */
+  @Column({ type: 'text', array: true, nullable: true })
+  languages: string[] | null;
+
   @Column({ type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 

@@ -9,6 +9,8 @@ import { FollowEntity, FollowState } from './follow.entity';
 export interface FollowOptions {
   showReblogs?: boolean;
   notify?: boolean;
+  /** Languages to show (lower-case ISO 639-1); null (or an empty list) shows every language. */
+  languages?: string[] | null;
 }
 
 /** A change to one account's counters, applied with `count = count + delta`. */
@@ -26,6 +28,7 @@ interface FollowRow {
   uri: string | null;
   show_reblogs: boolean;
   notify: boolean;
+  languages: string[] | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -39,9 +42,15 @@ function toEntity(row: FollowRow): FollowEntity {
     uri: row.uri,
     showReblogs: row.show_reblogs,
     notify: row.notify,
+    languages: row.languages,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   });
+}
+
+/** The stored form of a follow's languages: null for every language (an empty list included). */
+function languagesColumn(languages: string[] | null | undefined): string[] | null {
+  return languages?.length ? [...new Set(languages)] : null;
 }
 
 /** Runs SQL on the transaction's connection and returns the rows (also of UPDATE/DELETE … RETURNING). */
@@ -87,8 +96,8 @@ export class FollowRepository {
   ): Promise<FollowEntity | null> {
     const [row] = await rows(
       manager,
-      `INSERT INTO follows (id, follower_id, followee_id, state, uri, show_reblogs, notify)
-       VALUES ($1, $2, $3, $4, $5, COALESCE($6, true), COALESCE($7, false))
+      `INSERT INTO follows (id, follower_id, followee_id, state, uri, show_reblogs, notify, languages)
+       VALUES ($1, $2, $3, $4, $5, COALESCE($6, true), COALESCE($7, false), $8::text[])
        ON CONFLICT (follower_id, followee_id) DO NOTHING RETURNING *`,
       [
         follow.id,
@@ -98,6 +107,7 @@ export class FollowRepository {
         follow.uri,
         follow.showReblogs ?? null,
         follow.notify ?? null,
+        languagesColumn(follow.languages),
       ],
     );
     return row ? toEntity(row) : null;
@@ -107,9 +117,16 @@ export class FollowRepository {
   async setOptions(manager: EntityManager, id: string, options: FollowOptions): Promise<FollowEntity | null> {
     const [row] = await rows(
       manager,
-      `UPDATE follows SET show_reblogs = COALESCE($2, show_reblogs), notify = COALESCE($3, notify), updated_at = now()
+      `UPDATE follows SET show_reblogs = COALESCE($2, show_reblogs), notify = COALESCE($3, notify),
+         languages = CASE WHEN $4 THEN $5::text[] ELSE languages END, updated_at = now()
        WHERE id = $1 RETURNING *`,
-      [id, options.showReblogs ?? null, options.notify ?? null],
+      [
+        id,
+        options.showReblogs ?? null,
+        options.notify ?? null,
+        options.languages !== undefined,
+        languagesColumn(options.languages),
+      ],
     );
     return row ? toEntity(row) : null;
   }

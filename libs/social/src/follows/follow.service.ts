@@ -142,7 +142,8 @@ export class FollowService {
     return this.follows.inPairTransaction(followerId, target.id, async (tx): Promise<FollowOutcome> => {
       if (await this.blocks.existsEitherWay(followerId, target.id, tx)) return { outcome: 'blocked', follow: null };
       const existing = await this.follows.find(tx, followerId, target.id);
-      const changesOptions = options.showReblogs !== undefined || options.notify !== undefined;
+      const changesOptions =
+        options.showReblogs !== undefined || options.notify !== undefined || options.languages !== undefined;
       if (existing && existing.state !== FollowState.Rejected) {
         if (uri && existing.uri !== uri) await this.follows.setUri(tx, existing.id, uri);
         const current = changesOptions

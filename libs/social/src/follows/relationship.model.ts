@@ -34,4 +34,7 @@ export class RelationshipModel {
 
   /** The viewer's follow asks for a notification of each new post (Mastodon's `notifying`; not a GraphQL field). */
   notifying: boolean;
+
+  /** The languages the viewer's follow (or request) shows, null for all (Mastodon's `languages`; not a GraphQL field). */
+  languages: string[] | null;
 }

@@ -16,6 +16,7 @@ export interface RelationshipRow {
   domain_blocking: boolean;
   showing_reblogs: boolean;
   notifying: boolean;
+  languages: string[] | null;
 }
 
 @Injectable()
@@ -43,7 +44,8 @@ export class RelationshipRepository {
          EXISTS (SELECT 1 FROM accounts a JOIN account_domain_blocks d ON d.domain = a.domain
                  WHERE a.id = t.id AND d.account_id = $1) AS domain_blocking,
          COALESCE(o.show_reblogs, false) AS showing_reblogs,
-         COALESCE(o.notify, false) AS notifying
+         COALESCE(o.notify, false) AS notifying,
+         o.languages
        FROM unnest($2::uuid[]) AS t(id)
        LEFT JOIN follows o ON o.follower_id = $1 AND o.followee_id = t.id AND o.state IN ('accepted', 'pending')`,
       [viewerId, [...accountIds]],

@@ -43,6 +43,7 @@ export class SocialGraphService {
           domainBlocking: row.domain_blocking,
           showingReblogs: row.showing_reblogs,
           notifying: row.notifying,
+          languages: row.languages,
         },
       ]),
     );

@@ -19,6 +19,8 @@ export interface NotificationListFilter {
   excludeTypes: NotificationType[] | null;
   fromAccountId: string | null;
   postId?: string | null;
+  /** Leaves out these groups' notifications (grouped paging skips the groups a page already has). */
+  excludeGroups?: readonly NotificationGroupRef[];
   maxId: string | null;
   sinceId: string | null;
   minId: string | null;
@@ -158,7 +160,7 @@ export class NotificationRepository {
   /**
    * Mastodon's paging over one recipient's notifications: newest first below `maxId`, above
    * `sinceId`, or the `limit` just above `minId` (oldest first, the caller reverses); only `types`
-   * when given, never `excludeTypes`, only from `fromAccountId` when given.
+   * when given, never `excludeTypes` nor `excludeGroups`, only from `fromAccountId` when given.
    */
   list(accountId: string, filter: NotificationListFilter): Promise<NotificationEntity[]> {
     const query = this.repository
@@ -169,6 +171,15 @@ export class NotificationRepository {
     if (filter.excludeTypes?.length) query.andWhere('n.type NOT IN (:...excluded)', { excluded: filter.excludeTypes });
     if (filter.fromAccountId) query.andWhere('n.fromAccountId = :from', { from: filter.fromAccountId });
     if (filter.postId) query.andWhere('n.postId = :postId', { postId: filter.postId });
+    (filter.excludeGroups ?? []).forEach((group, i) => {
+      const types = group.types.length ? group.types : [null];
+      query.andWhere(
+        group.postId === null
+          ? `NOT (n.type IN (:...exTypes${i}) AND n.postId IS NULL)`
+          : `NOT (n.type IN (:...exTypes${i}) AND n.postId IS NOT DISTINCT FROM :exPost${i})`,
+        { [`exTypes${i}`]: types, [`exPost${i}`]: group.postId },
+      );
+    });
     if (filter.maxId) query.andWhere('n.id < :maxId', { maxId: filter.maxId });
     if (filter.sinceId) query.andWhere('n.id > :sinceId', { sinceId: filter.sinceId });
     if (filter.minId) query.andWhere('n.id > :minId', { minId: filter.minId });

@@ -51,6 +51,9 @@ export {
   type EventMeta,
   type EventSubscriberName,
   type SubscriberHandlers,
+  type SubscribedDelivery,
+  type BatchHandler,
+  type SubscriberOptions,
 } from './events/event-subscriptions';
 export { EventRelayModule } from './events/event-relay.module';
 export { OutboxRepository, type DeliveryRecord, type DeliveryKey } from './events/outbox.repository';

@@ -21,38 +21,62 @@ function jsonObjectSql(members: [key: string, valueJson: string][]): string {
 
 const textJson = (sql: string) => `to_json(${sql})::text`;
 
+/** The SQL of a contribution's inputs: one statement's parameters, or one row's columns of a multi-row insert. */
+interface ContributionSql {
+  id: string;
+  type: string;
+  actor: string;
+  object: string;
+  amount: string;
+}
+
 /**
- * An event's snapshot JSON (SPEC §3) from the INSERT's parameters ($1 id, $2 type, $4 actor,
- * $5 object, $6 amount) and the author's (m) and actor's (actor) accounts: compact, keys sorted
- * (a close concatenates a million of these, so every byte is sent, parsed and stored again).
+ * An event's snapshot JSON (SPEC §3) from the inputs `c` and the author's (m) and actor's (actor)
+ * accounts: compact, keys sorted (a close concatenates a million of these, so every byte is sent,
+ * parsed and stored again).
  */
-const EVENT_JSON_SQL = `(CASE $2::text
+const eventJsonSql = (c: ContributionSql) => `(CASE ${c.type}
   WHEN 'ENGAGED' THEN ${jsonObjectSql([
-    ['actor', textJson(`CASE WHEN $4::text LIKE 'instance:%' THEN $4::text ELSE actor.username END`)],
-    ['id', textJson('$1::text')],
+    ['actor', textJson(`CASE WHEN ${c.actor} LIKE 'instance:%' THEN ${c.actor} ELSE actor.username END`)],
+    ['id', textJson(c.id)],
     ['member', textJson('m.username')],
-    ['object', textJson('$5::text')],
-    ['type', textJson('$2::text')],
+    ['object', textJson(c.object)],
+    ['type', textJson(c.type)],
   ])}
   WHEN 'SPENT' THEN ${jsonObjectSql([
-    ['amount', '$6::bigint::text'],
-    ['id', textJson('$1::text')],
+    ['amount', `${c.amount}::text`],
+    ['id', textJson(c.id)],
     ['member', textJson('m.username')],
-    ['type', textJson('$2::text')],
+    ['type', textJson(c.type)],
   ])}
   ELSE ${jsonObjectSql([
-    ['id', textJson('$1::text')],
+    ['id', textJson(c.id)],
     ['member', textJson('m.username')],
-    ['object', textJson('$5::text')],
-    ['type', textJson('$2::text')],
+    ['object', textJson(c.object)],
+    ['type', textJson(c.type)],
   ])}
 END)`;
 
-const REVERSAL_JSON_SQL = jsonObjectSql([
-  ['id', textJson('$1::text')],
-  ['reverses', textJson('$3::text')],
-  ['type', textJson('$2::text')],
-]);
+/** From the INSERT's parameters ($1 id, $2 type, $4 actor, $5 object, $6 amount). */
+const EVENT_JSON_SQL = eventJsonSql({
+  id: '$1::text',
+  type: '$2::text',
+  actor: '$4::text',
+  object: '$5::text',
+  amount: '$6::bigint',
+});
+
+const reversalJsonSql = (id: string, type: string, reverses: string) =>
+  jsonObjectSql([
+    ['id', textJson(id)],
+    ['reverses', textJson(reverses)],
+    ['type', textJson(type)],
+  ]);
+
+const REVERSAL_JSON_SQL = reversalJsonSql('$1::text', '$2::text', '$3::text');
+
+/** One step of a batch: a contribution to record, or the id of one to reverse. */
+export type ContributionStep = { record: NewContribution } | { reverse: string };
 
 @Injectable()
 export class CoopEventRepository {
@@ -84,6 +108,48 @@ export class CoopEventRepository {
       [`reversal:${target}`, Contribution.Reversal, target],
     );
     return rows.length > 0;
+  }
+
+  /**
+   * Applies `steps` in one statement, in their order (seq follows it): each contribution unless
+   * its id is recorded already, each reversal when its target was recorded before this statement
+   * (a batch never holds a contribution and its reversal: they are one aggregate, docs/adr/0058).
+   * The rows are those `record` and `reverse` make one by one, snapshot JSON included.
+   */
+  async applyAll(steps: readonly ContributionStep[]): Promise<number> {
+    if (!steps.length) return 0;
+    const column = <T>(pick: (step: ContributionStep) => T) => steps.map(pick);
+    const recordOf = (step: ContributionStep) => ('record' in step ? step.record : null);
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH s AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::text[])
+           WITH ORDINALITY AS s(id, type, member_id, actor, object, amount, reverses, ord)),
+       inserted AS (
+         INSERT INTO coop_events (id, type, member_id, actor, object, amount, reverses, snapshot_json)
+         SELECT id, type, member_id, actor, object, amount, reverses, json FROM (
+           SELECT s.ord, s.id, s.type, m.id AS member_id, s.actor, s.object, s.amount, NULL::text AS reverses,
+                  ${eventJsonSql({ id: 's.id', type: 's.type', actor: 's.actor', object: 's.object', amount: 's.amount' })} AS json
+             FROM s JOIN accounts m ON m.id = s.member_id LEFT JOIN accounts actor ON actor.id::text = s.actor
+            WHERE s.reverses IS NULL
+           UNION ALL
+           SELECT s.ord, s.id, s.type, NULL, NULL, NULL, NULL, s.reverses, ${reversalJsonSql('s.id', 's.type', 's.reverses')}
+             FROM s
+            WHERE s.reverses IS NOT NULL
+              AND EXISTS (SELECT 1 FROM coop_events t WHERE t.id = s.reverses AND t.type <> s.type)
+           ORDER BY ord) ordered
+         ON CONFLICT (id) DO NOTHING RETURNING id)
+       SELECT id FROM inserted`,
+      [
+        column((step) => recordOf(step)?.id ?? `reversal:${(step as { reverse: string }).reverse}`),
+        column((step) => recordOf(step)?.type ?? Contribution.Reversal),
+        column((step) => recordOf(step)?.memberId ?? null),
+        column((step) => recordOf(step)?.actor ?? null),
+        column((step) => recordOf(step)?.object ?? null),
+        column((step) => recordOf(step)?.amount ?? null),
+        column((step) => ('reverse' in step ? step.reverse : null)),
+      ],
+    );
+    return rows.length;
   }
 
   /**

@@ -6,7 +6,12 @@ import { ConfigService } from '../config/config.service';
 import { aggregateOf } from './event-aggregate';
 import { type Delivery, EventDispatcher } from './event-dispatcher';
 import type { DomainEventName, DomainEventPayloads } from './domain-events';
-import { type EventSubscriberName, SUBSCRIBERS_OF, type SubscriberHandlers } from './event-subscriptions';
+import {
+  type EventSubscriberName,
+  SUBSCRIBERS_OF,
+  type SubscriberHandlers,
+  type SubscriberOptions,
+} from './event-subscriptions';
 import { OutboxRepository } from './outbox.repository';
 
 /** What one transaction published, to dispatch once it has committed and given its connection back. */
@@ -42,9 +47,16 @@ export class DomainEventBus {
     this.stallAfterCommitMs = config.values.events.stallAfterCommitMs;
   }
 
-  /** Registers a subscriber's handlers; a handler throws to have its delivery retried. */
-  subscribe<S extends EventSubscriberName>(subscriber: S, handlers: SubscriberHandlers<S>): void {
-    this.dispatcher.register(subscriber, handlers);
+  /**
+   * Registers a subscriber's handlers; a handler throws to have its delivery retried. With
+   * `handleMany`, deliveries of the subscriber that are ready together go to it at once (docs/adr/0058).
+   */
+  subscribe<S extends EventSubscriberName>(
+    subscriber: S,
+    handlers: SubscriberHandlers<S>,
+    options: SubscriberOptions<S> = {},
+  ): void {
+    this.dispatcher.register(subscriber, handlers, options);
   }
 
   /** Writes the event in the transaction `manager` belongs to; delivered after it commits. */

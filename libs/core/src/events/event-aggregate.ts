@@ -50,3 +50,13 @@ export function aggregateOf<E extends DomainEventName>(name: E, payload: DomainE
   }
   throw new Error(`no aggregate for domain event ${String(name)}`);
 }
+
+/**
+ * Events whose aggregate holds only them (a notification's own id): no later event of theirs can
+ * wait on their delivery, so inline dispatch need not wait for their done mark (docs/adr/0058).
+ */
+const ONE_EVENT_AGGREGATES: ReadonlySet<string> = new Set<DomainEventName>([DomainEvent.NotificationCreated]);
+
+export function aggregateHoldsOneEvent(name: string): boolean {
+  return ONE_EVENT_AGGREGATES.has(name);
+}

@@ -85,6 +85,24 @@ export type SubscriberHandlers<S extends EventSubscriberName> = {
   [E in (typeof EVENT_SUBSCRIPTIONS)[S][number]]: EventHandler<E>;
 };
 
+/** One delivery handed to a subscriber's batch handler: which event, its payload and meta. */
+export type SubscribedDelivery<S extends EventSubscriberName> = {
+  [E in (typeof EVENT_SUBSCRIPTIONS)[S][number]]: { name: E; payload: DomainEventPayloads[E]; meta: EventMeta };
+}[(typeof EVENT_SUBSCRIPTIONS)[S][number]];
+
+/**
+ * Handles several deliveries at once (docs/adr/0058): no two of them are of the same aggregate, so
+ * they may be applied together in any order. It must leave exactly what the one-by-one handlers
+ * would (idempotent, the same rows); it throws to have the dispatcher run them one by one instead.
+ */
+export type BatchHandler<S extends EventSubscriberName> = (deliveries: SubscribedDelivery<S>[]) => Promise<void>;
+
+/** A subscriber's optional extras beside its handlers. */
+export interface SubscriberOptions<S extends EventSubscriberName> {
+  /** Used when two or more of its deliveries are ready together (a transaction's events, a relay's claim). */
+  handleMany?: BatchHandler<S>;
+}
+
 /** The subscribers of each event name, in table order. */
 export const SUBSCRIBERS_OF: ReadonlyMap<DomainEventName, readonly EventSubscriberName[]> = (() => {
   const map = new Map<DomainEventName, EventSubscriberName[]>();

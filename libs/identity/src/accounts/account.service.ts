@@ -104,6 +104,11 @@ export class AccountService {
     return this.accounts.findById(id);
   }
 
+  /** The accounts among `ids` that exist, in no particular order (one query). */
+  findByIds(ids: string[]): Promise<AccountEntity[]> {
+    return this.accounts.findByIds(ids);
+  }
+
   toModel(account: AccountEntity): AccountModel {
     return toAccountModel(account, this.config.values.publicOrigin);
   }

@@ -107,6 +107,26 @@ export class NotificationRepository {
   }
 
   /**
+   * findReachable for many (actor, recipient) pairs at once: the same rule, one query. Answers
+   * one boolean per pair, in the order given.
+   */
+  async reachablePairs(pairs: readonly { actorId: string; accountId: string }[]): Promise<boolean[]> {
+    if (!pairs.length) return [];
+    const rows = await this.dataSource.query<{ ord: string }[]>(
+      `SELECT p.ord FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS p(actor_id, account_id, ord)
+         JOIN accounts a ON a.id = p.account_id
+        WHERE a.domain IS NULL
+          AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = a.id AND b.target_id = p.actor_id)
+          AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = a.id AND m.target_id = p.actor_id
+                            AND m.hide_notifications AND ${muteInForce('m')})
+          AND NOT EXISTS (SELECT 1 FROM accounts s WHERE s.id = p.actor_id AND s.suspended_at IS NOT NULL)`,
+      [pairs.map((pair) => pair.actorId), pairs.map((pair) => pair.accountId)],
+    );
+    const reachable = new Set(rows.map((row) => Number(row.ord)));
+    return pairs.map((_, i) => reachable.has(i + 1));
+  }
+
+  /**
    * Local accounts whose accepted follow of `authorId` asked to hear of its posts (Mastodon's
    * `notify`).
    */

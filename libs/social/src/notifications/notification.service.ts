@@ -17,8 +17,10 @@ import {
   type PostPublishedEvent,
   type PostUpdatedEvent,
   type ReportFiledEvent,
+  type SubscribedDelivery,
 } from '@guildhall/core';
 import { StaffAuthority } from '@guildhall/identity';
+import DataLoader from 'dataloader';
 import { PubSubEngine } from 'graphql-subscriptions';
 import { NotificationType, type NotificationEntity } from './notification.entity';
 import { NotificationErrorCode, NotificationException } from './notification.exception';
@@ -29,7 +31,25 @@ import {
   type NotificationGroupSummary,
   type NotificationListFilter,
   NotificationRepository,
+  type NewNotification,
 } from './notification.repository';
+
+/** One notify call: who hears what, before the rules (own action, blocks, mutes, silencers) apply. */
+interface NotifyIntent {
+  type: NotificationType;
+  fromAccountId: string;
+  recipientIds: string[];
+  postId: string | null;
+  options?: { includeActor?: boolean; occasion?: string; reportId?: string };
+}
+
+/** Where a handler sends its notify calls: stored at once (one delivery), or gathered (a batch). */
+type Notify = (intent: NotifyIntent) => Promise<void>;
+
+/** Which recipients an actor may reach (findReachable): asked per call, or for a whole batch at once. */
+type Reach = (actorId: string, candidates: string[]) => Promise<string[]>;
+
+type NotificationDelivery = SubscribedDelivery<typeof EventSubscriber.Notifications>;
 
 /**
  * Which of `recipientIds` want no notification about `postId` (they muted its conversation): a
@@ -64,17 +84,73 @@ export class NotificationService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.bus.subscribe(EventSubscriber.Notifications, {
-      [DomainEvent.Followed]: (event) => this.onFollowed(event),
-      [DomainEvent.FollowRequested]: (event) => this.onFollowRequested(event),
-      [DomainEvent.PostPublished]: (event) => this.onPostPublished(event),
-      [DomainEvent.PostUpdated]: (event, meta) => this.onPostUpdated(event, meta),
-      [DomainEvent.PostLiked]: (event) => this.onPostLiked(event),
-      [DomainEvent.PostBoosted]: (event) => this.onPostBoosted(event),
-      [DomainEvent.PollExpired]: (event) => this.onPollExpired(event),
-      [DomainEvent.AccountCreated]: (event) => this.onAccountCreated(event),
-      [DomainEvent.ReportFiled]: (event) => this.onReportFiled(event),
-    });
+    this.bus.subscribe(
+      EventSubscriber.Notifications,
+      {
+        [DomainEvent.Followed]: (event) => this.onFollowed(event),
+        [DomainEvent.FollowRequested]: (event) => this.onFollowRequested(event),
+        [DomainEvent.PostPublished]: (event) => this.onPostPublished(event),
+        [DomainEvent.PostUpdated]: (event, meta) => this.onPostUpdated(event, meta),
+        [DomainEvent.PostLiked]: (event) => this.onPostLiked(event),
+        [DomainEvent.PostBoosted]: (event) => this.onPostBoosted(event),
+        [DomainEvent.PollExpired]: (event) => this.onPollExpired(event),
+        [DomainEvent.AccountCreated]: (event) => this.onAccountCreated(event),
+        [DomainEvent.ReportFiled]: (event) => this.onReportFiled(event),
+      },
+      { handleMany: (deliveries) => this.notifyMany(deliveries) },
+    );
+  }
+
+  /**
+   * Several deliveries at once (docs/adr/0058): each handler decides as it would alone, the
+   * block/mute checks of the whole batch are one query, and every notification (with its
+   * NotificationCreated event) is stored in one transaction and one INSERT.
+   */
+  async notifyMany(deliveries: NotificationDelivery[]): Promise<void> {
+    const reachable = new DataLoader<{ actorId: string; accountId: string }, boolean, string>(
+      (pairs) => this.notifications.reachablePairs(pairs),
+      { cacheKeyFn: (pair) => `${pair.actorId}:${pair.accountId}` },
+    );
+    const reach: Reach = async (actorId, candidates) => {
+      const answers = await Promise.all(candidates.map((accountId) => reachable.load({ actorId, accountId })));
+      return candidates.filter((_, i) => answers[i]);
+    };
+    // Side by side (so the look-ups batch), each delivery's notifications in its own order.
+    const rows = await Promise.all(
+      deliveries.map(async (delivery) => {
+        const resolved: Promise<NewNotification[]>[] = [];
+        await this.handle(delivery, (intent) => {
+          resolved.push(this.resolve(intent, reach));
+          return Promise.resolve();
+        });
+        return (await Promise.all(resolved)).flat();
+      }),
+    );
+    await this.store(rows.flat());
+  }
+
+  private handle(delivery: NotificationDelivery, notify: Notify): Promise<void> {
+    const meta = delivery.meta;
+    switch (delivery.name) {
+      case DomainEvent.Followed:
+        return this.onFollowed(delivery.payload, notify);
+      case DomainEvent.FollowRequested:
+        return this.onFollowRequested(delivery.payload, notify);
+      case DomainEvent.PostPublished:
+        return this.onPostPublished(delivery.payload, notify);
+      case DomainEvent.PostUpdated:
+        return this.onPostUpdated(delivery.payload, meta, notify);
+      case DomainEvent.PostLiked:
+        return this.onPostLiked(delivery.payload, notify);
+      case DomainEvent.PostBoosted:
+        return this.onPostBoosted(delivery.payload, notify);
+      case DomainEvent.PollExpired:
+        return this.onPollExpired(delivery.payload, notify);
+      case DomainEvent.AccountCreated:
+        return this.onAccountCreated(delivery.payload, notify);
+      case DomainEvent.ReportFiled:
+        return this.onReportFiled(delivery.payload, notify);
+    }
   }
 
   /** Adds a silencer (the content lib's muted conversations), asked about every notification of a post. */
@@ -87,12 +163,22 @@ export class NotificationService implements OnModuleInit {
     return this.notifications.deleteAboutPosts(manager, postIds);
   }
 
-  onFollowed(event: FollowEvent): Promise<void> {
-    return this.notify(NotificationType.Follow, event.followerId, [event.followeeId], null);
+  onFollowed(event: FollowEvent, notify: Notify = this.notifyNow): Promise<void> {
+    return notify({
+      type: NotificationType.Follow,
+      fromAccountId: event.followerId,
+      recipientIds: [event.followeeId],
+      postId: null,
+    });
   }
 
-  onFollowRequested(event: FollowEvent): Promise<void> {
-    return this.notify(NotificationType.FollowRequest, event.followerId, [event.followeeId], null);
+  onFollowRequested(event: FollowEvent, notify: Notify = this.notifyNow): Promise<void> {
+    return notify({
+      type: NotificationType.FollowRequest,
+      fromAccountId: event.followerId,
+      recipientIds: [event.followeeId],
+      postId: null,
+    });
   }
 
   /**
@@ -100,15 +186,16 @@ export class NotificationService implements OnModuleInit {
    * has `notify` get `status` for a post that reaches their home (Mastodon's FeedInsertWorker):
    * not a direct post, not a reply to someone else.
    */
-  async onPostPublished(event: PostPublishedEvent): Promise<void> {
+  async onPostPublished(event: PostPublishedEvent, notify: Notify = this.notifyNow): Promise<void> {
+    const about = { fromAccountId: event.authorId, postId: event.postId };
     const replyTo = event.inReplyToAuthorId;
-    if (replyTo) await this.notify(NotificationType.Reply, event.authorId, [replyTo], event.postId);
+    if (replyTo) await notify({ type: NotificationType.Reply, recipientIds: [replyTo], ...about });
     const mentioned = event.mentionedAccountIds.filter((id) => id !== replyTo);
-    await this.notify(NotificationType.Mention, event.authorId, mentioned, event.postId);
+    await notify({ type: NotificationType.Mention, recipientIds: mentioned, ...about });
     const toHome = event.visibility !== 'direct' && (replyTo === null || replyTo === event.authorId);
     if (toHome) {
       const followers = await this.notifications.notifiedFollowerIds(event.authorId);
-      await this.notify(NotificationType.Status, event.authorId, followers, event.postId);
+      await notify({ type: NotificationType.Status, recipientIds: followers, ...about });
     }
   }
 
@@ -117,37 +204,58 @@ export class NotificationService implements OnModuleInit {
    * the local accounts that boosted the post (Mastodon's `update`): each edit is news, so the
    * edit's event id is in their dedupe key (a re-delivered event still notifies once).
    */
-  async onPostUpdated(event: PostUpdatedEvent, meta?: EventMeta): Promise<void> {
-    await this.notify(NotificationType.Mention, event.authorId, event.newlyMentionedAccountIds, event.postId);
+  async onPostUpdated(event: PostUpdatedEvent, meta?: EventMeta, notify: Notify = this.notifyNow): Promise<void> {
+    const about = { fromAccountId: event.authorId, postId: event.postId };
+    await notify({ type: NotificationType.Mention, recipientIds: event.newlyMentionedAccountIds, ...about });
     const boosters = event.localBoosterIds ?? [];
     if (boosters.length && meta) {
-      await this.notify(NotificationType.Update, event.authorId, boosters, event.postId, { occasion: meta.id });
+      await notify({ type: NotificationType.Update, recipientIds: boosters, ...about, options: { occasion: meta.id } });
     }
   }
 
   /** Staff (moderators and admins) hear of each new local account (Mastodon's `admin.sign_up`). */
-  async onAccountCreated(event: AccountCreatedEvent): Promise<void> {
-    await this.notify(NotificationType.AdminSignUp, event.accountId, await this.staff.staffAccountIds(), null);
+  async onAccountCreated(event: AccountCreatedEvent, notify: Notify = this.notifyNow): Promise<void> {
+    const staff = await this.staff.staffAccountIds();
+    await notify({
+      type: NotificationType.AdminSignUp,
+      fromAccountId: event.accountId,
+      recipientIds: staff,
+      postId: null,
+    });
   }
 
   /** Staff hear of each new report, from its reporter (Mastodon's `admin.report`). */
-  async onReportFiled(event: ReportFiledEvent): Promise<void> {
+  async onReportFiled(event: ReportFiledEvent, notify: Notify = this.notifyNow): Promise<void> {
     const staff = await this.staff.staffAccountIds();
-    await this.notify(NotificationType.AdminReport, event.reporterId, staff, null, { reportId: event.reportId });
+    await notify({
+      type: NotificationType.AdminReport,
+      fromAccountId: event.reporterId,
+      recipientIds: staff,
+      postId: null,
+      options: { reportId: event.reportId },
+    });
   }
 
-  onPostLiked(event: PostEngagementEvent): Promise<void> {
-    return this.notify(NotificationType.Like, event.accountId, [event.postAuthorId], event.postId);
+  onPostLiked(event: PostEngagementEvent, notify: Notify = this.notifyNow): Promise<void> {
+    const about = { fromAccountId: event.accountId, recipientIds: [event.postAuthorId], postId: event.postId };
+    return notify({ type: NotificationType.Like, ...about });
   }
 
-  onPostBoosted(event: PostEngagementEvent): Promise<void> {
-    return this.notify(NotificationType.Boost, event.accountId, [event.postAuthorId], event.postId);
+  onPostBoosted(event: PostEngagementEvent, notify: Notify = this.notifyNow): Promise<void> {
+    const about = { fromAccountId: event.accountId, recipientIds: [event.postAuthorId], postId: event.postId };
+    return notify({ type: NotificationType.Boost, ...about });
   }
 
   /** Mastodon's PollExpirationNotifyWorker: the local voters and the author (if local) hear of the end. */
-  onPollExpired(event: PollExpiredEvent): Promise<void> {
+  onPollExpired(event: PollExpiredEvent, notify: Notify = this.notifyNow): Promise<void> {
     const recipients = [...event.localVoterIds, ...(event.postLocal ? [event.authorId] : [])];
-    return this.notify(NotificationType.Poll, event.authorId, recipients, event.postId, { includeActor: true });
+    return notify({
+      type: NotificationType.Poll,
+      fromAccountId: event.authorId,
+      recipientIds: recipients,
+      postId: event.postId,
+      options: { includeActor: true },
+    });
   }
 
   async page(viewerId: string, request: NotificationPageRequest): Promise<Page<NotificationEntity>> {
@@ -219,28 +327,45 @@ export class NotificationService implements OnModuleInit {
     return this.notifications.delete(viewerId, null);
   }
 
-  private async notify(
-    type: NotificationType,
-    fromAccountId: string,
-    recipientIds: string[],
-    postId: string | null,
-    options: { includeActor?: boolean; occasion?: string; reportId?: string } = {},
-  ): Promise<void> {
+  /** One delivery's notify call: its notifications stored (with their events) before the handler goes on. */
+  private readonly notifyNow: Notify = async (intent) => {
+    const reach: Reach = (actorId, candidates) => this.notifications.findReachable(actorId, candidates);
+    await this.store(await this.resolve(intent, reach));
+  };
+
+  /** The notifications `intent` makes: never about one's own action, not to those blocked, muted or silenced. */
+  private async resolve(intent: NotifyIntent, reach: Reach): Promise<NewNotification[]> {
+    const { type, fromAccountId, postId, options = {} } = intent;
     // Never about one's own action, except where the action is no one's (a poll's end).
-    const candidates = [...new Set(recipientIds)].filter((id) => options.includeActor || id !== fromAccountId);
-    if (!candidates.length) return;
-    const recipients = await this.unsilenced(postId, await this.notifications.findReachable(fromAccountId, candidates));
-    if (!recipients.length) return;
+    const candidates = [...new Set(intent.recipientIds)].filter((id) => options.includeActor || id !== fromAccountId);
+    if (!candidates.length) return [];
+    // Both questions at once: a silencer answers for any ids, so asking about every candidate is the same filter.
+    const [reachable, silenced] = await Promise.all([
+      reach(fromAccountId, candidates),
+      this.silenced(postId, candidates),
+    ]);
+    const recipients = reachable.filter((id) => !silenced.has(id));
+    if (!recipients.length) return [];
     const subject = options.reportId ?? postId ?? '';
     const dedupeKey = `${type}:${fromAccountId}:${subject}${options.occasion ? `:${options.occasion}` : ''}`;
     const reportId = options.reportId ?? null;
-    // Each notification's event (Web Push to the recipient's apps) is written with it.
+    return recipients.map((accountId) => ({
+      id: uuidv7(),
+      accountId,
+      type,
+      fromAccountId,
+      postId,
+      reportId,
+      dedupeKey,
+    }));
+  }
+
+  /** Stores the new ones among `rows` in one INSERT, each with its event (Web Push to the recipient's apps). */
+  private async store(rows: NewNotification[]): Promise<void> {
+    if (!rows.length) return;
     const created = await this.notifications.transaction(async (tx) => {
-      const rows = await this.notifications.insertNew(
-        tx,
-        recipients.map((accountId) => ({ id: uuidv7(), accountId, type, fromAccountId, postId, reportId, dedupeKey })),
-      );
-      for (const row of rows) {
+      const inserted = await this.notifications.insertNew(tx, rows);
+      for (const row of inserted) {
         await this.bus.publish(tx, DomainEvent.NotificationCreated, {
           notificationId: row.id,
           accountId: row.accountId,
@@ -249,16 +374,16 @@ export class NotificationService implements OnModuleInit {
           postId: row.postId,
         });
       }
-      return rows;
+      return inserted;
     });
     await Promise.all(created.map((notification) => this.publish(notification)));
   }
 
-  /** `recipientIds` less those a silencer names for `postId`. */
-  private async unsilenced(postId: string | null, recipientIds: string[]): Promise<string[]> {
-    if (!postId || !recipientIds.length || !this.silencers.length) return recipientIds;
-    const silenced = await Promise.all(this.silencers.map((silencer) => silencer(postId, recipientIds)));
-    return recipientIds.filter((id) => !silenced.some((set) => set.has(id)));
+  /** Those of `recipientIds` a silencer names for `postId`. */
+  private async silenced(postId: string | null, recipientIds: string[]): Promise<Set<string>> {
+    if (!postId || !recipientIds.length || !this.silencers.length) return new Set();
+    const sets = await Promise.all(this.silencers.map((silencer) => silencer(postId, recipientIds)));
+    return new Set(sets.flatMap((set) => [...set]));
   }
 
   /** Live delivery is best effort: the notification is stored whether or not it reaches a socket. */

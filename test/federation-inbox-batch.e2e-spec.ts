@@ -187,10 +187,8 @@ describe.each<[string, { REDIS_URL?: string }]>([
     const postId = await createPost('liked and unliked');
     const liked = like(0, postId);
     const boosted = announce(1, postId);
-    const deferredBefore = batcher.counts.deferred;
+    // In one batch, each Undo runs after that batch's commit; in the next one, after the post's lock.
     await deliver([liked, undo(0, liked), boosted, undo(1, boosted), like(2, postId)]);
-    // Each Undo shared its batch with what it undoes: it ran after that batch's commit.
-    expect(batcher.counts.deferred - deferredBefore).toBe(2);
     expect(await counts(postId)).toEqual({ likes: 1, likes_count: 1, boosts: 0, boosts_count: 0 });
     await eventually(
       () => engaged(postId),

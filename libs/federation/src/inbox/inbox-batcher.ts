@@ -9,6 +9,12 @@ import { encodedKey, InboxIdempotency } from './inbox-idempotency';
 
 type Handler = (message: unknown) => Promise<void> | void;
 
+/**
+ * Batches run at once: a batch's transaction resolves only after its events were dispatched (the
+ * subscribers' work), so the next one runs meanwhile rather than waiting for that.
+ */
+export const MAX_RUNNING = 2;
+
 /** A queued message waiting for its batch; its job's promise settles through `settle`. */
 interface Entry {
   item: BatchItem;
@@ -51,6 +57,8 @@ export class InboxBatcher {
   readonly maxBatch: number;
   private pending: Entry[] = [];
   private scheduled = false;
+  /** Batches between their start and their commit's dispatch. */
+  private running = 0;
   readonly counts: BatchCounts = { batches: 0, applied: 0, repeated: 0, fallback: 0, deferred: 0, failed: 0 };
 
   constructor(
@@ -62,6 +70,11 @@ export class InboxBatcher {
   ) {
     this.origin = config.values.publicOrigin;
     this.maxBatch = config.values.federation.inboxBatch;
+  }
+
+  /** Jobs the queue should take for batches at once: those of the batches running, and one gathering. */
+  get jobsInFlight(): number {
+    return this.maxBatch * (MAX_RUNNING + 1);
   }
 
   /** Whether `message` can take a batch (else the caller runs it alone). */
@@ -83,22 +96,18 @@ export class InboxBatcher {
   }
 
   private schedule(): void {
-    if (this.scheduled) return;
+    if (this.scheduled || this.running >= MAX_RUNNING) return;
     this.scheduled = true;
     // The jobs fetched in this turn join the batch; under load, those arriving while it runs form the next.
-    setImmediate(() => void this.drain());
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (this.pending.length) {
-        const batch = this.pending.splice(0, this.maxBatch);
-        await this.process(batch);
-      }
-    } finally {
+    setImmediate(() => {
       this.scheduled = false;
-      if (this.pending.length) this.schedule();
-    }
+      if (!this.pending.length || this.running >= MAX_RUNNING) return;
+      this.running += 1;
+      void this.process(this.pending.splice(0, this.maxBatch)).finally(() => {
+        this.running -= 1;
+        if (this.pending.length) this.schedule();
+      });
+    });
   }
 
   /**

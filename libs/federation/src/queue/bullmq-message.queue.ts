@@ -92,10 +92,10 @@ export class BullMqMessageQueue implements MessageQueue {
     options?: MessageQueueListenOptions,
   ): Promise<void> {
     // Up to `concurrency` messages run alone (deliveries, fan-outs, most inbox work), as before;
-    // up to two batches' worth more are taken for the InboxBatcher (the one running and the one
-    // gathering meanwhile), which applies them together (ADR 0057).
+    // more are taken for the InboxBatcher (the batches running and one gathering meanwhile),
+    // which applies them together (ADR 0057).
     const batcher = this.batcher;
-    const extra = batcher ? batcher.maxBatch * 2 : 0;
+    const extra = batcher ? batcher.jobsInFlight : 0;
     const slots = new Slots(this.concurrency);
     const worker = new Worker(
       FEDERATION_QUEUE,

@@ -13,7 +13,13 @@
 // Prints one JSON object on stdout; progress on stderr. Scratch
 // database and QUEUE_PREFIX (removed at the end), bounded in time, kills only what it started.
 //
+// Last, the end-to-end windows (scripts/bench/federation-inbox-sustained.mjs): the server restarted
+// as `npm start` runs it (one process, --with-worker), Likes at fixed offered rates (default 1,500/s
+// and 3,000/s, 15 s each), the queue depth sampled: the rate sustained with the queue not growing,
+// next to the door and the bare verifying server (`endToEnd` in the JSON).
+//
 //   node scripts/bench-inbox.mjs [--duration=10] [--no-profile] [--save-profiles=<dir>] [--worktree]
+//                                [--sustained-rates=1500,3000] [--sustained-duration=15]
 //
 // Runs a build of HEAD made in a temp dir (scripts/bench/federation-snapshot.mjs); --worktree runs
 // the working tree's dist/ instead (built if needed), as the other benchmarks do.
@@ -65,6 +71,7 @@ import {
 import { signRequests } from './bench/federation-inbox-requests.mjs';
 import { inboxStepCosts } from './bench/federation-inbox-steps.mjs';
 import { prepareBuild } from './bench/federation-snapshot.mjs';
+import { sustainedWindow } from './bench/federation-inbox-sustained.mjs';
 
 const require = createRequire(import.meta.url);
 const argument = (name, fallback) => {
@@ -92,7 +99,18 @@ const FLOOR_MS = 3_000;
 const CEILING_S = Math.min(DURATION_S, 5);
 const DRAIN_TIMEOUT_MS = 240_000;
 const TARGETS = { minInboxOverFloor: 0.5 };
-const OVERALL_TIMEOUT_MS = 14 * 60_000;
+/** Issue 13: end to end ≥ 5× the worker's rate before batching (~300/s), the door ≥ 0.5 of the bare verifying server. */
+const TODAY_WORKER_PER_SEC = 300;
+const END_TO_END_TARGETS = { minSustainedPerSec: 5 * TODAY_WORKER_PER_SEC, minDoorOverBareVerify: 0.5 };
+/** --sustained-rates=1500,3000: the offered rates of the one-process windows (empty: none). */
+const SUSTAINED_RATES = (
+  process.argv.find((arg) => arg.startsWith('--sustained-rates='))?.slice('--sustained-rates='.length) ?? '1500,3000'
+)
+  .split(',')
+  .filter(Boolean)
+  .map(Number);
+const SUSTAINED_S = argument('sustained-duration', 15);
+const OVERALL_TIMEOUT_MS = 20 * 60_000;
 
 const log = createLog('bench:inbox');
 const run = createScratchRun(log);
@@ -625,6 +643,39 @@ async function main() {
   state.worker = undefined;
   const serverStop = await run.stopServer();
 
+  // End to end in one process, as `npm start` runs it: Likes at fixed offered rates, queue sampled.
+  const sustained = [];
+  let oneProcess = null;
+  if (SUSTAINED_RATES.length) {
+    const pools = [];
+    for (const rate of SUSTAINED_RATES) pools.push(await sign(Math.ceil(rate * SUSTAINED_S)));
+    const oneProcessMs = await run.startServer(
+      build.script('dist/apps/server/main.js'),
+      ['--with-worker'],
+      { ...childEnv(undefined), MALLOC_MMAP_THRESHOLD_: '1048576' },
+      { port, problems, nodeArgs: ['--max-semi-space-size=16', '--memory-balancer'] },
+    );
+    log(`one process (npm start: --with-worker) healthy after ${oneProcessMs} ms`);
+    for (const [i, rate] of SUSTAINED_RATES.entries()) {
+      await settle(port);
+      log(`end to end: ${rate}/s offered for ${SUSTAINED_S} s`);
+      const window = await sustainedWindow({
+        port,
+        path: INBOX_PATH,
+        requests: pools[i],
+        rate,
+        durationMs: SUSTAINED_S * 1000,
+        connections: 50,
+        queue: state.queue,
+        databaseUrl: run.databaseUrl,
+        pid: run.server.pid,
+      });
+      log(`end to end at ${rate}/s: ${JSON.stringify({ ...window, queueDepthSamples: undefined })}`);
+      sustained.push(window);
+    }
+    oneProcess = { startMs: oneProcessMs, rssMbAfterLoad: rssMb(run.server.pid), stop: await run.stopServer() };
+  }
+
   const best = Math.max(...CONNECTION_COUNTS.map((c) => results[`c${c}`].acceptedPerSec));
   const ratios = Object.fromEntries(
     CONNECTION_COUNTS.map((c) => [`c${c}`, round(results[`c${c}`].acceptedPerSec / floor.verificationsPerSec, 4)]),
@@ -702,6 +753,9 @@ async function main() {
     ),
     ratio,
     ratios,
+    // Issue 13's row: the end-to-end rate one process sustains (npm start), next to the door alone
+    // (the HTTP-only server above) and the bare node:http server with the same verification.
+    endToEnd: endToEndSummary(sustained, oneProcess, results, ceilings),
     targets: { ...TARGETS, met: ratio >= TARGETS.minInboxOverFloor },
     met: ratio >= TARGETS.minInboxOverFloor,
     actorDocumentsFetchedDuringWindows: actorGetsInWindows,
@@ -729,6 +783,41 @@ async function main() {
       'Everything (server, worker, PostgreSQL, Redis, this load generator) shares this machine; cpu.coresBusy shows where the cores went during each window (postgres = all backends of the local server).',
       'ceilings: the same pools fired at a bare node:http server in a child process (read the body, answer 202; `bareHttpPlusVerify` also does the floor work and answers 401 on failure). The gap between them and the floor is the cost of HTTP itself on this machine.',
       'Likes are unique per (account, post): request n likes post n / actors as actor n % actors, so every accepted request can add exactly one like; extra posts are SQL copies of the one made through GraphQL.',
+    ],
+  };
+}
+
+/** The issue's figures side by side: sustained end to end, the door, the bare verifying server, and the targets. */
+function endToEndSummary(sustained, oneProcess, door, ceilings) {
+  const best = sustained.filter((w) => w.sustained).reduce((max, w) => Math.max(max, w.acceptedPerSec), 0);
+  const doorOverBare = Object.fromEntries(
+    CONNECTION_COUNTS.map((c) => [
+      `c${c}`,
+      round(door[`c${c}`].acceptedPerSec / ceilings.bareHttpPlusVerify[`c${c}`].acceptedPerSec, 4),
+    ]),
+  );
+  const bestDoorOverBare = Math.max(...Object.values(doorOverBare));
+  return {
+    setup:
+      'dist/apps/server/main.js --with-worker (one process, as npm start; queue on Redis), 50 connections, Likes at a fixed offered rate',
+    windows: sustained,
+    sustainedPerSec: best,
+    doorPerSec: Object.fromEntries(CONNECTION_COUNTS.map((c) => [`c${c}`, door[`c${c}`].acceptedPerSec])),
+    bareVerifyServerPerSec: Object.fromEntries(
+      CONNECTION_COUNTS.map((c) => [`c${c}`, ceilings.bareHttpPlusVerify[`c${c}`].acceptedPerSec]),
+    ),
+    doorOverBareVerify: doorOverBare,
+    sustainedOverTodayWorker: round(best / TODAY_WORKER_PER_SEC, 2),
+    oneProcess,
+    targets: {
+      ...END_TO_END_TARGETS,
+      sustainedMet: best >= END_TO_END_TARGETS.minSustainedPerSec,
+      doorMet: bestDoorOverBare >= END_TO_END_TARGETS.minDoorOverBareVerify,
+    },
+    notes: [
+      'sustained: all offered requests answered 202 (≥ 98 %), every accepted Like stored, and the queue depth growing by under 2 % of the offered rate per second over the second half of the window',
+      'sustainedPerSec: the highest offered rate sustained; processedEndToEndPerSec: likes stored / seconds from the first request until the queue was empty',
+      'queueDepthSamples: [seconds, queue depth, likes stored] every 500 ms',
     ],
   };
 }

@@ -52,7 +52,12 @@ export {
 } from './media/media.mapper';
 export { readUpload, type Upload } from './media/multipart-upload';
 export { MEDIA_HTTP_STATUS } from './media/media-http-status';
-export { EngagementService, type EngagementOutcome } from './engagement/engagement.service';
+export {
+  EngagementService,
+  type EngagementOutcome,
+  type RemoteEngagement,
+  type BatchOutcome,
+} from './engagement/engagement.service';
 export { VIEWER_HAS_LIKED, VIEWER_HAS_BOOSTED, VIEWER_HAS_BOOKMARKED } from './engagement/engagement.loaders';
 export {
   TimelineRepository,

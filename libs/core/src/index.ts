@@ -44,7 +44,7 @@ export {
   type ReportForwardedEvent,
   type NotificationCreatedEvent,
 } from './events/domain-events';
-export { DomainEventBus } from './events/domain-event-bus';
+export { DomainEventBus, type PublishedEvent } from './events/domain-event-bus';
 export {
   EventSubscriber,
   EVENT_SUBSCRIPTIONS,

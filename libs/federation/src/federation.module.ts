@@ -33,6 +33,7 @@ import { MoveHandler } from './inbox/handlers/move.handler';
 import { RejectHandler } from './inbox/handlers/reject.handler';
 import { UndoHandler } from './inbox/handlers/undo.handler';
 import { UpdateHandler } from './inbox/handlers/update.handler';
+import { InboxBatcher } from './inbox/inbox-batcher';
 import { InboxIdempotency } from './inbox/inbox-idempotency';
 import { InboxSupport } from './inbox/inbox-support';
 import { RemoteTombstoneRepository } from './inbox/remote-tombstone.repository';
@@ -94,7 +95,7 @@ const INBOX_HANDLER_CLASSES: Type<InboxHandler>[] = [
 ];
 
 /** What the inbox handlers share (the content and social services they call come from those modules). */
-const INBOX_SUPPORT = [InboxSupport, InboxIdempotency, RemoteTombstoneRepository];
+const INBOX_SUPPORT = [InboxSupport, InboxIdempotency, InboxBatcher, RemoteTombstoneRepository];
 
 /** Served documents (objects, collections, authorized fetch) and the outbound bridge's builders. */
 const OUTBOUND_PROVIDERS = [

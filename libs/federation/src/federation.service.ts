@@ -8,6 +8,7 @@ import { FetchAuthorizer } from './actors/fetch-authorizer';
 import { CollectionDispatchers } from './collections/collection-dispatchers';
 import { FederationHostRepository } from './delivery/federation-host.repository';
 import { INBOX_HANDLERS, type InboxHandler } from './inbox/inbox-handler';
+import { InboxBatcher } from './inbox/inbox-batcher';
 import { InboxIdempotency, withoutFedifyIdempotence } from './inbox/inbox-idempotency';
 import { BullMqMessageQueue } from './queue/bullmq-message.queue';
 import { RemoteActorService } from './remote/remote-actor.service';
@@ -41,12 +42,13 @@ export class FederationService implements OnModuleDestroy {
     @Inject(INBOX_HANDLERS) private readonly inboxHandlers: InboxHandler[],
     private readonly idempotency: InboxIdempotency,
     queueMetrics: QueueMetrics,
+    batcher: InboxBatcher,
   ) {
     const { federation, publicOrigin } = config.values;
     this.origin = publicOrigin;
     // Fedify's own requests (sendActivity's POSTs) use the global fetch: RemoteActorService's
     // OutboundHttp installed its guarded dispatcher as undici's global one (ADR 0018).
-    this.queue = new BullMqMessageQueue(queueConnection(config), federation.concurrency, queueMetrics);
+    this.queue = new BullMqMessageQueue(queueConnection(config), federation.concurrency, queueMetrics, batcher);
     const documentLoader = confirmedKeyLoader(remote.contextLoader, remote.contextLoader);
     this.federation = createFederation<void>({
       // Processed activities are recorded by InboxIdempotency (accepted ones only, by actor origin).

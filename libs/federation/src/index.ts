@@ -22,3 +22,4 @@ export { SOFTWARE_VERSION, MASTODON_COMPATIBLE_VERSION } from './well-known/well
 export { OutboundHttpModule } from './safety/outbound-http.module';
 export { OutboundHttp, readLimited } from './safety/outbound-http';
 export { classifyAddress } from './safety/address-class';
+export { InboxBatcher, type BatchCounts } from './inbox/inbox-batcher';

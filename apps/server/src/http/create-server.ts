@@ -86,6 +86,7 @@ export async function createServer(
     if (!response) return;
     federationRoutes.set(request, federationRoute(request.url.split('?')[0]));
     void reply.code(response.status);
+    if (!(response instanceof Response)) return reply.headers(response.headers).send(response.body);
     response.headers.forEach((value, name) => void reply.header(name, value));
     const body = request.method === 'HEAD' ? null : Buffer.from(await response.arrayBuffer());
     return reply.send(body);

@@ -124,6 +124,105 @@ export class EngagementRepository {
     return rows[0]?.id ?? null;
   }
 
+  /**
+   * Locks the posts' rows until commit, in id order (so two batches never wait on each other in
+   * a cycle): each one's author, whether it is local, and whether it is live (not deleted).
+   */
+  async lockPosts(
+    manager: EntityManager,
+    postIds: readonly string[],
+  ): Promise<Map<string, { accountId: string; local: boolean; live: boolean }>> {
+    const rows = await manager.query<{ id: string; account_id: string; local: boolean; live: boolean }[]>(
+      `SELECT id, account_id, local, deleted_at IS NULL AS live FROM posts
+        WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
+      [[...new Set(postIds)]],
+    );
+    return new Map(rows.map((row) => [row.id, { accountId: row.account_id, local: row.local, live: row.live }]));
+  }
+
+  /** Moves each post's counters by the sums given, in one statement (never below zero). */
+  async adjustCounts(manager: EntityManager, deltas: readonly { postId: string; likes: number; boosts: number }[]) {
+    if (!deltas.length) return;
+    await manager.query(
+      `UPDATE posts p SET likes_count = GREATEST(p.likes_count + d.likes, 0), boosts_count = GREATEST(p.boosts_count + d.boosts, 0)
+         FROM unnest($1::uuid[], $2::int[], $3::int[]) AS d(id, likes, boosts) WHERE p.id = d.id`,
+      [deltas.map((d) => d.postId), deltas.map((d) => d.likes), deltas.map((d) => d.boosts)],
+    );
+  }
+
+  /** `insertLike` for many: the uris of the likes inserted, each with its new id. */
+  async insertLikes(
+    manager: EntityManager,
+    likes: readonly { id: string; accountId: string; postId: string; uri: string }[],
+  ): Promise<Map<string, string>> {
+    if (!likes.length) return new Map();
+    const rows = await manager.query<{ id: string; uri: string }[]>(
+      `INSERT INTO likes (id, account_id, post_id, uri)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[])
+       ON CONFLICT DO NOTHING RETURNING id, uri`,
+      [likes.map((l) => l.id), likes.map((l) => l.accountId), likes.map((l) => l.postId), likes.map((l) => l.uri)],
+    );
+    return new Map(rows.map((row) => [row.uri, row.id]));
+  }
+
+  /** Removes each account's like of the post when it has that ActivityPub id: the removed ids by uri. */
+  async deleteLikesByUri(
+    manager: EntityManager,
+    likes: readonly { uri: string; accountId: string; postId: string }[],
+  ): Promise<Map<string, string>> {
+    if (!likes.length) return new Map();
+    const rows = await manager.query<{ id: string; uri: string }[]>(
+      `WITH gone AS (
+         DELETE FROM likes l USING unnest($1::text[], $2::uuid[], $3::uuid[]) AS k(uri, account_id, post_id)
+          WHERE l.uri = k.uri AND l.account_id = k.account_id AND l.post_id = k.post_id
+         RETURNING l.id, l.uri)
+       SELECT id, uri FROM gone`,
+      [likes.map((l) => l.uri), likes.map((l) => l.accountId), likes.map((l) => l.postId)],
+    );
+    return new Map(rows.map((row) => [row.uri, row.id]));
+  }
+
+  /** `insertBoost` for many remote boosts: the uris of the boosts inserted, each with its new id. */
+  async insertRemoteBoosts(
+    manager: EntityManager,
+    boosts: readonly { id: string; accountId: string; boostOfId: string; visibility: Visibility; uri: string }[],
+  ): Promise<Map<string, string>> {
+    if (!boosts.length) return new Map();
+    const rows = await manager.query<{ id: string; uri: string }[]>(
+      `INSERT INTO posts (id, account_id, local, visibility, boost_of_id, content, uri)
+       SELECT b.id, b.account_id, false, b.visibility::post_visibility, b.boost_of_id, '', b.uri
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[]) AS b(id, account_id, visibility, boost_of_id, uri)
+       ON CONFLICT DO NOTHING RETURNING id, uri`,
+      [
+        boosts.map((b) => b.id),
+        boosts.map((b) => b.accountId),
+        boosts.map((b) => b.visibility),
+        boosts.map((b) => b.boostOfId),
+        boosts.map((b) => b.uri),
+      ],
+    );
+    return new Map(rows.map((row) => [row.uri, row.id]));
+  }
+
+  /** Tombstones each account's live boost of the post when it has that ActivityPub id: the ids by uri. */
+  async tombstoneBoostsByUri(
+    manager: EntityManager,
+    boosts: readonly { uri: string; accountId: string; postId: string }[],
+  ): Promise<Map<string, string>> {
+    if (!boosts.length) return new Map();
+    const rows = await manager.query<{ id: string; uri: string }[]>(
+      `WITH gone AS (
+         UPDATE posts p SET deleted_at = now(), updated_at = now()
+           FROM unnest($1::text[], $2::uuid[], $3::uuid[]) AS k(uri, account_id, boost_of_id)
+          WHERE p.uri = k.uri AND p.account_id = k.account_id AND p.boost_of_id = k.boost_of_id
+            AND p.deleted_at IS NULL
+         RETURNING p.id, p.uri)
+       SELECT id, uri FROM gone`,
+      [boosts.map((b) => b.uri), boosts.map((b) => b.accountId), boosts.map((b) => b.postId)],
+    );
+    return new Map(rows.map((row) => [row.uri, row.id]));
+  }
+
   /** The account's live boost of the post, if any. */
   findLiveBoost(accountId: string, boostOfId: string): Promise<PostEntity | null> {
     return this.dataSource

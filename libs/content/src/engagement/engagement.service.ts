@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainEvent, DomainEventBus, RateLimiterService, uuidv7 } from '@guildhall/core';
+import { DomainEvent, DomainEventBus, type PublishedEvent, RateLimiterService, uuidv7 } from '@guildhall/core';
 import { activityUriOf, localActor, type Actor, type AuthContext } from '@guildhall/identity';
 import type { EntityManager } from 'typeorm';
 import { ContentErrorCode, ContentException } from '../content.exception';
@@ -31,6 +31,32 @@ const DELTAS: Record<EngagementEventName, 1 | -1> = {
   [DomainEvent.PostBoosted]: 1,
   [DomainEvent.PostUnboosted]: -1,
 };
+
+const BATCH_EVENTS = {
+  like: DomainEvent.PostLiked,
+  unlike: DomainEvent.PostUnliked,
+  boost: DomainEvent.PostBoosted,
+  unboost: DomainEvent.PostUnboosted,
+} as const satisfies Record<string, EngagementEventName>;
+
+/**
+ * One remote account's like, boost, or undoing of one (by the undone activity's id, `uri`), of
+ * the post `postId` — for likes and boosts, one the inbox found visible to the account.
+ */
+export type RemoteEngagement =
+  | { kind: 'like' | 'unlike' | 'unboost'; accountId: string; postId: string; uri: string }
+  | {
+      kind: 'boost';
+      accountId: string;
+      postId: string;
+      uri: string;
+      visibility: Visibility;
+      postVisibility: Visibility;
+      postIsBoost: boolean;
+    };
+
+/** `changed` and `unchanged` as EngagementOutcome; `undecided`: left to the single-item path. */
+export type BatchOutcome = 'changed' | 'unchanged' | 'undecided';
 
 /**
  * What a like, boost or their undoing came to: `changed` (a row, its counter and its event),
@@ -119,6 +145,90 @@ export class EngagementService {
     return this.change(actor, post, DomainEvent.PostUnboosted, 'boosts_count', (manager) =>
       this.engagement.tombstoneBoost(manager, actor.accountId, post.id),
     );
+  }
+
+  /**
+   * Many remote likes, boosts and their undoing in ONE transaction (the inbox's batches, ADR
+   * 0057), each with the outcome `addLike`, `addBoost`, `removeLike` or `removeBoost` would give
+   * it alone: the posts locked once (in id order), rows inserted or removed in one statement per
+   * kind, each post's counters moved once by the sum, and one event per change (publishMany).
+   * An item this cannot decide as its single-item path would — a like or boost of a post deleted
+   * meanwhile or not boostable, an undo that matches no row by its id — is `undecided`: nothing
+   * of it is written, and the caller takes it through the single-item path. Items must not share
+   * an (account, post) pair or an ActivityPub id: the caller keeps those for after the commit, in
+   * order. `inTransaction` runs last, in the same transaction, with the outcomes.
+   */
+  async applyRemoteBatch(
+    items: readonly RemoteEngagement[],
+    inTransaction: (manager: EntityManager, outcomes: BatchOutcome[]) => Promise<void>,
+  ): Promise<BatchOutcome[]> {
+    return this.engagement.transaction(async (manager) => {
+      const posts = await this.engagement.lockPosts(
+        manager,
+        items.map((item) => item.postId),
+      );
+      const outcomes: BatchOutcome[] = items.map((item) => {
+        const post = posts.get(item.postId);
+        if (!post) return 'undecided';
+        if ((item.kind === 'like' || item.kind === 'boost') && !post.live) return 'undecided';
+        if (item.kind === 'boost' && (!BOOSTABLE.has(item.postVisibility) || item.postIsBoost)) return 'undecided';
+        return 'unchanged';
+      });
+      const open = (kind: RemoteEngagement['kind']) =>
+        items.filter((item, i) => item.kind === kind && outcomes[i] !== 'undecided');
+      const liked = await this.engagement.insertLikes(
+        manager,
+        open('like').map((item) => ({ id: uuidv7(), accountId: item.accountId, postId: item.postId, uri: item.uri })),
+      );
+      const boosted = await this.engagement.insertRemoteBoosts(
+        manager,
+        open('boost').map((item) => ({
+          id: uuidv7(),
+          accountId: item.accountId,
+          boostOfId: item.postId,
+          visibility: item.kind === 'boost' ? item.visibility : Visibility.Public,
+          uri: item.uri,
+        })),
+      );
+      const unliked = await this.engagement.deleteLikesByUri(manager, open('unlike'));
+      const unboosted = await this.engagement.tombstoneBoostsByUri(manager, open('unboost'));
+      const written = { like: liked, boost: boosted, unlike: unliked, unboost: unboosted };
+      const deltas = new Map<string, { postId: string; likes: number; boosts: number }>();
+      const events: PublishedEvent[] = [];
+      items.forEach((item, i) => {
+        if (outcomes[i] === 'undecided') return;
+        const engagementId = written[item.kind].get(item.uri);
+        if (!engagementId) {
+          // An undo whose row is not there by its id: the single-item path looks further.
+          if (item.kind === 'unlike' || item.kind === 'unboost') outcomes[i] = 'undecided';
+          return;
+        }
+        outcomes[i] = 'changed';
+        const post = posts.get(item.postId)!;
+        const name = BATCH_EVENTS[item.kind];
+        if (post.live) {
+          const delta = deltas.get(item.postId) ?? { postId: item.postId, likes: 0, boosts: 0 };
+          if (item.kind === 'like' || item.kind === 'unlike') delta.likes += DELTAS[name];
+          else delta.boosts += DELTAS[name];
+          deltas.set(item.postId, delta);
+        }
+        events.push({
+          name,
+          payload: {
+            engagementId,
+            postId: item.postId,
+            postAuthorId: post.accountId,
+            accountId: item.accountId,
+            accountLocal: false,
+            postLocal: post.local,
+          },
+        });
+      });
+      await this.engagement.adjustCounts(manager, [...deltas.values()]);
+      await this.events.publishMany(manager, events);
+      await inTransaction(manager, outcomes);
+      return outcomes;
+    });
   }
 
   /**

@@ -9,7 +9,7 @@ import { PostHashtagEntity } from '../tags/post-hashtag.entity';
 import { PostEditEntity } from './post-edit.entity';
 import { PostIdempotencyKeyEntity } from './post-idempotency-key.entity';
 import { PostEntity } from './post.entity';
-import { visibleTo } from './post-visibility';
+import { visibleTo, visibleToEach } from './post-visibility';
 
 /** Queries over posts and their tags and mentions; writes take the caller's transaction. */
 @Injectable()
@@ -30,6 +30,33 @@ export class PostRepository {
   /** The post if `viewerId` may see it (null: anonymous). */
   async findVisible(id: string, viewerId: string | null): Promise<PostEntity | null> {
     return (await this.findVisibleByIds([id], viewerId))[0] ?? null;
+  }
+
+  /**
+   * Which of the (post, viewer) pairs the viewer may see, in one query by the one rule
+   * (post-visibility.ts, for each pair's viewer): the posts visible, keyed `${postId} ${viewerId}`.
+   */
+  async findVisiblePairs(pairs: readonly { postId: string; viewerId: string }[]): Promise<Map<string, PostEntity>> {
+    const visible = new Map<string, PostEntity>();
+    if (!pairs.length) return visible;
+    const { raw, entities } = await this.dataSource
+      .getRepository(PostEntity)
+      .createQueryBuilder('p')
+      .innerJoin(
+        '(SELECT * FROM unnest(CAST(:postIds AS uuid[]), CAST(:viewerIds AS uuid[])) AS pair(post_id, viewer_id))',
+        'v',
+        'v.post_id = p.id',
+        { postIds: pairs.map((pair) => pair.postId), viewerIds: pairs.map((pair) => pair.viewerId) },
+      )
+      .addSelect('v.viewer_id', 'pair_viewer_id')
+      .where(visibleToEach('p', 'v.viewer_id'))
+      .getRawAndEntities<{ p_id: string; pair_viewer_id: string }>();
+    const byId = new Map(entities.map((post) => [post.id, post]));
+    for (const row of raw) {
+      const post = byId.get(row.p_id);
+      if (post) visible.set(`${row.p_id} ${row.pair_viewer_id}`, post);
+    }
+    return visible;
   }
 
   findVisibleByIds(ids: string[], viewerId: string | null): Promise<PostEntity[]> {

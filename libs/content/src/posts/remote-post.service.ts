@@ -97,6 +97,11 @@ export class RemotePostService {
     return this.posts.findVisible(id, viewerId);
   }
 
+  /** `findVisible` for many (post, viewer) pairs in one query: keyed `${postId} ${viewerId}`. */
+  findVisiblePairs(pairs: readonly { postId: string; viewerId: string }[]): Promise<Map<string, PostEntity>> {
+    return this.posts.findVisiblePairs(pairs);
+  }
+
   /**
    * Stores the post unless its uri is stored already (a redelivery): null then. `PostPublished`
    * goes out with it, so mentions and replies notify local accounts. `activityUri`: the Create's id.

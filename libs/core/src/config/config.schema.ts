@@ -22,6 +22,11 @@ export interface GuildhallConfig {
     maxBodyBytes: number;
     /** Federation jobs (inbox, deliveries, fan-out) one worker process runs at once. */
     concurrency: number;
+    /**
+     * Inbound Likes, Announces and their Undos one worker applies in one transaction at most
+     * (ADR 0057): that many more jobs are taken from the queue at once for them; 0 applies each alone.
+     */
+    inboxBatch: number;
     /** Accounts a domain purge removes per transaction (each batch is one short transaction). */
     purgeBatch: number;
     /**
@@ -301,6 +306,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
       timeoutMs: integer(env, 'FEDERATION_TIMEOUT_MS', 10_000, 100, 300_000),
       maxBodyBytes: integer(env, 'FEDERATION_MAX_BODY_BYTES', 1_048_576, 1024, 64 * 1024 * 1024),
       concurrency: integer(env, 'FEDERATION_CONCURRENCY', 32, 1, 1000),
+      inboxBatch: integer(env, 'FEDERATION_INBOX_BATCH', 128, 0, 1000),
       purgeBatch: integer(env, 'FEDERATION_PURGE_BATCH', 200, 1, 10_000),
       pollUpdateDelayMs: integer(env, 'FEDERATION_POLL_UPDATE_DELAY_MS', 60_000, 0, 3_600_000),
     },

@@ -14,6 +14,9 @@ import {
 } from './event-subscriptions';
 import { OutboxRepository } from './outbox.repository';
 
+/** One event for `publishMany`: a name and its payload. */
+export type PublishedEvent = { [E in DomainEventName]: { name: E; payload: DomainEventPayloads[E] } }[DomainEventName];
+
 /** What one transaction published, to dispatch once it has committed and given its connection back. */
 interface Batch {
   token: string;
@@ -95,6 +98,46 @@ export class DomainEventBus {
         attempts: 0,
       });
     }
+  }
+
+  /**
+   * `publish` for many events of one transaction at once (a batch of inbound activities): the
+   * events and their deliveries in two statements, delivered after the commit as `publish`'s are.
+   */
+  async publishMany(manager: EntityManager, events: readonly PublishedEvent[]): Promise<void> {
+    const runner = manager.queryRunner;
+    if (!runner?.isTransactionActive) {
+      throw new Error('domain events published outside the transaction that made their change');
+    }
+    const subscribed = events
+      .map((event) => ({ ...event, subscribers: SUBSCRIBERS_OF.get(event.name) ?? [] }))
+      .filter((event) => event.subscribers.length > 0);
+    if (!subscribed.length) return;
+    const batch = this.batchOf(runner);
+    const occurredAt = new Date();
+    const rows = subscribed.map((event) => ({
+      name: event.name,
+      aggregate: aggregateOf(event.name, event.payload),
+      payload: event.payload,
+      occurredAt,
+      subscribers: event.subscribers,
+    }));
+    const written = await this.outbox.insertMany(manager, rows, batch.token, this.leaseMs);
+    written.forEach(({ eventId, deliveries }, i) => {
+      const { name, aggregate, payload } = rows[i];
+      for (const delivery of deliveries) {
+        batch.deliveries.push({
+          eventId,
+          subscriber: delivery.subscriber,
+          leased: delivery.leased,
+          name,
+          aggregate,
+          payload,
+          occurredAt,
+          attempts: 0,
+        });
+      }
+    });
   }
 
   /**

@@ -49,6 +49,67 @@ describe('OutboxRepository (PostgreSQL)', () => {
   const claim = async (subscribers: string[], limit = 50) =>
     (await outbox.claim(subscribers, randomUUID(), LEASE_MS, limit)).map((c) => `${c.eventId}/${c.subscriber}`);
 
+  it('writes many events and their deliveries at once, each event with its own subscribers, in order and leased unless blocked', async () => {
+    const { a, b, aggregate } = names();
+    // An undelivered earlier event of aggregate `x` for `a`, outside the batch: its delivery to `a` waits.
+    const earlier = await write(aggregate('x'), [a]);
+    expect(earlier.deliveries).toEqual([{ subscriber: a, leased: true }]);
+    const token = randomUUID();
+    const written = await dataSource.transaction((manager) =>
+      outbox.insertMany(
+        manager,
+        [
+          {
+            name: 'post.liked',
+            aggregate: aggregate('x'),
+            payload: { n: 1 },
+            occurredAt: new Date(),
+            subscribers: [a, b],
+          },
+          {
+            name: 'post.boosted',
+            aggregate: aggregate('y'),
+            payload: { n: 2 },
+            occurredAt: new Date(),
+            subscribers: [b],
+          },
+          { name: 'post.liked', aggregate: aggregate('z'), payload: { n: 3 }, occurredAt: new Date(), subscribers: [] },
+        ],
+        token,
+        LEASE_MS,
+      ),
+    );
+    expect(written.map((event) => event.deliveries)).toEqual([
+      [
+        { subscriber: a, leased: false },
+        { subscriber: b, leased: true },
+      ],
+      [{ subscriber: b, leased: true }],
+      [],
+    ]);
+    const ids = written.map((event) => BigInt(event.eventId));
+    expect(ids[0] > BigInt(earlier.eventId) && ids[1] === ids[0] + 1n && ids[2] === ids[1] + 1n).toBe(true);
+    const rows = await dataSource.query<{ id: string; name: string; aggregate: string; payload: object }[]>(
+      'SELECT id::text, name, aggregate, payload FROM domain_events WHERE id = ANY($1::bigint[]) ORDER BY id',
+      [written.map((event) => event.eventId)],
+    );
+    expect(rows).toEqual([
+      { id: written[0].eventId, name: 'post.liked', aggregate: aggregate('x'), payload: { n: 1 } },
+      { id: written[1].eventId, name: 'post.boosted', aggregate: aggregate('y'), payload: { n: 2 } },
+      { id: written[2].eventId, name: 'post.liked', aggregate: aggregate('z'), payload: { n: 3 } },
+    ]);
+    const leases = await dataSource.query<{ event_id: string; subscriber: string; lease_token: string | null }[]>(
+      `SELECT event_id::text, subscriber, lease_token::text FROM domain_event_deliveries
+        WHERE event_id = ANY($1::bigint[]) ORDER BY event_id, subscriber`,
+      [written.map((event) => event.eventId)],
+    );
+    expect(leases).toEqual([
+      { event_id: written[0].eventId, subscriber: a, lease_token: null },
+      { event_id: written[0].eventId, subscriber: b, lease_token: token },
+      { event_id: written[1].eventId, subscriber: b, lease_token: token },
+    ]);
+  });
+
   it('keeps an aggregate in order per subscriber: a later event waits until the earlier one is delivered', async () => {
     const { a, aggregate } = names();
     const token = randomUUID();

@@ -107,6 +107,59 @@ export class OutboxRepository {
   }
 
   /**
+   * Writes many events and their deliveries in the caller's transaction, in two statements
+   * whatever their number (`insert`'s rule for each: a delivery is leased to `token` unless an
+   * earlier event of its aggregate is undelivered outside this transaction). The events' ids are
+   * drawn from their sequence first, in order, so each event keeps its place and its deliveries.
+   */
+  async insertMany(
+    manager: EntityManager,
+    events: readonly Omit<NewOutboxEvent, 'token' | 'leaseMs'>[],
+    token: string,
+    leaseMs: number,
+  ): Promise<{ eventId: string; deliveries: WrittenDelivery[] }[]> {
+    if (!events.length) return [];
+    const ids: { id: string }[] = await manager.query(
+      `SELECT nextval(pg_get_serial_sequence('domain_events', 'id'))::text AS id FROM generate_series(1, $1)`,
+      [events.length],
+    );
+    const eventIds = ids.map((row) => row.id);
+    const flat = events.flatMap((event, i) => event.subscribers.map((subscriber) => ({ i, subscriber })));
+    const rows: { event_id: string; subscriber: string; leased: boolean }[] = await manager.query(
+      `WITH e AS (
+         INSERT INTO domain_events (id, name, aggregate, payload, occurred_at)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[])
+         RETURNING id)
+       INSERT INTO domain_event_deliveries (event_id, subscriber, aggregate, lease_until, lease_token)
+       SELECT d.event_id, d.subscriber, d.aggregate,
+              CASE WHEN b.blocked THEN NULL ELSE clock_timestamp() + $9 * interval '1 millisecond' END,
+              CASE WHEN b.blocked THEN NULL ELSE $10::uuid END
+         FROM unnest($6::bigint[], $7::text[], $8::text[]) AS d(event_id, subscriber, aggregate),
+              LATERAL (SELECT EXISTS (
+                SELECT 1 FROM domain_event_deliveries p
+                 WHERE p.subscriber = d.subscriber AND p.aggregate = d.aggregate AND p.state <> 'done'
+                   AND p.lease_token IS DISTINCT FROM $10::uuid) AS blocked) b
+        WHERE EXISTS (SELECT 1 FROM e WHERE e.id = d.event_id)
+       RETURNING event_id::text, subscriber, lease_token IS NOT NULL AS leased`,
+      [
+        eventIds,
+        events.map((event) => event.name),
+        events.map((event) => event.aggregate),
+        events.map((event) => JSON.stringify(event.payload)),
+        events.map((event) => event.occurredAt),
+        flat.map(({ i }) => eventIds[i]),
+        flat.map(({ subscriber }) => subscriber),
+        flat.map(({ i }) => events[i].aggregate),
+        leaseMs,
+        token,
+      ],
+    );
+    const byEvent = new Map<string, WrittenDelivery[]>(eventIds.map((id) => [id, []]));
+    for (const row of rows) byEvent.get(row.event_id)?.push({ subscriber: row.subscriber, leased: row.leased });
+    return eventIds.map((eventId) => ({ eventId, deliveries: byEvent.get(eventId) ?? [] }));
+  }
+
+  /**
    * Marks deliveries done; wakes the relays when a later event of the same aggregate waits for
    * them. Committed without waiting for the WAL flush (synchronous_commit off, this transaction
    * only): a mark lost in a crash leaves the delivery leased, and the relay redelivers it to its

@@ -56,9 +56,22 @@ function fedifyRefusal(status: number): InboxRefusalCode {
   return InboxRefusalCode.Other;
 }
 
+/**
+ * An answer written as it is: no Web `Response` (undici's headers, a body stream) to build and then
+ * read back with `arrayBuffer()`. The inbox's 202, the answer to almost every POST, is one (ADR 0057).
+ */
+export interface PlainAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
 /** The answer to an activity accepted for processing (Fedify's words for the same). */
-const accepted = (): Response =>
-  new Response('Activity is enqueued.', { status: 202, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+const ACCEPTED: PlainAnswer = Object.freeze({
+  status: 202,
+  headers: Object.freeze({ 'Content-Type': 'text/plain; charset=utf-8' }),
+  body: Buffer.from('Activity is enqueued.'),
+});
 
 /**
  * Turns a Node request into a Web `Request` for Fedify (and the few well-known documents Fedify
@@ -88,7 +101,7 @@ export class FederationHttpHandler {
     this.instance = config.values.instance;
   }
 
-  async handle(raw: IncomingMessage): Promise<Response | null> {
+  async handle(raw: IncomingMessage): Promise<Response | PlainAnswer | null> {
     // Ids derive from PUBLIC_ORIGIN, never from Host or X-Forwarded-*: one canonical form.
     const url = new URL(raw.url ?? '/', this.origin);
     if (raw.method === 'POST') return INBOX_PATH.test(url.pathname) ? this.inboxPost(raw, url) : null;
@@ -164,7 +177,7 @@ export class FederationHttpHandler {
    * Fedify with the raw bytes it verifies the signature and digest against. Fedify answers 401
    * for a bad signature or a key not owned by the actor (key-ownership.ts), and 202 once enqueued.
    */
-  private async inboxPost(raw: IncomingMessage, url: URL): Promise<Response> {
+  private async inboxPost(raw: IncomingMessage, url: URL): Promise<Response | PlainAnswer> {
     const body = await readBody(raw, this.maxBodyBytes);
     if (body instanceof InboxRefusal) return this.refused(body);
     const checked = checkInboxRequest(raw.headers, body);
@@ -184,7 +197,7 @@ export class FederationHttpHandler {
     if (await this.fastPath.accept(raw.headers, `${url.pathname}${url.search}`, checked.activity, recipient)) {
       if (host) this.health.alive(host);
       this.metrics.countInboxActivity('accepted', 'fast_path');
-      return accepted();
+      return ACCEPTED;
     }
     const response = await this.federation.federation.fetch(toWebRequest(raw, url, body), {
       contextData: undefined,

@@ -7,26 +7,10 @@ import { FederationService } from '../federation.service';
 import { RemoteKeyCache } from '../keys/remote-key.cache';
 import { parseCavageSignature, signingString, verifyCavageSignature } from './cavage-signature';
 import { actorId, originOf } from './inbox-request';
+import { plainActivityStreams } from './plain-activity-streams';
 
 /** The message Fedify's inbox enqueues for its listeners (the public `processQueuedTask` input). */
 type InboxMessage = Parameters<FederationService['federation']['processQueuedTask']>[1];
-
-const AS_CONTEXT = 'https://www.w3.org/ns/activitystreams';
-/**
- * Remote contexts that may follow it (Mastodon, Misskey, GoToSocial send these): none redefines
- * `id`, `type` or `actor`. Any other remote context could, so it takes Fedify's path.
- */
-const KNOWN_CONTEXTS = new Set([
-  'https://w3id.org/identity/v1',
-  'https://w3id.org/security/v1',
-  'https://w3id.org/security/data-integrity/v1',
-  'https://w3id.org/security/data-integrity/v2',
-  'https://w3id.org/security/multikey/v1',
-  'https://www.w3.org/ns/did/v1',
-  'https://gotosocial.org/ns',
-]);
-/** Terms whose meaning the fast path reads without JSON-LD processing: no context may redefine them. */
-const READ_TERMS = ['id', 'type', 'actor', 'signature', 'proof'];
 
 /**
  * The common inbox POST, accepted without Fedify's per-request JSON-LD work: a draft-cavage RSA
@@ -108,25 +92,4 @@ export class InboxFastPath {
     await this.federation.queue.enqueue(message);
     return true;
   }
-}
-
-/**
- * True when the activity's compacted terms mean what they say: the ActivityStreams context, only
- * known remote contexts besides and no context object redefining a term read here, no Linked Data Signature or Object
- * Integrity Proof (which Fedify verifies, and which may come from someone other than the sender).
- */
-function plainActivityStreams(activity: Record<string, unknown>): boolean {
-  if (activity.signature !== undefined || activity.proof !== undefined) return false;
-  const context = activity['@context'];
-  const entries = Array.isArray(context) ? context : [context];
-  if (!entries.includes(AS_CONTEXT)) return false;
-  for (const entry of entries) {
-    if (typeof entry === 'string') {
-      if (entry === AS_CONTEXT || KNOWN_CONTEXTS.has(entry)) continue;
-      return false;
-    }
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return false;
-    if (READ_TERMS.some((term) => term in entry) || '@vocab' in entry || '@base' in entry) return false;
-  }
-  return true;
 }

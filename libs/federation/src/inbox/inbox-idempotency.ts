@@ -3,6 +3,7 @@ import type { KvKey, KvStore, KvStoreSetOptions } from '@fedify/fedify';
 import type { Activity } from '@fedify/fedify/vocab';
 import { Injectable } from '@nestjs/common';
 import { Temporal } from '@js-temporal/polyfill';
+import type { EntityManager } from 'typeorm';
 import { PostgresKvStore } from '../kv/postgres-kv.store';
 
 const PREFIX = ['guildhall', 'inboxAccepted'] as const;
@@ -36,12 +37,38 @@ export class InboxIdempotency {
       await this.kv.set(key, true, { ttl: RECORD_TTL as unknown as KvStoreSetOptions['ttl'] });
   }
 
+  /**
+   * The record's key for an activity by its actor's id and its own (a batch reads them from the
+   * JSON, as URLs parsed the way Fedify parses them), null when either is not a URL.
+   */
+  keyOf(actorUri: string, activityId: string): KvKey | null {
+    try {
+      return [...PREFIX, new URL(actorUri).origin, new URL(activityId).href];
+    } catch {
+      return null;
+    }
+  }
+
+  /** Which of `keys` were accepted before (one query): their encoded forms. */
+  async acceptedAmong(keys: readonly KvKey[]): Promise<Set<string>> {
+    const stored = await this.kv.getMany(keys);
+    return new Set([...stored].filter(([, value]) => value === true).map(([key]) => key));
+  }
+
+  /** Records activities accepted now, in the transaction of their effects (a batch's). */
+  recordAll(manager: EntityManager, keys: readonly KvKey[]): Promise<void> {
+    return this.kv.setMany(manager, keys, true, RECORD_TTL.total('millisecond'));
+  }
+
   /** The activity being handled was refused: it is not recorded. */
   refused(): void {
     const outcome = this.outcome.getStore();
     if (outcome) outcome.refused = true;
   }
 }
+
+/** The encoded form of a key, as `acceptedAmong` answers it. */
+export const encodedKey = (key: KvKey): string => JSON.stringify(key);
 
 function recordKey(activity: Activity): KvKey | null {
   if (!activity.id || !activity.actorId) return null;

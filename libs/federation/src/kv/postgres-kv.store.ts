@@ -1,7 +1,7 @@
 import type { KvKey, KvStore, KvStoreListEntry, KvStoreSetOptions } from '@fedify/fedify';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 const encodeKey = (key: KvKey): string => JSON.stringify(key);
 
@@ -85,6 +85,27 @@ export class PostgresKvStore implements KvStore {
        VALUES ($1, $2::jsonb, CASE WHEN $3::bigint IS NULL THEN NULL ELSE now() + $3::bigint * interval '1 millisecond' END)
        ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at`,
       [encoded, JSON.stringify(value), ttlMs === undefined ? null : Math.ceil(ttlMs)],
+    );
+  }
+
+  /** The live values of `keys` that are stored (PostgreSQL only: no key here is kept in memory), by encoded key. */
+  async getMany(keys: readonly KvKey[]): Promise<Map<string, unknown>> {
+    if (!keys.length) return new Map();
+    const rows = await this.dataSource.query<{ key: string; value: unknown }[]>(
+      `SELECT key, value FROM federation_kv WHERE key = ANY($1::text[]) AND (expires_at IS NULL OR expires_at > now())`,
+      [keys.map(encodeKey)],
+    );
+    return new Map(rows.map((row) => [row.key, row.value]));
+  }
+
+  /** `set` of many keys to one value, in the caller's transaction (one statement). */
+  async setMany(manager: EntityManager, keys: readonly KvKey[], value: unknown, ttlMs: number): Promise<void> {
+    if (!keys.length) return;
+    await manager.query(
+      `INSERT INTO federation_kv (key, value, expires_at)
+       SELECT k, $2::jsonb, now() + $3::bigint * interval '1 millisecond' FROM unnest($1::text[]) AS k
+       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at`,
+      [[...new Set(keys.map(encodeKey))], JSON.stringify(value), Math.ceil(ttlMs)],
     );
   }
 

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { QueueMetrics } from '@guildhall/core';
 import { type JobsOptions, Queue, type QueueOptions, Worker } from 'bullmq';
 import { FEDERATION_QUEUE, FederationJob } from '../federation.constants';
+import type { InboxBatcher } from '../inbox/inbox-batcher';
 
 /**
  * Fedify retries by re-enqueueing with a delay (its own policies), so a BullMQ job runs once.
@@ -36,6 +37,7 @@ export class BullMqMessageQueue implements MessageQueue {
     private readonly connection: Record<string, unknown>,
     private readonly concurrency: number,
     private readonly metrics: QueueMetrics,
+    private readonly batcher?: InboxBatcher,
   ) {
     this.queue = new Queue(FEDERATION_QUEUE, {
       ...(connection as unknown as QueueOptions),
@@ -89,10 +91,21 @@ export class BullMqMessageQueue implements MessageQueue {
     handler: (message: unknown) => Promise<void> | void,
     options?: MessageQueueListenOptions,
   ): Promise<void> {
-    const worker = new Worker(FEDERATION_QUEUE, async (job) => handler(job.data), {
-      ...(this.connection as unknown as QueueOptions),
-      concurrency: this.concurrency,
-    });
+    // Up to `concurrency` messages run alone (deliveries, fan-outs, most inbox work), as before;
+    // more are taken for the InboxBatcher (the batches running and one gathering meanwhile),
+    // which applies them together (ADR 0057).
+    const batcher = this.batcher;
+    const extra = batcher ? batcher.jobsInFlight : 0;
+    const slots = new Slots(this.concurrency);
+    const worker = new Worker(
+      FEDERATION_QUEUE,
+      async (job) => {
+        const item = batcher?.accepts(job.data);
+        if (batcher && item) return batcher.submit(item, job.data, handler);
+        return slots.run(() => handler(job.data));
+      },
+      { ...(this.connection as unknown as QueueOptions), concurrency: this.concurrency + extra },
+    );
     worker.on('error', (err) => this.logger.error({ msg: 'federation worker error', err }));
     this.metrics.watchWorker(worker);
     await new Promise<void>((resolve) => {
@@ -104,5 +117,27 @@ export class BullMqMessageQueue implements MessageQueue {
 
   async close(): Promise<void> {
     await this.queue.close();
+  }
+}
+
+/** At most `size` callers run at once; the others wait their turn, first come first served. */
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  async run<T>(work: () => Promise<T> | T): Promise<T> {
+    if (this.free > 0) this.free -= 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free += 1;
+    }
   }
 }

@@ -140,6 +140,20 @@ export class RemoteActorService implements RemoteAccountResolver, OnModuleInit {
   }
 
   /**
+   * The accounts among `uris` that `resolveUri` would answer from what is stored, without a fetch
+   * (known and fresh), in one query; the others are left out.
+   */
+  async knownFresh(uris: readonly string[]): Promise<Map<string, AccountEntity>> {
+    const accounts = await this.accounts.findByUris(uris);
+    const now = Date.now();
+    return new Map(
+      accounts
+        .filter((account) => account.lastFetchedAt && now - account.lastFetchedAt.getTime() < STALE_AFTER_MS)
+        .map((account) => [account.uri!, account]),
+    );
+  }
+
+  /**
    * The account of the actor at `uri`, from the cache when fresh. A new actor's domain is its
    * id's host; a known one keeps the domain its handle was confirmed on.
    */

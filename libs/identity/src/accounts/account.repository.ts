@@ -109,6 +109,12 @@ export class AccountRepository {
     return this.dataSource.getRepository(AccountEntity).findOneBy({ uri });
   }
 
+  /** The accounts whose ActivityPub ids are among `uris` (one query; unknown ids are left out). */
+  findByUris(uris: readonly string[]): Promise<AccountEntity[]> {
+    if (!uris.length) return Promise.resolve([]);
+    return this.dataSource.getRepository(AccountEntity).findBy({ uri: In([...uris]) });
+  }
+
   /**
    * Inserts or refreshes a remote account by its ActivityPub id. If the id is new but the handle
    * belongs to an older id (the actor was re-created on its server), the handle moves to the new id.

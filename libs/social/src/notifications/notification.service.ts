@@ -365,15 +365,19 @@ export class NotificationService implements OnModuleInit {
     if (!rows.length) return;
     const created = await this.notifications.transaction(async (tx) => {
       const inserted = await this.notifications.insertNew(tx, rows);
-      for (const row of inserted) {
-        await this.bus.publish(tx, DomainEvent.NotificationCreated, {
-          notificationId: row.id,
-          accountId: row.accountId,
-          type: row.type,
-          fromAccountId: row.fromAccountId,
-          postId: row.postId,
-        });
-      }
+      await this.bus.publishMany(
+        tx,
+        inserted.map((row) => ({
+          name: DomainEvent.NotificationCreated,
+          payload: {
+            notificationId: row.id,
+            accountId: row.accountId,
+            type: row.type,
+            fromAccountId: row.fromAccountId,
+            postId: row.postId,
+          },
+        })),
+      );
       return inserted;
     });
     await Promise.all(created.map((notification) => this.publish(notification)));

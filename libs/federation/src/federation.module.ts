@@ -58,6 +58,7 @@ import { DomainBlockEntity } from './moderation/domain-block.entity';
 import { ReportEntity } from './moderation/report.entity';
 import { PostgresKvStore } from './kv/postgres-kv.store';
 import { RemoteKeyCache } from './keys/remote-key.cache';
+import { InboxBacklog } from './http/inbox-backlog';
 import { InboxFastPath } from './http/inbox-fast-path';
 import { PostObjectRepository } from './objects/post-object.repository';
 import { InstanceStatsRepository } from './well-known/instance-stats.repository';
@@ -142,6 +143,7 @@ export class FederationModule {
         PostgresKvStore,
         RemoteKeyCache,
         InboxFastPath,
+        InboxBacklog,
         ActorKeyRepository,
         ActorKeyService,
         InstanceStatsRepository,

@@ -27,6 +27,11 @@ export interface GuildhallConfig {
      * (ADR 0057): that many more jobs are taken from the queue at once for them; 0 applies each alone.
      */
     inboxBatch: number;
+    /**
+     * Federation jobs waiting to run past which inbox POSTs are answered 503 with Retry-After
+     * (senders retry; nothing is lost) until the workers catch up; 0 never refuses (ADR 0057).
+     */
+    inboxBacklog: number;
     /** Accounts a domain purge removes per transaction (each batch is one short transaction). */
     purgeBatch: number;
     /**
@@ -307,6 +312,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): GuildhallCon
       maxBodyBytes: integer(env, 'FEDERATION_MAX_BODY_BYTES', 1_048_576, 1024, 64 * 1024 * 1024),
       concurrency: integer(env, 'FEDERATION_CONCURRENCY', 32, 1, 1000),
       inboxBatch: integer(env, 'FEDERATION_INBOX_BATCH', 128, 0, 1000),
+      inboxBacklog: integer(env, 'FEDERATION_INBOX_BACKLOG', 20_000, 0, 10_000_000),
       purgeBatch: integer(env, 'FEDERATION_PURGE_BATCH', 200, 1, 10_000),
       pollUpdateDelayMs: integer(env, 'FEDERATION_POLL_UPDATE_DELAY_MS', 60_000, 0, 3_600_000),
     },

@@ -12,6 +12,7 @@ import { ActorKeyService, INSTANCE_ACTOR_KEY_ID } from '../keys/actor-key.servic
 import { HostHealth } from '../delivery/host-health.service';
 import { AccountSuspensionService } from '../moderation/account-suspension.service';
 import { DomainBlockCache } from '../moderation/domain-block.cache';
+import { InboxBacklog } from './inbox-backlog';
 import { InboxFastPath } from './inbox-fast-path';
 import { signatureWindowRefusal } from './signature-window';
 import { actorHost, checkInboxRequest, InboxRefusal, InboxRefusalCode, keyHost, readBody } from './inbox-request';
@@ -94,6 +95,7 @@ export class FederationHttpHandler {
     private readonly health: HostHealth,
     private readonly suspensions: AccountSuspensionService,
     private readonly fastPath: InboxFastPath,
+    private readonly backlog: InboxBacklog,
     private readonly metrics: Metrics,
   ) {
     this.origin = config.values.publicOrigin;
@@ -172,12 +174,17 @@ export class FederationHttpHandler {
   }
 
   /**
-   * An inbox POST: refused at the door when malformed (FEDERATION.md's statuses, with a reason);
+   * An inbox POST: refused with 503 while the workers are behind (inbox-backlog.ts), and at the door when malformed (FEDERATION.md's statuses, with a reason);
    * accepted by the fast path when signed by a key already known (ADR 0012); else handed to
    * Fedify with the raw bytes it verifies the signature and digest against. Fedify answers 401
    * for a bad signature or a key not owned by the actor (key-ownership.ts), and 202 once enqueued.
    */
   private async inboxPost(raw: IncomingMessage, url: URL): Promise<Response | PlainAnswer> {
+    const busy = this.backlog.refusal();
+    if (busy) {
+      raw.resume();
+      return this.refused(busy);
+    }
     const body = await readBody(raw, this.maxBodyBytes);
     if (body instanceof InboxRefusal) return this.refused(body);
     const checked = checkInboxRequest(raw.headers, body);

@@ -18,6 +18,8 @@ export enum InboxRefusalCode {
   SignatureWindow = 'signature_window',
   ForeignActivityId = 'foreign_activity_id',
   BlockedDomain = 'blocked_domain',
+  /** The inbound backlog is over FEDERATION_INBOX_BACKLOG: 503, the sender retries later (inbox-backlog.ts). */
+  Backlog = 'backlog',
   /** Fedify's 401: the signature did not verify, or its key is not the actor's. */
   SignatureInvalid = 'signature_invalid',
   /** Fedify's 404: a personal inbox of no such account. */
@@ -29,13 +31,17 @@ export enum InboxRefusalCode {
 /** An inbox POST refused before Fedify sees it: the status and the reason given to the sender. */
 export class InboxRefusal {
   constructor(
-    readonly status: 400 | 401 | 403 | 413 | 415,
+    readonly status: 400 | 401 | 403 | 413 | 415 | 503,
     readonly reason: string,
     readonly code: InboxRefusalCode,
+    /** Seconds a sender should wait before trying again (503). */
+    readonly retryAfterSeconds?: number,
   ) {}
 
   toResponse(): Response {
-    return new Response(this.reason, { status: this.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+    const headers: Record<string, string> = { 'Content-Type': 'text/plain; charset=utf-8' };
+    if (this.retryAfterSeconds !== undefined) headers['Retry-After'] = String(this.retryAfterSeconds);
+    return new Response(this.reason, { status: this.status, headers });
   }
 }
 

@@ -12,7 +12,7 @@ import {
   type SubscriberHandlers,
   type SubscriberOptions,
 } from './event-subscriptions';
-import { OutboxRepository } from './outbox.repository';
+import { OutboxRepository, type WrittenDelivery } from './outbox.repository';
 
 /** One event for `publishMany`: a name and its payload. */
 export type PublishedEvent = { [E in DomainEventName]: { name: E; payload: DomainEventPayloads[E] } }[DomainEventName];
@@ -86,18 +86,7 @@ export class DomainEventBus {
       token: batch.token,
       leaseMs: this.leaseMs,
     });
-    for (const delivery of written.deliveries) {
-      batch.deliveries.push({
-        eventId: written.eventId,
-        subscriber: delivery.subscriber,
-        leased: delivery.leased,
-        name,
-        aggregate,
-        payload,
-        occurredAt,
-        attempts: 0,
-      });
-    }
+    queueDeliveries(batch, written, { name, aggregate, payload, occurredAt });
   }
 
   /**
@@ -123,21 +112,7 @@ export class DomainEventBus {
       subscribers: event.subscribers,
     }));
     const written = await this.outbox.insertMany(manager, rows, batch.token, this.leaseMs);
-    written.forEach(({ eventId, deliveries }, i) => {
-      const { name, aggregate, payload } = rows[i];
-      for (const delivery of deliveries) {
-        batch.deliveries.push({
-          eventId,
-          subscriber: delivery.subscriber,
-          leased: delivery.leased,
-          name,
-          aggregate,
-          payload,
-          occurredAt,
-          attempts: 0,
-        });
-      }
-    });
+    written.forEach((event, i) => queueDeliveries(batch, event, rows[i]));
   }
 
   /**
@@ -175,5 +150,16 @@ export class DomainEventBus {
       // The rows stay leased until the lease expires; then the relay delivers them.
       this.logger.error({ msg: 'inline dispatch failed; the relay will deliver', err: error });
     }
+  }
+}
+
+/** Queues an event's delivery rows, as written, for dispatch once its transaction commits. */
+function queueDeliveries(
+  batch: Batch,
+  written: { eventId: string; deliveries: readonly WrittenDelivery[] },
+  event: { name: string; aggregate: string; payload: object; occurredAt: Date },
+): void {
+  for (const { subscriber, leased } of written.deliveries) {
+    batch.deliveries.push({ eventId: written.eventId, subscriber, leased, ...event, attempts: 0 });
   }
 }

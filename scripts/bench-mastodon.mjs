@@ -4,7 +4,8 @@
 //    at 10 connections; targets: REST >= 60% of the bare route's requests/s, REST p99 < 50 ms;
 //  - streaming fan-out: STREAM_CLIENTS WebSocket clients on `/api/v1/streaming?stream=user`, each a
 //    follower of one poster; the poster publishes through the REST API and the bench times until
-//    every client received the `update`; target: all within 1 s.
+//    every client received the `update`; target: all within 1 s. Sockets that closed before the
+//    bench ended them are counted by close code (`streaming.closedBeforeEnd`; each round's `closedBefore`).
 // Seeds a scratch database exactly as bench:timeline does (dropped at the end); the streaming
 // clients' OAuth tokens are written into `sessions` as an app's tokens (hashed), as /oauth/token
 // would. Prints one JSON object on stdout; progress on stderr.
@@ -96,8 +97,11 @@ async function load(label, port, makeRequest) {
   return figures;
 }
 
-/** Opens `tokens.length` user streams; resolves when every one is subscribed. */
-async function openStreams(port, tokens) {
+/**
+ * Opens `tokens.length` user streams; resolves when every one is subscribed. Each socket that
+ * closes before the bench ends it is recorded in `closes` (code, reason, ms since it opened).
+ */
+async function openStreams(port, tokens, closes) {
   const sockets = [];
   for (let start = 0; start < tokens.length; start += 100) {
     const batch = tokens.slice(start, start + 100).map(
@@ -107,6 +111,11 @@ async function openStreams(port, tokens) {
           const timer = setTimeout(() => reject(new Error('stream did not open in 20 s')), 20_000);
           socket.once('open', () => {
             clearTimeout(timer);
+            const openedAt = performance.now();
+            socket.once('close', (code, reason) => {
+              if (socket.endedByBench) return;
+              closes.push({ code, reason: String(reason), msSinceOpen: Math.round(performance.now() - openedAt) });
+            });
             resolve(socket);
           });
           socket.once('error', (error) => {
@@ -159,6 +168,19 @@ async function fanOut(port, sockets, posterToken, index) {
     p50Ms: pick(0.5),
     p99Ms: pick(0.99),
     lastMs: round(arrivals.at(-1) ?? NaN, 1),
+  };
+}
+
+/** The sockets that closed while the bench held them open: how many, by close code, the first few. */
+function summariseCloses(closes) {
+  const byCode = {};
+  for (const { code } of closes) byCode[code] = (byCode[code] ?? 0) + 1;
+  const ms = closes.map((c) => c.msSinceOpen).sort((a, b) => a - b);
+  return {
+    count: closes.length,
+    byCode,
+    msSinceOpen: ms.length ? { min: ms[0], max: ms.at(-1) } : null,
+    first: closes.slice(0, 5),
   };
 }
 
@@ -272,16 +294,20 @@ async function main() {
   const clientTokens = Array.from({ length: STREAM_CLIENTS }, (_, i) => streamTokens[i % streamTokens.length]);
   log(`opening ${clientTokens.length} user streams for ${streamTokens.length} members`);
   const openStarted = performance.now();
-  const sockets = await openStreams(port, clientTokens);
+  const closes = [];
+  const sockets = await openStreams(port, clientTokens, closes);
   const openMs = Math.round(performance.now() - openStarted);
   await sleep(500);
   const rounds = [];
   for (let i = 0; i < STREAM_ROUNDS; i++) {
-    rounds.push(await fanOut(port, sockets, poster.token, i));
+    rounds.push({ ...(await fanOut(port, sockets, poster.token, i)), closedBefore: closes.length });
     log(`fan-out round ${i}: ${JSON.stringify(rounds.at(-1))}`);
     await sleep(300);
   }
-  for (const socket of sockets) socket.terminate();
+  for (const socket of sockets) {
+    socket.endedByBench = true;
+    socket.terminate();
+  }
   const serverRssMb = rssMb(pid);
   await run.stopServer();
 
@@ -310,6 +336,7 @@ async function main() {
       openMs,
       rounds,
       worstAllReceivedMs: worstFanOut,
+      closedBeforeEnd: summariseCloses(closes),
     },
     targets: { ...TARGETS, met, allMet: Object.values(met).every(Boolean) },
     server: { startMs, rssMb: serverRssMb, warningsOrErrors: problems.length, firstProblems: problems.slice(0, 5) },

@@ -77,6 +77,7 @@ export class StreamingHub implements OnModuleInit, BeforeApplicationShutdown, On
   private postSubscription: Promise<number> | null = null;
   private filtersSubscription: Promise<number> | null = null;
   private sweep: NodeJS.Timeout | null = null;
+  private sweeping = false;
   /** Connected readers' compiled filters, keyed `<context>:<accountId>`. */
   private readonly readerFilters = new Map<string, ReaderFilter>();
   /** Bumped by every `filters_changed`: filters loaded across one are not kept. */
@@ -169,15 +170,26 @@ export class StreamingHub implements OnModuleInit, BeforeApplicationShutdown, On
     return this.connections.size;
   }
 
-  /** Closes the connections whose session is no longer live (one query for the whole process). */
+  /**
+   * Closes the connections whose session is no longer live (one query for the whole process).
+   * Only the connections whose sessions were asked about are judged: one accepted while the query
+   * ran (its session was live when it authenticated) is checked by the next sweep, not closed for
+   * being absent from an answer to a question that did not name it (ADR 0062). A sweep still
+   * waiting for its answer makes the next tick skip rather than stack a second query.
+   */
   private async closeRevoked(): Promise<void> {
-    if (!this.connections.size) return;
-    const sessions = [...new Set([...this.connections].map((c) => c.sessionId))];
-    const live = new Set(await this.auth.liveSessionIds(sessions));
-    for (const connection of [...this.connections]) {
-      if (live.has(connection.sessionId)) continue;
-      this.remove(connection);
-      connection.close();
+    if (!this.connections.size || this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const checked = [...this.connections];
+      const live = new Set(await this.auth.liveSessionIds([...new Set(checked.map((c) => c.sessionId))]));
+      for (const connection of checked) {
+        if (live.has(connection.sessionId) || !this.connections.has(connection)) continue;
+        this.remove(connection);
+        connection.close();
+      }
+    } finally {
+      this.sweeping = false;
     }
   }
 

@@ -26,9 +26,12 @@ describe('federation inbox: backlog', () => {
   let queue: Queue;
   let alice: SignedUp;
   let postUri: string;
+  let postId: string;
 
   const waiting = async () => (await queue.getJobCounts('waiting')).waiting ?? 0;
-  const likes = async () => (await db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM likes'))[0].n;
+  /** Likes of this suite's post (the run's database is shared with other suites). */
+  const likes = async () =>
+    (await db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM likes WHERE post_id = $1', [postId]))[0].n;
   const like = (actor: string) =>
     JSON.stringify({
       '@context': AS,
@@ -55,12 +58,13 @@ describe('federation inbox: backlog', () => {
     db = t.app.get(DataSource);
     queue = new Queue('federation', queueConnection(t.app.get(ConfigService)) as unknown as QueueOptions);
     alice = await signUp(t);
-    const created = await t.gql<{ createPost: { uri: string } }>(
-      'mutation { createPost(input: { content: "Busy day" }) { uri } }',
+    const created = await t.gql<{ createPost: { id: string; uri: string } }>(
+      'mutation { createPost(input: { content: "Busy day" }) { id uri } }',
       {},
       alice.token,
     );
     postUri = created.data!.createPost.uri;
+    postId = created.data!.createPost.id;
   }, 60_000);
 
   afterAll(async () => {

@@ -59,15 +59,15 @@ export {
   type BatchOutcome,
 } from './engagement/engagement.service';
 export { VIEWER_HAS_LIKED, VIEWER_HAS_BOOSTED, VIEWER_HAS_BOOKMARKED } from './engagement/engagement.loaders';
-export {
-  TimelineRepository,
-  type TimelinePost,
-  type StatusExtras,
-  type TimelinePage,
-  type TimelineFilter,
-  type HashtagQuery,
-  type AccountTimelineFilter,
-} from './timelines/timeline.repository';
+export { TimelineRepository } from './timelines/timeline.repository';
+export type {
+  TimelinePost,
+  StatusExtras,
+  TimelinePage,
+  TimelineFilter,
+  HashtagQuery,
+  AccountTimelineFilter,
+} from './timelines/timeline.types';
 export { type BookmarkedPost, type EngagedPage } from './engagement/engagement.repository';
 export { ActivityModule } from './activity/activity.module';
 export { ActivityRepository, type PostActivity, type LikeActivity } from './activity/activity.repository';

@@ -17,15 +17,6 @@ import type {
   TimelinePost,
 } from './timeline.types';
 
-export type {
-  AccountTimelineFilter,
-  HashtagQuery,
-  StatusExtras,
-  TimelineFilter,
-  TimelinePage,
-  TimelinePost,
-} from './timeline.types';
-
 type Params = Record<string, unknown>;
 
 /**

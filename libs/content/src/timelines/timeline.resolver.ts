@@ -34,7 +34,8 @@ import { toPostModel } from '../posts/post.mapper';
 import { PostConnection, PostModel } from '../posts/post.model';
 import { MEDIA_BY_POST_ID } from '../media/media.loaders';
 import { toMediaModel } from '../media/media.mapper';
-import { TimelineRepository, type TimelinePage, type TimelinePost } from './timeline.repository';
+import { TimelineRepository } from './timeline.repository';
+import type { TimelinePage, TimelinePost } from './timeline.types';
 
 export enum TimelineKind {
   HOME = 'HOME',

@@ -26,7 +26,8 @@ describe('fieldLimitRule', () => {
     expect(errorsFor(`{ node { ...F30 } } ${fragments.join(' ')}`, 500)).toEqual([
       `The operation selects ${1 + 2 ** 31} fields, more than the maximum of 500`,
     ]);
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Walking the spreads instead would visit 2^31 fields: hours, not the seconds a loaded CI allows.
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(errorsFor(`{ node { ...F3 } } ${fragments.slice(0, 4).join(' ')}`, 17)).toEqual([]);
   });
 });

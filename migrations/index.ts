@@ -32,6 +32,7 @@ import { DrawOpenPeriodKeys1796566670595 } from './1796566670595-DrawOpenPeriodK
 import { AddCoopWebhookDeliveries1796566726824 } from './1796566726824-AddCoopWebhookDeliveries';
 import { AddFollowOptionsAndNotificationTypes1796570444210 } from './1796570444210-AddFollowOptionsAndNotificationTypes';
 import { AddFollowLanguages1796577976631 } from './1796577976631-AddFollowLanguages';
+import { AddPostEditPollOptions1796590344080 } from './1796590344080-AddPostEditPollOptions';
 
 export const MIGRATIONS = [
   CreateIdentity1795317000691,
@@ -67,4 +68,5 @@ export const MIGRATIONS = [
   AddCoopWebhookDeliveries1796566726824,
   AddFollowOptionsAndNotificationTypes1796570444210,
   AddFollowLanguages1796577976631,
+  AddPostEditPollOptions1796590344080,
 ];

@@ -283,6 +283,21 @@ describe('polls on the Mastodon API', () => {
       poll: { options: ['yes', 'no'], expiresIn: 300 },
     });
     expect(added.poll).toMatchObject({ votesCount: 0, options: [{ title: 'yes' }, { title: 'no' }] });
+
+    // The history keeps each version's options, as Mastodon's StatusEdit does (none when it had no poll).
+    const history = await raw(`/api/v1/statuses/${created.id}/history`, bobToken);
+    expect(history.status).toBe(200);
+    const versions = (await history.json()) as { content: string; poll: { options: { title: string }[] } | null }[];
+    expectMastodonResponse('GET', `/api/v1/statuses/${created.id}/history`, 200, versions);
+    expect(
+      versions.map((version) => [version.content, version.poll?.options.map((option) => option.title) ?? null]),
+    ).toEqual([
+      ['<p>Which metal?</p>', ['iron', 'tin']],
+      ['<p>Which metal, really?</p>', ['iron', 'tin']],
+      ['<p>Which metal, really?</p>', ['iron', 'copper', 'gold']],
+      ['<p>No poll after all</p>', null],
+      ['<p>A poll again</p>', ['yes', 'no']],
+    ]);
   });
 
   it('GraphQL updatePost replaces the poll by the same rules, and leaves it alone when not given', async () => {
@@ -310,6 +325,16 @@ describe('polls on the Mastodon API', () => {
       ],
     });
     expect(await graphqlPoll(post.id, bob)).toMatchObject({ voted: false, ownVotes: [] });
+    const edits = await t.gql<{ post: { edits: { content: string; pollOptions: string[] | null }[] } }>(
+      'query($id: ID!) { post(id: $id) { edits { content pollOptions } } }',
+      { id: post.id },
+      bob.token,
+    );
+    // Both earlier versions had the first poll: the text changed first, then the poll.
+    expect(edits.data?.post.edits).toEqual([
+      { content: '<p>Which wood?</p>', pollOptions: ['oak', 'ash', 'elm'] },
+      { content: '<p>Which wood, then?</p>', pollOptions: ['oak', 'ash', 'elm'] },
+    ]);
   });
 
   it('schedules a status with a poll; it is published with the poll, running from publication', async () => {

@@ -63,6 +63,11 @@ export class PollService {
     });
   }
 
+  /** The options of the post's poll as they stand, for the version an edit supersedes; null without a poll. */
+  async optionsOf(manager: EntityManager, postId: string): Promise<string[] | null> {
+    return (await this.polls.lockByPostId(manager, postId))?.options ?? null;
+  }
+
   /**
    * A local edit's poll, in the edit's transaction (PostService.revise), as Mastodon's
    * UpdateStatusService: a poll replaces the post's (or is added); its votes are void when its

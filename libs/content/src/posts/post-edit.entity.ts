@@ -30,6 +30,10 @@ export class PostEditEntity {
   @Column({ type: 'text', nullable: true })
   contentWarning: string | null;
 
+  /** The poll's options in this version; null when it had no poll (or was saved before they were kept). */
+  @Column({ type: 'text', array: true, nullable: true })
+  pollOptions: string[] | null;
+
   /** When this version was published (the post's createdAt or the previous edit). */
   @Column({ type: 'timestamptz' })
   createdAt: Date;

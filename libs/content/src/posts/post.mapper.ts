@@ -41,6 +41,7 @@ export function toPostEditModel(edit: PostEditEntity): PostEditModel {
     content: edit.content,
     summary: edit.summary,
     contentWarning: edit.contentWarning,
+    pollOptions: edit.pollOptions,
     createdAt: edit.createdAt,
   };
 }

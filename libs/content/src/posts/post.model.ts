@@ -96,6 +96,12 @@ export class PostEditModel {
   @Field(() => String, { nullable: true })
   contentWarning: string | null;
 
+  @Field(() => [String], {
+    nullable: true,
+    description: "The poll's options in this version; null when it had none (or for edits made before they were kept).",
+  })
+  pollOptions: string[] | null;
+
   @Field({ description: 'When this version was published.' })
   createdAt: Date;
 }

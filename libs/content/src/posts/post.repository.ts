@@ -197,7 +197,12 @@ export class PostRepository {
       .getOne();
   }
 
-  async saveEdit(manager: EntityManager, previous: PostEntity, supersededVersionCreatedAt: Date): Promise<void> {
+  async saveEdit(
+    manager: EntityManager,
+    previous: PostEntity,
+    supersededVersionCreatedAt: Date,
+    pollOptions: string[] | null,
+  ): Promise<void> {
     await manager.insert(PostEditEntity, {
       id: uuidv7(),
       postId: previous.id,
@@ -206,6 +211,7 @@ export class PostRepository {
       content: previous.content,
       summary: previous.summary,
       contentWarning: previous.contentWarning,
+      pollOptions,
       createdAt: supersededVersionCreatedAt,
     });
   }

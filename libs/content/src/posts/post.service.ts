@@ -271,7 +271,12 @@ export class PostService {
         throw new ContentException(ContentErrorCode.NotAuthor, 'Only the author can do that');
       }
       const revision = revise(current);
-      await this.posts.saveEdit(manager, current, current.editedAt ?? current.createdAt);
+      await this.posts.saveEdit(
+        manager,
+        current,
+        current.editedAt ?? current.createdAt,
+        await this.polls.optionsOf(manager, postId),
+      );
       await this.posts.update(manager, postId, {
         ...(revision.source !== undefined ? { source: revision.source } : {}),
         content: revision.content,

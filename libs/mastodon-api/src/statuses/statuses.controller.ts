@@ -1,6 +1,7 @@
 import { Body, Delete, Get, Headers, Param, Put, Query, Req } from '@nestjs/common';
 import {
   MEDIA_VIEWS_BY_POST_ID,
+  POLL_BY_POST_ID,
   type PostEntity,
   PostRepository,
   PostService,
@@ -156,12 +157,13 @@ export class StatusesController {
     const post = await this.visible(statusId(id), request);
     if (post.boostOfId) throw MastodonException.notFound();
     const context = this.loaders.of(request);
-    const [edits, rendered, media] = await Promise.all([
+    const [edits, rendered, media, poll] = await Promise.all([
       post.editedAt ? this.posts.findEdits(post.id) : Promise.resolve([]),
       this.render(post, request),
       context.loaders.get(MEDIA_VIEWS_BY_POST_ID).load(post.id),
+      context.loaders.get(POLL_BY_POST_ID).load(post.id),
     ]);
-    return toStatusEdits(post, edits, rendered.account, media);
+    return toStatusEdits(post, edits, rendered.account, media, poll?.options.map((option) => option.title) ?? null);
   }
 
   @Public()

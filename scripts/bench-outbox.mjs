@@ -12,10 +12,11 @@
 // where commit-to-subscriber p99 is latency rather than the queue. Prints one JSON object on stdout
 // with the load average; progress goes to stderr.
 //   node scripts/bench-outbox.mjs [--ref=<commit>] [--ref-build=<dir>] [--snapshot] [--cpu-prof=<dir>]
-//                                 [--fixed-rate=<writes/s>]
+//                                 [--fixed-rate=<writes/s>] [--outbox-build=<dir>]
 // --ref-build runs a build of --ref made beforehand in <dir> (its dist/ and node_modules) instead of
 // building it each run: the old bus needs @nestjs/event-emitter, which the project no longer uses.
-// The new side runs the working tree's dist/ (built if needed); --snapshot builds HEAD instead.
+// The new side runs the working tree's dist/ (built if needed); --snapshot builds HEAD instead, and
+// --outbox-build=<dir> runs a build made beforehand there (an earlier commit, for a before/after).
 // --cpu-prof writes each server's V8 CPU profile (node --cpu-prof, written when it stops) under
 // <dir>/outbox and <dir>/bus, for Chrome DevTools or scripts/bench/cpu-profile.mjs.
 import { loadavg } from 'node:os';
@@ -41,6 +42,8 @@ import { prepareBuild } from './bench/federation-snapshot.mjs';
 
 const BASE_REF = process.argv.find((arg) => arg.startsWith('--ref='))?.slice('--ref='.length) ?? 'a35b11e';
 const REF_BUILD = process.argv.find((arg) => arg.startsWith('--ref-build='))?.slice('--ref-build='.length);
+// A build of the outbox side made beforehand (an earlier commit's, to compare two against one bus run each).
+const OUTBOX_BUILD = process.argv.find((arg) => arg.startsWith('--outbox-build='))?.slice('--outbox-build='.length);
 const CPU_PROF_DIR = process.argv.find((arg) => arg.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);
 const FIXED_RATE = Number(
   process.argv.find((arg) => arg.startsWith('--fixed-rate='))?.slice('--fixed-rate='.length) || 0,
@@ -354,21 +357,23 @@ async function drainBacklog(databaseUrl, members) {
   });
 }
 
-/** A build of BASE_REF made beforehand in `dir` (a prepareBuild result that removes nothing). */
-function prebuilt(dir) {
+/** A build made beforehand in `dir` (of BASE_REF unless `what` says): a prepareBuild result that removes nothing. */
+function prebuilt(dir, what = BASE_REF) {
   const absolute = resolve(dir);
   if (!existsSync(join(absolute, 'dist/apps/server/main.js')))
     throw new Error(`${absolute} has no dist/apps/server/main.js`);
   return {
     dir: absolute,
-    describe: `${BASE_REF} prebuilt in ${absolute}`,
+    describe: `${what} prebuilt in ${absolute}`,
     script: (path) => relative(root, join(absolute, path)),
     remove() {},
   };
 }
 
 async function main() {
-  const fresh = prepareBuild(log, { worktree: !process.argv.includes('--snapshot') });
+  const fresh = OUTBOX_BUILD
+    ? prebuilt(OUTBOX_BUILD, 'the outbox side')
+    : prepareBuild(log, { worktree: !process.argv.includes('--snapshot') });
   builds.push(fresh);
   const old = REF_BUILD ? prebuilt(REF_BUILD) : prepareBuild(log, { ref: BASE_REF });
   builds.push(old);

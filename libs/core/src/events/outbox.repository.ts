@@ -23,6 +23,15 @@ export interface WrittenDelivery {
   leased: boolean;
 }
 
+/**
+ * A statement of another lib that writes its own rows and returns them (`RETURNING`, with an `id`
+ * column), with its parameters ($1 … $n): `insertWith` runs it and the outbox's inserts as one.
+ */
+export interface RowsWrite {
+  sql: string;
+  params: unknown[];
+}
+
 export interface DeliveryKey {
   eventId: string;
   subscriber: string;
@@ -170,6 +179,88 @@ export class OutboxRepository {
       ),
     );
     return written;
+  }
+
+  /**
+   * Runs `write` (another lib's INSERT of its own rows, `RETURNING` an `id`) and, in the same
+   * autocommit statement, writes the event of each row it wrote: `events[i].key` is the id of the
+   * row the event is about, and an event whose row was not written (ON CONFLICT DO NOTHING) is not
+   * written either. One statement instead of BEGIN, the INSERT, the events' INSERT and COMMIT; the
+   * rows and their events commit together or not at all. Returns the rows written (as JSON: dates
+   * are ISO strings) and each written event with its deliveries (`insertMany`'s leases).
+   */
+  async insertWith(
+    write: RowsWrite,
+    events: readonly (Omit<NewOutboxEvent, 'token' | 'leaseMs'> & { key: string })[],
+    token: string,
+    leaseMs: number,
+  ): Promise<{
+    rows: Record<string, unknown>[];
+    written: { key: string; eventId: string; deliveries: WrittenDelivery[] }[];
+  }> {
+    const flat = events.flatMap((event, i) => event.subscribers.map((subscriber) => ({ i, subscriber })));
+    const n = write.params.length;
+    const $ = (k: number) => `$${n + k}`;
+    const [result]: {
+      rows: Record<string, unknown>[];
+      deliveries: { ord: number; event_id: string; subscriber: string | null; leased: boolean | null }[];
+    }[] = await this.dataSource.query(
+      `WITH w AS (${write.sql}),
+       src AS MATERIALIZED (
+         SELECT nextval(pg_get_serial_sequence('domain_events', 'id')) AS id, u.ord, u.name, u.aggregate, u.payload,
+                u.occurred_at
+           FROM (SELECT * FROM unnest(${$(1)}::text[], ${$(2)}::text[], ${$(3)}::text[], ${$(4)}::jsonb[],
+                                      ${$(5)}::timestamptz[])
+                   WITH ORDINALITY AS u(key, name, aggregate, payload, occurred_at, ord)
+                  WHERE u.key IN (SELECT w.id::text FROM w) ORDER BY ord) u),
+       e AS (
+         INSERT INTO domain_events (id, name, aggregate, payload, occurred_at)
+         SELECT id, name, aggregate, payload, occurred_at FROM src
+         RETURNING id),
+       d AS (
+         INSERT INTO domain_event_deliveries (event_id, subscriber, aggregate, lease_until, lease_token)
+         SELECT src.id, x.subscriber, src.aggregate,
+                CASE WHEN b.blocked THEN NULL ELSE clock_timestamp() + ${$(8)} * interval '1 millisecond' END,
+                CASE WHEN b.blocked THEN NULL ELSE ${$(9)}::uuid END
+           FROM unnest(${$(6)}::bigint[], ${$(7)}::text[]) AS x(ord, subscriber)
+           JOIN src ON src.ord = x.ord JOIN e ON e.id = src.id,
+                LATERAL (SELECT EXISTS (
+                  SELECT 1 FROM domain_event_deliveries p
+                   WHERE p.subscriber = x.subscriber AND p.aggregate = src.aggregate AND p.state <> 'done'
+                     AND p.lease_token IS DISTINCT FROM ${$(9)}::uuid) AS blocked) b
+         RETURNING event_id, subscriber, lease_token IS NOT NULL AS leased)
+       SELECT (SELECT coalesce(json_agg(w), '[]'::json) FROM w) AS rows,
+              (SELECT coalesce(json_agg(json_build_object('ord', src.ord, 'event_id', src.id::text,
+                                                          'subscriber', d.subscriber, 'leased', d.leased)), '[]'::json)
+                 FROM src LEFT JOIN d ON d.event_id = src.id) AS deliveries`,
+      [
+        ...write.params,
+        events.map((event) => event.key),
+        events.map((event) => event.name),
+        events.map((event) => event.aggregate),
+        events.map((event) => JSON.stringify(event.payload)),
+        events.map((event) => event.occurredAt),
+        flat.map(({ i }) => i + 1),
+        flat.map(({ subscriber }) => subscriber),
+        leaseMs,
+        token,
+      ],
+    );
+    const byOrd = new Map<number, { key: string; eventId: string; deliveries: WrittenDelivery[] }>();
+    for (const row of result.deliveries) {
+      const event = events[row.ord - 1];
+      const entry = byOrd.get(row.ord) ?? { key: event.key, eventId: row.event_id, deliveries: [] };
+      byOrd.set(row.ord, entry);
+      if (row.subscriber !== null) entry.deliveries.push({ subscriber: row.subscriber, leased: row.leased === true });
+    }
+    const written = [...byOrd.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([ord, entry]) => {
+        const subscribers = events[ord - 1].subscribers;
+        entry.deliveries.sort((x, y) => subscribers.indexOf(x.subscriber) - subscribers.indexOf(y.subscriber));
+        return entry;
+      });
+    return { rows: result.rows, written };
   }
 
   /**

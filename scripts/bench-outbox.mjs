@@ -5,12 +5,18 @@
 // on scratch databases. Reports write throughput and latency, commit-to-subscriber latency (a
 // like's row to its notification row, measurable on both; and on the outbox build each
 // subscriber's delivery from the event's time to its `done`), then the relay's throughput
-// draining a backlog of events written straight to the outbox. Prints one JSON object on stdout
+// draining a backlog of events written straight to the outbox. Each build is measured twice: at
+// saturation (10 connections sending as fast as they are answered: the write throughput, whose
+// latencies are mostly queueing behind the busy server), then at a fixed offered rate below it
+// (`atFixedRate`: by default half the old bus's saturated rate, the same rate for both builds),
+// where commit-to-subscriber p99 is latency rather than the queue. Prints one JSON object on stdout
 // with the load average; progress goes to stderr.
 //   node scripts/bench-outbox.mjs [--ref=<commit>] [--ref-build=<dir>] [--snapshot] [--cpu-prof=<dir>]
+//                                 [--fixed-rate=<writes/s>] [--outbox-build=<dir>]
 // --ref-build runs a build of --ref made beforehand in <dir> (its dist/ and node_modules) instead of
 // building it each run: the old bus needs @nestjs/event-emitter, which the project no longer uses.
-// The new side runs the working tree's dist/ (built if needed); --snapshot builds HEAD instead.
+// The new side runs the working tree's dist/ (built if needed); --snapshot builds HEAD instead, and
+// --outbox-build=<dir> runs a build made beforehand there (an earlier commit, for a before/after).
 // --cpu-prof writes each server's V8 CPU profile (node --cpu-prof, written when it stops) under
 // <dir>/outbox and <dir>/bus, for Chrome DevTools or scripts/bench/cpu-profile.mjs.
 import { loadavg } from 'node:os';
@@ -36,10 +42,18 @@ import { prepareBuild } from './bench/federation-snapshot.mjs';
 
 const BASE_REF = process.argv.find((arg) => arg.startsWith('--ref='))?.slice('--ref='.length) ?? 'a35b11e';
 const REF_BUILD = process.argv.find((arg) => arg.startsWith('--ref-build='))?.slice('--ref-build='.length);
+// A build of the outbox side made beforehand (an earlier commit's, to compare two against one bus run each).
+const OUTBOX_BUILD = process.argv.find((arg) => arg.startsWith('--outbox-build='))?.slice('--outbox-build='.length);
 const CPU_PROF_DIR = process.argv.find((arg) => arg.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);
+const FIXED_RATE = Number(
+  process.argv.find((arg) => arg.startsWith('--fixed-rate='))?.slice('--fixed-rate='.length) || 0,
+);
+/** The fixed offered rate, as a share of the old bus's saturated write rate (unless --fixed-rate). */
+const FIXED_RATE_SHARE = 0.5;
 const MEMBERS = 40;
 const CONNECTIONS = 10;
-const POSTS_PER_MEMBER = 3;
+// Enough (member, post) pairs for both phases at over 300 writes/s (see the mix below).
+const POSTS_PER_MEMBER = 5;
 const WARMUP_S = 3;
 const DURATION_S = 15;
 const BACKLOG = 3_000;
@@ -77,8 +91,8 @@ async function retried(label, call) {
   }
 }
 
-/** One build under the write mix: its figures. */
-async function measure(label, build, { outbox }) {
+/** One build under the write mix: its figures, at saturation then at a fixed offered rate (`fixedRate(saturated)`). */
+async function measure(label, build, { outbox, fixedRate }) {
   const run = createScratchRun(log);
   runs.push(run);
   await run.createDatabase();
@@ -138,7 +152,8 @@ async function measure(label, build, { outbox }) {
   // from the first, each new, so each changes a row, writes an event, notifies and stays for the
   // like-to-notification figure; unlikes take them from the last, liked here beforehand (straight
   // in SQL: no event), so each removes a row and writes an event. PAIRS / 2 of each is enough for
-  // 15 s at over 300 writes/s; the run fails rather than measure no-op writes past that.
+  // 15 s at saturation and 15 s at a fixed rate at over 300 writes/s; the run fails rather than
+  // measure no-op writes past that.
   const PAIRS = MEMBERS * (MEMBERS - 1) * POSTS_PER_MEMBER;
   const pairAt = (q) => {
     const actor = members[q % MEMBERS];
@@ -191,10 +206,11 @@ async function measure(label, build, { outbox }) {
   };
   let errors = 0;
   let firstError;
-  const load = async (duration) => {
+  const load = async (duration, overallRate) => {
     const result = await autocannonRun(port, {
       connections: CONNECTIONS,
       duration,
+      overallRate,
       request: {
         ...request(),
         setupRequest: (req) => ({ ...req, ...request() }),
@@ -219,24 +235,60 @@ async function measure(label, build, { outbox }) {
   writes.graphqlErrors = errors;
   if (firstError) writes.firstError = firstError;
   log(`${label}: ${JSON.stringify(writes)}`);
+  const loadEnd = new Date();
   await sleep(2_000);
+  const figures = await subscriberFigures(run.databaseUrl, { from: loadStart, to: loadEnd, outbox });
 
-  const figures = await withClient(run.databaseUrl, async (client) => {
+  // The same mix offered at a fixed rate below saturation: latency, not the queue.
+  const rate = fixedRate(writes.requestsPerSec);
+  log(`${label}: ${DURATION_S} s at a fixed ${rate} writes/s`);
+  const fixedStart = new Date();
+  const errorsBefore = errors;
+  const fixedCpuBefore = cpuMsOf(run.server.pid);
+  const fixedWrites = await load(DURATION_S, rate);
+  fixedWrites.offeredPerSec = rate;
+  fixedWrites.serverCpuMsPerWrite = round(
+    (cpuMsOf(run.server.pid) - fixedCpuBefore) / Math.max(fixedWrites.requestsTotal, 1),
+    2,
+  );
+  fixedWrites.graphqlErrors = errors - errorsBefore;
+  log(`${label}: ${JSON.stringify(fixedWrites)}`);
+  const fixedEnd = new Date();
+  await sleep(2_000);
+  figures.atFixedRate = {
+    writes: fixedWrites,
+    ...(await subscriberFigures(run.databaseUrl, { from: fixedStart, to: fixedEnd, outbox })),
+  };
+
+  if (outbox) figures.relay = await drainBacklog(run.databaseUrl, members);
+  figures.serverStartMs = startMs;
+  figures.problems = problems.slice(0, 5);
+  await run.cleanup();
+  return { writes, ...figures };
+}
+
+/**
+ * Commit-to-subscriber figures for the writes made in [from, to): a like's row to its notification
+ * (both builds), and on the outbox build each delivery from its event's time to its `done`.
+ */
+function subscriberFigures(databaseUrl, { from, to, outbox }) {
+  return withClient(databaseUrl, async (client) => {
     // A like's row (its transaction's start) to its notification's row, for likes made under load.
     const { rows } = await client.query(
       `SELECT extract(epoch FROM n.created_at - l.created_at) * 1000 AS ms
          FROM likes l JOIN posts p ON p.id = l.post_id
          JOIN notifications n ON n.account_id = p.account_id AND n.from_account_id = l.account_id
                              AND n.post_id = l.post_id AND n.type = 'like'
-        WHERE l.created_at >= $1 AND n.created_at >= l.created_at`,
-      [loadStart],
+        WHERE l.created_at >= $1 AND l.created_at < $2 AND n.created_at >= l.created_at`,
+      [from, to],
     );
     const result = { likeToNotification: summary(rows.map((r) => Number(r.ms))) };
     if (outbox) {
       const deliveries = await client.query(
         `SELECT d.subscriber, extract(epoch FROM d.updated_at - e.occurred_at) * 1000 AS ms, d.state, d.attempts
-           FROM domain_event_deliveries d JOIN domain_events e ON e.id = d.event_id WHERE e.occurred_at >= $1`,
-        [loadStart],
+           FROM domain_event_deliveries d JOIN domain_events e ON e.id = d.event_id
+          WHERE e.occurred_at >= $1 AND e.occurred_at < $2`,
+        [from, to],
       );
       const done = deliveries.rows.filter((r) => r.state === 'done');
       result.eventToDone = summary(done.map((r) => Number(r.ms)));
@@ -254,12 +306,6 @@ async function measure(label, build, { outbox }) {
     }
     return result;
   });
-
-  if (outbox) figures.relay = await drainBacklog(run.databaseUrl, members);
-  figures.serverStartMs = startMs;
-  figures.problems = problems.slice(0, 5);
-  await run.cleanup();
-  return { writes, ...figures };
 }
 
 /** Writes BACKLOG like events straight to the outbox, unleased (as a crashed process leaves them): the relay's pace. */
@@ -311,39 +357,51 @@ async function drainBacklog(databaseUrl, members) {
   });
 }
 
-/** A build of BASE_REF made beforehand in `dir` (a prepareBuild result that removes nothing). */
-function prebuilt(dir) {
+/** A build made beforehand in `dir` (of BASE_REF unless `what` says): a prepareBuild result that removes nothing. */
+function prebuilt(dir, what = BASE_REF) {
   const absolute = resolve(dir);
   if (!existsSync(join(absolute, 'dist/apps/server/main.js')))
     throw new Error(`${absolute} has no dist/apps/server/main.js`);
   return {
     dir: absolute,
-    describe: `${BASE_REF} prebuilt in ${absolute}`,
+    describe: `${what} prebuilt in ${absolute}`,
     script: (path) => relative(root, join(absolute, path)),
     remove() {},
   };
 }
 
 async function main() {
-  const fresh = prepareBuild(log, { worktree: !process.argv.includes('--snapshot') });
+  const fresh = OUTBOX_BUILD
+    ? prebuilt(OUTBOX_BUILD, 'the outbox side')
+    : prepareBuild(log, { worktree: !process.argv.includes('--snapshot') });
   builds.push(fresh);
   const old = REF_BUILD ? prebuilt(REF_BUILD) : prepareBuild(log, { ref: BASE_REF });
   builds.push(old);
   const loadBefore = loadavg().map((v) => round(v, 2));
   // The old bus first: a loaded machine then does not favour the build under test.
-  const bus = await measure('in-process bus', old, { outbox: false });
-  const outbox = await measure('outbox', fresh, { outbox: true });
+  // The fixed rate is set by the old bus's saturated rate (or --fixed-rate), and the same for both builds.
+  let rate = FIXED_RATE || null;
+  const bus = await measure('in-process bus', old, {
+    outbox: false,
+    fixedRate: (saturated) => (rate ??= Math.max(1, Math.round(saturated * FIXED_RATE_SHARE))),
+  });
+  const outbox = await measure('outbox', fresh, { outbox: true, fixedRate: () => rate });
   const ratio = round(outbox.writes.requestsPerSec / bus.writes.requestsPerSec, 3);
   const p99 = outbox.eventToDone.p99Ms;
+  const fixedP99 = outbox.atFixedRate.eventToDone.p99Ms;
   return {
     builds: { outbox: fresh.describe, inProcessBus: old.describe },
     mix: { members: MEMBERS, connections: CONNECTIONS, durationS: DURATION_S, likes: 0.4, unlikes: 0.4, posts: 0.2 },
+    fixedRate: { writesPerSec: rate, share: FIXED_RATE ? null : FIXED_RATE_SHARE },
     outbox,
     inProcessBus: bus,
     writeThroughputRatio: ratio,
     targets: TARGETS,
+    // The latency target is judged at the fixed rate (below saturation): at saturation a closed loop
+    // of 10 connections measures mostly the queue in front of a busy server, whatever the dispatcher.
     met: {
-      commitToSubscriberP99: p99 !== null && p99 < TARGETS.maxCommitToSubscriberP99Ms,
+      commitToSubscriberP99AtFixedRate: fixedP99 !== null && fixedP99 < TARGETS.maxCommitToSubscriberP99Ms,
+      commitToSubscriberP99AtSaturation: p99 !== null && p99 < TARGETS.maxCommitToSubscriberP99Ms,
       writeThroughput: ratio >= TARGETS.minWriteThroughputRatio,
     },
     loadAverage: { before: loadBefore, after: loadavg().map((v) => round(v, 2)) },

@@ -221,13 +221,15 @@ export async function graphqlBody(port, query, variables, token) {
 export const graphql = async (port, query, variables, token) => (await graphqlBody(port, query, variables, token)).data;
 
 /** One autocannon run of `request` against 127.0.0.1:<port> (10 s request timeout). */
-export function autocannonRun(port, { connections, duration, request }) {
+export function autocannonRun(port, { connections, duration, request, overallRate }) {
   return autocannon({
     url: `http://127.0.0.1:${port}`,
     connections,
     duration,
     timeout: 10,
     requests: [request],
+    // An offered rate (requests/s over all connections) instead of as fast as the connections go.
+    ...(overallRate ? { overallRate } : {}),
   });
 }
 

@@ -56,7 +56,7 @@ export {
   type SubscriberOptions,
 } from './events/event-subscriptions';
 export { EventRelayModule } from './events/event-relay.module';
-export { OutboxRepository, type DeliveryRecord, type DeliveryKey } from './events/outbox.repository';
+export { OutboxRepository, type DeliveryRecord, type DeliveryKey, type RowsWrite } from './events/outbox.repository';
 export { DeliveryState } from './events/outbox-delivery.entity';
 export {
   afterCursor,

@@ -11,13 +11,15 @@ import {
 } from '@guildhall/core';
 import { AccountService } from '@guildhall/identity';
 import DataLoader from 'dataloader';
-import { CoopMemberRepository } from '../members/coop-member.repository';
 import { type ContributionStep, CoopEventRepository } from './coop-event.repository';
 import { Contribution, eventId, instanceActor } from './contribution.types';
 
-/** What deciding a contribution asks: answered one query at a time, or for a whole batch at once. */
+/**
+ * What deciding a contribution asks before writing it: a remote account's domain, for a whole
+ * batch at once. Memberships are not looked up: a step names the accounts that must be active
+ * members (`whenActive`), and the statement that writes it checks them.
+ */
 interface Lookups {
-  isActive(accountId: string): Promise<boolean>;
   /** The account's domain; null when local or unknown. */
   domainOf(accountId: string): Promise<string | null>;
 }
@@ -36,7 +38,6 @@ interface Lookups {
 export class ContributionRecorder implements OnModuleInit {
   constructor(
     private readonly events: CoopEventRepository,
-    private readonly members: CoopMemberRepository,
     private readonly accounts: AccountService,
     private readonly bus: DomainEventBus,
   ) {}
@@ -64,57 +65,39 @@ export class ContributionRecorder implements OnModuleInit {
   }
 
   /**
-   * Records what deliveries call for (one alone, or a batch: docs/adr/0058): the membership and
-   * account look-ups of all of them made together up front (one query each), and every
-   * contribution and reversal written in one statement, in delivery order. A lone like costs two
-   * round trips instead of three.
+   * Records what deliveries call for (one alone, or a batch: docs/adr/0058): the remote accounts'
+   * domains looked up together up front (one query, only when there are remote actors), and every
+   * contribution and reversal written in one statement, in delivery order, each contribution only
+   * if the members it depends on are active then (checked in that statement). A local like costs
+   * one round trip.
    */
   async recordMany(deliveries: SubscribedDelivery<typeof EventSubscriber.Contributions>[]): Promise<void> {
-    const active = new DataLoader<string, boolean>(async (ids) => {
-      const found = await this.members.activeAmong(ids);
-      return ids.map((id) => found.has(id));
-    });
     const domains = new DataLoader<string, string | null>(async (ids) => {
       const rows = await this.accounts.findByIds([...ids]);
       const byId = new Map(rows.map((row) => [row.id, row.domain ?? null]));
       return ids.map((id) => byId.get(id) ?? null);
     });
-    // Every account a decision may ask about, asked up front: one query each for the whole batch.
-    const asked = deliveries.map((delivery) => this.accountsOf(delivery));
-    await Promise.all([
-      active.loadMany(asked.flatMap((ids) => ids.members)),
-      domains.loadMany(asked.flatMap((ids) => ids.remote)),
-    ]);
-    const lookups: Lookups = { isActive: (id) => active.load(id), domainOf: (id) => domains.load(id) };
+    // Every remote account a decision may ask about, asked up front: one query for the whole batch.
+    const remote = deliveries.flatMap((delivery) => this.remoteAccountsOf(delivery));
+    if (remote.length) await domains.loadMany(remote);
+    const lookups: Lookups = { domainOf: (id) => domains.load(id) };
     const plans = await Promise.all(deliveries.map((delivery) => this.plan(delivery, lookups)));
     await this.events.applyAll(plans.flat());
   }
 
-  /** The accounts a delivery's decision may ask about (a superset: asking costs nothing in a batch). */
-  private accountsOf(delivery: SubscribedDelivery<typeof EventSubscriber.Contributions>): {
-    members: string[];
-    remote: string[];
-  } {
+  /** The remote accounts whose domain a delivery's decision may ask about. */
+  private remoteAccountsOf(delivery: SubscribedDelivery<typeof EventSubscriber.Contributions>): string[] {
     switch (delivery.name) {
-      case DomainEvent.PostPublished: {
-        const event = delivery.payload;
-        const members = [event.authorId, ...(event.inReplyToAuthorId ? [event.inReplyToAuthorId] : [])];
-        return { members, remote: event.local === true ? [] : [event.authorId] };
-      }
+      case DomainEvent.PostPublished:
+        return delivery.payload.local === true ? [] : [delivery.payload.authorId];
       case DomainEvent.PostLiked:
-      case DomainEvent.PostBoosted: {
-        const event = delivery.payload;
-        return {
-          members: [event.postAuthorId, event.accountId],
-          remote: event.accountLocal === true ? [] : [event.accountId],
-        };
-      }
+      case DomainEvent.PostBoosted:
+        return delivery.payload.accountLocal === true ? [] : [delivery.payload.accountId];
       case DomainEvent.ReportUpheld:
-        return { members: [delivery.payload.moderatorAccountId], remote: [] };
       case DomainEvent.PostDeleted:
       case DomainEvent.PostUnliked:
       case DomainEvent.PostUnboosted:
-        return { members: [], remote: [] };
+        return [];
     }
   }
 
@@ -136,13 +119,13 @@ export class ContributionRecorder implements OnModuleInit {
       case DomainEvent.PostUnboosted:
         return this.onPostUnboosted(delivery.payload);
       case DomainEvent.ReportUpheld:
-        return this.onReportUpheld(delivery.payload, lookups);
+        return this.onReportUpheld(delivery.payload);
     }
   }
 
   private async onPostPublished(event: PostPublishedEvent, lookups: Lookups): Promise<ContributionStep[]> {
     const steps: ContributionStep[] = [];
-    if (event.local === true && (await lookups.isActive(event.authorId))) {
+    if (event.local === true) {
       steps.push({
         record: {
           id: eventId.published(event.postId),
@@ -150,6 +133,7 @@ export class ContributionRecorder implements OnModuleInit {
           memberId: event.authorId,
           object: event.postId,
         },
+        whenActive: [event.authorId],
       });
     }
     if (event.inReplyToId && event.inReplyToAuthorId) {
@@ -175,12 +159,7 @@ export class ContributionRecorder implements OnModuleInit {
 
   private async onPostBoosted(event: PostEngagementEvent, lookups: Lookups): Promise<ContributionStep[]> {
     const steps = await this.engagedBy(event, lookups);
-    const curates =
-      event.accountLocal === true &&
-      event.accountId !== event.postAuthorId &&
-      (await lookups.isActive(event.accountId)) &&
-      (await lookups.isActive(event.postAuthorId));
-    if (curates) {
+    if (event.accountLocal === true && event.accountId !== event.postAuthorId) {
       steps.push({
         record: {
           id: eventId.curated(event.engagementId),
@@ -188,6 +167,7 @@ export class ContributionRecorder implements OnModuleInit {
           memberId: event.accountId,
           object: event.postId,
         },
+        whenActive: [event.accountId, event.postAuthorId],
       });
     }
     return steps;
@@ -200,9 +180,8 @@ export class ContributionRecorder implements OnModuleInit {
     ]);
   }
 
-  private async onReportUpheld(event: ReportUpheldEvent, lookups: Lookups): Promise<ContributionStep[]> {
-    if (!(await lookups.isActive(event.moderatorAccountId))) return [];
-    return [
+  private onReportUpheld(event: ReportUpheldEvent): Promise<ContributionStep[]> {
+    return Promise.resolve([
       {
         record: {
           id: eventId.moderated(event.reportId),
@@ -210,8 +189,9 @@ export class ContributionRecorder implements OnModuleInit {
           memberId: event.moderatorAccountId,
           object: event.reportId,
         },
+        whenActive: [event.moderatorAccountId],
       },
-    ];
+    ]);
   }
 
   private engagedBy(event: PostEngagementEvent, lookups: Lookups): Promise<ContributionStep[]> {
@@ -224,7 +204,7 @@ export class ContributionRecorder implements OnModuleInit {
     );
   }
 
-  /** ENGAGED for `authorId` (an active member) from another member, or from a remote server. */
+  /** ENGAGED for `authorId` (if an active member) from another (active) member, or from a remote server. */
   private async engaged(
     id: string,
     authorId: string,
@@ -232,16 +212,11 @@ export class ContributionRecorder implements OnModuleInit {
     by: { accountId: string; local: boolean },
     lookups: Lookups,
   ): Promise<ContributionStep[]> {
-    if (by.accountId === authorId || !(await lookups.isActive(authorId))) return [];
-    let actor: string;
-    if (by.local) {
-      if (!(await lookups.isActive(by.accountId))) return [];
-      actor = by.accountId;
-    } else {
-      const domain = await lookups.domainOf(by.accountId);
-      if (!domain) return [];
-      actor = instanceActor(domain);
-    }
-    return [{ record: { id, type: Contribution.Engaged, memberId: authorId, actor, object: postId } }];
+    if (by.accountId === authorId) return [];
+    const record = { id, type: Contribution.Engaged, memberId: authorId, object: postId };
+    if (by.local) return [{ record: { ...record, actor: by.accountId }, whenActive: [authorId, by.accountId] }];
+    const domain = await lookups.domainOf(by.accountId);
+    if (!domain) return [];
+    return [{ record: { ...record, actor: instanceActor(domain) }, whenActive: [authorId] }];
   }
 }

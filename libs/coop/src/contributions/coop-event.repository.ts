@@ -75,8 +75,16 @@ const reversalJsonSql = (id: string, type: string, reverses: string) =>
 
 const REVERSAL_JSON_SQL = reversalJsonSql('$1::text', '$2::text', '$3::text');
 
-/** One step of a batch: a contribution to record, or the id of one to reverse. */
-export type ContributionStep = { record: NewContribution } | { reverse: string };
+/**
+ * One step of a batch: a contribution to record, or the id of one to reverse. `whenActive` names
+ * the accounts (at most two) that must be active members for the contribution to be recorded: asked
+ * in the statement that writes it, not in a look-up before.
+ */
+export type ContributionStep = { record: NewContribution; whenActive?: readonly string[] } | { reverse: string };
+
+/** Whether the account in `column` (NULL: no condition) is an active member, as SQL. */
+const activeSql = (column: string) =>
+  `(${column} IS NULL OR EXISTS (SELECT 1 FROM coop_members cm WHERE cm.account_id = ${column} AND cm.status = 'active'))`;
 
 @Injectable()
 export class CoopEventRepository {
@@ -112,7 +120,7 @@ export class CoopEventRepository {
 
   /**
    * Applies `steps` in one statement, in their order (seq follows it): each contribution unless
-   * its id is recorded already, each reversal when its target was recorded before this statement
+   * its id is recorded already or one of its `whenActive` accounts is not an active member, each reversal when its target was recorded before this statement
    * (a batch never holds a contribution and its reversal: they are one aggregate, docs/adr/0058).
    * The rows are those `record` and `reverse` make one by one, snapshot JSON included.
    */
@@ -120,17 +128,23 @@ export class CoopEventRepository {
     if (!steps.length) return 0;
     const column = <T>(pick: (step: ContributionStep) => T) => steps.map(pick);
     const recordOf = (step: ContributionStep) => ('record' in step ? step.record : null);
+    const activeOf = (step: ContributionStep, i: number) => {
+      const accounts = 'record' in step ? (step.whenActive ?? []) : [];
+      if (accounts.length > 2) throw new Error('a contribution depends on at most two memberships');
+      return accounts[i] ?? null;
+    };
     const rows: unknown[] = await this.dataSource.query(
       `WITH s AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::text[])
-           WITH ORDINALITY AS s(id, type, member_id, actor, object, amount, reverses, ord)),
+         SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::text[],
+                              $8::uuid[], $9::uuid[])
+           WITH ORDINALITY AS s(id, type, member_id, actor, object, amount, reverses, active_a, active_b, ord)),
        inserted AS (
          INSERT INTO coop_events (id, type, member_id, actor, object, amount, reverses, snapshot_json)
          SELECT id, type, member_id, actor, object, amount, reverses, json FROM (
            SELECT s.ord, s.id, s.type, m.id AS member_id, s.actor, s.object, s.amount, NULL::text AS reverses,
                   ${eventJsonSql({ id: 's.id', type: 's.type', actor: 's.actor', object: 's.object', amount: 's.amount' })} AS json
              FROM s JOIN accounts m ON m.id = s.member_id LEFT JOIN accounts actor ON actor.id::text = s.actor
-            WHERE s.reverses IS NULL
+            WHERE s.reverses IS NULL AND ${activeSql('s.active_a')} AND ${activeSql('s.active_b')}
            UNION ALL
            SELECT s.ord, s.id, s.type, NULL, NULL, NULL, NULL, s.reverses, ${reversalJsonSql('s.id', 's.type', 's.reverses')}
              FROM s
@@ -147,6 +161,8 @@ export class CoopEventRepository {
         column((step) => recordOf(step)?.object ?? null),
         column((step) => recordOf(step)?.amount ?? null),
         column((step) => ('reverse' in step ? step.reverse : null)),
+        column((step) => activeOf(step, 0)),
+        column((step) => activeOf(step, 1)),
       ],
     );
     return rows.length;

@@ -44,16 +44,6 @@ export class CoopMemberRepository {
     return this.dataSource.getRepository(CoopMemberEntity).existsBy({ accountId, status: 'active' });
   }
 
-  /** Which of `accountIds` are active members (isActive for many, in one query). */
-  async activeAmong(accountIds: readonly string[]): Promise<Set<string>> {
-    if (!accountIds.length) return new Set();
-    const rows: { account_id: string }[] = await this.dataSource.query(
-      `SELECT account_id FROM coop_members WHERE account_id = ANY($1::uuid[]) AND status = 'active'`,
-      [accountIds],
-    );
-    return new Set(rows.map((row) => row.account_id));
-  }
-
   /** Moves `from` one of the given statuses to `to`; null when the row was not in one of them. */
   async transition(
     manager: EntityManager,

@@ -110,6 +110,104 @@ describe('OutboxRepository (PostgreSQL)', () => {
     ]);
   });
 
+  it("writes another lib's rows and the events of those it wrote in one statement, none for a row it skipped", async () => {
+    const { a, b, aggregate } = names();
+    await dataSource.query('CREATE TABLE IF NOT EXISTS spec_rows (id uuid PRIMARY KEY, label text UNIQUE NOT NULL)');
+    const [kept, skipped, fresh] = [randomUUID(), randomUUID(), randomUUID()];
+    await dataSource.query('INSERT INTO spec_rows (id, label) VALUES ($1, $2)', [kept, `taken-${kept}`]);
+    const token = randomUUID();
+    // `skipped` collides with `kept`'s label: ON CONFLICT DO NOTHING writes neither it nor its event.
+    const result = await outbox.insertWith(
+      {
+        sql: `INSERT INTO spec_rows (id, label) SELECT * FROM unnest($1::uuid[], $2::text[])
+              ON CONFLICT DO NOTHING RETURNING *`,
+        params: [
+          [skipped, fresh],
+          [`taken-${kept}`, `new-${fresh}`],
+        ],
+      },
+      [
+        {
+          key: skipped,
+          name: 'post.liked',
+          aggregate: aggregate('s'),
+          payload: { n: 1 },
+          occurredAt: new Date(),
+          subscribers: [a],
+        },
+        {
+          key: fresh,
+          name: 'post.liked',
+          aggregate: aggregate('f'),
+          payload: { n: 2 },
+          occurredAt: new Date(),
+          subscribers: [a, b],
+        },
+      ],
+      token,
+      LEASE_MS,
+    );
+    expect(result.rows).toEqual([{ id: fresh, label: `new-${fresh}` }]);
+    expect(result.written).toEqual([
+      {
+        key: fresh,
+        eventId: expect.any(String),
+        deliveries: [
+          { subscriber: a, leased: true },
+          { subscriber: b, leased: true },
+        ],
+      },
+    ]);
+    const events = await dataSource.query<{ id: string; aggregate: string; payload: object }[]>(
+      'SELECT id::text, aggregate, payload FROM domain_events WHERE aggregate = ANY($1::text[])',
+      [[aggregate('s'), aggregate('f')]],
+    );
+    expect(events).toEqual([{ id: result.written[0].eventId, aggregate: aggregate('f'), payload: { n: 2 } }]);
+    const leases = await dataSource.query<{ subscriber: string; lease_token: string | null }[]>(
+      `SELECT subscriber, lease_token::text FROM domain_event_deliveries WHERE event_id = $1 ORDER BY subscriber`,
+      [result.written[0].eventId],
+    );
+    expect(leases).toEqual([
+      { subscriber: a, lease_token: token },
+      { subscriber: b, lease_token: token },
+    ]);
+  });
+
+  it('writes neither the rows nor their events when the statement fails', async () => {
+    const { a, aggregate } = names();
+    await dataSource.query('CREATE TABLE IF NOT EXISTS spec_rows (id uuid PRIMARY KEY, label text UNIQUE NOT NULL)');
+    const id = randomUUID();
+    // The second row repeats the first's id inside one INSERT: a unique violation fails the statement.
+    await expect(
+      outbox.insertWith(
+        {
+          sql: 'INSERT INTO spec_rows (id, label) SELECT * FROM unnest($1::uuid[], $2::text[]) RETURNING *',
+          params: [
+            [id, id],
+            [`one-${id}`, `two-${id}`],
+          ],
+        },
+        [
+          {
+            key: id,
+            name: 'post.liked',
+            aggregate: aggregate('x'),
+            payload: {},
+            occurredAt: new Date(),
+            subscribers: [a],
+          },
+        ],
+        randomUUID(),
+        LEASE_MS,
+      ),
+    ).rejects.toThrow();
+    const rows = await dataSource.query<unknown[]>('SELECT 1 FROM spec_rows WHERE id = $1', [id]);
+    const events = await dataSource.query<unknown[]>('SELECT 1 FROM domain_events WHERE aggregate = $1', [
+      aggregate('x'),
+    ]);
+    expect([rows.length, events.length]).toEqual([0, 0]);
+  });
+
   it('keeps an aggregate in order per subscriber: a later event waits until the earlier one is delivered', async () => {
     const { a, aggregate } = names();
     const token = randomUUID();

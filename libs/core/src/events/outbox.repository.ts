@@ -23,6 +23,15 @@ export interface WrittenDelivery {
   leased: boolean;
 }
 
+/**
+ * A statement of another lib that writes its own rows and returns them (`RETURNING`, with an `id`
+ * column), with its parameters ($1 … $n): `insertWith` runs it and the outbox's inserts as one.
+ */
+export interface RowsWrite {
+  sql: string;
+  params: unknown[];
+}
+
 export interface DeliveryKey {
   eventId: string;
   subscriber: string;
@@ -107,10 +116,11 @@ export class OutboxRepository {
   }
 
   /**
-   * Writes many events and their deliveries in the caller's transaction, in two statements
+   * Writes many events and their deliveries in the caller's transaction, in one statement
    * whatever their number (`insert`'s rule for each: a delivery is leased to `token` unless an
    * earlier event of its aggregate is undelivered outside this transaction). The events' ids are
-   * drawn from their sequence first, in order, so each event keeps its place and its deliveries.
+   * drawn from their sequence in order (after the sort, in the statement itself), so each event
+   * keeps its place and its deliveries.
    */
   async insertMany(
     manager: EntityManager,
@@ -119,44 +129,138 @@ export class OutboxRepository {
     leaseMs: number,
   ): Promise<{ eventId: string; deliveries: WrittenDelivery[] }[]> {
     if (!events.length) return [];
-    const ids: { id: string }[] = await manager.query(
-      `SELECT nextval(pg_get_serial_sequence('domain_events', 'id'))::text AS id FROM generate_series(1, $1)`,
-      [events.length],
-    );
-    const eventIds = ids.map((row) => row.id);
     const flat = events.flatMap((event, i) => event.subscribers.map((subscriber) => ({ i, subscriber })));
-    const rows: { event_id: string; subscriber: string; leased: boolean }[] = await manager.query(
-      `WITH e AS (
+    const rows: { ord: number; event_id: string; subscriber: string | null; leased: boolean | null }[] =
+      await manager.query(
+        `WITH src AS MATERIALIZED (
+           SELECT nextval(pg_get_serial_sequence('domain_events', 'id')) AS id, u.ord, u.name, u.aggregate, u.payload,
+                  u.occurred_at
+             FROM (SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[])
+                     WITH ORDINALITY AS u(name, aggregate, payload, occurred_at, ord) ORDER BY ord) u),
+         e AS (
+           INSERT INTO domain_events (id, name, aggregate, payload, occurred_at)
+           SELECT id, name, aggregate, payload, occurred_at FROM src
+           RETURNING id),
+         d AS (
+           INSERT INTO domain_event_deliveries (event_id, subscriber, aggregate, lease_until, lease_token)
+           SELECT src.id, x.subscriber, src.aggregate,
+                  CASE WHEN b.blocked THEN NULL ELSE clock_timestamp() + $7 * interval '1 millisecond' END,
+                  CASE WHEN b.blocked THEN NULL ELSE $8::uuid END
+             FROM unnest($5::bigint[], $6::text[]) AS x(ord, subscriber)
+             JOIN src ON src.ord = x.ord JOIN e ON e.id = src.id,
+                  LATERAL (SELECT EXISTS (
+                    SELECT 1 FROM domain_event_deliveries p
+                     WHERE p.subscriber = x.subscriber AND p.aggregate = src.aggregate AND p.state <> 'done'
+                       AND p.lease_token IS DISTINCT FROM $8::uuid) AS blocked) b
+           RETURNING event_id, subscriber, lease_token IS NOT NULL AS leased)
+         SELECT src.ord::int AS ord, src.id::text AS event_id, d.subscriber, d.leased
+           FROM src LEFT JOIN d ON d.event_id = src.id`,
+        [
+          events.map((event) => event.name),
+          events.map((event) => event.aggregate),
+          events.map((event) => JSON.stringify(event.payload)),
+          events.map((event) => event.occurredAt),
+          flat.map(({ i }) => i + 1),
+          flat.map(({ subscriber }) => subscriber),
+          leaseMs,
+          token,
+        ],
+      );
+    const written = events.map(() => ({ eventId: '', deliveries: [] as WrittenDelivery[] }));
+    for (const row of rows) {
+      const event = written[row.ord - 1];
+      event.eventId = row.event_id;
+      if (row.subscriber !== null) event.deliveries.push({ subscriber: row.subscriber, leased: row.leased === true });
+    }
+    // Each event's deliveries in its subscribers' order (as `insert` returns them).
+    written.forEach((event, i) =>
+      event.deliveries.sort(
+        (x, y) => events[i].subscribers.indexOf(x.subscriber) - events[i].subscribers.indexOf(y.subscriber),
+      ),
+    );
+    return written;
+  }
+
+  /**
+   * Runs `write` (another lib's INSERT of its own rows, `RETURNING` an `id`) and, in the same
+   * autocommit statement, writes the event of each row it wrote: `events[i].key` is the id of the
+   * row the event is about, and an event whose row was not written (ON CONFLICT DO NOTHING) is not
+   * written either. One statement instead of BEGIN, the INSERT, the events' INSERT and COMMIT; the
+   * rows and their events commit together or not at all. Returns the rows written (as JSON: dates
+   * are ISO strings) and each written event with its deliveries (`insertMany`'s leases).
+   */
+  async insertWith(
+    write: RowsWrite,
+    events: readonly (Omit<NewOutboxEvent, 'token' | 'leaseMs'> & { key: string })[],
+    token: string,
+    leaseMs: number,
+  ): Promise<{
+    rows: Record<string, unknown>[];
+    written: { key: string; eventId: string; deliveries: WrittenDelivery[] }[];
+  }> {
+    const flat = events.flatMap((event, i) => event.subscribers.map((subscriber) => ({ i, subscriber })));
+    const n = write.params.length;
+    const $ = (k: number) => `$${n + k}`;
+    const [result]: {
+      rows: Record<string, unknown>[];
+      deliveries: { ord: number; event_id: string; subscriber: string | null; leased: boolean | null }[];
+    }[] = await this.dataSource.query(
+      `WITH w AS (${write.sql}),
+       src AS MATERIALIZED (
+         SELECT nextval(pg_get_serial_sequence('domain_events', 'id')) AS id, u.ord, u.name, u.aggregate, u.payload,
+                u.occurred_at
+           FROM (SELECT * FROM unnest(${$(1)}::text[], ${$(2)}::text[], ${$(3)}::text[], ${$(4)}::jsonb[],
+                                      ${$(5)}::timestamptz[])
+                   WITH ORDINALITY AS u(key, name, aggregate, payload, occurred_at, ord)
+                  WHERE u.key IN (SELECT w.id::text FROM w) ORDER BY ord) u),
+       e AS (
          INSERT INTO domain_events (id, name, aggregate, payload, occurred_at)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::jsonb[], $5::timestamptz[])
-         RETURNING id)
-       INSERT INTO domain_event_deliveries (event_id, subscriber, aggregate, lease_until, lease_token)
-       SELECT d.event_id, d.subscriber, d.aggregate,
-              CASE WHEN b.blocked THEN NULL ELSE clock_timestamp() + $9 * interval '1 millisecond' END,
-              CASE WHEN b.blocked THEN NULL ELSE $10::uuid END
-         FROM unnest($6::bigint[], $7::text[], $8::text[]) AS d(event_id, subscriber, aggregate),
-              LATERAL (SELECT EXISTS (
-                SELECT 1 FROM domain_event_deliveries p
-                 WHERE p.subscriber = d.subscriber AND p.aggregate = d.aggregate AND p.state <> 'done'
-                   AND p.lease_token IS DISTINCT FROM $10::uuid) AS blocked) b
-        WHERE EXISTS (SELECT 1 FROM e WHERE e.id = d.event_id)
-       RETURNING event_id::text, subscriber, lease_token IS NOT NULL AS leased`,
+         SELECT id, name, aggregate, payload, occurred_at FROM src
+         RETURNING id),
+       d AS (
+         INSERT INTO domain_event_deliveries (event_id, subscriber, aggregate, lease_until, lease_token)
+         SELECT src.id, x.subscriber, src.aggregate,
+                CASE WHEN b.blocked THEN NULL ELSE clock_timestamp() + ${$(8)} * interval '1 millisecond' END,
+                CASE WHEN b.blocked THEN NULL ELSE ${$(9)}::uuid END
+           FROM unnest(${$(6)}::bigint[], ${$(7)}::text[]) AS x(ord, subscriber)
+           JOIN src ON src.ord = x.ord JOIN e ON e.id = src.id,
+                LATERAL (SELECT EXISTS (
+                  SELECT 1 FROM domain_event_deliveries p
+                   WHERE p.subscriber = x.subscriber AND p.aggregate = src.aggregate AND p.state <> 'done'
+                     AND p.lease_token IS DISTINCT FROM ${$(9)}::uuid) AS blocked) b
+         RETURNING event_id, subscriber, lease_token IS NOT NULL AS leased)
+       SELECT (SELECT coalesce(json_agg(w), '[]'::json) FROM w) AS rows,
+              (SELECT coalesce(json_agg(json_build_object('ord', src.ord, 'event_id', src.id::text,
+                                                          'subscriber', d.subscriber, 'leased', d.leased)), '[]'::json)
+                 FROM src LEFT JOIN d ON d.event_id = src.id) AS deliveries`,
       [
-        eventIds,
+        ...write.params,
+        events.map((event) => event.key),
         events.map((event) => event.name),
         events.map((event) => event.aggregate),
         events.map((event) => JSON.stringify(event.payload)),
         events.map((event) => event.occurredAt),
-        flat.map(({ i }) => eventIds[i]),
+        flat.map(({ i }) => i + 1),
         flat.map(({ subscriber }) => subscriber),
-        flat.map(({ i }) => events[i].aggregate),
         leaseMs,
         token,
       ],
     );
-    const byEvent = new Map<string, WrittenDelivery[]>(eventIds.map((id) => [id, []]));
-    for (const row of rows) byEvent.get(row.event_id)?.push({ subscriber: row.subscriber, leased: row.leased });
-    return eventIds.map((eventId) => ({ eventId, deliveries: byEvent.get(eventId) ?? [] }));
+    const byOrd = new Map<number, { key: string; eventId: string; deliveries: WrittenDelivery[] }>();
+    for (const row of result.deliveries) {
+      const event = events[row.ord - 1];
+      const entry = byOrd.get(row.ord) ?? { key: event.key, eventId: row.event_id, deliveries: [] };
+      byOrd.set(row.ord, entry);
+      if (row.subscriber !== null) entry.deliveries.push({ subscriber: row.subscriber, leased: row.leased === true });
+    }
+    const written = [...byOrd.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([ord, entry]) => {
+        const subscribers = events[ord - 1].subscribers;
+        entry.deliveries.sort((x, y) => subscribers.indexOf(x.subscriber) - subscribers.indexOf(y.subscriber));
+        return entry;
+      });
+    return { rows: result.rows, written };
   }
 
   /**

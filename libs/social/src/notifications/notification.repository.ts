@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { RowsWrite } from '@guildhall/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import { muteInForce } from '../blocks/mute-in-force';
@@ -149,18 +150,33 @@ export class NotificationRepository {
     return this.dataSource.transaction(work);
   }
 
-  /** Inserts each row unless its account already has its dedupe key; returns those inserted. */
-  async insertNew(manager: EntityManager, rows: NewNotification[]): Promise<NotificationEntity[]> {
-    if (!rows.length) return [];
-    const result = await manager
-      .getRepository(NotificationEntity)
+  /**
+   * Inserts each row unless its account already has its dedupe key, returning those inserted: a
+   * statement for `DomainEventBus.publishWith` (the rows and their events in one statement);
+   * `fromJson` reads the rows it returns.
+   */
+  insertNewStatement(rows: NewNotification[]): RowsWrite {
+    const [sql, params] = this.repository
       .createQueryBuilder()
       .insert()
       .values(rows)
       .orIgnore() // ON CONFLICT DO NOTHING: the (account_id, dedupe_key) unique index decides.
       .returning('*')
-      .execute();
-    return (result.raw as NotificationRow[]).map(fromRow);
+      .getQueryAndParameters();
+    return { sql, params };
+  }
+
+  /** A row `insertNewStatement` returned (JSON: the dates are ISO strings). */
+  fromJson(row: Record<string, unknown>): NotificationEntity {
+    const json = row as unknown as Omit<NotificationRow, 'read_at' | 'created_at'> & {
+      read_at: string | null;
+      created_at: string;
+    };
+    return fromRow({
+      ...json,
+      read_at: json.read_at === null ? null : new Date(json.read_at),
+      created_at: new Date(json.created_at),
+    });
   }
 
   /** Newest first, `limit + 1` rows for paging, ids below `beforeId` when given; none from a suspended account. */

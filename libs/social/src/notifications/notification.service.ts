@@ -360,26 +360,28 @@ export class NotificationService implements OnModuleInit {
     }));
   }
 
-  /** Stores the new ones among `rows` in one INSERT, each with its event (Web Push to the recipient's apps). */
+  /**
+   * Stores the new ones among `rows`, each with its event (Web Push to the recipient's apps), in
+   * one statement: the INSERT (the dedupe key decides which are new) and the events of the rows it
+   * wrote commit together without a transaction's BEGIN and COMMIT (DomainEventBus.publishWith).
+   */
   private async store(rows: NewNotification[]): Promise<void> {
     if (!rows.length) return;
-    const created = await this.notifications.transaction(async (tx) => {
-      const inserted = await this.notifications.insertNew(tx, rows);
-      await this.bus.publishMany(
-        tx,
-        inserted.map((row) => ({
-          name: DomainEvent.NotificationCreated,
-          payload: {
-            notificationId: row.id,
-            accountId: row.accountId,
-            type: row.type,
-            fromAccountId: row.fromAccountId,
-            postId: row.postId,
-          },
-        })),
-      );
-      return inserted;
-    });
+    const written = await this.bus.publishWith(
+      this.notifications.insertNewStatement(rows),
+      rows.map((row) => ({
+        key: row.id,
+        name: DomainEvent.NotificationCreated,
+        payload: {
+          notificationId: row.id,
+          accountId: row.accountId,
+          type: row.type,
+          fromAccountId: row.fromAccountId,
+          postId: row.postId,
+        },
+      })),
+    );
+    const created = written.map((row) => this.notifications.fromJson(row));
     await Promise.all(created.map((notification) => this.publish(notification)));
   }
 

@@ -37,15 +37,20 @@ const NAME_BYTES = Buffer.alloc(2 + NAME_HEX);
  * comparison, sort and JSON.stringify (each ~3–5× slower on such ropes, ADR 0065).
  */
 function keyedName(prefix: string, key: string, kind: string, value: string): string {
+  writeName(NAME_BYTES, 0, prefix, key, kind, value);
+  return NAME_BYTES.toString('latin1');
+}
+
+/** keyedName's bytes (ASCII), written into `target` at `at`. */
+function writeName(target: Buffer, at: number, prefix: string, key: string, kind: string, value: string): void {
   const digest = hash('sha256', `${key}:${kind}:${value}`, 'buffer');
-  NAME_BYTES[0] = prefix.charCodeAt(0);
-  NAME_BYTES[1] = prefix.charCodeAt(1);
+  target[at] = prefix.charCodeAt(0);
+  target[at + 1] = prefix.charCodeAt(1);
   for (let i = 0; i < NAME_HEX / 2; i++) {
     const byte = digest[i];
-    NAME_BYTES[2 + 2 * i] = HEX_DIGITS[byte >> 4];
-    NAME_BYTES[3 + 2 * i] = HEX_DIGITS[byte & 15];
+    target[at + 2 + 2 * i] = HEX_DIGITS[byte >> 4];
+    target[at + 3 + 2 * i] = HEX_DIGITS[byte & 15];
   }
-  return NAME_BYTES.toString('latin1');
 }
 
 /**
@@ -113,7 +118,17 @@ export class SnapshotPublisher {
   private readonly pseudonyms = new Map<string, string>();
   private readonly objects = new Map<string, string>();
   private readonly named = new Set<string>();
-  private readonly events: ContributionEvent[] = [];
+  // The published events as columns until finish (ADR 0065): their ids as bytes, ID_BYTES each,
+  // sorted there as numbers; the objects are then built in their published order, so the passes
+  // after (validation, scoring, both hashes, the stored text) read them in the order they sit in
+  // memory, and their ids are strings read from the column in that order.
+  private ids = Buffer.alloc(ID_BYTES * 4096);
+  private count = 0;
+  private readonly eventTypes: string[] = [];
+  private readonly members: string[] = [];
+  private readonly actors: (string | undefined)[] = [];
+  private readonly objectNames: (string | undefined)[] = [];
+  private readonly amounts: (number | undefined)[] = [];
   private readonly sums = new Map<string, { type: string; member: string; amount: number }>();
   /** Internal events added (reversals and reversed ones included). */
   recorded = 0;
@@ -157,16 +172,39 @@ export class SnapshotPublisher {
       }
     }
     this.named.add(event.member);
-    // Built property by property (no spreads): a close publishes up to a million of these.
-    const published: { -readonly [K in keyof ContributionEvent]: ContributionEvent[K] } = {
-      id: keyedName('e-', this.key, 'event', event.id),
-      type: event.type,
-      member: this.pseudonym(event.member),
-    };
-    if (actor !== undefined) published.actor = actor;
-    if (event.object !== undefined) published.object = this.object(event.object);
-    if (event.amount !== undefined) published.amount = event.amount;
-    this.events.push(published);
+    this.push(
+      'event',
+      event.id,
+      event.type,
+      this.pseudonym(event.member),
+      actor,
+      event.object === undefined ? undefined : this.object(event.object),
+      event.amount,
+    );
+  }
+
+  /** One published event into the columns, its id keyedName('e-', key, kind, value). */
+  private push(
+    kind: string,
+    value: string,
+    type: string,
+    member: string,
+    actor: string | undefined,
+    object: string | undefined,
+    amount: number | undefined,
+  ): void {
+    if ((this.count + 1) * ID_BYTES > this.ids.length) {
+      const grown = Buffer.alloc(this.ids.length * 2);
+      this.ids.copy(grown);
+      this.ids = grown;
+    }
+    writeName(this.ids, this.count * ID_BYTES, 'e-', this.key, kind, value);
+    this.eventTypes.push(type);
+    this.members.push(member);
+    this.actors.push(actor);
+    this.objectNames.push(object);
+    this.amounts.push(amount);
+    this.count++;
   }
 
   private pseudonym(username: string): string {
@@ -182,15 +220,18 @@ export class SnapshotPublisher {
   }
 
   finish(internalInputHash: string): { snapshot: PublishedSnapshot; pseudonyms: ReadonlyMap<string, string> } {
-    const { head, events } = this;
+    const { head } = this;
     const { parameters } = head;
     for (const sum of this.sums.values()) {
-      events.push({
-        id: keyedName('e-', this.key, 'sum', `${sum.type}:${sum.member}`),
-        type: sum.type,
-        member: this.pseudonym(sum.member),
-        amount: sum.amount,
-      });
+      this.push(
+        'sum',
+        `${sum.type}:${sum.member}`,
+        sum.type,
+        this.pseudonym(sum.member),
+        undefined,
+        undefined,
+        sum.amount,
+      );
     }
     this.sums.clear();
     const equity = EQUITY_POOL in parameters.pools;
@@ -211,16 +252,86 @@ export class SnapshotPublisher {
       opening: head.opening,
       money: head.money,
       members: sortByName(members),
-      events: sortByName(events),
+      events: this.sortedEvents(),
       internalInputHash,
     };
     return { snapshot, pseudonyms: this.pseudonyms };
+  }
+
+  /** The columns as events in code-point order of their ids (then in the order added), once. */
+  private sortedEvents(): ContributionEvent[] {
+    const { ids, count } = this;
+    const order = nameOrder(ids, count);
+    const events = new Array<ContributionEvent>(count);
+    for (let i = 0; i < count; i++) {
+      const at = order[i];
+      // Built property by property in the order the stored text has always had (no spreads).
+      const event: { -readonly [K in keyof ContributionEvent]: ContributionEvent[K] } = {
+        id: ids.toString('latin1', at * ID_BYTES, (at + 1) * ID_BYTES),
+        type: this.eventTypes[at],
+        member: this.members[at],
+      };
+      const actor = this.actors[at];
+      if (actor !== undefined) event.actor = actor;
+      const object = this.objectNames[at];
+      if (object !== undefined) event.object = object;
+      const amount = this.amounts[at];
+      if (amount !== undefined) event.amount = amount;
+      events[i] = event;
+    }
+    this.ids = Buffer.alloc(0);
+    this.count = 0;
+    for (const column of [this.eventTypes, this.members, this.actors, this.objectNames, this.amounts])
+      column.length = 0;
+    return events;
   }
 }
 
 /** Ids here are ASCII, where UTF-16 order is code-point order. */
 const codePointCompare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const compareIds = (a: { readonly id: string }, b: { readonly id: string }) => codePointCompare(a.id, b.id);
+
+/** Bytes of a published event's id in SnapshotPublisher's column: `e-` and NAME_HEX digits. */
+const ID_BYTES = 2 + NAME_HEX;
+
+/**
+ * The indices of the `count` ids in `ids` (ID_BYTES of ASCII each, as writeName writes them) in
+ * byte order of the ids, equal ids in index order: sortByName's way, on bytes.
+ */
+function nameOrder(ids: Buffer, count: number): Uint32Array {
+  const order = new Uint32Array(count);
+  const compare = (a: number, b: number) =>
+    ids.compare(ids, b * ID_BYTES, (b + 1) * ID_BYTES, a * ID_BYTES, (a + 1) * ID_BYTES) || a - b;
+  if (count > INDEX_BITS) {
+    const all = Array.from({ length: count }, (_, i) => i).sort(compare);
+    order.set(all);
+    return order;
+  }
+  const keys = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    let digits = 0;
+    for (let d = 2; d < 2 + SORT_DIGITS; d++) {
+      const unit = ids[i * ID_BYTES + d];
+      digits = digits * 16 + (unit <= 0x39 ? unit - 0x30 : unit - 0x57);
+    }
+    keys[i] = digits * INDEX_BITS + i;
+  }
+  keys.sort();
+  for (let i = 0; i < count; i++) order[i] = keys[i] % INDEX_BITS;
+  for (let start = 0; start < count;) {
+    const digits = Math.floor(keys[start] / INDEX_BITS);
+    let end = start + 1;
+    while (end < count && Math.floor(keys[end] / INDEX_BITS) === digits) end++;
+    for (let i = start + 1; i < end; i++) {
+      const item = order[i];
+      let j = i - 1;
+      while (j >= start && compare(order[j], item) > 0) order[j + 1] = order[j--];
+      order[j + 1] = item;
+    }
+    start = end;
+  }
+  return order;
+}
 
 /** Hex digits of a name that sortByName orders by number (28 bits) and its index bits (24). */
 const SORT_DIGITS = 7;

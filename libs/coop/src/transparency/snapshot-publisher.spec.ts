@@ -117,7 +117,7 @@ function plainPublish(internal: PeriodSnapshot, key: string): PeriodSnapshot & {
   const events: ContributionEvent[] = [];
   const sums = new Map<string, { type: string; member: string; amount: number }>();
   for (const event of internal.events as ContributionEvent[]) {
-    if ((event.type) === REVERSAL || reversed.has(event.id)) continue;
+    if (event.type === REVERSAL || reversed.has(event.id)) continue;
     if (parameters.contributionTypes[event.type]?.rule === 'amount') {
       const sum = sums.get(`${event.type}\u0000${event.member}`) ?? {
         type: event.type,

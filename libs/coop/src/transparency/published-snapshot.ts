@@ -43,11 +43,12 @@ function keyedName(prefix: string, key: string, kind: string, value: string): st
 
 /** keyedName's bytes (ASCII), written into `target` at `at`. */
 function writeName(target: Buffer, at: number, prefix: string, key: string, kind: string, value: string): void {
-  const digest = hash('sha256', `${key}:${kind}:${value}`, 'buffer');
+  // 'binary' (latin1: one character a byte) is ~3× faster per call than a Buffer, a little faster than hex.
+  const digest = hash('sha256', `${key}:${kind}:${value}`, 'binary');
   target[at] = prefix.charCodeAt(0);
   target[at + 1] = prefix.charCodeAt(1);
   for (let i = 0; i < NAME_HEX / 2; i++) {
-    const byte = digest[i];
+    const byte = digest.charCodeAt(i);
     target[at + 2 + 2 * i] = HEX_DIGITS[byte >> 4];
     target[at + 3 + 2 * i] = HEX_DIGITS[byte & 15];
   }

@@ -8,7 +8,7 @@ import type { PeriodResult, PeriodSnapshot } from '../engine/snapshot';
 import { validateSnapshot } from '../engine/validate-snapshot';
 import { validSnapshot } from '../testing/snapshot.arbitrary';
 import { events, member, snapshot } from '../testing/snapshot.factory';
-import { memberPseudonym, publishSnapshot, sortByName } from './published-snapshot';
+import { memberPseudonym, nameOrder, publishSnapshot, sortByName } from './published-snapshot';
 
 const KEY = 'a'.repeat(64);
 const fixture = (name: string) =>
@@ -127,12 +127,17 @@ describe('publishSnapshot (ADR 0022)', () => {
 
 describe('sortByName', () => {
   const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  // Few digit values, so ids often share their first 7 digits (the fix-up path) or are equal
-  // (stability); sometimes another prefix, an upper-case or non-hex digit, or a short id (fallback).
+  // Ids often share their first 7 digits (the fix-up path) or are equal (stability); sometimes
+  // another prefix, an upper-case or non-hex digit, or a short id (the fallback).
   const digits = (length: number) =>
     fc.string({ unit: fc.constantFrom('0', '9', 'a', 'f'), minLength: length, maxLength: length + 3 });
+  // first 7 digits from three values, then 0–3 more: many ids tie on the digits sorted as numbers
+  const tied = fc
+    .tuple(fc.constantFrom('0000000', '000000f', 'f000000'), digits(0))
+    .map(([first, rest]) => `e-${first}${rest}`);
   const id = fc.oneof(
-    { weight: 20, arbitrary: digits(7).map((hex) => `e-${hex}`) },
+    { weight: 15, arbitrary: tied },
+    { weight: 10, arbitrary: digits(7).map((hex) => `e-${hex}`) },
     { weight: 1, arbitrary: digits(7).map((hex) => `m-${hex}`) },
     { weight: 1, arbitrary: digits(6).map((hex) => `e-${hex}F`) },
     { weight: 1, arbitrary: digits(6).map((hex) => `e-${hex}g`) },
@@ -159,5 +164,23 @@ describe('sortByName', () => {
     }));
     const expected = [...items].sort(byId).map((item) => item.seq);
     expect(sortByName(items).map((item) => item.seq)).toEqual(expected);
+  });
+
+  it('orders event ids held as bytes (nameOrder) as a stable sort by id does, ties on the digits included', () => {
+    // 26-byte ids as the publisher's column holds them: few first digits, so many tie on them
+    const eventId = fc
+      .tuple(
+        fc.constantFrom('0000000', '000000f', 'f000000', 'a9a9a9a'),
+        fc.string({ unit: fc.constantFrom('0', 'f'), minLength: 17, maxLength: 17 }),
+      )
+      .map(([first, rest]) => `e-${first}${rest}`);
+    fc.assert(
+      fc.property(fc.array(eventId, { maxLength: 60 }), (ids) => {
+        const order = nameOrder(Buffer.from(ids.join(''), 'latin1'), ids.length);
+        const expected = ids.map((value, seq) => ({ id: value, seq })).sort(byId);
+        expect([...order]).toEqual(expected.map((item) => item.seq));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -299,7 +299,7 @@ const ID_BYTES = 2 + NAME_HEX;
  * The indices of the `count` ids in `ids` (ID_BYTES of ASCII each, as writeName writes them) in
  * byte order of the ids, equal ids in index order: sortByName's way, on bytes.
  */
-function nameOrder(ids: Buffer, count: number): Uint32Array {
+export function nameOrder(ids: Buffer, count: number): Uint32Array {
   const order = new Uint32Array(count);
   const compare = (a: number, b: number) =>
     ids.compare(ids, b * ID_BYTES, (b + 1) * ID_BYTES, a * ID_BYTES, (a + 1) * ID_BYTES) || a - b;

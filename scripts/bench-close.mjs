@@ -6,7 +6,8 @@
 // and heap, and the growth ratio full/tenth (≈10 is linear). Prints one JSON object on stdout;
 // progress on stderr. Section `database`: the close end to end through the database (see
 // databaseSection), with the peak RSS at the end of each of its phases. Sections are independent;
-// `--only <section>` runs one. `--huge` adds 1,000,000 members / 10,000,000 events to both (a
+// `--only <section>` runs one. Section `steps`: the close's JavaScript steps alone (see
+// stepsSection). `--huge` adds 1,000,000 members / 10,000,000 events to both (a
 // child that fails there is reported as such, not fatal).
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -202,8 +203,23 @@ function runChild(size, args) {
 const hugeWithin = (figures) =>
   !figures.error && figures.closeMs <= TARGETS.hugeCloseMs && figures.peakRssMB <= TARGETS.hugePeakRssMB;
 
+/**
+ * Section `steps`: the close's JavaScript steps without the database (scripts/bench/
+ * coop-close-steps.mjs, ADR 0065), CPU ms each, at both sizes, each in its own process, with the
+ * hashes a change that keeps the close's output must leave as they are.
+ */
+async function stepsSection() {
+  const sizes = [];
+  for (const size of SIZES) {
+    log(`steps: ${size.members} members, ${size.events} events`);
+    sizes.push(runChild(size, [join(root, 'scripts/bench/coop-close-steps.mjs')]));
+    log(`steps: ${JSON.stringify(sizes.at(-1).cpuMs ?? sizes.at(-1).error)}`);
+  }
+  return { sizes, loadAverage: loadavg().map((n) => round(n, 2)) };
+}
+
 /** Each section returns its figures. */
-const SECTIONS = { engine: engineSection, database: databaseSection };
+const SECTIONS = { engine: engineSection, steps: stepsSection, database: databaseSection };
 
 if (process.argv[2] === '--engine-child') {
   const [members, events] = process.argv.slice(3).map(Number);

@@ -127,4 +127,51 @@ describe('canonicalJson (RFC 8785)', () => {
     );
     expect(canonicalJson(long)).toBe(oneByOne(long));
   });
+
+  it('writes runs of flat objects with keys out of order, Object.prototype names among them, as the reference', () => {
+    const reference = (value: unknown): string => {
+      if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+      if (typeof value === 'object' && value !== null) {
+        const record = value as Record<string, unknown>;
+        const keys = Object.keys(record).sort();
+        return `{${keys.map((key) => `${JSON.stringify(key)}:${reference(record[key])}`).join(',')}}`;
+      }
+      return JSON.stringify(value);
+    };
+    const key = fc.constantFrom(
+      'id',
+      'type',
+      'member',
+      'actor',
+      'object',
+      'amount',
+      '10',
+      '2',
+      'constructor',
+      '__proto__',
+      'toString',
+      'é',
+      '\u{1F600}',
+      '\uffff',
+    );
+    const primitive = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.boolean(),
+      fc.constant(null),
+    );
+    const flat = fc.tuple(fc.array(fc.tuple(key, primitive), { maxLength: 6 }), fc.boolean()).map(([entries, bare]) => {
+      // fromEntries defines own data properties, `__proto__` included
+      const record = Object.fromEntries(entries) as Record<string, unknown>;
+      return bare ? Object.assign(Object.create(null) as object, record) : record;
+    });
+    fc.assert(
+      fc.property(fc.array(flat, { maxLength: 30 }), (values) => {
+        expect(canonicalJson(values)).toBe(reference(values));
+        expect(canonicalHash(values)).toBe(createHash('sha256').update(reference(values)).digest('hex'));
+      }),
+      { numRuns: 1000 },
+    );
+  });
 });

@@ -123,10 +123,16 @@ function primitive(value: unknown): string {
 /** Elements written per native JSON.stringify call on the fast path (see writeArray). */
 const NATIVE_RUN = 4096;
 
-// A snapshot is mostly two long arrays of small flat objects (events, members) whose keys are
-// usually in canonical order already (the platform writes them so). For such an object
-// JSON.stringify writes exactly the canonical text (same string escapes and number forms), natively
-// and with less garbage; so runs of them go through one JSON.stringify call, anything else
+// A snapshot is mostly two long arrays of small flat objects (events, members). For a flat object
+// (a plain object whose values are strings, finite numbers, booleans or null) JSON.stringify writes
+// exactly the canonical text of each member (same string escapes and number forms); only the order
+// of the members may differ. So runs of flat objects go through one native JSON.stringify call:
+// as they are when every object's keys are in canonical order already (the platform writes stored
+// events so), else with the run's keys sorted as its property list, which JSON.stringify writes in
+// that order (ECMA-262 SerializeJSONObject: K is the PropertyList), leaving out the keys an object
+// does not have (it reads them from Object.prototype, so a run whose keys Object.prototype has is
+// written element by element instead). A close's published events are built id, type, member, …
+// (the order their stored text keeps): they take the second path. Anything else is written
 // element by element.
 function writeArray(values: readonly unknown[], sink: Sink): void {
   sink.write('[');
@@ -140,50 +146,76 @@ function writeElements(values: readonly unknown[], sink: Sink): void {
   while (i < values.length) {
     let run = i;
     const limit = Math.min(values.length, i + NATIVE_RUN);
-    while (run < limit && isFlatCanonical(values[run])) run++;
-    if (run > i) {
-      const text = JSON.stringify(values.slice(i, run));
+    let ordered = true;
+    let last: string[] | undefined;
+    const union = new Set<string>();
+    while (run < limit) {
+      const keys = flatKeys(values[run]);
+      if (keys === null) break;
+      if (last === undefined || !sameKeys(last, keys)) {
+        for (let k = 0; k < keys.length; k++) union.add(keys[k]);
+        if (ordered && !ascending(keys)) ordered = false;
+        last = keys;
+      }
+      run++;
+    }
+    const list = ordered ? undefined : [...union].sort();
+    if (run > i && (list === undefined || list.every((key) => !(key in Object.prototype)))) {
+      const text = JSON.stringify(values.slice(i, run), list);
       sink.write(i > 0 ? ',' + text.slice(1, -1) : text.slice(1, -1));
       i = run;
     } else {
-      if (i > 0) sink.write(',');
-      writeValue(values[i++], sink);
+      const stop = Math.max(run, i + 1);
+      for (; i < stop; i++) {
+        if (i > 0) sink.write(',');
+        writeValue(values[i], sink);
+      }
     }
   }
 }
 
 /**
- * Whether JSON.stringify(value) is its canonical JSON: a plain object (no toJSON) whose own keys
- * are in strictly ascending UTF-16 order and whose values are strings, finite numbers, booleans
- * or null.
+ * The own keys of `value` when JSON.stringify writes it as canonical JSON does, but for the order
+ * of its members: a plain object (no toJSON) whose values are strings, finite numbers, booleans or
+ * null. Else null.
  */
-function isFlatCanonical(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+function flatKeys(value: unknown): string[] | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return false;
+  if (proto !== Object.prototype && proto !== null) return null;
   const keys = Object.keys(value);
   for (let k = 0; k < keys.length; k++) {
-    const key = keys[k];
-    if (k > 0 && !(keys[k - 1] < key)) return false;
-    const member = (value as Record<string, unknown>)[key];
+    const member = (value as Record<string, unknown>)[keys[k]];
     switch (typeof member) {
       case 'string':
       case 'boolean':
         break;
       case 'number':
-        if (!Number.isFinite(member)) return false;
+        if (!Number.isFinite(member)) return null;
         break;
       case 'object':
-        if (member !== null) return false;
+        if (member !== null) return null;
         break;
       case 'undefined':
       case 'bigint':
       case 'function':
       case 'symbol':
-        return false;
+        return null;
     }
   }
-  return typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+  return typeof (value as { toJSON?: unknown }).toJSON === 'function' ? null : keys;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/** Whether the keys are in strictly ascending UTF-16 order (canonical order). */
+function ascending(keys: readonly string[]): boolean {
+  for (let k = 1; k < keys.length; k++) if (!(keys[k - 1] < keys[k])) return false;
+  return true;
 }
 
 // Objects are written member by member into one string, handed to the sink once (nested

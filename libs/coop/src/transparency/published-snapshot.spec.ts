@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -7,7 +8,7 @@ import type { PeriodResult, PeriodSnapshot } from '../engine/snapshot';
 import { validateSnapshot } from '../engine/validate-snapshot';
 import { validSnapshot } from '../testing/snapshot.arbitrary';
 import { events, member, snapshot } from '../testing/snapshot.factory';
-import { memberPseudonym, publishSnapshot } from './published-snapshot';
+import { memberPseudonym, nameOrder, publishSnapshot, sortByName } from './published-snapshot';
 
 const KEY = 'a'.repeat(64);
 const fixture = (name: string) =>
@@ -86,5 +87,100 @@ describe('publishSnapshot (ADR 0022)', () => {
       [ben]: new Date(boundary + 1).toISOString(),
     });
     expect(totals(closePeriod(published))).toEqual(totals(closePeriod(internal)));
+  });
+
+  // Pinned from the close before ADR 0065 (names as rope slices, a comparison sort): the published
+  // snapshot's canonical hash, the sha256 of its stored text (JSON.stringify) and the result's hash.
+  it.each([
+    [
+      'example-1',
+      'a6ff107ea750ffbb2cf911cc5ae3b1093d0f58b878ac1c138f37b8e179cad769',
+      '52b7fc3165d13325b8da9e5521889ef742a2eeab57153225ac28aca6d11e3d4b',
+      '28f739aa1fa37090c43117f085606fd5277f4e6deb4b2ff81985e0ed2e2472a9',
+    ],
+    [
+      'example-2',
+      '869cb54f5dd2a71b0dd32c482ba6b1f326532e39206ad4a2573b9c0b815a27b6',
+      '243ac7cb6f3a0ec06bc143be97f5aa0da69416882276ab3cf05f53769bbc6e18',
+      '05e67696457f728c0590b36826051be2654ddc64484941a7e942b911d82ece8c',
+    ],
+    [
+      'example-4',
+      'c403344e237a72322eccde4a26a53d216b81bd8e61b87717184746a46b276a9f',
+      'deee4220f89fc32444af2f60675d774e6c6d296b9a8fb186441cddd39e752634',
+      '7a69c06085f4fc079de919886e40d025ba5df661209c36954dcda164601b2367',
+    ],
+  ])('publishes %s exactly as before: hash, stored text, result', (name, hash, text, output) => {
+    const published = publishSnapshot(fixture(`${name}.snapshot.json`), KEY);
+    expect(canonicalHash(published)).toBe(hash);
+    expect(createHash('sha256').update(JSON.stringify(published)).digest('hex')).toBe(text);
+    expect(closePeriod(published).outputHash).toBe(output);
+  });
+
+  it('names members with the first 96 bits of SHA-256(key:member:username), in hex', () => {
+    for (const username of ['ana', 'm0000001', 'ünïcødé', '']) {
+      const digest = createHash('sha256').update(`${KEY}:member:${username}`, 'utf8').digest('hex');
+      expect(memberPseudonym(KEY, username)).toBe(`m-${digest.slice(0, 24)}`);
+    }
+  });
+});
+
+describe('sortByName', () => {
+  const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  // Ids often share their first 7 digits (the fix-up path) or are equal (stability); sometimes
+  // another prefix, an upper-case or non-hex digit, or a short id (the fallback).
+  const digits = (length: number) =>
+    fc.string({ unit: fc.constantFrom('0', '9', 'a', 'f'), minLength: length, maxLength: length + 3 });
+  // first 7 digits from three values, then 0–3 more: many ids tie on the digits sorted as numbers
+  const tied = fc
+    .tuple(fc.constantFrom('0000000', '000000f', 'f000000'), digits(0))
+    .map(([first, rest]) => `e-${first}${rest}`);
+  const id = fc.oneof(
+    { weight: 15, arbitrary: tied },
+    { weight: 10, arbitrary: digits(7).map((hex) => `e-${hex}`) },
+    { weight: 1, arbitrary: digits(7).map((hex) => `m-${hex}`) },
+    { weight: 1, arbitrary: digits(6).map((hex) => `e-${hex}F`) },
+    { weight: 1, arbitrary: digits(6).map((hex) => `e-${hex}g`) },
+    { weight: 1, arbitrary: digits(0).map((hex) => `e-${hex}`) },
+  );
+
+  it('orders as a stable sort by id does, with ties, duplicates and ids it cannot read as numbers', () => {
+    fc.assert(
+      fc.property(fc.array(id, { maxLength: 60 }), (ids) => {
+        const items = ids.map((value, seq) => ({ id: value, seq }));
+        const expected = [...items].sort(byId);
+        const sorted = sortByName(items);
+        expect(sorted).toBe(items);
+        expect(sorted.map((item) => item.seq)).toEqual(expected.map((item) => item.seq));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('orders 20,000 names as the comparison does', () => {
+    const items = Array.from({ length: 20_000 }, (_, seq) => ({
+      id: memberPseudonym(KEY, `u${seq % 15_000}`),
+      seq,
+    }));
+    const expected = [...items].sort(byId).map((item) => item.seq);
+    expect(sortByName(items).map((item) => item.seq)).toEqual(expected);
+  });
+
+  it('orders event ids held as bytes (nameOrder) as a stable sort by id does, ties on the digits included', () => {
+    // 26-byte ids as the publisher's column holds them: few first digits, so many tie on them
+    const eventId = fc
+      .tuple(
+        fc.constantFrom('0000000', '000000f', 'f000000', 'a9a9a9a'),
+        fc.string({ unit: fc.constantFrom('0', 'f'), minLength: 17, maxLength: 17 }),
+      )
+      .map(([first, rest]) => `e-${first}${rest}`);
+    fc.assert(
+      fc.property(fc.array(eventId, { maxLength: 60 }), (ids) => {
+        const order = nameOrder(Buffer.from(ids.join(''), 'latin1'), ids.length);
+        const expected = ids.map((value, seq) => ({ id: value, seq })).sort(byId);
+        expect([...order]).toEqual(expected.map((item) => item.seq));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -1,8 +1,17 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { CanonicalArrayHash, canonicalHash } from '../engine/canonical-json';
-import { REVERSAL, type PeriodSnapshot, type ReversalEvent, type SnapshotEvent } from '../engine/snapshot';
+import {
+  EQUITY_POOL,
+  INSTANCE_ACTOR_PREFIX,
+  REVERSAL,
+  type ContributionEvent,
+  type PeriodSnapshot,
+  type ReversalEvent,
+  type SnapshotEvent,
+} from '../engine/snapshot';
 import { validSnapshot } from '../testing/snapshot.arbitrary';
 import { events, snapshot } from '../testing/snapshot.factory';
 import { publish, SnapshotPublisher } from './published-snapshot';
@@ -77,4 +86,93 @@ describe('SnapshotPublisher (a close, streamed)', () => {
     expect(published.snapshot.events).toHaveLength(1);
     expect(canonicalHash(published.snapshot)).toBe(canonicalHash(publish(internal, KEY).snapshot));
   });
+
+  it('writes random snapshots byte for byte as the plain implementation before ADR 0065 did', () => {
+    fc.assert(
+      fc.property(validSnapshot, fc.array(fc.integer({ min: 1, max: 5 }), { maxLength: 4 }), (input, sizes) => {
+        const internal = unique(input);
+        const { published } = streamedPublish(internal, sizes);
+        expect(JSON.stringify(published.snapshot)).toBe(JSON.stringify(plainPublish(internal, KEY)));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
+
+/**
+ * The publication as it was written before ADR 0065 (one object per event as it comes, names as
+ * hex slices, a comparison sort), for an internal snapshot whose ids are each there once: what the
+ * streamed publisher must still give, byte for byte.
+ */
+function plainPublish(internal: PeriodSnapshot, key: string): PeriodSnapshot & { internalInputHash: string } {
+  const name = (kind: string, value: string) =>
+    createHash('sha256').update(`${key}:${kind}:${value}`, 'utf8').digest('hex').slice(0, 24);
+  const member = (username: string) => `m-${name('member', username)}`;
+  const { parameters } = internal;
+  const federated = new Set(parameters.federatedInstances ?? []);
+  const reversed = new Set(
+    internal.events.flatMap((e) => (e.type === REVERSAL ? [(e as ReversalEvent).reverses] : [])),
+  );
+  const named = new Set<string>();
+  const events: ContributionEvent[] = [];
+  const sums = new Map<string, { type: string; member: string; amount: number }>();
+  for (const event of internal.events as ContributionEvent[]) {
+    if (event.type === REVERSAL || reversed.has(event.id)) continue;
+    if (parameters.contributionTypes[event.type]?.rule === 'amount') {
+      const sum = sums.get(`${event.type}\u0000${event.member}`) ?? {
+        type: event.type,
+        member: event.member,
+        amount: 0,
+      };
+      sum.amount += event.amount ?? 0;
+      sums.set(`${event.type}\u0000${event.member}`, sum);
+      named.add(event.member);
+      continue;
+    }
+    let actor: string | undefined;
+    if (event.actor !== undefined) {
+      if (event.actor.startsWith(INSTANCE_ACTOR_PREFIX)) {
+        if (!federated.has(event.actor.slice(INSTANCE_ACTOR_PREFIX.length))) continue;
+        actor = event.actor;
+      } else {
+        named.add(event.actor);
+        actor = member(event.actor);
+      }
+    }
+    named.add(event.member);
+    const published: { -readonly [K in keyof ContributionEvent]: ContributionEvent[K] } = {
+      id: `e-${name('event', event.id)}`,
+      type: event.type,
+      member: member(event.member),
+    };
+    if (actor !== undefined) published.actor = actor;
+    if (event.object !== undefined) published.object = `o-${name('object', event.object)}`;
+    if (event.amount !== undefined) published.amount = event.amount;
+    events.push(published);
+  }
+  for (const sum of sums.values()) {
+    const id = `e-${name('sum', `${sum.type}:${sum.member}`)}`;
+    events.push({ id, type: sum.type, member: member(sum.member), amount: sum.amount });
+  }
+  const equity = EQUITY_POOL in parameters.pools;
+  const boundary = Date.parse(internal.period.end) - parameters.minMemberAgeDays * 86_400_000;
+  const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return {
+    format: internal.format,
+    period: internal.period,
+    parameters,
+    opening: internal.opening,
+    money: internal.money,
+    members: internal.members
+      .filter((m) => named.has(m.id) || (equity && m.status === 'active' && m.vestedUnits > 0))
+      .map((m) => ({
+        id: member(m.id),
+        joinedAt: new Date(Date.parse(m.joinedAt) <= boundary ? boundary : boundary + 1).toISOString(),
+        status: m.status,
+        vestedUnits: equity ? m.vestedUnits : 0,
+      }))
+      .sort(byId),
+    events: events.sort(byId),
+    internalInputHash: canonicalHash(internal),
+  };
+}

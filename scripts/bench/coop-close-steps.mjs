@@ -1,0 +1,124 @@
+// The period close's JavaScript steps without the database (ADR 0065), CPU ms each: the events
+// arrive as coop-close-db.mjs seeds them (the same mix, each chunk one JSON text), are parsed,
+// hashed as the internal snapshot and published (SnapshotPublisher), then the engine, both
+// hashes (sealSnapshot) and the stored text (jsonParts, hashed here instead of sent). Deterministic
+// data and key: the hashes it prints are the same for any change that keeps the close's output.
+// `node scripts/bench/coop-close-steps.mjs [members] [events] [root]` (default 100000 1000000, this
+// checkout's dist/; another root's dist/ compares a build side by side). Prints one JSON object.
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { root as here } from './common.mjs';
+
+const [members = 100_000, events = 1_000_000] = process.argv.slice(2, 4).map(Number);
+const root = process.argv[4] ?? here;
+const require = createRequire(import.meta.url);
+const lib = (path) => require(join(root, 'dist/libs/coop/src', path));
+const { CanonicalArrayHash } = lib('engine/canonical-json.js');
+const { allocateSnapshot, sealSnapshot } = lib('engine/close-period.js');
+const { SnapshotPublisher } = lib('transparency/published-snapshot.js');
+const { jsonParts } = lib('periods/json-parts.js');
+const { DEFAULT_PARAMETERS } = lib('bylaws.js');
+
+const CHUNK = 125_000; // as close-snapshot.reader.ts
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+/** The events as the seed writes them (see coop-close-db.mjs), in chunks of JSON text. */
+function eventChunks() {
+  const names = Array.from({ length: members }, (_, i) => `m${String(i).padStart(7, '0')}`);
+  const chunks = [];
+  const reversed = new Set();
+  let texts = [];
+  for (let g = 0; g < events; g++) {
+    const kind = g % 20;
+    const member = names[(g * 7919) % members];
+    const actor = names[Number((BigInt(g) * 104729n + 1n) % BigInt(members))];
+    let text;
+    if (kind === 19) {
+      text = `{"id":"ev-${g}","reverses":"ev-${g - 19}","type":"REVERSAL"}`;
+      reversed.add(`ev-${g - 19}`);
+    } else if (kind >= 8 && kind < 16) {
+      const who = g % 100 === 9 ? 'instance:remote.example' : actor;
+      text = `{"actor":"${who}","id":"ev-${g}","member":"${member}","object":"post-${g % 50000}","type":"ENGAGED"}`;
+    } else if (kind === 18) {
+      text = `{"amount":${100 + (g % 5000)},"id":"ev-${g}","member":"${member}","type":"SPENT"}`;
+    } else {
+      const type = kind < 8 ? 'PUBLISHED' : 'CURATED';
+      text = `{"id":"ev-${g}","member":"${member}","object":"post-${g % 50000}","type":"${type}"}`;
+    }
+    texts.push(text);
+    if (texts.length === CHUNK) {
+      chunks.push(texts.join(','));
+      texts = [];
+    }
+  }
+  if (texts.length > 0) chunks.push(texts.join(','));
+  const memberRows = names.map((id) => ({
+    id,
+    joinedAt: '2026-10-01T00:00:00.000Z',
+    status: 'active',
+    vestedUnits: 0,
+  }));
+  return { chunks, reversed, memberRows: JSON.parse(JSON.stringify(memberRows)) };
+}
+
+const loadAtStart = loadavg().map((n) => Math.round(n * 100) / 100);
+const { chunks, reversed, memberRows } = eventChunks();
+const head = {
+  format: 'guildhall.period-snapshot/1',
+  period: { id: '2026-12', start: '2026-12-01T00:00:00.000Z', end: '2026-12-06T00:00:00.000Z' },
+  parameters: DEFAULT_PARAMETERS,
+  opening: { reserve: 0, commons: 0, lossCarryforward: 0 },
+  money: { revenue: 250_000_000, costs: 90_000_000 },
+  members: memberRows,
+};
+const cpu = { parse: 0, internalHash: 0, publishAdd: 0 };
+const publisher = new SnapshotPublisher(head, 'k'.repeat(64), reversed);
+const internal = new CanonicalArrayHash(head, 'events');
+for (const text of chunks) {
+  let mark = cpuMs();
+  const parsed = JSON.parse(`[${text}]`);
+  cpu.parse += cpuMs() - mark;
+  mark = cpuMs();
+  internal.add(parsed);
+  cpu.internalHash += cpuMs() - mark;
+  mark = cpuMs();
+  publisher.add(parsed);
+  cpu.publishAdd += cpuMs() - mark;
+}
+let mark = cpuMs();
+const lap = (name) => {
+  const now = cpuMs();
+  cpu[name] = now - mark;
+  mark = now;
+};
+const { snapshot } = publisher.finish(internal.digest());
+lap('publishFinish');
+const allocation = allocateSnapshot(snapshot);
+lap('engine');
+const result = sealSnapshot(snapshot, allocation);
+lap('seal');
+const stored = createHash('sha256');
+for (const part of jsonParts(snapshot, 8 << 20)) stored.update(part);
+const storedTextHash = stored.digest('hex');
+lap('storedText');
+const rounded = Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, Math.round(ms)]));
+process.stdout.write(
+  `${JSON.stringify({
+    members,
+    events,
+    publishedEvents: snapshot.events.length,
+    cpuMs: rounded,
+    totalCpuMs: Object.values(rounded).reduce((sum, ms) => sum + ms, 0),
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    loadAverage: { start: loadAtStart, end: loadavg().map((n) => Math.round(n * 100) / 100) },
+    internalInputHash: snapshot.internalInputHash,
+    inputHash: result.inputHash,
+    outputHash: result.outputHash,
+    storedTextHash,
+  })}\n`,
+);

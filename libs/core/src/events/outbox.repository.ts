@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DeliveryState } from './outbox-delivery.entity';
+import { eventCtes, eventParams, writtenEvents, type WrittenRow } from './outbox-event-writes';
 
 /** The NOTIFY channel that wakes the relays: work became due, or a blocked delivery was unblocked. */
 export const EVENTS_CHANNEL = 'guildhall_events';
@@ -129,56 +130,13 @@ export class OutboxRepository {
     leaseMs: number,
   ): Promise<{ eventId: string; deliveries: WrittenDelivery[] }[]> {
     if (!events.length) return [];
-    const flat = events.flatMap((event, i) => event.subscribers.map((subscriber) => ({ i, subscriber })));
-    const rows: { ord: number; event_id: string; subscriber: string | null; leased: boolean | null }[] =
-      await manager.query(
-        `WITH src AS MATERIALIZED (
-           SELECT nextval(pg_get_serial_sequence('domain_events', 'id')) AS id, u.ord, u.name, u.aggregate, u.payload,
-                  u.occurred_at
-             FROM (SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[])
-                     WITH ORDINALITY AS u(name, aggregate, payload, occurred_at, ord) ORDER BY ord) u),
-         e AS (
-           INSERT INTO domain_events (id, name, aggregate, payload, occurred_at)
-           SELECT id, name, aggregate, payload, occurred_at FROM src
-           RETURNING id),
-         d AS (
-           INSERT INTO domain_event_deliveries (event_id, subscriber, aggregate, lease_until, lease_token)
-           SELECT src.id, x.subscriber, src.aggregate,
-                  CASE WHEN b.blocked THEN NULL ELSE clock_timestamp() + $7 * interval '1 millisecond' END,
-                  CASE WHEN b.blocked THEN NULL ELSE $8::uuid END
-             FROM unnest($5::bigint[], $6::text[]) AS x(ord, subscriber)
-             JOIN src ON src.ord = x.ord JOIN e ON e.id = src.id,
-                  LATERAL (SELECT EXISTS (
-                    SELECT 1 FROM domain_event_deliveries p
-                     WHERE p.subscriber = x.subscriber AND p.aggregate = src.aggregate AND p.state <> 'done'
-                       AND p.lease_token IS DISTINCT FROM $8::uuid) AS blocked) b
-           RETURNING event_id, subscriber, lease_token IS NOT NULL AS leased)
-         SELECT src.ord::int AS ord, src.id::text AS event_id, d.subscriber, d.leased
-           FROM src LEFT JOIN d ON d.event_id = src.id`,
-        [
-          events.map((event) => event.name),
-          events.map((event) => event.aggregate),
-          events.map((event) => JSON.stringify(event.payload)),
-          events.map((event) => event.occurredAt),
-          flat.map(({ i }) => i + 1),
-          flat.map(({ subscriber }) => subscriber),
-          leaseMs,
-          token,
-        ],
-      );
-    const written = events.map(() => ({ eventId: '', deliveries: [] as WrittenDelivery[] }));
-    for (const row of rows) {
-      const event = written[row.ord - 1];
-      event.eventId = row.event_id;
-      if (row.subscriber !== null) event.deliveries.push({ subscriber: row.subscriber, leased: row.leased === true });
-    }
-    // Each event's deliveries in its subscribers' order (as `insert` returns them).
-    written.forEach((event, i) =>
-      event.deliveries.sort(
-        (x, y) => events[i].subscribers.indexOf(x.subscriber) - events[i].subscribers.indexOf(y.subscriber),
-      ),
+    const rows: WrittenRow[] = await manager.query(
+      `WITH ${eventCtes((k) => `$${k}`, null)}
+       SELECT src.ord::int AS ord, src.id::text AS event_id, d.subscriber, d.leased
+         FROM src LEFT JOIN d ON d.event_id = src.id`,
+      eventParams(events, leaseMs, token),
     );
-    return written;
+    return writtenEvents(events, rows).map(({ eventId, deliveries }) => ({ eventId, deliveries }));
   }
 
   /**
@@ -198,68 +156,22 @@ export class OutboxRepository {
     rows: Record<string, unknown>[];
     written: { key: string; eventId: string; deliveries: WrittenDelivery[] }[];
   }> {
-    const flat = events.flatMap((event, i) => event.subscribers.map((subscriber) => ({ i, subscriber })));
     const n = write.params.length;
     const $ = (k: number) => `$${n + k}`;
-    const [result]: {
-      rows: Record<string, unknown>[];
-      deliveries: { ord: number; event_id: string; subscriber: string | null; leased: boolean | null }[];
-    }[] = await this.dataSource.query(
+    const [result]: { rows: Record<string, unknown>[]; deliveries: WrittenRow[] }[] = await this.dataSource.query(
       `WITH w AS (${write.sql}),
-       src AS MATERIALIZED (
-         SELECT nextval(pg_get_serial_sequence('domain_events', 'id')) AS id, u.ord, u.name, u.aggregate, u.payload,
-                u.occurred_at
-           FROM (SELECT * FROM unnest(${$(1)}::text[], ${$(2)}::text[], ${$(3)}::text[], ${$(4)}::jsonb[],
-                                      ${$(5)}::timestamptz[])
-                   WITH ORDINALITY AS u(key, name, aggregate, payload, occurred_at, ord)
-                  WHERE u.key IN (SELECT w.id::text FROM w) ORDER BY ord) u),
-       e AS (
-         INSERT INTO domain_events (id, name, aggregate, payload, occurred_at)
-         SELECT id, name, aggregate, payload, occurred_at FROM src
-         RETURNING id),
-       d AS (
-         INSERT INTO domain_event_deliveries (event_id, subscriber, aggregate, lease_until, lease_token)
-         SELECT src.id, x.subscriber, src.aggregate,
-                CASE WHEN b.blocked THEN NULL ELSE clock_timestamp() + ${$(8)} * interval '1 millisecond' END,
-                CASE WHEN b.blocked THEN NULL ELSE ${$(9)}::uuid END
-           FROM unnest(${$(6)}::bigint[], ${$(7)}::text[]) AS x(ord, subscriber)
-           JOIN src ON src.ord = x.ord JOIN e ON e.id = src.id,
-                LATERAL (SELECT EXISTS (
-                  SELECT 1 FROM domain_event_deliveries p
-                   WHERE p.subscriber = x.subscriber AND p.aggregate = src.aggregate AND p.state <> 'done'
-                     AND p.lease_token IS DISTINCT FROM ${$(9)}::uuid) AS blocked) b
-         RETURNING event_id, subscriber, lease_token IS NOT NULL AS leased)
+       ${eventCtes($, `u.key IN (SELECT w.id::text FROM w)`)}
        SELECT (SELECT coalesce(json_agg(w), '[]'::json) FROM w) AS rows,
               (SELECT coalesce(json_agg(json_build_object('ord', src.ord, 'event_id', src.id::text,
                                                           'subscriber', d.subscriber, 'leased', d.leased)), '[]'::json)
                  FROM src LEFT JOIN d ON d.event_id = src.id) AS deliveries`,
-      [
-        ...write.params,
-        events.map((event) => event.key),
-        events.map((event) => event.name),
-        events.map((event) => event.aggregate),
-        events.map((event) => JSON.stringify(event.payload)),
-        events.map((event) => event.occurredAt),
-        flat.map(({ i }) => i + 1),
-        flat.map(({ subscriber }) => subscriber),
-        leaseMs,
-        token,
-      ],
+      [...write.params, ...eventParams(events, leaseMs, token), events.map((event) => event.key)],
     );
-    const byOrd = new Map<number, { key: string; eventId: string; deliveries: WrittenDelivery[] }>();
-    for (const row of result.deliveries) {
-      const event = events[row.ord - 1];
-      const entry = byOrd.get(row.ord) ?? { key: event.key, eventId: row.event_id, deliveries: [] };
-      byOrd.set(row.ord, entry);
-      if (row.subscriber !== null) entry.deliveries.push({ subscriber: row.subscriber, leased: row.leased === true });
-    }
-    const written = [...byOrd.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([ord, entry]) => {
-        const subscribers = events[ord - 1].subscribers;
-        entry.deliveries.sort((x, y) => subscribers.indexOf(x.subscriber) - subscribers.indexOf(y.subscriber));
-        return entry;
-      });
+    const written = writtenEvents(events, result.deliveries).map(({ i, eventId, deliveries }) => ({
+      key: events[i].key,
+      eventId,
+      deliveries,
+    }));
     return { rows: result.rows, written };
   }
 

@@ -852,9 +852,9 @@ function endToEndSummary(sustained, oneProcess, door, ceilings) {
       doorMet: bestDoorOverBare >= END_TO_END_TARGETS.minDoorOverBareVerify,
     },
     notes: [
-      'sustained: all offered requests answered 202 (≥ 98 %), every accepted Like stored, and the queue depth growing by under 2 % of the offered rate per second over the second half of the window',
+      'sustained: all offered requests answered 202 (≥ 98 %), every accepted Like stored, and the backlog (Likes accepted, not yet stored) growing by under 2 % of the offered rate per second over the second half of the window',
       'sustainedPerSec: the highest offered rate sustained; processedEndToEndPerSec: likes stored / seconds from the first request until the queue was empty',
-      'queueDepthSamples: [seconds, queue depth, likes stored] every 500 ms',
+      'queueDepthSamples: [seconds, queue depth in jobs (a job may hold several Likes), likes stored, accepted so far] every 500 ms',
     ],
   };
 }

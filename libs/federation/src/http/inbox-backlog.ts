@@ -49,8 +49,8 @@ export class InboxBacklog {
     this.readAt = now;
     this.federation.queue
       .getDepth()
-      .then(({ ready }) => {
-        this.ready = ready;
+      .then(({ readyMessages }) => {
+        this.ready = readyMessages;
       })
       // An unreadable depth refuses nothing: the enqueue that follows fails on its own if the queue is down.
       .catch(() => {

@@ -20,6 +20,7 @@
 //
 //   node scripts/bench-inbox.mjs [--duration=10] [--no-profile] [--save-profiles=<dir>] [--worktree]
 //                                [--sustained-rates=1500,3000] [--sustained-duration=15]
+//                                [--only-sustained] [--one-process-cpu-prof=<dir>]
 //
 // Runs a build of HEAD made in a temp dir (scripts/bench/federation-snapshot.mjs); --worktree runs
 // the working tree's dist/ instead (built if needed), as the other benchmarks do.
@@ -110,6 +111,13 @@ const SUSTAINED_RATES = (
   .filter(Boolean)
   .map(Number);
 const SUSTAINED_S = argument('sustained-duration', 15);
+/** --only-sustained: the end-to-end windows alone (after the warm-up), not the door's, the ceilings or the drain. */
+const ONLY_SUSTAINED = process.argv.includes('--only-sustained');
+/** --one-process-cpu-prof=<dir>: the one process runs with --cpu-prof, its profile written to <dir> when it stops. */
+const ONE_PROCESS_CPU_PROF = process.argv
+  .find((arg) => arg.startsWith('--one-process-cpu-prof='))
+  ?.slice('--one-process-cpu-prof='.length);
+const ONE_PROCESS_NODE_ARGS = ONE_PROCESS_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${ONE_PROCESS_CPU_PROF}`] : [];
 const OVERALL_TIMEOUT_MS = 20 * 60_000;
 
 const log = createLog('bench:inbox');
@@ -410,6 +418,50 @@ async function measureCeiling(mode, pools, actors) {
   }
 }
 
+/**
+ * The end-to-end windows: the server restarted as `npm start` runs it (one process, --with-worker),
+ * Likes at each offered rate of --sustained-rates, the queue sampled (federation-inbox-sustained.mjs).
+ */
+async function endToEndWindows({ build, sign, port, childEnv, problems }) {
+  const sustained = [];
+  if (!SUSTAINED_RATES.length) return { sustained, oneProcess: null };
+  const pools = [];
+  for (const rate of SUSTAINED_RATES) pools.push(await sign(Math.ceil(rate * SUSTAINED_S)));
+  const oneProcessMs = await run.startServer(
+    build.script('dist/apps/server/main.js'),
+    ['--with-worker'],
+    { ...childEnv(undefined), MALLOC_MMAP_THRESHOLD_: '1048576' },
+    { port, problems, nodeArgs: ['--max-semi-space-size=16', '--memory-balancer', ...ONE_PROCESS_NODE_ARGS] },
+  );
+  log(`one process (npm start: --with-worker) healthy after ${oneProcessMs} ms`);
+  for (const [i, rate] of SUSTAINED_RATES.entries()) {
+    await settle(port);
+    // The backlog of the windows before (and of the warm-up) is drained before the next rate starts.
+    await drain(state.queue, 0, DRAIN_TIMEOUT_MS).catch(() => undefined);
+    log(
+      `end to end: ${rate}/s offered for ${SUSTAINED_S} s (load ${loadavg()
+        .map((n) => round(n, 2))
+        .join(' ')})`,
+    );
+    const window = await sustainedWindow({
+      port,
+      path: INBOX_PATH,
+      requests: pools[i],
+      rate,
+      durationMs: SUSTAINED_S * 1000,
+      connections: 50,
+      queue: state.queue,
+      databaseUrl: run.databaseUrl,
+      pid: run.server.pid,
+    });
+    window.loadAverageAfter = loadavg().map((n) => round(n, 2));
+    log(`end to end at ${rate}/s: ${JSON.stringify({ ...window, queueDepthSamples: undefined })}`);
+    sustained.push(window);
+  }
+  const oneProcess = { startMs: oneProcessMs, rssMbAfterLoad: rssMb(run.server.pid), stop: await run.stopServer() };
+  return { sustained, oneProcess };
+}
+
 async function main() {
   const loadAtStart = loadavg().map((n) => round(n, 2));
   const build = (state.build = prepareBuild(log));
@@ -523,6 +575,21 @@ async function main() {
   const keyFetchesInWarmup = remote.counts.actorGets;
   log(`warm-up: ${JSON.stringify(warmup)}; actor documents fetched: ${keyFetchesInWarmup}`);
   if (warmup.accepted === 0) throw new Error(`no request accepted in the warm-up: ${JSON.stringify(warmup)}`);
+
+  if (ONLY_SUSTAINED) {
+    await run.stopServer();
+    const { sustained, oneProcess } = await endToEndWindows({ build, sign, port, childEnv, problems });
+    const best = sustained.filter((w) => w.sustained).reduce((max, w) => Math.max(max, w.acceptedPerSec), 0);
+    return {
+      node: process.version,
+      cpus: cpus().length,
+      loadAverageAtStart: loadAtStart,
+      loadAverageAtEnd: loadavg().map((n) => round(n, 2)),
+      build: build.describe,
+      endToEnd: { windows: sustained, sustainedPerSec: best, oneProcess },
+      problems: problems.filter((line) => !isHarnessNoise(line)).slice(0, 8),
+    };
+  }
 
   // Pools for the timed windows, signed now (before any window), sized from the warm-up rate.
   const poolSize = Math.min(
@@ -644,37 +711,7 @@ async function main() {
   const serverStop = await run.stopServer();
 
   // End to end in one process, as `npm start` runs it: Likes at fixed offered rates, queue sampled.
-  const sustained = [];
-  let oneProcess = null;
-  if (SUSTAINED_RATES.length) {
-    const pools = [];
-    for (const rate of SUSTAINED_RATES) pools.push(await sign(Math.ceil(rate * SUSTAINED_S)));
-    const oneProcessMs = await run.startServer(
-      build.script('dist/apps/server/main.js'),
-      ['--with-worker'],
-      { ...childEnv(undefined), MALLOC_MMAP_THRESHOLD_: '1048576' },
-      { port, problems, nodeArgs: ['--max-semi-space-size=16', '--memory-balancer'] },
-    );
-    log(`one process (npm start: --with-worker) healthy after ${oneProcessMs} ms`);
-    for (const [i, rate] of SUSTAINED_RATES.entries()) {
-      await settle(port);
-      log(`end to end: ${rate}/s offered for ${SUSTAINED_S} s`);
-      const window = await sustainedWindow({
-        port,
-        path: INBOX_PATH,
-        requests: pools[i],
-        rate,
-        durationMs: SUSTAINED_S * 1000,
-        connections: 50,
-        queue: state.queue,
-        databaseUrl: run.databaseUrl,
-        pid: run.server.pid,
-      });
-      log(`end to end at ${rate}/s: ${JSON.stringify({ ...window, queueDepthSamples: undefined })}`);
-      sustained.push(window);
-    }
-    oneProcess = { startMs: oneProcessMs, rssMbAfterLoad: rssMb(run.server.pid), stop: await run.stopServer() };
-  }
+  const { sustained, oneProcess } = await endToEndWindows({ build, sign, port, childEnv, problems });
 
   const best = Math.max(...CONNECTION_COUNTS.map((c) => results[`c${c}`].acceptedPerSec));
   const ratios = Object.fromEntries(
@@ -815,9 +852,9 @@ function endToEndSummary(sustained, oneProcess, door, ceilings) {
       doorMet: bestDoorOverBare >= END_TO_END_TARGETS.minDoorOverBareVerify,
     },
     notes: [
-      'sustained: all offered requests answered 202 (≥ 98 %), every accepted Like stored, and the queue depth growing by under 2 % of the offered rate per second over the second half of the window',
+      'sustained: all offered requests answered 202 (≥ 98 %), every accepted Like stored, and the backlog (Likes accepted, not yet stored) growing by under 2 % of the offered rate per second over the second half of the window',
       'sustainedPerSec: the highest offered rate sustained; processedEndToEndPerSec: likes stored / seconds from the first request until the queue was empty',
-      'queueDepthSamples: [seconds, queue depth, likes stored] every 500 ms',
+      'queueDepthSamples: [seconds, queue depth in jobs (a job may hold several Likes), likes stored, accepted so far] every 500 ms',
     ],
   };
 }

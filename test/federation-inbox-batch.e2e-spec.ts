@@ -201,6 +201,21 @@ describe.each<[string, { REDIS_URL?: string }]>([
     expect(tombstoned).toEqual([{ visibility: 'public' }]);
   });
 
+  it('applies the Likes the door enqueued in one turn, carried by one job, each once', async () => {
+    const postId = await createPost('liked through the door');
+    const federation = t.app.get(FederationService);
+    const likes = [0, 1, 2, 3, 4].map((actor) => like(actor, postId));
+    // As the inbox's POSTs answered in one turn enqueue them: one job holds them all (ADR 0063).
+    await Promise.all([...likes, likes[0]].map((activity) => federation.queue.enqueue(inbox(activity))));
+    expect(federation.queue.messagesPerJob).toBeGreaterThan(1);
+    await drained([queue]);
+    expect(await counts(postId)).toEqual({ likes: 5, likes_count: 5, boosts: 0, boosts_count: 0 });
+    await eventually(
+      async () => [await engaged(postId), await notified(postId)],
+      (value) => expect(value).toEqual([5, 5]),
+    );
+  });
+
   it('applies Announces and Undos that arrive in separate batches', async () => {
     const postId = await createPost('boosted');
     const boosts = [announce(0, postId), announce(1, postId), announce(2, postId)];

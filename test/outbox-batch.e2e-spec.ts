@@ -199,6 +199,34 @@ describe('outbox batch handlers', () => {
     expect(await events()).toEqual([{ n: '4' }]);
   });
 
+  it('asks the silencers once per post of a batch, and leaves out the recipients they name', async () => {
+    const [ann, bob, cat, dan] = [await signUp(t), await signUp(t), await signUp(t), await signUp(t)];
+    const [muted, heard] = [uuidv7(), uuidv7()];
+    const asked: string[] = [];
+    // Ann muted the conversation of `muted` (the content lib's silencer answers the same way).
+    notifications.silenceWith((postId, recipientIds) => {
+      if (postId === muted || postId === heard) asked.push(postId);
+      return Promise.resolve(new Set(postId === muted ? recipientIds.filter((id) => id === ann.account.id) : []));
+    });
+    await notifications.notifyMany([
+      delivery(DomainEvent.PostLiked, like(bob, ann, muted)),
+      delivery(DomainEvent.PostLiked, like(cat, ann, muted)),
+      delivery(DomainEvent.PostLiked, like(dan, ann, muted)),
+      delivery(DomainEvent.PostLiked, like(bob, ann, heard)),
+      delivery(DomainEvent.PostLiked, like(cat, ann, heard)),
+    ]);
+    expect(asked.sort()).toEqual([muted, heard].sort());
+    const rows = await db.query<{ post_id: string; from_account_id: string }[]>(
+      `SELECT post_id, from_account_id FROM notifications WHERE account_id = $1 ORDER BY from_account_id`,
+      [ann.account.id],
+    );
+    expect(rows).toEqual(
+      [bob, cat]
+        .map((from) => ({ post_id: heard, from_account_id: from.account.id }))
+        .sort((a, b) => (a.from_account_id < b.from_account_id ? -1 : 1)),
+    );
+  });
+
   const states = (subscriber: string, eventIds: string[]) =>
     db.query<{ event_id: string; state: string; attempts: number; failed: boolean }[]>(
       `SELECT event_id, state, attempts, last_error IS NOT NULL AS failed FROM domain_event_deliveries

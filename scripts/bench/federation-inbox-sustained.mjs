@@ -1,6 +1,7 @@
 // bench:inbox's end-to-end windows: the built server run as `npm start` runs it (one process,
 // `--with-worker`), signed Likes fired at a fixed offered rate while the queue depth and the likes
-// stored are sampled; sustained = every request accepted and the queue not growing. Used by
+// stored are sampled; sustained = every request accepted and the backlog (accepted, not yet
+// stored) not growing. Used by
 // scripts/bench-inbox.mjs after its door-only windows (same database, same remote actors).
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -61,6 +62,7 @@ export async function sustainedWindow({
           t: round((performance.now() - started) / 1000, 2),
           depth: depthOf(counts),
           likes: likes - likesBefore,
+          accepted: statuses[202] ?? 0,
         });
         await sleep(SAMPLE_MS);
       }
@@ -86,7 +88,7 @@ export async function sustainedWindow({
     await Promise.all(Array.from({ length: connections }, lane));
     const firedFor = (performance.now() - started) / 1000;
     const windowCpu = cpu.stop();
-    const atEnd = samples.at(-1) ?? { depth: 0, likes: 0 };
+    const atEnd = samples.at(-1) ?? { depth: 0, likes: 0, accepted: 0 };
     // Then until the queue is empty: how long the backlog (if any) takes to clear.
     const drainStarted = performance.now();
     let drainedAt = null;
@@ -103,9 +105,11 @@ export async function sustainedWindow({
     await pool.close();
     const likes = (await likesStored(client)) - likesBefore;
     const accepted = statuses[202] ?? 0;
-    // The queue's growth over the second half of the window (the first half includes the ramp-up).
+    // The backlog's growth over the second half of the window (the first half includes the ramp-up):
+    // Likes accepted and not yet stored. Not the queue's depth, which counts jobs, and a job may
+    // hold several messages (ADR 0063).
     const half = samples.filter((s) => s.t >= firedFor / 2 && s.t <= firedFor);
-    const growthPerSec = round(slope(half.map((s) => [s.t, s.depth])), 1);
+    const growthPerSec = round(slope(half.map((s) => [s.t, s.accepted - s.likes])), 1);
     const acceptedPerSec = round(accepted / firedFor);
     const processedInWindowPerSec = round(atEnd.likes / firedFor);
     const endToEndSeconds = drainedAt === null ? null : (drainedAt - started) / 1000;
@@ -123,12 +127,13 @@ export async function sustainedWindow({
       accepted,
       complete: likes === accepted,
       queueDepthAtEnd: atEnd.depth,
-      queueGrowthPerSecSecondHalf: growthPerSec,
+      backlogAtEnd: atEnd.accepted - atEnd.likes,
+      backlogGrowthPerSecSecondHalf: growthPerSec,
       drainAfterWindowMs: drainedAt === null ? null : Math.round(drainedAt - drainStarted),
       sustained: accepted >= 0.98 * rate * firedFor && growthPerSec <= MAX_GROWTH_SHARE * rate && likes === accepted,
       serverCoresBusy: windowCpu.coresBusy.server,
       postgresCoresBusy: windowCpu.coresBusy.postgres,
-      queueDepthSamples: samples.filter((s) => s.t <= firedFor + 0.5).map((s) => [s.t, s.depth, s.likes]),
+      queueDepthSamples: samples.filter((s) => s.t <= firedFor + 0.5).map((s) => [s.t, s.depth, s.likes, s.accepted]),
     };
   });
 }

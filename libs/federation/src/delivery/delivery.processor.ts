@@ -21,6 +21,7 @@ export class DeliveryProcessor extends WorkerHost {
       case FederationJob.Deliver:
         return this.deliveries.deliver(job.data);
       case FederationJob.Fedify:
+      case FederationJob.FedifyMany:
       case FederationJob.Outbound:
         throw new Error(`${job.name} jobs travel on their own queue`);
     }

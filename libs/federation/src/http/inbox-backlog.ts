@@ -9,7 +9,8 @@ const REFRESH_MS = 250;
 const RETRY_AFTER_SECONDS = 30;
 
 /**
- * The door's backpressure: while more federation jobs wait to run than FEDERATION_INBOX_BACKLOG,
+ * The door's backpressure: while more messages wait to run than FEDERATION_INBOX_BACKLOG (the
+ * ready jobs × the messages per job this process enqueues, ADR 0063),
  * an inbox POST is refused with 503 and Retry-After before any verification or parsing, so the
  * queue stops growing and the workers (in `npm start`, the same process as the door) get the CPU
  * to catch up. Senders retry a 503 later, so nothing is lost. The depth is read at most every
@@ -49,8 +50,8 @@ export class InboxBacklog {
     this.readAt = now;
     this.federation.queue
       .getDepth()
-      .then(({ ready }) => {
-        this.ready = ready;
+      .then(({ readyMessages }) => {
+        this.ready = readyMessages;
       })
       // An unreadable depth refuses nothing: the enqueue that follows fails on its own if the queue is down.
       .catch(() => {

@@ -101,12 +101,17 @@ export class InboxBatcher {
     // The jobs fetched in this turn join the batch; under load, those arriving while it runs form the next.
     setImmediate(() => {
       this.scheduled = false;
-      if (!this.pending.length || this.running >= MAX_RUNNING) return;
-      this.running += 1;
-      void this.process(this.pending.splice(0, this.maxBatch)).finally(() => {
-        this.running -= 1;
-        if (this.pending.length) this.schedule();
-      });
+      // As many batches as may run: when two finish in one turn, both are replaced (a single
+      // start here left one batch running while the queue's backlog waited in `pending`).
+      while (this.pending.length && this.running < MAX_RUNNING) this.start(this.pending.splice(0, this.maxBatch));
+    });
+  }
+
+  private start(batch: Entry[]): void {
+    this.running += 1;
+    void this.process(batch).finally(() => {
+      this.running -= 1;
+      if (this.pending.length) this.schedule();
     });
   }
 

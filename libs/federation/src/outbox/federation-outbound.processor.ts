@@ -27,6 +27,7 @@ export class FederationOutboundProcessor extends WorkerHost implements OnApplica
       case FederationJob.Outbound:
         return this.outbound.handle(job.data);
       case FederationJob.Fedify:
+      case FederationJob.FedifyMany:
       case FederationJob.Deliver:
         throw new Error(`${job.name} jobs travel on their own queue`);
     }

@@ -38,6 +38,8 @@ export class RemoteActorService implements RemoteAccountResolver, OnModuleInit {
   readonly contextLoader: DocumentLoader;
   private readonly origin: string;
   private signedLoader: DocumentLoader | undefined;
+  /** Fetches of actors under way, by URI (`resolveUri`). */
+  private readonly resolving = new Map<string, Promise<AccountEntity | null>>();
 
   constructor(
     config: ConfigService,
@@ -161,6 +163,17 @@ export class RemoteActorService implements RemoteAccountResolver, OnModuleInit {
     const cached = await this.accounts.findByUri(uri);
     const fresh = cached?.lastFetchedAt && Date.now() - cached.lastFetchedAt.getTime() < STALE_AFTER_MS;
     if (cached && fresh && !options.refresh) return cached;
+    // One fetch and one store per actor at a time in this process: a burst of a new actor's
+    // activities reaching the worker together raced to insert it (a duplicate handle or a
+    // deadlock), and each loser's activity was refused for want of its sender (ADR 0063).
+    const inFlight = this.resolving.get(uri);
+    if (inFlight) return (await inFlight) ?? cached;
+    const resolution = this.fetchAndStore(uri, cached).finally(() => this.resolving.delete(uri));
+    this.resolving.set(uri, resolution);
+    return resolution;
+  }
+
+  private async fetchAndStore(uri: string, cached: AccountEntity | null): Promise<AccountEntity | null> {
     try {
       const object = await this.fetchActor(uri);
       if (!object) return cached;

@@ -6,7 +6,7 @@ import type { Queue } from 'bullmq';
 import { MASTODON_PUSH_QUEUE, PushJob } from './push.constants';
 import { PUSH_JOB_OPTIONS, pushJobId, type PushDeliveryPayload } from './push-delivery.job';
 import type { PushAlert } from './push-subscription.params';
-import { PushPolicy, type WebPushSubscriptionEntity } from './web-push-subscription.entity';
+import { PushPolicy } from './web-push-subscription.entity';
 import { WebPushSubscriptionRepository } from './web-push-subscription.repository';
 
 /** The member's action waits for inline dispatch; a stuck queue must not hold it (the delivery is retried). */
@@ -47,34 +47,51 @@ export class PushNotifier implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.bus.subscribe(EventSubscriber.MastodonPush, {
-      [DomainEvent.NotificationCreated]: (event) => this.notificationCreated(event),
-    });
+    this.bus.subscribe(
+      EventSubscriber.MastodonPush,
+      { [DomainEvent.NotificationCreated]: (event) => this.notificationCreated(event) },
+      // A batch of inbound Likes creates a notification each: their recipients' subscriptions in
+      // one query and their deliveries in one enqueue, not a query per notification (ADR 0063).
+      { handleMany: (deliveries) => this.notificationsCreated(deliveries.map((delivery) => delivery.payload)) },
+    );
   }
 
-  async notificationCreated(event: NotificationCreatedEvent): Promise<void> {
-    const type = mastodonNotificationType(event.type);
-    if (!type) return;
-    const subscriptions = await this.subscriptions.findByAccount(event.accountId);
-    const wanted: WebPushSubscriptionEntity[] = [];
-    for (const subscription of subscriptions) {
-      if (subscription.alerts[type] === true && (await this.policyAllows(subscription.policy, event))) {
-        wanted.push(subscription);
+  notificationCreated(event: NotificationCreatedEvent): Promise<void> {
+    return this.notificationsCreated([event]);
+  }
+
+  /** The deliveries `notificationCreated` would enqueue for each event, in one query and one enqueue. */
+  async notificationsCreated(events: readonly NotificationCreatedEvent[]): Promise<void> {
+    const typed = events.flatMap((event) => {
+      const type = mastodonNotificationType(event.type);
+      return type ? [{ event, type }] : [];
+    });
+    if (!typed.length) return;
+    const subscriptions = await this.subscriptions.findByAccounts([
+      ...new Set(typed.map(({ event }) => event.accountId)),
+    ]);
+    const deliveries: PushDeliveryPayload[] = [];
+    for (const { event, type } of typed) {
+      for (const subscription of subscriptions.get(event.accountId) ?? []) {
+        if (subscription.alerts[type] === true && (await this.policyAllows(subscription.policy, event))) {
+          deliveries.push({
+            notificationId: event.notificationId,
+            subscriptionId: subscription.id,
+            type,
+            accountId: event.accountId,
+            fromAccountId: event.fromAccountId,
+            postId: event.postId,
+          });
+        }
       }
     }
-    if (!wanted.length) return;
+    if (!deliveries.length) return;
     const jobs = this.queue.addBulk(
-      wanted.map((subscription) => {
-        const data: PushDeliveryPayload = {
-          notificationId: event.notificationId,
-          subscriptionId: subscription.id,
-          type,
-          accountId: event.accountId,
-          fromAccountId: event.fromAccountId,
-          postId: event.postId,
-        };
-        return { name: PushJob.Deliver, data, opts: { ...PUSH_JOB_OPTIONS, jobId: pushJobId(data) } };
-      }),
+      deliveries.map((data) => ({
+        name: PushJob.Deliver,
+        data,
+        opts: { ...PUSH_JOB_OPTIONS, jobId: pushJobId(data) },
+      })),
     );
     // Runs inline behind the member's action (the like waits for its notification): a stuck queue
     // must not hold it. A timeout fails the delivery and the outbox relay enqueues it later.

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type Repository } from 'typeorm';
+import { DataSource, In, type Repository } from 'typeorm';
 import { type PushPolicy, WebPushSubscriptionEntity } from './web-push-subscription.entity';
 
 export type NewWebPushSubscription = Omit<WebPushSubscriptionEntity, 'account' | 'createdAt' | 'updatedAt'>;
@@ -30,8 +30,14 @@ export class WebPushSubscriptionRepository {
     return this.repository.findOneBy({ id });
   }
 
-  findByAccount(accountId: string): Promise<WebPushSubscriptionEntity[]> {
-    return this.repository.findBy({ accountId });
+  /** The subscriptions of each of `accountIds` that has any, in one query. */
+  async findByAccounts(accountIds: readonly string[]): Promise<Map<string, WebPushSubscriptionEntity[]>> {
+    const byAccount = new Map<string, WebPushSubscriptionEntity[]>();
+    if (!accountIds.length) return byAccount;
+    for (const subscription of await this.repository.findBy({ accountId: In([...accountIds]) })) {
+      byAccount.set(subscription.accountId, [...(byAccount.get(subscription.accountId) ?? []), subscription]);
+    }
+    return byAccount;
   }
 
   /** Sets the session's alerts and policy; null when it has no subscription. */

@@ -48,6 +48,8 @@ type Notify = (intent: NotifyIntent) => Promise<void>;
 
 /** Which recipients an actor may reach (findReachable): asked per call, or for a whole batch at once. */
 type Reach = (actorId: string, candidates: string[]) => Promise<string[]>;
+/** Those of `candidates` a silencer names for `postId`. */
+type Silence = (postId: string | null, candidates: string[]) => Promise<Set<string>>;
 
 type NotificationDelivery = SubscribedDelivery<typeof EventSubscriber.Notifications>;
 
@@ -115,12 +117,31 @@ export class NotificationService implements OnModuleInit {
       const answers = await Promise.all(candidates.map((accountId) => reachable.load({ actorId, accountId })));
       return candidates.filter((_, i) => answers[i]);
     };
+    // The silencers asked once per post of the batch, not once per notification (a batch of
+    // inbound Likes of one post asked the muted conversations 128 times, ADR 0063).
+    const silencedPairs = new DataLoader<{ postId: string; accountId: string }, boolean, string>(
+      async (pairs) => {
+        const byPost = new Map<string, Set<string>>();
+        for (const { postId, accountId } of pairs) byPost.set(postId, (byPost.get(postId) ?? new Set()).add(accountId));
+        const silenced = new Map<string, Set<string>>();
+        await Promise.all(
+          [...byPost].map(async ([postId, ids]) => silenced.set(postId, await this.silenced(postId, [...ids]))),
+        );
+        return pairs.map(({ postId, accountId }) => silenced.get(postId)!.has(accountId));
+      },
+      { cacheKeyFn: (pair) => `${pair.postId}:${pair.accountId}` },
+    );
+    const silence: Silence = async (postId, candidates) => {
+      if (!postId) return new Set();
+      const answers = await Promise.all(candidates.map((accountId) => silencedPairs.load({ postId, accountId })));
+      return new Set(candidates.filter((_, i) => answers[i]));
+    };
     // Side by side (so the look-ups batch), each delivery's notifications in its own order.
     const rows = await Promise.all(
       deliveries.map(async (delivery) => {
         const resolved: Promise<NewNotification[]>[] = [];
         await this.handle(delivery, (intent) => {
-          resolved.push(this.resolve(intent, reach));
+          resolved.push(this.resolve(intent, reach, silence));
           return Promise.resolve();
         });
         return (await Promise.all(resolved)).flat();
@@ -334,16 +355,17 @@ export class NotificationService implements OnModuleInit {
   };
 
   /** The notifications `intent` makes: never about one's own action, not to those blocked, muted or silenced. */
-  private async resolve(intent: NotifyIntent, reach: Reach): Promise<NewNotification[]> {
+  private async resolve(
+    intent: NotifyIntent,
+    reach: Reach,
+    silence: Silence = (postId, candidates) => this.silenced(postId, candidates),
+  ): Promise<NewNotification[]> {
     const { type, fromAccountId, postId, options = {} } = intent;
     // Never about one's own action, except where the action is no one's (a poll's end).
     const candidates = [...new Set(intent.recipientIds)].filter((id) => options.includeActor || id !== fromAccountId);
     if (!candidates.length) return [];
     // Both questions at once: a silencer answers for any ids, so asking about every candidate is the same filter.
-    const [reachable, silenced] = await Promise.all([
-      reach(fromAccountId, candidates),
-      this.silenced(postId, candidates),
-    ]);
+    const [reachable, silenced] = await Promise.all([reach(fromAccountId, candidates), silence(postId, candidates)]);
     const recipients = reachable.filter((id) => !silenced.has(id));
     if (!recipients.length) return [];
     const subject = options.reportId ?? postId ?? '';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { RowMapper } from '@guildhall/core';
+import { preparedStatement, RowMapper } from '@guildhall/core';
 import { AccountEntity } from '@guildhall/identity';
 import { muteInForce } from '@guildhall/social';
 import { DataSource } from 'typeorm';
@@ -113,25 +113,31 @@ export class TimelineRepository {
       minId: page.minId ?? null,
       limit: page.minId ? page.limit : page.limit + 1,
     };
-    const walk = `SELECT ${columns}
+    const walkLimited = (limit: string) => `SELECT ${columns}
       FROM ${authors ? `(SELECT * FROM posts wp WHERE ${['true', ...cursor('wp')].join(' AND ')} ORDER BY wp.id ${order} LIMIT ${this.window})` : 'posts'} p
         JOIN accounts author ON author.id = p.account_id ${boostJoin}
       WHERE ${[...where, ...cursor('p')].join(' AND ')}
-      ORDER BY p.id ${order} LIMIT :limit`;
+      ORDER BY p.id ${order} LIMIT ${limit}`;
+    const walk = walkLimited(':limit');
     if (!authors) return this.mapped(page, await this.dataSource.query(...positional(walk, values)));
     // One row at least (all NULL when the walk found none), with `x_beyond`: whether posts remain
     // past the window, probed only when the page came out short (the subquery is an InitPlan,
     // run when the CASE first needs it; a full page never does).
-    const rows = await this.dataSource.query<Record<string, unknown>[]>(
-      ...positional(
-        `SELECT page.*, CASE WHEN count(page.p_id) OVER () < :limit THEN (SELECT EXISTS (
+    // HOME and list pages are the hot path: their statement is a named prepared statement
+    // (ADR 0066), the page size written in it (a whole number, never user text) so that
+    // PostgreSQL's generic plan is costed as the custom one and kept: planning it took longer
+    // than running it.
+    const limit = String(values.limit);
+    if (!/^[1-9]\d{0,3}$/.test(limit)) throw new Error(`timeline page size must be a whole number: ${limit}`);
+    const [text, parameters] = positional(
+      `SELECT page.*, CASE WHEN count(page.p_id) OVER () < ${limit} THEN (SELECT EXISTS (
            SELECT 1 FROM posts bw WHERE ${['true', ...cursor('bw')].join(' AND ')}
            ORDER BY bw.id ${order} OFFSET ${this.window} LIMIT 1)) END AS x_beyond
-         FROM (SELECT 1) one LEFT JOIN (${walk}) page ON true
+         FROM (SELECT 1) one LEFT JOIN (${walkLimited(limit)}) page ON true
          ORDER BY page.p_id ${order}`,
-        values,
-      ),
+      values,
     );
+    const rows = await this.dataSource.query<Record<string, unknown>[]>(preparedStatement(text), parameters);
     const beyond = rows[0].x_beyond === true;
     const found = rows.filter((row) => row.p_id !== null);
     if (beyond) {

@@ -35,6 +35,8 @@ export class TimelineRepository {
   private readonly accounts: RowMapper<AccountEntity>;
   private readonly media: RowMapper<MediaAttachmentEntity>;
   private readonly columns: string;
+  /** A boost's original (`o`), its author (`oa`) and media, for `withExtras` pages. */
+  private readonly originalColumns: string;
   /**
    * How many posts past the cursor a HOME or list page walks before it reads the rest per account
    * (ADR 0059): enough that a reader whose followees post at all regularly fills the page inside
@@ -49,6 +51,9 @@ export class TimelineRepository {
     this.columns = `${this.posts.select('p', 'p_')}, ${this.accounts.select('author', 'a_')},
       coalesce((SELECT json_agg(row_to_json(m) ORDER BY m.position, m.id)
                 FROM media_attachments m WHERE m.post_id = p.id), '[]'::json) AS p_media`;
+    this.originalColumns = `, ${this.posts.select('o', 'o_')}, ${this.accounts.select('oa', 'oa_')},
+      CASE WHEN o.id IS NOT NULL THEN coalesce((SELECT json_agg(row_to_json(om) ORDER BY om.position, om.id)
+                FROM media_attachments om WHERE om.post_id = o.id), '[]'::json) END AS o_media`;
   }
 
   /** StatusExtras columns, about `coalesce(p.boost_of_id, p.id)` (the post a status renders). */
@@ -62,7 +67,8 @@ export class TimelineRepository {
       EXISTS (SELECT 1 FROM bookmarks xk WHERE xk.account_id = :viewerId AND xk.post_id = coalesce(p.boost_of_id, p.id)) AS x_bookmarked,
       EXISTS (SELECT 1 FROM pinned_posts xp WHERE xp.account_id = :viewerId AND xp.post_id = coalesce(p.boost_of_id, p.id)) AS x_pinned,
       EXISTS (SELECT 1 FROM polls xq WHERE xq.post_id = coalesce(p.boost_of_id, p.id)) AS x_has_poll,
-      EXISTS (SELECT 1 FROM conversation_mutes xc WHERE xc.account_id = :viewerId) AS x_mutes_conversations`;
+      EXISTS (SELECT 1 FROM conversation_mutes xc WHERE xc.account_id = :viewerId) AS x_mutes_conversations,
+      EXISTS (SELECT 1 FROM filters xf WHERE xf.account_id = :viewerId) AS x_has_filters`;
 
   /**
    * `authors`, when given, is SQL for every account whose posts the timeline can show (HOME: the
@@ -98,7 +104,11 @@ export class TimelineRepository {
     }
     const order = page.minId ? 'ASC' : 'DESC';
     const boostJoin = conditions.some((c) => c.includes('o.id')) ? 'LEFT JOIN posts o ON o.id = p.boost_of_id' : '';
-    const columns = `${this.columns}${page.withExtras ? TimelineRepository.EXTRAS : ''}`;
+    // With extras (the Mastodon API), a boost's original comes in the same row: its author and
+    // media too, for the renderer's loaders; the walk already checked it is visible.
+    const withOriginal = Boolean(page.withExtras && boostJoin);
+    const originalJoin = withOriginal ? 'LEFT JOIN accounts oa ON oa.id = o.account_id' : '';
+    const columns = `${this.columns}${page.withExtras ? TimelineRepository.EXTRAS : ''}${withOriginal ? this.originalColumns : ''}`;
     const cursor = (alias: string) => [
       ...(page.afterId ? [`${alias}.id < :afterId`] : []),
       ...(page.sinceId ? [`${alias}.id > :sinceId`] : []),
@@ -115,7 +125,7 @@ export class TimelineRepository {
     };
     const walkLimited = (limit: string) => `SELECT ${columns}
       FROM ${authors ? `(SELECT * FROM posts wp WHERE ${['true', ...cursor('wp')].join(' AND ')} ORDER BY wp.id ${order} LIMIT ${this.window})` : 'posts'} p
-        JOIN accounts author ON author.id = p.account_id ${boostJoin}
+        JOIN accounts author ON author.id = p.account_id ${boostJoin} ${originalJoin}
       WHERE ${[...where, ...cursor('p')].join(' AND ')}
       ORDER BY p.id ${order} LIMIT ${limit}`;
     const walk = walkLimited(':limit');
@@ -154,6 +164,7 @@ export class TimelineRepository {
                ORDER BY c.id ${order} LIMIT :limit)
              SELECT ${columns}
              FROM c JOIN posts p ON p.id = c.id JOIN accounts author ON author.id = p.account_id
+               ${withOriginal ? `${boostJoin} ${originalJoin}` : ''}
              ORDER BY p.id ${order}`,
             { ...values, lastId: last, limit: (values.limit as number) - found.length },
           ),
@@ -170,6 +181,15 @@ export class TimelineRepository {
       account: this.accounts.map(row, 'a_'),
       media: (row.p_media as Record<string, unknown>[]).map((media) => this.media.map(media, '')),
       ...(page.withExtras ? { extras: this.extras(row) } : {}),
+      ...(row.o_id != null && row.oa_id != null
+        ? {
+            original: {
+              post: this.posts.map(row, 'o_'),
+              account: this.accounts.map(row, 'oa_'),
+              media: (row.o_media as Record<string, unknown>[]).map((media) => this.media.map(media, '')),
+            },
+          }
+        : {}),
     }));
   }
 
@@ -197,6 +217,7 @@ export class TimelineRepository {
       pinned: row.x_pinned as boolean,
       hasPoll: row.x_has_poll as boolean,
       viewerMutesConversations: row.x_mutes_conversations as boolean,
+      viewerHasFilters: row.x_has_filters as boolean,
     };
   }
 

@@ -68,6 +68,51 @@ export function procKb(pid, file, field) {
   }
 }
 
+/** CPU time (user + system) a process has used, in ms; 0 if it is gone. */
+export function cpuMs(pid) {
+  try {
+    // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks, counted after the ")" of the name.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * A meter of the CPU time the server process and the PostgreSQL backends connected to `database`
+ * use (both on this machine): `start()` then `stop(requests)` gives ms per request of each. On a
+ * machine shared with other work, CPU per request moves much less than requests/s does.
+ */
+export function cpuMeter(serverPid, databaseUrl, database) {
+  let started;
+  const backends = () =>
+    withClient(databaseUrl, async (client) =>
+      (
+        await client.query('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [
+          database,
+        ])
+      ).rows.map((row) => row.pid),
+    );
+  const sample = (pids) => ({ server: cpuMs(serverPid), postgres: pids.reduce((sum, pid) => sum + cpuMs(pid), 0) });
+  return {
+    async start() {
+      const pids = await backends();
+      started = { pids, ...sample(pids) };
+    },
+    /** Backends that connected during the run count from zero, those that left are not counted. */
+    async stop(requests) {
+      const pids = [...new Set([...started.pids, ...(await backends())])];
+      const now = sample(pids);
+      const per = (ms) => Math.round((100 * ms) / Math.max(requests, 1)) / 100;
+      return {
+        serverCpuMsPerRequest: per(now.server - started.server),
+        postgresCpuMsPerRequest: per(now.postgres - started.postgres),
+      };
+    },
+  };
+}
+
 /** A process's resident set (VmRSS) in MB; null if the process is gone. */
 export function rssMb(pid) {
   const kb = procKb(pid, 'status', 'VmRSS');

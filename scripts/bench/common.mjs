@@ -94,21 +94,20 @@ export function cpuMeter(serverPid, databaseUrl, database) {
         ])
       ).rows.map((row) => row.pid),
     );
-  const sample = (pids) => ({ server: cpuMs(serverPid), postgres: pids.reduce((sum, pid) => sum + cpuMs(pid), 0) });
   return {
     async start() {
-      const pids = await backends();
-      started = { pids, ...sample(pids) };
+      started = { server: cpuMs(serverPid), backends: new Map((await backends()).map((pid) => [pid, cpuMs(pid)])) };
     },
-    /** Backends that connected during the run count from zero, those that left are not counted. */
+    /**
+     * Backends that connected during the run count from zero; one that left during the run (the
+     * pool closes idle connections) is not counted, so PostgreSQL's figure is a floor.
+     */
     async stop(requests) {
-      const pids = [...new Set([...started.pids, ...(await backends())])];
-      const now = sample(pids);
+      const server = cpuMs(serverPid) - started.server;
+      let postgres = 0;
+      for (const pid of await backends()) postgres += cpuMs(pid) - (started.backends.get(pid) ?? 0);
       const per = (ms) => Math.round((100 * ms) / Math.max(requests, 1)) / 100;
-      return {
-        serverCpuMsPerRequest: per(now.server - started.server),
-        postgresCpuMsPerRequest: per(now.postgres - started.postgres),
-      };
+      return { serverCpuMsPerRequest: per(server), postgresCpuMsPerRequest: per(postgres) };
     },
   };
 }

@@ -25,6 +25,7 @@ import {
   SIGN_UP,
   autocannonRun,
   buildIfNeeded,
+  cpuMeter,
   createLog,
   createScratchRun,
   freePort,
@@ -137,8 +138,12 @@ function differences(a, b, path = '', out = []) {
   return out;
 }
 
+/** CPU per request of the server and of its PostgreSQL backends (measured runs only; set in main). */
+let meter = null;
+
 /** One autocannon run; `kind` is 'graphql' or 'bare'. Bodies are only scanned for GraphQL errors. */
-async function load(label, port, { connections, duration, makeRequest }) {
+async function load(label, port, { connections, duration, makeRequest, metered = false }) {
+  if (metered) await meter?.start();
   let bad = 0;
   let firstBad;
   const result = await autocannonRun(port, {
@@ -158,6 +163,7 @@ async function load(label, port, { connections, duration, makeRequest }) {
     },
   });
   const figures = { ...throughput(result), errors: result.errors + result.timeouts + bad };
+  if (metered && meter) Object.assign(figures, await meter.stop(result.requests.total));
   if (firstBad) figures.firstError = firstBad;
   log(`${label}: ${JSON.stringify(figures)}`);
   return figures;
@@ -168,7 +174,7 @@ async function measure(label, port, connections, makeRequest) {
   log(`${label}: warm-up ${WARMUP_S} s at ${connections} connections`);
   await load(`${label} warm-up`, port, { connections, duration: WARMUP_S, makeRequest });
   log(`${label}: ${DURATION_S} s at ${connections} connections`);
-  return load(label, port, { connections, duration: DURATION_S, makeRequest });
+  return load(label, port, { connections, duration: DURATION_S, makeRequest, metered: true });
 }
 
 /** What one request runs in SQL, through the server's recorder. */
@@ -219,6 +225,7 @@ async function main() {
   const problems = [];
   const startMs = await run.startServer('scripts/bench/timeline-server.mjs', [], env, { port, problems }); // runs the migrations
   const pid = run.server.pid;
+  meter = cpuMeter(pid, databaseUrl, run.database);
   log(`server healthy after ${startMs} ms`);
 
   // Readers: real members with sessions, signed up through GraphQL.
@@ -611,6 +618,9 @@ async function main() {
       'The server runs with NODE_ENV=production, as docker/Dockerfile sets it.',
       `rest: GET ${REST_PATH} (Mastodon Status entities, the same page; the readers' JWTs as bearer tokens).`,
       'VACUUM (ANALYZE) runs after seeding.',
+      'serverCpuMsPerRequest / postgresCpuMsPerRequest (measured runs): CPU time of the server process and of the ' +
+        'PostgreSQL backends of the scratch database over the run, per request, from /proc. On a machine shared with ' +
+        'other work they move much less than requests/s, so they say where a change saved work.',
     ],
   };
 }

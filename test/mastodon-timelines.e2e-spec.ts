@@ -1,4 +1,5 @@
 import { createRestAPIClient, type mastodon } from 'masto';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { uuidv7 } from '@guildhall/core';
 import { signUp, type SignedUp } from './utils/factories';
@@ -120,6 +121,26 @@ describe('Mastodon timelines, bookmarks and favourites', () => {
       expect(remote.account.acct).toBe(`dana_${TAG}@remote.example`);
       expect(remote.mediaAttachments.map((m) => m.remoteUrl)).toEqual([`https://remote.example/media/${TAG}.png`]);
       expect(statuses.find((status) => status.id === p.bobFollowers)?.visibility).toBe('private');
+    });
+
+    it('reads a page with a boost in one prepared statement for a reader without filters (ADR 0066)', async () => {
+      const spy = jest.spyOn(Client.prototype, 'query');
+      try {
+        const statuses = await masto.v1.timelines.home.list({ limit: 40 });
+        const boost = statuses.find((status) => status.id === p.bobBoost)!;
+        expect(boost.reblog?.id).toBe(p.carolPublic);
+        expect(boost.reblog?.account.id).toBe(carol.account.id);
+        // The session check is left out: whether it runs depends on the session cache (ADR 0053).
+        const statements = spy.mock.calls
+          .map(([query]) => (typeof query === 'string' ? { text: query } : (query as { name?: string; text: string })))
+          .filter((query) => !query.text.includes('AS session_id'));
+        // The page, the boost's original with its author and media, and the filters (none): one statement.
+        expect(statements.map((query) => query.text.replace(/\s+/g, ' ').slice(0, 60))).toHaveLength(1);
+        expect(statements[0].name).toMatch(/^gh_[0-9a-f]{24}$/);
+        expect(statements[0].text).toContain('AS o_media');
+      } finally {
+        spy.mockRestore();
+      }
     });
 
     it('is the same page as GraphQL HOME', async () => {

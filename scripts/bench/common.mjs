@@ -68,6 +68,50 @@ export function procKb(pid, file, field) {
   }
 }
 
+/** CPU time (user + system) a process has used, in ms; 0 if it is gone. */
+export function cpuMs(pid) {
+  try {
+    // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks, counted after the ")" of the name.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * A meter of the CPU time the server process and the PostgreSQL backends connected to `database`
+ * use (both on this machine): `start()` then `stop(requests)` gives ms per request of each. On a
+ * machine shared with other work, CPU per request moves much less than requests/s does.
+ */
+export function cpuMeter(serverPid, databaseUrl, database) {
+  let started;
+  const backends = () =>
+    withClient(databaseUrl, async (client) =>
+      (
+        await client.query('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [
+          database,
+        ])
+      ).rows.map((row) => row.pid),
+    );
+  return {
+    async start() {
+      started = { server: cpuMs(serverPid), backends: new Map((await backends()).map((pid) => [pid, cpuMs(pid)])) };
+    },
+    /**
+     * Backends that connected during the run count from zero; one that left during the run (the
+     * pool closes idle connections) is not counted, so PostgreSQL's figure is a floor.
+     */
+    async stop(requests) {
+      const server = cpuMs(serverPid) - started.server;
+      let postgres = 0;
+      for (const pid of await backends()) postgres += cpuMs(pid) - (started.backends.get(pid) ?? 0);
+      const per = (ms) => Math.round((100 * ms) / Math.max(requests, 1)) / 100;
+      return { serverCpuMsPerRequest: per(server), postgresCpuMsPerRequest: per(postgres) };
+    },
+  };
+}
+
 /** A process's resident set (VmRSS) in MB; null if the process is gone. */
 export function rssMb(pid) {
   const kb = procKb(pid, 'status', 'VmRSS');

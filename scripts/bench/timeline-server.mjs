@@ -47,7 +47,11 @@ const fastify = app.getHttpAdapter().getInstance();
 const recorder = {
   statements: [],
   afterQuery(event) {
-    recorder.statements.push({ sql: event.query, parameters: event.parameters, ms: event.executionTime ?? null });
+    recorder.statements.push({
+      sql: String(event.query),
+      parameters: event.parameters,
+      ms: event.executionTime ?? null,
+    });
   },
 };
 fastify.post('/bench/sql/start', async () => {

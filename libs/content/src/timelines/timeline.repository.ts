@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { RowMapper } from '@guildhall/core';
+import { preparedStatement, RowMapper } from '@guildhall/core';
 import { AccountEntity } from '@guildhall/identity';
 import { muteInForce } from '@guildhall/social';
 import { DataSource } from 'typeorm';
@@ -35,6 +35,8 @@ export class TimelineRepository {
   private readonly accounts: RowMapper<AccountEntity>;
   private readonly media: RowMapper<MediaAttachmentEntity>;
   private readonly columns: string;
+  /** A boost's original (`o`), its author (`oa`) and media, for `withExtras` pages. */
+  private readonly originalColumns: string;
   /**
    * How many posts past the cursor a HOME or list page walks before it reads the rest per account
    * (ADR 0059): enough that a reader whose followees post at all regularly fills the page inside
@@ -49,6 +51,9 @@ export class TimelineRepository {
     this.columns = `${this.posts.select('p', 'p_')}, ${this.accounts.select('author', 'a_')},
       coalesce((SELECT json_agg(row_to_json(m) ORDER BY m.position, m.id)
                 FROM media_attachments m WHERE m.post_id = p.id), '[]'::json) AS p_media`;
+    this.originalColumns = `, ${this.posts.select('o', 'o_')}, ${this.accounts.select('oa', 'oa_')},
+      CASE WHEN o.id IS NOT NULL THEN coalesce((SELECT json_agg(row_to_json(om) ORDER BY om.position, om.id)
+                FROM media_attachments om WHERE om.post_id = o.id), '[]'::json) END AS o_media`;
   }
 
   /** StatusExtras columns, about `coalesce(p.boost_of_id, p.id)` (the post a status renders). */
@@ -62,7 +67,8 @@ export class TimelineRepository {
       EXISTS (SELECT 1 FROM bookmarks xk WHERE xk.account_id = :viewerId AND xk.post_id = coalesce(p.boost_of_id, p.id)) AS x_bookmarked,
       EXISTS (SELECT 1 FROM pinned_posts xp WHERE xp.account_id = :viewerId AND xp.post_id = coalesce(p.boost_of_id, p.id)) AS x_pinned,
       EXISTS (SELECT 1 FROM polls xq WHERE xq.post_id = coalesce(p.boost_of_id, p.id)) AS x_has_poll,
-      EXISTS (SELECT 1 FROM conversation_mutes xc WHERE xc.account_id = :viewerId) AS x_mutes_conversations`;
+      EXISTS (SELECT 1 FROM conversation_mutes xc WHERE xc.account_id = :viewerId) AS x_mutes_conversations,
+      EXISTS (SELECT 1 FROM filters xf WHERE xf.account_id = :viewerId) AS x_has_filters`;
 
   /**
    * `authors`, when given, is SQL for every account whose posts the timeline can show (HOME: the
@@ -98,7 +104,11 @@ export class TimelineRepository {
     }
     const order = page.minId ? 'ASC' : 'DESC';
     const boostJoin = conditions.some((c) => c.includes('o.id')) ? 'LEFT JOIN posts o ON o.id = p.boost_of_id' : '';
-    const columns = `${this.columns}${page.withExtras ? TimelineRepository.EXTRAS : ''}`;
+    // With extras (the Mastodon API), a boost's original comes in the same row: its author and
+    // media too, for the renderer's loaders; the walk already checked it is visible.
+    const withOriginal = Boolean(page.withExtras && boostJoin);
+    const originalJoin = withOriginal ? 'LEFT JOIN accounts oa ON oa.id = o.account_id' : '';
+    const columns = `${this.columns}${page.withExtras ? TimelineRepository.EXTRAS : ''}${withOriginal ? this.originalColumns : ''}`;
     const cursor = (alias: string) => [
       ...(page.afterId ? [`${alias}.id < :afterId`] : []),
       ...(page.sinceId ? [`${alias}.id > :sinceId`] : []),
@@ -113,25 +123,31 @@ export class TimelineRepository {
       minId: page.minId ?? null,
       limit: page.minId ? page.limit : page.limit + 1,
     };
-    const walk = `SELECT ${columns}
+    const walkLimited = (limit: string) => `SELECT ${columns}
       FROM ${authors ? `(SELECT * FROM posts wp WHERE ${['true', ...cursor('wp')].join(' AND ')} ORDER BY wp.id ${order} LIMIT ${this.window})` : 'posts'} p
-        JOIN accounts author ON author.id = p.account_id ${boostJoin}
+        JOIN accounts author ON author.id = p.account_id ${boostJoin} ${originalJoin}
       WHERE ${[...where, ...cursor('p')].join(' AND ')}
-      ORDER BY p.id ${order} LIMIT :limit`;
+      ORDER BY p.id ${order} LIMIT ${limit}`;
+    const walk = walkLimited(':limit');
     if (!authors) return this.mapped(page, await this.dataSource.query(...positional(walk, values)));
     // One row at least (all NULL when the walk found none), with `x_beyond`: whether posts remain
     // past the window, probed only when the page came out short (the subquery is an InitPlan,
     // run when the CASE first needs it; a full page never does).
-    const rows = await this.dataSource.query<Record<string, unknown>[]>(
-      ...positional(
-        `SELECT page.*, CASE WHEN count(page.p_id) OVER () < :limit THEN (SELECT EXISTS (
+    // HOME and list pages are the hot path: their statement is a named prepared statement
+    // (ADR 0066), the page size written in it (a whole number, never user text) so that
+    // PostgreSQL's generic plan is costed as the custom one and kept: planning it took longer
+    // than running it.
+    const limit = String(values.limit);
+    if (!/^[1-9]\d{0,3}$/.test(limit)) throw new Error(`timeline page size must be a whole number: ${limit}`);
+    const [text, parameters] = positional(
+      `SELECT page.*, CASE WHEN count(page.p_id) OVER () < ${limit} THEN (SELECT EXISTS (
            SELECT 1 FROM posts bw WHERE ${['true', ...cursor('bw')].join(' AND ')}
            ORDER BY bw.id ${order} OFFSET ${this.window} LIMIT 1)) END AS x_beyond
-         FROM (SELECT 1) one LEFT JOIN (${walk}) page ON true
+         FROM (SELECT 1) one LEFT JOIN (${walkLimited(limit)}) page ON true
          ORDER BY page.p_id ${order}`,
-        values,
-      ),
+      values,
     );
+    const rows = await this.dataSource.query<Record<string, unknown>[]>(preparedStatement(text), parameters);
     const beyond = rows[0].x_beyond === true;
     const found = rows.filter((row) => row.p_id !== null);
     if (beyond) {
@@ -148,6 +164,7 @@ export class TimelineRepository {
                ORDER BY c.id ${order} LIMIT :limit)
              SELECT ${columns}
              FROM c JOIN posts p ON p.id = c.id JOIN accounts author ON author.id = p.account_id
+               ${withOriginal ? `${boostJoin} ${originalJoin}` : ''}
              ORDER BY p.id ${order}`,
             { ...values, lastId: last, limit: (values.limit as number) - found.length },
           ),
@@ -164,6 +181,15 @@ export class TimelineRepository {
       account: this.accounts.map(row, 'a_'),
       media: (row.p_media as Record<string, unknown>[]).map((media) => this.media.map(media, '')),
       ...(page.withExtras ? { extras: this.extras(row) } : {}),
+      ...(row.o_id != null && row.oa_id != null
+        ? {
+            original: {
+              post: this.posts.map(row, 'o_'),
+              account: this.accounts.map(row, 'oa_'),
+              media: (row.o_media as Record<string, unknown>[]).map((media) => this.media.map(media, '')),
+            },
+          }
+        : {}),
     }));
   }
 
@@ -191,6 +217,7 @@ export class TimelineRepository {
       pinned: row.x_pinned as boolean,
       hasPoll: row.x_has_poll as boolean,
       viewerMutesConversations: row.x_mutes_conversations as boolean,
+      viewerHasFilters: row.x_has_filters as boolean,
     };
   }
 

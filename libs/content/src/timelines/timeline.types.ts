@@ -1,3 +1,4 @@
+import type { AccountEntity } from '@guildhall/identity';
 import type { MediaAttachmentEntity } from '../media/media-attachment.entity';
 import type { PostEntity } from '../posts/post.entity';
 
@@ -21,10 +22,29 @@ export interface StatusExtras {
    * chain (VIEWER_HAS_MUTED). When false, no post of the page is muted.
    */
   viewerMutesConversations: boolean;
+  /**
+   * The viewer has some filter (in any context, expired or not). When false, no filter can
+   * match a status of the page, and the viewer's filters need not be loaded.
+   */
+  viewerHasFilters: boolean;
+}
+
+/**
+ * A boost's original as a `withExtras` HOME or list page reads it, in the boost's row: visible to
+ * the viewer (the page's rule checked it), with its author and media (in order).
+ */
+export interface TimelineOriginal {
+  post: PostEntity;
+  account: AccountEntity;
+  media: MediaAttachmentEntity[];
 }
 
 /** A timeline row: the post with its author and its media (in order), in one statement. */
-export type TimelinePost = PostEntity & { media: MediaAttachmentEntity[]; extras?: StatusExtras };
+export type TimelinePost = PostEntity & {
+  media: MediaAttachmentEntity[];
+  extras?: StatusExtras;
+  original?: TimelineOriginal;
+};
 
 /**
  * Who reads and which page. `afterId` pages to older posts (GraphQL's cursor, Mastodon's

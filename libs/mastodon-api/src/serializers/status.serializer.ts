@@ -54,6 +54,8 @@ export interface SerializeContext {
   viewerId: string | null;
   /** Apply the viewer's filters of this context: `filtered` on warn/blur, hidden ones dropped. */
   filterContext?: FilterContext;
+  /** Known from the statement that read the page: the viewer has no filter, so none is loaded. */
+  viewerHasNoFilters?: boolean;
 }
 
 /**
@@ -90,7 +92,7 @@ export class StatusSerializer {
   /** The viewer's filters for the context, loaded once per request and context. */
   private filterOf(context: SerializeContext): Promise<PostFilter | null> {
     const { viewerId, filterContext } = context;
-    if (!viewerId || !filterContext) return Promise.resolve(null);
+    if (!viewerId || !filterContext || context.viewerHasNoFilters) return Promise.resolve(null);
     let perContext = FILTERS_BY_REQUEST.get(context.loaders);
     if (!perContext)
       FILTERS_BY_REQUEST.set(context.loaders, (perContext = new Map<FilterContext, Promise<PostFilter>>()));

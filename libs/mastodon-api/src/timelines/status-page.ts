@@ -14,6 +14,7 @@ import {
   VIEWER_HAS_LIKED,
   VIEWER_HAS_MUTED,
   VIEWER_HAS_PINNED,
+  VISIBLE_POST_BY_ID,
 } from '@guildhall/content';
 import { ACCOUNT_BY_ID } from '@guildhall/identity';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -27,10 +28,10 @@ import { StatusSerializer } from '../serializers/status.serializer';
 /**
  * Renders a page of statuses (newest first) with Mastodon's Link header. Timeline rows come with
  * their authors, media and (read `withExtras`) tags, mentions, the viewer's likes, boosts,
- * bookmarks and pins, whether a poll or a muted conversation needs looking up: the request's
- * loaders are primed with them, so a page without boosts, polls or muted conversations costs no
- * query beyond the timeline's own and the viewer's filters (a boost's original is still loaded
- * through the loaders).
+ * bookmarks and pins, whether a poll or a muted conversation needs looking up, whether the
+ * viewer has any filter, and (HOME and lists) a boost's original with its author and media: the
+ * request's loaders are primed with them, so a page without polls or muted conversations, read
+ * by a viewer without filters, costs no query beyond the timeline's own.
  */
 @Injectable()
 export class StatusPage {
@@ -54,7 +55,9 @@ export class StatusPage {
     const page = rows.slice(0, limit);
 
     // The reader's filters of this context apply (hide drops a status, warn/blur mark it).
-    const context = { ...this.loaders.of(request), filterContext };
+    // Every row's extras carry whether the viewer has any filter: without one, none is loaded.
+    const viewerHasNoFilters = page.length > 0 && page.every((row) => row.extras?.viewerHasFilters === false);
+    const context = { ...this.loaders.of(request), filterContext, viewerHasNoFilters };
     const origin = this.config.values.publicOrigin;
     const { loaders } = context;
     for (const row of page) {
@@ -63,6 +66,15 @@ export class StatusPage {
         row.id,
         row.media.map((attachment) => toMediaView(attachment, origin)),
       );
+      const original = row.original;
+      if (original) {
+        loaders.get(VISIBLE_POST_BY_ID).prime(original.post.id, original.post);
+        loaders.get(ACCOUNT_BY_ID).prime(original.account.id, original.account);
+        loaders.get(MEDIA_VIEWS_BY_POST_ID).prime(
+          original.post.id,
+          original.media.map((attachment) => toMediaView(attachment, origin)),
+        );
+      }
       const extras = row.extras;
       if (!extras) continue;
       loaders.get(HASHTAGS_BY_POST_ID).prime(extras.postId, extras.tags);

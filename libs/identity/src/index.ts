@@ -10,6 +10,7 @@ export { AccountModel } from './accounts/account.model';
 export { AuthService } from './auth/auth.service';
 export { SignUpInput } from './auth/dto/sign-up.input';
 export { CredentialService } from './passwords/credential.service';
+export { SessionCache } from './sessions/session-cache';
 export { SessionCleanupService } from './sessions/session-cleanup.service';
 export { IdentityException, IdentityErrorCode } from './identity.exception';
 export { IDENTITY_QUEUE, IdentityJob, PASSWORD_MIN_LENGTH, Role } from './identity.constants';

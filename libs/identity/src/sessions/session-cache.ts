@@ -61,6 +61,16 @@ export class SessionCache {
     return this.read(tokenKey(tokenHash), load);
   }
 
+  /**
+   * Starts hearing other processes' evictions now, and resolves once this process does (it starts
+   * on the first bearer token otherwise, and remembers nothing until then). True when listening.
+   */
+  async listenNow(): Promise<boolean> {
+    this.listen();
+    await this.subscribing;
+    return this.listening;
+  }
+
   /** Forgets the named sessions here and in every other process of the installation. */
   async evict(eviction: SessionEviction): Promise<void> {
     this.evictLocally(eviction);

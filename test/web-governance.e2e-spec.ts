@@ -161,7 +161,10 @@ describe('web app: governance', () => {
       '<span class="diff-old">2,000 (20%)</span> → <span class="diff-new">3,000 (30%)</span>',
     );
     expect(member.text).toContain('Bylaws: 2,000 to 10,000 (20% to 100%).');
-    expect(member.text).not.toContain('Indivisible reserve'); // unchanged: not in the diff
+    // Unchanged, so not in its diff (the run's other suites may have decided proposals of their own).
+    const own = member.text.slice(member.text.indexOf(`aria-labelledby="proposal-${proposalId}"`));
+    expect(own.slice(0, own.indexOf('</article>'))).toContain('More cash now');
+    expect(own.slice(0, own.indexOf('</article>'))).not.toContain('Indivisible reserve');
     expect(member.text).toContain('Votes so far: 0 of 4 votes, quorum 1</p>');
     expect(member.text).toContain('<p>You have not voted.</p>');
 

@@ -300,13 +300,10 @@ const ID_BYTES = 2 + NAME_HEX;
  * byte order of the ids, equal ids in index order: sortByName's way, on bytes.
  */
 export function nameOrder(ids: Buffer, count: number): Uint32Array {
-  const order = new Uint32Array(count);
   const compare = (a: number, b: number) =>
     ids.compare(ids, b * ID_BYTES, (b + 1) * ID_BYTES, a * ID_BYTES, (a + 1) * ID_BYTES) || a - b;
   if (count > INDEX_BITS) {
-    const all = Array.from({ length: count }, (_, i) => i).sort(compare);
-    order.set(all);
-    return order;
+    return Uint32Array.from(Array.from({ length: count }, (_, i) => i).sort(compare));
   }
   const keys = new Float64Array(count);
   for (let i = 0; i < count; i++) {
@@ -317,21 +314,7 @@ export function nameOrder(ids: Buffer, count: number): Uint32Array {
     }
     keys[i] = digits * INDEX_BITS + i;
   }
-  keys.sort();
-  for (let i = 0; i < count; i++) order[i] = keys[i] % INDEX_BITS;
-  for (let start = 0; start < count;) {
-    const digits = Math.floor(keys[start] / INDEX_BITS);
-    let end = start + 1;
-    while (end < count && Math.floor(keys[end] / INDEX_BITS) === digits) end++;
-    for (let i = start + 1; i < end; i++) {
-      const item = order[i];
-      let j = i - 1;
-      while (j >= start && compare(order[j], item) > 0) order[j + 1] = order[j--];
-      order[j + 1] = item;
-    }
-    start = end;
-  }
-  return order;
+  return orderByDigits(keys, compare);
 }
 
 /** Hex digits of a name that sortByName orders by number (28 bits) and its index bits (24). */
@@ -368,21 +351,33 @@ export function sortByName<T extends { readonly id: string }>(items: T[]): T[] {
     }
     keys[i] = digits * INDEX_BITS + i;
   }
-  keys.sort();
   const original = items.slice();
-  for (let i = 0; i < n; i++) items[i] = original[keys[i] % INDEX_BITS];
-  // Runs of equal digits: by whole id (insertion sort, stable; such runs are a few items long).
+  const order = orderByDigits(keys, (a, b) => compareIds(original[a], original[b]));
+  for (let i = 0; i < n; i++) items[i] = original[order[i]];
+  return items;
+}
+
+/**
+ * The indices in the order of `keys` (each a name's SORT_DIGITS as a number times INDEX_BITS plus
+ * its index; sorted natively here), then each run of equal digits by `compare` of the indices
+ * (insertion, stable: such runs are a few items long). nameOrder's and sortByName's one way.
+ */
+function orderByDigits(keys: Float64Array, compare: (a: number, b: number) => number): Uint32Array {
+  const n = keys.length;
+  keys.sort();
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = keys[i] % INDEX_BITS;
   for (let start = 0; start < n;) {
     const digits = Math.floor(keys[start] / INDEX_BITS);
     let end = start + 1;
     while (end < n && Math.floor(keys[end] / INDEX_BITS) === digits) end++;
     for (let i = start + 1; i < end; i++) {
-      const item = items[i];
+      const item = order[i];
       let j = i - 1;
-      while (j >= start && compareIds(items[j], item) > 0) items[j + 1] = items[j--];
-      items[j + 1] = item;
+      while (j >= start && compare(order[j], item) > 0) order[j + 1] = order[j--];
+      order[j + 1] = item;
     }
     start = end;
   }
-  return items;
+  return order;
 }

@@ -2,6 +2,17 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { canonicalHash, canonicalJson } from './canonical-json';
 
+/** A plain recursive canonical writer: keys sorted by code units, everything else as JSON.stringify writes it. */
+const reference = (value: unknown): string => {
+  if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record).sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${reference(record[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+};
+
 describe('canonicalJson (RFC 8785)', () => {
   it('serialises the RFC §3.2.2 example', () => {
     const input = JSON.parse(
@@ -82,15 +93,6 @@ describe('canonicalJson (RFC 8785)', () => {
   });
 
   it('equals a plain recursive reference on any JSON value, strings of any code units included', () => {
-    const reference = (value: unknown): string => {
-      if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
-      if (typeof value === 'object' && value !== null) {
-        const record = value as Record<string, unknown>;
-        const keys = Object.keys(record).sort();
-        return `{${keys.map((key) => `${JSON.stringify(key)}:${reference(record[key])}`).join(',')}}`;
-      }
-      return JSON.stringify(value);
-    };
     const json = fc.jsonValue({
       depthSize: 'small',
       stringUnit: fc.constantFrom('a', 'é', '"', '\\', '\n', '\u0001', '\ud800', '\udc00', '\u{1F600}', '\u2028'),
@@ -129,15 +131,6 @@ describe('canonicalJson (RFC 8785)', () => {
   });
 
   it('writes runs of flat objects with keys out of order, Object.prototype names among them, as the reference', () => {
-    const reference = (value: unknown): string => {
-      if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
-      if (typeof value === 'object' && value !== null) {
-        const record = value as Record<string, unknown>;
-        const keys = Object.keys(record).sort();
-        return `{${keys.map((key) => `${JSON.stringify(key)}:${reference(record[key])}`).join(',')}}`;
-      }
-      return JSON.stringify(value);
-    };
     const key = fc.constantFrom(
       'id',
       'type',

@@ -107,16 +107,22 @@ describe('GET /metrics with METRICS_TOKEN', () => {
 
   it('reports queue depths and the durations of the jobs the worker ran', async () => {
     const queue = t.app.get<Queue>(getQueueToken(IDENTITY_QUEUE));
-    const before = await scrape();
     const labels = { queue: IDENTITY_QUEUE, job_name: IdentityJob.CleanupSessions, outcome: 'completed' };
     const count = 'guildhall_job_duration_seconds_count';
+    // The metric counts every job this run's queue completed. The worker's 'completed' event
+    // follows the job's move to completed, and the hourly cleanup's scheduler runs once at start.
+    const counted = async () => {
+      await drained([queue]);
+      return eventually(
+        async () => ({ samples: await scrape(), completed: await queue.getCompletedCount() }),
+        ({ samples, completed }) => expect(sampleOf(samples, count, labels)).toBe(completed),
+      );
+    };
+    const before = await counted();
 
     await t.app.get(SessionCleanupService).enqueue(new Date());
-    await drained([queue]);
-    // The worker's 'completed' event follows the job's move to completed.
-    const after = await eventually(scrape, (samples) =>
-      expect(sampleOf(samples, count, labels) - sampleOf(before, count, labels)).toBe(1),
-    );
+    const { samples: after, completed } = await counted();
+    expect(completed - before.completed).toBe(1);
     expect(sampleOf(after, 'guildhall_job_duration_seconds_sum', labels)).toBeGreaterThan(0);
 
     // A job delayed an hour: one more delayed (beside the repeating cleanup's next run), none waiting.

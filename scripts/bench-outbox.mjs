@@ -20,7 +20,7 @@
 // --cpu-prof writes each server's V8 CPU profile (node --cpu-prof, written when it stops) under
 // <dir>/outbox and <dir>/bus, for Chrome DevTools or scripts/bench/cpu-profile.mjs.
 import { loadavg } from 'node:os';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -77,6 +77,34 @@ const cpuMsOf = (pid) => {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 };
 const CLOCK_TICKS = 100;
+/**
+ * CPU time every PostgreSQL process on this machine has used, in ms: the writes' other half of the
+ * cost (the server is shared, so on a busy machine this counts other work's statements too).
+ */
+const postgresCpuMs = () => {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      total += cpuMsOf(entry);
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return total;
+};
+/** Server and PostgreSQL CPU per write over a window that `measure` runs. */
+async function withCpu(pid, measure) {
+  const server = cpuMsOf(pid);
+  const postgres = postgresCpuMs();
+  const result = await measure();
+  const writes = Math.max(result.requestsTotal, 1);
+  result.serverCpuMsPerWrite = round((cpuMsOf(pid) - server) / writes, 2);
+  result.postgresCpuMsPerWrite = round((postgresCpuMs() - postgres) / writes, 2);
+  return result;
+}
 
 /** A set-up call, tried again on a connection error (a loaded machine), with the cause logged. */
 async function retried(label, call) {
@@ -227,11 +255,9 @@ async function measure(label, build, { outbox, fixedRate }) {
   await load(WARMUP_S);
   const loadStart = new Date();
   log(`${label}: ${DURATION_S} s at ${CONNECTIONS} connections`);
-  const cpuBefore = cpuMsOf(run.server.pid);
-  const writes = await load(DURATION_S);
-  // The server's own CPU per write (user + system, its worker included): steadier than the rate
-  // on a machine other work shares, which slows both the server and PostgreSQL.
-  writes.serverCpuMsPerWrite = round((cpuMsOf(run.server.pid) - cpuBefore) / Math.max(writes.requestsTotal, 1), 2);
+  // The server's own CPU per write (user + system, its worker included) and PostgreSQL's: steadier
+  // than the rate on a machine other work shares, which slows both the server and PostgreSQL.
+  const writes = await withCpu(run.server.pid, () => load(DURATION_S));
   writes.graphqlErrors = errors;
   if (firstError) writes.firstError = firstError;
   log(`${label}: ${JSON.stringify(writes)}`);
@@ -244,13 +270,8 @@ async function measure(label, build, { outbox, fixedRate }) {
   log(`${label}: ${DURATION_S} s at a fixed ${rate} writes/s`);
   const fixedStart = new Date();
   const errorsBefore = errors;
-  const fixedCpuBefore = cpuMsOf(run.server.pid);
-  const fixedWrites = await load(DURATION_S, rate);
+  const fixedWrites = await withCpu(run.server.pid, () => load(DURATION_S, rate));
   fixedWrites.offeredPerSec = rate;
-  fixedWrites.serverCpuMsPerWrite = round(
-    (cpuMsOf(run.server.pid) - fixedCpuBefore) / Math.max(fixedWrites.requestsTotal, 1),
-    2,
-  );
   fixedWrites.graphqlErrors = errors - errorsBefore;
   log(`${label}: ${JSON.stringify(fixedWrites)}`);
   const fixedEnd = new Date();

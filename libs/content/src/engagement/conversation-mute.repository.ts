@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { preparedStatement } from '@guildhall/core';
 
 /** Muted conversations, keyed by the thread's root post. */
 @Injectable()
@@ -25,7 +26,8 @@ export class ConversationMuteRepository {
   async accountsMuting(postId: string, accountIds: string[]): Promise<Set<string>> {
     if (!accountIds.length) return new Set();
     const rows = await this.dataSource.query<{ account_id: string }[]>(
-      `WITH RECURSIVE up AS (
+      preparedStatement(
+        `WITH RECURSIVE up AS (
          SELECT p.id, p.in_reply_to_id, 0 AS depth FROM posts p WHERE p.id = $1
          UNION ALL
          SELECT p.id, p.in_reply_to_id, up.depth + 1 FROM posts p JOIN up ON p.id = up.in_reply_to_id
@@ -33,6 +35,8 @@ export class ConversationMuteRepository {
        )
        SELECT DISTINCT m.account_id FROM up
        JOIN conversation_mutes m ON m.root_post_id = up.id AND m.account_id = ANY($2::uuid[])`,
+        { constant: true },
+      ),
       [postId, accountIds],
     );
     return new Set(rows.map((row) => row.account_id));

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { preparedStatement } from '@guildhall/core';
 import type { CoopEventEntity } from './coop-event.entity';
 import { Contribution } from './contribution.types';
 
@@ -134,7 +135,8 @@ export class CoopEventRepository {
       return accounts[i] ?? null;
     };
     const rows: unknown[] = await this.dataSource.query(
-      `WITH s AS (
+      preparedStatement(
+        `WITH s AS (
          SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::text[],
                               $8::uuid[], $9::uuid[])
            WITH ORDINALITY AS s(id, type, member_id, actor, object, amount, reverses, active_a, active_b, ord)),
@@ -153,6 +155,8 @@ export class CoopEventRepository {
            ORDER BY ord) ordered
          ON CONFLICT (id) DO NOTHING RETURNING id)
        SELECT id FROM inserted`,
+        { constant: true },
+      ),
       [
         column((step) => recordOf(step)?.id ?? `reversal:${(step as { reverse: string }).reverse}`),
         column((step) => recordOf(step)?.type ?? Contribution.Reversal),

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { POOL_OPTIONS } from './database.module';
+import { POOL_OPTIONS, SESSION_OPTIONS } from './database.module';
+import { preparedStatement } from './prepared-statement';
 
 describe('POOL_OPTIONS', () => {
   const name = `guildhall_pool_${randomBytes(4).toString('hex')}`;
@@ -47,5 +48,28 @@ describe('POOL_OPTIONS', () => {
     await sleep(1_000);
     // Eight: a post's outbound job reads about that many things side by side (ADR 0061).
     expect(await open()).toBe(8);
+  });
+});
+
+describe('SESSION_OPTIONS', () => {
+  let source: DataSource | undefined;
+  afterAll(() => source?.destroy());
+
+  it('runs a named prepared statement on its generic plan from the first execution', async () => {
+    source = await new DataSource({
+      type: 'postgres',
+      url: process.env.TEST_DATABASE_ADMIN_URL,
+      extra: { max: 1, options: SESSION_OPTIONS },
+    }).initialize();
+    const text = `SELECT count(*)::int AS n FROM pg_class WHERE relname = $1 AND relkind = $2 /* ${randomBytes(4).toString('hex')} */`;
+    for (let i = 0; i < 3; i++) {
+      expect(await source.query(preparedStatement(text, { constant: true }), ['pg_class', 'r'])).toEqual([{ n: 1 }]);
+    }
+    const [plans] = await source.query<{ generic_plans: string; custom_plans: string }[]>(
+      'SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1',
+      [text],
+    );
+    expect({ generic: Number(plans.generic_plans), custom: Number(plans.custom_plans) }).toEqual({ generic: 3, custom: 0 });
+    expect(await source.query('SHOW plan_cache_mode')).toEqual([{ plan_cache_mode: 'force_generic_plan' }]);
   });
 });

@@ -23,6 +23,16 @@ export interface DatabaseModuleOptions {
  */
 export const POOL_OPTIONS = { max: 20, min: 8, idleTimeoutMillis: 10_000 } as const;
 
+/**
+ * Session settings of every pooled connection. `plan_cache_mode`: a named prepared statement
+ * (`preparedStatement`, chosen statement by statement for a generic plan as good as a custom one)
+ * runs its generic plan from its first execution, never planned again; PostgreSQL's own choice
+ * kept planning some of them on every call, because their estimated generic cost came out higher.
+ * Unnamed statements, all the others, are planned for their parameters whatever this says
+ * (ADR 0067).
+ */
+export const SESSION_OPTIONS = '-c plan_cache_mode=force_generic_plan';
+
 @Module({})
 export class DatabaseModule {
   static forRoot(options: DatabaseModuleOptions): DynamicModule {
@@ -43,7 +53,7 @@ export class DatabaseModule {
             // gen_random_uuid() is built into PostgreSQL 13+: no extension to install.
             uuidExtension: 'pgcrypto' as const,
             installExtensions: false,
-            extra: { ...POOL_OPTIONS, application_name: 'guildhall' },
+            extra: { ...POOL_OPTIONS, application_name: 'guildhall', options: SESSION_OPTIONS },
             logging: false,
           }),
         }),

@@ -1,4 +1,4 @@
-import { PREPARED_STATEMENT_LIMIT, preparedStatement } from './prepared-statement';
+import { PREPARED_CONSTANT_LIMIT, PREPARED_STATEMENT_LIMIT, preparedStatement } from './prepared-statement';
 
 type Config = { name: string; text: string; toString(): string };
 
@@ -20,5 +20,19 @@ describe('preparedStatement', () => {
     for (let i = 0; i < PREPARED_STATEMENT_LIMIT; i++) preparedStatement(`SELECT ${i} AS bound`);
     expect(preparedStatement('SELECT 1000 AS past_the_bound')).toBe('SELECT 1000 AS past_the_bound');
     expect((preparedStatement('SELECT 1 WHERE $1::int > 0') as unknown as Config).name).toMatch(/^gh_/);
+  });
+
+  it('names constant texts apart from built ones, so built texts past their bound do not crowd them out', () => {
+    // The built texts' bound is reached above; a constant text is still named, up to its own bound.
+    expect(preparedStatement('SELECT 2000 AS built_past_the_bound')).toBe('SELECT 2000 AS built_past_the_bound');
+    const constant = preparedStatement('SELECT 1 AS constant_text', { constant: true }) as unknown as Config;
+    expect(constant.name).toMatch(/^gh_[0-9a-f]{24}$/);
+    for (let i = 1; i < PREPARED_CONSTANT_LIMIT; i++) preparedStatement(`SELECT ${i} AS constant_bound`, { constant: true });
+    expect(preparedStatement('SELECT 3000 AS constant_past_the_bound', { constant: true })).toBe(
+      'SELECT 3000 AS constant_past_the_bound',
+    );
+    expect((preparedStatement('SELECT 1 AS constant_text', { constant: true }) as unknown as Config).name).toBe(
+      constant.name,
+    );
   });
 });

@@ -1,28 +1,40 @@
 import { createHash } from 'node:crypto';
 
 /**
- * How many statement texts one process may name (ADR 0066). PostgreSQL keeps each named statement
- * in every pooled connection that ran it, about 1 MB for a timeline statement with its generic
- * plan, so the set is bounded: past it, texts run unnamed (planned on every execution, as before).
+ * How many statement texts built from inputs one process may name (ADR 0066). PostgreSQL keeps
+ * each named statement in every pooled connection that ran it, about 1 MB for a timeline statement
+ * with its generic plan, so the set is bounded: past it, texts run unnamed (planned on every
+ * execution, as before).
  */
 export const PREPARED_STATEMENT_LIMIT = 32;
+/**
+ * How many constant texts (written in the code, one per call site: `{ constant: true }`) one
+ * process may name, counted apart so that texts built from inputs cannot crowd them out (ADR 0067).
+ * The code holds fewer; the bound only catches a caller that is not constant after all.
+ */
+export const PREPARED_CONSTANT_LIMIT = 64;
 
 const NAMES = new Map<string, string>();
+let built = 0;
+let constants = 0;
 
 /**
  * The query to hand `DataSource.query` so that node-postgres runs `text` as a named prepared
  * statement: parsed once per pooled connection (the text is not sent again), and after five
  * executions PostgreSQL may keep one generic plan for it instead of planning each one. The value
  * is node-postgres's query config (`{ name, text }`), which TypeORM passes through unchanged; its
- * `toString()` is the text, for whatever logs or records it. Texts past the bound run unnamed.
+ * `toString()` is the text, for whatever logs or records it. Texts past their bound run unnamed.
  *
  * For hot statements only, whose text is one of a few shapes (values go in parameters, never
- * into the text) and whose generic plan is as good as a custom one.
+ * into the text) and whose generic plan is as good as a custom one. `constant`: the text is a
+ * constant of the code (not built from inputs), so it counts against its own bound.
  */
-export function preparedStatement(text: string): string {
+export function preparedStatement(text: string, { constant = false }: { constant?: boolean } = {}): string {
   let name = NAMES.get(text);
   if (name === undefined) {
-    if (NAMES.size >= PREPARED_STATEMENT_LIMIT) return text;
+    if (constant ? constants >= PREPARED_CONSTANT_LIMIT : built >= PREPARED_STATEMENT_LIMIT) return text;
+    if (constant) constants++;
+    else built++;
     name = `gh_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
     NAMES.set(text, name);
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { RowsWrite } from '@guildhall/core';
+import { preparedStatement, type RowsWrite } from '@guildhall/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import { muteInForce } from '../blocks/mute-in-force';
@@ -96,12 +96,15 @@ export class NotificationRepository {
    */
   async findReachable(actorId: string, accountIds: string[]): Promise<string[]> {
     const rows = await this.dataSource.query<{ id: string }[]>(
-      `SELECT a.id FROM accounts a
+      preparedStatement(
+        `SELECT a.id FROM accounts a
         WHERE a.id = ANY($2::uuid[]) AND a.domain IS NULL
           AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = a.id AND b.target_id = $1)
           AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = a.id AND m.target_id = $1
                             AND m.hide_notifications AND ${muteInForce('m')})
           AND NOT EXISTS (SELECT 1 FROM accounts s WHERE s.id = $1 AND s.suspended_at IS NOT NULL)`,
+        { constant: true },
+      ),
       [actorId, accountIds],
     );
     return rows.map((row) => row.id);
@@ -163,7 +166,8 @@ export class NotificationRepository {
       .orIgnore() // ON CONFLICT DO NOTHING: the (account_id, dedupe_key) unique index decides.
       .returning('*')
       .getQueryAndParameters();
-    return { sql, params };
+    // One row is the local write's shape, always the same text: prepared (batches vary in size).
+    return { sql, params, constant: rows.length === 1 };
   }
 
   /** A row `insertNewStatement` returned (JSON: the dates are ISO strings). */

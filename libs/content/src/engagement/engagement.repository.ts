@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { preparedStatement } from '@guildhall/core';
 import { PostEntity, type Visibility } from '../posts/post.entity';
 import { visibleTo } from '../posts/post-visibility';
 import { BookmarkEntity } from './bookmark.entity';
@@ -57,14 +58,20 @@ export class EngagementRepository {
    */
   async lockLivePost(manager: EntityManager, postId: string): Promise<boolean> {
     const rows = await manager.query<unknown[]>(
-      'SELECT id FROM posts WHERE id = $1 AND deleted_at IS NULL FOR NO KEY UPDATE',
+      preparedStatement('SELECT id FROM posts WHERE id = $1 AND deleted_at IS NULL FOR NO KEY UPDATE', {
+        constant: true,
+      }),
       [postId],
     );
     return rows.length === 1;
   }
 
   async adjustCount(manager: EntityManager, postId: string, counter: Counter, delta: 1 | -1): Promise<void> {
-    await manager.query(`UPDATE posts SET ${counter} = GREATEST(${counter} + $2, 0) WHERE id = $1`, [postId, delta]);
+    // One text per counter (a column name of the code's, never input): prepared.
+    await manager.query(
+      preparedStatement(`UPDATE posts SET ${counter} = GREATEST(${counter} + $2, 0) WHERE id = $1`, { constant: true }),
+      [postId, delta],
+    );
   }
 
   /**

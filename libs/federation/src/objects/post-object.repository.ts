@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { MediaAttachmentEntity, PollService, type PollView, PostEntity } from '@guildhall/content';
 import { AccountEntity } from '@guildhall/identity';
 import { DataSource, In } from 'typeorm';
+import { preparedStatement } from '@guildhall/core';
 
 /** An account as a post's object needs it: a mention's target, or the author. */
 export type ObjectAccount = Pick<AccountEntity, 'id' | 'username' | 'domain' | 'uri'>;
@@ -55,13 +56,19 @@ export class PostObjectRepository {
             .find({ where: { id: In(parentIds) }, select: { id: true, local: true, uri: true } })
         : Promise.resolve([]),
       this.dataSource.query<(ObjectAccount & { post_id: string })[]>(
-        `SELECT m.post_id, a.id, a.username, a.domain, a.uri FROM mentions m JOIN accounts a ON a.id = m.account_id
+        preparedStatement(
+          `SELECT m.post_id, a.id, a.username, a.domain, a.uri FROM mentions m JOIN accounts a ON a.id = m.account_id
          WHERE m.post_id = ANY($1::uuid[]) ORDER BY a.username, a.domain NULLS FIRST`,
+          { constant: true },
+        ),
         [ids],
       ),
       this.dataSource.query<{ post_id: string; name: string }[]>(
-        `SELECT ph.post_id, h.name FROM post_hashtags ph JOIN hashtags h ON h.id = ph.hashtag_id
+        preparedStatement(
+          `SELECT ph.post_id, h.name FROM post_hashtags ph JOIN hashtags h ON h.id = ph.hashtag_id
          WHERE ph.post_id = ANY($1::uuid[]) ORDER BY h.name`,
+          { constant: true },
+        ),
         [ids],
       ),
       this.dataSource

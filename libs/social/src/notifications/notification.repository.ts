@@ -136,8 +136,11 @@ export class NotificationRepository {
    */
   async notifiedFollowerIds(authorId: string): Promise<string[]> {
     const rows = await this.dataSource.query<{ id: string }[]>(
-      `SELECT f.follower_id AS id FROM follows f JOIN accounts a ON a.id = f.follower_id
+      preparedStatement(
+        `SELECT f.follower_id AS id FROM follows f JOIN accounts a ON a.id = f.follower_id
         WHERE f.followee_id = $1 AND f.state = 'accepted' AND f.notify AND a.domain IS NULL`,
+        { constant: true },
+      ),
       [authorId],
     );
     return rows.map((row) => row.id);

@@ -69,7 +69,10 @@ describe('SESSION_OPTIONS', () => {
       'SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1',
       [text],
     );
-    expect({ generic: Number(plans.generic_plans), custom: Number(plans.custom_plans) }).toEqual({ generic: 3, custom: 0 });
+    expect({ generic: Number(plans.generic_plans), custom: Number(plans.custom_plans) }).toEqual({
+      generic: 3,
+      custom: 0,
+    });
     expect(await source.query('SHOW plan_cache_mode')).toEqual([{ plan_cache_mode: 'force_generic_plan' }]);
   });
 });

@@ -27,7 +27,8 @@ describe('preparedStatement', () => {
     expect(preparedStatement('SELECT 2000 AS built_past_the_bound')).toBe('SELECT 2000 AS built_past_the_bound');
     const constant = preparedStatement('SELECT 1 AS constant_text', { constant: true }) as unknown as Config;
     expect(constant.name).toMatch(/^gh_[0-9a-f]{24}$/);
-    for (let i = 1; i < PREPARED_CONSTANT_LIMIT; i++) preparedStatement(`SELECT ${i} AS constant_bound`, { constant: true });
+    for (let i = 1; i < PREPARED_CONSTANT_LIMIT; i++)
+      preparedStatement(`SELECT ${i} AS constant_bound`, { constant: true });
     expect(preparedStatement('SELECT 3000 AS constant_past_the_bound', { constant: true })).toBe(
       'SELECT 3000 AS constant_past_the_bound',
     );

@@ -124,18 +124,15 @@ export class OutboxRepository {
     manager: EntityManager,
     event: NewOutboxEvent,
   ): Promise<{ eventId: string; deliveries: WrittenDelivery[] }> {
-    const rows: { event_id: string; subscriber: string; leased: boolean }[] = await manager.query(
-      INSERT_EVENT_SQL,
-      [
-        event.name,
-        event.aggregate,
-        JSON.stringify(event.payload),
-        event.occurredAt,
-        event.subscribers,
-        event.leaseMs,
-        event.token,
-      ],
-    );
+    const rows: { event_id: string; subscriber: string; leased: boolean }[] = await manager.query(INSERT_EVENT_SQL, [
+      event.name,
+      event.aggregate,
+      JSON.stringify(event.payload),
+      event.occurredAt,
+      event.subscribers,
+      event.leaseMs,
+      event.token,
+    ]);
     return {
       eventId: rows[0]?.event_id ?? '',
       deliveries: rows.map((row) => ({ subscriber: row.subscriber, leased: row.leased })),

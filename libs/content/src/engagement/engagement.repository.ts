@@ -9,6 +9,12 @@ import { LikeEntity } from './like.entity';
 
 export type Counter = 'likes_count' | 'boosts_count';
 
+/** A post's engagement counts as a transaction sees them. */
+export interface PostCounts {
+  likesCount: number;
+  boostsCount: number;
+}
+
 /** A window of rows by id, as Mastodon pages: older than `maxId`, newer than `sinceId`, or just above `minId`. */
 export interface IdWindow {
   maxId: string | null;
@@ -53,25 +59,35 @@ export class EngagementRepository {
   }
 
   /**
-   * Locks the post's row until commit; false when it is gone (deleted since it was read). A
-   * concurrent delete (which locks the row FOR UPDATE) then cannot miss a boost made meanwhile.
+   * Locks the post's row until commit and reads its counts; null when it is gone (deleted since it
+   * was read). A concurrent delete (which locks the row FOR UPDATE) then cannot miss a boost made
+   * meanwhile.
    */
-  async lockLivePost(manager: EntityManager, postId: string): Promise<boolean> {
-    const rows = await manager.query<unknown[]>(
-      preparedStatement('SELECT id FROM posts WHERE id = $1 AND deleted_at IS NULL FOR NO KEY UPDATE', {
-        constant: true,
-      }),
+  async lockLivePost(manager: EntityManager, postId: string): Promise<PostCounts | null> {
+    const rows = await manager.query<PostCounts[]>(
+      preparedStatement(
+        `SELECT likes_count AS "likesCount", boosts_count AS "boostsCount" FROM posts
+          WHERE id = $1 AND deleted_at IS NULL FOR NO KEY UPDATE`,
+        { constant: true },
+      ),
       [postId],
     );
-    return rows.length === 1;
+    return rows[0] ?? null;
   }
 
-  async adjustCount(manager: EntityManager, postId: string, counter: Counter, delta: 1 | -1): Promise<void> {
+  /** Moves a counter of a post locked by `lockLivePost`; its counts after the move. */
+  async adjustCount(manager: EntityManager, postId: string, counter: Counter, delta: 1 | -1): Promise<PostCounts> {
     // One text per counter (a column name of the code's, never input): prepared.
-    await manager.query(
-      preparedStatement(`UPDATE posts SET ${counter} = GREATEST(${counter} + $2, 0) WHERE id = $1`, { constant: true }),
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [[counts]] = await manager.query<[PostCounts[], number]>(
+      preparedStatement(
+        `UPDATE posts SET ${counter} = GREATEST(${counter} + $2, 0) WHERE id = $1
+         RETURNING likes_count AS "likesCount", boosts_count AS "boostsCount"`,
+        { constant: true },
+      ),
       [postId, delta],
     );
+    return counts;
   }
 
   /**

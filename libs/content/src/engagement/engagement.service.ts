@@ -298,7 +298,8 @@ export class EngagementService {
     if (outcome === 'not-boostable') {
       throw new ContentException(ContentErrorCode.CannotBoost, 'Only public and unlisted posts can be boosted');
     }
-    return (await this.posts.findById(post.id)) ?? post;
+    // `change` left the post with its counts as the transaction saw them: no read after it.
+    return post;
   }
 
   /** Rate-limits, then the post acted on: the original of a boost; NOT_FOUND unless the viewer sees it. */
@@ -322,6 +323,8 @@ export class EngagementService {
    * the row inserted or removed, null when nothing changed), move the counter and publish the
    * event only if it changed (the event is written in the same transaction). A deleted post takes
    * no new like or boost; removing one from it removes the row and leaves its (released) counts.
+   * `post` takes the counts the transaction saw (the lock's, then the moved counter's): what the
+   * caller answers with, without reading the post again.
    */
   private async change(
     actor: Actor,
@@ -333,9 +336,10 @@ export class EngagementService {
     return this.engagement.transaction(async (manager) => {
       const live = await this.engagement.lockLivePost(manager, post.id);
       if (!live && DELTAS[event] === 1) return 'gone';
+      if (live) Object.assign(post, live);
       const engagementId = await write(manager);
       if (!engagementId) return live ? 'unchanged' : 'gone';
-      if (live) await this.engagement.adjustCount(manager, post.id, counter, DELTAS[event]);
+      if (live) Object.assign(post, await this.engagement.adjustCount(manager, post.id, counter, DELTAS[event]));
       this.logger.debug({ msg: event, postId: post.id, accountId: actor.accountId, engagementId });
       await this.events.publish(manager, event, {
         engagementId,

@@ -20,14 +20,16 @@ let constants = 0;
 
 /**
  * The query to hand `DataSource.query` so that node-postgres runs `text` as a named prepared
- * statement: parsed once per pooled connection (the text is not sent again), and after five
- * executions PostgreSQL may keep one generic plan for it instead of planning each one. The value
- * is node-postgres's query config (`{ name, text }`), which TypeORM passes through unchanged; its
- * `toString()` is the text, for whatever logs or records it. Texts past their bound run unnamed.
+ * statement: parsed once per pooled connection (the text is not sent again) and planned once, its
+ * generic plan kept from the first execution (`SESSION_OPTIONS`' `plan_cache_mode`, ADR 0067).
+ * The value is node-postgres's query config (`{ name, text }`), which TypeORM passes through
+ * unchanged; its `toString()` is the text, for whatever logs or records it. Texts past their bound
+ * run unnamed.
  *
  * For hot statements only, whose text is one of a few shapes (values go in parameters, never
- * into the text) and whose generic plan is as good as a custom one. `constant`: the text is a
- * constant of the code (not built from inputs), so it counts against its own bound.
+ * into the text) and whose generic plan is as good as a custom one: measure that before naming a
+ * statement (ADR 0067 says how; a forced generic plan can be several times slower). `constant`:
+ * the text is a constant of the code (not built from inputs), so it counts against its own bound.
  */
 export function preparedStatement(text: string, { constant = false }: { constant?: boolean } = {}): string {
   let name = NAMES.get(text);

@@ -93,7 +93,7 @@ const INSERT_EVENT_SQL = `WITH e AS (
 
 /**
  * `markDone`'s statement. Not prepared: its generic plan joins the keys' array by hash over the
- * whole table (5.7 ms against 0.45 ms planned for the keys at hand, ADR 0067).
+ * whole table (5.7 ms a call against 0.83 ms planned and run for the keys at hand, ADR 0067).
  */
 const MARK_DONE_SQL = `WITH done AS (
    UPDATE domain_event_deliveries d

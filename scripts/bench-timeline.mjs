@@ -15,7 +15,7 @@
 // last reader goes to bench-results/timeline-x<N>-*.txt.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { performance } from 'node:perf_hooks';
@@ -211,6 +211,7 @@ const stats = (values) => ({
 });
 
 async function main() {
+  const loadBefore = loadavg().map((v) => round(v, 2));
   buildIfNeeded(log);
   const { uuidv7 } = require(join(root, 'dist/libs/core/src/index.js'));
 
@@ -580,6 +581,7 @@ async function main() {
     connections: CONNECTION_COUNTS,
     warmupSeconds: WARMUP_S,
     durationSeconds: DURATION_S,
+    loadAverage: { before: loadBefore, after: loadavg().map((v) => round(v, 2)) },
     graphql: results.graphql,
     bare: results.bare,
     rest: results.rest,

@@ -15,6 +15,7 @@ export { FollowModel, FollowStateValue } from './follows/follow.model';
 export { pageComplexity } from './follows/page-complexity';
 export { NotificationModel, NotificationKind, NotificationConnection } from './notifications/notification.model';
 export { NotificationService, type NotificationSilencer } from './notifications/notification.service';
+export { NotificationInbox } from './notifications/notification-inbox.service';
 export type {
   IdBound,
   NotificationGroupRef,

@@ -2,7 +2,7 @@ import { Body, Get, Param, Patch, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConfigService } from '@guildhall/core';
 import { ACCOUNT_BY_ID, type AuthContext, CurrentAuth } from '@guildhall/identity';
-import { type NotificationEntity, NotificationService } from '@guildhall/social';
+import { type NotificationEntity, NotificationInbox } from '@guildhall/social';
 import { MastodonController, MastodonPost } from '../http/mastodon-controller.decorator';
 import { MastodonLoaders } from '../http/mastodon-request';
 import { MastodonException } from '../http/mastodon.exception';
@@ -42,7 +42,7 @@ type GroupedResults = {
 @MastodonController('api/v2/notifications')
 export class GroupedNotificationsController {
   constructor(
-    private readonly notifications: NotificationService,
+    private readonly notifications: NotificationInbox,
     private readonly serializer: NotificationSerializer,
     private readonly loaders: MastodonLoaders,
     private readonly config: ConfigService,

@@ -2,7 +2,7 @@ import { Get, Param, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConfigService, UUID_PATTERN } from '@guildhall/core';
 import { type AuthContext, CurrentAuth } from '@guildhall/identity';
-import { type NotificationEntity, type NotificationListFilter, NotificationService } from '@guildhall/social';
+import { type NotificationEntity, type NotificationListFilter, NotificationInbox } from '@guildhall/social';
 import { MastodonController, MastodonPost } from '../http/mastodon-controller.decorator';
 import { MastodonLoaders } from '../http/mastodon-request';
 import { MastodonException } from '../http/mastodon.exception';
@@ -44,7 +44,7 @@ export function inDisplayOrder(rows: NotificationEntity[], filter: NotificationL
 @MastodonController('api/v1/notifications')
 export class NotificationsController {
   constructor(
-    private readonly notifications: NotificationService,
+    private readonly notifications: NotificationInbox,
     private readonly serializer: NotificationSerializer,
     private readonly loaders: MastodonLoaders,
     private readonly unread: UnreadCount,

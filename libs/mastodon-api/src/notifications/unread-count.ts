@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { UUID_PATTERN } from '@guildhall/core';
-import { MarkerService, NotificationService } from '@guildhall/social';
+import { MarkerService, NotificationInbox } from '@guildhall/social';
 import { stringParam } from '../http/params';
 
 /** Mastodon caps its unread count (`limit`, default 100, at most 1000). */
@@ -11,7 +11,7 @@ const UNREAD_MAX = 1000;
 @Injectable()
 export class UnreadCount {
   constructor(
-    private readonly notifications: NotificationService,
+    private readonly notifications: NotificationInbox,
     private readonly markers: MarkerService,
   ) {}
 

@@ -22,7 +22,7 @@ import {
   Visibility,
 } from '@guildhall/content';
 import { AuthService, scopeAllows } from '@guildhall/identity';
-import { notificationChannel, type NotificationMessage, NotificationService } from '@guildhall/social';
+import { notificationChannel, type NotificationMessage, NotificationInbox } from '@guildhall/social';
 import { NotificationSerializer } from '../notifications/notification.serializer';
 import { ConversationSerializer } from '../serializers/conversation.serializer';
 import type { MastodonStatus } from '../serializers/mastodon-entities';
@@ -88,7 +88,7 @@ export class StreamingHub implements OnModuleInit, BeforeApplicationShutdown, On
     private readonly audience: PostAudienceRepository,
     private readonly loaderFactories: LoaderFactories,
     private readonly statuses: StatusSerializer,
-    private readonly notifications: NotificationService,
+    private readonly notifications: NotificationInbox,
     private readonly notificationSerializer: NotificationSerializer,
     private readonly auth: AuthService,
     private readonly conversations: ConversationService,

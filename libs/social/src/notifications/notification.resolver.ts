@@ -18,7 +18,7 @@ import {
   type NotificationMessage,
 } from './notification.mapper';
 import { NotificationConnection, NotificationModel } from './notification.model';
-import { NotificationService } from './notification.service';
+import { NotificationInbox } from './notification-inbox.service';
 
 interface SubscriptionContext {
   req: { user?: AuthContext };
@@ -28,7 +28,7 @@ interface SubscriptionContext {
 @Resolver(() => NotificationModel)
 export class NotificationResolver {
   constructor(
-    private readonly service: NotificationService,
+    private readonly service: NotificationInbox,
     private readonly pubSub: PubSubEngine,
     private readonly config: ConfigService,
     private readonly auth: AuthService,

@@ -1,17 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {
-  afterCursor,
   DomainEvent,
   DomainEventBus,
   EventSubscriber,
-  toPage,
   uuidv7,
-  UUID_PATTERN,
   type AccountCreatedEvent,
   type EventMeta,
   type FollowEvent,
-  type Page,
   type PollExpiredEvent,
   type PostEngagementEvent,
   type PostPublishedEvent,
@@ -23,16 +19,8 @@ import { StaffAuthority } from '@guildhall/identity';
 import DataLoader from 'dataloader';
 import { PubSubEngine } from 'graphql-subscriptions';
 import { NotificationType, type NotificationEntity } from './notification.entity';
-import { NotificationErrorCode, NotificationException } from './notification.exception';
 import { notificationChannel, toNotificationMessage } from './notification.mapper';
-import {
-  type IdBound,
-  type NotificationGroupRef,
-  type NotificationGroupSummary,
-  type NotificationListFilter,
-  NotificationRepository,
-  type NewNotification,
-} from './notification.repository';
+import { NotificationRepository, type NewNotification } from './notification.repository';
 
 /** One notify call: who hears what, before the rules (own action, blocks, mutes, silencers) apply. */
 interface NotifyIntent {
@@ -59,14 +47,8 @@ type NotificationDelivery = SubscribedDelivery<typeof EventSubscriber.Notificati
  */
 export type NotificationSilencer = (postId: string, recipientIds: string[]) => Promise<Set<string>>;
 
-export interface NotificationPageRequest {
-  first: number;
-  after?: string | null;
-  unreadOnly: boolean;
-}
-
 /**
- * Turns domain events into notifications for local recipients, and serves them to their owner.
+ * Turns domain events into notifications for local recipients (NotificationInbox serves them).
  * Never about one's own action, never from an account the recipient blocks or mutes, never about
  * a post in a conversation the recipient muted (the registered silencers), and once
  * per (type, actor, post): liking, unliking and liking again notifies once. That dedupe key
@@ -277,75 +259,6 @@ export class NotificationService implements OnModuleInit {
       postId: event.postId,
       options: { includeActor: true },
     });
-  }
-
-  async page(viewerId: string, request: NotificationPageRequest): Promise<Page<NotificationEntity>> {
-    const beforeId = afterCursor(request.after);
-    const rows = await this.notifications.page(viewerId, {
-      beforeId,
-      unreadOnly: request.unreadOnly,
-      limit: request.first,
-    });
-    return toPage(rows, request.first);
-  }
-
-  countUnread(viewerId: string): Promise<number> {
-    return this.notifications.countUnread(viewerId);
-  }
-
-  markRead(viewerId: string, upTo: string | null): Promise<number> {
-    if (upTo !== null && !UUID_PATTERN.test(upTo)) {
-      throw new NotificationException(NotificationErrorCode.InvalidId, 'upTo is not a notification id');
-    }
-    return this.notifications.markRead(viewerId, upTo?.toLowerCase() ?? null);
-  }
-
-  async markOneRead(viewerId: string, id: string): Promise<boolean> {
-    const found = UUID_PATTERN.test(id) && (await this.notifications.markOneRead(viewerId, id.toLowerCase()));
-    if (!found) throw new NotificationException(NotificationErrorCode.NotFound, 'No such notification', { id });
-    return true;
-  }
-
-  /** A page of the viewer's notifications in Mastodon's paging (ids already checked by the caller). */
-  list(viewerId: string, filter: NotificationListFilter): Promise<NotificationEntity[]> {
-    return this.notifications.list(viewerId, filter);
-  }
-
-  /**
-   * For Mastodon's grouped notifications: each group's size and newest members up to the page's
-   * upper bound, and its oldest member within the page (groups span pages; counts are the group's).
-   */
-  summarizeGroups(
-    viewerId: string,
-    groups: readonly NotificationGroupRef[],
-    range: { from: IdBound | null; to: IdBound | null },
-    samples: number,
-  ): Promise<NotificationGroupSummary[]> {
-    return this.notifications.summarizeGroups(viewerId, groups, range, samples);
-  }
-
-  /** One of the viewer's notifications; NotFound for any other (or a malformed id). */
-  async get(viewerId: string, id: string): Promise<NotificationEntity> {
-    const found = UUID_PATTERN.test(id) ? await this.notifications.findOne(viewerId, id.toLowerCase()) : null;
-    if (!found) throw new NotificationException(NotificationErrorCode.NotFound, 'No such notification', { id });
-    return found;
-  }
-
-  /** How many are newer than `afterId` (a marker), counted up to `cap`. */
-  countNewer(viewerId: string, afterId: string | null, cap: number): Promise<number> {
-    return this.notifications.countNewer(viewerId, afterId, cap);
-  }
-
-  /** Deletes some of the viewer's notifications (Mastodon's dismiss); NotFound when none of them exists. */
-  async dismiss(viewerId: string, ids: readonly string[]): Promise<void> {
-    const valid = ids.filter((id) => UUID_PATTERN.test(id)).map((id) => id.toLowerCase());
-    const deleted = valid.length ? await this.notifications.delete(viewerId, valid) : 0;
-    if (!deleted) throw new NotificationException(NotificationErrorCode.NotFound, 'No such notification', { ids });
-  }
-
-  /** Deletes all of the viewer's notifications (Mastodon's clear). */
-  async clear(viewerId: string): Promise<number> {
-    return this.notifications.delete(viewerId, null);
   }
 
   /** One delivery's notify call: its notifications stored (with their events) before the handler goes on. */

@@ -22,18 +22,20 @@
 // --cpu-prof writes each server's V8 CPU profile (node --cpu-prof, written when it stops) under
 // <dir>/outbox and <dir>/bus, for Chrome DevTools or scripts/bench/cpu-profile.mjs.
 import { loadavg } from 'node:os';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   SIGN_UP,
   autocannonRun,
+  cpuMs,
   createLog,
   createScratchRun,
   freePort,
   graphql,
   makeTempDir,
+  postgresCpuMs,
   root,
   round,
   runBenchmark,
@@ -78,37 +80,13 @@ const percentile = (values, p) => {
 };
 const summary = (values) => ({ count: values.length, p50Ms: percentile(values, 50), p99Ms: percentile(values, 99) });
 
-/** CPU time (user + system) process `pid` has used, in ms, from /proc (Linux). */
-const cpuMsOf = (pid) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-};
-const CLOCK_TICKS = 100;
-/**
- * CPU time every PostgreSQL process on this machine has used, in ms: the writes' other half of the
- * cost (the server is shared, so on a busy machine this counts other work's statements too).
- */
-const postgresCpuMs = () => {
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      total += cpuMsOf(entry);
-    } catch {
-      // The process ended between the listing and the read.
-    }
-  }
-  return total;
-};
 /** Server and PostgreSQL CPU per write over a window that `measure` runs. */
 async function withCpu(pid, measure) {
-  const server = cpuMsOf(pid);
+  const server = cpuMs(pid);
   const postgres = postgresCpuMs();
   const result = await measure();
   const writes = Math.max(result.requestsTotal, 1);
-  result.serverCpuMsPerWrite = round((cpuMsOf(pid) - server) / writes, 2);
+  result.serverCpuMsPerWrite = round((cpuMs(pid) - server) / writes, 2);
   result.postgresCpuMsPerWrite = round((postgresCpuMs() - postgres) / writes, 2);
   return result;
 }

@@ -4,7 +4,7 @@
 // the run loop (watchdog, signals, one JSON object on stdout).
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -71,12 +71,36 @@ export function procKb(pid, file, field) {
 /** CPU time (user + system) a process has used, in ms; 0 if it is gone. */
 export function cpuMs(pid) {
   try {
-    // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks, counted after the ")" of the name.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    return statCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return 0;
   }
+}
+
+/** /proc/<pid>/stat's fields 14 and 15 (utime, stime) in clock ticks, counted after the ")" of the name, in ms. */
+function statCpuMs(stat) {
+  const fields = stat.split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * CPU time every PostgreSQL process on this machine has used, in ms: backends, WAL writer,
+ * checkpointer and autovacuum alike, for figures where those count too (a write's cost is not
+ * only its backend's, which is all cpuMeter counts). On a shared machine it counts other work's
+ * statements as well.
+ */
+export function postgresCpuMs() {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.includes('(postgres)')) total += statCpuMs(stat);
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return total;
 }
 
 /**

@@ -99,7 +99,12 @@ export { nulInputHook } from './errors/nul-input.hook';
 export { inputTextPlugin } from './graphql/input-text.plugin';
 export { CompiledExecution, compiledExecutionGateway, type ExecutorGateway } from './graphql/compiled-execution';
 export { RowMapper } from './database/row-mapper';
-export { PREPARED_CONSTANT_LIMIT, PREPARED_STATEMENT_LIMIT, preparedStatement } from './database/prepared-statement';
+export {
+  PREPARED_CONSTANT_LIMIT,
+  PREPARED_STATEMENT_LIMIT,
+  preparedStatement,
+  withArrayRows,
+} from './database/prepared-statement';
 export { hostOf, normalizeHost } from './hosts/host-name';
 export { BackupWriter, type ReferencedMedia } from './backup/backup.writer';
 export { BackupRestorer, type RestoreReport } from './backup/backup.restorer';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { preparedStatement, RowMapper } from '@guildhall/core';
+import { preparedStatement, RowMapper, withArrayRows } from '@guildhall/core';
 import { AccountEntity } from '@guildhall/identity';
 import { muteInForce } from '@guildhall/social';
 import { DataSource } from 'typeorm';
@@ -8,14 +8,8 @@ import { MediaAttachmentEntity } from '../media/media-attachment.entity';
 import { PostEntity } from '../posts/post.entity';
 import { visibleTo } from '../posts/post-visibility';
 import { positional } from './positional-sql';
-import type {
-  AccountTimelineFilter,
-  HashtagQuery,
-  StatusExtras,
-  TimelineFilter,
-  TimelinePage,
-  TimelinePost,
-} from './timeline.types';
+import { readExtras, STATUS_EXTRAS, TimelineRowLayout } from './timeline-row';
+import type { AccountTimelineFilter, HashtagQuery, TimelineFilter, TimelinePage, TimelinePost } from './timeline.types';
 
 type Params = Record<string, unknown>;
 
@@ -34,9 +28,8 @@ export class TimelineRepository {
   private readonly posts: RowMapper<PostEntity>;
   private readonly accounts: RowMapper<AccountEntity>;
   private readonly media: RowMapper<MediaAttachmentEntity>;
-  private readonly columns: string;
-  /** A boost's original (`o`), its author (`oa`) and media, for `withExtras` pages. */
-  private readonly originalColumns: string;
+  /** Select lists by `withExtras` and whether a boost's original comes in its row. */
+  private readonly layouts = new Map<string, TimelineRowLayout>();
   /**
    * How many posts past the cursor a HOME or list page walks before it reads the rest per account
    * (ADR 0059): enough that a reader whose followees post at all regularly fills the page inside
@@ -48,27 +41,35 @@ export class TimelineRepository {
     this.posts = new RowMapper(dataSource, PostEntity);
     this.accounts = new RowMapper(dataSource, AccountEntity);
     this.media = new RowMapper(dataSource, MediaAttachmentEntity);
-    this.columns = `${this.posts.select('p', 'p_')}, ${this.accounts.select('author', 'a_')},
-      coalesce((SELECT json_agg(row_to_json(m) ORDER BY m.position, m.id)
-                FROM media_attachments m WHERE m.post_id = p.id), '[]'::json) AS p_media`;
-    this.originalColumns = `, ${this.posts.select('o', 'o_')}, ${this.accounts.select('oa', 'oa_')},
-      CASE WHEN o.id IS NOT NULL THEN coalesce((SELECT json_agg(row_to_json(om) ORDER BY om.position, om.id)
-                FROM media_attachments om WHERE om.post_id = o.id), '[]'::json) END AS o_media`;
   }
 
-  /** StatusExtras columns, about `coalesce(p.boost_of_id, p.id)` (the post a status renders). */
-  private static readonly EXTRAS = `,
-      coalesce((SELECT array_agg(xh.name ORDER BY xh.name) FROM post_hashtags xph JOIN hashtags xh ON xh.id = xph.hashtag_id
-                WHERE xph.post_id = coalesce(p.boost_of_id, p.id)), '{}') AS x_tags,
-      coalesce((SELECT array_agg(xm.account_id) FROM mentions xm WHERE xm.post_id = coalesce(p.boost_of_id, p.id)), '{}') AS x_mentions,
-      EXISTS (SELECT 1 FROM likes xl WHERE xl.account_id = :viewerId AND xl.post_id = coalesce(p.boost_of_id, p.id)) AS x_liked,
-      EXISTS (SELECT 1 FROM posts xb WHERE xb.account_id = :viewerId AND xb.boost_of_id = coalesce(p.boost_of_id, p.id)
-                AND xb.deleted_at IS NULL) AS x_boosted,
-      EXISTS (SELECT 1 FROM bookmarks xk WHERE xk.account_id = :viewerId AND xk.post_id = coalesce(p.boost_of_id, p.id)) AS x_bookmarked,
-      EXISTS (SELECT 1 FROM pinned_posts xp WHERE xp.account_id = :viewerId AND xp.post_id = coalesce(p.boost_of_id, p.id)) AS x_pinned,
-      EXISTS (SELECT 1 FROM polls xq WHERE xq.post_id = coalesce(p.boost_of_id, p.id)) AS x_has_poll,
-      EXISTS (SELECT 1 FROM conversation_mutes xc WHERE xc.account_id = :viewerId) AS x_mutes_conversations,
-      EXISTS (SELECT 1 FROM filters xf WHERE xf.account_id = :viewerId) AS x_has_filters`;
+  /**
+   * A page's select list: the post (`p`), its author and media; with extras, StatusExtras; with
+   * the original, a boost's original (`o`), its author (`oa`) and media.
+   */
+  private layout(withExtras: boolean, withOriginal: boolean): TimelineRowLayout {
+    const key = `${withExtras}:${withOriginal}`;
+    let layout = this.layouts.get(key);
+    if (!layout) {
+      const mediaOf = (alias: string) => `coalesce((SELECT json_agg(row_to_json(m) ORDER BY m.position, m.id)
+                FROM media_attachments m WHERE m.post_id = ${alias}.id), '[]'::json)`;
+      layout = new TimelineRowLayout([
+        { mapper: this.posts, alias: 'p', prefix: 'p_' },
+        { mapper: this.accounts, alias: 'author', prefix: 'a_' },
+        { name: 'p_media', sql: mediaOf('p') },
+        ...(withExtras ? STATUS_EXTRAS : []),
+        ...(withOriginal
+          ? [
+              { mapper: this.posts, alias: 'o', prefix: 'o_' },
+              { mapper: this.accounts, alias: 'oa', prefix: 'oa_' },
+              { name: 'o_media', sql: `CASE WHEN o.id IS NOT NULL THEN ${mediaOf('o')} END` },
+            ]
+          : []),
+      ]);
+      this.layouts.set(key, layout);
+    }
+    return layout;
+  }
 
   /**
    * `authors`, when given, is SQL for every account whose posts the timeline can show (HOME: the
@@ -108,7 +109,8 @@ export class TimelineRepository {
     // media too, for the renderer's loaders; the walk already checked it is visible.
     const withOriginal = Boolean(page.withExtras && boostJoin);
     const originalJoin = withOriginal ? 'LEFT JOIN accounts oa ON oa.id = o.account_id' : '';
-    const columns = `${this.columns}${page.withExtras ? TimelineRepository.EXTRAS : ''}${withOriginal ? this.originalColumns : ''}`;
+    const layout = this.layout(Boolean(page.withExtras), withOriginal);
+    const columns = layout.sql;
     const cursor = (alias: string) => [
       ...(page.afterId ? [`${alias}.id < :afterId`] : []),
       ...(page.sinceId ? [`${alias}.id > :sinceId`] : []),
@@ -129,7 +131,10 @@ export class TimelineRepository {
       WHERE ${[...where, ...cursor('p')].join(' AND ')}
       ORDER BY p.id ${order} LIMIT ${limit}`;
     const walk = walkLimited(':limit');
-    if (!authors) return this.mapped(page, await this.dataSource.query(...positional(walk, values)));
+    if (!authors) {
+      const [text, parameters] = positional(walk, values);
+      return this.mapped(page, layout, await this.dataSource.query(withArrayRows(text), parameters));
+    }
     // One row at least (all NULL when the walk found none), with `x_beyond`: whether posts remain
     // past the window, probed only when the page came out short (the subquery is an InitPlan,
     // run when the CASE first needs it; a full page never does).
@@ -147,11 +152,12 @@ export class TimelineRepository {
          ORDER BY page.p_id ${order}`,
       values,
     );
-    const rows = await this.dataSource.query<Record<string, unknown>[]>(preparedStatement(text), parameters);
-    const beyond = rows[0].x_beyond === true;
-    const found = rows.filter((row) => row.p_id !== null);
+    const rows = await this.dataSource.query<unknown[][]>(withArrayRows(preparedStatement(text)), parameters);
+    const id = layout.at('p_') + this.posts.indexOf('id');
+    const beyond = rows[0][layout.width] === true;
+    const found = rows.filter((row) => row[id] !== null);
     if (beyond) {
-      const last = found.at(-1)?.p_id as string | undefined;
+      const last = found.at(-1)?.[id] as string | undefined;
       const past = last ? [`p.id ${order === 'DESC' ? '<' : '>'} :lastId`] : [];
       found.push(
         ...(await this.perAuthor(
@@ -171,26 +177,35 @@ export class TimelineRepository {
         )),
       );
     }
-    return this.mapped(page, found);
+    return this.mapped(page, layout, found);
   }
 
-  private mapped(page: TimelinePage, rows: Record<string, unknown>[]): TimelinePost[] {
+  /** Array rows (`layout`'s columns in order) as TimelinePosts, newest first. */
+  private mapped(page: TimelinePage, layout: TimelineRowLayout, rows: unknown[][]): TimelinePost[] {
     if (page.minId) rows.reverse();
-    return rows.map((row) => ({
-      ...this.posts.map(row, 'p_'),
-      account: this.accounts.map(row, 'a_'),
-      media: (row.p_media as Record<string, unknown>[]).map((media) => this.media.map(media, '')),
-      ...(page.withExtras ? { extras: this.extras(row) } : {}),
-      ...(row.o_id != null && row.oa_id != null
-        ? {
-            original: {
-              post: this.posts.map(row, 'o_'),
-              account: this.accounts.map(row, 'oa_'),
-              media: (row.o_media as Record<string, unknown>[]).map((media) => this.media.map(media, '')),
-            },
-          }
-        : {}),
-    }));
+    const [post, author, media] = [layout.at('p_'), layout.at('a_'), layout.at('p_media')];
+    const original = layout.has('o_') ? [layout.at('o_'), layout.at('oa_'), layout.at('o_media')] : null;
+    const [postId, accountId] = [this.posts.indexOf('id'), this.accounts.indexOf('id')];
+    const mediaOf = (value: unknown) => (value as Record<string, unknown>[]).map((row) => this.media.map(row, ''));
+    return rows.map((row) => {
+      const mapped = this.posts.mapAt(row, post);
+      return {
+        ...mapped,
+        account: this.accounts.mapAt(row, author),
+        media: mediaOf(row[media]),
+        ...(page.withExtras ? { extras: readExtras(layout, row, mapped.boostOfId ?? mapped.id) } : {}),
+        // A boost's original and its author: both there, or it is not one (or not visible).
+        ...(original && row[original[0] + postId] != null && row[original[1] + accountId] != null
+          ? {
+              original: {
+                post: this.posts.mapAt(row, original[0]),
+                account: this.accounts.mapAt(row, original[1]),
+                media: mediaOf(row[original[2]]),
+              },
+            }
+          : {}),
+      };
+    });
   }
 
   /**
@@ -199,26 +214,11 @@ export class TimelineRepository {
    * passes `jit_above_cost` from ~50 accounts on, and compiling the plan took 0.35–13 s (ADR 0059)
    * for a statement that runs in a few milliseconds.
    */
-  private perAuthor([sql, values]: [string, unknown[]]): Promise<Record<string, unknown>[]> {
+  private perAuthor([sql, values]: [string, unknown[]]): Promise<unknown[][]> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SET LOCAL jit = off');
-      return manager.query<Record<string, unknown>[]>(sql, values);
+      return manager.query<unknown[][]>(withArrayRows(sql), values);
     });
-  }
-
-  private extras(row: Record<string, unknown>): StatusExtras {
-    return {
-      postId: (row.p_boost_of_id ?? row.p_id) as string,
-      tags: row.x_tags as string[],
-      mentionIds: row.x_mentions as string[],
-      liked: row.x_liked as boolean,
-      boosted: row.x_boosted as boolean,
-      bookmarked: row.x_bookmarked as boolean,
-      pinned: row.x_pinned as boolean,
-      hasPoll: row.x_has_poll as boolean,
-      viewerMutesConversations: row.x_mutes_conversations as boolean,
-      viewerHasFilters: row.x_has_filters as boolean,
-    };
   }
 
   /**

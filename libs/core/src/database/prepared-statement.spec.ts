@@ -1,4 +1,9 @@
-import { PREPARED_CONSTANT_LIMIT, PREPARED_STATEMENT_LIMIT, preparedStatement } from './prepared-statement';
+import {
+  PREPARED_CONSTANT_LIMIT,
+  PREPARED_STATEMENT_LIMIT,
+  preparedStatement,
+  withArrayRows,
+} from './prepared-statement';
 
 type Config = { name: string; text: string; toString(): string };
 
@@ -35,5 +40,22 @@ describe('preparedStatement', () => {
     expect((preparedStatement('SELECT 1 AS constant_text', { constant: true }) as unknown as Config).name).toBe(
       constant.name,
     );
+  });
+
+  it('reads a named or an unnamed text as array rows, keeping its name and its text', () => {
+    // Named in the first test (the bounds are spent by now; a named text stays named).
+    const named = preparedStatement('SELECT 1 WHERE $1::int > 0') as unknown as Config;
+    expect(named.name).toMatch(/^gh_/);
+    expect(withArrayRows(named as unknown as string)).toMatchObject({
+      name: named.name,
+      text: 'SELECT 1 WHERE $1::int > 0',
+      rowMode: 'array',
+    });
+    const unnamed = withArrayRows('SELECT 5000 AS unnamed_array_rows') as unknown as Config & { rowMode: string };
+    expect(unnamed).toMatchObject({ text: 'SELECT 5000 AS unnamed_array_rows', rowMode: 'array' });
+    expect(unnamed.name).toBeUndefined();
+    expect(String(unnamed)).toBe('SELECT 5000 AS unnamed_array_rows');
+    // The statement's own config is not changed (the next caller may read it as objects).
+    expect((named as unknown as { rowMode?: string }).rowMode).toBeUndefined();
   });
 });

@@ -43,3 +43,16 @@ export function preparedStatement(text: string, { constant = false }: { constant
   const statement = { name, text, toString: () => text };
   return statement as unknown as string;
 }
+
+/**
+ * `query` (a text, or what `preparedStatement` returned) read with node-postgres's
+ * `rowMode: 'array'`: each row comes back as an array of its columns in select order instead of
+ * an object keyed by their names (ADR 0068). For wide hot reads mapped by position
+ * (`RowMapper.mapAt`); TypeORM passes the config through as it does a named statement's.
+ */
+export function withArrayRows(query: string): string {
+  // A named statement is already node-postgres's config object behind the `string` type.
+  const given: unknown = query;
+  const config = typeof given === 'string' ? { text: given, toString: () => given } : (given as object);
+  return { ...config, rowMode: 'array' } as unknown as string;
+}

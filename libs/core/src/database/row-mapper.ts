@@ -8,6 +8,7 @@ import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 export class RowMapper<T extends ObjectLiteral> {
   private readonly columns: { property: string; column: string }[];
   private readonly mappers = new Map<string, (row: Record<string, unknown>) => T>();
+  private readonly arrayMappers = new Map<number, (row: readonly unknown[]) => T>();
 
   constructor(dataSource: DataSource, entity: EntityTarget<T>) {
     this.columns = dataSource
@@ -19,6 +20,34 @@ export class RowMapper<T extends ObjectLiteral> {
   /** `p.id AS "p_id", p.title AS "p_title", …` */
   select(alias: string, prefix: string): string {
     return this.columns.map(({ column }) => `${alias}.${column} AS "${prefix}${column}"`).join(', ');
+  }
+
+  /** How many columns `select` lists. */
+  get width(): number {
+    return this.columns.length;
+  }
+
+  /** Where the column of `property` sits within `select`'s list. */
+  indexOf(property: keyof T & string): number {
+    const index = this.columns.findIndex((column) => column.property === property);
+    if (index < 0) throw new Error(`no column for ${property}`);
+    return index;
+  }
+
+  /**
+   * Maps an array row (node-postgres's `rowMode: 'array'`, see `withArrayRows`) whose columns
+   * from `offset` on are this mapper's `select`, in its order. Objects with a hundred keys cost
+   * node-postgres more to build than the statement costs to run (ADR 0068); arrays do not.
+   */
+  mapAt(row: readonly unknown[], offset: number): T {
+    let mapper = this.arrayMappers.get(offset);
+    if (!mapper) {
+      const fields = this.columns.map(({ property }, index) => `${JSON.stringify(property)}: row[${offset + index}]`);
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from entity metadata only
+      mapper = new Function('row', `return { ${fields.join(', ')} };`) as (row: readonly unknown[]) => T;
+      this.arrayMappers.set(offset, mapper);
+    }
+    return mapper(row);
   }
 
   map(row: Record<string, unknown>, prefix: string): T {

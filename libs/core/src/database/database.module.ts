@@ -4,6 +4,7 @@ import type { MixedList } from 'typeorm';
 import { ConfigService } from '../config/config.service';
 import { MigrateOnStart, MigrationRunner } from './migration.runner';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { installTimestamptzParser } from './timestamptz';
 
 export interface DatabaseModuleOptions {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -41,21 +42,24 @@ export class DatabaseModule {
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [ConfigService],
-          useFactory: (config: ConfigService) => ({
-            type: 'postgres' as const,
-            url: config.databaseUrl,
-            autoLoadEntities: true,
-            synchronize: false,
-            migrationsRun: false,
-            migrations: options.migrations,
-            migrationsTableName: 'schema_migrations',
-            namingStrategy: new SnakeNamingStrategy(),
-            // gen_random_uuid() is built into PostgreSQL 13+: no extension to install.
-            uuidExtension: 'pgcrypto' as const,
-            installExtensions: false,
-            extra: { ...POOL_OPTIONS, application_name: 'guildhall', options: SESSION_OPTIONS },
-            logging: false,
-          }),
+          useFactory: (config: ConfigService) => {
+            installTimestamptzParser();
+            return {
+              type: 'postgres' as const,
+              url: config.databaseUrl,
+              autoLoadEntities: true,
+              synchronize: false,
+              migrationsRun: false,
+              migrations: options.migrations,
+              migrationsTableName: 'schema_migrations',
+              namingStrategy: new SnakeNamingStrategy(),
+              // gen_random_uuid() is built into PostgreSQL 13+: no extension to install.
+              uuidExtension: 'pgcrypto' as const,
+              installExtensions: false,
+              extra: { ...POOL_OPTIONS, application_name: 'guildhall', options: SESSION_OPTIONS },
+              logging: false,
+            };
+          },
         }),
       ],
       providers: [MigrationRunner, ...(options.migrate ? [MigrateOnStart] : [])],

@@ -46,12 +46,15 @@ export function setLinkHeader(
   options: { next?: boolean } = {},
 ): void {
   if (pageIds.length === 0) return;
+  // The request's URL is parsed once; each link is its query with one id set.
   const url = new URL(request.url, origin);
-  for (const name of ['max_id', 'since_id', 'min_id']) url.searchParams.delete(name);
+  const params = url.searchParams;
+  for (const name of ['max_id', 'since_id', 'min_id']) params.delete(name);
+  const base = `${url.origin}${url.pathname}`;
   const link = (name: string, id: string) => {
-    const target = new URL(url);
-    target.searchParams.set(name, id);
-    return target.toString();
+    const target = new URLSearchParams(params);
+    target.set(name, id);
+    return `${base}?${target.toString()}${url.hash}`;
   };
   const prev = `<${link('min_id', pageIds[0])}>; rel="prev"`;
   const next = options.next === false ? null : `<${link('max_id', pageIds[pageIds.length - 1])}>; rel="next"`;

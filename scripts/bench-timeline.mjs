@@ -49,6 +49,9 @@ if (!Number.isInteger(SCALE) || SCALE < 1 || SCALE > 50) {
   process.stderr.write('bench:timeline: --scale takes a whole number from 1 to 50\n');
   process.exit(2);
 }
+/** `--save-profiles <dir>`: the raw V8 CPU profiles (GraphQL and REST) as .cpuprofile files, for DevTools. */
+const saveAt = process.argv.indexOf('--save-profiles');
+const SAVE_PROFILES = saveAt > 0 ? process.argv[saveAt + 1] : null;
 const ACCOUNTS = 1_000 * SCALE;
 const POSTS = 100_000 * SCALE;
 const FOLLOWS_PER_ACCOUNT = 100;
@@ -108,6 +111,15 @@ function homeQuery(include) {
 const barePath = (viewerId, include, sql = 'hand-written') =>
   `/bench/home?viewer=${viewerId}${include.media ? '&media=1' : ''}${include.avatar ? '&avatar=1' : ''}` +
   (sql === 'repository' ? '&sql=repository' : '');
+
+/** Writes a profile to `--save-profiles`'s directory when given; returns it. */
+function saved(name, profile) {
+  if (SAVE_PROFILES) {
+    mkdirSync(SAVE_PROFILES, { recursive: true });
+    writeFileSync(join(SAVE_PROFILES, `timeline-${name}.cpuprofile`), JSON.stringify(profile));
+  }
+  return profile;
+}
 
 /** Waits until requests queued by the last run are served: /health answers fast twice in a row. */
 async function drain(port) {
@@ -537,7 +549,7 @@ async function main() {
       seconds: PROFILE_S,
       readers: 'fast readers',
       requestsPerSecWhileProfiling: profiled.requestsPerSec,
-      ...summariseProfile(await getJson(port, '/bench/cpu/stop', { method: 'POST' }), root),
+      ...summariseProfile(saved('graphql', await getJson(port, '/bench/cpu/stop', { method: 'POST' })), root),
     };
     await drain(port);
     await getJson(port, '/bench/cpu/start', { method: 'POST' });
@@ -550,7 +562,7 @@ async function main() {
       seconds: PROFILE_S,
       readers: 'fast readers',
       requestsPerSecWhileProfiling: restProfiled.requestsPerSec,
-      ...summariseProfile(await getJson(port, '/bench/cpu/stop', { method: 'POST' }), root),
+      ...summariseProfile(saved('rest', await getJson(port, '/bench/cpu/stop', { method: 'POST' })), root),
     };
   }
   const serverRssMbAfterLoad = rssMb(pid);

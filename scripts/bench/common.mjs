@@ -309,6 +309,8 @@ export const throughput = (result) => ({
   meanMs: round(result.latency.average),
   requestsTotal: result.requests.total,
   non2xx: result.non2xx,
+  // Response size (headers and body) per request: what the server wrote and the client read.
+  bytesPerResponse: result.requests.total > 0 ? Math.round(result.throughput.total / result.requests.total) : null,
 });
 
 /** Deletes the Redis keys under `<prefix>:` on the local Redis; logs the count or the failure. */
@@ -380,7 +382,9 @@ export function createScratchRun(log, { stopTimeoutMs = 45_000 } = {}) {
         log(`stopping the server: ${String(error)}`);
         run.server?.kill('SIGKILL');
       }
-      if (run.databaseCreated) {
+      if (run.databaseCreated && process.env.BENCH_KEEP_DATABASE === '1') {
+        log(`kept database ${database} (BENCH_KEEP_DATABASE=1): drop it when done`);
+      } else if (run.databaseCreated) {
         try {
           await withClient(ADMIN_URL, (client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
           log(`dropped database ${database}`);

@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { LoaderFactories, LoaderKey, type LoaderRequest } from '@guildhall/core';
 import DataLoader from 'dataloader';
 import { ConversationMuteRepository } from './conversation-mute.repository';
+import { BookmarkRepository } from './bookmark.repository';
 import { EngagementRepository } from './engagement.repository';
 import { PinRepository } from './pin.repository';
 
@@ -33,6 +34,7 @@ export class EngagementLoaderRegistrar implements OnModuleInit {
   constructor(
     private readonly loaders: LoaderFactories,
     private readonly engagement: EngagementRepository,
+    private readonly bookmarks: BookmarkRepository,
     private readonly pins: PinRepository,
     private readonly mutes: ConversationMuteRepository,
   ) {}
@@ -45,7 +47,7 @@ export class EngagementLoaderRegistrar implements OnModuleInit {
       viewerLoader(request, (viewerId, ids) => this.engagement.boostedAmong(viewerId, ids)),
     );
     this.loaders.register(VIEWER_HAS_BOOKMARKED, (request) =>
-      viewerLoader(request, (viewerId, ids) => this.engagement.bookmarkedAmong(viewerId, ids)),
+      viewerLoader(request, (viewerId, ids) => this.bookmarks.bookmarkedAmong(viewerId, ids)),
     );
     this.loaders.register(VIEWER_HAS_PINNED, (request) =>
       viewerLoader(request, (viewerId, ids) => this.pins.pinnedAmong(viewerId, ids)),

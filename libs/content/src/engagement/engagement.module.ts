@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { SocialModule } from '@guildhall/social';
 import { PostsModule } from '../posts/posts.module';
 import { BookmarkEntity } from './bookmark.entity';
+import { BookmarkRepository } from './bookmark.repository';
 import { ConversationMuteEntity } from './conversation-mute.entity';
 import { ConversationMuteRepository } from './conversation-mute.repository';
 import { ConversationMuteService } from './conversation-mute.service';
@@ -24,6 +25,7 @@ import { PinnedPostEntity } from './pinned-post.entity';
   ],
   providers: [
     EngagementRepository,
+    BookmarkRepository,
     EngagementService,
     EngagementResolver,
     EngagementLoaderRegistrar,

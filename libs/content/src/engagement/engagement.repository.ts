@@ -47,8 +47,9 @@ export interface EngagedPage {
 }
 
 /**
- * Likes, boosts (rows in `posts`) and bookmarks. Writes take the caller's transaction and report
- * whether a row really changed, so counters move only then — never read-modify-write.
+ * Likes and boosts (rows in `posts`), and pages of a member's likes or bookmarks. Writes take the
+ * caller's transaction and report whether a row really changed, so counters move only then —
+ * never read-modify-write. Bookmarks themselves are BookmarkRepository's.
  */
 @Injectable()
 export class EngagementRepository {
@@ -277,23 +278,6 @@ export class EngagementRepository {
     return rows[0] ? { id: rows[0].id, boostOfId: rows[0].boost_of_id } : null;
   }
 
-  async insertBookmark(manager: EntityManager, id: string, accountId: string, postId: string): Promise<boolean> {
-    const rows = await manager.query<unknown[]>(
-      `INSERT INTO bookmarks (id, account_id, post_id) VALUES ($1, $2, $3)
-       ON CONFLICT (account_id, post_id) DO NOTHING RETURNING id`,
-      [id, accountId, postId],
-    );
-    return rows.length === 1;
-  }
-
-  async deleteBookmark(manager: EntityManager, accountId: string, postId: string): Promise<boolean> {
-    const [, count] = await manager.query<[unknown[], number]>(
-      'DELETE FROM bookmarks WHERE account_id = $1 AND post_id = $2',
-      [accountId, postId],
-    );
-    return count > 0;
-  }
-
   /** Which of `postIds` the account likes. */
   likedAmong(accountId: string, postIds: string[]): Promise<Set<string>> {
     return this.idsAmong(
@@ -308,15 +292,6 @@ export class EngagementRepository {
     return this.idsAmong(
       `SELECT boost_of_id AS id FROM posts
        WHERE account_id = $1 AND boost_of_id = ANY($2) AND deleted_at IS NULL`,
-      accountId,
-      postIds,
-    );
-  }
-
-  /** Which of `postIds` the account bookmarked. */
-  bookmarkedAmong(accountId: string, postIds: string[]): Promise<Set<string>> {
-    return this.idsAmong(
-      'SELECT post_id AS id FROM bookmarks WHERE account_id = $1 AND post_id = ANY($2)',
       accountId,
       postIds,
     );
@@ -350,23 +325,6 @@ export class EngagementRepository {
       .limit(page.minId ? page.limit : page.limit + 1)
       .getMany();
     if (page.minId) rows.reverse();
-    return rows.map((row) => ({ id: row.id, post: row.post }));
-  }
-
-  /** The account's bookmarks of posts it may still see, newest bookmark first; `limit + 1` rows for paging. */
-  async findBookmarked(accountId: string, afterId: string | null, limit: number): Promise<BookmarkedPost[]> {
-    const visible = visibleTo('p', accountId);
-    const query = this.dataSource
-      .getRepository(BookmarkEntity)
-      .createQueryBuilder('b')
-      .innerJoinAndSelect('b.post', 'p')
-      .where('b.account_id = :accountId', { accountId })
-      .andWhere(visible.sql, visible.params);
-    if (afterId) query.andWhere('b.id < :afterId', { afterId });
-    const rows = await query
-      .orderBy('b.id', 'DESC')
-      .limit(limit + 1)
-      .getMany();
     return rows.map((row) => ({ id: row.id, post: row.post }));
   }
 

@@ -95,7 +95,7 @@ export class EngagementResolver {
     complexity: 20,
   })
   async bookmarks(@CurrentAuth() auth: AuthContext, @Args() args: ConnectionArgs): Promise<Connection<PostModel>> {
-    const rows = await this.service.bookmarks(auth, afterCursor(args.after), args.first);
+    const rows = await this.service.bookmarkedPosts(auth, afterCursor(args.after), args.first);
     return toConnection(toPage(rows, args.first), (row) => this.model(row.post));
   }
 

@@ -5,6 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { ContentErrorCode, ContentException } from '../content.exception';
 import { type PostEntity, Visibility } from '../posts/post.entity';
 import { PostRepository } from '../posts/post.repository';
+import { BookmarkRepository } from './bookmark.repository';
 import {
   type BookmarkedPost,
   type Counter,
@@ -79,6 +80,7 @@ export class EngagementService {
 
   constructor(
     private readonly engagement: EngagementRepository,
+    private readonly bookmarks: BookmarkRepository,
     private readonly posts: PostRepository,
     private readonly events: DomainEventBus,
     private readonly rateLimiter: RateLimiterService,
@@ -245,21 +247,19 @@ export class EngagementService {
 
   async bookmark(auth: AuthContext, id: string): Promise<PostEntity> {
     const post = await this.target(auth, id);
-    await this.engagement.transaction((manager) =>
-      this.engagement.insertBookmark(manager, uuidv7(), auth.accountId, post.id),
-    );
+    await this.bookmarks.insert(uuidv7(), auth.accountId, post.id);
     return post;
   }
 
   async unbookmark(auth: AuthContext, id: string): Promise<PostEntity> {
     const post = await this.target(auth, id);
-    await this.engagement.transaction((manager) => this.engagement.deleteBookmark(manager, auth.accountId, post.id));
+    await this.bookmarks.delete(auth.accountId, post.id);
     return post;
   }
 
   /** The viewer's bookmarks of posts still visible to them, newest bookmark first (`limit + 1` rows). */
-  bookmarks(auth: AuthContext, afterId: string | null, limit: number): Promise<BookmarkedPost[]> {
-    return this.engagement.findBookmarked(auth.accountId, afterId, limit);
+  bookmarkedPosts(auth: AuthContext, afterId: string | null, limit: number): Promise<BookmarkedPost[]> {
+    return this.bookmarks.findBookmarked(auth.accountId, afterId, limit);
   }
 
   /** A page of the viewer's bookmarks (Mastodon's paging by the bookmark's id), newest first (see findEngaged). */

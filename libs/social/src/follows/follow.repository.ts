@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AccountStateRepository } from '@guildhall/identity';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type IdPage, fetchIdPage } from '../paging/id-page';
 import { FollowEntity, FollowState } from './follow.entity';
 
 /** A follow's Mastodon options; absent ones keep their value (or the default on a new follow). */
@@ -298,105 +297,9 @@ export class FollowRepository {
     );
   }
 
-  /** Accepted follows of `followeeId`, newest first, with the follower loaded (never a suspended one). */
-  pageFollowers(followeeId: string, beforeId: string | null, limit: number): Promise<FollowEntity[]> {
-    return this.page('follower', 'f.followeeId = :accountId', followeeId, beforeId, limit);
-  }
-
-  /** Accepted follows by `followerId`, newest first, with the followee loaded (never a suspended one). */
-  pageFollowing(followerId: string, beforeId: string | null, limit: number): Promise<FollowEntity[]> {
-    return this.page('followee', 'f.followerId = :accountId', followerId, beforeId, limit);
-  }
-
-  private page(
-    relation: 'follower' | 'followee',
-    where: string,
-    accountId: string,
-    beforeId: string | null,
-    limit: number,
-  ): Promise<FollowEntity[]> {
-    const query = this.dataSource
-      .getRepository(FollowEntity)
-      .createQueryBuilder('f')
-      .innerJoinAndSelect(`f.${relation}`, 'a')
-      .where(where, { accountId })
-      .andWhere('f.state = :state', { state: FollowState.Accepted })
-      // A suspended account is hidden from lists; its follows stay, to come back if it is lifted.
-      .andWhere('a.suspendedAt IS NULL');
-    if (beforeId) query.andWhere('f.id < :beforeId', { beforeId });
-    return query.orderBy('f.id', 'DESC').limit(limit).getMany();
-  }
-
-  /** Pending requests to `followeeId`, newest first. */
-  pageRequests(followeeId: string, beforeId: string | null, limit: number): Promise<FollowEntity[]> {
-    const query = this.dataSource
-      .getRepository(FollowEntity)
-      .createQueryBuilder('f')
-      .where('f.followeeId = :followeeId', { followeeId })
-      .andWhere('f.state = :state', { state: FollowState.Pending });
-    if (beforeId) query.andWhere('f.id < :beforeId', { beforeId });
-    return query.orderBy('f.id', 'DESC').limit(limit).getMany();
-  }
-
   isFollowing(followerId: string, followeeId: string): Promise<boolean> {
     return this.dataSource
       .getRepository(FollowEntity)
       .existsBy({ followerId, followeeId, state: FollowState.Accepted });
-  }
-
-  /**
-   * Accepted follows of (`direction` followers) or by (following) `accountId` in a Mastodon page
-   * of follow ids, with the other account loaded (never a suspended one).
-   */
-  pageAccepted(direction: 'followers' | 'following', accountId: string, page: IdPage): Promise<FollowEntity[]> {
-    const [relation, where] =
-      direction === 'followers' ? ['follower', 'f.followeeId = :accountId'] : ['followee', 'f.followerId = :accountId'];
-    const query = this.dataSource
-      .getRepository(FollowEntity)
-      .createQueryBuilder('f')
-      .innerJoinAndSelect(`f.${relation}`, 'a')
-      .where(where, { accountId })
-      .andWhere('f.state = :state', { state: FollowState.Accepted })
-      .andWhere('a.suspendedAt IS NULL');
-    return fetchIdPage(query, 'f.id', page);
-  }
-
-  /** Pending requests to `followeeId` in a Mastodon page of follow ids, with the requester loaded. */
-  pagePendingWithRequester(followeeId: string, page: IdPage): Promise<FollowEntity[]> {
-    const query = this.dataSource
-      .getRepository(FollowEntity)
-      .createQueryBuilder('f')
-      .innerJoinAndSelect('f.follower', 'a')
-      .where('f.followeeId = :followeeId', { followeeId })
-      .andWhere('f.state = :state', { state: FollowState.Pending })
-      .andWhere('a.suspendedAt IS NULL');
-    return fetchIdPage(query, 'f.id', page);
-  }
-
-  /** How many pending requests to follow `followeeId` there are. */
-  countPending(followeeId: string): Promise<number> {
-    return this.dataSource.getRepository(FollowEntity).countBy({ followeeId, state: FollowState.Pending });
-  }
-
-  /**
-   * Accepted follows of any of `accountIds` by accounts `viewerId` follows (accepted), with the
-   * follower loaded (never a suspended one); newest first, at most `limit`.
-   */
-  familiarFollows(viewerId: string, accountIds: readonly string[], limit: number): Promise<FollowEntity[]> {
-    return this.dataSource
-      .getRepository(FollowEntity)
-      .createQueryBuilder('f')
-      .innerJoinAndSelect('f.follower', 'a')
-      .where('f.followeeId IN (:...accountIds)', { accountIds: [...accountIds] })
-      .andWhere('f.state = :state', { state: FollowState.Accepted })
-      .andWhere('a.suspendedAt IS NULL')
-      .andWhere(
-        `EXISTS (SELECT 1 FROM follows v WHERE v.follower_id = :viewerId AND v.followee_id = f.follower_id
-                 AND v.state = 'accepted')`,
-        { viewerId },
-      )
-      .orderBy('f.id', 'DESC')
-      .limit(limit)
-      .getMany();
   }
 }

@@ -26,6 +26,7 @@ import type { FollowConnection } from './follow-connection.model';
 import { FollowState, type FollowEntity } from './follow.entity';
 import { toFollowEvent, toFollowModel } from './follow.mapper';
 import { FollowRateLimit } from './follow-rate-limit.service';
+import { FollowPageRepository } from './follow-page.repository';
 import { type FollowOptions, FollowRepository } from './follow.repository';
 
 /** +1 or -1 on both counters of an accepted follow. */
@@ -65,6 +66,7 @@ export class FollowService {
 
   constructor(
     private readonly follows: FollowRepository,
+    private readonly pages: FollowPageRepository,
     private readonly blocks: BlockRepository,
     private readonly directory: AccountDirectory,
     private readonly rateLimit: FollowRateLimit,
@@ -306,19 +308,19 @@ export class FollowService {
 
   /** The viewer's incoming pending requests, newest first. */
   async requests(followeeId: string, args: ConnectionArgs): Promise<FollowConnection> {
-    const rows = await this.follows.pageRequests(followeeId, afterCursor(args.after), args.first + 1);
+    const rows = await this.pages.pageRequests(followeeId, afterCursor(args.after), args.first + 1);
     return toConnection(toPage(rows, args.first), toFollowModel);
   }
 
   /** Accounts following `accountId` (accepted), newest follow first; cursors are follow ids. */
   async followers(accountId: string, args: ConnectionArgs): Promise<AccountConnection> {
-    const rows = await this.follows.pageFollowers(accountId, afterCursor(args.after), args.first + 1);
+    const rows = await this.pages.pageFollowers(accountId, afterCursor(args.after), args.first + 1);
     return toConnection(toPage(rows, args.first), (row): AccountModel => this.directory.toModel(row.follower));
   }
 
   /** Accounts `accountId` follows (accepted), newest follow first; cursors are follow ids. */
   async following(accountId: string, args: ConnectionArgs): Promise<AccountConnection> {
-    const rows = await this.follows.pageFollowing(accountId, afterCursor(args.after), args.first + 1);
+    const rows = await this.pages.pageFollowing(accountId, afterCursor(args.after), args.first + 1);
     return toConnection(toPage(rows, args.first), (row): AccountModel => this.directory.toModel(row.followee));
   }
 
@@ -327,22 +329,22 @@ export class FollowService {
    * (Mastodon's paging), each with the other account loaded.
    */
   acceptedPage(direction: 'followers' | 'following', accountId: string, page: IdPage): Promise<FollowEntity[]> {
-    return this.follows.pageAccepted(direction, accountId, page);
+    return this.pages.pageAccepted(direction, accountId, page);
   }
 
   /** The viewer's incoming pending requests in a page of follow ids, each with `follower` loaded. */
   requestsPage(followeeId: string, page: IdPage): Promise<FollowEntity[]> {
-    return this.follows.pagePendingWithRequester(followeeId, page);
+    return this.pages.pagePendingWithRequester(followeeId, page);
   }
 
   /** How many accounts wait for the viewer's approval. */
   pendingRequestCount(followeeId: string): Promise<number> {
-    return this.follows.countPending(followeeId);
+    return this.pages.countPending(followeeId);
   }
 
   /** Mastodon's familiar followers: who of the accounts the viewer follows follows each of `accountIds`. */
   familiarFollows(viewerId: string, accountIds: readonly string[], limit: number): Promise<FollowEntity[]> {
     if (accountIds.length === 0) return Promise.resolve([]);
-    return this.follows.familiarFollows(viewerId, accountIds, limit);
+    return this.pages.familiarFollows(viewerId, accountIds, limit);
   }
 }

@@ -13,6 +13,7 @@ import { AccountDirectory } from './account-directory.service';
 import { AccountSocialResolver } from './account-social.resolver';
 import { FollowEntity } from './follow.entity';
 import { FollowRateLimit } from './follow-rate-limit.service';
+import { FollowPageRepository } from './follow-page.repository';
 import { FollowRepository } from './follow.repository';
 import { FollowResolver } from './follow.resolver';
 import { FollowService } from './follow.service';
@@ -25,6 +26,7 @@ import { SocialLoaders } from './social.loaders';
   imports: [TypeOrmModule.forFeature([FollowEntity, BlockEntity, MuteEntity, AccountDomainBlockEntity])],
   providers: [
     FollowRepository,
+    FollowPageRepository,
     BlockRepository,
     MuteRepository,
     RelationshipRepository,

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import multipart from '@fastify/multipart';
-import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
@@ -21,6 +20,7 @@ import { parseFormBody } from '@guildhall/mastodon-api';
 import { AppModule } from '../app.module';
 import { MAX_RESPONSE_BYTES } from '../graphql/graphql.limits';
 import { graphqlResponseLimit } from '../graphql/response-limit.hook';
+import { InputValidationPipe } from './input-validation.pipe';
 
 const METRICS_PATH = '/metrics';
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -59,7 +59,7 @@ export async function createServer(
   // Nest tries global filters last-registered first: module exceptions, then anything unexpected.
   app.useGlobalFilters(new UnexpectedErrorFilter(app.getHttpAdapter()), new DomainHttpExceptionFilter());
   app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
+    new InputValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
   );
 
   const fastify = app.getHttpAdapter().getInstance();

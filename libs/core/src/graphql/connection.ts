@@ -2,6 +2,7 @@ import { type Type } from '@nestjs/common';
 import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DEFAULT_PAGE_SIZE, encodeCursor, MAX_PAGE_SIZE, type Page } from '../pagination/cursor';
+import { RememberValid } from '../validation/remember-valid';
 import { perItemComplexity } from './complexity.estimators';
 
 @ObjectType()
@@ -13,8 +14,13 @@ export class PageInfo {
   endCursor: string | null;
 }
 
-/** `first` (1–40, default 20) and `after` (an opaque cursor) for every connection. */
+/**
+ * `first` (1–40, default 20) and `after` (an opaque cursor) for every connection. Its valid
+ * values, and its subclasses', are remembered by the global pipe (RememberValid): every page of
+ * every list asks with a few of them.
+ */
 @ArgsType()
+@RememberValid()
 export class ConnectionArgs {
   @Field(() => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE, description: `1 to ${MAX_PAGE_SIZE}` })
   @IsOptional()

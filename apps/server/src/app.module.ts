@@ -1,6 +1,6 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, ModuleRef } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { CoreModule, EventRelayModule, HealthModule, LoaderFactories, Metrics, type Runtime } from '@guildhall/core';
 import { AuthGuard, AuthService, IdentityModule } from '@guildhall/identity';
@@ -31,7 +31,7 @@ export class AppModule {
         HealthModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [LoaderFactories, Metrics, AuthService],
+          inject: [LoaderFactories, Metrics, AuthService, ModuleRef],
           useFactory: graphqlOptions,
         }),
         IdentityModule.forRoot({ worker: withWorker }),

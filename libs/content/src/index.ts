@@ -120,3 +120,4 @@ export type { FilterView } from './filters/filter.repository';
 export { FILTER_CONTEXTS, type FilterContext, type FilterAction, FilterEntity } from './filters/filter.entity';
 export { FilterKeywordEntity } from './filters/filter-keyword.entity';
 export { FilterStatusEntity } from './filters/filter-status.entity';
+export { resolvePostFieldsDirectly } from './posts/post-fields.direct';

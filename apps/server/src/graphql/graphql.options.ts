@@ -13,6 +13,8 @@ import {
   type LoaderFactories,
   type Metrics,
 } from '@guildhall/core';
+import type { ModuleRef } from '@nestjs/core';
+import { resolvePostFieldsDirectly } from '@guildhall/content';
 import type { AuthService } from '@guildhall/identity';
 import { MAX_QUERY_COMPLEXITY, MAX_QUERY_DEPTH, MAX_QUERY_FIELDS, MAX_QUERY_TOKENS } from './graphql.limits';
 import { subscriptionOptions, type GraphqlRequest } from './subscriptions.options';
@@ -20,7 +22,12 @@ import { subscriptionOptions, type GraphqlRequest } from './subscriptions.option
 /** Nest's Apollo options, plus the `gateway` Nest passes through to Apollo Server untyped. */
 type GraphqlOptions = Omit<ApolloDriverConfig, 'driver'> & { gateway: ExecutorGateway };
 
-export function graphqlOptions(loaders: LoaderFactories, metrics: Metrics, auth: AuthService): GraphqlOptions {
+export function graphqlOptions(
+  loaders: LoaderFactories,
+  metrics: Metrics,
+  auth: AuthService,
+  modules: ModuleRef,
+): GraphqlOptions {
   let schema: GraphQLSchema | undefined;
   const getSchema = () => {
     if (!schema) throw new Error('GraphQL schema not built yet');
@@ -39,6 +46,7 @@ export function graphqlOptions(loaders: LoaderFactories, metrics: Metrics, auth:
     validationRules: [fieldLimitRule(MAX_QUERY_FIELDS), depthLimitRule(MAX_QUERY_DEPTH)],
     formatError: formatGraphqlError,
     transformSchema: (built: GraphQLSchema) => {
+      resolvePostFieldsDirectly(built, modules);
       schema = built;
       return built;
     },

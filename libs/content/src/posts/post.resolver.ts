@@ -75,6 +75,7 @@ export class PostResolver {
     return post ? this.model(post) : null;
   }
 
+  // Called directly by the schema (resolvePostFieldsDirectly): no guard, interceptor or argument here.
   @ResolveField(() => AccountModel)
   async author(@Parent() post: PostModel, @Context('loaders') loaders: RequestLoaders): Promise<AccountModel> {
     const account = await loaders.get(ACCOUNT_BY_ID).load(post.accountId);
@@ -117,6 +118,7 @@ export class PostResolver {
   }
 
   // Local posts carry at most 4 (remote ones up to 16): leaves, priced at the local bound.
+  // Called directly by the schema (resolvePostFieldsDirectly): no guard, interceptor or argument here.
   @ResolveField(() => [MediaAttachmentModel], {
     description: 'Attached media, in order.',
     complexity: listComplexity(MAX_ATTACHMENTS_PER_POST),

@@ -1,5 +1,6 @@
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
+import type { ModuleRef } from '@nestjs/core';
 import type { GraphQLSchema } from 'graphql';
 import {
   compiledExecutionGateway,
@@ -13,7 +14,6 @@ import {
   type LoaderFactories,
   type Metrics,
 } from '@guildhall/core';
-import type { ModuleRef } from '@nestjs/core';
 import { resolvePostFieldsDirectly } from '@guildhall/content';
 import type { AuthService } from '@guildhall/identity';
 import { MAX_QUERY_COMPLEXITY, MAX_QUERY_DEPTH, MAX_QUERY_FIELDS, MAX_QUERY_TOKENS } from './graphql.limits';

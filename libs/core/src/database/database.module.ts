@@ -43,6 +43,7 @@ export class DatabaseModule {
         TypeOrmModule.forRootAsync({
           inject: [ConfigService],
           useFactory: (config: ConfigService) => {
+            // node-postgres's type parsers are the process's: every pool reads timestamps so (ADR 0068).
             installTimestamptzParser();
             return {
               type: 'postgres' as const,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DomainEvent, DomainEventBus } from '@guildhall/core';
+import { DomainEvent, DomainEventBus, preparedStatement, RowMapper } from '@guildhall/core';
 import { DataSource, In, QueryFailedError } from 'typeorm';
 import { Role, USERNAME_PATTERN } from '../identity.constants';
 import { AccountEntity } from './account.entity';
@@ -49,10 +49,20 @@ function uniqueViolation(error: unknown): UniqueViolation | undefined {
 
 @Injectable()
 export class AccountRepository {
+  private readonly rows: RowMapper<AccountEntity>;
+  /** Accounts by a list of ids: every request's ACCOUNT_BY_ID batch (ADR 0068). */
+  private readonly byIds: string;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: DomainEventBus,
-  ) {}
+  ) {
+    this.rows = new RowMapper(dataSource, AccountEntity);
+    // Named, with a generic plan: a bitmap scan of the primary key for the array, whatever its size.
+    this.byIds = preparedStatement(`SELECT ${this.rows.select('a', '')} FROM accounts a WHERE a.id = ANY($1::uuid[])`, {
+      constant: true,
+    });
+  }
 
   /** Inserts the account and its user in one transaction; a taken name or email is a value. */
   async createLocal(
@@ -82,8 +92,15 @@ export class AccountRepository {
     }
   }
 
-  findByIds(ids: string[]): Promise<AccountEntity[]> {
-    return ids.length ? this.dataSource.getRepository(AccountEntity).findBy({ id: In(ids) }) : Promise.resolve([]);
+  /**
+   * The accounts of `ids` that exist, in no particular order: one prepared statement read through
+   * RowMapper, as the timelines read authors (TypeORM's query building was 3% of a Mastodon home
+   * page that had mentions).
+   */
+  async findByIds(ids: string[]): Promise<AccountEntity[]> {
+    if (!ids.length) return [];
+    const rows = await this.dataSource.query<Record<string, unknown>[]>(this.byIds, [ids]);
+    return rows.map((row) => this.rows.map(row, ''));
   }
 
   /** Accounts by (username, domain) pairs, domain null for local; at most the pairs given. */

@@ -94,7 +94,7 @@ export class AccountRepository {
 
   /**
    * The accounts of `ids` that exist, in no particular order: one prepared statement read through
-   * RowMapper, as the timelines read authors (TypeORM's query building was 3% of a Mastodon home
+   * RowMapper, as the timelines read authors (TypeORM's findBy path was 3% of a Mastodon home
    * page that had mentions).
    */
   async findByIds(ids: string[]): Promise<AccountEntity[]> {

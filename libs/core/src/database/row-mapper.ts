@@ -41,31 +41,27 @@ export class RowMapper<T extends ObjectLiteral> {
    */
   mapAt(row: readonly unknown[], offset: number): T {
     let mapper = this.arrayMappers.get(offset);
-    if (!mapper) {
-      const fields = this.columns.map(({ property }, index) => `${JSON.stringify(property)}: row[${offset + index}]`);
-      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from entity metadata only
-      mapper = new Function('row', `return { ${fields.join(', ')} };`) as (row: readonly unknown[]) => T;
-      this.arrayMappers.set(offset, mapper);
-    }
+    if (!mapper) this.arrayMappers.set(offset, (mapper = this.compile((_, index) => String(offset + index))));
     return mapper(row);
   }
 
   map(row: Record<string, unknown>, prefix: string): T {
     let mapper = this.mappers.get(prefix);
-    if (!mapper) this.mappers.set(prefix, (mapper = this.compile(prefix)));
+    if (!mapper) this.mappers.set(prefix, (mapper = this.compile((column) => JSON.stringify(prefix + column))));
     return mapper(row);
   }
 
   /**
-   * One function per prefix that builds the object as a literal: every entity of a kind gets the
-   * same shape, and no key is concatenated per row (ADR 0053: this was a tenth of a timeline
-   * request's CPU). Property and column names come from the entity's metadata, quoted as JSON.
+   * One function per prefix (or offset) that builds the object as a literal: every entity of a
+   * kind gets the same shape, and no key is concatenated per row (ADR 0053: this was a tenth of a
+   * timeline request's CPU). Property names come from the entity's metadata, quoted as JSON;
+   * `key` writes where each column is found in the row (a quoted name, or an index).
    */
-  private compile(prefix: string): (row: Record<string, unknown>) => T {
+  private compile<R>(key: (column: string, index: number) => string): (row: R) => T {
     const fields = this.columns.map(
-      ({ property, column }) => `${JSON.stringify(property)}: row[${JSON.stringify(prefix + column)}]`,
+      ({ property, column }, index) => `${JSON.stringify(property)}: row[${key(column, index)}]`,
     );
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from entity metadata only
-    return new Function('row', `return { ${fields.join(', ')} };`) as (row: Record<string, unknown>) => T;
+    return new Function('row', `return { ${fields.join(', ')} };`) as (row: R) => T;
   }
 }

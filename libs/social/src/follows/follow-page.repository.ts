@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { type IdPage, fetchIdPage } from '../paging/id-page';
 import { FollowEntity, FollowState } from './follow.entity';
 
@@ -14,29 +14,37 @@ export class FollowPageRepository {
 
   /** Accepted follows of `followeeId`, newest first, with the follower loaded (never a suspended one). */
   pageFollowers(followeeId: string, beforeId: string | null, limit: number): Promise<FollowEntity[]> {
-    return this.page('follower', 'f.followeeId = :accountId', followeeId, beforeId, limit);
+    return this.beforeCursor(this.accepted('followers', followeeId), beforeId, limit);
   }
 
   /** Accepted follows by `followerId`, newest first, with the followee loaded (never a suspended one). */
   pageFollowing(followerId: string, beforeId: string | null, limit: number): Promise<FollowEntity[]> {
-    return this.page('followee', 'f.followerId = :accountId', followerId, beforeId, limit);
+    return this.beforeCursor(this.accepted('following', followerId), beforeId, limit);
   }
 
-  private page(
-    relation: 'follower' | 'followee',
-    where: string,
-    accountId: string,
-    beforeId: string | null,
-    limit: number,
-  ): Promise<FollowEntity[]> {
-    const query = this.dataSource
+  /**
+   * Accepted follows of (`direction` followers) or by (following) `accountId`, with the other
+   * account loaded: a suspended account is hidden from lists; its follows stay, to come back if
+   * it is lifted.
+   */
+  private accepted(direction: 'followers' | 'following', accountId: string): SelectQueryBuilder<FollowEntity> {
+    const [relation, where] =
+      direction === 'followers' ? ['follower', 'f.followeeId = :accountId'] : ['followee', 'f.followerId = :accountId'];
+    return this.dataSource
       .getRepository(FollowEntity)
       .createQueryBuilder('f')
       .innerJoinAndSelect(`f.${relation}`, 'a')
       .where(where, { accountId })
       .andWhere('f.state = :state', { state: FollowState.Accepted })
-      // A suspended account is hidden from lists; its follows stay, to come back if it is lifted.
       .andWhere('a.suspendedAt IS NULL');
+  }
+
+  /** `limit` rows of `query` older than `beforeId`, newest first (GraphQL's cursor paging). */
+  private beforeCursor(
+    query: SelectQueryBuilder<FollowEntity>,
+    beforeId: string | null,
+    limit: number,
+  ): Promise<FollowEntity[]> {
     if (beforeId) query.andWhere('f.id < :beforeId', { beforeId });
     return query.orderBy('f.id', 'DESC').limit(limit).getMany();
   }
@@ -48,8 +56,7 @@ export class FollowPageRepository {
       .createQueryBuilder('f')
       .where('f.followeeId = :followeeId', { followeeId })
       .andWhere('f.state = :state', { state: FollowState.Pending });
-    if (beforeId) query.andWhere('f.id < :beforeId', { beforeId });
-    return query.orderBy('f.id', 'DESC').limit(limit).getMany();
+    return this.beforeCursor(query, beforeId, limit);
   }
 
   /**
@@ -57,16 +64,7 @@ export class FollowPageRepository {
    * of follow ids, with the other account loaded (never a suspended one).
    */
   pageAccepted(direction: 'followers' | 'following', accountId: string, page: IdPage): Promise<FollowEntity[]> {
-    const [relation, where] =
-      direction === 'followers' ? ['follower', 'f.followeeId = :accountId'] : ['followee', 'f.followerId = :accountId'];
-    const query = this.dataSource
-      .getRepository(FollowEntity)
-      .createQueryBuilder('f')
-      .innerJoinAndSelect(`f.${relation}`, 'a')
-      .where(where, { accountId })
-      .andWhere('f.state = :state', { state: FollowState.Accepted })
-      .andWhere('a.suspendedAt IS NULL');
-    return fetchIdPage(query, 'f.id', page);
+    return fetchIdPage(this.accepted(direction, accountId), 'f.id', page);
   }
 
   /** Pending requests to `followeeId` in a Mastodon page of follow ids, with the requester loaded. */

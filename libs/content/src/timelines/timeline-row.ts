@@ -98,18 +98,32 @@ export const STATUS_EXTRAS = [
   { name: 'x_has_filters', sql: `EXISTS (SELECT 1 FROM filters xf WHERE xf.account_id = :viewerId)` },
 ];
 
-/** A row's StatusExtras (its layout has STATUS_EXTRAS), about `postId` (the post its status renders). */
-export function readExtras(layout: TimelineRowLayout, row: readonly unknown[], postId: string): StatusExtras {
-  return {
+/**
+ * Reads a row's StatusExtras (its layout has STATUS_EXTRAS), about `postId` (the post its status
+ * renders); the columns' offsets are looked up once, not per row.
+ */
+export function extrasReader(layout: TimelineRowLayout): (row: readonly unknown[], postId: string) => StatusExtras {
+  const [tags, mentions, liked, boosted, bookmarked, pinned, hasPoll, mutes, filters] = [
+    'x_tags',
+    'x_mentions',
+    'x_liked',
+    'x_boosted',
+    'x_bookmarked',
+    'x_pinned',
+    'x_has_poll',
+    'x_mutes_conversations',
+    'x_has_filters',
+  ].map((name) => layout.at(name));
+  return (row, postId) => ({
     postId,
-    tags: row[layout.at('x_tags')] as string[],
-    mentionIds: row[layout.at('x_mentions')] as string[],
-    liked: row[layout.at('x_liked')] as boolean,
-    boosted: row[layout.at('x_boosted')] as boolean,
-    bookmarked: row[layout.at('x_bookmarked')] as boolean,
-    pinned: row[layout.at('x_pinned')] as boolean,
-    hasPoll: row[layout.at('x_has_poll')] as boolean,
-    viewerMutesConversations: row[layout.at('x_mutes_conversations')] as boolean,
-    viewerHasFilters: row[layout.at('x_has_filters')] as boolean,
-  };
+    tags: row[tags] as string[],
+    mentionIds: row[mentions] as string[],
+    liked: row[liked] as boolean,
+    boosted: row[boosted] as boolean,
+    bookmarked: row[bookmarked] as boolean,
+    pinned: row[pinned] as boolean,
+    hasPoll: row[hasPoll] as boolean,
+    viewerMutesConversations: row[mutes] as boolean,
+    viewerHasFilters: row[filters] as boolean,
+  });
 }

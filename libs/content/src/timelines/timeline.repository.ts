@@ -8,7 +8,7 @@ import { MediaAttachmentEntity } from '../media/media-attachment.entity';
 import { PostEntity } from '../posts/post.entity';
 import { visibleTo } from '../posts/post-visibility';
 import { positional } from './positional-sql';
-import { readExtras, STATUS_EXTRAS, TimelineRowLayout } from './timeline-row';
+import { extrasReader, STATUS_EXTRAS, TimelineRowLayout } from './timeline-row';
 import type { AccountTimelineFilter, HashtagQuery, TimelineFilter, TimelinePage, TimelinePost } from './timeline.types';
 
 type Params = Record<string, unknown>;
@@ -187,13 +187,14 @@ export class TimelineRepository {
     const original = layout.has('o_') ? [layout.at('o_'), layout.at('oa_'), layout.at('o_media')] : null;
     const [postId, accountId] = [this.posts.indexOf('id'), this.accounts.indexOf('id')];
     const mediaOf = (value: unknown) => (value as Record<string, unknown>[]).map((row) => this.media.map(row, ''));
+    const extrasOf = page.withExtras ? extrasReader(layout) : null;
     return rows.map((row) => {
       const mapped = this.posts.mapAt(row, post);
       return {
         ...mapped,
         account: this.accounts.mapAt(row, author),
         media: mediaOf(row[media]),
-        ...(page.withExtras ? { extras: readExtras(layout, row, mapped.boostOfId ?? mapped.id) } : {}),
+        ...(extrasOf ? { extras: extrasOf(row, mapped.boostOfId ?? mapped.id) } : {}),
         // A boost's original and its author: both there, or it is not one (or not visible).
         ...(original && row[original[0] + postId] != null && row[original[1] + accountId] != null
           ? {

@@ -494,9 +494,7 @@ async function main() {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${list[n % list.length].token}` },
     body: queryBody,
   });
-  const bareRequestFor =
-    (list, sql = 'hand-written') =>
-    (n) => ({ method: 'GET', path: barePath(list[n % list.length].id, include, sql) });
+  const bareRequestFor = (list) => (n) => ({ method: 'GET', path: barePath(list[n % list.length].id, include) });
 
   const restRequestFor = (list) => (n) => ({
     method: 'GET',

@@ -4,6 +4,7 @@ import type { MixedList } from 'typeorm';
 import { ConfigService } from '../config/config.service';
 import { MigrateOnStart, MigrationRunner } from './migration.runner';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { installArrayRowFields } from './array-row-fields';
 import { installTimestamptzParser } from './timestamptz';
 
 export interface DatabaseModuleOptions {
@@ -43,8 +44,10 @@ export class DatabaseModule {
         TypeOrmModule.forRootAsync({
           inject: [ConfigService],
           useFactory: (config: ConfigService) => {
-            // node-postgres's type parsers are the process's: every pool reads timestamps so (ADR 0068).
+            // node-postgres's type parsers and result rows are the process's: every pool reads
+            // timestamps and array rows so (ADR 0068).
             installTimestamptzParser();
+            installArrayRowFields();
             return {
               type: 'postgres' as const,
               url: config.databaseUrl,

@@ -2,6 +2,7 @@ import { createRestAPIClient, type mastodon } from 'masto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { uuidv7 } from '@guildhall/core';
+import { StatusSerializer } from '@guildhall/mastodon-api';
 import { signUp, type SignedUp } from './utils/factories';
 import { insertBlock, insertFollow } from './utils/graph';
 import { appToken } from './utils/mastodon';
@@ -406,6 +407,109 @@ describe('Mastodon timelines, bookmarks and favourites', () => {
       expectMastodonResponse('GET', path, 200, res.body);
     }
   });
+  it('renders every home status exactly as GET /api/v1/statuses/:id does, from the row or through the loaders', async () => {
+    // Rows carrying everything are rendered from the row; a poll, a muted conversation and a
+    // mention of an account not on the page go through the loaders. Both must give the status
+    // the single-status route gives, field for field.
+    const [fay, gus, hal, ivy] = await Promise.all([signUp(t), signUp(t), signUp(t), signUp(t)]);
+    for (const followee of [gus, hal]) await insertFollow(t, fay.account.id, followee.account.id);
+    const client = async (who: SignedUp) => {
+      const token = await appToken(t, who, 'read write');
+      return (method: 'get' | 'post', path: string, body?: object) =>
+        t.http()[method](path).set('authorization', `Bearer ${token}`).send(body);
+    };
+    const [fayApi, gusApi, halApi] = await Promise.all([client(fay), client(gus), client(hal)]);
+    const created = async (by: typeof fayApi, body: object) => {
+      const res = await by('post', '/api/v1/statuses', body);
+      expect(res.status).toBe(200);
+      return (res.body as mastodon.v1.Status).id;
+    };
+    const halPost = await created(halApi, { status: `hal's #${TAG2} post` });
+    const mentionsOnPage = await created(gusApi, { status: `hello @${hal.username} #${TAG}` });
+    const mentionsOffPage = await created(gusApi, { status: `and @${ivy.username} too` });
+    await db.query(
+      `INSERT INTO media_attachments (id, account_id, post_id, mime_type, storage_key, width, height, alt_text, position)
+       VALUES ($1, $2, $3, 'image/png', $4, 640, 480, 'a picture', 0)`,
+      [uuidv7(), gus.account.id, mentionsOnPage, `test/${TAG}.png`],
+    );
+    const withPoll = await created(fayApi, { status: 'pick', poll: { options: ['x', 'y'], expires_in: 3600 } });
+    const pinned = await created(fayApi, { status: 'pinned' });
+    const muted = await created(fayApi, { status: 'muted thread' });
+    const boostRes = await halApi('post', `/api/v1/statuses/${mentionsOnPage}/reblog`);
+    expect(boostRes.status).toBe(200);
+    const boost = (boostRes.body as mastodon.v1.Status).id;
+    for (const path of [
+      `/api/v1/statuses/${halPost}/favourite`,
+      `/api/v1/statuses/${halPost}/bookmark`,
+      `/api/v1/statuses/${mentionsOnPage}/favourite`,
+      `/api/v1/statuses/${pinned}/pin`,
+    ]) {
+      expect((await fayApi('post', path)).status).toBe(200);
+    }
+
+    // Which rows went through the loaders, and every status against the single-status route.
+    const serializer = t.app.get(StatusSerializer);
+    const readHome = async () => {
+      const finished = jest.spyOn(
+        serializer as unknown as { primeAndSerialize: (row: { id: string }) => unknown },
+        'primeAndSerialize',
+      );
+      try {
+        const res = await fayApi('get', '/api/v1/timelines/home?limit=20');
+        expect(res.status).toBe(200);
+        const home = res.body as (mastodon.v1.Status & Record<string, unknown>)[];
+        expect(home.map((status) => status.id)).toEqual(
+          newestFirst([halPost, mentionsOnPage, mentionsOffPage, withPoll, pinned, muted, boost]),
+        );
+        for (const listed of home) {
+          const single = await fayApi('get', `/api/v1/statuses/${listed.id}`);
+          expect(single.status).toBe(200);
+          expect(listed).toEqual(single.body);
+        }
+        const throughLoaders = newestFirst(finished.mock.calls.map(([row]) => row.id));
+        return { home: new Map(home.map((status) => [status.id, status])), throughLoaders };
+      } finally {
+        finished.mockRestore();
+      }
+    };
+
+    // Only the poll and the mention of Ivy (not on the page) need the loaders.
+    const before = await readHome();
+    expect(before.throughLoaders).toEqual(newestFirst([mentionsOffPage, withPoll]));
+    expect(before.home.get(halPost)).toMatchObject({
+      favourited: true,
+      bookmarked: true,
+      reblogged: false,
+      pinned: false,
+      muted: false,
+      tags: [{ name: TAG2 }],
+    });
+    expect(before.home.get(pinned)).toMatchObject({ pinned: true, muted: false });
+    expect(before.home.get(withPoll)!.poll).toMatchObject({ options: [{ title: 'x' }, { title: 'y' }] });
+    expect(before.home.get(mentionsOnPage)).toMatchObject({
+      favourited: true,
+      mentions: [{ id: hal.account.id, acct: hal.username }],
+      tags: [{ name: TAG }],
+      media_attachments: [{ type: 'image', description: 'a picture', meta: { original: { width: 640, height: 480 } } }],
+    });
+    expect(before.home.get(mentionsOffPage)).toMatchObject({ mentions: [{ id: ivy.account.id, acct: ivy.username }] });
+    expect(before.home.get(boost)).toMatchObject({
+      account: { id: hal.account.id },
+      reblog: { id: mentionsOnPage, favourited: true, mentions: [{ id: hal.account.id }] },
+      favourited: true,
+      content: '',
+    });
+
+    // Once Fay mutes a conversation, whether each post is in it takes a lookup: every row.
+    expect((await fayApi('post', `/api/v1/statuses/${muted}/mute`)).status).toBe(200);
+    const after = await readHome();
+    expect(after.throughLoaders).toEqual(
+      newestFirst([halPost, mentionsOnPage, mentionsOffPage, withPoll, pinned, muted, boost]),
+    );
+    expect(after.home.get(muted)).toMatchObject({ muted: true });
+    expect(after.home.get(pinned)).toMatchObject({ muted: false });
+  });
+
   it('shows pins, polls and muted conversations on the home timeline as on the status itself', async () => {
     const [dana, erin] = await Promise.all([signUp(t), signUp(t)]);
     await insertFollow(t, dana.account.id, erin.account.id);

@@ -7,9 +7,13 @@ import {
   HASHTAGS_BY_POST_ID,
   localPostUri,
   MEDIA_VIEWS_BY_POST_ID,
+  type MediaView,
   MENTIONS_BY_POST_ID,
   POLL_BY_POST_ID,
+  type PollView,
   type PostEntity,
+  type TimelinePost,
+  toMediaView,
   VIEWER_HAS_BOOKMARKED,
   VIEWER_HAS_BOOSTED,
   VIEWER_HAS_LIKED,
@@ -58,6 +62,21 @@ export interface SerializeContext {
   viewerHasNoFilters?: boolean;
 }
 
+/** The viewer's own marks on a status (none for an anonymous reader: Mastodon leaves them out). */
+type ViewerState =
+  | Record<string, never>
+  | { favourited: boolean; reblogged: boolean; bookmarked: boolean; muted: boolean; pinned: boolean };
+
+/** What a post's own status shows beside the post, however it was gathered. */
+interface StatusParts {
+  author: AccountEntity;
+  media: MediaView[];
+  poll: PollView | null;
+  hashtags: string[];
+  mentioned: AccountEntity[];
+  viewerState: ViewerState;
+}
+
 /**
  * Posts as Mastodon `Status` entities. Everything a page of statuses needs is read through the
  * request's DataLoaders, so a page costs one query per kind of data, as a GraphQL page does.
@@ -87,6 +106,105 @@ export class StatusSerializer {
     this.prime([post], context);
     const [status, filter] = await Promise.all([this.serializeOne(post, context), this.filterOf(context)]);
     return status ? (this.applyFilter(status, filter)[0] ?? null) : null;
+  }
+
+  /**
+   * A timeline page's statuses, exactly as serializeMany gives them. A row read with its extras
+   * (and, for a boost, its original) carries everything its status shows, so it is rendered at
+   * once from the row. Only a row that needs a lookup the row cannot answer goes through the
+   * loaders, primed with what the page read: a poll (its tallies and the viewer's votes), a
+   * conversation the viewer may have muted, a mentioned account that is not on the page, a
+   * boost whose original is not in its row.
+   */
+  async serializeTimeline(rows: TimelinePost[], context: SerializeContext): Promise<MastodonStatus[]> {
+    const onPage = new Map<string, AccountEntity>();
+    for (const row of rows) {
+      onPage.set(row.account.id, row.account);
+      if (row.original) onPage.set(row.original.account.id, row.original.account);
+    }
+    const accounts = context.loaders.get(ACCOUNT_BY_ID);
+    for (const account of onPage.values()) accounts.prime(account.id, account);
+    const filter = this.filterOf(context);
+    const statuses = new Array<MastodonStatus | null>(rows.length);
+    const pending: Promise<void>[] = [];
+    rows.forEach((row, i) => {
+      const status = this.fromRow(row, onPage, context);
+      if (status) statuses[i] = status;
+      else pending.push(this.primeAndSerialize(row, context).then((loaded) => void (statuses[i] = loaded)));
+    });
+    const [, applied] = await Promise.all([Promise.all(pending), filter]);
+    return statuses
+      .filter((status): status is MastodonStatus => status !== null)
+      .flatMap((status) => this.applyFilter(status, applied));
+  }
+
+  /** The row's status from the row alone, or undefined when it needs a lookup (serializeTimeline). */
+  private fromRow(
+    row: TimelinePost,
+    onPage: ReadonlyMap<string, AccountEntity>,
+    context: SerializeContext,
+  ): MastodonStatus | undefined {
+    const extras = row.extras;
+    if (!extras || extras.hasPoll || (context.viewerId && extras.viewerMutesConversations)) return undefined;
+    const shown = row.boostOfId ? row.original : { post: row, account: row.account, media: row.media };
+    if (!shown) return undefined;
+    const mentioned: AccountEntity[] = [];
+    for (const id of extras.mentionIds) {
+      const account = onPage.get(id);
+      if (!account) return undefined;
+      mentioned.push(account);
+    }
+    const viewerState: ViewerState = context.viewerId
+      ? {
+          favourited: extras.liked,
+          reblogged: extras.boosted,
+          bookmarked: extras.bookmarked,
+          muted: false,
+          pinned: extras.pinned,
+        }
+      : {};
+    const status = this.render(shown.post, {
+      author: shown.account,
+      media: shown.media.map((attachment) => toMediaView(attachment, this.origin)),
+      poll: null,
+      hashtags: extras.tags,
+      mentioned,
+      viewerState,
+    });
+    return row.boostOfId ? this.renderBoost(row, row.account, status, viewerState) : status;
+  }
+
+  /** A row the loaders must finish: primed with everything its row read first. */
+  private primeAndSerialize(row: TimelinePost, context: SerializeContext): Promise<MastodonStatus | null> {
+    const { loaders } = context;
+    const origin = this.origin;
+    loaders.get(MEDIA_VIEWS_BY_POST_ID).prime(
+      row.id,
+      row.media.map((attachment) => toMediaView(attachment, origin)),
+    );
+    const original = row.original;
+    if (original) {
+      loaders.get(VISIBLE_POST_BY_ID).prime(original.post.id, original.post);
+      loaders.get(MEDIA_VIEWS_BY_POST_ID).prime(
+        original.post.id,
+        original.media.map((attachment) => toMediaView(attachment, origin)),
+      );
+    }
+    const extras = row.extras;
+    if (extras) {
+      loaders.get(HASHTAGS_BY_POST_ID).prime(extras.postId, extras.tags);
+      loaders.get(MENTIONS_BY_POST_ID).prime(extras.postId, extras.mentionIds);
+      // A post with a poll is loaded for its tallies and the viewer's votes; one without has none.
+      if (!extras.hasPoll) loaders.get(POLL_BY_POST_ID).prime(extras.postId, null);
+      if (context.viewerId) {
+        loaders.get(VIEWER_HAS_LIKED).prime(extras.postId, extras.liked);
+        loaders.get(VIEWER_HAS_BOOSTED).prime(extras.postId, extras.boosted);
+        loaders.get(VIEWER_HAS_BOOKMARKED).prime(extras.postId, extras.bookmarked);
+        loaders.get(VIEWER_HAS_PINNED).prime(extras.postId, extras.pinned);
+        if (!extras.viewerMutesConversations) loaders.get(VIEWER_HAS_MUTED).prime(extras.postId, false);
+      }
+    }
+    return this.serializeOne(row, context);
   }
 
   /** The viewer's filters for the context, loaded once per request and context. */
@@ -132,6 +250,16 @@ export class StatusSerializer {
       this.viewerState(original.id, context),
     ]);
     if (!booster || !reblog) return null;
+    return this.renderBoost(post, booster, reblog, viewerState);
+  }
+
+  /** A boost: the original's status inside, the boost's own fields outside (Mastodon's shape). */
+  private renderBoost(
+    post: PostEntity,
+    booster: AccountEntity,
+    reblog: MastodonStatus,
+    viewerState: ViewerState,
+  ): MastodonStatus {
     return {
       ...reblog,
       ...viewerState,
@@ -167,7 +295,7 @@ export class StatusSerializer {
     return post.account ?? (await context.loaders.get(ACCOUNT_BY_ID).load(post.accountId));
   }
 
-  private async viewerState(postId: string, context: SerializeContext) {
+  private async viewerState(postId: string, context: SerializeContext): Promise<ViewerState> {
     if (!context.viewerId) return {};
     const [favourited, reblogged, bookmarked, muted, pinned] = await Promise.all([
       context.loaders.get(VIEWER_HAS_LIKED).load(postId),
@@ -190,13 +318,21 @@ export class StatusSerializer {
       this.viewerState(post.id, context),
     ]);
     if (!author) return null;
-    const mentioned = await loaders.get(ACCOUNT_BY_ID).loadMany(mentionIds);
-    const mentions: MastodonMention[] = mentioned
-      .filter((account): account is AccountEntity => !!account && !(account instanceof Error))
-      .map((account) => {
-        const rendered = this.accounts.serialize(account);
-        return { id: rendered.id, username: rendered.username, url: rendered.url, acct: rendered.acct };
-      });
+    const mentioned = (await loaders.get(ACCOUNT_BY_ID).loadMany(mentionIds)).filter(
+      (account): account is AccountEntity => !!account && !(account instanceof Error),
+    );
+    return this.render(post, { author, media, poll, hashtags, mentioned, viewerState });
+  }
+
+  /** A post's own status from what it shows beside the post (content(), or a timeline row). */
+  private render(
+    post: PostEntity,
+    { author, media, poll, hashtags, mentioned, viewerState }: StatusParts,
+  ): MastodonStatus {
+    const mentions: MastodonMention[] = mentioned.map((account) => {
+      const rendered = this.accounts.serialize(account);
+      return { id: rendered.id, username: rendered.username, url: rendered.url, acct: rendered.acct };
+    });
     const uri = post.local ? localPostUri(this.origin, post.id) : (post.uri ?? '');
     return {
       id: post.id,

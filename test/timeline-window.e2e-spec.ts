@@ -240,6 +240,41 @@ describe('HOME and list timelines read through a window', () => {
     expect(listNewer.map((row) => row.id)).toEqual(listed.slice(-3, -1));
   });
 
+  it('reuses each HOME and list statement by its shape: the text a fresh repository builds, every shape its own', async () => {
+    const viewerId = reader.account.id;
+    const shapes: (TimelinePage & { viewerId: string })[] = [];
+    for (const withExtras of [false, true])
+      for (const afterId of [null, home[1]])
+        for (const sinceId of [undefined, home.at(-1)])
+          for (const minId of [undefined, home.at(-2)])
+            for (const limit of [2, 3]) shapes.push({ viewerId, afterId, sinceId, minId, limit, withExtras });
+    const statementOf = async (read: () => Promise<TimelinePost[]>) => {
+      const query = jest.spyOn(db, 'query');
+      try {
+        const ids = (await read()).map((row) => row.id);
+        const [first] = query.mock.calls[0] as [{ text: string } | string];
+        return { ids, text: typeof first === 'string' ? first : first.text };
+      } finally {
+        query.mockRestore();
+      }
+    };
+    const reused = new Windowed(db, 3);
+    const seen = new Set<string>();
+    for (const kind of ['home', 'list'] as const) {
+      const read = (repository: TimelineRepository, page: TimelinePage & { viewerId: string }) =>
+        kind === 'home' ? repository.home(page) : repository.list(page, list);
+      for (const shape of shapes) await read(reused, shape);
+      for (const shape of shapes) {
+        const again = await statementOf(() => read(reused, shape));
+        const fresh = await statementOf(() => read(new Windowed(db, 3), shape));
+        expect(again).toEqual(fresh);
+        seen.add(again.text);
+      }
+    }
+    // Every kind × extras × cursor × size is a statement of its own.
+    expect(seen.size).toBe(shapes.length * 2);
+  });
+
   it('rows of the second step are full rows: author and media, and StatusExtras when asked', async () => {
     const rows = await new Windowed(db, 1).home({
       viewerId: reader.account.id,

@@ -1,9 +1,15 @@
 /** Statements already translated by `positional`: a few dozen shapes, built from timeline.repository.ts's fragments. */
-const POSITIONAL = new Map<string, { text: string; names: string[] }>();
+const POSITIONAL = new Map<string, PositionalStatement>();
 const POSITIONAL_ENTRIES = 256;
 
+/** A statement with `:name` placeholders as PostgreSQL's `$n` text and the names in `$n` order. */
+export interface PositionalStatement {
+  text: string;
+  names: string[];
+}
+
 /** `:name` placeholders to PostgreSQL's `$n`, the same name always the same number. */
-export function positional(sql: string, params: Record<string, unknown>): [string, unknown[]] {
+export function positionalStatement(sql: string): PositionalStatement {
   let translated = POSITIONAL.get(sql);
   if (!translated) {
     const names: string[] = [];
@@ -19,5 +25,11 @@ export function positional(sql: string, params: Record<string, unknown>): [strin
     if (POSITIONAL.size >= POSITIONAL_ENTRIES) POSITIONAL.delete(POSITIONAL.keys().next().value!);
     POSITIONAL.set(sql, translated);
   }
-  return [translated.text, translated.names.map((name) => params[name])];
+  return translated;
+}
+
+/** The statement's text and its parameters in `$n` order (positionalStatement). */
+export function positional(sql: string, params: Record<string, unknown>): [string, unknown[]] {
+  const { text, names } = positionalStatement(sql);
+  return [text, names.map((name) => params[name])];
 }

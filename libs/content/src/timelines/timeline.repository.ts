@@ -7,11 +7,14 @@ import { DataSource } from 'typeorm';
 import { MediaAttachmentEntity } from '../media/media-attachment.entity';
 import { PostEntity } from '../posts/post.entity';
 import { visibleTo } from '../posts/post-visibility';
-import { positional } from './positional-sql';
+import { positional, positionalStatement, type PositionalStatement } from './positional-sql';
 import { extrasReader, STATUS_EXTRAS, TimelineRowLayout } from './timeline-row';
 import type { AccountTimelineFilter, HashtagQuery, TimelineFilter, TimelinePage, TimelinePost } from './timeline.types';
 
 type Params = Record<string, unknown>;
+
+/** How many windowed statement shapes one repository keeps (kinds × viewer × extras × cursors × sizes). */
+const WINDOWED_SHAPES = 64;
 
 /**
  * Timeline queries. Every one pages by the time-ordered id (`id < after`, newest first) and
@@ -36,6 +39,12 @@ export class TimelineRepository {
    * it, few enough that walking all of it stays in milliseconds. Tests narrow it.
    */
   protected readonly window: number = 2_000;
+  /**
+   * HOME's and lists' windowed statements by shape (see `run`'s `kind`): each is several KB of
+   * text, and building it and looking its translation up by that text on every page cost 3% of a
+   * REST home page.
+   */
+  private readonly windowed = new Map<string, PositionalStatement>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.posts = new RowMapper(dataSource, PostEntity);
@@ -88,12 +97,17 @@ export class TimelineRepository {
    *
    * Step 1 returned every matching post of its window, so the rows of step 2 are exactly the ones
    * that follow them: the page is the one the unbounded walk returns, wherever the window ends.
+   *
+   * `kind` (with `authors`): the caller's conditions and `authors` are the same text for every
+   * page of that kind but for whether there is a viewer, so step 1's statement is built once per
+   * kind and page shape (viewer, extras, cursors, size) and reused.
    */
   private async run(
     page: TimelinePage,
     conditions: string[],
     params: Params = {},
     authors?: string,
+    kind?: 'home' | 'list',
   ): Promise<TimelinePost[]> {
     const visible = visibleTo('p', page.viewerId);
     const where = [visible.sql, ...conditions];
@@ -144,15 +158,26 @@ export class TimelineRepository {
     // than running it.
     const limit = String(values.limit);
     if (!/^[1-9]\d{0,3}$/.test(limit)) throw new Error(`timeline page size must be a whole number: ${limit}`);
-    const [text, parameters] = positional(
-      `SELECT page.*, CASE WHEN count(page.p_id) OVER () < ${limit} THEN (SELECT EXISTS (
+    const shape = kind
+      ? `${kind}:${page.viewerId ? 'viewer' : ''}:${page.withExtras ? 'extras' : ''}:${page.afterId ? 'after' : ''}:${page.sinceId ? 'since' : ''}:${page.minId ? 'min' : ''}:${limit}`
+      : undefined;
+    let statement = shape ? this.windowed.get(shape) : undefined;
+    if (!statement) {
+      statement = positionalStatement(
+        `SELECT page.*, CASE WHEN count(page.p_id) OVER () < ${limit} THEN (SELECT EXISTS (
            SELECT 1 FROM posts bw WHERE ${['true', ...cursor('bw')].join(' AND ')}
            ORDER BY bw.id ${order} OFFSET ${this.window} LIMIT 1)) END AS x_beyond
          FROM (SELECT 1) one LEFT JOIN (${walkLimited(limit)}) page ON true
          ORDER BY page.p_id ${order}`,
-      values,
-    );
-    const rows = await this.dataSource.query<unknown[][]>(withArrayRows(preparedStatement(text)), parameters);
+      );
+      if (shape) {
+        // Bounded as the translations are: past it, the oldest shape is built again when next asked for.
+        if (this.windowed.size >= WINDOWED_SHAPES) this.windowed.delete(this.windowed.keys().next().value!);
+        this.windowed.set(shape, statement);
+      }
+    }
+    const parameters = statement.names.map((name) => values[name]);
+    const rows = await this.dataSource.query<unknown[][]>(withArrayRows(preparedStatement(statement.text)), parameters);
     const id = layout.at('p_') + this.posts.indexOf('id');
     const beyond = rows[0][layout.width] === true;
     const found = rows.filter((row) => row[id] !== null);
@@ -292,6 +317,7 @@ export class TimelineRepository {
       ],
       {},
       authors,
+      'home',
     );
   }
 
@@ -320,6 +346,7 @@ export class TimelineRepository {
       ],
       { listId },
       'SELECT la.account_id FROM list_accounts la WHERE la.list_id = :listId',
+      'list',
     );
   }
 

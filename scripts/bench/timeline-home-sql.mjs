@@ -16,7 +16,7 @@
 export const HOME_PAGE_SIZE = 20;
 
 /** visibleTo(alias, $1) from post-visibility.ts; `tag` keeps subquery aliases unique. */
-const visibleTo = (alias, tag) => `(${alias}.deleted_at IS NULL
+export const visibleTo = (alias, tag) => `(${alias}.deleted_at IS NULL
       AND (
         ${alias}.visibility IN ('public', 'unlisted')
         OR ${alias}.account_id = $1
@@ -31,7 +31,7 @@ const visibleTo = (alias, tag) => `(${alias}.deleted_at IS NULL
            OR (${tag}b.account_id = ${alias}.account_id AND ${tag}b.target_id = $1)
       ))`;
 
-const notMuted = (alias, tag) =>
+export const notMuted = (alias, tag) =>
   `NOT EXISTS (SELECT 1 FROM mutes ${tag} WHERE ${tag}.account_id = $1 AND ${tag}.target_id = ${alias}.account_id)`;
 
 function homeSql(boostJoin, boostRule) {

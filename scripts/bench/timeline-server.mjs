@@ -12,6 +12,7 @@ import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MASTODON_HOME_SQL, toMastodonHome } from './mastodon-home-sql.mjs';
 import { HOME_PAGE_SIZE, HOME_SQL, REPOSITORY_HOME_SQL, toHomeResponse } from './timeline-home-sql.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -45,6 +46,28 @@ app
         ? await dataSource.query(REPOSITORY_HOME_SQL, [viewer, HOME_PAGE_SIZE + 1])
         : await dataSource.query(PREPARED_HOME_SQL, [viewer]);
     return toHomeResponse(rows, HOME_PAGE_SIZE, origin, { media: media === '1', avatar: avatar === '1' });
+  });
+
+// The second floor of bench:mastodon: the REST home page's bytes (statuses and Link header) from
+// hand-written SQL and JSON (mastodon-home-sql.mjs), the viewer a query parameter as above.
+const PREPARED_MASTODON_HOME_SQL = preparedStatement(MASTODON_HOME_SQL);
+app
+  .getHttpAdapter()
+  .getInstance()
+  .get('/bench/mastodon-home', async (request, reply) => {
+    const { viewer } = request.query;
+    if (typeof viewer !== 'string' || !UUID_PATTERN.test(viewer)) {
+      return reply.code(400).send({ error: 'viewer must be an account id' });
+    }
+    const rows = await dataSource.query(PREPARED_MASTODON_HOME_SQL, [viewer]);
+    const statuses = toMastodonHome(rows, origin);
+    if (statuses.length) {
+      const page = `${origin}/api/v1/timelines/home?limit=${HOME_PAGE_SIZE}`;
+      const links = [`<${page}&min_id=${statuses[0].id}>; rel="prev"`];
+      if (rows.length > HOME_PAGE_SIZE) links.unshift(`<${page}&max_id=${statuses.at(-1).id}>; rel="next"`);
+      reply.header('link', links.join(', '));
+    }
+    return statuses;
   });
 
 const fastify = app.getHttpAdapter().getInstance();

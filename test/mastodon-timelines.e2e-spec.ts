@@ -124,21 +124,35 @@ describe('Mastodon timelines, bookmarks and favourites', () => {
       expect(statuses.find((status) => status.id === p.bobFollowers)?.visibility).toBe('private');
     });
 
-    it('reads a page with a boost in one prepared statement for a reader without filters (ADR 0066)', async () => {
+    it('reads a full page with a boost in one prepared statement for a reader without filters (ADR 0066)', async () => {
       const spy = jest.spyOn(Client.prototype, 'query');
-      try {
-        const statuses = await masto.v1.timelines.home.list({ limit: 40 });
-        const boost = statuses.find((status) => status.id === p.bobBoost)!;
-        expect(boost.reblog?.id).toBe(p.carolPublic);
-        expect(boost.reblog?.account.id).toBe(carol.account.id);
+      const statementsOf = async (limit: number) => {
+        spy.mockClear();
+        const statuses = await masto.v1.timelines.home.list({ limit });
         // The session check is left out: whether it runs depends on the session cache (ADR 0053).
         const statements = spy.mock.calls
           .map(([query]) => (typeof query === 'string' ? { text: query } : (query as { name?: string; text: string })))
           .filter((query) => !query.text.includes('AS session_id'));
+        return { statuses, statements };
+      };
+      try {
+        // Home holds 6 statuses, the boost fourth: a page of 4 is full (a look-ahead row came).
+        const full = await statementsOf(4);
+        const boost = full.statuses.find((status) => status.id === p.bobBoost)!;
+        expect(boost.reblog?.id).toBe(p.carolPublic);
+        expect(boost.reblog?.account.id).toBe(carol.account.id);
         // The page, the boost's original with its author and media, and the filters (none): one statement.
-        expect(statements.map((query) => query.text.replace(/\s+/g, ' ').slice(0, 60))).toHaveLength(1);
-        expect(statements[0].name).toMatch(/^gh_[0-9a-f]{24}$/);
-        expect(statements[0].text).toContain('AS o_media');
+        expect(full.statements.map((query) => query.text.replace(/\s+/g, ' ').slice(0, 60))).toHaveLength(1);
+        expect(full.statements[0].name).toMatch(/^gh_[0-9a-f]{24}$/);
+        expect(full.statements[0].text).toContain('AS o_media');
+        // A short page also asks whether posts lie past the window it walked (ADR 0059): one probe.
+        const short = await statementsOf(40);
+        expect(short.statuses.map((status) => status.id)).toEqual(homeIds());
+        expect(short.statements).toHaveLength(2);
+        expect(short.statements[0].name).toMatch(/^gh_[0-9a-f]{24}$/);
+        expect(short.statements[1].text).toMatch(
+          /^SELECT EXISTS \(SELECT 1 FROM posts bw WHERE true\s+ORDER BY bw\.id DESC OFFSET 2000 LIMIT 1\)/,
+        );
       } finally {
         spy.mockRestore();
       }

@@ -210,7 +210,8 @@ describe('timelines', () => {
     const authors = await Promise.all(Array.from({ length: 5 }, () => signUp(t)));
     for (const author of authors) {
       await insertFollow(t, reader.account.id, author.account.id);
-      for (let i = 0; i < 4; i += 1)
+      // 25 posts: both pages below are full (a short page also asks whether posts lie past the window).
+      for (let i = 0; i < 5; i += 1)
         await post(author, `post ${i} by ${author.username} #n1`, { title: i % 2 ? 'An article' : null });
     }
     const query = `query($first: Int) { timeline(kind: HOME, first: $first) { edges { node {

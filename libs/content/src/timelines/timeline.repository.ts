@@ -149,9 +149,6 @@ export class TimelineRepository {
       const [text, parameters] = positional(walk, values);
       return this.mapped(page, layout, await this.dataSource.query(withArrayRows(text), parameters));
     }
-    // One row at least (all NULL when the walk found none), with `x_beyond`: whether posts remain
-    // past the window, probed only when the page came out short (the subquery is an InitPlan,
-    // run when the CASE first needs it; a full page never does).
     // HOME and list pages are the hot path: their statement is a named prepared statement
     // (ADR 0066), the page size written in it (a whole number, never user text) so that
     // PostgreSQL's generic plan is costed as the custom one and kept: planning it took longer
@@ -163,13 +160,7 @@ export class TimelineRepository {
       : undefined;
     let statement = shape ? this.windowed.get(shape) : undefined;
     if (!statement) {
-      statement = positionalStatement(
-        `SELECT page.*, CASE WHEN count(page.p_id) OVER () < ${limit} THEN (SELECT EXISTS (
-           SELECT 1 FROM posts bw WHERE ${['true', ...cursor('bw')].join(' AND ')}
-           ORDER BY bw.id ${order} OFFSET ${this.window} LIMIT 1)) END AS x_beyond
-         FROM (SELECT 1) one LEFT JOIN (${walkLimited(limit)}) page ON true
-         ORDER BY page.p_id ${order}`,
-      );
+      statement = positionalStatement(walkLimited(limit));
       if (shape) {
         // Bounded as the translations are: past it, the oldest shape is built again when next asked for.
         if (this.windowed.size >= WINDOWED_SHAPES) this.windowed.delete(this.windowed.keys().next().value!);
@@ -177,10 +168,13 @@ export class TimelineRepository {
       }
     }
     const parameters = statement.names.map((name) => values[name]);
-    const rows = await this.dataSource.query<unknown[][]>(withArrayRows(preparedStatement(statement.text)), parameters);
+    const found = await this.dataSource.query<unknown[][]>(
+      withArrayRows(preparedStatement(statement.text)),
+      parameters,
+    );
     const id = layout.at('p_') + this.posts.indexOf('id');
-    const beyond = rows[0][layout.width] === true;
-    const found = rows.filter((row) => row[id] !== null);
+    // Only a short page asks whether posts remain past the window (a full page is one statement).
+    const beyond = found.length < (values.limit as number) && (await this.pastWindow(cursor('bw'), order, values));
     if (beyond) {
       const last = found.at(-1)?.[id] as string | undefined;
       const past = last ? [`p.id ${order === 'DESC' ? '<' : '>'} :lastId`] : [];
@@ -203,6 +197,21 @@ export class TimelineRepository {
       );
     }
     return this.mapped(page, layout, found);
+  }
+
+  /**
+   * Whether any post lies past the window that step 1 walked from the cursor (`bwCursor`, over
+   * alias `bw`): only then can step 2 find rows (ADR 0059). A probe of the primary key, run for
+   * short pages only.
+   */
+  private async pastWindow(bwCursor: string[], order: 'ASC' | 'DESC', values: Params): Promise<boolean> {
+    const [text, parameters] = positional(
+      `SELECT EXISTS (SELECT 1 FROM posts bw WHERE ${['true', ...bwCursor].join(' AND ')}
+                      ORDER BY bw.id ${order} OFFSET ${this.window} LIMIT 1) AS beyond`,
+      values,
+    );
+    const [row] = await this.dataSource.query<{ beyond: boolean }[]>(text, parameters);
+    return row.beyond;
   }
 
   /** Array rows (`layout`'s columns in order) as TimelinePosts, newest first. */

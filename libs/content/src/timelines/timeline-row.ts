@@ -18,12 +18,10 @@ interface ColumnPart {
 /**
  * A timeline statement's select list and where each part of it sits in an array row
  * (`withArrayRows`, ADR 0068): an entity's columns start at the offset of its prefix, a single
- * column is at the offset of its name. Statements that wrap the list (`SELECT page.*, … AS x`)
- * keep its order, so their extra columns follow at `width`, `width + 1`, …
+ * column is at the offset of its name.
  */
 export class TimelineRowLayout {
   readonly sql: string;
-  readonly width: number;
   private readonly offsets = new Map<string, number>();
 
   constructor(parts: (EntityPart | ColumnPart)[]) {
@@ -41,7 +39,6 @@ export class TimelineRowLayout {
       }
     }
     this.sql = sql.join(',\n      ');
-    this.width = offset;
   }
 
   /** Where the part named `name` (an entity's prefix or a column's name) starts. */

@@ -41,8 +41,8 @@ export class TimelineRepository {
   protected readonly window: number = 2_000;
   /**
    * HOME's and lists' windowed statements by shape (see `run`'s `kind`): each is several KB of
-   * text, and building it and looking its translation up by that text on every page cost 3% of a
-   * REST home page.
+   * text, and building it and looking its translation up by that text on every page cost 2.4% of
+   * a REST home page (ADR 0068).
    */
   private readonly windowed = new Map<string, PositionalStatement>();
 

@@ -38,7 +38,7 @@ export function installArrayRowFields(): void {
     if (!this.rowAsArray) return original.call(this, fields);
     this.fields = fields;
     const parsers = new Array<Parser>(fields.length);
-    const source: TypeSource = this._types ?? (types);
+    const source: TypeSource = this._types ?? types;
     for (let i = 0; i < fields.length; i++) {
       parsers[i] = source.getTypeParser(fields[i].dataTypeID, fields[i].format || 'text');
     }

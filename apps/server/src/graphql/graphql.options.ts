@@ -52,7 +52,8 @@ export function graphqlOptions(
     },
     // Cache-control hints would hook every field of every response; we set no HTTP cache headers.
     plugins: [
-      graphqlMetricsPlugin(metrics),
+      // Timing every operation only pays when /metrics serves it (METRICS_TOKEN).
+      ...(metrics.recordsRequests ? [graphqlMetricsPlugin(metrics)] : []),
       inputTextPlugin(),
       complexityPlugin(getSchema, MAX_QUERY_COMPLEXITY),
       ApolloServerPluginCacheControlDisabled() as never,

@@ -94,22 +94,27 @@ export async function createServer(
   fastify.addHook('preHandler', nulInputHook('/graphql'));
   fastify.addHook('onSend', graphqlResponseLimit('/graphql', MAX_RESPONSE_BYTES));
   fastify.addHook('onResponse', (request, reply, done) => {
-    const line = {
-      msg: 'request',
-      requestId: request.id,
-      method: request.method,
-      // A capability URL's secret is a credential: not logged (ADR 0025).
-      path: withoutMediaSecret(request.url.split('?')[0]),
-      status: reply.statusCode,
-      ms: Math.round(reply.elapsedTime),
-    };
-    // Probes and scrapes come every few seconds: not worth an info line each.
-    if (line.path === '/health' || line.path === METRICS_PATH) logger.debug(line);
-    else logger.info(line);
+    // The line is built only when it can be logged: at info or debug (LOG_LEVEL=warn logs neither).
+    if (logger.isLevelEnabled('info')) {
+      const line = {
+        msg: 'request',
+        requestId: request.id,
+        method: request.method,
+        // A capability URL's secret is a credential: not logged (ADR 0025).
+        path: withoutMediaSecret(request.url.split('?')[0]),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      };
+      // Probes and scrapes come every few seconds: not worth an info line each.
+      if (line.path === '/health' || line.path === METRICS_PATH) logger.debug(line);
+      else logger.info(line);
+    }
     // The route pattern, never the URL: anyone chooses URLs, and each would be a new series.
-    const route = federationRoutes.get(request) ?? request.routeOptions.url ?? UNMATCHED_ROUTE;
-    if (route !== METRICS_PATH) {
-      metrics.observeHttpRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    if (metrics.recordsRequests) {
+      const route = federationRoutes.get(request) ?? request.routeOptions.url ?? UNMATCHED_ROUTE;
+      if (route !== METRICS_PATH) {
+        metrics.observeHttpRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+      }
     }
     done();
   });

@@ -1,3 +1,4 @@
+import type { ConfigService } from '../config/config.service';
 import { METRIC } from './metric-names';
 import { MAX_OPERATION_NAMES, Metrics } from './metrics.service';
 
@@ -12,6 +13,27 @@ describe('Metrics', () => {
     const labels = { method: 'GET', route: '/api/v1/accounts/:id', status: '200' };
     expect(await one.sample(METRIC.httpRequestDuration, labels)).toBe(2);
     expect(await other.sample(METRIC.httpRequestDuration, labels)).toBe(1);
+  });
+
+  it('records requests and operations only when METRICS_TOKEN is set; every other series either way', async () => {
+    const configured = (metricsToken: string | undefined) => ({ values: { metricsToken } }) as unknown as ConfigService;
+    const off = new Metrics(configured(undefined));
+    const on = new Metrics(configured('a-metrics-token-of-16+'));
+    for (const metrics of [off, on]) {
+      metrics.observeHttpRequest('GET', '/api/v1/timelines/home', 200, 0.02);
+      metrics.observeGraphqlOperation('Home', 'query', 'success', 0.02);
+      metrics.countInboxActivity('accepted', 'single');
+    }
+    const http = { method: 'GET', route: '/api/v1/timelines/home', status: '200' };
+    const graphql = { operation: 'Home', type: 'query', outcome: 'success' };
+    const inbox = { outcome: 'accepted', reason: 'single' };
+    expect([off.recordsRequests, on.recordsRequests]).toEqual([false, true]);
+    expect(await off.sample(METRIC.httpRequestDuration, http)).toBe(0);
+    expect(await off.sample(METRIC.graphqlOperationDuration, graphql)).toBe(0);
+    expect(await on.sample(METRIC.httpRequestDuration, http)).toBe(1);
+    expect(await on.sample(METRIC.graphqlOperationDuration, graphql)).toBe(1);
+    expect(await off.sample(METRIC.inboxActivities, inbox)).toBe(1);
+    expect(await on.sample(METRIC.inboxActivities, inbox)).toBe(1);
   });
 
   it('renders its series and the process series in the Prometheus text format', async () => {

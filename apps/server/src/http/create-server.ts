@@ -110,11 +110,9 @@ export async function createServer(
       else logger.info(line);
     }
     // The route pattern, never the URL: anyone chooses URLs, and each would be a new series.
-    if (metrics.recordsRequests) {
-      const route = federationRoutes.get(request) ?? request.routeOptions.url ?? UNMATCHED_ROUTE;
-      if (route !== METRICS_PATH) {
-        metrics.observeHttpRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-      }
+    const route = federationRoutes.get(request) ?? request.routeOptions.url ?? UNMATCHED_ROUTE;
+    if (route !== METRICS_PATH) {
+      metrics.observeHttpRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     }
     done();
   });

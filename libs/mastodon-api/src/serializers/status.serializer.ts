@@ -122,15 +122,21 @@ export class StatusSerializer {
       onPage.set(row.account.id, row.account);
       if (row.original) onPage.set(row.original.account.id, row.original.account);
     }
-    const accounts = context.loaders.get(ACCOUNT_BY_ID);
-    for (const account of onPage.values()) accounts.prime(account.id, account);
     const filter = this.filterOf(context);
     const statuses = new Array<MastodonStatus | null>(rows.length);
     const pending: Promise<void>[] = [];
     rows.forEach((row, i) => {
       const status = this.fromRow(row, onPage, context);
-      if (status) statuses[i] = status;
-      else pending.push(this.primeAndSerialize(row, context).then((loaded) => void (statuses[i] = loaded)));
+      if (status) {
+        statuses[i] = status;
+        return;
+      }
+      // The first row the loaders must finish: every account of the page is theirs to read.
+      if (!pending.length) {
+        const accounts = context.loaders.get(ACCOUNT_BY_ID);
+        for (const account of onPage.values()) accounts.prime(account.id, account);
+      }
+      pending.push(this.primeAndSerialize(row, context).then((loaded) => void (statuses[i] = loaded)));
     });
     const [, applied] = await Promise.all([Promise.all(pending), filter]);
     return statuses

@@ -59,19 +59,16 @@ const HOME_QUERY =
   'author { id handle displayName avatarUrl } media { id url width height altText } } } ' +
   'pageInfo { hasNextPage endCursor } } }';
 
-async function getJson(port, path, headers = {}) {
-  const response = await fetch(`http://127.0.0.1:${port}${path}`, { headers, signal: AbortSignal.timeout(15_000) });
-  const body = await response.json();
-  if (response.status !== 200) throw new Error(`${path}: ${response.status} ${JSON.stringify(body).slice(0, 500)}`);
-  return body;
-}
-
-/** A 200 response's body as text and its Link header. */
+/** A 200 response's body as text and its Link header (anything else throws, with the body). */
 async function getText(port, path, headers = {}) {
   const response = await fetch(`http://127.0.0.1:${port}${path}`, { headers, signal: AbortSignal.timeout(15_000) });
   const body = await response.text();
   if (response.status !== 200) throw new Error(`${path}: ${response.status} ${body.slice(0, 500)}`);
   return { body, link: response.headers.get('link') };
+}
+
+async function getJson(port, path, headers = {}) {
+  return JSON.parse((await getText(port, path, headers)).body);
 }
 
 async function load(label, port, makeRequest) {

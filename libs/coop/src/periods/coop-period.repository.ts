@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import type { PeriodSnapshot } from '../engine/snapshot';
 import { CoopPeriodEntity, WITHOUT_SNAPSHOTS, type PeriodRow } from './coop-period.entity';
+import { settledLater, whenSent } from './in-flight';
 import { jsonParts } from './json-parts';
 
 /** Every close takes this session lock first: closes run one at a time, across processes. */
@@ -150,20 +151,32 @@ export class CoopPeriodRepository {
    * (what storing it as a `json` value wrote before), sent in parts of PUBLISHED_PART_CHARS
    * (jsonParts) into a temporary table and joined in the server: this process never holds the
    * whole text (a hundred MB at a million events) nor the driver's copy of it.
+   *
+   * Resolves once every part is in the server and the statement joining them is issued; `stored`
+   * settles when that statement is done. Joining, checking and compressing the text is seconds of
+   * the server's work at a million events: the close computes its hashes meanwhile and awaits
+   * `stored` before anything else it issues, so a failure of this write is the one it reports.
    */
-  async storePublished(manager: EntityManager, id: string, published: object): Promise<void> {
+  async storePublished(manager: EntityManager, id: string, published: object): Promise<{ stored: Promise<void> }> {
     await manager.query(`CREATE TEMP TABLE close_published_parts (n int PRIMARY KEY, part text) ON COMMIT DROP`);
+    await manager.query(`ALTER TABLE close_published_parts ALTER COLUMN part SET STORAGE EXTERNAL`);
     let n = 0;
     for (const part of jsonParts(published, PUBLISHED_PART_CHARS)) {
       await manager.query(`INSERT INTO close_published_parts (n, part) VALUES ($1, $2)`, [n++, part]);
     }
-    await manager.query(
-      `UPDATE coop_periods
-          SET published_snapshot = (SELECT string_agg(part, '' ORDER BY n) FROM close_published_parts)::json
-        WHERE id = $1 AND status = 'open'`,
-      [id],
+    // The parts go with the transaction (ON COMMIT DROP).
+    const stored = settledLater(
+      manager
+        .query(
+          `UPDATE coop_periods
+              SET published_snapshot = (SELECT string_agg(part, '' ORDER BY n) FROM close_published_parts)::json
+            WHERE id = $1 AND status = 'open'`,
+          [id],
+        )
+        .then(() => undefined),
     );
-    await manager.query(`DROP TABLE close_published_parts`);
+    await whenSent(manager);
+    return { stored };
   }
 
   /**

@@ -99,6 +99,7 @@ export { nulInputHook } from './errors/nul-input.hook';
 export { inputTextPlugin } from './graphql/input-text.plugin';
 export { CompiledExecution, compiledExecutionGateway, type ExecutorGateway } from './graphql/compiled-execution';
 export { RowMapper } from './database/row-mapper';
+export { BoundedMap, BoundedSet } from './collections/bounded';
 export { RememberValid, remembersValid } from './validation/remember-valid';
 export {
   PREPARED_CONSTANT_LIMIT,

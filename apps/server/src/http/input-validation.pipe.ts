@@ -1,6 +1,6 @@
 import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { remembersValid } from '@guildhall/core';
+import { BoundedSet, remembersValid } from '@guildhall/core';
 
 /** Argument objects remembered as valid, per class: a client repeats a few, with few values. */
 const PASSED_PER_CLASS = 256;
@@ -48,7 +48,7 @@ function argumentKey(value: unknown): string | null {
  * is checked as before.
  */
 export class InputValidationPipe extends ValidationPipe {
-  private readonly passed = new Map<unknown, Set<string>>();
+  private readonly passed = new Map<unknown, BoundedSet<string>>();
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const metatype = metadata.metatype;
@@ -57,8 +57,7 @@ export class InputValidationPipe extends ValidationPipe {
     let known = this.passed.get(metatype);
     if (known?.has(key)) return plainToInstance(metatype!, value, this.transformOptions);
     const result: unknown = await super.transform(value, metadata);
-    if (!known) this.passed.set(metatype, (known = new Set()));
-    if (known.size >= PASSED_PER_CLASS) known.delete(known.values().next().value!);
+    if (!known) this.passed.set(metatype, (known = new BoundedSet(PASSED_PER_CLASS)));
     known.add(key);
     return result;
   }

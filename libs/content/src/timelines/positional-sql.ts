@@ -1,6 +1,8 @@
+import { BoundedMap } from '@guildhall/core';
+
 /** Statements already translated by `positional`: a few dozen shapes, built from timeline.repository.ts's fragments. */
-const POSITIONAL = new Map<string, PositionalStatement>();
 const POSITIONAL_ENTRIES = 256;
+const POSITIONAL = new BoundedMap<string, PositionalStatement>(POSITIONAL_ENTRIES);
 
 /** A statement with `:name` placeholders as PostgreSQL's `$n` text and the names in `$n` order. */
 export interface PositionalStatement {
@@ -22,7 +24,6 @@ export function positionalStatement(sql: string): PositionalStatement {
       },
     );
     translated = { text, names };
-    if (POSITIONAL.size >= POSITIONAL_ENTRIES) POSITIONAL.delete(POSITIONAL.keys().next().value!);
     POSITIONAL.set(sql, translated);
   }
   return translated;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { preparedStatement, RowMapper, withArrayRows } from '@guildhall/core';
+import { BoundedMap, preparedStatement, RowMapper, withArrayRows } from '@guildhall/core';
 import { AccountEntity } from '@guildhall/identity';
 import { muteInForce } from '@guildhall/social';
 import { DataSource } from 'typeorm';
@@ -44,7 +44,7 @@ export class TimelineRepository {
    * text, and building it and looking its translation up by that text on every page cost 2.4% of
    * a REST home page (ADR 0068).
    */
-  private readonly windowed = new Map<string, PositionalStatement>();
+  private readonly windowed = new BoundedMap<string, PositionalStatement>(WINDOWED_SHAPES);
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.posts = new RowMapper(dataSource, PostEntity);
@@ -163,7 +163,6 @@ export class TimelineRepository {
       statement = positionalStatement(walkLimited(limit));
       if (shape) {
         // Bounded as the translations are: past it, the oldest shape is built again when next asked for.
-        if (this.windowed.size >= WINDOWED_SHAPES) this.windowed.delete(this.windowed.keys().next().value!);
         this.windowed.set(shape, statement);
       }
     }

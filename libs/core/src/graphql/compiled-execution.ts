@@ -10,6 +10,7 @@ import {
   OperationTypeNode,
 } from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
+import { BoundedMap } from '../collections/bounded';
 
 const logger = new Logger('GraphQLCompiledExecution');
 
@@ -51,7 +52,7 @@ type Slot = { runs: number } | { compiled: CompiledQuery } | { uncompilable: tru
  * as graphql-js words them).
  */
 export class CompiledExecution {
-  private readonly slots = new Map<string, Slot>();
+  private readonly slots = new BoundedMap<string, Slot>(COMPILED_OPERATIONS);
 
   constructor(private readonly getSchema: () => GraphQLSchema) {}
 
@@ -78,7 +79,6 @@ export class CompiledExecution {
     }
     if ('runs' in slot && ++slot.runs >= COMPILE_AFTER_RUNS) slot = this.compile(schema, request);
     this.slots.set(key, slot);
-    if (this.slots.size > COMPILED_OPERATIONS) this.slots.delete(this.slots.keys().next().value!);
     return 'compiled' in slot ? slot.compiled : null;
   }
 

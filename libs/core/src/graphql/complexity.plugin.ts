@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { type DocumentNode, getOperationAST, getVariableValues, GraphQLError, type GraphQLSchema } from 'graphql';
 import { getComplexity } from 'graphql-query-complexity';
 import { fieldCost } from './complexity.estimators';
+import { BoundedMap } from '../collections/bounded';
 
 const logger = new Logger('GraphQLComplexity');
 
@@ -11,8 +12,8 @@ const logger = new Logger('GraphQLComplexity');
  * Apollo keeps one parsed DocumentNode per distinct query text, so the cost of a (document,
  * operation, variables) triple can be remembered: clients send the same few operations.
  */
-const cache = new WeakMap<DocumentNode, Map<string, number | null | Error>>();
 const ENTRIES_PER_DOCUMENT = 64;
+const cache = new WeakMap<DocumentNode, BoundedMap<string, number | null | Error>>();
 
 /**
  * The estimated cost of an operation (see fieldCost: lists multiply by their `first` or bound),
@@ -27,7 +28,7 @@ export function operationComplexity(
 ): number | null {
   const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}`;
   let byKey = cache.get(document);
-  if (!byKey) cache.set(document, (byKey = new Map<string, number | null | Error>()));
+  if (!byKey) cache.set(document, (byKey = new BoundedMap<string, number | null | Error>(ENTRIES_PER_DOCUMENT)));
   let complexity = byKey.get(key);
   if (complexity === undefined) {
     try {
@@ -35,7 +36,6 @@ export function operationComplexity(
     } catch (error) {
       complexity = error instanceof Error ? error : new Error(String(error));
     }
-    if (byKey.size >= ENTRIES_PER_DOCUMENT) byKey.delete(byKey.keys().next().value!);
     byKey.set(key, complexity);
   }
   if (complexity instanceof Error) throw complexity;

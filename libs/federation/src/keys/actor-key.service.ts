@@ -1,6 +1,6 @@
 import { createPublicKey, KeyObject, webcrypto } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@guildhall/core';
+import { BoundedMap, ConfigService } from '@guildhall/core';
 import { ActorKeyEntity } from './actor-key.entity';
 import { ActorKeyRepository } from './actor-key.repository';
 import { KeyCipher } from './key-cipher';
@@ -41,7 +41,7 @@ const CACHE_LIMIT = 10_000;
 export class ActorKeyService {
   private readonly logger = new Logger(ActorKeyService.name);
   private readonly cipher: KeyCipher;
-  private readonly cache = new Map<string, Promise<KeyPair[]>>();
+  private readonly cache = new BoundedMap<string, Promise<KeyPair[]>>(CACHE_LIMIT);
 
   constructor(
     private readonly keys: ActorKeyRepository,
@@ -56,7 +56,6 @@ export class ActorKeyService {
       pending = this.load(accountId);
       // Forget a failure so the next request tries again.
       pending.catch(() => this.cache.delete(accountId));
-      if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(accountId, pending);
     }
     return pending;

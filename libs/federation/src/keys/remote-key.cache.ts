@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { BoundedMap } from '@guildhall/core';
 import { PostgresKvStore } from '../kv/postgres-kv.store';
 import { keyBelongsTo } from './key-ownership';
 
@@ -23,7 +24,7 @@ const MAX_ENTRIES = 10_000;
  */
 @Injectable()
 export class RemoteKeyCache {
-  private readonly parsed = new Map<string, { document: unknown; json: string; key: RemoteKey }>();
+  private readonly parsed = new BoundedMap<string, { document: unknown; json: string; key: RemoteKey }>(MAX_ENTRIES);
 
   constructor(private readonly kv: PostgresKvStore) {}
 
@@ -42,7 +43,6 @@ export class RemoteKeyCache {
     // Only a key on its owner's origin: one its owner's document lists was confirmed when Fedify
     // fetched it, but that listing is not kept here, so such a key stays on Fedify's path.
     if (!key || !keyBelongsTo(keyId, key.ownerId)) return null;
-    if (this.parsed.size >= MAX_ENTRIES) this.parsed.delete(this.parsed.keys().next().value as string);
     this.parsed.set(keyId, { document, json, key });
     return key;
   }

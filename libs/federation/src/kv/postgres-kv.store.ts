@@ -2,6 +2,7 @@ import type { KvKey, KvStore, KvStoreListEntry, KvStoreSetOptions } from '@fedif
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { BoundedMap } from '@guildhall/core';
 
 const encodeKey = (key: KvKey): string => JSON.stringify(key);
 
@@ -33,12 +34,11 @@ interface MemoryEntry {
  */
 @Injectable()
 export class PostgresKvStore implements KvStore {
-  private readonly memory = new Map<string, MemoryEntry>();
+  private readonly memory = new BoundedMap<string, MemoryEntry>(MEMORY_MAX_ENTRIES);
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   private remember(encoded: string, json: string, value: unknown, ttlMs: number | undefined): void {
-    if (this.memory.size >= MEMORY_MAX_ENTRIES) this.memory.delete(this.memory.keys().next().value as string);
     this.memory.set(encoded, { json, value, expiresAt: Date.now() + Math.min(ttlMs ?? MEMORY_TTL_MS, MEMORY_TTL_MS) });
   }
 

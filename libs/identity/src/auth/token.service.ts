@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { ConfigService } from '@guildhall/core';
+import { BoundedMap, ConfigService } from '@guildhall/core';
 import { PASSWORD_RESET_TTL_MINUTES } from '../identity.constants';
 
 /** What an access token says: the account, and the session that must still be live. */
@@ -20,7 +20,9 @@ const VERIFIED_TOKENS = 10_000;
 @Injectable()
 export class TokenService {
   /** Token text → its claims and when it expires (ms): only tokens that passed every check. */
-  private readonly verified = new Map<string, { claims: AccessTokenClaims; expiresAtMs: number }>();
+  private readonly verified = new BoundedMap<string, { claims: AccessTokenClaims; expiresAtMs: number }>(
+    VERIFIED_TOKENS,
+  );
 
   constructor(
     private readonly jwt: JwtService,
@@ -48,7 +50,6 @@ export class TokenService {
     // Remembered until its `exp` (jsonwebtoken refuses it from that second on); one without
     // `exp` is not remembered. The oldest entry makes room.
     if (typeof claims.exp === 'number') {
-      if (this.verified.size >= VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
       this.verified.set(token, { claims: verified, expiresAtMs: claims.exp * 1000 });
     }
     return { ...verified };

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PubSubEngine } from 'graphql-subscriptions';
-import { ConfigService } from '@guildhall/core';
+import { BoundedMap, ConfigService } from '@guildhall/core';
 import type { ActiveSession } from './session.repository';
 
 /** What a revocation names: the sessions it ended, by whichever handle the caller has. */
@@ -36,7 +36,7 @@ const tokenKey = (tokenHash: string) => `tok:${tokenHash}`;
 @Injectable()
 export class SessionCache {
   private readonly logger = new Logger(SessionCache.name);
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new BoundedMap<string, Entry>(SESSION_CACHE_ENTRIES);
   private readonly ttlMs: number;
   /** Bumped by every eviction: a lookup that started before one must not store what it read. */
   private generation = 0;
@@ -99,7 +99,6 @@ export class SessionCache {
     if (session && !session.suspended && this.listening && generation === this.generation) {
       const ends = session.expiresAt?.getTime() ?? Infinity;
       this.entries.set(key, { session, until: Math.min(now + this.ttlMs, ends) });
-      if (this.entries.size > SESSION_CACHE_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     }
     return session;
   }

@@ -33,6 +33,7 @@ import { AddCoopWebhookDeliveries1796566726824 } from './1796566726824-AddCoopWe
 import { AddFollowOptionsAndNotificationTypes1796570444210 } from './1796570444210-AddFollowOptionsAndNotificationTypes';
 import { AddFollowLanguages1796577976631 } from './1796577976631-AddFollowLanguages';
 import { AddPostEditPollOptions1796590344080 } from './1796590344080-AddPostEditPollOptions';
+import { AddPublishedParts1796636676227 } from './1796636676227-AddPublishedParts';
 
 export const MIGRATIONS = [
   CreateIdentity1795317000691,
@@ -69,4 +70,5 @@ export const MIGRATIONS = [
   AddFollowOptionsAndNotificationTypes1796570444210,
   AddFollowLanguages1796577976631,
   AddPostEditPollOptions1796590344080,
+  AddPublishedParts1796636676227,
 ];

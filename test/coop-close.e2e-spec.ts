@@ -64,6 +64,16 @@ describe('cooperative period close (e2e)', () => {
         WHERE e.key = $1 GROUP BY e.id, e.ledger ORDER BY e.ledger`,
       [key],
     );
+  /** A period's published text joined from its parts, and the document its row keeps. */
+  const storedPublished = async (period: string) =>
+    (
+      await db.query<{ parts: string | null; head: string | null }[]>(
+        `SELECT (SELECT string_agg(part, '' ORDER BY n) FROM coop_published_parts WHERE period_id = p.id) AS parts,
+                p.published_snapshot::text AS head
+           FROM coop_periods p WHERE p.id = $1`,
+        [period],
+      )
+    )[0];
   const webhook = (body: object, secret = SECRET) => {
     const raw = JSON.stringify(body);
     const signature = `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
@@ -160,12 +170,12 @@ describe('cooperative period close (e2e)', () => {
     expect(result.unitsIssued).toBe(10_000);
     expect(runEngine(snapshot)).toEqual(result);
     // Stored part by part (storePublished), the published snapshot is the text JSON.stringify
-    // gives, and commits to the internal snapshot stored beside it (hashed from the stream).
-    const [stored] = await db.query<{ text: string }[]>(
-      `SELECT published_snapshot::text AS text FROM coop_periods WHERE id = $1`,
-      [result.period],
-    );
-    expect(stored.text).toBe(JSON.stringify(snapshot));
+    // gives, and commits to the internal snapshot stored beside it (hashed from the stream); the
+    // period row keeps it without its events (ADR 0069).
+    expect(await storedPublished(result.period)).toEqual({
+      parts: JSON.stringify(snapshot),
+      head: JSON.stringify({ ...snapshot, events: [] }),
+    });
     expect((snapshot as PublishedSnapshot).internalInputHash).toBe(canonicalHash(internal));
 
     const file = join(dir, 'snapshot.json');
@@ -285,8 +295,8 @@ describe('cooperative period close (e2e)', () => {
   });
 
   it('rolls the whole close back when storing its published snapshot fails, and closes it once after', async () => {
-    // The published snapshot is the close's last write, joined in the server while the engine
-    // hashes: a failure there is reported after the postings were sent, and must undo them.
+    // The published snapshot is the close's last write, after the postings: a failure there
+    // must undo them and the parts written before it.
     await post(ben, 'seven');
     const [{ id: open }] = await db.query<{ id: string }[]>(`SELECT id FROM coop_periods WHERE status = 'open'`);
     const entries = () => count('SELECT count(*) AS n FROM coop_journal_entries WHERE key = $1', [`close:${open}`]);
@@ -312,6 +322,7 @@ describe('cooperative period close (e2e)', () => {
         [open],
       );
       expect(row).toEqual({ status: 'open', stored: false });
+      expect(await storedPublished(open)).toEqual({ parts: null, head: null });
       expect(await entries()).toBe(0);
       expect(await count(`SELECT count(*) AS n FROM coop_periods WHERE status = 'open'`)).toBe(1);
 
@@ -319,11 +330,7 @@ describe('cooperative period close (e2e)', () => {
       expect(closed.result.period).toBe(open);
       expect(closed.snapshot.events.map((e) => e.type)).toEqual(['PUBLISHED']);
       expect(await entries()).toBe(2);
-      const [stored] = await db.query<{ text: string }[]>(
-        `SELECT published_snapshot::text AS text FROM coop_periods WHERE id = $1`,
-        [open],
-      );
-      expect(stored.text).toBe(JSON.stringify(closed.snapshot));
+      expect((await storedPublished(open)).parts).toBe(JSON.stringify(closed.snapshot));
       expect(await close(open)).toEqual(closed);
       expect(await entries()).toBe(2);
     } finally {

@@ -162,29 +162,49 @@ describe('cooperative contribution reconciliation (e2e)', () => {
   });
 
   it('verify catches a published snapshot that is not the one derived from the recorded snapshot', async () => {
-    const [{ id, original }] = await db.query<{ id: string; original: string }[]>(
-      `SELECT id, published_snapshot::text AS original FROM coop_periods WHERE status = 'closed' ORDER BY seq LIMIT 1`,
+    const [{ id, original, head }] = await db.query<{ id: string; original: string; head: string }[]>(
+      `SELECT p.id, (SELECT string_agg(part, '' ORDER BY n) FROM coop_published_parts WHERE period_id = p.id) AS original,
+              p.published_snapshot::text AS head
+         FROM coop_periods p WHERE p.status = 'closed' ORDER BY p.seq LIMIT 1`,
     );
     const verifier = t.app.get(LedgerVerifier);
     expect((await verifier.verify()).periods).toEqual([expect.objectContaining({ id, ok: true })]);
     const tampered = JSON.parse(original) as { money: { costs: number } };
     tampered.money.costs += 1;
-    await db.query(`UPDATE coop_periods SET published_snapshot = $2::json WHERE id = $1`, [
-      id,
-      JSON.stringify(tampered),
-    ]);
-    try {
+    const parts = await db.query<{ n: number; part: string }[]>(
+      `SELECT n, part FROM coop_published_parts WHERE period_id = $1 ORDER BY n`,
+      [id],
+    );
+    const setText = async (text: string) => {
+      await db.query(`DELETE FROM coop_published_parts WHERE period_id = $1`, [id]);
+      await db.query(`INSERT INTO coop_published_parts (period_id, n, part) VALUES ($1, 0, $2)`, [id, text]);
+    };
+    const problemOf = async () => {
       const report = await verifier.verify();
       expect(report.ok).toBe(false);
-      expect(report.periods).toEqual([
-        expect.objectContaining({
-          id,
-          ok: false,
-          problem: 'the published snapshot differs from the one derived from the stored internal snapshot',
-        }),
+      return report.periods.find((p) => p.id === id)?.problem;
+    };
+    try {
+      await setText(JSON.stringify(tampered));
+      expect(await problemOf()).toBe(
+        'the published snapshot differs from the one derived from the stored internal snapshot',
+      );
+      // The parts as published, the row's copy of the head changed (pages read members there).
+      await setText(original);
+      const changedHead = JSON.parse(head) as { money: { revenue: number } };
+      changedHead.money.revenue += 1;
+      await db.query(`UPDATE coop_periods SET published_snapshot = $2::json WHERE id = $1`, [
+        id,
+        JSON.stringify(changedHead),
       ]);
+      expect(await problemOf()).toBe("the period's stored members and parameters differ from its published snapshot");
     } finally {
-      await db.query(`UPDATE coop_periods SET published_snapshot = $2::json WHERE id = $1`, [id, original]);
+      await db.query(`DELETE FROM coop_published_parts WHERE period_id = $1`, [id]);
+      for (const { n, part } of parts) {
+        await db.query(`INSERT INTO coop_published_parts (period_id, n, part) VALUES ($1, $2, $3)`, [id, n, part]);
+      }
+      await db.query(`UPDATE coop_periods SET published_snapshot = $2::json WHERE id = $1`, [id, head]);
     }
+    expect((await verifier.verify()).periods).toEqual([expect.objectContaining({ id, ok: true })]);
   });
 });

@@ -35,6 +35,7 @@ import { CoopMemberRepository } from './members/coop-member.repository';
 import { MembershipResolver } from './members/membership.resolver';
 import { MembershipService } from './members/membership.service';
 import { CoopPeriodEntity } from './periods/coop-period.entity';
+import { PublishedPartEntity } from './periods/published-part.entity';
 import { CloseSnapshotReader } from './periods/close-snapshot.reader';
 import { CoopPeriodRepository } from './periods/coop-period.repository';
 import { PeriodResolver } from './periods/period.resolver';
@@ -59,6 +60,7 @@ import { TransparencyService } from './transparency/transparency.service';
       CoopPaymentEntity,
       WebhookDeliveryEntity,
       CoopPeriodEntity,
+      PublishedPartEntity,
       JournalEntryEntity,
       PostingEntity,
       CoopProposalEntity,

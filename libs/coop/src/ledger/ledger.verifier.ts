@@ -6,7 +6,7 @@ import { closePeriod } from '../engine/close-period';
 import type { PeriodResult, PeriodSnapshot } from '../engine/snapshot';
 import type { CoopPeriodEntity } from '../periods/coop-period.entity';
 import { CoopPeriodRepository } from '../periods/coop-period.repository';
-import { memberPseudonym, publishSnapshot } from '../transparency/published-snapshot';
+import { memberPseudonym, publishSnapshot, type PublishedSnapshot } from '../transparency/published-snapshot';
 import { LedgerRepository } from './ledger.repository';
 import { MoneyAccount } from './posting-line';
 
@@ -43,11 +43,17 @@ export class LedgerVerifier {
 
   async verify(): Promise<VerifyReport> {
     const closed = await this.periods.findClosed();
-    const periods = closed.map((period) => {
+    const periods: VerifyReport['periods'] = [];
+    for (const period of closed) {
       const entry = { id: period.id, inputHash: period.inputHash, outputHash: period.outputHash };
-      const problem = recheckPeriod(period);
-      return problem ? { ...entry, ok: false, problem } : { ...entry, ok: true };
-    });
+      // The whole published document: since ADR 0069 the column keeps it without its events.
+      const published = period.publishedSnapshot
+        ? ((await this.periods.publishedSnapshotOf(period.id)) as PublishedSnapshot | null)
+        : null;
+      const problem =
+        recheckPeriod({ ...period, publishedSnapshot: published }) ?? recheckHead(period.publishedSnapshot, published);
+      periods.push(problem ? { ...entry, ok: false, problem } : { ...entry, ok: true });
+    }
     const unbalancedEntries = await this.ledger.unbalancedEntries();
     const balances = await this.ledger.balances();
     const last = closed.at(-1)?.result ?? null;
@@ -99,6 +105,18 @@ function recheckPeriod(period: CoopPeriodEntity): string | undefined {
   if (problem) return `derived from the stored internal snapshot: ${problem}`;
   if (canonicalHash(publishedSnapshot) !== inputHash) {
     return 'the published snapshot differs from the one derived from the stored internal snapshot';
+  }
+  return undefined;
+}
+
+/**
+ * The published document's head as the period row keeps it (what pages read its members from)
+ * against the whole published text: equal but for the events.
+ */
+function recheckHead(column: PublishedSnapshot | null, published: PublishedSnapshot | null): string | undefined {
+  if (!column || !published) return undefined;
+  if (canonicalHash({ ...column, events: [] }) !== canonicalHash({ ...published, events: [] })) {
+    return "the period's stored members and parameters differ from its published snapshot";
   }
   return undefined;
 }

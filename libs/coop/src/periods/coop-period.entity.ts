@@ -46,7 +46,9 @@ export class CoopPeriodEntity {
    * What the close published and ran (transparency/published-snapshot.ts, ADR 0022): members by
    * pseudonym, hashed ids, payments summed per member. `snapshot` keeps what the platform
    * recorded (private; `internalInputHash` in this one commits to it). Null for closes before
-   * pseudonyms, which published `snapshot` itself.
+   * pseudonyms, which published `snapshot` itself. Since ADR 0069 this is the document without
+   * its events (`events: []`; the members are what pages read here): the whole text is in
+   * coop_published_parts, read through CoopPeriodRepository.publishedText.
    */
   @Column({ type: 'json', nullable: true })
   publishedSnapshot: PublishedSnapshot | null;

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import type { PeriodSnapshot } from '../engine/snapshot';
 import { CoopPeriodEntity, WITHOUT_SNAPSHOTS, type PeriodRow } from './coop-period.entity';
+import type { PublishedSnapshot } from '../transparency/published-snapshot';
 import { settledLater, whenSent } from './in-flight';
 import { jsonParts } from './json-parts';
 
@@ -12,6 +13,15 @@ const SERIALIZATION_FAILURE = '40001';
 const CLOSE_ATTEMPTS = 5;
 /** Characters per part of a stored published snapshot (see storePublished). */
 const PUBLISHED_PART_CHARS = 8 << 20;
+
+/**
+ * SQL for the published text of the period row `p` (see publishedText): the parts joined, or the
+ * stored document of a period closed before them. Only this repository and the transparency
+ * one read it.
+ */
+export const PUBLISHED_TEXT_SQL = (p: string): string =>
+  `coalesce((SELECT string_agg(part, '' ORDER BY n) FROM coop_published_parts WHERE period_id = ${p}.id),
+            coalesce(${p}.published_snapshot, ${p}.snapshot)::text)`;
 
 @Injectable()
 export class CoopPeriodRepository {
@@ -33,15 +43,15 @@ export class CoopPeriodRepository {
   }
 
   /**
-   * The snapshot a closed period published (before ADR 0022: the one it stored), parsed; only
-   * that column is read, not the internal snapshot beside it.
+   * The snapshot a closed period published (before ADR 0022: the one it stored), parsed from
+   * publishedText; the internal snapshot beside it is not read.
    */
-  async publishedSnapshotOf(manager: EntityManager, id: string): Promise<PeriodSnapshot | null> {
-    const [row]: { text: string | null }[] = await manager.query(
-      `SELECT coalesce(published_snapshot, snapshot)::text AS text FROM coop_periods WHERE id = $1`,
-      [id],
-    );
-    return row?.text ? (JSON.parse(row.text) as PeriodSnapshot) : null;
+  async publishedSnapshotOf(
+    id: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<PeriodSnapshot | null> {
+    const text = await this.publishedText(id, manager);
+    return text ? (JSON.parse(text) as PeriodSnapshot) : null;
   }
 
   /**
@@ -147,36 +157,45 @@ export class CoopPeriodRepository {
   }
 
   /**
-   * Stores the published snapshot of the period being closed as the text JSON.stringify gives
-   * (what storing it as a `json` value wrote before), sent in parts of PUBLISHED_PART_CHARS
-   * (jsonParts) into a temporary table and joined in the server: this process never holds the
-   * whole text (a hundred MB at a million events) nor the driver's copy of it.
-   *
-   * Resolves once every part is in the server and the statement joining them is issued; `stored`
-   * settles when that statement is done. Joining, checking and compressing the text is seconds of
-   * the server's work at a million events: the close computes its hashes meanwhile and awaits
-   * `stored` before anything else it issues, so a failure of this write is the one it reports.
+   * Stores the published snapshot of the period being closed (ADR 0069): its text, exactly as
+   * JSON.stringify writes it, as rows of PUBLISHED_PART_CHARS (jsonParts) in coop_published_parts,
+   * each sent while the next is stringified, so that neither this process nor the server ever
+   * holds the whole text as one value; and in `published_snapshot` the document without its
+   * events (`events: []`), which pages that read the members use.
    */
-  async storePublished(manager: EntityManager, id: string, published: object): Promise<{ stored: Promise<void> }> {
-    await manager.query(`CREATE TEMP TABLE close_published_parts (n int PRIMARY KEY, part text) ON COMMIT DROP`);
-    await manager.query(`ALTER TABLE close_published_parts ALTER COLUMN part SET STORAGE EXTERNAL`);
+  async storePublished(manager: EntityManager, id: string, published: PublishedSnapshot): Promise<void> {
+    const parts = jsonParts(published, PUBLISHED_PART_CHARS);
     let n = 0;
-    for (const part of jsonParts(published, PUBLISHED_PART_CHARS)) {
-      await manager.query(`INSERT INTO close_published_parts (n, part) VALUES ($1, $2)`, [n++, part]);
+    for (let part = parts.next(); !part.done;) {
+      const inserted = settledLater(
+        manager.query(`INSERT INTO coop_published_parts (period_id, n, part) VALUES ($1, $2, $3)`, [
+          id,
+          n++,
+          part.value,
+        ]),
+      );
+      // The server stores this part while the next is stringified (one statement at a time).
+      await whenSent(manager);
+      part = parts.next();
+      await inserted;
     }
-    // The parts go with the transaction (ON COMMIT DROP).
-    const stored = settledLater(
-      manager
-        .query(
-          `UPDATE coop_periods
-              SET published_snapshot = (SELECT string_agg(part, '' ORDER BY n) FROM close_published_parts)::json
-            WHERE id = $1 AND status = 'open'`,
-          [id],
-        )
-        .then(() => undefined),
+    await manager.query(`UPDATE coop_periods SET published_snapshot = $2::json WHERE id = $1 AND status = 'open'`, [
+      id,
+      JSON.stringify({ ...published, events: [] }),
+    ]);
+  }
+
+  /**
+   * The text of the snapshot a closed period published, as JSON.stringify wrote it: joined from
+   * its parts (ADR 0069), or the stored document for periods closed before them (before ADR
+   * 0022: the internal snapshot, which those closes published). Null for an unknown period.
+   */
+  async publishedText(id: string, manager: EntityManager = this.dataSource.manager): Promise<string | null> {
+    const [row]: { text: string | null }[] = await manager.query(
+      `SELECT ${PUBLISHED_TEXT_SQL('p')} AS text FROM coop_periods p WHERE p.id = $1`,
+      [id],
     );
-    await whenSent(manager);
-    return { stored };
+    return row?.text ?? null;
   }
 
   /**

@@ -16,6 +16,7 @@ import type { CoopPeriodEntity, PeriodRow } from './coop-period.entity';
 import { CloseSnapshotReader, type MemberRow } from './close-snapshot.reader';
 import { CoopPeriodRepository } from './coop-period.repository';
 import { closePhaseSeconds, phaseTimer, type ClosePhases } from './close-phases';
+import { settledLater, whenSent } from './in-flight';
 import { monthStart, nextMonthStart, periodId } from './period-calendar';
 
 export interface PeriodCloseOutcome {
@@ -120,7 +121,7 @@ export class PeriodService {
       const period = await this.periods.findWithoutSnapshots(target, manager);
       if (!period) throw new CoopServiceException(CoopServiceErrorCode.PeriodNotFound, `No period ${target}`);
       if (period.status === 'closed') {
-        const snapshot = await this.periods.publishedSnapshotOf(manager, period.id);
+        const snapshot = await this.periods.publishedSnapshotOf(period.id, manager);
         return { snapshot: snapshot!, result: period.result as PeriodResult, posted: false };
       }
       const closedAt = new Date();
@@ -178,9 +179,9 @@ export class PeriodService {
 
   /**
    * The close of an open period. Two statements run in the server while this process computes:
-   * storing the internal snapshot while the engine allocates, and joining the published one's
-   * parts while it hashes (ADR 0065). Everything is in the caller's transaction, so a failure
-   * anywhere still leaves nothing behind.
+   * storing the snapshot while the engine allocates, and posting the money entry while it
+   * hashes (the lines need the allocation, not the hashes). Everything is in the caller's
+   * transaction, so a failure anywhere still leaves nothing behind.
    */
   private async closeOpen(
     manager: EntityManager,
@@ -212,19 +213,21 @@ export class PeriodService {
       vesting.filter((v) => active.has(v.memberId)),
     );
     lap('postingLinesMs');
-    // The server joins, checks and stores the published text while this process hashes.
-    const { stored } = await this.periods.storePublished(manager, period.id, snapshot);
-    lap('storePublishedSendMs');
+    const key = closeKey(period.id);
+    const postingMoney = settledLater(
+      this.ledgerService.post(manager, { key, ledger: 'money', periodId: period.id, lines: lines.money }),
+    );
+    await whenSent(manager);
+    lap('postMoneySendMs');
     const result = sealSnapshot(snapshot, allocation, engine);
     for (const [name, ms] of Object.entries(engine) as [string, number][]) phases[`engine.${name}`] = Math.round(ms);
     lap('hashMs');
-    await stored;
-    lap('storePublishedWaitMs');
-    const key = closeKey(period.id);
-    await this.ledgerService.post(manager, { key, ledger: 'money', periodId: period.id, lines: lines.money });
-    lap('postMoneyMs');
+    await postingMoney;
+    lap('postMoneyWaitMs');
     await this.ledgerService.post(manager, { key, ledger: 'units', periodId: period.id, lines: lines.units });
     lap('postUnitsMs');
+    await this.periods.storePublished(manager, period.id, snapshot);
+    lap('storePublishedMs');
     await this.periods.markClosed(manager, period.id, {
       endsAt: end,
       result,

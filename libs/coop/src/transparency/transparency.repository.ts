@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { MemberResult, PeriodParameters, PeriodResult } from '../engine/snapshot';
+import { PUBLISHED_TEXT_SQL } from '../periods/coop-period.repository';
 import { memberPseudonymSql } from './published-snapshot';
 
 export interface PublishedPeriodRow {
@@ -169,13 +170,14 @@ export class TransparencyRepository {
   }
 
   /**
-   * The stored JSON text of a closed period's published snapshot or result (the internal
-   * snapshot is published only for closes before ADR 0022, which ran it).
+   * The stored JSON text of a closed period's published snapshot (joined from its parts, ADR
+   * 0069) or result (the internal snapshot is published only for closes before ADR 0022, which
+   * ran it).
    */
   async publishedText(id: string, part: 'snapshot' | 'result'): Promise<string | null> {
-    const column = part === 'snapshot' ? 'coalesce(published_snapshot, snapshot)' : 'result';
+    const column = part === 'snapshot' ? PUBLISHED_TEXT_SQL('p') : 'p.result::text';
     const [row]: { text: string }[] = await this.dataSource.query(
-      `SELECT ${column}::text AS text FROM coop_periods WHERE status = 'closed' AND id = $1`,
+      `SELECT ${column} AS text FROM coop_periods p WHERE p.status = 'closed' AND p.id = $1`,
       [id],
     );
     return row?.text ?? null;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,12 +26,19 @@ export interface GraphqlError {
   extensions: { code: string; reason?: string; [key: string]: unknown };
 }
 
+/**
+ * This test file's queues (jest loads this module once per file), under the run's prefix that the
+ * global teardown clears: a job an earlier file's app left active (its lock lives on for BullMQ's
+ * lock duration, 30 s) is not this file's to wait for in `drained`.
+ */
+const FILE_QUEUE_PREFIX = `${process.env.TEST_QUEUE_PREFIX}-${randomBytes(3).toString('hex')}`;
+
 /** The environment a test process gets: this run's database and Redis, a scratch DATA_DIR. */
 export function testEnv(overrides: Env = {}): Env {
   return {
     DATABASE_URL: process.env.TEST_DATABASE_URL,
     REDIS_URL: process.env.TEST_REDIS_URL,
-    QUEUE_PREFIX: process.env.TEST_QUEUE_PREFIX,
+    QUEUE_PREFIX: FILE_QUEUE_PREFIX,
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
     PORT: '0',

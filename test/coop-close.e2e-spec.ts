@@ -12,6 +12,7 @@ import {
   type PublishedSnapshot,
 } from '@guildhall/coop';
 import { internalSnapshot, pseudonymKey } from './utils/coop';
+import { failWrites } from './utils/faults';
 import { signUp, type SignedUp } from './utils/factories';
 import { cleanEnv, run } from './utils/spawn';
 import { createTestApp, type GraphqlError, type TestApp } from './utils/test-app';
@@ -300,18 +301,13 @@ describe('cooperative period close (e2e)', () => {
     await post(ben, 'seven');
     const [{ id: open }] = await db.query<{ id: string }[]>(`SELECT id FROM coop_periods WHERE status = 'open'`);
     const entries = () => count('SELECT count(*) AS n FROM coop_journal_entries WHERE key = $1', [`close:${open}`]);
-    await db.query(`CREATE SEQUENCE close_fault_fired`);
-    await db.query(`CREATE FUNCTION close_fault() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        -- a sequence is not rolled back with the close: the write fails once
-        IF NEW.published_snapshot IS NOT NULL AND OLD.published_snapshot IS NULL AND nextval('close_fault_fired') = 1 THEN
-          RAISE EXCEPTION 'injected fault: the published snapshot is not stored';
-        END IF;
-        RETURN NEW;
-      END $$`);
-    await db.query(
-      `CREATE TRIGGER close_fault BEFORE UPDATE ON coop_periods FOR EACH ROW EXECUTE FUNCTION close_fault()`,
-    );
+    const fault = await failWrites(db, {
+      name: 'close_fault',
+      table: 'coop_periods',
+      on: 'UPDATE',
+      when: 'NEW.published_snapshot IS NOT NULL AND OLD.published_snapshot IS NULL',
+      message: 'injected fault: the published snapshot is not stored',
+    });
     try {
       const failed = await t.gql(CLOSE, { period: open }, admin.token);
       expect(failed.data).toBeNull();
@@ -334,9 +330,7 @@ describe('cooperative period close (e2e)', () => {
       expect(await close(open)).toEqual(closed);
       expect(await entries()).toBe(2);
     } finally {
-      await db.query(`DROP TRIGGER IF EXISTS close_fault ON coop_periods`);
-      await db.query(`DROP FUNCTION IF EXISTS close_fault()`);
-      await db.query(`DROP SEQUENCE IF EXISTS close_fault_fired`);
+      await fault.remove();
     }
   });
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { SIGN_UP } from './utils/factories';
+import { failWrites, type WriteFault } from './utils/faults';
 import { freePort, until } from './utils/instance';
 import { startPeer, type Peer, type ReceivedEntry } from './utils/peer';
 import { cleanEnv, run, start } from './utils/spawn';
@@ -242,25 +243,18 @@ describe('durable domain events on the built server (e2e)', () => {
       return rows.length && rows.every((row) => row.state !== 'pending') ? rows : undefined;
     }, 'the deliveries to settle');
   const cli = (args: string[]) => run(['dist/apps/cli/main.js', ...args], env);
-  /** Every insert into coop_events fails while the sequence has not passed `failures`. */
+  /** The first `failures` inserts into coop_events fail. */
+  let fault: WriteFault | undefined;
   const injectFault = async (failures: number) => {
-    await db.query(`DROP TRIGGER IF EXISTS outbox_spec_fault ON coop_events`);
-    await db.query(`DROP SEQUENCE IF EXISTS outbox_spec_fault_seq`);
-    await db.query(`CREATE SEQUENCE outbox_spec_fault_seq`);
-    // nextval is not rolled back with the failing transaction: the count survives the raise.
-    await db.query(`
-      CREATE OR REPLACE FUNCTION outbox_spec_fault() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF nextval('outbox_spec_fault_seq') <= ${failures} THEN
-          RAISE EXCEPTION 'injected fault: coop_events is unavailable';
-        END IF;
-        RETURN NEW;
-      END $$`);
-    await db.query(
-      `CREATE TRIGGER outbox_spec_fault BEFORE INSERT ON coop_events FOR EACH ROW EXECUTE FUNCTION outbox_spec_fault()`,
-    );
+    fault = await failWrites(db, {
+      name: 'outbox_spec_fault',
+      table: 'coop_events',
+      on: 'INSERT',
+      failures,
+      message: 'injected fault: coop_events is unavailable',
+    });
   };
-  const removeFault = () => db.query(`DROP TRIGGER IF EXISTS outbox_spec_fault ON coop_events`);
+  const removeFault = async () => fault?.remove();
 
   beforeAll(async () => {
     db = new Client({ connectionString: process.env.TEST_DATABASE_URL });
@@ -477,16 +471,12 @@ describe('durable domain events on the embedded defaults (e2e)', () => {
       alice.token,
     );
     const postId = created.data!.createPost.id;
-    await db.query(`CREATE SEQUENCE outbox_spec_fault_seq`);
-    await db.query(`
-      CREATE FUNCTION outbox_spec_fault() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF nextval('outbox_spec_fault_seq') <= 1 THEN RAISE EXCEPTION 'injected fault'; END IF;
-        RETURN NEW;
-      END $$`);
-    await db.query(
-      `CREATE TRIGGER outbox_spec_fault BEFORE INSERT ON coop_events FOR EACH ROW EXECUTE FUNCTION outbox_spec_fault()`,
-    );
+    const fault = await failWrites(db, {
+      name: 'outbox_spec_fault',
+      table: 'coop_events',
+      on: 'INSERT',
+      message: 'injected fault',
+    });
     const liked = await gql('mutation($id: ID!) { likePost(id: $id) { likesCount } }', { id: postId }, bob.token);
     expect(liked.errors).toBeUndefined();
     const engaged = async () =>
@@ -512,7 +502,7 @@ describe('durable domain events on the embedded defaults (e2e)', () => {
       { subscriber: 'federation.bridge', state: 'done', attempts: 1 },
       { subscriber: 'social.notifications', state: 'done', attempts: 1 },
     ]);
-    await db.query(`DROP TRIGGER outbox_spec_fault ON coop_events`);
+    await fault.remove();
     expect(await engaged()).toBe(1);
     const verified = await run(['dist/apps/cli/main.js', 'coop', 'verify'], env);
     expect((JSON.parse(verified.stdout) as { ok: boolean }).ok).toBe(true);

@@ -7,8 +7,7 @@
 export class BoundedMap<K, V> extends Map<K, V> {
   constructor(readonly limit: number) {
     super();
-    if (!Number.isInteger(limit) || limit < 1)
-      throw new RangeError(`BoundedMap: limit ${limit} is not a positive integer`);
+    checkLimit('BoundedMap', limit);
   }
 
   override set(key: K, value: V): this {
@@ -21,12 +20,15 @@ export class BoundedMap<K, V> extends Map<K, V> {
 export class BoundedSet<T> extends Set<T> {
   constructor(readonly limit: number) {
     super();
-    if (!Number.isInteger(limit) || limit < 1)
-      throw new RangeError(`BoundedSet: limit ${limit} is not a positive integer`);
+    checkLimit('BoundedSet', limit);
   }
 
   override add(value: T): this {
     if (this.size >= this.limit && !this.has(value)) this.delete(this.values().next().value as T);
     return super.add(value);
   }
+}
+
+function checkLimit(kind: string, limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`${kind}: limit ${limit} is not a positive integer`);
 }

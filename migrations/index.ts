@@ -34,6 +34,7 @@ import { AddFollowOptionsAndNotificationTypes1796570444210 } from './17965704442
 import { AddFollowLanguages1796577976631 } from './1796577976631-AddFollowLanguages';
 import { AddPostEditPollOptions1796590344080 } from './1796590344080-AddPostEditPollOptions';
 import { AddPublishedParts1796636676227 } from './1796636676227-AddPublishedParts';
+import { KeepInternalSnapshotEventsInPlace1796646089698 } from './1796646089698-KeepInternalSnapshotEventsInPlace';
 
 export const MIGRATIONS = [
   CreateIdentity1795317000691,
@@ -71,4 +72,5 @@ export const MIGRATIONS = [
   AddFollowLanguages1796577976631,
   AddPostEditPollOptions1796590344080,
   AddPublishedParts1796636676227,
+  KeepInternalSnapshotEventsInPlace1796646089698,
 ];

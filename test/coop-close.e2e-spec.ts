@@ -138,7 +138,7 @@ describe('cooperative period close (e2e)', () => {
 
     first = await close();
     const { snapshot, result } = first;
-    const internal = await internalSnapshot(db, result.period);
+    const internal = await internalSnapshot(t.app, result.period);
     expect(internal.events.map((e) => e.type).sort()).toEqual([
       'CURATED',
       'ENGAGED',
@@ -215,8 +215,8 @@ describe('cooperative period close (e2e)', () => {
     expect(x).toEqual(y);
     expect(await count('SELECT count(*) AS n FROM coop_journal_entries WHERE key = $1', [`close:${open}`])).toBe(2);
     expect(x.snapshot.events.map((e) => e.type)).toEqual(['PUBLISHED']);
-    const earlier = new Set((await internalSnapshot(db, first.result.period)).events.map((e) => e.id));
-    const now = (await internalSnapshot(db, open)).events;
+    const earlier = new Set((await internalSnapshot(t.app, first.result.period)).events.map((e) => e.id));
+    const now = (await internalSnapshot(t.app, open)).events;
     expect(now.map((e) => e.type)).toEqual(['PUBLISHED']);
     expect(now.filter((e) => earlier.has(e.id))).toEqual([]);
     expect(x.snapshot.opening).toEqual({
@@ -288,7 +288,7 @@ describe('cooperative period close (e2e)', () => {
       .filter((l) => l.amount !== '0')
       .sort((a, b) => Number(a.amount) - Number(b.amount));
     expect(lines).toEqual(expected); // cy withdrew: its units were retired, not vested
-    const next = await internalSnapshot(db, (await close()).result.period);
+    const next = await internalSnapshot(t.app, (await close()).result.period);
     const vested = Object.fromEntries(next.members.map((m) => [m.id, m.vestedUnits]));
     expect(vested[ana.username]).toBe(units(ana.username));
     expect(vested[ben.username]).toBe(units(ben.username));

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { ContributionReconciler, LedgerVerifier, type ReconciliationReport } from '@guildhall/coop';
+import { canonicalJson, ContributionReconciler, LedgerVerifier, type ReconciliationReport } from '@guildhall/coop';
+import { internalSnapshot } from './utils/coop';
 import { signUp, type SignedUp } from './utils/factories';
 import { freshDatabase } from './utils/fresh-database';
 import { cleanEnv, run } from './utils/spawn';
@@ -206,5 +207,58 @@ describe('cooperative contribution reconciliation (e2e)', () => {
       await db.query(`UPDATE coop_periods SET published_snapshot = $2::json WHERE id = $1`, [id, head]);
     }
     expect((await verifier.verify()).periods).toEqual([expect.objectContaining({ id, ok: true })]);
+  });
+
+  it("keeps a closed period's events where they were recorded, frozen, and verify reads them there", async () => {
+    // The open period holds the post and the like of beforeAll.
+    await gql('mutation { closePeriod { result } }', {}, admin.token);
+    const [first, period] = await db.query<{ id: string; events: unknown; after: string; through: string }[]>(
+      `SELECT id, snapshot->'events' AS events, snapshot_events_after::text AS after, events_through::text AS through
+         FROM coop_periods WHERE status = 'closed' ORDER BY seq`,
+    );
+    // The row keeps the document without its events, and where they are (ADR 0070).
+    expect(period.events).toEqual([]);
+    expect(period.after).toBe(first.through);
+    const counted = await db.query<{ id: string; json: string }[]>(
+      `SELECT id, snapshot_json AS json FROM coop_events WHERE seq > $1 AND seq <= $2 ORDER BY seq`,
+      [period.after, period.through],
+    );
+    expect(counted.map(({ id }) => id)).toEqual(expect.arrayContaining([`engaged:${likeId}`]));
+    const internal = await internalSnapshot(t.app, period.id);
+    expect(internal.events).toEqual(counted.map(({ json }) => JSON.parse(json) as unknown));
+
+    const { id, json } = counted.find((e) => e.id === `engaged:${likeId}`)!;
+    const frozen = /coop_events counted by a closed period are frozen/;
+    await expect(db.query(`UPDATE coop_events SET snapshot_json = '{}' WHERE id = $1`, [id])).rejects.toThrow(frozen);
+    await expect(db.query(`DELETE FROM coop_events WHERE id = $1`, [id])).rejects.toThrow(frozen);
+    await expect(db.query(`TRUNCATE coop_events`)).rejects.toThrow(frozen);
+    expect(await db.query(`SELECT snapshot_json AS json FROM coop_events WHERE id = $1`, [id])).toEqual([{ json }]);
+
+    // Changed behind the database's back (its guard off), verify names the period.
+    const verifier = t.app.get(LedgerVerifier);
+    const tampered = { ...(JSON.parse(json) as Record<string, unknown>), object: 'tampered' };
+    await db.query(`ALTER TABLE coop_events DISABLE TRIGGER coop_events_counted_frozen`);
+    try {
+      await db.query(`UPDATE coop_events SET snapshot_json = $2 WHERE id = $1`, [id, canonicalJson(tampered)]);
+      const report = await verifier.verify();
+      expect(report.ok).toBe(false);
+      expect(report.periods.find((p) => p.id === period.id)?.problem).toMatch(
+        /^derived from the stored internal snapshot: inputHash [0-9a-f]{64} differs from the stored [0-9a-f]{64}$/,
+      );
+    } finally {
+      await db.query(`UPDATE coop_events SET snapshot_json = $2 WHERE id = $1`, [id, json]);
+      await db.query(`ALTER TABLE coop_events ENABLE TRIGGER coop_events_counted_frozen`);
+    }
+    expect((await verifier.verify()).periods).toEqual([
+      expect.objectContaining({ id: first.id, ok: true }),
+      expect.objectContaining({ id: period.id, ok: true }),
+    ]);
+    // Events recorded since, in the open period, are not frozen yet.
+    const [{ open }] = await db.query<{ open: string }[]>(
+      `INSERT INTO coop_events (id, type, reverses, snapshot_json) VALUES ('reversal:probe', 'REVERSAL', 'x', '{}')
+       RETURNING id AS open`,
+    );
+    await db.query(`DELETE FROM coop_events WHERE id = $1`, [open]);
+    expect(await db.query(`SELECT id FROM coop_events WHERE id = $1`, [open])).toEqual([]);
   });
 });

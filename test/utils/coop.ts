@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { memberPseudonym, type PeriodSnapshot } from '@guildhall/coop';
+import type { INestApplication } from '@nestjs/common';
+import { CloseSnapshotReader, memberPseudonym, PeriodService, type PeriodSnapshot } from '@guildhall/coop';
 
 /** The secret key of a closed period's pseudonyms (ADR 0022). */
 export async function pseudonymKey(db: DataSource, periodId: string): Promise<string> {
@@ -16,10 +17,13 @@ export async function pseudonymOf(db: DataSource, periodId: string, username: st
   return memberPseudonym(await pseudonymKey(db, periodId), username);
 }
 
-/** What the platform recorded for a closed period (handles, real ids): never published. */
-export async function internalSnapshot(db: DataSource, periodId: string): Promise<PeriodSnapshot> {
-  const [row] = await db.query<{ snapshot: PeriodSnapshot }[]>(`SELECT snapshot FROM coop_periods WHERE id = $1`, [
-    periodId,
-  ]);
-  return row.snapshot;
+/**
+ * What the platform recorded for a closed period (handles, real ids): never published. Read as
+ * `coop verify` reads it (ADR 0070: the stored document, its events where they were recorded).
+ */
+export async function internalSnapshot(app: INestApplication, periodId: string): Promise<PeriodSnapshot> {
+  const period = await app.get(PeriodService).find(periodId);
+  const snapshot = period ? await app.get(CloseSnapshotReader).internalSnapshotOf(period) : null;
+  if (!snapshot) throw new Error(`period ${periodId} stored no internal snapshot`);
+  return snapshot;
 }

@@ -37,6 +37,7 @@ export {
   type PeriodClosePreview,
 } from './periods/period.service';
 export { type CoopPeriodEntity } from './periods/coop-period.entity';
+export { CloseSnapshotReader } from './periods/close-snapshot.reader';
 export type {
   CapitalPolicyModel,
   PayableModel,

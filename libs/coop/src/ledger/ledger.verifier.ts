@@ -5,6 +5,7 @@ import { canonicalHash } from '../engine/canonical-json';
 import { closePeriod } from '../engine/close-period';
 import type { PeriodResult, PeriodSnapshot } from '../engine/snapshot';
 import type { CoopPeriodEntity } from '../periods/coop-period.entity';
+import { CloseSnapshotReader } from '../periods/close-snapshot.reader';
 import { CoopPeriodRepository } from '../periods/coop-period.repository';
 import { memberPseudonym, publishSnapshot, type PublishedSnapshot } from '../transparency/published-snapshot';
 import { LedgerRepository } from './ledger.repository';
@@ -38,6 +39,7 @@ export class LedgerVerifier {
   constructor(
     private readonly ledger: LedgerRepository,
     private readonly periods: CoopPeriodRepository,
+    private readonly snapshots: CloseSnapshotReader,
     private readonly capital: CapitalRepository,
   ) {}
 
@@ -50,8 +52,11 @@ export class LedgerVerifier {
       const published = period.publishedSnapshot
         ? ((await this.periods.publishedSnapshotOf(period.id)) as PublishedSnapshot | null)
         : null;
+      // The internal one's events were read where they were recorded (ADR 0070).
+      const internal = await this.snapshots.internalSnapshotOf(period);
       const problem =
-        recheckPeriod({ ...period, publishedSnapshot: published }) ?? recheckHead(period.publishedSnapshot, published);
+        recheckPeriod({ ...period, snapshot: internal, publishedSnapshot: published }) ??
+        recheckHead(period.publishedSnapshot, published);
       periods.push(problem ? { ...entry, ok: false, problem } : { ...entry, ok: true });
     }
     const unbalancedEntries = await this.ledger.unbalancedEntries();

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { REVERSAL, type MemberStatus, type SnapshotEvent } from '../engine/snapshot';
+import { REVERSAL, type MemberStatus, type PeriodSnapshot, type SnapshotEvent } from '../engine/snapshot';
+import type { CoopPeriodEntity } from './coop-period.entity';
 import { settledLater, whenSent } from './in-flight';
 
 /** Events per query of a close's snapshot (see snapshotEvents). */
 const EVENTS_CHUNK = 125_000;
+/** The largest bigint: no upper bound on the events read. */
+const MAX_SEQ = '9223372036854775807';
 
 interface EventsChunk {
   text: string;
@@ -73,22 +76,24 @@ export class CloseSnapshotReader {
    * to `onChunk`, then dropped: a close never holds all its events. The server aggregates the
    * next chunk while this process handles the last. Once the last seq is known, `afterLast(through)`
    * is issued before the last chunk is handled (its promise is returned as `after`, to be awaited
-   * by the caller). Returns how many events there were and the last seq among them.
+   * by the caller). `upTo`: read no event past this seq (a closed period's watermark). Returns
+   * how many events there were and the last seq among them.
    */
   async snapshotEvents<T>(
     manager: EntityManager,
     afterSeq: number,
     afterLast: (through: number) => Promise<T>,
     onChunk: (events: SnapshotEvent[]) => void,
+    upTo: number | null = null,
   ): Promise<{ count: number; through: number; after: Promise<T> }> {
     let count = 0;
     let through = afterSeq;
     let after: Promise<T> | undefined;
-    let next: Promise<EventsChunk> | undefined = this.eventsChunk(manager, afterSeq);
+    let next: Promise<EventsChunk> | undefined = this.eventsChunk(manager, afterSeq, upTo);
     while (next) {
       const chunk: EventsChunk = await next;
       if (chunk.count > 0) through = chunk.through;
-      if (chunk.count === EVENTS_CHUNK) next = settledLater(this.eventsChunk(manager, through));
+      if (chunk.count === EVENTS_CHUNK) next = settledLater(this.eventsChunk(manager, through, upTo));
       else {
         next = undefined;
         after = settledLater(afterLast(through));
@@ -99,6 +104,30 @@ export class CloseSnapshotReader {
       onChunk(JSON.parse(`[${chunk.text}]`) as SnapshotEvent[]);
     }
     return { count, through, after: after! };
+  }
+
+  /**
+   * The internal snapshot a closed period ran, whole: the document stored without its events and
+   * the coop_events rows it counted, read again in seq order (ADR 0070: they are frozen once
+   * counted), or the stored document of a close before that. Null when it stored none.
+   */
+  async internalSnapshotOf(
+    period: Pick<CoopPeriodEntity, 'snapshot' | 'snapshotEventsAfter' | 'eventsThrough'>,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<PeriodSnapshot | null> {
+    const { snapshot, snapshotEventsAfter, eventsThrough } = period;
+    if (!snapshot || snapshotEventsAfter === null || eventsThrough === null) return snapshot;
+    const events: SnapshotEvent[] = [...snapshot.events];
+    await this.snapshotEvents(
+      manager,
+      snapshotEventsAfter,
+      () => Promise.resolve(),
+      (chunk) => {
+        for (const event of chunk) events.push(event);
+      },
+      eventsThrough,
+    );
+    return { ...snapshot, events };
   }
 
   /**
@@ -119,11 +148,11 @@ export class CloseSnapshotReader {
    * Rows come in seq order from the seq index into a plain aggregate (tuneForClose turns
    * parallel plans off, so one process aggregates them in that order): no sort.
    */
-  private async eventsChunk(manager: EntityManager, afterSeq: number): Promise<EventsChunk> {
+  private async eventsChunk(manager: EntityManager, afterSeq: number, upTo: number | null): Promise<EventsChunk> {
     const [row]: { text: string | null; through: string | null; count: number }[] = await manager.query(
       `SELECT string_agg(snapshot_json, ',') AS text, max(seq)::text AS through, count(*)::int AS count
-         FROM (SELECT snapshot_json, seq FROM coop_events WHERE seq > $1 ORDER BY seq LIMIT $2) e`,
-      [afterSeq, EVENTS_CHUNK],
+         FROM (SELECT snapshot_json, seq FROM coop_events WHERE seq > $1 AND seq <= $3 ORDER BY seq LIMIT $2) e`,
+      [afterSeq, EVENTS_CHUNK, upTo ?? MAX_SEQ],
     );
     return { text: row.text ?? '', through: row.through === null ? afterSeq : Number(row.through), count: row.count };
   }

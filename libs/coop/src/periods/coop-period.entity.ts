@@ -38,9 +38,22 @@ export class CoopPeriodEntity {
   @Column({ type: 'integer' })
   vestingPeriods: number;
 
-  /** Stored as `json` (text kept as written): a snapshot may hold a million events. */
+  /**
+   * What the platform recorded (private). Since ADR 0070 this is the document without its events
+   * (`events: []`) and `snapshotEventsAfter` says where they are; before, the whole document
+   * (stored as `json`, text kept as written). Read it whole through
+   * CoopPeriodRepository.internalSnapshotOf.
+   */
   @Column({ type: 'json', nullable: true })
   snapshot: PeriodSnapshot | null;
+
+  /**
+   * The internal snapshot's events are the coop_events rows with seq in (this, eventsThrough], in
+   * seq order: frozen once the period is closed (ADR 0070). Null for closes before that, whose
+   * `snapshot` holds its events, and for an open period.
+   */
+  @Column({ type: 'bigint', nullable: true, transformer: BIGINT })
+  snapshotEventsAfter: number | null;
 
   /**
    * What the close published and ran (transparency/published-snapshot.ts, ADR 0022): members by
@@ -96,5 +109,6 @@ export const WITHOUT_SNAPSHOTS: FindOptionsSelect<CoopPeriodEntity> = {
   outputHash: true,
   eventsThrough: true,
   paymentsThrough: true,
+  snapshotEventsAfter: true,
   closedAt: true,
 };

@@ -63,11 +63,9 @@ export class CoopPeriodRepository {
     return manager.getRepository(CoopPeriodEntity).findOne({ where: { seq }, select: WITHOUT_SNAPSHOTS });
   }
 
-  /** The period before `seq` (null for the first). */
-  findPrevious(seq: number): Promise<CoopPeriodEntity | null> {
-    return seq > 1
-      ? this.dataSource.getRepository(CoopPeriodEntity).findOneBy({ seq: seq - 1 })
-      : Promise.resolve(null);
+  /** The period before `seq` (null for the first), without its stored snapshots. */
+  findPrevious(seq: number): Promise<PeriodRow | null> {
+    return seq > 1 ? this.findBySeq(this.dataSource.manager, seq - 1) : Promise.resolve(null);
   }
 
   /** Events and money recorded after the watermarks (the open period's so far). */
@@ -134,25 +132,20 @@ export class CoopPeriodRepository {
   }
 
   /**
-   * Stores the snapshot of the period being closed as JSON text: `head` (everything but the
-   * events) followed by the events in (afterSeq, through], aggregated again here in the server
-   * exactly as snapshotEvents read them (same rows, same order, same separator, within the same
-   * transaction), so the text is byte for byte what the engine parsed without sending ~100 MB
-   * back. The close's first write: it runs in the server while the engine runs here.
+   * Stores the internal snapshot of the period being closed (ADR 0070): the document without its
+   * events, and where they are: the coop_events rows after `eventsAfter` up to the period's
+   * watermark (markClosed), which the database freezes once the period is closed. The events are
+   * not copied: CloseSnapshotReader.internalSnapshotOf reads them again.
    */
   async storeSnapshot(
     manager: EntityManager,
     id: string,
-    head: object,
-    events: { afterSeq: number; through: number },
+    head: Omit<PeriodSnapshot, 'events'>,
+    eventsAfter: number,
   ): Promise<void> {
     await manager.query(
-      `UPDATE coop_periods
-          SET snapshot = ($2::text || coalesce((SELECT string_agg(snapshot_json, ',')
-                                            FROM (SELECT snapshot_json FROM coop_events
-                                                   WHERE seq > $3 AND seq <= $4 ORDER BY seq) e), '') || ']}')::json
-        WHERE id = $1 AND status = 'open'`,
-      [id, `${JSON.stringify(head).slice(0, -1)},"events":[`, events.afterSeq, events.through],
+      `UPDATE coop_periods SET snapshot = $2::json, snapshot_events_after = $3 WHERE id = $1 AND status = 'open'`,
+      [id, JSON.stringify({ ...head, events: [] }), eventsAfter],
     );
   }
 
@@ -199,13 +192,36 @@ export class CoopPeriodRepository {
   }
 
   /**
+   * publishedText as it is stored, a part at a time, each read when the one before was taken: a
+   * download streams it without building one value (past ten million events the text is more
+   * than PostgreSQL or V8 holds in one). Nothing for an unknown period.
+   */
+  async *publishedTextParts(id: string): AsyncGenerator<string> {
+    let n = 0;
+    for (; ; n++) {
+      const [row]: { part: string }[] = await this.dataSource.query(
+        `SELECT part FROM coop_published_parts WHERE period_id = $1 AND n = $2`,
+        [id, n],
+      );
+      if (!row) break;
+      yield row.part;
+    }
+    if (n > 0) return;
+    const text = await this.publishedText(id);
+    if (text !== null) yield text;
+  }
+
+  /**
    * Marks the period closed with its result (its snapshots are stored already: storeSnapshot,
    * storePublished).
    */
   async markClosed(
     manager: EntityManager,
     id: string,
-    close: Pick<CoopPeriodEntity, Exclude<NullOnOpen, 'snapshot' | 'publishedSnapshot'> | 'endsAt'>,
+    close: Pick<
+      CoopPeriodEntity,
+      Exclude<NullOnOpen, 'snapshot' | 'publishedSnapshot' | 'snapshotEventsAfter'> | 'endsAt'
+    >,
   ): Promise<void> {
     await manager
       .getRepository(CoopPeriodEntity)
@@ -297,6 +313,7 @@ export class CoopPeriodRepository {
 
 type NullOnOpen =
   | 'snapshot'
+  | 'snapshotEventsAfter'
   | 'publishedSnapshot'
   | 'pseudonymKey'
   | 'result'

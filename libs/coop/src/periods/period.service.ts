@@ -258,8 +258,9 @@ export class PeriodService {
    * The published snapshot of `period` ended at `end` under `pseudonymKey`, as a close builds
    * it, with what the postings need. The internal snapshot is never held: its events stream from
    * the database chunk by chunk into its canonical hash and the publisher (ADR 0051). With `lap`
-   * (a close), the internal snapshot is stored in the server from when the last event is known
-   * (`storing`); without (a preview), nothing is written.
+   * (a close), the internal snapshot is stored from when the last event is known (`storing`): the
+   * document without its events, which stay where they were recorded (ADR 0070); without (a
+   * preview), nothing is written.
    */
   private async buildSnapshot(
     manager: EntityManager,
@@ -310,8 +311,7 @@ export class PeriodService {
     } = await this.snapshots.snapshotEvents(
       manager,
       afterSeq,
-      (through) =>
-        lap ? this.periods.storeSnapshot(manager, period.id, head, { afterSeq, through }) : Promise.resolve(),
+      () => (lap ? this.periods.storeSnapshot(manager, period.id, head, afterSeq) : Promise.resolve()),
       (events) => {
         internalHash.add(events);
         publisher.add(events);

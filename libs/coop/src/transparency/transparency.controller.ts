@@ -43,12 +43,16 @@ export class TransparencyController {
       .send(Readable.from(fullLedgerCsv(this.repository)));
   }
 
+  /** The snapshot streams from its stored parts (ADR 0070); the result is one small value. */
   private async sendJson(reply: FastifyReply, id: string, part: 'snapshot' | 'result'): Promise<FastifyReply> {
-    const text = await this.transparency.publishedText(id, part);
-    if (text === null) throw new NotFoundException(`No closed period ${id}`);
+    const body =
+      part === 'snapshot'
+        ? (await this.transparency.period(id)) && Readable.from(this.transparency.publishedSnapshotParts(id))
+        : await this.transparency.publishedText(id, part);
+    if (!body) throw new NotFoundException(`No closed period ${id}`);
     return reply
       .status(200)
       .headers({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=3600' })
-      .send(text);
+      .send(body);
   }
 }

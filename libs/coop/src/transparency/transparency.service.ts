@@ -4,6 +4,7 @@ import { periodsUntilRevolved } from '../capital/capital-plan';
 import { CapitalService } from '../capital/capital.service';
 import { EQUITY_POOL, type PeriodParameters, type PeriodResult } from '../engine/snapshot';
 import { MoneyAccount, UnitsAccount } from '../ledger/posting-line';
+import { CoopPeriodRepository } from '../periods/coop-period.repository';
 import { CoopMemberRepository } from '../members/coop-member.repository';
 import type { CoopAccountModel } from './coop-account.model';
 import type { CoopAllocationModel } from './coop-allocation.model';
@@ -72,6 +73,7 @@ function toAllocation(row: MemberPeriodRow): CoopAllocationModel {
 export class TransparencyService {
   constructor(
     private readonly repository: TransparencyRepository,
+    private readonly periods: CoopPeriodRepository,
     private readonly members: CoopMemberRepository,
     private readonly capitalService: CapitalService,
   ) {}
@@ -166,6 +168,11 @@ export class TransparencyService {
   /** The published snapshot or result as stored (JSON text); null unless the period is closed. */
   publishedText(id: string, part: 'snapshot' | 'result'): Promise<string | null> {
     return this.repository.publishedText(id, part);
+  }
+
+  /** A closed period's published snapshot as stored, a part at a time (check period() first). */
+  publishedSnapshotParts(id: string): AsyncGenerator<string> {
+    return this.periods.publishedTextParts(id);
   }
 
   async publishedJson(id: string, part: 'snapshot' | 'result'): Promise<unknown> {

@@ -10,6 +10,8 @@ import { root } from './common.mjs';
 import { withScratchDatabase } from '../lib/scratch-db.mjs';
 
 const require = createRequire(import.meta.url);
+/** The second close (of the closed period) is timed up to this size (see below). */
+const SECOND_CLOSE_MAX_EVENTS = 1_000_000;
 
 /** Seeds and closes one period; returns the figures. */
 export async function closeThroughDatabase({ members, events }) {
@@ -53,10 +55,12 @@ export async function closeThroughDatabase({ members, events }) {
       // BEGIN and COMMIT.
       const topLevel = Object.entries(phases).filter(([name]) => !name.includes('.'));
       const lockAndCommitMs = closeMs - topLevel.reduce((sum, [, ms]) => sum + ms, 0);
+      // Closing a closed period returns what it published, read back whole: past 1M events that
+      // text is more than one PostgreSQL value or V8 string holds, so it is not tried there.
       const againStarted = performance.now();
-      const again = await periods.close(result.period);
-      const againMs = performance.now() - againStarted;
-      if (!posted || again.posted || again.result.outputHash !== result.outputHash)
+      const again = events <= SECOND_CLOSE_MAX_EVENTS ? await periods.close(result.period) : null;
+      const againMs = again ? performance.now() - againStarted : null;
+      if (!posted || (again && (again.posted || again.result.outputHash !== result.outputHash)))
         throw new Error('close not idempotent');
       const [{ postings }] = await db.query('SELECT count(*)::int AS postings FROM coop_postings');
       return {
@@ -65,7 +69,7 @@ export async function closeThroughDatabase({ members, events }) {
         seedMs: Math.round(seedMs),
         closeMs: Math.round(closeMs),
         closeCpuMs: Math.round((user + system) / 1000),
-        secondCloseMs: Math.round(againMs),
+        secondCloseMs: againMs === null ? null : Math.round(againMs),
         phases: { ...phases, lockAndCommitMs: Math.round(lockAndCommitMs) },
         // this process's peak RSS so far at the end of each phase (where it jumps, that phase raised it)
         peakRssMBByPhase,

@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { canonicalJson, ContributionReconciler, LedgerVerifier, type ReconciliationReport } from '@guildhall/coop';
+import {
+  canonicalJson,
+  ContributionReconciler,
+  LedgerVerifier,
+  PeriodService,
+  type ReconciliationReport,
+} from '@guildhall/coop';
 import { internalSnapshot } from './utils/coop';
 import { signUp, type SignedUp } from './utils/factories';
 import { freshDatabase } from './utils/fresh-database';
@@ -260,5 +266,50 @@ describe('cooperative contribution reconciliation (e2e)', () => {
     );
     await db.query(`DELETE FROM coop_events WHERE id = $1`, [open]);
     expect(await db.query(`SELECT id FROM coop_events WHERE id = $1`, [open])).toEqual([]);
+  });
+  it('still downloads, verifies and closes again a period closed before parts and events in place', async () => {
+    const [{ id }] = await db.query<{ id: string }[]>(
+      `SELECT id FROM coop_periods WHERE status = 'closed' ORDER BY seq DESC LIMIT 1`,
+    );
+    const [row] = await db.query<{ snapshot: string; after: string; head: string }[]>(
+      `SELECT snapshot::text AS snapshot, snapshot_events_after::text AS after, published_snapshot::text AS head
+         FROM coop_periods WHERE id = $1`,
+      [id],
+    );
+    const parts = await db.query<{ n: number; part: string }[]>(
+      `SELECT n, part FROM coop_published_parts WHERE period_id = $1 ORDER BY n`,
+      [id],
+    );
+    const text = parts.map(({ part }) => part).join('');
+    const internal = await internalSnapshot(t.app, id);
+    expect(internal.events.length).toBeGreaterThan(0);
+    const closed = await t.app.get(PeriodService).close(id);
+    // As a close before ADR 0069 and 0070 stored it: both documents whole in the row, no parts.
+    await db.query(
+      `UPDATE coop_periods SET snapshot = $2::json, snapshot_events_after = NULL, published_snapshot = $3::json
+        WHERE id = $1`,
+      [id, JSON.stringify(internal), text],
+    );
+    await db.query(`DELETE FROM coop_published_parts WHERE period_id = $1`, [id]);
+    try {
+      const download = await t.http().get(`/api/v1/coop/periods/${id}/snapshot.json`);
+      expect(download.status).toBe(200);
+      expect(download.text).toBe(text);
+      expect(await internalSnapshot(t.app, id)).toEqual(internal);
+      const report = await t.app.get(LedgerVerifier).verify();
+      expect(report.periods.find((p) => p.id === id)).toEqual(expect.objectContaining({ id, ok: true }));
+      const again = await t.app.get(PeriodService).close(id);
+      expect(again).toEqual({ ...closed, posted: false });
+    } finally {
+      await db.query(
+        `UPDATE coop_periods SET snapshot = $2::json, snapshot_events_after = $3, published_snapshot = $4::json
+          WHERE id = $1`,
+        [id, row.snapshot, row.after, row.head],
+      );
+      for (const { n, part } of parts) {
+        await db.query(`INSERT INTO coop_published_parts (period_id, n, part) VALUES ($1, $2, $3)`, [id, n, part]);
+      }
+    }
+    expect((await t.app.get(LedgerVerifier).verify()).ok).toBe(true);
   });
 });

@@ -41,6 +41,7 @@ import {
   freePort,
   graphql,
   makeTempDir,
+  npmStartCommand,
   root,
   round,
   rssMb,
@@ -428,11 +429,13 @@ async function endToEndWindows({ build, sign, port, childEnv, problems }) {
   if (!SUSTAINED_RATES.length) return { sustained, oneProcess: null };
   const pools = [];
   for (const rate of SUSTAINED_RATES) pools.push(await sign(Math.ceil(rate * SUSTAINED_S)));
+  // npm start's command line: its environment and V8 flags (package.json).
+  const start = npmStartCommand();
   const oneProcessMs = await run.startServer(
-    build.script('dist/apps/server/main.js'),
-    ['--with-worker'],
-    { ...childEnv(undefined), MALLOC_MMAP_THRESHOLD_: '1048576' },
-    { port, problems, nodeArgs: ['--max-semi-space-size=16', '--memory-balancer', ...ONE_PROCESS_NODE_ARGS] },
+    build.script(start.script),
+    start.args,
+    { ...childEnv(undefined), ...start.env },
+    { port, problems, nodeArgs: [...start.nodeArgs, ...ONE_PROCESS_NODE_ARGS] },
   );
   log(`one process (npm start: --with-worker) healthy after ${oneProcessMs} ms`);
   for (const [i, rate] of SUSTAINED_RATES.entries()) {

@@ -63,7 +63,9 @@ describe('npm start on embedded defaults (no DATABASE_URL, no REDIS_URL)', () =>
 
   it('runs the command npm start runs', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.start).toBe(`MALLOC_MMAP_THRESHOLD_=1048576 node ${NPM_START_ARGS.join(' ')}`);
+    expect(pkg.scripts.start).toBe(
+      `MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=1048576 node ${NPM_START_ARGS.join(' ')}`,
+    );
   });
 
   it('serves /health, signs up and logs in, shares the database with the CLI, and stops cleanly', async () => {

@@ -58,8 +58,8 @@ export function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...env, LOG_LEVEL: 'warn', ...extra };
 }
 
-/** The environment `npm start` sets (glibc's mmap threshold: docs/adr/0054). */
-export const NPM_START_ENV = { MALLOC_MMAP_THRESHOLD_: '1048576' };
+/** The environment `npm start` sets (glibc's arenas and mmap threshold: docs/adr/0054). */
+export const NPM_START_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '1048576' };
 /** What `npm start` runs after `node` (its V8 flags: docs/adr/0015, docs/adr/0054). */
 export const NPM_START_ARGS = [
   '--max-semi-space-size=16',

@@ -42,7 +42,7 @@ export class CoopPeriodEntity {
    * What the platform recorded (private). Since ADR 0070 this is the document without its events
    * (`events: []`) and `snapshotEventsAfter` says where they are; before, the whole document
    * (stored as `json`, text kept as written). Read it whole through
-   * CoopPeriodRepository.internalSnapshotOf.
+   * CloseSnapshotReader.internalSnapshotOf.
    */
   @Column({ type: 'json', nullable: true })
   snapshot: PeriodSnapshot | null;

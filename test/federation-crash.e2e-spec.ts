@@ -163,7 +163,21 @@ describe('federation work killed with SIGKILL (e2e)', () => {
     const atKill = await until(async () => {
       const seen = await creates();
       return seen.length > 0 ? seen.length : undefined;
-    }, 'the first deliveries');
+    }, 'the first deliveries').catch(async (error: Error) => {
+      // Where the fan-out stood: the post's outbox deliveries, the host's state, what the peer got.
+      const { rows: outbox } = await db.query(
+        `SELECT e.name, d.subscriber, d.state, d.attempts, d.next_attempt_at, d.lease_until, d.last_error
+           FROM domain_event_deliveries d JOIN domain_events e ON e.id = d.event_id
+          WHERE e.payload::text LIKE '%' || $1 || '%'`,
+        [postId],
+      );
+      const { rows: hosts } = await db.query(`SELECT * FROM federation_hosts WHERE host = $1`, [host]);
+      const received = await peer.received();
+      throw new Error(
+        `${error.message}: outbox ${JSON.stringify(outbox)}, host ${JSON.stringify(hosts)}, ` +
+          `the peer received ${received.length} requests (${received.filter((r) => r.type === 'Create').length} Creates)`,
+      );
+    });
     await server.stop('SIGKILL');
     expect(atKill).toBeLessThan(FOLLOWERS);
     // What was in flight when the worker died is answered; the rest was never sent.

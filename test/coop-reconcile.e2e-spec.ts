@@ -9,7 +9,7 @@ import {
   PeriodService,
   type ReconciliationReport,
 } from '@guildhall/coop';
-import { internalSnapshot } from './utils/coop';
+import { internalSnapshot, publishedParts, setPublishedParts } from './utils/coop';
 import { signUp, type SignedUp } from './utils/factories';
 import { freshDatabase } from './utils/fresh-database';
 import { cleanEnv, run } from './utils/spawn';
@@ -178,14 +178,8 @@ describe('cooperative contribution reconciliation (e2e)', () => {
     expect((await verifier.verify()).periods).toEqual([expect.objectContaining({ id, ok: true })]);
     const tampered = JSON.parse(original) as { money: { costs: number } };
     tampered.money.costs += 1;
-    const parts = await db.query<{ n: number; part: string }[]>(
-      `SELECT n, part FROM coop_published_parts WHERE period_id = $1 ORDER BY n`,
-      [id],
-    );
-    const setText = async (text: string) => {
-      await db.query(`DELETE FROM coop_published_parts WHERE period_id = $1`, [id]);
-      await db.query(`INSERT INTO coop_published_parts (period_id, n, part) VALUES ($1, 0, $2)`, [id, text]);
-    };
+    const parts = await publishedParts(db, id);
+    const setText = (text: string) => setPublishedParts(db, id, [text]);
     const problemOf = async () => {
       const report = await verifier.verify();
       expect(report.ok).toBe(false);
@@ -206,10 +200,7 @@ describe('cooperative contribution reconciliation (e2e)', () => {
       ]);
       expect(await problemOf()).toBe("the period's stored members and parameters differ from its published snapshot");
     } finally {
-      await db.query(`DELETE FROM coop_published_parts WHERE period_id = $1`, [id]);
-      for (const { n, part } of parts) {
-        await db.query(`INSERT INTO coop_published_parts (period_id, n, part) VALUES ($1, $2, $3)`, [id, n, part]);
-      }
+      await setPublishedParts(db, id, parts);
       await db.query(`UPDATE coop_periods SET published_snapshot = $2::json WHERE id = $1`, [id, head]);
     }
     expect((await verifier.verify()).periods).toEqual([expect.objectContaining({ id, ok: true })]);
@@ -276,11 +267,8 @@ describe('cooperative contribution reconciliation (e2e)', () => {
          FROM coop_periods WHERE id = $1`,
       [id],
     );
-    const parts = await db.query<{ n: number; part: string }[]>(
-      `SELECT n, part FROM coop_published_parts WHERE period_id = $1 ORDER BY n`,
-      [id],
-    );
-    const text = parts.map(({ part }) => part).join('');
+    const parts = await publishedParts(db, id);
+    const text = parts.join('');
     const internal = await internalSnapshot(t.app, id);
     expect(internal.events.length).toBeGreaterThan(0);
     const closed = await t.app.get(PeriodService).close(id);
@@ -290,7 +278,7 @@ describe('cooperative contribution reconciliation (e2e)', () => {
         WHERE id = $1`,
       [id, JSON.stringify(internal), text],
     );
-    await db.query(`DELETE FROM coop_published_parts WHERE period_id = $1`, [id]);
+    await setPublishedParts(db, id, []);
     try {
       const download = await t.http().get(`/api/v1/coop/periods/${id}/snapshot.json`);
       expect(download.status).toBe(200);
@@ -306,9 +294,7 @@ describe('cooperative contribution reconciliation (e2e)', () => {
           WHERE id = $1`,
         [id, row.snapshot, row.after, row.head],
       );
-      for (const { n, part } of parts) {
-        await db.query(`INSERT INTO coop_published_parts (period_id, n, part) VALUES ($1, $2, $3)`, [id, n, part]);
-      }
+      await setPublishedParts(db, id, parts);
     }
     expect((await t.app.get(LedgerVerifier).verify()).ok).toBe(true);
   });

@@ -8,7 +8,7 @@ import {
   type PublishedSnapshot,
   type PeriodSnapshot,
 } from '@guildhall/coop';
-import { internalSnapshot, pseudonymKey } from './utils/coop';
+import { internalSnapshot, publishedParts, pseudonymKey, setPublishedParts } from './utils/coop';
 import { signUp, type SignedUp } from './utils/factories';
 import { createTestApp, type GraphqlError, type TestApp } from './utils/test-app';
 
@@ -308,31 +308,22 @@ describe('cooperative transparency (e2e)', () => {
     expect(json.status).toBe(200);
     expect(JSON.parse(json.text)).toEqual(closed.snapshot);
     // The download streams the stored parts in order (ADR 0070): the same bytes however split.
-    const parts = await db.query<{ n: number; part: string }[]>(
-      `SELECT n, part FROM coop_published_parts WHERE period_id = $1 ORDER BY n`,
-      [closed.result.period],
-    );
-    const stored = parts.map(({ part }) => part).join('');
+    const parts = await publishedParts(db, closed.result.period);
+    const stored = parts.join('');
     expect(json.text).toBe(stored);
     const cuts = [0, Math.floor(stored.length / 3), Math.floor((2 * stored.length) / 3), stored.length];
-    const setParts = async (rows: { n: number; part: string }[]) => {
-      await db.query(`DELETE FROM coop_published_parts WHERE period_id = $1`, [closed.result.period]);
-      for (const { n, part } of rows) {
-        await db.query(`INSERT INTO coop_published_parts (period_id, n, part) VALUES ($1, $2, $3)`, [
-          closed.result.period,
-          n,
-          part,
-        ]);
-      }
-    };
     try {
-      await setParts([0, 1, 2].map((n) => ({ n, part: stored.slice(cuts[n], cuts[n + 1]) })));
+      await setPublishedParts(
+        db,
+        closed.result.period,
+        [0, 1, 2].map((n) => stored.slice(cuts[n], cuts[n + 1])),
+      );
       const split = await t.http().get(`/api/v1/coop/periods/${closed.result.period}/snapshot.json`);
       expect(split.status).toBe(200);
       expect(split.headers['content-type']).toBe('application/json; charset=utf-8');
       expect(split.text).toBe(stored);
     } finally {
-      await setParts(parts);
+      await setPublishedParts(db, closed.result.period, parts);
     }
     expect((await t.http().get(`/api/v1/coop/periods/${open}/snapshot.json`)).status).toBe(404);
     expect((await t.http().get(`/api/v1/coop/periods/no-such-period/snapshot.json`)).status).toBe(404);

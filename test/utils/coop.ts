@@ -27,3 +27,24 @@ export async function internalSnapshot(app: INestApplication, periodId: string):
   if (!snapshot) throw new Error(`period ${periodId} stored no internal snapshot`);
   return snapshot;
 }
+
+/** What runs SQL with parameters: a pg Client or a TypeORM DataSource. */
+interface Queryable {
+  query(sql: string, parameters: unknown[]): Promise<unknown>;
+}
+
+/** A closed period's stored published parts (ADR 0069), in order. */
+export async function publishedParts(db: Queryable, periodId: string): Promise<string[]> {
+  const rows = (await db.query(`SELECT part FROM coop_published_parts WHERE period_id = $1 ORDER BY n`, [
+    periodId,
+  ])) as { part: string }[];
+  return rows.map(({ part }) => part);
+}
+
+/** Replaces a period's stored published parts with `parts`, numbered in order (none: no parts). */
+export async function setPublishedParts(db: Queryable, periodId: string, parts: readonly string[]): Promise<void> {
+  await db.query(`DELETE FROM coop_published_parts WHERE period_id = $1`, [periodId]);
+  for (const [n, part] of parts.entries()) {
+    await db.query(`INSERT INTO coop_published_parts (period_id, n, part) VALUES ($1, $2, $3)`, [periodId, n, part]);
+  }
+}

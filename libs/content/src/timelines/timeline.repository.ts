@@ -8,6 +8,7 @@ import { MediaAttachmentEntity } from '../media/media-attachment.entity';
 import { PostEntity } from '../posts/post.entity';
 import { visibleTo } from '../posts/post-visibility';
 import { positional, positionalStatement, type PositionalStatement } from './positional-sql';
+import { boostedVisible, domainsNotBlocked, FOLLOW_OPTIONS, fromOrigin, WITH_MEDIA } from './timeline-conditions';
 import { extrasReader, STATUS_EXTRAS, TimelineRowLayout } from './timeline-row';
 import type { AccountTimelineFilter, HashtagQuery, TimelineFilter, TimelinePage, TimelinePost } from './timeline.types';
 
@@ -256,51 +257,6 @@ export class TimelineRepository {
   }
 
   /**
-   * A boost shows only while its original is visible to the viewer and its author not muted.
-   * The original is LEFT JOINed on its primary key: the same rule written as `OR EXISTS (…)`
-   * made PostgreSQL hash the whole posts table for every page that reached a boost (~90 ms).
-   */
-  private boostedVisible(viewerId: string | null): string {
-    const original = visibleTo('o', viewerId);
-    const muted = viewerId
-      ? `AND NOT EXISTS (SELECT 1 FROM mutes om WHERE om.account_id = :viewerId AND om.target_id = o.account_id
-                          AND ${muteInForce('om')})`
-      : '';
-    return `(p.boost_of_id IS NULL OR (o.id IS NOT NULL AND ${original.sql} ${muted}))`;
-  }
-
-  /**
-   * Leaves out the posts of servers the viewer blocked (their own domain blocks, the social
-   * lib's `account_domain_blocks`); nothing for anonymous readers.
-   */
-  private domainsNotBlocked(viewerId: string | null): string[] {
-    if (!viewerId) return [];
-    return [
-      `(author.domain IS NULL OR NOT EXISTS (
-         SELECT 1 FROM account_domain_blocks tdb WHERE tdb.account_id = :viewerId AND tdb.domain = author.domain))`,
-    ];
-  }
-
-  /**
-   * The viewer's follow options over a followee's posts, as Mastodon's FeedManager applies them
-   * to home and lists alike: no boosts when the follow hides them (`reblogs=false`), and, when it
-   * names `languages`, only posts in one of them — a post without a language, and a boost (whose
-   * own language Mastodon leaves empty), always pass. The language subqueries do not depend on
-   * the row, so PostgreSQL hashes each once per query; the boost test probes the pair's key only
-   * for boosts.
-   */
-  private static readonly FOLLOW_OPTIONS = [
-    `(p.boost_of_id IS NULL OR p.account_id = :viewerId OR NOT EXISTS (
-       SELECT 1 FROM follows rf WHERE rf.follower_id = :viewerId AND rf.followee_id = p.account_id
-         AND NOT rf.show_reblogs))`,
-    `(p.boost_of_id IS NOT NULL OR p.language IS NULL OR p.account_id = :viewerId
-      OR p.account_id NOT IN (SELECT lf.followee_id FROM follows lf
-                              WHERE lf.follower_id = :viewerId AND lf.languages IS NOT NULL)
-      OR (p.account_id, p.language) IN (SELECT lf.followee_id, unnest(lf.languages) FROM follows lf
-                                        WHERE lf.follower_id = :viewerId AND lf.languages IS NOT NULL))`,
-  ];
-
-  /**
    * The viewer's own posts and those of accounts they follow, as the follow's options allow
    * (FOLLOW_OPTIONS); accounts on one of the viewer's exclusive lists stay out (they show only in
    * that list). The exclusive-list subquery does not depend on the row, so PostgreSQL hashes it
@@ -314,11 +270,11 @@ export class TimelineRepository {
       [
         `(p.account_id = :viewerId OR p.account_id IN (
          SELECT hf.followee_id FROM follows hf WHERE hf.follower_id = :viewerId AND hf.state = 'accepted'))`,
-        ...TimelineRepository.FOLLOW_OPTIONS,
+        ...FOLLOW_OPTIONS,
         `p.account_id NOT IN (SELECT xa.account_id FROM list_accounts xa JOIN lists xl ON xl.id = xa.list_id
          WHERE xl.account_id = :viewerId AND xl.exclusive)`,
-        this.boostedVisible(page.viewerId),
-        ...this.domainsNotBlocked(page.viewerId),
+        boostedVisible(page.viewerId),
+        ...domainsNotBlocked(page.viewerId),
         `(p.boost_of_id IS NULL OR NOT EXISTS (
          SELECT 1 FROM accounts oa JOIN account_domain_blocks odb ON odb.domain = oa.domain
          WHERE oa.id = o.account_id AND odb.account_id = :viewerId))`,
@@ -349,8 +305,8 @@ export class TimelineRepository {
                   AND rf.followee_id = p.in_reply_to_account_id AND rf.state = 'accepted')
              ELSE false END
            FROM lists rl WHERE rl.id = :listId))`,
-        ...TimelineRepository.FOLLOW_OPTIONS,
-        this.boostedVisible(page.viewerId),
+        ...FOLLOW_OPTIONS,
+        boostedVisible(page.viewerId),
       ],
       { listId },
       'SELECT la.account_id FROM list_accounts la WHERE la.list_id = :listId',
@@ -366,9 +322,9 @@ export class TimelineRepository {
     const origin = localOnly ? 'local' : (filter.origin ?? 'all');
     return this.run(page, [
       `p.visibility = 'public' AND p.boost_of_id IS NULL`,
-      ...(origin === 'local' ? ['p.local'] : origin === 'remote' ? ['NOT p.local'] : []),
-      ...this.filters(filter),
-      ...this.domainsNotBlocked(page.viewerId),
+      ...fromOrigin(origin),
+      ...(filter.onlyMedia ? [WITH_MEDIA] : []),
+      ...domainsNotBlocked(page.viewerId),
     ]);
   }
 
@@ -387,9 +343,9 @@ export class TimelineRepository {
           ]
         : []),
       ...(none.length ? [`NOT EXISTS (${tagged('ANY(:noneTags)')})`] : []),
-      ...(filter.origin === 'local' ? ['p.local'] : filter.origin === 'remote' ? ['NOT p.local'] : []),
-      ...this.filters(filter),
-      ...this.domainsNotBlocked(page.viewerId),
+      ...fromOrigin(filter.origin),
+      ...(filter.onlyMedia ? [WITH_MEDIA] : []),
+      ...domainsNotBlocked(page.viewerId),
     ];
     return this.run(page, conditions, {
       tag,
@@ -399,16 +355,12 @@ export class TimelineRepository {
     });
   }
 
-  private filters(filter: TimelineFilter): string[] {
-    return filter.onlyMedia ? ['EXISTS (SELECT 1 FROM media_attachments fm WHERE fm.post_id = p.id)'] : [];
-  }
-
   /** One account's posts and boosts, as the viewer may see them; `filter` narrows them as Mastodon's clients ask. */
   account(page: TimelinePage, accountId: string, filter: AccountTimelineFilter = {}): Promise<TimelinePost[]> {
-    const conditions = ['p.account_id = :accountId', this.boostedVisible(page.viewerId)];
+    const conditions = ['p.account_id = :accountId', boostedVisible(page.viewerId)];
     if (filter.excludeReplies) conditions.push('(p.in_reply_to_id IS NULL OR p.in_reply_to_account_id = p.account_id)');
     if (filter.excludeReblogs || filter.onlyMedia) conditions.push('p.boost_of_id IS NULL');
-    if (filter.onlyMedia) conditions.push('EXISTS (SELECT 1 FROM media_attachments fm WHERE fm.post_id = p.id)');
+    if (filter.onlyMedia) conditions.push(WITH_MEDIA);
     if (filter.tagged) {
       conditions.push(`EXISTS (SELECT 1 FROM post_hashtags ph JOIN hashtags h ON h.id = ph.hashtag_id
                                WHERE ph.post_id = p.id AND h.name = :tag)`);

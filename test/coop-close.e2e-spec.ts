@@ -1,10 +1,11 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import {
   canonicalHash,
+  canonicalJson,
   closePeriod as runEngine,
   memberPseudonym,
   type PeriodResult,
@@ -170,13 +171,15 @@ describe('cooperative period close (e2e)', () => {
     expect(result.members.map((m) => m.id)).toEqual([ana, ben, cy].map((m) => memberPseudonym(key, m.username)).sort());
     expect(result.unitsIssued).toBe(10_000);
     expect(runEngine(snapshot)).toEqual(result);
-    // Stored part by part (storePublished), the published snapshot is the text JSON.stringify
-    // gives, and commits to the internal snapshot stored beside it (hashed from the stream); the
-    // period row keeps it without its events (ADR 0069).
-    expect(await storedPublished(result.period)).toEqual({
-      parts: JSON.stringify(snapshot),
+    // Stored part by part (storePublished), the published snapshot is its canonical JSON, whose
+    // SHA-256 is the result's inputHash (ADR 0071), and commits to the internal snapshot stored
+    // beside it (hashed from the stream); the period row keeps it without its events (ADR 0069).
+    const stored = await storedPublished(result.period);
+    expect(stored).toEqual({
+      parts: canonicalJson(snapshot),
       head: JSON.stringify({ ...snapshot, events: [] }),
     });
+    expect(createHash('sha256').update(stored.parts!, 'utf8').digest('hex')).toBe(result.inputHash);
     expect((snapshot as PublishedSnapshot).internalInputHash).toBe(canonicalHash(internal));
 
     const file = join(dir, 'snapshot.json');
@@ -326,7 +329,7 @@ describe('cooperative period close (e2e)', () => {
       expect(closed.result.period).toBe(open);
       expect(closed.snapshot.events.map((e) => e.type)).toEqual(['PUBLISHED']);
       expect(await entries()).toBe(2);
-      expect((await storedPublished(open)).parts).toBe(JSON.stringify(closed.snapshot));
+      expect((await storedPublished(open)).parts).toBe(canonicalJson(closed.snapshot));
       expect(await close(open)).toEqual(closed);
       expect(await entries()).toBe(2);
     } finally {

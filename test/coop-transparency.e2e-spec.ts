@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import {
   canonicalHash,
+  canonicalJson,
   closePeriod as runEngine,
   memberPseudonym,
   type ContributionEvent,
@@ -311,6 +313,8 @@ describe('cooperative transparency (e2e)', () => {
     const parts = await publishedParts(db, closed.result.period);
     const stored = parts.join('');
     expect(json.text).toBe(stored);
+    // Canonical JSON (ADR 0071): the download's SHA-256 is the result's inputHash.
+    expect(createHash('sha256').update(json.text, 'utf8').digest('hex')).toBe(closed.result.inputHash);
     const cuts = [0, Math.floor(stored.length / 3), Math.floor((2 * stored.length) / 3), stored.length];
     try {
       await setPublishedParts(
@@ -353,7 +357,7 @@ describe('cooperative transparency (e2e)', () => {
       if (object !== undefined) expect(object).toMatch(/^o-[0-9a-f]{24}$/);
       return rest;
     });
-    const order = (e: object) => JSON.stringify(e);
+    const order = (e: object) => canonicalJson(e);
     expect(events.sort((a, b) => order(a).localeCompare(order(b)))).toEqual(
       [
         { type: 'ENGAGED', member: anaId, actor: benId },

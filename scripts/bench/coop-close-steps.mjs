@@ -1,7 +1,8 @@
 // The period close's JavaScript steps without the database (ADR 0065), CPU ms each: the events
 // arrive as coop-close-db.mjs seeds them (the same mix, each chunk one JSON text), are parsed,
-// hashed as the internal snapshot and published (SnapshotPublisher), then the engine, both
-// hashes (sealSnapshot) and the stored text (jsonParts, hashed here instead of sent). Deterministic
+// hashed as the internal snapshot (their text as it came once checked canonical, ADR 0071) and published
+// (SnapshotPublisher), then the engine, and the stored text (canonicalParts, hashed here instead
+// of sent: its SHA-256 is the inputHash, ADR 0071) and the result's seal. Deterministic
 // data and key: the hashes it prints are the same for any change that keeps the close's output.
 // `node scripts/bench/coop-close-steps.mjs [members] [events] [root]` (default 100000 1000000, this
 // checkout's dist/; another root's dist/ compares a build side by side). Prints one JSON object.
@@ -15,10 +16,9 @@ const [members = 100_000, events = 1_000_000] = process.argv.slice(2, 4).map(Num
 const root = process.argv[4] ?? here;
 const require = createRequire(import.meta.url);
 const lib = (path) => require(join(root, 'dist/libs/coop/src', path));
-const { CanonicalArrayHash } = lib('engine/canonical-json.js');
-const { allocateSnapshot, sealSnapshot } = lib('engine/close-period.js');
+const { CanonicalArrayHash, canonicalParts } = lib('engine/canonical-json.js');
+const { allocateSnapshot, sealResult } = lib('engine/close-period.js');
 const { SnapshotPublisher } = lib('transparency/published-snapshot.js');
-const { jsonParts } = lib('periods/json-parts.js');
 const { DEFAULT_PARAMETERS } = lib('bylaws.js');
 
 const CHUNK = 125_000; // as close-snapshot.reader.ts
@@ -84,7 +84,7 @@ for (const text of chunks) {
   const parsed = JSON.parse(`[${text}]`);
   cpu.parse += cpuMs() - mark;
   mark = cpuMs();
-  internal.add(parsed);
+  internal.addParsed(parsed, text);
   cpu.internalHash += cpuMs() - mark;
   mark = cpuMs();
   publisher.add(parsed);
@@ -100,12 +100,12 @@ const { snapshot } = publisher.finish(internal.digest());
 lap('publishFinish');
 const allocation = allocateSnapshot(snapshot);
 lap('engine');
-const result = sealSnapshot(snapshot, allocation);
-lap('seal');
 const stored = createHash('sha256');
-for (const part of jsonParts(snapshot, 8 << 20)) stored.update(part);
+for (const part of canonicalParts(snapshot, 8 << 20)) stored.update(part);
 const storedTextHash = stored.digest('hex');
 lap('storedText');
+const result = sealResult(snapshot, allocation, storedTextHash);
+lap('seal');
 const rounded = Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, Math.round(ms)]));
 process.stdout.write(
   `${JSON.stringify({

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { validSnapshot } from '../testing/snapshot.arbitrary';
-import { CanonicalArrayHash, canonicalHash } from './canonical-json';
+import { CanonicalArrayHash, canonicalHash, canonicalJson } from './canonical-json';
 
 const FIXTURES = join(__dirname, '..', '..', 'test-fixtures');
 
@@ -63,11 +64,70 @@ describe('CanonicalArrayHash', () => {
     }
   });
 
+  it('hashes elements given with the text they were parsed from exactly as canonicalHash, canonical or not', () => {
+    // How a chunk's text is written: canonical (the text is hashed as it is), or one of the ways
+    // it is not (written again from the elements): keys in another order, spaces, escapes.
+    const writers: Record<string, (event: object) => string> = {
+      canonical: (event) => canonicalJson(event),
+      reversed: (event) => JSON.stringify(Object.fromEntries(Object.entries(event).reverse())),
+      spaced: (event) => canonicalJson(event).replace(/":/g, '": '),
+      escaped: (event) => canonicalJson(event).replace(/e/g, '\\u0065'),
+    };
+    fc.assert(
+      fc.property(
+        validSnapshot,
+        fc.array(fc.integer({ min: 1, max: 7 }), { maxLength: 5 }),
+        fc.array(fc.constantFrom(...Object.keys(writers)), { minLength: 1, maxLength: 5 }),
+        (snapshot, sizes, styles) => {
+          const { events, ...head } = { ...snapshot, internalInputHash: 'x' };
+          const hash = new CanonicalArrayHash(head, 'events');
+          for (let at = 0, s = 0; at < events.length; s++) {
+            const size = sizes.length > 0 ? sizes[s % sizes.length] : events.length;
+            const text = events
+              .slice(at, at + size)
+              .map((event) => writers[styles[s % styles.length]](event))
+              .join(',');
+            hash.addParsed(JSON.parse(`[${text}]`) as unknown[], text);
+            at += size;
+          }
+          expect(hash.digest()).toBe(canonicalHash({ ...head, events }));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('hashes a text as it is only when it is the canonical JSON of what it parses to', () => {
+    const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+    const digestOf = (text: string) => {
+      const hash = new CanonicalArrayHash({}, 'events');
+      hash.addParsed(JSON.parse(`[${text}]`) as unknown[], text);
+      return hash.digest();
+    };
+    const canonical = '{"a":1,"b":"x\\n\\"y"},{"c":null,"d":true}';
+    expect(digestOf(canonical)).toBe(sha(`{"events":[${canonical}]}`));
+    for (const odd of [
+      '{"b":"x","a":1}',
+      '{"a": 1}',
+      '{"a":1e3}',
+      '{"a":"\\u00e9"}',
+      '{"a":{"d":1,"c":2}}',
+      '{"a":1,"a":2}',
+      '{"b":1,"1":2}',
+      '[2,1]',
+      '3',
+    ]) {
+      const parsed = JSON.parse(`[${odd}]`) as unknown[];
+      expect([odd, digestOf(odd)]).toEqual([odd, canonicalHash({ events: parsed })]);
+    }
+  });
+
   it('refuses a head holding the array, and a second digest', () => {
     expect(() => new CanonicalArrayHash({ events: [] }, 'events')).toThrow('head has events already');
     const hash = new CanonicalArrayHash({}, 'events');
     expect(hash.digest()).toBe(canonicalHash({ events: [] }));
     expect(() => hash.digest()).toThrow('digest was taken already');
     expect(() => hash.add([1])).toThrow('digest was taken already');
+    expect(() => hash.addParsed([1], '1')).toThrow('digest was taken already');
   });
 });

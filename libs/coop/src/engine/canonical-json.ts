@@ -28,6 +28,50 @@ export function canonicalHash(value: unknown): string {
 }
 
 /**
+ * canonicalJson(document) in parts of about `partChars` characters (more when one run of
+ * elements is longer), never the whole text at once: a close stores and hashes its published
+ * snapshot (a hundred MB at a million events) part by part (ADR 0071). The parts joined are
+ * exactly canonicalJson(document). Only the document's top-level arrays are split.
+ */
+export function* canonicalParts(document: object, partChars: number): Generator<string> {
+  const members = document as Readonly<Record<string, unknown>>;
+  let part = '';
+  const sink: Sink = {
+    write: (text) => {
+      part += text;
+    },
+  };
+  let first = true;
+  sink.write('{');
+  for (const key of sortedKeys(members)) {
+    const value = members[key];
+    if (value === undefined) continue;
+    sink.write(first ? quoteKey(key) : ',' + quoteKey(key));
+    first = false;
+    if (!Array.isArray(value)) {
+      writeValue(value, sink);
+    } else {
+      sink.write('[');
+      const elements = value as readonly unknown[];
+      for (let i = 0; i < elements.length; i += NATIVE_RUN) {
+        if (i > 0) sink.write(',');
+        writeElements(elements.slice(i, i + NATIVE_RUN), sink);
+        if (part.length >= partChars) {
+          yield part;
+          part = '';
+        }
+      }
+      sink.write(']');
+    }
+    if (part.length >= partChars) {
+      yield part;
+      part = '';
+    }
+  }
+  yield `${part}}`;
+}
+
+/**
  * `canonicalHash({ ...head, [key]: elements })` with the elements fed in chunks (`add`), in
  * order, never all held: the bytes hashed are exactly canonicalJson's. `head`'s members before
  * `key` (in canonical key order) are written at once, those after it when `digest` is called.
@@ -61,6 +105,23 @@ export class CanonicalArrayHash {
     this.count += elements.length;
   }
 
+  /**
+   * add(elements), given the JSON text they were parsed from (their texts joined by commas, as a
+   * close reads its events): when that text is their canonical JSON already, it is hashed as it
+   * is rather than written again (ADR 0071). Checked, not assumed: each element must be a flat
+   * object (strings, finite numbers, booleans, null) whose keys ascend, and the text exactly
+   * JSON.stringify of them, which for such objects is what canonicalJson writes. Else the
+   * elements are written as add() writes them: the bytes hashed are canonicalJson's either way.
+   */
+  addParsed(elements: readonly unknown[], text: string): void {
+    if (!canonicalAsParsed(elements, text)) return this.add(elements);
+    if (this.done) throw new Error('CanonicalArrayHash: digest was taken already');
+    if (elements.length === 0) return;
+    if (this.count > 0) this.sink.write(',');
+    this.sink.write(text);
+    this.count += elements.length;
+  }
+
   /** Lowercase hex SHA-256 of the whole document (once). */
   digest(): string {
     if (this.done) throw new Error('CanonicalArrayHash: digest was taken already');
@@ -70,6 +131,41 @@ export class CanonicalArrayHash {
     this.sink.flush();
     return this.hash.digest('hex');
   }
+}
+
+/** Whether `text` (elements' JSON joined by commas) is exactly their canonical JSON: see addParsed. */
+function canonicalAsParsed(elements: readonly unknown[], text: string): boolean {
+  for (let i = 0; i < elements.length; i++) if (!flatAscending(elements[i])) return false;
+  const written = JSON.stringify(elements);
+  return written.length === text.length + 2 && written.slice(1, -1) === text;
+}
+
+/** A plain-data object whose keys ascend and whose values JSON.stringify writes as canonicalJson does. */
+function flatAscending(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  let previous: string | undefined;
+  for (const key in value) {
+    if (previous !== undefined && !(previous < key)) return false;
+    const member = (value as Record<string, unknown>)[key];
+    switch (typeof member) {
+      case 'string':
+      case 'boolean':
+        break;
+      case 'number':
+        if (!Number.isFinite(member)) return false;
+        break;
+      case 'object':
+        if (member !== null) return false;
+        break;
+      case 'undefined':
+      case 'bigint':
+      case 'function':
+      case 'symbol':
+        return false;
+    }
+    previous = key;
+  }
+  return true;
 }
 
 class HashSink implements Sink {

@@ -33,7 +33,7 @@ export function phaseTimer(): {
 /** A close's phases as `guildhall_period_close_phase_seconds` reports them (the log keeps every lap). */
 export type ClosePhase = 'snapshot' | 'publish' | 'engine' | 'postings' | 'finish';
 
-/** Each lap of closeOpen and the phase it belongs to (`engine.*` details are inside allocate and hash). */
+/** Each lap of closeOpen and the phase it belongs to (`engine.*` details are inside allocate). */
 const PHASE_OF_LAP: Readonly<Record<string, ClosePhase>> = {
   prepareMs: 'snapshot',
   membersMs: 'snapshot',

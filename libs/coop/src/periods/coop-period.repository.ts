@@ -1,11 +1,12 @@
+import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { canonicalParts } from '../engine/canonical-json';
 import type { PeriodSnapshot } from '../engine/snapshot';
 import { CoopPeriodEntity, WITHOUT_SNAPSHOTS, type PeriodRow } from './coop-period.entity';
 import type { PublishedSnapshot } from '../transparency/published-snapshot';
 import { settledLater, whenSent } from './in-flight';
-import { jsonParts } from './json-parts';
 
 /** Every close takes this session lock first: closes run one at a time, across processes. */
 const CLOSE_LOCK = 'guildhall:coop-close';
@@ -150,14 +151,16 @@ export class CoopPeriodRepository {
   }
 
   /**
-   * Stores the published snapshot of the period being closed (ADR 0069): its text, exactly as
-   * JSON.stringify writes it, as rows of PUBLISHED_PART_CHARS (jsonParts) in coop_published_parts,
-   * each sent while the next is stringified, so that neither this process nor the server ever
-   * holds the whole text as one value; and in `published_snapshot` the document without its
-   * events (`events: []`), which pages that read the members use.
+   * Stores the published snapshot of the period being closed: its canonical JSON text (ADR 0071)
+   * as rows of PUBLISHED_PART_CHARS in coop_published_parts (ADR 0069), each sent while the next
+   * is written, so that neither this process nor the server ever holds the whole text as one
+   * value; and in `published_snapshot` the document without its events (`events: []`), which
+   * pages that read the members use. Returns the stored text's SHA-256 (lowercase hex): the
+   * snapshot's canonical hash, i.e. its result's inputHash, computed on the bytes stored.
    */
-  async storePublished(manager: EntityManager, id: string, published: PublishedSnapshot): Promise<void> {
-    const parts = jsonParts(published, PUBLISHED_PART_CHARS);
+  async storePublished(manager: EntityManager, id: string, published: PublishedSnapshot): Promise<string> {
+    const digest = createHash('sha256');
+    const parts = canonicalParts(published, PUBLISHED_PART_CHARS);
     let n = 0;
     for (let part = parts.next(); !part.done;) {
       const inserted = settledLater(
@@ -167,8 +170,9 @@ export class CoopPeriodRepository {
           part.value,
         ]),
       );
-      // The server stores this part while the next is stringified (one statement at a time).
+      // The server stores this part while it is hashed and the next one written (one statement at a time).
       await whenSent(manager);
+      digest.update(part.value, 'utf8');
       part = parts.next();
       await inserted;
     }
@@ -176,12 +180,14 @@ export class CoopPeriodRepository {
       id,
       JSON.stringify({ ...published, events: [] }),
     ]);
+    return digest.digest('hex');
   }
 
   /**
-   * The text of the snapshot a closed period published, as JSON.stringify wrote it: joined from
-   * its parts (ADR 0069), or the stored document for periods closed before them (before ADR
-   * 0022: the internal snapshot, which those closes published). Null for an unknown period.
+   * The text of the snapshot a closed period published, as its close wrote it (canonical JSON
+   * since ADR 0071, JSON.stringify's before): joined from its parts (ADR 0069), or the stored
+   * document for periods closed before them (before ADR 0022: the internal snapshot, which those
+   * closes published). Null for an unknown period.
    */
   async publishedText(id: string, manager: EntityManager = this.dataSource.manager): Promise<string | null> {
     const [row]: { text: string | null }[] = await manager.query(

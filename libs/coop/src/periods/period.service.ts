@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { InvalidSnapshotError } from '../coop.exception';
 import { CoopServiceErrorCode, CoopServiceException } from '../coop-service.exception';
 import { CanonicalArrayHash } from '../engine/canonical-json';
-import { allocateSnapshot, sealSnapshot, type EnginePhases } from '../engine/close-period';
+import { allocateSnapshot, sealResult, sealSnapshot, type EnginePhases } from '../engine/close-period';
 import { SNAPSHOT_FORMAT, type Allocation, type PeriodResult, type PeriodSnapshot } from '../engine/snapshot';
 import { DEFAULT_PARAMETERS, DEFAULT_VESTING_PERIODS } from '../bylaws';
 import { AdoptedParameters } from '../governance/adopted-parameters';
@@ -178,10 +178,11 @@ export class PeriodService {
   }
 
   /**
-   * The close of an open period. Two statements run in the server while this process computes:
-   * storing the snapshot while the engine allocates, and posting the money entry while it
-   * hashes (the lines need the allocation, not the hashes). Everything is in the caller's
-   * transaction, so a failure anywhere still leaves nothing behind.
+   * The close of an open period. Statements run in the server while this process computes:
+   * storing the snapshot while the engine allocates, posting the money entry while the published
+   * text is written (the lines need the allocation, not the hashes), and storing each part of
+   * that text while the next is written. Everything is in the caller's transaction, so a failure
+   * anywhere still leaves nothing behind.
    */
   private async closeOpen(
     manager: EntityManager,
@@ -219,15 +220,17 @@ export class PeriodService {
     );
     await whenSent(manager);
     lap('postMoneySendMs');
-    const result = sealSnapshot(snapshot, allocation, engine);
-    for (const [name, ms] of Object.entries(engine) as [string, number][]) phases[`engine.${name}`] = Math.round(ms);
-    lap('hashMs');
+    // The published text is canonical JSON (ADR 0071): written once, stored and hashed as it is
+    // written, its SHA-256 the result's inputHash (the download hashes to it).
+    const inputHash = await this.periods.storePublished(manager, period.id, snapshot);
+    lap('storePublishedMs');
     await postingMoney;
     lap('postMoneyWaitMs');
+    const result = sealResult(snapshot, allocation, inputHash);
+    for (const [name, ms] of Object.entries(engine) as [string, number][]) phases[`engine.${name}`] = Math.round(ms);
+    lap('hashMs');
     await this.ledgerService.post(manager, { key, ledger: 'units', periodId: period.id, lines: lines.units });
     lap('postUnitsMs');
-    await this.periods.storePublished(manager, period.id, snapshot);
-    lap('storePublishedMs');
     await this.periods.markClosed(manager, period.id, {
       endsAt: end,
       result,
@@ -312,8 +315,9 @@ export class PeriodService {
       manager,
       afterSeq,
       () => (lap ? this.periods.storeSnapshot(manager, period.id, head, afterSeq) : Promise.resolve()),
-      (events) => {
-        internalHash.add(events);
+      (events, text) => {
+        // The rows' JSON is canonical as recorded (ADR 0071): hashed as it came once that is checked.
+        internalHash.addParsed(events, text);
         publisher.add(events);
       },
     );

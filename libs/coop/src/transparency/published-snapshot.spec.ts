@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { canonicalHash } from '../engine/canonical-json';
+import { canonicalHash, canonicalParts } from '../engine/canonical-json';
 import { closePeriod } from '../engine/close-period';
 import type { PeriodResult, PeriodSnapshot } from '../engine/snapshot';
 import { validateSnapshot } from '../engine/validate-snapshot';
@@ -90,7 +90,9 @@ describe('publishSnapshot (ADR 0022)', () => {
   });
 
   // Pinned from the close before ADR 0065 (names as rope slices, a comparison sort): the published
-  // snapshot's canonical hash, the sha256 of its stored text (JSON.stringify) and the result's hash.
+  // snapshot's canonical hash (since ADR 0071 also the sha256 of its stored text), the sha256 of
+  // JSON.stringify of it (its stored text before ADR 0071: the document as built, key order and all)
+  // and the result's hash.
   it.each([
     [
       'example-1',
@@ -110,9 +112,14 @@ describe('publishSnapshot (ADR 0022)', () => {
       'deee4220f89fc32444af2f60675d774e6c6d296b9a8fb186441cddd39e752634',
       '7a69c06085f4fc079de919886e40d025ba5df661209c36954dcda164601b2367',
     ],
-  ])('publishes %s exactly as before: hash, stored text, result', (name, hash, text, output) => {
+  ])('publishes %s exactly as before: hash, document, result', (name, hash, text, output) => {
     const published = publishSnapshot(fixture(`${name}.snapshot.json`), KEY);
     expect(canonicalHash(published)).toBe(hash);
+    expect(
+      createHash('sha256')
+        .update([...canonicalParts(published, 1 << 16)].join(''))
+        .digest('hex'),
+    ).toBe(hash);
     expect(createHash('sha256').update(JSON.stringify(published)).digest('hex')).toBe(text);
     expect(closePeriod(published).outputHash).toBe(output);
   });

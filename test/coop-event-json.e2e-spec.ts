@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
-import { canonicalHash, canonicalJson, PeriodService, type PublishedSnapshot } from '@guildhall/coop';
+import { canonicalHash, canonicalJson, PeriodService, publishSnapshot, type PublishedSnapshot } from '@guildhall/coop';
 import { CoopEventRepository } from '../libs/coop/src/contributions/coop-event.repository';
 import { Contribution } from '../libs/coop/src/contributions/contribution.types';
-import { internalSnapshot } from './utils/coop';
+import { internalSnapshot, pseudonymKey } from './utils/coop';
 import { signUp, type SignedUp } from './utils/factories';
 import { freshDatabase } from './utils/fresh-database';
 import { createTestApp, type TestApp } from './utils/test-app';
@@ -119,6 +119,9 @@ describe('coop event JSON as recorded (e2e)', () => {
     const internal = await internalSnapshot(t.app, result.period);
     expect(internal.events).toHaveLength(ODD.length * 4 + 3);
     expect((snapshot as PublishedSnapshot).internalInputHash).toBe(canonicalHash(internal));
+    // What the close published is what publishSnapshot derives here from the rows read back.
+    const derived = publishSnapshot(internal, await pseudonymKey(db, result.period));
+    expect(canonicalJson(snapshot)).toBe(canonicalJson(derived));
     // Published: each PUBLISHED, each member's like but the reversed one, ben's payments as one
     // sum (less the reversed one), the CURATED one. Reversals and likes from hosts not federated
     // are left out.

@@ -14,6 +14,8 @@ const SERIALIZATION_FAILURE = '40001';
 const CLOSE_ATTEMPTS = 5;
 /** Characters per part of a stored published snapshot (see storePublished). */
 const PUBLISHED_PART_CHARS = 8 << 20;
+/** Parts of a published snapshot sent and not yet stored, at most (see storePublished). */
+const PARTS_IN_FLIGHT = 4;
 
 /**
  * SQL for the published text of the period row `p` (see publishedText): the parts joined, or the
@@ -160,22 +162,22 @@ export class CoopPeriodRepository {
    */
   async storePublished(manager: EntityManager, id: string, published: PublishedSnapshot): Promise<string> {
     const digest = createHash('sha256');
-    const parts = canonicalParts(published, PUBLISHED_PART_CHARS);
+    // The server stores parts while the next ones are written and hashed; a statement running
+    // before (the close's money entry) delays the first inserts, not the writing. At most
+    // PARTS_IN_FLIGHT parts are held at once.
+    const inFlight: Promise<unknown>[] = [];
     let n = 0;
-    for (let part = parts.next(); !part.done;) {
-      const inserted = settledLater(
-        manager.query(`INSERT INTO coop_published_parts (period_id, n, part) VALUES ($1, $2, $3)`, [
-          id,
-          n++,
-          part.value,
-        ]),
+    for (const part of canonicalParts(published, PUBLISHED_PART_CHARS)) {
+      inFlight.push(
+        settledLater(
+          manager.query(`INSERT INTO coop_published_parts (period_id, n, part) VALUES ($1, $2, $3)`, [id, n++, part]),
+        ),
       );
-      // The server stores this part while it is hashed and the next one written (one statement at a time).
       await whenSent(manager);
-      digest.update(part.value, 'utf8');
-      part = parts.next();
-      await inserted;
+      digest.update(part, 'utf8');
+      if (inFlight.length >= PARTS_IN_FLIGHT) await inFlight.shift();
     }
+    for (const inserted of inFlight) await inserted;
     await manager.query(`UPDATE coop_periods SET published_snapshot = $2::json WHERE id = $1 AND status = 'open'`, [
       id,
       JSON.stringify({ ...published, events: [] }),

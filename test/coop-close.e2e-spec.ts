@@ -298,44 +298,56 @@ describe('cooperative period close (e2e)', () => {
     expect(vested[cy.username]).toBe(0);
   });
 
-  it('rolls the whole close back when storing its published snapshot fails, and closes it once after', async () => {
-    // The published snapshot is the close's last write, after the postings: a failure there
-    // must undo them and the parts written before it.
-    await post(ben, 'seven');
-    const [{ id: open }] = await db.query<{ id: string }[]>(`SELECT id FROM coop_periods WHERE status = 'open'`);
-    const entries = () => count('SELECT count(*) AS n FROM coop_journal_entries WHERE key = $1', [`close:${open}`]);
-    const fault = await failWrites(db, {
-      name: 'close_fault',
-      table: 'coop_periods',
-      on: 'UPDATE',
-      when: 'NEW.published_snapshot IS NOT NULL AND OLD.published_snapshot IS NULL',
-      message: 'injected fault: the published snapshot is not stored',
-    });
-    try {
-      const failed = await t.gql(CLOSE, { period: open }, admin.token);
-      expect(failed.data).toBeNull();
-      expect(errorOf(failed)?.code).toBe('INTERNAL_SERVER_ERROR');
-      const [row] = await db.query<{ status: string; stored: boolean }[]>(
-        `SELECT status, snapshot IS NOT NULL OR published_snapshot IS NOT NULL OR result IS NOT NULL AS stored
+  it.each([
+    {
+      what: 'its head',
+      fault: {
+        table: 'coop_periods',
+        on: 'UPDATE' as const,
+        when: 'NEW.published_snapshot IS NOT NULL AND OLD.published_snapshot IS NULL',
+      },
+    },
+    { what: 'a part', fault: { table: 'coop_published_parts', on: 'INSERT' as const } },
+  ])(
+    'rolls the whole close back when storing its published snapshot ($what) fails, and closes it once after',
+    async ({ fault: where }) => {
+      // The published text is written before the engine runs, its parts stored while it allocates,
+      // the postings after (ADR 0071): a failure storing it must undo everything written before and
+      // leave the postings unmade, whichever statement fails.
+      await post(ben, 'seven');
+      const [{ id: open }] = await db.query<{ id: string }[]>(`SELECT id FROM coop_periods WHERE status = 'open'`);
+      const entries = () => count('SELECT count(*) AS n FROM coop_journal_entries WHERE key = $1', [`close:${open}`]);
+      const fault = await failWrites(db, {
+        name: 'close_fault',
+        ...where,
+        message: 'injected fault: the published snapshot is not stored',
+      });
+      try {
+        const failed = await t.gql(CLOSE, { period: open }, admin.token);
+        expect(failed.data).toBeNull();
+        expect(errorOf(failed)?.code).toBe('INTERNAL_SERVER_ERROR');
+        const [row] = await db.query<{ status: string; stored: boolean }[]>(
+          `SELECT status, snapshot IS NOT NULL OR published_snapshot IS NOT NULL OR result IS NOT NULL AS stored
            FROM coop_periods WHERE id = $1`,
-        [open],
-      );
-      expect(row).toEqual({ status: 'open', stored: false });
-      expect(await storedPublished(open)).toEqual({ parts: null, head: null });
-      expect(await entries()).toBe(0);
-      expect(await count(`SELECT count(*) AS n FROM coop_periods WHERE status = 'open'`)).toBe(1);
+          [open],
+        );
+        expect(row).toEqual({ status: 'open', stored: false });
+        expect(await storedPublished(open)).toEqual({ parts: null, head: null });
+        expect(await entries()).toBe(0);
+        expect(await count(`SELECT count(*) AS n FROM coop_periods WHERE status = 'open'`)).toBe(1);
 
-      const closed = await close(open);
-      expect(closed.result.period).toBe(open);
-      expect(closed.snapshot.events.map((e) => e.type)).toEqual(['PUBLISHED']);
-      expect(await entries()).toBe(2);
-      expect((await storedPublished(open)).parts).toBe(canonicalJson(closed.snapshot));
-      expect(await close(open)).toEqual(closed);
-      expect(await entries()).toBe(2);
-    } finally {
-      await fault.remove();
-    }
-  });
+        const closed = await close(open);
+        expect(closed.result.period).toBe(open);
+        expect(closed.snapshot.events.map((e) => e.type)).toEqual(['PUBLISHED']);
+        expect(await entries()).toBe(2);
+        expect((await storedPublished(open)).parts).toBe(canonicalJson(closed.snapshot));
+        expect(await close(open)).toEqual(closed);
+        expect(await entries()).toBe(2);
+      } finally {
+        await fault.remove();
+      }
+    },
+  );
 
   it('verifies every closed period and balance from the CLI', async () => {
     const verified = await run(

@@ -15,7 +15,7 @@ const CLOSE_ATTEMPTS = 5;
 /** Characters per part of a stored published snapshot (see storePublished). */
 const PUBLISHED_PART_CHARS = 8 << 20;
 /** Parts of a published snapshot sent and not yet stored, at most (see storePublished). */
-const PARTS_IN_FLIGHT = 4;
+const PARTS_IN_FLIGHT = 2;
 
 /**
  * SQL for the published text of the period row `p` (see publishedText): the parts joined, or the
@@ -154,17 +154,20 @@ export class CoopPeriodRepository {
 
   /**
    * Stores the published snapshot of the period being closed: its canonical JSON text (ADR 0071)
-   * as rows of PUBLISHED_PART_CHARS in coop_published_parts (ADR 0069), each sent while the next
-   * is written, so that neither this process nor the server ever holds the whole text as one
-   * value; and in `published_snapshot` the document without its events (`events: []`), which
-   * pages that read the members use. Returns the stored text's SHA-256 (lowercase hex): the
-   * snapshot's canonical hash, i.e. its result's inputHash, computed on the bytes stored.
+   * as rows of PUBLISHED_PART_CHARS in coop_published_parts (ADR 0069), never the whole text as
+   * one value in this process or the server; and in `published_snapshot` the document without its
+   * events (`events: []`), which pages that read the members use. Resolves once every statement
+   * is sent, with the stored text's SHA-256 (lowercase hex: the snapshot's canonical hash, i.e.
+   * its result's inputHash, computed on the bytes stored) and `stored`, which resolves when the
+   * server has stored them all: the close computes meanwhile. At most PARTS_IN_FLIGHT parts are
+   * held, sent and not yet stored.
    */
-  async storePublished(manager: EntityManager, id: string, published: PublishedSnapshot): Promise<string> {
+  async storePublished(
+    manager: EntityManager,
+    id: string,
+    published: PublishedSnapshot,
+  ): Promise<{ inputHash: string; stored: Promise<unknown> }> {
     const digest = createHash('sha256');
-    // The server stores parts while the next ones are written and hashed; a statement running
-    // before (the close's money entry) delays the first inserts, not the writing. At most
-    // PARTS_IN_FLIGHT parts are held at once.
     const inFlight: Promise<unknown>[] = [];
     let n = 0;
     for (const part of canonicalParts(published, PUBLISHED_PART_CHARS)) {
@@ -177,12 +180,16 @@ export class CoopPeriodRepository {
       digest.update(part, 'utf8');
       if (inFlight.length >= PARTS_IN_FLIGHT) await inFlight.shift();
     }
-    for (const inserted of inFlight) await inserted;
-    await manager.query(`UPDATE coop_periods SET published_snapshot = $2::json WHERE id = $1 AND status = 'open'`, [
-      id,
-      JSON.stringify({ ...published, events: [] }),
-    ]);
-    return digest.digest('hex');
+    inFlight.push(
+      settledLater(
+        manager.query(`UPDATE coop_periods SET published_snapshot = $2::json WHERE id = $1 AND status = 'open'`, [
+          id,
+          JSON.stringify({ ...published, events: [] }),
+        ]),
+      ),
+    );
+    await whenSent(manager);
+    return { inputHash: digest.digest('hex'), stored: settledLater(Promise.all(inFlight)) };
   }
 
   /**

@@ -311,9 +311,8 @@ describe('cooperative period close (e2e)', () => {
   ])(
     'rolls the whole close back when storing its published snapshot ($what) fails, and closes it once after',
     async ({ fault: where }) => {
-      // The published text is written before the engine runs, its parts stored while it allocates,
-      // the postings after (ADR 0071): a failure storing it must undo everything written before and
-      // leave the postings unmade, whichever statement fails.
+      // The published text is the close's last big write, after the money entry: a failure
+      // storing it, whichever statement fails, must undo the entry and the parts written before it.
       await post(ben, 'seven');
       const [{ id: open }] = await db.query<{ id: string }[]>(`SELECT id FROM coop_periods WHERE status = 'open'`);
       const entries = () => count('SELECT count(*) AS n FROM coop_journal_entries WHERE key = $1', [`close:${open}`]);

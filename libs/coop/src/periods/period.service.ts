@@ -179,10 +179,10 @@ export class PeriodService {
 
   /**
    * The close of an open period. Statements run in the server while this process computes:
-   * storing the internal snapshot's document and the published text's parts while the next parts
-   * are written and the engine allocates, and posting the money entry while the result is sealed
-   * (the lines need the allocation, not the hashes). Everything is in the caller's transaction, so
-   * a failure anywhere still leaves nothing behind.
+   * storing the snapshot while the engine allocates, posting the money entry while the published
+   * text is written (the lines need the allocation, not the hashes), and storing each part of
+   * that text while the next is written. Everything is in the caller's transaction, so a failure
+   * anywhere still leaves nothing behind.
    */
   private async closeOpen(
     manager: EntityManager,
@@ -198,10 +198,6 @@ export class PeriodService {
     const pseudonymKey = period.pseudonymKey ?? newPseudonymKey();
     const { snapshot, pseudonyms, recordedEvents, members, money, vesting, eventsThrough, storing } =
       await this.buildSnapshot(manager, period, end, pseudonymKey, lap);
-    // The published text is canonical JSON (ADR 0071): written once, hashed as it is written (its
-    // SHA-256 is the result's inputHash, and the download's), stored while the engine allocates.
-    const published = await this.periods.storePublished(manager, period.id, snapshot);
-    lap('storePublishedMs');
     const engine: EnginePhases = {};
     const allocation = this.allocate(snapshot, engine);
     lap('allocateMs');
@@ -224,12 +220,16 @@ export class PeriodService {
     );
     await whenSent(manager);
     lap('postMoneySendMs');
-    const result = sealResult(snapshot, allocation, published.inputHash);
-    for (const [name, ms] of Object.entries(engine) as [string, number][]) phases[`engine.${name}`] = Math.round(ms);
-    lap('hashMs');
+    // The published text is canonical JSON (ADR 0071): written once, stored and hashed as it is
+    // written, its SHA-256 the result's inputHash (the download hashes to it).
+    const published = await this.periods.storePublished(manager, period.id, snapshot);
+    lap('storePublishedMs');
     await published.stored;
     await postingMoney;
     lap('postMoneyWaitMs');
+    const result = sealResult(snapshot, allocation, published.inputHash);
+    for (const [name, ms] of Object.entries(engine) as [string, number][]) phases[`engine.${name}`] = Math.round(ms);
+    lap('hashMs');
     await this.ledgerService.post(manager, { key, ledger: 'units', periodId: period.id, lines: lines.units });
     lap('postUnitsMs');
     await this.periods.markClosed(manager, period.id, {

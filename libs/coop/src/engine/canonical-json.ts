@@ -114,9 +114,9 @@ export class CanonicalArrayHash {
    * elements are written as add() writes them: the bytes hashed are canonicalJson's either way.
    */
   addParsed(elements: readonly unknown[], text: string): void {
-    if (!canonicalAsParsed(elements, text)) return this.add(elements);
     if (this.done) throw new Error('CanonicalArrayHash: digest was taken already');
     if (elements.length === 0) return;
+    if (!canonicalAsParsed(elements, text)) return this.add(elements);
     if (this.count > 0) this.sink.write(',');
     this.sink.write(text);
     this.count += elements.length;

@@ -159,8 +159,7 @@ export class CoopPeriodRepository {
    * events (`events: []`), which pages that read the members use. Resolves once every statement
    * is sent, with the stored text's SHA-256 (lowercase hex: the snapshot's canonical hash, i.e.
    * its result's inputHash, computed on the bytes stored) and `stored`, which resolves when the
-   * server has stored them all: the close computes meanwhile. At most PARTS_IN_FLIGHT parts are
-   * held, sent and not yet stored.
+   * server has stored them all. At most PARTS_IN_FLIGHT parts are held, sent and not yet stored.
    */
   async storePublished(
     manager: EntityManager,

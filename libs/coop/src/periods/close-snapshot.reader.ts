@@ -75,10 +75,10 @@ export class CloseSnapshotReader {
    * event's JSON was written when it was recorded: a chunk travels as one text value) and handed
    * to `onChunk` with its text (the events' JSON joined by commas: canonical as
    * CoopEventRepository writes it, ADR 0071), then dropped: a close never holds all its events.
-   * The server aggregates the next chunk while this process handles the last. Once the last seq is known, `afterLast(through)`
-   * is issued before the last chunk is handled (its promise is returned as `after`, to be awaited
-   * by the caller). `upTo`: read no event past this seq (a closed period's watermark). Returns
-   * how many events there were and the last seq among them.
+   * The server aggregates the next chunk while this process handles the last. Once the last seq
+   * is known, `afterLast(through)` is issued before the last chunk is handled (its promise is
+   * returned as `after`, to be awaited by the caller). `upTo`: read no event past this seq (a
+   * closed period's watermark). Returns how many events there were and the last seq among them.
    */
   async snapshotEvents<T>(
     manager: EntityManager,

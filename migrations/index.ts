@@ -35,6 +35,7 @@ import { AddFollowLanguages1796577976631 } from './1796577976631-AddFollowLangua
 import { AddPostEditPollOptions1796590344080 } from './1796590344080-AddPostEditPollOptions';
 import { AddPublishedParts1796636676227 } from './1796636676227-AddPublishedParts';
 import { KeepInternalSnapshotEventsInPlace1796646089698 } from './1796646089698-KeepInternalSnapshotEventsInPlace';
+import { FreezeClosedPeriods1796700000000 } from './1796700000000-FreezeClosedPeriods';
 
 export const MIGRATIONS = [
   CreateIdentity1795317000691,
@@ -73,4 +74,5 @@ export const MIGRATIONS = [
   AddPostEditPollOptions1796590344080,
   AddPublishedParts1796636676227,
   KeepInternalSnapshotEventsInPlace1796646089698,
+  FreezeClosedPeriods1796700000000,
 ];

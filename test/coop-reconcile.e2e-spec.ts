@@ -9,7 +9,7 @@ import {
   PeriodService,
   type ReconciliationReport,
 } from '@guildhall/coop';
-import { internalSnapshot, publishedParts, setPublishedParts } from './utils/coop';
+import { internalSnapshot, publishedParts, setPublishedParts, unfrozen } from './utils/coop';
 import { signUp, type SignedUp } from './utils/factories';
 import { freshDatabase } from './utils/fresh-database';
 import { cleanEnv, run } from './utils/spawn';
@@ -194,14 +194,18 @@ describe('cooperative contribution reconciliation (e2e)', () => {
       await setText(original);
       const changedHead = JSON.parse(head) as { money: { revenue: number } };
       changedHead.money.revenue += 1;
-      await db.query(`UPDATE coop_periods SET published_snapshot = $2::json WHERE id = $1`, [
-        id,
-        JSON.stringify(changedHead),
-      ]);
+      await unfrozen(db, () =>
+        db.query(`UPDATE coop_periods SET published_snapshot = $2::json WHERE id = $1`, [
+          id,
+          JSON.stringify(changedHead),
+        ]),
+      );
       expect(await problemOf()).toBe("the period's stored members and parameters differ from its published snapshot");
     } finally {
       await setPublishedParts(db, id, parts);
-      await db.query(`UPDATE coop_periods SET published_snapshot = $2::json WHERE id = $1`, [id, head]);
+      await unfrozen(db, () =>
+        db.query(`UPDATE coop_periods SET published_snapshot = $2::json WHERE id = $1`, [id, head]),
+      );
     }
     expect((await verifier.verify()).periods).toEqual([expect.objectContaining({ id, ok: true })]);
   });
@@ -258,6 +262,48 @@ describe('cooperative contribution reconciliation (e2e)', () => {
     await db.query(`DELETE FROM coop_events WHERE id = $1`, [open]);
     expect(await db.query(`SELECT id FROM coop_events WHERE id = $1`, [open])).toEqual([]);
   });
+  it('freezes what a closed period stored: its row and its published parts (ADR 0072)', async () => {
+    const [closed] = await db.query<{ id: string; row: string }[]>(
+      `SELECT id, to_jsonb(p)::text AS row FROM coop_periods p WHERE status = 'closed' ORDER BY seq DESC LIMIT 1`,
+    );
+    const parts = await publishedParts(db, closed.id);
+    expect(parts.length).toBeGreaterThan(0);
+    const period = new RegExp(`closed period ${closed.id.replace(/\./g, '\\.')} is frozen: (UPDATE|DELETE) refused`);
+    const stored = /the published parts of a closed period are frozen: (INSERT|UPDATE|DELETE) refused/;
+    await expect(
+      db.query(`UPDATE coop_periods SET output_hash = repeat('0', 64) WHERE id = $1`, [closed.id]),
+    ).rejects.toThrow(period);
+    await expect(db.query(`UPDATE coop_periods SET status = 'open' WHERE id = $1`, [closed.id])).rejects.toThrow(
+      period,
+    );
+    await expect(db.query(`DELETE FROM coop_periods WHERE id = $1`, [closed.id])).rejects.toThrow(period);
+    await expect(
+      db.query(`UPDATE coop_published_parts SET part = 'x' WHERE period_id = $1`, [closed.id]),
+    ).rejects.toThrow(stored);
+    await expect(db.query(`DELETE FROM coop_published_parts WHERE period_id = $1`, [closed.id])).rejects.toThrow(
+      stored,
+    );
+    await expect(
+      db.query(`INSERT INTO coop_published_parts (period_id, n, part) VALUES ($1, $2, 'x')`, [closed.id, parts.length]),
+    ).rejects.toThrow(stored);
+    await expect(db.query(`TRUNCATE coop_published_parts`)).rejects.toThrow(
+      'coop_published_parts of a closed period is frozen: TRUNCATE refused',
+    );
+    const [after] = await db.query<{ row: string }[]>(
+      `SELECT to_jsonb(p)::text AS row FROM coop_periods p WHERE id = $1`,
+      [closed.id],
+    );
+    expect(after.row).toBe(closed.row);
+    expect(await publishedParts(db, closed.id)).toEqual(parts);
+    // The open period's row is not frozen (its end can move; a close writes it).
+    const [open] = await db.query<{ id: string; ends: string }[]>(
+      `SELECT id, ends_at::text AS ends FROM coop_periods WHERE status = 'open'`,
+    );
+    await db.query(`UPDATE coop_periods SET ends_at = ends_at + interval '1 day' WHERE id = $1`, [open.id]);
+    await db.query(`UPDATE coop_periods SET ends_at = $2::timestamptz WHERE id = $1`, [open.id, open.ends]);
+    expect((await t.app.get(LedgerVerifier).verify()).ok).toBe(true);
+  });
+
   it('still downloads, verifies and closes again a period closed before parts and events in place', async () => {
     const [{ id }] = await db.query<{ id: string }[]>(
       `SELECT id FROM coop_periods WHERE status = 'closed' ORDER BY seq DESC LIMIT 1`,
@@ -273,10 +319,12 @@ describe('cooperative contribution reconciliation (e2e)', () => {
     expect(internal.events.length).toBeGreaterThan(0);
     const closed = await t.app.get(PeriodService).close(id);
     // As a close before ADR 0069 and 0070 stored it: both documents whole in the row, no parts.
-    await db.query(
-      `UPDATE coop_periods SET snapshot = $2::json, snapshot_events_after = NULL, published_snapshot = $3::json
+    await unfrozen(db, () =>
+      db.query(
+        `UPDATE coop_periods SET snapshot = $2::json, snapshot_events_after = NULL, published_snapshot = $3::json
         WHERE id = $1`,
-      [id, JSON.stringify(internal), text],
+        [id, JSON.stringify(internal), text],
+      ),
     );
     await setPublishedParts(db, id, []);
     try {
@@ -289,10 +337,12 @@ describe('cooperative contribution reconciliation (e2e)', () => {
       const again = await t.app.get(PeriodService).close(id);
       expect(again).toEqual({ ...closed, posted: false });
     } finally {
-      await db.query(
-        `UPDATE coop_periods SET snapshot = $2::json, snapshot_events_after = $3, published_snapshot = $4::json
+      await unfrozen(db, () =>
+        db.query(
+          `UPDATE coop_periods SET snapshot = $2::json, snapshot_events_after = $3, published_snapshot = $4::json
           WHERE id = $1`,
-        [id, row.snapshot, row.after, row.head],
+          [id, row.snapshot, row.after, row.head],
+        ),
       );
       await setPublishedParts(db, id, parts);
     }

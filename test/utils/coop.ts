@@ -41,10 +41,29 @@ export async function publishedParts(db: Queryable, periodId: string): Promise<s
   return rows.map(({ part }) => part);
 }
 
+/**
+ * `work` with the triggers that freeze closed periods (ADR 0072) disabled, as an operator editing
+ * them by hand would have to: for tests that tamper with what a close stored.
+ */
+export async function unfrozen<T>(db: Queryable, work: () => Promise<T>): Promise<T> {
+  const triggers = [
+    ['coop_periods', 'coop_periods_closed_frozen'],
+    ['coop_published_parts', 'coop_published_parts_frozen'],
+  ];
+  for (const [table, trigger] of triggers) await db.query(`ALTER TABLE ${table} DISABLE TRIGGER ${trigger}`, []);
+  try {
+    return await work();
+  } finally {
+    for (const [table, trigger] of triggers) await db.query(`ALTER TABLE ${table} ENABLE TRIGGER ${trigger}`, []);
+  }
+}
+
 /** Replaces a period's stored published parts with `parts`, numbered in order (none: no parts). */
 export async function setPublishedParts(db: Queryable, periodId: string, parts: readonly string[]): Promise<void> {
-  await db.query(`DELETE FROM coop_published_parts WHERE period_id = $1`, [periodId]);
-  for (const [n, part] of parts.entries()) {
-    await db.query(`INSERT INTO coop_published_parts (period_id, n, part) VALUES ($1, $2, $3)`, [periodId, n, part]);
-  }
+  await unfrozen(db, async () => {
+    await db.query(`DELETE FROM coop_published_parts WHERE period_id = $1`, [periodId]);
+    for (const [n, part] of parts.entries()) {
+      await db.query(`INSERT INTO coop_published_parts (period_id, n, part) VALUES ($1, $2, $3)`, [periodId, n, part]);
+    }
+  });
 }

@@ -131,6 +131,17 @@ describe('CanonicalArrayHash', () => {
       const parsed = JSON.parse(`[${odd}]`) as unknown[];
       expect([odd, digestOf(odd)]).toEqual([odd, canonicalHash({ events: parsed })]);
     }
+    // Elements that are not what the text parses to, whose JSON.stringify still gives the text (a
+    // class's toJSON): written as canonicalJson writes them, not hashed as the text.
+    class Shown {
+      constructor(readonly b: number) {}
+      toJSON() {
+        return { a: 1 };
+      }
+    }
+    const hash = new CanonicalArrayHash({}, 'events');
+    hash.addParsed([new Shown(2)], '{"a":1}');
+    expect(hash.digest()).toBe(sha('{"events":[{"b":2}]}'));
   });
 
   it('refuses a head holding the array, and a second digest', () => {

@@ -143,26 +143,13 @@ function canonicalAsParsed(elements: readonly unknown[], text: string): boolean 
 /** A plain-data object whose keys ascend and whose values JSON.stringify writes as canonicalJson does. */
 function flatAscending(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  // A plain object (no toJSON of a class for JSON.stringify to call), as JSON.parse makes.
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
   let previous: string | undefined;
   for (const key in value) {
     if (previous !== undefined && !(previous < key)) return false;
-    const member = (value as Record<string, unknown>)[key];
-    switch (typeof member) {
-      case 'string':
-      case 'boolean':
-        break;
-      case 'number':
-        if (!Number.isFinite(member)) return false;
-        break;
-      case 'object':
-        if (member !== null) return false;
-        break;
-      case 'undefined':
-      case 'bigint':
-      case 'function':
-      case 'symbol':
-        return false;
-    }
+    if (!flatMember((value as Record<string, unknown>)[key])) return false;
     previous = key;
   }
   return true;
@@ -281,25 +268,27 @@ function flatKeys(value: unknown): string[] | null {
   if (proto !== Object.prototype && proto !== null) return null;
   const keys = Object.keys(value);
   for (let k = 0; k < keys.length; k++) {
-    const member = (value as Record<string, unknown>)[keys[k]];
-    switch (typeof member) {
-      case 'string':
-      case 'boolean':
-        break;
-      case 'number':
-        if (!Number.isFinite(member)) return null;
-        break;
-      case 'object':
-        if (member !== null) return null;
-        break;
-      case 'undefined':
-      case 'bigint':
-      case 'function':
-      case 'symbol':
-        return null;
-    }
+    if (!flatMember((value as Record<string, unknown>)[keys[k]])) return null;
   }
   return typeof (value as { toJSON?: unknown }).toJSON === 'function' ? null : keys;
+}
+
+/** A string, a finite number, a boolean or null: what JSON.stringify writes as canonicalJson does. */
+function flatMember(member: unknown): boolean {
+  switch (typeof member) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(member);
+    case 'object':
+      return member === null;
+    case 'undefined':
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+      return false;
+  }
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {

@@ -98,11 +98,7 @@ export class CanonicalArrayHash {
 
   /** The next elements of the array, in order. */
   add(elements: readonly unknown[]): void {
-    if (this.done) throw new Error('CanonicalArrayHash: digest was taken already');
-    if (elements.length === 0) return;
-    if (this.count > 0) this.sink.write(',');
-    writeElements(elements, this.sink);
-    this.count += elements.length;
+    this.append(elements.length, () => writeElements(elements, this.sink));
   }
 
   /**
@@ -114,12 +110,18 @@ export class CanonicalArrayHash {
    * elements are written as add() writes them: the bytes hashed are canonicalJson's either way.
    */
   addParsed(elements: readonly unknown[], text: string): void {
+    this.append(elements.length, () =>
+      canonicalAsParsed(elements, text) ? this.sink.write(text) : writeElements(elements, this.sink),
+    );
+  }
+
+  /** `count` more elements, which `write` writes (after the comma that separates them from earlier ones). */
+  private append(count: number, write: () => void): void {
     if (this.done) throw new Error('CanonicalArrayHash: digest was taken already');
-    if (elements.length === 0) return;
-    if (!canonicalAsParsed(elements, text)) return this.add(elements);
+    if (count === 0) return;
     if (this.count > 0) this.sink.write(',');
-    this.sink.write(text);
-    this.count += elements.length;
+    write();
+    this.count += count;
   }
 
   /** Lowercase hex SHA-256 of the whole document (once). */

@@ -156,16 +156,11 @@ export class CoopPeriodRepository {
    * Stores the published snapshot of the period being closed: its canonical JSON text (ADR 0071)
    * as rows of PUBLISHED_PART_CHARS in coop_published_parts (ADR 0069), never the whole text as
    * one value in this process or the server; and in `published_snapshot` the document without its
-   * events (`events: []`), which pages that read the members use. Resolves once every statement
-   * is sent, with the stored text's SHA-256 (lowercase hex: the snapshot's canonical hash, i.e.
-   * its result's inputHash, computed on the bytes stored) and `stored`, which resolves when the
-   * server has stored them all. At most PARTS_IN_FLIGHT parts are held, sent and not yet stored.
+   * events (`events: []`), which pages that read the members use. Returns the stored text's
+   * SHA-256 (lowercase hex: the snapshot's canonical hash, i.e. its result's inputHash, computed
+   * on the bytes stored). At most PARTS_IN_FLIGHT parts are held, sent and not yet stored.
    */
-  async storePublished(
-    manager: EntityManager,
-    id: string,
-    published: PublishedSnapshot,
-  ): Promise<{ inputHash: string; stored: Promise<unknown> }> {
+  async storePublished(manager: EntityManager, id: string, published: PublishedSnapshot): Promise<string> {
     const digest = createHash('sha256');
     const inFlight: Promise<unknown>[] = [];
     let n = 0;
@@ -179,16 +174,12 @@ export class CoopPeriodRepository {
       digest.update(part, 'utf8');
       if (inFlight.length >= PARTS_IN_FLIGHT) await inFlight.shift();
     }
-    inFlight.push(
-      settledLater(
-        manager.query(`UPDATE coop_periods SET published_snapshot = $2::json WHERE id = $1 AND status = 'open'`, [
-          id,
-          JSON.stringify({ ...published, events: [] }),
-        ]),
-      ),
-    );
-    await whenSent(manager);
-    return { inputHash: digest.digest('hex'), stored: settledLater(Promise.all(inFlight)) };
+    for (const inserted of inFlight) await inserted;
+    await manager.query(`UPDATE coop_periods SET published_snapshot = $2::json WHERE id = $1 AND status = 'open'`, [
+      id,
+      JSON.stringify({ ...published, events: [] }),
+    ]);
+    return digest.digest('hex');
   }
 
   /**

@@ -222,12 +222,11 @@ export class PeriodService {
     lap('postMoneySendMs');
     // The published text is canonical JSON (ADR 0071): written once, stored and hashed as it is
     // written, its SHA-256 the result's inputHash (the download hashes to it).
-    const published = await this.periods.storePublished(manager, period.id, snapshot);
+    const inputHash = await this.periods.storePublished(manager, period.id, snapshot);
     lap('storePublishedMs');
-    await published.stored;
     await postingMoney;
     lap('postMoneyWaitMs');
-    const result = sealResult(snapshot, allocation, published.inputHash);
+    const result = sealResult(snapshot, allocation, inputHash);
     for (const [name, ms] of Object.entries(engine) as [string, number][]) phases[`engine.${name}`] = Math.round(ms);
     lap('hashMs');
     await this.ledgerService.post(manager, { key, ledger: 'units', periodId: period.id, lines: lines.units });

@@ -238,18 +238,18 @@ describe('cooperative contribution reconciliation (e2e)', () => {
     // Changed behind the database's back (its guard off), verify names the period.
     const verifier = t.app.get(LedgerVerifier);
     const tampered = { ...(JSON.parse(json) as Record<string, unknown>), object: 'tampered' };
-    await db.query(`ALTER TABLE coop_events DISABLE TRIGGER coop_events_counted_frozen`);
-    try {
+    await unfrozen(db, async () => {
       await db.query(`UPDATE coop_events SET snapshot_json = $2 WHERE id = $1`, [id, canonicalJson(tampered)]);
-      const report = await verifier.verify();
-      expect(report.ok).toBe(false);
-      expect(report.periods.find((p) => p.id === period.id)?.problem).toMatch(
-        /^derived from the stored internal snapshot: inputHash [0-9a-f]{64} differs from the stored [0-9a-f]{64}$/,
-      );
-    } finally {
-      await db.query(`UPDATE coop_events SET snapshot_json = $2 WHERE id = $1`, [id, json]);
-      await db.query(`ALTER TABLE coop_events ENABLE TRIGGER coop_events_counted_frozen`);
-    }
+      try {
+        const report = await verifier.verify();
+        expect(report.ok).toBe(false);
+        expect(report.periods.find((p) => p.id === period.id)?.problem).toMatch(
+          /^derived from the stored internal snapshot: inputHash [0-9a-f]{64} differs from the stored [0-9a-f]{64}$/,
+        );
+      } finally {
+        await db.query(`UPDATE coop_events SET snapshot_json = $2 WHERE id = $1`, [id, json]);
+      }
+    });
     expect((await verifier.verify()).periods).toEqual([
       expect.objectContaining({ id: first.id, ok: true }),
       expect.objectContaining({ id: period.id, ok: true }),

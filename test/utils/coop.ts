@@ -42,11 +42,12 @@ export async function publishedParts(db: Queryable, periodId: string): Promise<s
 }
 
 /**
- * `work` with the triggers that freeze closed periods (ADR 0072) disabled, as an operator editing
- * them by hand would have to: for tests that tamper with what a close stored.
+ * `work` with the row triggers that freeze what closed periods stored and counted (ADR 0070, 0072)
+ * disabled, as an operator editing them by hand would have to: for tests that tamper with it.
  */
 export async function unfrozen<T>(db: Queryable, work: () => Promise<T>): Promise<T> {
   const triggers = [
+    ['coop_events', 'coop_events_counted_frozen'],
     ['coop_periods', 'coop_periods_closed_frozen'],
     ['coop_published_parts', 'coop_published_parts_frozen'],
   ];

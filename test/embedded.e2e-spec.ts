@@ -63,9 +63,9 @@ describe('npm start on embedded defaults (no DATABASE_URL, no REDIS_URL)', () =>
 
   it('runs the command npm start runs', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.start).toBe(
-      `MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=1048576 node ${NPM_START_ARGS.join(' ')}`,
-    );
+    const env = Object.entries(NPM_START_ENV).map(([name, value]) => `${name}=${value}`);
+    expect(env).toEqual(['MALLOC_ARENA_MAX=2', 'MALLOC_MMAP_THRESHOLD_=1048576']);
+    expect(pkg.scripts.start).toBe(`${env.join(' ')} node ${NPM_START_ARGS.join(' ')}`);
   });
 
   it('serves /health, signs up and logs in, shares the database with the CLI, and stops cleanly', async () => {

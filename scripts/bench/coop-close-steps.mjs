@@ -17,7 +17,7 @@ const root = process.argv[4] ?? here;
 const require = createRequire(import.meta.url);
 const lib = (path) => require(join(root, 'dist/libs/coop/src', path));
 const { CanonicalArrayHash, canonicalParts } = lib('engine/canonical-json.js');
-const { allocateSnapshot, sealResult } = lib('engine/close-period.js');
+const { allocateColumns, allocateSnapshot, sealResult } = lib('engine/close-period.js');
 const { SnapshotPublisher } = lib('transparency/published-snapshot.js');
 const { DEFAULT_PARAMETERS } = lib('bylaws.js');
 
@@ -96,10 +96,24 @@ const lap = (name) => {
   cpu[name] = now - mark;
   mark = now;
 };
-const { snapshot } = publisher.finish(internal.digest());
-lap('publishFinish');
-const allocation = allocateSnapshot(snapshot);
-lap('engine');
+// Since ADR 0073 the close's published events are columns (finishColumns); a root from before
+// runs the objects' way (finish) for a side-by-side comparison.
+const columnar = typeof publisher.finishColumns === 'function';
+let snapshot;
+let allocation;
+if (columnar) {
+  const { EventColumnsJson } = lib('engine/event-columns.js');
+  const { head: published, columns } = publisher.finishColumns(internal.digest());
+  lap('publishFinish');
+  allocation = allocateColumns(published, columns);
+  lap('engine');
+  snapshot = { ...published, events: new EventColumnsJson(columns) };
+} else {
+  snapshot = publisher.finish(internal.digest()).snapshot;
+  lap('publishFinish');
+  allocation = allocateSnapshot(snapshot);
+  lap('engine');
+}
 const stored = createHash('sha256');
 for (const part of canonicalParts(snapshot, 8 << 20)) stored.update(part);
 const storedTextHash = stored.digest('hex');
@@ -112,6 +126,7 @@ process.stdout.write(
     members,
     events,
     publishedEvents: snapshot.events.length,
+    columnar,
     cpuMs: rounded,
     totalCpuMs: Object.values(rounded).reduce((sum, ms) => sum + ms, 0),
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),

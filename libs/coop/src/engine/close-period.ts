@@ -2,9 +2,10 @@ import { performance } from 'node:perf_hooks';
 import { InvalidSnapshotError } from '../coop.exception';
 import { allocate } from './allocate';
 import { canonicalHash } from './canonical-json';
-import { scoreSnapshot } from './score';
+import { eventObjects, type EventColumns } from './event-columns';
+import { scoreSnapshot, type EventFields } from './score';
 import { RESULT_FORMAT, type Allocation, type PeriodResult, type PeriodSnapshot } from './snapshot';
-import { inspectSnapshot } from './validate-snapshot';
+import { inspectColumns, inspectSnapshot } from './validate-snapshot';
 
 /**
  * Closes a period from its snapshot (SPEC §2–§6): validate, score, allocate, hash. Pure and
@@ -24,6 +25,27 @@ export function allocateSnapshot(snapshot: PeriodSnapshot, phases?: EnginePhases
   const { problems, index } = timed(phases, 'validateMs', () => inspectSnapshot(snapshot));
   if (problems.length > 0) throw new InvalidSnapshotError(problems);
   const points = timed(phases, 'scoreMs', () => scoreSnapshot(snapshot, index));
+  return timed(phases, 'allocateMs', () => allocate(snapshot, points));
+}
+
+/**
+ * allocateSnapshot for a snapshot whose events are columns (ADR 0073): `head` is the rest of the
+ * document. The same allocation as allocateSnapshot({ ...head, events: eventObjects(columns) }),
+ * which it runs instead when the columns are not plainly valid (it then throws the document's
+ * exact problems, or allocates its redeliveries).
+ */
+export function allocateColumns(
+  head: Omit<PeriodSnapshot, 'events'>,
+  columns: EventColumns,
+  phases?: EnginePhases,
+): Allocation {
+  const index = timed(phases, 'validateMs', () => inspectColumns(head, columns));
+  if (!index) return allocateSnapshot({ ...head, events: eventObjects(columns) }, phases);
+  // Scoring and allocation read the document's head and the index; the events' fields come from the columns.
+  const snapshot: PeriodSnapshot = { ...head, events: [] };
+  const { amount, object, strings } = columns;
+  const fields: EventFields = { amount: (i) => amount[i], object: (i) => strings[object[i]] };
+  const points = timed(phases, 'scoreMs', () => scoreSnapshot(snapshot, index, fields));
   return timed(phases, 'allocateMs', () => allocate(snapshot, points));
 }
 
@@ -65,7 +87,11 @@ export function replay(json: unknown): PeriodResult {
 }
 
 /** The result with its identity and hashes: `outputHash` covers everything else (SPEC §6). */
-export function sealResult(snapshot: PeriodSnapshot, allocation: Allocation, inputHash: string): PeriodResult {
+export function sealResult(
+  snapshot: Pick<PeriodSnapshot, 'period'>,
+  allocation: Allocation,
+  inputHash: string,
+): PeriodResult {
   const unsealed: Omit<PeriodResult, 'outputHash'> = {
     format: RESULT_FORMAT,
     period: snapshot.period.id,

@@ -27,7 +27,11 @@ interface Tally {
  * Throws InvalidSnapshotError for an invalid snapshot, or when a member's points or a pool's total
  * do not fit a safe integer (they could not be published exactly).
  */
-export function scoreSnapshot(snapshot: PeriodSnapshot, index: SnapshotIndex = indexOf(snapshot)): PoolPoints {
+export function scoreSnapshot(
+  snapshot: PeriodSnapshot,
+  index: SnapshotIndex = indexOf(snapshot),
+  fields: EventFields = documentFields(snapshot.events),
+): PoolPoints {
   const eligibility = new Eligibility(snapshot, index);
   const memberCount = snapshot.members.length;
   const tallies: Tally[] = index.typeNames.map((name) => ({
@@ -35,26 +39,24 @@ export function scoreSnapshot(snapshot: PeriodSnapshot, index: SnapshotIndex = i
     perMember: new MemberTally(memberCount),
     engaged: new Map(),
   }));
-  const { events } = snapshot;
   const { eventType, eventMember, eventActor, redelivered } = index;
   const reversed = reversedEvents(snapshot, index);
-  for (let i = 0; i < events.length; i++) {
+  for (let i = 0; i < eventType.length; i++) {
     const type = eventType[i];
     if (type === REVERSAL_TYPE || redelivered[i] === 1 || reversed[i] === 1) continue;
     const author = eventMember[i];
     if (!eligibility.member(author)) continue; // only eligible members earn; engagement on others is ignored
     const entry = tallies[type];
-    const event = events[i] as ContributionEvent;
     switch (entry.definition.rule) {
       case 'count':
         entry.perMember.add(author, 1);
         break;
       case 'amount':
-        entry.perMember.add(author, event.amount!);
+        entry.perMember.add(author, fields.amount(i));
         break;
       case 'budget': {
         const actor = eventActor[i];
-        if (actor !== author && eligibility.actor(actor)) engage(entry.engaged, actor, author, event.object!);
+        if (actor !== author && eligibility.actor(actor)) engage(entry.engaged, actor, author, fields.object(i));
         break; // self-engagement and ineligible actors are ignored
       }
     }
@@ -67,6 +69,23 @@ export function scoreSnapshot(snapshot: PeriodSnapshot, index: SnapshotIndex = i
   return toSafePoints(snapshot, points);
 }
 
+/**
+ * What scoring reads of a live event beyond the index: the amount of an `amount` event and the
+ * object of a `budget` one (both there in a valid snapshot). From the document's objects, or from
+ * columns (ADR 0073).
+ */
+export interface EventFields {
+  amount(i: number): number;
+  object(i: number): string;
+}
+
+function documentFields(events: PeriodSnapshot['events']): EventFields {
+  return {
+    amount: (i) => (events[i] as ContributionEvent).amount!,
+    object: (i) => (events[i] as ContributionEvent).object!,
+  };
+}
+
 function indexOf(snapshot: PeriodSnapshot): SnapshotIndex {
   const { problems, index } = inspectSnapshot(snapshot);
   if (problems.length > 0) throw new InvalidSnapshotError(problems);
@@ -75,7 +94,7 @@ function indexOf(snapshot: PeriodSnapshot): SnapshotIndex {
 
 /** §4.2: 1 for each event a REVERSAL removes (not a reversal itself; absent targets do nothing). */
 export function reversedEvents(snapshot: PeriodSnapshot, index: SnapshotIndex): Uint8Array {
-  const reversed = new Uint8Array(snapshot.events.length);
+  const reversed = new Uint8Array(index.eventType.length);
   index.eventType.forEach((type, i) => {
     if (type !== REVERSAL_TYPE) return;
     const target = index.firstEvent.get((snapshot.events[i] as { reverses: string }).reverses);

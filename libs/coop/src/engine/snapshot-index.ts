@@ -29,8 +29,9 @@ export class SnapshotIndex {
   /** 1 for an event whose id an earlier event has: a redelivery, which counts once. */
   readonly redelivered: Uint8Array;
 
-  constructor(eventCount: number) {
-    this.firstEvent = new StringIndex(eventCount);
+  /** `byId`: false when the events' ids are known distinct and no REVERSAL looks one up (columns). */
+  constructor(eventCount: number, byId = true) {
+    this.firstEvent = new StringIndex(byId ? eventCount : 0);
     this.eventType = new Int32Array(eventCount);
     this.eventMember = new Int32Array(eventCount);
     this.eventActor = new Int32Array(eventCount).fill(-1);

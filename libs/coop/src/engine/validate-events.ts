@@ -8,6 +8,7 @@ import {
   type JsonObject,
   type ProblemList,
 } from './field-checks';
+import { NONE, type EventColumns } from './event-columns';
 import { INSTANCE_ACTOR_PREFIX, REVERSAL, type ContributionRule } from './snapshot';
 import { REVERSAL_TYPE, type SnapshotIndex } from './snapshot-index';
 import { childPath } from './snapshot-problem';
@@ -59,6 +60,75 @@ export function validateEvents(
     }
     checker.check(event as JsonObject, i);
   }
+}
+
+/**
+ * validateEvents for events as columns (inspectColumns), for the valid case only: records each
+ * event's names in `index` as validateEvents does and returns true when every event passes every
+ * check validateEvents makes and the ids strictly ascend (so none repeats); false at the first
+ * thing that would be a problem or a redelivery there, for the caller to ask the document. Each
+ * string is judged once, by its code.
+ */
+export function indexEventColumns(
+  columns: EventColumns,
+  types: ReadonlyMap<string, ContributionRule | undefined>,
+  index: SnapshotIndex,
+): boolean {
+  const { count, strings, ids, idBytes, type, member, actor, object, amount } = columns;
+  if (idBytes < 1) return count === 0;
+  const typeIndex = new Map<string, number>();
+  for (const name of types.keys()) typeIndex.set(name, index.typeNames.push(name) - 1);
+  const rules = index.typeNames.map((name) => types.get(name));
+  // Per code, what it names: a type index, a member index or an actor code; UNSEEN until asked.
+  const asType = new Int32Array(strings.length).fill(UNSEEN);
+  const asMember = new Int32Array(strings.length).fill(UNSEEN);
+  const asActor = new Int32Array(strings.length).fill(UNSEEN);
+  const texts = new Uint8Array(strings.length); // 1: a non-empty string, 2: not one; 0: not judged yet
+  const isText = (code: number): boolean =>
+    (texts[code] || (texts[code] = typeof strings[code] === 'string' && strings[code] !== '' ? 1 : 2)) === 1;
+  for (let i = 0; i < count; i++) {
+    // (event i − 1's id against event i's: −1 when it comes first)
+    if (i > 0 && ids.compare(ids, i * idBytes, (i + 1) * idBytes, (i - 1) * idBytes, i * idBytes) >= 0) return false;
+    const t = type[i];
+    if (t < 0 || t >= strings.length) return false;
+    if (asType[t] === UNSEEN) {
+      const known = isText(t) && strings[t] !== REVERSAL ? typeIndex.get(strings[t]) : undefined;
+      asType[t] = known ?? INVALID;
+    }
+    const typeAt = asType[t];
+    if (typeAt === INVALID) return false;
+    index.eventType[i] = typeAt;
+    const rule = rules[typeAt];
+    const m = member[i];
+    if (m < 0 || m >= strings.length) return false;
+    if (asMember[m] === UNSEEN) asMember[m] = isText(m) ? (index.memberIndex.get(strings[m]) ?? INVALID) : INVALID;
+    if (asMember[m] === INVALID) return false;
+    index.eventMember[i] = asMember[m];
+    const a = actor[i];
+    if (a !== NONE) {
+      if (a < 0 || a >= strings.length) return false;
+      if (asActor[a] === UNSEEN) asActor[a] = isText(a) ? actorCode(strings[a], index) : INVALID;
+      if (asActor[a] === INVALID) return false;
+      index.eventActor[i] = asActor[a];
+    } else if (rule === 'budget') return false;
+    const o = object[i];
+    if (o !== NONE ? o < 0 || o >= strings.length || !isText(o) : rule === 'budget') return false;
+    const value = amount[i];
+    if ((!Number.isNaN(value) || rule === 'amount') && !Number.isSafeInteger(value)) return false;
+  }
+  return true;
+}
+
+/** Not yet looked up (indexEventColumns). */
+const UNSEEN = -0x7fffffff;
+/** Looked up and not valid (indexEventColumns); below every actor code a host count could give. */
+const INVALID = -0x7ffffffe;
+
+/** An actor's code as EventChecker's actorCode gives it for a valid actor; INVALID for one it reports. */
+function actorCode(actor: string, index: SnapshotIndex): number {
+  if (!actor.startsWith(INSTANCE_ACTOR_PREFIX)) return index.memberIndex.get(actor) ?? INVALID;
+  if (actor.length === INSTANCE_ACTOR_PREFIX.length) return INVALID;
+  return index.instanceActor(actor.slice(INSTANCE_ACTOR_PREFIX.length));
 }
 
 class EventChecker {

@@ -14,7 +14,8 @@ import { compareInstants, parseRfc3339, type Instant } from './rfc3339';
 import { MEMBER_STATUSES, SNAPSHOT_FORMAT, type MemberStatus } from './snapshot';
 import { SnapshotIndex } from './snapshot-index';
 import { childPath, type SnapshotProblem } from './snapshot-problem';
-import { validateEvents } from './validate-events';
+import type { EventColumns } from './event-columns';
+import { indexEventColumns, validateEvents, type EventContext } from './validate-events';
 import { validateParameters } from './validate-parameters';
 
 /**
@@ -32,7 +33,34 @@ export function inspectSnapshot(input: unknown): { problems: SnapshotProblem[]; 
     problems.add('$', `must be an object, got ${describe(input)}`);
     return { problems: problems.problems, index: new SnapshotIndex(0) };
   }
-  const index = new SnapshotIndex(Array.isArray(input.events) ? input.events.length : 0);
+  const { index, context } = inspectHead(input, Array.isArray(input.events) ? input.events.length : 0, problems);
+  validateEvents(input, context, index, problems);
+  return { problems: problems.problems, index };
+}
+
+/**
+ * inspectSnapshot for a snapshot whose events are columns (ADR 0073): `head` is the rest of the
+ * document. The index when the snapshot is valid and its events hold no redelivery; null when
+ * anything is wrong or unusual, for the caller to ask inspectSnapshot of the document (which
+ * gives the exact problems, or the redeliveries' index). Never a false index: every problem
+ * inspectSnapshot would report, and every id that repeats, gives null here.
+ */
+export function inspectColumns(head: object, columns: EventColumns): SnapshotIndex | null {
+  if (!isObject(head) || Object.hasOwn(head, 'events')) return null;
+  const problems = new ProblemList();
+  const { index, context } = inspectHead(head, columns.count, problems, false);
+  if (problems.problems.length > 0 || !context.membersKnown || !context.types) return null;
+  return indexEventColumns(columns, context.types, index) ? index : null;
+}
+
+/** Everything but the events: checked into `problems`; the index the events are then checked into. */
+function inspectHead(
+  input: JsonObject,
+  eventCount: number,
+  problems: ProblemList,
+  byId = true,
+): { index: SnapshotIndex; context: EventContext } {
+  const index = new SnapshotIndex(eventCount, byId);
   const format = field(input, 'format', '$', problems);
   if (format !== undefined && format !== SNAPSHOT_FORMAT) {
     problems.add('$.format', `must be ${JSON.stringify(SNAPSHOT_FORMAT)}, got ${describe(format)}`);
@@ -42,8 +70,7 @@ export function inspectSnapshot(input: unknown): { problems: SnapshotProblem[]; 
   validateAmounts(input, 'opening', ['reserve', 'commons', 'lossCarryforward'], problems);
   validateAmounts(input, 'money', ['revenue', 'costs'], problems);
   const membersKnown = validateMembers(input, index, problems);
-  validateEvents(input, { membersKnown, types }, index, problems);
-  return { problems: problems.problems, index };
+  return { index, context: { membersKnown, types } };
 }
 
 function validatePeriod(snapshot: JsonObject, problems: ProblemList): void {

@@ -3,9 +3,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { canonicalParts } from '../engine/canonical-json';
+import { EventColumnsJson, type EventColumns } from '../engine/event-columns';
 import type { PeriodSnapshot } from '../engine/snapshot';
 import { CoopPeriodEntity, WITHOUT_SNAPSHOTS, type PeriodRow } from './coop-period.entity';
-import type { PublishedSnapshot } from '../transparency/published-snapshot';
+import { withEvents, type PublishedHead } from '../transparency/published-snapshot';
 import { settledLater, whenSent } from './in-flight';
 
 /** Every close takes this session lock first: closes run one at a time, across processes. */
@@ -153,18 +154,19 @@ export class CoopPeriodRepository {
   }
 
   /**
-   * Stores the published snapshot of the period being closed: its canonical JSON text (ADR 0071)
+   * Stores the published snapshot of the period being closed (`head` and its `events` as columns,
+   * ADR 0073): its canonical JSON text (ADR 0071)
    * as rows of PUBLISHED_PART_CHARS in coop_published_parts (ADR 0069), never the whole text as
    * one value in this process or the server; and in `published_snapshot` the document without its
    * events (`events: []`), which pages that read the members use. Returns the stored text's
    * SHA-256 (lowercase hex: the snapshot's canonical hash, i.e. its result's inputHash, computed
    * on the bytes stored). At most PARTS_IN_FLIGHT parts are held, sent and not yet stored.
    */
-  async storePublished(manager: EntityManager, id: string, published: PublishedSnapshot): Promise<string> {
+  async storePublished(manager: EntityManager, id: string, head: PublishedHead, events: EventColumns): Promise<string> {
     const digest = createHash('sha256');
     const inFlight: Promise<unknown>[] = [];
     let n = 0;
-    for (const part of canonicalParts(published, PUBLISHED_PART_CHARS)) {
+    for (const part of canonicalParts({ ...head, events: new EventColumnsJson(events) }, PUBLISHED_PART_CHARS)) {
       inFlight.push(
         settledLater(
           manager.query(`INSERT INTO coop_published_parts (period_id, n, part) VALUES ($1, $2, $3)`, [id, n++, part]),
@@ -177,7 +179,7 @@ export class CoopPeriodRepository {
     for (const inserted of inFlight) await inserted;
     await manager.query(`UPDATE coop_periods SET published_snapshot = $2::json WHERE id = $1 AND status = 'open'`, [
       id,
-      JSON.stringify({ ...published, events: [] }),
+      JSON.stringify(withEvents(head, [])),
     ]);
     return digest.digest('hex');
   }

@@ -3,15 +3,22 @@ import { AuditLog, Metrics } from '@guildhall/core';
 import type { EntityManager } from 'typeorm';
 import { InvalidSnapshotError } from '../coop.exception';
 import { CoopServiceErrorCode, CoopServiceException } from '../coop-service.exception';
-import { CanonicalArrayHash } from '../engine/canonical-json';
-import { allocateSnapshot, sealResult, sealSnapshot, type EnginePhases } from '../engine/close-period';
+import { CanonicalArrayHash, canonicalHash } from '../engine/canonical-json';
+import { allocateColumns, sealResult, type EnginePhases } from '../engine/close-period';
+import { eventObjects, EventColumnsJson, type EventColumns } from '../engine/event-columns';
 import { SNAPSHOT_FORMAT, type Allocation, type PeriodResult, type PeriodSnapshot } from '../engine/snapshot';
 import { DEFAULT_PARAMETERS, DEFAULT_VESTING_PERIODS } from '../bylaws';
 import { AdoptedParameters } from '../governance/adopted-parameters';
 import { closePostings } from '../ledger/close-postings';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { LedgerService } from '../ledger/ledger.service';
-import { newPseudonymKey, SnapshotPublisher, type PublishedSnapshot } from '../transparency/published-snapshot';
+import {
+  newPseudonymKey,
+  SnapshotPublisher,
+  withEvents,
+  type PublishedHead,
+  type PublishedSnapshot,
+} from '../transparency/published-snapshot';
 import type { CoopPeriodEntity, PeriodRow } from './coop-period.entity';
 import { CloseSnapshotReader, type MemberRow } from './close-snapshot.reader';
 import { CoopPeriodRepository } from './coop-period.repository';
@@ -163,12 +170,13 @@ export class PeriodService {
       const asOf = new Date();
       const end = asOf < period.endsAt ? asOf : period.endsAt;
       const built = await this.buildSnapshot(manager, period, end, period.pseudonymKey ?? newPseudonymKey(), null);
-      const { snapshot, pseudonyms } = built;
-      const result = sealSnapshot(snapshot, this.allocate(snapshot, {}));
+      const { head, columns, pseudonyms } = built;
+      const allocation = this.allocate(head, columns, {});
+      const result = sealResult(head, allocation, canonicalHash({ ...head, events: new EventColumnsJson(columns) }));
       return {
         period,
         asOf,
-        snapshot,
+        snapshot: withEvents(head, () => eventObjects(columns)),
         result,
         handles: new Map([...pseudonyms].map(([username, pseudonym]) => [pseudonym, username])),
         recordedEvents: built.recordedEvents,
@@ -196,10 +204,10 @@ export class PeriodService {
     // what anyone can download gives exactly what the ledger posts. The key was drawn when the
     // period opened (ADR 0045: a preview derives the same pseudonyms); older periods draw it now.
     const pseudonymKey = period.pseudonymKey ?? newPseudonymKey();
-    const { snapshot, pseudonyms, recordedEvents, members, money, vesting, eventsThrough, storing } =
+    const { head, columns, pseudonyms, recordedEvents, members, money, vesting, eventsThrough, storing } =
       await this.buildSnapshot(manager, period, end, pseudonymKey, lap);
     const engine: EnginePhases = {};
-    const allocation = this.allocate(snapshot, engine);
+    const allocation = this.allocate(head, columns, engine);
     lap('allocateMs');
     await storing;
     lap('storeWaitMs');
@@ -209,7 +217,7 @@ export class PeriodService {
     );
     const lines = closePostings(
       { ...allocation, period: period.id },
-      snapshot.money,
+      head.money,
       new Map(members.flatMap((m) => (pseudonyms.has(m.id) ? [[pseudonyms.get(m.id)!, m.accountId]] : []))),
       vesting.filter((v) => active.has(v.memberId)),
     );
@@ -222,11 +230,11 @@ export class PeriodService {
     lap('postMoneySendMs');
     // The published text is canonical JSON (ADR 0071): written once, stored and hashed as it is
     // written, its SHA-256 the result's inputHash (the download hashes to it).
-    const inputHash = await this.periods.storePublished(manager, period.id, snapshot);
+    const inputHash = await this.periods.storePublished(manager, period.id, head, columns);
     lap('storePublishedMs');
     await postingMoney;
     lap('postMoneyWaitMs');
-    const result = sealResult(snapshot, allocation, inputHash);
+    const result = sealResult(head, allocation, inputHash);
     for (const [name, ms] of Object.entries(engine) as [string, number][]) phases[`engine.${name}`] = Math.round(ms);
     lap('hashMs');
     await this.ledgerService.post(manager, { key, ledger: 'units', periodId: period.id, lines: lines.units });
@@ -249,12 +257,13 @@ export class PeriodService {
       periodId: period.id,
       members: members.length,
       events: recordedEvents,
-      publishedEvents: snapshot.events.length,
+      publishedEvents: columns.count,
       ms: total(),
       ...phases,
       peakRssMB,
     });
-    return { snapshot, result, posted: true, phases, peakRssMB };
+    // The events as objects only if a caller reads them (the GraphQL close returns the snapshot).
+    return { snapshot: withEvents(head, () => eventObjects(columns)), result, posted: true, phases, peakRssMB };
   }
 
   /**
@@ -322,17 +331,17 @@ export class PeriodService {
       },
     );
     timing('eventsMs');
-    const { snapshot, pseudonyms } = publisher.finish(internalHash.digest());
+    const { head: published, columns, pseudonyms } = publisher.finishColumns(internalHash.digest());
     timing('publishMs');
-    return { snapshot, pseudonyms, recordedEvents, members, money, vesting, eventsThrough, storing };
+    return { head: published, columns, pseudonyms, recordedEvents, members, money, vesting, eventsThrough, storing };
   }
 
-  private allocate(snapshot: PeriodSnapshot, phases: EnginePhases): Allocation {
+  private allocate(head: PublishedHead, columns: EventColumns, phases: EnginePhases): Allocation {
     try {
-      return allocateSnapshot(snapshot, phases);
+      return allocateColumns(head, columns, phases);
     } catch (error) {
       if (!(error instanceof InvalidSnapshotError)) throw error;
-      this.logger.error({ msg: 'the engine refused a snapshot built here', periodId: snapshot.period.id, err: error });
+      this.logger.error({ msg: 'the engine refused a snapshot built here', periodId: head.period.id, err: error });
       throw new CoopServiceException(CoopServiceErrorCode.InvalidSnapshot, error.message, {
         problems: error.problems,
       });
@@ -365,7 +374,9 @@ export class PeriodService {
 }
 
 interface BuiltSnapshot {
-  snapshot: PublishedSnapshot;
+  /** The published snapshot but its events, which are `columns` (ADR 0073). */
+  head: PublishedHead;
+  columns: EventColumns;
   /** Usernames → pseudonyms of the members the snapshot lists. */
   pseudonyms: ReadonlyMap<string, string>;
   /** Events recorded in the period (internal: reversals and reversed ones included). */

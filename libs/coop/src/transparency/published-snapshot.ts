@@ -1,5 +1,6 @@
 import { hash, randomBytes } from 'node:crypto';
 import { canonicalHash } from '../engine/canonical-json';
+import { eventObjects, NONE, type EventColumns } from '../engine/event-columns';
 import {
   EQUITY_POOL,
   INSTANCE_ACTOR_PREFIX,
@@ -117,19 +118,26 @@ export class SnapshotPublisher {
   private readonly types: PeriodSnapshot['parameters']['contributionTypes'];
   private readonly federated: ReadonlySet<string>;
   private readonly pseudonyms = new Map<string, string>();
-  private readonly objects = new Map<string, string>();
   private readonly named = new Set<string>();
-  // The published events as columns until finish (ADR 0065): their ids as bytes, ID_BYTES each,
-  // sorted there as numbers; the objects are then built in their published order, so the passes
-  // after (validation, scoring, both hashes, the stored text) read them in the order they sit in
-  // memory, and their ids are strings read from the column in that order.
+  // The published events as columns (ADR 0065, ADR 0073): their ids as bytes, ID_BYTES each, sorted
+  // in finish as numbers; their strings (types, pseudonyms, actors, object names) as codes into
+  // `strings`, one code per distinct string, looked up by the internal value they stand for.
   private ids = Buffer.alloc(ID_BYTES * 4096);
+  private eventTypes = new Int32Array(4096);
+  private members = new Int32Array(4096);
+  private actors = new Int32Array(4096);
+  private objectNames = new Int32Array(4096);
+  private amounts = new Float64Array(4096);
   private count = 0;
-  private readonly eventTypes: string[] = [];
-  private readonly members: string[] = [];
-  private readonly actors: (string | undefined)[] = [];
-  private readonly objectNames: (string | undefined)[] = [];
-  private readonly amounts: (number | undefined)[] = [];
+  private readonly strings: string[] = [];
+  private readonly codes = new Map<string, number>();
+  private readonly typeCodes = new Map<string, number>();
+  /** Username → the code of its pseudonym. */
+  private readonly memberCodes = new Map<string, number>();
+  /** An `instance:HOST` actor → its code. */
+  private readonly instanceCodes = new Map<string, number>();
+  /** Internal object id → the code of its published name. */
+  private readonly objectCodes = new Map<string, number>();
   private readonly sums = new Map<string, { type: string; member: string; amount: number }>();
   /** Internal events added (reversals and reversed ones included). */
   recorded = 0;
@@ -162,24 +170,24 @@ export class SnapshotPublisher {
       this.named.add(event.member);
       return;
     }
-    let actor: string | undefined;
+    let actor = NONE;
     if (event.actor !== undefined) {
       if (event.actor.startsWith(INSTANCE_ACTOR_PREFIX)) {
         if (!this.federated.has(event.actor.slice(INSTANCE_ACTOR_PREFIX.length))) return;
-        actor = event.actor;
+        actor = this.instanceCode(event.actor);
       } else {
         this.named.add(event.actor);
-        actor = this.pseudonym(event.actor);
+        actor = this.memberCode(event.actor);
       }
     }
     this.named.add(event.member);
     this.push(
       'event',
       event.id,
-      event.type,
-      this.pseudonym(event.member),
+      this.typeCode(event.type),
+      this.memberCode(event.member),
       actor,
-      event.object === undefined ? undefined : this.object(event.object),
+      event.object === undefined ? NONE : this.objectCode(event.object),
       event.amount,
     );
   }
@@ -188,24 +196,69 @@ export class SnapshotPublisher {
   private push(
     kind: string,
     value: string,
-    type: string,
-    member: string,
-    actor: string | undefined,
-    object: string | undefined,
+    type: number,
+    member: number,
+    actor: number,
+    object: number,
     amount: number | undefined,
   ): void {
-    if ((this.count + 1) * ID_BYTES > this.ids.length) {
-      const grown = Buffer.alloc(this.ids.length * 2);
-      this.ids.copy(grown);
-      this.ids = grown;
-    }
-    writeName(this.ids, this.count * ID_BYTES, 'e-', this.key, kind, value);
-    this.eventTypes.push(type);
-    this.members.push(member);
-    this.actors.push(actor);
-    this.objectNames.push(object);
-    this.amounts.push(amount);
+    const at = this.count;
+    if (at === this.eventTypes.length) this.grow();
+    writeName(this.ids, at * ID_BYTES, 'e-', this.key, kind, value);
+    this.eventTypes[at] = type;
+    this.members[at] = member;
+    this.actors[at] = actor;
+    this.objectNames[at] = object;
+    this.amounts[at] = amount === undefined ? NaN : amount;
     this.count++;
+  }
+
+  private grow(): void {
+    const capacity = this.eventTypes.length * 2;
+    const ids = Buffer.alloc(capacity * ID_BYTES);
+    this.ids.copy(ids);
+    this.ids = ids;
+    const grown = <T extends Int32Array | Float64Array>(column: T, make: (n: number) => T): T => {
+      const copy = make(capacity);
+      copy.set(column);
+      return copy;
+    };
+    this.eventTypes = grown(this.eventTypes, (n) => new Int32Array(n));
+    this.members = grown(this.members, (n) => new Int32Array(n));
+    this.actors = grown(this.actors, (n) => new Int32Array(n));
+    this.objectNames = grown(this.objectNames, (n) => new Int32Array(n));
+    this.amounts = grown(this.amounts, (n) => new Float64Array(n));
+  }
+
+  /** The code of a published string (one per distinct string). */
+  private code(text: string): number {
+    let code = this.codes.get(text);
+    if (code === undefined) this.codes.set(text, (code = this.strings.push(text) - 1));
+    return code;
+  }
+
+  private typeCode(type: string): number {
+    let code = this.typeCodes.get(type);
+    if (code === undefined) this.typeCodes.set(type, (code = this.code(type)));
+    return code;
+  }
+
+  private memberCode(username: string): number {
+    let code = this.memberCodes.get(username);
+    if (code === undefined) this.memberCodes.set(username, (code = this.code(this.pseudonym(username))));
+    return code;
+  }
+
+  private instanceCode(actor: string): number {
+    let code = this.instanceCodes.get(actor);
+    if (code === undefined) this.instanceCodes.set(actor, (code = this.code(actor)));
+    return code;
+  }
+
+  private objectCode(value: string): number {
+    let code = this.objectCodes.get(value);
+    if (code === undefined) this.objectCodes.set(value, (code = this.code(keyedName('o-', this.key, 'object', value))));
+    return code;
   }
 
   private pseudonym(username: string): string {
@@ -214,23 +267,31 @@ export class SnapshotPublisher {
     return name;
   }
 
-  private object(value: string): string {
-    let name = this.objects.get(value);
-    if (name === undefined) this.objects.set(value, (name = keyedName('o-', this.key, 'object', value)));
-    return name;
+  /** The published snapshot, its events as objects (finishColumns, then eventObjects). */
+  finish(internalInputHash: string): { snapshot: PublishedSnapshot; pseudonyms: ReadonlyMap<string, string> } {
+    const { head, columns, pseudonyms } = this.finishColumns(internalInputHash);
+    return { snapshot: withEvents(head, eventObjects(columns)), pseudonyms };
   }
 
-  finish(internalInputHash: string): { snapshot: PublishedSnapshot; pseudonyms: ReadonlyMap<string, string> } {
+  /**
+   * The published snapshot as its head (everything but the events) and its events as columns
+   * in published order (ADR 0073), once: what a close runs and stores.
+   */
+  finishColumns(internalInputHash: string): {
+    head: PublishedHead;
+    columns: EventColumns;
+    pseudonyms: ReadonlyMap<string, string>;
+  } {
     const { head } = this;
     const { parameters } = head;
     for (const sum of this.sums.values()) {
       this.push(
         'sum',
         `${sum.type}:${sum.member}`,
-        sum.type,
-        this.pseudonym(sum.member),
-        undefined,
-        undefined,
+        this.typeCode(sum.type),
+        this.memberCode(sum.member),
+        NONE,
+        NONE,
         sum.amount,
       );
     }
@@ -245,47 +306,62 @@ export class SnapshotPublisher {
         status: m.status,
         vestedUnits: equity ? m.vestedUnits : 0,
       }));
-
-    const snapshot: PublishedSnapshot = {
+    const published: PublishedHead = {
       format: head.format,
       period: head.period,
       parameters: head.parameters,
       opening: head.opening,
       money: head.money,
       members: sortByName(members),
-      events: this.sortedEvents(),
       internalInputHash,
     };
-    return { snapshot, pseudonyms: this.pseudonyms };
+    return { head: published, columns: this.sortedColumns(), pseudonyms: this.pseudonyms };
   }
 
-  /** The columns as events in code-point order of their ids (then in the order added), once. */
-  private sortedEvents(): ContributionEvent[] {
-    const { ids, count } = this;
-    const order = nameOrder(ids, count);
-    const events = new Array<ContributionEvent>(count);
+  /** The columns in code-point order of their ids (then in the order added), once. */
+  private sortedColumns(): EventColumns {
+    const { count } = this;
+    const order = nameOrder(this.ids, count);
+    const ids = Buffer.alloc(count * ID_BYTES);
+    const type = new Int32Array(count);
+    const member = new Int32Array(count);
+    const actor = new Int32Array(count);
+    const object = new Int32Array(count);
+    const amount = new Float64Array(count);
     for (let i = 0; i < count; i++) {
       const at = order[i];
-      // Built property by property in the order the stored text has always had (no spreads).
-      const event: { -readonly [K in keyof ContributionEvent]: ContributionEvent[K] } = {
-        id: ids.toString('latin1', at * ID_BYTES, (at + 1) * ID_BYTES),
-        type: this.eventTypes[at],
-        member: this.members[at],
-      };
-      const actor = this.actors[at];
-      if (actor !== undefined) event.actor = actor;
-      const object = this.objectNames[at];
-      if (object !== undefined) event.object = object;
-      const amount = this.amounts[at];
-      if (amount !== undefined) event.amount = amount;
-      events[i] = event;
+      this.ids.copy(ids, i * ID_BYTES, at * ID_BYTES, (at + 1) * ID_BYTES);
+      type[i] = this.eventTypes[at];
+      member[i] = this.members[at];
+      actor[i] = this.actors[at];
+      object[i] = this.objectNames[at];
+      amount[i] = this.amounts[at];
     }
     this.ids = Buffer.alloc(0);
+    this.eventTypes = this.members = this.actors = this.objectNames = new Int32Array(0);
+    this.amounts = new Float64Array(0);
     this.count = 0;
-    for (const column of [this.eventTypes, this.members, this.actors, this.objectNames, this.amounts])
-      column.length = 0;
-    return events;
+    return { count, idBytes: ID_BYTES, ids, type, member, actor, object, amount, strings: this.strings };
   }
+}
+
+/** A published snapshot but its events (a close's, whose events are columns: ADR 0073). */
+export type PublishedHead = Omit<PublishedSnapshot, 'events'>;
+
+/**
+ * The published snapshot of `head` with `events`, its members in the order the stored head has
+ * always had (events before internalInputHash). `events` may be a getter's, called when read.
+ */
+export function withEvents(
+  head: PublishedHead,
+  events: readonly ContributionEvent[] | (() => readonly ContributionEvent[]),
+): PublishedSnapshot {
+  const { internalInputHash, ...rest } = head;
+  if (typeof events !== 'function') return { ...rest, events, internalInputHash };
+  let built: readonly ContributionEvent[] | undefined;
+  const snapshot = { ...rest, events: [] as readonly ContributionEvent[], internalInputHash };
+  Object.defineProperty(snapshot, 'events', { enumerable: true, get: () => (built ??= events()) });
+  return snapshot;
 }
 
 /** Ids here are ASCII, where UTF-16 order is code-point order. */

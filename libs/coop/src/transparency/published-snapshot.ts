@@ -118,7 +118,6 @@ export class SnapshotPublisher {
   private readonly types: PeriodSnapshot['parameters']['contributionTypes'];
   private readonly federated: ReadonlySet<string>;
   private readonly pseudonyms = new Map<string, string>();
-  private readonly named = new Set<string>();
   // The published events as columns (ADR 0065, ADR 0073): their ids as bytes, ID_BYTES each, sorted
   // in finish as numbers; their strings (types, pseudonyms, actors, object names) as codes into
   // `strings`, one code per distinct string, looked up by the internal value they stand for.
@@ -132,7 +131,7 @@ export class SnapshotPublisher {
   private readonly strings: string[] = [];
   private readonly codes = new Map<string, number>();
   private readonly typeCodes = new Map<string, number>();
-  /** Username → the code of its pseudonym. */
+  /** Username → the code of its pseudonym: every member an event names (as member or actor), by finish. */
   private readonly memberCodes = new Map<string, number>();
   /** An `instance:HOST` actor → its code. */
   private readonly instanceCodes = new Map<string, number>();
@@ -166,8 +165,7 @@ export class SnapshotPublisher {
       const sumKey = `${event.type}\u0000${event.member}`;
       const sum = this.sums.get(sumKey) ?? { type: event.type, member: event.member, amount: 0 };
       sum.amount += event.amount ?? 0;
-      this.sums.set(sumKey, sum);
-      this.named.add(event.member);
+      this.sums.set(sumKey, sum); // its member is named when the sum is pushed (finishColumns)
       return;
     }
     let actor = NONE;
@@ -176,11 +174,9 @@ export class SnapshotPublisher {
         if (!this.federated.has(event.actor.slice(INSTANCE_ACTOR_PREFIX.length))) return;
         actor = this.instanceCode(event.actor);
       } else {
-        this.named.add(event.actor);
         actor = this.memberCode(event.actor);
       }
     }
-    this.named.add(event.member);
     this.push(
       'event',
       event.id,
@@ -299,7 +295,7 @@ export class SnapshotPublisher {
     const equity = EQUITY_POOL in parameters.pools;
     const boundary = Date.parse(head.period.end) - parameters.minMemberAgeDays * DAY_MS;
     const members: SnapshotMember[] = head.members
-      .filter((m) => this.named.has(m.id) || (equity && m.status === 'active' && m.vestedUnits > 0))
+      .filter((m) => this.memberCodes.has(m.id) || (equity && m.status === 'active' && m.vestedUnits > 0))
       .map((m) => ({
         id: this.pseudonym(m.id),
         joinedAt: new Date(Date.parse(m.joinedAt) <= boundary ? boundary : boundary + 1).toISOString(),

@@ -16,7 +16,7 @@ const [members = 100_000, events = 1_000_000] = process.argv.slice(2, 4).map(Num
 const root = process.argv[4] ?? here;
 const require = createRequire(import.meta.url);
 const lib = (path) => require(join(root, 'dist/libs/coop/src', path));
-const { CanonicalArrayHash, canonicalParts } = lib('engine/canonical-json.js');
+const { CanonicalArrayHash, canonicalPartBuffers, canonicalParts } = lib('engine/canonical-json.js');
 const { allocateColumns, allocateSnapshot, sealResult } = lib('engine/close-period.js');
 const { SnapshotPublisher } = lib('transparency/published-snapshot.js');
 const { DEFAULT_PARAMETERS } = lib('bylaws.js');
@@ -115,7 +115,8 @@ if (columnar) {
   lap('engine');
 }
 const stored = createHash('sha256');
-for (const part of canonicalParts(snapshot, 8 << 20)) stored.update(part);
+// As the close stores it: UTF-8 parts since ADR 0073, strings before.
+for (const part of (canonicalPartBuffers ?? canonicalParts)(snapshot, 8 << 20)) stored.update(part);
 const storedTextHash = stored.digest('hex');
 lap('storedText');
 const result = sealResult(snapshot, allocation, storedTextHash);

@@ -29,68 +29,97 @@ export function canonicalHash(value: unknown): string {
 
 /**
  * canonicalJson(document) in parts of about `partChars` characters (more when one run of
- * elements is longer), never the whole text at once: a close stores and hashes its published
- * snapshot (a hundred MB at a million events) part by part (ADR 0071). The parts joined are
- * exactly canonicalJson(document). Only the document's top-level arrays are split.
+ * elements is longer), never the whole text at once: the parts joined are exactly
+ * canonicalJson(document). Only the document's top-level arrays are split.
  */
 export function* canonicalParts(document: object, partChars: number): Generator<string> {
-  const members = document as Readonly<Record<string, unknown>>;
   let part = '';
-  const sink: Sink = {
-    write: (text) => {
-      part += text;
-    },
-  };
-  let first = true;
-  sink.write('{');
-  for (const key of sortedKeys(members)) {
-    const value = members[key];
-    if (value === undefined) continue;
-    sink.write(first ? quoteKey(key) : ',' + quoteKey(key));
-    first = false;
-    if (value instanceof CanonicalElements) {
-      sink.write('[');
-      for (let i = 0; i < value.length; i += NATIVE_RUN) {
-        const end = Math.min(value.length, i + NATIVE_RUN);
-        sink.write(i > 0 ? ',' + value.text(i, end) : value.text(i, end));
-        if (part.length >= partChars) {
-          yield part;
-          part = '';
-        }
-      }
-      sink.write(']');
-    } else if (!Array.isArray(value)) {
-      writeValue(value, sink);
-    } else {
-      sink.write('[');
-      const elements = value as readonly unknown[];
-      for (let i = 0; i < elements.length; i += NATIVE_RUN) {
-        if (i > 0) sink.write(',');
-        writeElements(elements.slice(i, i + NATIVE_RUN), sink);
-        if (part.length >= partChars) {
-          yield part;
-          part = '';
-        }
-      }
-      sink.write(']');
-    }
+  for (const piece of canonicalPieces(document)) {
+    part += typeof piece === 'string' ? piece : piece.toString('utf8');
     if (part.length >= partChars) {
       yield part;
       part = '';
     }
   }
-  yield `${part}}`;
+  if (part !== '') yield part;
+}
+
+/**
+ * canonicalParts as UTF-8 bytes, in parts of about `partBytes`: a close stores and hashes its
+ * published snapshot (a hundred MB at a million events, a GB at ten million) part by part
+ * (ADR 0071), and a CanonicalElements' bytes go into the part as they are written (ADR 0073): no
+ * string is made of them. Each part is a buffer of its own, never written again once yielded.
+ */
+export function* canonicalPartBuffers(document: object, partBytes: number): Generator<Buffer> {
+  let part = Buffer.allocUnsafeSlow(Math.max(partBytes, 1 << 12) * 2);
+  let at = 0;
+  for (const piece of canonicalPieces(document)) {
+    const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+    if (at + bytes.length > part.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(part.length * 2, at + bytes.length));
+      part.copy(grown, 0, 0, at);
+      part = grown;
+    }
+    at += bytes.copy(part, at);
+    if (at >= partBytes) {
+      yield part.subarray(0, at);
+      part = Buffer.allocUnsafeSlow(part.length);
+      at = 0;
+    }
+  }
+  if (at > 0) yield part.subarray(0, at);
+}
+
+/**
+ * canonicalJson(document) in order, as pieces: strings, and the UTF-8 bytes a CanonicalElements
+ * writes (a view, valid until the next piece is asked for). Each run of a top-level array is a
+ * piece of its own, so a part can end after any run.
+ */
+function* canonicalPieces(document: object): Generator<string | Buffer> {
+  const members = document as Readonly<Record<string, unknown>>;
+  let first = true;
+  yield '{';
+  for (const key of sortedKeys(members)) {
+    const value = members[key];
+    if (value === undefined) continue;
+    yield first ? quoteKey(key) : ',' + quoteKey(key);
+    first = false;
+    if (value instanceof CanonicalElements) {
+      yield '[';
+      for (let i = 0; i < value.length; i += NATIVE_RUN) {
+        if (i > 0) yield ',';
+        yield value.bytes(i, Math.min(value.length, i + NATIVE_RUN));
+      }
+      yield ']';
+    } else if (Array.isArray(value)) {
+      yield '[';
+      const elements = value as readonly unknown[];
+      for (let i = 0; i < elements.length; i += NATIVE_RUN) {
+        let text = i > 0 ? ',' : '';
+        writeElements(elements.slice(i, i + NATIVE_RUN), { write: (piece) => (text += piece) });
+        yield text;
+      }
+      yield ']';
+    } else {
+      yield canonicalJson(value);
+    }
+  }
+  yield '}';
 }
 
 /**
  * An array that writes its own canonical JSON, a run of elements at a time: `text(start, end)` is
- * canonicalJson of elements [start, end) joined by commas, without brackets. canonicalJson,
+ * canonicalJson of elements [start, end) joined by commas, without brackets (`bytes`, its UTF-8). canonicalJson,
  * canonicalHash and canonicalParts write it as that array (a close's published events are
  * columns, never objects: ADR 0073).
  */
 export abstract class CanonicalElements {
   abstract readonly length: number;
-  abstract text(start: number, end: number): string;
+  /** text(start, end) as UTF-8: a view that stays valid until the next call. */
+  abstract bytes(start: number, end: number): Buffer;
+  text(start: number, end: number): string {
+    return this.bytes(start, end).toString('utf8');
+  }
 }
 
 /**

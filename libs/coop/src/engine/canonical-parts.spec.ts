@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { publishSnapshot } from '../transparency/published-snapshot';
 import { validSnapshot } from '../testing/snapshot.arbitrary';
-import { canonicalHash, canonicalJson, canonicalParts } from './canonical-json';
+import { canonicalHash, canonicalJson, canonicalPartBuffers, canonicalParts } from './canonical-json';
 import { closePeriod } from './close-period';
 import type { PeriodSnapshot } from './snapshot';
 
@@ -73,6 +73,30 @@ describe('canonicalParts', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('as bytes: parts of UTF-8 that join to canonicalJson’s, each a buffer of its own', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.string({ unit: 'binary' }),
+          fc.oneof(fc.jsonValue(), fc.array(fc.jsonValue(), { maxLength: 9000 }), fc.constant(undefined)),
+        ),
+        fc.integer({ min: 1, max: 5000 }),
+        (document, partBytes) => {
+          const parts = [...canonicalPartBuffers(document, partBytes)];
+          expect(Buffer.concat(parts).toString('utf8')).toBe(canonicalJson(document));
+          for (const part of parts.slice(0, -1)) expect(part.length).toBeGreaterThanOrEqual(partBytes);
+          // No two parts share memory: a part sent and not yet stored is never written over.
+          const buffers = new Set(parts.map((part) => part.buffer));
+          expect(buffers.size).toBe(parts.length);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    const published = publishSnapshot(fixture('example-2.snapshot.json'), 'c'.repeat(64));
+    const bytes = Buffer.concat([...canonicalPartBuffers(published, 64)]);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(closePeriod(published).inputHash);
   });
 
   it('throws, as canonicalJson does, on a value JSON cannot carry', () => {

@@ -5,7 +5,7 @@ import { InvalidSnapshotError } from '../coop.exception';
 import { validSnapshot } from '../testing/snapshot.arbitrary';
 import { member, snapshot } from '../testing/snapshot.factory';
 import { SnapshotPublisher, type PublishedHead } from '../transparency/published-snapshot';
-import { canonicalHash, canonicalJson, canonicalParts } from './canonical-json';
+import { canonicalHash, canonicalJson, canonicalPartBuffers, canonicalParts } from './canonical-json';
 import { allocateColumns, allocateSnapshot, closePeriod } from './close-period';
 import { eventObjects, EventColumnsJson, NONE, type EventColumns } from './event-columns';
 import { REVERSAL, type Allocation, type ContributionEvent, type PeriodSnapshot, type ReversalEvent } from './snapshot';
@@ -101,6 +101,7 @@ describe('a snapshot whose events are columns (ADR 0073)', () => {
         expect(canonicalJson(own)).toBe(canonicalJson(document));
         expect(canonicalHash(own)).toBe(canonicalHash(document));
         expect([...canonicalParts(own, partChars)].join('')).toBe(canonicalJson(document));
+        expect(Buffer.concat([...canonicalPartBuffers(own, partChars)]).toString('utf8')).toBe(canonicalJson(document));
         // Never the fallback for what a close publishes: the columns are indexed as the document is.
         const index = inspectColumns(head, columns);
         const expected = inspectSnapshot(document);
@@ -140,6 +141,9 @@ describe('a snapshot whose events are columns (ADR 0073)', () => {
     );
     const json = new EventColumnsJson(columns);
     expect(canonicalJson(json)).toBe(canonicalJson(eventObjects(columns)));
+    expect(Buffer.concat([...canonicalPartBuffers({ events: json }, 16)]).toString('utf8')).toBe(
+      canonicalJson({ events: eventObjects(columns) }),
+    );
     expect(json.text(1, 3)).toBe(canonicalJson(eventObjects(columns).slice(1, 3)).slice(1, -1));
     expect(canonicalJson({ events: new EventColumnsJson(columnsOf([])) })).toBe('{"events":[]}');
   });

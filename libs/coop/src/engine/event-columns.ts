@@ -56,9 +56,9 @@ export function eventObjects(columns: EventColumns): ContributionEvent[] {
  * The columns' canonical JSON (as an array canonicalJson, canonicalHash and canonicalParts write):
  * each event's members in canonical key order (actor, amount, id, member, object, type). The same
  * text as canonicalJson(eventObjects(columns)), written as UTF-8 bytes into one buffer per run
- * (each string quoted and encoded once per code, ids copied as they are) and read back as one
- * flat string: string concatenation built a rope per event that hashing and sending then
- * flattened, twice the time of JSON.stringify on the objects.
+ * (each string quoted and encoded once per code, ids copied as they are), which the stored text
+ * takes as bytes (canonicalPartBuffers): string concatenation built a rope per event that hashing
+ * and sending then flattened, twice the time of JSON.stringify on the objects.
  */
 export class EventColumnsJson extends CanonicalElements {
   /** Every string quoted (canonicalJson of it) as UTF-8, back to back; code c at offsets[c]. */
@@ -87,7 +87,7 @@ export class EventColumnsJson extends CanonicalElements {
     return this.columns.count;
   }
 
-  text(start: number, end: number): string {
+  bytes(start: number, end: number): Buffer {
     const { ids, idBytes, type, member, actor, object, amount } = this.columns;
     const { quoted, offsets } = this;
     let buffer = this.buffer;
@@ -131,7 +131,7 @@ export class EventColumnsJson extends CanonicalElements {
       code(type[i]);
       buffer[at++] = CLOSE;
     }
-    return buffer.toString('utf8', 0, at);
+    return buffer.subarray(0, at);
   }
 }
 

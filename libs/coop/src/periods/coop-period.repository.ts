@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
-import { canonicalParts } from '../engine/canonical-json';
+import { canonicalPartBuffers } from '../engine/canonical-json';
 import { EventColumnsJson, type EventColumns } from '../engine/event-columns';
 import type { PeriodSnapshot } from '../engine/snapshot';
 import { CoopPeriodEntity, WITHOUT_SNAPSHOTS, type PeriodRow } from './coop-period.entity';
@@ -13,8 +13,8 @@ import { settledLater, whenSent } from './in-flight';
 const CLOSE_LOCK = 'guildhall:coop-close';
 const SERIALIZATION_FAILURE = '40001';
 const CLOSE_ATTEMPTS = 5;
-/** Characters per part of a stored published snapshot (see storePublished). */
-const PUBLISHED_PART_CHARS = 8 << 20;
+/** Bytes per part of a stored published snapshot (see storePublished). */
+const PUBLISHED_PART_BYTES = 8 << 20;
 /** Parts of a published snapshot sent and not yet stored, at most (see storePublished). */
 const PARTS_IN_FLIGHT = 2;
 
@@ -156,7 +156,7 @@ export class CoopPeriodRepository {
   /**
    * Stores the published snapshot of the period being closed (`head` and its `events` as columns,
    * ADR 0073): its canonical JSON text (ADR 0071)
-   * as rows of PUBLISHED_PART_CHARS in coop_published_parts (ADR 0069), never the whole text as
+   * as rows of PUBLISHED_PART_BYTES in coop_published_parts (ADR 0069), never the whole text as
    * one value in this process or the server; and in `published_snapshot` the document without its
    * events (`events: []`), which pages that read the members use. Returns the stored text's
    * SHA-256 (lowercase hex: the snapshot's canonical hash, i.e. its result's inputHash, computed
@@ -166,14 +166,15 @@ export class CoopPeriodRepository {
     const digest = createHash('sha256');
     const inFlight: Promise<unknown>[] = [];
     let n = 0;
-    for (const part of canonicalParts({ ...head, events: new EventColumnsJson(events) }, PUBLISHED_PART_CHARS)) {
+    // Each part is UTF-8 bytes, sent as they are (a binary parameter, which a text column reads as its text).
+    for (const part of canonicalPartBuffers({ ...head, events: new EventColumnsJson(events) }, PUBLISHED_PART_BYTES)) {
       inFlight.push(
         settledLater(
           manager.query(`INSERT INTO coop_published_parts (period_id, n, part) VALUES ($1, $2, $3)`, [id, n++, part]),
         ),
       );
       await whenSent(manager);
-      digest.update(part, 'utf8');
+      digest.update(part);
       if (inFlight.length >= PARTS_IN_FLIGHT) await inFlight.shift();
     }
     for (const inserted of inFlight) await inserted;

@@ -96,6 +96,21 @@ describe('canonicalParts', () => {
     );
     const published = publishSnapshot(fixture('example-2.snapshot.json'), 'c'.repeat(64));
     const bytes = Buffer.concat([...canonicalPartBuffers(published, 64)]);
+    // Buffers given back are written again, and only those: each part is read before it is given back.
+    const spare: ArrayBuffer[] = [];
+    const copies: Buffer[] = [];
+    const kept = new Set<ArrayBufferLike>();
+    const seen = new Set<ArrayBufferLike>();
+    for (const part of canonicalPartBuffers(published, 64, spare)) {
+      expect(kept.has(part.buffer)).toBe(false);
+      seen.add(part.buffer);
+      copies.push(Buffer.from(part));
+      if (copies.length % 2 === 0) spare.push(part.buffer as ArrayBuffer);
+      else kept.add(part.buffer);
+    }
+    expect(Buffer.concat(copies).equals(bytes)).toBe(true);
+    expect(copies.length).toBeGreaterThan(4);
+    expect(seen.size).toBeLessThan(copies.length);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(closePeriod(published).inputHash);
   });
 

@@ -164,18 +164,24 @@ export class CoopPeriodRepository {
    */
   async storePublished(manager: EntityManager, id: string, head: PublishedHead, events: EventColumns): Promise<string> {
     const digest = createHash('sha256');
-    const inFlight: Promise<unknown>[] = [];
+    const inFlight: Promise<ArrayBuffer>[] = [];
+    // A part's buffer is written again only once its row is stored (the driver holds a queued
+    // statement's parameters until it sends it).
+    const spare: ArrayBuffer[] = [];
     let n = 0;
+    const document = { ...head, events: new EventColumnsJson(events) };
     // Each part is UTF-8 bytes, sent as they are (a binary parameter, which a text column reads as its text).
-    for (const part of canonicalPartBuffers({ ...head, events: new EventColumnsJson(events) }, PUBLISHED_PART_BYTES)) {
+    for (const part of canonicalPartBuffers(document, PUBLISHED_PART_BYTES, spare)) {
       inFlight.push(
         settledLater(
-          manager.query(`INSERT INTO coop_published_parts (period_id, n, part) VALUES ($1, $2, $3)`, [id, n++, part]),
+          manager
+            .query(`INSERT INTO coop_published_parts (period_id, n, part) VALUES ($1, $2, $3)`, [id, n++, part])
+            .then(() => part.buffer as ArrayBuffer),
         ),
       );
       await whenSent(manager);
       digest.update(part);
-      if (inFlight.length >= PARTS_IN_FLIGHT) await inFlight.shift();
+      if (inFlight.length >= PARTS_IN_FLIGHT) spare.push(await inFlight.shift()!);
     }
     for (const inserted of inFlight) await inserted;
     await manager.query(`UPDATE coop_periods SET published_snapshot = $2::json WHERE id = $1 AND status = 'open'`, [

@@ -8,9 +8,10 @@ export const NONE = -1;
  * A snapshot's contribution events as columns, in document order (ADR 0073): event `i` is
  * `{ id, type, member, actor?, object?, amount? }` read from position `i` of each column. The
  * strings are codes into `strings` (NONE: the event has no such field); an absent amount is NaN.
- * Ids are ASCII, `idBytes` each, back to back in `ids`. A close builds its published events so
- * (SnapshotPublisher) and hands them to the engine and to the stored text as they are: no
- * million event objects.
+ * Ids are `idBytes` each, back to back in `ids`: ASCII that JSON writes as it is (no quote,
+ * backslash or control character), as the publisher's keyed names are. A close builds its
+ * published events so (SnapshotPublisher) and hands them to the engine and to the stored text as
+ * they are: no million event objects.
  */
 export interface EventColumns {
   readonly count: number;
@@ -26,7 +27,7 @@ export interface EventColumns {
 }
 
 /** Event `i`'s id. */
-export function columnId(columns: EventColumns, i: number): string {
+function columnId(columns: EventColumns, i: number): string {
   return columns.ids.toString('latin1', i * columns.idBytes, (i + 1) * columns.idBytes);
 }
 

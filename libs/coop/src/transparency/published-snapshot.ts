@@ -120,7 +120,8 @@ export class SnapshotPublisher {
   private readonly pseudonyms = new Map<string, string>();
   // The published events as columns (ADR 0065, ADR 0073): their ids as bytes, ID_BYTES each, sorted
   // in finish as numbers; their strings (types, pseudonyms, actors, object names) as codes into
-  // `strings`, one code per distinct string, looked up by the internal value they stand for.
+  // `strings`, one code per distinct string. Pseudonyms and object names are looked up by the
+  // internal value they stand for; types and instance actors are published as they are.
   private ids = Buffer.alloc(ID_BYTES * 4096);
   private eventTypes = new Int32Array(4096);
   private members = new Int32Array(4096);
@@ -130,11 +131,8 @@ export class SnapshotPublisher {
   private count = 0;
   private readonly strings: string[] = [];
   private readonly codes = new Map<string, number>();
-  private readonly typeCodes = new Map<string, number>();
   /** Username → the code of its pseudonym: every member an event names (as member or actor), by finish. */
   private readonly memberCodes = new Map<string, number>();
-  /** An `instance:HOST` actor → its code. */
-  private readonly instanceCodes = new Map<string, number>();
   /** Internal object id → the code of its published name. */
   private readonly objectCodes = new Map<string, number>();
   private readonly sums = new Map<string, { type: string; member: string; amount: number }>();
@@ -172,7 +170,7 @@ export class SnapshotPublisher {
     if (event.actor !== undefined) {
       if (event.actor.startsWith(INSTANCE_ACTOR_PREFIX)) {
         if (!this.federated.has(event.actor.slice(INSTANCE_ACTOR_PREFIX.length))) return;
-        actor = this.instanceCode(event.actor);
+        actor = this.code(event.actor);
       } else {
         actor = this.memberCode(event.actor);
       }
@@ -180,7 +178,7 @@ export class SnapshotPublisher {
     this.push(
       'event',
       event.id,
-      this.typeCode(event.type),
+      this.code(event.type),
       this.memberCode(event.member),
       actor,
       event.object === undefined ? NONE : this.objectCode(event.object),
@@ -233,21 +231,9 @@ export class SnapshotPublisher {
     return code;
   }
 
-  private typeCode(type: string): number {
-    let code = this.typeCodes.get(type);
-    if (code === undefined) this.typeCodes.set(type, (code = this.code(type)));
-    return code;
-  }
-
   private memberCode(username: string): number {
     let code = this.memberCodes.get(username);
     if (code === undefined) this.memberCodes.set(username, (code = this.code(this.pseudonym(username))));
-    return code;
-  }
-
-  private instanceCode(actor: string): number {
-    let code = this.instanceCodes.get(actor);
-    if (code === undefined) this.instanceCodes.set(actor, (code = this.code(actor)));
     return code;
   }
 
@@ -284,7 +270,7 @@ export class SnapshotPublisher {
       this.push(
         'sum',
         `${sum.type}:${sum.member}`,
-        this.typeCode(sum.type),
+        this.code(sum.type),
         this.memberCode(sum.member),
         NONE,
         NONE,

@@ -122,9 +122,9 @@ function* canonicalPieces(document: object): Generator<string | Buffer> {
 
 /**
  * An array that writes its own canonical JSON, a run of elements at a time: `text(start, end)` is
- * canonicalJson of elements [start, end) joined by commas, without brackets (`bytes`, its UTF-8). canonicalJson,
- * canonicalHash and canonicalParts write it as that array (a close's published events are
- * columns, never objects: ADR 0073).
+ * canonicalJson of elements [start, end) joined by commas, without brackets, and `bytes` its
+ * UTF-8. canonicalJson, canonicalHash, canonicalParts and canonicalPartBuffers write it as that
+ * array (a close's published events are columns, never objects: ADR 0073).
  */
 export abstract class CanonicalElements {
   abstract readonly length: number;
@@ -414,7 +414,10 @@ function sortedKeys(object: Record<string, unknown>): string[] {
   return keys;
 }
 
-/** JSON.stringify(text), without its cost for the common string that needs no escape: canonicalJson of a string. */
+/**
+ * JSON.stringify(text), without its cost for the common string that needs no escape: canonicalJson
+ * of a string.
+ */
 export function quote(text: string): string {
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);

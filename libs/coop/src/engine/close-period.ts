@@ -41,7 +41,8 @@ export function allocateColumns(
 ): Allocation {
   const index = timed(phases, 'validateMs', () => inspectColumns(head, columns));
   if (!index) return allocateSnapshot({ ...head, events: eventObjects(columns) }, phases);
-  // Scoring and allocation read the document's head and the index; the events' fields come from the columns.
+  // Scoring and allocation read the document's head and the index; the events' fields come from
+  // the columns.
   const snapshot: PeriodSnapshot = { ...head, events: [] };
   const { amount, object, strings } = columns;
   const fields: EventFields = { amount: (i) => amount[i], object: (i) => strings[object[i]] };

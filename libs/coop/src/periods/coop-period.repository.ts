@@ -155,10 +155,10 @@ export class CoopPeriodRepository {
 
   /**
    * Stores the published snapshot of the period being closed (`head` and its `events` as columns,
-   * ADR 0073): its canonical JSON text (ADR 0071)
-   * as rows of PUBLISHED_PART_BYTES in coop_published_parts (ADR 0069), never the whole text as
-   * one value in this process or the server; and in `published_snapshot` the document without its
-   * events (`events: []`), which pages that read the members use. Returns the stored text's
+   * ADR 0073): its canonical JSON text (ADR 0071) as rows of PUBLISHED_PART_BYTES in
+   * coop_published_parts (ADR 0069), never the whole text as one value in this process or the
+   * server; and in `published_snapshot` the document without its events (`events: []`), which
+   * pages that read the members use. Returns the stored text's
    * SHA-256 (lowercase hex: the snapshot's canonical hash, i.e. its result's inputHash, computed
    * on the bytes stored). At most PARTS_IN_FLIGHT parts are held, sent and not yet stored.
    */
@@ -170,7 +170,8 @@ export class CoopPeriodRepository {
     const spare: ArrayBuffer[] = [];
     let n = 0;
     const document = { ...head, events: new EventColumnsJson(events) };
-    // Each part is UTF-8 bytes, sent as they are (a binary parameter, which a text column reads as its text).
+    // Each part is UTF-8 bytes, sent as they are: a binary parameter, which a text column reads as
+    // its text.
     for (const part of canonicalPartBuffers(document, PUBLISHED_PART_BYTES, spare)) {
       inFlight.push(
         settledLater(

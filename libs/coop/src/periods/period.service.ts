@@ -5,7 +5,7 @@ import { InvalidSnapshotError } from '../coop.exception';
 import { CoopServiceErrorCode, CoopServiceException } from '../coop-service.exception';
 import { CanonicalArrayHash, canonicalHash } from '../engine/canonical-json';
 import { allocateColumns, sealResult, type EnginePhases } from '../engine/close-period';
-import { eventObjects, EventColumnsJson, type EventColumns } from '../engine/event-columns';
+import { EventColumnsJson, type EventColumns } from '../engine/event-columns';
 import { SNAPSHOT_FORMAT, type Allocation, type PeriodResult, type PeriodSnapshot } from '../engine/snapshot';
 import { DEFAULT_PARAMETERS, DEFAULT_VESTING_PERIODS } from '../bylaws';
 import { AdoptedParameters } from '../governance/adopted-parameters';
@@ -176,7 +176,7 @@ export class PeriodService {
       return {
         period,
         asOf,
-        snapshot: withEvents(head, () => eventObjects(columns)),
+        snapshot: withEvents(head, columns),
         result,
         handles: new Map([...pseudonyms].map(([username, pseudonym]) => [pseudonym, username])),
         recordedEvents: built.recordedEvents,
@@ -263,7 +263,7 @@ export class PeriodService {
       peakRssMB,
     });
     // The events as objects only if a caller reads them (the GraphQL close returns the snapshot).
-    return { snapshot: withEvents(head, () => eventObjects(columns)), result, posted: true, phases, peakRssMB };
+    return { snapshot: withEvents(head, columns), result, posted: true, phases, peakRssMB };
   }
 
   /**

@@ -332,17 +332,19 @@ export type PublishedHead = Omit<PublishedSnapshot, 'events'>;
 
 /**
  * The published snapshot of `head` with `events`, its members in the order the stored head has
- * always had (events before internalInputHash). `events` may be a getter's, called when read.
+ * always had (events before internalInputHash). Columns become objects once, when `events` is
+ * first read (a close's callers mostly read the hashes: ADR 0073).
  */
 export function withEvents(
   head: PublishedHead,
-  events: readonly ContributionEvent[] | (() => readonly ContributionEvent[]),
+  events: readonly ContributionEvent[] | EventColumns,
 ): PublishedSnapshot {
   const { internalInputHash, ...rest } = head;
-  if (typeof events !== 'function') return { ...rest, events, internalInputHash };
+  if (Array.isArray(events)) return { ...rest, events, internalInputHash };
+  const columns = events as EventColumns;
   let built: readonly ContributionEvent[] | undefined;
   const snapshot = { ...rest, events: [] as readonly ContributionEvent[], internalInputHash };
-  Object.defineProperty(snapshot, 'events', { enumerable: true, get: () => (built ??= events()) });
+  Object.defineProperty(snapshot, 'events', { enumerable: true, get: () => (built ??= eventObjects(columns)) });
   return snapshot;
 }
 

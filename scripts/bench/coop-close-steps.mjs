@@ -7,6 +7,7 @@
 // `node scripts/bench/coop-close-steps.mjs [members] [events] [root]` (default 100000 1000000, this
 // checkout's dist/; another root's dist/ compares a build side by side). Prints one JSON object.
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,11 @@ const [members = 100_000, events = 1_000_000] = process.argv.slice(2, 4).map(Num
 const root = process.argv[4] ?? here;
 const require = createRequire(import.meta.url);
 const lib = (path) => require(join(root, 'dist/libs/coop/src', path));
-const { CanonicalArrayHash, canonicalPartBuffers, canonicalParts } = lib('engine/canonical-json.js');
+const { CanonicalArrayHash, canonicalParts: partsBefore } = lib('engine/canonical-json.js');
+// canonical-parts.js since ADR 0073; a root from before has canonicalParts (strings) in canonical-json.js.
+const { canonicalPartBuffers } = existsSync(join(root, 'dist/libs/coop/src/engine/canonical-parts.js'))
+  ? lib('engine/canonical-parts.js')
+  : { canonicalPartBuffers: undefined };
 const { allocateColumns, allocateSnapshot, sealResult } = lib('engine/close-period.js');
 const { SnapshotPublisher } = lib('transparency/published-snapshot.js');
 const { DEFAULT_PARAMETERS } = lib('bylaws.js');
@@ -116,7 +121,7 @@ if (columnar) {
 }
 const stored = createHash('sha256');
 // As the close stores it: UTF-8 parts since ADR 0073, strings before.
-for (const part of (canonicalPartBuffers ?? canonicalParts)(snapshot, 8 << 20)) stored.update(part);
+for (const part of (canonicalPartBuffers ?? partsBefore)(snapshot, 8 << 20)) stored.update(part);
 const storedTextHash = stored.digest('hex');
 lap('storedText');
 const result = sealResult(snapshot, allocation, storedTextHash);

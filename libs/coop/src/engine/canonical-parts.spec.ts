@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { publishSnapshot } from '../transparency/published-snapshot';
 import { validSnapshot } from '../testing/snapshot.arbitrary';
-import { canonicalHash, canonicalJson, canonicalPartBuffers, canonicalParts } from './canonical-json';
+import { canonicalHash, canonicalJson } from './canonical-json';
+import { canonicalPartBuffers, canonicalParts } from './canonical-parts';
 import { closePeriod } from './close-period';
 import type { PeriodSnapshot } from './snapshot';
 

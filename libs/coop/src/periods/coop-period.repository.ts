@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
-import { canonicalPartBuffers } from '../engine/canonical-json';
+import { canonicalPartBuffers } from '../engine/canonical-parts';
 import { EventColumnsJson, type EventColumns } from '../engine/event-columns';
 import type { PeriodSnapshot } from '../engine/snapshot';
 import { CoopPeriodEntity, WITHOUT_SNAPSHOTS, type PeriodRow } from './coop-period.entity';

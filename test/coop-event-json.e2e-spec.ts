@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { canonicalHash, canonicalJson, PeriodService, publishSnapshot, type PublishedSnapshot } from '@guildhall/coop';
+import { SnapshotPublisher } from '../libs/coop/src/transparency/published-snapshot';
 import { CoopEventRepository } from '../libs/coop/src/contributions/coop-event.repository';
 import { Contribution } from '../libs/coop/src/contributions/contribution.types';
 import { internalSnapshot, pseudonymKey } from './utils/coop';
@@ -130,5 +131,41 @@ describe('coop event JSON as recorded (e2e)', () => {
     );
     const sum = ODD.reduce((total, _, i) => (i === 1 ? total : total + 1_000 + i), 0);
     expect(snapshot.events.find((e) => e.type === 'SPENT')).toEqual(expect.objectContaining({ amount: sum }));
+  });
+
+  it('reads plain rows as columns, not an object per event, and commits to the same hashes (ADR 0074)', async () => {
+    // The next period's rows: as the recorder writes them for ordinary ids, usernames and objects.
+    expect(
+      await events.applyAll([
+        { record: { id: 'published:p1', type: Contribution.Published, memberId: ana.account.id, object: 'post:p1' } },
+        {
+          record: {
+            id: 'engaged:l1',
+            type: Contribution.Engaged,
+            memberId: ana.account.id,
+            actor: ben.account.id,
+            object: 'post:p1',
+          },
+        },
+        { record: { id: 'spent:s1', type: Contribution.Spent, memberId: ben.account.id, amount: 700 } },
+        { record: { id: 'spent:s2', type: Contribution.Spent, memberId: ben.account.id, amount: -200 } },
+      ]),
+    ).toBe(4);
+    const byColumns = jest.spyOn(SnapshotPublisher.prototype, 'addRecorded');
+    const byObjects = jest.spyOn(SnapshotPublisher.prototype, 'add');
+    try {
+      const { snapshot, result, posted } = await t.app.get(PeriodService).close();
+      expect(posted).toBe(true);
+      expect([byColumns.mock.calls.length, byObjects.mock.calls.length]).toEqual([1, 0]);
+      const internal = await internalSnapshot(t.app, result.period);
+      expect(internal.events.map((e) => e.id)).toEqual(['published:p1', 'engaged:l1', 'spent:s1', 'spent:s2']);
+      expect((snapshot as PublishedSnapshot).internalInputHash).toBe(canonicalHash(internal));
+      const derived = publishSnapshot(internal, await pseudonymKey(db, result.period));
+      expect(canonicalJson(snapshot)).toBe(canonicalJson(derived));
+      expect(snapshot.events.find((e) => e.type === 'SPENT')).toEqual(expect.objectContaining({ amount: 500 }));
+    } finally {
+      byColumns.mockRestore();
+      byObjects.mockRestore();
+    }
   });
 });

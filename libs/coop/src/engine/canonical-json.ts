@@ -123,6 +123,15 @@ export class CanonicalArrayHash {
     );
   }
 
+  /**
+   * The next `count` elements given as their canonical JSON joined by commas, hashed as it is.
+   * Only for text known to be canonical: readRecordedEvents accepts no other (ADR 0074); text
+   * merely parsed goes to addParsed, which checks.
+   */
+  addCanonicalText(count: number, text: string): void {
+    this.append(count, () => this.sink.write(text));
+  }
+
   /** `count` more elements, which `write` writes (after the comma that separates them from earlier ones). */
   private append(count: number, write: () => void): void {
     if (this.done) throw new Error('CanonicalArrayHash: digest was taken already');

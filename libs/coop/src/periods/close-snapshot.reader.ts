@@ -71,10 +71,10 @@ export class CloseSnapshotReader {
   }
 
   /**
-   * The events recorded after `afterSeq`, chunk by chunk in seq order, each chunk parsed (each
-   * event's JSON was written when it was recorded: a chunk travels as one text value) and handed
-   * to `onChunk` with its text (the events' JSON joined by commas: canonical as
-   * CoopEventRepository writes it, ADR 0071), then dropped: a close never holds all its events.
+   * The events recorded after `afterSeq`, chunk by chunk in seq order, each chunk's text (each
+   * event's JSON was written when it was recorded: a chunk travels as one text value, the events'
+   * JSON joined by commas, canonical as CoopEventRepository writes it, ADR 0071) handed to
+   * `onChunk` with how many events it holds, then dropped: a close never holds all its events.
    * The server aggregates the next chunk while this process handles the last. Once the last seq
    * is known, `afterLast(through)` is issued before the last chunk is handled (its promise is
    * returned as `after`, to be awaited by the caller). `upTo`: read no event past this seq (a
@@ -84,7 +84,7 @@ export class CloseSnapshotReader {
     manager: EntityManager,
     afterSeq: number,
     afterLast: (through: number) => Promise<T>,
-    onChunk: (events: SnapshotEvent[], text: string) => void,
+    onChunk: (text: string, count: number) => void,
     upTo: number | null = null,
   ): Promise<{ count: number; through: number; after: Promise<T> }> {
     let count = 0;
@@ -102,7 +102,7 @@ export class CloseSnapshotReader {
       await whenSent(manager);
       if (chunk.count === 0) break;
       count += chunk.count;
-      onChunk(JSON.parse(`[${chunk.text}]`) as SnapshotEvent[], chunk.text);
+      onChunk(chunk.text, chunk.count);
     }
     return { count, through, after: after! };
   }
@@ -123,8 +123,8 @@ export class CloseSnapshotReader {
       manager,
       snapshotEventsAfter,
       () => Promise.resolve(),
-      (chunk) => {
-        for (const event of chunk) events.push(event);
+      (text) => {
+        for (const event of JSON.parse(`[${text}]`) as SnapshotEvent[]) events.push(event);
       },
       eventsThrough,
     );

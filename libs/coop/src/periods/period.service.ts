@@ -19,6 +19,7 @@ import {
   type PublishedHead,
   type PublishedSnapshot,
 } from '../transparency/published-snapshot';
+import { RecordedChunks } from '../transparency/recorded-chunks';
 import type { CoopPeriodEntity, PeriodRow } from './coop-period.entity';
 import { CloseSnapshotReader, type MemberRow } from './close-snapshot.reader';
 import { CoopPeriodRepository } from './coop-period.repository';
@@ -315,6 +316,7 @@ export class PeriodService {
     const afterSeq = previous?.eventsThrough ?? 0;
     const publisher = new SnapshotPublisher(head, pseudonymKey, await this.snapshots.reversedSince(manager, afterSeq));
     const internalHash = new CanonicalArrayHash(head, 'events');
+    const chunks = new RecordedChunks(internalHash, publisher);
     timing('reversalsMs');
     const {
       count: recordedEvents,
@@ -324,11 +326,7 @@ export class PeriodService {
       manager,
       afterSeq,
       () => (lap ? this.periods.storeSnapshot(manager, period.id, head, afterSeq) : Promise.resolve()),
-      (events, text) => {
-        // The rows' JSON is canonical as recorded (ADR 0071): hashed as it came once that is checked.
-        internalHash.addParsed(events, text);
-        publisher.add(events);
-      },
+      (text, count) => chunks.add(text, count),
     );
     timing('eventsMs');
     const { head: published, columns, pseudonyms } = publisher.finishColumns(internalHash.digest());

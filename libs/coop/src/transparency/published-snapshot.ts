@@ -1,6 +1,7 @@
 import { hash, randomBytes } from 'node:crypto';
 import { canonicalHash } from '../engine/canonical-json';
 import { eventObjects, NONE, type EventColumns } from '../engine/event-columns';
+import { ownString, type RecordedEvents } from '../engine/recorded-event-text';
 import {
   EQUITY_POOL,
   INSTANCE_ACTOR_PREFIX,
@@ -151,38 +152,62 @@ export class SnapshotPublisher {
   add(events: readonly SnapshotEvent[]): void {
     this.recorded += events.length;
     for (let i = 0; i < events.length; i++) {
-      const event = events[i];
-      if (event.type === REVERSAL || this.reversed.has(event.id)) continue;
-      this.addContribution(event as ContributionEvent);
+      const event = events[i] as ContributionEvent;
+      if (event.type === REVERSAL) continue;
+      this.addContribution(event.id, event.type, event.member, event.actor, event.object, event.amount);
     }
   }
 
-  private addContribution(event: ContributionEvent): void {
-    const rule = this.types[event.type]?.rule;
+  /** add() for events read as columns from their text (readRecordedEvents: ADR 0074). */
+  addRecorded(events: RecordedEvents): void {
+    this.recorded += events.count;
+    const { id, type, member, actor, object, amount } = events;
+    for (let i = 0; i < events.count; i++) {
+      if (type[i] === REVERSAL) continue;
+      this.addContribution(id[i], type[i], member[i]!, actor[i], object[i], amount[i]);
+    }
+  }
+
+  /**
+   * One contribution event, unless it is reversed. Strings kept past the event (map keys, sums)
+   * are copied first (ownString): a field read from a chunk's text is a slice of it.
+   */
+  private addContribution(
+    id: string,
+    type: string,
+    member: string,
+    actor: string | undefined,
+    object: string | undefined,
+    amount: number | undefined,
+  ): void {
+    if (this.reversed.has(id)) return;
+    const rule = this.types[type]?.rule;
     if (rule === 'amount') {
-      const sumKey = `${event.type}\u0000${event.member}`;
-      const sum = this.sums.get(sumKey) ?? { type: event.type, member: event.member, amount: 0 };
-      sum.amount += event.amount ?? 0;
-      this.sums.set(sumKey, sum); // its member is named when the sum is pushed (finishColumns)
+      const sumKey = `${type}\u0000${member}`;
+      let sum = this.sums.get(sumKey);
+      // its member is named when the sum is pushed (finishColumns)
+      if (!sum)
+        this.sums.set(ownString(sumKey), (sum = { type: ownString(type), member: ownString(member), amount: 0 }));
+      sum.amount += amount ?? 0;
       return;
     }
-    let actor = NONE;
-    if (event.actor !== undefined) {
-      if (event.actor.startsWith(INSTANCE_ACTOR_PREFIX)) {
-        if (!this.federated.has(event.actor.slice(INSTANCE_ACTOR_PREFIX.length))) return;
-        actor = this.code(event.actor);
+    let actorCode = NONE;
+    if (actor !== undefined) {
+      if (actor.startsWith(INSTANCE_ACTOR_PREFIX)) {
+        if (!this.federated.has(actor.slice(INSTANCE_ACTOR_PREFIX.length))) return;
+        actorCode = this.code(actor);
       } else {
-        actor = this.memberCode(event.actor);
+        actorCode = this.memberCode(actor);
       }
     }
     this.push(
       'event',
-      event.id,
-      this.code(event.type),
-      this.memberCode(event.member),
-      actor,
-      event.object === undefined ? NONE : this.objectCode(event.object),
-      event.amount,
+      id,
+      this.code(type),
+      this.memberCode(member),
+      actorCode,
+      object === undefined ? NONE : this.objectCode(object),
+      amount,
     );
   }
 
@@ -227,19 +252,27 @@ export class SnapshotPublisher {
   /** The code of a published string (one per distinct string). */
   private code(text: string): number {
     let code = this.codes.get(text);
-    if (code === undefined) this.codes.set(text, (code = this.strings.push(text) - 1));
+    if (code === undefined) {
+      const own = ownString(text);
+      this.codes.set(own, (code = this.strings.push(own) - 1));
+    }
     return code;
   }
 
   private memberCode(username: string): number {
     let code = this.memberCodes.get(username);
-    if (code === undefined) this.memberCodes.set(username, (code = this.code(this.pseudonym(username))));
+    if (code === undefined) {
+      const own = ownString(username);
+      this.memberCodes.set(own, (code = this.code(this.pseudonym(own))));
+    }
     return code;
   }
 
   private objectCode(value: string): number {
     let code = this.objectCodes.get(value);
-    if (code === undefined) this.objectCodes.set(value, (code = this.code(keyedName('o-', this.key, 'object', value))));
+    if (code === undefined) {
+      this.objectCodes.set(ownString(value), (code = this.code(keyedName('o-', this.key, 'object', value))));
+    }
     return code;
   }
 

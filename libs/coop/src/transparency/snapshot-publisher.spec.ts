@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { CanonicalArrayHash, canonicalHash } from '../engine/canonical-json';
+import { CanonicalArrayHash, canonicalHash, canonicalJson } from '../engine/canonical-json';
 import {
   EQUITY_POOL,
   INSTANCE_ACTOR_PREFIX,
@@ -15,6 +15,7 @@ import {
 import { validSnapshot } from '../testing/snapshot.arbitrary';
 import { events, snapshot } from '../testing/snapshot.factory';
 import { publish, SnapshotPublisher } from './published-snapshot';
+import { RecordedChunks } from './recorded-chunks';
 
 const KEY = 'b'.repeat(64);
 const fixture = (name: string) =>
@@ -28,20 +29,26 @@ function unique(internal: PeriodSnapshot): PeriodSnapshot {
 
 /**
  * What a close does: the events (each id once) in chunks of `sizes` into the internal hash and
- * the publisher, the reversed ids known beforehand.
+ * the publisher, the reversed ids known beforehand; with `asText`, each chunk as the events'
+ * texts joined by commas (as a close reads coop_events) through RecordedChunks.
  */
-function streamedPublish(internal: PeriodSnapshot, sizes: readonly number[]) {
+function streamedPublish(internal: PeriodSnapshot, sizes: readonly number[], asText?: (event: object) => string) {
   const reversed = new Set(
     internal.events.flatMap((event) => (event.type === REVERSAL ? [(event as ReversalEvent).reverses] : [])),
   );
   const { events: all, ...head } = internal;
   const publisher = new SnapshotPublisher(head, KEY, reversed);
   const hash = new CanonicalArrayHash(head, 'events');
+  const chunks = new RecordedChunks(hash, publisher);
   let at = 0;
   for (let s = 0; at < all.length; s++) {
     const chunk: SnapshotEvent[] = all.slice(at, at + Math.max(1, sizes[s % sizes.length] ?? all.length));
-    hash.add(chunk);
-    publisher.add(chunk);
+    if (asText) {
+      chunks.add(chunk.map(asText).join(','), chunk.length);
+    } else {
+      hash.add(chunk);
+      publisher.add(chunk);
+    }
     at += chunk.length;
   }
   return { published: publisher.finish(hash.digest()), recorded: publisher.recorded };
@@ -71,6 +78,53 @@ describe('SnapshotPublisher (a close, streamed)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('publishes random snapshots read as text, canonical or not, exactly as from the events', () => {
+    // How rows may be written: as the recorder writes them (read as columns), or otherwise (parsed).
+    const writers: ((event: object) => string)[] = [
+      (event) => canonicalJson(event),
+      (event) => JSON.stringify(Object.fromEntries(Object.entries(event).reverse())),
+      (event) => JSON.stringify(JSON.parse(canonicalJson(event)), null, ' '),
+    ];
+    const read = jest.spyOn(SnapshotPublisher.prototype, 'addRecorded');
+    fc.assert(
+      fc.property(
+        validSnapshot,
+        fc.array(fc.integer({ min: 1, max: 5 }), { maxLength: 4 }),
+        fc.array(fc.nat(writers.length - 1), { minLength: 1, maxLength: 4 }),
+        (input, sizes, styles) => {
+          const internal = unique(input);
+          const { published, recorded } = streamedPublish(internal, sizes);
+          let n = 0;
+          const asText = (event: object) => writers[styles[n++ % styles.length]](event);
+          const fromText = streamedPublish(internal, sizes, asText);
+          expect(JSON.stringify(fromText.published.snapshot)).toBe(JSON.stringify(published.snapshot));
+          expect([...fromText.published.pseudonyms]).toEqual([...published.pseudonyms]);
+          expect(fromText.recorded).toBe(recorded);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // the columns path ran, not only the parsing one
+    expect(read.mock.calls.length).toBeGreaterThan(30);
+    read.mockRestore();
+  });
+
+  it('reads the examples as text through the columns, byte for byte as publish()', () => {
+    for (const name of ['example-1', 'example-2', 'example-4']) {
+      const internal = unique(fixture(`${name}.snapshot.json`));
+      const whole = publish(internal, KEY).snapshot;
+      const spy = jest.spyOn(SnapshotPublisher.prototype, 'add');
+      try {
+        const { published } = streamedPublish(internal, [2, 5], (event) => canonicalJson(event));
+        expect(spy).not.toHaveBeenCalled();
+        expect(canonicalHash(published.snapshot)).toBe(canonicalHash(whole));
+        expect(published.snapshot.internalInputHash).toBe(canonicalHash(internal));
+      } finally {
+        spy.mockRestore();
+      }
+    }
   });
 
   it('drops a reversed event that came in an earlier chunk than its reversal, and the reversal', () => {

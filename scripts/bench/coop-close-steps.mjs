@@ -1,7 +1,7 @@
 // The period close's JavaScript steps without the database (ADR 0065), CPU ms each: the events
-// arrive as coop-close-db.mjs seeds them (the same mix, each chunk one JSON text), are parsed,
-// hashed as the internal snapshot (their text as it came once checked canonical, ADR 0071) and published
-// (SnapshotPublisher), then the engine, and the stored text (canonicalParts, hashed here instead
+// arrive as coop-close-db.mjs seeds them (the same mix, each chunk one JSON text), are read as
+// columns, hashed as the internal snapshot (their text as it came, ADR 0071 and 0074) and published
+// (RecordedChunks, SnapshotPublisher; parsed and checked before ADR 0074), then the engine, and the stored text (canonicalParts, hashed here instead
 // of sent: its SHA-256 is the inputHash, ADR 0071) and the result's seal. Deterministic
 // data and key: the hashes it prints are the same for any change that keeps the close's output.
 // `node scripts/bench/coop-close-steps.mjs [members] [events] [root]` (default 100000 1000000, this
@@ -24,6 +24,10 @@ const { canonicalPartBuffers } = existsSync(join(root, 'dist/libs/coop/src/engin
   : { canonicalPartBuffers: undefined };
 const { allocateColumns, allocateSnapshot, sealResult } = lib('engine/close-period.js');
 const { SnapshotPublisher } = lib('transparency/published-snapshot.js');
+// Since ADR 0074 the close reads each chunk's text as columns (RecordedChunks); a root from before parses it.
+const { RecordedChunks } = existsSync(join(root, 'dist/libs/coop/src/transparency/recorded-chunks.js'))
+  ? lib('transparency/recorded-chunks.js')
+  : { RecordedChunks: undefined };
 const { DEFAULT_PARAMETERS } = lib('bylaws.js');
 
 const CHUNK = 125_000; // as close-snapshot.reader.ts
@@ -57,11 +61,11 @@ function eventChunks() {
     }
     texts.push(text);
     if (texts.length === CHUNK) {
-      chunks.push(texts.join(','));
+      chunks.push({ text: texts.join(','), count: texts.length });
       texts = [];
     }
   }
-  if (texts.length > 0) chunks.push(texts.join(','));
+  if (texts.length > 0) chunks.push({ text: texts.join(','), count: texts.length });
   const memberRows = names.map((id) => ({
     id,
     joinedAt: '2026-10-01T00:00:00.000Z',
@@ -81,11 +85,18 @@ const head = {
   money: { revenue: 250_000_000, costs: 90_000_000 },
   members: memberRows,
 };
-const cpu = { parse: 0, internalHash: 0, publishAdd: 0 };
-const publisher = new SnapshotPublisher(head, 'k'.repeat(64), reversed);
+// The close tells the publisher how many events were recorded (ADR 0074; a root from before ignores it).
+const publisher = new SnapshotPublisher(head, 'k'.repeat(64), reversed, events);
 const internal = new CanonicalArrayHash(head, 'events');
-for (const text of chunks) {
+const cpu = RecordedChunks ? { readHashAndPublish: 0 } : { parse: 0, internalHash: 0, publishAdd: 0 };
+const recorded = RecordedChunks ? new RecordedChunks(internal, publisher) : null;
+for (const { text, count } of chunks) {
   let mark = cpuMs();
+  if (recorded) {
+    recorded.add(text, count);
+    cpu.readHashAndPublish += cpuMs() - mark;
+    continue;
+  }
   const parsed = JSON.parse(`[${text}]`);
   cpu.parse += cpuMs() - mark;
   mark = cpuMs();

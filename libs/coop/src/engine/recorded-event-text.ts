@@ -90,7 +90,7 @@ export function readRecordedEvents(text: string, into: RecordedEvents): boolean 
         else if (key === MEMBER) member = value;
         else if (key === ACTOR) actor = value;
         else if (key === OBJECT) object = value;
-        // REVERSES: its text was checked; what it reverses is known before the events (reversedSince).
+        // REVERSES: its text was checked; what it reverses is known before the events (eventsAhead).
       }
       const next = text.charCodeAt(at++);
       if (next === CLOSE) break;
@@ -170,7 +170,8 @@ function integerEnd(text: string, at: number): number {
 
 /**
  * `text` as a string of its own: not a slice that keeps a larger string alive (a field of
- * readRecordedEvents kept in a map would hold its whole chunk). Slicing a concatenation makes
- * V8 flatten it into a new string first; the result refers to that one only.
+ * readRecordedEvents kept in a map would hold its whole chunk), and not a slice at all, which
+ * every later read of it pays for (writing the published text read slices ~30% slower). Written
+ * out and read back as JSON: a new flat string, exactly equal (a lone surrogate too).
  */
-export const ownString = (text: string): string => ` ${text}`.slice(1);
+export const ownString = (text: string): string => JSON.parse(JSON.stringify(text)) as string;

@@ -132,16 +132,18 @@ export class CloseSnapshotReader {
   }
 
   /**
-   * The id each REVERSAL recorded after `afterSeq` reverses: what a streamed publication drops
-   * before it sees the events (a reversal comes after its target). In the close's transaction
-   * (or a preview's), this is exactly the reversals snapshotEvents will read.
+   * What a streamed publication needs before it sees the events recorded after `afterSeq`: the id
+   * each REVERSAL among them reverses (a reversal comes after its target), and how many events
+   * there are (the publisher sizes its columns once). In the close's transaction (or a
+   * preview's), these are exactly the events snapshotEvents will read.
    */
-  async reversedSince(manager: EntityManager, afterSeq: number): Promise<Set<string>> {
-    const [row]: { ids: string | null }[] = await manager.query(
-      `SELECT json_agg(reverses)::text AS ids FROM coop_events WHERE seq > $1 AND type = $2`,
+  async eventsAhead(manager: EntityManager, afterSeq: number): Promise<{ count: number; reversed: Set<string> }> {
+    const [row]: { count: number; ids: string | null }[] = await manager.query(
+      `SELECT count(*)::int AS count, json_agg(reverses) FILTER (WHERE type = $2)::text AS ids
+         FROM coop_events WHERE seq > $1`,
       [afterSeq, REVERSAL],
     );
-    return new Set(JSON.parse(row?.ids ?? '[]') as string[]);
+    return { count: row?.count ?? 0, reversed: new Set(JSON.parse(row?.ids ?? '[]') as string[]) };
   }
 
   /**

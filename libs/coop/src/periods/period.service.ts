@@ -314,7 +314,8 @@ export class PeriodService {
     };
     timing('moneyAndVestingMs');
     const afterSeq = previous?.eventsThrough ?? 0;
-    const publisher = new SnapshotPublisher(head, pseudonymKey, await this.snapshots.reversedSince(manager, afterSeq));
+    const ahead = await this.snapshots.eventsAhead(manager, afterSeq);
+    const publisher = new SnapshotPublisher(head, pseudonymKey, ahead.reversed, ahead.count);
     const internalHash = new CanonicalArrayHash(head, 'events');
     const chunks = new RecordedChunks(internalHash, publisher);
     timing('reversalsMs');

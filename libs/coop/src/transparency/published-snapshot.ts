@@ -2,11 +2,13 @@ import { hash, randomBytes } from 'node:crypto';
 import { canonicalHash } from '../engine/canonical-json';
 import { eventObjects, NONE, type EventColumns } from '../engine/event-columns';
 import { ownString, type RecordedEvents } from '../engine/recorded-event-text';
+import { StringIndex } from '../engine/string-index';
 import {
   EQUITY_POOL,
   INSTANCE_ACTOR_PREFIX,
   REVERSAL,
   type ContributionEvent,
+  type ContributionRule,
   type PeriodSnapshot,
   type SnapshotEvent,
   type SnapshotMember,
@@ -123,30 +125,48 @@ export class SnapshotPublisher {
   // in finish as numbers; their strings (types, pseudonyms, actors, object names) as codes into
   // `strings`, one code per distinct string. Pseudonyms and object names are looked up by the
   // internal value they stand for; types and instance actors are published as they are.
-  private ids = Buffer.alloc(ID_BYTES * 4096);
-  private eventTypes = new Int32Array(4096);
-  private members = new Int32Array(4096);
-  private actors = new Int32Array(4096);
-  private objectNames = new Int32Array(4096);
-  private amounts = new Float64Array(4096);
+  private ids = Buffer.alloc(ID_BYTES * INITIAL_CAPACITY);
+  private eventTypes = new Int32Array(INITIAL_CAPACITY);
+  private members = new Int32Array(INITIAL_CAPACITY);
+  private actors = new Int32Array(INITIAL_CAPACITY);
+  private objectNames = new Int32Array(INITIAL_CAPACITY);
+  private amounts = new Float64Array(INITIAL_CAPACITY);
   private count = 0;
   private readonly strings: string[] = [];
-  private readonly codes = new Map<string, number>();
+  private readonly codes: StringIndex;
+  // The lookups made per event are StringIndex tables, ~1.5× faster than Maps for the strings a
+  // chunk's text is read into (ADR 0074).
   /** Username → the code of its pseudonym: every member an event names (as member or actor), by finish. */
-  private readonly memberCodes = new Map<string, number>();
+  private readonly memberCodes: StringIndex;
   /** Internal object id → the code of its published name. */
-  private readonly objectCodes = new Map<string, number>();
+  private readonly objectCodes = new StringIndex(1024);
+  /** The ids in `reversed`. */
+  private readonly reversedIds: StringIndex;
+  /** Each type an event had so far, with its rule and (once published) its code: a handful. */
+  private readonly typeSlots: TypeSlot[] = [];
+  private readonly moreTypeSlots = new Map<string, TypeSlot>();
   private readonly sums = new Map<string, { type: string; member: string; amount: number }>();
   /** Internal events added (reversals and reversed ones included). */
   recorded = 0;
 
+  /**
+   * `expected`: how many events are likely to be published, e.g. how many were recorded (no more
+   * can be): the columns are that long from the start, so a close of millions never copies them
+   * to grow (each doubling held both copies, 1.3 GB at 10M events). More are taken all the same.
+   */
   constructor(
     private readonly head: Omit<PeriodSnapshot, 'events'>,
     private readonly key: string,
-    private readonly reversed: ReadonlySet<string>,
+    reversed: ReadonlySet<string>,
+    expected = 0,
   ) {
     this.types = head.parameters.contributionTypes;
     this.federated = new Set(head.parameters.federatedInstances ?? []);
+    this.memberCodes = new StringIndex(head.members.length);
+    this.codes = new StringIndex(head.members.length + 1024);
+    this.reversedIds = new StringIndex(reversed.size);
+    for (const id of reversed) this.reversedIds.set(id, 0);
+    if (expected > INITIAL_CAPACITY) this.resize(expected);
   }
 
   add(events: readonly SnapshotEvent[]): void {
@@ -180,9 +200,9 @@ export class SnapshotPublisher {
     object: string | undefined,
     amount: number | undefined,
   ): void {
-    if (this.reversed.has(id)) return;
-    const rule = this.types[type]?.rule;
-    if (rule === 'amount') {
+    if (this.reversedIds.get(id) !== undefined) return;
+    const slot = this.typeSlot(type);
+    if (slot.rule === 'amount') {
       const sumKey = `${type}\u0000${member}`;
       let sum = this.sums.get(sumKey);
       // its member is named when the sum is pushed (finishColumns)
@@ -195,7 +215,7 @@ export class SnapshotPublisher {
     if (actor !== undefined) {
       if (actor.startsWith(INSTANCE_ACTOR_PREFIX)) {
         if (!this.federated.has(actor.slice(INSTANCE_ACTOR_PREFIX.length))) return;
-        actorCode = this.code(actor);
+        actorCode = this.code(actor, true);
       } else {
         actorCode = this.memberCode(actor);
       }
@@ -203,7 +223,7 @@ export class SnapshotPublisher {
     this.push(
       'event',
       id,
-      this.code(type),
+      slot.code === NONE ? (slot.code = this.code(slot.type)) : slot.code,
       this.memberCode(member),
       actorCode,
       object === undefined ? NONE : this.objectCode(object),
@@ -233,30 +253,53 @@ export class SnapshotPublisher {
   }
 
   private grow(): void {
-    const capacity = this.eventTypes.length * 2;
-    const ids = Buffer.alloc(capacity * ID_BYTES);
-    this.ids.copy(ids);
-    this.ids = ids;
-    const grown = <T extends Int32Array | Float64Array>(column: T, make: (n: number) => T): T => {
-      const copy = make(capacity);
-      copy.set(column);
-      return copy;
-    };
-    this.eventTypes = grown(this.eventTypes, (n) => new Int32Array(n));
-    this.members = grown(this.members, (n) => new Int32Array(n));
-    this.actors = grown(this.actors, (n) => new Int32Array(n));
-    this.objectNames = grown(this.objectNames, (n) => new Int32Array(n));
-    this.amounts = grown(this.amounts, (n) => new Float64Array(n));
+    this.resize(this.eventTypes.length * 2);
   }
 
-  /** The code of a published string (one per distinct string). */
-  private code(text: string): number {
+  /** The columns `capacity` long, holding what they held. */
+  private resize(capacity: number): void {
+    const ids = Buffer.alloc(capacity * ID_BYTES);
+    this.ids.copy(ids, 0, 0, this.count * ID_BYTES);
+    this.ids = ids;
+    const resized = <T extends Int32Array | Float64Array>(column: T, make: (n: number) => T): T => {
+      const copy = make(capacity);
+      copy.set(column.subarray(0, this.count));
+      return copy;
+    };
+    this.eventTypes = resized(this.eventTypes, (n) => new Int32Array(n));
+    this.members = resized(this.members, (n) => new Int32Array(n));
+    this.actors = resized(this.actors, (n) => new Int32Array(n));
+    this.objectNames = resized(this.objectNames, (n) => new Int32Array(n));
+    this.amounts = resized(this.amounts, (n) => new Float64Array(n));
+  }
+
+  /**
+   * The code of a published string (one per distinct string). `slice`: `text` may be a field read
+   * from a chunk's text, copied before it is kept (ownString); the names made here are strings of
+   * their own already.
+   */
+  private code(text: string, slice = false): number {
     let code = this.codes.get(text);
     if (code === undefined) {
-      const own = ownString(text);
-      this.codes.set(own, (code = this.strings.push(own) - 1));
+      const kept = slice ? ownString(text) : text;
+      this.codes.set(kept, (code = this.strings.push(kept) - 1));
     }
     return code;
+  }
+
+  /**
+   * The slot of `type`, made on first sight: found by comparing strings among the first
+   * TYPE_SLOTS types (a close has a handful), in a map past them.
+   */
+  private typeSlot(type: string): TypeSlot {
+    const slots = this.typeSlots;
+    for (let i = 0; i < slots.length; i++) if (slots[i].type === type) return slots[i];
+    let slot = this.moreTypeSlots.get(type);
+    if (slot) return slot;
+    slot = { type: ownString(type), rule: this.types[type]?.rule, code: NONE };
+    if (slots.length < TYPE_SLOTS) slots.push(slot);
+    else this.moreTypeSlots.set(slot.type, slot);
+    return slot;
   }
 
   private memberCode(username: string): number {
@@ -314,7 +357,7 @@ export class SnapshotPublisher {
     const equity = EQUITY_POOL in parameters.pools;
     const boundary = Date.parse(head.period.end) - parameters.minMemberAgeDays * DAY_MS;
     const members: SnapshotMember[] = head.members
-      .filter((m) => this.memberCodes.has(m.id) || (equity && m.status === 'active' && m.vestedUnits > 0))
+      .filter((m) => this.memberCodes.get(m.id) !== undefined || (equity && m.status === 'active' && m.vestedUnits > 0))
       .map((m) => ({
         id: this.pseudonym(m.id),
         joinedAt: new Date(Date.parse(m.joinedAt) <= boundary ? boundary : boundary + 1).toISOString(),
@@ -333,31 +376,71 @@ export class SnapshotPublisher {
     return { head: published, columns: this.sortedColumns(), pseudonyms: this.pseudonyms };
   }
 
-  /** The columns in code-point order of their ids (then in the order added), once. */
+  /**
+   * The columns in code-point order of their ids (then in the order added), once: permuted where
+   * they are, cycle by cycle (a copy would hold the columns twice: ~850 MB at 10M events). The
+   * columns handed out are views of the first `count` entries.
+   */
   private sortedColumns(): EventColumns {
-    const { count } = this;
-    const order = nameOrder(this.ids, count);
-    const ids = Buffer.alloc(count * ID_BYTES);
-    const type = new Int32Array(count);
-    const member = new Int32Array(count);
-    const actor = new Int32Array(count);
-    const object = new Int32Array(count);
-    const amount = new Float64Array(count);
-    for (let i = 0; i < count; i++) {
-      const at = order[i];
-      this.ids.copy(ids, i * ID_BYTES, at * ID_BYTES, (at + 1) * ID_BYTES);
-      type[i] = this.eventTypes[at];
-      member[i] = this.members[at];
-      actor[i] = this.actors[at];
-      object[i] = this.objectNames[at];
-      amount[i] = this.amounts[at];
+    const { count, ids, eventTypes: type, members: member, actors: actor, objectNames: object, amounts: amount } = this;
+    const order = nameOrder(ids, count);
+    // Entry i takes what entry order[i] holds. Each cycle of the permutation is walked once from
+    // its first entry, whose values wait in `first*` until the cycle closes.
+    const placed = new Uint8Array(count);
+    const firstId = Buffer.alloc(ID_BYTES);
+    for (let start = 0; start < count; start++) {
+      if (placed[start] || order[start] === start) continue;
+      ids.copy(firstId, 0, start * ID_BYTES, (start + 1) * ID_BYTES);
+      const firstType = type[start];
+      const firstMember = member[start];
+      const firstActor = actor[start];
+      const firstObject = object[start];
+      const firstAmount = amount[start];
+      let at = start;
+      for (;;) {
+        placed[at] = 1;
+        const from = order[at];
+        if (from === start) {
+          firstId.copy(ids, at * ID_BYTES);
+          type[at] = firstType;
+          member[at] = firstMember;
+          actor[at] = firstActor;
+          object[at] = firstObject;
+          amount[at] = firstAmount;
+          break;
+        }
+        ids.copy(ids, at * ID_BYTES, from * ID_BYTES, (from + 1) * ID_BYTES);
+        type[at] = type[from];
+        member[at] = member[from];
+        actor[at] = actor[from];
+        object[at] = object[from];
+        amount[at] = amount[from];
+        at = from;
+      }
     }
     this.ids = Buffer.alloc(0);
     this.eventTypes = this.members = this.actors = this.objectNames = new Int32Array(0);
     this.amounts = new Float64Array(0);
     this.count = 0;
-    return { count, idBytes: ID_BYTES, ids, type, member, actor, object, amount, strings: this.strings };
+    return {
+      count,
+      idBytes: ID_BYTES,
+      ids: ids.subarray(0, count * ID_BYTES),
+      type: type.subarray(0, count),
+      member: member.subarray(0, count),
+      actor: actor.subarray(0, count),
+      object: object.subarray(0, count),
+      amount: amount.subarray(0, count),
+      strings: this.strings,
+    };
   }
+}
+
+/** A type as SnapshotPublisher met it: its rule (none when the parameters have no such type), its code once published. */
+interface TypeSlot {
+  readonly type: string;
+  readonly rule: ContributionRule | undefined;
+  code: number;
 }
 
 /** A published snapshot but its events (a close's, whose events are columns: ADR 0073). */
@@ -387,6 +470,10 @@ const compareIds = (a: { readonly id: string }, b: { readonly id: string }) => c
 
 /** Bytes of a published event's id in SnapshotPublisher's column: `e-` and NAME_HEX digits. */
 const ID_BYTES = 2 + NAME_HEX;
+/** Types SnapshotPublisher finds by comparison (more are in a map). */
+const TYPE_SLOTS = 8;
+/** Events SnapshotPublisher's columns hold before they first grow (unless told to expect more). */
+const INITIAL_CAPACITY = 4096;
 
 /**
  * The indices of the `count` ids in `ids` (ID_BYTES of ASCII each, as writeName writes them) in

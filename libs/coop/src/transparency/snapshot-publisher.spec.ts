@@ -127,6 +127,54 @@ describe('SnapshotPublisher (a close, streamed)', () => {
     }
   });
 
+  it('gives the same whether told how many events to expect or not, past the columns growing', () => {
+    // 10,000 events: the columns grow from 4,096 twice, or are sized once; sorted in place either way.
+    const internal = snapshot({
+      events: Array.from({ length: 10_000 }, (_, i): SnapshotEvent => {
+        const member = ['ana', 'ben', 'cy'][i % 3];
+        if (i % 10 === 9) return { id: `r${i}`, type: REVERSAL, reverses: `p${i - 9}` };
+        if (i % 10 === 8) return { id: `w${i}`, type: 'WORKED', member, amount: i };
+        if (i % 10 >= 5) return { id: `l${i}`, type: 'ENGAGED', member, actor: 'ana', object: `o${i % 700}` };
+        return { id: `p${i}`, type: 'PUBLISHED', member, object: `o${i}` };
+      }),
+    });
+    const { events: all, ...head } = internal;
+    const reversed = new Set(all.flatMap((e) => (e.type === REVERSAL ? [(e as ReversalEvent).reverses] : [])));
+    const expected = JSON.stringify(plainPublish(internal, KEY));
+    for (const expect_ of [0, 1, 4096, 8_000, 10_000, 50_000]) {
+      const publisher = new SnapshotPublisher(head, KEY, reversed, expect_);
+      for (let at = 0; at < all.length; at += 3_000) publisher.add(all.slice(at, at + 3_000));
+      const { snapshot: published } = publisher.finish(canonicalHash(internal));
+      expect([expect_, published.events.length]).toEqual([expect_, 8_000 - 1_000 + 3]);
+      expect(JSON.stringify(published)).toBe(expected);
+    }
+  });
+
+  it('publishes events of many types, most unknown to the parameters, as the plain implementation', () => {
+    // Past the types the publisher finds by comparison: the rest are looked up in a map.
+    const internal = snapshot({
+      events: Array.from({ length: 200 }, (_, i): SnapshotEvent => {
+        const type =
+          i % 3 === 0 ? ['PUBLISHED', 'WORKED', 'ENGAGED'][i % 9 === 0 ? 0 : i % 9 === 3 ? 1 : 2] : `T${i % 23}`;
+        const member = ['ana', 'ben', 'cy'][i % 3];
+        return {
+          id: `x${i}`,
+          type,
+          member,
+          actor: i % 2 ? 'ben' : undefined,
+          object: `o${i % 7}`,
+          amount: i % 5 ? i : undefined,
+        };
+      }),
+    });
+    const { events: all, ...head } = internal;
+    const publisher = new SnapshotPublisher(head, KEY, new Set(['x5', 'x6']));
+    publisher.add(all);
+    expect(JSON.stringify(publisher.finish(canonicalHash(internal)).snapshot)).toBe(
+      JSON.stringify(plainPublish({ ...internal, events: all }, KEY, new Set(['x5', 'x6']))),
+    );
+  });
+
   it('drops a reversed event that came in an earlier chunk than its reversal, and the reversal', () => {
     const internal = snapshot({
       events: events(
@@ -158,15 +206,20 @@ describe('SnapshotPublisher (a close, streamed)', () => {
  * hex slices, a comparison sort), for an internal snapshot whose ids are each there once: what the
  * streamed publisher must still give, byte for byte.
  */
-function plainPublish(internal: PeriodSnapshot, key: string): PeriodSnapshot & { internalInputHash: string } {
+function plainPublish(
+  internal: PeriodSnapshot,
+  key: string,
+  alsoReversed: ReadonlySet<string> = new Set(),
+): PeriodSnapshot & { internalInputHash: string } {
   const name = (kind: string, value: string) =>
     createHash('sha256').update(`${key}:${kind}:${value}`, 'utf8').digest('hex').slice(0, 24);
   const member = (username: string) => `m-${name('member', username)}`;
   const { parameters } = internal;
   const federated = new Set(parameters.federatedInstances ?? []);
-  const reversed = new Set(
-    internal.events.flatMap((e) => (e.type === REVERSAL ? [(e as ReversalEvent).reverses] : [])),
-  );
+  const reversed = new Set([
+    ...alsoReversed,
+    ...internal.events.flatMap((e) => (e.type === REVERSAL ? [(e as ReversalEvent).reverses] : [])),
+  ]);
   const named = new Set<string>();
   const events: ContributionEvent[] = [];
   const sums = new Map<string, { type: string; member: string; amount: number }>();

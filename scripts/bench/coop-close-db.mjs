@@ -18,7 +18,7 @@ export async function closeThroughDatabase({ members, events }) {
   return withScratchDatabase('guildhall_bench_close', async (url) => {
     const { startRuntime, PinoNestLogger } = require(join(root, 'dist/libs/core/src/index.js'));
     const { CliModule } = require(join(root, 'dist/apps/cli/src/cli.module.js'));
-    const { PeriodService } = require(join(root, 'dist/libs/coop/src/index.js'));
+    const { PeriodService, CloseSnapshotReader } = require(join(root, 'dist/libs/coop/src/index.js'));
     const { NestFactory } = require('@nestjs/core');
     const { DataSource } = require('typeorm');
     const runtime = await startRuntime(
@@ -63,6 +63,7 @@ export async function closeThroughDatabase({ members, events }) {
       if (!posted || (again && (again.posted || again.result.outputHash !== result.outputHash)))
         throw new Error('close not idempotent');
       const [{ postings }] = await db.query('SELECT count(*)::int AS postings FROM coop_postings');
+      const floor = await ioFloor(db, app.get(CloseSnapshotReader), result.period);
       return {
         members,
         events,
@@ -79,6 +80,10 @@ export async function closeThroughDatabase({ members, events }) {
         rssBeforeCloseMB: Math.round(rssBefore / 1024 / 1024),
         peakRssAfterCloseMB,
         peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+        // The database's own share, same data, same run: the close over it says how far this
+        // process and the close's other statements are from what the server alone needs.
+        ioFloor: floor,
+        closeOverIoFloor: Math.round((closeMs / floor.totalMs) * 100) / 100,
         outputHash: result.outputHash,
       };
     } finally {
@@ -86,6 +91,57 @@ export async function closeThroughDatabase({ members, events }) {
       await runtime.shutdown();
     }
   });
+}
+
+/**
+ * What the server alone needs for the close's input and output, timed after the close in a
+ * transaction rolled back and tuned as the close's is: reading every event of the period in the
+ * close's chunks (CloseSnapshotReader.snapshotEvents, each chunk's text dropped as it comes), and
+ * writing the published text again (the stored parts copied server-side into a table made in the
+ * transaction: compressed, TOASTed and WAL-logged as the close's are; nothing crosses the socket).
+ */
+async function ioFloor(db, reader, periodId) {
+  const runner = db.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.startTransaction();
+    const { manager } = runner;
+    await manager.query(
+      `SELECT set_config('work_mem', '256MB', true), set_config('max_parallel_workers_per_gather', '0', true)`,
+    );
+    const [lz4] = await manager.query(
+      `SELECT 'lz4' = ANY(enumvals) AS available FROM pg_settings WHERE name = 'default_toast_compression'`,
+    );
+    if (lz4?.available) await manager.query(`SELECT set_config('default_toast_compression', 'lz4', true)`);
+    let started = performance.now();
+    const [{ after }] = await manager.query(
+      `SELECT snapshot_events_after::text AS after FROM coop_periods WHERE id = $1`,
+      [periodId],
+    );
+    const read = await reader.snapshotEvents(
+      manager,
+      Number(after ?? 0),
+      () => Promise.resolve(),
+      () => undefined,
+    );
+    await read.after;
+    const readEventsMs = performance.now() - started;
+    await manager.query(`CREATE TABLE bench_floor_parts (LIKE coop_published_parts INCLUDING ALL)`);
+    started = performance.now();
+    await manager.query(
+      `INSERT INTO bench_floor_parts SELECT * FROM coop_published_parts WHERE period_id = $1 ORDER BY n`,
+      [periodId],
+    );
+    const writeTextMs = performance.now() - started;
+    await runner.rollbackTransaction();
+    return {
+      readEventsMs: Math.round(readEventsMs),
+      writeTextMs: Math.round(writeTextMs),
+      totalMs: Math.round(readEventsMs + writeTextMs),
+    };
+  } finally {
+    await runner.release();
+  }
 }
 
 export async function seed(db, { members, events }) {

@@ -213,13 +213,18 @@ export class PeriodService {
     await storing;
     lap('storeWaitMs');
 
-    const active = new Set(
-      members.filter((m) => m.status !== 'withdrawn' && m.status !== 'expelled').map((m) => m.accountId),
-    );
+    // Built in loops, without an array per member (a million at 10M events: ADR 0074).
+    const accounts = new Map<string, string>();
+    const active = new Set<string>();
+    for (const m of members) {
+      const pseudonym = pseudonyms.get(m.id);
+      if (pseudonym !== undefined) accounts.set(pseudonym, m.accountId);
+      if (vesting.length > 0 && m.status !== 'withdrawn' && m.status !== 'expelled') active.add(m.accountId);
+    }
     const lines = closePostings(
       { ...allocation, period: period.id },
       head.money,
-      new Map(members.flatMap((m) => (pseudonyms.has(m.id) ? [[pseudonyms.get(m.id)!, m.accountId]] : []))),
+      accounts,
       vesting.filter((v) => active.has(v.memberId)),
     );
     lap('postingLinesMs');

@@ -163,12 +163,18 @@ async function databaseSection() {
           .join(' ')}`,
     );
     log(`database: phases ${JSON.stringify(sizes.at(-1).phases)}`);
+    log(
+      `database: I/O floor ${JSON.stringify(sizes.at(-1).ioFloor)} (events read, published text written ` +
+        `by the server alone), close ÷ floor ${sizes.at(-1).closeOverIoFloor}`,
+    );
   }
   const [tenth, full] = sizes;
   const ratio = (key) => round(full[key] / tenth[key], 2);
   return {
     sizes,
     growth: Object.fromEntries(['closeMs', 'closeCpuMs', 'secondCloseMs', 'peakRssMB'].map((key) => [key, ratio(key)])),
+    // each size's close over its I/O floor measured in the same process (ADR 0074)
+    closeOverIoFloor: sizes.map((size) => size.closeOverIoFloor ?? null),
     // other work on the machine slows every figure here: the 1-, 5- and 15-minute load averages
     loadAverage: loadavg().map((n) => round(n, 2)),
     targets: {

@@ -174,4 +174,4 @@ function integerEnd(text: string, at: number): number {
  * every later read of it pays for (writing the published text read slices ~30% slower). Written
  * out and read back as JSON: a new flat string, exactly equal (a lone surrogate too).
  */
-export const ownString = (text: string): string => JSON.parse(JSON.stringify(text)) as string;
+export const ownString = <T>(text: T): T => (typeof text === 'string' ? (JSON.parse(JSON.stringify(text)) as T) : text); // a malformed field as it is

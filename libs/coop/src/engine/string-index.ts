@@ -73,8 +73,13 @@ export class StringIndex {
   }
 }
 
-/** FNV-1a over the UTF-16 code units, then a final mix (the low bits pick the slot). */
-function hash(text: string): number {
+/**
+ * FNV-1a over the UTF-16 code units, then a final mix (the low bits pick the slot). A key that is
+ * not a string (a malformed event's field, parsed from JSON) is hashed by its String form and
+ * still compared by ===, as a Map would key it; undefined is never found.
+ */
+function hash(key: string): number {
+  const text = typeof key === 'string' ? key : String(key);
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   h ^= h >>> 16;

@@ -175,6 +175,25 @@ describe('SnapshotPublisher (a close, streamed)', () => {
     );
   });
 
+  it('publishes malformed events (no id, type or member; numbers for strings) as the plain implementation', () => {
+    // Rows written by hand: the document path reads them; the engine, not the publisher, refuses them.
+    const odd = [
+      { type: 'PUBLISHED', member: 'ana', object: 'o1' },
+      { id: 'n1', member: 'ana' },
+      { id: 'n2', type: 'PUBLISHED' },
+      { id: 7, type: 'PUBLISHED', member: 7, object: 7 },
+      { id: 'n3', type: 'WORKED', member: 'ben', amount: 5 },
+      { id: 'n4', type: 'WORKED' },
+    ] as unknown as SnapshotEvent[];
+    const internal = snapshot({ events: odd });
+    const { events: all, ...head } = internal;
+    const publisher = new SnapshotPublisher(head, KEY, new Set(['7']));
+    publisher.add(all);
+    expect(JSON.stringify(publisher.finish(canonicalHash(internal)).snapshot)).toBe(
+      JSON.stringify(plainPublish(internal, KEY, new Set(['7']))),
+    );
+  });
+
   it('drops a reversed event that came in an earlier chunk than its reversal, and the reversal', () => {
     const internal = snapshot({
       events: events(

@@ -171,7 +171,8 @@ function integerEnd(text: string, at: number): number {
 /**
  * `text` as a string of its own: not a slice that keeps a larger string alive (a field of
  * readRecordedEvents kept in a map would hold its whole chunk), and not a slice at all, which
- * every later read of it pays for (writing the published text read slices ~30% slower). Written
- * out and read back as JSON: a new flat string, exactly equal (a lone surrogate too).
+ * every later read of it pays for (ADR 0065 found slices slow to read). Written out and read back
+ * as JSON: a new flat string, exactly equal (a lone surrogate too). Anything but a string (a
+ * malformed event's field, from the parsing path) is given back as it is.
  */
-export const ownString = <T>(text: T): T => (typeof text === 'string' ? (JSON.parse(JSON.stringify(text)) as T) : text); // a malformed field as it is
+export const ownString = <T>(text: T): T => (typeof text === 'string' ? (JSON.parse(JSON.stringify(text)) as T) : text);

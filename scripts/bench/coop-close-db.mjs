@@ -96,7 +96,8 @@ export async function closeThroughDatabase({ members, events }) {
 /**
  * What the server alone needs for the close's input and output, timed after the close in a
  * transaction rolled back and tuned as the close's is: reading every event of the period in the
- * close's chunks (CloseSnapshotReader.snapshotEvents, each chunk's text dropped as it comes), and
+ * close's chunks (CloseSnapshotReader.snapshotEvents, each chunk's text dropped as it comes; the
+ * faster of two reads), and
  * writing the published text again (the stored parts copied server-side into a table made in the
  * transaction: compressed, TOASTed and WAL-logged as the close's are; nothing crosses the socket).
  */
@@ -113,21 +114,26 @@ async function ioFloor(db, reader, periodId) {
       `SELECT 'lz4' = ANY(enumvals) AS available FROM pg_settings WHERE name = 'default_toast_compression'`,
     );
     if (lz4?.available) await manager.query(`SELECT set_config('default_toast_compression', 'lz4', true)`);
-    let started = performance.now();
     const [{ after }] = await manager.query(
       `SELECT snapshot_events_after::text AS after FROM coop_periods WHERE id = $1`,
       [periodId],
     );
-    const read = await reader.snapshotEvents(
-      manager,
-      Number(after ?? 0),
-      () => Promise.resolve(),
-      () => undefined,
-    );
-    await read.after;
-    const readEventsMs = performance.now() - started;
+    // The read twice, the faster kept: right after a close the server may still be writing its
+    // WAL and checkpointing (one read measured 0.8 s and the next run's 2.3 s at 1M events).
+    let readEventsMs = Infinity;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const started = performance.now();
+      const read = await reader.snapshotEvents(
+        manager,
+        Number(after ?? 0),
+        () => Promise.resolve(),
+        () => undefined,
+      );
+      await read.after;
+      readEventsMs = Math.min(readEventsMs, performance.now() - started);
+    }
     await manager.query(`CREATE TABLE bench_floor_parts (LIKE coop_published_parts INCLUDING ALL)`);
-    started = performance.now();
+    const started = performance.now();
     await manager.query(
       `INSERT INTO bench_floor_parts SELECT * FROM coop_published_parts WHERE period_id = $1 ORDER BY n`,
       [periodId],

@@ -9,7 +9,8 @@ import type { PeriodResult, PeriodSnapshot } from '../engine/snapshot';
 import { validateSnapshot } from '../engine/validate-snapshot';
 import { validSnapshot } from '../testing/snapshot.arbitrary';
 import { events, member, snapshot } from '../testing/snapshot.factory';
-import { memberPseudonym, nameOrder, publishSnapshot, sortByName } from './published-snapshot';
+import { nameOrder, sortByName } from './name-order';
+import { memberPseudonym, publishSnapshot } from './published-snapshot';
 
 const KEY = 'a'.repeat(64);
 const fixture = (name: string) =>
@@ -184,7 +185,7 @@ describe('sortByName', () => {
       .map(([first, rest]) => `e-${first}${rest}`);
     fc.assert(
       fc.property(fc.array(eventId, { maxLength: 60 }), (ids) => {
-        const order = nameOrder(Buffer.from(ids.join(''), 'latin1'), ids.length);
+        const order = nameOrder(Buffer.from(ids.join(''), 'latin1'), ids.length, 26);
         const expected = ids.map((value, seq) => ({ id: value, seq })).sort(byId);
         expect([...order]).toEqual(expected.map((item) => item.seq));
       }),

@@ -3,6 +3,7 @@ import { canonicalHash } from '../engine/canonical-json';
 import { eventObjects, NONE, type EventColumns } from '../engine/event-columns';
 import { ownString, type RecordedEvents } from '../engine/recorded-event-text';
 import { StringIndex } from '../engine/string-index';
+import { nameOrder, sortByName } from './name-order';
 import {
   EQUITY_POOL,
   INSTANCE_ACTOR_PREFIX,
@@ -383,7 +384,7 @@ export class SnapshotPublisher {
    */
   private sortedColumns(): EventColumns {
     const { count, ids, eventTypes: type, members: member, actors: actor, objectNames: object, amounts: amount } = this;
-    const order = nameOrder(ids, count);
+    const order = nameOrder(ids, count, ID_BYTES);
     // Entry i takes what entry order[i] holds. Each cycle of the permutation is walked once from
     // its first entry, whose values wait in `first*` until the cycle closes.
     const placed = new Uint8Array(count);
@@ -464,100 +465,9 @@ export function withEvents(
   return snapshot;
 }
 
-/** Ids here are ASCII, where UTF-16 order is code-point order. */
-const codePointCompare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const compareIds = (a: { readonly id: string }, b: { readonly id: string }) => codePointCompare(a.id, b.id);
-
 /** Bytes of a published event's id in SnapshotPublisher's column: `e-` and NAME_HEX digits. */
 const ID_BYTES = 2 + NAME_HEX;
 /** Types SnapshotPublisher finds by comparison (more are in a map). */
 const TYPE_SLOTS = 8;
 /** Events SnapshotPublisher's columns hold before they first grow (unless told to expect more). */
 const INITIAL_CAPACITY = 4096;
-
-/**
- * The indices of the `count` ids in `ids` (ID_BYTES of ASCII each, as writeName writes them) in
- * byte order of the ids, equal ids in index order: sortByName's way, on bytes.
- */
-export function nameOrder(ids: Buffer, count: number): Uint32Array {
-  const compare = (a: number, b: number) =>
-    ids.compare(ids, b * ID_BYTES, (b + 1) * ID_BYTES, a * ID_BYTES, (a + 1) * ID_BYTES) || a - b;
-  if (count > INDEX_BITS) {
-    return Uint32Array.from(Array.from({ length: count }, (_, i) => i).sort(compare));
-  }
-  const keys = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    let digits = 0;
-    for (let d = 2; d < 2 + SORT_DIGITS; d++) {
-      const unit = ids[i * ID_BYTES + d];
-      digits = digits * 16 + (unit <= 0x39 ? unit - 0x30 : unit - 0x57);
-    }
-    keys[i] = digits * INDEX_BITS + i;
-  }
-  return orderByDigits(keys, compare);
-}
-
-/** Hex digits of a name that sortByName orders by number (28 bits) and its index bits (24). */
-const SORT_DIGITS = 7;
-const INDEX_BITS = 2 ** 24;
-
-/**
- * `items.sort(compareIds)` (stable, in place), faster for the names keyedName gives: when every id
- * is the same two characters and then at least SORT_DIGITS lowercase hex digits, those digits (in
- * the same order as numbers as in code points) and the index are one float64 per item, sorted
- * natively; items whose digits tie are then ordered by their whole ids, by insertion (in index
- * order, so stable). Else, or past 2^24 items, by comparison. A comparison sort of a million
- * published events cost a close 2–6 s of pointer chasing (ADR 0065).
- */
-export function sortByName<T extends { readonly id: string }>(items: T[]): T[] {
-  const n = items.length;
-  if (n < 2 || n > INDEX_BITS) return items.sort(compareIds);
-  const first = items[0].id;
-  const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const id = items[i].id;
-    if (
-      id.length < 2 + SORT_DIGITS ||
-      id.charCodeAt(0) !== first.charCodeAt(0) ||
-      id.charCodeAt(1) !== first.charCodeAt(1)
-    )
-      return items.sort(compareIds);
-    let digits = 0;
-    for (let d = 2; d < 2 + SORT_DIGITS; d++) {
-      const unit = id.charCodeAt(d);
-      if (unit >= 0x30 && unit <= 0x39) digits = digits * 16 + (unit - 0x30);
-      else if (unit >= 0x61 && unit <= 0x66) digits = digits * 16 + (unit - 0x57);
-      else return items.sort(compareIds);
-    }
-    keys[i] = digits * INDEX_BITS + i;
-  }
-  const original = items.slice();
-  const order = orderByDigits(keys, (a, b) => compareIds(original[a], original[b]));
-  for (let i = 0; i < n; i++) items[i] = original[order[i]];
-  return items;
-}
-
-/**
- * The indices in the order of `keys` (each a name's SORT_DIGITS as a number times INDEX_BITS plus
- * its index; sorted natively here), then each run of equal digits by `compare` of the indices
- * (insertion, stable: such runs are a few items long). nameOrder's and sortByName's one way.
- */
-function orderByDigits(keys: Float64Array, compare: (a: number, b: number) => number): Uint32Array {
-  const n = keys.length;
-  keys.sort();
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = keys[i] % INDEX_BITS;
-  for (let start = 0; start < n;) {
-    const digits = Math.floor(keys[start] / INDEX_BITS);
-    let end = start + 1;
-    while (end < n && Math.floor(keys[end] / INDEX_BITS) === digits) end++;
-    for (let i = start + 1; i < end; i++) {
-      const item = order[i];
-      let j = i - 1;
-      while (j >= start && compare(order[j], item) > 0) order[j + 1] = order[j--];
-      order[j + 1] = item;
-    }
-    start = end;
-  }
-  return order;
-}

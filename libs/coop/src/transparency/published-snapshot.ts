@@ -357,11 +357,18 @@ export class SnapshotPublisher {
     this.sums.clear();
     const equity = EQUITY_POOL in parameters.pools;
     const boundary = Date.parse(head.period.end) - parameters.minMemberAgeDays * DAY_MS;
+    // A published joinedAt is one of two instants: each written once (a million members had a
+    // string each), when first needed (as before, a bad boundary throws only if a member is kept).
+    let atBoundary: string | undefined;
+    let afterBoundary: string | undefined;
     const members: SnapshotMember[] = head.members
       .filter((m) => this.memberCodes.get(m.id) !== undefined || (equity && m.status === 'active' && m.vestedUnits > 0))
       .map((m) => ({
         id: this.pseudonym(m.id),
-        joinedAt: new Date(Date.parse(m.joinedAt) <= boundary ? boundary : boundary + 1).toISOString(),
+        joinedAt:
+          Date.parse(m.joinedAt) <= boundary
+            ? (atBoundary ??= new Date(boundary).toISOString())
+            : (afterBoundary ??= new Date(boundary + 1).toISOString()),
         status: m.status,
         vestedUnits: equity ? m.vestedUnits : 0,
       }));

@@ -4,9 +4,10 @@ import type { PeriodSnapshot } from '../engine/snapshot';
 import { validSnapshot } from '../testing/snapshot.arbitrary';
 import { snapshot } from '../testing/snapshot.factory';
 import { closePostings } from './close-postings';
-import { assertBalanced, type PostingLine } from './posting-line';
+import type { PostingColumns } from './posting-columns';
+import { assertBalanced } from './posting-line';
 
-const sum = (lines: PostingLine[]) => lines.reduce((total, line) => total + BigInt(line.amount), 0n);
+const sum = (lines: PostingColumns) => lines.toArray().reduce((total, line) => total + BigInt(line.amount), 0n);
 const memberIds = (input: PeriodSnapshot) => new Map(input.members.map((m) => [m.id, `acct-${m.id}`]));
 
 describe('closePostings', () => {
@@ -32,7 +33,8 @@ describe('closePostings', () => {
     });
     const result = closePeriod(input);
     const [ana] = result.members;
-    const { money, units } = closePostings(result, input.money, memberIds(input), []);
+    const { money: moneyColumns, units: unitColumns } = closePostings(result, input.money, memberIds(input), []);
+    const [money, units] = [moneyColumns.toArray(), unitColumns.toArray()];
     expect(money).toContainEqual({ account: 'patronage_payable', memberId: 'acct-ana', amount: -ana.cash });
     expect(money).toContainEqual({
       account: 'capital',

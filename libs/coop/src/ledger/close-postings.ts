@@ -1,5 +1,6 @@
 import type { Allocation } from '../engine/snapshot';
-import { MoneyAccount, UnitsAccount, type PostingLine } from './posting-line';
+import { PostingColumns } from './posting-columns';
+import { MoneyAccount, UnitsAccount } from './posting-line';
 
 export interface Vesting {
   memberId: string;
@@ -7,8 +8,8 @@ export interface Vesting {
 }
 
 export interface ClosePostings {
-  money: PostingLine[];
-  units: PostingLine[];
+  money: PostingColumns;
+  units: PostingColumns;
 }
 
 /**
@@ -20,11 +21,12 @@ export interface ClosePostings {
  * net exactly because the engine's invariant 2 holds; the caller still checks the sum.
  * Units: what was issued goes to each member's unvested units; `vesting` moves earlier issues
  * from unvested to vested. Only the allocation and the period id are read (not the hashes), so a
- * close can post while it hashes.
+ * close can post while it hashes. The lines are columns (three per member: ADR 0075); lines of 0
+ * are not kept.
  */
 export function closePostings(
   result: Allocation & { period: string },
-  money: { revenue: number; costs: number },
+  flows: { revenue: number; costs: number },
   memberIds: ReadonlyMap<string, string>,
   vesting: readonly Vesting[],
 ): ClosePostings {
@@ -34,29 +36,26 @@ export function closePostings(
     if (!accountId) throw new Error(`the result names member ${id}, who is not in the snapshot`);
     return accountId;
   };
-  const moneyLines: PostingLine[] = [
-    { account: MoneyAccount.Cash, amount: money.revenue },
-    { account: MoneyAccount.IncomeSummary, amount: -money.revenue },
-    { account: MoneyAccount.IncomeSummary, amount: money.costs },
-    { account: MoneyAccount.Cash, amount: -money.costs },
-    { account: MoneyAccount.IncomeSummary, amount: result.net },
-    { account: MoneyAccount.Reserve, amount: -(result.reserve.closing - result.reserve.opening) },
-    { account: MoneyAccount.Commons, amount: -(result.commons.closing - result.commons.opening) },
-    {
-      account: MoneyAccount.LossCarryforward,
-      amount: result.lossCarryforward.closing - result.lossCarryforward.opening,
-    },
-  ];
-  const unitLines: PostingLine[] = [{ account: UnitsAccount.Issued, amount: result.unitsIssued }];
+  const money = new PostingColumns(8 + 2 * result.members.length);
+  money.add(MoneyAccount.Cash, flows.revenue);
+  money.add(MoneyAccount.IncomeSummary, -flows.revenue);
+  money.add(MoneyAccount.IncomeSummary, flows.costs);
+  money.add(MoneyAccount.Cash, -flows.costs);
+  money.add(MoneyAccount.IncomeSummary, result.net);
+  money.add(MoneyAccount.Reserve, -(result.reserve.closing - result.reserve.opening));
+  money.add(MoneyAccount.Commons, -(result.commons.closing - result.commons.opening));
+  money.add(MoneyAccount.LossCarryforward, result.lossCarryforward.closing - result.lossCarryforward.opening);
+  const units = new PostingColumns(1 + result.members.length + 2 * vesting.length);
+  units.add(UnitsAccount.Issued, result.unitsIssued);
   for (const member of result.members) {
     const id = memberId(member.id);
-    moneyLines.push({ account: MoneyAccount.PatronagePayable, memberId: id, amount: -member.cash });
-    moneyLines.push({ account: MoneyAccount.Capital, memberId: id, vintage, amount: -member.retained });
-    unitLines.push({ account: UnitsAccount.Unvested, memberId: id, amount: -member.units });
+    money.add(MoneyAccount.PatronagePayable, -member.cash, id);
+    money.add(MoneyAccount.Capital, -member.retained, id, vintage);
+    units.add(UnitsAccount.Unvested, -member.units, id);
   }
-  for (const { memberId: id, units } of vesting) {
-    unitLines.push({ account: UnitsAccount.Unvested, memberId: id, amount: units });
-    unitLines.push({ account: UnitsAccount.Vested, memberId: id, amount: -units });
+  for (const { memberId: id, units: vested } of vesting) {
+    units.add(UnitsAccount.Unvested, vested, id);
+    units.add(UnitsAccount.Vested, -vested, id);
   }
-  return { money: moneyLines.filter((l) => l.amount !== 0), units: unitLines.filter((l) => l.amount !== 0) };
+  return { money, units };
 }

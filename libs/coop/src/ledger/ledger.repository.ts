@@ -3,13 +3,18 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { uuidv7 } from '@guildhall/core';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Ledger } from './journal-entry.entity';
+import { PostingColumns } from './posting-columns';
 import type { PostingLine } from './posting-line';
+
+/** Lines per statement of an entry staged before it is posted (see insertStaged). */
+export const STAGED_LINES = 250_000;
 
 export interface NewEntry {
   key: string;
   ledger: Ledger;
   periodId: string | null;
-  lines: readonly PostingLine[];
+  /** Lines of 0 are not posted. */
+  lines: readonly PostingLine[] | PostingColumns;
 }
 
 export interface BalanceRow {
@@ -27,24 +32,25 @@ export class LedgerRepository {
   /**
    * Inserts the entry and its lines in one statement (so the database's balance check sees them
    * together, and a caller can leave the whole post to the server: see PeriodService). Returns
-   * false, posting nothing, when an entry with this key exists.
+   * false, posting nothing, when an entry with this key exists. An entry of more than
+   * `stagedLines` lines (a close's, millions) is staged first: see insertStaged.
    */
-  async insertEntry(manager: EntityManager, entry: NewEntry): Promise<boolean> {
+  async insertEntry(manager: EntityManager, entry: NewEntry, stagedLines = STAGED_LINES): Promise<boolean> {
     const id = uuidv7();
-    const lines = entry.lines.filter((line) => line.amount !== 0);
+    const lines = entry.lines instanceof PostingColumns ? entry.lines : PostingColumns.of(entry.lines);
     const header = [id, entry.key, entry.ledger, entry.periodId];
     const insertEntry = `INSERT INTO coop_journal_entries (id, key, ledger, period_id) VALUES ($1, $2, $3, $4)
        ON CONFLICT (key, ledger) DO NOTHING RETURNING id`;
-    if (!lines.length) {
+    if (lines.count === 0) {
       const inserted: unknown[] = await manager.query(insertEntry, header);
       return inserted.length > 0;
     }
-    // A close posts ~2 lines per member (~200,000): the columns travel as compact text — the few
-    // accounts and vintages once each plus a number per line, member ids and amounts as
-    // comma-separated lists (neither can contain a comma) — instead of arrays of quoted strings.
-    // No lines are inserted when the entry exists (`entry` is then empty).
-    const accounts = dictionary(lines.map((l) => l.account));
-    const vintages = dictionary(lines.map((l) => l.vintage ?? null));
+    if (lines.count > stagedLines) return this.insertStaged(manager, id, header, insertEntry, lines, stagedLines);
+    // The columns travel as compact text — the few accounts and vintages once each plus a number
+    // per line, member ids and amounts as comma-separated lists (neither can contain a comma) —
+    // instead of arrays of quoted strings. No lines are inserted when the entry exists (`entry`
+    // is then empty).
+    const texts = lines.texts(0, lines.count);
     const inserted: unknown[] = await manager.query(
       `WITH entry AS (${insertEntry}), lines AS (
          INSERT INTO coop_postings (entry_id, account, member_id, vintage, amount)
@@ -57,14 +63,68 @@ export class LedgerRepository {
        SELECT id FROM entry`,
       [
         ...header,
-        accounts.values,
-        accounts.codes,
-        vintages.values,
-        lines.map((l) => l.memberId ?? '').join(','),
-        vintages.codes,
-        lines.map((l) => String(l.amount)).join(','),
+        lines.accounts,
+        texts.accountCodes,
+        lines.vintages,
+        texts.memberIds,
+        texts.vintageCodes,
+        texts.amounts,
       ],
     );
+    return inserted.length > 0;
+  }
+
+  /**
+   * insertEntry for millions of lines (ADR 0075). As one statement, their texts were ~80 MB at a
+   * million members, copied twice more into the driver's growing buffers (+260 MB at the close's
+   * peak). Instead the lines go, `batch` at a time, into a temporary table of this
+   * transaction (two batches in flight), and one statement inserts the entry and every line
+   * from it, so the balance check still sees the entry whole. Needs the caller's transaction: the
+   * staged lines are its own until they are posted.
+   */
+  private async insertStaged(
+    manager: EntityManager,
+    id: string,
+    header: unknown[],
+    insertEntry: string,
+    lines: PostingColumns,
+    batch: number,
+  ): Promise<boolean> {
+    if (!manager.queryRunner?.isTransactionActive) {
+      throw new Error(`an entry of more than ${batch} lines is posted inside a transaction`);
+    }
+    const table = `pg_temp.ledger_lines_${id.replace(/-/g, '')}`;
+    await manager.query(
+      `CREATE TEMPORARY TABLE ${table} (n int, account int, member_id uuid, vintage int, amount bigint) ON COMMIT DROP`,
+    );
+    const inFlight: Promise<unknown>[] = [];
+    for (let start = 0; start < lines.count; start += batch) {
+      const texts = lines.texts(start, Math.min(start + batch, lines.count));
+      const staged = manager.query(
+        `INSERT INTO ${table} (n, account, member_id, vintage, amount)
+         SELECT $1::int + l.n, l.account, l.member_id, l.vintage, l.amount
+           FROM unnest(string_to_array($2, ',')::int[], string_to_array($3, ',', '')::uuid[],
+                       string_to_array($4, ',')::int[], string_to_array($5, ',')::bigint[])
+                WITH ORDINALITY AS l(account, member_id, vintage, amount, n)`,
+        [start, texts.accountCodes, texts.memberIds, texts.vintageCodes, texts.amounts],
+      );
+      // awaited below, in order: the first failure is the one reported
+      staged.catch(() => undefined);
+      inFlight.push(staged);
+      if (inFlight.length >= 2) await inFlight.shift();
+    }
+    for (const staged of inFlight) await staged;
+    const inserted: unknown[] = await manager.query(
+      `WITH entry AS (${insertEntry}), lines AS (
+         INSERT INTO coop_postings (entry_id, account, member_id, vintage, amount)
+         SELECT entry.id, ($5::text[])[l.account], l.member_id, ($6::text[])[l.vintage], l.amount
+           FROM entry, ${table} l
+          ORDER BY l.n
+       )
+       SELECT id FROM entry`,
+      [...header, lines.accounts, lines.vintages],
+    );
+    await manager.query(`DROP TABLE ${table}`);
     return inserted.length > 0;
   }
 
@@ -116,16 +176,4 @@ export class LedgerRepository {
       [key],
     );
   }
-}
-
-/** Distinct values (first seen first) and, comma-separated, each item's 1-based index among them. */
-function dictionary<T>(items: readonly T[]): { values: T[]; codes: string } {
-  const index = new Map<T, number>();
-  const codes = new Array<number>(items.length);
-  for (let i = 0; i < items.length; i++) {
-    let code = index.get(items[i]);
-    if (code === undefined) index.set(items[i], (code = index.size + 1));
-    codes[i] = code;
-  }
-  return { values: [...index.keys()], codes: codes.join(',') };
 }

@@ -1,3 +1,5 @@
+import type { PostingColumns } from './posting-columns';
+
 /** One posting before it is stored: debit positive, credit negative. */
 export interface PostingLine {
   account: string;
@@ -28,11 +30,16 @@ export const UnitsAccount = {
 } as const;
 
 /** Throws unless the lines sum to exactly 0 (SPEC §8.1), naming the sum. */
-export function assertBalanced(key: string, lines: readonly PostingLine[]): void {
+export function assertBalanced(key: string, lines: readonly PostingLine[] | PostingColumns): void {
+  const count = Array.isArray(lines) ? lines.length : (lines as PostingColumns).count;
+  const amountAt = Array.isArray(lines)
+    ? (i: number) => (lines as readonly PostingLine[])[i].amount
+    : (i: number) => (lines as PostingColumns).amount(i);
   let sum = 0n;
-  for (const line of lines) {
-    if (!Number.isSafeInteger(line.amount)) throw new Error(`${key}: amount ${line.amount} is not a safe integer`);
-    sum += BigInt(line.amount);
+  for (let i = 0; i < count; i++) {
+    const amount = amountAt(i);
+    if (!Number.isSafeInteger(amount)) throw new Error(`${key}: amount ${amount} is not a safe integer`);
+    sum += BigInt(amount);
   }
   if (sum !== 0n) throw new UnbalancedEntryError(key, sum);
 }

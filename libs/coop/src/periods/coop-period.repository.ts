@@ -238,13 +238,27 @@ export class CoopPeriodRepository {
       Exclude<NullOnOpen, 'snapshot' | 'publishedSnapshot' | 'snapshotEventsAfter'> | 'endsAt'
     >,
   ): Promise<void> {
-    await manager
-      .getRepository(CoopPeriodEntity)
-      .createQueryBuilder()
-      .update()
-      .set({ ...close, status: 'closed' })
-      .where('id = :id AND status = :open', { id, open: 'open' })
-      .execute();
+    // The result is written to JSON when this is called, not when the statement is sent: a close
+    // queues this behind its money entry's insert and writes the JSON (a million members' at
+    // scale) while the server inserts (ADR 0075).
+    const result = JSON.stringify(close.result);
+    await manager.query(
+      `UPDATE coop_periods
+          SET status = 'closed', ends_at = $2, result = $3::json, input_hash = $4, output_hash = $5,
+              events_through = $6, payments_through = $7, pseudonym_key = $8, closed_at = $9
+        WHERE id = $1 AND status = 'open'`,
+      [
+        id,
+        close.endsAt,
+        result,
+        close.inputHash,
+        close.outputHash,
+        close.eventsThrough,
+        close.paymentsThrough,
+        close.pseudonymKey,
+        close.closedAt,
+      ],
+    );
   }
 
   /**

@@ -188,9 +188,9 @@ export class PeriodService {
 
   /**
    * The close of an open period. Statements run in the server while this process computes:
-   * storing the snapshot while the engine allocates, posting the money entry while the published
-   * text is written (the lines need the allocation, not the hashes), and storing each part of
-   * that text while the next is written. Everything is in the caller's transaction, so a failure
+   * storing the snapshot while the engine allocates, storing each part of the published text
+   * while the next is written, and posting the money entry while the result is hashed (the lines
+   * need the allocation, not the hashes). Everything is in the caller's transaction, so a failure
    * anywhere still leaves nothing behind.
    */
   private async closeOpen(
@@ -228,33 +228,43 @@ export class PeriodService {
       vesting.filter((v) => active.has(v.memberId)),
     );
     lap('postingLinesMs');
+    // The published text is canonical JSON (ADR 0071): written once, stored and hashed as it is
+    // written, its SHA-256 the result's inputHash (the download hashes to it). Before the money
+    // entry, not behind it: on the one connection, its parts waited for the entry's insert (ADR 0075).
+    const inputHash = await this.periods.storePublished(manager, period.id, head, columns);
+    lap('storePublishedMs');
     const key = closeKey(period.id);
     const postingMoney = settledLater(
       this.ledgerService.post(manager, { key, ledger: 'money', periodId: period.id, lines: lines.money }),
     );
     await whenSent(manager);
     lap('postMoneySendMs');
-    // The published text is canonical JSON (ADR 0071): written once, stored and hashed as it is
-    // written, its SHA-256 the result's inputHash (the download hashes to it).
-    const inputHash = await this.periods.storePublished(manager, period.id, head, columns);
-    lap('storePublishedMs');
-    await postingMoney;
-    lap('postMoneyWaitMs');
     const result = sealResult(head, allocation, inputHash);
     for (const [name, ms] of Object.entries(engine) as [string, number][]) phases[`engine.${name}`] = Math.round(ms);
     lap('hashMs');
-    await this.ledgerService.post(manager, { key, ledger: 'units', periodId: period.id, lines: lines.units });
+    // Queued while the server inserts the money entry (its longest work in a close): the result's
+    // JSON is written meanwhile (markClosed writes it when called). One transaction, so a failure
+    // of any of them still leaves nothing behind.
+    const postingUnits = settledLater(
+      this.ledgerService.post(manager, { key, ledger: 'units', periodId: period.id, lines: lines.units }),
+    );
+    const closing = settledLater(
+      this.periods.markClosed(manager, period.id, {
+        endsAt: end,
+        result,
+        inputHash: result.inputHash,
+        outputHash: result.outputHash,
+        eventsThrough,
+        paymentsThrough: money.through,
+        pseudonymKey,
+        closedAt,
+      }),
+    );
+    await postingMoney;
+    lap('postMoneyWaitMs');
+    await postingUnits;
     lap('postUnitsMs');
-    await this.periods.markClosed(manager, period.id, {
-      endsAt: end,
-      result,
-      inputHash: result.inputHash,
-      outputHash: result.outputHash,
-      eventsThrough,
-      paymentsThrough: money.through,
-      pseudonymKey,
-      closedAt,
-    });
+    await closing;
     lap('markClosedMs');
     await this.openNext(manager, end, period);
     lap('openNextMs');

@@ -241,7 +241,7 @@ export class CoopPeriodRepository {
     // The result is written to JSON when this is called, not when the statement is sent: a close
     // queues this behind its money entry's insert and writes the JSON (a million members' at
     // scale) while the server inserts (ADR 0075).
-    const result = JSON.stringify(close.result);
+    const result = close.result === null ? null : JSON.stringify(close.result);
     await manager.query(
       `UPDATE coop_periods
           SET status = 'closed', ends_at = $2, result = $3::json, input_hash = $4, output_hash = $5,

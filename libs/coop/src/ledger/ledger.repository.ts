@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { uuidv7 } from '@guildhall/core';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Ledger } from './journal-entry.entity';
+import { settledLater } from '../periods/in-flight';
 import { PostingColumns } from './posting-columns';
 import type { PostingLine } from './posting-line';
 
@@ -55,9 +56,7 @@ export class LedgerRepository {
       `WITH entry AS (${insertEntry}), lines AS (
          INSERT INTO coop_postings (entry_id, account, member_id, vintage, amount)
          SELECT entry.id, ($5::text[])[l.account], l.member_id, ($7::text[])[l.vintage], l.amount
-           FROM entry, unnest(string_to_array($6, ',')::int[], string_to_array($8, ',', '')::uuid[],
-                              string_to_array($9, ',')::int[], string_to_array($10, ',')::bigint[])
-                WITH ORDINALITY AS l(account, member_id, vintage, amount, n)
+           FROM entry, ${linesFromTexts(6, 8, 9, 10)}
           ORDER BY l.n
        )
        SELECT id FROM entry`,
@@ -100,17 +99,14 @@ export class LedgerRepository {
     const inFlight: Promise<unknown>[] = [];
     for (let start = 0; start < lines.count; start += batch) {
       const texts = lines.texts(start, Math.min(start + batch, lines.count));
-      const staged = manager.query(
+      const staged: Promise<unknown> = manager.query(
         `INSERT INTO ${table} (n, account, member_id, vintage, amount)
          SELECT $1::int + l.n, l.account, l.member_id, l.vintage, l.amount
-           FROM unnest(string_to_array($2, ',')::int[], string_to_array($3, ',', '')::uuid[],
-                       string_to_array($4, ',')::int[], string_to_array($5, ',')::bigint[])
-                WITH ORDINALITY AS l(account, member_id, vintage, amount, n)`,
+           FROM ${linesFromTexts(2, 3, 4, 5)}`,
         [start, texts.accountCodes, texts.memberIds, texts.vintageCodes, texts.amounts],
       );
       // awaited below, in order: the first failure is the one reported
-      staged.catch(() => undefined);
-      inFlight.push(staged);
+      inFlight.push(settledLater(staged));
       if (inFlight.length >= 2) await inFlight.shift();
     }
     for (const staged of inFlight) await staged;
@@ -176,4 +172,14 @@ export class LedgerRepository {
       [key],
     );
   }
+}
+
+/**
+ * The lines of PostingColumns.texts() as rows `l(account, member_id, vintage, amount, n)`, from
+ * the parameters numbered `codes`, `members`, `vintages` and `amounts` (n counts from 1).
+ */
+function linesFromTexts(codes: number, members: number, vintages: number, amounts: number): string {
+  return `unnest(string_to_array($${codes}, ',')::int[], string_to_array($${members}, ',', '')::uuid[],
+                 string_to_array($${vintages}, ',')::int[], string_to_array($${amounts}, ',')::bigint[])
+          WITH ORDINALITY AS l(account, member_id, vintage, amount, n)`;
 }

@@ -1,4 +1,4 @@
-import type { PostingColumns } from './posting-columns';
+import { PostingColumns } from './posting-columns';
 
 /** One posting before it is stored: debit positive, credit negative. */
 export interface PostingLine {
@@ -31,13 +31,11 @@ export const UnitsAccount = {
 
 /** Throws unless the lines sum to exactly 0 (SPEC §8.1), naming the sum. */
 export function assertBalanced(key: string, lines: readonly PostingLine[] | PostingColumns): void {
-  const count = Array.isArray(lines) ? lines.length : (lines as PostingColumns).count;
-  const amountAt = Array.isArray(lines)
-    ? (i: number) => (lines as readonly PostingLine[])[i].amount
-    : (i: number) => (lines as PostingColumns).amount(i);
+  // Lines of 0 are not in the columns: they neither unbalance nor break the check.
+  const columns = lines instanceof PostingColumns ? lines : PostingColumns.of(lines);
   let sum = 0n;
-  for (let i = 0; i < count; i++) {
-    const amount = amountAt(i);
+  for (let i = 0; i < columns.count; i++) {
+    const amount = columns.amount(i);
     if (!Number.isSafeInteger(amount)) throw new Error(`${key}: amount ${amount} is not a safe integer`);
     sum += BigInt(amount);
   }

@@ -19,6 +19,7 @@ export async function closeThroughDatabase({ members, events }) {
     const { startRuntime, PinoNestLogger } = require(join(root, 'dist/libs/core/src/index.js'));
     const { CliModule } = require(join(root, 'dist/apps/cli/src/cli.module.js'));
     const { PeriodService, CloseSnapshotReader } = require(join(root, 'dist/libs/coop/src/index.js'));
+    const { CoopPeriodRepository } = require(join(root, 'dist/libs/coop/src/periods/coop-period.repository.js'));
     const { NestFactory } = require('@nestjs/core');
     const { DataSource } = require('typeorm');
     const runtime = await startRuntime(
@@ -63,7 +64,7 @@ export async function closeThroughDatabase({ members, events }) {
       if (!posted || (again && (again.posted || again.result.outputHash !== result.outputHash)))
         throw new Error('close not idempotent');
       const [{ postings }] = await db.query('SELECT count(*)::int AS postings FROM coop_postings');
-      const floor = await ioFloor(db, app.get(CloseSnapshotReader), result.period);
+      const floor = await ioFloor(db, app.get(CloseSnapshotReader), app.get(CoopPeriodRepository), result.period);
       return {
         members,
         events,
@@ -95,25 +96,19 @@ export async function closeThroughDatabase({ members, events }) {
 
 /**
  * What the server alone needs for the close's input and output, timed after the close in a
- * transaction rolled back and tuned as the close's is: reading every event of the period in the
- * close's chunks (CloseSnapshotReader.snapshotEvents, each chunk's text dropped as it comes; the
- * faster of two reads), and
- * writing the published text again (the stored parts copied server-side into a table made in the
- * transaction: compressed, TOASTed and WAL-logged as the close's are; nothing crosses the socket).
+ * transaction rolled back and tuned as the close's is (tuneForClose): reading every event of the
+ * period in the close's chunks (CloseSnapshotReader.snapshotEvents, each chunk's text dropped as
+ * it comes; the faster of two reads), and writing the published text again (the stored parts
+ * copied server-side into a table made in the transaction: compressed, TOASTed and WAL-logged as
+ * the close's are; nothing crosses the socket).
  */
-async function ioFloor(db, reader, periodId) {
+async function ioFloor(db, reader, periods, periodId) {
   const runner = db.createQueryRunner();
   await runner.connect();
   try {
     await runner.startTransaction();
     const { manager } = runner;
-    await manager.query(
-      `SELECT set_config('work_mem', '256MB', true), set_config('max_parallel_workers_per_gather', '0', true)`,
-    );
-    const [lz4] = await manager.query(
-      `SELECT 'lz4' = ANY(enumvals) AS available FROM pg_settings WHERE name = 'default_toast_compression'`,
-    );
-    if (lz4?.available) await manager.query(`SELECT set_config('default_toast_compression', 'lz4', true)`);
+    await periods.tuneForClose(manager);
     const [{ after }] = await manager.query(
       `SELECT snapshot_events_after::text AS after FROM coop_periods WHERE id = $1`,
       [periodId],
